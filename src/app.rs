@@ -1,0 +1,160 @@
+//! Assembling and running an instance: storage, federation config, routes, workers.
+
+use std::future::Future;
+
+use activitypub_federation::config::{Data, FederationConfig, FederationMiddleware};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+use tokio::{net::TcpListener, sync::watch};
+
+use crate::{
+    config::Config,
+    error::{AppError, AppResult},
+    federation::{actors, delivery, discovery, http, inbox, keys::Signer},
+    processing,
+    state::AppState,
+    storage::Store,
+    web,
+};
+
+/// A ready instance: migrated database, default territory, keys, federation config.
+pub struct App {
+    pub federation: FederationConfig<AppState>,
+}
+
+impl App {
+    pub async fn init(config: Config) -> AppResult<App> {
+        if config.database_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                AppError::Internal(format!(
+                    "cannot create data dir {}: {e}",
+                    config.data_dir.display()
+                ))
+            })?;
+        }
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        processing::territories::ensure_default(
+            &store,
+            &config.default_territory,
+            &config.default_territory_name,
+        )
+        .await?;
+        Self::with_store(config, store).await
+    }
+
+    /// For commands that must not change the database layout (they still need keys).
+    pub async fn with_store(config: Config, store: Store) -> AppResult<App> {
+        let instance_keys = store.instance_keys().await?;
+        let client = http::build_client(config.allow_private_network)?;
+        let state = AppState::new(config.clone(), store, client.clone(), instance_keys.clone());
+        let fetch_client = http::fetch_client(
+            client,
+            format!("{}#main-key", state.instance_actor_id()),
+            Signer::from_pem(&instance_keys.private_key_pem)?,
+        );
+        let federation = FederationConfig::builder()
+            .domain(config.authority())
+            .app_data(state)
+            .client(fetch_client)
+            // "debug" in the crate allows http, explicit ports and private addresses: exactly
+            // what `allow_private_network` means.
+            .debug(config.allow_private_network)
+            .request_timeout(http::REQUEST_TIMEOUT)
+            .build()
+            .await
+            .map_err(|e| AppError::Internal(format!("federation config: {e}")))?;
+        Ok(App { federation })
+    }
+
+    pub fn data(&self) -> Data<AppState> {
+        self.federation.to_request_data()
+    }
+
+    pub fn state(&self) -> AppState {
+        self.federation.to_request_data().app_data().clone()
+    }
+
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/", get(web::home))
+            .route("/healthz", get(healthz))
+            .route("/.well-known/webfinger", get(discovery::webfinger))
+            .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
+            .route("/.well-known/host-meta", get(discovery::host_meta))
+            .route(
+                "/.well-known/host-meta.json",
+                get(discovery::host_meta_json),
+            )
+            .route("/nodeinfo/2.1", get(discovery::nodeinfo_21))
+            .route("/nodeinfo/2.0", get(discovery::nodeinfo_20))
+            .route("/inbox", post(inbox::post_inbox))
+            .route("/actor", get(actors::get_instance_actor))
+            .route("/actor/inbox", post(inbox::post_inbox))
+            .route("/actor/{collection}", get(actors::get_instance_collection))
+            .route("/t/{slug}", get(web::territory))
+            .route("/t/{slug}/inbox", post(inbox::post_inbox))
+            .route("/t/{slug}/outbox", get(actors::get_outbox))
+            .route("/t/{slug}/followers", get(actors::get_followers))
+            .route("/t/{slug}/following", get(actors::get_following))
+            .route("/activities/{id}", get(actors::get_activity))
+            .fallback(web::not_found)
+            .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
+            .layer(FederationMiddleware::new(self.federation.clone()))
+            .layer(tower_http::trace::TraceLayer::new_for_http())
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests, stops the worker and closes the
+    /// database. Deliveries in flight are either recorded or leased and retried on next start.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> AppResult<()> {
+        let state = self.state();
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let worker = tokio::spawn(delivery::run(state.clone(), stop_rx));
+        let addr = listener.local_addr().map_err(AppError::internal)?;
+        tracing::info!(%addr, public_url = %state.config.public_url, "Maillage listening");
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(|e| AppError::Internal(format!("server: {e}")))?;
+        let _ = stop_tx.send(true);
+        let _ = worker.await;
+        state.store.close().await;
+        tracing::info!("Maillage stopped");
+        Ok(())
+    }
+}
+
+async fn healthz(data: Data<AppState>) -> AppResult<&'static str> {
+    data.store.ping().await?;
+    Ok("ok")
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => futures::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = futures::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested");
+}

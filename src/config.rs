@@ -1,0 +1,289 @@
+//! Configuration: built-in defaults < `maillage.toml` < environment (`MAILLAGE_*`) < command-line
+//! flags. Every key is documented in `maillage.example.toml`; the defaults below are the ones a
+//! territory gets when it runs `maillage serve` with nothing else.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use serde::Deserialize;
+use url::Url;
+
+use crate::domain::territory::Slug;
+
+/// The effective configuration of one running instance.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the HTTP server listens on. Default `127.0.0.1:8080`.
+    pub bind: SocketAddr,
+    /// Public base URL; every ActivityPub id is built from it (scheme, host and port kept).
+    /// Default `http://localhost:8080`.
+    pub public_url: Url,
+    /// Where the SQLite database, keys and mail outbox live. Default `./data`.
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`. Default: `sqlite://<data_dir>/maillage.db`.
+    pub database_url: String,
+    /// Allow fetching from and delivering to loopback/private addresses and plain-http peers.
+    /// Off by default (protection against server-side request forgery).
+    pub allow_private_network: bool,
+    /// Slug of the territory created on first start. Default `territoire`.
+    pub default_territory: Slug,
+    /// Display name of that territory. Default `Territoire CCES`.
+    pub default_territory_name: String,
+    /// Delivery workers sending at once (over all hosts). Default 16.
+    pub delivery_concurrency: usize,
+    /// Give up retrying a delivery after this many seconds. Default 3 days.
+    pub delivery_horizon_secs: i64,
+    /// Log format: `text` or `json`. Default `text`.
+    pub log_format: String,
+}
+
+/// Values from one layer (file, environment or flags): every field optional.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigLayer {
+    pub bind: Option<String>,
+    pub public_url: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub allow_private_network: Option<bool>,
+    pub default_territory: Option<String>,
+    pub default_territory_name: Option<String>,
+    pub delivery_concurrency: Option<usize>,
+    pub delivery_horizon_secs: Option<i64>,
+    pub log_format: Option<String>,
+}
+
+impl ConfigLayer {
+    /// Reads the `MAILLAGE_*` variables from an environment snapshot (testable without
+    /// touching the process environment).
+    pub fn from_env<I: IntoIterator<Item = (String, String)>>(vars: I) -> Result<Self, String> {
+        let mut layer = ConfigLayer::default();
+        for (key, value) in vars {
+            let Some(name) = key.strip_prefix("MAILLAGE_") else {
+                continue;
+            };
+            match name {
+                "BIND" => layer.bind = Some(value),
+                "PUBLIC_URL" => layer.public_url = Some(value),
+                "DATA_DIR" => layer.data_dir = Some(value.into()),
+                "DATABASE_URL" => layer.database_url = Some(value),
+                "ALLOW_PRIVATE_NETWORK" => {
+                    layer.allow_private_network = Some(parse_bool(&key, &value)?)
+                }
+                "DEFAULT_TERRITORY" => layer.default_territory = Some(value),
+                "DEFAULT_TERRITORY_NAME" => layer.default_territory_name = Some(value),
+                "DELIVERY_CONCURRENCY" => {
+                    layer.delivery_concurrency =
+                        Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "DELIVERY_HORIZON_SECS" => {
+                    layer.delivery_horizon_secs =
+                        Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "LOG_FORMAT" => layer.log_format = Some(value),
+                // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
+                _ => {}
+            }
+        }
+        Ok(layer)
+    }
+
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| format!("maillage.toml: {e}"))
+    }
+
+    /// `other` wins where it has a value.
+    pub fn merge(self, other: ConfigLayer) -> ConfigLayer {
+        ConfigLayer {
+            bind: other.bind.or(self.bind),
+            public_url: other.public_url.or(self.public_url),
+            data_dir: other.data_dir.or(self.data_dir),
+            database_url: other.database_url.or(self.database_url),
+            allow_private_network: other.allow_private_network.or(self.allow_private_network),
+            default_territory: other.default_territory.or(self.default_territory),
+            default_territory_name: other.default_territory_name.or(self.default_territory_name),
+            delivery_concurrency: other.delivery_concurrency.or(self.delivery_concurrency),
+            delivery_horizon_secs: other.delivery_horizon_secs.or(self.delivery_horizon_secs),
+            log_format: other.log_format.or(self.log_format),
+        }
+    }
+
+    /// Applies the defaults and checks every value.
+    pub fn resolve(self) -> Result<Config, String> {
+        let bind = self.bind.unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind: SocketAddr = bind
+            .parse()
+            .map_err(|_| format!("bind: `{bind}` is not an address:port"))?;
+        let public_url = self
+            .public_url
+            .unwrap_or_else(|| "http://localhost:8080".into());
+        let mut public_url = Url::parse(&public_url).map_err(|e| format!("public_url: {e}"))?;
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
+            return Err("public_url: must be an http(s) URL with a host".into());
+        }
+        // Ids are built by joining paths: the base has no path, query or fragment.
+        public_url.set_path("");
+        public_url.set_query(None);
+        public_url.set_fragment(None);
+        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
+        let database_url = self.database_url.unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("maillage.db").display()
+            )
+        });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err("database_url: must start with sqlite: or postgres://".into());
+        }
+        let default_territory =
+            Slug::parse(self.default_territory.as_deref().unwrap_or("territoire"))
+                .map_err(|e| format!("default_territory: {e}"))?;
+        let log_format = self.log_format.unwrap_or_else(|| "text".into());
+        if !matches!(log_format.as_str(), "text" | "json") {
+            return Err("log_format: `text` or `json`".into());
+        }
+        let delivery_concurrency = self.delivery_concurrency.unwrap_or(16);
+        if delivery_concurrency == 0 {
+            return Err("delivery_concurrency: at least 1".into());
+        }
+        Ok(Config {
+            bind,
+            public_url,
+            data_dir,
+            database_url,
+            allow_private_network: self.allow_private_network.unwrap_or(false),
+            default_territory,
+            default_territory_name: self
+                .default_territory_name
+                .unwrap_or_else(|| "Territoire CCES".into()),
+            delivery_concurrency,
+            delivery_horizon_secs: self.delivery_horizon_secs.unwrap_or(3 * 24 * 3600),
+            log_format,
+        })
+    }
+}
+
+fn parse_bool(key: &str, value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!("{key}: expected true or false, got `{value}`")),
+    }
+}
+
+impl Config {
+    /// `host[:port]` as it appears in `acct:` handles and in the federation crate's domain.
+    pub fn authority(&self) -> String {
+        let host = self.public_url.host_str().unwrap_or("localhost");
+        match self.public_url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        }
+    }
+
+    /// Absolute URL for a path on this instance.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.public_url.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// Configuration for tests and tools: defaults with the given overrides.
+    pub fn for_test(
+        public_url: &str,
+        data_dir: PathBuf,
+        database_url: Option<String>,
+    ) -> Result<Config, String> {
+        ConfigLayer {
+            public_url: Some(public_url.to_string()),
+            data_dir: Some(data_dir),
+            database_url,
+            allow_private_network: Some(true),
+            ..Default::default()
+        }
+        .resolve()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let c = ConfigLayer::default().resolve().unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.public_url.as_str(), "http://localhost:8080/");
+        assert_eq!(c.authority(), "localhost:8080");
+        assert_eq!(c.database_url, "sqlite://./data/maillage.db?mode=rwc");
+        assert!(!c.allow_private_network);
+        assert_eq!(c.default_territory.as_str(), "territoire");
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let file =
+            ConfigLayer::from_toml("bind = \"0.0.0.0:9000\"\npublic_url = \"https://a.example\"\n")
+                .unwrap();
+        let env = ConfigLayer::from_env([
+            (
+                "MAILLAGE_PUBLIC_URL".to_string(),
+                "https://b.example".to_string(),
+            ),
+            (
+                "MAILLAGE_ALLOW_PRIVATE_NETWORK".to_string(),
+                "true".to_string(),
+            ),
+            ("PATH".to_string(), "/bin".to_string()),
+        ])
+        .unwrap();
+        let flags = ConfigLayer {
+            public_url: Some("https://c.example:8443".into()),
+            ..Default::default()
+        };
+        let c = ConfigLayer::default()
+            .merge(file)
+            .merge(env)
+            .merge(flags)
+            .resolve()
+            .unwrap();
+        assert_eq!(c.bind.to_string(), "0.0.0.0:9000");
+        assert_eq!(c.authority(), "c.example:8443");
+        assert!(c.allow_private_network);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        assert!(ConfigLayer::from_toml("unknown_key = 1").is_err());
+        assert!(
+            ConfigLayer::from_env([("MAILLAGE_ALLOW_PRIVATE_NETWORK".into(), "maybe".into())])
+                .is_err()
+        );
+        assert!(
+            ConfigLayer {
+                bind: Some("nope".into()),
+                ..Default::default()
+            }
+            .resolve()
+            .is_err()
+        );
+        assert!(
+            ConfigLayer {
+                database_url: Some("mysql://x".into()),
+                ..Default::default()
+            }
+            .resolve()
+            .is_err()
+        );
+        assert!(
+            ConfigLayer {
+                default_territory: Some("Bad Slug".into()),
+                ..Default::default()
+            }
+            .resolve()
+            .is_err()
+        );
+    }
+}

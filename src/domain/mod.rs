@@ -1,0 +1,13 @@
+//! Pure types and rules of Maillage, without IO.
+
+pub mod territory;
+
+/// Milliseconds since the Unix epoch: how every timestamp is stored (portable across SQLite
+/// and PostgreSQL, sortable, comparable in SQL).
+pub fn now_millis() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub fn millis_to_datetime(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,108 @@
+//! A territory: the local network of CCES signatories, federated as an ActivityPub `Group`.
+
+use std::fmt;
+
+/// The short name of a territory, used in its handle (`@slug@host`) and URLs.
+/// Parse, don't validate: a `Slug` is always 1–64 characters of `a-z`, `0-9`, `_`, `-`,
+/// starting with a letter or digit, so it is safe in paths and `acct:` URIs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(input: &str) -> Result<Slug, String> {
+        let s = input.trim();
+        if s.is_empty() || s.len() > 64 {
+            return Err("a slug has 1 to 64 characters".into());
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            return Err(format!(
+                "`{s}`: only lowercase letters a-z, digits, `_` and `-`"
+            ));
+        }
+        if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(format!("`{s}`: must start with a letter or digit"));
+        }
+        Ok(Slug(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Validated display name (1–200 characters, no control characters).
+pub fn parse_name(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    if s.is_empty() || s.chars().count() > 200 {
+        return Err("a name has 1 to 200 characters".into());
+    }
+    if s.chars().any(char::is_control) {
+        return Err("a name has no control characters".into());
+    }
+    Ok(s.to_string())
+}
+
+/// Validated summary (plain text, at most 5000 characters).
+pub fn parse_summary(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    if s.chars().count() > 5000 {
+        return Err("a summary has at most 5000 characters".into());
+    }
+    Ok(s.to_string())
+}
+
+/// State of a follow relation, in either direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FollowState {
+    /// Waiting for approval (incoming) or for the remote Accept (outgoing).
+    Pending,
+    Accepted,
+}
+
+impl FollowState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FollowState::Pending => "pending",
+            FollowState::Accepted => "accepted",
+        }
+    }
+
+    pub fn parse(s: &str) -> FollowState {
+        if s == "accepted" {
+            FollowState::Accepted
+        } else {
+            FollowState::Pending
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(Slug::parse("territoire").is_ok());
+        assert!(Slug::parse("pays-de-la-loire_2").is_ok());
+        for bad in ["", "Territoire", "a b", "-x", "é", "a/b", &"x".repeat(65)] {
+            assert!(Slug::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn names_and_summaries() {
+        assert_eq!(parse_name("  Pays de Redon ").unwrap(), "Pays de Redon");
+        assert!(parse_name("").is_err());
+        assert!(parse_name("a\u{7}b").is_err());
+        assert!(parse_summary(&"x".repeat(5001)).is_err());
+    }
+}

@@ -1,0 +1,80 @@
+//! `Accept` / `Reject` of a Follow one of our territories sent.
+
+use super::local_territory;
+use crate::{
+    domain::territory::FollowState,
+    error::{AppError, AppResult},
+    federation::protocol::{activities::Envelope, id_of},
+    state::AppState,
+    storage::{
+        activities::claim_received,
+        actors::RemoteActorRow,
+        follows::{self, Direction, FollowRow},
+    },
+};
+
+pub async fn receive(
+    state: &AppState,
+    env: &Envelope,
+    signer: &RemoteActorRow,
+    accepted: bool,
+) -> AppResult<()> {
+    let follow = find_our_follow(state, env, signer).await?;
+    let Some(follow) = follow else {
+        tracing::info!(activity = %env.id, "Accept/Reject of no pending follow of ours: ignored");
+        return Ok(());
+    };
+    if follow.actor_ap_id != signer.ap_id {
+        return Err(AppError::Forbidden(
+            "only the followed actor may answer a Follow".into(),
+        ));
+    }
+    let mut tx = state.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), signer.ap_id.as_str(), &env.kind).await? {
+        return Ok(());
+    }
+    if accepted {
+        follows::set_follow_state(
+            &mut tx,
+            Direction::Following,
+            follow.territory_id,
+            follow.actor_id,
+            FollowState::Accepted,
+        )
+        .await?;
+    } else {
+        follows::delete_follow(
+            &mut tx,
+            Direction::Following,
+            follow.territory_id,
+            follow.actor_id,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
+    Ok(())
+}
+
+/// The Follow is named by id (most servers) or embedded with a different id (some older
+/// software): then actor and object identify it.
+async fn find_our_follow(
+    state: &AppState,
+    env: &Envelope,
+    signer: &RemoteActorRow,
+) -> AppResult<Option<FollowRow>> {
+    if let Some(id) = id_of(&env.object)
+        && let Some(f) = state.store.following_by_follow_id(id).await?
+    {
+        return Ok(Some(f));
+    }
+    if let Some(actor) = env.object.get("actor").and_then(id_of)
+        && let Some(t) = local_territory(state, actor).await?
+    {
+        return state
+            .store
+            .follow(Direction::Following, t.id, signer.id)
+            .await;
+    }
+    Ok(None)
+}

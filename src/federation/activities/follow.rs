@@ -1,0 +1,90 @@
+//! `Follow` of a territory: accepted at once, or held until an admin approves it when the
+//! territory has `manuallyApprovesFollowers`.
+//! https://www.w3.org/TR/activitypub/#follow-activity-inbox
+
+use serde_json::{Value, json};
+use sqlx::AnyConnection;
+
+use super::require_local_territory;
+use crate::{
+    domain::territory::FollowState,
+    error::AppResult,
+    federation::{
+        outgoing,
+        protocol::{activities::Envelope, activities::answer_follow, id_of},
+    },
+    state::AppState,
+    storage::{
+        activities::claim_received,
+        actors::RemoteActorRow,
+        follows::{self, Direction},
+        territories::TerritoryRow,
+    },
+};
+
+pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow) -> AppResult<()> {
+    let territory = require_local_territory(state, id_of(&env.object)).await?;
+    let mut tx = state.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
+        return Ok(());
+    }
+    let existing = state
+        .store
+        .follow(Direction::Followers, territory.id, follower.id)
+        .await?;
+    let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
+    if territory.manually_approves_followers.0 && !already_accepted {
+        follows::upsert_follow(
+            &mut tx,
+            Direction::Followers,
+            territory.id,
+            follower.id,
+            env.id.as_str(),
+            FollowState::Pending,
+        )
+        .await?;
+        tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follow request held for approval");
+    } else {
+        follows::upsert_follow(
+            &mut tx,
+            Direction::Followers,
+            territory.id,
+            follower.id,
+            env.id.as_str(),
+            FollowState::Accepted,
+        )
+        .await?;
+        send_answer(state, &mut tx, &territory, follower, &env.raw, "Accept").await?;
+        tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follower accepted");
+    }
+    tx.commit().await?;
+    state.delivery_notify.notify_one();
+    Ok(())
+}
+
+/// Queues `Accept` or `Reject` of `follow` to the follower's own inbox.
+pub async fn send_answer(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    territory: &TerritoryRow,
+    follower: &RemoteActorRow,
+    follow: &Value,
+    kind: &str,
+) -> AppResult<()> {
+    let actor = state.territory_id_url(&territory.slug);
+    let answer = answer_follow(kind, &outgoing::new_activity_id(state), &actor, follow);
+    outgoing::queue(
+        conn,
+        Some(territory.id),
+        &answer,
+        false,
+        std::slice::from_ref(&follower.inbox),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The Follow we received, rebuilt from what we stored (for approvals made later).
+pub fn stored_follow(follow_ap_id: &str, follower: &str, territory_url: &str) -> Value {
+    json!({ "id": follow_ap_id, "type": "Follow", "actor": follower, "object": territory_url })
+}

@@ -1,0 +1,301 @@
+//! Serving local actors and their collections.
+
+use activitypub_federation::config::Data;
+use axum::{
+    Json,
+    extract::{Path, Query},
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+use super::protocol::{
+    actor::{Endpoints, LocalActor, PublicKey},
+    actor_context,
+    collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE, page_url},
+};
+use crate::{
+    domain::{millis_to_datetime, territory::FollowState},
+    error::{AppError, AppResult},
+    state::AppState,
+    storage::{follows::Direction, territories::TerritoryRow},
+};
+
+pub const AP_CONTENT_TYPE: &str = "application/activity+json";
+
+/// True when the client asks for ActivityStreams JSON rather than a page.
+pub fn wants_activity_json(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("application/activity+json") || v.contains("application/ld+json"))
+}
+
+/// A JSON response with the ActivityPub content type.
+pub fn ap_json<T: serde::Serialize>(value: &T) -> Response {
+    let mut res = Json(value).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(AP_CONTENT_TYPE),
+    );
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    res
+}
+
+pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
+    let id = state.territory_id_url(&t.slug);
+    let sub = |p: &str| state.config.url(&format!("/t/{}/{p}", t.slug));
+    LocalActor {
+        context: actor_context(),
+        id: id.clone(),
+        kind: "Group",
+        preferred_username: t.slug.clone(),
+        name: t.name.clone(),
+        summary: html_paragraphs(&t.summary),
+        url: id.clone(),
+        inbox: sub("inbox"),
+        outbox: sub("outbox"),
+        followers: sub("followers"),
+        following: sub("following"),
+        endpoints: Endpoints {
+            shared_inbox: Some(state.config.url("/inbox")),
+        },
+        public_key: PublicKey {
+            id: format!("{id}#main-key"),
+            owner: id.to_string(),
+            public_key_pem: t.public_key_pem.clone(),
+        },
+        manually_approves_followers: t.manually_approves_followers.0,
+        discoverable: t.discoverable.0,
+        published: millis_to_datetime(t.created_at)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        updated: Some(
+            millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ),
+        webfinger: format!("{}@{}", t.slug, state.config.authority()),
+        attachment: vec![],
+    }
+}
+
+/// The instance's `Application` actor (FEP-2677, FEP-d556): signs fetches, owns server-level
+/// activities. Its username is the host, as Mastodon's instance actor.
+pub fn instance_actor(state: &AppState) -> LocalActor {
+    let id = state.instance_actor_id();
+    let sub = |p: &str| state.config.url(&format!("/actor/{p}"));
+    let authority = state.config.authority();
+    LocalActor {
+        context: actor_context(),
+        id: id.clone(),
+        kind: "Application",
+        preferred_username: authority.clone(),
+        name: format!("Maillage {authority}"),
+        summary: "<p>Acteur de l'instance Maillage (Instance actor)</p>".into(),
+        url: state.config.url("/"),
+        inbox: sub("inbox"),
+        outbox: sub("outbox"),
+        followers: sub("followers"),
+        following: sub("following"),
+        endpoints: Endpoints {
+            shared_inbox: Some(state.config.url("/inbox")),
+        },
+        public_key: PublicKey {
+            id: format!("{id}#main-key"),
+            owner: id.to_string(),
+            public_key_pem: state.instance_keys.public_key_pem.clone(),
+        },
+        manually_approves_followers: true,
+        discoverable: false,
+        published: "2026-01-01T00:00:00Z".into(),
+        updated: None,
+        webfinger: format!("{authority}@{authority}"),
+        attachment: vec![],
+    }
+}
+
+/// Plain text to HTML paragraphs, escaped.
+pub fn html_paragraphs(text: &str) -> String {
+    text.split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
+        .collect()
+}
+
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub async fn get_instance_actor(data: Data<AppState>) -> Response {
+    ap_json(&instance_actor(&data))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+impl PageQuery {
+    fn page(&self) -> AppResult<Option<i64>> {
+        match &self.page {
+            None => Ok(None),
+            Some(p) => match p.parse::<i64>() {
+                Ok(n) if (1..=1_000_000).contains(&n) => Ok(Some(n)),
+                _ => Err(AppError::BadRequest("page is a number from 1".into())),
+            },
+        }
+    }
+}
+
+async fn territory(data: &AppState, slug: &str) -> AppResult<TerritoryRow> {
+    data.store
+        .territory_by_slug(slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
+}
+
+fn collection_or_page(
+    collection: Url,
+    page: Option<i64>,
+    total: i64,
+    items: Option<Vec<Value>>,
+) -> Response {
+    match (page, items) {
+        (Some(p), Some(items)) => {
+            ap_json(&OrderedCollectionPage::new(&collection, p, total, items))
+        }
+        _ => ap_json(&OrderedCollection {
+            context: super::protocol::activity_context(),
+            first: (total > 0).then(|| page_url(&collection, 1)),
+            id: collection,
+            kind: "OrderedCollection",
+            total_items: total,
+        }),
+    }
+}
+
+async fn follow_collection(
+    data: &AppState,
+    slug: &str,
+    q: &PageQuery,
+    dir: Direction,
+    name: &str,
+) -> AppResult<Response> {
+    let t = territory(data, slug).await?;
+    let page = q.page()?;
+    let total = data
+        .store
+        .count_follows(dir, t.id, FollowState::Accepted)
+        .await?;
+    let items = match page {
+        Some(p) => Some(
+            data.store
+                .follows_page(
+                    dir,
+                    t.id,
+                    FollowState::Accepted,
+                    PAGE_SIZE,
+                    (p - 1) * PAGE_SIZE,
+                )
+                .await?
+                .into_iter()
+                .map(|f| Value::String(f.actor_ap_id))
+                .collect(),
+        ),
+        None => None,
+    };
+    Ok(collection_or_page(
+        data.config.url(&format!("/t/{slug}/{name}")),
+        page,
+        total,
+        items,
+    ))
+}
+
+pub async fn get_followers(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    follow_collection(&data, &slug, &q, Direction::Followers, "followers").await
+}
+
+pub async fn get_following(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    follow_collection(&data, &slug, &q, Direction::Following, "following").await
+}
+
+pub async fn get_outbox(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let t = territory(&data, &slug).await?;
+    let page = q.page()?;
+    let total = data.store.count_outbox(t.id).await?;
+    let items = match page {
+        Some(p) => {
+            let rows = data
+                .store
+                .outbox_page(t.id, PAGE_SIZE, (p - 1) * PAGE_SIZE)
+                .await?;
+            Some(
+                rows.into_iter()
+                    .filter_map(|r| serde_json::from_str::<Value>(&r.json).ok())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    Ok(collection_or_page(
+        data.config.url(&format!("/t/{slug}/outbox")),
+        page,
+        total,
+        items,
+    ))
+}
+
+/// The instance actor's collections: always empty.
+pub async fn get_instance_collection(
+    data: Data<AppState>,
+    Path(name): Path<String>,
+) -> AppResult<Response> {
+    if !matches!(name.as_str(), "outbox" | "followers" | "following") {
+        return Err(AppError::NotFound(name));
+    }
+    Ok(collection_or_page(
+        data.config.url(&format!("/actor/{name}")),
+        None,
+        0,
+        None,
+    ))
+}
+
+/// An activity authored here, at its id.
+pub async fn get_activity(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    let ap_id = data.config.url(&format!("/activities/{id}"));
+    let row = data
+        .store
+        .activity_by_ap_id(ap_id.as_str())
+        .await?
+        .ok_or_else(|| AppError::NotFound("activity".into()))?;
+    let json: Value = serde_json::from_str(&row.json)?;
+    Ok(ap_json(&json))
+}

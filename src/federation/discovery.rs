@@ -1,0 +1,184 @@
+//! Discovery: WebFinger (RFC 7033), NodeInfo 2.0/2.1 (FEP-f1d5), host-meta (RFC 6415).
+
+use activitypub_federation::config::Data;
+use axum::{
+    Json,
+    extract::Query,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::actors::AP_CONTENT_TYPE;
+use crate::{
+    error::{AppError, AppResult},
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize)]
+pub struct WebfingerQuery {
+    resource: Option<String>,
+}
+
+fn with_type(mut res: Response, content_type: &'static str) -> Response {
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    res
+}
+
+/// Which local actor a WebFinger resource names.
+enum Target {
+    Territory(String),
+    Instance,
+}
+
+fn target_of(state: &AppState, resource: &str) -> Option<Target> {
+    let authority = state.config.authority();
+    if let Some(acct) = resource.strip_prefix("acct:") {
+        let acct = acct.trim_start_matches('@');
+        let (user, host) = acct.rsplit_once('@')?;
+        if !host.eq_ignore_ascii_case(&authority) {
+            return None;
+        }
+        // Mastodon names its instance actor after the host (`acct:host@host`).
+        if user.eq_ignore_ascii_case(&authority) {
+            return Some(Target::Instance);
+        }
+        return Some(Target::Territory(user.to_ascii_lowercase()));
+    }
+    let url = url::Url::parse(resource).ok()?;
+    if super::signatures::host_header(&url) != authority
+        || url.scheme() != state.config.public_url.scheme()
+    {
+        return None;
+    }
+    // FEP-d556: the server's origin names the server actor.
+    match url.path().trim_end_matches('/') {
+        "" | "/actor" => Some(Target::Instance),
+        p => p
+            .strip_prefix("/t/")
+            .filter(|s| !s.contains('/'))
+            .map(|s| Target::Territory(s.to_string())),
+    }
+}
+
+pub async fn webfinger(
+    data: Data<AppState>,
+    Query(q): Query<WebfingerQuery>,
+) -> AppResult<Response> {
+    let resource = q
+        .resource
+        .ok_or_else(|| AppError::BadRequest("resource parameter required".into()))?;
+    let authority = data.config.authority();
+    let (subject, actor, page) = match target_of(&data, resource.trim()) {
+        Some(Target::Instance) => (
+            format!("acct:{authority}@{authority}"),
+            data.instance_actor_id(),
+            data.config.url("/"),
+        ),
+        Some(Target::Territory(slug)) => {
+            let t = data
+                .store
+                .territory_by_slug(&slug)
+                .await?
+                .ok_or_else(|| AppError::NotFound("no such account".into()))?;
+            let id = data.territory_id_url(&t.slug);
+            (format!("acct:{}@{authority}", t.slug), id.clone(), id)
+        }
+        None => return Err(AppError::NotFound("no such account".into())),
+    };
+    let jrd = json!({
+        "subject": subject,
+        "aliases": [actor],
+        "links": [
+            { "rel": "self", "type": AP_CONTENT_TYPE, "href": actor },
+            { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": page }
+        ]
+    });
+    Ok(with_type(Json(jrd).into_response(), "application/jrd+json"))
+}
+
+pub async fn host_meta(data: Data<AppState>) -> Response {
+    let template = format!(
+        "{}.well-known/webfinger?resource={{uri}}",
+        data.config.public_url
+    );
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n  \
+         <Link rel=\"lrdd\" template=\"{}\"/>\n</XRD>\n",
+        super::actors::escape_html(&template)
+    );
+    with_type(xml.into_response(), "application/xrd+xml; charset=utf-8")
+}
+
+pub async fn host_meta_json(data: Data<AppState>) -> Response {
+    let template = format!(
+        "{}.well-known/webfinger?resource={{uri}}",
+        data.config.public_url
+    );
+    with_type(
+        Json(json!({ "links": [{ "rel": "lrdd", "template": template }] })).into_response(),
+        "application/json",
+    )
+}
+
+pub async fn nodeinfo_links(data: Data<AppState>) -> Response {
+    let links = json!({
+        "links": [
+            { "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": data.config.url("/nodeinfo/2.1") },
+            { "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": data.config.url("/nodeinfo/2.0") },
+            // FEP-2677: the application actor.
+            { "rel": "https://www.w3.org/ns/activitystreams#Application", "href": data.instance_actor_id() }
+        ]
+    });
+    with_type(Json(links).into_response(), "application/json")
+}
+
+async fn nodeinfo_doc(data: &AppState, version: &str) -> AppResult<Value> {
+    let territories = data.store.territories().await?;
+    let users = territories.len() as i64;
+    let posts = data.store.count_public_activities().await?;
+    let mut software = json!({ "name": "maillage", "version": env!("CARGO_PKG_VERSION") });
+    if version == "2.1" {
+        software["homepage"] = json!(data.config.public_url);
+    }
+    Ok(json!({
+        "version": version,
+        "software": software,
+        "protocols": ["activitypub"],
+        "services": { "inbound": [], "outbound": [] },
+        "openRegistrations": false,
+        "usage": {
+            "users": { "total": users, "activeMonth": users, "activeHalfyear": users },
+            "localPosts": posts
+        },
+        "metadata": {
+            "nodeName": territories.first().map(|t| t.name.clone()).unwrap_or_else(|| "Maillage".into()),
+            "nodeDescription": "Circuits Courts Économiques et Solidaires",
+            "territories": territories.iter().map(|t| json!({
+                "slug": t.slug,
+                "name": t.name,
+                "id": data.territory_id_url(&t.slug),
+            })).collect::<Vec<_>>()
+        }
+    }))
+}
+
+pub async fn nodeinfo_21(data: Data<AppState>) -> AppResult<Response> {
+    Ok(with_type(
+        Json(nodeinfo_doc(&data, "2.1").await?).into_response(),
+        "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"",
+    ))
+}
+
+pub async fn nodeinfo_20(data: Data<AppState>) -> AppResult<Response> {
+    Ok(with_type(
+        Json(nodeinfo_doc(&data, "2.0").await?).into_response(),
+        "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.0#\"",
+    ))
+}

@@ -1,0 +1,172 @@
+//! RSA key pairs for actors, on aws-lc-rs (fast key generation even in debug builds; the `rsa`
+//! crate signs nothing here, see RUSTSEC-2023-0071).
+
+use std::sync::Arc;
+
+use aws_lc_rs::{
+    encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der},
+    rand::SystemRandom,
+    rsa::{KeyPair, KeySize},
+    signature::{self, KeyPair as _, ParsedPublicKey},
+};
+use base64::{Engine, engine::general_purpose::STANDARD};
+
+use crate::error::{AppError, AppResult};
+
+/// A key pair as stored: PKCS#8 private key and SubjectPublicKeyInfo public key, both PEM.
+#[derive(Clone)]
+pub struct KeyPairPem {
+    pub public_key_pem: String,
+    pub private_key_pem: String,
+}
+
+impl std::fmt::Debug for KeyPairPem {
+    // Never print a private key, even in debug logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyPairPem")
+            .field("public_key_pem", &self.public_key_pem)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Generates an RSA-2048 key pair, the size every fediverse server accepts.
+pub fn generate_rsa_keypair() -> AppResult<KeyPairPem> {
+    let pair = KeyPair::generate(KeySize::Rsa2048)
+        .map_err(|_| AppError::internal("RSA key generation failed"))?;
+    let private: Pkcs8V1Der = pair
+        .as_der()
+        .map_err(|_| AppError::internal("PKCS#8 encoding failed"))?;
+    let public: PublicKeyX509Der = pair
+        .public_key()
+        .as_der()
+        .map_err(|_| AppError::internal("SPKI encoding failed"))?;
+    Ok(KeyPairPem {
+        public_key_pem: to_pem("PUBLIC KEY", public.as_ref()),
+        private_key_pem: to_pem("PRIVATE KEY", private.as_ref()),
+    })
+}
+
+pub fn to_pem(label: &str, der: &[u8]) -> String {
+    let b64 = STANDARD.encode(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// Decodes the first PEM block (any label); tolerant of `\r\n` and stray spaces, as keys
+/// published by other servers sometimes have them.
+pub fn from_pem(pem: &str) -> AppResult<Vec<u8>> {
+    let body: String = pem
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| !l.starts_with("-----BEGIN"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    if body.is_empty() {
+        return Err(AppError::BadRequest("not a PEM key".into()));
+    }
+    STANDARD
+        .decode(body.as_bytes())
+        .map_err(|_| AppError::BadRequest("bad base64 in PEM key".into()))
+}
+
+/// A private key ready to sign (parsing PKCS#8 costs more than a signature: keep these).
+#[derive(Clone)]
+pub struct Signer {
+    pair: Arc<KeyPair>,
+}
+
+impl Signer {
+    pub fn from_pem(private_key_pem: &str) -> AppResult<Signer> {
+        let der = from_pem(private_key_pem)?;
+        let pair = KeyPair::from_pkcs8(&der)
+            .map_err(|e| AppError::Internal(format!("bad private key: {e}")))?;
+        Ok(Signer {
+            pair: Arc::new(pair),
+        })
+    }
+
+    /// RSASSA-PKCS1-v1_5 with SHA-256, the one algorithm every fediverse server verifies.
+    pub fn sign_rsa_sha256(&self, message: &[u8]) -> AppResult<Vec<u8>> {
+        let mut sig = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(
+                &signature::RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                message,
+                &mut sig,
+            )
+            .map_err(|_| AppError::internal("RSA signing failed"))?;
+        Ok(sig)
+    }
+}
+
+/// A public key ready to verify (parsed once, then cached by the caller).
+#[derive(Clone)]
+pub struct Verifier {
+    key: Arc<ParsedPublicKey>,
+}
+
+impl Verifier {
+    /// Accepts SubjectPublicKeyInfo or PKCS#1 `RSA PUBLIC KEY` PEM, both seen in the wild.
+    pub fn from_pem(public_key_pem: &str) -> AppResult<Verifier> {
+        let der = from_pem(public_key_pem)?;
+        let key = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &der)
+            .map_err(|e| AppError::Unauthorized(format!("unusable public key: {e}")))?;
+        Ok(Verifier { key: Arc::new(key) })
+    }
+
+    pub fn verify_rsa_sha256(&self, message: &[u8], sig: &[u8]) -> bool {
+        self.key.verify_sig(message, sig).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generate_sign_verify_roundtrip() {
+        let keys = generate_rsa_keypair().unwrap();
+        assert!(
+            keys.public_key_pem
+                .starts_with("-----BEGIN PUBLIC KEY-----\n")
+        );
+        assert!(
+            keys.private_key_pem
+                .starts_with("-----BEGIN PRIVATE KEY-----\n")
+        );
+        let sig = Signer::from_pem(&keys.private_key_pem)
+            .unwrap()
+            .sign_rsa_sha256(b"hello")
+            .unwrap();
+        let v = Verifier::from_pem(&keys.public_key_pem).unwrap();
+        assert!(v.verify_rsa_sha256(b"hello", &sig));
+        assert!(!v.verify_rsa_sha256(b"hellO", &sig));
+        let other = generate_rsa_keypair().unwrap();
+        assert!(
+            !Verifier::from_pem(&other.public_key_pem)
+                .unwrap()
+                .verify_rsa_sha256(b"hello", &sig)
+        );
+        assert!(!format!("{keys:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn bad_pem_is_an_error_not_a_panic() {
+        assert!(from_pem("garbage").is_err());
+        assert!(
+            Verifier::from_pem("-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----")
+                .is_err()
+        );
+        assert!(
+            Verifier::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
+                .is_err()
+        );
+    }
+}

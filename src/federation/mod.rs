@@ -1,0 +1,16 @@
+//! ActivityPub federation: wire types, signatures, inbox, delivery and discovery.
+//!
+//! The `activitypub_federation` crate is used for objects, dereferencing and WebFinger lookups;
+//! receiving, signing and delivering are ours (aws-lc-rs signatures, durable queue).
+
+pub mod activities;
+pub mod actors;
+pub mod delivery;
+pub mod discovery;
+pub mod http;
+pub mod inbox;
+pub mod keys;
+pub mod objects;
+pub mod outgoing;
+pub mod protocol;
+pub mod signatures;

@@ -1,0 +1,49 @@
+//! Authoring activities: each is stored and queued for delivery in the caller's transaction,
+//! so a change and the activities it causes commit (or vanish) together.
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+use url::Url;
+
+use crate::{
+    error::AppResult,
+    state::AppState,
+    storage::{
+        activities::{NewActivity, insert_activity},
+        deliveries,
+    },
+};
+
+/// A fresh id for an activity authored here: `/activities/<uuid>`.
+pub fn new_activity_id(state: &AppState) -> Url {
+    state
+        .config
+        .url(&format!("/activities/{}", uuid::Uuid::new_v4()))
+}
+
+/// Stores `json` (whose `id` and `type` it reads) and queues one delivery per inbox.
+pub async fn queue(
+    conn: &mut AnyConnection,
+    territory_id: Option<i64>,
+    json: &Value,
+    public: bool,
+    inboxes: &[String],
+) -> AppResult<i64> {
+    let ap_id = json.get("id").and_then(Value::as_str).unwrap_or_default();
+    let kind = json.get("type").and_then(Value::as_str).unwrap_or_default();
+    let object = json.get("object").and_then(super::protocol::id_of);
+    let id = insert_activity(
+        conn,
+        &NewActivity {
+            ap_id,
+            territory_id,
+            kind,
+            object_ap_id: object,
+            json,
+            public,
+        },
+    )
+    .await?;
+    deliveries::enqueue(conn, id, inboxes).await?;
+    Ok(id)
+}

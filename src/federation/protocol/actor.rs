@@ -1,0 +1,101 @@
+//! Actor documents: what we serve for territories (`Group`) and the instance (`Application`),
+//! and what we accept from other servers.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use url::Url;
+
+use super::one_or_many;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PublicKey {
+    pub id: String,
+    pub owner: String,
+    pub public_key_pem: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Endpoints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_inbox: Option<Url>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PropertyValue {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    pub value: String,
+}
+
+/// A local actor as served to the fediverse.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalActor {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub preferred_username: String,
+    pub name: String,
+    pub summary: String,
+    pub url: Url,
+    pub inbox: Url,
+    pub outbox: Url,
+    pub followers: Url,
+    pub following: Url,
+    pub endpoints: Endpoints,
+    pub public_key: PublicKey,
+    pub manually_approves_followers: bool,
+    pub discoverable: bool,
+    pub published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// FEP-2c59: the WebFinger address of the actor.
+    pub webfinger: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachment: Vec<PropertyValue>,
+}
+
+/// Any actor from another server. Tolerant: only what we need is required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteActorJson {
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub preferred_username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub url: Option<Value>,
+    pub inbox: Url,
+    #[serde(default)]
+    pub endpoints: Option<Endpoints>,
+    /// Some servers publish several keys; we keep the one owned by the actor.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub public_key: Vec<PublicKey>,
+}
+
+impl RemoteActorJson {
+    pub fn main_key(&self) -> Option<&PublicKey> {
+        self.public_key.iter().find(|k| k.owner == self.id.as_str())
+    }
+
+    pub fn profile_url(&self) -> Option<String> {
+        match &self.url {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Object(o)) => o.get("href").and_then(Value::as_str).map(str::to_string),
+            Some(Value::Array(a)) => a.iter().find_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Object(o) => o.get("href").and_then(Value::as_str).map(str::to_string),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Maillage: a federated ActivityPub server for territorial networks of Circuits Courts
+//! Économiques et Solidaires (CCES).
+//!
+//! Layout: `domain` (pure rules), `storage` (sqlx over SQLite and PostgreSQL), `federation`
+//! (ActivityPub), `processing` (operations shared by CLI, pages and API), `web` (pages),
+//! `app` (assembly and serving).
+
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod federation;
+pub mod processing;
+pub mod state;
+pub mod storage;
+pub mod web;

@@ -1,0 +1,369 @@
+//! `maillage`: the command line. Every command reads the same configuration
+//! (defaults < maillage.toml < MAILLAGE_* environment < flags).
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+use maillage::{
+    app::{App, shutdown_signal},
+    config::{Config, ConfigLayer},
+    domain::{millis_to_datetime, territory::FollowState},
+    error::AppResult,
+    processing,
+    storage::{Store, follows::Direction, territories::TerritoryUpdate},
+};
+
+#[derive(Parser)]
+#[command(
+    name = "maillage",
+    version,
+    about = "Serveur ActivityPub des Circuits Courts Économiques et Solidaires"
+)]
+struct Cli {
+    #[command(flatten)]
+    flags: Flags,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Flags accepted by every command; they override maillage.toml and the environment.
+#[derive(Args, Default)]
+struct Flags {
+    /// Configuration file (default: ./maillage.toml when it exists; env MAILLAGE_CONFIG).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Listen address (MAILLAGE_BIND, default 127.0.0.1:8080).
+    #[arg(long, global = true)]
+    bind: Option<String>,
+    /// Public base URL, ids are built from it (MAILLAGE_PUBLIC_URL, default http://localhost:8080).
+    #[arg(long, global = true)]
+    public_url: Option<String>,
+    /// Data directory (MAILLAGE_DATA_DIR, default ./data).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite:… or postgres://… (MAILLAGE_DATABASE_URL, default SQLite in the data dir).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    /// Allow loopback/private addresses and plain http for peers (MAILLAGE_ALLOW_PRIVATE_NETWORK).
+    #[arg(long, global = true)]
+    allow_private_network: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (migrates the database first).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage territories.
+    #[command(subcommand)]
+    Territory(TerritoryCmd),
+    /// Remote actors following a territory.
+    #[command(subcommand)]
+    Followers(FollowersCmd),
+    /// Remote actors a territory follows.
+    Following {
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+    /// Follow a remote actor (acct:name@host, @name@host or an actor URL).
+    Follow {
+        handle: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+    /// Stop following a remote actor.
+    Unfollow {
+        handle: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+    /// Federation status.
+    #[command(subcommand)]
+    Federation(FederationCmd),
+}
+
+#[derive(Subcommand)]
+enum TerritoryCmd {
+    /// List territories.
+    List,
+    /// Create a territory.
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        summary: String,
+    },
+    /// Change a territory's settings.
+    Update {
+        slug: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        summary: Option<String>,
+        /// Hold new followers until approved (true/false).
+        #[arg(long)]
+        manually_approves_followers: Option<bool>,
+        #[arg(long)]
+        discoverable: Option<bool>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FollowersCmd {
+    /// List followers (accepted, or pending with --pending).
+    List {
+        #[arg(long, default_value = "")]
+        territory: String,
+        #[arg(long)]
+        pending: bool,
+    },
+    /// Approve a pending follower (actor id or name@host).
+    Approve {
+        who: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+    /// Reject a pending follower.
+    Reject {
+        who: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum FederationCmd {
+    /// Delivery queue per destination host.
+    Status,
+}
+
+fn load_config(flags: &Flags) -> Result<Config, String> {
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let file_path = flags
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("MAILLAGE_CONFIG").map(PathBuf::from))
+        .or_else(|| Some(PathBuf::from("maillage.toml")).filter(|p| p.exists()));
+    let file = match &file_path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            ConfigLayer::from_toml(&text)?
+        }
+        None => ConfigLayer::default(),
+    };
+    let cli = ConfigLayer {
+        bind: flags.bind.clone(),
+        public_url: flags.public_url.clone(),
+        data_dir: flags.data_dir.clone(),
+        database_url: flags.database_url.clone(),
+        allow_private_network: flags.allow_private_network.then_some(true),
+        ..Default::default()
+    };
+    ConfigLayer::default()
+        .merge(file)
+        .merge(ConfigLayer::from_env(env)?)
+        .merge(cli)
+        .resolve()
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match load_config(&cli.flags) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    match run(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The territory a command acts on: the one named, or the configured default.
+fn slug_or_default(slug: &str, config: &Config) -> String {
+    if slug.is_empty() {
+        config.default_territory.to_string()
+    } else {
+        slug.to_string()
+    }
+}
+
+async fn run(command: Command, config: Config) -> AppResult<()> {
+    if let Command::Serve = command {
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .map_err(|e| {
+                maillage::error::AppError::Internal(format!(
+                    "cannot listen on {}: {e}",
+                    config.bind
+                ))
+            })?;
+        let app = App::init(config).await?;
+        return app.serve(listener, shutdown_signal()).await;
+    }
+    if let Command::Migrate = command {
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        println!("migrations applied");
+        return Ok(());
+    }
+    let app = App::init(config.clone()).await?;
+    let data = app.data();
+    let store = &data.store;
+    match command {
+        Command::Serve | Command::Migrate => {}
+        Command::Territory(TerritoryCmd::List) => {
+            for t in store.territories().await? {
+                println!(
+                    "{}\t{}\t@{}@{}\t{}",
+                    t.slug,
+                    t.name,
+                    t.slug,
+                    config.authority(),
+                    data.territory_id_url(&t.slug)
+                );
+            }
+        }
+        Command::Territory(TerritoryCmd::Create {
+            slug,
+            name,
+            summary,
+        }) => {
+            let t = processing::territories::create(store, &slug, &name, &summary).await?;
+            println!("created {} (@{}@{})", t.slug, t.slug, config.authority());
+        }
+        Command::Territory(TerritoryCmd::Update {
+            slug,
+            name,
+            summary,
+            manually_approves_followers,
+            discoverable,
+        }) => {
+            let update = TerritoryUpdate {
+                name,
+                summary,
+                manually_approves_followers,
+                discoverable,
+            };
+            let t = processing::territories::update(store, &slug, update).await?;
+            println!(
+                "updated {}: name={:?} manually_approves_followers={}",
+                t.slug, t.name, t.manually_approves_followers.0
+            );
+        }
+        Command::Followers(FollowersCmd::List { territory, pending }) => {
+            let slug = slug_or_default(&territory, &config);
+            let t = store
+                .territory_by_slug(&slug)
+                .await?
+                .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
+            let state = if pending {
+                FollowState::Pending
+            } else {
+                FollowState::Accepted
+            };
+            for f in store
+                .follows_page(Direction::Followers, t.id, state, i64::MAX, 0)
+                .await?
+            {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    f.handle(),
+                    f.actor_ap_id,
+                    f.state,
+                    millis_to_datetime(f.created_at).to_rfc3339()
+                );
+            }
+        }
+        Command::Followers(FollowersCmd::Approve { who, territory }) => {
+            processing::follows::decide_follower(
+                &data,
+                &slug_or_default(&territory, &config),
+                &who,
+                true,
+            )
+            .await?;
+            println!("approved {who}; the Accept is queued for delivery");
+        }
+        Command::Followers(FollowersCmd::Reject { who, territory }) => {
+            processing::follows::decide_follower(
+                &data,
+                &slug_or_default(&territory, &config),
+                &who,
+                false,
+            )
+            .await?;
+            println!("rejected {who}; the Reject is queued for delivery");
+        }
+        Command::Following { territory } => {
+            let slug = slug_or_default(&territory, &config);
+            let t = store
+                .territory_by_slug(&slug)
+                .await?
+                .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
+            for state in [FollowState::Accepted, FollowState::Pending] {
+                for f in store
+                    .follows_page(Direction::Following, t.id, state, i64::MAX, 0)
+                    .await?
+                {
+                    println!("{}\t{}\t{}", f.handle(), f.actor_ap_id, f.state);
+                }
+            }
+        }
+        Command::Follow { handle, territory } => {
+            let id = processing::follows::follow_remote(
+                &data,
+                &slug_or_default(&territory, &config),
+                &handle,
+            )
+            .await?;
+            println!("Follow of {id} queued; a running `maillage serve` delivers it");
+        }
+        Command::Unfollow { handle, territory } => {
+            processing::follows::unfollow_remote(
+                &data,
+                &slug_or_default(&territory, &config),
+                &handle,
+            )
+            .await?;
+            println!("Undo(Follow) queued");
+        }
+        Command::Federation(FederationCmd::Status) => {
+            println!("host\tpending\toldest_pending\tfailed\tdone");
+            for h in store.delivery_stats().await? {
+                let oldest = h
+                    .oldest_pending
+                    .map(|t| millis_to_datetime(t).to_rfc3339())
+                    .unwrap_or_else(|| "-".into());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    h.host, h.pending, oldest, h.failed, h.done
+                );
+            }
+        }
+    }
+    store.close().await;
+    Ok(())
+}

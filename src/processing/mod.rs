@@ -1,0 +1,4 @@
+//! Operations behind the CLI, the admin pages and the API: thin handlers call these.
+
+pub mod follows;
+pub mod territories;

@@ -1,0 +1,62 @@
+//! Creating and editing territories.
+
+use crate::{
+    domain::territory::{Slug, parse_name, parse_summary},
+    error::{AppError, AppResult},
+    federation::keys::generate_rsa_keypair,
+    storage::{
+        Store,
+        territories::{TerritoryRow, TerritoryUpdate},
+    },
+};
+
+pub async fn create(
+    store: &Store,
+    slug: &str,
+    name: &str,
+    summary: &str,
+) -> AppResult<TerritoryRow> {
+    let slug = Slug::parse(slug).map_err(AppError::Unprocessable)?;
+    let name = parse_name(name).map_err(AppError::Unprocessable)?;
+    let summary = parse_summary(summary).map_err(AppError::Unprocessable)?;
+    // Key generation (aws-lc-rs) takes tens of milliseconds: keep it off the async threads.
+    let keys = tokio::task::spawn_blocking(generate_rsa_keypair)
+        .await
+        .map_err(AppError::internal)??;
+    store.create_territory(&slug, &name, &summary, &keys).await
+}
+
+/// Creates the configured default territory on a fresh database (a no-op afterwards). Racing
+/// processes on one database: the loser's insert fails on the unique slug and is ignored.
+pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult<()> {
+    if store.count_territories().await? > 0 {
+        return Ok(());
+    }
+    let summary = "Réseau territorial des Circuits Courts Économiques et Solidaires.";
+    match create(store, slug.as_str(), name, summary).await {
+        Ok(t) => {
+            tracing::info!(slug = %t.slug, "default territory created");
+            Ok(())
+        }
+        Err(AppError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn update(
+    store: &Store,
+    slug: &str,
+    mut update: TerritoryUpdate,
+) -> AppResult<TerritoryRow> {
+    let t = store
+        .territory_by_slug(slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+    if let Some(n) = &update.name {
+        update.name = Some(parse_name(n).map_err(AppError::Unprocessable)?);
+    }
+    if let Some(s) = &update.summary {
+        update.summary = Some(parse_summary(s).map_err(AppError::Unprocessable)?);
+    }
+    store.update_territory(t.id, &update).await
+}

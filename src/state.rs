@@ -1,0 +1,127 @@
+//! Shared application state, handed to handlers through the federation crate's `Data<AppState>`.
+
+use std::{
+    collections::HashMap,
+    ops::Deref,
+    sync::{Arc, Mutex},
+};
+
+use tokio::sync::Notify;
+use url::Url;
+
+use crate::{
+    config::Config,
+    error::{AppError, AppResult},
+    federation::keys::{KeyPairPem, Signer, Verifier},
+    storage::{Store, territories::TerritoryRow},
+};
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub config: Config,
+    pub store: Store,
+    /// Client for deliveries (no middleware: those requests are signed explicitly).
+    pub http: reqwest::Client,
+    pub instance_keys: KeyPairPem,
+    /// Wakes the delivery worker when something is queued.
+    pub delivery_notify: Notify,
+    signers: Mutex<HashMap<Option<i64>, Signer>>,
+    verifiers: Mutex<HashMap<String, (String, Verifier)>>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// Bound on cached parsed public keys; past it the cache starts again (cheap and good enough:
+/// a parse costs ~20 µs).
+const VERIFIER_CACHE_MAX: usize = 10_000;
+
+impl AppState {
+    pub fn new(
+        config: Config,
+        store: Store,
+        http: reqwest::Client,
+        instance_keys: KeyPairPem,
+    ) -> AppState {
+        AppState(Arc::new(Inner {
+            config,
+            store,
+            http,
+            instance_keys,
+            delivery_notify: Notify::new(),
+            signers: Mutex::new(HashMap::new()),
+            verifiers: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    pub fn instance_actor_id(&self) -> Url {
+        self.config.url("/actor")
+    }
+
+    pub fn territory_id_url(&self, slug: &str) -> Url {
+        self.config.url(&format!("/t/{slug}"))
+    }
+
+    /// Key id and signer of a local actor: a territory, or the instance actor for `None`.
+    pub async fn signer_for(&self, territory_id: Option<i64>) -> AppResult<(String, Signer)> {
+        let key_id = match territory_id {
+            None => format!("{}#main-key", self.instance_actor_id()),
+            Some(id) => {
+                let t = self
+                    .store
+                    .territory_by_id(id)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("territory".into()))?;
+                format!("{}#main-key", self.territory_id_url(&t.slug))
+            }
+        };
+        if let Some(s) = self
+            .signers
+            .lock()
+            .map_err(|_| AppError::internal("poisoned lock"))?
+            .get(&territory_id)
+        {
+            return Ok((key_id, s.clone()));
+        }
+        let pem = match territory_id {
+            None => self.instance_keys.private_key_pem.clone(),
+            Some(id) => self
+                .store
+                .territory_by_id(id)
+                .await?
+                .map(|t: TerritoryRow| t.private_key_pem)
+                .unwrap_or_default(),
+        };
+        let signer = Signer::from_pem(&pem)?;
+        self.signers
+            .lock()
+            .map_err(|_| AppError::internal("poisoned lock"))?
+            .insert(territory_id, signer.clone());
+        Ok((key_id, signer))
+    }
+
+    /// Parsed public key for a PEM, cached by key id (and invalidated when the PEM changes).
+    pub fn verifier_for(&self, key_id: &str, pem: &str) -> AppResult<Verifier> {
+        let mut cache = self
+            .verifiers
+            .lock()
+            .map_err(|_| AppError::internal("poisoned lock"))?;
+        if let Some((cached_pem, v)) = cache.get(key_id)
+            && cached_pem == pem
+        {
+            return Ok(v.clone());
+        }
+        let v = Verifier::from_pem(pem)?;
+        if cache.len() >= VERIFIER_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(key_id.to_string(), (pem.to_string(), v.clone()));
+        Ok(v)
+    }
+}

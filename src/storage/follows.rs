@@ -1,0 +1,208 @@
+//! Follow relations: remote actors following a territory (`followers`) and remote actors a
+//! territory follows (`following`).
+
+use sqlx::{AnyConnection, FromRow};
+
+use super::Store;
+use crate::{
+    domain::{now_millis, territory::FollowState},
+    error::AppResult,
+};
+
+/// One follow relation joined with the remote actor's public fields.
+#[derive(Debug, Clone, FromRow)]
+pub struct FollowRow {
+    pub territory_id: i64,
+    pub actor_id: i64,
+    pub follow_ap_id: String,
+    pub state: String,
+    pub created_at: i64,
+    pub actor_ap_id: String,
+    pub inbox: String,
+    pub shared_inbox: Option<String>,
+    pub preferred_username: Option<String>,
+    pub host: String,
+}
+
+impl FollowRow {
+    pub fn state(&self) -> FollowState {
+        FollowState::parse(&self.state)
+    }
+
+    /// `@name@host` when the actor has a username, its id otherwise.
+    pub fn handle(&self) -> String {
+        match &self.preferred_username {
+            Some(u) => format!("@{u}@{}", self.host),
+            None => self.actor_ap_id.clone(),
+        }
+    }
+}
+
+/// Which of the two tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Remote actors following the territory.
+    Followers,
+    /// Remote actors the territory follows.
+    Following,
+}
+
+impl Direction {
+    fn table(self) -> &'static str {
+        match self {
+            Direction::Followers => "followers",
+            Direction::Following => "following",
+        }
+    }
+}
+
+fn select(direction: Direction) -> String {
+    format!(
+        "SELECT f.territory_id, f.actor_id, f.follow_ap_id, f.state, f.created_at, a.ap_id AS actor_ap_id, \
+         a.inbox, a.shared_inbox, a.preferred_username, a.host FROM {} f JOIN remote_actors a ON a.id = f.actor_id",
+        direction.table()
+    )
+}
+
+impl Store {
+    pub async fn follow(
+        &self,
+        dir: Direction,
+        territory_id: i64,
+        actor_id: i64,
+    ) -> AppResult<Option<FollowRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE f.territory_id = $1 AND f.actor_id = $2",
+            select(dir)
+        ))
+        .bind(territory_id)
+        .bind(actor_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Outgoing follow by the id of our Follow activity (what an Accept refers to).
+    pub async fn following_by_follow_id(&self, follow_ap_id: &str) -> AppResult<Option<FollowRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE f.follow_ap_id = $1",
+            select(Direction::Following)
+        ))
+        .bind(follow_ap_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// A page of relations in the given state, newest first.
+    pub async fn follows_page(
+        &self,
+        dir: Direction,
+        territory_id: i64,
+        state: FollowState,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<Vec<FollowRow>> {
+        Ok(sqlx::query_as(&format!(
+            "{} WHERE f.territory_id = $1 AND f.state = $2 ORDER BY f.created_at DESC, f.actor_id DESC LIMIT $3 OFFSET $4",
+            select(dir)
+        ))
+        .bind(territory_id)
+        .bind(state.as_str())
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn count_follows(
+        &self,
+        dir: Direction,
+        territory_id: i64,
+        state: FollowState,
+    ) -> AppResult<i64> {
+        Ok(sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {} WHERE territory_id = $1 AND state = $2",
+            dir.table()
+        ))
+        .bind(territory_id)
+        .bind(state.as_str())
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// Distinct inboxes of a territory's accepted followers: the shared inbox when the follower
+    /// advertises one, so that each host receives one copy.
+    /// https://www.w3.org/TR/activitypub/#shared-inbox-delivery
+    pub async fn follower_inboxes(&self, territory_id: i64) -> AppResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
+             WHERE f.territory_id = $1 AND f.state = 'accepted'",
+        )
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+/// Records (or refreshes) a relation. A repeated Follow replaces the follow id, so that a later
+/// `Undo` of the newest one matches.
+pub async fn upsert_follow(
+    conn: &mut AnyConnection,
+    dir: Direction,
+    territory_id: i64,
+    actor_id: i64,
+    follow_ap_id: &str,
+    state: FollowState,
+) -> AppResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO {} (territory_id, actor_id, follow_ap_id, state, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (territory_id, actor_id) DO UPDATE SET follow_ap_id = excluded.follow_ap_id, \
+         state = CASE WHEN {}.state = 'accepted' THEN 'accepted' ELSE excluded.state END",
+        dir.table(),
+        dir.table()
+    ))
+    .bind(territory_id)
+    .bind(actor_id)
+    .bind(follow_ap_id)
+    .bind(state.as_str())
+    .bind(now_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_follow_state(
+    conn: &mut AnyConnection,
+    dir: Direction,
+    territory_id: i64,
+    actor_id: i64,
+    state: FollowState,
+) -> AppResult<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET state = $1 WHERE territory_id = $2 AND actor_id = $3",
+        dir.table()
+    ))
+    .bind(state.as_str())
+    .bind(territory_id)
+    .bind(actor_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Removes a relation; true when there was one.
+pub async fn delete_follow(
+    conn: &mut AnyConnection,
+    dir: Direction,
+    territory_id: i64,
+    actor_id: i64,
+) -> AppResult<bool> {
+    let done = sqlx::query(&format!(
+        "DELETE FROM {} WHERE territory_id = $1 AND actor_id = $2",
+        dir.table()
+    ))
+    .bind(territory_id)
+    .bind(actor_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

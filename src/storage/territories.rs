@@ -1,0 +1,133 @@
+//! Territories hosted by this instance.
+
+use sqlx::{AnyConnection, FromRow};
+
+use super::Store;
+use crate::{
+    domain::{now_millis, territory::Slug},
+    error::{AppError, AppResult},
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TerritoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    #[sqlx(try_from = "i64")]
+    pub manually_approves_followers: super::Flag,
+    #[sqlx(try_from = "i64")]
+    pub discoverable: super::Flag,
+    pub public_key_pem: String,
+    pub private_key_pem: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, slug, name, summary, manually_approves_followers, discoverable, \
+                       public_key_pem, private_key_pem, created_at, updated_at";
+
+/// Fields an admin may change; `None` leaves the value as it is.
+#[derive(Debug, Default, Clone)]
+pub struct TerritoryUpdate {
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    pub manually_approves_followers: Option<bool>,
+    pub discoverable: Option<bool>,
+}
+
+impl Store {
+    pub async fn territory_by_slug(&self, slug: &str) -> AppResult<Option<TerritoryRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM territories WHERE slug = $1"
+        ))
+        .bind(slug)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    pub async fn territory_by_id(&self, id: i64) -> AppResult<Option<TerritoryRow>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?,
+        )
+    }
+
+    pub async fn territories(&self) -> AppResult<Vec<TerritoryRow>> {
+        Ok(
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories ORDER BY id"))
+                .fetch_all(self.pool())
+                .await?,
+        )
+    }
+
+    /// Creates a territory; the slug must be free.
+    pub async fn create_territory(
+        &self,
+        slug: &Slug,
+        name: &str,
+        summary: &str,
+        keys: &crate::federation::keys::KeyPairPem,
+    ) -> AppResult<TerritoryRow> {
+        let now = now_millis();
+        let result = sqlx::query_as(&format!(
+            "INSERT INTO territories (slug, name, summary, manually_approves_followers, discoverable, \
+             public_key_pem, private_key_pem, created_at, updated_at) \
+             VALUES ($1, $2, $3, 0, 1, $4, $5, $6, $6) RETURNING {COLUMNS}"
+        ))
+        .bind(slug.as_str())
+        .bind(name)
+        .bind(summary)
+        .bind(&keys.public_key_pem)
+        .bind(&keys.private_key_pem)
+        .bind(now)
+        .fetch_one(self.pool())
+        .await;
+        match result {
+            Ok(row) => Ok(row),
+            Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict(format!(
+                "territory `{slug}` already exists"
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn update_territory(
+        &self,
+        id: i64,
+        update: &TerritoryUpdate,
+    ) -> AppResult<TerritoryRow> {
+        let mut conn = self.pool().acquire().await?;
+        update_territory(&mut conn, id, update).await
+    }
+
+    pub async fn count_territories(&self) -> AppResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM territories")
+            .fetch_one(self.pool())
+            .await?)
+    }
+}
+
+pub async fn update_territory(
+    conn: &mut AnyConnection,
+    id: i64,
+    u: &TerritoryUpdate,
+) -> AppResult<TerritoryRow> {
+    // COALESCE keeps the stored value where the update has none: one statement, no read-modify-write race.
+    sqlx::query_as(&format!(
+        "UPDATE territories SET name = COALESCE($1, name), summary = COALESCE($2, summary), \
+         manually_approves_followers = COALESCE($3, manually_approves_followers), \
+         discoverable = COALESCE($4, discoverable), updated_at = $5 WHERE id = $6 RETURNING {COLUMNS}"
+    ))
+    .bind(u.name.as_deref())
+    .bind(u.summary.as_deref())
+    .bind(u.manually_approves_followers.map(super::flag))
+    .bind(u.discoverable.map(super::flag))
+    .bind(now_millis())
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| AppError::NotFound("territory".into()))
+}
