@@ -1,0 +1,199 @@
+//! Test helpers: real databases (a SQLite file, and a fresh PostgreSQL database when
+//! MAILLAGE_TEST_POSTGRES is set) and real instances served on `localhost:<port>`.
+#![allow(dead_code)]
+
+pub mod peer;
+
+use std::time::Duration;
+
+use activitypub_federation::config::Data;
+use maillage::{app::App, config::Config, state::AppState};
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use url::Url;
+
+/// A database for one test: deleted (SQLite dir) or dropped (PostgreSQL) with `cleanup`.
+pub struct TestDb {
+    pub label: &'static str,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pg_admin: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("maillage.db").display()
+        );
+        TestDb {
+            label: "sqlite",
+            url,
+            dir,
+            pg_admin: None,
+        }
+    }
+
+    /// A fresh PostgreSQL database, or None when MAILLAGE_TEST_POSTGRES is not set.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = std::env::var("MAILLAGE_TEST_POSTGRES")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        sqlx::any::install_default_drivers();
+        let name = format!("maillage_t_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url)
+            .await
+            .expect("MAILLAGE_TEST_POSTGRES is set but PostgreSQL is unreachable");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create database");
+        let mut url = Url::parse(&admin_url).expect("MAILLAGE_TEST_POSTGRES is a URL");
+        url.set_path(&format!("/{name}"));
+        Some(TestDb {
+            label: "postgres",
+            url: url.to_string(),
+            dir: tempfile::tempdir().expect("tempdir"),
+            pg_admin: Some((admin_url, name)),
+        })
+    }
+
+    /// SQLite always, PostgreSQL too when configured.
+    pub async fn all() -> Vec<TestDb> {
+        let mut v = vec![TestDb::sqlite().await];
+        if let Some(pg) = TestDb::postgres().await {
+            v.push(pg);
+        }
+        v
+    }
+
+    /// PostgreSQL when configured, else SQLite: to mix backends in federation tests.
+    pub async fn prefer_postgres() -> TestDb {
+        match TestDb::postgres().await {
+            Some(db) => db,
+            None => TestDb::sqlite().await,
+        }
+    }
+
+    pub async fn cleanup(self) {
+        if let Some((admin, name)) = self.pg_admin {
+            if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await;
+            }
+        }
+    }
+}
+
+/// A Maillage instance serving on `http://localhost:<port>` with private networking allowed.
+pub struct TestInstance {
+    pub base: Url,
+    pub authority: String,
+    pub data: Data<AppState>,
+    pub db: TestDb,
+    stop: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<()>>,
+}
+
+pub fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+impl TestInstance {
+    pub async fn start(db: TestDb) -> TestInstance {
+        Self::start_with(db, |_| {}).await
+    }
+
+    pub async fn start_with(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestInstance {
+        init_tracing();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let mut config = Config::for_test(
+            &format!("http://localhost:{port}"),
+            db.dir.path().to_path_buf(),
+            Some(db.url.clone()),
+        )
+        .expect("config");
+        tweak(&mut config);
+        let app = App::init(config).await.expect("app init");
+        let data = app.data();
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            app.serve(listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        TestInstance {
+            base: Url::parse(&format!("http://localhost:{port}/")).expect("url"),
+            authority: format!("localhost:{port}"),
+            data,
+            db,
+            stop: Some(tx),
+            handle: Some(handle),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.authority, path)
+    }
+
+    /// The default territory's actor id.
+    pub fn territory(&self) -> String {
+        self.url("/t/territoire")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), h).await;
+        }
+        self.db.cleanup().await;
+    }
+}
+
+/// Polls `check` until it returns true (or panics after `secs` seconds with `what`).
+pub async fn eventually<F, Fut>(secs: u64, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if check().await {
+            return;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+pub async fn get_json(url: &str) -> serde_json::Value {
+    let res = client()
+        .get(url)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .expect("GET");
+    assert!(res.status().is_success(), "GET {url}: {}", res.status());
+    res.json().await.expect("json")
+}

@@ -1,0 +1,397 @@
+//! An independent ActivityPub implementation for interop tests, built on the
+//! `activitypub_federation` crate's own send and receive paths (its draft-cavage signing and
+//! verification with the `rsa` crate, not Maillage's code). It serves one `Person`, signs its
+//! GETs, and records every activity its inbox accepted after verifying the signature.
+#![allow(dead_code)]
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use activitypub_federation::{
+    activity_sending::SendActivityTask,
+    axum::{
+        inbox::{ActivityData, receive_activity},
+        json::FederationJson,
+    },
+    config::{Data, FederationConfig, FederationMiddleware},
+    fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
+    http_signatures::generate_actor_keypair,
+    protocol::{context::WithContext, public_key::PublicKey},
+    traits::{Activity, Actor, Object},
+};
+use axum::{
+    Router,
+    http::StatusCode,
+    response::IntoResponse,
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use url::Url;
+
+#[derive(Clone)]
+pub struct PeerState(Arc<PeerInner>);
+
+pub struct PeerInner {
+    pub me: PeerPerson,
+    known: Mutex<HashMap<Url, KnownActor>>,
+    pub received: Mutex<Vec<Value>>,
+    pub refused: Mutex<Vec<String>>,
+}
+
+impl std::ops::Deref for PeerState {
+    type Target = PeerInner;
+    fn deref(&self) -> &PeerInner {
+        &self.0
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PeerPerson {
+    pub id: Url,
+    pub inbox: Url,
+    pub public_key_pem: String,
+    pub private_key_pem: String,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonJson {
+    id: Url,
+    #[serde(rename = "type")]
+    kind: String,
+    preferred_username: String,
+    inbox: Url,
+    public_key: PublicKey,
+}
+
+#[async_trait::async_trait]
+impl Object for PeerPerson {
+    type DataType = PeerState;
+    type Kind = PersonJson;
+    type Error = anyhow::Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    async fn read_from_id(id: Url, data: &Data<PeerState>) -> Result<Option<Self>, Self::Error> {
+        Ok((id == data.me.id).then(|| data.me.clone()))
+    }
+    async fn into_json(self, _data: &Data<PeerState>) -> Result<PersonJson, Self::Error> {
+        Ok(PersonJson {
+            id: self.id.clone(),
+            kind: "Person".into(),
+            preferred_username: "alice".into(),
+            inbox: self.inbox.clone(),
+            public_key: self.public_key(),
+        })
+    }
+    async fn verify(_: &PersonJson, _: &Url, _: &Data<PeerState>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    async fn from_json(_: PersonJson, _: &Data<PeerState>) -> Result<Self, Self::Error> {
+        anyhow::bail!("the peer only knows itself as a Person")
+    }
+}
+
+impl Actor for PeerPerson {
+    fn public_key_pem(&self) -> &str {
+        &self.public_key_pem
+    }
+    fn private_key_pem(&self) -> Option<String> {
+        Some(self.private_key_pem.clone())
+    }
+    fn inbox(&self) -> Url {
+        self.inbox.clone()
+    }
+}
+
+/// Any remote actor the peer fetched (here: Maillage territories).
+#[derive(Clone, Debug)]
+pub struct KnownActor {
+    pub id: Url,
+    pub inbox: Url,
+    pub shared_inbox: Option<Url>,
+    pub public_key_pem: String,
+    pub json: Value,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(rename_all = "camelCase")]
+pub struct ActorJson {
+    id: Url,
+    inbox: Url,
+    public_key: PublicKey,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, Value>,
+}
+
+#[async_trait::async_trait]
+impl Object for KnownActor {
+    type DataType = PeerState;
+    type Kind = ActorJson;
+    type Error = anyhow::Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    async fn read_from_id(id: Url, data: &Data<PeerState>) -> Result<Option<Self>, Self::Error> {
+        Ok(data.known.lock().expect("lock").get(&id).cloned())
+    }
+    async fn into_json(self, _: &Data<PeerState>) -> Result<ActorJson, Self::Error> {
+        anyhow::bail!("not served")
+    }
+    async fn verify(
+        json: &ActorJson,
+        expected: &Url,
+        _: &Data<PeerState>,
+    ) -> Result<(), Self::Error> {
+        anyhow::ensure!(
+            json.id.host_str() == expected.host_str() && json.id.port() == expected.port(),
+            "wrong host"
+        );
+        Ok(())
+    }
+    async fn from_json(json: ActorJson, data: &Data<PeerState>) -> Result<Self, Self::Error> {
+        let shared_inbox = json
+            .rest
+            .get("endpoints")
+            .and_then(|e| e.get("sharedInbox"))
+            .and_then(Value::as_str)
+            .and_then(|s| Url::parse(s).ok());
+        let full = serde_json::to_value(&json)?;
+        let a = KnownActor {
+            id: json.id,
+            inbox: json.inbox,
+            shared_inbox,
+            public_key_pem: json.public_key.public_key_pem,
+            json: full,
+        };
+        data.known
+            .lock()
+            .expect("lock")
+            .insert(a.id.clone(), a.clone());
+        Ok(a)
+    }
+}
+
+impl Actor for KnownActor {
+    fn public_key_pem(&self) -> &str {
+        &self.public_key_pem
+    }
+    fn private_key_pem(&self) -> Option<String> {
+        None
+    }
+    fn inbox(&self) -> Url {
+        self.inbox.clone()
+    }
+}
+
+/// Whatever arrives in the peer's inbox (after the crate verified its signature).
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Incoming {
+    id: Url,
+    actor: ObjectId<KnownActor>,
+    #[serde(flatten)]
+    rest: serde_json::Map<String, Value>,
+}
+
+#[async_trait::async_trait]
+impl Activity for Incoming {
+    type DataType = PeerState;
+    type Error = anyhow::Error;
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+    async fn verify(&self, _: &Data<PeerState>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    async fn receive(self, data: &Data<PeerState>) -> Result<(), Self::Error> {
+        let v = serde_json::to_value(&self)?;
+        data.received.lock().expect("lock").push(v);
+        Ok(())
+    }
+}
+
+/// What the peer sends.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Outgoing {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub actor: Url,
+    pub object: Value,
+}
+
+#[async_trait::async_trait]
+impl Activity for Outgoing {
+    type DataType = PeerState;
+    type Error = anyhow::Error;
+    fn id(&self) -> &Url {
+        &self.id
+    }
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+    async fn verify(&self, _: &Data<PeerState>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+    async fn receive(self, _: &Data<PeerState>) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+pub struct Peer {
+    pub base: Url,
+    pub authority: String,
+    pub config: FederationConfig<PeerState>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+async fn get_person(data: Data<PeerState>) -> impl IntoResponse {
+    match data.me.clone().into_json(&data).await {
+        Ok(p) => FederationJson(WithContext::new(
+            p,
+            serde_json::json!([
+                "https://www.w3.org/ns/activitystreams",
+                "https://w3id.org/security/v1"
+            ]),
+        ))
+        .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+async fn post_inbox(data: Data<PeerState>, activity: ActivityData) -> impl IntoResponse {
+    match receive_activity::<WithContext<Incoming>, KnownActor, PeerState>(activity, &data).await {
+        Ok(()) => StatusCode::ACCEPTED,
+        Err(e) => {
+            data.refused.lock().expect("lock").push(e.to_string());
+            StatusCode::UNAUTHORIZED
+        }
+    }
+}
+
+impl Peer {
+    pub async fn start() -> Peer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let authority = format!("localhost:{port}");
+        let base = Url::parse(&format!("http://{authority}/")).expect("url");
+        let keys = generate_actor_keypair().expect("keys");
+        let me = PeerPerson {
+            id: base.join("u/alice").expect("url"),
+            inbox: base.join("u/alice/inbox").expect("url"),
+            public_key_pem: keys.public_key,
+            private_key_pem: keys.private_key,
+        };
+        let state = PeerState(Arc::new(PeerInner {
+            me: me.clone(),
+            known: Mutex::new(HashMap::new()),
+            received: Mutex::new(vec![]),
+            refused: Mutex::new(vec![]),
+        }));
+        let config = FederationConfig::builder()
+            .domain(authority.clone())
+            .app_data(state)
+            .debug(true)
+            .signed_fetch_actor(&me)
+            .build()
+            .await
+            .expect("peer config");
+        let app = Router::new()
+            .route("/u/alice", get(get_person))
+            .route("/u/alice/inbox", post(post_inbox))
+            .route("/inbox", post(post_inbox))
+            .layer(FederationMiddleware::new(config.clone()));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await;
+        });
+        Peer {
+            base,
+            authority,
+            config,
+            stop: Some(tx),
+        }
+    }
+
+    pub fn data(&self) -> Data<PeerState> {
+        self.config.to_request_data()
+    }
+
+    pub fn actor_id(&self) -> Url {
+        self.data().me.id.clone()
+    }
+
+    pub fn private_key_pem(&self) -> String {
+        self.data().me.private_key_pem.clone()
+    }
+
+    pub fn new_id(&self) -> Url {
+        self.base
+            .join(&format!("activities/{}", uuid::Uuid::new_v4()))
+            .expect("url")
+    }
+
+    /// WebFinger lookup then signed fetch of the actor, both by the crate.
+    pub async fn resolve(&self, handle: &str) -> anyhow::Result<KnownActor> {
+        webfinger_resolve_actor::<PeerState, KnownActor>(handle, &self.data()).await
+    }
+
+    /// Signed fetch of an actor by id (forced, bypassing the peer's cache).
+    pub async fn fetch(&self, id: &str) -> anyhow::Result<KnownActor> {
+        ObjectId::<KnownActor>::parse(id)?
+            .dereference_forced(&self.data())
+            .await
+    }
+
+    /// Signs (the crate's draft-cavage) and sends an activity; errors on 5xx.
+    pub async fn send(&self, inbox: &Url, kind: &str, object: Value) -> anyhow::Result<Outgoing> {
+        let activity = Outgoing {
+            context: serde_json::json!("https://www.w3.org/ns/activitystreams"),
+            id: self.new_id(),
+            kind: kind.into(),
+            actor: self.actor_id(),
+            object,
+        };
+        self.send_activity(inbox, &activity).await?;
+        Ok(activity)
+    }
+
+    pub async fn send_activity(&self, inbox: &Url, activity: &Outgoing) -> anyhow::Result<()> {
+        let data = self.data();
+        for task in
+            SendActivityTask::prepare(activity, &data.me, vec![inbox.clone()], &data).await?
+        {
+            task.sign_and_send(&data).await?;
+        }
+        Ok(())
+    }
+
+    pub fn received(&self) -> Vec<Value> {
+        self.data().received.lock().expect("lock").clone()
+    }
+
+    pub fn refused(&self) -> Vec<String> {
+        self.data().refused.lock().expect("lock").clone()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
