@@ -29,20 +29,13 @@ impl App {
     pub async fn init(config: Config) -> AppResult<App> {
         if config.database_url.starts_with("sqlite:") {
             std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-                AppError::Internal(format!(
-                    "cannot create data dir {}: {e}",
-                    config.data_dir.display()
-                ))
+                AppError::Internal(format!("cannot create data dir {}: {e}", config.data_dir.display()))
             })?;
         }
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
-        processing::territories::ensure_default(
-            &store,
-            &config.default_territory,
-            &config.default_territory_name,
-        )
-        .await?;
+        processing::territories::ensure_default(&store, &config.default_territory, &config.default_territory_name)
+            .await?;
         Self::with_store(config, store).await
     }
 
@@ -85,10 +78,7 @@ impl App {
             .route("/.well-known/webfinger", get(discovery::webfinger))
             .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
             .route("/.well-known/host-meta", get(discovery::host_meta))
-            .route(
-                "/.well-known/host-meta.json",
-                get(discovery::host_meta_json),
-            )
+            .route("/.well-known/host-meta.json", get(discovery::host_meta_json))
             .route("/nodeinfo/2.1", get(discovery::nodeinfo_21))
             .route("/nodeinfo/2.0", get(discovery::nodeinfo_20))
             .route("/inbox", post(inbox::post_inbox))

@@ -66,18 +66,14 @@ impl ConfigLayer {
                 "PUBLIC_URL" => layer.public_url = Some(value),
                 "DATA_DIR" => layer.data_dir = Some(value.into()),
                 "DATABASE_URL" => layer.database_url = Some(value),
-                "ALLOW_PRIVATE_NETWORK" => {
-                    layer.allow_private_network = Some(parse_bool(&key, &value)?)
-                }
+                "ALLOW_PRIVATE_NETWORK" => layer.allow_private_network = Some(parse_bool(&key, &value)?),
                 "DEFAULT_TERRITORY" => layer.default_territory = Some(value),
                 "DEFAULT_TERRITORY_NAME" => layer.default_territory_name = Some(value),
                 "DELIVERY_CONCURRENCY" => {
-                    layer.delivery_concurrency =
-                        Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                    layer.delivery_concurrency = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "DELIVERY_HORIZON_SECS" => {
-                    layer.delivery_horizon_secs =
-                        Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                    layer.delivery_horizon_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "LOG_FORMAT" => layer.log_format = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
@@ -110,12 +106,8 @@ impl ConfigLayer {
     /// Applies the defaults and checks every value.
     pub fn resolve(self) -> Result<Config, String> {
         let bind = self.bind.unwrap_or_else(|| "127.0.0.1:8080".into());
-        let bind: SocketAddr = bind
-            .parse()
-            .map_err(|_| format!("bind: `{bind}` is not an address:port"))?;
-        let public_url = self
-            .public_url
-            .unwrap_or_else(|| "http://localhost:8080".into());
+        let bind: SocketAddr = bind.parse().map_err(|_| format!("bind: `{bind}` is not an address:port"))?;
+        let public_url = self.public_url.unwrap_or_else(|| "http://localhost:8080".into());
         let mut public_url = Url::parse(&public_url).map_err(|e| format!("public_url: {e}"))?;
         if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
             return Err("public_url: must be an http(s) URL with a host".into());
@@ -125,21 +117,17 @@ impl ConfigLayer {
         public_url.set_query(None);
         public_url.set_fragment(None);
         let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
-        let database_url = self.database_url.unwrap_or_else(|| {
-            format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("maillage.db").display()
-            )
-        });
+        let database_url = self
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("maillage.db").display()));
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
         {
             return Err("database_url: must start with sqlite: or postgres://".into());
         }
-        let default_territory =
-            Slug::parse(self.default_territory.as_deref().unwrap_or("territoire"))
-                .map_err(|e| format!("default_territory: {e}"))?;
+        let default_territory = Slug::parse(self.default_territory.as_deref().unwrap_or("territoire"))
+            .map_err(|e| format!("default_territory: {e}"))?;
         let log_format = self.log_format.unwrap_or_else(|| "text".into());
         if !matches!(log_format.as_str(), "text" | "json") {
             return Err("log_format: `text` or `json`".into());
@@ -155,9 +143,7 @@ impl ConfigLayer {
             database_url,
             allow_private_network: self.allow_private_network.unwrap_or(false),
             default_territory,
-            default_territory_name: self
-                .default_territory_name
-                .unwrap_or_else(|| "Territoire CCES".into()),
+            default_territory_name: self.default_territory_name.unwrap_or_else(|| "Territoire CCES".into()),
             delivery_concurrency,
             delivery_horizon_secs: self.delivery_horizon_secs.unwrap_or(3 * 24 * 3600),
             log_format,
@@ -191,11 +177,7 @@ impl Config {
     }
 
     /// Configuration for tests and tools: defaults with the given overrides.
-    pub fn for_test(
-        public_url: &str,
-        data_dir: PathBuf,
-        database_url: Option<String>,
-    ) -> Result<Config, String> {
+    pub fn for_test(public_url: &str, data_dir: PathBuf, database_url: Option<String>) -> Result<Config, String> {
         ConfigLayer {
             public_url: Some(public_url.to_string()),
             data_dir: Some(data_dir),
@@ -224,31 +206,15 @@ mod tests {
 
     #[test]
     fn layers_override_in_order() {
-        let file =
-            ConfigLayer::from_toml("bind = \"0.0.0.0:9000\"\npublic_url = \"https://a.example\"\n")
-                .unwrap();
+        let file = ConfigLayer::from_toml("bind = \"0.0.0.0:9000\"\npublic_url = \"https://a.example\"\n").unwrap();
         let env = ConfigLayer::from_env([
-            (
-                "MAILLAGE_PUBLIC_URL".to_string(),
-                "https://b.example".to_string(),
-            ),
-            (
-                "MAILLAGE_ALLOW_PRIVATE_NETWORK".to_string(),
-                "true".to_string(),
-            ),
+            ("MAILLAGE_PUBLIC_URL".to_string(), "https://b.example".to_string()),
+            ("MAILLAGE_ALLOW_PRIVATE_NETWORK".to_string(), "true".to_string()),
             ("PATH".to_string(), "/bin".to_string()),
         ])
         .unwrap();
-        let flags = ConfigLayer {
-            public_url: Some("https://c.example:8443".into()),
-            ..Default::default()
-        };
-        let c = ConfigLayer::default()
-            .merge(file)
-            .merge(env)
-            .merge(flags)
-            .resolve()
-            .unwrap();
+        let flags = ConfigLayer { public_url: Some("https://c.example:8443".into()), ..Default::default() };
+        let c = ConfigLayer::default().merge(file).merge(env).merge(flags).resolve().unwrap();
         assert_eq!(c.bind.to_string(), "0.0.0.0:9000");
         assert_eq!(c.authority(), "c.example:8443");
         assert!(c.allow_private_network);
@@ -257,33 +223,9 @@ mod tests {
     #[test]
     fn bad_values_are_refused() {
         assert!(ConfigLayer::from_toml("unknown_key = 1").is_err());
-        assert!(
-            ConfigLayer::from_env([("MAILLAGE_ALLOW_PRIVATE_NETWORK".into(), "maybe".into())])
-                .is_err()
-        );
-        assert!(
-            ConfigLayer {
-                bind: Some("nope".into()),
-                ..Default::default()
-            }
-            .resolve()
-            .is_err()
-        );
-        assert!(
-            ConfigLayer {
-                database_url: Some("mysql://x".into()),
-                ..Default::default()
-            }
-            .resolve()
-            .is_err()
-        );
-        assert!(
-            ConfigLayer {
-                default_territory: Some("Bad Slug".into()),
-                ..Default::default()
-            }
-            .resolve()
-            .is_err()
-        );
+        assert!(ConfigLayer::from_env([("MAILLAGE_ALLOW_PRIVATE_NETWORK".into(), "maybe".into())]).is_err());
+        assert!(ConfigLayer { bind: Some("nope".into()), ..Default::default() }.resolve().is_err());
+        assert!(ConfigLayer { database_url: Some("mysql://x".into()), ..Default::default() }.resolve().is_err());
+        assert!(ConfigLayer { default_territory: Some("Bad Slug".into()), ..Default::default() }.resolve().is_err());
     }
 }

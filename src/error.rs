@@ -91,11 +91,7 @@ impl IntoResponse for AppError {
                 other.to_string()
             }
         };
-        (
-            status,
-            Json(json!({ "error": self.code(), "message": message })),
-        )
-            .into_response()
+        (status, Json(json!({ "error": self.code(), "message": message }))).into_response()
     }
 }
 
@@ -134,9 +130,7 @@ impl From<activitypub_federation::error::Error> for AppError {
             E::NotFound => AppError::NotFound("object not found".into()),
             E::ObjectDeleted(url) => AppError::Gone(format!("{url} was deleted")),
             E::UrlVerificationError(m) => AppError::Forbidden(m.to_string()),
-            E::DomainResolveError(d) => {
-                AppError::Forbidden(format!("{d} resolves to a private address"))
-            }
+            E::DomainResolveError(d) => AppError::Forbidden(format!("{d} resolves to a private address")),
             E::WebfingerResolveFailed(w) => AppError::NotFound(format!("webfinger: {w}")),
             other => AppError::BadGateway(other.to_string()),
         }

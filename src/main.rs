@@ -14,11 +14,7 @@ use maillage::{
 };
 
 #[derive(Parser)]
-#[command(
-    name = "maillage",
-    version,
-    about = "Serveur ActivityPub des Circuits Courts Économiques et Solidaires"
-)]
+#[command(name = "maillage", version, about = "Serveur ActivityPub des Circuits Courts Économiques et Solidaires")]
 struct Cli {
     #[command(flatten)]
     flags: Flags,
@@ -161,19 +157,13 @@ fn load_config(flags: &Flags) -> Result<Config, String> {
         allow_private_network: flags.allow_private_network.then_some(true),
         ..Default::default()
     };
-    ConfigLayer::default()
-        .merge(file)
-        .merge(ConfigLayer::from_env(env)?)
-        .merge(cli)
-        .resolve()
+    ConfigLayer::default().merge(file).merge(ConfigLayer::from_env(env)?).merge(cli).resolve()
 }
 
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if config.log_format == "json" {
         builder.json().init();
     } else {
@@ -203,23 +193,14 @@ async fn main() -> ExitCode {
 
 /// The territory a command acts on: the one named, or the configured default.
 fn slug_or_default(slug: &str, config: &Config) -> String {
-    if slug.is_empty() {
-        config.default_territory.to_string()
-    } else {
-        slug.to_string()
-    }
+    if slug.is_empty() { config.default_territory.to_string() } else { slug.to_string() }
 }
 
 async fn run(command: Command, config: Config) -> AppResult<()> {
     if let Command::Serve = command {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
-            .map_err(|e| {
-                maillage::error::AppError::Internal(format!(
-                    "cannot listen on {}: {e}",
-                    config.bind
-                ))
-            })?;
+            .map_err(|e| maillage::error::AppError::Internal(format!("cannot listen on {}: {e}", config.bind)))?;
         let app = App::init(config).await?;
         return app.serve(listener, shutdown_signal()).await;
     }
@@ -246,27 +227,12 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
                 );
             }
         }
-        Command::Territory(TerritoryCmd::Create {
-            slug,
-            name,
-            summary,
-        }) => {
+        Command::Territory(TerritoryCmd::Create { slug, name, summary }) => {
             let t = processing::territories::create(store, &slug, &name, &summary).await?;
             println!("created {} (@{}@{})", t.slug, t.slug, config.authority());
         }
-        Command::Territory(TerritoryCmd::Update {
-            slug,
-            name,
-            summary,
-            manually_approves_followers,
-            discoverable,
-        }) => {
-            let update = TerritoryUpdate {
-                name,
-                summary,
-                manually_approves_followers,
-                discoverable,
-            };
+        Command::Territory(TerritoryCmd::Update { slug, name, summary, manually_approves_followers, discoverable }) => {
+            let update = TerritoryUpdate { name, summary, manually_approves_followers, discoverable };
             let t = processing::territories::update(store, &slug, update).await?;
             println!(
                 "updated {}: name={:?} manually_approves_followers={}",
@@ -279,15 +245,8 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
                 .territory_by_slug(&slug)
                 .await?
                 .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
-            let state = if pending {
-                FollowState::Pending
-            } else {
-                FollowState::Accepted
-            };
-            for f in store
-                .follows_page(Direction::Followers, t.id, state, i64::MAX, 0)
-                .await?
-            {
+            let state = if pending { FollowState::Pending } else { FollowState::Accepted };
+            for f in store.follows_page(Direction::Followers, t.id, state, i64::MAX, 0).await? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     f.handle(),
@@ -298,23 +257,11 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             }
         }
         Command::Followers(FollowersCmd::Approve { who, territory }) => {
-            processing::follows::decide_follower(
-                &data,
-                &slug_or_default(&territory, &config),
-                &who,
-                true,
-            )
-            .await?;
+            processing::follows::decide_follower(&data, &slug_or_default(&territory, &config), &who, true).await?;
             println!("approved {who}; the Accept is queued for delivery");
         }
         Command::Followers(FollowersCmd::Reject { who, territory }) => {
-            processing::follows::decide_follower(
-                &data,
-                &slug_or_default(&territory, &config),
-                &who,
-                false,
-            )
-            .await?;
+            processing::follows::decide_follower(&data, &slug_or_default(&territory, &config), &who, false).await?;
             println!("rejected {who}; the Reject is queued for delivery");
         }
         Command::Following { territory } => {
@@ -324,43 +271,24 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
                 .await?
                 .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
             for state in [FollowState::Accepted, FollowState::Pending] {
-                for f in store
-                    .follows_page(Direction::Following, t.id, state, i64::MAX, 0)
-                    .await?
-                {
+                for f in store.follows_page(Direction::Following, t.id, state, i64::MAX, 0).await? {
                     println!("{}\t{}\t{}", f.handle(), f.actor_ap_id, f.state);
                 }
             }
         }
         Command::Follow { handle, territory } => {
-            let id = processing::follows::follow_remote(
-                &data,
-                &slug_or_default(&territory, &config),
-                &handle,
-            )
-            .await?;
+            let id = processing::follows::follow_remote(&data, &slug_or_default(&territory, &config), &handle).await?;
             println!("Follow of {id} queued; a running `maillage serve` delivers it");
         }
         Command::Unfollow { handle, territory } => {
-            processing::follows::unfollow_remote(
-                &data,
-                &slug_or_default(&territory, &config),
-                &handle,
-            )
-            .await?;
+            processing::follows::unfollow_remote(&data, &slug_or_default(&territory, &config), &handle).await?;
             println!("Undo(Follow) queued");
         }
         Command::Federation(FederationCmd::Status) => {
             println!("host\tpending\toldest_pending\tfailed\tdone");
             for h in store.delivery_stats().await? {
-                let oldest = h
-                    .oldest_pending
-                    .map(|t| millis_to_datetime(t).to_rfc3339())
-                    .unwrap_or_else(|| "-".into());
-                println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    h.host, h.pending, oldest, h.failed, h.done
-                );
+                let oldest = h.oldest_pending.map(|t| millis_to_datetime(t).to_rfc3339()).unwrap_or_else(|| "-".into());
+                println!("{}\t{}\t{}\t{}\t{}", h.host, h.pending, oldest, h.failed, h.done);
             }
         }
     }

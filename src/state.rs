@@ -43,12 +43,7 @@ impl Deref for AppState {
 const VERIFIER_CACHE_MAX: usize = 10_000;
 
 impl AppState {
-    pub fn new(
-        config: Config,
-        store: Store,
-        http: reqwest::Client,
-        instance_keys: KeyPairPem,
-    ) -> AppState {
+    pub fn new(config: Config, store: Store, http: reqwest::Client, instance_keys: KeyPairPem) -> AppState {
         AppState(Arc::new(Inner {
             config,
             store,
@@ -73,45 +68,27 @@ impl AppState {
         let key_id = match territory_id {
             None => format!("{}#main-key", self.instance_actor_id()),
             Some(id) => {
-                let t = self
-                    .store
-                    .territory_by_id(id)
-                    .await?
-                    .ok_or_else(|| AppError::NotFound("territory".into()))?;
+                let t = self.store.territory_by_id(id).await?.ok_or_else(|| AppError::NotFound("territory".into()))?;
                 format!("{}#main-key", self.territory_id_url(&t.slug))
             }
         };
-        if let Some(s) = self
-            .signers
-            .lock()
-            .map_err(|_| AppError::internal("poisoned lock"))?
-            .get(&territory_id)
-        {
+        if let Some(s) = self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&territory_id) {
             return Ok((key_id, s.clone()));
         }
         let pem = match territory_id {
             None => self.instance_keys.private_key_pem.clone(),
-            Some(id) => self
-                .store
-                .territory_by_id(id)
-                .await?
-                .map(|t: TerritoryRow| t.private_key_pem)
-                .unwrap_or_default(),
+            Some(id) => {
+                self.store.territory_by_id(id).await?.map(|t: TerritoryRow| t.private_key_pem).unwrap_or_default()
+            }
         };
         let signer = Signer::from_pem(&pem)?;
-        self.signers
-            .lock()
-            .map_err(|_| AppError::internal("poisoned lock"))?
-            .insert(territory_id, signer.clone());
+        self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(territory_id, signer.clone());
         Ok((key_id, signer))
     }
 
     /// Parsed public key for a PEM, cached by key id (and invalidated when the PEM changes).
     pub fn verifier_for(&self, key_id: &str, pem: &str) -> AppResult<Verifier> {
-        let mut cache = self
-            .verifiers
-            .lock()
-            .map_err(|_| AppError::internal("poisoned lock"))?;
+        let mut cache = self.verifiers.lock().map_err(|_| AppError::internal("poisoned lock"))?;
         if let Some((cached_pem, v)) = cache.get(key_id)
             && cached_pem == pem
         {

@@ -53,19 +53,39 @@ fn version_and_config_errors() {
 fn territory_commands_and_layers() {
     let dir = tempfile::tempdir().expect("tmp");
     // maillage.toml sets the public URL; the environment overrides the data dir; a flag wins over both.
-    std::fs::write(dir.path().join("maillage.toml"), "public_url = \"https://from-file.example\"\ndata_dir = \"file-data\"\n").expect("write");
+    std::fs::write(
+        dir.path().join("maillage.toml"),
+        "public_url = \"https://from-file.example\"\ndata_dir = \"file-data\"\n",
+    )
+    .expect("write");
     let out = run_ok(maillage(dir.path()).args(["territory", "list"]).env("MAILLAGE_DATA_DIR", "env-data"));
     assert!(out.contains("territoire\tTerritoire CCES\t@territoire@from-file.example"), "{out}");
     assert!(dir.path().join("env-data/maillage.db").exists());
     assert!(!dir.path().join("file-data").exists());
-    let out = run_ok(maillage(dir.path()).args(["--public-url", "https://flag.example", "territory", "list"]).env("MAILLAGE_DATA_DIR", "env-data"));
+    let out = run_ok(
+        maillage(dir.path())
+            .args(["--public-url", "https://flag.example", "territory", "list"])
+            .env("MAILLAGE_DATA_DIR", "env-data"),
+    );
     assert!(out.contains("@territoire@flag.example"), "{out}");
 
-    run_ok(maillage(dir.path()).args(["territory", "create", "redon", "--name", "Pays de Redon"]).env("MAILLAGE_DATA_DIR", "env-data"));
-    run_ok(maillage(dir.path()).args(["territory", "update", "redon", "--manually-approves-followers", "true"]).env("MAILLAGE_DATA_DIR", "env-data"));
+    run_ok(
+        maillage(dir.path())
+            .args(["territory", "create", "redon", "--name", "Pays de Redon"])
+            .env("MAILLAGE_DATA_DIR", "env-data"),
+    );
+    run_ok(
+        maillage(dir.path())
+            .args(["territory", "update", "redon", "--manually-approves-followers", "true"])
+            .env("MAILLAGE_DATA_DIR", "env-data"),
+    );
     let out = run_ok(maillage(dir.path()).args(["territory", "list"]).env("MAILLAGE_DATA_DIR", "env-data"));
     assert!(out.contains("redon\tPays de Redon"), "{out}");
-    let dup = maillage(dir.path()).args(["territory", "create", "redon", "--name", "X"]).env("MAILLAGE_DATA_DIR", "env-data").output().expect("run");
+    let dup = maillage(dir.path())
+        .args(["territory", "create", "redon", "--name", "X"])
+        .env("MAILLAGE_DATA_DIR", "env-data")
+        .output()
+        .expect("run");
     assert!(!dup.status.success());
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
     run_ok(maillage(dir.path()).arg("migrate").env("MAILLAGE_DATA_DIR", "env-data"));
@@ -77,7 +97,9 @@ async fn serve_approve_from_cli_and_shut_down_gracefully() {
     let port = free_port();
     let base = format!("http://localhost:{port}");
     let env = |c: &mut Command| {
-        c.env("MAILLAGE_PUBLIC_URL", &base).env("MAILLAGE_BIND", format!("127.0.0.1:{port}")).env("MAILLAGE_ALLOW_PRIVATE_NETWORK", "true");
+        c.env("MAILLAGE_PUBLIC_URL", &base)
+            .env("MAILLAGE_BIND", format!("127.0.0.1:{port}"))
+            .env("MAILLAGE_ALLOW_PRIVATE_NETWORK", "true");
     };
     let mut cmd = maillage(dir.path());
     env(&mut cmd);

@@ -54,11 +54,9 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
     let c = client();
 
     // WebFinger: raw, percent-encoded, by actor URL.
-    for resource in [
-        format!("acct:territoire@{a}"),
-        format!("acct%3Aterritoire%40{}", a.replace(':', "%3A")),
-        m.territory(),
-    ] {
+    for resource in
+        [format!("acct:territoire@{a}"), format!("acct%3Aterritoire%40{}", a.replace(':', "%3A")), m.territory()]
+    {
         let res = c.get(m.url(&format!("/.well-known/webfinger?resource={resource}"))).send().await.expect("wf");
         assert_eq!(res.status(), StatusCode::OK, "{resource}");
         assert_eq!(res.headers()["access-control-allow-origin"], "*");
@@ -66,7 +64,11 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
         let jrd: serde_json::Value = res.json().await.expect("json");
         assert_eq!(jrd["subject"], format!("acct:territoire@{a}"));
         let links = jrd["links"].as_array().expect("links");
-        assert!(links.iter().any(|l| l["rel"] == "self" && l["type"] == "application/activity+json" && l["href"] == m.territory()));
+        assert!(
+            links
+                .iter()
+                .any(|l| l["rel"] == "self" && l["type"] == "application/activity+json" && l["href"] == m.territory())
+        );
     }
     for (resource, status) in [
         (format!("acct:nobody@{a}"), StatusCode::NOT_FOUND),
@@ -74,7 +76,11 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
         ("http://other.example/t/territoire".to_string(), StatusCode::NOT_FOUND),
         ("not a resource".to_string(), StatusCode::NOT_FOUND),
     ] {
-        let res = c.get(url::Url::parse_with_params(&m.url("/.well-known/webfinger"), [("resource", &resource)]).expect("url")).send().await.expect("wf");
+        let res = c
+            .get(url::Url::parse_with_params(&m.url("/.well-known/webfinger"), [("resource", &resource)]).expect("url"))
+            .send()
+            .await
+            .expect("wf");
         assert_eq!(res.status(), status, "{resource}");
     }
     assert_eq!(c.get(m.url("/.well-known/webfinger")).send().await.expect("wf").status(), StatusCode::BAD_REQUEST);
@@ -103,7 +109,11 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
         .find(|l| l["rel"] == "http://nodeinfo.diaspora.software/ns/schema/2.1")
         .and_then(|l| l["href"].as_str())
         .expect("2.1 link");
-    assert!(links.iter().any(|l| l["rel"] == "https://www.w3.org/ns/activitystreams#Application" && l["href"] == m.url("/actor")));
+    assert!(
+        links
+            .iter()
+            .any(|l| l["rel"] == "https://www.w3.org/ns/activitystreams#Application" && l["href"] == m.url("/actor"))
+    );
     let ni: StrictNodeInfo = c.get(href).send().await.expect("ni").json().await.expect("strict nodeinfo");
     assert_eq!(ni.software.name, "maillage");
     assert!(ni.software.name.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'));
@@ -123,13 +133,28 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
     assert_eq!(hm["links"][0]["rel"], "lrdd");
 
     // Content negotiation on the actor URL.
-    for accept in ["application/activity+json", "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""] {
+    for accept in
+        ["application/activity+json", "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""]
+    {
         let res = c.get(m.territory()).header("Accept", accept).send().await.expect("actor");
         assert_eq!(res.headers()["content-type"], "application/activity+json", "{accept}");
         let actor: serde_json::Value = res.json().await.expect("json");
         for field in [
-            "id", "type", "preferredUsername", "name", "summary", "url", "inbox", "outbox", "followers", "following",
-            "endpoints", "publicKey", "manuallyApprovesFollowers", "discoverable", "published",
+            "id",
+            "type",
+            "preferredUsername",
+            "name",
+            "summary",
+            "url",
+            "inbox",
+            "outbox",
+            "followers",
+            "following",
+            "endpoints",
+            "publicKey",
+            "manuallyApprovesFollowers",
+            "discoverable",
+            "published",
         ] {
             assert!(actor.get(field).is_some(), "actor lacks {field}");
         }
@@ -151,7 +176,10 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
         assert_eq!(col["totalItems"], 0);
         let page = get_json(&m.url(&format!("/t/territoire/{name}?page=1"))).await;
         assert_eq!(page["type"], "OrderedCollectionPage");
-        assert_eq!(c.get(m.url(&format!("/t/territoire/{name}?page=0"))).send().await.expect("p").status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            c.get(m.url(&format!("/t/territoire/{name}?page=0"))).send().await.expect("p").status(),
+            StatusCode::BAD_REQUEST
+        );
         assert_eq!(c.get(m.url(&format!("/t/nobody/{name}"))).send().await.expect("p").status(), StatusCode::NOT_FOUND);
     }
 

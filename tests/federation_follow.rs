@@ -11,25 +11,9 @@ use maillage::{
 };
 
 async fn following_state(m: &TestInstance, remote: &str) -> Option<FollowState> {
-    let t = m
-        .data
-        .store
-        .territory_by_slug("territoire")
-        .await
-        .expect("db")
-        .expect("territory");
-    let actor = m
-        .data
-        .store
-        .remote_actor_by_ap_id(remote)
-        .await
-        .expect("db")?;
-    m.data
-        .store
-        .follow(Direction::Following, t.id, actor.id)
-        .await
-        .expect("db")
-        .map(|f| f.state())
+    let t = m.data.store.territory_by_slug("territoire").await.expect("db").expect("territory");
+    let actor = m.data.store.remote_actor_by_ap_id(remote).await.expect("db")?;
+    m.data.store.follow(Direction::Following, t.id, actor.id).await.expect("db").map(|f| f.state())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -38,18 +22,11 @@ async fn territory_follows_territory_then_undoes() {
     let a = TestInstance::start(TestDb::sqlite().await).await;
     let b = TestInstance::start(TestDb::prefer_postgres().await).await;
 
-    let followed = follows::follow_remote(
-        &a.data,
-        "territoire",
-        &format!("acct:territoire@{}", b.authority),
-    )
-    .await
-    .expect("follow");
+    let followed = follows::follow_remote(&a.data, "territoire", &format!("acct:territoire@{}", b.authority))
+        .await
+        .expect("follow");
     assert_eq!(followed, b.territory());
-    assert_eq!(
-        following_state(&a, &b.territory()).await,
-        Some(FollowState::Pending)
-    );
+    assert_eq!(following_state(&a, &b.territory()).await, Some(FollowState::Pending));
 
     eventually(15, "B's Accept reaches A", || async {
         following_state(&a, &b.territory()).await == Some(FollowState::Accepted)
@@ -64,27 +41,13 @@ async fn territory_follows_territory_then_undoes() {
     assert_eq!(following["totalItems"], 1);
     assert_eq!(following["orderedItems"][0], b.territory());
     // The HTML page counts them too.
-    let page = common::client()
-        .get(b.url("/t/territoire"))
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("text");
+    let page = common::client().get(b.url("/t/territoire")).send().await.expect("page").text().await.expect("text");
     assert!(page.contains("<strong>1</strong> abonné·es"), "{page}");
 
-    follows::unfollow_remote(&a.data, "territoire", &b.territory())
-        .await
-        .expect("unfollow");
-    eventually(15, "B drops A", || async {
-        get_json(&b.url("/t/territoire/followers")).await["totalItems"] == 0
-    })
-    .await;
-    assert_eq!(
-        get_json(&a.url("/t/territoire/following")).await["totalItems"],
-        0
-    );
+    follows::unfollow_remote(&a.data, "territoire", &b.territory()).await.expect("unfollow");
+    eventually(15, "B drops A", || async { get_json(&b.url("/t/territoire/followers")).await["totalItems"] == 0 })
+        .await;
+    assert_eq!(get_json(&a.url("/t/territoire/following")).await["totalItems"], 0);
 
     a.stop().await;
     b.stop().await;
@@ -98,10 +61,7 @@ async fn manual_approval_and_rejection_across_three_instances() {
     territories::update(
         &c.data.store,
         "territoire",
-        TerritoryUpdate {
-            manually_approves_followers: Some(true),
-            ..Default::default()
-        },
+        TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() },
     )
     .await
     .expect("update");
@@ -109,68 +69,29 @@ async fn manual_approval_and_rejection_across_three_instances() {
     assert_eq!(actor["manuallyApprovesFollowers"], true);
 
     for m in [&a, &b] {
-        follows::follow_remote(
-            &m.data,
-            "territoire",
-            &format!("territoire@{}", c.authority),
-        )
-        .await
-        .expect("follow");
+        follows::follow_remote(&m.data, "territoire", &format!("territoire@{}", c.authority)).await.expect("follow");
     }
-    let ct = c
-        .data
-        .store
-        .territory_by_slug("territoire")
-        .await
-        .expect("db")
-        .expect("t");
+    let ct = c.data.store.territory_by_slug("territoire").await.expect("db").expect("t");
     eventually(15, "two pending follow requests on C", || async {
-        c.data
-            .store
-            .count_follows(Direction::Followers, ct.id, FollowState::Pending)
-            .await
-            .expect("db")
-            == 2
+        c.data.store.count_follows(Direction::Followers, ct.id, FollowState::Pending).await.expect("db") == 2
     })
     .await;
     // Held: nothing accepted yet, and the public collection does not list them.
-    assert_eq!(
-        get_json(&c.url("/t/territoire/followers")).await["totalItems"],
-        0
-    );
-    assert_eq!(
-        following_state(&a, &c.territory()).await,
-        Some(FollowState::Pending)
-    );
+    assert_eq!(get_json(&c.url("/t/territoire/followers")).await["totalItems"], 0);
+    assert_eq!(following_state(&a, &c.territory()).await, Some(FollowState::Pending));
 
-    follows::decide_follower(&c.data, "territoire", &a.territory(), true)
+    follows::decide_follower(&c.data, "territoire", &a.territory(), true).await.expect("approve");
+    follows::decide_follower(&c.data, "territoire", &format!("territoire@{}", b.authority), false)
         .await
-        .expect("approve");
-    follows::decide_follower(
-        &c.data,
-        "territoire",
-        &format!("territoire@{}", b.authority),
-        false,
-    )
-    .await
-    .expect("reject");
-    eventually(15, "A accepted", || async {
-        following_state(&a, &c.territory()).await == Some(FollowState::Accepted)
-    })
-    .await;
-    eventually(15, "B rejected", || async {
-        following_state(&b, &c.territory()).await.is_none()
-    })
-    .await;
+        .expect("reject");
+    eventually(15, "A accepted", || async { following_state(&a, &c.territory()).await == Some(FollowState::Accepted) })
+        .await;
+    eventually(15, "B rejected", || async { following_state(&b, &c.territory()).await.is_none() }).await;
     let followers = get_json(&c.url("/t/territoire/followers?page=1")).await;
     assert_eq!(followers["totalItems"], 1);
     assert_eq!(followers["orderedItems"][0], a.territory());
     // Deciding twice is an error, not a second Accept.
-    assert!(
-        follows::decide_follower(&c.data, "territoire", &a.territory(), true)
-            .await
-            .is_err()
-    );
+    assert!(follows::decide_follower(&c.data, "territoire", &a.territory(), true).await.is_err());
 
     a.stop().await;
     b.stop().await;

@@ -43,7 +43,10 @@ fn mastodon_documents_parse() {
     let person: RemoteActorJson = serde_json::from_str(&fixture("person.json")).expect("person");
     assert_eq!(person.kind, "Person");
     assert_eq!(person.main_key().expect("key").id, "https://mastodon.example/users/alice#main-key");
-    assert_eq!(person.endpoints.and_then(|e| e.shared_inbox).expect("shared").as_str(), "https://mastodon.example/inbox");
+    assert_eq!(
+        person.endpoints.and_then(|e| e.shared_inbox).expect("shared").as_str(),
+        "https://mastodon.example/inbox"
+    );
     for f in ["follow.json", "undo_follow.json", "accept_follow.json"] {
         let env = parse_envelope(fixture(f).as_bytes()).expect(f);
         assert_eq!(env.actor.as_str(), "https://mastodon.example/users/alice");
@@ -74,16 +77,12 @@ async fn mastodon_follow_undo_and_accept_are_handled() {
 
     // The territory follows the Mastodon account; Mastodon answers with its Accept shape.
     follows::follow_remote(&m.data, "territoire", peer.actor_id().as_str()).await.expect("follow");
-    eventually(10, "our Follow reaches the peer", || async {
-        peer.received().iter().any(|a| a["type"] == "Follow")
-    })
-    .await;
+    eventually(10, "our Follow reaches the peer", || async { peer.received().iter().any(|a| a["type"] == "Follow") })
+        .await;
     let our_follow = peer.received().into_iter().find(|a| a["type"] == "Follow").expect("follow");
     let follow_id = our_follow["id"].as_str().expect("id").to_string();
-    let accept = localise(&fixture("accept_follow.json"), &peer, &m).replace(
-        &format!("{}activities/OUR_FOLLOW_ID", m.base),
-        &follow_id,
-    );
+    let accept = localise(&fixture("accept_follow.json"), &peer, &m)
+        .replace(&format!("{}activities/OUR_FOLLOW_ID", m.base), &follow_id);
     assert_eq!(post_as_peer(&peer, &m.url("/inbox"), &accept).await, StatusCode::ACCEPTED);
     let actor = m.data.store.remote_actor_by_ap_id(peer.actor_id().as_str()).await.expect("db").expect("actor");
     let f = m.data.store.follow(Direction::Following, t.id, actor.id).await.expect("db").expect("follow");

@@ -12,21 +12,15 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 async fn count(m: &TestInstance, table: &str) -> i64 {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(m.data.store.pool())
-        .await
-        .expect("count")
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(m.data.store.pool()).await.expect("count")
 }
 
 /// POSTs `body` to `inbox`, signed draft-cavage with `private_pem` under `key_id`.
 async fn post_signed(inbox: &str, body: &[u8], key_id: &str, private_pem: &str) -> StatusCode {
     let url = url::Url::parse(inbox).expect("url");
     let signer = Signer::from_pem(private_pem).expect("signer");
-    let mut req = common::client()
-        .post(inbox)
-        .header("Content-Type", "application/activity+json");
-    for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body), key_id, &signer).expect("sign")
-    {
+    let mut req = common::client().post(inbox).header("Content-Type", "application/activity+json");
+    for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body), key_id, &signer).expect("sign") {
         req = req.header(k, v);
     }
     req.body(body.to_vec()).send().await.expect("post").status()
@@ -54,12 +48,7 @@ async fn refused_requests_change_nothing() {
         let good = follow(&peer, peer.new_id().as_str(), &actor, &m.territory());
 
         // Unsigned.
-        let res = common::client()
-            .post(&inbox)
-            .body(good.clone())
-            .send()
-            .await
-            .expect("post");
+        let res = common::client().post(&inbox).body(good.clone()).send().await.expect("post");
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "[{label}] unsigned");
         let body: Value = res.json().await.expect("json error body");
         assert_eq!(body["error"], "unauthorized");
@@ -73,84 +62,37 @@ async fn refused_requests_change_nothing() {
         );
 
         // Actor on another host than the signer.
-        let spoofed = follow(
-            &peer,
-            peer.new_id().as_str(),
-            "http://elsewhere.example/u/bob",
-            &m.territory(),
-        );
-        assert_eq!(
-            post_signed(&inbox, &spoofed, &key_id, &pem).await,
-            StatusCode::FORBIDDEN,
-            "[{label}] actor host"
-        );
+        let spoofed = follow(&peer, peer.new_id().as_str(), "http://elsewhere.example/u/bob", &m.territory());
+        assert_eq!(post_signed(&inbox, &spoofed, &key_id, &pem).await, StatusCode::FORBIDDEN, "[{label}] actor host");
         // Activity id on another host than the actor.
-        let spoofed = follow(
-            &peer,
-            "http://elsewhere.example/activities/1",
-            &actor,
-            &m.territory(),
-        );
-        assert_eq!(
-            post_signed(&inbox, &spoofed, &key_id, &pem).await,
-            StatusCode::FORBIDDEN,
-            "[{label}] id host"
-        );
+        let spoofed = follow(&peer, "http://elsewhere.example/activities/1", &actor, &m.territory());
+        assert_eq!(post_signed(&inbox, &spoofed, &key_id, &pem).await, StatusCode::FORBIDDEN, "[{label}] id host");
         // Same host, another actor than the signer.
         let other_actor = peer.base.join("u/bob").expect("url").to_string();
         let spoofed = follow(&peer, peer.new_id().as_str(), &other_actor, &m.territory());
-        assert_eq!(
-            post_signed(&inbox, &spoofed, &key_id, &pem).await,
-            StatusCode::FORBIDDEN,
-            "[{label}] other actor"
-        );
+        assert_eq!(post_signed(&inbox, &spoofed, &key_id, &pem).await, StatusCode::FORBIDDEN, "[{label}] other actor");
 
         // Too large: refused before anything is parsed.
         let mut huge = good.clone();
         huge.extend(std::iter::repeat_n(b' ', 1024 * 1024 + 1));
-        let res = common::client()
-            .post(&inbox)
-            .body(huge)
-            .send()
-            .await
-            .expect("post");
-        assert_eq!(
-            res.status(),
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "[{label}] huge"
-        );
+        let res = common::client().post(&inbox).body(huge).send().await.expect("post");
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE, "[{label}] huge");
 
         // Malformed JSON, and JSON that is not an activity.
-        for bad in [
-            &b"{not json"[..],
-            b"[]",
-            b"\xff\xfe",
-            br#"{"id":"x","type":"Follow","actor":"y"}"#,
-            &[b'['; 100_000][..],
-        ] {
-            assert_eq!(
-                post_signed(&inbox, bad, &key_id, &pem).await,
-                StatusCode::BAD_REQUEST,
-                "[{label}] malformed"
-            );
+        for bad in
+            [&b"{not json"[..], b"[]", b"\xff\xfe", br#"{"id":"x","type":"Follow","actor":"y"}"#, &[b'['; 100_000][..]]
+        {
+            assert_eq!(post_signed(&inbox, bad, &key_id, &pem).await, StatusCode::BAD_REQUEST, "[{label}] malformed");
         }
 
         // Old Date: refused even with a correct signature over it.
         let url = url::Url::parse(&inbox).expect("url");
-        let old = httpdate::fmt_http_date(
-            std::time::SystemTime::now() - std::time::Duration::from_secs(13 * 3600),
-        );
+        let old = httpdate::fmt_http_date(std::time::SystemTime::now() - std::time::Duration::from_secs(13 * 3600));
         let digest = digest_header(&good);
-        let signing = format!(
-            "(request-target): post /t/territoire/inbox\nhost: {}\ndate: {old}\ndigest: {digest}",
-            m.authority
-        );
-        let sig = STANDARD.encode(
-            Signer::from_pem(&pem)
-                .expect("s")
-                .sign_rsa_sha256(signing.as_bytes())
-                .expect("sign"),
-        );
+        let signing =
+            format!("(request-target): post /t/territoire/inbox\nhost: {}\ndate: {old}\ndigest: {digest}", m.authority);
+        let sig =
+            STANDARD.encode(Signer::from_pem(&pem).expect("s").sign_rsa_sha256(signing.as_bytes()).expect("sign"));
         let res = common::client()
             .post(url)
             .header("Date", old)
@@ -165,14 +107,8 @@ async fn refused_requests_change_nothing() {
         // Digest of another body.
         let url = url::Url::parse(&inbox).expect("url");
         let mut req = common::client().post(&inbox);
-        for (k, v) in sign_cavage(
-            &http::Method::POST,
-            &url,
-            Some(b"{}"),
-            &key_id,
-            &Signer::from_pem(&pem).expect("s"),
-        )
-        .expect("sign")
+        for (k, v) in sign_cavage(&http::Method::POST, &url, Some(b"{}"), &key_id, &Signer::from_pem(&pem).expect("s"))
+            .expect("sign")
         {
             req = req.header(k, v);
         }
@@ -184,42 +120,23 @@ async fn refused_requests_change_nothing() {
 
         // Follow of an actor that does not exist here.
         let ghost = follow(&peer, peer.new_id().as_str(), &actor, &m.url("/t/nobody"));
-        assert_eq!(
-            post_signed(&inbox, &ghost, &key_id, &pem).await,
-            StatusCode::NOT_FOUND,
-            "[{label}] unknown actor"
-        );
+        assert_eq!(post_signed(&inbox, &ghost, &key_id, &pem).await, StatusCode::NOT_FOUND, "[{label}] unknown actor");
 
         // Unknown type: accepted and ignored.
-        let odd = serde_json::to_vec(
-            &json!({"id": peer.new_id(), "type": "Dance", "actor": actor, "object": m.territory()}),
-        )
-        .expect("json");
-        assert_eq!(
-            post_signed(&inbox, &odd, &key_id, &pem).await,
-            StatusCode::ACCEPTED,
-            "[{label}] unknown type"
-        );
+        let odd =
+            serde_json::to_vec(&json!({"id": peer.new_id(), "type": "Dance", "actor": actor, "object": m.territory()}))
+                .expect("json");
+        assert_eq!(post_signed(&inbox, &odd, &key_id, &pem).await, StatusCode::ACCEPTED, "[{label}] unknown type");
 
         assert_eq!(count(&m, "followers").await, 0, "[{label}]");
         assert_eq!(count(&m, "received_activities").await, 0, "[{label}]");
         assert_eq!(count(&m, "activities").await, 0, "[{label}] no Accept sent");
 
         // The same Follow twice: one follower, one Accept.
-        assert_eq!(
-            post_signed(&inbox, &good, &key_id, &pem).await,
-            StatusCode::ACCEPTED
-        );
-        assert_eq!(
-            post_signed(&m.url("/inbox"), &good, &key_id, &pem).await,
-            StatusCode::ACCEPTED
-        );
+        assert_eq!(post_signed(&inbox, &good, &key_id, &pem).await, StatusCode::ACCEPTED);
+        assert_eq!(post_signed(&m.url("/inbox"), &good, &key_id, &pem).await, StatusCode::ACCEPTED);
         assert_eq!(count(&m, "followers").await, 1, "[{label}]");
-        assert_eq!(
-            count(&m, "activities").await,
-            1,
-            "[{label}] exactly one Accept"
-        );
+        assert_eq!(count(&m, "activities").await, 1, "[{label}] exactly one Accept");
 
         peer.stop().await;
         m.stop().await;

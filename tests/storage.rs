@@ -61,7 +61,10 @@ async fn territories_crud(store: &Store, label: &str) {
     let t = territories::create(store, "pays-de-redon", "Pays de Redon", "Un territoire.").await.expect("create");
     assert_eq!(t.slug, "pays-de-redon");
     assert!(!t.manually_approves_followers.0 && t.discoverable.0);
-    assert!(matches!(territories::create(store, "pays-de-redon", "Autre", "").await, Err(AppError::Conflict(_))), "[{label}]");
+    assert!(
+        matches!(territories::create(store, "pays-de-redon", "Autre", "").await, Err(AppError::Conflict(_))),
+        "[{label}]"
+    );
     assert!(matches!(territories::create(store, "Bad Slug", "x", "").await, Err(AppError::Unprocessable(_))));
     let u = territories::update(
         store,
@@ -73,7 +76,15 @@ async fn territories_crud(store: &Store, label: &str) {
     assert_eq!(u.name, "Pays de Redon", "[{label}] a partial update keeps other fields");
     assert!(u.manually_approves_followers.0);
     assert!(matches!(territories::update(store, "nope", TerritoryUpdate::default()).await, Err(AppError::NotFound(_))));
-    assert!(territories::update(store, "pays-de-redon", TerritoryUpdate { name: Some(String::new()), ..Default::default() }).await.is_err());
+    assert!(
+        territories::update(
+            store,
+            "pays-de-redon",
+            TerritoryUpdate { name: Some(String::new()), ..Default::default() }
+        )
+        .await
+        .is_err()
+    );
     assert_eq!(store.territories().await.expect("list").len(), 1);
     assert_eq!(store.territory_by_id(t.id).await.expect("by id").expect("some").slug, "pays-de-redon");
 }
@@ -86,16 +97,23 @@ async fn actors_and_follows(store: &Store, label: &str) {
     let again = store.upsert_remote_actor(&changed).await.expect("upsert");
     assert_eq!(again.id, a1.id, "[{label}] upsert keeps the row");
     assert_eq!(again.name.as_deref(), Some("Renamed"));
-    assert_eq!(store.remote_actor_by_key_id("https://m.example/users/u1#main-key").await.expect("db").expect("k").id, a1.id);
+    assert_eq!(
+        store.remote_actor_by_key_id("https://m.example/users/u1#main-key").await.expect("db").expect("k").id,
+        a1.id
+    );
     let a2 = store.upsert_remote_actor(&actor(2, "m.example", Some("https://m.example/inbox"))).await.expect("a2");
     let a3 = store.upsert_remote_actor(&actor(3, "l.example", None)).await.expect("a3");
 
     let mut conn = store.pool().acquire().await.expect("conn");
     for (a, state) in [(&a1, FollowState::Accepted), (&a2, FollowState::Accepted), (&a3, FollowState::Pending)] {
-        follows::upsert_follow(&mut conn, Direction::Followers, t.id, a.id, &format!("https://x/f{}", a.id), state).await.expect("follow");
+        follows::upsert_follow(&mut conn, Direction::Followers, t.id, a.id, &format!("https://x/f{}", a.id), state)
+            .await
+            .expect("follow");
     }
     // A repeated Follow while accepted stays accepted, with the newest id.
-    follows::upsert_follow(&mut conn, Direction::Followers, t.id, a1.id, "https://x/f-new", FollowState::Pending).await.expect("refollow");
+    follows::upsert_follow(&mut conn, Direction::Followers, t.id, a1.id, "https://x/f-new", FollowState::Pending)
+        .await
+        .expect("refollow");
     let f = store.follow(Direction::Followers, t.id, a1.id).await.expect("db").expect("f");
     assert_eq!((f.state(), f.follow_ap_id.as_str()), (FollowState::Accepted, "https://x/f-new"), "[{label}]");
     assert_eq!(store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await.expect("n"), 2);
@@ -104,7 +122,9 @@ async fn actors_and_follows(store: &Store, label: &str) {
     let mut inboxes = store.follower_inboxes(t.id).await.expect("inboxes");
     inboxes.sort();
     assert_eq!(inboxes, vec!["https://m.example/inbox".to_string()], "[{label}]");
-    follows::set_follow_state(&mut conn, Direction::Followers, t.id, a3.id, FollowState::Accepted).await.expect("accept");
+    follows::set_follow_state(&mut conn, Direction::Followers, t.id, a3.id, FollowState::Accepted)
+        .await
+        .expect("accept");
     assert_eq!(store.follower_inboxes(t.id).await.expect("inboxes").len(), 2);
     let page = store.follows_page(Direction::Followers, t.id, FollowState::Accepted, 2, 0).await.expect("page");
     assert_eq!(page.len(), 2);
@@ -113,7 +133,11 @@ async fn actors_and_follows(store: &Store, label: &str) {
     // Deleting an actor removes its follows (foreign keys are on).
     drop(conn);
     store.delete_remote_actor(&a2.ap_id).await.expect("delete actor");
-    assert_eq!(store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await.expect("n"), 1, "[{label}] cascade");
+    assert_eq!(
+        store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await.expect("n"),
+        1,
+        "[{label}] cascade"
+    );
 }
 
 async fn queue_and_idempotence(store: &Store, label: &str) {
@@ -122,7 +146,14 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     let json = json!({"id": "http://localhost/activities/1", "type": "Accept"});
     let id = insert_activity(
         &mut tx,
-        &NewActivity { ap_id: "http://localhost/activities/1", territory_id: Some(t.id), kind: "Accept", object_ap_id: None, json: &json, public: false },
+        &NewActivity {
+            ap_id: "http://localhost/activities/1",
+            territory_id: Some(t.id),
+            kind: "Accept",
+            object_ap_id: None,
+            json: &json,
+            public: false,
+        },
     )
     .await
     .expect("insert");
@@ -137,9 +168,15 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     ids.dedup();
     assert_eq!(ids.len(), a.len() + b.len(), "[{label}] concurrent claims are disjoint");
     assert_eq!(ids.len(), 5, "[{label}] five distinct inboxes");
-    assert!(store.claim_due_deliveries(10, 60_000).await.expect("claim").is_empty(), "[{label}] leased rows are not due");
+    assert!(
+        store.claim_due_deliveries(10, 60_000).await.expect("claim").is_empty(),
+        "[{label}] leased rows are not due"
+    );
     store.delivery_succeeded(ids[0], 202).await.expect("ok");
-    store.delivery_failed(ids[1], Some(500), "boom", Some(maillage::domain::now_millis() + 3_600_000)).await.expect("retry");
+    store
+        .delivery_failed(ids[1], Some(500), "boom", Some(maillage::domain::now_millis() + 3_600_000))
+        .await
+        .expect("retry");
     store.delivery_failed(ids[2], Some(404), "gone", None).await.expect("give up");
     let stats = store.delivery_stats().await.expect("stats");
     let pending: i64 = stats.iter().map(|s| s.pending).sum();
@@ -152,7 +189,14 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     let json2 = json!({"id": "http://localhost/activities/2", "type": "Accept"});
     let id2 = insert_activity(
         &mut tx,
-        &NewActivity { ap_id: "http://localhost/activities/2", territory_id: Some(t.id), kind: "Accept", object_ap_id: None, json: &json2, public: true },
+        &NewActivity {
+            ap_id: "http://localhost/activities/2",
+            territory_id: Some(t.id),
+            kind: "Accept",
+            object_ap_id: None,
+            json: &json2,
+            public: true,
+        },
     )
     .await
     .expect("insert");

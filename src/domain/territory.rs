@@ -14,13 +14,8 @@ impl Slug {
         if s.is_empty() || s.len() > 64 {
             return Err("a slug has 1 to 64 characters".into());
         }
-        if !s
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-        {
-            return Err(format!(
-                "`{s}`: only lowercase letters a-z, digits, `_` and `-`"
-            ));
+        if !s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+            return Err(format!("`{s}`: only lowercase letters a-z, digits, `_` and `-`"));
         }
         if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(format!("`{s}`: must start with a letter or digit"));
@@ -77,11 +72,7 @@ impl FollowState {
     }
 
     pub fn parse(s: &str) -> FollowState {
-        if s == "accepted" {
-            FollowState::Accepted
-        } else {
-            FollowState::Pending
-        }
+        if s == "accepted" { FollowState::Accepted } else { FollowState::Pending }
     }
 }
 

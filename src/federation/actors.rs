@@ -37,12 +37,8 @@ pub fn wants_activity_json(headers: &HeaderMap) -> bool {
 /// A JSON response with the ActivityPub content type.
 pub fn ap_json<T: serde::Serialize>(value: &T) -> Response {
     let mut res = Json(value).into_response();
-    res.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(AP_CONTENT_TYPE),
-    );
-    res.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(AP_CONTENT_TYPE));
+    res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept"));
     res
 }
 
@@ -61,9 +57,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         outbox: sub("outbox"),
         followers: sub("followers"),
         following: sub("following"),
-        endpoints: Endpoints {
-            shared_inbox: Some(state.config.url("/inbox")),
-        },
+        endpoints: Endpoints { shared_inbox: Some(state.config.url("/inbox")) },
         public_key: PublicKey {
             id: format!("{id}#main-key"),
             owner: id.to_string(),
@@ -71,11 +65,8 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         },
         manually_approves_followers: t.manually_approves_followers.0,
         discoverable: t.discoverable.0,
-        published: millis_to_datetime(t.created_at)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        updated: Some(
-            millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        ),
+        published: millis_to_datetime(t.created_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        updated: Some(millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         webfinger: format!("{}@{}", t.slug, state.config.authority()),
         attachment: vec![],
     }
@@ -99,9 +90,7 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
         outbox: sub("outbox"),
         followers: sub("followers"),
         following: sub("following"),
-        endpoints: Endpoints {
-            shared_inbox: Some(state.config.url("/inbox")),
-        },
+        endpoints: Endpoints { shared_inbox: Some(state.config.url("/inbox")) },
         public_key: PublicKey {
             id: format!("{id}#main-key"),
             owner: id.to_string(),
@@ -162,22 +151,12 @@ impl PageQuery {
 }
 
 async fn territory(data: &AppState, slug: &str) -> AppResult<TerritoryRow> {
-    data.store
-        .territory_by_slug(slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
+    data.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
 }
 
-fn collection_or_page(
-    collection: Url,
-    page: Option<i64>,
-    total: i64,
-    items: Option<Vec<Value>>,
-) -> Response {
+fn collection_or_page(collection: Url, page: Option<i64>, total: i64, items: Option<Vec<Value>>) -> Response {
     match (page, items) {
-        (Some(p), Some(items)) => {
-            ap_json(&OrderedCollectionPage::new(&collection, p, total, items))
-        }
+        (Some(p), Some(items)) => ap_json(&OrderedCollectionPage::new(&collection, p, total, items)),
         _ => ap_json(&OrderedCollection {
             context: super::protocol::activity_context(),
             first: (total > 0).then(|| page_url(&collection, 1)),
@@ -197,20 +176,11 @@ async fn follow_collection(
 ) -> AppResult<Response> {
     let t = territory(data, slug).await?;
     let page = q.page()?;
-    let total = data
-        .store
-        .count_follows(dir, t.id, FollowState::Accepted)
-        .await?;
+    let total = data.store.count_follows(dir, t.id, FollowState::Accepted).await?;
     let items = match page {
         Some(p) => Some(
             data.store
-                .follows_page(
-                    dir,
-                    t.id,
-                    FollowState::Accepted,
-                    PAGE_SIZE,
-                    (p - 1) * PAGE_SIZE,
-                )
+                .follows_page(dir, t.id, FollowState::Accepted, PAGE_SIZE, (p - 1) * PAGE_SIZE)
                 .await?
                 .into_iter()
                 .map(|f| Value::String(f.actor_ap_id))
@@ -218,12 +188,7 @@ async fn follow_collection(
         ),
         None => None,
     };
-    Ok(collection_or_page(
-        data.config.url(&format!("/t/{slug}/{name}")),
-        page,
-        total,
-        items,
-    ))
+    Ok(collection_or_page(data.config.url(&format!("/t/{slug}/{name}")), page, total, items))
 }
 
 pub async fn get_followers(
@@ -252,50 +217,27 @@ pub async fn get_outbox(
     let total = data.store.count_outbox(t.id).await?;
     let items = match page {
         Some(p) => {
-            let rows = data
-                .store
-                .outbox_page(t.id, PAGE_SIZE, (p - 1) * PAGE_SIZE)
-                .await?;
-            Some(
-                rows.into_iter()
-                    .filter_map(|r| serde_json::from_str::<Value>(&r.json).ok())
-                    .collect(),
-            )
+            let rows = data.store.outbox_page(t.id, PAGE_SIZE, (p - 1) * PAGE_SIZE).await?;
+            Some(rows.into_iter().filter_map(|r| serde_json::from_str::<Value>(&r.json).ok()).collect())
         }
         None => None,
     };
-    Ok(collection_or_page(
-        data.config.url(&format!("/t/{slug}/outbox")),
-        page,
-        total,
-        items,
-    ))
+    Ok(collection_or_page(data.config.url(&format!("/t/{slug}/outbox")), page, total, items))
 }
 
 /// The instance actor's collections: always empty.
-pub async fn get_instance_collection(
-    data: Data<AppState>,
-    Path(name): Path<String>,
-) -> AppResult<Response> {
+pub async fn get_instance_collection(data: Data<AppState>, Path(name): Path<String>) -> AppResult<Response> {
     if !matches!(name.as_str(), "outbox" | "followers" | "following") {
         return Err(AppError::NotFound(name));
     }
-    Ok(collection_or_page(
-        data.config.url(&format!("/actor/{name}")),
-        None,
-        0,
-        None,
-    ))
+    Ok(collection_or_page(data.config.url(&format!("/actor/{name}")), None, 0, None))
 }
 
 /// An activity authored here, at its id.
 pub async fn get_activity(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
     let ap_id = data.config.url(&format!("/activities/{id}"));
-    let row = data
-        .store
-        .activity_by_ap_id(ap_id.as_str())
-        .await?
-        .ok_or_else(|| AppError::NotFound("activity".into()))?;
+    let row =
+        data.store.activity_by_ap_id(ap_id.as_str()).await?.ok_or_else(|| AppError::NotFound("activity".into()))?;
     let json: Value = serde_json::from_str(&row.json)?;
     Ok(ap_json(&json))
 }

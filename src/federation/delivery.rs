@@ -30,15 +30,8 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 #[derive(Debug)]
 enum Outcome {
     Done(u16),
-    Retry {
-        status: Option<u16>,
-        error: String,
-        not_before_ms: Option<i64>,
-    },
-    GiveUp {
-        status: Option<u16>,
-        error: String,
-    },
+    Retry { status: Option<u16>, error: String, not_before_ms: Option<i64> },
+    GiveUp { status: Option<u16>, error: String },
 }
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -47,11 +40,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             break;
         }
-        match state
-            .store
-            .claim_due_deliveries(state.config.delivery_concurrency as i64 * 4, LEASE_MS)
-            .await
-        {
+        match state.store.claim_due_deliveries(state.config.delivery_concurrency as i64 * 4, LEASE_MS).await {
             Ok(batch) if !batch.is_empty() => {
                 futures::stream::iter(batch)
                     .for_each_concurrent(state.config.delivery_concurrency, |d| {
@@ -65,9 +54,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             Err(e) => tracing::error!(error = %e, "delivery queue unavailable"),
         }
         let idle = match state.store.next_delivery_at().await {
-            Ok(Some(at)) => Duration::from_millis(
-                (at - now_millis()).clamp(10, MAX_IDLE.as_millis() as i64) as u64,
-            ),
+            Ok(Some(at)) => Duration::from_millis((at - now_millis()).clamp(10, MAX_IDLE.as_millis() as i64) as u64),
             _ => MAX_IDLE,
         };
         tokio::select! {
@@ -82,10 +69,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
 async fn process(state: &AppState, d: DueDelivery) {
     let outcome = match send(state, &d).await {
         Ok(o) => o,
-        Err(e) => Outcome::GiveUp {
-            status: None,
-            error: e.to_string(),
-        },
+        Err(e) => Outcome::GiveUp { status: None, error: e.to_string() },
     };
     let result = match outcome {
         Outcome::Done(status) => {
@@ -94,31 +78,18 @@ async fn process(state: &AppState, d: DueDelivery) {
         }
         Outcome::GiveUp { status, error } => {
             tracing::warn!(inbox = %d.inbox, ?status, %error, "delivery failed for good");
-            state
-                .store
-                .delivery_failed(d.id, status, &error, None)
-                .await
+            state.store.delivery_failed(d.id, status, &error, None).await
         }
-        Outcome::Retry {
-            status,
-            error,
-            not_before_ms,
-        } => {
+        Outcome::Retry { status, error, not_before_ms } => {
             let now = now_millis();
             let at = now + backoff_ms(d.attempts + 1).max(not_before_ms.unwrap_or(0));
             let horizon = d.created_at + state.config.delivery_horizon_secs * 1000;
             if at > horizon {
                 tracing::warn!(inbox = %d.inbox, ?status, %error, "delivery abandoned after retry horizon");
-                state
-                    .store
-                    .delivery_failed(d.id, status, &error, None)
-                    .await
+                state.store.delivery_failed(d.id, status, &error, None).await
             } else {
                 tracing::info!(inbox = %d.inbox, ?status, %error, retry_in_ms = at - now, "delivery will be retried");
-                state
-                    .store
-                    .delivery_failed(d.id, status, &error, Some(at))
-                    .await
+                state.store.delivery_failed(d.id, status, &error, Some(at)).await
             }
         }
     };
@@ -129,8 +100,7 @@ async fn process(state: &AppState, d: DueDelivery) {
 }
 
 async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
-    let url =
-        url::Url::parse(&d.inbox).map_err(|_| AppError::BadRequest("bad inbox URL".into()))?;
+    let url = url::Url::parse(&d.inbox).map_err(|_| AppError::BadRequest("bad inbox URL".into()))?;
     check_target(&url, state.config.allow_private_network)?;
     let (key_id, signer) = state.signer_for(d.territory_id).await?;
     let body = d.activity_json.clone().into_bytes();
@@ -146,11 +116,7 @@ async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
     let res = match req.body(body).send().await {
         Ok(r) => r,
         Err(e) => {
-            return Ok(Outcome::Retry {
-                status: None,
-                error: e.to_string(),
-                not_before_ms: None,
-            });
+            return Ok(Outcome::Retry { status: None, error: e.to_string(), not_before_ms: None });
         }
     };
     let status = res.status();
@@ -164,26 +130,13 @@ async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok())
         .map(|s| s.clamp(0, 86_400) * 1000);
-    let text: String = res
-        .text()
-        .await
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
+    let text: String = res.text().await.unwrap_or_default().chars().take(200).collect();
     let error = format!("HTTP {code}: {text}");
     // 4xx means the request itself is refused and will be again, except timeouts and rate limits.
     Ok(if status.is_client_error() && code != 408 && code != 429 {
-        Outcome::GiveUp {
-            status: Some(code),
-            error,
-        }
+        Outcome::GiveUp { status: Some(code), error }
     } else {
-        Outcome::Retry {
-            status: Some(code),
-            error,
-            not_before_ms: retry_after_ms,
-        }
+        Outcome::Retry { status: Some(code), error, not_before_ms: retry_after_ms }
     })
 }
 

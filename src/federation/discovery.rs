@@ -22,12 +22,8 @@ pub struct WebfingerQuery {
 }
 
 fn with_type(mut res: Response, content_type: &'static str) -> Response {
-    res.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    res.headers_mut().insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     res
 }
 
@@ -52,35 +48,23 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
         return Some(Target::Territory(user.to_ascii_lowercase()));
     }
     let url = url::Url::parse(resource).ok()?;
-    if super::signatures::host_header(&url) != authority
-        || url.scheme() != state.config.public_url.scheme()
-    {
+    if super::signatures::host_header(&url) != authority || url.scheme() != state.config.public_url.scheme() {
         return None;
     }
     // FEP-d556: the server's origin names the server actor.
     match url.path().trim_end_matches('/') {
         "" | "/actor" => Some(Target::Instance),
-        p => p
-            .strip_prefix("/t/")
-            .filter(|s| !s.contains('/'))
-            .map(|s| Target::Territory(s.to_string())),
+        p => p.strip_prefix("/t/").filter(|s| !s.contains('/')).map(|s| Target::Territory(s.to_string())),
     }
 }
 
-pub async fn webfinger(
-    data: Data<AppState>,
-    Query(q): Query<WebfingerQuery>,
-) -> AppResult<Response> {
-    let resource = q
-        .resource
-        .ok_or_else(|| AppError::BadRequest("resource parameter required".into()))?;
+pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) -> AppResult<Response> {
+    let resource = q.resource.ok_or_else(|| AppError::BadRequest("resource parameter required".into()))?;
     let authority = data.config.authority();
     let (subject, actor, page) = match target_of(&data, resource.trim()) {
-        Some(Target::Instance) => (
-            format!("acct:{authority}@{authority}"),
-            data.instance_actor_id(),
-            data.config.url("/"),
-        ),
+        Some(Target::Instance) => {
+            (format!("acct:{authority}@{authority}"), data.instance_actor_id(), data.config.url("/"))
+        }
         Some(Target::Territory(slug)) => {
             let t = data
                 .store
@@ -104,10 +88,7 @@ pub async fn webfinger(
 }
 
 pub async fn host_meta(data: Data<AppState>) -> Response {
-    let template = format!(
-        "{}.well-known/webfinger?resource={{uri}}",
-        data.config.public_url
-    );
+    let template = format!("{}.well-known/webfinger?resource={{uri}}", data.config.public_url);
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n  \
          <Link rel=\"lrdd\" template=\"{}\"/>\n</XRD>\n",
@@ -117,14 +98,8 @@ pub async fn host_meta(data: Data<AppState>) -> Response {
 }
 
 pub async fn host_meta_json(data: Data<AppState>) -> Response {
-    let template = format!(
-        "{}.well-known/webfinger?resource={{uri}}",
-        data.config.public_url
-    );
-    with_type(
-        Json(json!({ "links": [{ "rel": "lrdd", "template": template }] })).into_response(),
-        "application/json",
-    )
+    let template = format!("{}.well-known/webfinger?resource={{uri}}", data.config.public_url);
+    with_type(Json(json!({ "links": [{ "rel": "lrdd", "template": template }] })).into_response(), "application/json")
 }
 
 pub async fn nodeinfo_links(data: Data<AppState>) -> Response {

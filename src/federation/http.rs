@@ -56,10 +56,8 @@ struct PublicOnlyResolver;
 impl Resolve for PublicOnlyResolver {
     fn resolve(&self, name: Name) -> Resolving {
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            let public: Vec<SocketAddr> =
-                addrs.into_iter().filter(|a| is_public_ip(a.ip())).collect();
+            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
+            let public: Vec<SocketAddr> = addrs.into_iter().filter(|a| is_public_ip(a.ip())).collect();
             if public.is_empty() {
                 return Err(format!("{} resolves only to private addresses", name.as_str()).into());
             }
@@ -78,8 +76,7 @@ pub fn build_client(allow_private_network: bool) -> AppResult<reqwest::Client> {
     if !allow_private_network {
         b = b.dns_resolver(std::sync::Arc::new(PublicOnlyResolver));
     }
-    b.build()
-        .map_err(|e| AppError::Internal(format!("http client: {e}")))
+    b.build().map_err(|e| AppError::Internal(format!("http client: {e}")))
 }
 
 /// Checks a destination before we send anything to it.
@@ -88,9 +85,7 @@ pub fn check_target(url: &Url, allow_private_network: bool) -> AppResult<()> {
         "https" => {}
         "http" if allow_private_network => {}
         _ => {
-            return Err(AppError::Forbidden(format!(
-                "refusing non-https target {url}"
-            )));
+            return Err(AppError::Forbidden(format!("refusing non-https target {url}")));
         }
     }
     match url.host() {
@@ -101,9 +96,7 @@ pub fn check_target(url: &Url, allow_private_network: bool) -> AppResult<()> {
         Some(url::Host::Ipv6(ip)) if !allow_private_network && !is_public_ip(IpAddr::V6(ip)) => {
             Err(AppError::Forbidden("private address".into()))
         }
-        Some(url::Host::Domain(d))
-            if !allow_private_network && (d == "localhost" || d.ends_with(".localhost")) =>
-        {
+        Some(url::Host::Domain(d)) if !allow_private_network && (d == "localhost" || d.ends_with(".localhost")) => {
             Err(AppError::Forbidden("private address".into()))
         }
         _ => Ok(()),
@@ -125,14 +118,8 @@ impl Middleware for FetchMiddleware {
         next: Next<'_>,
     ) -> reqwest_middleware::Result<reqwest::Response> {
         if req.method() == http::Method::GET && !req.headers().contains_key("signature") {
-            let headers = sign_cavage(
-                &http::Method::GET,
-                req.url(),
-                None,
-                &self.key_id,
-                &self.signer,
-            )
-            .map_err(|e| reqwest_middleware::Error::Middleware(anyhow::anyhow!("{e}")))?;
+            let headers = sign_cavage(&http::Method::GET, req.url(), None, &self.key_id, &self.signer)
+                .map_err(|e| reqwest_middleware::Error::Middleware(anyhow::anyhow!("{e}")))?;
             for (k, v) in headers {
                 req.headers_mut().insert(k, v);
             }
@@ -140,39 +127,21 @@ impl Middleware for FetchMiddleware {
         let mut res = next.run(req, extensions).await?;
         // The crate compares Content-Type with three exact strings; real servers send variants
         // (`application/ld+json;profile=…` without space, other parameter orders, charset).
-        if let Some(ct) = res
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-        {
-            let essence = ct
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
+        if let Some(ct) = res.headers().get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+            let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
             let is_ap = essence == "application/activity+json"
-                || (essence == "application/ld+json"
-                    && ct.contains("https://www.w3.org/ns/activitystreams"));
+                || (essence == "application/ld+json" && ct.contains("https://www.w3.org/ns/activitystreams"));
             if is_ap {
-                res.headers_mut().insert(
-                    http::header::CONTENT_TYPE,
-                    http::HeaderValue::from_static("application/activity+json"),
-                );
+                res.headers_mut()
+                    .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/activity+json"));
             }
         }
         Ok(res)
     }
 }
 
-pub fn fetch_client(
-    client: reqwest::Client,
-    key_id: String,
-    signer: Signer,
-) -> ClientWithMiddleware {
-    reqwest_middleware::ClientBuilder::new(client)
-        .with(FetchMiddleware { key_id, signer })
-        .build()
+pub fn fetch_client(client: reqwest::Client, key_id: String, signer: Signer) -> ClientWithMiddleware {
+    reqwest_middleware::ClientBuilder::new(client).with(FetchMiddleware { key_id, signer }).build()
 }
 
 #[cfg(test)]

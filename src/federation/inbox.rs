@@ -44,24 +44,13 @@ pub async fn post_inbox(
     })?;
     let env = parse_envelope(&body)?;
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let sig = IncomingSignature::prepare(
-        &method,
-        path,
-        &headers,
-        Some(&body),
-        chrono::Utc::now().timestamp(),
-    )?;
-    let key_url = url::Url::parse(sig.key_id())
-        .map_err(|_| AppError::Unauthorized("keyId is not a URL".into()))?;
+    let sig = IncomingSignature::prepare(&method, path, &headers, Some(&body), chrono::Utc::now().timestamp())?;
+    let key_url = url::Url::parse(sig.key_id()).map_err(|_| AppError::Unauthorized("keyId is not a URL".into()))?;
     if host_header(&key_url) != host_header(&env.actor) {
-        return Err(AppError::Forbidden(
-            "the actor is not on the signer's host".into(),
-        ));
+        return Err(AppError::Forbidden("the actor is not on the signer's host".into()));
     }
     if host_header(&env.id) != host_header(&env.actor) {
-        return Err(AppError::Forbidden(
-            "the activity id is not on the actor's host".into(),
-        ));
+        return Err(AppError::Forbidden("the activity id is not on the actor's host".into()));
     }
     if data.store.was_received(env.id.as_str()).await? {
         // Cheap early exit; the authoritative check is the claim inside each handler's transaction.
@@ -80,21 +69,13 @@ pub async fn post_inbox(
 }
 
 /// Fetches the key owner and checks the signature, refetching once on failure (key rotation).
-async fn verify_signer(
-    data: &Data<AppState>,
-    sig: &IncomingSignature,
-    env: &Envelope,
-) -> AppResult<RemoteActorRow> {
-    let owner = resolve_key_owner(data, sig.key_id(), false)
-        .await
-        .map_err(key_error)?;
+async fn verify_signer(data: &Data<AppState>, sig: &IncomingSignature, env: &Envelope) -> AppResult<RemoteActorRow> {
+    let owner = resolve_key_owner(data, sig.key_id(), false).await.map_err(key_error)?;
     let verifier = data.verifier_for(&owner.key_id, &owner.public_key_pem)?;
     let owner = if sig.verify(&verifier) {
         owner
     } else {
-        let fresh = resolve_key_owner(data, sig.key_id(), true)
-            .await
-            .map_err(key_error)?;
+        let fresh = resolve_key_owner(data, sig.key_id(), true).await.map_err(key_error)?;
         let verifier = data.verifier_for(&fresh.key_id, &fresh.public_key_pem)?;
         if fresh.public_key_pem == owner.public_key_pem || !sig.verify(&verifier) {
             return Err(AppError::Unauthorized("signature does not verify".into()));
@@ -102,9 +83,7 @@ async fn verify_signer(
         fresh
     };
     if owner.ap_id != env.actor.as_str() {
-        return Err(AppError::Forbidden(
-            "the activity's actor is not the signer".into(),
-        ));
+        return Err(AppError::Forbidden("the activity's actor is not the signer".into()));
     }
     Ok(owner)
 }

@@ -23,23 +23,16 @@ pub struct KeyPairPem {
 impl std::fmt::Debug for KeyPairPem {
     // Never print a private key, even in debug logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyPairPem")
-            .field("public_key_pem", &self.public_key_pem)
-            .finish_non_exhaustive()
+        f.debug_struct("KeyPairPem").field("public_key_pem", &self.public_key_pem).finish_non_exhaustive()
     }
 }
 
 /// Generates an RSA-2048 key pair, the size every fediverse server accepts.
 pub fn generate_rsa_keypair() -> AppResult<KeyPairPem> {
-    let pair = KeyPair::generate(KeySize::Rsa2048)
-        .map_err(|_| AppError::internal("RSA key generation failed"))?;
-    let private: Pkcs8V1Der = pair
-        .as_der()
-        .map_err(|_| AppError::internal("PKCS#8 encoding failed"))?;
-    let public: PublicKeyX509Der = pair
-        .public_key()
-        .as_der()
-        .map_err(|_| AppError::internal("SPKI encoding failed"))?;
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| AppError::internal("RSA key generation failed"))?;
+    let private: Pkcs8V1Der = pair.as_der().map_err(|_| AppError::internal("PKCS#8 encoding failed"))?;
+    let public: PublicKeyX509Der =
+        pair.public_key().as_der().map_err(|_| AppError::internal("SPKI encoding failed"))?;
     Ok(KeyPairPem {
         public_key_pem: to_pem("PUBLIC KEY", public.as_ref()),
         private_key_pem: to_pem("PRIVATE KEY", private.as_ref()),
@@ -70,9 +63,7 @@ pub fn from_pem(pem: &str) -> AppResult<Vec<u8>> {
     if body.is_empty() {
         return Err(AppError::BadRequest("not a PEM key".into()));
     }
-    STANDARD
-        .decode(body.as_bytes())
-        .map_err(|_| AppError::BadRequest("bad base64 in PEM key".into()))
+    STANDARD.decode(body.as_bytes()).map_err(|_| AppError::BadRequest("bad base64 in PEM key".into()))
 }
 
 /// A private key ready to sign (parsing PKCS#8 costs more than a signature: keep these).
@@ -84,23 +75,15 @@ pub struct Signer {
 impl Signer {
     pub fn from_pem(private_key_pem: &str) -> AppResult<Signer> {
         let der = from_pem(private_key_pem)?;
-        let pair = KeyPair::from_pkcs8(&der)
-            .map_err(|e| AppError::Internal(format!("bad private key: {e}")))?;
-        Ok(Signer {
-            pair: Arc::new(pair),
-        })
+        let pair = KeyPair::from_pkcs8(&der).map_err(|e| AppError::Internal(format!("bad private key: {e}")))?;
+        Ok(Signer { pair: Arc::new(pair) })
     }
 
     /// RSASSA-PKCS1-v1_5 with SHA-256, the one algorithm every fediverse server verifies.
     pub fn sign_rsa_sha256(&self, message: &[u8]) -> AppResult<Vec<u8>> {
         let mut sig = vec![0u8; self.pair.public_modulus_len()];
         self.pair
-            .sign(
-                &signature::RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                message,
-                &mut sig,
-            )
+            .sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut sig)
             .map_err(|_| AppError::internal("RSA signing failed"))?;
         Ok(sig)
     }
@@ -133,40 +116,21 @@ mod tests {
     #[test]
     fn generate_sign_verify_roundtrip() {
         let keys = generate_rsa_keypair().unwrap();
-        assert!(
-            keys.public_key_pem
-                .starts_with("-----BEGIN PUBLIC KEY-----\n")
-        );
-        assert!(
-            keys.private_key_pem
-                .starts_with("-----BEGIN PRIVATE KEY-----\n")
-        );
-        let sig = Signer::from_pem(&keys.private_key_pem)
-            .unwrap()
-            .sign_rsa_sha256(b"hello")
-            .unwrap();
+        assert!(keys.public_key_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
+        assert!(keys.private_key_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
+        let sig = Signer::from_pem(&keys.private_key_pem).unwrap().sign_rsa_sha256(b"hello").unwrap();
         let v = Verifier::from_pem(&keys.public_key_pem).unwrap();
         assert!(v.verify_rsa_sha256(b"hello", &sig));
         assert!(!v.verify_rsa_sha256(b"hellO", &sig));
         let other = generate_rsa_keypair().unwrap();
-        assert!(
-            !Verifier::from_pem(&other.public_key_pem)
-                .unwrap()
-                .verify_rsa_sha256(b"hello", &sig)
-        );
+        assert!(!Verifier::from_pem(&other.public_key_pem).unwrap().verify_rsa_sha256(b"hello", &sig));
         assert!(!format!("{keys:?}").contains("PRIVATE"));
     }
 
     #[test]
     fn bad_pem_is_an_error_not_a_panic() {
         assert!(from_pem("garbage").is_err());
-        assert!(
-            Verifier::from_pem("-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----")
-                .is_err()
-        );
-        assert!(
-            Verifier::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")
-                .is_err()
-        );
+        assert!(Verifier::from_pem("-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----").is_err());
+        assert!(Verifier::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----").is_err());
     }
 }

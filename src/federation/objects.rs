@@ -47,11 +47,7 @@ impl Object for DbRemoteActor {
     }
 
     async fn read_from_id(id: Url, data: &Data<AppState>) -> AppResult<Option<Self>> {
-        data.store
-            .remote_actor_by_ap_id(id.as_str())
-            .await?
-            .map(DbRemoteActor::new)
-            .transpose()
+        data.store.remote_actor_by_ap_id(id.as_str()).await?.map(DbRemoteActor::new).transpose()
     }
 
     async fn delete(&self, data: &Data<AppState>) -> AppResult<()> {
@@ -63,47 +59,30 @@ impl Object for DbRemoteActor {
         Err(AppError::NotFound("remote actor".into()))
     }
 
-    async fn verify(
-        json: &RemoteActorJson,
-        expected: &Url,
-        _data: &Data<AppState>,
-    ) -> AppResult<()> {
+    async fn verify(json: &RemoteActorJson, expected: &Url, _data: &Data<AppState>) -> AppResult<()> {
         // Host and port: two servers on one host name (tests, some LANs) are distinct servers.
         if host_header(&json.id) != host_header(expected) {
-            return Err(AppError::Forbidden(
-                "actor id is not on the host it was fetched from".into(),
-            ));
+            return Err(AppError::Forbidden("actor id is not on the host it was fetched from".into()));
         }
         if host_header(&json.inbox) != host_header(&json.id) {
             return Err(AppError::Forbidden("actor inbox on another host".into()));
         }
         if json.main_key().is_none() {
-            return Err(AppError::BadGateway(
-                "actor publishes no key of its own".into(),
-            ));
+            return Err(AppError::BadGateway("actor publishes no key of its own".into()));
         }
         Ok(())
     }
 
     async fn from_json(json: RemoteActorJson, data: &Data<AppState>) -> AppResult<Self> {
-        let key = json
-            .main_key()
-            .ok_or_else(|| AppError::BadGateway("actor without key".into()))?;
+        let key = json.main_key().ok_or_else(|| AppError::BadGateway("actor without key".into()))?;
         let new = NewRemoteActor {
             ap_id: json.id.to_string(),
             kind: json.kind.clone(),
-            preferred_username: json
-                .preferred_username
-                .clone()
-                .map(|s| s.chars().take(200).collect()),
+            preferred_username: json.preferred_username.clone().map(|s| s.chars().take(200).collect()),
             name: json.name.clone().map(|s| s.chars().take(200).collect()),
             url: json.profile_url(),
             inbox: json.inbox.to_string(),
-            shared_inbox: json
-                .endpoints
-                .as_ref()
-                .and_then(|e| e.shared_inbox.as_ref())
-                .map(Url::to_string),
+            shared_inbox: json.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref()).map(Url::to_string),
             key_id: key.id.clone(),
             public_key_pem: key.public_key_pem.clone(),
             host: host_header(&json.id),
@@ -126,10 +105,7 @@ impl Actor for DbRemoteActor {
     }
 
     fn shared_inbox(&self) -> Option<Url> {
-        self.row
-            .shared_inbox
-            .as_deref()
-            .and_then(|s| Url::parse(s).ok())
+        self.row.shared_inbox.as_deref().and_then(|s| Url::parse(s).ok())
     }
 }
 
@@ -139,27 +115,16 @@ impl Actor for DbRemoteActor {
 /// Key ids come in three shapes: `actor#main-key` (Mastodon), `actor/main-key` (GoToSocial, whose
 /// key URL serves the actor) and the bare actor URL. Fetching the id without its fragment
 /// covers all three; the crate follows a same-host `id` that differs from the fetched URL.
-pub async fn resolve_key_owner(
-    data: &Data<AppState>,
-    key_id: &str,
-    force: bool,
-) -> AppResult<RemoteActorRow> {
+pub async fn resolve_key_owner(data: &Data<AppState>, key_id: &str, force: bool) -> AppResult<RemoteActorRow> {
     if !force && let Some(row) = data.store.remote_actor_by_key_id(key_id).await? {
         return Ok(row);
     }
-    let mut url =
-        Url::parse(key_id).map_err(|_| AppError::Unauthorized("keyId is not a URL".into()))?;
+    let mut url = Url::parse(key_id).map_err(|_| AppError::Unauthorized("keyId is not a URL".into()))?;
     url.set_fragment(None);
     let id = ObjectId::<DbRemoteActor>::from(url);
-    let actor = if force {
-        id.dereference_forced(data).await?
-    } else {
-        id.dereference(data).await?
-    };
+    let actor = if force { id.dereference_forced(data).await? } else { id.dereference(data).await? };
     if actor.row.key_id != key_id {
-        return Err(AppError::Unauthorized(
-            "the key is not the one its owner publishes".into(),
-        ));
+        return Err(AppError::Unauthorized("the key is not the one its owner publishes".into()));
     }
     Ok(actor.row)
 }

@@ -16,9 +16,7 @@ use crate::{
 
 /// A fresh id for an activity authored here: `/activities/<uuid>`.
 pub fn new_activity_id(state: &AppState) -> Url {
-    state
-        .config
-        .url(&format!("/activities/{}", uuid::Uuid::new_v4()))
+    state.config.url(&format!("/activities/{}", uuid::Uuid::new_v4()))
 }
 
 /// Stores `json` (whose `id` and `type` it reads) and queues one delivery per inbox.
@@ -32,18 +30,8 @@ pub async fn queue(
     let ap_id = json.get("id").and_then(Value::as_str).unwrap_or_default();
     let kind = json.get("type").and_then(Value::as_str).unwrap_or_default();
     let object = json.get("object").and_then(super::protocol::id_of);
-    let id = insert_activity(
-        conn,
-        &NewActivity {
-            ap_id,
-            territory_id,
-            kind,
-            object_ap_id: object,
-            json,
-            public,
-        },
-    )
-    .await?;
+    let id =
+        insert_activity(conn, &NewActivity { ap_id, territory_id, kind, object_ap_id: object, json, public }).await?;
     deliveries::enqueue(conn, id, inboxes).await?;
     Ok(id)
 }

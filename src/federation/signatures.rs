@@ -22,10 +22,7 @@ pub const MAX_SKEW_SECS: i64 = 3600;
 
 /// `SHA-256=<base64>`, the RFC 3230 `Digest` header value for a body.
 pub fn digest_header(body: &[u8]) -> String {
-    format!(
-        "SHA-256={}",
-        STANDARD.encode(digest::digest(&digest::SHA256, body))
-    )
+    format!("SHA-256={}", STANDARD.encode(digest::digest(&digest::SHA256, body)))
 }
 
 /// `host[:port]` of a URL, as sent in the `Host` header.
@@ -60,10 +57,7 @@ pub fn sign_cavage(
     let date = httpdate::fmt_http_date(std::time::SystemTime::now());
     let mut covered = vec!["(request-target)", "host", "date"];
     let mut lines = vec![
-        format!(
-            "(request-target): {}",
-            request_target(method, &path_and_query(url))
-        ),
+        format!("(request-target): {}", request_target(method, &path_and_query(url))),
         format!("host: {host}"),
         format!("date: {date}"),
     ];
@@ -77,12 +71,8 @@ pub fn sign_cavage(
         "keyId=\"{key_id}\",algorithm=\"rsa-sha256\",headers=\"{}\",signature=\"{signature}\"",
         covered.join(" ")
     );
-    let value =
-        |s: String| HeaderValue::from_str(&s).map_err(|_| AppError::internal("unencodable header"));
-    let mut out = vec![
-        (http::header::HOST, value(host)?),
-        (http::header::DATE, value(date)?),
-    ];
+    let value = |s: String| HeaderValue::from_str(&s).map_err(|_| AppError::internal("unencodable header"));
+    let mut out = vec![(http::header::HOST, value(host)?), (http::header::DATE, value(date)?)];
     if let Some(d) = digest {
         out.push((HeaderName::from_static("digest"), value(d)?));
     }
@@ -110,20 +100,12 @@ pub fn parse_signature_header(value: &str) -> AppResult<SignatureParams> {
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut rest = value.trim();
     while !rest.is_empty() {
-        let eq = rest
-            .find('=')
-            .ok_or_else(|| unauthorized("malformed Signature header"))?;
-        let name = rest[..eq]
-            .trim()
-            .trim_start_matches(',')
-            .trim()
-            .to_ascii_lowercase();
+        let eq = rest.find('=').ok_or_else(|| unauthorized("malformed Signature header"))?;
+        let name = rest[..eq].trim().trim_start_matches(',').trim().to_ascii_lowercase();
         rest = &rest[eq + 1..];
         let val;
         if let Some(stripped) = rest.strip_prefix('"') {
-            let end = stripped
-                .find('"')
-                .ok_or_else(|| unauthorized("unterminated quote in Signature header"))?;
+            let end = stripped.find('"').ok_or_else(|| unauthorized("unterminated quote in Signature header"))?;
             val = stripped[..end].to_string();
             rest = stripped[end + 1..].trim_start();
         } else {
@@ -137,21 +119,11 @@ pub fn parse_signature_header(value: &str) -> AppResult<SignatureParams> {
     let get = |n: &str| fields.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
     let key_id = get("keyid").ok_or_else(|| unauthorized("Signature without keyId"))?;
     let signature = get("signature").ok_or_else(|| unauthorized("Signature without signature"))?;
-    let signature = STANDARD
-        .decode(signature.as_bytes())
-        .map_err(|_| unauthorized("signature is not base64"))?;
-    let headers = get("headers")
-        .unwrap_or_else(|| "date".into())
-        .split_whitespace()
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let signature = STANDARD.decode(signature.as_bytes()).map_err(|_| unauthorized("signature is not base64"))?;
+    let headers =
+        get("headers").unwrap_or_else(|| "date".into()).split_whitespace().map(str::to_ascii_lowercase).collect();
     let num = |n: &str| -> AppResult<Option<i64>> {
-        get(n)
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| unauthorized("bad number in Signature header"))
-            })
-            .transpose()
+        get(n).map(|v| v.parse().map_err(|_| unauthorized("bad number in Signature header"))).transpose()
     };
     Ok(SignatureParams {
         key_id,
@@ -181,14 +153,8 @@ impl IncomingSignature {
         now: i64,
     ) -> AppResult<IncomingSignature> {
         let raw = match headers.get("signature") {
-            Some(v) => v
-                .to_str()
-                .map_err(|_| unauthorized("Signature header is not text"))?
-                .to_string(),
-            None => match headers
-                .get(http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-            {
+            Some(v) => v.to_str().map_err(|_| unauthorized("Signature header is not text"))?.to_string(),
+            None => match headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
                 Some(v) if v.starts_with("Signature ") => v["Signature ".len()..].to_string(),
                 _ => return Err(unauthorized("request is not signed")),
             },
@@ -202,9 +168,7 @@ impl IncomingSignature {
         }
         let covers = |h: &str| params.headers.iter().any(|x| x == h);
         if !covers("(request-target)") || !covers("host") {
-            return Err(unauthorized(
-                "signature must cover (request-target) and host",
-            ));
+            return Err(unauthorized("signature must cover (request-target) and host"));
         }
         if !covers("date") && !covers("(created)") {
             return Err(unauthorized("signature must cover date or (created)"));
@@ -214,19 +178,14 @@ impl IncomingSignature {
         }
         // Time window, on whichever time the signature covers.
         let signed_at = if covers("(created)") {
-            params
-                .created
-                .ok_or_else(|| unauthorized("(created) covered but missing"))?
+            params.created.ok_or_else(|| unauthorized("(created) covered but missing"))?
         } else {
             let date = headers
                 .get(http::header::DATE)
                 .and_then(|v| v.to_str().ok())
                 .ok_or_else(|| unauthorized("missing Date header"))?;
-            let t = httpdate::parse_http_date(date)
-                .map_err(|_| unauthorized("unparsable Date header"))?;
-            t.duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0)
+            let t = httpdate::parse_http_date(date).map_err(|_| unauthorized("unparsable Date header"))?;
+            t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
         };
         if signed_at < now - MAX_AGE_SECS {
             return Err(unauthorized("signature is too old"));
@@ -245,17 +204,11 @@ impl IncomingSignature {
         let mut lines = Vec::with_capacity(params.headers.len());
         for h in &params.headers {
             let line = match h.as_str() {
-                "(request-target)" => format!(
-                    "(request-target): {}",
-                    request_target(method, path_and_query)
-                ),
+                "(request-target)" => format!("(request-target): {}", request_target(method, path_and_query)),
                 "(created)" => format!("(created): {}", params.created.unwrap_or_default()),
-                "(expires)" => format!(
-                    "(expires): {}",
-                    params
-                        .expires
-                        .ok_or_else(|| unauthorized("(expires) missing"))?
-                ),
+                "(expires)" => {
+                    format!("(expires): {}", params.expires.ok_or_else(|| unauthorized("(expires) missing"))?)
+                }
                 name => {
                     let values: Vec<&str> = headers
                         .get_all(name)
@@ -264,19 +217,14 @@ impl IncomingSignature {
                         .collect::<Result<_, _>>()
                         .map_err(|_| unauthorized("signed header is not text"))?;
                     if values.is_empty() {
-                        return Err(AppError::Unauthorized(format!(
-                            "signed header `{name}` is missing"
-                        )));
+                        return Err(AppError::Unauthorized(format!("signed header `{name}` is missing")));
                     }
                     format!("{name}: {}", values.join(", "))
                 }
             };
             lines.push(line);
         }
-        Ok(IncomingSignature {
-            params,
-            signing_string: lines.join("\n"),
-        })
+        Ok(IncomingSignature { params, signing_string: lines.join("\n") })
     }
 
     pub fn key_id(&self) -> &str {
@@ -292,11 +240,7 @@ impl IncomingSignature {
 pub fn verify_body_digest(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
     let actual = digest::digest(&digest::SHA256, body);
     let mut seen = false;
-    for v in headers
-        .get_all("digest")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-    {
+    for v in headers.get_all("digest").iter().filter_map(|v| v.to_str().ok()) {
         for part in v.split(',') {
             if let Some((alg, value)) = part.trim().split_once('=')
                 && alg.eq_ignore_ascii_case("sha-256")
@@ -308,11 +252,7 @@ pub fn verify_body_digest(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
             }
         }
     }
-    for v in headers
-        .get_all("content-digest")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-    {
+    for v in headers.get_all("content-digest").iter().filter_map(|v| v.to_str().ok()) {
         for part in v.split(',') {
             if let Some((alg, value)) = part.trim().split_once('=')
                 && alg.eq_ignore_ascii_case("sha-256")
@@ -325,11 +265,7 @@ pub fn verify_body_digest(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
             }
         }
     }
-    if seen {
-        Ok(())
-    } else {
-        Err(unauthorized("missing SHA-256 body digest"))
-    }
+    if seen { Ok(()) } else { Err(unauthorized("missing SHA-256 body digest")) }
 }
 
 #[cfg(test)]
@@ -346,15 +282,7 @@ mod tests {
         let signer = Signer::from_pem(&keys.private_key_pem).unwrap();
         let url = Url::parse("http://localhost:8080/t/territoire/inbox").unwrap();
         let mut headers = HeaderMap::new();
-        for (k, v) in sign_cavage(
-            &Method::POST,
-            &url,
-            Some(body),
-            "http://a.example/u/x#main-key",
-            &signer,
-        )
-        .unwrap()
-        {
+        for (k, v) in sign_cavage(&Method::POST, &url, Some(body), "http://a.example/u/x#main-key", &signer).unwrap() {
             headers.insert(k, v);
         }
         (headers, keys)
@@ -365,31 +293,16 @@ mod tests {
         let body = br#"{"type":"Follow"}"#;
         let (headers, keys) = signed(body);
         let key = Verifier::from_pem(&keys.public_key_pem).unwrap();
-        let sig = IncomingSignature::prepare(
-            &Method::POST,
-            "/t/territoire/inbox",
-            &headers,
-            Some(body),
-            now(),
-        )
-        .unwrap();
+        let sig =
+            IncomingSignature::prepare(&Method::POST, "/t/territoire/inbox", &headers, Some(body), now()).unwrap();
         assert_eq!(sig.key_id(), "http://a.example/u/x#main-key");
         assert!(sig.verify(&key));
         // Another path: the signature covers (request-target).
-        let other =
-            IncomingSignature::prepare(&Method::POST, "/inbox", &headers, Some(body), now())
-                .unwrap();
+        let other = IncomingSignature::prepare(&Method::POST, "/inbox", &headers, Some(body), now()).unwrap();
         assert!(!other.verify(&key));
         // Tampered body: the digest no longer matches.
         assert!(
-            IncomingSignature::prepare(
-                &Method::POST,
-                "/t/territoire/inbox",
-                &headers,
-                Some(b"{}"),
-                now()
-            )
-            .is_err()
+            IncomingSignature::prepare(&Method::POST, "/t/territoire/inbox", &headers, Some(b"{}"), now()).is_err()
         );
         // Wrong key.
         let wrong = Verifier::from_pem(&generate_rsa_keypair().unwrap().public_key_pem).unwrap();
@@ -419,20 +332,10 @@ mod tests {
         let mut no_digest = headers.clone();
         no_digest.remove("digest");
         assert!(
-            IncomingSignature::prepare(
-                &Method::POST,
-                "/t/territoire/inbox",
-                &no_digest,
-                Some(body),
-                now()
-            )
-            .is_err()
+            IncomingSignature::prepare(&Method::POST, "/t/territoire/inbox", &no_digest, Some(body), now()).is_err()
         );
         // Unsigned.
-        assert!(
-            IncomingSignature::prepare(&Method::POST, "/", &HeaderMap::new(), Some(body), now())
-                .is_err()
-        );
+        assert!(IncomingSignature::prepare(&Method::POST, "/", &HeaderMap::new(), Some(body), now()).is_err());
     }
 
     #[test]
@@ -442,10 +345,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.key_id, "https://mastodon.example/users/alice#main-key");
-        assert_eq!(
-            p.headers,
-            vec!["(request-target)", "host", "date", "digest", "content-type"]
-        );
+        assert_eq!(p.headers, vec!["(request-target)", "host", "date", "digest", "content-type"]);
         assert_eq!(p.signature, vec![0, 0, 0]);
         assert!(parse_signature_header("keyId=\"x\"").is_err());
         assert!(parse_signature_header("garbage").is_err());
@@ -456,18 +356,12 @@ mod tests {
     fn digest_forms() {
         let body = b"hello";
         let mut h = HeaderMap::new();
-        h.insert(
-            "digest",
-            HeaderValue::from_str(&digest_header(body)).unwrap(),
-        );
+        h.insert("digest", HeaderValue::from_str(&digest_header(body)).unwrap());
         assert!(verify_body_digest(&h, body).is_ok());
         assert!(verify_body_digest(&h, b"other").is_err());
         let mut h = HeaderMap::new();
         let b64 = STANDARD.encode(digest::digest(&digest::SHA256, body));
-        h.insert(
-            "content-digest",
-            HeaderValue::from_str(&format!("sha-256=:{b64}:")).unwrap(),
-        );
+        h.insert("content-digest", HeaderValue::from_str(&format!("sha-256=:{b64}:")).unwrap());
         assert!(verify_body_digest(&h, body).is_ok());
         assert!(verify_body_digest(&HeaderMap::new(), body).is_err());
     }

@@ -10,19 +10,12 @@ use crate::{
     },
 };
 
-pub async fn create(
-    store: &Store,
-    slug: &str,
-    name: &str,
-    summary: &str,
-) -> AppResult<TerritoryRow> {
+pub async fn create(store: &Store, slug: &str, name: &str, summary: &str) -> AppResult<TerritoryRow> {
     let slug = Slug::parse(slug).map_err(AppError::Unprocessable)?;
     let name = parse_name(name).map_err(AppError::Unprocessable)?;
     let summary = parse_summary(summary).map_err(AppError::Unprocessable)?;
     // Key generation (aws-lc-rs) takes tens of milliseconds: keep it off the async threads.
-    let keys = tokio::task::spawn_blocking(generate_rsa_keypair)
-        .await
-        .map_err(AppError::internal)??;
+    let keys = tokio::task::spawn_blocking(generate_rsa_keypair).await.map_err(AppError::internal)??;
     store.create_territory(&slug, &name, &summary, &keys).await
 }
 
@@ -43,15 +36,8 @@ pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult
     }
 }
 
-pub async fn update(
-    store: &Store,
-    slug: &str,
-    mut update: TerritoryUpdate,
-) -> AppResult<TerritoryRow> {
-    let t = store
-        .territory_by_slug(slug)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+pub async fn update(store: &Store, slug: &str, mut update: TerritoryUpdate) -> AppResult<TerritoryRow> {
+    let t = store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     if let Some(n) = &update.name {
         update.name = Some(parse_name(n).map_err(AppError::Unprocessable)?);
     }

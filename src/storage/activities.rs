@@ -23,21 +23,14 @@ const COLUMNS: &str = "id, ap_id, territory_id, kind, object_ap_id, json, public
 
 impl Store {
     pub async fn activity_by_ap_id(&self, ap_id: &str) -> AppResult<Option<ActivityRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM activities WHERE ap_id = $1"
-        ))
-        .bind(ap_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM activities WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// Public activities of a territory, newest first.
-    pub async fn outbox_page(
-        &self,
-        territory_id: i64,
-        limit: i64,
-        offset: i64,
-    ) -> AppResult<Vec<ActivityRow>> {
+    pub async fn outbox_page(&self, territory_id: i64, limit: i64, offset: i64) -> AppResult<Vec<ActivityRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM activities WHERE territory_id = $1 AND public = 1 ORDER BY id DESC LIMIT $2 OFFSET $3"
         ))
@@ -49,28 +42,21 @@ impl Store {
     }
 
     pub async fn count_outbox(&self, territory_id: i64) -> AppResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM activities WHERE territory_id = $1 AND public = 1",
-        )
-        .bind(territory_id)
-        .fetch_one(self.pool())
-        .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE territory_id = $1 AND public = 1")
+            .bind(territory_id)
+            .fetch_one(self.pool())
+            .await?)
     }
 
     pub async fn count_public_activities(&self) -> AppResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE public = 1")
-                .fetch_one(self.pool())
-                .await?,
-        )
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE public = 1").fetch_one(self.pool()).await?)
     }
 
     pub async fn was_received(&self, ap_id: &str) -> AppResult<bool> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM received_activities WHERE ap_id = $1")
-                .bind(ap_id)
-                .fetch_one(self.pool())
-                .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM received_activities WHERE ap_id = $1")
+            .bind(ap_id)
+            .fetch_one(self.pool())
+            .await?;
         Ok(n > 0)
     }
 }
@@ -104,12 +90,7 @@ pub async fn insert_activity(conn: &mut AnyConnection, a: &NewActivity<'_>) -> A
 /// Claims an incoming activity id. False when it was already processed: the caller then
 /// skips its effects. Called inside the transaction that applies them, so a failure leaves
 /// the id unclaimed and a redelivery is processed again.
-pub async fn claim_received(
-    conn: &mut AnyConnection,
-    ap_id: &str,
-    actor: &str,
-    kind: &str,
-) -> AppResult<bool> {
+pub async fn claim_received(conn: &mut AnyConnection, ap_id: &str, actor: &str, kind: &str) -> AppResult<bool> {
     let done = sqlx::query(
         "INSERT INTO received_activities (ap_id, actor_ap_id, kind, received_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (ap_id) DO NOTHING",

@@ -41,21 +41,17 @@ pub struct NewRemoteActor {
 
 impl Store {
     pub async fn remote_actor_by_ap_id(&self, ap_id: &str) -> AppResult<Option<RemoteActorRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM remote_actors WHERE ap_id = $1"
-        ))
-        .bind(ap_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     pub async fn remote_actor_by_key_id(&self, key_id: &str) -> AppResult<Option<RemoteActorRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM remote_actors WHERE key_id = $1"
-        ))
-        .bind(key_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE key_id = $1"))
+            .bind(key_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// Inserts or refreshes an actor (ActivityPub has no create/update distinction for fetches).
@@ -85,10 +81,7 @@ impl Store {
 
     /// Forgets an actor that was deleted on its server (its follows go with it).
     pub async fn delete_remote_actor(&self, ap_id: &str) -> AppResult<()> {
-        sqlx::query("DELETE FROM remote_actors WHERE ap_id = $1")
-            .bind(ap_id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query("DELETE FROM remote_actors WHERE ap_id = $1").bind(ap_id).execute(self.pool()).await?;
         Ok(())
     }
 
@@ -108,20 +101,16 @@ impl Store {
         .bind(now_millis())
         .execute(self.pool())
         .await?;
-        self.read_instance_keys().await?.ok_or_else(|| {
-            crate::error::AppError::Internal("instance keys missing after insert".into())
-        })
+        self.read_instance_keys()
+            .await?
+            .ok_or_else(|| crate::error::AppError::Internal("instance keys missing after insert".into()))
     }
 
     async fn read_instance_keys(&self) -> AppResult<Option<KeyPairPem>> {
-        let row: Option<(String, String)> = sqlx::query_as(
-            "SELECT public_key_pem, private_key_pem FROM instance_actor WHERE id = 1",
-        )
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|(public_key_pem, private_key_pem)| KeyPairPem {
-            public_key_pem,
-            private_key_pem,
-        }))
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT public_key_pem, private_key_pem FROM instance_actor WHERE id = 1")
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map(|(public_key_pem, private_key_pem)| KeyPairPem { public_key_pem, private_key_pem }))
     }
 }

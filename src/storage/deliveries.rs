@@ -29,11 +29,7 @@ pub struct HostQueueStats {
     pub done: i64,
 }
 
-pub async fn enqueue(
-    conn: &mut AnyConnection,
-    activity_id: i64,
-    inboxes: &[String],
-) -> AppResult<()> {
+pub async fn enqueue(conn: &mut AnyConnection, activity_id: i64, inboxes: &[String]) -> AppResult<()> {
     let now = now_millis();
     for inbox in inboxes {
         let host = url::Url::parse(inbox)
@@ -62,11 +58,7 @@ pub async fn enqueue(
 impl Store {
     /// Leases up to `limit` due deliveries for `lease_ms`. A lease that expires (the process
     /// died mid-send) makes the delivery due again: at-least-once, never lost.
-    pub async fn claim_due_deliveries(
-        &self,
-        limit: i64,
-        lease_ms: i64,
-    ) -> AppResult<Vec<DueDelivery>> {
+    pub async fn claim_due_deliveries(&self, limit: i64, lease_ms: i64) -> AppResult<Vec<DueDelivery>> {
         let now = now_millis();
         // PostgreSQL: SKIP LOCKED lets concurrent workers take disjoint rows. SQLite has one
         // writer at a time, so the UPDATE … WHERE id IN (SELECT …) is already exclusive.

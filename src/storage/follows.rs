@@ -65,31 +65,20 @@ fn select(direction: Direction) -> String {
 }
 
 impl Store {
-    pub async fn follow(
-        &self,
-        dir: Direction,
-        territory_id: i64,
-        actor_id: i64,
-    ) -> AppResult<Option<FollowRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE f.territory_id = $1 AND f.actor_id = $2",
-            select(dir)
-        ))
-        .bind(territory_id)
-        .bind(actor_id)
-        .fetch_optional(self.pool())
-        .await?)
+    pub async fn follow(&self, dir: Direction, territory_id: i64, actor_id: i64) -> AppResult<Option<FollowRow>> {
+        Ok(sqlx::query_as(&format!("{} WHERE f.territory_id = $1 AND f.actor_id = $2", select(dir)))
+            .bind(territory_id)
+            .bind(actor_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// Outgoing follow by the id of our Follow activity (what an Accept refers to).
     pub async fn following_by_follow_id(&self, follow_ap_id: &str) -> AppResult<Option<FollowRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE f.follow_ap_id = $1",
-            select(Direction::Following)
-        ))
-        .bind(follow_ap_id)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("{} WHERE f.follow_ap_id = $1", select(Direction::Following)))
+            .bind(follow_ap_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     /// A page of relations in the given state, newest first.
@@ -113,20 +102,12 @@ impl Store {
         .await?)
     }
 
-    pub async fn count_follows(
-        &self,
-        dir: Direction,
-        territory_id: i64,
-        state: FollowState,
-    ) -> AppResult<i64> {
-        Ok(sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM {} WHERE territory_id = $1 AND state = $2",
-            dir.table()
-        ))
-        .bind(territory_id)
-        .bind(state.as_str())
-        .fetch_one(self.pool())
-        .await?)
+    pub async fn count_follows(&self, dir: Direction, territory_id: i64, state: FollowState) -> AppResult<i64> {
+        Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} WHERE territory_id = $1 AND state = $2", dir.table()))
+            .bind(territory_id)
+            .bind(state.as_str())
+            .fetch_one(self.pool())
+            .await?)
     }
 
     /// Distinct inboxes of a territory's accepted followers: the shared inbox when the follower
@@ -177,15 +158,12 @@ pub async fn set_follow_state(
     actor_id: i64,
     state: FollowState,
 ) -> AppResult<bool> {
-    let done = sqlx::query(&format!(
-        "UPDATE {} SET state = $1 WHERE territory_id = $2 AND actor_id = $3",
-        dir.table()
-    ))
-    .bind(state.as_str())
-    .bind(territory_id)
-    .bind(actor_id)
-    .execute(&mut *conn)
-    .await?;
+    let done = sqlx::query(&format!("UPDATE {} SET state = $1 WHERE territory_id = $2 AND actor_id = $3", dir.table()))
+        .bind(state.as_str())
+        .bind(territory_id)
+        .bind(actor_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -196,13 +174,10 @@ pub async fn delete_follow(
     territory_id: i64,
     actor_id: i64,
 ) -> AppResult<bool> {
-    let done = sqlx::query(&format!(
-        "DELETE FROM {} WHERE territory_id = $1 AND actor_id = $2",
-        dir.table()
-    ))
-    .bind(territory_id)
-    .bind(actor_id)
-    .execute(&mut *conn)
-    .await?;
+    let done = sqlx::query(&format!("DELETE FROM {} WHERE territory_id = $1 AND actor_id = $2", dir.table()))
+        .bind(territory_id)
+        .bind(actor_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -40,13 +40,9 @@ impl Store {
     /// Opens the database (creating the SQLite file when needed). Does not migrate.
     pub async fn connect(database_url: &str) -> AppResult<Store> {
         sqlx::any::install_default_drivers();
-        let backend = if database_url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            Backend::Postgres
-        };
-        let options = AnyConnectOptions::from_str(database_url)
-            .map_err(|e| AppError::Internal(format!("database url: {e}")))?;
+        let backend = if database_url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
+        let options =
+            AnyConnectOptions::from_str(database_url).map_err(|e| AppError::Internal(format!("database url: {e}")))?;
         let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
         let pool = match backend {
             Backend::Sqlite => {
@@ -64,12 +60,7 @@ impl Store {
                     .connect_with(options)
                     .await?
             }
-            Backend::Postgres => {
-                pool_options
-                    .max_connections(16)
-                    .connect_with(options)
-                    .await?
-            }
+            Backend::Postgres => pool_options.max_connections(16).connect_with(options).await?,
         };
         Ok(Store { pool, backend })
     }

@@ -38,29 +38,21 @@ pub struct TerritoryUpdate {
 
 impl Store {
     pub async fn territory_by_slug(&self, slug: &str) -> AppResult<Option<TerritoryRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COLUMNS} FROM territories WHERE slug = $1"
-        ))
-        .bind(slug)
-        .fetch_optional(self.pool())
-        .await?)
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE slug = $1"))
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     pub async fn territory_by_id(&self, id: i64) -> AppResult<Option<TerritoryRow>> {
-        Ok(
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?,
-        )
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     pub async fn territories(&self) -> AppResult<Vec<TerritoryRow>> {
-        Ok(
-            sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories ORDER BY id"))
-                .fetch_all(self.pool())
-                .await?,
-        )
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories ORDER BY id")).fetch_all(self.pool()).await?)
     }
 
     /// Creates a territory; the slug must be free.
@@ -87,34 +79,24 @@ impl Store {
         .await;
         match result {
             Ok(row) => Ok(row),
-            Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict(format!(
-                "territory `{slug}` already exists"
-            ))),
+            Err(e) if super::is_unique_violation(&e) => {
+                Err(AppError::Conflict(format!("territory `{slug}` already exists")))
+            }
             Err(e) => Err(e.into()),
         }
     }
 
-    pub async fn update_territory(
-        &self,
-        id: i64,
-        update: &TerritoryUpdate,
-    ) -> AppResult<TerritoryRow> {
+    pub async fn update_territory(&self, id: i64, update: &TerritoryUpdate) -> AppResult<TerritoryRow> {
         let mut conn = self.pool().acquire().await?;
         update_territory(&mut conn, id, update).await
     }
 
     pub async fn count_territories(&self) -> AppResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM territories")
-            .fetch_one(self.pool())
-            .await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM territories").fetch_one(self.pool()).await?)
     }
 }
 
-pub async fn update_territory(
-    conn: &mut AnyConnection,
-    id: i64,
-    u: &TerritoryUpdate,
-) -> AppResult<TerritoryRow> {
+pub async fn update_territory(conn: &mut AnyConnection, id: i64, u: &TerritoryUpdate) -> AppResult<TerritoryRow> {
     // COALESCE keeps the stored value where the update has none: one statement, no read-modify-write race.
     sqlx::query_as(&format!(
         "UPDATE territories SET name = COALESCE($1, name), summary = COALESCE($2, summary), \

@@ -57,11 +57,7 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         s if s.is_server_error() => "Erreur du serveur (server error)",
         _ => "Requête refusée (request refused)",
     };
-    let page = ErrorPage {
-        version: VERSION,
-        title: title.into(),
-        message: message.into(),
-    };
+    let page = ErrorPage { version: VERSION, title: title.into(), message: message.into() };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => status.into_response(),
@@ -75,34 +71,18 @@ pub async fn home(data: Data<AppState>) -> AppResult<Response> {
         .territories()
         .await?
         .into_iter()
-        .map(|t| {
-            (
-                t.name.clone(),
-                format!("/t/{}", t.slug),
-                format!("{}@{authority}", t.slug),
-            )
-        })
+        .map(|t| (t.name.clone(), format!("/t/{}", t.slug), format!("{}@{authority}", t.slug)))
         .collect();
-    render(&HomePage {
-        version: VERSION,
-        territories,
-    })
+    render(&HomePage { version: VERSION, territories })
 }
 
 /// The territory's actor URL: JSON for ActivityPub clients, a page for browsers.
-pub async fn territory(
-    data: Data<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-) -> AppResult<Response> {
+pub async fn territory(data: Data<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let Some(t) = data.store.territory_by_slug(&slug).await? else {
         if wants_activity_json(&headers) {
             return Err(AppError::NotFound(format!("territory {slug}")));
         }
-        return Ok(error_page(
-            StatusCode::NOT_FOUND,
-            "Ce territoire n'existe pas sur cette instance.",
-        ));
+        return Ok(error_page(StatusCode::NOT_FOUND, "Ce territoire n'existe pas sur cette instance."));
     };
     if wants_activity_json(&headers) {
         return Ok(ap_json(&territory_actor(&data, &t)));
@@ -118,21 +98,12 @@ pub async fn territory(
             .filter(|p| !p.is_empty())
             .map(String::from)
             .collect(),
-        followers: data
-            .store
-            .count_follows(Direction::Followers, t.id, FollowState::Accepted)
-            .await?,
-        following: data
-            .store
-            .count_follows(Direction::Following, t.id, FollowState::Accepted)
-            .await?,
+        followers: data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?,
+        following: data.store.count_follows(Direction::Following, t.id, FollowState::Accepted).await?,
         name: t.name,
     };
     let mut res = render(&page)?;
-    res.headers_mut().insert(
-        axum::http::header::VARY,
-        axum::http::HeaderValue::from_static("Accept"),
-    );
+    res.headers_mut().insert(axum::http::header::VARY, axum::http::HeaderValue::from_static("Accept"));
     Ok(res)
 }
 
@@ -140,8 +111,5 @@ pub async fn not_found(headers: HeaderMap) -> Response {
     if wants_activity_json(&headers) {
         return AppError::NotFound("no such resource".into()).into_response();
     }
-    error_page(
-        StatusCode::NOT_FOUND,
-        "Cette adresse ne correspond à aucune page.",
-    )
+    error_page(StatusCode::NOT_FOUND, "Cette adresse ne correspond à aucune page.")
 }

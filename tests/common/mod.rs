@@ -22,32 +22,19 @@ pub struct TestDb {
 impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("tempdir");
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("maillage.db").display()
-        );
-        TestDb {
-            label: "sqlite",
-            url,
-            dir,
-            pg_admin: None,
-        }
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("maillage.db").display());
+        TestDb { label: "sqlite", url, dir, pg_admin: None }
     }
 
     /// A fresh PostgreSQL database, or None when MAILLAGE_TEST_POSTGRES is not set.
     pub async fn postgres() -> Option<TestDb> {
-        let admin_url = std::env::var("MAILLAGE_TEST_POSTGRES")
-            .ok()
-            .filter(|s| !s.is_empty())?;
+        let admin_url = std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty())?;
         sqlx::any::install_default_drivers();
         let name = format!("maillage_t_{}", uuid::Uuid::new_v4().simple());
         let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url)
             .await
             .expect("MAILLAGE_TEST_POSTGRES is set but PostgreSQL is unreachable");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .expect("create database");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
         let mut url = Url::parse(&admin_url).expect("MAILLAGE_TEST_POSTGRES is a URL");
         url.set_path(&format!("/{name}"));
         Some(TestDb {
@@ -76,12 +63,10 @@ impl TestDb {
     }
 
     pub async fn cleanup(self) {
-        if let Some((admin, name)) = self.pg_admin {
-            if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
-                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await;
-            }
+        if let Some((admin, name)) = self.pg_admin
+            && let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
         }
     }
 }
@@ -115,12 +100,9 @@ impl TestInstance {
         init_tracing();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let mut config = Config::for_test(
-            &format!("http://localhost:{port}"),
-            db.dir.path().to_path_buf(),
-            Some(db.url.clone()),
-        )
-        .expect("config");
+        let mut config =
+            Config::for_test(&format!("http://localhost:{port}"), db.dir.path().to_path_buf(), Some(db.url.clone()))
+                .expect("config");
         tweak(&mut config);
         let app = App::init(config).await.expect("app init");
         let data = app.data();
@@ -181,19 +163,11 @@ where
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(20))
-        .build()
-        .expect("client")
+    reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("client")
 }
 
 pub async fn get_json(url: &str) -> serde_json::Value {
-    let res = client()
-        .get(url)
-        .header("Accept", "application/activity+json")
-        .send()
-        .await
-        .expect("GET");
+    let res = client().get(url).header("Accept", "application/activity+json").send().await.expect("GET");
     assert!(res.status().is_success(), "GET {url}: {}", res.status());
     res.json().await.expect("json")
 }

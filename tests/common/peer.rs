@@ -144,15 +144,8 @@ impl Object for KnownActor {
     async fn into_json(self, _: &Data<PeerState>) -> Result<ActorJson, Self::Error> {
         anyhow::bail!("not served")
     }
-    async fn verify(
-        json: &ActorJson,
-        expected: &Url,
-        _: &Data<PeerState>,
-    ) -> Result<(), Self::Error> {
-        anyhow::ensure!(
-            json.id.host_str() == expected.host_str() && json.id.port() == expected.port(),
-            "wrong host"
-        );
+    async fn verify(json: &ActorJson, expected: &Url, _: &Data<PeerState>) -> Result<(), Self::Error> {
+        anyhow::ensure!(json.id.host_str() == expected.host_str() && json.id.port() == expected.port(), "wrong host");
         Ok(())
     }
     async fn from_json(json: ActorJson, data: &Data<PeerState>) -> Result<Self, Self::Error> {
@@ -170,10 +163,7 @@ impl Object for KnownActor {
             public_key_pem: json.public_key.public_key_pem,
             json: full,
         };
-        data.known
-            .lock()
-            .expect("lock")
-            .insert(a.id.clone(), a.clone());
+        data.known.lock().expect("lock").insert(a.id.clone(), a.clone());
         Ok(a)
     }
 }
@@ -260,10 +250,7 @@ async fn get_person(data: Data<PeerState>) -> impl IntoResponse {
     match data.me.clone().into_json(&data).await {
         Ok(p) => FederationJson(WithContext::new(
             p,
-            serde_json::json!([
-                "https://www.w3.org/ns/activitystreams",
-                "https://w3id.org/security/v1"
-            ]),
+            serde_json::json!(["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"]),
         ))
         .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
@@ -320,12 +307,7 @@ impl Peer {
                 })
                 .await;
         });
-        Peer {
-            base,
-            authority,
-            config,
-            stop: Some(tx),
-        }
+        Peer { base, authority, config, stop: Some(tx) }
     }
 
     pub fn data(&self) -> Data<PeerState> {
@@ -341,9 +323,7 @@ impl Peer {
     }
 
     pub fn new_id(&self) -> Url {
-        self.base
-            .join(&format!("activities/{}", uuid::Uuid::new_v4()))
-            .expect("url")
+        self.base.join(&format!("activities/{}", uuid::Uuid::new_v4())).expect("url")
     }
 
     /// WebFinger lookup then signed fetch of the actor, both by the crate.
@@ -353,9 +333,7 @@ impl Peer {
 
     /// Signed fetch of an actor by id (forced, bypassing the peer's cache).
     pub async fn fetch(&self, id: &str) -> anyhow::Result<KnownActor> {
-        ObjectId::<KnownActor>::parse(id)?
-            .dereference_forced(&self.data())
-            .await
+        ObjectId::<KnownActor>::parse(id)?.dereference_forced(&self.data()).await
     }
 
     /// Signs (the crate's draft-cavage) and sends an activity; errors on 5xx.
@@ -373,9 +351,7 @@ impl Peer {
 
     pub async fn send_activity(&self, inbox: &Url, activity: &Outgoing) -> anyhow::Result<()> {
         let data = self.data();
-        for task in
-            SendActivityTask::prepare(activity, &data.me, vec![inbox.clone()], &data).await?
-        {
+        for task in SendActivityTask::prepare(activity, &data.me, vec![inbox.clone()], &data).await? {
             task.sign_and_send(&data).await?;
         }
         Ok(())

@@ -13,21 +13,14 @@ use crate::{
     },
 };
 
-pub async fn receive(
-    state: &AppState,
-    env: &Envelope,
-    signer: &RemoteActorRow,
-    accepted: bool,
-) -> AppResult<()> {
+pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow, accepted: bool) -> AppResult<()> {
     let follow = find_our_follow(state, env, signer).await?;
     let Some(follow) = follow else {
         tracing::info!(activity = %env.id, "Accept/Reject of no pending follow of ours: ignored");
         return Ok(());
     };
     if follow.actor_ap_id != signer.ap_id {
-        return Err(AppError::Forbidden(
-            "only the followed actor may answer a Follow".into(),
-        ));
+        return Err(AppError::Forbidden("only the followed actor may answer a Follow".into()));
     }
     let mut tx = state.store.begin().await?;
     if !claim_received(&mut tx, env.id.as_str(), signer.ap_id.as_str(), &env.kind).await? {
@@ -43,13 +36,7 @@ pub async fn receive(
         )
         .await?;
     } else {
-        follows::delete_follow(
-            &mut tx,
-            Direction::Following,
-            follow.territory_id,
-            follow.actor_id,
-        )
-        .await?;
+        follows::delete_follow(&mut tx, Direction::Following, follow.territory_id, follow.actor_id).await?;
     }
     tx.commit().await?;
     tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
@@ -58,11 +45,7 @@ pub async fn receive(
 
 /// The Follow is named by id (most servers) or embedded with a different id (some older
 /// software): then actor and object identify it.
-async fn find_our_follow(
-    state: &AppState,
-    env: &Envelope,
-    signer: &RemoteActorRow,
-) -> AppResult<Option<FollowRow>> {
+async fn find_our_follow(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<Option<FollowRow>> {
     if let Some(id) = id_of(&env.object)
         && let Some(f) = state.store.following_by_follow_id(id).await?
     {
@@ -71,10 +54,7 @@ async fn find_our_follow(
     if let Some(actor) = env.object.get("actor").and_then(id_of)
         && let Some(t) = local_territory(state, actor).await?
     {
-        return state
-            .store
-            .follow(Direction::Following, t.id, signer.id)
-            .await;
+        return state.store.follow(Direction::Following, t.id, signer.id).await;
     }
     Ok(None)
 }

@@ -28,10 +28,7 @@ pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow
     if !claim_received(&mut tx, env.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
         return Ok(());
     }
-    let existing = state
-        .store
-        .follow(Direction::Followers, territory.id, follower.id)
-        .await?;
+    let existing = state.store.follow(Direction::Followers, territory.id, follower.id).await?;
     let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
     if territory.manually_approves_followers.0 && !already_accepted {
         follows::upsert_follow(
@@ -73,14 +70,7 @@ pub async fn send_answer(
 ) -> AppResult<()> {
     let actor = state.territory_id_url(&territory.slug);
     let answer = answer_follow(kind, &outgoing::new_activity_id(state), &actor, follow);
-    outgoing::queue(
-        conn,
-        Some(territory.id),
-        &answer,
-        false,
-        std::slice::from_ref(&follower.inbox),
-    )
-    .await?;
+    outgoing::queue(conn, Some(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
     Ok(())
 }
 

@@ -20,9 +20,7 @@ pub async fn local_territory(state: &AppState, url: &str) -> AppResult<Option<Te
     let Ok(url) = Url::parse(url) else {
         return Ok(None);
     };
-    if url.scheme() != state.config.public_url.scheme()
-        || host_header(&url) != state.config.authority()
-    {
+    if url.scheme() != state.config.public_url.scheme() || host_header(&url) != state.config.authority() {
         return Ok(None);
     }
     let mut segments = url.path_segments().into_iter().flatten();
@@ -32,12 +30,7 @@ pub async fn local_territory(state: &AppState, url: &str) -> AppResult<Option<Te
     }
 }
 
-pub async fn require_local_territory(
-    state: &AppState,
-    url: Option<&str>,
-) -> AppResult<TerritoryRow> {
+pub async fn require_local_territory(state: &AppState, url: Option<&str>) -> AppResult<TerritoryRow> {
     let url = url.ok_or_else(|| AppError::BadRequest("activity without object".into()))?;
-    local_territory(state, url)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("no local actor {url}")))
+    local_territory(state, url).await?.ok_or_else(|| AppError::NotFound(format!("no local actor {url}")))
 }

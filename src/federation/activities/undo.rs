@@ -23,9 +23,7 @@ pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow) 
     let territory = match (inner_kind, env.object.get("object").and_then(id_of)) {
         (Some("Follow"), Some(object)) => {
             if env.object.get("actor").and_then(id_of) != Some(signer.ap_id.as_str()) {
-                return Err(AppError::Forbidden(
-                    "cannot undo another actor's Follow".into(),
-                ));
+                return Err(AppError::Forbidden("cannot undo another actor's Follow".into()));
             }
             local_territory(state, object).await?
         }
@@ -58,10 +56,7 @@ async fn follower_territory_by_follow_id(
     signer: &RemoteActorRow,
 ) -> AppResult<Option<crate::storage::territories::TerritoryRow>> {
     for t in state.store.territories().await? {
-        if let Some(f) = state
-            .store
-            .follow(Direction::Followers, t.id, signer.id)
-            .await?
+        if let Some(f) = state.store.follow(Direction::Followers, t.id, signer.id).await?
             && f.follow_ap_id == follow_id
         {
             return Ok(Some(t));

@@ -22,39 +22,22 @@ fn bad(m: &str) -> AppError {
 
 /// Parses an inbox body: malformed JSON or a missing `id`, `type` or `actor` is a 400.
 pub fn parse_envelope(body: &[u8]) -> AppResult<Envelope> {
-    let raw: Value = serde_json::from_slice(body)
-        .map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
-    let obj = raw
-        .as_object()
-        .ok_or_else(|| bad("an activity is a JSON object"))?;
-    let id = obj
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| bad("activity without id"))?;
+    let raw: Value = serde_json::from_slice(body).map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?;
+    let obj = raw.as_object().ok_or_else(|| bad("an activity is a JSON object"))?;
+    let id = obj.get("id").and_then(Value::as_str).ok_or_else(|| bad("activity without id"))?;
     let id = Url::parse(id).map_err(|_| bad("activity id is not a URL"))?;
     // `type` may be an array in JSON-LD; the first string names it.
     let kind = match obj.get("type") {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .find_map(Value::as_str)
-            .ok_or_else(|| bad("activity without type"))?
-            .to_string(),
+        Some(Value::Array(a)) => {
+            a.iter().find_map(Value::as_str).ok_or_else(|| bad("activity without type"))?.to_string()
+        }
         _ => return Err(bad("activity without type")),
     };
-    let actor = obj
-        .get("actor")
-        .and_then(id_of)
-        .ok_or_else(|| bad("activity without actor"))?;
+    let actor = obj.get("actor").and_then(id_of).ok_or_else(|| bad("activity without actor"))?;
     let actor = Url::parse(actor).map_err(|_| bad("actor is not a URL"))?;
     let object = obj.get("object").cloned().unwrap_or(Value::Null);
-    Ok(Envelope {
-        id,
-        kind,
-        actor,
-        object,
-        raw,
-    })
+    Ok(Envelope { id, kind, actor, object, raw })
 }
 
 fn with_context(mut v: Value) -> Value {
@@ -96,13 +79,8 @@ mod tests {
         assert!(parse_envelope(b"{not json").is_err());
         assert!(parse_envelope(b"[]").is_err());
         assert!(parse_envelope(br#"{"type":"Follow","actor":"https://a.example/u"}"#).is_err());
-        assert!(
-            parse_envelope(br#"{"id":"x","type":"Follow","actor":"https://a.example/u"}"#).is_err()
-        );
-        assert!(
-            parse_envelope(br#"{"id":"https://a.example/1","actor":"https://a.example/u"}"#)
-                .is_err()
-        );
+        assert!(parse_envelope(br#"{"id":"x","type":"Follow","actor":"https://a.example/u"}"#).is_err());
+        assert!(parse_envelope(br#"{"id":"https://a.example/1","actor":"https://a.example/u"}"#).is_err());
         let e = parse_envelope(
             br#"{"id":"https://a.example/1","type":["Follow"],"actor":{"id":"https://a.example/u"},"object":"https://b.example/t"}"#,
         )
