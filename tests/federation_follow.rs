@@ -97,3 +97,38 @@ async fn manual_approval_and_rejection_across_three_instances() {
     b.stop().await;
     c.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn private_network_is_refused_unless_allowed() {
+    let open = TestInstance::start(TestDb::sqlite().await).await;
+    let closed = TestInstance::start_with(TestDb::sqlite().await, |c| c.allow_private_network = false).await;
+    // Resolving a loopback peer is refused, and nothing is stored.
+    for handle in [format!("territoire@{}", open.authority), open.territory(), "territoire@127.0.0.1".to_string()] {
+        let err = follows::follow_remote(&closed.data, "territoire", &handle).await;
+        assert!(err.is_err(), "{handle} must be refused");
+    }
+    let t = closed.data.store.territory_by_slug("territoire").await.expect("db").expect("t");
+    assert_eq!(closed.data.store.count_follows(Direction::Following, t.id, FollowState::Pending).await.expect("n"), 0);
+    // A correctly signed activity whose key lives on loopback cannot be fetched: 401, nothing stored.
+    let key = open.data.store.territory_by_slug("territoire").await.expect("db").expect("t").private_key_pem;
+    let body = serde_json::json!({"id": format!("{}/x", open.territory()), "type": "Follow", "actor": open.territory(), "object": closed.territory()}).to_string();
+    let url = url::Url::parse(&closed.url("/inbox")).expect("url");
+    let signer = maillage::federation::keys::Signer::from_pem(&key).expect("signer");
+    let mut req = common::client().post(url.clone());
+    for (k, v) in maillage::federation::signatures::sign_cavage(
+        &http::Method::POST,
+        &url,
+        Some(body.as_bytes()),
+        &format!("{}#main-key", open.territory()),
+        &signer,
+    )
+    .expect("sign")
+    {
+        req = req.header(k, v);
+    }
+    let res = req.body(body).send().await.expect("post");
+    assert_eq!(res.status(), reqwest::StatusCode::UNAUTHORIZED);
+    assert!(closed.data.store.remote_actor_by_ap_id(&open.territory()).await.expect("db").is_none());
+    open.stop().await;
+    closed.stop().await;
+}

@@ -128,6 +128,18 @@ async fn refused_requests_change_nothing() {
                 .expect("json");
         assert_eq!(post_signed(&inbox, &odd, &key_id, &pem).await, StatusCode::ACCEPTED, "[{label}] unknown type");
 
+        // Delete of an actor never seen here: accepted without fetching its (gone) key.
+        let gone = serde_json::to_vec(&json!({
+            "id": "http://gone.invalid/users/x#delete", "type": "Delete",
+            "actor": "http://gone.invalid/users/x", "object": "http://gone.invalid/users/x"
+        }))
+        .expect("json");
+        assert_eq!(
+            post_signed(&inbox, &gone, "http://gone.invalid/users/x#main-key", &stranger.private_key_pem).await,
+            StatusCode::ACCEPTED,
+            "[{label}] delete of unknown actor"
+        );
+
         assert_eq!(count(&m, "followers").await, 0, "[{label}]");
         assert_eq!(count(&m, "received_activities").await, 0, "[{label}]");
         assert_eq!(count(&m, "activities").await, 0, "[{label}] no Accept sent");

@@ -52,6 +52,13 @@ pub async fn post_inbox(
     if host_header(&env.id) != host_header(&env.actor) {
         return Err(AppError::Forbidden("the activity id is not on the actor's host".into()));
     }
+    if env.kind == "Delete" && !knows_actor(&data, sig.key_id(), &env).await? {
+        // Servers broadcast account deletions to every host they know: an actor we never met
+        // has nothing here to delete, and its key is usually gone already (410). Fetching it
+        // would only make noise.
+        tracing::debug!(actor = %env.actor, "Delete from an unknown actor: ignored");
+        return Ok(StatusCode::ACCEPTED);
+    }
     if data.store.was_received(env.id.as_str()).await? {
         // Cheap early exit; the authoritative check is the claim inside each handler's transaction.
         // Still verified: a replay by someone else must not learn anything either way.
@@ -91,9 +98,14 @@ async fn verify_signer(data: &Data<AppState>, sig: &IncomingSignature, env: &Env
 /// A key we cannot get is an authentication failure for the sender, not our server error.
 fn key_error(e: AppError) -> AppError {
     match e {
-        AppError::Internal(_) | AppError::Gone(_) | AppError::Forbidden(_) => e,
+        AppError::Internal(_) | AppError::Gone(_) => e,
         other => AppError::Unauthorized(format!("cannot get the signer's key: {other}")),
     }
+}
+
+async fn knows_actor(data: &AppState, key_id: &str, env: &Envelope) -> AppResult<bool> {
+    Ok(data.store.remote_actor_by_key_id(key_id).await?.is_some()
+        || data.store.remote_actor_by_ap_id(env.actor.as_str()).await?.is_some())
 }
 
 async fn dispatch(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
