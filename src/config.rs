@@ -30,8 +30,15 @@ pub struct Config {
     pub default_territory_name: String,
     /// Delivery workers sending at once (over all hosts). Default 16.
     pub delivery_concurrency: usize,
+    /// Deliveries in flight to one host at once (per process). Default 4.
+    pub delivery_per_host: usize,
     /// Give up retrying a delivery after this many seconds. Default 3 days.
     pub delivery_horizon_secs: i64,
+    /// How often unreachable hosts are probed (seconds). Default 1 hour.
+    pub probe_interval_secs: u64,
+    /// Bearer token required by `/metrics` when set. Default: none (metrics open; bind to
+    /// localhost or filter at the proxy).
+    pub metrics_token: Option<String>,
     /// Log format: `text` or `json`. Default `text`.
     pub log_format: String,
 }
@@ -48,7 +55,10 @@ pub struct ConfigLayer {
     pub default_territory: Option<String>,
     pub default_territory_name: Option<String>,
     pub delivery_concurrency: Option<usize>,
+    pub delivery_per_host: Option<usize>,
     pub delivery_horizon_secs: Option<i64>,
+    pub probe_interval_secs: Option<u64>,
+    pub metrics_token: Option<String>,
     pub log_format: Option<String>,
 }
 
@@ -75,6 +85,13 @@ impl ConfigLayer {
                 "DELIVERY_HORIZON_SECS" => {
                     layer.delivery_horizon_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
+                "DELIVERY_PER_HOST" => {
+                    layer.delivery_per_host = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "PROBE_INTERVAL_SECS" => {
+                    layer.probe_interval_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "METRICS_TOKEN" => layer.metrics_token = Some(value),
                 "LOG_FORMAT" => layer.log_format = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
@@ -98,7 +115,10 @@ impl ConfigLayer {
             default_territory: other.default_territory.or(self.default_territory),
             default_territory_name: other.default_territory_name.or(self.default_territory_name),
             delivery_concurrency: other.delivery_concurrency.or(self.delivery_concurrency),
+            delivery_per_host: other.delivery_per_host.or(self.delivery_per_host),
             delivery_horizon_secs: other.delivery_horizon_secs.or(self.delivery_horizon_secs),
+            probe_interval_secs: other.probe_interval_secs.or(self.probe_interval_secs),
+            metrics_token: other.metrics_token.or(self.metrics_token),
             log_format: other.log_format.or(self.log_format),
         }
     }
@@ -145,7 +165,10 @@ impl ConfigLayer {
             default_territory,
             default_territory_name: self.default_territory_name.unwrap_or_else(|| "Territoire CCES".into()),
             delivery_concurrency,
+            delivery_per_host: self.delivery_per_host.unwrap_or(4).max(1),
             delivery_horizon_secs: self.delivery_horizon_secs.unwrap_or(3 * 24 * 3600),
+            probe_interval_secs: self.probe_interval_secs.unwrap_or(3600).max(1),
+            metrics_token: self.metrics_token.filter(|t| !t.is_empty()),
             log_format,
         })
     }

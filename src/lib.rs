@@ -10,6 +10,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod federation;
+pub mod metrics;
 pub mod processing;
 pub mod state;
 pub mod storage;

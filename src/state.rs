@@ -13,6 +13,7 @@ use crate::{
     config::Config,
     error::{AppError, AppResult},
     federation::keys::{KeyPairPem, Signer, Verifier},
+    metrics::Metrics,
     storage::{Store, territories::TerritoryRow},
 };
 
@@ -27,6 +28,7 @@ pub struct Inner {
     pub instance_keys: KeyPairPem,
     /// Wakes the delivery worker when something is queued.
     pub delivery_notify: Notify,
+    pub metrics: Metrics,
     signers: Mutex<HashMap<Option<i64>, Signer>>,
     verifiers: Mutex<HashMap<String, (String, Verifier)>>,
 }
@@ -50,6 +52,7 @@ impl AppState {
             http,
             instance_keys,
             delivery_notify: Notify::new(),
+            metrics: Metrics::default(),
             signers: Mutex::new(HashMap::new()),
             verifiers: Mutex::new(HashMap::new()),
         }))
@@ -86,19 +89,24 @@ impl AppState {
         Ok((key_id, signer))
     }
 
-    /// Parsed public key for a PEM, cached by key id (and invalidated when the PEM changes).
-    pub fn verifier_for(&self, key_id: &str, pem: &str) -> AppResult<Verifier> {
+    /// Parsed public key, cached by key id (and invalidated when its text changes).
+    pub fn verifier_for(
+        &self,
+        key_id: &str,
+        text: &str,
+        parse: impl FnOnce() -> AppResult<Verifier>,
+    ) -> AppResult<Verifier> {
         let mut cache = self.verifiers.lock().map_err(|_| AppError::internal("poisoned lock"))?;
-        if let Some((cached_pem, v)) = cache.get(key_id)
-            && cached_pem == pem
+        if let Some((cached, v)) = cache.get(key_id)
+            && cached == text
         {
             return Ok(v.clone());
         }
-        let v = Verifier::from_pem(pem)?;
+        let v = parse()?;
         if cache.len() >= VERIFIER_CACHE_MAX {
             cache.clear();
         }
-        cache.insert(key_id.to_string(), (pem.to_string(), v.clone()));
+        cache.insert(key_id.to_string(), (text.to_string(), v.clone()));
         Ok(v)
     }
 }

@@ -38,6 +38,8 @@ fn actor(n: u32, host: &str, shared: Option<&str>) -> NewRemoteActor {
         key_id: format!("https://{host}/users/u{n}#main-key"),
         public_key_pem: "-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n".into(),
         host: host.into(),
+        ed25519_key_id: None,
+        ed25519_public_key: None,
     }
 }
 
@@ -158,10 +160,11 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     .await
     .expect("insert");
     let inboxes: Vec<String> = (0..10).map(|i| format!("https://h{}.example/inbox", i % 5)).collect();
-    deliveries::enqueue(&mut tx, id, &inboxes).await.expect("enqueue");
+    deliveries::enqueue(&mut tx, id, "http://localhost/f/1", &inboxes).await.expect("enqueue");
     tx.commit().await.expect("commit");
     // Duplicate inboxes were merged: 5 rows.
-    let (a, b) = tokio::join!(store.claim_due_deliveries(3, 60_000), store.claim_due_deliveries(3, 60_000));
+    let (a, b) =
+        tokio::join!(store.claim_due_deliveries(3, 10, 60_000, &[]), store.claim_due_deliveries(3, 10, 60_000, &[]));
     let (a, b) = (a.expect("claim a"), b.expect("claim b"));
     let mut ids: Vec<i64> = a.iter().chain(b.iter()).map(|d| d.id).collect();
     ids.sort();
@@ -169,7 +172,7 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     assert_eq!(ids.len(), a.len() + b.len(), "[{label}] concurrent claims are disjoint");
     assert_eq!(ids.len(), 5, "[{label}] five distinct inboxes");
     assert!(
-        store.claim_due_deliveries(10, 60_000).await.expect("claim").is_empty(),
+        store.claim_due_deliveries(10, 10, 60_000, &[]).await.expect("claim").is_empty(),
         "[{label}] leased rows are not due"
     );
     store.delivery_succeeded(ids[0], 202).await.expect("ok");
@@ -200,14 +203,89 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     )
     .await
     .expect("insert");
-    deliveries::enqueue(&mut tx, id2, &["https://z.example/inbox".to_string()]).await.expect("enqueue");
+    deliveries::enqueue(&mut tx, id2, "http://localhost/f/2", &["https://z.example/inbox".to_string()])
+        .await
+        .expect("enqueue");
     tx.commit().await.expect("commit");
-    let first = store.claim_due_deliveries(10, 1).await.expect("claim");
+    let first = store.claim_due_deliveries(10, 10, 1, &[]).await.expect("claim");
     assert_eq!(first.len(), 1);
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    let second = store.claim_due_deliveries(10, 60_000).await.expect("claim");
+    let second = store.claim_due_deliveries(10, 10, 60_000, &[]).await.expect("claim");
     assert_eq!(second.iter().map(|d| d.id).collect::<Vec<_>>(), vec![first[0].id], "[{label}] lease expired");
     assert_eq!(store.count_outbox(t.id).await.expect("outbox"), 1, "only public activities are in the outbox");
+
+    // Drain what is left so that the next checks start from an empty queue.
+    for d in store.claim_due_deliveries(100, 100, 60_000, &[]).await.expect("claim") {
+        store.delivery_succeeded(d.id, 200).await.expect("ok");
+    }
+    store.delivery_succeeded(first[0].id, 200).await.expect("ok");
+    let pending_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM deliveries WHERE state = 'pending'")
+        .fetch_all(store.pool())
+        .await
+        .expect("pending");
+    for id in pending_ids {
+        store.delivery_succeeded(id, 200).await.expect("ok");
+    }
+
+    // Ordering: three activities about one object to one inbox go one at a time, in order;
+    // per-host cap; skipped, unreachable and blocked hosts.
+    let mut ids = vec![];
+    let mut tx = store.begin().await.expect("tx");
+    for n in 0..3 {
+        let ap = format!("http://localhost/activities/o{n}");
+        let json = json!({"id": ap, "type": "Update"});
+        let id = insert_activity(
+            &mut tx,
+            &NewActivity {
+                ap_id: &ap,
+                territory_id: Some(t.id),
+                kind: "Update",
+                object_ap_id: Some("http://localhost/o"),
+                json: &json,
+                public: true,
+            },
+        )
+        .await
+        .expect("insert");
+        let inboxes: Vec<String> = vec![
+            "https://one.example/inbox".into(),
+            "https://many.example/a".into(),
+            "https://many.example/b".into(),
+            "https://many.example/c".into(),
+            "https://down.example/inbox".into(),
+        ];
+        deliveries::enqueue(&mut tx, id, "http://localhost/o", &inboxes).await.expect("enqueue");
+        ids.push(id);
+    }
+    tx.commit().await.expect("commit");
+    store.mark_unreachable("down.example").await.expect("unreachable");
+    let batch = store.claim_due_deliveries(100, 2, 60_000, &[]).await.expect("claim");
+    let hosts: Vec<&str> = batch.iter().map(|d| d.host.as_str()).collect();
+    assert_eq!(
+        hosts.iter().filter(|h| **h == "one.example").count(),
+        1,
+        "[{label}] one per (inbox, object) at a time: {hosts:?}"
+    );
+    assert_eq!(hosts.iter().filter(|h| **h == "many.example").count(), 2, "[{label}] per-host cap: {hosts:?}");
+    assert!(!hosts.contains(&"down.example"), "[{label}] unreachable host skipped");
+    let first_one = batch.iter().find(|d| d.host == "one.example").expect("one");
+    assert!(first_one.activity_json.contains("/o0"), "[{label}] oldest first");
+    assert!(
+        store.claim_due_deliveries(100, 10, 60_000, &[]).await.expect("claim").iter().all(|d| d.host == "many.example")
+    );
+    store.delivery_succeeded(first_one.id, 200).await.expect("ok");
+    let next = store.claim_due_deliveries(100, 10, 60_000, &["many.example".to_string()]).await.expect("claim");
+    assert_eq!(next.len(), 1, "[{label}] skip list honoured: {next:?}");
+    assert!(next[0].activity_json.contains("/o1"), "[{label}] the next one in order");
+    assert!(store.host_alive("down.example", false).await.expect("alive"), "[{label}] was unreachable");
+    assert!(store.unreachable_hosts().await.expect("hosts").is_empty());
+
+    store.block_domain("Evil.Example", "spam").await.expect("block");
+    assert!(store.is_blocked("evil.example").await.expect("b"));
+    assert!(store.is_blocked("sub.evil.example:8443").await.expect("b"), "[{label}] subdomains too");
+    assert!(!store.is_blocked("notevil.example").await.expect("b"));
+    assert!(store.unblock_domain("evil.example").await.expect("unblock"));
+    assert!(!store.is_blocked("evil.example").await.expect("b"));
 
     // Received ids: claimed once; a rolled-back claim is no claim.
     let mut tx = store.begin().await.expect("tx");

@@ -1,13 +1,20 @@
-//! The delivery worker: takes due rows of the durable queue, signs and POSTs them, and records
-//! the outcome. Retries back off exponentially from 5 s, capped at one hour between tries, until
-//! the configured horizon (3 days by default).
+//! The delivery worker over the durable queue (`storage::deliveries`).
+//!
+//! A pipeline: as long as slots are free (`delivery_concurrency` overall, `delivery_per_host`
+//! per host), it leases due deliveries and sends each in its own task, so a slow host never
+//! holds the others back. Retries back off from 5 s, ×4 each time, capped at one hour, until
+//! the horizon (3 days); then the host is marked unreachable and skipped until it sends us
+//! something or a probe finds it up. 410 Gone removes the follower behind that inbox; other 4xx
+//! but 408/429 are not retried; 429 honours `Retry-After`.
 
-use std::time::Duration;
+use std::{collections::HashMap, time::Duration};
 
-use futures::StreamExt;
-use tokio::sync::watch;
+use tokio::{sync::watch, task::JoinSet, time::Instant};
 
-use super::{http::check_target, signatures::sign_cavage};
+use super::{
+    http::check_target,
+    signatures::{SignatureFormat, host_header},
+};
 use crate::{
     domain::now_millis,
     error::{AppError, AppResult},
@@ -15,10 +22,13 @@ use crate::{
     storage::deliveries::DueDelivery,
 };
 
-/// How long a claimed delivery stays ours before another worker may take it again.
+/// How long a claimed delivery stays ours before another worker may take it again: longer
+/// than a send with one double-knock retry (2 × 10 s timeouts).
 const LEASE_MS: i64 = 60_000;
 /// Longest sleep between queue polls (other processes may have queued work).
 const MAX_IDLE: Duration = Duration::from_secs(2);
+/// How often expired deliveries are dropped and unreachable hosts probed.
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 
 /// Delay before retry number `attempts` (1 = first retry): 5 s, 20 s, 80 s… capped at 1 h.
 pub fn backoff_ms(attempts: i64) -> i64 {
@@ -26,113 +36,201 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (5_000i64.saturating_mul(1i64 << exp)).min(3_600_000)
 }
 
-/// Outcome of one try.
 #[derive(Debug)]
 enum Outcome {
     Done(u16),
     Retry { status: Option<u16>, error: String, not_before_ms: Option<i64> },
     GiveUp { status: Option<u16>, error: String },
+    Gone,
 }
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    tracing::debug!("delivery worker started");
+    let global = state.config.delivery_concurrency;
+    let per_host = state.config.delivery_per_host;
+    let mut tasks: JoinSet<String> = JoinSet::new();
+    let mut by_host: HashMap<String, usize> = HashMap::new();
+    let mut next_maintenance = Instant::now();
     loop {
         if *shutdown.borrow() {
             break;
         }
-        match state.store.claim_due_deliveries(state.config.delivery_concurrency as i64 * 4, LEASE_MS).await {
-            Ok(batch) if !batch.is_empty() => {
-                futures::stream::iter(batch)
-                    .for_each_concurrent(state.config.delivery_concurrency, |d| {
+        if Instant::now() >= next_maintenance {
+            maintenance(&state).await;
+            next_maintenance =
+                Instant::now() + MAINTENANCE_EVERY.min(Duration::from_secs(state.config.probe_interval_secs));
+        }
+        let free = global.saturating_sub(tasks.len());
+        let mut claimed = 0;
+        if free > 0 {
+            let saturated: Vec<String> =
+                by_host.iter().filter(|(_, n)| **n >= per_host).map(|(h, _)| h.clone()).collect();
+            match state.store.claim_due_deliveries(free as i64, per_host as i64, LEASE_MS, &saturated).await {
+                Ok(batch) => {
+                    for d in batch {
+                        let n = by_host.entry(d.host.clone()).or_default();
+                        if *n >= per_host {
+                            // The claim capped each host at `per_host`, not counting those in flight.
+                            let _ = state.store.release_delivery(d.id).await;
+                            continue;
+                        }
+                        *n += 1;
+                        claimed += 1;
                         let state = state.clone();
-                        async move { process(&state, d).await }
-                    })
-                    .await;
-                continue;
+                        tasks.spawn(async move {
+                            let host = d.host.clone();
+                            process(&state, d).await;
+                            host
+                        });
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "delivery queue unavailable"),
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!(error = %e, "delivery queue unavailable"),
+        }
+        if claimed > 0 && tasks.len() < global {
+            continue;
         }
         let idle = match state.store.next_delivery_at().await {
             Ok(Some(at)) => Duration::from_millis((at - now_millis()).clamp(10, MAX_IDLE.as_millis() as i64) as u64),
             _ => MAX_IDLE,
         };
         tokio::select! {
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                if let Ok(host) = done && let Some(n) = by_host.get_mut(&host) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        by_host.remove(&host);
+                    }
+                }
+            }
             _ = state.delivery_notify.notified() => {}
             _ = tokio::time::sleep(idle) => {}
             _ = shutdown.changed() => {}
         }
     }
+    // Let sends in flight finish (they are short: 10 s timeout); the rest keep their lease
+    // and are retried by the next process to start.
+    let _ = tokio::time::timeout(Duration::from_secs(12), async { while tasks.join_next().await.is_some() {} }).await;
+    tasks.abort_all();
     tracing::debug!("delivery worker stopped");
 }
 
 async fn process(state: &AppState, d: DueDelivery) {
+    let started = std::time::Instant::now();
     let outcome = match send(state, &d).await {
         Ok(o) => o,
         Err(e) => Outcome::GiveUp { status: None, error: e.to_string() },
     };
-    let result = match outcome {
-        Outcome::Done(status) => {
-            tracing::debug!(inbox = %d.inbox, status, "delivered");
-            state.store.delivery_succeeded(d.id, status).await
-        }
-        Outcome::GiveUp { status, error } => {
-            tracing::warn!(inbox = %d.inbox, ?status, %error, "delivery failed for good");
-            state.store.delivery_failed(d.id, status, &error, None).await
-        }
-        Outcome::Retry { status, error, not_before_ms } => {
-            let now = now_millis();
-            let at = now + backoff_ms(d.attempts + 1).max(not_before_ms.unwrap_or(0));
-            let horizon = d.created_at + state.config.delivery_horizon_secs * 1000;
-            if at > horizon {
-                tracing::warn!(inbox = %d.inbox, ?status, %error, "delivery abandoned after retry horizon");
-                state.store.delivery_failed(d.id, status, &error, None).await
-            } else {
-                tracing::info!(inbox = %d.inbox, ?status, %error, retry_in_ms = at - now, "delivery will be retried");
-                state.store.delivery_failed(d.id, status, &error, Some(at)).await
-            }
-        }
-    };
-    if let Err(e) = result {
+    state.metrics.delivery_latency.observe(started.elapsed());
+    if let Err(e) = record(state, &d, outcome).await {
         // The lease expires and the delivery is tried again: at least once, never lost.
         tracing::error!(error = %e, delivery = d.id, "could not record delivery outcome");
     }
 }
 
+async fn record(state: &AppState, d: &DueDelivery, outcome: Outcome) -> AppResult<()> {
+    let store = &state.store;
+    match outcome {
+        Outcome::Done(status) => {
+            state.metrics.delivery("success");
+            tracing::debug!(inbox = %d.inbox, status, "delivered");
+            store.delivery_succeeded(d.id, status).await?;
+            store.host_alive(&d.host, true).await?;
+        }
+        Outcome::Gone => {
+            state.metrics.delivery("gone");
+            let removed = store.delete_remote_actors_with_inbox(&d.inbox).await?;
+            tracing::info!(inbox = %d.inbox, removed, "inbox is gone (410): its actor is forgotten");
+            store.delivery_failed(d.id, Some(410), "gone", None).await?;
+        }
+        Outcome::GiveUp { status, error } => {
+            state.metrics.delivery("failed");
+            tracing::warn!(inbox = %d.inbox, ?status, %error, "delivery refused, not retried");
+            store.delivery_failed(d.id, status, &error, None).await?;
+            store.host_failed(&d.host, &error).await?;
+        }
+        Outcome::Retry { status, error, not_before_ms } => {
+            store.host_failed(&d.host, &error).await?;
+            let now = now_millis();
+            let at = now + backoff_ms(d.attempts + 1).max(not_before_ms.unwrap_or(0));
+            if at > d.created_at + state.config.delivery_horizon_secs * 1000 {
+                state.metrics.delivery("failed");
+                tracing::warn!(host = %d.host, ?status, %error, "retry horizon passed: host marked unreachable");
+                store.delivery_failed(d.id, status, &error, None).await?;
+                store.mark_unreachable(&d.host).await?;
+            } else {
+                state.metrics.delivery("retry");
+                tracing::info!(inbox = %d.inbox, ?status, %error, retry_in_ms = at - now, "delivery will be retried");
+                store.delivery_failed(d.id, status, &error, Some(at)).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends once in the format this host is known to accept; on 401 or 400, knocks again with
+/// the other format and remembers the one that worked.
 async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
     let url = url::Url::parse(&d.inbox).map_err(|_| AppError::BadRequest("bad inbox URL".into()))?;
     check_target(&url, state.config.allow_private_network)?;
+    if state.store.is_blocked(&d.host).await? {
+        state.metrics.delivery("skipped");
+        return Ok(Outcome::GiveUp { status: None, error: "domain blocked".into() });
+    }
+    let known =
+        state.store.host(&d.host).await?.and_then(|h| h.signature_format).and_then(|f| SignatureFormat::parse(&f));
+    let first = known.unwrap_or(SignatureFormat::Cavage);
+    let outcome = post(state, d, &url, first).await?;
+    let refused = matches!(&outcome, Outcome::GiveUp { status: Some(400 | 401), .. });
+    if refused && known.is_none() {
+        let second = post(state, d, &url, first.other()).await?;
+        if matches!(second, Outcome::Done(_)) {
+            tracing::info!(host = %d.host, format = first.other().as_str(), "host accepts the other signature format");
+            state.store.set_signature_format(&d.host, first.other().as_str()).await?;
+        }
+        return Ok(second);
+    }
+    if known.is_none() && matches!(outcome, Outcome::Done(_)) {
+        state.store.set_signature_format(&d.host, first.as_str()).await?;
+    }
+    Ok(outcome)
+}
+
+async fn post(state: &AppState, d: &DueDelivery, url: &url::Url, format: SignatureFormat) -> AppResult<Outcome> {
     let (key_id, signer) = state.signer_for(d.territory_id).await?;
     let body = d.activity_json.clone().into_bytes();
-    let headers = sign_cavage(&http::Method::POST, &url, Some(&body), &key_id, &signer)?;
+    let headers = format.sign(&http::Method::POST, url, Some(&body), &key_id, &signer)?;
     let mut req = state
         .http
-        .post(url)
+        .post(url.clone())
         .header(http::header::CONTENT_TYPE, "application/activity+json")
         .header(http::header::ACCEPT, "application/activity+json");
     for (k, v) in headers {
         req = req.header(k, v);
     }
+    if format == SignatureFormat::Cavage {
+        // Servers that verify RFC 9421 only (or check both) find the RFC 9530 digest too.
+        req = req.header("content-digest", super::rfc9421::content_digest(&body));
+    }
     let res = match req.body(body).send().await {
         Ok(r) => r,
-        Err(e) => {
-            return Ok(Outcome::Retry { status: None, error: e.to_string(), not_before_ms: None });
-        }
+        Err(e) => return Ok(Outcome::Retry { status: None, error: e.to_string(), not_before_ms: None }),
     };
     let status = res.status();
     let code = status.as_u16();
     if status.is_success() {
         return Ok(Outcome::Done(code));
     }
+    if code == 410 {
+        return Ok(Outcome::Gone);
+    }
     let retry_after_ms = res
         .headers()
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(parse_retry_after)
         .map(|s| s.clamp(0, 86_400) * 1000);
     let text: String = res.text().await.unwrap_or_default().chars().take(200).collect();
     let error = format!("HTTP {code}: {text}");
-    // 4xx means the request itself is refused and will be again, except timeouts and rate limits.
     Ok(if status.is_client_error() && code != 408 && code != 429 {
         Outcome::GiveUp { status: Some(code), error }
     } else {
@@ -140,9 +238,60 @@ async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
     })
 }
 
+/// `Retry-After` as seconds: either a number or an HTTP date.
+fn parse_retry_after(v: &str) -> Option<i64> {
+    if let Ok(n) = v.trim().parse::<i64>() {
+        return Some(n);
+    }
+    let at = httpdate::parse_http_date(v.trim()).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).map(|d| d.as_secs() as i64).unwrap_or(0))
+}
+
+/// Drops deliveries past the horizon and probes unreachable hosts.
+async fn maintenance(state: &AppState) {
+    let cutoff = now_millis() - state.config.delivery_horizon_secs * 1000;
+    match state.store.expire_deliveries(cutoff).await {
+        Ok(n) if n > 0 => tracing::warn!(expired = n, "deliveries past the retry horizon given up"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not expire deliveries"),
+    }
+    let hosts = match state.store.unreachable_hosts().await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::error!(error = %e, "could not list unreachable hosts");
+            return;
+        }
+    };
+    let interval_ms = state.config.probe_interval_secs as i64 * 1000;
+    for h in hosts {
+        if h.last_probe_at.is_some_and(|t| now_millis() - t < interval_ms) {
+            continue;
+        }
+        let _ = state.store.probe_done(&h.host).await;
+        let scheme = if state.config.allow_private_network { "http" } else { "https" };
+        let Ok(url) = url::Url::parse(&format!("{scheme}://{}/.well-known/nodeinfo", h.host)) else { continue };
+        if check_target(&url, state.config.allow_private_network).is_err() {
+            continue;
+        }
+        // Any HTTP answer below 500 means a server is there again.
+        if let Ok(res) = state.http.get(url).send().await
+            && res.status().as_u16() < 500
+        {
+            tracing::info!(host = %h.host, "probe: host is reachable again");
+            let _ = state.store.host_alive(&h.host, false).await;
+            state.delivery_notify.notify_one();
+        }
+    }
+}
+
+/// `host[:port]` of an inbox URL, as deliveries record it.
+pub fn inbox_host(inbox: &str) -> String {
+    url::Url::parse(inbox).map(|u| host_header(&u)).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::*;
 
     #[test]
     fn backoff_grows_and_caps() {
@@ -151,5 +300,12 @@ mod tests {
         assert_eq!(backoff_ms(3), 80_000);
         assert_eq!(backoff_ms(10), 3_600_000);
         assert_eq!(backoff_ms(1000), 3_600_000);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("120"), Some(120));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(0));
+        assert_eq!(parse_retry_after("soon"), None);
     }
 }

@@ -2,9 +2,11 @@
 //! https://www.w3.org/TR/activitypub/#inbox-delivery
 //!
 //! Order of checks, cheapest first, each with its status: size (413), JSON shape (400),
-//! signature syntax, date and digest (401), actor and id on the signer's host (403), key fetch
-//! and signature (401), the actor named is the signer (403). Only then are effects applied,
-//! in one transaction, before answering 202.
+//! blocked domain (403), signature syntax, time window and digest (401), actor and id on the
+//! signer's host (403), key fetch and signature (401), the actor named is the signer (403).
+//! Only then are effects applied, in one transaction, before answering 202.
+
+use std::time::Instant;
 
 use activitypub_federation::config::Data;
 use axum::{
@@ -15,12 +17,14 @@ use axum::{
 
 use super::{
     activities::{accept, follow, undo},
+    keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
     protocol::activities::{Envelope, parse_envelope},
-    signatures::{IncomingSignature, host_header},
+    signatures::{RequestSignature, host_header},
 };
 use crate::{
     error::{AppError, AppResult},
+    metrics::type_label,
     state::AppState,
     storage::actors::RemoteActorRow,
 };
@@ -35,6 +39,26 @@ pub async fn post_inbox(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> AppResult<StatusCode> {
+    let started = Instant::now();
+    let mut kind = "unparsed";
+    let result = receive(&data, &method, &uri, &headers, body, &mut kind).await;
+    let status = match &result {
+        Ok(s) => *s,
+        Err(e) => e.status(),
+    };
+    data.metrics.inbox(status.as_u16(), kind);
+    data.metrics.inbox_latency.observe(started.elapsed());
+    result
+}
+
+async fn receive(
+    data: &Data<AppState>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    kind: &mut &'static str,
+) -> AppResult<StatusCode> {
     let body = body.map_err(|r| {
         if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::PayloadTooLarge
@@ -43,8 +67,13 @@ pub async fn post_inbox(
         }
     })?;
     let env = parse_envelope(&body)?;
+    *kind = type_label(&env.kind);
+    if data.store.is_blocked(&host_header(&env.actor)).await? {
+        return Err(AppError::Forbidden("domain blocked by this instance".into()));
+    }
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let sig = IncomingSignature::prepare(&method, path, &headers, Some(&body), chrono::Utc::now().timestamp())?;
+    let now = chrono::Utc::now().timestamp();
+    let sig = RequestSignature::prepare(method, path, headers, Some(&body), &data.config.public_url, now)?;
     let key_url = url::Url::parse(sig.key_id()).map_err(|_| AppError::Unauthorized("keyId is not a URL".into()))?;
     if host_header(&key_url) != host_header(&env.actor) {
         return Err(AppError::Forbidden("the actor is not on the signer's host".into()));
@@ -52,41 +81,56 @@ pub async fn post_inbox(
     if host_header(&env.id) != host_header(&env.actor) {
         return Err(AppError::Forbidden("the activity id is not on the actor's host".into()));
     }
-    if env.kind == "Delete" && !knows_actor(&data, sig.key_id(), &env).await? {
+    if env.kind == "Delete" && !knows_actor(data, sig.key_id(), &env).await? {
         // Servers broadcast account deletions to every host they know: an actor we never met
         // has nothing here to delete, and its key is usually gone already (410). Fetching it
         // would only make noise.
         tracing::debug!(actor = %env.actor, "Delete from an unknown actor: ignored");
         return Ok(StatusCode::ACCEPTED);
     }
-    if data.store.was_received(env.id.as_str()).await? {
-        // Cheap early exit; the authoritative check is the claim inside each handler's transaction.
-        // Still verified: a replay by someone else must not learn anything either way.
-        verify_signer(&data, &sig, &env).await?;
-        return Ok(StatusCode::ACCEPTED);
-    }
-    let signer = match verify_signer(&data, &sig, &env).await {
+    let signer = match verify_signer(data, &sig, &env).await {
         Ok(s) => s,
         // A deleted actor's Delete arrives when its key can no longer be fetched: nothing to do.
         Err(AppError::Gone(_)) if env.kind == "Delete" => return Ok(StatusCode::ACCEPTED),
         Err(e) => return Err(e),
     };
-    dispatch(&data, &env, &signer).await?;
+    // It spoke, so it is up: deliveries held back for it may go again.
+    if data.store.host_alive(&signer.host, false).await? {
+        tracing::info!(host = %signer.host, "host is reachable again");
+        data.delivery_notify.notify_one();
+    }
+    if data.store.was_received(env.id.as_str()).await? {
+        // Cheap early exit; the authoritative check is the claim in each handler's transaction.
+        return Ok(StatusCode::ACCEPTED);
+    }
+    dispatch(data, &env, &signer).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
+/// The verifier for the key the signature names (RSA `publicKey`, or FEP-521a Ed25519).
+fn verifier(state: &AppState, owner: &RemoteActorRow, key_id: &str) -> AppResult<Verifier> {
+    if owner.ed25519_key_id.as_deref() == Some(key_id)
+        && let Some(multibase) = &owner.ed25519_public_key
+    {
+        return state
+            .verifier_for(key_id, multibase, || Verifier::from_ed25519_raw(&ed25519_from_multibase(multibase)?));
+    }
+    state.verifier_for(&owner.key_id, &owner.public_key_pem, || Verifier::from_pem(&owner.public_key_pem))
+}
+
 /// Fetches the key owner and checks the signature, refetching once on failure (key rotation).
-async fn verify_signer(data: &Data<AppState>, sig: &IncomingSignature, env: &Envelope) -> AppResult<RemoteActorRow> {
+async fn verify_signer(data: &Data<AppState>, sig: &RequestSignature, env: &Envelope) -> AppResult<RemoteActorRow> {
     let owner = resolve_key_owner(data, sig.key_id(), false).await.map_err(key_error)?;
-    let verifier = data.verifier_for(&owner.key_id, &owner.public_key_pem)?;
-    let owner = if sig.verify(&verifier) {
+    let owner = if sig.verify(&verifier(data, &owner, sig.key_id())?) {
         owner
     } else {
         let fresh = resolve_key_owner(data, sig.key_id(), true).await.map_err(key_error)?;
-        let verifier = data.verifier_for(&fresh.key_id, &fresh.public_key_pem)?;
-        if fresh.public_key_pem == owner.public_key_pem || !sig.verify(&verifier) {
+        let unchanged =
+            fresh.public_key_pem == owner.public_key_pem && fresh.ed25519_public_key == owner.ed25519_public_key;
+        if unchanged || !sig.verify(&verifier(data, &fresh, sig.key_id())?) {
             return Err(AppError::Unauthorized("signature does not verify".into()));
         }
+        tracing::info!(actor = %fresh.ap_id, "signature verified after refetching the actor (key rotation)");
         fresh
     };
     if owner.ap_id != env.actor.as_str() {

@@ -91,22 +91,91 @@ impl Signer {
 
 /// A public key ready to verify (parsed once, then cached by the caller).
 #[derive(Clone)]
-pub struct Verifier {
-    key: Arc<ParsedPublicKey>,
+pub enum Verifier {
+    Rsa { pkcs1: Arc<ParsedPublicKey>, der: Arc<Vec<u8>> },
+    Ed25519(Arc<ParsedPublicKey>),
 }
 
+/// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410), before the 32 key bytes.
+const ED25519_SPKI_PREFIX: [u8; 12] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+
 impl Verifier {
-    /// Accepts SubjectPublicKeyInfo or PKCS#1 `RSA PUBLIC KEY` PEM, both seen in the wild.
+    /// Accepts RSA keys as SubjectPublicKeyInfo or PKCS#1 `RSA PUBLIC KEY` PEM (both seen in
+    /// the wild), and Ed25519 SubjectPublicKeyInfo PEM.
     pub fn from_pem(public_key_pem: &str) -> AppResult<Verifier> {
         let der = from_pem(public_key_pem)?;
+        if der.len() == 44 && der[..12] == ED25519_SPKI_PREFIX {
+            return Verifier::from_ed25519_raw(&der[12..]);
+        }
         let key = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &der)
             .map_err(|e| AppError::Unauthorized(format!("unusable public key: {e}")))?;
-        Ok(Verifier { key: Arc::new(key) })
+        Ok(Verifier::Rsa { pkcs1: Arc::new(key), der: Arc::new(der) })
+    }
+
+    /// An Ed25519 key from its 32 raw bytes (FEP-521a Multikey).
+    pub fn from_ed25519_raw(raw: &[u8]) -> AppResult<Verifier> {
+        if raw.len() != 32 {
+            return Err(AppError::Unauthorized("an Ed25519 key has 32 bytes".into()));
+        }
+        let key = ParsedPublicKey::new(&signature::ED25519, raw)
+            .map_err(|e| AppError::Unauthorized(format!("unusable Ed25519 key: {e}")))?;
+        Ok(Verifier::Ed25519(Arc::new(key)))
     }
 
     pub fn verify_rsa_sha256(&self, message: &[u8], sig: &[u8]) -> bool {
-        self.key.verify_sig(message, sig).is_ok()
+        matches!(self, Verifier::Rsa { pkcs1, .. } if pkcs1.verify_sig(message, sig).is_ok())
     }
+
+    pub fn verify_rsa_pss_sha512(&self, message: &[u8], sig: &[u8]) -> bool {
+        match self {
+            Verifier::Rsa { der, .. } => {
+                signature::UnparsedPublicKey::new(&signature::RSA_PSS_2048_8192_SHA512, der.as_slice())
+                    .verify(message, sig)
+                    .is_ok()
+            }
+            Verifier::Ed25519(_) => false,
+        }
+    }
+
+    pub fn verify_ed25519(&self, message: &[u8], sig: &[u8]) -> bool {
+        matches!(self, Verifier::Ed25519(k) if k.verify_sig(message, sig).is_ok())
+    }
+
+    /// The algorithm the key implies: RSA PKCS#1 v1.5 SHA-256, or Ed25519.
+    pub fn verify_any(&self, message: &[u8], sig: &[u8]) -> bool {
+        self.verify_rsa_sha256(message, sig) || self.verify_ed25519(message, sig)
+    }
+}
+
+/// Decodes a FEP-521a `publicKeyMultibase` Ed25519 key: `z` (base58btc), multicodec 0xed01.
+pub fn ed25519_from_multibase(s: &str) -> AppResult<Vec<u8>> {
+    let rest = s.strip_prefix('z').ok_or_else(|| AppError::BadRequest("multibase key must be base58btc".into()))?;
+    let bytes = base58_decode(rest).ok_or_else(|| AppError::BadRequest("bad base58".into()))?;
+    match bytes.as_slice() {
+        [0xed, 0x01, key @ ..] if key.len() == 32 => Ok(key.to_vec()),
+        _ => Err(AppError::BadRequest("not an Ed25519 multikey".into())),
+    }
+}
+
+fn base58_decode(s: &str) -> Option<Vec<u8>> {
+    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    let mut out: Vec<u8> = vec![];
+    for c in s.bytes() {
+        let mut carry = ALPHABET.iter().position(|&a| a == c)? as u32;
+        for b in out.iter_mut().rev() {
+            carry += u32::from(*b) * 58;
+            *b = (carry & 0xff) as u8;
+            carry >>= 8;
+        }
+        while carry > 0 {
+            out.insert(0, (carry & 0xff) as u8);
+            carry >>= 8;
+        }
+    }
+    let zeros = s.bytes().take_while(|&c| c == b'1').count();
+    let mut result = vec![0u8; zeros];
+    result.extend(out);
+    Some(result)
 }
 
 #[cfg(test)]
@@ -125,6 +194,16 @@ mod tests {
         let other = generate_rsa_keypair().unwrap();
         assert!(!Verifier::from_pem(&other.public_key_pem).unwrap().verify_rsa_sha256(b"hello", &sig));
         assert!(!format!("{keys:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn multibase_ed25519() {
+        // FEP-521a example key.
+        let raw = ed25519_from_multibase("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2").unwrap();
+        assert_eq!(raw.len(), 32);
+        assert!(Verifier::from_ed25519_raw(&raw).is_ok());
+        assert!(ed25519_from_multibase("z0OIl").is_err());
+        assert!(ed25519_from_multibase("uAAAA").is_err());
     }
 
     #[test]

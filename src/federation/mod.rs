@@ -13,4 +13,5 @@ pub mod keys;
 pub mod objects;
 pub mod outgoing;
 pub mod protocol;
+pub mod rfc9421;
 pub mod signatures;

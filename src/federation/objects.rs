@@ -75,6 +75,7 @@ impl Object for DbRemoteActor {
 
     async fn from_json(json: RemoteActorJson, data: &Data<AppState>) -> AppResult<Self> {
         let key = json.main_key().ok_or_else(|| AppError::BadGateway("actor without key".into()))?;
+        let ed25519 = json.ed25519_key();
         let new = NewRemoteActor {
             ap_id: json.id.to_string(),
             kind: json.kind.clone(),
@@ -86,6 +87,8 @@ impl Object for DbRemoteActor {
             key_id: key.id.clone(),
             public_key_pem: key.public_key_pem.clone(),
             host: host_header(&json.id),
+            ed25519_key_id: ed25519.as_ref().map(|(id, _)| id.clone()),
+            ed25519_public_key: ed25519.map(|(_, k)| k),
         };
         DbRemoteActor::new(data.store.upsert_remote_actor(&new).await?)
     }
@@ -121,9 +124,12 @@ pub async fn resolve_key_owner(data: &Data<AppState>, key_id: &str, force: bool)
     }
     let mut url = Url::parse(key_id).map_err(|_| AppError::Unauthorized("keyId is not a URL".into()))?;
     url.set_fragment(None);
+    // A known actor signing with a key id we have not stored (a rotation, or another of its
+    // keys): refetch it rather than use the cached copy.
+    let known = data.store.remote_actor_by_ap_id(url.as_str()).await?.is_some();
     let id = ObjectId::<DbRemoteActor>::from(url);
-    let actor = if force { id.dereference_forced(data).await? } else { id.dereference(data).await? };
-    if actor.row.key_id != key_id {
+    let actor = if force || known { id.dereference_forced(data).await? } else { id.dereference(data).await? };
+    if actor.row.key_id != key_id && actor.row.ed25519_key_id.as_deref() != Some(key_id) {
         return Err(AppError::Unauthorized("the key is not the one its owner publishes".into()));
     }
     Ok(actor.row)

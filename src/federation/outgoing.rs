@@ -32,6 +32,7 @@ pub async fn queue(
     let object = json.get("object").and_then(super::protocol::id_of);
     let id =
         insert_activity(conn, &NewActivity { ap_id, territory_id, kind, object_ap_id: object, json, public }).await?;
-    deliveries::enqueue(conn, id, inboxes).await?;
+    // Activities about one object reach each inbox in order; an activity without object stands alone.
+    deliveries::enqueue(conn, id, object.unwrap_or(ap_id), inboxes).await?;
     Ok(id)
 }

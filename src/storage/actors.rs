@@ -19,10 +19,13 @@ pub struct RemoteActorRow {
     pub public_key_pem: String,
     pub host: String,
     pub fetched_at: i64,
+    pub ed25519_key_id: Option<String>,
+    /// Multibase (`z…`) Ed25519 public key.
+    pub ed25519_public_key: Option<String>,
 }
 
 const COLUMNS: &str = "id, ap_id, kind, preferred_username, name, url, inbox, shared_inbox, key_id, \
-                       public_key_pem, host, fetched_at";
+                       public_key_pem, host, fetched_at, ed25519_key_id, ed25519_public_key";
 
 /// What we keep of a fetched actor.
 #[derive(Debug, Clone)]
@@ -37,6 +40,8 @@ pub struct NewRemoteActor {
     pub key_id: String,
     pub public_key_pem: String,
     pub host: String,
+    pub ed25519_key_id: Option<String>,
+    pub ed25519_public_key: Option<String>,
 }
 
 impl Store {
@@ -48,7 +53,7 @@ impl Store {
     }
 
     pub async fn remote_actor_by_key_id(&self, key_id: &str) -> AppResult<Option<RemoteActorRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE key_id = $1"))
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE key_id = $1 OR ed25519_key_id = $1"))
             .bind(key_id)
             .fetch_optional(self.pool())
             .await?)
@@ -58,11 +63,13 @@ impl Store {
     pub async fn upsert_remote_actor(&self, a: &NewRemoteActor) -> AppResult<RemoteActorRow> {
         Ok(sqlx::query_as(&format!(
             "INSERT INTO remote_actors (ap_id, kind, preferred_username, name, url, inbox, shared_inbox, \
-             key_id, public_key_pem, host, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             key_id, public_key_pem, host, fetched_at, ed25519_key_id, ed25519_public_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
              ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, preferred_username = excluded.preferred_username, \
              name = excluded.name, url = excluded.url, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, \
              key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, host = excluded.host, \
-             fetched_at = excluded.fetched_at RETURNING {COLUMNS}"
+             fetched_at = excluded.fetched_at, ed25519_key_id = excluded.ed25519_key_id, \
+             ed25519_public_key = excluded.ed25519_public_key RETURNING {COLUMNS}"
         ))
         .bind(&a.ap_id)
         .bind(&a.kind)
@@ -75,8 +82,16 @@ impl Store {
         .bind(&a.public_key_pem)
         .bind(&a.host)
         .bind(now_millis())
+        .bind(a.ed25519_key_id.as_deref())
+        .bind(a.ed25519_public_key.as_deref())
         .fetch_one(self.pool())
         .await?)
+    }
+
+    /// Forgets actors whose own inbox answered 410 Gone (their follows go with them).
+    pub async fn delete_remote_actors_with_inbox(&self, inbox: &str) -> AppResult<u64> {
+        let done = sqlx::query("DELETE FROM remote_actors WHERE inbox = $1").bind(inbox).execute(self.pool()).await?;
+        Ok(done.rows_affected())
     }
 
     /// Forgets an actor that was deleted on its server (its follows go with it).

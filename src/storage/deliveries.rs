@@ -29,7 +29,14 @@ pub struct HostQueueStats {
     pub done: i64,
 }
 
-pub async fn enqueue(conn: &mut AnyConnection, activity_id: i64, inboxes: &[String]) -> AppResult<()> {
+/// Queues one delivery per inbox. `object_key` names what the activity is about: deliveries to
+/// one inbox with the same key go out one after the other, in queue order.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    object_key: &str,
+    inboxes: &[String],
+) -> AppResult<()> {
     let now = now_millis();
     for inbox in inboxes {
         let host = url::Url::parse(inbox)
@@ -42,12 +49,13 @@ pub async fn enqueue(conn: &mut AnyConnection, activity_id: i64, inboxes: &[Stri
             })
             .unwrap_or_default();
         sqlx::query(
-            "INSERT INTO deliveries (activity_id, inbox, host, next_attempt_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $4, $4) ON CONFLICT (activity_id, inbox) DO NOTHING",
+            "INSERT INTO deliveries (activity_id, inbox, host, object_key, next_attempt_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5, $5) ON CONFLICT (activity_id, inbox) DO NOTHING",
         )
         .bind(activity_id)
         .bind(inbox)
         .bind(host)
+        .bind(object_key)
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -56,26 +64,55 @@ pub async fn enqueue(conn: &mut AnyConnection, activity_id: i64, inboxes: &[Stri
 }
 
 impl Store {
-    /// Leases up to `limit` due deliveries for `lease_ms`. A lease that expires (the process
-    /// died mid-send) makes the delivery due again: at-least-once, never lost.
-    pub async fn claim_due_deliveries(&self, limit: i64, lease_ms: i64) -> AppResult<Vec<DueDelivery>> {
+    /// Leases up to `limit` due deliveries for `lease_ms`, at most `per_host` per host, none for
+    /// the hosts in `skip_hosts` (saturated in this process), unreachable or blocked hosts, and
+    /// none that waits behind an earlier delivery of the same object to the same inbox.
+    ///
+    /// Several processes may claim at once: the UPDATE re-checks `leased_until` on each row it
+    /// takes (PostgreSQL re-evaluates it under the row lock, SQLite has one writer), so a row is
+    /// leased by one of them only. A lease that expires (its process died mid-send) makes the
+    /// delivery due again: at least once, never lost.
+    pub async fn claim_due_deliveries(
+        &self,
+        limit: i64,
+        per_host: i64,
+        lease_ms: i64,
+        skip_hosts: &[String],
+    ) -> AppResult<Vec<DueDelivery>> {
         let now = now_millis();
-        // PostgreSQL: SKIP LOCKED lets concurrent workers take disjoint rows. SQLite has one
-        // writer at a time, so the UPDATE … WHERE id IN (SELECT …) is already exclusive.
+        let skip = if skip_hosts.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = (0..skip_hosts.len()).map(|i| format!("${}", i + 5)).collect();
+            format!("AND d.host NOT IN ({})", list.join(", "))
+        };
+        // PostgreSQL: SKIP LOCKED lets concurrent workers take disjoint rows instead of queueing
+        // on the same ones; the window function that caps each host cannot sit beside FOR
+        // UPDATE, so it picks a wider candidate set one level down.
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let ids: Vec<i64> = sqlx::query_scalar(&format!(
-            "UPDATE deliveries SET leased_until = $1 WHERE id IN (SELECT id FROM deliveries \
-             WHERE state = 'pending' AND next_attempt_at <= $2 AND leased_until <= $2 \
-             ORDER BY next_attempt_at, id LIMIT $3 {lock}) RETURNING id"
-        ))
-        .bind(now + lease_ms)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        let sql = format!(
+            "UPDATE deliveries SET leased_until = $1 WHERE id IN ( \
+               SELECT id FROM deliveries WHERE state = 'pending' AND leased_until <= $2 AND id IN ( \
+                 SELECT id FROM ( \
+                   SELECT d.id, d.next_attempt_at, \
+                     ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) AS rn \
+                   FROM deliveries d \
+                   WHERE d.state = 'pending' AND d.next_attempt_at <= $2 AND d.leased_until <= $2 {skip} \
+                     AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.inbox = d.inbox AND e.object_key = d.object_key \
+                                     AND d.object_key <> '' AND e.state = 'pending' AND e.id < d.id) \
+                     AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = d.host AND h.unreachable_since IS NOT NULL) \
+                 ) ranked WHERE rn <= $3 ORDER BY next_attempt_at, id LIMIT $4 * 4 \
+               ) ORDER BY next_attempt_at, id LIMIT $4 {lock} \
+             ) AND leased_until <= $2 RETURNING id"
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(now + lease_ms).bind(now).bind(per_host).bind(limit);
+        for h in skip_hosts {
+            q = q.bind(h);
+        }
+        let ids: Vec<i64> = q.fetch_all(self.pool()).await?;
         if ids.is_empty() {
             return Ok(vec![]);
         }
@@ -86,6 +123,39 @@ impl Store {
         ))
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// Gives a lease back without counting a try.
+    pub async fn release_delivery(&self, id: i64) -> AppResult<()> {
+        sqlx::query("UPDATE deliveries SET leased_until = 0 WHERE id = $1").bind(id).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Pending deliveries queued before `cutoff` (skipped while their host was unreachable)
+    /// are given up. Returns how many.
+    pub async fn expire_deliveries(&self, cutoff: i64) -> AppResult<u64> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'failed', last_error = 'expired: retry horizon passed', updated_at = $1 \
+             WHERE state = 'pending' AND created_at < $2 AND leased_until <= $1",
+        )
+        .bind(now_millis())
+        .bind(cutoff)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Deliveries of one host that are blocked now: given up.
+    pub async fn drop_deliveries_to(&self, host: &str, reason: &str) -> AppResult<u64> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2 WHERE state = 'pending' AND host = $3",
+        )
+        .bind(reason)
+        .bind(now_millis())
+        .bind(host)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn delivery_succeeded(&self, id: i64, status: u16) -> AppResult<()> {

@@ -9,6 +9,7 @@ pub mod activities;
 pub mod actors;
 pub mod deliveries;
 pub mod follows;
+pub mod hosts;
 pub mod territories;
 
 use std::{str::FromStr, time::Duration};

@@ -79,11 +79,26 @@ pub struct RemoteActorJson {
     /// Some servers publish several keys; we keep the one owned by the actor.
     #[serde(default, deserialize_with = "one_or_many")]
     pub public_key: Vec<PublicKey>,
+    /// FEP-521a: further keys, as `Multikey`s.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub assertion_method: Vec<Value>,
 }
 
 impl RemoteActorJson {
     pub fn main_key(&self) -> Option<&PublicKey> {
         self.public_key.iter().find(|k| k.owner == self.id.as_str())
+    }
+
+    /// The actor's own Ed25519 Multikey: (key id, `publicKeyMultibase`).
+    pub fn ed25519_key(&self) -> Option<(String, String)> {
+        self.assertion_method.iter().find_map(|m| {
+            let id = m.get("id")?.as_str()?;
+            let controller = m.get("controller")?.as_str()?;
+            let multibase = m.get("publicKeyMultibase")?.as_str()?;
+            let is_multikey = m.get("type").and_then(Value::as_str) == Some("Multikey");
+            (is_multikey && controller == self.id.as_str() && multibase.starts_with("z6Mk"))
+                .then(|| (id.to_string(), multibase.to_string()))
+        })
     }
 
     pub fn profile_url(&self) -> Option<String> {

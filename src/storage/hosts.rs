@@ -1,0 +1,163 @@
+//! Remote hosts: health (for skipping unreachable ones), the signature format each accepts,
+//! and instance-level domain blocks.
+
+use sqlx::FromRow;
+
+use super::Store;
+use crate::{domain::now_millis, error::AppResult};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct HostRow {
+    pub host: String,
+    pub unreachable_since: Option<i64>,
+    pub last_success_at: Option<i64>,
+    pub last_failure_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub signature_format: Option<String>,
+    pub last_probe_at: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "host, unreachable_since, last_success_at, last_failure_at, last_error, signature_format, last_probe_at";
+
+/// The host part of `host[:port]`, lowercased.
+pub fn domain_of(host: &str) -> String {
+    let h = host.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(host, |(h, _)| h);
+    h.trim_end_matches('.').to_ascii_lowercase()
+}
+
+impl Store {
+    pub async fn host(&self, host: &str) -> AppResult<Option<HostRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM hosts WHERE host = $1"))
+            .bind(host)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    pub async fn hosts(&self) -> AppResult<Vec<HostRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM hosts ORDER BY host")).fetch_all(self.pool()).await?)
+    }
+
+    async fn ensure_host(&self, host: &str) -> AppResult<()> {
+        sqlx::query("INSERT INTO hosts (host) VALUES ($1) ON CONFLICT (host) DO NOTHING")
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A delivery succeeded, or the host sent us a valid activity: it is alive.
+    /// Returns true when it was marked unreachable before.
+    pub async fn host_alive(&self, host: &str, success: bool) -> AppResult<bool> {
+        self.ensure_host(host).await?;
+        let was = self.host(host).await?.and_then(|h| h.unreachable_since).is_some();
+        let sql = if success {
+            "UPDATE hosts SET unreachable_since = NULL, last_success_at = $1 WHERE host = $2"
+        } else {
+            "UPDATE hosts SET unreachable_since = NULL, last_probe_at = $1 WHERE host = $2"
+        };
+        sqlx::query(sql).bind(now_millis()).bind(host).execute(self.pool()).await?;
+        Ok(was)
+    }
+
+    pub async fn host_failed(&self, host: &str, error: &str) -> AppResult<()> {
+        self.ensure_host(host).await?;
+        sqlx::query("UPDATE hosts SET last_failure_at = $1, last_error = $2 WHERE host = $3")
+            .bind(now_millis())
+            .bind(error.chars().take(300).collect::<String>())
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn mark_unreachable(&self, host: &str) -> AppResult<()> {
+        self.ensure_host(host).await?;
+        sqlx::query("UPDATE hosts SET unreachable_since = COALESCE(unreachable_since, $1) WHERE host = $2")
+            .bind(now_millis())
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn unreachable_hosts(&self) -> AppResult<Vec<HostRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM hosts WHERE unreachable_since IS NOT NULL ORDER BY host"))
+            .fetch_all(self.pool())
+            .await?)
+    }
+
+    pub async fn probe_done(&self, host: &str) -> AppResult<()> {
+        sqlx::query("UPDATE hosts SET last_probe_at = $1 WHERE host = $2")
+            .bind(now_millis())
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_signature_format(&self, host: &str, format: &str) -> AppResult<()> {
+        self.ensure_host(host).await?;
+        sqlx::query("UPDATE hosts SET signature_format = $1 WHERE host = $2")
+            .bind(format)
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn block_domain(&self, domain: &str, reason: &str) -> AppResult<()> {
+        sqlx::query(
+            "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason",
+        )
+        .bind(domain_of(domain))
+        .bind(reason)
+        .bind(now_millis())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    pub async fn unblock_domain(&self, domain: &str) -> AppResult<bool> {
+        let done = sqlx::query("DELETE FROM domain_blocks WHERE domain = $1")
+            .bind(domain_of(domain))
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn domain_blocks(&self) -> AppResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks ORDER BY domain").fetch_all(self.pool()).await?)
+    }
+
+    /// True when `host` (with or without port) or one of its parent domains is blocked.
+    pub async fn is_blocked(&self, host: &str) -> AppResult<bool> {
+        let domain = domain_of(host);
+        let mut candidates = vec![domain.clone()];
+        let mut rest = domain.as_str();
+        while let Some((_, parent)) = rest.split_once('.') {
+            candidates.push(parent.to_string());
+            rest = parent;
+        }
+        let placeholders: Vec<String> = (1..=candidates.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT COUNT(*) FROM domain_blocks WHERE domain IN ({})", placeholders.join(", "));
+        let mut q = sqlx::query_scalar::<_, i64>(&sql);
+        for c in &candidates {
+            q = q.bind(c);
+        }
+        Ok(q.fetch_one(self.pool()).await? > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::domain_of;
+
+    #[test]
+    fn domains() {
+        assert_eq!(domain_of("Mastodon.Example:8443"), "mastodon.example");
+        assert_eq!(domain_of("localhost"), "localhost");
+        assert_eq!(domain_of("a.example."), "a.example");
+    }
+}
