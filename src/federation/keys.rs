@@ -75,7 +75,10 @@ pub struct Signer {
 impl Signer {
     pub fn from_pem(private_key_pem: &str) -> AppResult<Signer> {
         let der = from_pem(private_key_pem)?;
-        let pair = KeyPair::from_pkcs8(&der).map_err(|e| AppError::Internal(format!("bad private key: {e}")))?;
+        // PKCS#8 as we store keys; PKCS#1 (`RSA PRIVATE KEY`) as older software exports them.
+        let pair = KeyPair::from_pkcs8(&der)
+            .or_else(|_| KeyPair::from_der(&der))
+            .map_err(|e| AppError::Internal(format!("bad private key: {e}")))?;
         Ok(Signer { pair: Arc::new(pair) })
     }
 

@@ -217,36 +217,7 @@ impl Incoming {
         if let Some(body) = body {
             super::signatures::verify_body_digest(headers, body)?;
         }
-        let mut base = String::new();
-        for c in &input.components {
-            let value = match c.as_str() {
-                "@method" => method.as_str().to_string(),
-                "@target-uri" => target_uri.to_string(),
-                "@authority" => super::signatures::host_header(target_uri).to_ascii_lowercase(),
-                "@scheme" => target_uri.scheme().to_string(),
-                "@path" => target_uri.path().to_string(),
-                "@query" => format!("?{}", target_uri.query().unwrap_or("")),
-                "@request-target" => match target_uri.query() {
-                    Some(q) => format!("{}?{q}", target_uri.path()),
-                    None => target_uri.path().to_string(),
-                },
-                name if name.starts_with('@') => return Err(unauthorized("unsupported derived component")),
-                name => {
-                    let values: Vec<&str> = headers
-                        .get_all(name)
-                        .iter()
-                        .map(|v| v.to_str().map(str::trim))
-                        .collect::<Result<_, _>>()
-                        .map_err(|_| unauthorized("signed header is not text"))?;
-                    if values.is_empty() {
-                        return Err(AppError::Unauthorized(format!("signed header `{name}` is missing")));
-                    }
-                    values.join(", ")
-                }
-            };
-            base.push_str(&format!("\"{c}\": {value}\n"));
-        }
-        base.push_str(&format!("\"@signature-params\": {}", input.raw_params));
+        let base = signature_base(method, target_uri, headers, &input)?;
         let signature = signature_value(sig_header, &input.label)?;
         Ok(Incoming { input, signature, base })
     }
@@ -267,6 +238,46 @@ impl Incoming {
             _ => key.verify_any(self.base.as_bytes(), &self.signature),
         }
     }
+}
+
+/// The signature base of RFC 9421 §2.5 for `input` over a request.
+pub fn signature_base(
+    method: &Method,
+    target_uri: &Url,
+    headers: &HeaderMap,
+    input: &SignatureInput,
+) -> AppResult<String> {
+    let mut base = String::new();
+    for c in &input.components {
+        let value = match c.as_str() {
+            "@method" => method.as_str().to_string(),
+            "@target-uri" => target_uri.to_string(),
+            "@authority" => super::signatures::host_header(target_uri).to_ascii_lowercase(),
+            "@scheme" => target_uri.scheme().to_string(),
+            "@path" => target_uri.path().to_string(),
+            "@query" => format!("?{}", target_uri.query().unwrap_or("")),
+            "@request-target" => match target_uri.query() {
+                Some(q) => format!("{}?{q}", target_uri.path()),
+                None => target_uri.path().to_string(),
+            },
+            name if name.starts_with('@') => return Err(unauthorized("unsupported derived component")),
+            name => {
+                let values: Vec<&str> = headers
+                    .get_all(name)
+                    .iter()
+                    .map(|v| v.to_str().map(str::trim))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| unauthorized("signed header is not text"))?;
+                if values.is_empty() {
+                    return Err(AppError::Unauthorized(format!("signed header `{name}` is missing")));
+                }
+                values.join(", ")
+            }
+        };
+        base.push_str(&format!("\"{c}\": {value}\n"));
+    }
+    base.push_str(&format!("\"@signature-params\": {}", input.raw_params));
+    Ok(base)
 }
 
 fn header_text(headers: &HeaderMap, name: &str) -> AppResult<Option<String>> {
