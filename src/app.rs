@@ -75,6 +75,7 @@ impl App {
         Router::new()
             .route("/", get(web::home))
             .route("/healthz", get(healthz))
+            .route("/metrics", get(metrics))
             .route("/.well-known/webfinger", get(discovery::webfinger))
             .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
             .route("/.well-known/host-meta", get(discovery::host_meta))
@@ -147,4 +148,35 @@ pub async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutdown requested");
+}
+
+/// Prometheus metrics; behind `Authorization: Bearer <metrics_token>` when one is configured.
+async fn metrics(data: Data<AppState>, headers: axum::http::HeaderMap) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    if let Some(token) = &data.config.metrics_token {
+        let given = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let expected = format!("Bearer {token}");
+        // Constant-time comparison: the token must not leak through timing.
+        let same = given.len() == expected.len()
+            && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        if !same {
+            return Err(AppError::Unauthorized("metrics token required".into()));
+        }
+    }
+    let queue: Vec<(String, i64)> = data
+        .store
+        .delivery_stats()
+        .await?
+        .iter()
+        .fold([0i64; 3], |acc, h| [acc[0] + h.pending, acc[1] + h.failed, acc[2] + h.done])
+        .iter()
+        .zip(["pending", "failed", "done"])
+        .map(|(n, s)| (s.to_string(), *n))
+        .collect();
+    let mut res = data.metrics.render(&queue).into_response();
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    Ok(res)
 }

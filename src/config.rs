@@ -34,6 +34,12 @@ pub struct Config {
     pub delivery_per_host: usize,
     /// Give up retrying a delivery after this many seconds. Default 3 days.
     pub delivery_horizon_secs: i64,
+    /// Delay before the first retry, in milliseconds; each next one is four times longer, up to
+    /// one hour. Default 5000.
+    pub delivery_backoff_ms: i64,
+    /// How long a worker holds a delivery it took before another may retry it (a process that
+    /// died mid-send). Default 60 seconds.
+    pub delivery_lease_secs: i64,
     /// How often unreachable hosts are probed (seconds). Default 1 hour.
     pub probe_interval_secs: u64,
     /// Bearer token required by `/metrics` when set. Default: none (metrics open; bind to
@@ -57,6 +63,8 @@ pub struct ConfigLayer {
     pub delivery_concurrency: Option<usize>,
     pub delivery_per_host: Option<usize>,
     pub delivery_horizon_secs: Option<i64>,
+    pub delivery_backoff_ms: Option<i64>,
+    pub delivery_lease_secs: Option<i64>,
     pub probe_interval_secs: Option<u64>,
     pub metrics_token: Option<String>,
     pub log_format: Option<String>,
@@ -88,6 +96,12 @@ impl ConfigLayer {
                 "DELIVERY_PER_HOST" => {
                     layer.delivery_per_host = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
+                "DELIVERY_BACKOFF_MS" => {
+                    layer.delivery_backoff_ms = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "DELIVERY_LEASE_SECS" => {
+                    layer.delivery_lease_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
                 "PROBE_INTERVAL_SECS" => {
                     layer.probe_interval_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
@@ -117,6 +131,8 @@ impl ConfigLayer {
             delivery_concurrency: other.delivery_concurrency.or(self.delivery_concurrency),
             delivery_per_host: other.delivery_per_host.or(self.delivery_per_host),
             delivery_horizon_secs: other.delivery_horizon_secs.or(self.delivery_horizon_secs),
+            delivery_backoff_ms: other.delivery_backoff_ms.or(self.delivery_backoff_ms),
+            delivery_lease_secs: other.delivery_lease_secs.or(self.delivery_lease_secs),
             probe_interval_secs: other.probe_interval_secs.or(self.probe_interval_secs),
             metrics_token: other.metrics_token.or(self.metrics_token),
             log_format: other.log_format.or(self.log_format),
@@ -167,6 +183,8 @@ impl ConfigLayer {
             delivery_concurrency,
             delivery_per_host: self.delivery_per_host.unwrap_or(4).max(1),
             delivery_horizon_secs: self.delivery_horizon_secs.unwrap_or(3 * 24 * 3600),
+            delivery_backoff_ms: self.delivery_backoff_ms.unwrap_or(5000).clamp(1, 3_600_000),
+            delivery_lease_secs: self.delivery_lease_secs.unwrap_or(60).max(1),
             probe_interval_secs: self.probe_interval_secs.unwrap_or(3600).max(1),
             metrics_token: self.metrics_token.filter(|t| !t.is_empty()),
             log_format,

@@ -77,6 +77,23 @@ enum Command {
     /// Federation status.
     #[command(subcommand)]
     Federation(FederationCmd),
+    /// Instance-level domain blocks.
+    #[command(subcommand)]
+    Domain(DomainCmd),
+}
+
+#[derive(Subcommand)]
+enum DomainCmd {
+    /// Refuse a domain's activities (and its subdomains') and deliver nothing to it.
+    Block {
+        domain: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a block.
+    Unblock { domain: String },
+    /// List blocked domains.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -233,7 +250,7 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
         }
         Command::Territory(TerritoryCmd::Update { slug, name, summary, manually_approves_followers, discoverable }) => {
             let update = TerritoryUpdate { name, summary, manually_approves_followers, discoverable };
-            let t = processing::territories::update(store, &slug, update).await?;
+            let t = processing::territories::update(&data, &slug, update).await?;
             println!(
                 "updated {}: name={:?} manually_approves_followers={}",
                 t.slug, t.name, t.manually_approves_followers.0
@@ -285,10 +302,44 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             println!("Undo(Follow) queued");
         }
         Command::Federation(FederationCmd::Status) => {
-            println!("host\tpending\toldest_pending\tfailed\tdone");
-            for h in store.delivery_stats().await? {
-                let oldest = h.oldest_pending.map(|t| millis_to_datetime(t).to_rfc3339()).unwrap_or_else(|| "-".into());
-                println!("{}\t{}\t{}\t{}\t{}", h.host, h.pending, oldest, h.failed, h.done);
+            let time = |t: Option<i64>| t.map(|t| millis_to_datetime(t).to_rfc3339()).unwrap_or_else(|| "-".into());
+            let hosts: std::collections::HashMap<String, maillage::storage::hosts::HostRow> =
+                store.hosts().await?.into_iter().map(|h| (h.host.clone(), h)).collect();
+            println!(
+                "host\tpending\toldest_pending\tfailed\tdone\tlast_success\tlast_failure\tunreachable_since\tsignature"
+            );
+            for q in store.delivery_stats().await? {
+                let h = hosts.get(&q.host);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    q.host,
+                    q.pending,
+                    time(q.oldest_pending),
+                    q.failed,
+                    q.done,
+                    time(h.and_then(|h| h.last_success_at)),
+                    time(h.and_then(|h| h.last_failure_at)),
+                    time(h.and_then(|h| h.unreachable_since)),
+                    h.and_then(|h| h.signature_format.clone()).unwrap_or_else(|| "-".into()),
+                );
+            }
+        }
+        Command::Domain(DomainCmd::Block { domain, reason }) => {
+            store.block_domain(&domain, &reason).await?;
+            let host = maillage::storage::hosts::domain_of(&domain);
+            let dropped = store.drop_deliveries_to(&host, "domain blocked").await?;
+            println!("blocked {host} ({dropped} pending deliveries dropped)");
+        }
+        Command::Domain(DomainCmd::Unblock { domain }) => {
+            if store.unblock_domain(&domain).await? {
+                println!("unblocked {domain}");
+            } else {
+                println!("{domain} was not blocked");
+            }
+        }
+        Command::Domain(DomainCmd::List) => {
+            for (domain, reason) in store.domain_blocks().await? {
+                println!("{domain}\t{reason}");
             }
         }
     }

@@ -151,7 +151,8 @@ async fn serve_approve_from_cli_and_shut_down_gracefully() {
     let mut cmd = maillage(dir.path());
     env(&mut cmd);
     let status = run_ok(cmd.args(["federation", "status"]));
-    assert!(status.contains(&format!("{}\t0\t-\t0\t1", peer.authority)), "{status}");
+    assert!(status.contains(&format!("{}\t0\t-\t0\t1\t20", peer.authority)), "{status}");
+    assert!(status.contains("\tcavage"), "{status}");
 
     // SIGTERM: graceful shutdown, exit status 0.
     let mut server = server;

@@ -59,7 +59,7 @@ async fn manual_approval_and_rejection_across_three_instances() {
     let b = TestInstance::start(TestDb::sqlite().await).await;
     let c = TestInstance::start(TestDb::prefer_postgres().await).await;
     territories::update(
-        &c.data.store,
+        &c.data,
         "territoire",
         TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() },
     )

@@ -68,25 +68,13 @@ async fn territories_crud(store: &Store, label: &str) {
         "[{label}]"
     );
     assert!(matches!(territories::create(store, "Bad Slug", "x", "").await, Err(AppError::Unprocessable(_))));
-    let u = territories::update(
-        store,
-        "pays-de-redon",
-        TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() },
-    )
-    .await
-    .expect("update");
+    let u = store
+        .update_territory(t.id, &TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() })
+        .await
+        .expect("update");
     assert_eq!(u.name, "Pays de Redon", "[{label}] a partial update keeps other fields");
     assert!(u.manually_approves_followers.0);
-    assert!(matches!(territories::update(store, "nope", TerritoryUpdate::default()).await, Err(AppError::NotFound(_))));
-    assert!(
-        territories::update(
-            store,
-            "pays-de-redon",
-            TerritoryUpdate { name: Some(String::new()), ..Default::default() }
-        )
-        .await
-        .is_err()
-    );
+    assert!(matches!(store.update_territory(-1, &TerritoryUpdate::default()).await, Err(AppError::NotFound(_))));
     assert_eq!(store.territories().await.expect("list").len(), 1);
     assert_eq!(store.territory_by_id(t.id).await.expect("by id").expect("some").slug, "pays-de-redon");
 }

@@ -22,18 +22,16 @@ use crate::{
     storage::deliveries::DueDelivery,
 };
 
-/// How long a claimed delivery stays ours before another worker may take it again: longer
-/// than a send with one double-knock retry (2 × 10 s timeouts).
-const LEASE_MS: i64 = 60_000;
 /// Longest sleep between queue polls (other processes may have queued work).
 const MAX_IDLE: Duration = Duration::from_secs(2);
 /// How often expired deliveries are dropped and unreachable hosts probed.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 
-/// Delay before retry number `attempts` (1 = first retry): 5 s, 20 s, 80 s… capped at 1 h.
-pub fn backoff_ms(attempts: i64) -> i64 {
-    let exp = (2 * (attempts.max(1) - 1)).min(20) as u32;
-    (5_000i64.saturating_mul(1i64 << exp)).min(3_600_000)
+/// Delay before retry number `attempts` (1 = first retry): `base`, then ×4 each time (5 s,
+/// 20 s, 80 s… by default), capped at one hour.
+pub fn backoff_ms(base: i64, attempts: i64) -> i64 {
+    let exp = (2 * (attempts.max(1) - 1)).min(40) as u32;
+    base.saturating_mul(1i64 << exp).min(3_600_000)
 }
 
 #[derive(Debug)]
@@ -64,7 +62,9 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         if free > 0 {
             let saturated: Vec<String> =
                 by_host.iter().filter(|(_, n)| **n >= per_host).map(|(h, _)| h.clone()).collect();
-            match state.store.claim_due_deliveries(free as i64, per_host as i64, LEASE_MS, &saturated).await {
+            // The lease outlasts a send with one double-knock retry (2 × 10 s timeouts) by default.
+            let lease_ms = state.config.delivery_lease_secs * 1000;
+            match state.store.claim_due_deliveries(free as i64, per_host as i64, lease_ms, &saturated).await {
                 Ok(batch) => {
                     for d in batch {
                         let n = by_host.entry(d.host.clone()).or_default();
@@ -151,7 +151,7 @@ async fn record(state: &AppState, d: &DueDelivery, outcome: Outcome) -> AppResul
         Outcome::Retry { status, error, not_before_ms } => {
             store.host_failed(&d.host, &error).await?;
             let now = now_millis();
-            let at = now + backoff_ms(d.attempts + 1).max(not_before_ms.unwrap_or(0));
+            let at = now + backoff_ms(state.config.delivery_backoff_ms, d.attempts + 1).max(not_before_ms.unwrap_or(0));
             if at > d.created_at + state.config.delivery_horizon_secs * 1000 {
                 state.metrics.delivery("failed");
                 tracing::warn!(host = %d.host, ?status, %error, "retry horizon passed: host marked unreachable");
@@ -295,11 +295,12 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_caps() {
-        assert_eq!(backoff_ms(1), 5_000);
-        assert_eq!(backoff_ms(2), 20_000);
-        assert_eq!(backoff_ms(3), 80_000);
-        assert_eq!(backoff_ms(10), 3_600_000);
-        assert_eq!(backoff_ms(1000), 3_600_000);
+        assert_eq!(backoff_ms(5_000, 1), 5_000);
+        assert_eq!(backoff_ms(5_000, 2), 20_000);
+        assert_eq!(backoff_ms(5_000, 3), 80_000);
+        assert_eq!(backoff_ms(5_000, 10), 3_600_000);
+        assert_eq!(backoff_ms(5_000, 1000), 3_600_000);
+        assert_eq!(backoff_ms(100, 2), 400);
     }
 
     #[test]

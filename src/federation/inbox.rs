@@ -16,7 +16,7 @@ use axum::{
 };
 
 use super::{
-    activities::{accept, follow, undo},
+    activities::{accept, follow, undo, update},
     keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
     protocol::activities::{Envelope, parse_envelope},
@@ -152,8 +152,9 @@ async fn knows_actor(data: &AppState, key_id: &str, env: &Envelope) -> AppResult
         || data.store.remote_actor_by_ap_id(env.actor.as_str()).await?.is_some())
 }
 
-async fn dispatch(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
     match env.kind.as_str() {
+        "Update" => update::receive(state, env, signer).await,
         "Follow" => follow::receive(state, env, signer).await,
         "Undo" => undo::receive(state, env, signer).await,
         "Accept" => accept::receive(state, env, signer, true).await,

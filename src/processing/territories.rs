@@ -3,9 +3,10 @@
 use crate::{
     domain::territory::{Slug, parse_name, parse_summary},
     error::{AppError, AppResult},
-    federation::keys::generate_rsa_keypair,
+    federation::{actors::territory_actor, keys::generate_rsa_keypair, outgoing, protocol},
+    state::AppState,
     storage::{
-        Store,
+        self, Store,
         territories::{TerritoryRow, TerritoryUpdate},
     },
 };
@@ -36,7 +37,10 @@ pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult
     }
 }
 
-pub async fn update(store: &Store, slug: &str, mut update: TerritoryUpdate) -> AppResult<TerritoryRow> {
+/// Changes a territory's settings and sends the new actor document to its followers
+/// (`Update`), in one transaction.
+pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate) -> AppResult<TerritoryRow> {
+    let store = &state.store;
     let t = store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     if let Some(n) = &update.name {
         update.name = Some(parse_name(n).map_err(AppError::Unprocessable)?);
@@ -44,5 +48,15 @@ pub async fn update(store: &Store, slug: &str, mut update: TerritoryUpdate) -> A
     if let Some(s) = &update.summary {
         update.summary = Some(parse_summary(s).map_err(AppError::Unprocessable)?);
     }
-    store.update_territory(t.id, &update).await
+    let inboxes = store.follower_inboxes(t.id).await?;
+    let mut tx = store.begin().await?;
+    let updated = storage::territories::update_territory(&mut tx, t.id, &update).await?;
+    let actor = territory_actor(state, &updated);
+    let object = serde_json::to_value(&actor)?;
+    let activity =
+        protocol::activities::update(&outgoing::new_activity_id(state), &actor.id, &object, &actor.followers);
+    outgoing::queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
+    tx.commit().await?;
+    state.delivery_notify.notify_one();
+    Ok(updated)
 }

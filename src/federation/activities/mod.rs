@@ -5,6 +5,7 @@
 pub mod accept;
 pub mod follow;
 pub mod undo;
+pub mod update;
 
 use url::Url;
 

@@ -62,6 +62,17 @@ pub fn answer_follow(kind: &str, id: &Url, actor: &Url, follow: &Value) -> Value
     with_context(json!({ "id": id, "type": kind, "actor": actor, "to": [to], "object": inner }))
 }
 
+/// `Update` of an object (here: a territory's actor document), public, to the followers.
+pub fn update(id: &Url, actor: &Url, object: &Value, followers: &Url) -> Value {
+    let mut inner = object.clone();
+    if let Some(m) = inner.as_object_mut() {
+        m.remove("@context");
+    }
+    with_context(json!({
+        "id": id, "type": "Update", "actor": actor, "to": [super::AS_PUBLIC], "cc": [followers], "object": inner
+    }))
+}
+
 pub fn undo(id: &Url, actor: &Url, object: &Value) -> Value {
     let mut inner = object.clone();
     if let Some(m) = inner.as_object_mut() {

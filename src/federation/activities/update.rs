@@ -1,0 +1,31 @@
+//! `Update` of an actor by itself: refresh our copy (new name, new key, new inbox).
+//! Updates of other objects arrive with the content features that keep them.
+
+use activitypub_federation::{config::Data, traits::Object};
+
+use crate::{
+    error::{AppError, AppResult},
+    federation::{
+        objects::DbRemoteActor,
+        protocol::{activities::Envelope, actor::RemoteActorJson, id_of},
+    },
+    state::AppState,
+    storage::{activities::claim_received, actors::RemoteActorRow},
+};
+
+pub async fn receive(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    if id_of(&env.object) != Some(signer.ap_id.as_str()) || !env.object.is_object() {
+        tracing::info!(activity = %env.id, "Update of an object we do not keep: ignored");
+        return Ok(());
+    }
+    let json: RemoteActorJson = serde_json::from_value(env.object.clone())
+        .map_err(|e| AppError::BadRequest(format!("Update: not an actor: {e}")))?;
+    let expected = url::Url::parse(&signer.ap_id)?;
+    DbRemoteActor::verify(&json, &expected, data).await?;
+    // The upsert is idempotent, so it runs first; the id is recorded after it succeeded.
+    DbRemoteActor::from_json(json, data).await?;
+    let mut conn = data.store.pool().acquire().await?;
+    claim_received(&mut conn, env.id.as_str(), &signer.ap_id, "Update").await?;
+    tracing::info!(actor = %signer.ap_id, "remote actor updated");
+    Ok(())
+}
