@@ -95,6 +95,7 @@ async fn receive(
         Err(e) => return Err(e),
     };
     // It spoke, so it is up: deliveries held back for it may go again.
+    data.store.learn_signature_format(&signer.host, sig.format()).await?;
     if data.store.host_alive(&signer.host, false).await? {
         tracing::info!(host = %signer.host, "host is reachable again");
         data.delivery_notify.notify_one();

@@ -106,6 +106,18 @@ impl Store {
         Ok(())
     }
 
+    /// Records the format a host signed with, unless we already know what it accepts: a host
+    /// that signs with RFC 9421 verifies it too, so our first knock uses it.
+    pub async fn learn_signature_format(&self, host: &str, format: &str) -> AppResult<()> {
+        self.ensure_host(host).await?;
+        sqlx::query("UPDATE hosts SET signature_format = $1 WHERE host = $2 AND signature_format IS NULL")
+            .bind(format)
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn block_domain(&self, domain: &str, reason: &str) -> AppResult<()> {
         sqlx::query(
             "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \

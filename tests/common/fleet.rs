@@ -39,7 +39,16 @@ pub struct MockState {
     /// Signature formats this inbox accepts (others: 401).
     pub formats: Mutex<Vec<&'static str>>,
     pub bad_signatures: Mutex<usize>,
+    /// Documents served on GET (actors), by path.
+    pub docs: Mutex<std::collections::HashMap<String, serde_json::Value>>,
     base: Url,
+}
+
+async fn document(State(s): State<Arc<MockState>>, uri: Uri) -> Response {
+    match s.docs.lock().expect("lock").get(uri.path()) {
+        Some(doc) => ([("content-type", "application/activity+json")], doc.to_string()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
 }
 
 pub struct MockInbox {
@@ -110,11 +119,12 @@ impl MockInbox {
             key: Mutex::new(None),
             formats: Mutex::new(vec!["cavage", "rfc9421"]),
             bad_signatures: Mutex::new(0),
+            docs: Mutex::new(std::collections::HashMap::new()),
             base: base.clone(),
         });
         let app = Router::new()
             .route("/.well-known/nodeinfo", get(|| async { StatusCode::NOT_FOUND }))
-            .route("/{*path}", post(inbox))
+            .route("/{*path}", post(inbox).get(document))
             .with_state(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
