@@ -6,6 +6,8 @@
 //! `app` (assembly and serving).
 
 pub mod app;
+pub mod bench;
+pub mod bench_ingest;
 pub mod config;
 pub mod domain;
 pub mod error;

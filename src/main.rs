@@ -80,6 +80,27 @@ enum Command {
     /// Instance-level domain blocks.
     #[command(subcommand)]
     Domain(DomainCmd),
+    /// Benchmarks (build with --release): `maillage bench federation`.
+    #[command(subcommand)]
+    Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum BenchCmd {
+    /// Signatures, fan-out, inbox ingest, fan-out with a dead host (own mock fleet on loopback).
+    Federation {
+        #[arg(long, default_value_t = 10_000)]
+        followers: usize,
+        #[arg(long, default_value_t = 500)]
+        hosts: usize,
+        /// Signed activities sent to the inbox in part (c).
+        #[arg(long, default_value_t = 2_000)]
+        ingest: usize,
+        /// PostgreSQL server for part (c) (a database is created and dropped); default
+        /// MAILLAGE_TEST_POSTGRES.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -221,6 +242,16 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
         let app = App::init(config).await?;
         return app.serve(listener, shutdown_signal()).await;
     }
+    if let Command::Bench(BenchCmd::Federation { followers, hosts, ingest, postgres }) = command {
+        let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
+        return maillage::bench::run(maillage::bench::BenchOptions {
+            followers,
+            hosts: hosts.max(1),
+            ingest,
+            postgres,
+        })
+        .await;
+    }
     if let Command::Migrate = command {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
@@ -231,7 +262,7 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
     let data = app.data();
     let store = &data.store;
     match command {
-        Command::Serve | Command::Migrate => {}
+        Command::Serve | Command::Migrate | Command::Bench(_) => {}
         Command::Territory(TerritoryCmd::List) => {
             for t in store.territories().await? {
                 println!(

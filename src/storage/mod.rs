@@ -83,8 +83,15 @@ impl Store {
         self.backend
     }
 
+    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
+    /// a deferred transaction that read first and must then upgrade fails with "database is
+    /// locked" instead of waiting. Rule for callers: never use the pool (another connection)
+    /// while holding a transaction; read before `begin` or through the transaction.
     pub async fn begin(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(self.pool.begin().await?)
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub async fn ping(&self) -> AppResult<()> {

@@ -24,12 +24,12 @@ use crate::{
 
 pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow) -> AppResult<()> {
     let territory = require_local_territory(state, id_of(&env.object)).await?;
+    let existing = state.store.follow(Direction::Followers, territory.id, follower.id).await?;
+    let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
     let mut tx = state.store.begin().await?;
     if !claim_received(&mut tx, env.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
         return Ok(());
     }
-    let existing = state.store.follow(Direction::Followers, territory.id, follower.id).await?;
-    let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
     if territory.manually_approves_followers.0 && !already_accepted {
         follows::upsert_follow(
             &mut tx,

@@ -1,0 +1,75 @@
+//! Many signed activities at once: every one is committed and answered 202, on SQLite (one
+//! writer at a time) as on PostgreSQL. Guards against pool starvation and SQLite lock upgrades.
+
+mod common;
+
+use common::{TestDb, TestInstance, fleet::MockInbox};
+use futures::StreamExt;
+use maillage::federation::{
+    keys::{Signer, generate_rsa_keypair},
+    signatures::sign_cavage,
+};
+use serde_json::json;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_follows_all_commit() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let host = MockInbox::start().await;
+        let keys = generate_rsa_keypair().expect("keys");
+        for n in 0..32 {
+            let id = format!("{}users/u{n}", host.base);
+            host.state.docs.lock().expect("lock").insert(
+                format!("/users/u{n}"),
+                json!({
+                    "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                    "id": id, "type": "Person", "inbox": format!("{id}/inbox"),
+                    "endpoints": {"sharedInbox": format!("{}inbox", host.base)},
+                    "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": keys.public_key_pem}
+                }),
+            );
+        }
+        let signer = Signer::from_pem(&keys.private_key_pem).expect("signer");
+        let inbox = url::Url::parse(&m.url("/inbox")).expect("url");
+        let requests: Vec<_> = (0..96)
+            .map(|n| {
+                let actor = format!("{}users/u{}", host.base, n % 32);
+                let body = serde_json::to_vec(&json!({
+                    "id": format!("{}activities/{n}", host.base), "type": "Follow", "actor": actor, "object": m.territory()
+                }))
+                .expect("json");
+                let headers = sign_cavage(&http::Method::POST, &inbox, Some(&body), &format!("{actor}#main-key"), &signer).expect("sign");
+                (body, headers)
+            })
+            .collect();
+        let statuses: Vec<u16> = futures::stream::iter(requests)
+            .map(|(body, headers)| {
+                let inbox = inbox.clone();
+                async move {
+                    let mut req = common::client().post(inbox);
+                    for (k, v) in headers {
+                        req = req.header(k, v);
+                    }
+                    req.body(body).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+                }
+            })
+            .buffer_unordered(16)
+            .collect()
+            .await;
+        assert!(
+            statuses.iter().all(|s| *s == 202),
+            "[{label}] {:?}",
+            statuses.iter().filter(|s| **s != 202).collect::<Vec<_>>()
+        );
+        let received: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM received_activities")
+            .fetch_one(m.data.store.pool())
+            .await
+            .expect("n");
+        let followers: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM followers").fetch_one(m.data.store.pool()).await.expect("n");
+        assert_eq!((received, followers), (96, 32), "[{label}]");
+        host.stop().await;
+        m.stop().await;
+    }
+}
