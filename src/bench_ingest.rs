@@ -27,6 +27,9 @@ use crate::{
 };
 
 const ACTORS: usize = 100;
+
+/// A request body and its signature headers.
+type SignedRequest = (Vec<u8>, Vec<(http::HeaderName, http::HeaderValue)>);
 const CONCURRENCY: usize = 16;
 
 /// A host serving `ACTORS` actors (one shared key) and an inbox that takes anything.
@@ -106,7 +109,7 @@ async fn ingest(count: usize, database_url: Option<String>) -> AppResult<Ingest>
     let inbox = url::Url::parse(&format!("http://localhost:{port}/inbox")).map_err(AppError::internal)?;
     let territory = format!("http://localhost:{port}/t/territoire");
     // Signed ahead of time: the figure is the inbox's, not the client's signing.
-    let sign = |n: usize, kind: &str| -> AppResult<(Vec<u8>, Vec<(http::HeaderName, http::HeaderValue)>)> {
+    let sign = |n: usize, kind: &str| -> AppResult<SignedRequest> {
         let actor = format!("http://{host}/users/{}", n % ACTORS);
         let body = serde_json::to_vec(&json!({
             "@context": "https://www.w3.org/ns/activitystreams",
@@ -119,7 +122,7 @@ async fn ingest(count: usize, database_url: Option<String>) -> AppResult<Ingest>
     let warm: Vec<_> = (0..ACTORS).map(|n| sign(n, "Like")).collect::<AppResult<_>>()?;
     let requests: Vec<_> = (0..count).map(|n| sign(n, "Follow")).collect::<AppResult<_>>()?;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(AppError::internal)?;
-    let send = |(body, headers): (Vec<u8>, Vec<(http::HeaderName, http::HeaderValue)>)| {
+    let send = |(body, headers): SignedRequest| {
         let client = client.clone();
         let inbox = inbox.clone();
         async move {
