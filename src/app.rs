@@ -42,7 +42,8 @@ impl App {
     /// For commands that must not change the database layout (they still need keys).
     pub async fn with_store(config: Config, store: Store) -> AppResult<App> {
         let instance_keys = store.instance_keys().await?;
-        let client = http::build_client(config.allow_private_network)?;
+        let timeout = std::time::Duration::from_secs(config.http_timeout_secs);
+        let client = http::build_client(config.allow_private_network, timeout)?;
         let state = AppState::new(config.clone(), store, client.clone(), instance_keys.clone());
         let fetch_client = http::fetch_client(
             client,
@@ -56,7 +57,7 @@ impl App {
             // "debug" in the crate allows http, explicit ports and private addresses: exactly
             // what `allow_private_network` means.
             .debug(config.allow_private_network)
-            .request_timeout(http::REQUEST_TIMEOUT)
+            .request_timeout(timeout)
             .build()
             .await
             .map_err(|e| AppError::Internal(format!("federation config: {e}")))?;

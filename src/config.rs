@@ -40,6 +40,8 @@ pub struct Config {
     /// How long a worker holds a delivery it took before another may retry it (a process that
     /// died mid-send). Default 60 seconds.
     pub delivery_lease_secs: i64,
+    /// Timeout of one outgoing HTTP request (fetch or delivery), seconds. Default 10.
+    pub http_timeout_secs: u64,
     /// How often unreachable hosts are probed (seconds). Default 1 hour.
     pub probe_interval_secs: u64,
     /// Bearer token required by `/metrics` when set. Default: none (metrics open; bind to
@@ -66,6 +68,7 @@ pub struct ConfigLayer {
     pub delivery_backoff_ms: Option<i64>,
     pub delivery_lease_secs: Option<i64>,
     pub probe_interval_secs: Option<u64>,
+    pub http_timeout_secs: Option<u64>,
     pub metrics_token: Option<String>,
     pub log_format: Option<String>,
 }
@@ -105,6 +108,9 @@ impl ConfigLayer {
                 "PROBE_INTERVAL_SECS" => {
                     layer.probe_interval_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
+                "HTTP_TIMEOUT_SECS" => {
+                    layer.http_timeout_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
                 "METRICS_TOKEN" => layer.metrics_token = Some(value),
                 "LOG_FORMAT" => layer.log_format = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
@@ -134,6 +140,7 @@ impl ConfigLayer {
             delivery_backoff_ms: other.delivery_backoff_ms.or(self.delivery_backoff_ms),
             delivery_lease_secs: other.delivery_lease_secs.or(self.delivery_lease_secs),
             probe_interval_secs: other.probe_interval_secs.or(self.probe_interval_secs),
+            http_timeout_secs: other.http_timeout_secs.or(self.http_timeout_secs),
             metrics_token: other.metrics_token.or(self.metrics_token),
             log_format: other.log_format.or(self.log_format),
         }
@@ -186,6 +193,7 @@ impl ConfigLayer {
             delivery_backoff_ms: self.delivery_backoff_ms.unwrap_or(5000).clamp(1, 3_600_000),
             delivery_lease_secs: self.delivery_lease_secs.unwrap_or(60).max(1),
             probe_interval_secs: self.probe_interval_secs.unwrap_or(3600).max(1),
+            http_timeout_secs: self.http_timeout_secs.unwrap_or(10).clamp(1, 300),
             metrics_token: self.metrics_token.filter(|t| !t.is_empty()),
             log_format,
         })

@@ -206,3 +206,37 @@ async fn shared_inbox_once_per_host_and_unreachable_hosts_come_back() {
     shared.stop().await;
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeouts_are_retried_and_metrics_need_the_token() {
+    let m = TestInstance::start_with(TestDb::sqlite().await, |c| {
+        c.delivery_backoff_ms = 100;
+        c.http_timeout_secs = 1;
+        c.metrics_token = Some("s3cret".into());
+    })
+    .await;
+    let slow = MockInbox::start().await;
+    slow.set_key(&territory_key(&m).await);
+    slow.set_delay(Duration::from_millis(1500));
+    add_followers(&m.data.store, &[(slow.inbox("slow"), None)]).await;
+    rename(&m, "Lent").await;
+    eventually(10, "first try timed out", || async { delivery_row(&m, &slow.inbox("slow")).await.1 >= 1 }).await;
+    let (state, _, status) = delivery_row(&m, &slow.inbox("slow")).await;
+    assert_eq!((state.as_str(), status), ("pending", None), "a timeout is retried");
+    slow.set_delay(Duration::ZERO);
+    eventually(10, "delivered once the peer answers in time", || async {
+        delivery_row(&m, &slow.inbox("slow")).await.0 == "done"
+    })
+    .await;
+
+    let c = common::client();
+    assert_eq!(c.get(m.url("/metrics")).send().await.expect("m").status(), reqwest::StatusCode::UNAUTHORIZED);
+    let wrong = c.get(m.url("/metrics")).bearer_auth("nope").send().await.expect("m");
+    assert_eq!(wrong.status(), reqwest::StatusCode::UNAUTHORIZED);
+    let ok = c.get(m.url("/metrics")).bearer_auth("s3cret").send().await.expect("m");
+    assert_eq!(ok.status(), reqwest::StatusCode::OK);
+    let text = ok.text().await.expect("text");
+    assert!(text.contains("maillage_deliveries_total{outcome=\"retry\"}"), "{text}");
+    slow.stop().await;
+    m.stop().await;
+}

@@ -117,6 +117,17 @@ async fn rfc9421_first_sender_is_accepted_and_answered_in_kind() {
     assert_eq!(received.len(), 1, "our first knock used the format they signed with");
     assert_eq!(received[0].format, "rfc9421");
     assert_eq!(received[0].body["type"], "Accept");
+    // Later deliveries too, at the first knock.
+    maillage::processing::territories::update(
+        &m.data,
+        "territoire",
+        maillage::storage::territories::TerritoryUpdate { name: Some("Nouveau nom".into()), ..Default::default() },
+    )
+    .await
+    .expect("update");
+    eventually(10, "Update delivered", || async { their_inbox.delivered().len() == 2 }).await;
+    assert_eq!(their_inbox.received().len(), 2, "no refused knock");
+    assert_eq!(their_inbox.received()[1].body["object"]["name"], "Nouveau nom");
     actor.mock.stop().await;
     m.stop().await;
 }

@@ -34,6 +34,26 @@ async fn independent_peer_follows_and_unfollows_a_territory() {
         assert_eq!(accept["object"]["id"], follow.id.as_str());
         assert!(peer.refused().is_empty(), "peer refused: {:?}", peer.refused());
 
+        // A later delivery (the territory renamed: Update of the Group) reaches the peer,
+        // verified by the crate's own signature check.
+        maillage::processing::territories::update(
+            &m.data,
+            "territoire",
+            maillage::storage::territories::TerritoryUpdate {
+                name: Some("Pays de Redon".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("update");
+        eventually(10, "Update in the peer's inbox", || async {
+            peer.received().iter().any(|a| a["type"] == "Update")
+        })
+        .await;
+        let update = peer.received().into_iter().find(|a| a["type"] == "Update").expect("update");
+        assert_eq!(update["object"]["name"], "Pays de Redon");
+        assert!(peer.refused().is_empty(), "peer refused: {:?}", peer.refused());
+
         let followers = get_json(&m.url("/t/territoire/followers?page=1")).await;
         assert_eq!(followers["totalItems"], 1);
         assert_eq!(followers["orderedItems"][0], peer.actor_id().as_str());

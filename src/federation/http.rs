@@ -17,7 +17,6 @@ use super::{keys::Signer, signatures::sign_cavage};
 use crate::error::{AppError, AppResult};
 
 pub const USER_AGENT: &str = concat!("Maillage/", env!("CARGO_PKG_VERSION"));
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// True for addresses reachable on the public internet.
 pub fn is_public_ip(ip: IpAddr) -> bool {
@@ -66,11 +65,11 @@ impl Resolve for PublicOnlyResolver {
     }
 }
 
-pub fn build_client(allow_private_network: bool) -> AppResult<reqwest::Client> {
+pub fn build_client(allow_private_network: bool, timeout: Duration) -> AppResult<reqwest::Client> {
     let mut b = reqwest::Client::builder()
         .user_agent(USER_AGENT)
-        .timeout(REQUEST_TIMEOUT)
-        .connect_timeout(REQUEST_TIMEOUT)
+        .timeout(timeout)
+        .connect_timeout(timeout)
         // Redirects are followed by hand where wanted (the crate follows one, re-checking it).
         .redirect(reqwest::redirect::Policy::none());
     if !allow_private_network {
