@@ -215,7 +215,6 @@ async fn bench_fan_out(followers: usize, hosts: usize, black_hole: bool) -> AppR
     }
     let per_host = followers.div_ceil(hosts);
     let mut conn = state.store.pool().acquire().await?;
-    let mut n = 0;
     let mut distinct = std::collections::HashSet::new();
     for (h, authority) in authorities.iter().enumerate() {
         for i in 0..per_host {
@@ -223,23 +222,7 @@ async fn bench_fan_out(followers: usize, hosts: usize, black_hole: bool) -> AppR
             let inbox = format!("{ap_id}/inbox");
             let shared = (h % 2 == 0).then(|| format!("http://{authority}/inbox"));
             distinct.insert(shared.clone().unwrap_or_else(|| inbox.clone()));
-            let actor = state
-                .store
-                .upsert_remote_actor(&NewRemoteActor {
-                    ap_id: ap_id.clone(),
-                    kind: "Person".into(),
-                    preferred_username: None,
-                    name: None,
-                    url: None,
-                    inbox,
-                    shared_inbox: shared,
-                    key_id: format!("{ap_id}#main-key"),
-                    public_key_pem: String::new(),
-                    host: authority.clone(),
-                    ed25519_key_id: None,
-                    ed25519_public_key: None,
-                })
-                .await?;
+            let actor = state.store.upsert_remote_actor(&bench_actor(&ap_id, inbox, shared, authority)).await?;
             follows::upsert_follow(
                 &mut conn,
                 follows::Direction::Followers,
@@ -249,35 +232,18 @@ async fn bench_fan_out(followers: usize, hosts: usize, black_hole: bool) -> AppR
                 FollowState::Accepted,
             )
             .await?;
-            n += 1;
         }
     }
     drop(conn);
     if black_hole {
         let hole = start_black_hole().await?;
         let ap_id = format!("http://{hole}/users/never");
-        let actor = state
-            .store
-            .upsert_remote_actor(&NewRemoteActor {
-                ap_id: ap_id.clone(),
-                kind: "Person".into(),
-                preferred_username: None,
-                name: None,
-                url: None,
-                inbox: format!("http://{hole}/inbox"),
-                shared_inbox: None,
-                key_id: format!("{ap_id}#main-key"),
-                public_key_pem: String::new(),
-                host: hole.clone(),
-                ed25519_key_id: None,
-                ed25519_public_key: None,
-            })
-            .await?;
+        let actor =
+            state.store.upsert_remote_actor(&bench_actor(&ap_id, format!("http://{hole}/inbox"), None, &hole)).await?;
         let mut conn = state.store.pool().acquire().await?;
         follows::upsert_follow(&mut conn, follows::Direction::Followers, t.id, actor.id, "x:f", FollowState::Accepted)
             .await?;
     }
-    let _ = n;
     territories::update(&state, "territoire", TerritoryUpdate { name: Some("Bench".into()), ..Default::default() })
         .await?;
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -338,6 +304,24 @@ pub async fn run(opts: BenchOptions) -> AppResult<()> {
     println!("    wall time to the others     {:>10.2} s", d.secs);
     println!("    deliveries/s to the others  {rate_d:>10.0}   {:.0} % of (b)", 100.0 * rate_d / rate);
     Ok(())
+}
+
+/// A follower for the fan-out (its key is never used: we only send to it).
+fn bench_actor(ap_id: &str, inbox: String, shared_inbox: Option<String>, host: &str) -> NewRemoteActor {
+    NewRemoteActor {
+        ap_id: ap_id.to_string(),
+        kind: "Person".into(),
+        preferred_username: None,
+        name: None,
+        url: None,
+        inbox,
+        shared_inbox,
+        key_id: format!("{ap_id}#main-key"),
+        public_key_pem: String::new(),
+        host: host.to_string(),
+        ed25519_key_id: None,
+        ed25519_public_key: None,
+    }
 }
 
 fn cpu_model() -> String {

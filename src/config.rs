@@ -244,7 +244,7 @@ mod tests {
 
     #[test]
     fn defaults_are_documented_values() {
-        let c = ConfigLayer::default().resolve().unwrap();
+        let c = ConfigLayer::default().resolve().expect("test");
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.public_url.as_str(), "http://localhost:8080/");
         assert_eq!(c.authority(), "localhost:8080");
@@ -255,15 +255,16 @@ mod tests {
 
     #[test]
     fn layers_override_in_order() {
-        let file = ConfigLayer::from_toml("bind = \"0.0.0.0:9000\"\npublic_url = \"https://a.example\"\n").unwrap();
+        let file =
+            ConfigLayer::from_toml("bind = \"0.0.0.0:9000\"\npublic_url = \"https://a.example\"\n").expect("test");
         let env = ConfigLayer::from_env([
             ("MAILLAGE_PUBLIC_URL".to_string(), "https://b.example".to_string()),
             ("MAILLAGE_ALLOW_PRIVATE_NETWORK".to_string(), "true".to_string()),
             ("PATH".to_string(), "/bin".to_string()),
         ])
-        .unwrap();
+        .expect("test");
         let flags = ConfigLayer { public_url: Some("https://c.example:8443".into()), ..Default::default() };
-        let c = ConfigLayer::default().merge(file).merge(env).merge(flags).resolve().unwrap();
+        let c = ConfigLayer::default().merge(file).merge(env).merge(flags).resolve().expect("test");
         assert_eq!(c.bind.to_string(), "0.0.0.0:9000");
         assert_eq!(c.authority(), "c.example:8443");
         assert!(c.allow_private_network);

@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn names_and_summaries() {
-        assert_eq!(parse_name("  Pays de Redon ").unwrap(), "Pays de Redon");
+        assert_eq!(parse_name("  Pays de Redon ").expect("test"), "Pays de Redon");
         assert!(parse_name("").is_err());
         assert!(parse_name("a\u{7}b").is_err());
         assert!(parse_summary(&"x".repeat(5001)).is_err());

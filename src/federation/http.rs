@@ -162,16 +162,16 @@ mod tests {
             "0.0.0.0",
             "::ffff:127.0.0.1",
         ] {
-            assert!(!is_public_ip(ip.parse().unwrap()), "{ip}");
+            assert!(!is_public_ip(ip.parse().expect("test")), "{ip}");
         }
         for ip in ["1.1.1.1", "2606:4700::1111", "93.184.216.34"] {
-            assert!(is_public_ip(ip.parse().unwrap()), "{ip}");
+            assert!(is_public_ip(ip.parse().expect("test")), "{ip}");
         }
     }
 
     #[test]
     fn targets() {
-        let u = |s: &str| Url::parse(s).unwrap();
+        let u = |s: &str| Url::parse(s).expect("test");
         assert!(check_target(&u("https://mastodon.example/inbox"), false).is_ok());
         assert!(check_target(&u("http://mastodon.example/inbox"), false).is_err());
         assert!(check_target(&u("https://127.0.0.1/inbox"), false).is_err());

@@ -187,22 +187,22 @@ mod tests {
 
     #[test]
     fn generate_sign_verify_roundtrip() {
-        let keys = generate_rsa_keypair().unwrap();
+        let keys = generate_rsa_keypair().expect("test");
         assert!(keys.public_key_pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
         assert!(keys.private_key_pem.starts_with("-----BEGIN PRIVATE KEY-----\n"));
-        let sig = Signer::from_pem(&keys.private_key_pem).unwrap().sign_rsa_sha256(b"hello").unwrap();
-        let v = Verifier::from_pem(&keys.public_key_pem).unwrap();
+        let sig = Signer::from_pem(&keys.private_key_pem).expect("test").sign_rsa_sha256(b"hello").expect("test");
+        let v = Verifier::from_pem(&keys.public_key_pem).expect("test");
         assert!(v.verify_rsa_sha256(b"hello", &sig));
         assert!(!v.verify_rsa_sha256(b"hellO", &sig));
-        let other = generate_rsa_keypair().unwrap();
-        assert!(!Verifier::from_pem(&other.public_key_pem).unwrap().verify_rsa_sha256(b"hello", &sig));
+        let other = generate_rsa_keypair().expect("test");
+        assert!(!Verifier::from_pem(&other.public_key_pem).expect("test").verify_rsa_sha256(b"hello", &sig));
         assert!(!format!("{keys:?}").contains("PRIVATE"));
     }
 
     #[test]
     fn multibase_ed25519() {
         // FEP-521a example key.
-        let raw = ed25519_from_multibase("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2").unwrap();
+        let raw = ed25519_from_multibase("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2").expect("test");
         assert_eq!(raw.len(), 32);
         assert!(Verifier::from_ed25519_raw(&raw).is_ok());
         assert!(ed25519_from_multibase("z0OIl").is_err());

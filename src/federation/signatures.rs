@@ -135,6 +135,36 @@ pub fn parse_signature_header(value: &str) -> AppResult<SignatureParams> {
     })
 }
 
+/// The value of a covered header field: its values trimmed and joined with ", " (the rule of
+/// both draft-cavage §2.3 and RFC 9421 §2.1). Missing or non-text: the signature is unusable.
+pub(crate) fn covered_header(headers: &HeaderMap, name: &str) -> AppResult<String> {
+    let values: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().map(str::trim))
+        .collect::<Result<_, _>>()
+        .map_err(|_| unauthorized("signed header is not text"))?;
+    if values.is_empty() {
+        return Err(AppError::Unauthorized(format!("signed header `{name}` is missing")));
+    }
+    Ok(values.join(", "))
+}
+
+/// The time window, the same for both formats: at most `MAX_AGE_SECS` old, at most
+/// `MAX_SKEW_SECS` ahead, and not past its own expiry.
+pub(crate) fn check_signature_time(signed_at: i64, expires: Option<i64>, now: i64) -> AppResult<()> {
+    if signed_at < now - MAX_AGE_SECS {
+        return Err(unauthorized("signature is too old"));
+    }
+    if signed_at > now + MAX_SKEW_SECS {
+        return Err(unauthorized("signature is dated in the future"));
+    }
+    if expires.is_some_and(|e| e < now) {
+        return Err(unauthorized("signature has expired"));
+    }
+    Ok(())
+}
+
 /// A signed request that passed every check but the cryptographic one.
 #[derive(Debug)]
 pub struct IncomingSignature {
@@ -187,17 +217,7 @@ impl IncomingSignature {
             let t = httpdate::parse_http_date(date).map_err(|_| unauthorized("unparsable Date header"))?;
             t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
         };
-        if signed_at < now - MAX_AGE_SECS {
-            return Err(unauthorized("signature is too old"));
-        }
-        if signed_at > now + MAX_SKEW_SECS {
-            return Err(unauthorized("signature is dated in the future"));
-        }
-        if let Some(expires) = params.expires
-            && expires < now
-        {
-            return Err(unauthorized("signature has expired"));
-        }
+        check_signature_time(signed_at, params.expires, now)?;
         if let Some(body) = body {
             verify_body_digest(headers, body)?;
         }
@@ -209,18 +229,7 @@ impl IncomingSignature {
                 "(expires)" => {
                     format!("(expires): {}", params.expires.ok_or_else(|| unauthorized("(expires) missing"))?)
                 }
-                name => {
-                    let values: Vec<&str> = headers
-                        .get_all(name)
-                        .iter()
-                        .map(|v| v.to_str().map(str::trim))
-                        .collect::<Result<_, _>>()
-                        .map_err(|_| unauthorized("signed header is not text"))?;
-                    if values.is_empty() {
-                        return Err(AppError::Unauthorized(format!("signed header `{name}` is missing")));
-                    }
-                    format!("{name}: {}", values.join(", "))
-                }
+                name => format!("{name}: {}", covered_header(headers, name)?),
             };
             lines.push(line);
         }
@@ -379,11 +388,13 @@ mod tests {
     }
 
     fn signed(body: &[u8]) -> (HeaderMap, crate::federation::keys::KeyPairPem) {
-        let keys = generate_rsa_keypair().unwrap();
-        let signer = Signer::from_pem(&keys.private_key_pem).unwrap();
-        let url = Url::parse("http://localhost:8080/t/territoire/inbox").unwrap();
+        let keys = generate_rsa_keypair().expect("test");
+        let signer = Signer::from_pem(&keys.private_key_pem).expect("test");
+        let url = Url::parse("http://localhost:8080/t/territoire/inbox").expect("test");
         let mut headers = HeaderMap::new();
-        for (k, v) in sign_cavage(&Method::POST, &url, Some(body), "http://a.example/u/x#main-key", &signer).unwrap() {
+        for (k, v) in
+            sign_cavage(&Method::POST, &url, Some(body), "http://a.example/u/x#main-key", &signer).expect("test")
+        {
             headers.insert(k, v);
         }
         (headers, keys)
@@ -393,20 +404,20 @@ mod tests {
     fn roundtrip_and_tampering() {
         let body = br#"{"type":"Follow"}"#;
         let (headers, keys) = signed(body);
-        let key = Verifier::from_pem(&keys.public_key_pem).unwrap();
-        let sig =
-            IncomingSignature::prepare(&Method::POST, "/t/territoire/inbox", &headers, Some(body), now()).unwrap();
+        let key = Verifier::from_pem(&keys.public_key_pem).expect("test");
+        let sig = IncomingSignature::prepare(&Method::POST, "/t/territoire/inbox", &headers, Some(body), now())
+            .expect("test");
         assert_eq!(sig.key_id(), "http://a.example/u/x#main-key");
         assert!(sig.verify(&key));
         // Another path: the signature covers (request-target).
-        let other = IncomingSignature::prepare(&Method::POST, "/inbox", &headers, Some(body), now()).unwrap();
+        let other = IncomingSignature::prepare(&Method::POST, "/inbox", &headers, Some(body), now()).expect("test");
         assert!(!other.verify(&key));
         // Tampered body: the digest no longer matches.
         assert!(
             IncomingSignature::prepare(&Method::POST, "/t/territoire/inbox", &headers, Some(b"{}"), now()).is_err()
         );
         // Wrong key.
-        let wrong = Verifier::from_pem(&generate_rsa_keypair().unwrap().public_key_pem).unwrap();
+        let wrong = Verifier::from_pem(&generate_rsa_keypair().expect("test").public_key_pem).expect("test");
         assert!(!sig.verify(&wrong));
         // Old date and future date.
         assert!(
@@ -444,7 +455,7 @@ mod tests {
         let p = parse_signature_header(
             r#"keyId="https://mastodon.example/users/alice#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest content-type",signature="AAAA""#,
         )
-        .unwrap();
+        .expect("test");
         assert_eq!(p.key_id, "https://mastodon.example/users/alice#main-key");
         assert_eq!(p.headers, vec!["(request-target)", "host", "date", "digest", "content-type"]);
         assert_eq!(p.signature, vec![0, 0, 0]);
@@ -457,12 +468,12 @@ mod tests {
     fn digest_forms() {
         let body = b"hello";
         let mut h = HeaderMap::new();
-        h.insert("digest", HeaderValue::from_str(&digest_header(body)).unwrap());
+        h.insert("digest", HeaderValue::from_str(&digest_header(body)).expect("test"));
         assert!(verify_body_digest(&h, body).is_ok());
         assert!(verify_body_digest(&h, b"other").is_err());
         let mut h = HeaderMap::new();
         let b64 = STANDARD.encode(digest::digest(&digest::SHA256, body));
-        h.insert("content-digest", HeaderValue::from_str(&format!("sha-256=:{b64}:")).unwrap());
+        h.insert("content-digest", HeaderValue::from_str(&format!("sha-256=:{b64}:")).expect("test"));
         assert!(verify_body_digest(&h, body).is_ok());
         assert!(verify_body_digest(&HeaderMap::new(), body).is_err());
     }

@@ -95,7 +95,7 @@ mod tests {
         let e = parse_envelope(
             br#"{"id":"https://a.example/1","type":["Follow"],"actor":{"id":"https://a.example/u"},"object":"https://b.example/t"}"#,
         )
-        .unwrap();
+        .expect("test");
         assert_eq!(e.kind, "Follow");
         assert_eq!(e.actor.as_str(), "https://a.example/u");
     }
