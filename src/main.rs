@@ -356,13 +356,11 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             }
         }
         Command::Domain(DomainCmd::Block { domain, reason }) => {
-            store.block_domain(&domain, &reason).await?;
-            let host = maillage::storage::hosts::domain_of(&domain);
-            let dropped = store.drop_deliveries_to(&host, "domain blocked").await?;
-            println!("blocked {host} ({dropped} pending deliveries dropped)");
+            let dropped = processing::domains::block(&data, &domain, &reason).await?;
+            println!("blocked {domain} ({dropped} pending deliveries dropped; running servers apply it within 5 s)");
         }
         Command::Domain(DomainCmd::Unblock { domain }) => {
-            if store.unblock_domain(&domain).await? {
+            if processing::domains::unblock(&data, &domain).await? {
                 println!("unblocked {domain}");
             } else {
                 println!("{domain} was not blocked");

@@ -14,7 +14,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::keys::{KeyPairPem, Signer, Verifier},
     metrics::Metrics,
-    storage::{Store, territories::TerritoryRow},
+    storage::Store,
 };
 
 #[derive(Clone)]
@@ -29,7 +29,10 @@ pub struct Inner {
     /// Wakes the delivery worker when something is queued.
     pub delivery_notify: Notify,
     pub metrics: Metrics,
-    signers: Mutex<HashMap<Option<i64>, Signer>>,
+    signers: Mutex<HashMap<Option<i64>, (String, Signer)>>,
+    /// Blocked domains, reloaded from the database every few seconds (another process, the
+    /// CLI, may change them).
+    blocks: Mutex<Option<(std::time::Instant, Vec<String>)>>,
     verifiers: Mutex<HashMap<String, (String, Verifier)>>,
 }
 
@@ -44,6 +47,9 @@ impl Deref for AppState {
 /// a parse costs ~20 µs).
 const VERIFIER_CACHE_MAX: usize = 10_000;
 
+/// How stale the in-memory list of blocked domains may be.
+const BLOCKS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl AppState {
     pub fn new(config: Config, store: Store, http: reqwest::Client, instance_keys: KeyPairPem) -> AppState {
         AppState(Arc::new(Inner {
@@ -54,6 +60,7 @@ impl AppState {
             delivery_notify: Notify::new(),
             metrics: Metrics::default(),
             signers: Mutex::new(HashMap::new()),
+            blocks: Mutex::new(None),
             verifiers: Mutex::new(HashMap::new()),
         }))
     }
@@ -68,25 +75,47 @@ impl AppState {
 
     /// Key id and signer of a local actor: a territory, or the instance actor for `None`.
     pub async fn signer_for(&self, territory_id: Option<i64>) -> AppResult<(String, Signer)> {
-        let key_id = match territory_id {
-            None => format!("{}#main-key", self.instance_actor_id()),
+        if let Some(found) = self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&territory_id) {
+            return Ok(found.clone());
+        }
+        let (key_id, pem) = match territory_id {
+            None => (format!("{}#main-key", self.instance_actor_id()), self.instance_keys.private_key_pem.clone()),
             Some(id) => {
                 let t = self.store.territory_by_id(id).await?.ok_or_else(|| AppError::NotFound("territory".into()))?;
-                format!("{}#main-key", self.territory_id_url(&t.slug))
+                (format!("{}#main-key", self.territory_id_url(&t.slug)), t.private_key_pem)
             }
         };
-        if let Some(s) = self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&territory_id) {
-            return Ok((key_id, s.clone()));
+        let found = (key_id, Signer::from_pem(&pem)?);
+        self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(territory_id, found.clone());
+        Ok(found)
+    }
+
+    /// Whether `host` (or a parent domain) is blocked; at most `BLOCKS_TTL` stale.
+    pub async fn is_blocked(&self, host: &str) -> AppResult<bool> {
+        let cached = self
+            .blocks
+            .lock()
+            .map_err(|_| AppError::internal("poisoned lock"))?
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < BLOCKS_TTL)
+            .map(|(_, list)| list.clone());
+        let list = match cached {
+            Some(l) => l,
+            None => {
+                let l: Vec<String> = self.store.domain_blocks().await?.into_iter().map(|(d, _)| d).collect();
+                *self.blocks.lock().map_err(|_| AppError::internal("poisoned lock"))? =
+                    Some((std::time::Instant::now(), l.clone()));
+                l
+            }
+        };
+        Ok(crate::storage::hosts::is_blocked_by(&list, host))
+    }
+
+    /// Forget the cached block list (after a change made by this process).
+    pub fn blocks_changed(&self) {
+        if let Ok(mut b) = self.blocks.lock() {
+            *b = None;
         }
-        let pem = match territory_id {
-            None => self.instance_keys.private_key_pem.clone(),
-            Some(id) => {
-                self.store.territory_by_id(id).await?.map(|t: TerritoryRow| t.private_key_pem).unwrap_or_default()
-            }
-        };
-        let signer = Signer::from_pem(&pem)?;
-        self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(territory_id, signer.clone());
-        Ok((key_id, signer))
     }
 
     /// Parsed public key, cached by key id (and invalidated when its text changes).

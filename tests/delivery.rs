@@ -240,3 +240,16 @@ async fn timeouts_are_retried_and_metrics_need_the_token() {
     slow.stop().await;
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_sent_to_blocked_domains() {
+    let m = instance().await;
+    let mock = MockInbox::start().await;
+    add_followers(&m.data.store, &[(mock.inbox("a"), None)]).await;
+    maillage::processing::domains::block(&m.data, "localhost", "spam").await.expect("block");
+    rename(&m, "Bloqué").await;
+    eventually(10, "delivery given up", || async { delivery_row(&m, &mock.inbox("a")).await.0 == "failed" }).await;
+    assert!(mock.received().is_empty(), "nothing reached the blocked host");
+    mock.stop().await;
+    m.stop().await;
+}

@@ -168,7 +168,7 @@ async fn key_rotation_actor_update_and_domain_blocks() {
     assert_eq!(cached.name.as_deref(), Some("Après"));
 
     // Blocked domain: refused before anything is fetched or stored.
-    m.data.store.block_domain("localhost", "test").await.expect("block");
+    maillage::processing::domains::block(&m.data, "localhost", "test").await.expect("block");
     let undo = actor.activity("Undo", serde_json::from_slice::<Value>(&follow).expect("json"));
     assert_eq!(post_cavage(&inbox, &undo, &key_id, &new.private_key_pem).await, StatusCode::FORBIDDEN);
     let t = m.data.store.territory_by_slug("territoire").await.expect("db").expect("t");
@@ -186,7 +186,7 @@ async fn key_rotation_actor_update_and_domain_blocks() {
         }
     };
     assert_eq!(followers(&m).await, 1, "the blocked Undo changed nothing");
-    m.data.store.unblock_domain("localhost").await.expect("unblock");
+    maillage::processing::domains::unblock(&m.data, "localhost").await.expect("unblock");
     assert_eq!(post_cavage(&inbox, &undo, &key_id, &new.private_key_pem).await, StatusCode::ACCEPTED);
     assert_eq!(followers(&m).await, 0);
     actor.mock.stop().await;

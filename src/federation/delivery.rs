@@ -42,11 +42,48 @@ enum Outcome {
     Gone,
 }
 
+/// What the worker remembers of each host between deliveries, so that a fan-out does not cost
+/// several database writes per request: the signature format it accepts, and when we last
+/// wrote its health.
+#[derive(Default)]
+struct HostCache {
+    inner: std::sync::Mutex<HashMap<String, HostInfo>>,
+}
+
+#[derive(Default, Clone)]
+struct HostInfo {
+    /// `None`: not loaded yet; `Some(None)`: no format known.
+    format: Option<Option<SignatureFormat>>,
+    alive_written: Option<Instant>,
+    failure_written: Option<Instant>,
+}
+
+/// Health is written at most this often per host during a burst.
+const HEALTH_WRITE_EVERY: Duration = Duration::from_secs(30);
+
+impl HostCache {
+    fn get(&self, host: &str) -> HostInfo {
+        self.inner.lock().map(|m| m.get(host).cloned().unwrap_or_default()).unwrap_or_default()
+    }
+
+    fn update(&self, host: &str, f: impl FnOnce(&mut HostInfo)) {
+        if let Ok(mut m) = self.inner.lock() {
+            f(m.entry(host.to_string()).or_default());
+        }
+    }
+}
+
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let global = state.config.delivery_concurrency;
     let per_host = state.config.delivery_per_host;
+    // The lease outlasts a send with one double-knock retry (2 × 10 s timeouts) by default.
+    let lease_ms = state.config.delivery_lease_secs * 1000;
+    let hosts = std::sync::Arc::new(HostCache::default());
     let mut tasks: JoinSet<String> = JoinSet::new();
+    // Per host: deliveries in flight plus those waiting in `ready`.
     let mut by_host: HashMap<String, usize> = HashMap::new();
+    let mut in_flight: HashMap<String, usize> = HashMap::new();
+    let mut ready: std::collections::VecDeque<DueDelivery> = std::collections::VecDeque::new();
     let mut next_maintenance = Instant::now();
     loop {
         if *shutdown.borrow() {
@@ -57,48 +94,67 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             next_maintenance =
                 Instant::now() + MAINTENANCE_EVERY.min(Duration::from_secs(state.config.probe_interval_secs));
         }
-        let free = global.saturating_sub(tasks.len());
-        let mut claimed = 0;
-        if free > 0 {
+        // Refill the local buffer in batches: one claim (a scan of the queue) per many sends.
+        // Hosts that already have `per_host` deliveries here are left for later, so nothing
+        // waits in the buffer long enough for its lease to run out.
+        let mut claimed_nothing = false;
+        if ready.len() < global {
+            let want = (global * 4).saturating_sub(ready.len()) as i64;
             let saturated: Vec<String> =
                 by_host.iter().filter(|(_, n)| **n >= per_host).map(|(h, _)| h.clone()).collect();
-            // The lease outlasts a send with one double-knock retry (2 × 10 s timeouts) by default.
-            let lease_ms = state.config.delivery_lease_secs * 1000;
-            match state.store.claim_due_deliveries(free as i64, per_host as i64, lease_ms, &saturated).await {
+            match state.store.claim_due_deliveries(want, per_host as i64, lease_ms, &saturated).await {
                 Ok(batch) => {
+                    claimed_nothing = batch.is_empty();
                     for d in batch {
-                        let n = by_host.entry(d.host.clone()).or_default();
-                        if *n >= per_host {
-                            // The claim capped each host at `per_host`, not counting those in flight.
-                            let _ = state.store.release_delivery(d.id).await;
-                            continue;
-                        }
-                        *n += 1;
-                        claimed += 1;
-                        let state = state.clone();
-                        tasks.spawn(async move {
-                            let host = d.host.clone();
-                            process(&state, d).await;
-                            host
-                        });
+                        *by_host.entry(d.host.clone()).or_default() += 1;
+                        ready.push_back(d);
                     }
                 }
-                Err(e) => tracing::error!(error = %e, "delivery queue unavailable"),
+                Err(e) => {
+                    claimed_nothing = true;
+                    tracing::error!(error = %e, "delivery queue unavailable");
+                }
             }
         }
-        if claimed > 0 && tasks.len() < global {
-            continue;
+        // Start what the limits allow, oldest first.
+        let mut i = 0;
+        while tasks.len() < global && i < ready.len() {
+            if in_flight.get(&ready[i].host).copied().unwrap_or(0) >= per_host {
+                i += 1;
+                continue;
+            }
+            let Some(d) = ready.remove(i) else { break };
+            *in_flight.entry(d.host.clone()).or_default() += 1;
+            let (state, hosts) = (state.clone(), hosts.clone());
+            tasks.spawn(async move {
+                let host = d.host.clone();
+                process(&state, &hosts, d).await;
+                host
+            });
         }
-        let idle = match state.store.next_delivery_at().await {
-            Ok(Some(at)) => Duration::from_millis((at - now_millis()).clamp(10, MAX_IDLE.as_millis() as i64) as u64),
-            _ => MAX_IDLE,
+        let idle = if claimed_nothing && ready.is_empty() {
+            match state.store.next_delivery_at().await {
+                Ok(Some(at)) => {
+                    Duration::from_millis((at - now_millis()).clamp(10, MAX_IDLE.as_millis() as i64) as u64)
+                }
+                _ => MAX_IDLE,
+            }
+        } else if tasks.len() < global && !claimed_nothing {
+            // More may be due right away.
+            continue;
+        } else {
+            MAX_IDLE
         };
         tokio::select! {
             Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                if let Ok(host) = done && let Some(n) = by_host.get_mut(&host) {
-                    *n = n.saturating_sub(1);
-                    if *n == 0 {
-                        by_host.remove(&host);
+                if let Ok(host) = done {
+                    for map in [&mut by_host, &mut in_flight] {
+                        if let Some(n) = map.get_mut(&host) {
+                            *n = n.saturating_sub(1);
+                            if *n == 0 {
+                                map.remove(&host);
+                            }
+                        }
                     }
                 }
             }
@@ -108,33 +164,42 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
         }
     }
     // Let sends in flight finish (they are short: 10 s timeout); the rest keep their lease
-    // and are retried by the next process to start.
+    // and are retried by the next process to start. Deliveries still in the buffer are given
+    // back at once.
+    for d in ready {
+        let _ = state.store.release_delivery(d.id).await;
+    }
     let _ = tokio::time::timeout(Duration::from_secs(12), async { while tasks.join_next().await.is_some() {} }).await;
     tasks.abort_all();
     tracing::debug!("delivery worker stopped");
 }
 
-async fn process(state: &AppState, d: DueDelivery) {
+async fn process(state: &AppState, hosts: &HostCache, d: DueDelivery) {
     let started = std::time::Instant::now();
-    let outcome = match send(state, &d).await {
+    let outcome = match send(state, hosts, &d).await {
         Ok(o) => o,
         Err(e) => Outcome::GiveUp { status: None, error: e.to_string() },
     };
     state.metrics.delivery_latency.observe(started.elapsed());
-    if let Err(e) = record(state, &d, outcome).await {
+    if let Err(e) = record(state, hosts, &d, outcome).await {
         // The lease expires and the delivery is tried again: at least once, never lost.
         tracing::error!(error = %e, delivery = d.id, "could not record delivery outcome");
     }
 }
 
-async fn record(state: &AppState, d: &DueDelivery, outcome: Outcome) -> AppResult<()> {
+async fn record(state: &AppState, hosts: &HostCache, d: &DueDelivery, outcome: Outcome) -> AppResult<()> {
     let store = &state.store;
+    let due = |t: Option<Instant>| t.is_none_or(|t| t.elapsed() >= HEALTH_WRITE_EVERY);
+    let info = hosts.get(&d.host);
     match outcome {
         Outcome::Done(status) => {
             state.metrics.delivery("success");
             tracing::debug!(inbox = %d.inbox, status, "delivered");
             store.delivery_succeeded(d.id, status).await?;
-            store.host_alive(&d.host, true).await?;
+            if due(info.alive_written) {
+                store.host_alive(&d.host, true).await?;
+                hosts.update(&d.host, |h| h.alive_written = Some(Instant::now()));
+            }
         }
         Outcome::Gone => {
             state.metrics.delivery("gone");
@@ -146,10 +211,16 @@ async fn record(state: &AppState, d: &DueDelivery, outcome: Outcome) -> AppResul
             state.metrics.delivery("failed");
             tracing::warn!(inbox = %d.inbox, ?status, %error, "delivery refused, not retried");
             store.delivery_failed(d.id, status, &error, None).await?;
-            store.host_failed(&d.host, &error).await?;
+            if due(info.failure_written) {
+                store.host_failed(&d.host, &error).await?;
+                hosts.update(&d.host, |h| h.failure_written = Some(Instant::now()));
+            }
         }
         Outcome::Retry { status, error, not_before_ms } => {
-            store.host_failed(&d.host, &error).await?;
+            if due(info.failure_written) {
+                store.host_failed(&d.host, &error).await?;
+                hosts.update(&d.host, |h| h.failure_written = Some(Instant::now()));
+            }
             let now = now_millis();
             let at = now + backoff_ms(state.config.delivery_backoff_ms, d.attempts + 1).max(not_before_ms.unwrap_or(0));
             if at > d.created_at + state.config.delivery_horizon_secs * 1000 {
@@ -157,6 +228,7 @@ async fn record(state: &AppState, d: &DueDelivery, outcome: Outcome) -> AppResul
                 tracing::warn!(host = %d.host, ?status, %error, "retry horizon passed: host marked unreachable");
                 store.delivery_failed(d.id, status, &error, None).await?;
                 store.mark_unreachable(&d.host).await?;
+                hosts.update(&d.host, |h| h.alive_written = None);
             } else {
                 state.metrics.delivery("retry");
                 tracing::info!(inbox = %d.inbox, ?status, %error, retry_in_ms = at - now, "delivery will be retried");
@@ -169,15 +241,22 @@ async fn record(state: &AppState, d: &DueDelivery, outcome: Outcome) -> AppResul
 
 /// Sends once in the format this host is known to accept; on 401 or 400, knocks again with
 /// the other format and remembers the one that worked.
-async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
+async fn send(state: &AppState, hosts: &HostCache, d: &DueDelivery) -> AppResult<Outcome> {
     let url = url::Url::parse(&d.inbox).map_err(|_| AppError::BadRequest("bad inbox URL".into()))?;
     check_target(&url, state.config.allow_private_network)?;
-    if state.store.is_blocked(&d.host).await? {
+    if state.is_blocked(&d.host).await? {
         state.metrics.delivery("skipped");
         return Ok(Outcome::GiveUp { status: None, error: "domain blocked".into() });
     }
-    let known =
-        state.store.host(&d.host).await?.and_then(|h| h.signature_format).and_then(|f| SignatureFormat::parse(&f));
+    let known = match hosts.get(&d.host).format {
+        Some(f) => f,
+        None => {
+            let stored = state.store.host(&d.host).await?.and_then(|h| h.signature_format);
+            let f = stored.and_then(|f| SignatureFormat::parse(&f));
+            hosts.update(&d.host, |h| h.format = Some(f));
+            f
+        }
+    };
     let first = known.unwrap_or(SignatureFormat::Cavage);
     let outcome = post(state, d, &url, first).await?;
     let refused = matches!(&outcome, Outcome::GiveUp { status: Some(400 | 401), .. });
@@ -186,11 +265,13 @@ async fn send(state: &AppState, d: &DueDelivery) -> AppResult<Outcome> {
         if matches!(second, Outcome::Done(_)) {
             tracing::info!(host = %d.host, format = first.other().as_str(), "host accepts the other signature format");
             state.store.set_signature_format(&d.host, first.other().as_str()).await?;
+            hosts.update(&d.host, |h| h.format = Some(Some(first.other())));
         }
         return Ok(second);
     }
     if known.is_none() && matches!(outcome, Outcome::Done(_)) {
         state.store.set_signature_format(&d.host, first.as_str()).await?;
+        hosts.update(&d.host, |h| h.format = Some(Some(first)));
     }
     Ok(outcome)
 }

@@ -68,7 +68,7 @@ async fn receive(
     })?;
     let env = parse_envelope(&body)?;
     *kind = type_label(&env.kind);
-    if data.store.is_blocked(&host_header(&env.actor)).await? {
+    if data.is_blocked(&host_header(&env.actor)).await? {
         return Err(AppError::Forbidden("domain blocked by this instance".into()));
     }
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");

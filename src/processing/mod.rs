@@ -1,4 +1,5 @@
 //! Operations behind the CLI, the admin pages and the API: thin handlers call these.
 
+pub mod domains;
 pub mod follows;
 pub mod territories;

@@ -20,6 +20,21 @@ pub struct HostRow {
 const COLUMNS: &str =
     "host, unreachable_since, last_success_at, last_failure_at, last_error, signature_format, last_probe_at";
 
+/// True when `host` or one of its parent domains is in `blocked` (lowercase domains).
+pub fn is_blocked_by(blocked: &[String], host: &str) -> bool {
+    let domain = domain_of(host);
+    let mut rest = domain.as_str();
+    loop {
+        if blocked.iter().any(|b| b == rest) {
+            return true;
+        }
+        match rest.split_once('.') {
+            Some((_, parent)) => rest = parent,
+            None => return false,
+        }
+    }
+}
+
 /// The host part of `host[:port]`, lowercased.
 pub fn domain_of(host: &str) -> String {
     let h = host.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(host, |(h, _)| h);
@@ -142,34 +157,21 @@ impl Store {
     pub async fn domain_blocks(&self) -> AppResult<Vec<(String, String)>> {
         Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks ORDER BY domain").fetch_all(self.pool()).await?)
     }
-
-    /// True when `host` (with or without port) or one of its parent domains is blocked.
-    pub async fn is_blocked(&self, host: &str) -> AppResult<bool> {
-        let domain = domain_of(host);
-        let mut candidates = vec![domain.clone()];
-        let mut rest = domain.as_str();
-        while let Some((_, parent)) = rest.split_once('.') {
-            candidates.push(parent.to_string());
-            rest = parent;
-        }
-        let placeholders: Vec<String> = (1..=candidates.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT COUNT(*) FROM domain_blocks WHERE domain IN ({})", placeholders.join(", "));
-        let mut q = sqlx::query_scalar::<_, i64>(&sql);
-        for c in &candidates {
-            q = q.bind(c);
-        }
-        Ok(q.fetch_one(self.pool()).await? > 0)
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::domain_of;
+    use super::{domain_of, is_blocked_by};
 
     #[test]
     fn domains() {
         assert_eq!(domain_of("Mastodon.Example:8443"), "mastodon.example");
         assert_eq!(domain_of("localhost"), "localhost");
         assert_eq!(domain_of("a.example."), "a.example");
+        let blocked = vec!["evil.example".to_string()];
+        assert!(is_blocked_by(&blocked, "evil.example"));
+        assert!(is_blocked_by(&blocked, "sub.Evil.Example:8443"));
+        assert!(!is_blocked_by(&blocked, "notevil.example"));
+        assert!(!is_blocked_by(&blocked, "example"));
     }
 }
