@@ -14,6 +14,7 @@ pub mod error;
 pub mod federation;
 pub mod metrics;
 pub mod processing;
+pub mod security;
 pub mod state;
 pub mod storage;
 pub mod web;

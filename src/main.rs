@@ -141,6 +141,13 @@ enum TerritoryCmd {
         manually_approves_followers: Option<bool>,
         #[arg(long)]
         discoverable: Option<bool>,
+        /// Communes or area covered (free text).
+        #[arg(long)]
+        perimeter: Option<String>,
+        /// Domains of activity, comma-separated: energie, finance, habitat, culture,
+        /// alimentation, commerce, mobilite, autre.
+        #[arg(long)]
+        domains: Option<String>,
     },
 }
 
@@ -279,9 +286,17 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             let t = processing::territories::create(store, &slug, &name, &summary).await?;
             println!("created {} (@{}@{})", t.slug, t.slug, config.authority());
         }
-        Command::Territory(TerritoryCmd::Update { slug, name, summary, manually_approves_followers, discoverable }) => {
-            let update = TerritoryUpdate { name, summary, manually_approves_followers, discoverable };
-            let t = processing::territories::update(&data, &slug, update).await?;
+        Command::Territory(TerritoryCmd::Update {
+            slug,
+            name,
+            summary,
+            manually_approves_followers,
+            discoverable,
+            perimeter,
+            domains,
+        }) => {
+            let update = TerritoryUpdate { name, summary, manually_approves_followers, discoverable, perimeter, domains };
+            let t = processing::territories::update(&data, &slug, update, "cli").await?;
             println!(
                 "updated {}: name={:?} manually_approves_followers={}",
                 t.slug, t.name, t.manually_approves_followers.0

@@ -25,7 +25,7 @@ async fn territory_key(m: &TestInstance) -> String {
 }
 
 async fn rename(m: &TestInstance, name: &str) {
-    territories::update(&m.data, "territoire", TerritoryUpdate { name: Some(name.into()), ..Default::default() })
+    territories::update(&m.data, "territoire", TerritoryUpdate { name: Some(name.into()), ..Default::default() }, "test")
         .await
         .expect("update");
 }

@@ -42,7 +42,7 @@ async fn independent_peer_follows_and_unfollows_a_territory() {
             maillage::storage::territories::TerritoryUpdate {
                 name: Some("Pays de Redon".into()),
                 ..Default::default()
-            },
+            }, "test"
         )
         .await
         .expect("update");

@@ -55,6 +55,86 @@ pub fn parse_summary(input: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// Domains of activity named by the CCES charter ("énergie, finance, habitat, culture,
+/// alimentation, commerce…"), plus mobility and "other".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActivityDomain {
+    Energie,
+    Finance,
+    Habitat,
+    Culture,
+    Alimentation,
+    Commerce,
+    Mobilite,
+    Autre,
+}
+
+impl ActivityDomain {
+    pub const ALL: [ActivityDomain; 8] = [
+        ActivityDomain::Energie,
+        ActivityDomain::Finance,
+        ActivityDomain::Habitat,
+        ActivityDomain::Culture,
+        ActivityDomain::Alimentation,
+        ActivityDomain::Commerce,
+        ActivityDomain::Mobilite,
+        ActivityDomain::Autre,
+    ];
+
+    /// Stable code, used in storage, forms, the API and federation.
+    pub fn code(self) -> &'static str {
+        match self {
+            ActivityDomain::Energie => "energie",
+            ActivityDomain::Finance => "finance",
+            ActivityDomain::Habitat => "habitat",
+            ActivityDomain::Culture => "culture",
+            ActivityDomain::Alimentation => "alimentation",
+            ActivityDomain::Commerce => "commerce",
+            ActivityDomain::Mobilite => "mobilite",
+            ActivityDomain::Autre => "autre",
+        }
+    }
+
+    /// French label (federated profile fields are French first).
+    pub fn label_fr(self) -> &'static str {
+        match self {
+            ActivityDomain::Energie => "Énergie",
+            ActivityDomain::Finance => "Finance",
+            ActivityDomain::Habitat => "Habitat",
+            ActivityDomain::Culture => "Culture",
+            ActivityDomain::Alimentation => "Alimentation",
+            ActivityDomain::Commerce => "Commerce",
+            ActivityDomain::Mobilite => "Mobilité",
+            ActivityDomain::Autre => "Autre",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ActivityDomain> {
+        ActivityDomain::ALL.into_iter().find(|d| d.code() == code.trim())
+    }
+
+    /// Validates a list of codes into the stored form; unknown codes are an error.
+    pub fn parse_list<'a>(codes: impl IntoIterator<Item = &'a str>) -> Result<String, String> {
+        let mut out: Vec<&str> = vec![];
+        for c in codes.into_iter().map(str::trim).filter(|c| !c.is_empty()) {
+            let d = ActivityDomain::parse(c).ok_or_else(|| format!("unknown domain `{c}`"))?;
+            if !out.contains(&d.code()) {
+                out.push(d.code());
+            }
+        }
+        Ok(out.join(","))
+    }
+}
+
+/// Validated perimeter (free text, at most 500 characters).
+pub fn parse_perimeter(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    if s.chars().count() > 500 || s.chars().any(|c| c.is_control() && c != '\n') {
+        return Err("a perimeter has at most 500 characters".into());
+    }
+    Ok(s.to_string())
+}
+
 /// State of a follow relation, in either direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FollowState {
@@ -87,6 +167,13 @@ mod tests {
         for bad in ["", "Territoire", "a b", "-x", "é", "a/b", &"x".repeat(65)] {
             assert!(Slug::parse(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn domains() {
+        assert_eq!(ActivityDomain::parse_list(["energie", " alimentation", "energie"]).expect("test"), "energie,alimentation");
+        assert!(ActivityDomain::parse_list(["spatial"]).is_err());
+        assert_eq!(ActivityDomain::parse("mobilite").map(|d| d.label_fr()), Some("Mobilité"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::protocol::{
-    actor::{Endpoints, LocalActor, PublicKey},
+    actor::{Endpoints, LocalActor, PropertyValue, PublicKey},
     actor_context,
     collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE, page_url},
 };
@@ -68,8 +68,24 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         published: millis_to_datetime(t.created_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         updated: Some(millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         webfinger: format!("{}@{}", t.slug, state.config.authority()),
-        attachment: vec![],
+        attachment: territory_fields(t),
+        icon: t.icon_media_id.map(|id| {
+            serde_json::json!({ "type": "Image", "url": state.config.url(&format!("/media/{id}")) })
+        }),
     }
+}
+
+/// Profile fields shown by Mastodon under the bio: perimeter and domains of activity.
+fn territory_fields(t: &TerritoryRow) -> Vec<PropertyValue> {
+    let mut fields = vec![];
+    if !t.perimeter.is_empty() {
+        fields.push(PropertyValue { kind: "PropertyValue".into(), name: "Périmètre".into(), value: escape_html(&t.perimeter) });
+    }
+    let domains: Vec<&str> = t.domain_list().iter().map(|d| d.label_fr()).collect();
+    if !domains.is_empty() {
+        fields.push(PropertyValue { kind: "PropertyValue".into(), name: "Domaines".into(), value: domains.join(", ") });
+    }
+    fields
 }
 
 /// The instance's `Application` actor (FEP-2677, FEP-d556): signs fetches, owns server-level
@@ -102,6 +118,7 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
         updated: None,
         webfinger: format!("{authority}@{authority}"),
         attachment: vec![],
+        icon: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Creating and editing territories.
 
 use crate::{
-    domain::territory::{Slug, parse_name, parse_summary},
+    domain::territory::{ActivityDomain, Slug, parse_name, parse_perimeter, parse_summary},
     error::{AppError, AppResult},
     federation::{actors::territory_actor, keys::generate_rsa_keypair, outgoing, protocol},
     state::AppState,
@@ -39,7 +39,8 @@ pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult
 
 /// Changes a territory's settings and sends the new actor document to its followers
 /// (`Update`), in one transaction.
-pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate) -> AppResult<TerritoryRow> {
+/// `by` names who did it, for the audit log (an account's email, "cli", a token's label).
+pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate, by: &str) -> AppResult<TerritoryRow> {
     let store = &state.store;
     let t = store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     if let Some(n) = &update.name {
@@ -47,6 +48,12 @@ pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate) -
     }
     if let Some(s) = &update.summary {
         update.summary = Some(parse_summary(s).map_err(AppError::Unprocessable)?);
+    }
+    if let Some(p) = &update.perimeter {
+        update.perimeter = Some(parse_perimeter(p).map_err(AppError::Unprocessable)?);
+    }
+    if let Some(d) = &update.domains {
+        update.domains = Some(ActivityDomain::parse_list(d.split(',')).map_err(AppError::Unprocessable)?);
     }
     let inboxes = store.follower_inboxes(t.id).await?;
     let mut tx = store.begin().await?;
@@ -58,5 +65,30 @@ pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate) -
     outgoing::queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
     tx.commit().await?;
     state.delivery_notify.notify_one();
+    store.audit(by, "territory.update", &format!("{slug}: {}", describe(&update))).await?;
     Ok(updated)
+}
+
+/// Which fields an update touched, for the audit log.
+fn describe(u: &TerritoryUpdate) -> String {
+    let mut parts = vec![];
+    if let Some(n) = &u.name {
+        parts.push(format!("name={n:?}"));
+    }
+    if u.summary.is_some() {
+        parts.push("summary".into());
+    }
+    if u.perimeter.is_some() {
+        parts.push("perimeter".into());
+    }
+    if let Some(d) = &u.domains {
+        parts.push(format!("domains={d}"));
+    }
+    if let Some(m) = u.manually_approves_followers {
+        parts.push(format!("manually_approves_followers={m}"));
+    }
+    if let Some(d) = u.discoverable {
+        parts.push(format!("discoverable={d}"));
+    }
+    parts.join(", ")
 }

@@ -5,7 +5,9 @@
 //! Read helpers hang off [`Store`]; write helpers take `&mut AnyConnection` so that callers can
 //! group a change and the activities it causes in one transaction.
 
+pub mod accounts;
 pub mod activities;
+pub mod admin;
 pub mod actors;
 pub mod deliveries;
 pub mod follows;

@@ -22,10 +22,21 @@ pub struct TerritoryRow {
     pub private_key_pem: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// Free text: the communes, pays or département the territory covers.
+    pub perimeter: String,
+    /// Comma-separated codes of `domain::territory::ActivityDomain`.
+    pub domains: String,
+    pub icon_media_id: Option<i64>,
+}
+
+impl TerritoryRow {
+    pub fn domain_list(&self) -> Vec<crate::domain::territory::ActivityDomain> {
+        self.domains.split(',').filter_map(crate::domain::territory::ActivityDomain::parse).collect()
+    }
 }
 
 const COLUMNS: &str = "id, slug, name, summary, manually_approves_followers, discoverable, \
-                       public_key_pem, private_key_pem, created_at, updated_at";
+                       public_key_pem, private_key_pem, created_at, updated_at, perimeter, domains, icon_media_id";
 
 /// Fields an admin may change; `None` leaves the value as it is.
 #[derive(Debug, Default, Clone)]
@@ -34,6 +45,9 @@ pub struct TerritoryUpdate {
     pub summary: Option<String>,
     pub manually_approves_followers: Option<bool>,
     pub discoverable: Option<bool>,
+    pub perimeter: Option<String>,
+    /// Comma-separated domain codes, already validated.
+    pub domains: Option<String>,
 }
 
 impl Store {
@@ -101,7 +115,8 @@ pub async fn update_territory(conn: &mut AnyConnection, id: i64, u: &TerritoryUp
     sqlx::query_as(&format!(
         "UPDATE territories SET name = COALESCE($1, name), summary = COALESCE($2, summary), \
          manually_approves_followers = COALESCE($3, manually_approves_followers), \
-         discoverable = COALESCE($4, discoverable), updated_at = $5 WHERE id = $6 RETURNING {COLUMNS}"
+         discoverable = COALESCE($4, discoverable), perimeter = COALESCE($7, perimeter), \
+         domains = COALESCE($8, domains), updated_at = $5 WHERE id = $6 RETURNING {COLUMNS}"
     ))
     .bind(u.name.as_deref())
     .bind(u.summary.as_deref())
@@ -109,6 +124,8 @@ pub async fn update_territory(conn: &mut AnyConnection, id: i64, u: &TerritoryUp
     .bind(u.discoverable.map(super::flag))
     .bind(now_millis())
     .bind(id)
+    .bind(u.perimeter.as_deref())
+    .bind(u.domains.as_deref())
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::NotFound("territory".into()))

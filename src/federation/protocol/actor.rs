@@ -58,6 +58,9 @@ pub struct LocalActor {
     pub webfinger: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attachment: Vec<PropertyValue>,
+    /// `Image` with `url` and `mediaType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<Value>,
 }
 
 /// Any actor from another server. Tolerant: only what we need is required.
