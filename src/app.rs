@@ -11,6 +11,7 @@ use axum::{
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
+    api,
     config::Config,
     error::{AppError, AppResult},
     federation::{actors, delivery, discovery, http, inbox, keys::Signer},
@@ -74,7 +75,6 @@ impl App {
 
     pub fn router(&self) -> Router {
         Router::new()
-            .route("/", get(web::home))
             .route("/healthz", get(healthz))
             .route("/metrics", get(metrics))
             .route("/.well-known/webfinger", get(discovery::webfinger))
@@ -87,14 +87,18 @@ impl App {
             .route("/actor", get(actors::get_instance_actor))
             .route("/actor/inbox", post(inbox::post_inbox))
             .route("/actor/{collection}", get(actors::get_instance_collection))
-            .route("/t/{slug}", get(web::territory))
+            .route("/t/{slug}", get(web::pages::territory))
             .route("/t/{slug}/inbox", post(inbox::post_inbox))
             .route("/t/{slug}/outbox", get(actors::get_outbox))
             .route("/t/{slug}/followers", get(actors::get_followers))
             .route("/t/{slug}/following", get(actors::get_following))
             .route("/activities/{id}", get(actors::get_activity))
+            .merge(web::router())
+            .nest("/api/v1", api::router())
             .fallback(web::not_found)
             .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
+            .layer(axum::middleware::from_fn(web::html_errors))
+            .layer(axum::middleware::from_fn(web::session::csrf_cookie))
             .layer(FederationMiddleware::new(self.federation.clone()))
             .layer(tower_http::trace::TraceLayer::new_for_http())
     }
@@ -111,7 +115,8 @@ impl App {
         let worker = tokio::spawn(delivery::run(state.clone(), stop_rx));
         let addr = listener.local_addr().map_err(AppError::internal)?;
         tracing::info!(%addr, public_url = %state.config.public_url, "Maillage listening");
-        axum::serve(listener, self.router())
+        // The peer address feeds login rate limiting.
+        axum::serve(listener, self.router().into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|e| AppError::Internal(format!("server: {e}")))?;

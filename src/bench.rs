@@ -273,8 +273,13 @@ async fn bench_fan_out(followers: usize, hosts: usize, black_hole: bool) -> AppR
         follows::upsert_follow(&mut conn, follows::Direction::Followers, t.id, actor.id, "x:f", FollowState::Accepted)
             .await?;
     }
-    territories::update(&state, "territoire", TerritoryUpdate { name: Some("Bench".into()), ..Default::default() }, "bench")
-        .await?;
+    territories::update(
+        &state,
+        "territoire",
+        TerritoryUpdate { name: Some("Bench".into()), ..Default::default() },
+        "bench",
+    )
+    .await?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let started = Instant::now();
     let worker = tokio::spawn(delivery::run(state.clone(), stop_rx));

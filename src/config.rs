@@ -49,6 +49,14 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Log format: `text` or `json`. Default `text`.
     pub log_format: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy that sets
+    /// it). Default false.
+    pub trust_forwarded_for: bool,
+    /// SMTP server for outgoing mail (`smtp://user:pass@host:587` with STARTTLS, `smtps://…`).
+    /// Default: none, mail is written to `<data_dir>/outbox/*.eml`.
+    pub smtp_url: Option<String>,
+    /// Sender address. Default `maillage@<host of public_url>`.
+    pub mail_from: String,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -71,6 +79,9 @@ pub struct ConfigLayer {
     pub http_timeout_secs: Option<u64>,
     pub metrics_token: Option<String>,
     pub log_format: Option<String>,
+    pub trust_forwarded_for: Option<bool>,
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
 }
 
 impl ConfigLayer {
@@ -113,6 +124,9 @@ impl ConfigLayer {
                 }
                 "METRICS_TOKEN" => layer.metrics_token = Some(value),
                 "LOG_FORMAT" => layer.log_format = Some(value),
+                "TRUST_FORWARDED_FOR" => layer.trust_forwarded_for = Some(parse_bool(&key, &value)?),
+                "SMTP_URL" => layer.smtp_url = Some(value),
+                "MAIL_FROM" => layer.mail_from = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -143,6 +157,9 @@ impl ConfigLayer {
             http_timeout_secs: other.http_timeout_secs.or(self.http_timeout_secs),
             metrics_token: other.metrics_token.or(self.metrics_token),
             log_format: other.log_format.or(self.log_format),
+            trust_forwarded_for: other.trust_forwarded_for.or(self.trust_forwarded_for),
+            smtp_url: other.smtp_url.or(self.smtp_url),
+            mail_from: other.mail_from.or(self.mail_from),
         }
     }
 
@@ -181,7 +198,7 @@ impl ConfigLayer {
         }
         Ok(Config {
             bind,
-            public_url,
+            public_url: public_url.clone(),
             data_dir,
             database_url,
             allow_private_network: self.allow_private_network.unwrap_or(false),
@@ -196,6 +213,11 @@ impl ConfigLayer {
             http_timeout_secs: self.http_timeout_secs.unwrap_or(10).clamp(1, 300),
             metrics_token: self.metrics_token.filter(|t| !t.is_empty()),
             log_format,
+            trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
+            smtp_url: self.smtp_url.filter(|s| !s.is_empty()),
+            mail_from: self
+                .mail_from
+                .unwrap_or_else(|| format!("maillage@{}", public_url.host_str().unwrap_or("localhost"))),
         })
     }
 }

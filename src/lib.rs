@@ -5,6 +5,7 @@
 //! (ActivityPub), `processing` (operations shared by CLI, pages and API), `web` (pages),
 //! `app` (assembly and serving).
 
+pub mod api;
 pub mod app;
 pub mod bench;
 pub mod bench_ingest;
@@ -12,6 +13,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod federation;
+pub mod mail;
 pub mod metrics;
 pub mod processing;
 pub mod security;

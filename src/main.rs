@@ -80,9 +80,46 @@ enum Command {
     /// Instance-level domain blocks.
     #[command(subcommand)]
     Domain(DomainCmd),
+    /// Admin and moderator accounts.
+    #[command(subcommand)]
+    Admin(AdminCmd),
+    /// API bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCmd),
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Create an account; the password is read from --password-file, else prompted (or read
+    /// from standard input when it is not a terminal).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "admin")]
+        role: String,
+        #[arg(long)]
+        password_file: Option<PathBuf>,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Create a token; it is printed once and stored hashed.
+    Create {
+        #[arg(long, default_value = "moderator")]
+        role: String,
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List tokens (never their value).
+    List,
+    /// Revoke a token by id.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -236,6 +273,25 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The password from a file, a terminal prompt, or standard input.
+fn read_password(file: Option<PathBuf>) -> AppResult<String> {
+    use std::io::IsTerminal;
+    let text = match file {
+        Some(p) => std::fs::read_to_string(&p)
+            .map_err(|e| maillage::error::AppError::BadRequest(format!("{}: {e}", p.display())))?,
+        None if std::io::stdin().is_terminal() => rpassword::prompt_password("Mot de passe / Password: ")
+            .map_err(|e| maillage::error::AppError::BadRequest(format!("password prompt: {e}")))?,
+        None => {
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| maillage::error::AppError::BadRequest(format!("stdin: {e}")))?;
+            line
+        }
+    };
+    Ok(text.trim_end_matches(['\n', '\r']).to_string())
+}
+
 /// The territory a command acts on: the one named, or the configured default.
 fn slug_or_default(slug: &str, config: &Config) -> String {
     if slug.is_empty() { config.default_territory.to_string() } else { slug.to_string() }
@@ -295,7 +351,8 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             perimeter,
             domains,
         }) => {
-            let update = TerritoryUpdate { name, summary, manually_approves_followers, discoverable, perimeter, domains };
+            let update =
+                TerritoryUpdate { name, summary, manually_approves_followers, discoverable, perimeter, domains };
             let t = processing::territories::update(&data, &slug, update, "cli").await?;
             println!(
                 "updated {}: name={:?} manually_approves_followers={}",
@@ -379,6 +436,55 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
                 println!("unblocked {domain}");
             } else {
                 println!("{domain} was not blocked");
+            }
+        }
+        Command::Admin(AdminCmd::Create { email, role, password_file }) => {
+            let email = maillage::domain::account::parse_email(&email)
+                .map_err(|_| maillage::error::AppError::Unprocessable("invalid email address".into()))?;
+            let role = maillage::domain::account::Role::parse(&role)
+                .ok_or_else(|| maillage::error::AppError::Unprocessable("role is admin or moderator".into()))?;
+            let password = read_password(password_file)?;
+            maillage::security::check_new_password(&password).map_err(|_| {
+                maillage::error::AppError::Unprocessable("the password needs 10 to 200 characters".into())
+            })?;
+            let hash = maillage::security::hash_password(&password)?;
+            let a = store.create_account(&email, &hash, role).await?;
+            store.audit("cli", "account.create", &format!("{} as {}", a.email, role.as_str())).await?;
+            println!("account {} created ({})", a.email, role.as_str());
+        }
+        Command::Admin(AdminCmd::List) => {
+            for a in store.accounts().await? {
+                println!("{}\t{}\t{}\t{}", a.id, a.email, a.role, if a.disabled.0 { "disabled" } else { "active" });
+            }
+        }
+        Command::Token(TokenCmd::Create { role, label }) => {
+            let role = maillage::domain::account::Role::parse(&role)
+                .ok_or_else(|| maillage::error::AppError::Unprocessable("role is admin or moderator".into()))?;
+            let token = maillage::security::new_token()?;
+            let id = store.create_api_token(&maillage::security::hash_token(&token), role, &label).await?;
+            store.audit("cli", "token.create", &format!("#{id} {label} ({})", role.as_str())).await?;
+            eprintln!("token #{id} ({}) — shown once, keep it safe:", role.as_str());
+            println!("{token}");
+        }
+        Command::Token(TokenCmd::List) => {
+            for t in store.api_tokens().await? {
+                let state = if t.revoked_at.is_some() { "revoked" } else { "active" };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.role,
+                    t.label,
+                    millis_to_datetime(t.created_at).to_rfc3339(),
+                    state
+                );
+            }
+        }
+        Command::Token(TokenCmd::Revoke { id }) => {
+            if store.revoke_api_token(id).await? {
+                store.audit("cli", "token.revoke", &format!("#{id}")).await?;
+                println!("token #{id} revoked");
+            } else {
+                return Err(maillage::error::AppError::NotFound(format!("active token #{id}")));
             }
         }
         Command::Domain(DomainCmd::List) => {

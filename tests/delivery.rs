@@ -25,9 +25,14 @@ async fn territory_key(m: &TestInstance) -> String {
 }
 
 async fn rename(m: &TestInstance, name: &str) {
-    territories::update(&m.data, "territoire", TerritoryUpdate { name: Some(name.into()), ..Default::default() }, "test")
-        .await
-        .expect("update");
+    territories::update(
+        &m.data,
+        "territoire",
+        TerritoryUpdate { name: Some(name.into()), ..Default::default() },
+        "test",
+    )
+    .await
+    .expect("update");
 }
 
 async fn delivery_row(m: &TestInstance, inbox: &str) -> (String, i64, Option<i64>) {

@@ -121,7 +121,8 @@ async fn rfc9421_first_sender_is_accepted_and_answered_in_kind() {
     maillage::processing::territories::update(
         &m.data,
         "territoire",
-        maillage::storage::territories::TerritoryUpdate { name: Some("Nouveau nom".into()), ..Default::default() }, "test"
+        maillage::storage::territories::TerritoryUpdate { name: Some("Nouveau nom".into()), ..Default::default() },
+        "test",
     )
     .await
     .expect("update");

@@ -61,7 +61,8 @@ async fn manual_approval_and_rejection_across_three_instances() {
     territories::update(
         &c.data,
         "territoire",
-        TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() }, "test"
+        TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() },
+        "test",
     )
     .await
     .expect("update");

@@ -42,7 +42,8 @@ async fn independent_peer_follows_and_unfollows_a_territory() {
             maillage::storage::territories::TerritoryUpdate {
                 name: Some("Pays de Redon".into()),
                 ..Default::default()
-            }, "test"
+            },
+            "test",
         )
         .await
         .expect("update");

@@ -31,7 +31,11 @@ pub fn parse_email(input: &str) -> Result<String, &'static str> {
     let valid = s.len() <= 254
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
         && s.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
         });
     if valid { Ok(s) } else { Err("email-invalid") }
 }
@@ -45,7 +49,8 @@ mod tests {
         assert_eq!(Role::parse("admin"), Some(Role::Admin));
         assert!(Role::Admin > Role::Moderator);
         assert_eq!(parse_email(" Ada@Example.ORG ").expect("test"), "ada@example.org");
-        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "a@b@example.org", "ada@.org"] {
+        for bad in ["", "ada", "ada@", "@example.org", "ada@example", "a b@example.org", "a@b@example.org", "ada@.org"]
+        {
             assert!(parse_email(bad).is_err(), "{bad}");
         }
     }

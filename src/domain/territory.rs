@@ -171,7 +171,10 @@ mod tests {
 
     #[test]
     fn domains() {
-        assert_eq!(ActivityDomain::parse_list(["energie", " alimentation", "energie"]).expect("test"), "energie,alimentation");
+        assert_eq!(
+            ActivityDomain::parse_list(["energie", " alimentation", "energie"]).expect("test"),
+            "energie,alimentation"
+        );
         assert!(ActivityDomain::parse_list(["spatial"]).is_err());
         assert_eq!(ActivityDomain::parse("mobilite").map(|d| d.label_fr()), Some("Mobilité"));
     }

@@ -69,9 +69,9 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         updated: Some(millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         webfinger: format!("{}@{}", t.slug, state.config.authority()),
         attachment: territory_fields(t),
-        icon: t.icon_media_id.map(|id| {
-            serde_json::json!({ "type": "Image", "url": state.config.url(&format!("/media/{id}")) })
-        }),
+        icon: t
+            .icon_media_id
+            .map(|id| serde_json::json!({ "type": "Image", "url": state.config.url(&format!("/media/{id}")) })),
     }
 }
 
@@ -79,7 +79,11 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
 fn territory_fields(t: &TerritoryRow) -> Vec<PropertyValue> {
     let mut fields = vec![];
     if !t.perimeter.is_empty() {
-        fields.push(PropertyValue { kind: "PropertyValue".into(), name: "Périmètre".into(), value: escape_html(&t.perimeter) });
+        fields.push(PropertyValue {
+            kind: "PropertyValue".into(),
+            name: "Périmètre".into(),
+            value: escape_html(&t.perimeter),
+        });
     }
     let domains: Vec<&str> = t.domain_list().iter().map(|d| d.label_fr()).collect();
     if !domains.is_empty() {

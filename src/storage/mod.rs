@@ -7,8 +7,8 @@
 
 pub mod accounts;
 pub mod activities;
-pub mod admin;
 pub mod actors;
+pub mod admin;
 pub mod deliveries;
 pub mod follows;
 pub mod hosts;

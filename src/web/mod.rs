@@ -1,115 +1,140 @@
-//! Server-rendered pages (askama). The web-shell work extends these; for now: home, territory.
+//! Server-rendered pages (askama templates, Fluent strings), one layout, embedded assets.
 
-use activitypub_federation::config::Data;
+pub mod admin;
+pub mod auth;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+
 use askama::Template;
 use axum::{
-    extract::Path,
-    http::{HeaderMap, StatusCode},
-    response::{Html, IntoResponse, Response},
+    Router,
+    extract::Request,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
 };
 
-use crate::{
-    domain::territory::FollowState,
-    error::{AppError, AppResult},
-    federation::actors::{ap_json, territory_actor, wants_activity_json},
-    state::AppState,
-    storage::follows::Direction,
-};
+use crate::error::{AppError, AppResult};
+use i18n::{Lang, Tr};
+use session::Ctx;
 
-const VERSION: &str = env!("CARGO_PKG_VERSION");
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-#[derive(Template)]
-#[template(path = "territory.html")]
-struct TerritoryPage {
-    version: &'static str,
-    name: String,
-    handle: String,
-    actor_id: String,
-    summary_paragraphs: Vec<String>,
-    followers: i64,
-    following: i64,
+/// What the layout (`base.html`) needs.
+pub struct Layout {
+    pub tr: Tr,
+    pub title: String,
+    pub logged_in: bool,
+    pub csrf: String,
+    /// The current path, percent-encoded, for the language switch.
+    pub back: String,
+    pub version: &'static str,
 }
 
-#[derive(Template)]
-#[template(path = "home.html")]
-struct HomePage {
-    version: &'static str,
-    /// (name, url, handle)
-    territories: Vec<(String, String, String)>,
+impl Layout {
+    pub fn new(ctx: &Ctx, title: impl Into<String>) -> Layout {
+        Layout {
+            tr: ctx.tr,
+            title: title.into(),
+            logged_in: ctx.account.is_some(),
+            csrf: ctx.csrf.clone(),
+            back: percent_encoding::utf8_percent_encode(&ctx.path, percent_encoding::NON_ALPHANUMERIC).to_string(),
+            version: VERSION,
+        }
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> AppResult<Response> {
+    Ok(Html(t.render().map_err(AppError::internal)?).into_response())
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> AppResult<Response> {
+    Ok((status, Html(t.render().map_err(AppError::internal)?)).into_response())
 }
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    version: &'static str,
-    title: String,
+    l: Layout,
     message: String,
 }
 
-fn render<T: Template>(t: &T) -> AppResult<Response> {
-    Ok(Html(t.render().map_err(AppError::internal)?).into_response())
-}
-
-/// Error as a page, for browsers.
-pub fn error_page(status: StatusCode, message: &str) -> Response {
-    let title = match status {
-        StatusCode::NOT_FOUND => "Page introuvable (not found)",
-        s if s.is_server_error() => "Erreur du serveur (server error)",
-        _ => "Requête refusée (request refused)",
+/// An error as a page, in the visitor's language.
+pub fn error_page(status: StatusCode, lang: Lang, path: &str) -> Response {
+    let tr = Tr::new(lang);
+    let (title, text) = match status {
+        StatusCode::NOT_FOUND => ("error-not-found", "error-not-found-text"),
+        StatusCode::FORBIDDEN => ("error-forbidden", "error-forbidden-text"),
+        s if s.is_server_error() => ("error-server", "error-server-text"),
+        _ => ("error-other", "error-other"),
     };
-    let page = ErrorPage { version: VERSION, title: title.into(), message: message.into() };
+    let l = Layout {
+        tr,
+        title: tr.t(title),
+        logged_in: false,
+        csrf: String::new(),
+        back: percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC).to_string(),
+        version: VERSION,
+    };
+    let page = ErrorPage { l, message: tr.t(text) };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => status.into_response(),
     }
 }
 
-pub async fn home(data: Data<AppState>) -> AppResult<Response> {
-    let authority = data.config.authority();
-    let territories = data
-        .store
-        .territories()
-        .await?
-        .into_iter()
-        .map(|t| (t.name.clone(), format!("/t/{}", t.slug), format!("{}@{authority}", t.slug)))
-        .collect();
-    render(&HomePage { version: VERSION, territories })
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"))
 }
 
-/// The territory's actor URL: JSON for ActivityPub clients, a page for browsers.
-pub async fn territory(data: Data<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> AppResult<Response> {
-    let Some(t) = data.store.territory_by_slug(&slug).await? else {
-        if wants_activity_json(&headers) {
-            return Err(AppError::NotFound(format!("territory {slug}")));
-        }
-        return Ok(error_page(StatusCode::NOT_FOUND, "Ce territoire n'existe pas sur cette instance."));
-    };
-    if wants_activity_json(&headers) {
-        return Ok(ap_json(&territory_actor(&data, &t)));
+/// Middleware: browsers get error pages (and the login page for 401) instead of JSON errors.
+pub async fn html_errors(req: Request, next: Next) -> Response {
+    let html = wants_html(req.headers()) && !req.uri().path().starts_with("/api/");
+    let lang = Lang::from_headers(req.headers());
+    let path = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let res = next.run(req).await;
+    let is_json =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"application/json"));
+    if !html || !is_json || res.status().as_u16() < 400 {
+        return res;
     }
-    let page = TerritoryPage {
-        version: VERSION,
-        handle: format!("{}@{}", t.slug, data.config.authority()),
-        actor_id: data.territory_id_url(&t.slug).to_string(),
-        summary_paragraphs: t
-            .summary
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect(),
-        followers: data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?,
-        following: data.store.count_follows(Direction::Following, t.id, FollowState::Accepted).await?,
-        name: t.name,
-    };
-    let mut res = render(&page)?;
-    res.headers_mut().insert(axum::http::header::VARY, axum::http::HeaderValue::from_static("Accept"));
-    Ok(res)
+    if res.status() == StatusCode::UNAUTHORIZED {
+        let next = percent_encoding::utf8_percent_encode(&path, percent_encoding::NON_ALPHANUMERIC).to_string();
+        return Redirect::to(&format!("/login?next={next}")).into_response();
+    }
+    error_page(res.status(), lang, &path)
 }
 
-pub async fn not_found(headers: HeaderMap) -> Response {
-    if wants_activity_json(&headers) {
-        return AppError::NotFound("no such resource".into()).into_response();
+async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, content_type): (&'static str, &'static str) = match name.as_str() {
+        "style.css" => (include_str!("../../static/style.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_str!("../../static/app.js"), "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let mut res = body.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    res
+}
+
+pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    if wants_html(&headers) {
+        return error_page(StatusCode::NOT_FOUND, Lang::from_headers(&headers), uri.path());
     }
-    error_page(StatusCode::NOT_FOUND, "Cette adresse ne correspond à aucune page.")
+    AppError::NotFound("no such resource".into()).into_response()
+}
+
+/// Public pages, login and the admin console.
+pub fn router() -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/about", get(pages::about))
+        .route("/lang/{code}", get(pages::set_lang))
+        .route("/t/{slug}/remote-follow", post(pages::remote_follow))
+        .route("/media/{id}", get(pages::media))
+        .route("/static/{name}", get(static_file))
+        .merge(auth::router())
+        .merge(admin::router())
 }

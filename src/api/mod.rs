@@ -1,0 +1,338 @@
+//! JSON API under `/api/v1`: bearer tokens (`maillage token create`), errors as
+//! `{"error": code, "message": …}`, OpenAPI document at `/api/v1/openapi.json`.
+
+use activitypub_federation::config::Data;
+use axum::{
+    Json, Router,
+    extract::{FromRequestParts, Path, Query, rejection::JsonRejection},
+    http::{StatusCode, request::Parts},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{
+    Modify, OpenApi, ToSchema,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+use crate::{
+    domain::{
+        account::Role,
+        territory::{ActivityDomain, FollowState},
+    },
+    error::{AppError, AppResult},
+    processing,
+    security::hash_token,
+    state::AppState,
+    storage::{
+        follows::Direction,
+        territories::{TerritoryRow, TerritoryUpdate},
+    },
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/territories", get(list_territories))
+        .route("/territories/{slug}", get(get_territory).patch(patch_territory))
+        .route("/territories/{slug}/followers", get(list_followers))
+        .route("/territories/{slug}/following", get(list_following))
+        .route("/territories/{slug}/followers/approve", post(approve_follower))
+        .route("/territories/{slug}/followers/reject", post(reject_follower))
+        .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
+}
+
+/// The caller of an authenticated endpoint, from `Authorization: Bearer <token>`.
+pub struct ApiCaller {
+    pub role: Role,
+    pub label: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let data = Data::<AppState>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::internal("federation middleware missing"))?;
+        let token = parts
+            .headers
+            .get(http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or_else(|| AppError::Unauthorized("bearer token required".into()))?;
+        let (role, label) = data
+            .store
+            .api_token(&hash_token(token))
+            .await?
+            .ok_or_else(|| AppError::Unauthorized("unknown or revoked token".into()))?;
+        Ok(ApiCaller { role, label })
+    }
+}
+
+impl ApiCaller {
+    fn require(&self, role: Role) -> AppResult<()> {
+        if self.role < role {
+            return Err(AppError::Forbidden(format!("this needs a {} token", role.as_str())));
+        }
+        Ok(())
+    }
+
+    fn audit_name(&self) -> String {
+        format!("token:{}", self.label)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TerritoryDto {
+    slug: String,
+    name: String,
+    summary: String,
+    perimeter: String,
+    /// Codes: energie, finance, habitat, culture, alimentation, commerce, mobilite, autre.
+    domains: Vec<String>,
+    manually_approves_followers: bool,
+    /// `slug@host`, to follow from the fediverse.
+    handle: String,
+    /// ActivityPub actor id.
+    actor: String,
+    followers: i64,
+    following: i64,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerritoryPatch {
+    name: Option<String>,
+    summary: Option<String>,
+    perimeter: Option<String>,
+    domains: Option<Vec<String>>,
+    manually_approves_followers: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FollowDto {
+    actor: String,
+    handle: String,
+    state: String,
+    since: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActorRef {
+    /// Actor id or `name@host`.
+    actor: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDto {
+    error: String,
+    message: String,
+}
+
+#[derive(Deserialize)]
+pub struct StateQuery {
+    state: Option<String>,
+}
+
+async fn dto(state: &AppState, t: TerritoryRow) -> AppResult<TerritoryDto> {
+    Ok(TerritoryDto {
+        handle: format!("{}@{}", t.slug, state.config.authority()),
+        actor: state.territory_id_url(&t.slug).to_string(),
+        followers: state.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?,
+        following: state.store.count_follows(Direction::Following, t.id, FollowState::Accepted).await?,
+        domains: t.domain_list().iter().map(|d| d.code().to_string()).collect(),
+        manually_approves_followers: t.manually_approves_followers.0,
+        slug: t.slug,
+        name: t.name,
+        summary: t.summary,
+        perimeter: t.perimeter,
+    })
+}
+
+async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
+    state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
+    body.map(|Json(t)| t).map_err(|e| match e {
+        JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),
+        other => AppError::BadRequest(other.body_text()),
+    })
+}
+
+#[utoipa::path(get, path = "/api/v1/territories", tag = "territories",
+    responses((status = 200, body = [TerritoryDto])))]
+async fn list_territories(data: Data<AppState>) -> AppResult<Json<Vec<TerritoryDto>>> {
+    let mut out = vec![];
+    for t in data.store.territories().await? {
+        out.push(dto(&data, t).await?);
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/territories/{slug}", tag = "territories",
+    params(("slug" = String, Path)),
+    responses((status = 200, body = TerritoryDto), (status = 404, body = ErrorDto)))]
+async fn get_territory(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Json<TerritoryDto>> {
+    let t = territory(&data, &slug).await?;
+    Ok(Json(dto(&data, t).await?))
+}
+
+#[utoipa::path(patch, path = "/api/v1/territories/{slug}", tag = "territories",
+    params(("slug" = String, Path)), request_body = TerritoryPatch, security(("bearer" = [])),
+    responses((status = 200, body = TerritoryDto), (status = 401, body = ErrorDto), (status = 403, body = ErrorDto),
+        (status = 422, body = ErrorDto)))]
+async fn patch_territory(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    body: Result<Json<TerritoryPatch>, JsonRejection>,
+) -> AppResult<Json<TerritoryDto>> {
+    caller.require(Role::Admin)?;
+    let patch = json_body(body)?;
+    let t = territory(&data, &slug).await?;
+    // Field-level messages: "<field>: <rule>".
+    let field = |name: &str, r: Result<String, String>| r.map_err(|e| AppError::Unprocessable(format!("{name}: {e}")));
+    if let Some(n) = &patch.name {
+        field("name", crate::domain::territory::parse_name(n))?;
+    }
+    if let Some(s) = &patch.summary {
+        field("summary", crate::domain::territory::parse_summary(s))?;
+    }
+    if let Some(p) = &patch.perimeter {
+        field("perimeter", crate::domain::territory::parse_perimeter(p))?;
+    }
+    let domains = match &patch.domains {
+        Some(d) => Some(field("domains", ActivityDomain::parse_list(d.iter().map(String::as_str)))?),
+        None => None,
+    };
+    let update = TerritoryUpdate {
+        name: patch.name,
+        summary: patch.summary,
+        perimeter: patch.perimeter,
+        domains,
+        manually_approves_followers: patch.manually_approves_followers,
+        discoverable: None,
+    };
+    let updated = processing::territories::update(&data, &t.slug, update, &caller.audit_name()).await?;
+    Ok(Json(dto(&data, updated).await?))
+}
+
+async fn follows(state: &AppState, slug: &str, dir: Direction, q: &StateQuery) -> AppResult<Vec<FollowDto>> {
+    let t = territory(state, slug).await?;
+    let states = match q.state.as_deref() {
+        None => vec![FollowState::Accepted, FollowState::Pending],
+        Some("accepted") => vec![FollowState::Accepted],
+        Some("pending") => vec![FollowState::Pending],
+        Some(_) => return Err(AppError::BadRequest("state is accepted or pending".into())),
+    };
+    let mut out = vec![];
+    for s in states {
+        for f in state.store.follows_page(dir, t.id, s, 10_000, 0).await? {
+            out.push(FollowDto {
+                handle: f.handle(),
+                state: f.state.clone(),
+                since: crate::domain::millis_to_datetime(f.created_at).to_rfc3339(),
+                actor: f.actor_ap_id,
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[utoipa::path(get, path = "/api/v1/territories/{slug}/followers", tag = "followers",
+    params(("slug" = String, Path), ("state" = Option<String>, Query, description = "accepted or pending")),
+    security(("bearer" = [])),
+    responses((status = 200, body = [FollowDto]), (status = 401, body = ErrorDto)))]
+async fn list_followers(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    Query(q): Query<StateQuery>,
+) -> AppResult<Json<Vec<FollowDto>>> {
+    caller.require(Role::Moderator)?;
+    Ok(Json(follows(&data, &slug, Direction::Followers, &q).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/territories/{slug}/following", tag = "followers",
+    params(("slug" = String, Path), ("state" = Option<String>, Query, description = "accepted or pending")),
+    security(("bearer" = [])),
+    responses((status = 200, body = [FollowDto]), (status = 401, body = ErrorDto)))]
+async fn list_following(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    Query(q): Query<StateQuery>,
+) -> AppResult<Json<Vec<FollowDto>>> {
+    caller.require(Role::Moderator)?;
+    Ok(Json(follows(&data, &slug, Direction::Following, &q).await?))
+}
+
+async fn decide(
+    data: &AppState,
+    caller: &ApiCaller,
+    slug: &str,
+    body: Result<Json<ActorRef>, JsonRejection>,
+    approve: bool,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    let who = json_body(body)?.actor;
+    processing::follows::decide_follower(data, slug, &who, approve).await?;
+    let what = if approve { "follower.approve" } else { "follower.reject" };
+    data.store.audit(&caller.audit_name(), what, &format!("{slug}: {who}")).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/territories/{slug}/followers/approve", tag = "followers",
+    params(("slug" = String, Path)), request_body = ActorRef, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorDto)))]
+async fn approve_follower(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    body: Result<Json<ActorRef>, JsonRejection>,
+) -> AppResult<Response> {
+    decide(&data, &caller, &slug, body, true).await
+}
+
+#[utoipa::path(post, path = "/api/v1/territories/{slug}/followers/reject", tag = "followers",
+    params(("slug" = String, Path)), request_body = ActorRef, security(("bearer" = [])),
+    responses((status = 204), (status = 404, body = ErrorDto)))]
+async fn reject_follower(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Path(slug): Path<String>,
+    body: Result<Json<ActorRef>, JsonRejection>,
+) -> AppResult<Response> {
+    decide(&data, &caller, &slug, body, false).await
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Maillage API", description = "Territories of Circuits Courts Économiques et Solidaires", license(name = "AGPL-3.0-or-later")),
+    paths(list_territories, get_territory, patch_territory, list_followers, list_following, approve_follower, reject_follower),
+    components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Response {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    Json(doc).into_response()
+}

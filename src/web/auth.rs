@@ -1,0 +1,232 @@
+//! Login, logout, password reset by mail.
+
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::{
+    Form, Router,
+    extract::{Query, rejection::FormRejection},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::{
+    Layout,
+    pages::safe_back,
+    render, render_status,
+    session::{Ctx, SESSION_COOKIE, SESSION_TTL_MS, set_cookie},
+};
+use crate::{
+    domain::{account::parse_email, now_millis},
+    error::{AppError, AppResult},
+    mail::{Mail, send},
+    security::{check_new_password, hash_password, hash_token, new_token, verify_password},
+    state::AppState,
+};
+
+/// At most this many failed logins per client address or per account in `WINDOW_MS`.
+pub const MAX_FAILURES: i64 = 5;
+const WINDOW_MS: i64 = 15 * 60 * 1000;
+const RESET_TTL_MS: i64 = 3600 * 1000;
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/password/forgot", get(forgot_page).post(forgot))
+        .route("/password/reset", get(reset_page).post(reset))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    mode: &'static str,
+    error: Option<String>,
+    notice: Option<String>,
+    email: String,
+    next: String,
+    token: String,
+}
+
+impl LoginPage {
+    fn new(ctx: &Ctx, mode: &'static str, title: &str) -> LoginPage {
+        LoginPage {
+            l: Layout::new(ctx, ctx.tr.t(title)),
+            mode,
+            error: None,
+            notice: None,
+            email: String::new(),
+            next: String::new(),
+            token: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn encoded(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
+    let mut page = LoginPage::new(&ctx, "login", "login-title");
+    page.next = q.next.map(|n| encoded(&safe_back(Some(&n)))).unwrap_or_default();
+    render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    email: String,
+    password: String,
+}
+
+fn form<T>(f: Result<Form<T>, FormRejection>) -> AppResult<T> {
+    f.map(|Form(t)| t).map_err(|e| AppError::BadRequest(e.body_text()))
+}
+
+async fn login(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<NextQuery>,
+    f: Result<Form<LoginForm>, FormRejection>,
+) -> AppResult<Response> {
+    let f = form(f)?;
+    ctx.check_csrf(&f.csrf)?;
+    let email = f.email.trim().to_lowercase();
+    let keys = vec![format!("ip:{}", ctx.client), format!("email:{email}")];
+    let mut page = LoginPage::new(&ctx, "login", "login-title");
+    page.email = email.chars().take(254).collect();
+    page.next = q.next.as_deref().map(|n| encoded(&safe_back(Some(n)))).unwrap_or_default();
+    if data.store.login_failures_since(&keys, now_millis() - WINDOW_MS).await? >= MAX_FAILURES {
+        data.store.record_login_failure(&keys).await?;
+        page.error = Some(ctx.tr.t("login-throttled"));
+        return render_status(StatusCode::TOO_MANY_REQUESTS, &page);
+    }
+    let account = data.store.account_by_email(&email).await?;
+    // Same answer, and an Argon2 verification either way, whatever went wrong.
+    let hash = account.as_ref().map(|a| a.password_hash.clone()).unwrap_or_else(dummy_hash);
+    let password_ok = tokio::task::spawn_blocking({
+        let password = f.password.clone();
+        move || verify_password(&password, &hash)
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let account = match account {
+        Some(a) if password_ok && !a.disabled.0 => a,
+        _ => {
+            data.store.record_login_failure(&keys).await?;
+            page.error = Some(ctx.tr.t("login-failed"));
+            return render_status(StatusCode::UNAUTHORIZED, &page);
+        }
+    };
+    let token = new_token()?;
+    data.store.create_session(&hash_token(&token), account.id, &new_token()?, SESSION_TTL_MS).await?;
+    data.store.audit(&account.email, "login", "").await?;
+    let target = q.next.as_deref().map(|n| safe_back(Some(n))).unwrap_or_else(|| "/admin".into());
+    let mut res = Redirect::to(&target).into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&data, SESSION_COOKIE, &token, SESSION_TTL_MS / 1000));
+    Ok(res)
+}
+
+/// A valid hash of a random password, so that unknown accounts cost the same time.
+fn dummy_hash() -> String {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password(&new_token().unwrap_or_default()).unwrap_or_default());
+    DUMMY.clone()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(data: Data<AppState>, ctx: Ctx, f: Result<Form<CsrfForm>, FormRejection>) -> AppResult<Response> {
+    let f = form(f)?;
+    ctx.check_csrf(&f.csrf)?;
+    if let Some(h) = &ctx.session_hash {
+        data.store.delete_session(h).await?;
+    }
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(&data, SESSION_COOKIE, "", 0));
+    Ok(res)
+}
+
+async fn forgot_page(ctx: Ctx) -> AppResult<Response> {
+    render(&LoginPage::new(&ctx, "forgot", "forgot-title"))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ForgotForm {
+    csrf: String,
+    email: String,
+}
+
+async fn forgot(data: Data<AppState>, ctx: Ctx, f: Result<Form<ForgotForm>, FormRejection>) -> AppResult<Response> {
+    let f = form(f)?;
+    ctx.check_csrf(&f.csrf)?;
+    let mut page = LoginPage::new(&ctx, "login", "login-title");
+    page.notice = Some(ctx.tr.t("forgot-sent"));
+    let Ok(email) = parse_email(&f.email) else { return render(&page) };
+    let key = vec![format!("reset:{email}")];
+    // At most a few mails per hour to one address, whoever asks.
+    if data.store.login_failures_since(&key, now_millis() - RESET_TTL_MS).await? >= MAX_FAILURES {
+        return render(&page);
+    }
+    if let Some(account) = data.store.account_by_email(&email).await?.filter(|a| !a.disabled.0) {
+        data.store.record_login_failure(&key).await?;
+        let token = new_token()?;
+        data.store.create_password_reset(&hash_token(&token), account.id, RESET_TTL_MS).await?;
+        let link = data.config.url(&format!("/password/reset?token={token}"));
+        let body = ctx.tr.t_with("reset-mail-body", "link", link.as_str());
+        send(&data, Mail { to: &account.email, subject: &ctx.tr.t("reset-mail-subject"), body: &body }).await?;
+        data.store.audit(&account.email, "password.reset_requested", "").await?;
+    }
+    render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn reset_page(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    let mut page = LoginPage::new(&ctx, "reset", "reset-title");
+    page.token =
+        q.token.unwrap_or_default().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResetForm {
+    csrf: String,
+    token: String,
+    password: String,
+}
+
+async fn reset(data: Data<AppState>, ctx: Ctx, f: Result<Form<ResetForm>, FormRejection>) -> AppResult<Response> {
+    let f = form(f)?;
+    ctx.check_csrf(&f.csrf)?;
+    if let Err(key) = check_new_password(&f.password) {
+        let mut page = LoginPage::new(&ctx, "reset", "reset-title");
+        page.token = f.token.clone();
+        page.error = Some(ctx.tr.t(key));
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let Some(account_id) = data.store.consume_password_reset(&hash_token(&f.token)).await? else {
+        let mut page = LoginPage::new(&ctx, "forgot", "forgot-title");
+        page.error = Some(ctx.tr.t("reset-invalid"));
+        return render_status(StatusCode::BAD_REQUEST, &page);
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&f.password)).await.map_err(AppError::internal)??;
+    data.store.set_password(account_id, &hash).await?;
+    data.store.audit(&format!("account #{account_id}"), "password.reset", "").await?;
+    let mut page = LoginPage::new(&ctx, "login", "login-title");
+    page.notice = Some(ctx.tr.t("reset-done"));
+    render(&page)
+}

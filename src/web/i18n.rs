@@ -1,0 +1,222 @@
+//! Languages: French first, English too. Strings live in Fluent files (`locales/*.ftl`),
+//! compiled into the binary; the language comes from the `lang` cookie, else the browser's
+//! `Accept-Language`, else French.
+
+use std::sync::LazyLock;
+
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
+use http::HeaderMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().split(['-', '_']).next() {
+            Some("fr") => Some(Lang::Fr),
+            Some("en") => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Cookie first, then the first supported language of `Accept-Language` by weight.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        if let Some(l) = super::session::cookie(headers, "lang").and_then(|c| Lang::parse(&c)) {
+            return l;
+        }
+        let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let mut best: Option<(f32, Lang)> = None;
+        for part in accept.split(',') {
+            let mut it = part.split(';');
+            let Some(lang) = it.next().and_then(Lang::parse) else { continue };
+            let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or(Lang::Fr)
+    }
+}
+
+type Bundle = FluentBundle<FluentResource>;
+
+fn bundle(lang: &str, source: &'static str) -> Bundle {
+    let id = lang.parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    // No Unicode isolation marks around arguments: they would end up in HTML and mails.
+    b.set_use_isolating(false);
+    match FluentResource::try_new(source.to_string()) {
+        Ok(r) => {
+            if let Err(e) = b.add_resource(r) {
+                tracing::error!(?e, lang, "duplicate Fluent messages");
+            }
+        }
+        Err((r, e)) => {
+            tracing::error!(?e, lang, "Fluent syntax errors");
+            let _ = b.add_resource(r);
+        }
+    }
+    b
+}
+
+static FR: LazyLock<Bundle> = LazyLock::new(|| bundle("fr", include_str!("../../locales/fr.ftl")));
+static EN: LazyLock<Bundle> = LazyLock::new(|| bundle("en", include_str!("../../locales/en.ftl")));
+
+/// Translator for one request, handed to templates.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    fn bundle(&self) -> &'static Bundle {
+        match self.lang {
+            Lang::Fr => &FR,
+            Lang::En => &EN,
+        }
+    }
+
+    fn format(&self, key: &str, args: Option<&FluentArgs>) -> String {
+        let b = self.bundle();
+        let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+            // A missing string shows its key rather than nothing; tests check every key exists.
+            return key.to_string();
+        };
+        let mut errors = vec![];
+        b.format_pattern(pattern, args, &mut errors).into_owned()
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    pub fn t_with(&self, key: &str, name: &str, value: &str) -> String {
+        self.t_args(key, &[(name, value)])
+    }
+
+    pub fn t_args(&self, key: &str, values: &[(&str, &str)]) -> String {
+        let mut args = FluentArgs::new();
+        for (name, value) in values {
+            args.set(name.to_string(), FluentValue::from(value.to_string()));
+        }
+        self.format(key, Some(&args))
+    }
+
+    /// A plural-aware label: `key` selects on `$count`.
+    pub fn plural(&self, key: &str, count: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", FluentValue::from(count));
+        self.format(key, Some(&args))
+    }
+
+    /// 12345 → "12 345" (narrow no-break space) in French, "12,345" in English.
+    pub fn number(&self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let sep = match self.lang {
+            Lang::Fr => "\u{202f}",
+            Lang::En => ",",
+        };
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 { format!("-{out}") } else { out }
+    }
+
+    /// Milliseconds since the epoch → "28 novembre 2026, 11:40 UTC" / "November 28, 2026, 11:40 UTC".
+    pub fn datetime(&self, ms: i64) -> String {
+        let d = crate::domain::millis_to_datetime(ms);
+        use chrono::{Datelike, Timelike};
+        const FR_MONTHS: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        const EN_MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let m = d.month0() as usize;
+        match self.lang {
+            Lang::Fr => format!("{} {} {}, {:02}:{:02} UTC", d.day(), FR_MONTHS[m], d.year(), d.hour(), d.minute()),
+            Lang::En => format!("{} {}, {}, {:02}:{:02} UTC", EN_MONTHS[m], d.day(), d.year(), d.hour(), d.minute()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_exists_in_both_languages() {
+        for source in [include_str!("../../locales/fr.ftl"), include_str!("../../locales/en.ftl")] {
+            for line in source.lines() {
+                if let Some((key, _)) = line.split_once(" =")
+                    && !key.starts_with(' ')
+                    && !key.is_empty()
+                {
+                    for lang in [Lang::Fr, Lang::En] {
+                        assert_ne!(Tr::new(lang).t(key), key, "{key} missing in {lang:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn formats() {
+        let (fr, en) = (Tr::new(Lang::Fr), Tr::new(Lang::En));
+        assert_eq!(fr.plural("followers-label", 1), "abonné·e");
+        assert_eq!(fr.plural("followers-label", 3), "abonné·es");
+        assert_eq!(en.plural("followers-label", 1), "follower");
+        assert_eq!(fr.number(1234567), "1\u{202f}234\u{202f}567");
+        assert_eq!(en.number(1234567), "1,234,567");
+        assert_eq!(en.number(12), "12");
+        assert_eq!(fr.datetime(1_795_000_000_000), "18 novembre 2026, 09:46 UTC");
+        assert_eq!(en.datetime(1_795_000_000_000), "November 18, 2026, 09:46 UTC");
+        assert_eq!(fr.t_with("footer", "version", "1.0"), "Maillage 1.0 — logiciel libre (AGPL-3.0-or-later)");
+        let mut h = HeaderMap::new();
+        h.insert(http::header::ACCEPT_LANGUAGE, "de-DE,en-GB;q=0.8,fr;q=0.5".parse().expect("test"));
+        assert_eq!(Lang::from_headers(&h), Lang::En);
+        h.insert(http::header::COOKIE, "lang=fr".parse().expect("test"));
+        assert_eq!(Lang::from_headers(&h), Lang::Fr);
+        assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::Fr);
+    }
+}

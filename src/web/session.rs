@@ -1,0 +1,143 @@
+//! Who is asking: language, logged-in account (sessions stored in the database, cookie holds
+//! a random token), and the CSRF token every state-changing form must send back.
+//!
+//! CSRF: a logged-in person's forms carry their session's token; forms used before login
+//! (login, password reset, remote follow) use a double-submit cookie (`maillage_csrf`), set by
+//! [`csrf_cookie`] on every response that lacks it. Both cookies are SameSite=Lax.
+
+use activitypub_federation::config::Data;
+use axum::{
+    extract::{FromRequestParts, Request},
+    http::{HeaderMap, HeaderValue, request::Parts},
+    middleware::Next,
+    response::Response,
+};
+
+use super::i18n::{Lang, Tr};
+use crate::{
+    domain::account::Role,
+    error::{AppError, AppResult},
+    security::{constant_time_eq, hash_token, new_token},
+    state::AppState,
+    storage::accounts::AccountRow,
+};
+
+pub const SESSION_COOKIE: &str = "maillage_session";
+pub const CSRF_COOKIE: &str = "maillage_csrf";
+/// Sessions last two weeks.
+pub const SESSION_TTL_MS: i64 = 14 * 24 * 3600 * 1000;
+
+/// The value of cookie `name`, if sent.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// `Set-Cookie` value: HttpOnly, SameSite=Lax, Secure when the instance is served over https.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
+    let secure = if state.config.public_url.scheme() == "https" { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The pre-login CSRF token, created by the middleware when absent.
+#[derive(Clone)]
+struct PreCsrf(String);
+
+/// Middleware: gives every visitor a CSRF cookie for the forms they may post before login.
+pub async fn csrf_cookie(data: Data<AppState>, mut req: Request, next: Next) -> Response {
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() >= 32);
+    let (token, fresh) = match existing {
+        Some(t) => (t, false),
+        None => (new_token().unwrap_or_default(), true),
+    };
+    req.extensions_mut().insert(PreCsrf(token.clone()));
+    let mut res = next.run(req).await;
+    if fresh && !token.is_empty() {
+        res.headers_mut().append(http::header::SET_COOKIE, set_cookie(&data, CSRF_COOKIE, &token, 365 * 24 * 3600));
+    }
+    res
+}
+
+/// Everything a page needs to know about the request.
+pub struct Ctx {
+    pub tr: Tr,
+    pub account: Option<AccountRow>,
+    pub csrf: String,
+    /// Path and query, for the language switch and login redirects.
+    pub path: String,
+    pub session_hash: Option<String>,
+    pub client: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let data = Data::<AppState>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::internal("federation middleware missing"))?;
+        let tr = Tr::new(Lang::from_headers(&parts.headers));
+        let session_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| hash_token(&t));
+        let session = match &session_hash {
+            Some(h) => data.store.session(h).await?,
+            None => None,
+        };
+        let pre = parts.extensions.get::<PreCsrf>().map(|p| p.0.clone()).unwrap_or_default();
+        let (account, csrf) = match session {
+            Some(s) => (Some(s.account), s.csrf_token),
+            None => (None, pre),
+        };
+        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        Ok(Ctx { tr, account, csrf, path, session_hash, client: client_address(&data, parts) })
+    }
+}
+
+/// The client's address: the socket peer, or `X-Forwarded-For`'s first entry when the
+/// instance is configured to trust its reverse proxy.
+fn client_address(state: &AppState, parts: &Parts) -> String {
+    if state.config.trust_forwarded_for
+        && let Some(first) =
+            parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_string();
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+impl Ctx {
+    /// A state-changing form must send back this request's CSRF token: 403 otherwise.
+    pub fn check_csrf(&self, sent: &str) -> AppResult<()> {
+        if self.csrf.is_empty() || !constant_time_eq(self.csrf.as_bytes(), sent.as_bytes()) {
+            return Err(AppError::Forbidden("missing or wrong CSRF token".into()));
+        }
+        Ok(())
+    }
+
+    /// The logged-in account with at least `role`: 401 (→ login page) or 403.
+    pub fn require(&self, role: Role) -> AppResult<&AccountRow> {
+        let account = self.account.as_ref().ok_or_else(|| AppError::Unauthorized("login required".into()))?;
+        if account.role() < role {
+            return Err(AppError::Forbidden("this page is for administrators".into()));
+        }
+        Ok(account)
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.account.as_ref().is_some_and(|a| a.role() == Role::Admin)
+    }
+}
