@@ -73,6 +73,22 @@ impl AppError {
         }
     }
 
+    /// The message without the variant's prefix, for error bodies.
+    pub fn detail(&self) -> String {
+        match self {
+            AppError::BadRequest(m)
+            | AppError::Unauthorized(m)
+            | AppError::Forbidden(m)
+            | AppError::NotFound(m)
+            | AppError::Gone(m)
+            | AppError::Conflict(m)
+            | AppError::Unprocessable(m)
+            | AppError::BadGateway(m)
+            | AppError::Internal(m) => m.clone(),
+            AppError::PayloadTooLarge => "payload too large".into(),
+        }
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
     }
@@ -88,7 +104,7 @@ impl IntoResponse for AppError {
             }
             other => {
                 tracing::debug!(error = %other, status = status.as_u16(), "request refused");
-                other.to_string()
+                other.detail()
             }
         };
         (status, Json(json!({ "error": self.code(), "message": message }))).into_response()

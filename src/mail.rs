@@ -4,7 +4,7 @@
 
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{Body, Mailbox, SinglePart, header::ContentType},
 };
 
 use crate::{
@@ -21,12 +21,14 @@ pub struct Mail<'a> {
 pub async fn send(state: &AppState, mail: Mail<'_>) -> AppResult<()> {
     let from: Mailbox = state.config.mail_from.parse().map_err(|e| AppError::Internal(format!("mail_from: {e}")))?;
     let to: Mailbox = mail.to.parse().map_err(|_| AppError::Unprocessable("email-invalid".into()))?;
+    // 8bit text: readable as is in the outbox files, and accepted by every 8BITMIME server.
+    // lettre chooses the transfer encoding (quoted-printable for French text).
+    let part = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(Body::new(mail.body.to_string()));
     let message = Message::builder()
         .from(from)
         .to(to)
         .subject(mail.subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(mail.body.to_string())
+        .singlepart(part)
         .map_err(|e| AppError::Internal(format!("mail: {e}")))?;
     match &state.config.smtp_url {
         Some(url) => {

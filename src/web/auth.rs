@@ -81,6 +81,7 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response>
 
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     csrf: String,
     email: String,
     password: String,
@@ -143,6 +144,7 @@ fn dummy_hash() -> String {
 
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -163,6 +165,7 @@ async fn forgot_page(ctx: Ctx) -> AppResult<Response> {
 
 #[derive(Debug, Deserialize)]
 pub struct ForgotForm {
+    #[serde(default)]
     csrf: String,
     email: String,
 }
@@ -182,7 +185,8 @@ async fn forgot(data: Data<AppState>, ctx: Ctx, f: Result<Form<ForgotForm>, Form
         data.store.record_login_failure(&key).await?;
         let token = new_token()?;
         data.store.create_password_reset(&hash_token(&token), account.id, RESET_TTL_MS).await?;
-        let link = data.config.url(&format!("/password/reset?token={token}"));
+        let mut link = data.config.url("/password/reset");
+        link.set_query(Some(&format!("token={token}")));
         let body = ctx.tr.t_with("reset-mail-body", "link", link.as_str());
         send(&data, Mail { to: &account.email, subject: &ctx.tr.t("reset-mail-subject"), body: &body }).await?;
         data.store.audit(&account.email, "password.reset_requested", "").await?;
@@ -204,6 +208,7 @@ async fn reset_page(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response
 
 #[derive(Debug, Deserialize)]
 pub struct ResetForm {
+    #[serde(default)]
     csrf: String,
     token: String,
     password: String,

@@ -174,6 +174,7 @@ pub async fn set_lang(data: Data<AppState>, Path(code): Path<String>, Query(q): 
 
 #[derive(Debug, Deserialize)]
 pub struct RemoteFollowForm {
+    #[serde(default)]
     csrf: String,
     handle: String,
 }

@@ -4,6 +4,7 @@
 
 pub mod fleet;
 pub mod peer;
+pub mod web;
 
 use std::time::Duration;
 
@@ -132,6 +133,31 @@ impl TestInstance {
     /// The default territory's actor id.
     pub fn territory(&self) -> String {
         self.url("/t/territoire")
+    }
+
+    /// Stops the server and starts a new one on the same database (on another port).
+    pub async fn restart(mut self) -> TestInstance {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), h).await;
+        }
+        let TestInstance { db, .. } = self;
+        TestInstance::start(db).await
+    }
+
+    /// An account made directly in the database.
+    pub async fn account(&self, email: &str, password: &str, role: maillage::domain::account::Role) {
+        let hash = maillage::security::hash_password(password).expect("hash");
+        self.data.store.create_account(email, &hash, role).await.expect("account");
+    }
+
+    /// An API token; returns its value.
+    pub async fn token(&self, role: maillage::domain::account::Role) -> String {
+        let token = maillage::security::new_token().expect("token");
+        self.data.store.create_api_token(&maillage::security::hash_token(&token), role, "test").await.expect("token");
+        token
     }
 
     pub async fn stop(mut self) {
