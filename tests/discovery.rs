@@ -185,9 +185,12 @@ async fn webfinger_nodeinfo_hostmeta_and_actors() {
 
     // Health and errors.
     assert_eq!(c.get(m.url("/healthz")).send().await.expect("h").text().await.expect("t"), "ok");
+    let res = c.get(m.url("/no/such/page")).header("Accept", "text/html").send().await.expect("404");
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(res.text().await.expect("t").contains("<html lang=\"fr\">"), "browsers get a page");
     let res = c.get(m.url("/no/such/page")).send().await.expect("404");
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    assert!(res.text().await.expect("t").contains("<html lang=\"fr\">"));
+    assert_eq!(res.json::<serde_json::Value>().await.expect("json")["error"], "not_found", "other clients get JSON");
     let res = c.get(m.url("/t/nobody")).header("Accept", "application/activity+json").send().await.expect("404");
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert_eq!(res.json::<serde_json::Value>().await.expect("json")["error"], "not_found");

@@ -1,0 +1,178 @@
+//! Browser tests in headless Chromium (Debian's `chromium` and `chromium-driver`, driven over
+//! WebDriver): log in, edit the territory and see it on the page and in the actor JSON, approve
+//! a pending follower, switch languages; pages at phone and desktop width. Screenshots go to
+//! `target/screenshots/` so that failures can be looked at.
+
+mod common;
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use common::{TestDb, TestInstance, eventually, get_json, peer::Peer};
+use fantoccini::{Client, ClientBuilder, Locator};
+use maillage::{domain::account::Role, storage::territories::TerritoryUpdate};
+use serde_json::json;
+
+struct Driver {
+    child: Child,
+    _profile: tempfile::TempDir,
+    client: Client,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_browser() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver");
+    let profile = tempfile::tempdir().expect("profile");
+    let binary = std::env::var("MAILLAGE_CHROMIUM").unwrap_or_else(|_| {
+        if std::path::Path::new("/usr/bin/chromium").exists() {
+            "/usr/bin/chromium".into()
+        } else {
+            "/usr/bin/chromium-browser".into()
+        }
+    });
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--no-first-run", "--lang=fr-FR", "--accept-lang=fr-FR",
+                "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())
+            ],
+            "prefs": { "intl.accept_languages": "fr-FR,fr" }
+        }
+    });
+    let caps: serde_json::Map<String, serde_json::Value> = caps.as_object().expect("object").clone();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut client = None;
+    for _ in 0..100 {
+        if let Ok(c) = ClientBuilder::rustls().expect("tls").capabilities(caps.clone()).connect(&url).await {
+            client = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Driver { child, _profile: profile, client: client.expect("chromedriver did not start") }
+}
+
+async fn shot(c: &Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshots dir");
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.expect(css).text().await.expect("text")
+}
+
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
+)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_edits_territory_approves_follower_and_switches_language() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    m.account("admin@cces.example", "un mot de passe solide", Role::Admin).await;
+    maillage::processing::territories::update(
+        &m.data,
+        "territoire",
+        TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() },
+        "test",
+    )
+    .await
+    .expect("update");
+    let peer = Peer::start().await;
+    let group = peer.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
+    peer.send(&group.inbox, "Follow", json!(group.id)).await.expect("follow");
+
+    let driver = start_browser().await;
+    let c = &driver.client;
+
+    // Public page, French by default, at phone then desktop width.
+    c.goto(&m.url("/t/territoire")).await.expect("goto");
+    assert_eq!(
+        c.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("lang").as_deref(),
+        Some("fr")
+    );
+    assert!(text(c, "h1").await.contains("Territoire CCES"));
+    c.set_window_size(390, 844).await.expect("phone");
+    shot(c, "territory-phone-fr").await;
+    c.set_window_size(1280, 900).await.expect("desktop");
+    shot(c, "territory-desktop-fr").await;
+
+    // Log in.
+    c.goto(&m.url("/login")).await.expect("login");
+    shot(c, "login-fr").await;
+    c.find(Locator::Css("#email")).await.expect("email").send_keys("admin@cces.example").await.expect("type");
+    c.find(Locator::Css("#password")).await.expect("pw").send_keys("un mot de passe solide").await.expect("type");
+    c.find(Locator::Css("form.card button[type=submit]")).await.expect("submit").click().await.expect("click");
+    eventually(10, "admin console", || async { c.current_url().await.map(|u| u.path() == "/admin").unwrap_or(false) })
+        .await;
+    assert!(text(c, "main").await.contains("admin@cces.example"));
+    shot(c, "admin-fr").await;
+
+    // Edit the territory's name.
+    c.goto(&m.url("/admin/territory")).await.expect("territory form");
+    let name = c.find(Locator::Css("#name")).await.expect("name");
+    name.clear().await.expect("clear");
+    name.send_keys("Pays de Redon").await.expect("type");
+    c.find(Locator::Css("#perimeter")).await.expect("perimeter").send_keys("Redon Agglomération").await.expect("type");
+    c.find(Locator::Css("label[for=d-alimentation]")).await.expect("domain").click().await.expect("check");
+    shot(c, "admin-territory-fr").await;
+    c.find(Locator::Css("form[action^='/admin/territory?'] button[type=submit]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    eventually(10, "saved notice", || async { text(c, "main").await.contains("Modifications enregistrées") }).await;
+    c.goto(&m.url("/t/territoire")).await.expect("home");
+    assert_eq!(text(c, "h1").await, "Pays de Redon");
+    assert!(text(c, "main").await.contains("Alimentation"));
+    assert_eq!(get_json(&m.territory()).await["name"], "Pays de Redon", "the actor JSON shows the new name");
+
+    // Approve the pending follower: the peer receives the Accept.
+    c.goto(&m.url("/admin/followers")).await.expect("followers");
+    assert!(text(c, "main").await.contains("@alice@"));
+    shot(c, "admin-followers-fr").await;
+    c.find(Locator::Css("form[action*='decision=approve'] button"))
+        .await
+        .expect("approve")
+        .click()
+        .await
+        .expect("click");
+    eventually(15, "Accept delivered", || async { peer.received().iter().any(|a| a["type"] == "Accept") }).await;
+
+    // Switch to English and back.
+    c.find(Locator::Css("a[hreflang=en]")).await.expect("EN").click().await.expect("click");
+    eventually(10, "English page", || async { text(c, "main").await.contains("Followers") }).await;
+    assert_eq!(
+        c.find(Locator::Css("html")).await.expect("html").attr("lang").await.expect("lang").as_deref(),
+        Some("en")
+    );
+    c.goto(&m.url("/t/territoire")).await.expect("home");
+    assert!(text(c, "main").await.contains("Follow from the fediverse"));
+    c.set_window_size(390, 844).await.expect("phone");
+    shot(c, "territory-phone-en").await;
+    c.find(Locator::Css("a[hreflang=fr]")).await.expect("FR").click().await.expect("click");
+    eventually(10, "French again", || async { text(c, "main").await.contains("Suivre depuis le fédiverse") }).await;
+
+    driver.client.clone().close().await.expect("close");
+    peer.stop().await;
+    m.stop().await;
+}
