@@ -42,7 +42,7 @@ async fn territory_follows_territory_then_undoes() {
     assert_eq!(following["orderedItems"][0], b.territory());
     // The HTML page counts them too.
     let page = common::client().get(b.url("/t/territoire")).send().await.expect("page").text().await.expect("text");
-    assert!(page.contains("<strong>1</strong> abonné·es"), "{page}");
+    assert!(page.contains("<strong>1</strong> abonné·e</li>"), "singular in French: {page}");
 
     follows::unfollow_remote(&a.data, "territoire", &b.territory()).await.expect("unfollow");
     eventually(15, "B drops A", || async { get_json(&b.url("/t/territoire/followers")).await["totalItems"] == 0 })
