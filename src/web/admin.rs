@@ -155,6 +155,14 @@ pub struct AdminQuery {
     saved: Option<String>,
 }
 
+/// The acting account (with at least `role`) and the posted form, its CSRF token checked.
+fn posted(ctx: &Ctx, role: Role, body: &[u8]) -> AppResult<(crate::storage::accounts::AccountRow, FormPairs)> {
+    let account = ctx.require(role)?.clone();
+    let f = FormPairs::parse(body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    Ok((account, f))
+}
+
 async fn selected_territory(state: &AppState, q: &AdminQuery) -> AppResult<TerritoryRow> {
     let slug = q.t.clone().unwrap_or_else(|| state.config.default_territory.to_string());
     match state.store.territory_by_slug(&slug).await? {
@@ -211,9 +219,7 @@ async fn territory_save(
     Query(q): Query<AdminQuery>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let t = selected_territory(&data, &q).await?;
     let mut errors = vec![];
     let name = f.get("name");
@@ -370,9 +376,7 @@ async fn followers_decide(
     Query(d): Query<DecisionQuery>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let account = ctx.require(Role::Moderator)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
     let slug = f.get("t");
     let approve = match d.decision.as_str() {
         "approve" => true,
@@ -426,9 +430,7 @@ async fn following_add(
     Query(q): Query<AdminQuery>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let t = selected_territory(&data, &q).await?;
     let handle = f.get("handle");
     match processing::follows::follow_remote(&data, &t.slug, &handle).await {
@@ -446,9 +448,7 @@ async fn following_add(
 }
 
 async fn following_remove(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let (slug, actor) = (f.get("t"), f.get("actor"));
     processing::follows::unfollow_remote(&data, &slug, &actor).await?;
     data.store.audit(&account.email, "following.remove", &format!("{slug}: {actor}")).await?;
@@ -485,9 +485,7 @@ async fn domains_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery
 }
 
 async fn domains_block(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let domain = f.get("domain").trim().trim_start_matches("https://").trim_end_matches('/').to_lowercase();
     let valid = !domain.is_empty()
         && domain.len() <= 253
@@ -504,9 +502,7 @@ async fn domains_block(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult
 }
 
 async fn domains_unblock(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let domain = f.get("domain");
     processing::domains::unblock(&data, &domain).await?;
     data.store.audit(&account.email, "domain.unblock", &domain).await?;
@@ -565,9 +561,7 @@ async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut AdminPage) -> Ap
 }
 
 async fn accounts_create(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let mut errors = vec![];
     let email = parse_email(&f.get("email"));
     if email.is_err() {
@@ -598,9 +592,7 @@ async fn accounts_create(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResu
 }
 
 async fn accounts_toggle(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let me = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (me, f) = posted(&ctx, Role::Admin, &body)?;
     let id: i64 = f.get("id").parse().map_err(|_| AppError::BadRequest("id".into()))?;
     if id == me.id {
         return Err(AppError::Conflict("you cannot disable your own account".into()));
@@ -646,9 +638,7 @@ async fn instance_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuer
 }
 
 async fn instance_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let contact = f.get("contact");
     if !contact.trim().is_empty() && parse_email(&contact).is_err() {
         return Err(AppError::Unprocessable("email-invalid".into()));
