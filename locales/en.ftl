@@ -136,3 +136,84 @@ instance-rules = Instance rules
 email-invalid = Invalid email address.
 account-exists = An account already exists with this address.
 state = State
+charter-title = The charter
+charter-versions = Charter versions
+charter-version = Version { $version }
+charter-missing = This territory has not published its charter yet.
+sign-title = Sign the charter
+sign-intro = Sign in your own name or on behalf of your organisation. Your contact details stay private: only the name, municipality, roles or domains and website may appear in the directory.
+sign-link = Sign the charter
+sign-kind = I sign
+kind-individual = In my own name
+kind-structure = On behalf of my organisation
+sign-individual = For a person
+sign-structure = For an organisation
+field-signatory-name = Name (yours, or the organisation's)
+field-commune = Municipality
+field-roles = As a
+field-legal-form = Legal form
+field-website = Website
+field-representative-name = Name of the person representing the organisation
+field-representative-role = Their role
+field-governance = Governance (in a few words)
+field-partners = Partners
+field-contact = Contact details (private)
+field-phone = Phone (optional)
+field-postal-address = Postal address (optional)
+field-listed = Appear in the public directory
+field-consent = I have read the charter (version { $version }) and commit to it.
+field-nickname = Leave empty
+sign-submit = Sign
+sign-sent = Thank you! We sent you a message: open its link to confirm your signature.
+sign-confirmed = Your signature is confirmed. It will be published once the territory's team approves it.
+sign-confirm-invalid = This confirmation link is no longer valid (already used or expired).
+field-required = This field is required.
+field-too-long = This text is too long.
+field-invalid = Unknown value.
+consent-required = Tick the box to sign.
+charter-outdated = The charter changed: read the current version before signing.
+email-taken = A signature with this address already exists for this territory.
+sign-throttled = Too many signatures from your connection: try again later.
+role-citoyen = Citizen
+role-consommateur = Consumer
+role-producteur = Producer
+role-salarie = Employee
+role-usager = User
+role-distributeur = Distributor
+role-autre = Other
+legal-association = Association
+legal-cooperative = Cooperative (SCOP, SCIC…)
+legal-entreprise = Company
+legal-collectivite = Local authority
+legal-autre = Other
+directory-title = Directory of signatories
+directory-filter = Filter
+directory-empty = No signatory matches.
+all = All
+signatories-label = { $count ->
+    [one] signatory
+   *[other] signatories
+}
+admin-signatures = Signatures
+reject-reason = Reason for refusal
+export-csv = Export (CSV)
+export-json = Export (JSON)
+export-contacts = Export with contact details (CSV, administrators)
+confirm-mail-subject = Confirm your signature of the CCES charter
+confirm-mail-body = Hello,
+
+    Thank you for signing the charter of Circuits Courts Économiques et Solidaires.
+    To confirm your signature, open this link (valid for { $hours } hours):
+    { $confirm }
+
+    To view, change or withdraw your signature at any time, keep this link private:
+    { $manage }
+approved-mail-subject = Your signature of the CCES charter is approved
+approved-mail-body = Hello,
+
+    Your signature of the charter has been approved. Thank you for your commitment!
+rejected-mail-subject = Your signature of the CCES charter was not accepted
+rejected-mail-body = Hello,
+
+    Your signature of the charter was not accepted, for this reason:
+    { $reason }

@@ -136,3 +136,84 @@ instance-rules = Règles de l'instance
 email-invalid = Adresse électronique invalide.
 account-exists = Un compte existe déjà avec cette adresse.
 state = État
+charter-title = La charte
+charter-versions = Versions de la charte
+charter-version = Version { $version }
+charter-missing = La charte de ce territoire n'est pas encore publiée.
+sign-title = Signer la charte
+sign-intro = Signez en votre nom propre ou au nom de votre structure. Vos coordonnées restent privées : seuls le nom, la commune, les rôles ou domaines et le site web peuvent apparaître dans l'annuaire.
+sign-link = Signer la charte
+sign-kind = Je signe
+kind-individual = En mon nom propre
+kind-structure = Au nom de ma structure
+sign-individual = Pour une personne
+sign-structure = Pour une structure
+field-signatory-name = Nom (le vôtre, ou celui de la structure)
+field-commune = Commune
+field-roles = En tant que
+field-legal-form = Forme juridique
+field-website = Site web
+field-representative-name = Nom de la personne qui représente la structure
+field-representative-role = Sa fonction
+field-governance = Gouvernance (en quelques mots)
+field-partners = Partenaires
+field-contact = Coordonnées (privées)
+field-phone = Téléphone (facultatif)
+field-postal-address = Adresse postale (facultatif)
+field-listed = Apparaître dans l'annuaire public
+field-consent = J'ai lu la charte (version { $version }) et je m'engage à la respecter.
+field-nickname = Ne pas remplir
+sign-submit = Signer
+sign-sent = Merci ! Un message vient de vous être envoyé : ouvrez le lien qu'il contient pour confirmer votre signature.
+sign-confirmed = Votre signature est confirmée. Elle sera publiée après validation par l'équipe du territoire.
+sign-confirm-invalid = Ce lien de confirmation n'est plus valable (déjà utilisé ou expiré).
+field-required = Ce champ est obligatoire.
+field-too-long = Ce texte est trop long.
+field-invalid = Valeur non reconnue.
+consent-required = Cochez la case pour signer.
+charter-outdated = La charte a changé : relisez la version actuelle avant de signer.
+email-taken = Une signature existe déjà avec cette adresse pour ce territoire.
+sign-throttled = Trop de signatures depuis votre connexion : réessayez plus tard.
+role-citoyen = Citoyen·ne
+role-consommateur = Consommateur·ice
+role-producteur = Producteur·ice
+role-salarie = Salarié·e
+role-usager = Usager·e
+role-distributeur = Distributeur·ice
+role-autre = Autre
+legal-association = Association
+legal-cooperative = Coopérative (SCOP, SCIC…)
+legal-entreprise = Entreprise
+legal-collectivite = Collectivité
+legal-autre = Autre
+directory-title = Annuaire des signataires
+directory-filter = Filtrer
+directory-empty = Aucun signataire ne correspond.
+all = Tous
+signatories-label = { $count ->
+    [one] signataire
+   *[other] signataires
+}
+admin-signatures = Signatures
+reject-reason = Motif du refus
+export-csv = Exporter (CSV)
+export-json = Exporter (JSON)
+export-contacts = Exporter avec les coordonnées (CSV, administrateurs)
+confirm-mail-subject = Confirmez votre signature de la charte CCES
+confirm-mail-body = Bonjour,
+
+    Merci d'avoir signé la charte des Circuits Courts Économiques et Solidaires.
+    Pour confirmer votre signature, ouvrez ce lien (valable { $hours } heures) :
+    { $confirm }
+
+    Pour consulter, modifier ou retirer votre signature à tout moment, gardez ce lien privé :
+    { $manage }
+approved-mail-subject = Votre signature de la charte CCES est validée
+approved-mail-body = Bonjour,
+
+    Votre signature de la charte a été validée. Merci pour votre engagement !
+rejected-mail-subject = Votre signature de la charte CCES n'a pas été retenue
+rejected-mail-body = Bonjour,
+
+    Votre signature de la charte n'a pas été retenue, pour le motif suivant :
+    { $reason }

@@ -49,6 +49,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Log format: `text` or `json`. Default `text`.
     pub log_format: String,
+    /// Hours a signer has to confirm by mail before the signature is dropped. Default 48.
+    pub signature_confirm_hours: i64,
     /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy that sets
     /// it). Default false.
     pub trust_forwarded_for: bool,
@@ -79,6 +81,7 @@ pub struct ConfigLayer {
     pub http_timeout_secs: Option<u64>,
     pub metrics_token: Option<String>,
     pub log_format: Option<String>,
+    pub signature_confirm_hours: Option<i64>,
     pub trust_forwarded_for: Option<bool>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
@@ -124,6 +127,9 @@ impl ConfigLayer {
                 }
                 "METRICS_TOKEN" => layer.metrics_token = Some(value),
                 "LOG_FORMAT" => layer.log_format = Some(value),
+                "SIGNATURE_CONFIRM_HOURS" => {
+                    layer.signature_confirm_hours = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
                 "TRUST_FORWARDED_FOR" => layer.trust_forwarded_for = Some(parse_bool(&key, &value)?),
                 "SMTP_URL" => layer.smtp_url = Some(value),
                 "MAIL_FROM" => layer.mail_from = Some(value),
@@ -157,6 +163,7 @@ impl ConfigLayer {
             http_timeout_secs: other.http_timeout_secs.or(self.http_timeout_secs),
             metrics_token: other.metrics_token.or(self.metrics_token),
             log_format: other.log_format.or(self.log_format),
+            signature_confirm_hours: other.signature_confirm_hours.or(self.signature_confirm_hours),
             trust_forwarded_for: other.trust_forwarded_for.or(self.trust_forwarded_for),
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
@@ -213,6 +220,7 @@ impl ConfigLayer {
             http_timeout_secs: self.http_timeout_secs.unwrap_or(10).clamp(1, 300),
             metrics_token: self.metrics_token.filter(|t| !t.is_empty()),
             log_format,
+            signature_confirm_hours: self.signature_confirm_hours.unwrap_or(48).clamp(1, 24 * 30),
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
             smtp_url: self.smtp_url.filter(|s| !s.is_empty()),
             mail_from: self

@@ -80,6 +80,12 @@ enum Command {
     /// Instance-level domain blocks.
     #[command(subcommand)]
     Domain(DomainCmd),
+    /// The territory's charter.
+    #[command(subcommand)]
+    Charter(CharterCmd),
+    /// Signatures of the charter.
+    #[command(subcommand)]
+    Signatures(SignaturesCmd),
     /// Admin and moderator accounts.
     #[command(subcommand)]
     Admin(AdminCmd),
@@ -89,6 +95,42 @@ enum Command {
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+}
+
+#[derive(Subcommand)]
+enum CharterCmd {
+    /// Import a Markdown file as a new version of the charter (it becomes the current one).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        version: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+    /// List versions.
+    List {
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SignaturesCmd {
+    /// List signatures in a state (confirmed: waiting for moderation).
+    List {
+        #[arg(long, default_value = "confirmed")]
+        status: String,
+        #[arg(long, default_value = "")]
+        territory: String,
+    },
+    /// Approve a confirmed signature.
+    Approve { id: i64 },
+    /// Reject a confirmed signature, with the reason mailed to the signer.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -437,6 +479,49 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             } else {
                 println!("{domain} was not blocked");
             }
+        }
+        Command::Charter(CharterCmd::Import { file, version, territory }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| maillage::error::AppError::BadRequest(format!("{}: {e}", file.display())))?;
+            let c = processing::signatures::import_charter(
+                &data,
+                &slug_or_default(&territory, &config),
+                &text,
+                &version,
+                "cli",
+            )
+            .await?;
+            println!("charter version {} imported ({} characters)", c.version, c.content_md.chars().count());
+        }
+        Command::Charter(CharterCmd::List { territory }) => {
+            let slug = slug_or_default(&territory, &config);
+            let t = store
+                .territory_by_slug(&slug)
+                .await?
+                .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
+            for c in store.charters(t.id).await? {
+                println!("{}\t{}", c.version, millis_to_datetime(c.published_at).to_rfc3339());
+            }
+        }
+        Command::Signatures(SignaturesCmd::List { status, territory }) => {
+            let slug = slug_or_default(&territory, &config);
+            let t = store
+                .territory_by_slug(&slug)
+                .await?
+                .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
+            for s in store.signatories_by_status(t.id, &status).await? {
+                println!("{}\t{}\t{}\t{}", s.id, s.kind, s.name, s.commune);
+            }
+        }
+        Command::Signatures(SignaturesCmd::Approve { id }) => {
+            let tr = maillage::web::i18n::Tr::new(maillage::web::i18n::Lang::Fr);
+            processing::signatures::decide(&data, id, true, "", "cli", tr).await?;
+            println!("signature {id} approved");
+        }
+        Command::Signatures(SignaturesCmd::Reject { id, reason }) => {
+            let tr = maillage::web::i18n::Tr::new(maillage::web::i18n::Lang::Fr);
+            processing::signatures::decide(&data, id, false, &reason, "cli", tr).await?;
+            println!("signature {id} rejected");
         }
         Command::Admin(AdminCmd::Create { email, role, password_file }) => {
             let email = maillage::domain::account::parse_email(&email)

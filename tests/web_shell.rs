@@ -339,10 +339,14 @@ async fn json_api_tokens_and_openapi() {
         "/api/v1/territories/{slug}/following",
         "/api/v1/territories/{slug}/followers/approve",
         "/api/v1/territories/{slug}/followers/reject",
+        "/api/v1/signatures",
+        "/api/v1/signatures/{id}/approve",
+        "/api/v1/signatures/{id}/reject",
+        "/api/v1/signatories",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
-    assert_eq!(paths.len(), 6, "no undocumented or stale endpoints");
+    assert_eq!(paths.len(), 10, "no undocumented or stale endpoints");
     assert!(doc["paths"]["/api/v1/territories/{slug}"]["patch"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     m.stop().await;

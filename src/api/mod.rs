@@ -39,6 +39,10 @@ pub fn router() -> Router {
         .route("/territories/{slug}/following", get(list_following))
         .route("/territories/{slug}/followers/approve", post(approve_follower))
         .route("/territories/{slug}/followers/reject", post(reject_follower))
+        .route("/signatures", post(create_signature))
+        .route("/signatures/{id}/approve", post(approve_signature))
+        .route("/signatures/{id}/reject", post(reject_signature))
+        .route("/signatories", get(list_signatories))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 
@@ -309,6 +313,142 @@ async fn reject_follower(
     decide(&data, &caller, &slug, body, false).await
 }
 
+/// A signature as the API takes it: the page's fields, in JSON.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct SignatureSchema {
+    /// `individual` or `structure`.
+    kind: String,
+    name: String,
+    /// Individuals: citoyen, consommateur, producteur, salarie, usager, distributeur, autre.
+    roles: Option<Vec<String>>,
+    /// Structures: association, cooperative, entreprise, collectivite, autre.
+    legal_form: Option<String>,
+    domains: Option<Vec<String>>,
+    website: Option<String>,
+    commune: String,
+    representative_name: Option<String>,
+    representative_role: Option<String>,
+    governance: Option<String>,
+    partners: Option<String>,
+    /// Private.
+    email: String,
+    /// Private.
+    phone: Option<String>,
+    /// Private.
+    postal_address: Option<String>,
+    /// Must be the current charter version.
+    charter_version: String,
+    consent: bool,
+    listed: Option<bool>,
+    /// Territory slug (default: the instance's default territory).
+    territory: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SignatureCreated {
+    id: i64,
+    status: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RejectBody {
+    reason: String,
+}
+
+#[derive(Deserialize)]
+pub struct SignatoryQuery {
+    territory: Option<String>,
+    #[serde(flatten)]
+    filter: crate::storage::signatories::DirectoryFilter,
+}
+
+/// 422 with a message key per field.
+fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Response {
+    let fields: serde_json::Map<String, serde_json::Value> =
+        errors.into_iter().map(|(f, k)| (f.to_string(), serde_json::Value::String(k.to_string()))).collect();
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Json(serde_json::json!({"error": "unprocessable", "message": "some fields are invalid", "fields": fields})),
+    )
+        .into_response()
+}
+
+#[utoipa::path(post, path = "/api/v1/signatures", tag = "charter", request_body = SignatureSchema,
+    responses((status = 201, body = SignatureCreated), (status = 422, body = ErrorDto), (status = 429, body = ErrorDto)))]
+async fn create_signature(
+    data: Data<AppState>,
+    headers: http::HeaderMap,
+    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    body: Result<Json<crate::domain::signatory::SignatureInput>, JsonRejection>,
+) -> AppResult<Response> {
+    let input = json_body(body)?;
+    let slug =
+        if input.territory.is_empty() { data.config.default_territory.to_string() } else { input.territory.clone() };
+    let client = connect.map(|c| c.0.0.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let tr = crate::web::i18n::Tr::new(crate::web::i18n::Lang::from_headers(&headers));
+    match processing::signatures::submit(&data, &slug, &input, &client, tr).await {
+        Ok(id) => {
+            Ok((StatusCode::CREATED, Json(SignatureCreated { id, status: "unconfirmed".into() })).into_response())
+        }
+        Err(processing::signatures::SignError::Fields(e)) => Ok(field_errors(e)),
+        Err(processing::signatures::SignError::TooMany) => Ok((
+            StatusCode::TOO_MANY_REQUESTS,
+            Json(serde_json::json!({"error": "too_many_requests", "message": "too many signatures from this address"})),
+        )
+            .into_response()),
+        Err(processing::signatures::SignError::App(e)) => Err(e),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/signatories", tag = "charter",
+    params(("territory" = Option<String>, Query), ("kind" = Option<String>, Query), ("role" = Option<String>, Query),
+        ("domain" = Option<String>, Query), ("commune" = Option<String>, Query)),
+    responses((status = 200, description = "Approved, listed signatories: public fields only")))]
+async fn list_signatories(data: Data<AppState>, Query(q): Query<SignatoryQuery>) -> AppResult<Response> {
+    let slug = q.territory.clone().unwrap_or_else(|| data.config.default_territory.to_string());
+    let t = territory(&data, &slug).await?;
+    Ok(Json(data.store.directory(t.id, &q.filter).await?).into_response())
+}
+
+async fn decide_signature(
+    data: &AppState,
+    caller: &ApiCaller,
+    headers: &http::HeaderMap,
+    id: i64,
+    approve: bool,
+    reason: &str,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    let tr = crate::web::i18n::Tr::new(crate::web::i18n::Lang::from_headers(headers));
+    processing::signatures::decide(data, id, approve, reason, &caller.audit_name(), tr).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/signatures/{id}/approve", tag = "charter", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 409, body = ErrorDto)))]
+async fn approve_signature(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    headers: http::HeaderMap,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    decide_signature(&data, &caller, &headers, id, true, "").await
+}
+
+#[utoipa::path(post, path = "/api/v1/signatures/{id}/reject", tag = "charter", params(("id" = i64, Path)),
+    request_body = RejectBody, security(("bearer" = [])), responses((status = 204), (status = 422, body = ErrorDto)))]
+async fn reject_signature(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    headers: http::HeaderMap,
+    Path(id): Path<i64>,
+    body: Result<Json<RejectBody>, JsonRejection>,
+) -> AppResult<Response> {
+    let reason = json_body(body)?.reason;
+    decide_signature(&data, &caller, &headers, id, false, &reason).await
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -325,8 +465,9 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Maillage API", description = "Territories of Circuits Courts Économiques et Solidaires", license(name = "AGPL-3.0-or-later")),
-    paths(list_territories, get_territory, patch_territory, list_followers, list_following, approve_follower, reject_follower),
-    components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto)),
+    paths(list_territories, get_territory, patch_territory, list_followers, list_following, approve_follower, reject_follower,
+        create_signature, list_signatories, approve_signature, reject_signature),
+    components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

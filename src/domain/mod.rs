@@ -1,6 +1,7 @@
 //! Pure types and rules of Maillage, without IO.
 
 pub mod account;
+pub mod signatory;
 pub mod territory;
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored (portable across SQLite

@@ -2,4 +2,5 @@
 
 pub mod domains;
 pub mod follows;
+pub mod signatures;
 pub mod territories;

@@ -49,6 +49,9 @@ pub fn router() -> Router {
         .route("/admin/instance", get(instance_page).post(instance_save))
         .route("/admin/audit", get(audit_page))
         .route("/admin/federation", get(federation_page))
+        .route("/admin/signatures", get(signatures_page))
+        .route("/admin/signatures/decide", post(signatures_decide))
+        .route("/admin/signatures.csv", get(signatures_export))
 }
 
 pub struct Table {
@@ -709,4 +712,122 @@ async fn federation_page(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> 
         actions: vec![],
     });
     render_status(StatusCode::OK, &page)
+}
+
+async fn signatures_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "admin-signatures", "tables", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    let waiting = data.store.signatories_by_status(t.id, "confirmed").await?;
+    page.tables.push(Table {
+        title: tr.t("pending"),
+        headers: vec![tr.t("field-signatory-name"), tr.t("sign-kind"), tr.t("field-commune"), tr.t("when")],
+        rows: waiting
+            .into_iter()
+            .map(|s| Row {
+                key: s.id.to_string(),
+                cells: vec![s.name, tr.t(&format!("kind-{}", s.kind)), s.commune, tr.datetime(s.created_at)],
+            })
+            .collect(),
+        actions: vec![action(
+            "/admin/signatures/decide?decision=approve",
+            "id",
+            tr.t("approve"),
+            "",
+            ("t", t.slug.clone()),
+        )],
+    });
+    page.forms.push(FormDef {
+        action: format!("/admin/signatures/decide?decision=reject&t={}", t.slug),
+        title: tr.t("reject"),
+        fields: vec![
+            Field { name: "id", label: "N°".into(), kind: "text", value: String::new() },
+            Field { name: "reason", label: tr.t("reject-reason"), kind: "textarea", value: String::new() },
+        ],
+        submit: tr.t("reject"),
+    });
+    let approved = data.store.signatories_by_status(t.id, "approved").await?;
+    page.tables.push(Table {
+        title: tr.t("accepted"),
+        headers: vec!["N°".into(), tr.t("field-signatory-name"), tr.t("sign-kind"), tr.t("field-commune")],
+        rows: approved
+            .into_iter()
+            .map(|s| Row {
+                key: s.id.to_string(),
+                cells: vec![s.id.to_string(), s.name, tr.t(&format!("kind-{}", s.kind)), s.commune],
+            })
+            .collect(),
+        actions: vec![],
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+async fn signatures_decide(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(d): Query<DecisionQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
+    let approve = d.decision == "approve";
+    processing::signatures::decide(&data, id, approve, &f.get("reason"), &account.email, ctx.tr).await?;
+    let slug = f.get("t");
+    Ok(back(&format!("/admin/signatures?t={slug}")))
+}
+
+/// The one place contact details leave the instance: a CSV for administrators, audited.
+async fn signatures_export(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    let account = ctx.require(Role::Admin)?.clone();
+    let t = selected_territory(&data, &q).await?;
+    use super::charter::csv_line;
+    let mut out = csv_line(&[
+        "id",
+        "status",
+        "kind",
+        "name",
+        "roles",
+        "legal_form",
+        "domains",
+        "website",
+        "commune",
+        "representative_name",
+        "representative_role",
+        "email",
+        "phone",
+        "postal_address",
+        "listed",
+        "created_at",
+    ]);
+    let rows = data.store.signatories_private(t.id).await?;
+    for s in &rows {
+        let created = crate::domain::millis_to_datetime(s.created_at).to_rfc3339();
+        let listed = if s.listed != 0 { "yes" } else { "no" };
+        out.push_str(&csv_line(&[
+            &s.id.to_string(),
+            &s.status,
+            &s.kind,
+            &s.name,
+            &s.roles,
+            &s.legal_form,
+            &s.domains,
+            &s.website,
+            &s.commune,
+            &s.representative_name,
+            &s.representative_role,
+            s.email.as_deref().unwrap_or(""),
+            s.phone.as_deref().unwrap_or(""),
+            s.postal_address.as_deref().unwrap_or(""),
+            listed,
+            &created,
+        ]));
+    }
+    data.store.audit(&account.email, "signatures.export_contacts", &format!("{}: {} rows", t.slug, rows.len())).await?;
+    let mut res = out.into_response();
+    res.headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
+    res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(res)
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod charter;
 pub mod i18n;
 pub mod pages;
 pub mod session;
@@ -136,5 +137,6 @@ pub fn router() -> Router {
         .route("/media/{id}", get(pages::media))
         .route("/static/{name}", get(static_file))
         .merge(auth::router())
+        .merge(charter::router())
         .merge(admin::router())
 }

@@ -75,6 +75,8 @@ struct TerritoryPage {
     followers_label: String,
     following: String,
     following_label: String,
+    signatories: String,
+    signatories_label: String,
     remote_error: bool,
     remote_value: String,
 }
@@ -101,7 +103,10 @@ pub async fn territory(
     let followers = data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?;
     let following = data.store.count_follows(Direction::Following, t.id, FollowState::Accepted).await?;
     let tr = ctx.tr;
+    let signatories: i64 = data.store.signatory_counts(t.id).await?.iter().map(|(_, n)| n).sum();
     let page = TerritoryPage {
+        signatories: tr.number(signatories),
+        signatories_label: tr.plural("signatories-label", signatories),
         l: Layout::new(&ctx, t.name.clone()),
         handle: format!("{}@{}", t.slug, data.config.authority()),
         actor_id: data.territory_id_url(&t.slug).to_string(),

@@ -1,0 +1,277 @@
+//! A signature of the CCES charter: "en mon nom propre" (an individual) or "au nom de ma
+//! structure". Parse, don't validate: [`NewSignature::parse`] turns a raw form into a value
+//! whose every field is within its rules, or into field-level error keys (Fluent ids).
+
+use super::{account::parse_email, territory::ActivityDomain};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Individual,
+    Structure,
+}
+
+impl Kind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Individual => "individual",
+            Kind::Structure => "structure",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "individual" => Some(Kind::Individual),
+            "structure" => Some(Kind::Structure),
+            _ => None,
+        }
+    }
+}
+
+/// "en tant que citoyen, consommateur, producteur, salarié…"
+pub const ROLES: [&str; 7] = ["citoyen", "consommateur", "producteur", "salarie", "usager", "distributeur", "autre"];
+pub const LEGAL_FORMS: [&str; 5] = ["association", "cooperative", "entreprise", "collectivite", "autre"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Unconfirmed,
+    Confirmed,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Unconfirmed => "unconfirmed",
+            Status::Confirmed => "confirmed",
+            Status::Approved => "approved",
+            Status::Rejected => "rejected",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Unconfirmed, Status::Confirmed, Status::Approved, Status::Rejected, Status::Withdrawn]
+            .into_iter()
+            .find(|x| x.code() == s)
+    }
+}
+
+/// The form as sent (page or API), before any check.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignatureInput {
+    pub kind: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub legal_form: String,
+    pub domains: Vec<String>,
+    pub website: String,
+    pub commune: String,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub governance: String,
+    pub partners: String,
+    pub email: String,
+    pub phone: String,
+    pub postal_address: String,
+    /// The charter version the signer was shown and consents to.
+    pub charter_version: String,
+    pub consent: bool,
+    /// Appear in the public directory (default: structures yes, individuals no).
+    pub listed: Option<bool>,
+    /// Honeypot: a field people never see; bots fill it.
+    pub nickname: String,
+    /// API only: the territory's slug (default: the instance's default territory).
+    pub territory: String,
+}
+
+/// A signature whose every field passed its rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSignature {
+    pub kind: Kind,
+    pub name: String,
+    pub roles: Vec<&'static str>,
+    pub legal_form: Option<&'static str>,
+    pub domains: String,
+    pub website: String,
+    pub commune: String,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub governance: String,
+    pub partners: String,
+    pub email: String,
+    pub phone: String,
+    pub postal_address: String,
+    pub listed: bool,
+}
+
+/// (field, Fluent key of the message)
+pub type FieldErrors = Vec<(&'static str, &'static str)>;
+
+fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize, required: bool) -> String {
+    let v = value.trim();
+    if required && v.is_empty() {
+        errors.push((field, "field-required"));
+    } else if v.chars().count() > max {
+        errors.push((field, "field-too-long"));
+    } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+        errors.push((field, "field-invalid"));
+    }
+    v.to_string()
+}
+
+impl NewSignature {
+    pub fn parse(input: &SignatureInput, current_charter: &str) -> Result<NewSignature, FieldErrors> {
+        let mut e: FieldErrors = vec![];
+        let kind = Kind::parse(&input.kind);
+        if kind.is_none() {
+            e.push(("kind", "field-required"));
+        }
+        let kind = kind.unwrap_or(Kind::Individual);
+        let name = text(&mut e, "name", &input.name, 200, true);
+        let commune = text(&mut e, "commune", &input.commune, 100, true);
+        let mut roles = vec![];
+        for r in &input.roles {
+            match ROLES.iter().find(|x| **x == r.trim()) {
+                Some(x) if !roles.contains(x) => roles.push(*x),
+                Some(_) => {}
+                None => e.push(("roles", "field-invalid")),
+            }
+        }
+        let legal_form = match (kind, input.legal_form.trim()) {
+            (Kind::Structure, "") => {
+                e.push(("legal_form", "field-required"));
+                None
+            }
+            (Kind::Structure, f) => match LEGAL_FORMS.iter().find(|x| **x == f) {
+                Some(x) => Some(*x),
+                None => {
+                    e.push(("legal_form", "field-invalid"));
+                    None
+                }
+            },
+            (Kind::Individual, _) => None,
+        };
+        let domains = match ActivityDomain::parse_list(input.domains.iter().map(String::as_str)) {
+            Ok(d) => d,
+            Err(_) => {
+                e.push(("domains", "field-invalid"));
+                String::new()
+            }
+        };
+        match kind {
+            Kind::Individual if roles.is_empty() => e.push(("roles", "field-required")),
+            Kind::Structure if domains.is_empty() => e.push(("domains", "field-required")),
+            _ => {}
+        }
+        let website = text(&mut e, "website", &input.website, 300, false);
+        if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+            e.push(("website", "field-invalid"));
+        }
+        let structure = kind == Kind::Structure;
+        let representative_name = text(&mut e, "representative_name", &input.representative_name, 200, structure);
+        let representative_role = text(&mut e, "representative_role", &input.representative_role, 200, false);
+        let governance = text(&mut e, "governance", &input.governance, 2000, false);
+        let partners = text(&mut e, "partners", &input.partners, 2000, false);
+        let email = match parse_email(&input.email) {
+            Ok(m) => m,
+            Err(_) => {
+                e.push(("email", if input.email.trim().is_empty() { "field-required" } else { "email-invalid" }));
+                String::new()
+            }
+        };
+        let phone = text(&mut e, "phone", &input.phone, 30, false);
+        if !phone.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c)) {
+            e.push(("phone", "field-invalid"));
+        }
+        let postal_address = text(&mut e, "postal_address", &input.postal_address, 500, false);
+        if !input.consent {
+            e.push(("consent", "consent-required"));
+        }
+        if input.charter_version.trim() != current_charter {
+            e.push(("charter_version", "charter-outdated"));
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(NewSignature {
+            kind,
+            name,
+            roles: if structure { vec![] } else { roles },
+            legal_form,
+            domains: if structure { domains } else { String::new() },
+            website: if structure { website } else { String::new() },
+            commune,
+            representative_name: if structure { representative_name } else { String::new() },
+            representative_role: if structure { representative_role } else { String::new() },
+            governance: if structure { governance } else { String::new() },
+            partners: if structure { partners } else { String::new() },
+            email,
+            phone,
+            postal_address,
+            listed: input.listed.unwrap_or(structure),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn structure() -> SignatureInput {
+        SignatureInput {
+            kind: "structure".into(),
+            name: "AMAP des Marais".into(),
+            legal_form: "association".into(),
+            domains: vec!["alimentation".into()],
+            commune: "Redon".into(),
+            representative_name: "Camille".into(),
+            email: "contact@amap.example".into(),
+            charter_version: "2024".into(),
+            consent: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn valid_structure_and_individual() {
+        let s = NewSignature::parse(&structure(), "2024").expect("test");
+        assert!(s.listed, "structures are listed by default");
+        let i = SignatureInput {
+            kind: "individual".into(),
+            name: "Ada".into(),
+            roles: vec!["citoyen".into(), "producteur".into(), "citoyen".into()],
+            commune: "Redon".into(),
+            email: "Ada@Example.org".into(),
+            charter_version: "2024".into(),
+            consent: true,
+            website: "https://ignored.example".into(),
+            ..Default::default()
+        };
+        let i = NewSignature::parse(&i, "2024").expect("test");
+        assert!(!i.listed, "individuals are unlisted by default");
+        assert_eq!(i.roles, vec!["citoyen", "producteur"]);
+        assert_eq!(i.email, "ada@example.org");
+        assert!(i.website.is_empty(), "structure-only fields dropped");
+    }
+
+    #[test]
+    fn field_errors() {
+        let mut s = structure();
+        s.name = String::new();
+        s.email = "nope".into();
+        s.legal_form = "sarl-secrete".into();
+        s.domains = vec!["spatial".into()];
+        s.consent = false;
+        s.charter_version = "2019".into();
+        s.governance = "x".repeat(2001);
+        let e = NewSignature::parse(&s, "2024").expect_err("test");
+        for field in ["name", "email", "legal_form", "domains", "consent", "charter_version", "governance"] {
+            assert!(e.iter().any(|(f, _)| *f == field), "{field} not reported: {e:?}");
+        }
+        let i = SignatureInput { kind: "individual".into(), roles: vec!["astronaute".into()], ..Default::default() };
+        let e = NewSignature::parse(&i, "2024").expect_err("test");
+        assert!(e.contains(&("roles", "field-invalid")));
+        assert!(e.contains(&("email", "field-required")));
+    }
+}

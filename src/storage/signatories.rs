@@ -1,0 +1,267 @@
+//! Charter versions and signatories. Private columns (email, phone, postal_address,
+//! representative) are read only by [`Store::signatory_private`] and the admin export.
+
+use sqlx::FromRow;
+
+use super::Store;
+use crate::{
+    domain::{now_millis, signatory::NewSignature},
+    error::{AppError, AppResult},
+};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CharterRow {
+    pub id: i64,
+    pub territory_id: i64,
+    pub version: String,
+    pub content_md: String,
+    pub published_at: i64,
+}
+
+/// The public face of a signatory: no contact details, no representative.
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct SignatoryPublic {
+    pub id: i64,
+    #[serde(skip)]
+    pub territory_id: i64,
+    pub kind: String,
+    pub name: String,
+    pub roles: String,
+    pub legal_form: String,
+    pub domains: String,
+    pub website: String,
+    pub commune: String,
+    pub governance: String,
+    pub partners: String,
+    #[serde(skip)]
+    pub status: String,
+    #[serde(skip)]
+    pub listed: i64,
+    pub created_at: i64,
+}
+
+/// Everything, for the signer themself and the admin export.
+#[derive(Debug, Clone, FromRow)]
+pub struct SignatoryPrivate {
+    pub id: i64,
+    pub territory_id: i64,
+    pub charter_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub listed: i64,
+    pub name: String,
+    pub roles: String,
+    pub legal_form: String,
+    pub domains: String,
+    pub website: String,
+    pub commune: String,
+    pub governance: String,
+    pub partners: String,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postal_address: Option<String>,
+    pub reject_reason: Option<String>,
+    pub created_at: i64,
+    pub confirmed_at: Option<i64>,
+    pub decided_at: Option<i64>,
+}
+
+const PUBLIC: &str = "id, territory_id, kind, name, roles, legal_form, domains, website, commune, governance, partners, \
+                      status, listed, created_at";
+const PRIVATE: &str = "id, territory_id, charter_id, kind, status, listed, name, roles, legal_form, domains, website, \
+                       commune, governance, partners, representative_name, representative_role, email, phone, \
+                       postal_address, reject_reason, created_at, confirmed_at, decided_at";
+
+/// Directory filters (all optional).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct DirectoryFilter {
+    pub kind: Option<String>,
+    pub role: Option<String>,
+    pub domain: Option<String>,
+    pub commune: Option<String>,
+}
+
+impl Store {
+    pub async fn insert_charter(&self, territory_id: i64, version: &str, content_md: &str) -> AppResult<CharterRow> {
+        let r = sqlx::query_as(
+            "INSERT INTO charters (territory_id, version, content_md, published_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, territory_id, version, content_md, published_at",
+        )
+        .bind(territory_id)
+        .bind(version)
+        .bind(content_md)
+        .bind(now_millis())
+        .fetch_one(self.pool())
+        .await;
+        match r {
+            Ok(c) => Ok(c),
+            Err(e) if super::is_unique_violation(&e) => {
+                Err(AppError::Conflict(format!("charter version {version} exists")))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The current charter: the latest imported.
+    pub async fn current_charter(&self, territory_id: i64) -> AppResult<Option<CharterRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, territory_id, version, content_md, published_at FROM charters WHERE territory_id = $1 \
+             ORDER BY published_at DESC, id DESC LIMIT 1",
+        )
+        .bind(territory_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    pub async fn charters(&self, territory_id: i64) -> AppResult<Vec<CharterRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, territory_id, version, content_md, published_at FROM charters WHERE territory_id = $1 \
+             ORDER BY published_at DESC, id DESC",
+        )
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Stores an unconfirmed signature. A second live signature with the same email in the
+    /// same territory is refused (Conflict).
+    pub async fn insert_signature(
+        &self,
+        territory_id: i64,
+        charter_id: i64,
+        s: &NewSignature,
+        confirm_token_hash: &str,
+        confirm_expires_at: i64,
+        manage_token_hash: &str,
+    ) -> AppResult<i64> {
+        let r = sqlx::query_scalar(
+            "INSERT INTO signatories (territory_id, charter_id, kind, status, listed, name, roles, legal_form, domains, \
+             website, commune, governance, partners, representative_name, representative_role, email, phone, \
+             postal_address, confirm_token_hash, confirm_expires_at, manage_token_hash, created_at) \
+             VALUES ($1, $2, $3, 'unconfirmed', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+             RETURNING id",
+        )
+        .bind(territory_id)
+        .bind(charter_id)
+        .bind(s.kind.code())
+        .bind(super::flag(s.listed))
+        .bind(&s.name)
+        .bind(s.roles.join(","))
+        .bind(s.legal_form.unwrap_or_default())
+        .bind(&s.domains)
+        .bind(&s.website)
+        .bind(&s.commune)
+        .bind(&s.governance)
+        .bind(&s.partners)
+        .bind(&s.representative_name)
+        .bind(&s.representative_role)
+        .bind(&s.email)
+        .bind((!s.phone.is_empty()).then_some(s.phone.as_str()))
+        .bind((!s.postal_address.is_empty()).then_some(s.postal_address.as_str()))
+        .bind(confirm_token_hash)
+        .bind(confirm_expires_at)
+        .bind(manage_token_hash)
+        .bind(now_millis())
+        .fetch_one(self.pool())
+        .await;
+        match r {
+            Ok(id) => Ok(id),
+            Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict("email-taken".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Confirms by the mailed token, once, before it expires. Returns the signatory id.
+    pub async fn confirm_signature(&self, token_hash: &str) -> AppResult<Option<i64>> {
+        let now = now_millis();
+        Ok(sqlx::query_scalar(
+            "UPDATE signatories SET status = 'confirmed', confirmed_at = $1, confirm_token_hash = NULL \
+             WHERE confirm_token_hash = $2 AND status = 'unconfirmed' AND confirm_expires_at > $1 RETURNING id",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Unconfirmed signatures past their deadline are deleted (they never were signatures).
+    pub async fn expire_unconfirmed(&self) -> AppResult<u64> {
+        let done = sqlx::query("DELETE FROM signatories WHERE status = 'unconfirmed' AND confirm_expires_at <= $1")
+            .bind(now_millis())
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Approves or rejects a confirmed signature; false when it was not waiting.
+    pub async fn decide_signature(&self, id: i64, approve: bool, reason: Option<&str>) -> AppResult<bool> {
+        let done = sqlx::query(
+            "UPDATE signatories SET status = $1, reject_reason = $2, decided_at = $3 WHERE id = $4 AND status = 'confirmed'",
+        )
+        .bind(if approve { "approved" } else { "rejected" })
+        .bind(reason)
+        .bind(now_millis())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn signatory_private(&self, id: i64) -> AppResult<Option<SignatoryPrivate>> {
+        Ok(sqlx::query_as(&format!("SELECT {PRIVATE} FROM signatories WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    pub async fn signatories_by_status(&self, territory_id: i64, status: &str) -> AppResult<Vec<SignatoryPublic>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = $2 ORDER BY id"
+        ))
+        .bind(territory_id)
+        .bind(status)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// The public directory: approved and listed, filtered.
+    pub async fn directory(&self, territory_id: i64, f: &DirectoryFilter) -> AppResult<Vec<SignatoryPublic>> {
+        let rows: Vec<SignatoryPublic> = sqlx::query_as(&format!(
+            "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 ORDER BY name, id"
+        ))
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?;
+        // Filters on comma lists are simplest and exact in Rust; directories are small.
+        let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
+        Ok(rows
+            .into_iter()
+            .filter(|s| f.kind.as_deref().is_none_or(|k| k.is_empty() || s.kind == k))
+            .filter(|s| f.role.as_deref().is_none_or(|r| r.is_empty() || has(&s.roles, r)))
+            .filter(|s| f.domain.as_deref().is_none_or(|d| d.is_empty() || has(&s.domains, d)))
+            .filter(|s| f.commune.as_deref().is_none_or(|c| c.is_empty() || s.commune.eq_ignore_ascii_case(c.trim())))
+            .collect())
+    }
+
+    /// (kind, count) of approved signatories, listed or not (counts reveal no one).
+    pub async fn signatory_counts(&self, territory_id: i64) -> AppResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT kind, COUNT(*) FROM signatories WHERE territory_id = $1 AND status = 'approved' GROUP BY kind ORDER BY kind",
+        )
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Every signatory with contact details, for the admin export only.
+    pub async fn signatories_private(&self, territory_id: i64) -> AppResult<Vec<SignatoryPrivate>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PRIVATE} FROM signatories WHERE territory_id = $1 AND status <> 'withdrawn' ORDER BY id"
+        ))
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+}

@@ -1,0 +1,394 @@
+//! The charter (page and ActivityStreams `Document`), the signing form, confirmation, and the
+//! public directory with its exports.
+
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, Query},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Layout, admin::FormPairs, render, render_status, session::Ctx};
+use crate::{
+    domain::{
+        millis_to_datetime,
+        signatory::{FieldErrors, LEGAL_FORMS, ROLES, SignatureInput},
+        territory::ActivityDomain,
+    },
+    error::{AppError, AppResult},
+    federation::actors::{ap_json, wants_activity_json},
+    processing::signatures::{SignError, confirm, submit},
+    state::AppState,
+    storage::{
+        signatories::{CharterRow, DirectoryFilter, SignatoryPublic},
+        territories::TerritoryRow,
+    },
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/t/{slug}/charte", get(charter_current))
+        .route("/t/{slug}/charte/{version}", get(charter_version))
+        .route("/t/{slug}/signer", get(sign_page).post(sign_post))
+        .route("/signature/confirm", get(confirm_page))
+        .route("/t/{slug}/signataires", get(directory_page))
+        .route("/t/{slug}/signataires.csv", get(directory_csv))
+        .route("/t/{slug}/signataires.json", get(directory_json))
+}
+
+async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
+    state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
+}
+
+/// Markdown to HTML. Raw HTML in the source is shown as text: charter text is content, not markup.
+pub fn markdown_to_html(md: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, html};
+    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    out
+}
+
+#[derive(Template)]
+#[template(path = "charter.html")]
+struct CharterPage {
+    l: Layout,
+    slug: String,
+    version: Option<String>,
+    html: String,
+    versions: Vec<String>,
+}
+
+fn charter_document(state: &AppState, t: &TerritoryRow, c: &CharterRow, latest: &CharterRow) -> serde_json::Value {
+    let id = state.config.url(&format!("/t/{}/charte/{}", t.slug, c.version));
+    let published = millis_to_datetime(c.published_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", {"cces": crate::federation::protocol::CCES_NS, "version": "cces:version"}],
+        "id": id,
+        "type": "Document",
+        "name": format!("Charte CCES — {}", t.name),
+        "mediaType": "text/html",
+        "content": markdown_to_html(&c.content_md),
+        "source": {"content": c.content_md, "mediaType": "text/markdown"},
+        "version": c.version,
+        "published": published,
+        "updated": millis_to_datetime(latest.published_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "attributedTo": state.territory_id_url(&t.slug),
+        "url": id,
+    })
+}
+
+async fn charter_response(
+    data: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    slug: &str,
+    version: Option<&str>,
+) -> AppResult<Response> {
+    let t = territory(data, slug).await?;
+    let all = data.store.charters(t.id).await?;
+    let chosen = match version {
+        Some(v) => Some(
+            all.iter().find(|c| c.version == v).ok_or_else(|| AppError::NotFound(format!("charter version {v}")))?,
+        ),
+        None => all.first(),
+    };
+    if wants_activity_json(headers) {
+        let (Some(c), Some(latest)) = (chosen, all.first()) else { return Err(AppError::NotFound("charter".into())) };
+        return Ok(ap_json(&charter_document(data, &t, c, latest)));
+    }
+    render(&CharterPage {
+        l: Layout::new(ctx, ctx.tr.t("charter-title")),
+        slug: t.slug.clone(),
+        version: chosen.map(|c| ctx.tr.t_with("charter-version", "version", &c.version)),
+        html: chosen.map(|c| markdown_to_html(&c.content_md)).unwrap_or_default(),
+        versions: all.iter().map(|c| c.version.clone()).collect(),
+    })
+}
+
+async fn charter_current(
+    data: Data<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    charter_response(&data, &ctx, &headers, &slug, None).await
+}
+
+async fn charter_version(
+    data: Data<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((slug, version)): Path<(String, String)>,
+) -> AppResult<Response> {
+    charter_response(&data, &ctx, &headers, &slug, Some(&version)).await
+}
+
+#[derive(Template)]
+#[template(path = "sign.html")]
+struct SignPage {
+    l: Layout,
+    slug: String,
+    version: String,
+    v: SignatureInput,
+    listed: bool,
+    errors: Vec<(&'static str, String)>,
+    roles: Vec<(&'static str, String, bool)>,
+    legal_forms: Vec<(&'static str, String, bool)>,
+    domains: Vec<(&'static str, String, bool)>,
+}
+
+impl SignPage {
+    fn err(&self, field: &str) -> Option<String> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone())
+    }
+
+    fn value(&self, field: &str) -> String {
+        let v = &self.v;
+        match field {
+            "name" => &v.name,
+            "commune" => &v.commune,
+            "website" => &v.website,
+            "representative_name" => &v.representative_name,
+            "representative_role" => &v.representative_role,
+            "governance" => &v.governance,
+            "partners" => &v.partners,
+            "email" => &v.email,
+            "phone" => &v.phone,
+            "postal_address" => &v.postal_address,
+            _ => "",
+        }
+        .to_string()
+    }
+
+    fn new(ctx: &Ctx, slug: &str, version: &str, v: SignatureInput, errors: FieldErrors) -> SignPage {
+        let tr = ctx.tr;
+        SignPage {
+            l: Layout::new(ctx, tr.t("sign-title")),
+            slug: slug.to_string(),
+            version: version.to_string(),
+            listed: v.listed.unwrap_or(false),
+            errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
+            roles: ROLES.iter().map(|r| (*r, tr.t(&format!("role-{r}")), v.roles.iter().any(|x| x == r))).collect(),
+            legal_forms: LEGAL_FORMS.iter().map(|f| (*f, tr.t(&format!("legal-{f}")), v.legal_form == *f)).collect(),
+            domains: ActivityDomain::ALL
+                .iter()
+                .map(|d| (d.code(), tr.t(&format!("domain-{}", d.code())), v.domains.iter().any(|x| x == d.code())))
+                .collect(),
+            v,
+        }
+    }
+}
+
+async fn current_version(state: &AppState, t: &TerritoryRow) -> AppResult<String> {
+    Ok(state
+        .store
+        .current_charter(t.id)
+        .await?
+        .map(|c| c.version)
+        .ok_or_else(|| AppError::NotFound("charter".into()))?)
+}
+
+async fn sign_page(data: Data<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+    let t = territory(&data, &slug).await?;
+    let version = current_version(&data, &t).await?;
+    render(&SignPage::new(&ctx, &t.slug, &version, SignatureInput::default(), vec![]))
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    l: Layout,
+    class: &'static str,
+    message: String,
+}
+
+fn message(ctx: &Ctx, status: StatusCode, title: &str, text: &str, class: &'static str) -> AppResult<Response> {
+    render_status(status, &MessagePage { l: Layout::new(ctx, ctx.tr.t(title)), class, message: ctx.tr.t(text) })
+}
+
+/// The form's fields into the shape the API takes.
+pub fn input_from_form(f: &FormPairs) -> SignatureInput {
+    SignatureInput {
+        kind: f.get("kind"),
+        name: f.get("name"),
+        roles: f.get_all("roles"),
+        legal_form: f.get("legal_form"),
+        domains: f.get_all("domains"),
+        website: f.get("website"),
+        commune: f.get("commune"),
+        representative_name: f.get("representative_name"),
+        representative_role: f.get("representative_role"),
+        governance: f.get("governance"),
+        partners: f.get("partners"),
+        email: f.get("email"),
+        phone: f.get("phone"),
+        postal_address: f.get("postal_address"),
+        charter_version: f.get("charter_version"),
+        consent: f.get("consent") == "true",
+        listed: Some(f.get("listed") == "true"),
+        nickname: f.get("nickname"),
+        territory: String::new(),
+    }
+}
+
+async fn sign_post(data: Data<AppState>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+    let f = FormPairs::parse(&body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    let t = territory(&data, &slug).await?;
+    let input = input_from_form(&f);
+    match submit(&data, &t.slug, &input, &ctx.client, ctx.tr).await {
+        Ok(_) => message(&ctx, StatusCode::OK, "sign-title", "sign-sent", "notice"),
+        Err(SignError::Fields(errors)) => {
+            let version = current_version(&data, &t).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &SignPage::new(&ctx, &t.slug, &version, input, errors))
+        }
+        Err(SignError::TooMany) => {
+            message(&ctx, StatusCode::TOO_MANY_REQUESTS, "sign-title", "sign-throttled", "alert")
+        }
+        Err(SignError::App(e)) => Err(e),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn confirm_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    if confirm(&data, q.token.as_deref().unwrap_or_default()).await? {
+        message(&ctx, StatusCode::OK, "sign-title", "sign-confirmed", "notice")
+    } else {
+        message(&ctx, StatusCode::BAD_REQUEST, "sign-title", "sign-confirm-invalid", "alert")
+    }
+}
+
+pub struct Entry {
+    name: String,
+    website: String,
+    commune: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct DirectoryPage {
+    l: Layout,
+    slug: String,
+    counts: Vec<(String, String)>,
+    kinds: Vec<(&'static str, String, bool)>,
+    roles: Vec<(&'static str, String, bool)>,
+    domains: Vec<(&'static str, String, bool)>,
+    commune: String,
+    entries: Vec<Entry>,
+}
+
+fn describe(tr: crate::web::i18n::Tr, s: &SignatoryPublic) -> String {
+    let labels: Vec<String> = if s.kind == "structure" {
+        std::iter::once(tr.t(&format!("legal-{}", s.legal_form)))
+            .chain(s.domains.split(',').filter(|d| !d.is_empty()).map(|d| tr.t(&format!("domain-{d}"))))
+            .collect()
+    } else {
+        s.roles.split(',').filter(|r| !r.is_empty()).map(|r| tr.t(&format!("role-{r}"))).collect()
+    };
+    labels.join(", ")
+}
+
+async fn directory_page(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(f): Query<DirectoryFilter>,
+) -> AppResult<Response> {
+    let t = territory(&data, &slug).await?;
+    let tr = ctx.tr;
+    let entries = data.store.directory(t.id, &f).await?;
+    let counts = data
+        .store
+        .signatory_counts(t.id)
+        .await?
+        .into_iter()
+        .map(|(k, n)| (tr.number(n), format!("{} ({})", tr.plural("signatories-label", n), tr.t(&format!("kind-{k}")))))
+        .collect();
+    let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
+    render(&DirectoryPage {
+        l: Layout::new(&ctx, tr.t("directory-title")),
+        slug: t.slug.clone(),
+        counts,
+        kinds: ["individual", "structure"].iter().map(|k| (*k, tr.t(&format!("kind-{k}")), sel(&f.kind, k))).collect(),
+        roles: ROLES.iter().map(|r| (*r, tr.t(&format!("role-{r}")), sel(&f.role, r))).collect(),
+        domains: ActivityDomain::ALL
+            .iter()
+            .map(|d| (d.code(), tr.t(&format!("domain-{}", d.code())), sel(&f.domain, d.code())))
+            .collect(),
+        commune: f.commune.clone().unwrap_or_default(),
+        entries: entries
+            .iter()
+            .map(|s| Entry {
+                name: s.name.clone(),
+                website: s.website.clone(),
+                commune: s.commune.clone(),
+                what: describe(tr, s),
+            })
+            .collect(),
+    })
+}
+
+/// One CSV field, quoted when needed (RFC 4180); a leading formula sign is neutralised so that
+/// spreadsheets do not execute it.
+pub fn csv_field(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_string() };
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+}
+
+pub fn csv_line(fields: &[&str]) -> String {
+    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    line
+}
+
+async fn directory_csv(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    Query(f): Query<DirectoryFilter>,
+) -> AppResult<Response> {
+    let slug = slug.trim_end_matches(".csv").to_string();
+    let t = territory(&data, &slug).await?;
+    let mut out =
+        csv_line(&["kind", "name", "roles", "legal_form", "domains", "website", "commune", "governance", "partners"]);
+    for s in data.store.directory(t.id, &f).await? {
+        out.push_str(&csv_line(&[
+            &s.kind,
+            &s.name,
+            &s.roles,
+            &s.legal_form,
+            &s.domains,
+            &s.website,
+            &s.commune,
+            &s.governance,
+            &s.partners,
+        ]));
+    }
+    let mut res = out.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    Ok(res)
+}
+
+async fn directory_json(
+    data: Data<AppState>,
+    Path(slug): Path<String>,
+    Query(f): Query<DirectoryFilter>,
+) -> AppResult<Response> {
+    let slug = slug.trim_end_matches(".json").to_string();
+    let t = territory(&data, &slug).await?;
+    Ok(axum::Json(data.store.directory(t.id, &f).await?).into_response())
+}
