@@ -1,0 +1,258 @@
+//! The charter and its signatures over HTTP: import the CCES charter (../shared/seed), sign as a
+//! structure (page) and as an individual (API), confirm from the mail, moderate, directory and
+//! exports — with contact details never in public outputs.
+
+mod common;
+
+use common::{TestDb, TestInstance, client, get_json, web::Browser};
+use maillage::{domain::account::Role, processing::signatures::import_charter};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const EMAIL: &str = "contact@amap-des-marais.example";
+const PHONE: &str = "+33 2 99 71 00 42";
+const ADDRESS: &str = "12 rue des Marais Secrets, 35600 Redon";
+
+fn charter_text() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/charte-cces.md");
+    std::fs::read_to_string(path).expect("the CCES charter in ../shared/seed/charte-cces.md")
+}
+
+/// Links mailed to the signer (quoted-printable decoded), in order.
+fn mailed_links(m: &TestInstance) -> Vec<String> {
+    let dir = m.db.dir.path().join("outbox");
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    let mut links = vec![];
+    for f in files {
+        let mail =
+            std::fs::read_to_string(f).expect("mail").replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+        links.extend(mail.split_whitespace().filter(|w| w.starts_with("http")).map(|w| w.to_string()));
+    }
+    links
+}
+
+fn path_of(m: &TestInstance, link: &str) -> String {
+    link.split_once(&m.authority).expect("our host").1.to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_confirm_moderate_and_publish() {
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    m.account("admin@cces.example", "un mot de passe solide", Role::Admin).await;
+    let modo = m.token(Role::Moderator).await;
+    let text = charter_text();
+    import_charter(&m.data, "territoire", &text, "2024", "test").await.expect("import");
+
+    // The charter as a page and as an ActivityStreams Document.
+    let mut b = Browser::new(&m.url(""));
+    let page = b.get("/t/territoire/charte").await;
+    assert!(page.body.contains("Circuits Courts Economiques et Solidaires") && page.body.contains("Version 2024"));
+    let doc = get_json(&m.url("/t/territoire/charte")).await;
+    assert_eq!((doc["type"].as_str(), doc["version"].as_str()), (Some("Document"), Some("2024")));
+    assert!(
+        doc["content"].as_str().unwrap_or_default().contains("<strong>Je signe cette charte :</strong>"),
+        "Markdown rendered to HTML"
+    );
+
+    // The form refuses bad input field by field, and stores nothing.
+    let form = b.get("/t/territoire/signer").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf();
+    let p = b
+        .post(
+            "/t/territoire/signer",
+            &[("csrf", &csrf), ("kind", "structure"), ("email", "not-an-email"), ("charter_version", "2024")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["name-error", "commune-error", "legal_form-error", "domains-error", "email-error", "consent-error"] {
+        assert!(p.body.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    assert!(p.body.contains("value=\"not-an-email\""), "what was typed is kept");
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM signatories")
+            .fetch_one(m.data.store.pool())
+            .await
+            .expect("n")
+    };
+    assert_eq!(count().await, 0);
+    let p = b.post("/t/territoire/signer", &[("kind", "structure")]).await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN, "no CSRF token");
+
+    // A structure signs.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "structure"),
+        ("name", "AMAP des Marais"),
+        ("legal_form", "association"),
+        ("domains", "alimentation"),
+        ("commune", "Redon"),
+        ("website", "https://amap-des-marais.example"),
+        ("representative_name", "Camille Secret"),
+        ("representative_role", "co-présidente"),
+        ("email", EMAIL),
+        ("phone", PHONE),
+        ("postal_address", ADDRESS),
+        ("charter_version", "2024"),
+        ("consent", "true"),
+        ("listed", "true"),
+    ];
+    let p = b.post("/t/territoire/signer", &fields).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("Un message vient de vous être envoyé"));
+    // The same address again: refused with a clear message.
+    let p = b.post("/t/territoire/signer", &fields).await;
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(p.body.contains("Une signature existe déjà avec cette adresse"));
+
+    let links = mailed_links(&m);
+    let confirm = links.iter().find(|l| l.contains("/signature/confirm")).expect("confirmation link").clone();
+    assert!(links.iter().any(|l| l.contains("/signature/manage?token=")), "management link mailed");
+    // Not listed before moderation.
+    assert_eq!(
+        client().get(m.url("/api/v1/signatories")).send().await.expect("api").json::<Value>().await.expect("json"),
+        json!([])
+    );
+    let p = b.get(&path_of(&m, &confirm)).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("Votre signature est confirmée"));
+    let again = b.get(&path_of(&m, &confirm)).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "the link works once");
+
+    // An individual signs through the API (unlisted by default); a bot fills the honeypot.
+    let individual = json!({
+        "kind": "individual", "name": "Ada Lovelace", "roles": ["citoyen", "consommateur"], "commune": "Redon",
+        "email": "ada.secret@example.org", "phone": "0611111111", "charter_version": "2024", "consent": true
+    });
+    let res = client().post(m.url("/api/v1/signatures")).json(&individual).send().await.expect("api");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let bot = json!({"kind": "individual", "name": "Bot", "roles": ["autre"], "commune": "X", "email": "bot@spam.example",
+        "charter_version": "2024", "consent": true, "nickname": "gotcha"});
+    let res = client().post(m.url("/api/v1/signatures")).json(&bot).send().await.expect("api");
+    assert_eq!(res.status(), StatusCode::CREATED, "bots are not told");
+    assert_eq!(count().await, 2, "the honeypot signature was dropped");
+    let stale = json!({"kind": "individual", "name": "Old", "roles": ["citoyen"], "commune": "X", "email": "old@example.org",
+        "charter_version": "2019", "consent": false});
+    let res = client().post(m.url("/api/v1/signatures")).json(&stale).send().await.expect("api");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["fields"]["charter_version"], "charter-outdated");
+    assert_eq!(body["fields"]["consent"], "consent-required");
+    let res = client()
+        .post(m.url("/api/v1/signatures"))
+        .body("{oops")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    for link in mailed_links(&m).iter().filter(|l| l.contains("/signature/confirm")) {
+        client().get(link).send().await.expect("confirm");
+    }
+
+    // Moderation: approve the structure by API, reject the individual with a reason.
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM signatories WHERE status = 'confirmed' ORDER BY id")
+        .fetch_all(m.data.store.pool())
+        .await
+        .expect("ids");
+    assert_eq!(ids.len(), 2);
+    let url = |id: i64, what: &str| m.url(&format!("/api/v1/signatures/{id}/{what}"));
+    assert_eq!(client().post(url(ids[0], "approve")).send().await.expect("api").status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        client().post(url(ids[0], "approve")).bearer_auth(&modo).send().await.expect("api").status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        client().post(url(ids[0], "approve")).bearer_auth(&modo).send().await.expect("api").status(),
+        StatusCode::CONFLICT
+    );
+    let res =
+        client().post(url(ids[1], "reject")).bearer_auth(&modo).json(&json!({"reason": ""})).send().await.expect("api");
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "a refusal needs a reason");
+    let res = client()
+        .post(url(ids[1], "reject"))
+        .bearer_auth(&modo)
+        .json(&json!({"reason": "Hors du territoire"}))
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let outbox: String = std::fs::read_dir(m.db.dir.path().join("outbox"))
+        .expect("outbox")
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(outbox.contains("Hors du territoire"), "the reason is mailed");
+
+    // Directory, exports and API: public fields only.
+    let dir = b.get("/t/territoire/signataires").await.body;
+    assert!(dir.contains("AMAP des Marais") && dir.contains("Association") && dir.contains("Alimentation"));
+    let filtered = b.get("/t/territoire/signataires?kind=individual").await.body;
+    assert!(!filtered.contains("AMAP des Marais"));
+    let api: Value = client()
+        .get(m.url("/api/v1/signatories?domain=alimentation"))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(api.as_array().map(Vec::len), Some(1));
+    assert_eq!(api[0]["name"], "AMAP des Marais");
+    let home = b.get("/t/territoire").await.body;
+    assert!(home.contains("<strong>1</strong> <a href=\"/t/territoire/signataires\">signataire</a>"), "{home}");
+    let csv =
+        client().get(m.url("/t/territoire/signataires.csv")).send().await.expect("csv").text().await.expect("text");
+    assert!(csv.starts_with("kind,name,") && csv.contains("AMAP des Marais"));
+    let json_export =
+        client().get(m.url("/t/territoire/signataires.json")).send().await.expect("json").text().await.expect("text");
+    let mut public = vec![
+        dir,
+        filtered,
+        api.to_string(),
+        home,
+        csv,
+        json_export,
+        doc.to_string(),
+        get_json(&m.territory()).await.to_string(),
+    ];
+    public.push(client().get(m.url("/api/v1/territories")).send().await.expect("api").text().await.expect("text"));
+    for out in &public {
+        for secret in [EMAIL, PHONE, ADDRESS, "Camille Secret", "ada.secret@example.org", "0611111111", "Ada Lovelace"]
+        {
+            assert!(!out.contains(secret), "{secret} leaked");
+        }
+    }
+
+    // The admin export has the contacts, and is audited; moderators cannot get it.
+    b.login("admin@cces.example", "un mot de passe solide").await;
+    let export = b.get("/admin/signatures.csv").await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.body.contains(EMAIL) && export.body.contains(PHONE));
+    assert!(b.get("/admin/audit").await.body.contains("signatures.export_contacts"));
+    m.account("modo@cces.example", "un mot de passe solide", Role::Moderator).await;
+    let mut mb = Browser::new(&m.url(""));
+    mb.login("modo@cces.example", "un mot de passe solide").await;
+    assert_eq!(mb.get("/admin/signatures.csv").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(mb.get("/admin/signatures").await.status, StatusCode::OK);
+    m.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_is_rate_limited_per_address() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    import_charter(&m.data, "territoire", &charter_text(), "v1", "test").await.expect("import");
+    let mut last = StatusCode::OK;
+    for n in 0..11 {
+        let body = json!({"kind": "individual", "name": format!("P{n}"), "roles": ["citoyen"], "commune": "Redon",
+            "email": format!("p{n}@example.org"), "charter_version": "v1", "consent": true});
+        last = client().post(m.url("/api/v1/signatures")).json(&body).send().await.expect("api").status();
+        if n < 10 {
+            assert_eq!(last, StatusCode::CREATED, "signature {n}");
+        }
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    m.stop().await;
+}
