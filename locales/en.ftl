@@ -217,3 +217,14 @@ rejected-mail-body = Hello,
 
     Your signature of the charter was not accepted, for this reason:
     { $reason }
+field-welcome = Welcome new signatories on the fediverse
+welcome-note = Welcome to { $name } ({ $commune }), who just signed the charter of Circuits Courts Économiques et Solidaires!
+manage-title = My signature
+manage-intro = Here is everything this territory keeps about you. You can change it, export it or withdraw your signature.
+manage-export = Export my data (JSON)
+manage-withdraw = Withdraw my signature
+manage-withdraw-confirm = I withdraw my signature: my personal data will be erased.
+manage-withdrawn = Your signature is withdrawn and your personal data erased.
+manage-invalid = This management link is not (or no longer) valid.
+manage-saved = Your changes are saved.
+withdraw = Withdraw

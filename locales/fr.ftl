@@ -217,3 +217,14 @@ rejected-mail-body = Bonjour,
 
     Votre signature de la charte n'a pas été retenue, pour le motif suivant :
     { $reason }
+field-welcome = Souhaiter la bienvenue aux nouveaux signataires sur le fédiverse
+welcome-note = Bienvenue à { $name } ({ $commune }), qui vient de signer la charte des Circuits Courts Économiques et Solidaires !
+manage-title = Ma signature
+manage-intro = Voici tout ce que ce territoire conserve sur vous. Vous pouvez le modifier, l'exporter ou retirer votre signature.
+manage-export = Exporter mes données (JSON)
+manage-withdraw = Retirer ma signature
+manage-withdraw-confirm = Je retire ma signature : mes données personnelles seront effacées.
+manage-withdrawn = Votre signature est retirée et vos données personnelles sont effacées.
+manage-invalid = Ce lien de gestion n'est pas (ou plus) valable.
+manage-saved = Vos modifications sont enregistrées.
+withdraw = Retirer

@@ -93,6 +93,7 @@ impl App {
             .route("/t/{slug}/followers", get(actors::get_followers))
             .route("/t/{slug}/following", get(actors::get_following))
             .route("/activities/{id}", get(actors::get_activity))
+            .route("/notes/{id}", get(actors::get_note))
             .merge(web::router())
             .nest("/api/v1", api::router())
             .fallback(web::not_found)

@@ -227,6 +227,9 @@ enum TerritoryCmd {
         /// alimentation, commerce, mobilite, autre.
         #[arg(long)]
         domains: Option<String>,
+        /// Publish a welcome Note for each new listed signatory (true/false).
+        #[arg(long)]
+        welcome_notes: Option<bool>,
     },
 }
 
@@ -392,9 +395,17 @@ async fn run(command: Command, config: Config) -> AppResult<()> {
             discoverable,
             perimeter,
             domains,
+            welcome_notes,
         }) => {
-            let update =
-                TerritoryUpdate { name, summary, manually_approves_followers, discoverable, perimeter, domains };
+            let update = TerritoryUpdate {
+                name,
+                summary,
+                manually_approves_followers,
+                discoverable,
+                perimeter,
+                domains,
+                welcome_notes,
+            };
             let t = processing::territories::update(&data, &slug, update, "cli").await?;
             println!(
                 "updated {}: name={:?} manually_approves_followers={}",

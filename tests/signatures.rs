@@ -256,3 +256,130 @@ async fn signing_is_rate_limited_per_address() {
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn welcome_note_management_link_and_withdrawal() {
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    let modo = m.token(Role::Moderator).await;
+    import_charter(&m.data, "territoire", &charter_text(), "2024", "test").await.expect("import");
+    // A follower on another server, to see the welcome Note and its retraction.
+    let peer = common::peer::Peer::start().await;
+    let group = peer.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
+    peer.send(&group.inbox, "Follow", json!(group.id)).await.expect("follow");
+    common::eventually(10, "Accept", || async { peer.received().iter().any(|a| a["type"] == "Accept") }).await;
+
+    let sig = json!({"kind": "structure", "name": "Coopérative Énergie Vilaine", "legal_form": "cooperative",
+        "domains": ["energie"], "commune": "Redon", "representative_name": "Dominique Privé", "email": EMAIL,
+        "phone": PHONE, "postal_address": ADDRESS, "charter_version": "2024", "consent": true});
+    assert_eq!(
+        client().post(m.url("/api/v1/signatures")).json(&sig).send().await.expect("api").status(),
+        StatusCode::CREATED
+    );
+    let links = mailed_links(&m);
+    let confirm = links.iter().find(|l| l.contains("/signature/confirm")).expect("confirm").clone();
+    let manage = links.iter().find(|l| l.contains("/signature/manage?token=")).expect("manage").clone();
+    client().get(&confirm).send().await.expect("confirm");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM signatories").fetch_one(m.data.store.pool()).await.expect("id");
+    let res =
+        client().post(m.url(&format!("/api/v1/signatures/{id}/approve"))).bearer_auth(&modo).send().await.expect("api");
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    // The welcome Note reaches the follower, verified by the peer's own signature check.
+    common::eventually(10, "welcome Note", || async { peer.received().iter().any(|a| a["type"] == "Create") }).await;
+    let create = peer.received().into_iter().find(|a| a["type"] == "Create").expect("create");
+    let note_id = create["object"]["id"].as_str().expect("note id").to_string();
+    assert!(create["object"]["content"].as_str().unwrap_or_default().contains("Coopérative Énergie Vilaine"));
+    assert_eq!(get_json(&note_id).await["type"], "Note");
+    assert_eq!(get_json(&m.url("/t/territoire/outbox")).await["totalItems"], 1);
+
+    // The signer's space: their data, editable, exportable.
+    let mut b = Browser::new(&m.url(""));
+    let page = b.get(&path_of(&m, &manage)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(EMAIL) && page.body.contains("Dominique Privé"), "the signer sees everything");
+    let export: Value = client()
+        .get(manage.replace("/signature/manage?", "/signature/manage/export?"))
+        .send()
+        .await
+        .expect("export")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!((export["email"].as_str(), export["phone"].as_str()), (Some(EMAIL), Some(PHONE)));
+    let token = manage.split("token=").nth(1).expect("token").to_string();
+    let csrf = page.csrf();
+    let p = b
+        .post(
+            "/signature/manage",
+            &[
+                ("csrf", &csrf),
+                ("token", &token),
+                ("name", "Coopérative Énergie Vilaine"),
+                ("legal_form", "cooperative"),
+                ("domains", "energie"),
+                ("domains", "mobilite"),
+                ("commune", "Redon"),
+                ("representative_name", "Dominique Privé"),
+                ("email", EMAIL),
+                ("listed", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("Vos modifications sont enregistrées"));
+    let api: Value = client()
+        .get(m.url("/api/v1/signatories?domain=mobilite"))
+        .send()
+        .await
+        .expect("api")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(api.as_array().map(Vec::len), Some(1), "the edit shows in the directory");
+    assert_eq!(
+        b.post("/signature/manage/withdraw", &[("csrf", "forged"), ("token", &token), ("confirm", "true")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Withdrawal: personal data erased, the Note retracted (Delete delivered, 410), lists updated.
+    let p = b.post("/signature/manage/withdraw", &[("csrf", &csrf), ("token", &token), ("confirm", "true")]).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body.contains("vos données personnelles sont effacées"));
+    common::eventually(10, "Delete delivered", || async { peer.received().iter().any(|a| a["type"] == "Delete") })
+        .await;
+    assert_eq!(
+        client().get(&note_id).header("accept", "application/activity+json").send().await.expect("note").status(),
+        StatusCode::GONE
+    );
+    assert_eq!(get_json(&m.url("/t/territoire/outbox")).await["totalItems"], 0);
+    let row: (String, String, String, Option<String>, Option<String>, Option<String>, String) = sqlx::query_as(
+        "SELECT status, name, commune, email, phone, postal_address, representative_name FROM signatories WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(m.data.store.pool())
+    .await
+    .expect("row");
+    assert_eq!(
+        row,
+        ("withdrawn".into(), String::new(), "Redon".into(), None, None, None, String::new()),
+        "only an anonymous record stays"
+    );
+    assert_eq!(b.get(&path_of(&m, &manage)).await.status, StatusCode::NOT_FOUND, "the link is dead");
+    let api: Value = client().get(m.url("/api/v1/signatories")).send().await.expect("api").json().await.expect("json");
+    assert_eq!(api, json!([]));
+    let audit: Vec<String> = sqlx::query_scalar("SELECT actor || ' ' || action || ' ' || detail FROM audit_log")
+        .fetch_all(m.data.store.pool())
+        .await
+        .expect("audit");
+    assert!(audit.iter().any(|a| a.contains("signature.withdraw")));
+    for a in &audit {
+        assert!(
+            !a.contains(EMAIL) && !a.contains("Dominique") && !a.contains("Vilaine"),
+            "personal data in the audit log: {a}"
+        );
+    }
+    peer.stop().await;
+    m.stop().await;
+}

@@ -219,6 +219,7 @@ async fn patch_territory(
         domains,
         manually_approves_followers: patch.manually_approves_followers,
         discoverable: None,
+        welcome_notes: None,
     };
     let updated = processing::territories::update(&data, &t.slug, update, &caller.audit_name()).await?;
     Ok(Json(dto(&data, updated).await?))

@@ -262,3 +262,23 @@ pub async fn get_activity(data: Data<AppState>, Path(id): Path<String>) -> AppRe
     let json: Value = serde_json::from_str(&row.json)?;
     Ok(ap_json(&json))
 }
+
+/// A Note published here (welcome notes), at its id; 410 with a Tombstone once retracted.
+pub async fn get_note(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+    let ap_id = data.config.url(&format!("/notes/{id}"));
+    if let Some(object) = data.store.published_object(ap_id.as_str()).await? {
+        let mut doc = object;
+        if let Some(m) = doc.as_object_mut() {
+            m.insert("@context".into(), super::protocol::activity_context());
+        }
+        return Ok(ap_json(&doc));
+    }
+    if data.store.was_published(ap_id.as_str()).await? {
+        let mut res = ap_json(&serde_json::json!({
+            "@context": super::protocol::activity_context(), "id": ap_id, "type": "Tombstone"
+        }));
+        *res.status_mut() = axum::http::StatusCode::GONE;
+        return Ok(res);
+    }
+    Err(AppError::NotFound("note".into()))
+}

@@ -6,11 +6,18 @@ use crate::{
         signatory::{FieldErrors, NewSignature, SignatureInput},
     },
     error::{AppError, AppResult},
+    federation::{
+        outgoing,
+        protocol::activities::{create_note, delete},
+    },
     mail::{Mail, send},
     security::{hash_token, new_token},
     state::AppState,
-    storage::{signatories::CharterRow, territories::TerritoryRow},
-    web::i18n::Tr,
+    storage::{
+        signatories::{CharterRow, SignatoryPrivate},
+        territories::TerritoryRow,
+    },
+    web::i18n::{Lang, Tr},
 };
 
 /// At most this many signatures per client address and hour.
@@ -142,5 +149,61 @@ pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: 
     }
     let what = if approve { "signature.approve" } else { "signature.reject" };
     state.store.audit(by, what, &format!("signature #{id} ({})", s.kind)).await?;
+    if approve && s.listed != 0 {
+        welcome(state, &s).await?;
+    }
+    Ok(())
+}
+
+/// The territory welcomes a listed signatory with a public Note to its followers (a territory
+/// setting, on by default). Unlisted signatories are never named in public.
+async fn welcome(state: &AppState, s: &SignatoryPrivate) -> AppResult<()> {
+    let Some(t) = state.store.territory_by_id(s.territory_id).await?.filter(|t| t.welcome_notes.0) else {
+        return Ok(());
+    };
+    let actor = state.territory_id_url(&t.slug);
+    let followers = state.config.url(&format!("/t/{}/followers", t.slug));
+    let note_id = state.config.url(&format!("/notes/{}", uuid::Uuid::new_v4()));
+    let directory = state.config.url(&format!("/t/{}/signataires", t.slug));
+    let tr = Tr::new(Lang::Fr);
+    let text = tr.t_args("welcome-note", &[("name", &s.name), ("commune", &s.commune)]);
+    let html = format!(
+        "<p>{}</p><p><a href=\"{directory}\">{}</a></p>",
+        crate::federation::actors::escape_html(&text),
+        crate::federation::actors::escape_html(&tr.t("directory-title"))
+    );
+    let published = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let activity =
+        create_note(&outgoing::new_activity_id(state), &note_id, &actor, &followers, &html, &directory, &published);
+    let inboxes = state.store.follower_inboxes(t.id).await?;
+    let mut tx = state.store.begin().await?;
+    outgoing::queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
+    tx.commit().await?;
+    state.store.set_welcome_note(s.id, note_id.as_str()).await?;
+    state.delivery_notify.notify_one();
+    Ok(())
+}
+
+/// Withdrawal (by the signer, or by an admin on request): personal data erased, the welcome
+/// Note retracted with a federated `Delete`. The audit log records the id only.
+pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+    let s = state.store.signatory_private(id).await?.ok_or_else(|| AppError::NotFound(format!("signature {id}")))?;
+    let Some(note) = state.store.withdraw_signature(id).await? else {
+        return Err(AppError::Conflict(format!("signature {id} is already withdrawn")));
+    };
+    if let (Some(note), Some(t)) = (note, state.store.territory_by_id(s.territory_id).await?) {
+        let actor = state.territory_id_url(&t.slug);
+        let followers = state.config.url(&format!("/t/{}/followers", t.slug));
+        let note_url = url::Url::parse(&note)?;
+        let activity = delete(&outgoing::new_activity_id(state), &actor, &note_url, &followers);
+        let inboxes = state.store.follower_inboxes(t.id).await?;
+        let mut tx = state.store.begin().await?;
+        crate::storage::activities::retract_public(&mut tx, &note).await?;
+        outgoing::queue(&mut tx, Some(t.id), &activity, false, &inboxes).await?;
+        tx.commit().await?;
+        state.delivery_notify.notify_one();
+    }
+    state.store.audit(by, "signature.withdraw", &format!("signature #{id}")).await?;
+    tracing::info!(signature = id, "signature withdrawn, personal data erased");
     Ok(())
 }

@@ -103,3 +103,42 @@ pub async fn claim_received(conn: &mut AnyConnection, ap_id: &str, actor: &str, 
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Takes the activities about `object` out of the public outbox (a retracted Note), and
+/// cancels their pending deliveries.
+pub async fn retract_public(conn: &mut AnyConnection, object: &str) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE deliveries SET state = 'failed', last_error = 'retracted' WHERE state = 'pending' AND activity_id IN \
+         (SELECT id FROM activities WHERE object_ap_id = $1)",
+    )
+    .bind(object)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE activities SET public = 0, json = '{}' WHERE object_ap_id = $1")
+        .bind(object)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The object of the public `Create` about `object_id`, if still published.
+    pub async fn published_object(&self, object_id: &str) -> AppResult<Option<serde_json::Value>> {
+        let json: Option<String> = sqlx::query_scalar(
+            "SELECT json FROM activities WHERE object_ap_id = $1 AND kind = 'Create' AND public = 1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(object_id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(json.and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok()).and_then(|v| v.get("object").cloned()))
+    }
+
+    /// Whether `object_id` was published here once (then withdrawn: 410).
+    pub async fn was_published(&self, object_id: &str) -> AppResult<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE object_ap_id = $1")
+            .bind(object_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(n > 0)
+    }
+}

@@ -66,13 +66,14 @@ pub struct SignatoryPrivate {
     pub created_at: i64,
     pub confirmed_at: Option<i64>,
     pub decided_at: Option<i64>,
+    pub welcome_note_ap_id: Option<String>,
 }
 
 const PUBLIC: &str = "id, territory_id, kind, name, roles, legal_form, domains, website, commune, governance, partners, \
                       status, listed, created_at";
 const PRIVATE: &str = "id, territory_id, charter_id, kind, status, listed, name, roles, legal_form, domains, website, \
                        commune, governance, partners, representative_name, representative_role, email, phone, \
-                       postal_address, reject_reason, created_at, confirmed_at, decided_at";
+                       postal_address, reject_reason, created_at, confirmed_at, decided_at, welcome_note_ap_id";
 
 /// Directory filters (all optional).
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -253,6 +254,73 @@ impl Store {
         .bind(territory_id)
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// The signer's own record, by their private management token (not once withdrawn).
+    pub async fn signatory_by_manage_token(&self, token_hash: &str) -> AppResult<Option<SignatoryPrivate>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {PRIVATE} FROM signatories WHERE manage_token_hash = $1 AND status <> 'withdrawn'"
+        ))
+        .bind(token_hash)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// The signer edits their signature (kind and charter version stay).
+    pub async fn update_signature(&self, id: i64, s: &NewSignature) -> AppResult<()> {
+        let r = sqlx::query(
+            "UPDATE signatories SET listed = $1, name = $2, roles = $3, legal_form = $4, domains = $5, website = $6, \
+             commune = $7, governance = $8, partners = $9, representative_name = $10, representative_role = $11, \
+             email = $12, phone = $13, postal_address = $14 WHERE id = $15 AND status <> 'withdrawn'",
+        )
+        .bind(super::flag(s.listed))
+        .bind(&s.name)
+        .bind(s.roles.join(","))
+        .bind(s.legal_form.unwrap_or_default())
+        .bind(&s.domains)
+        .bind(&s.website)
+        .bind(&s.commune)
+        .bind(&s.governance)
+        .bind(&s.partners)
+        .bind(&s.representative_name)
+        .bind(&s.representative_role)
+        .bind(&s.email)
+        .bind((!s.phone.is_empty()).then_some(s.phone.as_str()))
+        .bind((!s.postal_address.is_empty()).then_some(s.postal_address.as_str()))
+        .bind(id)
+        .execute(self.pool())
+        .await;
+        match r {
+            Ok(_) => Ok(()),
+            Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict("email-taken".into())),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn set_welcome_note(&self, id: i64, note: &str) -> AppResult<()> {
+        sqlx::query("UPDATE signatories SET welcome_note_ap_id = $1 WHERE id = $2")
+            .bind(note)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Withdrawal: every personal field erased; kind, commune and dates stay, anonymous, for
+    /// statistics. Returns the welcome note to retract, if any.
+    pub async fn withdraw_signature(&self, id: i64) -> AppResult<Option<Option<String>>> {
+        let note: Option<Option<String>> = sqlx::query_scalar(
+            "UPDATE signatories SET status = 'withdrawn', withdrawn_at = $1, listed = 0, name = '', roles = '', \
+             legal_form = '', domains = '', website = '', governance = '', partners = '', representative_name = '', \
+             representative_role = '', email = NULL, phone = NULL, postal_address = NULL, reject_reason = NULL, \
+             confirm_token_hash = NULL, manage_token_hash = NULL WHERE id = $2 AND status <> 'withdrawn' \
+             RETURNING welcome_note_ap_id",
+        )
+        .bind(now_millis())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(note)
     }
 
     /// Every signatory with contact details, for the admin export only.

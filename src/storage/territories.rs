@@ -27,6 +27,9 @@ pub struct TerritoryRow {
     /// Comma-separated codes of `domain::territory::ActivityDomain`.
     pub domains: String,
     pub icon_media_id: Option<i64>,
+    /// Publish a welcome Note when a listed signature is approved.
+    #[sqlx(try_from = "i64")]
+    pub welcome_notes: super::Flag,
 }
 
 impl TerritoryRow {
@@ -36,7 +39,7 @@ impl TerritoryRow {
 }
 
 const COLUMNS: &str = "id, slug, name, summary, manually_approves_followers, discoverable, \
-                       public_key_pem, private_key_pem, created_at, updated_at, perimeter, domains, icon_media_id";
+                       public_key_pem, private_key_pem, created_at, updated_at, perimeter, domains, icon_media_id, welcome_notes";
 
 /// Fields an admin may change; `None` leaves the value as it is.
 #[derive(Debug, Default, Clone)]
@@ -48,6 +51,7 @@ pub struct TerritoryUpdate {
     pub perimeter: Option<String>,
     /// Comma-separated domain codes, already validated.
     pub domains: Option<String>,
+    pub welcome_notes: Option<bool>,
 }
 
 impl Store {
@@ -116,7 +120,8 @@ pub async fn update_territory(conn: &mut AnyConnection, id: i64, u: &TerritoryUp
         "UPDATE territories SET name = COALESCE($1, name), summary = COALESCE($2, summary), \
          manually_approves_followers = COALESCE($3, manually_approves_followers), \
          discoverable = COALESCE($4, discoverable), perimeter = COALESCE($7, perimeter), \
-         domains = COALESCE($8, domains), updated_at = $5 WHERE id = $6 RETURNING {COLUMNS}"
+         domains = COALESCE($8, domains), welcome_notes = COALESCE($9, welcome_notes), updated_at = $5 \
+         WHERE id = $6 RETURNING {COLUMNS}"
     ))
     .bind(u.name.as_deref())
     .bind(u.summary.as_deref())
@@ -126,6 +131,7 @@ pub async fn update_territory(conn: &mut AnyConnection, id: i64, u: &TerritoryUp
     .bind(id)
     .bind(u.perimeter.as_deref())
     .bind(u.domains.as_deref())
+    .bind(u.welcome_notes.map(super::flag))
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::NotFound("territory".into()))

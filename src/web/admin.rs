@@ -52,6 +52,7 @@ pub fn router() -> Router {
         .route("/admin/signatures", get(signatures_page))
         .route("/admin/signatures/decide", post(signatures_decide))
         .route("/admin/signatures.csv", get(signatures_export))
+        .route("/admin/signatures/withdraw", post(signatures_withdraw))
 }
 
 pub struct Table {
@@ -103,6 +104,7 @@ struct AdminPage {
     t_summary: String,
     t_perimeter: String,
     t_manual: bool,
+    t_welcome: bool,
     domain_choices: Vec<(&'static str, String, bool)>,
     icon_url: Option<String>,
     errors: Vec<(&'static str, String)>,
@@ -124,6 +126,7 @@ impl AdminPage {
             t_summary: String::new(),
             t_perimeter: String::new(),
             t_manual: false,
+            t_welcome: true,
             domain_choices: vec![],
             icon_url: None,
             errors: vec![],
@@ -200,6 +203,7 @@ fn territory_form(ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {
     page.t_summary = t.summary.clone();
     page.t_perimeter = t.perimeter.clone();
     page.t_manual = t.manually_approves_followers.0;
+    page.t_welcome = t.welcome_notes.0;
     page.icon_url = t.icon_media_id.map(|id| format!("/media/{id}"));
     page.domain_choices = ActivityDomain::ALL
         .iter()
@@ -255,6 +259,7 @@ async fn territory_save(
         domains: Some(domains.join(",")),
         manually_approves_followers: Some(f.get("manually_approves_followers") == "true"),
         discoverable: None,
+        welcome_notes: Some(f.get("welcome_notes") == "true"),
     };
     processing::territories::update(&data, &t.slug, update, &account.email).await?;
     Ok(back(&format!("/admin/territory?t={}", t.slug)))
@@ -748,6 +753,14 @@ async fn signatures_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQu
         ],
         submit: tr.t("reject"),
     });
+    if ctx.is_admin() {
+        page.forms.push(FormDef {
+            action: format!("/admin/signatures/withdraw?t={}", t.slug),
+            title: tr.t("manage-withdraw"),
+            fields: vec![Field { name: "id", label: "N°".into(), kind: "text", value: String::new() }],
+            submit: tr.t("withdraw"),
+        });
+    }
     let approved = data.store.signatories_by_status(t.id, "approved").await?;
     page.tables.push(Table {
         title: tr.t("accepted"),
@@ -830,4 +843,17 @@ async fn signatures_export(data: Data<AppState>, ctx: Ctx, Query(q): Query<Admin
         .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
     res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(res)
+}
+
+/// Withdrawal on the signer's request, by an administrator (recorded without personal data).
+async fn signatures_withdraw(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
+    processing::signatures::withdraw(&data, id, &account.email).await?;
+    Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
 }

@@ -135,9 +135,12 @@ async fn charter_version(
 
 #[derive(Template)]
 #[template(path = "sign.html")]
-struct SignPage {
+pub struct SignPage {
     l: Layout,
     slug: String,
+    action: String,
+    manage_token: Option<String>,
+    notice: Option<String>,
     version: String,
     v: SignatureInput,
     listed: bool,
@@ -170,11 +173,14 @@ impl SignPage {
         .to_string()
     }
 
-    fn new(ctx: &Ctx, slug: &str, version: &str, v: SignatureInput, errors: FieldErrors) -> SignPage {
+    pub fn new(ctx: &Ctx, slug: &str, version: &str, v: SignatureInput, errors: FieldErrors) -> SignPage {
         let tr = ctx.tr;
         SignPage {
             l: Layout::new(ctx, tr.t("sign-title")),
             slug: slug.to_string(),
+            action: format!("/t/{slug}/signer"),
+            manage_token: None,
+            notice: None,
             version: version.to_string(),
             listed: v.listed.unwrap_or(false),
             errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
@@ -212,7 +218,25 @@ struct MessagePage {
     message: String,
 }
 
-fn message(ctx: &Ctx, status: StatusCode, title: &str, text: &str, class: &'static str) -> AppResult<Response> {
+/// The management page: the signer's record as an editable form, export and withdrawal.
+pub fn manage_page(
+    ctx: &Ctx,
+    slug: &str,
+    version: &str,
+    token: &str,
+    v: SignatureInput,
+    errors: FieldErrors,
+    saved: bool,
+) -> SignPage {
+    let mut page = SignPage::new(ctx, slug, version, v, errors);
+    page.l.title = ctx.tr.t("manage-title");
+    page.action = "/signature/manage".into();
+    page.manage_token = Some(token.to_string());
+    page.notice = saved.then(|| ctx.tr.t("manage-saved"));
+    page
+}
+
+pub fn message(ctx: &Ctx, status: StatusCode, title: &str, text: &str, class: &'static str) -> AppResult<Response> {
     render_status(status, &MessagePage { l: Layout::new(ctx, ctx.tr.t(title)), class, message: ctx.tr.t(text) })
 }
 

@@ -6,6 +6,7 @@ pub mod charter;
 pub mod i18n;
 pub mod pages;
 pub mod session;
+pub mod signer;
 
 use askama::Template;
 use axum::{
@@ -138,5 +139,6 @@ pub fn router() -> Router {
         .route("/static/{name}", get(static_file))
         .merge(auth::router())
         .merge(charter::router())
+        .merge(signer::router())
         .merge(admin::router())
 }

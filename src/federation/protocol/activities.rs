@@ -73,6 +73,34 @@ pub fn update(id: &Url, actor: &Url, object: &Value, followers: &Url) -> Value {
     }))
 }
 
+/// `Create` of a public `Note` by `actor`, to its followers.
+pub fn create_note(
+    id: &Url,
+    note_id: &Url,
+    actor: &Url,
+    followers: &Url,
+    content_html: &str,
+    url: &Url,
+    published: &str,
+) -> Value {
+    with_context(json!({
+        "id": id, "type": "Create", "actor": actor, "published": published,
+        "to": [super::AS_PUBLIC], "cc": [followers],
+        "object": {
+            "id": note_id, "type": "Note", "attributedTo": actor, "content": content_html, "url": url,
+            "published": published, "to": [super::AS_PUBLIC], "cc": [followers], "audience": actor
+        }
+    }))
+}
+
+/// `Delete` of an object we published; the object becomes a `Tombstone`.
+pub fn delete(id: &Url, actor: &Url, object: &Url, followers: &Url) -> Value {
+    with_context(json!({
+        "id": id, "type": "Delete", "actor": actor, "to": [super::AS_PUBLIC], "cc": [followers],
+        "object": { "id": object, "type": "Tombstone" }
+    }))
+}
+
 pub fn undo(id: &Url, actor: &Url, object: &Value) -> Value {
     let mut inner = object.clone();
     if let Some(m) = inner.as_object_mut() {

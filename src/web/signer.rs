@@ -1,0 +1,154 @@
+//! The signer's own space, reached by the private link mailed at signing: view and edit their
+//! data, export it as JSON, withdraw (personal data erased).
+
+use activitypub_federation::config::Data;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::Query,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{
+    admin::FormPairs,
+    charter::{input_from_form, manage_page, message},
+    render_status,
+    session::Ctx,
+};
+use crate::{
+    domain::signatory::{NewSignature, SignatureInput},
+    error::{AppError, AppResult},
+    processing::signatures::withdraw,
+    security::hash_token,
+    state::AppState,
+    storage::signatories::SignatoryPrivate,
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/signature/manage", get(manage).post(manage_save))
+        .route("/signature/manage/export", get(export))
+        .route("/signature/manage/withdraw", post(withdraw_post))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    token: Option<String>,
+}
+
+async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryPrivate, String, String)>> {
+    let Some(s) = state.store.signatory_by_manage_token(&hash_token(token)).await? else { return Ok(None) };
+    let slug = state.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
+    let version: Option<String> = sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
+        .bind(s.charter_id)
+        .fetch_optional(state.store.pool())
+        .await?;
+    Ok(Some((s, slug, version.unwrap_or_default())))
+}
+
+fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
+    let list = |v: &str| v.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
+    SignatureInput {
+        kind: s.kind.clone(),
+        name: s.name.clone(),
+        roles: list(&s.roles),
+        legal_form: s.legal_form.clone(),
+        domains: list(&s.domains),
+        website: s.website.clone(),
+        commune: s.commune.clone(),
+        representative_name: s.representative_name.clone(),
+        representative_role: s.representative_role.clone(),
+        governance: s.governance.clone(),
+        partners: s.partners.clone(),
+        email: s.email.clone().unwrap_or_default(),
+        phone: s.phone.clone().unwrap_or_default(),
+        postal_address: s.postal_address.clone().unwrap_or_default(),
+        charter_version: version.to_string(),
+        consent: true,
+        listed: Some(s.listed != 0),
+        nickname: String::new(),
+        territory: String::new(),
+    }
+}
+
+fn invalid(ctx: &Ctx) -> AppResult<Response> {
+    message(ctx, StatusCode::NOT_FOUND, "manage-title", "manage-invalid", "alert")
+}
+
+async fn manage(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    let token = q.token.unwrap_or_default();
+    let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
+    let mut res = render_status(
+        StatusCode::OK,
+        &manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], false),
+    )?;
+    // The page holds personal data: never cached, never sent as a referrer.
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    Ok(res)
+}
+
+async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let f = FormPairs::parse(&body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    let token = f.get("token");
+    let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
+    let mut input = input_from_form(&f);
+    // The kind and the charter signed do not change; consent was given at signing.
+    input.kind = s.kind.clone();
+    input.charter_version = version.clone();
+    input.consent = true;
+    let parsed = NewSignature::parse(&input, &version);
+    let errors = match parsed {
+        Ok(new) => match data.store.update_signature(s.id, &new).await {
+            Ok(()) => {
+                let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
+                return render_status(
+                    StatusCode::OK,
+                    &manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], true),
+                );
+            }
+            Err(AppError::Conflict(_)) => vec![("email", "email-taken")],
+            Err(e) => return Err(e),
+        },
+        Err(e) => e,
+    };
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &manage_page(&ctx, &slug, &version, &token, input, errors, false))
+}
+
+/// Everything kept about the signer, as JSON (right of access and portability).
+async fn export(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    let token = q.token.unwrap_or_default();
+    let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
+    let time = |t: Option<i64>| t.map(|t| crate::domain::millis_to_datetime(t).to_rfc3339());
+    let doc = json!({
+        "territory": slug, "charter_version": version, "kind": s.kind, "status": s.status, "listed": s.listed != 0,
+        "name": s.name, "roles": s.roles, "legal_form": s.legal_form, "domains": s.domains, "website": s.website,
+        "commune": s.commune, "governance": s.governance, "partners": s.partners,
+        "representative_name": s.representative_name, "representative_role": s.representative_role,
+        "email": s.email, "phone": s.phone, "postal_address": s.postal_address,
+        "signed_at": time(Some(s.created_at)), "confirmed_at": time(s.confirmed_at), "decided_at": time(s.decided_at),
+    });
+    let mut res = axum::Json(doc).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"ma-signature-cces.json\""),
+    );
+    Ok(res)
+}
+
+async fn withdraw_post(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let f = FormPairs::parse(&body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    let Some((s, _, _)) = by_token(&data, &f.get("token")).await? else { return invalid(&ctx) };
+    if f.get("confirm") != "true" {
+        return Err(AppError::Unprocessable("confirm: tick the box to withdraw".into()));
+    }
+    withdraw(&data, s.id, &format!("signatory #{}", s.id)).await?;
+    message(&ctx, StatusCode::OK, "manage-title", "manage-withdrawn", "notice")
+}
