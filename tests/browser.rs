@@ -29,6 +29,10 @@ impl Drop for Driver {
 }
 
 async fn start_browser() -> Driver {
+    start_browser_with(true).await
+}
+
+async fn start_browser_with(javascript: bool) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -53,7 +57,10 @@ async fn start_browser() -> Driver {
                 "--disable-quic", "--no-first-run", "--lang=fr-FR", "--accept-lang=fr-FR",
                 "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())
             ],
-            "prefs": { "intl.accept_languages": "fr-FR,fr" }
+            "prefs": {
+                "intl.accept_languages": "fr-FR,fr",
+                "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 }
+            }
         }
     });
     let caps: serde_json::Map<String, serde_json::Value> = caps.as_object().expect("object").clone();
@@ -174,5 +181,49 @@ async fn admin_edits_territory_approves_follower_and_switches_language() {
 
     driver.client.clone().close().await.expect("close");
     peer.stop().await;
+    m.stop().await;
+}
+
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
+)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_form_in_french_on_a_phone_without_javascript() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    let charter = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/charte-cces.md"))
+        .expect("charter");
+    maillage::processing::signatures::import_charter(&m.data, "territoire", &charter, "2024", "test")
+        .await
+        .expect("import");
+    let driver = start_browser_with(false).await;
+    let c = &driver.client;
+    c.set_window_size(390, 844).await.expect("phone");
+    c.goto(&m.url("/t/territoire/signer")).await.expect("form");
+    shot(c, "sign-phone-fr").await;
+    // Sent empty: errors next to their fields.
+    c.find(Locator::Css("form.card button[type=submit]")).await.expect("submit").click().await.expect("click");
+    eventually(10, "errors shown", || async { text(c, "main").await.contains("Le formulaire contient des erreurs.") })
+        .await;
+    for id in ["kind-error", "name-error", "commune-error", "email-error", "consent-error"] {
+        let e = c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("{id} shown"));
+        assert!(e.is_displayed().await.expect("displayed"), "{id} visible");
+    }
+    let name = c.find(Locator::Id("name")).await.expect("name");
+    assert_eq!(name.attr("aria-describedby").await.expect("attr").as_deref(), Some("name-error"));
+    shot(c, "sign-errors-phone-fr").await;
+    // Filled in as an association: signed.
+    c.find(Locator::Css("label[for=kind-structure]")).await.expect("kind").click().await.expect("click");
+    c.find(Locator::Id("name")).await.expect("name").send_keys("AMAP des Marais").await.expect("type");
+    c.find(Locator::Id("commune")).await.expect("commune").send_keys("Redon").await.expect("type");
+    c.find(Locator::Css("#legal_form option[value=association]")).await.expect("form").click().await.expect("select");
+    c.find(Locator::Css("label[for=dom-alimentation]")).await.expect("domain").click().await.expect("click");
+    c.find(Locator::Id("representative_name")).await.expect("rep").send_keys("Camille").await.expect("type");
+    c.find(Locator::Id("email")).await.expect("email").send_keys("amap@example.org").await.expect("type");
+    c.find(Locator::Css("label[for=consent]")).await.expect("consent").click().await.expect("click");
+    c.find(Locator::Css("form.card button[type=submit]")).await.expect("submit").click().await.expect("click");
+    eventually(10, "signed", || async { text(c, "main").await.contains("Un message vient de vous être envoyé") }).await;
+    shot(c, "sign-done-phone-fr").await;
+    driver.client.clone().close().await.expect("close");
     m.stop().await;
 }

@@ -1,0 +1,79 @@
+//! Contact details never reach the logs: a real `maillage serve` process at debug level goes
+//! through signing, confirmation, moderation, directory, exports and withdrawal; its whole log
+//! is then searched for the signer's email, phone and postal address.
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{client, eventually};
+use serde_json::json;
+
+const EMAIL: &str = "tres.prive@cooperative-secrete.example";
+const PHONE: &str = "+33 6 12 34 56 78";
+const ADDRESS: &str = "7 impasse des Confidences, 35000 Rennes";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_never_reaches_the_logs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let base = format!("http://localhost:{port}");
+    let cmd = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_maillage"));
+        c.current_dir(dir.path())
+            .env("MAILLAGE_PUBLIC_URL", &base)
+            .env("MAILLAGE_BIND", format!("127.0.0.1:{port}"))
+            .env("MAILLAGE_ALLOW_PRIVATE_NETWORK", "true")
+            .env("RUST_LOG", "debug")
+            .args(args);
+        c
+    };
+    let charter = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/charte-cces.md");
+    let out = cmd(&["charter", "import", charter, "--version", "2024"]).output().expect("import");
+    assert!(out.status.success());
+    let out = cmd(&["token", "create", "--role", "admin"]).output().expect("token");
+    let token = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let mut logs = String::from_utf8_lossy(&out.stderr).into_owned();
+    let log_file = dir.path().join("serve.log");
+    let mut server = cmd(&["serve"])
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log_file).expect("log"))
+        .spawn()
+        .expect("serve");
+    eventually(30, "server up", || async { client().get(format!("{base}/healthz")).send().await.is_ok() }).await;
+
+    let sig = json!({"kind": "structure", "name": "Coopérative Discrète", "legal_form": "cooperative", "domains": ["energie"],
+        "commune": "Rennes", "representative_name": "Claude", "email": EMAIL, "phone": PHONE, "postal_address": ADDRESS,
+        "charter_version": "2024", "consent": true});
+    let res = client().post(format!("{base}/api/v1/signatures")).json(&sig).send().await.expect("sign");
+    assert_eq!(res.status(), 201);
+    // A second time: refused as a duplicate (the refusal is logged, the address must not be).
+    client().post(format!("{base}/api/v1/signatures")).json(&sig).send().await.expect("sign");
+    let mail: String = std::fs::read_dir(dir.path().join("data/outbox"))
+        .expect("outbox")
+        .filter_map(Result::ok)
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect::<String>()
+        .replace("=\r\n", "")
+        .replace("=3D", "=");
+    let link = |part: &str| mail.split_whitespace().find(|w| w.contains(part)).expect("link").to_string();
+    client().get(link("/signature/confirm")).send().await.expect("confirm");
+    let res =
+        client().post(format!("{base}/api/v1/signatures/1/approve")).bearer_auth(&token).send().await.expect("approve");
+    assert_eq!(res.status(), 204);
+    for path in ["/t/territoire/signataires", "/t/territoire/signataires.csv", "/api/v1/signatories", "/t/territoire"] {
+        client().get(format!("{base}{path}")).send().await.expect("public page");
+    }
+    let manage = link("/signature/manage?token=");
+    client().get(&manage).send().await.expect("manage");
+    client().get(manage.replace("/manage?", "/manage/export?")).send().await.expect("export");
+    client().post(format!("{base}/api/v1/signatures/1/approve")).bearer_auth(&token).send().await.expect("conflict");
+
+    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let _ = server.wait();
+    logs.push_str(&std::fs::read_to_string(&log_file).expect("log"));
+    assert!(logs.contains("signature received") && logs.contains("mail written to the outbox"), "the log is real");
+    for secret in [EMAIL, PHONE, ADDRESS, "tres.prive", "Confidences"] {
+        assert!(!logs.contains(secret), "{secret} appears in the logs");
+    }
+}
