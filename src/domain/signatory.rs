@@ -165,7 +165,8 @@ impl NewSignature {
             _ => {}
         }
         let website = text(&mut e, "website", &input.website, 300, false);
-        if !website.is_empty() && !(website.starts_with("https://") || website.starts_with("http://")) {
+        let is_web_address = website.starts_with("https://") || website.starts_with("http://");
+        if !website.is_empty() && !is_web_address {
             e.push(("website", "field-invalid"));
         }
         let structure = kind == Kind::Structure;

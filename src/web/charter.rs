@@ -196,12 +196,7 @@ impl SignPage {
 }
 
 async fn current_version(state: &AppState, t: &TerritoryRow) -> AppResult<String> {
-    Ok(state
-        .store
-        .current_charter(t.id)
-        .await?
-        .map(|c| c.version)
-        .ok_or_else(|| AppError::NotFound("charter".into()))?)
+    state.store.current_charter(t.id).await?.map(|c| c.version).ok_or_else(|| AppError::NotFound("charter".into()))
 }
 
 async fn sign_page(data: Data<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
