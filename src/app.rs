@@ -14,7 +14,7 @@ use crate::{
     api,
     config::Config,
     error::{AppError, AppResult},
-    federation::{actors, delivery, discovery, http, inbox, keys::Signer},
+    federation::{actors, delivery, discovery, http, inbox, keys::Signer, signatory_actors},
     processing,
     state::AppState,
     storage::Store,
@@ -94,6 +94,10 @@ impl App {
             .route("/t/{slug}/following", get(actors::get_following))
             .route("/activities/{id}", get(actors::get_activity))
             .route("/notes/{id}", get(actors::get_note))
+            .route("/s/{id}", get(signatory_actors::get_actor))
+            .route("/s/{id}/inbox", post(inbox::post_inbox))
+            .route("/s/{id}/{collection}", get(signatory_actors::get_collection))
+            .route("/t/{slug}/members", get(signatory_actors::get_members))
             .merge(web::router())
             .nest("/api/v1", api::router())
             .fallback(web::not_found)

@@ -30,6 +30,7 @@ pub struct Inner {
     pub delivery_notify: Notify,
     pub metrics: Metrics,
     signers: Mutex<HashMap<Option<i64>, (String, Signer)>>,
+    signatory_signers: Mutex<HashMap<i64, (String, Signer)>>,
     /// Blocked domains, reloaded from the database every few seconds (another process, the
     /// CLI, may change them).
     blocks: Mutex<Option<(std::time::Instant, Vec<String>)>>,
@@ -60,6 +61,7 @@ impl AppState {
             delivery_notify: Notify::new(),
             metrics: Metrics::default(),
             signers: Mutex::new(HashMap::new()),
+            signatory_signers: Mutex::new(HashMap::new()),
             blocks: Mutex::new(None),
             verifiers: Mutex::new(HashMap::new()),
         }))
@@ -87,6 +89,22 @@ impl AppState {
         };
         let found = (key_id, Signer::from_pem(&pem)?);
         self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(territory_id, found.clone());
+        Ok(found)
+    }
+
+    /// Key id and signer of a signatory's actor.
+    pub async fn signer_for_signatory(&self, id: i64) -> AppResult<(String, Signer)> {
+        if let Some(found) = self.signatory_signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&id) {
+            return Ok(found.clone());
+        }
+        let pem: Option<String> = sqlx::query_scalar("SELECT private_key_pem FROM signatories WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.store.pool())
+            .await?
+            .flatten();
+        let pem = pem.ok_or_else(|| AppError::NotFound(format!("keys of signatory {id}")))?;
+        let found = (format!("{}#main-key", self.config.url(&format!("/s/{id}"))), Signer::from_pem(&pem)?);
+        self.signatory_signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(id, found.clone());
         Ok(found)
     }
 

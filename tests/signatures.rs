@@ -383,3 +383,93 @@ async fn welcome_note_management_link_and_withdrawal() {
     peer.stop().await;
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signatory_actor_is_fetchable_followable_then_deleted() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    let modo = m.token(Role::Moderator).await;
+    import_charter(&m.data, "territoire", &charter_text(), "2024", "test").await.expect("import");
+    let sig = json!({"kind": "structure", "name": "Épicerie Solidaire", "legal_form": "association", "domains": ["alimentation", "commerce"],
+        "commune": "Redon", "website": "https://epicerie.example", "representative_name": "Sam Privé", "email": EMAIL, "phone": PHONE,
+        "postal_address": ADDRESS, "charter_version": "2024", "consent": true});
+    assert_eq!(
+        client().post(m.url("/api/v1/signatures")).json(&sig).send().await.expect("api").status(),
+        StatusCode::CREATED
+    );
+    let links = mailed_links(&m);
+    client()
+        .get(links.iter().find(|l| l.contains("/signature/confirm")).expect("confirm"))
+        .send()
+        .await
+        .expect("confirm");
+    let id: i64 = sqlx::query_scalar("SELECT id FROM signatories").fetch_one(m.data.store.pool()).await.expect("id");
+    assert!(
+        client()
+            .get(m.url(&format!("/s/{id}")))
+            .header("accept", "application/activity+json")
+            .send()
+            .await
+            .expect("actor")
+            .status()
+            == StatusCode::NOT_FOUND,
+        "not public before approval"
+    );
+    client().post(m.url(&format!("/api/v1/signatures/{id}/approve"))).bearer_auth(&modo).send().await.expect("approve");
+
+    // The territory lists it as a member; WebFinger finds it.
+    let group = get_json(&m.territory()).await;
+    let members = get_json(group["members"].as_str().expect("members")).await;
+    let actor_id = m.url(&format!("/s/{id}"));
+    assert_eq!(members["orderedItems"], json!([actor_id]));
+    let jrd: Value = client()
+        .get(m.url(&format!("/.well-known/webfinger?resource=acct:s{id}@{}", m.authority)))
+        .send()
+        .await
+        .expect("wf")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(jrd["links"][0]["href"], actor_id);
+
+    // An independent implementation fetches it (signed GET) and follows it.
+    let peer = common::peer::Peer::start().await;
+    let actor = peer.resolve(&format!("s{id}@{}", m.authority)).await.expect("resolve");
+    assert_eq!(actor.json["type"], "Organization");
+    assert_eq!(actor.json["attributedTo"], m.territory());
+    let fields = actor.json["attachment"].to_string();
+    assert!(
+        fields.contains("Commune")
+            && fields.contains("Redon")
+            && fields.contains("Alimentation")
+            && fields.contains("epicerie.example")
+    );
+    for secret in [EMAIL, PHONE, ADDRESS, "Sam Privé"] {
+        assert!(!actor.json.to_string().contains(secret), "{secret} in the actor");
+    }
+    peer.send(&actor.inbox, "Follow", json!(actor.id)).await.expect("follow");
+    common::eventually(10, "Accept signed by the signatory", || async {
+        peer.received().iter().any(|a| a["type"] == "Accept" && a["actor"] == actor_id)
+    })
+    .await;
+    assert!(peer.refused().is_empty(), "{:?}", peer.refused());
+    assert_eq!(get_json(&m.url(&format!("/s/{id}/followers"))).await["totalItems"], 1);
+
+    // Withdrawal: the actor deletes itself; followers get the Delete; its URL answers 410.
+    let manage = links.iter().find(|l| l.contains("/signature/manage?token=")).expect("manage").clone();
+    let mut b = Browser::new(&m.url(""));
+    let csrf = b.get(&path_of(&m, &manage)).await.csrf();
+    let token = manage.split("token=").nth(1).expect("token").to_string();
+    assert_eq!(
+        b.post("/signature/manage/withdraw", &[("csrf", &csrf), ("token", &token), ("confirm", "true")]).await.status,
+        StatusCode::OK
+    );
+    common::eventually(10, "Delete of the actor", || async {
+        peer.received().iter().any(|a| a["type"] == "Delete" && a["object"] == actor_id)
+    })
+    .await;
+    let res = client().get(&actor_id).header("accept", "application/activity+json").send().await.expect("actor");
+    assert_eq!(res.status(), StatusCode::GONE);
+    assert_eq!(get_json(&m.url("/t/territoire/members")).await["totalItems"], 0);
+    peer.stop().await;
+    m.stop().await;
+}

@@ -144,6 +144,7 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
             object_ap_id: None,
             json: &json,
             public: false,
+            signatory_id: None,
         },
     )
     .await
@@ -188,6 +189,7 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
             object_ap_id: None,
             json: &json2,
             public: true,
+            signatory_id: None,
         },
     )
     .await
@@ -232,6 +234,7 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
                 object_ap_id: Some("http://localhost/o"),
                 json: &json,
                 public: true,
+                signatory_id: None,
             },
         )
         .await

@@ -20,6 +20,10 @@ impl Slug {
         if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(format!("`{s}`: must start with a letter or digit"));
         }
+        // `s<digits>` names signatory actors in WebFinger.
+        if s.len() > 1 && s.starts_with('s') && s[1..].chars().all(|c| c.is_ascii_digit()) {
+            return Err(format!("`{s}`: reserved for signatories"));
+        }
         Ok(Slug(s.to_string()))
     }
 

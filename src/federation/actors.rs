@@ -69,6 +69,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         updated: Some(millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         webfinger: format!("{}@{}", t.slug, state.config.authority()),
         attachment: territory_fields(t),
+        members: Some(state.config.url(&format!("/t/{}/members", t.slug))),
         icon: t
             .icon_media_id
             .map(|id| serde_json::json!({ "type": "Image", "url": state.config.url(&format!("/media/{id}")) })),
@@ -123,6 +124,7 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
         webfinger: format!("{authority}@{authority}"),
         attachment: vec![],
         icon: None,
+        members: None,
     }
 }
 

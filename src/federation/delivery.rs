@@ -277,7 +277,10 @@ async fn send(state: &AppState, hosts: &HostCache, d: &DueDelivery) -> AppResult
 }
 
 async fn post(state: &AppState, d: &DueDelivery, url: &url::Url, format: SignatureFormat) -> AppResult<Outcome> {
-    let (key_id, signer) = state.signer_for(d.territory_id).await?;
+    let (key_id, signer) = match d.signatory_id {
+        Some(id) => state.signer_for_signatory(id).await?,
+        None => state.signer_for(d.territory_id).await?,
+    };
     let body = d.activity_json.clone().into_bytes();
     let headers = format.sign(&http::Method::POST, url, Some(&body), &key_id, &signer)?;
     let mut req = state

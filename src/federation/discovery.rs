@@ -30,7 +30,15 @@ fn with_type(mut res: Response, content_type: &'static str) -> Response {
 /// Which local actor a WebFinger resource names.
 enum Target {
     Territory(String),
+    Signatory(i64),
     Instance,
+}
+
+/// `s<id>`: the username of signatory actors.
+fn signatory_username(user: &str) -> Option<i64> {
+    user.strip_prefix('s')
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        .and_then(|d| d.parse().ok())
 }
 
 fn target_of(state: &AppState, resource: &str) -> Option<Target> {
@@ -45,6 +53,9 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
         if user.eq_ignore_ascii_case(&authority) {
             return Some(Target::Instance);
         }
+        if let Some(id) = signatory_username(user) {
+            return Some(Target::Signatory(id));
+        }
         return Some(Target::Territory(user.to_ascii_lowercase()));
     }
     let url = url::Url::parse(resource).ok()?;
@@ -54,6 +65,7 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
     // FEP-d556: the server's origin names the server actor.
     match url.path().trim_end_matches('/') {
         "" | "/actor" => Some(Target::Instance),
+        p if p.starts_with("/s/") => p[3..].parse().ok().map(Target::Signatory),
         p => p.strip_prefix("/t/").filter(|s| !s.contains('/')).map(|s| Target::Territory(s.to_string())),
     }
 }
@@ -73,6 +85,12 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
                 .ok_or_else(|| AppError::NotFound("no such account".into()))?;
             let id = data.territory_id_url(&t.slug);
             (format!("acct:{}@{authority}", t.slug), id.clone(), id)
+        }
+        Some(Target::Signatory(id)) => {
+            let s = data.store.signatory_actor(id).await?.filter(|s| s.is_public());
+            let s = s.ok_or_else(|| AppError::NotFound("no such account".into()))?;
+            let id_url = data.config.url(&format!("/s/{}", s.id));
+            (format!("acct:s{}@{authority}", s.id), id_url.clone(), id_url)
         }
         None => return Err(AppError::NotFound("no such account".into())),
     };

@@ -14,4 +14,5 @@ pub mod objects;
 pub mod outgoing;
 pub mod protocol;
 pub mod rfc9421;
+pub mod signatory_actors;
 pub mod signatures;

@@ -27,11 +27,26 @@ pub async fn queue(
     public: bool,
     inboxes: &[String],
 ) -> AppResult<i64> {
+    queue_signed_by(conn, territory_id, None, json, public, inboxes).await
+}
+
+/// As [`queue`], for an activity authored by a signatory's actor (signed with its key).
+pub async fn queue_signed_by(
+    conn: &mut AnyConnection,
+    territory_id: Option<i64>,
+    signatory_id: Option<i64>,
+    json: &Value,
+    public: bool,
+    inboxes: &[String],
+) -> AppResult<i64> {
     let ap_id = json.get("id").and_then(Value::as_str).unwrap_or_default();
     let kind = json.get("type").and_then(Value::as_str).unwrap_or_default();
     let object = json.get("object").and_then(super::protocol::id_of);
-    let id =
-        insert_activity(conn, &NewActivity { ap_id, territory_id, kind, object_ap_id: object, json, public }).await?;
+    let id = insert_activity(
+        conn,
+        &NewActivity { ap_id, territory_id, kind, object_ap_id: object, json, public, signatory_id },
+    )
+    .await?;
     // Activities about one object reach each inbox in order; an activity without object stands alone.
     deliveries::enqueue(conn, id, object.unwrap_or(ap_id), inboxes).await?;
     Ok(id)

@@ -150,6 +150,11 @@ pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: 
     let what = if approve { "signature.approve" } else { "signature.reject" };
     state.store.audit(by, what, &format!("signature #{id} ({})", s.kind)).await?;
     if approve && s.listed != 0 {
+        // Listed signatories become fediverse actors with their own keys.
+        let keys = tokio::task::spawn_blocking(crate::federation::keys::generate_rsa_keypair)
+            .await
+            .map_err(AppError::internal)??;
+        state.store.set_signatory_keys(id, &keys.public_key_pem, &keys.private_key_pem).await?;
         welcome(state, &s).await?;
     }
     Ok(())
@@ -188,9 +193,24 @@ async fn welcome(state: &AppState, s: &SignatoryPrivate) -> AppResult<()> {
 /// Note retracted with a federated `Delete`. The audit log records the id only.
 pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     let s = state.store.signatory_private(id).await?.ok_or_else(|| AppError::NotFound(format!("signature {id}")))?;
+    let was_actor = state.store.signatory_actor(id).await?.is_some_and(|a| a.is_public());
+    // Followers of the actor, read before the withdrawal erases the relation's meaning.
+    let actor_inboxes = if was_actor { state.store.signatory_follower_inboxes(id).await? } else { vec![] };
     let Some(note) = state.store.withdraw_signature(id).await? else {
         return Err(AppError::Conflict(format!("signature {id} is already withdrawn")));
     };
+    if was_actor && let Some(t) = state.store.territory_by_id(s.territory_id).await? {
+        // The actor deletes itself: remote servers drop their copy (its URL now answers 410).
+        let actor = state.config.url(&format!("/s/{id}"));
+        let mut inboxes = actor_inboxes;
+        inboxes.extend(state.store.follower_inboxes(t.id).await?);
+        inboxes.sort();
+        inboxes.dedup();
+        let activity = crate::federation::protocol::activities::delete_actor(&outgoing::new_activity_id(state), &actor);
+        let mut tx = state.store.begin().await?;
+        outgoing::queue_signed_by(&mut tx, Some(t.id), Some(id), &activity, false, &inboxes).await?;
+        tx.commit().await?;
+    }
     if let (Some(note), Some(t)) = (note, state.store.territory_by_id(s.territory_id).await?) {
         let actor = state.territory_id_url(&t.slug);
         let followers = state.config.url(&format!("/t/{}/followers", t.slug));

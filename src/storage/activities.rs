@@ -69,12 +69,14 @@ pub struct NewActivity<'a> {
     pub object_ap_id: Option<&'a str>,
     pub json: &'a serde_json::Value,
     pub public: bool,
+    /// The signatory whose actor authored it (signs with its key), if not the territory.
+    pub signatory_id: Option<i64>,
 }
 
 pub async fn insert_activity(conn: &mut AnyConnection, a: &NewActivity<'_>) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO activities (ap_id, territory_id, kind, object_ap_id, json, public, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO activities (ap_id, territory_id, kind, object_ap_id, json, public, created_at, signatory_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(a.ap_id)
     .bind(a.territory_id)
@@ -83,6 +85,7 @@ pub async fn insert_activity(conn: &mut AnyConnection, a: &NewActivity<'_>) -> A
     .bind(a.json.to_string())
     .bind(super::flag(a.public))
     .bind(now_millis())
+    .bind(a.signatory_id)
     .fetch_one(&mut *conn)
     .await?)
 }

@@ -17,6 +17,8 @@ pub struct DueDelivery {
     pub created_at: i64,
     pub activity_json: String,
     pub territory_id: Option<i64>,
+    /// Set when a signatory's actor authored the activity (it signs with its own key).
+    pub signatory_id: Option<i64>,
 }
 
 /// Queue figures per destination host.
@@ -118,7 +120,7 @@ impl Store {
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         Ok(sqlx::query_as(&format!(
-            "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.json AS activity_json, a.territory_id \
+            "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.json AS activity_json, a.territory_id, a.signatory_id \
              FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.id IN ({list}) ORDER BY d.id"
         ))
         .fetch_all(self.pool())

@@ -333,3 +333,111 @@ impl Store {
         .await?)
     }
 }
+
+/// What a signatory's actor document needs.
+#[derive(Debug, Clone, FromRow)]
+pub struct SignatoryActorRow {
+    pub id: i64,
+    pub territory_id: i64,
+    pub kind: String,
+    pub status: String,
+    pub listed: i64,
+    pub name: String,
+    pub roles: String,
+    pub legal_form: String,
+    pub domains: String,
+    pub website: String,
+    pub commune: String,
+    pub governance: String,
+    pub public_key_pem: Option<String>,
+    pub decided_at: Option<i64>,
+}
+
+impl SignatoryActorRow {
+    /// Published as an actor: approved, listed, with keys.
+    pub fn is_public(&self) -> bool {
+        self.status == "approved" && self.listed != 0 && self.public_key_pem.is_some()
+    }
+}
+
+impl Store {
+    pub async fn set_signatory_keys(&self, id: i64, public_pem: &str, private_pem: &str) -> AppResult<()> {
+        sqlx::query("UPDATE signatories SET public_key_pem = $1, private_key_pem = $2 WHERE id = $3")
+            .bind(public_pem)
+            .bind(private_pem)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn signatory_actor(&self, id: i64) -> AppResult<Option<SignatoryActorRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, territory_id, kind, status, listed, name, roles, legal_form, domains, website, commune, governance, \
+             public_key_pem, decided_at FROM signatories WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+
+    /// Ids of the territory's public signatory actors, for its `members` collection.
+    pub async fn member_ids(&self, territory_id: i64) -> AppResult<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 \
+             AND public_key_pem IS NOT NULL ORDER BY id",
+        )
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn signatory_follower_inboxes(&self, id: i64) -> AppResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM signatory_followers f \
+             JOIN remote_actors a ON a.id = f.actor_id WHERE f.signatory_id = $1",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn count_signatory_followers(&self, id: i64) -> AppResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM signatory_followers WHERE signatory_id = $1")
+            .bind(id)
+            .fetch_one(self.pool())
+            .await?)
+    }
+}
+
+pub async fn add_signatory_follower(
+    conn: &mut sqlx::AnyConnection,
+    signatory_id: i64,
+    actor_id: i64,
+    follow_ap_id: &str,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO signatory_followers (signatory_id, actor_id, follow_ap_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (signatory_id, actor_id) DO UPDATE SET follow_ap_id = excluded.follow_ap_id",
+    )
+    .bind(signatory_id)
+    .bind(actor_id)
+    .bind(follow_ap_id)
+    .bind(now_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn remove_signatory_follower(
+    conn: &mut sqlx::AnyConnection,
+    signatory_id: i64,
+    actor_id: i64,
+) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM signatory_followers WHERE signatory_id = $1 AND actor_id = $2")
+        .bind(signatory_id)
+        .bind(actor_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -23,6 +23,10 @@ use crate::{
 };
 
 pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow) -> AppResult<()> {
+    if let Some(id) = id_of(&env.object).and_then(|o| crate::federation::signatory_actors::local_signatory_id(state, o))
+    {
+        return crate::federation::signatory_actors::receive_follow(state, env, follower, id).await;
+    }
     let territory = require_local_territory(state, id_of(&env.object)).await?;
     let existing = state.store.follow(Direction::Followers, territory.id, follower.id).await?;
     let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);

@@ -25,6 +25,9 @@ pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow) 
             if env.object.get("actor").and_then(id_of) != Some(signer.ap_id.as_str()) {
                 return Err(AppError::Forbidden("cannot undo another actor's Follow".into()));
             }
+            if let Some(id) = crate::federation::signatory_actors::local_signatory_id(state, object) {
+                return crate::federation::signatory_actors::receive_unfollow(state, env, signer, id).await;
+            }
             local_territory(state, object).await?
         }
         (None, _) => match follow_id {

@@ -101,6 +101,11 @@ pub fn delete(id: &Url, actor: &Url, object: &Url, followers: &Url) -> Value {
     }))
 }
 
+/// `Delete` of an actor by itself (account removal).
+pub fn delete_actor(id: &Url, actor: &Url) -> Value {
+    with_context(json!({ "id": id, "type": "Delete", "actor": actor, "to": [super::AS_PUBLIC], "object": actor }))
+}
+
 pub fn undo(id: &Url, actor: &Url, object: &Value) -> Value {
     let mut inner = object.clone();
     if let Some(m) = inner.as_object_mut() {

@@ -61,6 +61,9 @@ pub struct LocalActor {
     /// `Image` with `url` and `mediaType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<Value>,
+    /// Groups: the collection of their members (territories: public signatory actors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<Url>,
 }
 
 /// Any actor from another server. Tolerant: only what we need is required.
