@@ -228,3 +228,6 @@ manage-withdrawn = Your signature is withdrawn and your personal data erased.
 manage-invalid = This management link is not (or no longer) valid.
 manage-saved = Your changes are saved.
 withdraw = Withdraw
+charter-import = Publish a new version
+charter-version-label = Version label (for example 2025)
+charter-content = Charter text (Markdown)

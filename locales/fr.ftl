@@ -228,3 +228,6 @@ manage-withdrawn = Votre signature est retirée et vos données personnelles son
 manage-invalid = Ce lien de gestion n'est pas (ou plus) valable.
 manage-saved = Vos modifications sont enregistrées.
 withdraw = Retirer
+charter-import = Publier une nouvelle version
+charter-version-label = Étiquette de version (par exemple 2025)
+charter-content = Texte de la charte (Markdown)

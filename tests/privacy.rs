@@ -61,8 +61,38 @@ async fn personal_data_never_reaches_the_logs() {
     let res =
         client().post(format!("{base}/api/v1/signatures/1/approve")).bearer_auth(&token).send().await.expect("approve");
     assert_eq!(res.status(), 204);
-    for path in ["/t/territoire/signataires", "/t/territoire/signataires.csv", "/api/v1/signatories", "/t/territoire"] {
-        client().get(format!("{base}{path}")).send().await.expect("public page");
+    // Every public output: pages, API, exports, ActivityPub objects and collections.
+    let mut public = String::new();
+    for (path, accept) in [
+        ("/t/territoire/signataires", "text/html"),
+        ("/t/territoire/signataires.csv", "*/*"),
+        ("/t/territoire/signataires.json", "*/*"),
+        ("/api/v1/signatories", "*/*"),
+        ("/api/v1/territories", "*/*"),
+        ("/t/territoire", "text/html"),
+        ("/t/territoire", "application/activity+json"),
+        ("/t/territoire/members", "application/activity+json"),
+        ("/t/territoire/outbox?page=1", "application/activity+json"),
+        ("/t/territoire/followers?page=1", "application/activity+json"),
+        ("/t/territoire/charte", "application/activity+json"),
+        ("/s/1", "application/activity+json"),
+        ("/s/1/followers", "application/activity+json"),
+        ("/about", "text/html"),
+        ("/nodeinfo/2.1", "*/*"),
+    ] {
+        let res = client().get(format!("{base}{path}")).header("accept", accept).send().await.expect("public page");
+        public.push_str(&res.text().await.unwrap_or_default());
+    }
+    let wf = client()
+        .get(format!("{base}/.well-known/webfinger?resource=acct:s1@localhost:{port}"))
+        .send()
+        .await
+        .expect("wf");
+    assert_eq!(wf.status(), 200);
+    public.push_str(&wf.text().await.unwrap_or_default());
+    assert!(public.contains("Coopérative Discrète") && public.contains("\"Organization\""), "the outputs are real");
+    for secret in [EMAIL, PHONE, ADDRESS, "tres.prive", "Confidences"] {
+        assert!(!public.contains(secret), "{secret} appears in a public output");
     }
     let manage = link("/signature/manage?token=");
     client().get(&manage).send().await.expect("manage");

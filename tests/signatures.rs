@@ -228,6 +228,18 @@ async fn sign_confirm_moderate_and_publish() {
 
     // The admin export has the contacts, and is audited; moderators cannot get it.
     b.login("admin@cces.example", "un mot de passe solide").await;
+    // A new charter version from the console becomes the current one; the old one stays readable.
+    let csrf = b.get("/admin/charter").await.csrf();
+    let p = b
+        .post("/admin/charter", &[("csrf", &csrf), ("version", "2025"), ("content", "# Charte 2025\n\nTexte révisé.")])
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(get_json(&m.url("/t/territoire/charte")).await["version"], "2025");
+    assert!(b.get("/t/territoire/charte/2024").await.body.contains("Version 2024"));
+    assert_eq!(
+        b.post("/admin/charter", &[("csrf", &csrf), ("version", "2025"), ("content", "x")]).await.status,
+        StatusCode::CONFLICT
+    );
     let export = b.get("/admin/signatures.csv").await;
     assert_eq!(export.status, StatusCode::OK);
     assert!(export.body.contains(EMAIL) && export.body.contains(PHONE));
@@ -369,6 +381,8 @@ async fn welcome_note_management_link_and_withdrawal() {
     assert_eq!(b.get(&path_of(&m, &manage)).await.status, StatusCode::NOT_FOUND, "the link is dead");
     let api: Value = client().get(m.url("/api/v1/signatories")).send().await.expect("api").json().await.expect("json");
     assert_eq!(api, json!([]));
+    let home = b.get("/t/territoire").await.body;
+    assert!(home.contains("<strong>0</strong> <a href=\"/t/territoire/signataires\">signataire</a>"), "counts updated");
     let audit: Vec<String> = sqlx::query_scalar("SELECT actor || ' ' || action || ' ' || detail FROM audit_log")
         .fetch_all(m.data.store.pool())
         .await

@@ -53,6 +53,7 @@ pub fn router() -> Router {
         .route("/admin/signatures/decide", post(signatures_decide))
         .route("/admin/signatures.csv", get(signatures_export))
         .route("/admin/signatures/withdraw", post(signatures_withdraw))
+        .route("/admin/charter", get(charter_page).post(charter_import))
 }
 
 pub struct Table {
@@ -856,4 +857,47 @@ async fn signatures_withdraw(
     let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
     processing::signatures::withdraw(&data, id, &account.email).await?;
     Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
+}
+
+async fn charter_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "charter-title", "tables", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    page.tables.push(Table {
+        title: tr.t("charter-versions"),
+        headers: vec![tr.t("charter-title"), tr.t("when")],
+        rows: data
+            .store
+            .charters(t.id)
+            .await?
+            .into_iter()
+            .map(|c| Row { key: c.version.clone(), cells: vec![c.version, tr.datetime(c.published_at)] })
+            .collect(),
+        actions: vec![],
+    });
+    page.forms.push(FormDef {
+        action: format!("/admin/charter?t={}", t.slug),
+        title: tr.t("charter-import"),
+        fields: vec![
+            Field { name: "version", label: tr.t("charter-version-label"), kind: "text", value: String::new() },
+            Field { name: "content", label: tr.t("charter-content"), kind: "textarea", value: String::new() },
+        ],
+        submit: tr.t("save"),
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+async fn charter_import(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let t = selected_territory(&data, &q).await?;
+    processing::signatures::import_charter(&data, &t.slug, &f.get("content"), &f.get("version"), &account.email)
+        .await?;
+    Ok(back(&format!("/admin/charter?t={}", t.slug)))
 }
