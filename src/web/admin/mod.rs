@@ -1,0 +1,344 @@
+//! The admin console: territory settings and icon, followers (approve/reject), following,
+//! domain blocks, accounts, instance settings, federation status, audit log. Every action is
+//! recorded in the audit log; admin-only pages answer 403 to moderators.
+
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{DefaultBodyLimit, Multipart, Query},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+
+use super::{Layout, render_status, session::Ctx};
+use crate::{
+    domain::{
+        account::{Role, parse_email},
+        territory::{ActivityDomain, FollowState},
+    },
+    error::{AppError, AppResult},
+    processing,
+    security::{check_new_password, hash_password},
+    state::AppState,
+    storage::{
+        follows::Direction,
+        territories::{TerritoryRow, TerritoryUpdate},
+    },
+};
+
+mod network;
+mod people;
+mod signatures;
+
+/// Largest icon accepted.
+pub const MAX_ICON_BYTES: usize = 1024 * 1024;
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/admin", get(index))
+        .route("/admin/territory", get(territory_page).post(territory_save))
+        .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(2 * MAX_ICON_BYTES)))
+        .route("/admin/followers", get(network::followers_page))
+        .route("/admin/followers/decide", post(network::followers_decide))
+        .route("/admin/following", get(network::following_page).post(network::following_add))
+        .route("/admin/following/unfollow", post(network::following_remove))
+        .route("/admin/domains", get(network::domains_page).post(network::domains_block))
+        .route("/admin/domains/unblock", post(network::domains_unblock))
+        .route("/admin/accounts", get(people::accounts_page).post(people::accounts_create))
+        .route("/admin/accounts/toggle", post(people::accounts_toggle))
+        .route("/admin/instance", get(people::instance_page).post(people::instance_save))
+        .route("/admin/audit", get(people::audit_page))
+        .route("/admin/federation", get(network::federation_page))
+        .route("/admin/signatures", get(signatures::signatures_page))
+        .route("/admin/signatures/decide", post(signatures::signatures_decide))
+        .route("/admin/signatures.csv", get(signatures::signatures_export))
+        .route("/admin/signatures/withdraw", post(signatures::signatures_withdraw))
+        .route("/admin/charter", get(signatures::charter_page).post(signatures::charter_import))
+}
+
+pub struct Table {
+    title: String,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+    actions: Vec<Action>,
+}
+
+pub struct Row {
+    key: String,
+    cells: Vec<String>,
+}
+
+pub struct Action {
+    action: String,
+    field: &'static str,
+    label: String,
+    class: &'static str,
+    extra_name: &'static str,
+    extra_value: String,
+}
+
+pub struct FormDef {
+    action: String,
+    title: String,
+    fields: Vec<Field>,
+    submit: String,
+}
+
+pub struct Field {
+    name: &'static str,
+    label: String,
+    kind: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/page.html")]
+struct AdminPage {
+    l: Layout,
+    is_admin: bool,
+    slug: String,
+    notice: Option<String>,
+    alert: Option<String>,
+    section: &'static str,
+    welcome: String,
+    t_name: String,
+    t_summary: String,
+    t_perimeter: String,
+    t_manual: bool,
+    t_welcome: bool,
+    domain_choices: Vec<(&'static str, String, bool)>,
+    icon_url: Option<String>,
+    errors: Vec<(&'static str, String)>,
+    tables: Vec<Table>,
+    forms: Vec<FormDef>,
+}
+
+impl AdminPage {
+    fn new(ctx: &Ctx, title_key: &str, section: &'static str, slug: &str) -> AdminPage {
+        AdminPage {
+            l: Layout::new(ctx, ctx.tr.t(title_key)),
+            is_admin: ctx.is_admin(),
+            slug: slug.to_string(),
+            notice: None,
+            alert: None,
+            section,
+            welcome: String::new(),
+            t_name: String::new(),
+            t_summary: String::new(),
+            t_perimeter: String::new(),
+            t_manual: false,
+            t_welcome: true,
+            domain_choices: vec![],
+            icon_url: None,
+            errors: vec![],
+            tables: vec![],
+            forms: vec![],
+        }
+    }
+
+    fn error_for(&self, name: &str) -> Option<String> {
+        self.errors.iter().find(|(n, _)| *n == name).map(|(_, e)| e.clone())
+    }
+}
+
+/// `application/x-www-form-urlencoded` pairs, repeated names kept (checkbox lists).
+pub struct FormPairs(Vec<(String, String)>);
+
+impl FormPairs {
+    pub fn parse(body: &[u8]) -> FormPairs {
+        FormPairs(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    pub fn get_all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AdminQuery {
+    t: Option<String>,
+    saved: Option<String>,
+}
+
+/// The acting account (with at least `role`) and the posted form, its CSRF token checked.
+fn posted(ctx: &Ctx, role: Role, body: &[u8]) -> AppResult<(crate::storage::accounts::AccountRow, FormPairs)> {
+    let account = ctx.require(role)?.clone();
+    let f = FormPairs::parse(body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    Ok((account, f))
+}
+
+async fn selected_territory(state: &AppState, q: &AdminQuery) -> AppResult<TerritoryRow> {
+    let slug = q.t.clone().unwrap_or_else(|| state.config.default_territory.to_string());
+    match state.store.territory_by_slug(&slug).await? {
+        Some(t) => Ok(t),
+        None => {
+            state.store.territories().await?.into_iter().next().ok_or_else(|| AppError::NotFound("territory".into()))
+        }
+    }
+}
+
+fn saved_notice(ctx: &Ctx, q: &AdminQuery) -> Option<String> {
+    q.saved.as_ref().map(|_| ctx.tr.t("saved"))
+}
+
+fn back(path: &str) -> Response {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{path}{sep}saved=1")).into_response()
+}
+
+async fn index(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    let account = ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "admin-title", "index", &t.slug);
+    let role = ctx.tr.t(if account.role() == Role::Admin { "role-admin" } else { "role-moderator" });
+    page.welcome = ctx.tr.t_args("admin-welcome", &[("email", &account.email), ("role", &role)]);
+    render_status(StatusCode::OK, &page)
+}
+
+fn territory_form(ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {
+    let chosen = t.domain_list();
+    page.t_name = t.name.clone();
+    page.t_summary = t.summary.clone();
+    page.t_perimeter = t.perimeter.clone();
+    page.t_manual = t.manually_approves_followers.0;
+    page.t_welcome = t.welcome_notes.0;
+    page.icon_url = t.icon_media_id.map(|id| format!("/media/{id}"));
+    page.domain_choices = ActivityDomain::ALL
+        .iter()
+        .map(|d| (d.code(), ctx.tr.t(&format!("domain-{}", d.code())), chosen.contains(d)))
+        .collect();
+}
+
+async fn territory_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    territory_form(&ctx, &t, &mut page);
+    render_status(StatusCode::OK, &page)
+}
+
+async fn territory_save(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut errors = vec![];
+    let name = f.get("name");
+    if crate::domain::territory::parse_name(&name).is_err() {
+        errors.push(("name", ctx.tr.t("name-invalid")));
+    }
+    if crate::domain::territory::parse_summary(&f.get("summary")).is_err() {
+        errors.push(("summary", ctx.tr.t("summary-invalid")));
+    }
+    if crate::domain::territory::parse_perimeter(&f.get("perimeter")).is_err() {
+        errors.push(("perimeter", ctx.tr.t("perimeter-invalid")));
+    }
+    let domains = f.get_all("domains");
+    if ActivityDomain::parse_list(domains.iter().map(String::as_str)).is_err() {
+        return Err(AppError::Unprocessable("unknown domain".into()));
+    }
+    if !errors.is_empty() {
+        let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
+        territory_form(&ctx, &t, &mut page);
+        page.t_name = name;
+        page.t_summary = f.get("summary");
+        page.t_perimeter = f.get("perimeter");
+        page.errors = errors;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let update = TerritoryUpdate {
+        name: Some(name),
+        summary: Some(f.get("summary")),
+        perimeter: Some(f.get("perimeter")),
+        domains: Some(domains.join(",")),
+        manually_approves_followers: Some(f.get("manually_approves_followers") == "true"),
+        discoverable: None,
+        welcome_notes: Some(f.get("welcome_notes") == "true"),
+    };
+    processing::territories::update(&data, &t.slug, update, &account.email).await?;
+    Ok(back(&format!("/admin/territory?t={}", t.slug)))
+}
+
+/// The image type of `bytes`, from its signature (the declared type is not trusted).
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => Some("image/png"),
+        [0xff, 0xd8, 0xff, ..] => Some("image/jpeg"),
+        [b'G', b'I', b'F', b'8', b'7' | b'9', b'a', ..] => Some("image/gif"),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => Some("image/webp"),
+        _ => None,
+    }
+}
+
+async fn icon_upload(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let account = ctx.require(Role::Admin)?.clone();
+    let t = selected_territory(&data, &q).await?;
+    let (mut csrf, mut file) = (String::new(), None);
+    let mut too_large = false;
+    while let Some(field) = multipart.next_field().await.map_err(|e| upload_error(&e))? {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|e| upload_error(&e))?,
+            Some("icon") => match field.bytes().await {
+                Ok(b) if b.len() > MAX_ICON_BYTES => too_large = true,
+                Ok(b) => file = Some(b),
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large = true,
+                Err(e) => return Err(upload_error(&e)),
+            },
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let error = match (&file, too_large) {
+        (_, true) => Some("icon-too-large"),
+        (Some(b), false) if sniff_image(b).is_some() => None,
+        _ => Some("icon-invalid"),
+    };
+    if let Some(key) = error {
+        let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
+        territory_form(&ctx, &t, &mut page);
+        page.errors = vec![("icon", ctx.tr.t(key))];
+        let status = if too_large { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return render_status(status, &page);
+    }
+    let bytes = file.unwrap_or_default();
+    let media = data.store.insert_media(sniff_image(&bytes).unwrap_or("application/octet-stream"), &bytes).await?;
+    data.store.set_territory_icon(t.id, media).await?;
+    // Followers learn the new icon through an Update of the actor.
+    processing::territories::update(&data, &t.slug, TerritoryUpdate::default(), &account.email).await?;
+    data.store.audit(&account.email, "territory.icon", &format!("{}: {} bytes", t.slug, bytes.len())).await?;
+    Ok(back(&format!("/admin/territory?t={}", t.slug)))
+}
+
+fn upload_error(e: &axum::extract::multipart::MultipartError) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest(e.body_text())
+    }
+}
+
+fn action(
+    path: &str,
+    field: &'static str,
+    label: String,
+    class: &'static str,
+    extra: (&'static str, String),
+) -> Action {
+    Action { action: path.to_string(), field, label, class, extra_name: extra.0, extra_value: extra.1 }
+}

@@ -1,0 +1,225 @@
+//! Admin console: followers, following, domain blocks, federation status.
+
+use super::*;
+
+pub(super) async fn followers_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "admin-followers", "tables", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    for (state, title) in [(FollowState::Pending, "pending"), (FollowState::Accepted, "accepted")] {
+        let rows = data.store.follows_page(Direction::Followers, t.id, state, 500, 0).await?;
+        let actions = if state == FollowState::Pending {
+            vec![
+                action("/admin/followers/decide?decision=approve", "actor", tr.t("approve"), "", ("t", t.slug.clone())),
+                action(
+                    "/admin/followers/decide?decision=reject",
+                    "actor",
+                    tr.t("reject"),
+                    "danger",
+                    ("t", t.slug.clone()),
+                ),
+            ]
+        } else {
+            vec![]
+        };
+        page.tables.push(Table {
+            title: tr.t(title),
+            headers: vec![tr.t("follow-handle"), tr.t("when")],
+            rows: rows
+                .into_iter()
+                .map(|f| Row { key: f.actor_ap_id.clone(), cells: vec![f.handle(), tr.datetime(f.created_at)] })
+                .collect(),
+            actions,
+        });
+    }
+    render_status(StatusCode::OK, &page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DecisionQuery {
+    pub(super) decision: String,
+}
+
+pub(super) async fn followers_decide(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(d): Query<DecisionQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let slug = f.get("t");
+    let approve = match d.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
+    };
+    let who = f.get("actor");
+    processing::follows::decide_follower(&data, &slug, &who, approve).await?;
+    let what = if approve { "follower.approve" } else { "follower.reject" };
+    data.store.audit(&account.email, what, &format!("{slug}: {who}")).await?;
+    Ok(back(&format!("/admin/followers?t={slug}")))
+}
+
+pub(super) async fn following_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "admin-following", "tables", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    let mut rows = vec![];
+    for state in [FollowState::Accepted, FollowState::Pending] {
+        for f in data.store.follows_page(Direction::Following, t.id, state, 500, 0).await? {
+            let label = tr.t(if state == FollowState::Accepted { "accepted" } else { "pending" });
+            rows.push(Row { key: f.actor_ap_id.clone(), cells: vec![f.handle(), label] });
+        }
+    }
+    page.tables.push(Table {
+        title: tr.t("admin-following"),
+        headers: vec![tr.t("follow-handle"), tr.t("state")],
+        rows,
+        actions: vec![action(
+            "/admin/following/unfollow",
+            "actor",
+            tr.t("unfollow"),
+            "secondary",
+            ("t", t.slug.clone()),
+        )],
+    });
+    page.forms.push(FormDef {
+        action: format!("/admin/following?t={}", t.slug),
+        title: tr.t("follow-remote-title"),
+        fields: vec![Field { name: "handle", label: tr.t("follow-handle"), kind: "text", value: String::new() }],
+        submit: tr.t("follow-submit"),
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+pub(super) async fn following_add(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let t = selected_territory(&data, &q).await?;
+    let handle = f.get("handle");
+    match processing::follows::follow_remote(&data, &t.slug, &handle).await {
+        Ok(id) => {
+            data.store.audit(&account.email, "following.add", &format!("{}: {id}", t.slug)).await?;
+            Ok(back(&format!("/admin/following?t={}", t.slug)))
+        }
+        Err(e) => {
+            tracing::info!(error = %e, "follow from the admin console failed");
+            let mut res = following_page(data, ctx, Query(AdminQuery { t: Some(t.slug.clone()), saved: None })).await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+pub(super) async fn following_remove(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (slug, actor) = (f.get("t"), f.get("actor"));
+    processing::follows::unfollow_remote(&data, &slug, &actor).await?;
+    data.store.audit(&account.email, "following.remove", &format!("{slug}: {actor}")).await?;
+    Ok(back(&format!("/admin/following?t={slug}")))
+}
+
+pub(super) async fn domains_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let mut page = AdminPage::new(&ctx, "admin-domains", "tables", &data.config.default_territory.to_string());
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    page.tables.push(Table {
+        title: tr.t("admin-domains"),
+        headers: vec![tr.t("domain"), tr.t("reason")],
+        rows: data
+            .store
+            .domain_blocks()
+            .await?
+            .into_iter()
+            .map(|(d, r)| Row { key: d.clone(), cells: vec![d, r] })
+            .collect(),
+        actions: vec![action("/admin/domains/unblock", "domain", tr.t("unblock"), "secondary", ("", String::new()))],
+    });
+    page.forms.push(FormDef {
+        action: "/admin/domains".into(),
+        title: tr.t("block"),
+        fields: vec![
+            Field { name: "domain", label: tr.t("domain"), kind: "text", value: String::new() },
+            Field { name: "reason", label: tr.t("reason"), kind: "text", value: String::new() },
+        ],
+        submit: tr.t("block"),
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+pub(super) async fn domains_block(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let domain = f.get("domain").trim().trim_start_matches("https://").trim_end_matches('/').to_lowercase();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':');
+    if !valid {
+        let mut res = domains_page(data, ctx, Query(AdminQuery { t: None, saved: None })).await?;
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(res);
+    }
+    let reason: String = f.get("reason").chars().take(500).collect();
+    let dropped = processing::domains::block(&data, &domain, &reason).await?;
+    data.store.audit(&account.email, "domain.block", &format!("{domain} ({dropped} deliveries dropped)")).await?;
+    Ok(back("/admin/domains"))
+}
+
+pub(super) async fn domains_unblock(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let domain = f.get("domain");
+    processing::domains::unblock(&data, &domain).await?;
+    data.store.audit(&account.email, "domain.unblock", &domain).await?;
+    Ok(back("/admin/domains"))
+}
+
+pub(super) async fn federation_page(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let mut page = AdminPage::new(&ctx, "admin-federation", "tables", &data.config.default_territory.to_string());
+    let tr = ctx.tr;
+    let hosts: std::collections::HashMap<String, crate::storage::hosts::HostRow> =
+        data.store.hosts().await?.into_iter().map(|h| (h.host.clone(), h)).collect();
+    let time = |t: Option<i64>| t.map(|t| tr.datetime(t)).unwrap_or_else(|| "—".into());
+    let rows = data
+        .store
+        .delivery_stats()
+        .await?
+        .into_iter()
+        .map(|q| {
+            let h = hosts.get(&q.host);
+            Row {
+                key: q.host.clone(),
+                cells: vec![
+                    q.host.clone(),
+                    tr.number(q.pending),
+                    tr.number(q.failed),
+                    tr.number(q.done),
+                    time(h.and_then(|h| h.last_success_at)),
+                    time(h.and_then(|h| h.unreachable_since)),
+                ],
+            }
+        })
+        .collect();
+    page.tables.push(Table {
+        title: tr.t("admin-federation"),
+        headers: vec![
+            tr.t("host"),
+            tr.t("queue-pending"),
+            tr.t("queue-failed"),
+            tr.t("queue-done"),
+            tr.t("last-success"),
+            tr.t("unreachable"),
+        ],
+        rows,
+        actions: vec![],
+    });
+    render_status(StatusCode::OK, &page)
+}

@@ -1,0 +1,162 @@
+//! Admin console: accounts, instance settings, audit log.
+
+use super::*;
+
+fn account_form(ctx: &Ctx, email: String) -> FormDef {
+    let tr = ctx.tr;
+    FormDef {
+        action: "/admin/accounts".into(),
+        title: tr.t("create-account"),
+        fields: vec![
+            Field { name: "email", label: tr.t("email"), kind: "email", value: email },
+            Field { name: "role", label: tr.t("role"), kind: "role", value: String::new() },
+            Field { name: "password", label: tr.t("password"), kind: "password", value: String::new() },
+        ],
+        submit: tr.t("create-account"),
+    }
+}
+
+pub(super) async fn accounts_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let mut page = AdminPage::new(&ctx, "admin-accounts", "tables", &data.config.default_territory.to_string());
+    page.notice = saved_notice(&ctx, &q);
+    accounts_tables(&data, &ctx, &mut page).await?;
+    page.forms.push(account_form(&ctx, String::new()));
+    render_status(StatusCode::OK, &page)
+}
+
+pub(super) async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut AdminPage) -> AppResult<()> {
+    let tr = ctx.tr;
+    let rows = data
+        .store
+        .accounts()
+        .await?
+        .into_iter()
+        .map(|a| {
+            let role = tr.t(if a.role() == Role::Admin { "role-admin" } else { "role-moderator" });
+            let state = if a.disabled.0 { tr.t("disabled") } else { String::new() };
+            Row { key: a.id.to_string(), cells: vec![a.email, role, state] }
+        })
+        .collect();
+    page.tables.push(Table {
+        title: tr.t("admin-accounts"),
+        headers: vec![tr.t("email"), tr.t("role"), tr.t("state")],
+        rows,
+        actions: vec![action(
+            "/admin/accounts/toggle",
+            "id",
+            format!("{} / {}", tr.t("disable"), tr.t("enable")),
+            "secondary",
+            ("", String::new()),
+        )],
+    });
+    Ok(())
+}
+
+pub(super) async fn accounts_create(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let mut errors = vec![];
+    let email = parse_email(&f.get("email"));
+    if email.is_err() {
+        errors.push(("email", ctx.tr.t("email-invalid")));
+    }
+    let role = Role::parse(&f.get("role")).ok_or_else(|| AppError::Unprocessable("unknown role".into()))?;
+    let password = f.get("password");
+    if let Err(key) = check_new_password(&password) {
+        errors.push(("password", ctx.tr.t(key)));
+    }
+    if let (Ok(email), true) = (&email, errors.is_empty()) {
+        let hash =
+            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(AppError::internal)??;
+        match data.store.create_account(email, &hash, role).await {
+            Ok(_) => {
+                data.store.audit(&account.email, "account.create", &format!("{email} as {}", role.as_str())).await?;
+                return Ok(back("/admin/accounts"));
+            }
+            Err(AppError::Conflict(_)) => errors.push(("email", ctx.tr.t("account-exists"))),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut page = AdminPage::new(&ctx, "admin-accounts", "tables", &data.config.default_territory.to_string());
+    accounts_tables(&data, &ctx, &mut page).await?;
+    page.forms.push(account_form(&ctx, f.get("email")));
+    page.errors = errors;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+pub(super) async fn accounts_toggle(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let (me, f) = posted(&ctx, Role::Admin, &body)?;
+    let id: i64 = f.get("id").parse().map_err(|_| AppError::BadRequest("id".into()))?;
+    if id == me.id {
+        return Err(AppError::Conflict("you cannot disable your own account".into()));
+    }
+    let target = data
+        .store
+        .accounts()
+        .await?
+        .into_iter()
+        .find(|a| a.id == id)
+        .ok_or_else(|| AppError::NotFound("account".into()))?;
+    data.store.set_account_disabled(id, !target.disabled.0).await?;
+    let what = if target.disabled.0 { "account.enable" } else { "account.disable" };
+    data.store.audit(&me.email, what, &target.email).await?;
+    Ok(back("/admin/accounts"))
+}
+
+pub(super) async fn instance_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let mut page = AdminPage::new(&ctx, "admin-instance", "tables", &data.config.default_territory.to_string());
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    page.forms.push(FormDef {
+        action: "/admin/instance".into(),
+        title: tr.t("admin-instance"),
+        fields: vec![
+            Field {
+                name: "contact",
+                label: tr.t("instance-contact"),
+                kind: "email",
+                value: data.store.setting("contact").await?.unwrap_or_default(),
+            },
+            Field {
+                name: "rules",
+                label: tr.t("instance-rules"),
+                kind: "textarea",
+                value: data.store.setting("rules").await?.unwrap_or_default(),
+            },
+        ],
+        submit: tr.t("save"),
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+pub(super) async fn instance_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let contact = f.get("contact");
+    if !contact.trim().is_empty() && parse_email(&contact).is_err() {
+        return Err(AppError::Unprocessable("email-invalid".into()));
+    }
+    data.store.set_setting("contact", contact.trim()).await?;
+    data.store.set_setting("rules", &f.get("rules").chars().take(10_000).collect::<String>()).await?;
+    data.store.audit(&account.email, "instance.update", "contact, rules").await?;
+    Ok(back("/admin/instance"))
+}
+
+pub(super) async fn audit_page(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let mut page = AdminPage::new(&ctx, "admin-audit", "tables", &data.config.default_territory.to_string());
+    let tr = ctx.tr;
+    page.tables.push(Table {
+        title: tr.t("admin-audit"),
+        headers: vec![tr.t("when"), tr.t("who"), tr.t("what"), tr.t("detail")],
+        rows: data
+            .store
+            .audit_page(200, 0)
+            .await?
+            .into_iter()
+            .map(|a| Row { key: a.id.to_string(), cells: vec![tr.datetime(a.created_at), a.actor, a.action, a.detail] })
+            .collect(),
+        actions: vec![],
+    });
+    render_status(StatusCode::OK, &page)
+}

@@ -1,0 +1,194 @@
+//! Admin console: charter versions and signatures (moderation, withdrawal, contact export).
+
+use super::network::DecisionQuery;
+use super::*;
+
+pub(super) async fn signatures_page(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "admin-signatures", "tables", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    let waiting = data.store.signatories_by_status(t.id, "confirmed").await?;
+    page.tables.push(Table {
+        title: tr.t("pending"),
+        headers: vec![tr.t("field-signatory-name"), tr.t("sign-kind"), tr.t("field-commune"), tr.t("when")],
+        rows: waiting
+            .into_iter()
+            .map(|s| Row {
+                key: s.id.to_string(),
+                cells: vec![s.name, tr.t(&format!("kind-{}", s.kind)), s.commune, tr.datetime(s.created_at)],
+            })
+            .collect(),
+        actions: vec![action(
+            "/admin/signatures/decide?decision=approve",
+            "id",
+            tr.t("approve"),
+            "",
+            ("t", t.slug.clone()),
+        )],
+    });
+    page.forms.push(FormDef {
+        action: format!("/admin/signatures/decide?decision=reject&t={}", t.slug),
+        title: tr.t("reject"),
+        fields: vec![
+            Field { name: "id", label: "N°".into(), kind: "text", value: String::new() },
+            Field { name: "reason", label: tr.t("reject-reason"), kind: "textarea", value: String::new() },
+        ],
+        submit: tr.t("reject"),
+    });
+    if ctx.is_admin() {
+        page.forms.push(FormDef {
+            action: format!("/admin/signatures/withdraw?t={}", t.slug),
+            title: tr.t("manage-withdraw"),
+            fields: vec![Field { name: "id", label: "N°".into(), kind: "text", value: String::new() }],
+            submit: tr.t("withdraw"),
+        });
+    }
+    let approved = data.store.signatories_by_status(t.id, "approved").await?;
+    page.tables.push(Table {
+        title: tr.t("accepted"),
+        headers: vec!["N°".into(), tr.t("field-signatory-name"), tr.t("sign-kind"), tr.t("field-commune")],
+        rows: approved
+            .into_iter()
+            .map(|s| Row {
+                key: s.id.to_string(),
+                cells: vec![s.id.to_string(), s.name, tr.t(&format!("kind-{}", s.kind)), s.commune],
+            })
+            .collect(),
+        actions: vec![],
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+pub(super) async fn signatures_decide(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(d): Query<DecisionQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
+    let approve = d.decision == "approve";
+    processing::signatures::decide(&data, id, approve, &f.get("reason"), &account.email, ctx.tr).await?;
+    let slug = f.get("t");
+    Ok(back(&format!("/admin/signatures?t={slug}")))
+}
+
+/// The one place contact details leave the instance: a CSV for administrators, audited.
+pub(super) async fn signatures_export(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
+    let account = ctx.require(Role::Admin)?.clone();
+    let t = selected_territory(&data, &q).await?;
+    use crate::web::charter::csv_line;
+    let mut out = csv_line(&[
+        "id",
+        "status",
+        "kind",
+        "name",
+        "roles",
+        "legal_form",
+        "domains",
+        "website",
+        "commune",
+        "representative_name",
+        "representative_role",
+        "email",
+        "phone",
+        "postal_address",
+        "listed",
+        "created_at",
+    ]);
+    let rows = data.store.signatories_private(t.id).await?;
+    for s in &rows {
+        let created = crate::domain::millis_to_datetime(s.created_at).to_rfc3339();
+        let listed = if s.listed != 0 { "yes" } else { "no" };
+        out.push_str(&csv_line(&[
+            &s.id.to_string(),
+            &s.status,
+            &s.kind,
+            &s.name,
+            &s.roles,
+            &s.legal_form,
+            &s.domains,
+            &s.website,
+            &s.commune,
+            &s.representative_name,
+            &s.representative_role,
+            s.email.as_deref().unwrap_or(""),
+            s.phone.as_deref().unwrap_or(""),
+            s.postal_address.as_deref().unwrap_or(""),
+            listed,
+            &created,
+        ]));
+    }
+    data.store.audit(&account.email, "signatures.export_contacts", &format!("{}: {} rows", t.slug, rows.len())).await?;
+    let mut res = out.into_response();
+    res.headers_mut()
+        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
+    res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Withdrawal on the signer's request, by an administrator (recorded without personal data).
+pub(super) async fn signatures_withdraw(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
+    processing::signatures::withdraw(&data, id, &account.email).await?;
+    Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
+}
+
+pub(super) async fn charter_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let t = selected_territory(&data, &q).await?;
+    let mut page = AdminPage::new(&ctx, "charter-title", "tables", &t.slug);
+    page.notice = saved_notice(&ctx, &q);
+    let tr = ctx.tr;
+    page.tables.push(Table {
+        title: tr.t("charter-versions"),
+        headers: vec![tr.t("charter-title"), tr.t("when")],
+        rows: data
+            .store
+            .charters(t.id)
+            .await?
+            .into_iter()
+            .map(|c| Row { key: c.version.clone(), cells: vec![c.version, tr.datetime(c.published_at)] })
+            .collect(),
+        actions: vec![],
+    });
+    page.forms.push(FormDef {
+        action: format!("/admin/charter?t={}", t.slug),
+        title: tr.t("charter-import"),
+        fields: vec![
+            Field { name: "version", label: tr.t("charter-version-label"), kind: "text", value: String::new() },
+            Field { name: "content", label: tr.t("charter-content"), kind: "textarea", value: String::new() },
+        ],
+        submit: tr.t("save"),
+    });
+    render_status(StatusCode::OK, &page)
+}
+
+pub(super) async fn charter_import(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let t = selected_territory(&data, &q).await?;
+    processing::signatures::import_charter(&data, &t.slug, &f.get("content"), &f.get("version"), &account.email)
+        .await?;
+    Ok(back(&format!("/admin/charter?t={}", t.slug)))
+}
