@@ -244,10 +244,16 @@ async fn sign_confirm_moderate_and_publish() {
     assert_eq!(export.status, StatusCode::OK);
     assert!(export.body.contains(EMAIL) && export.body.contains(PHONE));
     assert!(b.get("/admin/audit").await.body.contains("signatures.export_contacts"));
+    // One signer's record, for an admin acting on their request.
+    let one = b.get(&format!("/admin/signature/{}.json", ids[0])).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert!(one.body.contains(EMAIL) && one.body.contains(ADDRESS));
+    assert!(b.get("/admin/audit").await.body.contains("signature.export"));
     m.account("modo@cces.example", "un mot de passe solide", Role::Moderator).await;
     let mut mb = Browser::new(&m.url(""));
     mb.login("modo@cces.example", "un mot de passe solide").await;
     assert_eq!(mb.get("/admin/signatures.csv").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(mb.get(&format!("/admin/signature/{}.json", ids[0])).await.status, StatusCode::FORBIDDEN);
     assert_eq!(mb.get("/admin/signatures").await.status, StatusCode::OK);
     m.stop().await;
 }

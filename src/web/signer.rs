@@ -124,6 +124,11 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
 async fn export(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
+    Ok(export_response(&s, &slug, &version))
+}
+
+/// A signatory's whole record as a JSON download (the signer's export, or an admin's on request).
+pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Response {
     let time = |t: Option<i64>| t.map(|t| crate::domain::millis_to_datetime(t).to_rfc3339());
     let doc = json!({
         "territory": slug, "charter_version": version, "kind": s.kind, "status": s.status, "listed": s.listed != 0,
@@ -139,7 +144,7 @@ async fn export(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> 
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"ma-signature-cces.json\""),
     );
-    Ok(res)
+    res
 }
 
 async fn withdraw_post(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {

@@ -2,6 +2,7 @@
 
 use super::network::DecisionQuery;
 use super::*;
+use axum::extract::Path;
 
 pub(super) async fn signatures_page(
     data: Data<AppState>,
@@ -52,12 +53,24 @@ pub(super) async fn signatures_page(
     let approved = data.store.signatories_by_status(t.id, "approved").await?;
     page.tables.push(Table {
         title: tr.t("accepted"),
-        headers: vec!["N°".into(), tr.t("field-signatory-name"), tr.t("sign-kind"), tr.t("field-commune")],
+        headers: vec![
+            "N°".into(),
+            tr.t("field-signatory-name"),
+            tr.t("sign-kind"),
+            tr.t("field-commune"),
+            "JSON".into(),
+        ],
         rows: approved
             .into_iter()
             .map(|s| Row {
                 key: s.id.to_string(),
-                cells: vec![s.id.to_string(), s.name, tr.t(&format!("kind-{}", s.kind)), s.commune],
+                cells: vec![
+                    s.id.to_string(),
+                    s.name,
+                    tr.t(&format!("kind-{}", s.kind)),
+                    s.commune,
+                    format!("/admin/signature/{}.json", s.id),
+                ],
             })
             .collect(),
         actions: vec![],
@@ -191,4 +204,19 @@ pub(super) async fn charter_import(
     processing::signatures::import_charter(&data, &t.slug, &f.get("content"), &f.get("version"), &account.email)
         .await?;
     Ok(back(&format!("/admin/charter?t={}", t.slug)))
+}
+
+/// A signatory's whole record, for an administrator acting on the signer's request (access,
+/// portability); recorded in the audit log by id.
+pub(super) async fn signature_export(data: Data<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let account = ctx.require(Role::Admin)?.clone();
+    let id: i64 = id.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound("signature".into()))?;
+    let s = data.store.signatory_private(id).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
+    let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
+    let version: Option<String> = sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
+        .bind(s.charter_id)
+        .fetch_optional(data.store.pool())
+        .await?;
+    data.store.audit(&account.email, "signature.export", &format!("signature #{id}")).await?;
+    Ok(crate::web::signer::export_response(&s, &slug, &version.unwrap_or_default()))
 }
