@@ -83,8 +83,13 @@ async fn shot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
 }
 
+/// The text of the first element matching `css`, or "" while the page is (re)loading: callers
+/// poll with `eventually` or assert on the content, so a navigation in between is not an error.
 async fn text(c: &Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.expect(css).text().await.expect("text")
+    match c.find(Locator::Css(css)).await {
+        Ok(e) => e.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg_attr(

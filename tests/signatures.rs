@@ -249,6 +249,28 @@ async fn sign_confirm_moderate_and_publish() {
     assert_eq!(one.status, StatusCode::OK);
     assert!(one.body.contains(EMAIL) && one.body.contains(ADDRESS));
     assert!(b.get("/admin/audit").await.body.contains("signature.export"));
+    // …and edited by an admin on request.
+    let form = b.get(&format!("/admin/signature/{}", ids[0])).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(EMAIL), "the form shows the record");
+    let csrf = form.csrf();
+    let p = b
+        .post(
+            &format!("/admin/signature/{}", ids[0]),
+            &[
+                ("csrf", &csrf),
+                ("name", "AMAP des Marais de Redon"),
+                ("legal_form", "association"),
+                ("domains", "alimentation"),
+                ("commune", "Redon"),
+                ("representative_name", "Camille Secret"),
+                ("email", EMAIL),
+                ("listed", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+    assert!(b.get("/t/territoire/signataires").await.body.contains("AMAP des Marais de Redon"));
     m.account("modo@cces.example", "un mot de passe solide", Role::Moderator).await;
     let mut mb = Browser::new(&m.url(""));
     mb.login("modo@cces.example", "un mot de passe solide").await;

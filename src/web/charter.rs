@@ -140,6 +140,8 @@ pub struct SignPage {
     slug: String,
     action: String,
     manage_token: Option<String>,
+    /// Editing an existing signature (the signer's space, or an admin on request).
+    edit_mode: bool,
     notice: Option<String>,
     version: String,
     v: SignatureInput,
@@ -180,6 +182,7 @@ impl SignPage {
             slug: slug.to_string(),
             action: format!("/t/{slug}/signer"),
             manage_token: None,
+            edit_mode: false,
             notice: None,
             version: version.to_string(),
             listed: v.listed.unwrap_or(false),
@@ -227,7 +230,26 @@ pub fn manage_page(
     page.l.title = ctx.tr.t("manage-title");
     page.action = "/signature/manage".into();
     page.manage_token = Some(token.to_string());
+    page.edit_mode = true;
     page.notice = saved.then(|| ctx.tr.t("manage-saved"));
+    page
+}
+
+/// An administrator edits a signature on the signer's request.
+pub fn admin_edit_page(
+    ctx: &Ctx,
+    slug: &str,
+    version: &str,
+    id: i64,
+    v: SignatureInput,
+    errors: FieldErrors,
+    saved: bool,
+) -> SignPage {
+    let mut page = SignPage::new(ctx, slug, version, v, errors);
+    page.l.title = format!("{} #{id}", ctx.tr.t("admin-signatures"));
+    page.action = format!("/admin/signature/{id}");
+    page.edit_mode = true;
+    page.notice = saved.then(|| ctx.tr.t("saved"));
     page
 }
 

@@ -50,7 +50,7 @@ async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryP
     Ok(Some((s, slug, version.unwrap_or_default())))
 }
 
-fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
+pub fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
     let list = |v: &str| v.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
     SignatureInput {
         kind: s.kind.clone(),

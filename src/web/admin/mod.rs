@@ -58,7 +58,7 @@ pub fn router() -> Router {
         .route("/admin/signatures.csv", get(signatures::signatures_export))
         .route("/admin/signatures/withdraw", post(signatures::signatures_withdraw))
         .route("/admin/charter", get(signatures::charter_page).post(signatures::charter_import))
-        .route("/admin/signature/{id}", get(signatures::signature_export))
+        .route("/admin/signature/{id}", get(signatures::signature_export).post(signatures::signature_edit))
 }
 
 pub struct Table {

@@ -206,17 +206,63 @@ pub(super) async fn charter_import(
     Ok(back(&format!("/admin/charter?t={}", t.slug)))
 }
 
-/// A signatory's whole record, for an administrator acting on the signer's request (access,
-/// portability); recorded in the audit log by id.
-pub(super) async fn signature_export(data: Data<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
-    let account = ctx.require(Role::Admin)?.clone();
-    let id: i64 = id.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound("signature".into()))?;
-    let s = data.store.signatory_private(id).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
+async fn signature_record(
+    data: &AppState,
+    id: i64,
+) -> AppResult<(crate::storage::signatories::SignatoryPrivate, String, String)> {
+    let s = data.store.signatory_private(id).await?.filter(|s| s.status != "withdrawn");
+    let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
     let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
     let version: Option<String> = sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
         .bind(s.charter_id)
         .fetch_optional(data.store.pool())
         .await?;
-    data.store.audit(&account.email, "signature.export", &format!("signature #{id}")).await?;
-    Ok(crate::web::signer::export_response(&s, &slug, &version.unwrap_or_default()))
+    Ok((s, slug, version.unwrap_or_default()))
+}
+
+/// A signatory's record for an administrator acting on the signer's request: `<id>.json`
+/// downloads it (access, portability), `<id>` shows it as an editable form. Both audited by id.
+pub(super) async fn signature_export(data: Data<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+    let account = ctx.require(Role::Admin)?.clone();
+    let json = id.ends_with(".json");
+    let id: i64 = id.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound("signature".into()))?;
+    let (s, slug, version) = signature_record(&data, id).await?;
+    if json {
+        data.store.audit(&account.email, "signature.export", &format!("signature #{id}")).await?;
+        return Ok(crate::web::signer::export_response(&s, &slug, &version));
+    }
+    data.store.audit(&account.email, "signature.view", &format!("signature #{id}")).await?;
+    let input = crate::web::signer::as_input(&s, &version);
+    let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, vec![], false);
+    let mut res = render_status(StatusCode::OK, &page)?;
+    res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+pub(super) async fn signature_edit(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
+    let (s, slug, version) = signature_record(&data, id).await?;
+    let mut input = crate::web::charter::input_from_form(&f);
+    input.kind = s.kind.clone();
+    input.charter_version = version.clone();
+    input.consent = true;
+    let errors = match crate::domain::signatory::NewSignature::parse(&input, &version) {
+        Ok(new) => match data.store.update_signature(id, &new).await {
+            Ok(()) => {
+                data.store.audit(&account.email, "signature.edit", &format!("signature #{id}")).await?;
+                return Ok(back(&format!("/admin/signature/{id}")));
+            }
+            Err(AppError::Conflict(_)) => vec![("email", "email-taken")],
+            Err(e) => return Err(e),
+        },
+        Err(e) => e,
+    };
+    let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
