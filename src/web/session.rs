@@ -50,12 +50,16 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) 
 #[derive(Clone)]
 struct PreCsrf(String);
 
-/// Middleware: gives every visitor a CSRF cookie for the forms they may post before login.
+/// Middleware: gives every browser a CSRF cookie for the forms it may post before login.
+/// Federation and API traffic (no `text/html` in `Accept`) gets none: it posts no forms.
 pub async fn csrf_cookie(data: Data<AppState>, mut req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() >= 32);
+    let browser =
+        req.headers().get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
     let (token, fresh) = match existing {
         Some(t) => (t, false),
-        None => (new_token().unwrap_or_default(), true),
+        None if browser => (new_token().unwrap_or_default(), true),
+        None => (String::new(), false),
     };
     req.extensions_mut().insert(PreCsrf(token.clone()));
     let mut res = next.run(req).await;
