@@ -120,6 +120,25 @@ pub async fn submit(
     Ok(id)
 }
 
+/// Applies an edit of a signature (by the signer, or an admin on request): the kind and the
+/// charter signed do not change, consent was given at signing.
+pub async fn edit(
+    state: &AppState,
+    s: &SignatoryPrivate,
+    mut input: SignatureInput,
+    version: &str,
+) -> Result<(), SignError> {
+    input.kind = s.kind.clone();
+    input.charter_version = version.to_string();
+    input.consent = true;
+    let new = NewSignature::parse(&input, version).map_err(SignError::Fields)?;
+    match state.store.update_signature(s.id, &new).await {
+        Ok(()) => Ok(()),
+        Err(AppError::Conflict(_)) => Err(SignError::Fields(vec![("email", "email-taken")])),
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn confirm(state: &AppState, token: &str) -> AppResult<bool> {
     let id = state.store.confirm_signature(&hash_token(token)).await?;
     if let Some(id) = id {

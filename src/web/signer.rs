@@ -20,9 +20,9 @@ use super::{
     session::Ctx,
 };
 use crate::{
-    domain::signatory::{NewSignature, SignatureInput},
+    domain::signatory::SignatureInput,
     error::{AppError, AppResult},
-    processing::signatures::withdraw,
+    processing::signatures::{SignError, edit, withdraw},
     security::hash_token,
     state::AppState,
     storage::signatories::SignatoryPrivate,
@@ -97,25 +97,16 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
     ctx.check_csrf(&f.get("csrf"))?;
     let token = f.get("token");
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
-    let mut input = input_from_form(&f);
-    // The kind and the charter signed do not change; consent was given at signing.
-    input.kind = s.kind.clone();
-    input.charter_version = version.clone();
-    input.consent = true;
-    let parsed = NewSignature::parse(&input, &version);
-    let errors = match parsed {
-        Ok(new) => match data.store.update_signature(s.id, &new).await {
-            Ok(()) => {
-                let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
-                return render_status(
-                    StatusCode::OK,
-                    &manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], true),
-                );
-            }
-            Err(AppError::Conflict(_)) => vec![("email", "email-taken")],
-            Err(e) => return Err(e),
-        },
-        Err(e) => e,
+    let input = input_from_form(&f);
+    let errors = match edit(&data, &s, input.clone(), &version).await {
+        Ok(()) => {
+            let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
+            let page = manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], true);
+            return render_status(StatusCode::OK, &page);
+        }
+        Err(SignError::Fields(e)) => e,
+        Err(SignError::TooMany) => vec![],
+        Err(SignError::App(e)) => return Err(e),
     };
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &manage_page(&ctx, &slug, &version, &token, input, errors, false))
 }

@@ -248,20 +248,15 @@ pub(super) async fn signature_edit(
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
-    let mut input = crate::web::charter::input_from_form(&f);
-    input.kind = s.kind.clone();
-    input.charter_version = version.clone();
-    input.consent = true;
-    let errors = match crate::domain::signatory::NewSignature::parse(&input, &version) {
-        Ok(new) => match data.store.update_signature(id, &new).await {
-            Ok(()) => {
-                data.store.audit(&account.email, "signature.edit", &format!("signature #{id}")).await?;
-                return Ok(back(&format!("/admin/signature/{id}")));
-            }
-            Err(AppError::Conflict(_)) => vec![("email", "email-taken")],
-            Err(e) => return Err(e),
-        },
-        Err(e) => e,
+    let input = crate::web::charter::input_from_form(&f);
+    let errors = match processing::signatures::edit(&data, &s, input.clone(), &version).await {
+        Ok(()) => {
+            data.store.audit(&account.email, "signature.edit", &format!("signature #{id}")).await?;
+            return Ok(back(&format!("/admin/signature/{id}")));
+        }
+        Err(processing::signatures::SignError::Fields(e)) => e,
+        Err(processing::signatures::SignError::TooMany) => vec![],
+        Err(processing::signatures::SignError::App(e)) => return Err(e),
     };
     let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
