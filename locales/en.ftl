@@ -231,3 +231,4 @@ withdraw = Withdraw
 charter-import = Publish a new version
 charter-version-label = Version label (for example 2025)
 charter-content = Charter text (Markdown)
+indicator-not-a-number = An indicator needs a numeric value.

@@ -231,3 +231,4 @@ withdraw = Retirer
 charter-import = Publier une nouvelle version
 charter-version-label = Étiquette de version (par exemple 2025)
 charter-content = Texte de la charte (Markdown)
+indicator-not-a-number = Un indicateur a besoin d'une valeur numérique.

@@ -1,0 +1,289 @@
+//! A good practice (*bonne pratique*): what the charter asks signatories to collect and
+//! exchange, with the added value it brings in four dimensions — social, economic, territorial,
+//! environmental — each with optional indicators. Pure rules: [`NewPractice::parse`] turns a raw
+//! input into a valid practice or field-level error keys.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{signatory::FieldErrors, territory::ActivityDomain};
+
+/// The four dimensions of added value named by the charter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dimension {
+    Sociale,
+    Economique,
+    Territoriale,
+    Environnementale,
+}
+
+impl Dimension {
+    pub const ALL: [Dimension; 4] =
+        [Dimension::Sociale, Dimension::Economique, Dimension::Territoriale, Dimension::Environnementale];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Dimension::Sociale => "sociale",
+            Dimension::Economique => "economique",
+            Dimension::Territoriale => "territoriale",
+            Dimension::Environnementale => "environnementale",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dimension> {
+        Dimension::ALL.into_iter().find(|d| d.code() == s.trim())
+    }
+}
+
+/// Licence when the author names none: free reuse with attribution and share-alike.
+pub const DEFAULT_LICENCE: &str = "CC-BY-SA-4.0";
+pub const MAX_SUMMARY: usize = 500;
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IndicatorInput {
+    pub name: String,
+    /// Must be a JSON number (or a string holding one, as forms send).
+    pub value: Value,
+    pub unit: String,
+    pub period: String,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DimensionInput {
+    pub dimension: String,
+    pub text: String,
+    pub indicators: Vec<IndicatorInput>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PracticeInput {
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+    pub domains: Vec<String>,
+    pub dimensions: Vec<DimensionInput>,
+    /// Signatory ids of the structures involved.
+    pub structures: Vec<i64>,
+    pub partners: String,
+    pub governance: String,
+    pub commune: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub tags: Vec<String>,
+    pub licence: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub name: String,
+    pub value: f64,
+    pub unit: String,
+    pub period: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DimensionEntry {
+    pub dimension: Dimension,
+    pub text: String,
+    pub indicators: Vec<Indicator>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPractice {
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub domains: Vec<ActivityDomain>,
+    pub dimensions: Vec<DimensionEntry>,
+    pub structures: Vec<i64>,
+    pub partners: String,
+    pub governance: String,
+    pub commune: String,
+    pub place: Option<(f64, f64)>,
+    pub tags: Vec<String>,
+    pub licence: String,
+}
+
+fn text(e: &mut FieldErrors, field: &'static str, v: &str, max: usize, required: bool) -> String {
+    let v = v.trim();
+    if required && v.is_empty() {
+        e.push((field, "field-required"));
+    } else if v.chars().count() > max {
+        e.push((field, "field-too-long"));
+    }
+    v.to_string()
+}
+
+fn number(v: &Value) -> Option<f64> {
+    let n = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+        _ => None,
+    };
+    n.filter(|n| n.is_finite())
+}
+
+/// A hashtag: lowercase letters (accents kept), digits and '-', 1–50 characters.
+pub fn parse_tag(t: &str) -> Option<String> {
+    let t = t.trim().trim_start_matches('#').to_lowercase();
+    let ok = !t.is_empty() && t.chars().count() <= 50 && t.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    ok.then_some(t)
+}
+
+impl NewPractice {
+    pub fn parse(input: &PracticeInput) -> Result<NewPractice, FieldErrors> {
+        let mut e: FieldErrors = vec![];
+        let title = text(&mut e, "title", &input.title, 200, true);
+        let summary = text(&mut e, "summary", &input.summary, MAX_SUMMARY, true);
+        let body = text(&mut e, "body", &input.body, 100_000, false);
+        let partners = text(&mut e, "partners", &input.partners, 2000, false);
+        let governance = text(&mut e, "governance", &input.governance, 2000, false);
+        let commune = text(&mut e, "commune", &input.commune, 100, false);
+        let mut domains = vec![];
+        for d in &input.domains {
+            match ActivityDomain::parse(d) {
+                Some(d) if !domains.contains(&d) => domains.push(d),
+                Some(_) => {}
+                None => e.push(("domains", "field-invalid")),
+            }
+        }
+        let mut dimensions: Vec<DimensionEntry> = vec![];
+        for d in &input.dimensions {
+            let Some(dimension) = Dimension::parse(&d.dimension) else {
+                e.push(("dimensions", "field-invalid"));
+                continue;
+            };
+            if dimensions.iter().any(|x| x.dimension == dimension) {
+                e.push(("dimensions", "field-invalid"));
+                continue;
+            }
+            let dim_text = text(&mut e, "dimensions", &d.text, 2000, false);
+            if d.indicators.len() > 20 {
+                e.push(("indicators", "field-too-long"));
+            }
+            let mut indicators = vec![];
+            for i in &d.indicators {
+                let name = text(&mut e, "indicators", &i.name, 100, true);
+                let unit = text(&mut e, "indicators", &i.unit, 30, false);
+                let period = text(&mut e, "indicators", &i.period, 50, false);
+                match number(&i.value) {
+                    Some(value) => indicators.push(Indicator { name, value, unit, period }),
+                    None => e.push(("indicators", "indicator-not-a-number")),
+                }
+            }
+            dimensions.push(DimensionEntry { dimension, text: dim_text, indicators });
+        }
+        let place = match (input.latitude, input.longitude) {
+            (None, None) => None,
+            (Some(lat), Some(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+                Some((lat, lon))
+            }
+            _ => {
+                e.push(("place", "field-invalid"));
+                None
+            }
+        };
+        let mut tags: Vec<String> = vec![];
+        for t in &input.tags {
+            match parse_tag(t) {
+                Some(t) if !tags.contains(&t) => tags.push(t),
+                Some(_) => {}
+                None => e.push(("tags", "field-invalid")),
+            }
+        }
+        if tags.len() > 20 {
+            e.push(("tags", "field-too-long"));
+        }
+        let licence =
+            input.licence.as_deref().map(str::trim).filter(|l| !l.is_empty()).unwrap_or(DEFAULT_LICENCE).to_string();
+        if licence.chars().count() > 100 {
+            e.push(("licence", "field-too-long"));
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(NewPractice {
+            title,
+            summary,
+            body,
+            domains,
+            dimensions,
+            structures: input.structures.clone(),
+            partners,
+            governance,
+            commune,
+            place,
+            tags,
+            licence,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn valid() -> PracticeInput {
+        serde_json::from_value(json!({
+            "title": "Épicerie en circuit court",
+            "summary": "Une épicerie associative vend les produits de douze fermes à moins de 30 km.",
+            "body": "## Comment\n\nLes bénévoles…",
+            "domains": ["alimentation", "commerce"],
+            "dimensions": [
+                {"dimension": "economique", "text": "Prix justes", "indicators": [
+                    {"name": "Part du prix au producteur", "value": 72.5, "unit": "%", "period": "2025"}
+                ]},
+                {"dimension": "environnementale", "text": "Moins de transport", "indicators": [
+                    {"name": "Distance moyenne", "value": "18,5", "unit": "km"}
+                ]}
+            ],
+            "tags": ["#CircuitCourt", "épicerie"],
+            "latitude": 47.65, "longitude": -2.08
+        }))
+        .expect("test")
+    }
+
+    #[test]
+    fn a_valid_practice() {
+        let p = NewPractice::parse(&valid()).expect("test");
+        assert_eq!(p.licence, DEFAULT_LICENCE);
+        assert_eq!(p.tags, vec!["circuitcourt", "épicerie"]);
+        assert_eq!(p.dimensions[1].indicators[0].value, 18.5, "a decimal comma is a number");
+        assert_eq!(p.place, Some((47.65, -2.08)));
+    }
+
+    #[test]
+    fn field_errors() {
+        let mut p = valid();
+        p.title = String::new();
+        p.summary = "x".repeat(MAX_SUMMARY + 1);
+        p.domains.push("spatial".into());
+        p.dimensions[0].dimension = "culturelle".into();
+        p.dimensions[1].indicators[0].value = json!("beaucoup");
+        p.latitude = Some(123.0);
+        p.tags.push("pas de espace".into());
+        let e = NewPractice::parse(&p).expect_err("test");
+        for (field, key) in [
+            ("title", "field-required"),
+            ("summary", "field-too-long"),
+            ("domains", "field-invalid"),
+            ("dimensions", "field-invalid"),
+            ("indicators", "indicator-not-a-number"),
+            ("place", "field-invalid"),
+            ("tags", "field-invalid"),
+        ] {
+            assert!(e.contains(&(field, key)), "{field}: {key} missing in {e:?}");
+        }
+        let unknown: Result<PracticeInput, _> = serde_json::from_value(json!({"title": "x", "colour": "red"}));
+        assert!(unknown.is_err(), "unknown fields are refused");
+        let no_number: PracticeInput = serde_json::from_value(json!({"title": "t", "summary": "s",
+            "dimensions": [{"dimension": "sociale", "indicators": [{"name": "n"}]}]}))
+        .expect("test");
+        assert!(NewPractice::parse(&no_number).expect_err("test").contains(&("indicators", "indicator-not-a-number")));
+    }
+}
