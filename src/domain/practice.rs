@@ -287,3 +287,29 @@ mod tests {
         assert!(NewPractice::parse(&no_number).expect_err("test").contains(&("indicators", "indicator-not-a-number")));
     }
 }
+
+/// Text for the SQLite full-text index: every word lowercased and reduced to its French stem
+/// (Snowball), so that "circuits" finds "circuit" and "producteurs" finds "producteur".
+/// Queries go through the same function. (PostgreSQL uses its own `french` configuration.)
+pub fn french_search_text(text: &str) -> String {
+    use std::sync::LazyLock;
+    static STEMMER: LazyLock<rust_stemmers::Stemmer> =
+        LazyLock::new(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::French));
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| STEMMER.stem(&w.to_lowercase()).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::french_search_text;
+
+    #[test]
+    fn french_word_forms_meet() {
+        assert_eq!(french_search_text("circuits"), french_search_text("Circuit"));
+        assert_eq!(french_search_text("producteurs locaux"), french_search_text("producteur local"));
+        assert_ne!(french_search_text("énergie"), french_search_text("épicerie"));
+    }
+}

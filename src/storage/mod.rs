@@ -12,6 +12,7 @@ pub mod admin;
 pub mod deliveries;
 pub mod follows;
 pub mod hosts;
+pub mod practices;
 pub mod signatories;
 pub mod territories;
 

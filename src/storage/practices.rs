@@ -1,0 +1,282 @@
+//! Good practices (local and received) and their revision history; catalogue search on
+//! SQLite (FTS5 over French-stemmed text) and PostgreSQL (`tsvector` with `french`).
+
+use sqlx::FromRow;
+
+use super::{Backend, Store};
+use crate::{
+    domain::{now_millis, practice::french_search_text},
+    error::AppResult,
+};
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct PracticeRow {
+    pub id: i64,
+    pub ap_id: String,
+    pub territory_id: Option<i64>,
+    pub origin_actor: String,
+    pub status: String,
+    pub title: String,
+    pub summary: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub domains: String,
+    /// JSON array of `{dimension, text, indicators: [{name, value, unit, period}]}`.
+    pub dimensions: String,
+    pub structures: String,
+    pub partners: String,
+    pub governance: String,
+    pub commune: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub tags: String,
+    pub licence: String,
+    pub author: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
+                       dimensions, structures, partners, governance, commune, latitude, longitude, tags, licence, author, \
+                       created_at, updated_at, published_at";
+
+/// Everything stored of a practice's content (the revision snapshot too).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PracticeContent {
+    pub title: String,
+    pub summary: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub domains: String,
+    pub dimensions: String,
+    pub structures: String,
+    pub partners: String,
+    pub governance: String,
+    pub commune: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub tags: String,
+    pub licence: String,
+}
+
+impl PracticeContent {
+    fn search_text(&self) -> String {
+        french_search_text(&format!("{} {} {} {}", self.title, self.summary, self.body_md, self.tags.replace(',', " ")))
+    }
+}
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct RevisionRow {
+    pub id: i64,
+    pub author: String,
+    pub changes: String,
+    pub created_at: i64,
+}
+
+/// Catalogue filters (all optional).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct PracticeFilter {
+    pub q: Option<String>,
+    pub domain: Option<String>,
+    pub dimension: Option<String>,
+    /// Origin territory actor id (local or remote).
+    pub territory: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl Store {
+    pub async fn insert_practice(
+        &self,
+        ap_id: &str,
+        territory_id: Option<i64>,
+        origin_actor: &str,
+        c: &PracticeContent,
+        author: &str,
+    ) -> AppResult<i64> {
+        let now = now_millis();
+        let mut tx = self.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO practices (ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
+             dimensions, structures, partners, governance, commune, latitude, longitude, tags, licence, search_text, author, \
+             created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             $17, $18, $19, $20, $20) RETURNING id",
+        )
+        .bind(ap_id)
+        .bind(territory_id)
+        .bind(origin_actor)
+        .bind(&c.title)
+        .bind(&c.summary)
+        .bind(&c.body_md)
+        .bind(&c.body_html)
+        .bind(&c.domains)
+        .bind(&c.dimensions)
+        .bind(&c.structures)
+        .bind(&c.partners)
+        .bind(&c.governance)
+        .bind(&c.commune)
+        .bind(c.latitude)
+        .bind(c.longitude)
+        .bind(&c.tags)
+        .bind(&c.licence)
+        .bind(c.search_text())
+        .bind(author)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        revision(&mut tx, id, author, "created", c).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces the content and records who changed which fields.
+    pub async fn update_practice(&self, id: i64, c: &PracticeContent, author: &str, changes: &str) -> AppResult<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, dimensions = $6, \
+             structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, longitude = $12, tags = $13, \
+             licence = $14, search_text = $15, updated_at = $16 WHERE id = $17",
+        )
+        .bind(&c.title)
+        .bind(&c.summary)
+        .bind(&c.body_md)
+        .bind(&c.body_html)
+        .bind(&c.domains)
+        .bind(&c.dimensions)
+        .bind(&c.structures)
+        .bind(&c.partners)
+        .bind(&c.governance)
+        .bind(&c.commune)
+        .bind(c.latitude)
+        .bind(c.longitude)
+        .bind(&c.tags)
+        .bind(&c.licence)
+        .bind(c.search_text())
+        .bind(now_millis())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        revision(&mut tx, id, author, changes, c).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn set_practice_status(&self, id: i64, published: bool, author: &str) -> AppResult<bool> {
+        let now = now_millis();
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE practices SET status = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
+             updated_at = $3 WHERE id = $4",
+        )
+        .bind(if published { "published" } else { "draft" })
+        .bind(i64::from(published))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO practice_revisions (practice_id, author, changes, snapshot, created_at) VALUES ($1, $2, $3, '{}', $4)")
+            .bind(id)
+            .bind(author)
+            .bind(if published { "published" } else { "unpublished" })
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn delete_practice(&self, id: i64) -> AppResult<bool> {
+        let done = sqlx::query("DELETE FROM practices WHERE id = $1").bind(id).execute(self.pool()).await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn practice(&self, id: i64) -> AppResult<Option<PracticeRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    pub async fn practice_revisions(&self, id: i64) -> AppResult<Vec<RevisionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT id, author, changes, created_at FROM practice_revisions WHERE practice_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Published practices, local and remote, newest first, filtered; `q` matches French word
+    /// forms.
+    pub async fn search_practices(&self, f: &PracticeFilter, limit: i64) -> AppResult<Vec<PracticeRow>> {
+        let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+        let rows: Vec<PracticeRow> = match (q, self.backend()) {
+            (None, _) => {
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM practices WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT $1"
+                ))
+                .bind(limit.saturating_mul(10))
+                .fetch_all(self.pool())
+                .await?
+            }
+            (Some(q), Backend::Sqlite) => {
+                let terms: Vec<String> = french_search_text(q).split(' ').filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"")).collect();
+                if terms.is_empty() {
+                    return Ok(vec![]);
+                }
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM practices WHERE status = 'published' AND id IN \
+                     (SELECT rowid FROM practices_fts WHERE practices_fts MATCH $1) ORDER BY published_at DESC, id DESC LIMIT $2"
+                ))
+                .bind(terms.join(" "))
+                .bind(limit.saturating_mul(10))
+                .fetch_all(self.pool())
+                .await?
+            }
+            (Some(q), Backend::Postgres) => {
+                sqlx::query_as(&format!(
+                    "SELECT {COLUMNS} FROM practices WHERE status = 'published' AND \
+                     to_tsvector('french', title || ' ' || summary || ' ' || body_md || ' ' || tags) @@ plainto_tsquery('french', $1) \
+                     ORDER BY published_at DESC, id DESC LIMIT $2"
+                ))
+                .bind(q)
+                .bind(limit.saturating_mul(10))
+                .fetch_all(self.pool())
+                .await?
+            }
+        };
+        let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
+        Ok(rows
+            .into_iter()
+            .filter(|p| f.domain.as_deref().is_none_or(|d| d.is_empty() || has(&p.domains, d)))
+            .filter(|p| {
+                f.tag.as_deref().is_none_or(|t| t.is_empty() || has(&p.tags, &t.trim_start_matches('#').to_lowercase()))
+            })
+            .filter(|p| f.territory.as_deref().is_none_or(|t| t.is_empty() || p.origin_actor == t))
+            .filter(|p| {
+                f.dimension
+                    .as_deref()
+                    .is_none_or(|d| d.is_empty() || p.dimensions.contains(&format!("\"dimension\":\"{d}\"")))
+            })
+            .take(limit as usize)
+            .collect())
+    }
+}
+
+async fn revision(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    author: &str,
+    changes: &str,
+    c: &PracticeContent,
+) -> AppResult<()> {
+    sqlx::query("INSERT INTO practice_revisions (practice_id, author, changes, snapshot, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(author)
+        .bind(changes)
+        .bind(serde_json::to_string(c)?)
+        .bind(now_millis())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
