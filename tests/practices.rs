@@ -110,3 +110,87 @@ async fn catalogue_search_finds_french_word_forms() {
         db.cleanup().await;
     }
 }
+
+use common::{TestInstance, client};
+use maillage::domain::account::Role;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn call(method: reqwest::Method, url: String, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+    let mut req = client().request(method, url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn practices_api_authoring_and_search() {
+    use reqwest::Method;
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    let modo = m.token(Role::Moderator).await;
+    let base = m.url("/api/v1/practices");
+    let practice = json!({
+        "title": "Épicerie en circuit court",
+        "summary": "Une épicerie associative vend les produits de douze fermes à moins de 30 km.",
+        "body": "Les producteurs livrent chaque semaine. <script>alert(1)</script>",
+        "domains": ["alimentation"],
+        "dimensions": [{"dimension": "economique", "text": "Prix justes",
+            "indicators": [{"name": "Part du prix au producteur", "value": 72.5, "unit": "%", "period": "2025"}]}],
+        "tags": ["circuitcourt"]
+    });
+    let (s, _) = call(Method::POST, base.clone(), None, Some(practice.clone())).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let mut bad = practice.clone();
+    bad["summary"] = json!("x".repeat(501));
+    bad["title"] = json!("");
+    bad["dimensions"][0]["indicators"][0]["value"] = json!("beaucoup");
+    let (s, e) = call(Method::POST, base.clone(), Some(&modo), Some(bad)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        (e["fields"]["title"].as_str(), e["fields"]["summary"].as_str()),
+        (Some("field-required"), Some("field-too-long"))
+    );
+    assert_eq!(e["fields"]["indicators"], "indicator-not-a-number");
+    let (s, created) = call(Method::POST, base.clone(), Some(&modo), Some(practice)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let id = created["id"].as_i64().expect("id");
+
+    // A draft: invisible to the public, visible to moderators with its history.
+    let (s, _) = call(Method::GET, format!("{base}/{id}"), None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, list) = call(Method::GET, format!("{base}?q=circuits"), None, None).await;
+    assert_eq!((s, list.as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
+    assert_eq!(call(Method::POST, format!("{base}/{id}/publish"), Some(&modo), None).await.0, StatusCode::NO_CONTENT);
+    let (s, list) = call(Method::GET, format!("{base}?q=circuits&dimension=economique"), None, None).await;
+    assert_eq!((s, list[0]["id"].as_i64()), (StatusCode::OK, Some(id)), "'circuits' finds 'circuit'");
+    let (s, one) = call(Method::GET, format!("{base}/{id}"), None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(one.get("author").is_none() && one.get("revisions").is_none(), "no author or history in public");
+    let html = one["body_html"].as_str().expect("html");
+    assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"), "raw HTML is shown as text: {html}");
+
+    // A partial edit keeps the other fields and is recorded.
+    let (s, _) =
+        call(Method::PATCH, format!("{base}/{id}"), Some(&modo), Some(json!({"title": "Épicerie solidaire"}))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, e) = call(Method::PATCH, format!("{base}/{id}"), Some(&modo), Some(json!({"domains": ["spatial"]}))).await;
+    assert_eq!((s, e["fields"]["domains"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("field-invalid")));
+    let (_, one) = call(Method::GET, format!("{base}/{id}"), Some(&modo), None).await;
+    assert_eq!(one["title"], "Épicerie solidaire");
+    assert_eq!(one["summary"], "Une épicerie associative vend les produits de douze fermes à moins de 30 km.");
+    let changes: Vec<&str> =
+        one["revisions"].as_array().expect("revisions").iter().filter_map(|r| r["changes"].as_str()).collect();
+    assert_eq!(changes, vec!["created", "published", "title"]);
+
+    assert_eq!(call(Method::POST, format!("{base}/{id}/unpublish"), Some(&modo), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(call(Method::GET, format!("{base}/{id}"), None, None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(call(Method::DELETE, format!("{base}/{id}"), Some(&modo), None).await.0, StatusCode::NO_CONTENT);
+    assert_eq!(call(Method::DELETE, format!("{base}/{id}"), Some(&modo), None).await.0, StatusCode::NOT_FOUND);
+    m.stop().await;
+}

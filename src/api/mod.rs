@@ -30,6 +30,8 @@ use crate::{
     },
 };
 
+pub mod practices;
+
 pub fn router() -> Router {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -43,6 +45,10 @@ pub fn router() -> Router {
         .route("/signatures/{id}/approve", post(approve_signature))
         .route("/signatures/{id}/reject", post(reject_signature))
         .route("/signatories", get(list_signatories))
+        .route("/practices", get(practices::search).post(practices::create))
+        .route("/practices/{id}", get(practices::get_one).patch(practices::patch).delete(practices::delete))
+        .route("/practices/{id}/publish", post(practices::publish))
+        .route("/practices/{id}/unpublish", post(practices::unpublish))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 
@@ -75,15 +81,27 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
     }
 }
 
+/// Optional authentication: no `Authorization` header is anonymous, a bad token is still 401.
+impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for ApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        if !parts.headers.contains_key(http::header::AUTHORIZATION) {
+            return Ok(None);
+        }
+        <ApiCaller as FromRequestParts<S>>::from_request_parts(parts, state).await.map(Some)
+    }
+}
+
 impl ApiCaller {
-    fn require(&self, role: Role) -> AppResult<()> {
+    pub(crate) fn require(&self, role: Role) -> AppResult<()> {
         if self.role < role {
             return Err(AppError::Forbidden(format!("this needs a {} token", role.as_str())));
         }
         Ok(())
     }
 
-    fn audit_name(&self) -> String {
+    pub(crate) fn audit_name(&self) -> String {
         format!("token:{}", self.label)
     }
 }
@@ -467,7 +485,9 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Maillage API", description = "Territories of Circuits Courts Économiques et Solidaires", license(name = "AGPL-3.0-or-later")),
     paths(list_territories, get_territory, patch_territory, list_followers, list_following, approve_follower, reject_follower,
-        create_signature, list_signatories, approve_signature, reject_signature),
+        create_signature, list_signatories, approve_signature, reject_signature,
+        practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
+        practices::unpublish, practices::delete),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody)),
     modifiers(&BearerAuth)
 )]

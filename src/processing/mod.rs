@@ -2,5 +2,6 @@
 
 pub mod domains;
 pub mod follows;
+pub mod practices;
 pub mod signatures;
 pub mod territories;

@@ -31,6 +31,8 @@ pub struct PracticeRow {
     pub longitude: Option<f64>,
     pub tags: String,
     pub licence: String,
+    /// Who created it (an account or token): never in public output.
+    #[serde(skip)]
     pub author: String,
     pub created_at: i64,
     pub updated_at: i64,

@@ -1,0 +1,135 @@
+//! `/api/v1/practices`: the catalogue (public search over local and remote practices) and
+//! authoring (moderator tokens).
+
+use activitypub_federation::config::Data;
+use axum::{
+    Json,
+    extract::{Path, Query, rejection::JsonRejection},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiCaller, ErrorDto};
+use crate::{
+    domain::{account::Role, practice::PracticeInput},
+    error::{AppError, AppResult},
+    processing::practices::{self, PracticeError},
+    state::AppState,
+    storage::practices::PracticeFilter,
+};
+
+fn practice_error(e: PracticeError) -> AppResult<Response> {
+    match e {
+        PracticeError::Fields(errors) => {
+            let fields: serde_json::Map<String, Value> =
+                errors.into_iter().map(|(f, k)| (f.to_string(), Value::String(k.to_string()))).collect();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({"error": "unprocessable", "message": "some fields are invalid", "fields": fields})),
+            )
+                .into_response())
+        }
+        PracticeError::App(e) => Err(e),
+    }
+}
+
+fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
+    b.map(|Json(t)| t).map_err(|e| match e {
+        JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),
+        other => AppError::BadRequest(other.body_text()),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct TerritoryQuery {
+    territory: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/practices", tag = "practices",
+    params(("q" = Option<String>, Query, description = "full text, French word forms"), ("domain" = Option<String>, Query),
+        ("dimension" = Option<String>, Query), ("territory" = Option<String>, Query, description = "origin territory actor id"),
+        ("tag" = Option<String>, Query)),
+    responses((status = 200, description = "Published practices, local and remote, newest first")))]
+pub async fn search(data: Data<AppState>, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
+    Ok(Json(data.store.search_practices(&f, 100).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/practices", tag = "practices", params(("territory" = Option<String>, Query)),
+    security(("bearer" = [])), responses((status = 201), (status = 422, body = ErrorDto)))]
+pub async fn create(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Query(q): Query<TerritoryQuery>,
+    b: Result<Json<PracticeInput>, JsonRejection>,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    let input = body(b)?;
+    let slug = q.territory.unwrap_or_else(|| data.config.default_territory.to_string());
+    match practices::create(&data, &slug, &input, &caller.audit_name()).await {
+        Ok(id) => Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft"}))).into_response()),
+        Err(e) => practice_error(e),
+    }
+}
+
+/// A practice: published ones for everyone; drafts and the revision history for moderators.
+#[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
+    responses((status = 200), (status = 404, body = ErrorDto)))]
+pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): Path<i64>) -> AppResult<Response> {
+    let p = data.store.practice(id).await?.ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
+    let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
+    if p.status != "published" && !moderator {
+        return Err(AppError::NotFound(format!("practice {id}")));
+    }
+    let mut v = serde_json::to_value(&p)?;
+    if moderator {
+        v["revisions"] = serde_json::to_value(data.store.practice_revisions(id).await?)?;
+    }
+    Ok(Json(v).into_response())
+}
+
+#[utoipa::path(patch, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 422, body = ErrorDto)))]
+pub async fn patch(
+    data: Data<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+    b: Result<Json<Value>, JsonRejection>,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    let patch = body(b)?;
+    match practices::update(&data, id, &patch, &caller.audit_name()).await {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(e) => practice_error(e),
+    }
+}
+
+async fn set_status(data: &AppState, caller: &ApiCaller, id: i64, published: bool) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    practices::local(data, id).await?;
+    data.store.set_practice_status(id, published, &caller.audit_name()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/practices/{id}/publish", tag = "practices", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
+pub async fn publish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+    set_status(&data, &caller, id, true).await
+}
+
+#[utoipa::path(post, path = "/api/v1/practices/{id}/unpublish", tag = "practices", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
+pub async fn unpublish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+    set_status(&data, &caller, id, false).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
+pub async fn delete(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    practices::local(&data, id).await?;
+    data.store.delete_practice(id).await?;
+    data.store.audit(&caller.audit_name(), "practice.delete", &format!("practice #{id}")).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
