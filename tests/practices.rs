@@ -194,3 +194,100 @@ async fn practices_api_authoring_and_search() {
     assert_eq!(call(Method::DELETE, format!("{base}/{id}"), Some(&modo), None).await.0, StatusCode::NOT_FOUND);
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn practices_travel_to_following_territories() {
+    use reqwest::Method;
+    let a = TestInstance::start(TestDb::sqlite().await).await;
+    let b = TestInstance::start(TestDb::prefer_postgres().await).await;
+    maillage::processing::follows::follow_remote(&b.data, "territoire", &format!("territoire@{}", a.authority))
+        .await
+        .expect("follow");
+    common::eventually(10, "B follows A", || async {
+        common::get_json(&a.url("/t/territoire/followers")).await["totalItems"] == 1
+    })
+    .await;
+    let modo = a.token(Role::Moderator).await;
+    let practice = json!({
+        "title": "Épicerie en circuit court", "summary": "Douze fermes, une épicerie, zéro intermédiaire.",
+        "body": "Les circuits courts rapprochent producteurs et habitants.", "domains": ["alimentation"],
+        "dimensions": [{"dimension": "territoriale", "text": "Emplois locaux", "indicators": [{"name": "Emplois", "value": 3}]}],
+        "tags": ["circuitcourt"], "latitude": 47.65, "longitude": -2.08, "commune": "Redon"
+    });
+    let (_, created) = call(Method::POST, a.url("/api/v1/practices"), Some(&modo), Some(practice)).await;
+    let id = created["id"].as_i64().expect("id");
+    call(Method::POST, a.url(&format!("/api/v1/practices/{id}/publish")), Some(&modo), None).await;
+
+    // B's catalogue finds it from another French word form, with its structured fields.
+    let search = |q: &str| b.url(&format!("/api/v1/practices?q={q}"));
+    common::eventually(10, "practice on B", || async {
+        call(Method::GET, search("circuit"), None, None).await.1.as_array().is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    let (_, found) = call(Method::GET, search("producteur"), None, None).await;
+    let remote = &found[0];
+    assert_eq!(remote["origin_actor"], a.territory());
+    assert_eq!(remote["commune"], "Redon");
+    assert_eq!(remote["domains"], "alimentation");
+    assert!(remote["dimensions"].as_str().unwrap_or_default().contains("Emplois"), "{remote}");
+    assert_eq!(remote["latitude"], 47.65);
+    let filtered = call(
+        Method::GET,
+        b.url(&format!("/api/v1/practices?territory={}&dimension=territoriale", a.territory())),
+        None,
+        None,
+    )
+    .await
+    .1;
+    assert_eq!(filtered.as_array().map(Vec::len), Some(1));
+
+    // An update travels; a deletion too.
+    call(
+        Method::PATCH,
+        a.url(&format!("/api/v1/practices/{id}")),
+        Some(&modo),
+        Some(json!({"title": "Épicerie solidaire"})),
+    )
+    .await;
+    common::eventually(10, "update on B", || async {
+        call(Method::GET, search("circuit"), None, None).await.1[0]["title"] == "Épicerie solidaire"
+    })
+    .await;
+    call(Method::DELETE, a.url(&format!("/api/v1/practices/{id}")), Some(&modo), None).await;
+    common::eventually(10, "deletion on B", || async {
+        call(Method::GET, search("circuit"), None, None).await.1 == json!([])
+    })
+    .await;
+    a.stop().await;
+    b.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    let origin = common::peer::Peer::start().await;
+    let group = origin.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
+    let article_id = origin.base.join("articles/1").expect("url");
+    let article = json!({
+        "id": article_id, "type": "Article", "name": "Jardin partagé", "summary": "Un jardin.", "attributedTo": origin.actor_id(),
+        "content": "<p onclick=\"steal()\">Les jardins partagés</p><script>alert(1)</script><iframe src=\"https://evil.example\"></iframe>",
+        "cces:domains": ["alimentation", "spatial"]
+    });
+    origin.send(&group.inbox, "Create", article.clone()).await.expect("create");
+    let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardins"), None, None).await;
+    let html = found[0]["body_html"].as_str().expect("html").to_string();
+    assert!(html.contains("Les jardins partagés"));
+    assert!(!html.contains("script") && !html.contains("iframe") && !html.contains("onclick"), "sanitised: {html}");
+    assert_eq!(found[0]["domains"], "alimentation", "unknown domains dropped");
+
+    // Someone else tries to change or delete it: refused, nothing changed.
+    let other = common::peer::Peer::start().await;
+    let mut forged = article.clone();
+    forged["name"] = json!("Piraté");
+    forged["attributedTo"] = json!(other.actor_id());
+    other.send(&group.inbox, "Update", forged).await.expect("send");
+    other.send(&group.inbox, "Delete", json!(article_id)).await.expect("send");
+    let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
+    assert_eq!(found[0]["title"], "Jardin partagé", "{found}");
+    m.stop().await;
+}

@@ -100,15 +100,17 @@ pub async fn patch(
     caller.require(Role::Moderator)?;
     let patch = body(b)?;
     match practices::update(&data, id, &patch, &caller.audit_name()).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Ok(()) => {
+            practices::federate_update(&data, id).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
         Err(e) => practice_error(e),
     }
 }
 
 async fn set_status(data: &AppState, caller: &ApiCaller, id: i64, published: bool) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
-    practices::local(data, id).await?;
-    data.store.set_practice_status(id, published, &caller.audit_name()).await?;
+    practices::set_published(data, id, published, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -128,8 +130,7 @@ pub async fn unpublish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i
     security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
 pub async fn delete(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
-    practices::local(&data, id).await?;
-    data.store.delete_practice(id).await?;
+    practices::delete(&data, id).await?;
     data.store.audit(&caller.audit_name(), "practice.delete", &format!("practice #{id}")).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

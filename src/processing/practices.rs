@@ -143,3 +143,95 @@ impl serde::Serialize for SerializableInput {
         .serialize(s)
     }
 }
+
+fn territory_urls(state: &AppState, p: &PracticeRow) -> (url::Url, String, String) {
+    let actor = url::Url::parse(&p.origin_actor).unwrap_or_else(|_| state.config.url("/"));
+    let followers = format!("{}/followers", p.origin_actor);
+    let tags = state.config.url("/tags/").to_string();
+    (actor, followers, tags)
+}
+
+/// Publishes (or unpublishes) and tells the territory's followers in the same transaction:
+/// `Create` of the Article, or `Delete` when it leaves the public catalogue.
+pub async fn set_published(state: &AppState, id: i64, published: bool, author: &str) -> AppResult<()> {
+    let p = local(state, id).await?;
+    let was_published = p.status == "published";
+    let territory_id = p.territory_id.unwrap_or_default();
+    let inboxes = state.store.follower_inboxes(territory_id).await?;
+    let mut tx = state.store.begin().await?;
+    crate::storage::practices::set_status(&mut tx, id, published, author).await?;
+    let (actor, followers, tags) = territory_urls(state, &p);
+    let activity = match (was_published, published) {
+        (false, true) => {
+            let mut fresh = p.clone();
+            fresh.status = "published".into();
+            fresh.published_at = Some(crate::domain::now_millis());
+            let article = crate::federation::protocol::practice::article(&fresh, &followers, &tags);
+            Some(wrap(state, "Create", &actor, &followers, article))
+        }
+        (true, false) => Some(delete_activity(state, &actor, &followers, &p.ap_id)?),
+        _ => None,
+    };
+    if let Some(a) = activity {
+        crate::federation::outgoing::queue(&mut tx, Some(territory_id), &a, true, &inboxes).await?;
+    }
+    tx.commit().await?;
+    state.delivery_notify.notify_one();
+    Ok(())
+}
+
+fn wrap(state: &AppState, kind: &str, actor: &url::Url, followers: &str, mut object: Value) -> Value {
+    let context = object.as_object_mut().and_then(|o| o.remove("@context")).unwrap_or(Value::Null);
+    json!({
+        "@context": context, "id": crate::federation::outgoing::new_activity_id(state), "type": kind, "actor": actor,
+        "to": [crate::federation::protocol::AS_PUBLIC], "cc": [followers], "object": object
+    })
+}
+
+fn delete_activity(state: &AppState, actor: &url::Url, followers: &str, ap_id: &str) -> AppResult<Value> {
+    let object = url::Url::parse(ap_id)?;
+    Ok(crate::federation::protocol::activities::delete(
+        &crate::federation::outgoing::new_activity_id(state),
+        actor,
+        &object,
+        &url::Url::parse(followers)?,
+    ))
+}
+
+/// After an edit of a published practice: `Update` of the Article to the followers.
+pub async fn federate_update(state: &AppState, id: i64) -> AppResult<()> {
+    let p = local(state, id).await?;
+    if p.status != "published" {
+        return Ok(());
+    }
+    let (actor, followers, tags) = territory_urls(state, &p);
+    let activity = wrap(
+        state,
+        "Update",
+        &actor,
+        &followers,
+        crate::federation::protocol::practice::article(&p, &followers, &tags),
+    );
+    let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
+    let mut tx = state.store.begin().await?;
+    crate::federation::outgoing::queue(&mut tx, p.territory_id, &activity, true, &inboxes).await?;
+    tx.commit().await?;
+    state.delivery_notify.notify_one();
+    Ok(())
+}
+
+/// Deletes a local practice; followers get a `Delete` if it was public.
+pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
+    let p = local(state, id).await?;
+    if p.status == "published" {
+        let (actor, followers, _) = territory_urls(state, &p);
+        let activity = delete_activity(state, &actor, &followers, &p.ap_id)?;
+        let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
+        let mut tx = state.store.begin().await?;
+        crate::federation::outgoing::queue(&mut tx, p.territory_id, &activity, false, &inboxes).await?;
+        tx.commit().await?;
+        state.delivery_notify.notify_one();
+    }
+    state.store.delete_practice(id).await?;
+    Ok(())
+}

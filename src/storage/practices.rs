@@ -164,32 +164,22 @@ impl Store {
     }
 
     pub async fn set_practice_status(&self, id: i64, published: bool, author: &str) -> AppResult<bool> {
-        let now = now_millis();
         let mut tx = self.begin().await?;
-        let done = sqlx::query(
-            "UPDATE practices SET status = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
-             updated_at = $3 WHERE id = $4",
-        )
-        .bind(if published { "published" } else { "draft" })
-        .bind(i64::from(published))
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("INSERT INTO practice_revisions (practice_id, author, changes, snapshot, created_at) VALUES ($1, $2, $3, '{}', $4)")
-            .bind(id)
-            .bind(author)
-            .bind(if published { "published" } else { "unpublished" })
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        let done = set_status(&mut tx, id, published, author).await?;
         tx.commit().await?;
-        Ok(done.rows_affected() > 0)
+        Ok(done)
     }
 
     pub async fn delete_practice(&self, id: i64) -> AppResult<bool> {
         let done = sqlx::query("DELETE FROM practices WHERE id = $1").bind(id).execute(self.pool()).await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    pub async fn practice_by_ap_id(&self, ap_id: &str) -> AppResult<Option<PracticeRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
     }
 
     pub async fn practice(&self, id: i64) -> AppResult<Option<PracticeRow>> {
@@ -281,4 +271,27 @@ async fn revision(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Publishes or unpublishes, with its revision entry, inside the caller's transaction.
+pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, published: bool, author: &str) -> AppResult<bool> {
+    let now = now_millis();
+    let done = sqlx::query(
+        "UPDATE practices SET status = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
+         updated_at = $3 WHERE id = $4",
+    )
+    .bind(if published { "published" } else { "draft" })
+    .bind(i64::from(published))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("INSERT INTO practice_revisions (practice_id, author, changes, snapshot, created_at) VALUES ($1, $2, $3, '{}', $4)")
+        .bind(id)
+        .bind(author)
+        .bind(if published { "published" } else { "unpublished" })
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }

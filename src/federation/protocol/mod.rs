@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod actor;
 pub mod collections;
+pub mod practice;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};

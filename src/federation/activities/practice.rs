@@ -1,0 +1,112 @@
+//! Practices from followed territories: `Create`/`Update` of an `Article` stores or refreshes a
+//! remote practice (HTML sanitised), `Delete` removes it. Only the practice's origin may change
+//! it: anyone else gets 403 and nothing changes.
+
+use serde_json::Value;
+
+use crate::{
+    error::{AppError, AppResult},
+    federation::{
+        protocol::{activities::Envelope, id_of},
+        signatures::host_header,
+    },
+    state::AppState,
+    storage::{activities::claim_received, actors::RemoteActorRow, practices::PracticeContent},
+};
+
+/// Remote HTML keeps text structure and links, nothing that runs.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default().link_rel(Some("nofollow noopener noreferrer")).clean(html).to_string()
+}
+
+fn text(v: &Value, key: &str, max: usize) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().chars().take(max).collect()
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+pub fn is_article(object: &Value) -> bool {
+    matches!(object.get("type").and_then(Value::as_str), Some("Article" | "Page"))
+}
+
+pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let o = &env.object;
+    let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Article without id".into()))?;
+    let url = url::Url::parse(ap_id).map_err(|_| AppError::BadRequest("Article id is not a URL".into()))?;
+    if host_header(&url) != signer.host || o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+        return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
+    }
+    if let Some(existing) = state.store.practice_by_ap_id(ap_id).await?
+        && existing.origin_actor != signer.ap_id
+    {
+        return Err(AppError::Forbidden("only a practice's origin may change it".into()));
+    }
+    let tags: Vec<String> = o
+        .get("tag")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|t| t.get("name").and_then(Value::as_str))
+                .filter_map(crate::domain::practice::parse_tag)
+                .collect()
+        })
+        .unwrap_or_default();
+    let domains: Vec<String> = strings(o, "cces:domains")
+        .into_iter()
+        .filter(|d| crate::domain::territory::ActivityDomain::parse(d).is_some())
+        .collect();
+    let content = PracticeContent {
+        title: text(o, "name", 200),
+        summary: text(o, "summary", 2000),
+        body_md: o.get("source").map(|s| text(s, "content", 100_000)).unwrap_or_default(),
+        body_html: sanitize(&text(o, "content", 200_000)),
+        domains: domains.join(","),
+        dimensions: o
+            .get("cces:dimensions")
+            .filter(|d| d.is_array())
+            .cloned()
+            .unwrap_or(Value::Array(vec![]))
+            .to_string(),
+        structures: String::new(),
+        partners: text(o, "cces:partners", 2000),
+        governance: text(o, "cces:governance", 2000),
+        commune: text(o, "cces:commune", 100),
+        latitude: o.get("location").and_then(|l| l.get("latitude")).and_then(Value::as_f64),
+        longitude: o.get("location").and_then(|l| l.get("longitude")).and_then(Value::as_f64),
+        tags: tags.join(","),
+        licence: text(o, "cces:licence", 100),
+    };
+    if content.title.is_empty() {
+        return Err(AppError::BadRequest("Article without name".into()));
+    }
+    let existing = state.store.practice_by_ap_id(ap_id).await?;
+    let id = match existing {
+        Some(p) => {
+            state.store.update_practice(p.id, &content, &signer.ap_id, "remote update").await?;
+            p.id
+        }
+        None => state.store.insert_practice(ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?,
+    };
+    state.store.set_practice_status(id, true, &signer.ap_id).await?;
+    let mut conn = state.store.pool().acquire().await?;
+    claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
+    tracing::info!(practice = %ap_id, from = %signer.ap_id, "remote practice stored");
+    Ok(())
+}
+
+/// `Delete` of a remote practice; true when it named one.
+pub async fn receive_delete(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
+    let Some(ap_id) = id_of(&env.object) else { return Ok(false) };
+    let Some(p) = state.store.practice_by_ap_id(ap_id).await? else { return Ok(false) };
+    if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
+        return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
+    }
+    state.store.delete_practice(p.id).await?;
+    tracing::info!(practice = %ap_id, "remote practice deleted");
+    Ok(true)
+}
