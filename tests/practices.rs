@@ -188,7 +188,25 @@ async fn practices_api_authoring_and_search() {
         one["revisions"].as_array().expect("revisions").iter().filter_map(|r| r["changes"].as_str()).collect();
     assert_eq!(changes, vec!["created", "published", "title"]);
 
+    // Feeds and data: Atom, JSON, CSV with one line per indicator.
+    let atom = client().get(m.url("/t/territoire/practices.atom")).send().await.expect("atom");
+    assert!(atom.headers()["content-type"].to_str().expect("ct").starts_with("application/atom+xml"));
+    let atom = atom.text().await.expect("text");
+    assert!(
+        atom.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">")
+            && atom.contains("<title>Épicerie solidaire</title>")
+    );
+    assert!(!atom.contains("<script>"), "escaped: {atom}");
+    let csv = client().get(m.url("/t/territoire/practices.csv")).send().await.expect("csv").text().await.expect("text");
+    assert!(csv.contains("economique,Part du prix au producteur,72.5,%,2025"), "{csv}");
+    let data: Value =
+        client().get(m.url("/t/territoire/practices.json")).send().await.expect("json").json().await.expect("json");
+    assert_eq!(data[0]["dimensions"][0]["indicators"][0]["value"], 72.5);
+
     assert_eq!(call(Method::POST, format!("{base}/{id}/unpublish"), Some(&modo), None).await.0, StatusCode::NO_CONTENT);
+    let atom =
+        client().get(m.url("/t/territoire/practices.atom")).send().await.expect("atom").text().await.expect("text");
+    assert!(!atom.contains("<entry>"), "unpublished practices leave the feed");
     assert_eq!(call(Method::GET, format!("{base}/{id}"), None, None).await.0, StatusCode::NOT_FOUND);
     assert_eq!(call(Method::DELETE, format!("{base}/{id}"), Some(&modo), None).await.0, StatusCode::NO_CONTENT);
     assert_eq!(call(Method::DELETE, format!("{base}/{id}"), Some(&modo), None).await.0, StatusCode::NOT_FOUND);

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod charter;
 pub mod i18n;
 pub mod pages;
+pub mod practices;
 pub mod session;
 pub mod signer;
 
@@ -140,5 +141,6 @@ pub fn router() -> Router {
         .merge(auth::router())
         .merge(charter::router())
         .merge(signer::router())
+        .merge(practices::router())
         .merge(admin::router())
 }

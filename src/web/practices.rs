@@ -1,0 +1,132 @@
+//! Feeds and data of a territory's published practices: Atom, JSON and CSV (with indicators).
+
+use activitypub_federation::config::Data;
+use axum::{
+    Router,
+    extract::Path,
+    http::{HeaderValue, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use serde_json::Value;
+
+use super::charter::csv_line;
+use crate::{
+    error::{AppError, AppResult},
+    federation::actors::escape_html,
+    state::AppState,
+    storage::practices::{PracticeFilter, PracticeRow},
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/t/{slug}/practices.atom", get(atom))
+        .route("/t/{slug}/practices.json", get(json_export))
+        .route("/t/{slug}/practices.csv", get(csv_export))
+}
+
+async fn local_published(state: &AppState, slug: &str) -> AppResult<Vec<PracticeRow>> {
+    let t =
+        state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+    let origin = state.territory_id_url(&t.slug).to_string();
+    let filter = PracticeFilter { territory: Some(origin), ..Default::default() };
+    state.store.search_practices(&filter, 1000).await
+}
+
+fn rfc3339(ms: i64) -> String {
+    crate::domain::millis_to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Atom 1.0 (RFC 4287), newest first.
+async fn atom(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+    let practices = local_published(&data, &slug).await?;
+    let self_url = data.config.url(&format!("/t/{slug}/practices.atom"));
+    let updated = practices.iter().map(|p| p.updated_at).max().unwrap_or_default();
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  \
+         <title>Bonnes pratiques — {}</title>\n  <updated>{}</updated>\n  <link rel=\"self\" href=\"{}\"/>\n",
+        escape_html(self_url.as_str()),
+        escape_html(&slug),
+        rfc3339(updated),
+        escape_html(self_url.as_str())
+    );
+    for p in &practices {
+        xml.push_str(&format!(
+            "  <entry>\n    <id>{id}</id>\n    <title>{title}</title>\n    <updated>{updated}</updated>\n    \
+             <published>{published}</published>\n    <link href=\"{id}\"/>\n    <author><name>{author}</name></author>\n    \
+             <summary>{summary}</summary>\n    <content type=\"html\">{content}</content>\n  </entry>\n",
+            id = escape_html(&p.ap_id),
+            title = escape_html(&p.title),
+            updated = rfc3339(p.updated_at),
+            published = rfc3339(p.published_at.unwrap_or(p.created_at)),
+            author = escape_html(&p.origin_actor),
+            summary = escape_html(&p.summary),
+            content = escape_html(&p.body_html),
+        ));
+    }
+    xml.push_str("</feed>\n");
+    let mut res = xml.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/atom+xml; charset=utf-8"));
+    Ok(res)
+}
+
+async fn json_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+    let practices = local_published(&data, &slug).await?;
+    let out: Vec<Value> = practices
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+            v["dimensions"] = serde_json::from_str(&p.dimensions).unwrap_or(Value::Array(vec![]));
+            v
+        })
+        .collect();
+    Ok(axum::Json(out).into_response())
+}
+
+/// One line per indicator (practices without indicators get one line with empty indicator
+/// columns), so that spreadsheets can sum and chart them.
+async fn csv_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+    let practices = local_published(&data, &slug).await?;
+    let mut out = csv_line(&[
+        "id",
+        "title",
+        "summary",
+        "domains",
+        "tags",
+        "commune",
+        "licence",
+        "published",
+        "dimension",
+        "indicator",
+        "value",
+        "unit",
+        "period",
+    ]);
+    for p in &practices {
+        let published = rfc3339(p.published_at.unwrap_or(p.created_at));
+        let base = [p.ap_id.as_str(), &p.title, &p.summary, &p.domains, &p.tags, &p.commune, &p.licence, &published];
+        let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();
+        let mut lines = 0;
+        for d in &dims {
+            let dim = d.get("dimension").and_then(Value::as_str).unwrap_or_default();
+            for i in d.get("indicators").and_then(Value::as_array).into_iter().flatten() {
+                let s = |k: &str| {
+                    i.get(k).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default()
+                };
+                let (name, value, unit, period) = (s("name"), s("value"), s("unit"), s("period"));
+                let mut row: Vec<&str> = base.to_vec();
+                row.extend([dim, &name, &value, &unit, &period]);
+                out.push_str(&csv_line(&row));
+                lines += 1;
+            }
+        }
+        if lines == 0 {
+            let mut row: Vec<&str> = base.to_vec();
+            row.extend(["", "", "", "", ""]);
+            out.push_str(&csv_line(&row));
+        }
+    }
+    let mut res = out.into_response();
+    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    Ok(res)
+}
