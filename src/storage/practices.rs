@@ -98,34 +98,20 @@ impl Store {
     ) -> AppResult<i64> {
         let now = now_millis();
         let mut tx = self.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO practices (ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
-             dimensions, structures, partners, governance, commune, latitude, longitude, tags, licence, search_text, author, \
-             created_at, updated_at) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20, $20) RETURNING id",
-        )
-        .bind(ap_id)
-        .bind(territory_id)
-        .bind(origin_actor)
-        .bind(&c.title)
-        .bind(&c.summary)
-        .bind(&c.body_md)
-        .bind(&c.body_html)
-        .bind(&c.domains)
-        .bind(&c.dimensions)
-        .bind(&c.structures)
-        .bind(&c.partners)
-        .bind(&c.governance)
-        .bind(&c.commune)
-        .bind(c.latitude)
-        .bind(c.longitude)
-        .bind(&c.tags)
-        .bind(&c.licence)
-        .bind(c.search_text())
-        .bind(author)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        // $1–$15: the content (see `bind_content`), then the rest.
+        let sql = "INSERT INTO practices (title, summary, body_md, body_html, domains, dimensions, structures, partners, \
+                   governance, commune, latitude, longitude, tags, licence, search_text, ap_id, territory_id, origin_actor, \
+                   status, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
+                   $14, $15, $16, $17, $18, 'draft', $19, $20, $20) RETURNING id";
+        let row = bind_content(sqlx::query(sql), c)
+            .bind(ap_id)
+            .bind(territory_id)
+            .bind(origin_actor)
+            .bind(author)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id: i64 = sqlx::Row::try_get(&row, 0)?;
         revision(&mut tx, id, author, "created", c).await?;
         tx.commit().await?;
         Ok(id)
@@ -134,30 +120,10 @@ impl Store {
     /// Replaces the content and records who changed which fields.
     pub async fn update_practice(&self, id: i64, c: &PracticeContent, author: &str, changes: &str) -> AppResult<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, dimensions = $6, \
-             structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, longitude = $12, tags = $13, \
-             licence = $14, search_text = $15, updated_at = $16 WHERE id = $17",
-        )
-        .bind(&c.title)
-        .bind(&c.summary)
-        .bind(&c.body_md)
-        .bind(&c.body_html)
-        .bind(&c.domains)
-        .bind(&c.dimensions)
-        .bind(&c.structures)
-        .bind(&c.partners)
-        .bind(&c.governance)
-        .bind(&c.commune)
-        .bind(c.latitude)
-        .bind(c.longitude)
-        .bind(&c.tags)
-        .bind(&c.licence)
-        .bind(c.search_text())
-        .bind(now_millis())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        let sql = "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, \
+                   dimensions = $6, structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, \
+                   longitude = $12, tags = $13, licence = $14, search_text = $15, updated_at = $16 WHERE id = $17";
+        bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *tx).await?;
         revision(&mut tx, id, author, changes, c).await?;
         tx.commit().await?;
         Ok(())
@@ -253,6 +219,29 @@ impl Store {
             .take(limit as usize)
             .collect())
     }
+}
+
+/// Binds the content columns as `$1`–`$15`, in the order both statements above name them:
+/// one place that knows the content's shape.
+fn bind_content<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    c: &'q PracticeContent,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&c.title)
+        .bind(&c.summary)
+        .bind(&c.body_md)
+        .bind(&c.body_html)
+        .bind(&c.domains)
+        .bind(&c.dimensions)
+        .bind(&c.structures)
+        .bind(&c.partners)
+        .bind(&c.governance)
+        .bind(&c.commune)
+        .bind(c.latitude)
+        .bind(c.longitude)
+        .bind(&c.tags)
+        .bind(&c.licence)
+        .bind(c.search_text())
 }
 
 async fn revision(
