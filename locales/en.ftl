@@ -232,3 +232,94 @@ charter-import = Publish a new version
 charter-version-label = Version label (for example 2025)
 charter-content = Charter text (Markdown)
 indicator-not-a-number = An indicator needs a numeric value.
+
+## Good practices
+practices-title = Good practices
+practices-intro = Good practices of this territory and of the territories it follows: what they bring, how it is measured, who adopted them.
+practice-new = New good practice
+practice-edit = Edit the good practice
+practice-form-intro = The summary must make sense on its own: it is what followers see on Mastodon.
+practices-search = Search (word forms are matched: "circuits" finds "circuit")
+practice-dimension = Added value
+practice-territory = Territory
+practice-tags = Tags
+practice-tags-hint = Comma-separated, without "#".
+practice-remote = another territory
+practices-count = { $count ->
+    [0] No good practice found.
+    [one] { $count } good practice
+   *[other] { $count } good practices
+}
+adopted-by = { $count ->
+    [0] Not adopted by another territory yet
+    [one] Good practice adopted by { $count } territory
+   *[other] Good practice adopted by { $count } territories
+}
+dimension-sociale = Social
+dimension-economique = Economic
+dimension-territoriale = Territorial
+dimension-environnementale = Environmental
+practice-from = Good practice from
+practice-origin-link = see it on its home territory
+practice-draft = draft
+practice-added-value = Added value
+practice-dimension-text = What it brings
+practice-indicators-label = Indicators
+indicator-name = Indicator
+indicator-value = Value
+indicator-unit = Unit
+indicator-period = Period
+practice-structures = Structures involved
+practice-place = Place (coordinates)
+latitude = Latitude
+longitude = Longitude
+practice-licence = Licence
+practice-updated = Updated
+practice-history = Change history
+practice-field-title = Title
+practice-field-summary = Summary (500 characters at most)
+practice-summary-hint = It must make sense without the rest: it is what Mastodon and others show.
+practice-field-body = Description
+practice-body-hint = Markdown: **bold**, lists with "-", headings with "##".
+likes-count = { $count ->
+    [one] { $count } like
+   *[other] { $count } likes
+}
+shares-count = { $count ->
+    [one] { $count } share
+   *[other] { $count } shares
+}
+adoption-yours = Your territory adopted this good practice
+adoption-withdraw = Withdraw the adoption
+adoption-note = Adopt this good practice: how did your territory adapt it?
+adoption-note-hint = A few lines, seen by its home territory and your followers.
+adoption-submit = Adopt
+moderation = Moderation
+edit = Edit
+publish = Publish
+unpublish = Unpublish
+delete = Delete
+status = Status
+status-draft = Draft
+status-published = Published
+comments-title = Comments
+comments-none = No comment yet.
+comments-how = To comment, reply to this good practice from your Mastodon or Lemmy account, or from your Maillage territory.
+comment-hidden = hidden
+comment-hide = Hide
+comment-show = Show again
+comment-write = Comment in the territory's name
+comment-submit = Post the comment
+notice-comment-posted = Comment posted.
+notice-comment-updated = Comment updated.
+notice-adopted = Adoption recorded and announced.
+notice-unadopted = Adoption withdrawn.
+notice-saved = Saved.
+author-signatory = a signatory
+author-remote = its home territory
+author-moderation = the moderation team
+admin-practices = Good practices
+manage-practice = Propose a good practice
+manage-practice-intro = Describe a good practice: the moderation team will review it before publishing it.
+manage-practice-sent = Thank you! Your proposal is saved as a draft; the moderation team will review it.
+comment-length = A comment is 1 to 5,000 characters long.

@@ -232,3 +232,94 @@ charter-import = Publier une nouvelle version
 charter-version-label = Étiquette de version (par exemple 2025)
 charter-content = Texte de la charte (Markdown)
 indicator-not-a-number = Un indicateur a besoin d'une valeur numérique.
+
+## Bonnes pratiques
+practices-title = Bonnes pratiques
+practices-intro = Les bonnes pratiques de ce territoire et des territoires qu'il suit : ce qu'elles apportent, comment elles sont mesurées, qui les a adoptées.
+practice-new = Nouvelle bonne pratique
+practice-edit = Modifier la bonne pratique
+practice-form-intro = Le résumé doit se lire seul : c'est lui que voient les abonné·es sur Mastodon.
+practices-search = Rechercher (les formes des mots sont reconnues : « circuits » trouve « circuit »)
+practice-dimension = Valeur ajoutée
+practice-territory = Territoire
+practice-tags = Mots-clés
+practice-tags-hint = Séparés par des virgules, sans « # ».
+practice-remote = autre territoire
+practices-count = { $count ->
+    [0] Aucune bonne pratique trouvée.
+    [one] { $count } bonne pratique
+   *[other] { $count } bonnes pratiques
+}
+adopted-by = { $count ->
+    [0] Pas encore adoptée par un autre territoire
+    [one] Bonne pratique adoptée par { $count } territoire
+   *[other] Bonne pratique adoptée par { $count } territoires
+}
+dimension-sociale = Sociale
+dimension-economique = Économique
+dimension-territoriale = Territoriale
+dimension-environnementale = Environnementale
+practice-from = Bonne pratique de
+practice-origin-link = voir sur son territoire d'origine
+practice-draft = brouillon
+practice-added-value = Valeur ajoutée
+practice-dimension-text = Ce qu'elle apporte
+practice-indicators-label = Indicateurs
+indicator-name = Indicateur
+indicator-value = Valeur
+indicator-unit = Unité
+indicator-period = Période
+practice-structures = Structures impliquées
+practice-place = Lieu (coordonnées)
+latitude = Latitude
+longitude = Longitude
+practice-licence = Licence
+practice-updated = Mise à jour
+practice-history = Historique des modifications
+practice-field-title = Titre
+practice-field-summary = Résumé (500 caractères au plus)
+practice-summary-hint = Il doit se comprendre sans le reste : c'est ce que montrent Mastodon et les autres.
+practice-field-body = Description
+practice-body-hint = Markdown : **gras**, listes avec « - », titres avec « ## ».
+likes-count = { $count ->
+    [one] { $count } mention « j'aime »
+   *[other] { $count } mentions « j'aime »
+}
+shares-count = { $count ->
+    [one] { $count } partage
+   *[other] { $count } partages
+}
+adoption-yours = Votre territoire a adopté cette bonne pratique
+adoption-withdraw = Retirer l'adoption
+adoption-note = Adopter cette bonne pratique : comment votre territoire l'a-t-il adaptée ?
+adoption-note-hint = Quelques lignes, visibles par le territoire d'origine et vos abonné·es.
+adoption-submit = Adopter
+moderation = Modération
+edit = Modifier
+publish = Publier
+unpublish = Dépublier
+delete = Supprimer
+status = État
+status-draft = Brouillon
+status-published = Publiée
+comments-title = Commentaires
+comments-none = Pas encore de commentaire.
+comments-how = Pour commenter, répondez à cette bonne pratique depuis votre compte Mastodon, Lemmy ou depuis votre territoire Maillage.
+comment-hidden = masqué
+comment-hide = Masquer
+comment-show = Afficher à nouveau
+comment-write = Commenter au nom du territoire
+comment-submit = Publier le commentaire
+notice-comment-posted = Commentaire publié.
+notice-comment-updated = Commentaire mis à jour.
+notice-adopted = Adoption enregistrée et annoncée.
+notice-unadopted = Adoption retirée.
+notice-saved = Enregistré.
+author-signatory = un·e signataire
+author-remote = le territoire d'origine
+author-moderation = l'équipe de modération
+admin-practices = Bonnes pratiques
+manage-practice = Proposer une bonne pratique
+manage-practice-intro = Décrivez une bonne pratique : l'équipe de modération la relira avant de la publier.
+manage-practice-sent = Merci ! Votre proposition est enregistrée comme brouillon ; l'équipe de modération la relira.
+comment-length = Un commentaire fait entre 1 et 5 000 caractères.

@@ -16,7 +16,7 @@ use axum::{
 };
 
 use super::{
-    activities::{accept, follow, practice, undo, update},
+    activities::{accept, conversation, follow, practice, undo, update},
     keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
     protocol::activities::{Envelope, parse_envelope},
@@ -156,12 +156,18 @@ async fn knows_actor(data: &AppState, key_id: &str, env: &Envelope) -> AppResult
 async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
     match env.kind.as_str() {
         "Create" | "Update" if practice::is_article(&env.object) => practice::receive_article(state, env, signer).await,
+        "Create" | "Update" if conversation::is_note(&env.object) => {
+            conversation::receive_note(state, env, signer).await
+        }
         "Update" => update::receive(state, env, signer).await,
+        "Announce" => conversation::receive_announce(state, env, signer).await,
+        "Like" => conversation::receive_like(state, env, signer).await,
         "Follow" => follow::receive(state, env, signer).await,
         "Undo" => undo::receive(state, env, signer).await,
         "Accept" => accept::receive(state, env, signer, true).await,
         "Reject" => accept::receive(state, env, signer, false).await,
         "Delete" if practice::receive_delete(state, env, signer).await? => Ok(()),
+        "Delete" if conversation::receive_delete(state, env, signer).await? => Ok(()),
         "Delete" if super::protocol::id_of(&env.object) == Some(signer.ap_id.as_str()) => {
             // The actor deleted itself: forget it and its follows.
             state.store.delete_remote_actor(&signer.ap_id).await?;

@@ -121,6 +121,24 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> R
     Ok(())
 }
 
+/// Replaces a local practice's content with a whole form's input (pages), recording which
+/// fields changed, and tells followers when it is public.
+pub async fn replace(state: &AppState, id: i64, mut input: PracticeInput, author: &str) -> Result<(), PracticeError> {
+    NewPractice::parse(&input).map_err(PracticeError::Fields)?;
+    // Forms send numbers as text: compare them as the stored numbers, or every save would
+    // record the indicators as changed.
+    for i in input.dimensions.iter_mut().flat_map(|d| d.indicators.iter_mut()) {
+        let n = i.value.as_str().and_then(|s| s.trim().replace(',', ".").parse::<f64>().ok());
+        if let Some(n) = n.and_then(serde_json::Number::from_f64) {
+            i.value = Value::Number(n);
+        }
+    }
+    let patch = serde_json::to_value(SerializableInput(input)).map_err(AppError::from)?;
+    update(state, id, &patch, author).await?;
+    federate_update(state, id).await?;
+    Ok(())
+}
+
 /// `PracticeInput` as JSON with the same field names it is read with.
 struct SerializableInput(PracticeInput);
 

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod activities;
 pub mod actors;
 pub mod admin;
+pub mod conversations;
 pub mod deliveries;
 pub mod follows;
 pub mod hosts;
@@ -109,7 +110,7 @@ impl Store {
 }
 
 /// A boolean column. Stored as BIGINT 0/1: sqlx's Any driver cannot decode SQLite BOOLEAN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Flag(pub bool);
 
 impl From<i64> for Flag {

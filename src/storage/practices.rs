@@ -155,6 +155,16 @@ impl Store {
             .await?)
     }
 
+    /// A local territory's practices, drafts included, latest change first (moderators' list).
+    pub async fn territory_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 ORDER BY updated_at DESC, id DESC"
+        ))
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     pub async fn practice_revisions(&self, id: i64) -> AppResult<Vec<RevisionRow>> {
         Ok(sqlx::query_as(
             "SELECT id, author, changes, created_at FROM practice_revisions WHERE practice_id = $1 ORDER BY id",

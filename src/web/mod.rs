@@ -5,6 +5,8 @@ pub mod auth;
 pub mod charter;
 pub mod i18n;
 pub mod pages;
+pub mod practice_form;
+pub mod practice_pages;
 pub mod practices;
 pub mod session;
 pub mod signer;
@@ -142,5 +144,6 @@ pub fn router() -> Router {
         .merge(charter::router())
         .merge(signer::router())
         .merge(practices::router())
+        .merge(practice_pages::router())
         .merge(admin::router())
 }

@@ -33,6 +33,7 @@ pub fn router() -> Router {
         .route("/signature/manage", get(manage).post(manage_save))
         .route("/signature/manage/export", get(export))
         .route("/signature/manage/withdraw", post(withdraw_post))
+        .route("/signature/manage/practice", get(practice_page).post(practice_save))
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,4 +148,64 @@ async fn withdraw_post(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult
     }
     withdraw(&data, s.id, &format!("signatory #{}", s.id)).await?;
     message(&ctx, StatusCode::OK, "manage-title", "manage-withdrawn", "notice")
+}
+
+/// A signatory proposes a good practice: a draft in their territory, for moderators to review
+/// and publish. Only signatures confirmed by email (approved or awaiting approval) may.
+async fn practice_form(
+    data: &AppState,
+    ctx: &Ctx,
+    s: &SignatoryPrivate,
+    token: &str,
+    v: crate::domain::practice::PracticeInput,
+    errors: crate::domain::signatory::FieldErrors,
+) -> AppResult<Response> {
+    let structures = super::admin::practices_structures(data, s.territory_id).await?;
+    let setup = super::practice_form::FormSetup {
+        ctx,
+        title: ctx.tr.t("manage-practice"),
+        action: "/signature/manage/practice".into(),
+        hidden: vec![("token", token.to_string())],
+        intro: ctx.tr.t("manage-practice-intro"),
+        submit: ctx.tr.t("save"),
+        structures: &structures,
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let mut res = render_status(status, &super::practice_form::page(setup, v, errors))?;
+    res.headers_mut().insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    Ok(res)
+}
+
+fn may_propose(s: &SignatoryPrivate) -> bool {
+    matches!(s.status.as_str(), "approved" | "confirmed")
+}
+
+async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    let token = q.token.unwrap_or_default();
+    let Some((s, _, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
+        return invalid(&ctx);
+    };
+    practice_form(&data, &ctx, &s, &token, Default::default(), vec![]).await
+}
+
+async fn practice_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    let f = FormPairs::parse(&body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    let token = f.get("token");
+    let Some((s, slug, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
+        return invalid(&ctx);
+    };
+    let (input, mut errors) = super::practice_form::input_from_form(&f);
+    if errors.is_empty() {
+        let author = format!("signatory:{}", s.id);
+        match crate::processing::practices::create(&data, &slug, &input, &author).await {
+            Ok(id) => {
+                data.store.audit(&author, "practice.propose", &format!("practice {id}")).await?;
+                return message(&ctx, StatusCode::OK, "manage-practice", "manage-practice-sent", "notice");
+            }
+            Err(crate::processing::practices::PracticeError::Fields(e)) => errors = e,
+            Err(crate::processing::practices::PracticeError::App(e)) => return Err(e),
+        }
+    }
+    practice_form(&data, &ctx, &s, &token, input, errors).await
 }

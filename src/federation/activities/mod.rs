@@ -3,6 +3,7 @@
 //! nothing half-written.
 
 pub mod accept;
+pub mod conversation;
 pub mod follow;
 pub mod practice;
 pub mod undo;

@@ -1,5 +1,5 @@
-//! `Undo(Follow)`: the follower leaves. Undo of anything we do not keep (Like, Announce…) is
-//! acknowledged and ignored.
+//! `Undo(Follow)`: the follower leaves. `Undo` of a `Like` or an `Announce` goes to the
+//! conversations; of anything else, acknowledged and ignored.
 //! https://www.w3.org/TR/activitypub/#undo-activity-inbox
 
 use serde_json::Value;
@@ -30,8 +30,15 @@ pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow) 
             }
             local_territory(state, object).await?
         }
+        (Some("Like" | "Announce"), _) => {
+            return super::conversation::receive_undo(state, env, signer).await;
+        }
         (None, _) => match follow_id {
-            Some(id) => follower_territory_by_follow_id(state, id, signer).await?,
+            Some(id) => match follower_territory_by_follow_id(state, id, signer).await? {
+                Some(t) => Some(t),
+                // Only an id: perhaps a Like or Announce of ours to withdraw.
+                None => return super::conversation::receive_undo(state, env, signer).await,
+            },
             None => None,
         },
         _ => {

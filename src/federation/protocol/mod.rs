@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod actor;
 pub mod collections;
+pub mod conversation;
 pub mod practice;
 
 use serde::{Deserialize, Deserializer};

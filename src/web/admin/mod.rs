@@ -32,6 +32,9 @@ use crate::{
 
 mod network;
 mod people;
+mod practices;
+
+pub use practices::structures as practices_structures;
 mod signatures;
 
 /// Largest icon accepted.
@@ -57,6 +60,9 @@ pub fn router() -> Router {
         .route("/admin/signatures/decide", post(signatures::signatures_decide))
         .route("/admin/signatures.csv", get(signatures::signatures_export))
         .route("/admin/signatures/withdraw", post(signatures::signatures_withdraw))
+        .route("/admin/pratiques", get(practices::list_page))
+        .route("/admin/pratiques/nouvelle", get(practices::new_page).post(practices::new_save))
+        .route("/admin/pratiques/{id}", get(practices::edit_page).post(practices::edit_save))
         .route("/admin/charter", get(signatures::charter_page).post(signatures::charter_import))
         .route("/admin/signature/{id}", get(signatures::signature_export).post(signatures::signature_edit))
 }

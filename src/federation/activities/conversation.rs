@@ -1,0 +1,336 @@
+//! Conversations around practices, received: replies (`Note` with `inReplyTo`) from Mastodon,
+//! Lemmy or other Maillage territories become comments; the practice's territory announces
+//! them to its followers (FEP-1b12), who store them in turn; `Like`s and boosts are counted;
+//! an `Announce` carrying `cces:adoptionNote` is an adoption. `Undo` withdraws each of them.
+//! https://codeberg.org/fediverse/fep/src/branch/main/fep/1b12/fep-1b12.md
+
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
+use serde_json::Value;
+use url::Url;
+
+use super::practice::sanitize;
+use crate::{
+    error::{AppError, AppResult},
+    federation::{
+        objects::DbRemoteActor,
+        protocol::{AS_PUBLIC, activities::Envelope, conversation, id_of},
+        signatures::host_header,
+    },
+    state::AppState,
+    storage::{
+        activities::claim_received,
+        actors::RemoteActorRow,
+        conversations::{self as conv, NewAdoption, NewComment},
+        practices::PracticeRow,
+    },
+};
+
+/// Longest comment kept (characters of HTML).
+const MAX_COMMENT: usize = 50_000;
+
+pub fn is_note(object: &Value) -> bool {
+    matches!(object.get("type").and_then(Value::as_str), Some("Note" | "Comment"))
+}
+
+/// The practice a reply belongs to: the one it answers, or the one of the comment it answers.
+pub async fn practice_for(state: &AppState, in_reply_to: &str) -> AppResult<Option<PracticeRow>> {
+    if let Some(p) = state.store.practice_by_ap_id(in_reply_to).await? {
+        return Ok(Some(p));
+    }
+    match state.store.comment_by_ap_id(in_reply_to).await? {
+        Some(c) => state.store.practice(c.practice_id).await,
+        None => Ok(None),
+    }
+}
+
+/// `name@host`, as fediverse software shows an account.
+pub fn handle(actor: &RemoteActorRow) -> String {
+    let user = actor.preferred_username.clone().or_else(|| actor.name.clone()).unwrap_or_default();
+    format!("{user}@{}", actor.host)
+}
+
+fn published_millis(o: &Value) -> i64 {
+    o.get("published")
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.timestamp_millis())
+        .unwrap_or_else(crate::domain::now_millis)
+}
+
+/// `url` as a string, a `Link`, or a list of either (Lemmy, Mastodon).
+fn url_of(o: &Value) -> Option<String> {
+    match o.get("url")? {
+        Value::Array(a) => a.iter().find_map(|u| id_of(u).or_else(|| u.get("href").and_then(Value::as_str))),
+        u => id_of(u).or_else(|| u.get("href").and_then(Value::as_str)),
+    }
+    .map(String::from)
+}
+
+/// `Create` or `Update` of a reply, sent by its author.
+pub async fn receive_note(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let o = &env.object;
+    let note_id = id_of(o).ok_or_else(|| AppError::BadRequest("Note without id".into()))?;
+    let Some(in_reply_to) = o.get("inReplyTo").and_then(id_of) else {
+        tracing::info!(activity = %env.id, "a Note that answers nothing here: ignored");
+        return Ok(());
+    };
+    let note_url = Url::parse(note_id).map_err(|_| AppError::BadRequest("Note id is not a URL".into()))?;
+    if host_header(&note_url) != signer.host || o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+        return Err(AppError::Forbidden("a Note is sent by its author".into()));
+    }
+    if let Some(existing) = data.store.comment_by_ap_id(note_id).await? {
+        if existing.author_actor != signer.ap_id {
+            return Err(AppError::Forbidden("only a comment's author may change it".into()));
+        }
+        let html = comment_html(o);
+        let mut tx = data.store.begin().await?;
+        if claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
+            conv::update_comment(&mut tx, note_id, &signer.ap_id, &html).await?;
+            tx.commit().await?;
+        }
+        return Ok(());
+    }
+    let Some(practice) = practice_for(data, in_reply_to).await? else {
+        tracing::info!(activity = %env.id, in_reply_to, "reply to no practice known here: ignored");
+        return Ok(());
+    };
+    store_comment(data, env, signer, o, &practice).await
+}
+
+fn comment_html(o: &Value) -> String {
+    let raw: String = o.get("content").and_then(Value::as_str).unwrap_or_default().chars().take(MAX_COMMENT).collect();
+    sanitize(&raw)
+}
+
+/// Stores a comment by `author`; when the practice is ours and public, announces it to the
+/// territory's followers in the same transaction.
+async fn store_comment(
+    data: &Data<AppState>,
+    env: &Envelope,
+    author: &RemoteActorRow,
+    o: &Value,
+    practice: &PracticeRow,
+) -> AppResult<()> {
+    let note_id = id_of(o).unwrap_or_default();
+    let html = comment_html(o);
+    if html.trim().is_empty() {
+        return Err(AppError::BadRequest("an empty comment".into()));
+    }
+    let in_reply_to = o.get("inReplyTo").and_then(id_of).unwrap_or(&practice.ap_id);
+    let url = url_of(o).unwrap_or_else(|| note_id.to_string());
+    let profile = author.url.clone().unwrap_or_else(|| author.ap_id.clone());
+    let ours = practice.territory_id.is_some() && practice.status == "published";
+    let (inboxes, announcer) = match (ours, practice.territory_id) {
+        (true, Some(t)) => (data.store.follower_inboxes(t).await?, Url::parse(&practice.origin_actor).ok()),
+        _ => (vec![], None),
+    };
+    let name = author.name.clone().unwrap_or_default();
+    let handle = handle(author);
+    let mut tx = data.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), &env.actor.to_string(), &env.kind).await? {
+        return Ok(());
+    }
+    let new = NewComment {
+        practice_id: practice.id,
+        ap_id: note_id,
+        in_reply_to,
+        author_actor: &author.ap_id,
+        author_name: &name,
+        author_handle: &handle,
+        author_url: &profile,
+        content_html: &html,
+        url: &url,
+        local_territory_id: None,
+        published_at: published_millis(o),
+    };
+    let Some(id) = conv::insert_comment(&mut tx, &new).await? else {
+        tx.commit().await?;
+        return Ok(());
+    };
+    if let Some(actor) = announcer {
+        let followers = Url::parse(&format!("{actor}/followers"))?;
+        let announce_id = crate::federation::outgoing::new_activity_id(data);
+        let activity = conversation::announce(&announce_id, &actor, note_id, &followers, None);
+        crate::federation::outgoing::queue(&mut tx, practice.territory_id, &activity, true, &inboxes).await?;
+        conv::set_comment_announce(&mut tx, id, Some(announce_id.as_str())).await?;
+    }
+    tx.commit().await?;
+    data.delivery_notify.notify_one();
+    tracing::info!(comment = %note_id, practice = %practice.ap_id, "comment stored");
+    Ok(())
+}
+
+/// `Announce`: a boost or an adoption of a practice, or a practice's territory redistributing
+/// a comment on it.
+pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let object_id = id_of(&env.object).ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
+    if let Some(p) = data.store.practice_by_ap_id(object_id).await? {
+        return receive_practice_announce(data, env, signer, &p).await;
+    }
+    if data.store.comment_by_ap_id(object_id).await?.is_some() {
+        return Ok(()); // Already here (its author sent it to us too).
+    }
+    let note = match &env.object {
+        // The announcer speaks for its own host only: anything else is fetched from its origin.
+        Value::Object(_) if host_of(object_id) == Some(signer.host.clone()) => env.object.clone(),
+        _ => fetch_object(data, object_id).await?,
+    };
+    if !is_note(&note) || id_of(&note) != Some(object_id) {
+        tracing::info!(activity = %env.id, "Announce of nothing we keep: ignored");
+        return Ok(());
+    }
+    let Some(practice) = practice_for(data, note.get("inReplyTo").and_then(id_of).unwrap_or_default()).await? else {
+        tracing::info!(activity = %env.id, "Announce of a reply to no practice known here: ignored");
+        return Ok(());
+    };
+    if practice.origin_actor != signer.ap_id {
+        tracing::info!(activity = %env.id, "Announce of a comment by another than the practice's territory: ignored");
+        return Ok(());
+    }
+    let author_id = note.get("attributedTo").and_then(id_of).unwrap_or_default();
+    if host_of(author_id).is_none() || host_of(author_id) != host_of(object_id) {
+        return Err(AppError::BadRequest("a comment's author is on its host".into()));
+    }
+    let author = ObjectId::<DbRemoteActor>::from(Url::parse(author_id)?).dereference(data).await?;
+    store_comment(data, env, &author.row, &note, &practice).await
+}
+
+fn host_of(id: &str) -> Option<String> {
+    Url::parse(id).ok().map(|u| host_header(&u))
+}
+
+async fn fetch_object(data: &Data<AppState>, id: &str) -> AppResult<Value> {
+    let url = Url::parse(id).map_err(|_| AppError::BadRequest("object id is not a URL".into()))?;
+    let res = activitypub_federation::fetch::fetch_object_http::<AppState, Value>(&url, data)
+        .await
+        .map_err(|e| AppError::BadGateway(format!("cannot fetch {id}: {e}")))?;
+    Ok(res.object)
+}
+
+async fn receive_practice_announce(
+    data: &Data<AppState>,
+    env: &Envelope,
+    signer: &RemoteActorRow,
+    p: &PracticeRow,
+) -> AppResult<()> {
+    let note = env.raw.get(conversation::ADOPTION_NOTE);
+    let name = signer.name.clone().or_else(|| signer.preferred_username.clone()).unwrap_or_default();
+    let profile = signer.url.clone().unwrap_or_else(|| signer.ap_id.clone());
+    let mut tx = data.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
+        return Ok(());
+    }
+    match note {
+        Some(note) => {
+            let text: String = note.as_str().unwrap_or_default().chars().take(2000).collect();
+            let adoption = NewAdoption {
+                practice_id: p.id,
+                adopter_actor: &signer.ap_id,
+                adopter_name: &name,
+                adopter_url: &profile,
+                note: &text,
+                activity_ap_id: env.id.as_str(),
+                local_territory_id: None,
+            };
+            conv::upsert_adoption(&mut tx, &adoption).await?;
+            tracing::info!(practice = %p.ap_id, by = %signer.ap_id, "practice adopted");
+        }
+        None => {
+            conv::add_reaction(&mut tx, p.id, "share", &signer.ap_id, env.id.as_str()).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `Like` of a practice.
+pub async fn receive_like(data: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let Some(p) = data.store.practice_by_ap_id(id_of(&env.object).unwrap_or_default()).await? else {
+        tracing::info!(activity = %env.id, "Like of nothing we keep: ignored");
+        return Ok(());
+    };
+    let mut tx = data.store.begin().await?;
+    if claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
+        conv::add_reaction(&mut tx, p.id, "like", &signer.ap_id, env.id.as_str()).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// `Undo` of a `Like` or an `Announce`: the reaction or adoption goes; a practice's territory
+/// undoing its `Announce` of a comment withdraws the comment (its moderators hid it).
+pub async fn receive_undo(data: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let Some(inner) = id_of(&env.object) else { return Ok(()) };
+    let withdrawn_comment = match env.object.get("object").and_then(id_of) {
+        Some(object) => data.store.comment_by_ap_id(object).await?,
+        None => None,
+    };
+    let comment_practice = match &withdrawn_comment {
+        Some(c) => data.store.practice(c.practice_id).await?,
+        None => None,
+    };
+    let mut tx = data.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, "Undo").await? {
+        return Ok(());
+    }
+    let undone = conv::remove_adoption_by_activity(&mut tx, inner, &signer.ap_id).await?
+        || conv::remove_reaction(&mut tx, inner, &signer.ap_id).await?;
+    if !undone
+        && let (Some(c), Some(p)) = (&withdrawn_comment, &comment_practice)
+        && p.origin_actor == signer.ap_id
+        && p.territory_id.is_none()
+    {
+        conv::delete_comment(&mut tx, &c.ap_id).await?;
+        tracing::info!(comment = %c.ap_id, "comment withdrawn by the practice's territory");
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `Delete` of a comment by its author, or by the practice's territory (moderation). True when
+/// it named a comment.
+pub async fn receive_delete(data: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
+    let Some(c) = data.store.comment_by_ap_id(id_of(&env.object).unwrap_or_default()).await? else {
+        return Ok(false);
+    };
+    let p = data.store.practice(c.practice_id).await?;
+    let by_origin = p.as_ref().is_some_and(|p| p.origin_actor == signer.ap_id && p.territory_id.is_none());
+    if c.author_actor != signer.ap_id && !by_origin {
+        return Err(AppError::Forbidden("only a comment's author may delete it".into()));
+    }
+    // We announced it: followers are told to drop it too.
+    let undo = match (&c.announce_ap_id, p.as_ref().and_then(|p| p.territory_id)) {
+        (Some(announce), Some(t)) => Some((announce.clone(), t, data.store.follower_inboxes(t).await?)),
+        _ => None,
+    };
+    let mut tx = data.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, "Delete").await? {
+        return Ok(true);
+    }
+    conv::delete_comment(&mut tx, &c.ap_id).await?;
+    if let (Some((announce, territory_id, inboxes)), Some(p)) = (undo, &p) {
+        let activity = undo_announce(data, &p.origin_actor, &announce, &c.ap_id)?;
+        crate::federation::outgoing::queue(&mut tx, Some(territory_id), &activity, false, &inboxes).await?;
+    }
+    tx.commit().await?;
+    data.delivery_notify.notify_one();
+    tracing::info!(comment = %c.ap_id, "comment deleted");
+    Ok(true)
+}
+
+/// `Undo` of our `Announce` of `object`, by the territory `actor`.
+pub fn undo_announce(state: &AppState, actor: &str, announce: &str, object: &str) -> AppResult<Value> {
+    let actor = Url::parse(actor)?;
+    let followers = Url::parse(&format!("{actor}/followers"))?;
+    let inner = serde_json::json!({
+        "id": announce, "type": "Announce", "actor": actor, "object": object, "to": [AS_PUBLIC], "cc": [followers]
+    });
+    let mut undo = crate::federation::protocol::activities::undo(
+        &crate::federation::outgoing::new_activity_id(state),
+        &actor,
+        &inner,
+    );
+    undo["to"] = serde_json::json!([AS_PUBLIC]);
+    undo["cc"] = serde_json::json!([followers]);
+    Ok(undo)
+}

@@ -1,0 +1,237 @@
+//! What moderators do around practices: a territory comments on a practice (its own or another
+//! territory's), hides comments (federated as `Undo(Announce)`, and `Delete` of its own), adopts
+//! another territory's practice with a note (`Announce` with `cces:adoptionNote`) or withdraws
+//! the adoption (`Undo`). Each change and the activities it causes commit together.
+
+use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
+use url::Url;
+
+use crate::{
+    error::{AppError, AppResult},
+    federation::{
+        activities::conversation::{handle, undo_announce},
+        objects::DbRemoteActor,
+        outgoing::{new_activity_id, queue},
+        protocol::{
+            activities::delete,
+            conversation::{self as wire, CommentNote},
+        },
+    },
+    state::AppState,
+    storage::{
+        activities::retract_public,
+        conversations::{self as conv, NewAdoption, NewComment},
+        practices::PracticeRow,
+        territories::TerritoryRow,
+    },
+    web::charter::markdown_to_html,
+};
+
+/// Longest comment written here (characters of Markdown).
+pub const MAX_COMMENT_CHARS: usize = 5000;
+
+async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
+    state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
+}
+
+async fn published(state: &AppState, practice_id: i64) -> AppResult<PracticeRow> {
+    state
+        .store
+        .practice(practice_id)
+        .await?
+        .filter(|p| p.status == "published")
+        .ok_or_else(|| AppError::NotFound(format!("practice {practice_id}")))
+}
+
+/// The inbox of a remote practice's territory, and its handle (fetched if we lost it).
+async fn origin_of(data: &Data<AppState>, p: &PracticeRow) -> AppResult<(Option<String>, String)> {
+    if p.territory_id.is_some() {
+        let handle = local_handle(data, p.origin_actor.rsplit('/').next().unwrap_or_default());
+        return Ok((None, handle));
+    }
+    let actor = ObjectId::<DbRemoteActor>::from(Url::parse(&p.origin_actor)?).dereference(data).await?;
+    let inbox = actor.row.shared_inbox.clone().unwrap_or_else(|| actor.row.inbox.clone());
+    Ok((Some(inbox), handle(&actor.row)))
+}
+
+fn local_handle(state: &AppState, slug: &str) -> String {
+    format!("{slug}@{}", state.config.authority())
+}
+
+fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// A territory comments a practice: a public `Note` to the practice's territory and to its own
+/// followers. Returns the comment's id.
+pub async fn comment(data: &Data<AppState>, slug: &str, practice_id: i64, text: &str, by: &str) -> AppResult<i64> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
+        return Err(AppError::Unprocessable("comment-length".into()));
+    }
+    let t = territory(data, slug).await?;
+    let p = published(data, practice_id).await?;
+    let (origin_inbox, origin_handle) = origin_of(data, &p).await?;
+    let actor = data.territory_id_url(&t.slug);
+    let followers = Url::parse(&format!("{actor}/followers"))?;
+    let note_id = data.config.url(&format!("/notes/{}", uuid::Uuid::new_v4()));
+    let html = markdown_to_html(text);
+    let published = now_rfc3339();
+    let note = CommentNote {
+        id: &note_id,
+        author: &actor,
+        author_followers: &followers,
+        in_reply_to: &p.ap_id,
+        practice_origin: &p.origin_actor,
+        origin_handle: &origin_handle,
+        content_html: &html,
+        published: &published,
+    };
+    let mut inboxes = data.store.follower_inboxes(t.id).await?;
+    if let Some(inbox) = origin_inbox
+        && !inboxes.contains(&inbox)
+    {
+        inboxes.push(inbox);
+    }
+    let own_handle = local_handle(data, &t.slug);
+    let mut tx = data.store.begin().await?;
+    queue(&mut tx, Some(t.id), &note.create(&new_activity_id(data)), true, &inboxes).await?;
+    let new = NewComment {
+        practice_id: p.id,
+        ap_id: note_id.as_str(),
+        in_reply_to: &p.ap_id,
+        author_actor: actor.as_str(),
+        author_name: &t.name,
+        author_handle: &own_handle,
+        author_url: actor.as_str(),
+        content_html: &html,
+        url: note_id.as_str(),
+        local_territory_id: Some(t.id),
+        published_at: crate::domain::now_millis(),
+    };
+    let id = conv::insert_comment(&mut tx, &new).await?.ok_or_else(|| AppError::Conflict("comment".into()))?;
+    tx.commit().await?;
+    data.delivery_notify.notify_one();
+    data.store.audit(by, "practice.comment", &format!("practice {practice_id} comment {id}")).await?;
+    Ok(id)
+}
+
+/// Hides (or shows again) a comment. Hiding withdraws our `Announce` of it, and deletes it
+/// from the fediverse when one of our territories wrote it; showing announces it again.
+pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &str) -> AppResult<()> {
+    let c = state.store.comment(comment_id).await?.ok_or_else(|| AppError::NotFound("comment".into()))?;
+    if c.hidden.0 == hidden {
+        return Ok(());
+    }
+    let p = state.store.practice(c.practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
+    let origin_territory = p.territory_id.filter(|_| p.status == "published");
+    let inboxes = match origin_territory {
+        Some(t) => state.store.follower_inboxes(t).await?,
+        None => vec![],
+    };
+    let author_inboxes = match c.local_territory_id {
+        Some(t) if hidden => state.store.follower_inboxes(t).await?,
+        _ => vec![],
+    };
+    let mut tx = state.store.begin().await?;
+    conv::set_comment_hidden(&mut tx, c.id, hidden).await?;
+    if let Some(t) = origin_territory {
+        match (&c.announce_ap_id, hidden) {
+            (Some(announce), true) => {
+                let undo = undo_announce(state, &p.origin_actor, announce, &c.ap_id)?;
+                queue(&mut tx, Some(t), &undo, false, &inboxes).await?;
+                conv::set_comment_announce(&mut tx, c.id, None).await?;
+            }
+            (None, false) if c.local_territory_id.is_none() => {
+                let actor = Url::parse(&p.origin_actor)?;
+                let followers = Url::parse(&format!("{actor}/followers"))?;
+                let id = new_activity_id(state);
+                queue(&mut tx, Some(t), &wire::announce(&id, &actor, &c.ap_id, &followers, None), true, &inboxes)
+                    .await?;
+                conv::set_comment_announce(&mut tx, c.id, Some(id.as_str())).await?;
+            }
+            _ => {}
+        }
+    }
+    if let (Some(t), true) = (c.local_territory_id, hidden) {
+        let author = Url::parse(&c.author_actor)?;
+        let followers = Url::parse(&format!("{author}/followers"))?;
+        let mut all = author_inboxes;
+        all.extend(inboxes.iter().cloned());
+        all.sort();
+        all.dedup();
+        let activity = delete(&new_activity_id(state), &author, &Url::parse(&c.ap_id)?, &followers);
+        retract_public(&mut tx, &c.ap_id).await?;
+        queue(&mut tx, Some(t), &activity, false, &all).await?;
+    }
+    tx.commit().await?;
+    state.delivery_notify.notify_one();
+    let action = if hidden { "comment.hide" } else { "comment.show" };
+    state.store.audit(by, action, &format!("comment {comment_id}")).await?;
+    Ok(())
+}
+
+/// A territory adopts another territory's practice, saying how it adapted it.
+pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: i64, note: &str, by: &str) -> AppResult<()> {
+    let note = note.trim();
+    if note.chars().count() > 2000 {
+        return Err(AppError::Unprocessable("adoption-note-length".into()));
+    }
+    let t = territory(data, slug).await?;
+    let p = published(data, practice_id).await?;
+    if p.territory_id.is_some() {
+        return Err(AppError::Unprocessable("a territory adopts other territories' practices".into()));
+    }
+    let (origin_inbox, _) = origin_of(data, &p).await?;
+    let actor = data.territory_id_url(&t.slug);
+    let followers = Url::parse(&format!("{actor}/followers"))?;
+    let id = new_activity_id(data);
+    let activity = wire::adoption(&id, &actor, &p.ap_id, &p.origin_actor, &followers, note);
+    let mut inboxes = data.store.follower_inboxes(t.id).await?;
+    inboxes.extend(origin_inbox);
+    inboxes.sort();
+    inboxes.dedup();
+    let previous = data.store.local_adoption(p.id, t.id).await?;
+    let mut tx = data.store.begin().await?;
+    if let Some(old) = previous {
+        // A new note replaces the old adoption: followers see one boost, not two.
+        let undo = undo_announce(data, actor.as_str(), &old.activity_ap_id, &p.ap_id)?;
+        queue(&mut tx, Some(t.id), &undo, false, &inboxes).await?;
+    }
+    queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
+    let adoption = NewAdoption {
+        practice_id: p.id,
+        adopter_actor: actor.as_str(),
+        adopter_name: &t.name,
+        adopter_url: actor.as_str(),
+        note,
+        activity_ap_id: id.as_str(),
+        local_territory_id: Some(t.id),
+    };
+    conv::upsert_adoption(&mut tx, &adoption).await?;
+    tx.commit().await?;
+    data.delivery_notify.notify_one();
+    data.store.audit(by, "practice.adopt", &format!("practice {practice_id} by {slug}")).await?;
+    Ok(())
+}
+
+/// Withdraws a territory's adoption: `Undo` of its `Announce`.
+pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: i64, by: &str) -> AppResult<()> {
+    let t = territory(data, slug).await?;
+    let p = data.store.practice(practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
+    let Some(a) = data.store.local_adoption(p.id, t.id).await? else { return Ok(()) };
+    let (origin_inbox, _) = origin_of(data, &p).await.unwrap_or((None, String::new()));
+    let actor = data.territory_id_url(&t.slug);
+    let mut inboxes = data.store.follower_inboxes(t.id).await?;
+    inboxes.extend(origin_inbox);
+    inboxes.sort();
+    inboxes.dedup();
+    let undo = undo_announce(data, actor.as_str(), &a.activity_ap_id, &p.ap_id)?;
+    let mut tx = data.store.begin().await?;
+    conv::remove_adoption(&mut tx, a.id).await?;
+    queue(&mut tx, Some(t.id), &undo, false, &inboxes).await?;
+    tx.commit().await?;
+    data.delivery_notify.notify_one();
+    data.store.audit(by, "practice.unadopt", &format!("practice {practice_id} by {slug}")).await?;
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! Around a practice: comments (replies from anywhere), reactions (likes and boosts) and
+//! adoptions by other territories. Writes take a connection so that a change and the
+//! activities it causes share one transaction.
+
+use sqlx::{AnyConnection, FromRow};
+
+use super::Store;
+use crate::{domain::now_millis, error::AppResult};
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct CommentRow {
+    pub id: i64,
+    pub practice_id: i64,
+    pub ap_id: String,
+    pub in_reply_to: String,
+    pub author_actor: String,
+    pub author_name: String,
+    pub author_handle: String,
+    pub author_url: String,
+    pub content_html: String,
+    pub url: String,
+    pub local_territory_id: Option<i64>,
+    #[serde(skip)]
+    pub announce_ap_id: Option<String>,
+    #[sqlx(try_from = "i64")]
+    pub hidden: super::Flag,
+    pub published_at: i64,
+}
+
+const COMMENT_COLUMNS: &str = "id, practice_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \
+                               author_url, content_html, url, local_territory_id, announce_ap_id, hidden, published_at";
+
+/// A comment to store.
+pub struct NewComment<'a> {
+    pub practice_id: i64,
+    pub ap_id: &'a str,
+    pub in_reply_to: &'a str,
+    pub author_actor: &'a str,
+    pub author_name: &'a str,
+    pub author_handle: &'a str,
+    pub author_url: &'a str,
+    pub content_html: &'a str,
+    pub url: &'a str,
+    pub local_territory_id: Option<i64>,
+    pub published_at: i64,
+}
+
+#[derive(Debug, Clone, FromRow, serde::Serialize)]
+pub struct AdoptionRow {
+    pub id: i64,
+    pub practice_id: i64,
+    pub adopter_actor: String,
+    pub adopter_name: String,
+    pub adopter_url: String,
+    pub note: String,
+    #[serde(skip)]
+    pub activity_ap_id: String,
+    pub local_territory_id: Option<i64>,
+    pub created_at: i64,
+}
+
+const ADOPTION_COLUMNS: &str =
+    "id, practice_id, adopter_actor, adopter_name, adopter_url, note, activity_ap_id, local_territory_id, created_at";
+
+pub struct NewAdoption<'a> {
+    pub practice_id: i64,
+    pub adopter_actor: &'a str,
+    pub adopter_name: &'a str,
+    pub adopter_url: &'a str,
+    pub note: &'a str,
+    pub activity_ap_id: &'a str,
+    pub local_territory_id: Option<i64>,
+}
+
+/// Likes and boosts of a practice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Reactions {
+    pub likes: i64,
+    pub shares: i64,
+}
+
+impl Store {
+    pub async fn comment_by_ap_id(&self, ap_id: &str) -> AppResult<Option<CommentRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    pub async fn comment(&self, id: i64) -> AppResult<Option<CommentRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// A practice's comments, oldest first; hidden ones only when asked (moderators).
+    pub async fn comments(&self, practice_id: i64, with_hidden: bool) -> AppResult<Vec<CommentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE practice_id = $1 AND (hidden = 0 OR $2 = 1) \
+             ORDER BY published_at, id"
+        ))
+        .bind(practice_id)
+        .bind(i64::from(with_hidden))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn reactions(&self, practice_id: i64) -> AppResult<Reactions> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
+        )
+        .bind(practice_id)
+        .fetch_all(self.pool())
+        .await?;
+        let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
+        Ok(Reactions { likes: get("like"), shares: get("share") })
+    }
+
+    /// Territories that adopted a practice, first adopters first.
+    pub async fn adoptions(&self, practice_id: i64) -> AppResult<Vec<AdoptionRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(practice_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// This instance's territory's adoption of a practice, if any.
+    pub async fn local_adoption(&self, practice_id: i64, territory_id: i64) -> AppResult<Option<AdoptionRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"
+        ))
+        .bind(practice_id)
+        .bind(territory_id)
+        .fetch_optional(self.pool())
+        .await?)
+    }
+}
+
+/// Stores a comment; `None` when its id is already known (a repeated delivery).
+pub async fn insert_comment(conn: &mut AnyConnection, c: &NewComment<'_>) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO practice_comments (practice_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \
+         author_url, content_html, url, local_territory_id, published_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (ap_id) DO NOTHING RETURNING id",
+    )
+    .bind(c.practice_id)
+    .bind(c.ap_id)
+    .bind(c.in_reply_to)
+    .bind(c.author_actor)
+    .bind(c.author_name)
+    .bind(c.author_handle)
+    .bind(c.author_url)
+    .bind(c.content_html)
+    .bind(c.url)
+    .bind(c.local_territory_id)
+    .bind(c.published_at)
+    .bind(now_millis())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+pub async fn set_comment_announce(conn: &mut AnyConnection, id: i64, announce: Option<&str>) -> AppResult<()> {
+    sqlx::query("UPDATE practice_comments SET announce_ap_id = $1 WHERE id = $2")
+        .bind(announce)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_comment_hidden(conn: &mut AnyConnection, id: i64, hidden: bool) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE practice_comments SET hidden = $1 WHERE id = $2")
+        .bind(i64::from(hidden))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// An edit by the comment's author.
+pub async fn update_comment(conn: &mut AnyConnection, ap_id: &str, author: &str, html: &str) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE practice_comments SET content_html = $1 WHERE ap_id = $2 AND author_actor = $3")
+        .bind(html)
+        .bind(ap_id)
+        .bind(author)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Removes a comment (its author deleted it; the caller checked who asks).
+pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM practice_comments WHERE ap_id = $1").bind(ap_id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Records a like or a boost; false when this actor had already done so.
+pub async fn add_reaction(
+    conn: &mut AnyConnection,
+    practice_id: i64,
+    kind: &str,
+    actor: &str,
+    activity: &str,
+) -> AppResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO practice_reactions (practice_id, kind, actor, activity_ap_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (practice_id, kind, actor) DO NOTHING",
+    )
+    .bind(practice_id)
+    .bind(kind)
+    .bind(actor)
+    .bind(activity)
+    .bind(now_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Withdraws the reaction an actor made with `activity` (its `Undo`).
+pub async fn remove_reaction(conn: &mut AnyConnection, activity: &str, actor: &str) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM practice_reactions WHERE activity_ap_id = $1 AND actor = $2")
+        .bind(activity)
+        .bind(actor)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Records (or renews, with a new note) an adoption.
+pub async fn upsert_adoption(conn: &mut AnyConnection, a: &NewAdoption<'_>) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO practice_adoptions (practice_id, adopter_actor, adopter_name, adopter_url, note, activity_ap_id, \
+         local_territory_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (practice_id, adopter_actor) DO UPDATE SET note = excluded.note, \
+         activity_ap_id = excluded.activity_ap_id, adopter_name = excluded.adopter_name, adopter_url = excluded.adopter_url",
+    )
+    .bind(a.practice_id)
+    .bind(a.adopter_actor)
+    .bind(a.adopter_name)
+    .bind(a.adopter_url)
+    .bind(a.note)
+    .bind(a.activity_ap_id)
+    .bind(a.local_territory_id)
+    .bind(now_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Withdraws an adoption by its `Announce` (an `Undo` from the adopter).
+pub async fn remove_adoption_by_activity(conn: &mut AnyConnection, activity: &str, actor: &str) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM practice_adoptions WHERE activity_ap_id = $1 AND adopter_actor = $2")
+        .bind(activity)
+        .bind(actor)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn remove_adoption(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM practice_adoptions WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() > 0)
+}

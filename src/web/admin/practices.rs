@@ -1,0 +1,137 @@
+//! Admin console: the territory's practices (drafts and published), written and edited with
+//! the shared practice form; publishing happens on the practice's page.
+
+use super::*;
+use crate::{
+    domain::{practice::PracticeInput, signatory::FieldErrors},
+    processing::practices::{self as proc, PracticeError},
+    storage::signatories::DirectoryFilter,
+    web::practice_form::{self, FormSetup},
+};
+use axum::extract::Path;
+
+#[derive(Template)]
+#[template(path = "admin/practices.html")]
+struct PracticesPage {
+    l: Layout,
+    is_admin: bool,
+    slug: String,
+    notice: Option<String>,
+    alert: Option<String>,
+    rows: Vec<(i64, String, String, String)>,
+}
+
+pub(super) async fn list_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    let tr = ctx.tr;
+    let rows = data
+        .store
+        .territory_practices(t.id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.title, tr.t(&format!("status-{}", p.status)), tr.datetime(p.updated_at)))
+        .collect();
+    let page = PracticesPage {
+        l: Layout::new(&ctx, tr.t("admin-practices")),
+        is_admin: ctx.is_admin(),
+        slug: t.slug.clone(),
+        notice: saved_notice(&ctx, &q),
+        alert: None,
+        rows,
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+/// Listed structures of the territory, to tick those involved.
+pub async fn structures(
+    state: &AppState,
+    territory_id: i64,
+) -> AppResult<Vec<crate::storage::signatories::SignatoryPublic>> {
+    let f = DirectoryFilter { kind: Some("structure".into()), ..Default::default() };
+    state.store.directory(territory_id, &f).await
+}
+
+async fn form(
+    data: &AppState,
+    ctx: &Ctx,
+    t: &TerritoryRow,
+    id: Option<i64>,
+    v: PracticeInput,
+    errors: FieldErrors,
+) -> AppResult<Response> {
+    let tr = ctx.tr;
+    let structures = structures(data, t.id).await?;
+    let (title, action) = match id {
+        Some(id) => (tr.t("practice-edit"), format!("/admin/pratiques/{id}?t={}", t.slug)),
+        None => (tr.t("practice-new"), format!("/admin/pratiques/nouvelle?t={}", t.slug)),
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let setup = FormSetup {
+        ctx,
+        title,
+        action,
+        hidden: vec![],
+        intro: tr.t("practice-form-intro"),
+        submit: tr.t("save"),
+        structures: &structures,
+    };
+    render_status(status, &practice_form::page(setup, v, errors))
+}
+
+pub(super) async fn new_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    form(&data, &ctx, &t, None, PracticeInput::default(), vec![]).await
+}
+
+pub(super) async fn new_save(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let t = selected_territory(&data, &q).await?;
+    let (input, mut errors) = practice_form::input_from_form(&f);
+    if errors.is_empty() {
+        match proc::create(&data, &t.slug, &input, &account.email).await {
+            Ok(id) => return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response()),
+            Err(PracticeError::Fields(e)) => errors = e,
+            Err(PracticeError::App(e)) => return Err(e),
+        }
+    }
+    form(&data, &ctx, &t, None, input, errors).await
+}
+
+pub(super) async fn edit_page(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let t = selected_territory(&data, &q).await?;
+    let p = proc::local(&data, id).await?;
+    form(&data, &ctx, &t, Some(id), proc::as_input(&p), vec![]).await
+}
+
+pub(super) async fn edit_save(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(q): Query<AdminQuery>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let t = selected_territory(&data, &q).await?;
+    let (input, mut errors) = practice_form::input_from_form(&f);
+    if errors.is_empty() {
+        match proc::replace(&data, id, input.clone(), &account.email).await {
+            Ok(()) => return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response()),
+            Err(PracticeError::Fields(e)) => errors = e,
+            Err(PracticeError::App(e)) => return Err(e),
+        }
+    }
+    form(&data, &ctx, &t, Some(id), input, errors).await
+}

@@ -1,0 +1,402 @@
+//! The catalogue of good practices (local and from followed territories) and a practice's
+//! page: its added value and indicators, comments, likes, adoptions, revision history; and
+//! what moderators do there (comment, hide, adopt, publish). `/practices/<uuid>` is the
+//! `Article`'s id: JSON for ActivityPub clients, the page for browsers.
+
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Path, Query},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Layout, admin::FormPairs, i18n::Tr, practice_form::author_label, render_status, session::Ctx};
+use crate::{
+    domain::{account::Role, practice::Dimension, territory::ActivityDomain},
+    error::{AppError, AppResult},
+    federation::actors::{ap_json, wants_activity_json},
+    processing::{conversations, practices},
+    state::AppState,
+    storage::practices::{PracticeFilter, PracticeRow},
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/pratiques", get(catalogue))
+        .route("/t/{slug}/pratiques", get(territory_catalogue))
+        .route("/pratiques/{id}", get(practice_page))
+        .route("/practices/{uuid}", get(article))
+        .route("/pratiques/{id}/commenter", post(comment_post))
+        .route("/pratiques/{id}/commentaires/{comment}", post(comment_visibility))
+        .route("/pratiques/{id}/adopter", post(adopt_post))
+        .route("/pratiques/{id}/abandonner", post(unadopt_post))
+        .route("/pratiques/{id}/statut", post(status_post))
+}
+
+pub fn list(s: &str) -> Vec<String> {
+    s.split(',').filter(|x| !x.is_empty()).map(String::from).collect()
+}
+
+/// Display names of territories, local and remote, by actor id.
+async fn origin_name(state: &AppState, p: &PracticeRow) -> AppResult<(String, String)> {
+    if let Some(t) = p.territory_id {
+        let t = state.store.territory_by_id(t).await?;
+        return Ok(t.map(|t| (t.name, format!("/t/{}", t.slug))).unwrap_or_default());
+    }
+    let actor = state.store.remote_actor_by_ap_id(&p.origin_actor).await?;
+    let name = actor.as_ref().and_then(|a| a.name.clone().or_else(|| a.preferred_username.clone()));
+    let url = actor.and_then(|a| a.url).unwrap_or_else(|| p.origin_actor.clone());
+    Ok((name.unwrap_or_else(|| p.origin_actor.clone()), url))
+}
+
+pub struct Card {
+    id: i64,
+    title: String,
+    summary: String,
+    origin: String,
+    remote: bool,
+    date: String,
+    tags: Vec<String>,
+    dimensions: Vec<String>,
+    adoptions: String,
+}
+
+#[derive(Template)]
+#[template(path = "practices.html")]
+struct CataloguePage {
+    l: Layout,
+    q: String,
+    domains: Vec<(&'static str, String, bool)>,
+    dimensions: Vec<(&'static str, String, bool)>,
+    territories: Vec<(String, String, bool)>,
+    tag: String,
+    cards: Vec<Card>,
+    count: String,
+    can_write: bool,
+}
+
+fn dimension_label(tr: Tr, code: &str) -> String {
+    tr.t(&format!("dimension-{code}"))
+}
+
+fn dimension_codes(p: &PracticeRow) -> Vec<String> {
+    serde_json::from_str::<Vec<Value>>(&p.dimensions)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| d.get("dimension").and_then(Value::as_str).map(String::from))
+        .collect()
+}
+
+async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
+    let tr = ctx.tr;
+    let found = data.store.search_practices(&f, 200).await?;
+    let mut territories: Vec<(String, String, bool)> = vec![];
+    for p in data.store.search_practices(&PracticeFilter::default(), 1000).await? {
+        if !territories.iter().any(|(id, _, _)| *id == p.origin_actor) {
+            let (name, _) = origin_name(&data, &p).await?;
+            let chosen = f.territory.as_deref() == Some(p.origin_actor.as_str());
+            territories.push((p.origin_actor.clone(), name, chosen));
+        }
+    }
+    let mut cards = vec![];
+    for p in &found {
+        let (origin, _) = origin_name(&data, p).await?;
+        let adoptions = data.store.adoptions(p.id).await?.len() as i64;
+        cards.push(Card {
+            id: p.id,
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            origin,
+            remote: p.territory_id.is_none(),
+            date: tr.datetime(p.published_at.unwrap_or(p.created_at)),
+            tags: list(&p.tags),
+            dimensions: dimension_codes(p).iter().map(|d| dimension_label(tr, d)).collect(),
+            adoptions: if adoptions > 0 { tr.plural("adopted-by", adoptions) } else { String::new() },
+        });
+    }
+    let selected = |v: &Option<String>, code: &str| v.as_deref() == Some(code);
+    let page = CataloguePage {
+        l: Layout::new(&ctx, tr.t("practices-title")),
+        q: f.q.clone().unwrap_or_default(),
+        domains: ActivityDomain::ALL
+            .iter()
+            .map(|d| (d.code(), tr.t(&format!("domain-{}", d.code())), selected(&f.domain, d.code())))
+            .collect(),
+        dimensions: Dimension::ALL
+            .iter()
+            .map(|d| (d.code(), dimension_label(tr, d.code()), selected(&f.dimension, d.code())))
+            .collect(),
+        territories,
+        tag: f.tag.clone().unwrap_or_default(),
+        count: tr.plural("practices-count", cards.len() as i64),
+        cards,
+        can_write: ctx.account.as_ref().is_some_and(|a| a.role() >= Role::Moderator),
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+async fn territory_catalogue(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+    let t =
+        data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+    let actor = data.territory_id_url(&t.slug);
+    let q: String =
+        url::form_urlencoded::Serializer::new(String::new()).append_pair("territory", actor.as_str()).finish();
+    Ok(Redirect::to(&format!("/pratiques?{q}")).into_response())
+}
+
+/// The Article at its id for ActivityPub clients; browsers go to the page.
+async fn article(data: Data<AppState>, headers: HeaderMap, Path(uuid): Path<String>) -> AppResult<Response> {
+    let ap_id = data.config.url(&format!("/practices/{uuid}"));
+    let p = data
+        .store
+        .practice_by_ap_id(ap_id.as_str())
+        .await?
+        .filter(|p| p.status == "published" && p.territory_id.is_some())
+        .ok_or_else(|| AppError::NotFound("practice".into()))?;
+    if wants_activity_json(&headers) {
+        let followers = format!("{}/followers", p.origin_actor);
+        let tags = data.config.url("/tags/").to_string();
+        return Ok(ap_json(&crate::federation::protocol::practice::article(&p, &followers, &tags)));
+    }
+    Ok(Redirect::to(&format!("/pratiques/{}", p.id)).into_response())
+}
+
+pub struct DimensionView {
+    label: String,
+    text: String,
+    indicators: Vec<(String, String, String, String)>,
+}
+
+pub struct CommentView {
+    id: i64,
+    author_name: String,
+    author_handle: String,
+    author_url: String,
+    html: String,
+    date: String,
+    hidden: bool,
+}
+
+#[derive(Template)]
+#[template(path = "practice.html")]
+struct PracticePage {
+    l: Layout,
+    p: PracticeRow,
+    notice: Option<String>,
+    origin_name: String,
+    origin_url: String,
+    remote: bool,
+    date: String,
+    updated: String,
+    domains: Vec<String>,
+    tags: Vec<String>,
+    dimensions: Vec<DimensionView>,
+    place: Option<(String, String)>,
+    structures: Vec<(String, String)>,
+    likes: String,
+    shares: String,
+    adopted_label: String,
+    adoptions: Vec<(String, String, String, String)>,
+    comments: Vec<CommentView>,
+    moderator: bool,
+    own_adoption: Option<String>,
+    revisions: Vec<(String, String, String)>,
+}
+
+#[derive(Deserialize)]
+struct NoticeQuery {
+    n: Option<String>,
+}
+
+fn number(tr: Tr, v: &Value) -> String {
+    match v.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => tr.number(x as i64),
+        Some(x) => {
+            let s = format!("{x}");
+            if tr.lang.code() == "fr" { s.replace('.', ",") } else { s }
+        }
+        None => v.as_str().unwrap_or_default().to_string(),
+    }
+}
+
+async fn practice_page(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Query(nq): Query<NoticeQuery>,
+) -> AppResult<Response> {
+    let tr = ctx.tr;
+    let moderator = ctx.account.as_ref().is_some_and(|a| a.role() >= Role::Moderator);
+    let p = data
+        .store
+        .practice(id)
+        .await?
+        .filter(|p| p.status == "published" || (moderator && p.territory_id.is_some()))
+        .ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
+    let (origin_name, origin_url) = origin_name(&data, &p).await?;
+    let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();
+    let dimensions = dims
+        .iter()
+        .map(|d| DimensionView {
+            label: dimension_label(tr, d.get("dimension").and_then(Value::as_str).unwrap_or_default()),
+            text: d.get("text").and_then(Value::as_str).unwrap_or_default().to_string(),
+            indicators: d
+                .get("indicators")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|i| {
+                    let s = |k: &str| i.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+                    (s("name"), number(tr, i.get("value").unwrap_or(&Value::Null)), s("unit"), s("period"))
+                })
+                .collect(),
+        })
+        .collect();
+    let mut structures = vec![];
+    if let Some(t) = p.territory_id {
+        let ids: Vec<i64> = p.structures.split(',').filter_map(|x| x.parse().ok()).collect();
+        for s in data.store.directory(t, &Default::default()).await? {
+            if ids.contains(&s.id) {
+                structures.push((format!("/s/{}", s.id), s.name));
+            }
+        }
+    }
+    let reactions = data.store.reactions(p.id).await?;
+    let adoptions = data.store.adoptions(p.id).await?;
+    let default_territory = data.store.territory_by_slug(&data.config.default_territory.to_string()).await?;
+    let own_adoption = match &default_territory {
+        Some(t) if moderator => data.store.local_adoption(p.id, t.id).await?.map(|a| a.note),
+        _ => None,
+    };
+    let comments = data
+        .store
+        .comments(p.id, moderator)
+        .await?
+        .into_iter()
+        .map(|c| CommentView {
+            id: c.id,
+            author_name: c.author_name,
+            author_handle: c.author_handle,
+            author_url: c.author_url,
+            html: c.content_html,
+            date: tr.datetime(c.published_at),
+            hidden: c.hidden.0,
+        })
+        .collect();
+    let revisions = if p.territory_id.is_some() {
+        data.store
+            .practice_revisions(p.id)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let who = if moderator { r.author.clone() } else { author_label(tr, &r.author) };
+                (tr.datetime(r.created_at), who, r.changes)
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let notice =
+        nq.n.filter(|n| ["comment-posted", "comment-updated", "adopted", "unadopted", "saved"].contains(&n.as_str()));
+    let page = PracticePage {
+        l: Layout::new(&ctx, p.title.clone()),
+        notice: notice.map(|n| tr.t(&format!("notice-{n}"))),
+        origin_name,
+        origin_url,
+        remote: p.territory_id.is_none(),
+        date: tr.datetime(p.published_at.unwrap_or(p.created_at)),
+        updated: tr.datetime(p.updated_at),
+        domains: list(&p.domains).iter().map(|d| tr.t(&format!("domain-{d}"))).collect(),
+        tags: list(&p.tags),
+        dimensions,
+        place: p.latitude.zip(p.longitude).map(|(a, b)| (a.to_string(), b.to_string())),
+        structures,
+        likes: tr.plural("likes-count", reactions.likes),
+        shares: tr.plural("shares-count", reactions.shares),
+        adopted_label: tr.plural("adopted-by", adoptions.len() as i64),
+        adoptions: adoptions
+            .into_iter()
+            .map(|a| {
+                let name = if a.adopter_name.is_empty() { a.adopter_actor.clone() } else { a.adopter_name };
+                (name, a.adopter_url, a.note, tr.datetime(a.created_at))
+            })
+            .collect(),
+        comments,
+        moderator,
+        own_adoption,
+        revisions,
+        p,
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+/// The moderator posting, with the form checked against CSRF.
+fn moderator_form(ctx: &Ctx, body: &[u8]) -> AppResult<(String, FormPairs)> {
+    let account = ctx.require(Role::Moderator)?;
+    let f = FormPairs::parse(body);
+    ctx.check_csrf(&f.get("csrf"))?;
+    Ok((account.email.clone(), f))
+}
+
+fn back_to(id: i64, notice: &str) -> Response {
+    Redirect::to(&format!("/pratiques/{id}?n={notice}#conversation")).into_response()
+}
+
+async fn comment_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, &body)?;
+    let slug = data.config.default_territory.to_string();
+    conversations::comment(&data, &slug, id, &f.get("text"), &by).await?;
+    Ok(back_to(id, "comment-posted"))
+}
+
+async fn comment_visibility(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Path((id, comment)): Path<(i64, i64)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, &body)?;
+    let c = data.store.comment(comment).await?.filter(|c| c.practice_id == id);
+    if c.is_none() {
+        return Err(AppError::NotFound("comment".into()));
+    }
+    conversations::set_hidden(&data, comment, f.get("hidden") == "true", &by).await?;
+    Ok(back_to(id, "comment-updated"))
+}
+
+async fn adopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, &body)?;
+    let slug = data.config.default_territory.to_string();
+    conversations::adopt(&data, &slug, id, &f.get("note"), &by).await?;
+    Ok(back_to(id, "adopted"))
+}
+
+async fn unadopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+    let (by, _) = moderator_form(&ctx, &body)?;
+    let slug = data.config.default_territory.to_string();
+    conversations::unadopt(&data, &slug, id, &by).await?;
+    Ok(back_to(id, "unadopted"))
+}
+
+/// Publish, unpublish or delete a local practice.
+async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, &body)?;
+    match f.get("action").as_str() {
+        "publish" => practices::set_published(&data, id, true, &by).await?,
+        "unpublish" => practices::set_published(&data, id, false, &by).await?,
+        "delete" => {
+            practices::delete(&data, id).await?;
+            data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;
+            return Ok(Redirect::to("/admin/pratiques?saved=1").into_response());
+        }
+        _ => return Err(AppError::BadRequest("unknown action".into())),
+    }
+    data.store.audit(&by, &format!("practice.{}", f.get("action")), &format!("practice {id}")).await?;
+    Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
+}
