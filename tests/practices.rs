@@ -282,30 +282,33 @@ async fn practices_travel_to_following_territories() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
-    let m = TestInstance::start(TestDb::sqlite().await).await;
-    let origin = common::peer::Peer::start().await;
-    let group = origin.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
-    let article_id = origin.base.join("articles/1").expect("url");
-    let article = json!({
-        "id": article_id, "type": "Article", "name": "Jardin partagé", "summary": "Un jardin.", "attributedTo": origin.actor_id(),
-        "content": "<p onclick=\"steal()\">Les jardins partagés</p><script>alert(1)</script><iframe src=\"https://evil.example\"></iframe>",
-        "cces:domains": ["alimentation", "spatial"]
-    });
-    origin.send(&group.inbox, "Create", article.clone()).await.expect("create");
-    let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardins"), None, None).await;
-    let html = found[0]["body_html"].as_str().expect("html").to_string();
-    assert!(html.contains("Les jardins partagés"));
-    assert!(!html.contains("script") && !html.contains("iframe") && !html.contains("onclick"), "sanitised: {html}");
-    assert_eq!(found[0]["domains"], "alimentation", "unknown domains dropped");
+    // On both backends: sanitising happens before storage, whichever it is.
+    for db in TestDb::all().await {
+        let m = TestInstance::start(db).await;
+        let origin = common::peer::Peer::start().await;
+        let group = origin.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
+        let article_id = origin.base.join("articles/1").expect("url");
+        let article = json!({
+            "id": article_id, "type": "Article", "name": "Jardin partagé", "summary": "Un jardin.", "attributedTo": origin.actor_id(),
+            "content": "<p onclick=\"steal()\">Les jardins partagés</p><script>alert(1)</script><iframe src=\"https://evil.example\"></iframe>",
+            "cces:domains": ["alimentation", "spatial"]
+        });
+        origin.send(&group.inbox, "Create", article.clone()).await.expect("create");
+        let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardins"), None, None).await;
+        let html = found[0]["body_html"].as_str().expect("html").to_string();
+        assert!(html.contains("Les jardins partagés"));
+        assert!(!html.contains("script") && !html.contains("iframe") && !html.contains("onclick"), "sanitised: {html}");
+        assert_eq!(found[0]["domains"], "alimentation", "unknown domains dropped");
 
-    // Someone else tries to change or delete it: refused, nothing changed.
-    let other = common::peer::Peer::start().await;
-    let mut forged = article.clone();
-    forged["name"] = json!("Piraté");
-    forged["attributedTo"] = json!(other.actor_id());
-    other.send(&group.inbox, "Update", forged).await.expect("send");
-    other.send(&group.inbox, "Delete", json!(article_id)).await.expect("send");
-    let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
-    assert_eq!(found[0]["title"], "Jardin partagé", "{found}");
-    m.stop().await;
+        // Someone else tries to change or delete it: refused, nothing changed.
+        let other = common::peer::Peer::start().await;
+        let mut forged = article.clone();
+        forged["name"] = json!("Piraté");
+        forged["attributedTo"] = json!(other.actor_id());
+        other.send(&group.inbox, "Update", forged).await.expect("send");
+        other.send(&group.inbox, "Delete", json!(article_id)).await.expect("send");
+        let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
+        assert_eq!(found[0]["title"], "Jardin partagé", "{found}");
+        m.stop().await;
+    }
 }

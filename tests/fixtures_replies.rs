@@ -1,0 +1,168 @@
+//! Replies, likes and deletions in the shapes Mastodon and Lemmy send (tests/fixtures/mastodon,
+//! tests/fixtures/lemmy), signed by a peer standing for them, on SQLite and PostgreSQL: comments
+//! are stored sanitised with the author's handle and announced to the territory's followers;
+//! likes are counted and undone; a reply to an unknown practice is accepted and ignored.
+
+mod common;
+
+use common::{TestDb, TestInstance, client, eventually, peer::Peer};
+use maillage::{
+    domain::account::Role,
+    federation::{keys::Signer, protocol::activities::parse_envelope, signatures::sign_cavage},
+};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const PLACEHOLDER: &str = "https://maillage.example/practices/00000000-0000-0000-0000-000000000000";
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+}
+
+/// Points the fixture at the peer (standing for Mastodon or Lemmy), our instance and a practice.
+fn localise(json: &str, peer: &Peer, m: &TestInstance, practice: &str) -> String {
+    json.replace(PLACEHOLDER, practice)
+        .replace("https://mastodon.example/users/alice", peer.actor_id().as_str())
+        .replace("https://lemmy.example/u/bob", peer.actor_id().as_str())
+        .replace("https://mastodon.example/", peer.base.as_str())
+        .replace("https://lemmy.example/", peer.base.as_str())
+        .replace("https://maillage.example/", m.base.as_str())
+}
+
+async fn post_as(peer: &Peer, inbox: &str, body: &str) -> StatusCode {
+    let url = url::Url::parse(inbox).expect("url");
+    let signer = Signer::from_pem(&peer.private_key_pem()).expect("signer");
+    let key_id = format!("{}#main-key", peer.actor_id());
+    let mut req = client().post(inbox).header("Content-Type", "application/activity+json");
+    for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), &key_id, &signer).expect("sign") {
+        req = req.header(k, v);
+    }
+    req.body(body.to_string()).send().await.expect("post").status()
+}
+
+async fn page(m: &TestInstance, id: i64) -> String {
+    client()
+        .get(m.url(&format!("/pratiques/{id}")))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("text")
+}
+
+#[test]
+fn reply_fixtures_parse() {
+    for f in [
+        "mastodon/create_reply.json",
+        "mastodon/like.json",
+        "mastodon/undo_like.json",
+        "mastodon/delete_reply.json",
+        "lemmy/create_comment.json",
+        "lemmy/like.json",
+        "lemmy/undo_like.json",
+    ] {
+        let env = parse_envelope(fixture(f).as_bytes()).expect(f);
+        assert!(env.actor.as_str().ends_with("/users/alice") || env.actor.as_str().ends_with("/u/bob"), "{f}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mastodon_and_lemmy_replies_likes_and_deletions() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        // A follower (standing for Mastodon) to see the territory's Announce of comments.
+        let follower = Peer::start().await;
+        let group = follower.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
+        follower.send(&group.inbox, "Follow", json!(group.id)).await.expect("follow");
+        let token = m.token(Role::Moderator).await;
+        let res = client()
+            .post(m.url("/api/v1/practices"))
+            .bearer_auth(&token)
+            .json(&json!({"title": "Jardin partagé", "summary": "Un jardin cultivé par le quartier."}))
+            .send()
+            .await
+            .expect("create");
+        let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        client().post(m.url(&format!("/api/v1/practices/{id}/publish"))).bearer_auth(&token).send().await.expect("p");
+        let practice = m.data.store.practice(id).await.expect("db").expect("practice").ap_id;
+
+        let mastodon = Peer::start().await;
+        let lemmy = Peer::start().await;
+        let inbox = m.url("/inbox");
+        let body = localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice);
+        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
+        let body = localise(&fixture("lemmy/create_comment.json"), &lemmy, &m, &practice);
+        assert_eq!(post_as(&lemmy, &m.url("/t/territoire/inbox"), &body).await, StatusCode::ACCEPTED, "[{label}]");
+        let html = page(&m, id).await;
+        assert!(html.contains("Nous lançons la même épicerie à Vannes"), "[{label}] Mastodon's reply shown");
+        assert!(html.contains("Combien de bénévoles faut-il ?"), "[{label}] Lemmy's comment shown");
+        assert!(html.contains(&format!("@alice@{}", mastodon.authority)), "[{label}] with the author's handle");
+        assert!(html.contains(&format!("href=\"{}\"", mastodon.actor_id())), "[{label}] and a link");
+        for bad in ["onerror", "<iframe", "alert(1)"] {
+            assert!(!html.contains(bad), "[{label}] sanitised: {bad} found");
+        }
+        let comments = m.data.store.comments(id, true).await.expect("comments");
+        assert_eq!(comments.len(), 2, "[{label}]");
+        assert!(comments.iter().all(|c| !c.content_html.contains("onerror") && !c.content_html.contains("iframe")));
+        eventually(10, "the follower gets the Announces of both comments", || async {
+            follower.received().iter().filter(|a| a["type"] == "Announce").count() == 2
+        })
+        .await;
+        let announce = follower.received().into_iter().find(|a| a["type"] == "Announce").expect("announce");
+        assert_eq!(announce["actor"], m.territory(), "[{label}] announced by the territory (FEP-1b12)");
+
+        // The same reply again: one comment.
+        let body = localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice);
+        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED);
+        assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 2, "[{label}] idempotent");
+
+        // Likes from both, one undone.
+        for (peer, f) in [(&mastodon, "mastodon/like.json"), (&lemmy, "lemmy/like.json")] {
+            let body = localise(&fixture(f), peer, &m, &practice);
+            assert_eq!(post_as(peer, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}] {f}");
+        }
+        assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 2, "[{label}]");
+        let body = localise(&fixture("lemmy/undo_like.json"), &lemmy, &m, &practice);
+        assert_eq!(post_as(&lemmy, &inbox, &body).await, StatusCode::ACCEPTED);
+        assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 1, "[{label}] Undo(Like)");
+        let body = localise(&fixture("mastodon/undo_like.json"), &mastodon, &m, &practice);
+        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED);
+        assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 0, "[{label}] Mastodon's Undo(Like)");
+
+        // A reply to a practice nobody here knows: accepted, ignored.
+        let unknown = m.url("/practices/11111111-1111-1111-1111-111111111111");
+        let body = localise(&fixture("lemmy/create_comment.json"), &lemmy, &m, &unknown)
+            .replace("/comment/73120", "/comment/73121")
+            .replace("/create/8a4e", "/create/9a4e");
+        assert_eq!(post_as(&lemmy, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 2, "[{label}] nothing stored");
+
+        // Someone else cannot delete Mastodon's reply; Mastodon can.
+        let forged = localise(&fixture("mastodon/delete_reply.json"), &mastodon, &m, &practice)
+            .replace(mastodon.actor_id().as_str(), lemmy.actor_id().as_str())
+            .replace(&format!("{}users", mastodon.base), &format!("{}users", lemmy.base))
+            .replace(
+                &format!("{}u/alice/statuses/113502004321987654#delete", lemmy.base),
+                &format!("{}x#delete", lemmy.base),
+            );
+        let forged: Value = serde_json::from_str(&forged).expect("json");
+        let mut forged = forged;
+        forged["object"]["id"] = json!(format!("{}u/alice/statuses/113502004321987654", mastodon.base));
+        assert_eq!(post_as(&lemmy, &inbox, &forged.to_string()).await, StatusCode::FORBIDDEN, "[{label}]");
+        assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 2, "[{label}] still there");
+        let body = localise(&fixture("mastodon/delete_reply.json"), &mastodon, &m, &practice);
+        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 1, "[{label}] deleted");
+        eventually(10, "the follower is told to drop the deleted comment", || async {
+            follower.received().iter().any(|a| a["type"] == "Undo" && a["object"]["type"] == "Announce")
+        })
+        .await;
+        for p in [mastodon, lemmy, follower] {
+            p.stop().await;
+        }
+        m.stop().await;
+    }
+}
