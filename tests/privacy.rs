@@ -61,6 +61,24 @@ async fn personal_data_never_reaches_the_logs() {
     let res =
         client().post(format!("{base}/api/v1/signatures/1/approve")).bearer_auth(&token).send().await.expect("approve");
     assert_eq!(res.status(), 204);
+    // A practice naming the structure: its pages and Article must not leak the contacts either.
+    let practice = json!({"title": "Énergie citoyenne", "summary": "Une coopérative produit l'électricité du quartier.",
+        "structures": [1], "dimensions": [{"dimension": "sociale", "text": "Gouvernance partagée"}]});
+    let res = client().post(format!("{base}/api/v1/practices")).bearer_auth(&token).json(&practice).send().await;
+    let practice_id =
+        res.expect("practice").json::<serde_json::Value>().await.expect("json")["id"].as_i64().expect("id");
+    let res = client().post(format!("{base}/api/v1/practices/{practice_id}/publish")).bearer_auth(&token).send().await;
+    assert_eq!(res.expect("publish").status(), 204);
+    let article: serde_json::Value = client()
+        .get(format!("{base}/api/v1/practices/{practice_id}"))
+        .send()
+        .await
+        .expect("practice")
+        .json()
+        .await
+        .expect("json");
+    let article_path = article["ap_id"].as_str().expect("ap_id").replace(&base, "");
+    let practice_page = format!("/pratiques/{practice_id}");
     // Every public output: pages, API, exports, ActivityPub objects and collections.
     let mut public = String::new();
     for (path, accept) in [
@@ -79,6 +97,13 @@ async fn personal_data_never_reaches_the_logs() {
         ("/s/1/followers", "application/activity+json"),
         ("/about", "text/html"),
         ("/nodeinfo/2.1", "*/*"),
+        ("/pratiques", "text/html"),
+        (&practice_page, "text/html"),
+        (&article_path, "application/activity+json"),
+        ("/api/v1/practices", "*/*"),
+        ("/t/territoire/practices.json", "*/*"),
+        ("/t/territoire/practices.csv", "*/*"),
+        ("/t/territoire/practices.atom", "*/*"),
     ] {
         let res = client().get(format!("{base}{path}")).header("accept", accept).send().await.expect("public page");
         public.push_str(&res.text().await.unwrap_or_default());
@@ -91,6 +116,10 @@ async fn personal_data_never_reaches_the_logs() {
     assert_eq!(wf.status(), 200);
     public.push_str(&wf.text().await.unwrap_or_default());
     assert!(public.contains("Coopérative Discrète") && public.contains("\"Organization\""), "the outputs are real");
+    assert!(
+        public.contains("Énergie citoyenne") && public.contains("href=\"/s/1\""),
+        "the practice names its structure"
+    );
     for secret in [EMAIL, PHONE, ADDRESS, "tres.prive", "Confidences"] {
         assert!(!public.contains(secret), "{secret} appears in a public output");
     }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestDb, TestInstance, client, get_json, web::Browser};
+use common::{TestDb, TestInstance, client, get_json, mailed_links, path_of, web::Browser};
 use maillage::{domain::account::Role, processing::signatures::import_charter};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -16,25 +16,6 @@ const ADDRESS: &str = "12 rue des Marais Secrets, 35600 Redon";
 fn charter_text() -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seed/charte-cces.md");
     std::fs::read_to_string(path).expect("the CCES charter in ../shared/seed/charte-cces.md")
-}
-
-/// Links mailed to the signer (quoted-printable decoded), in order.
-fn mailed_links(m: &TestInstance) -> Vec<String> {
-    let dir = m.db.dir.path().join("outbox");
-    let mut files: Vec<_> =
-        std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
-    files.sort();
-    let mut links = vec![];
-    for f in files {
-        let mail =
-            std::fs::read_to_string(f).expect("mail").replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
-        links.extend(mail.split_whitespace().filter(|w| w.starts_with("http")).map(|w| w.to_string()));
-    }
-    links
-}
-
-fn path_of(m: &TestInstance, link: &str) -> String {
-    link.split_once(&m.authority).expect("our host").1.to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

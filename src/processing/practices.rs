@@ -125,8 +125,11 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> R
 /// fields changed, and tells followers when it is public.
 pub async fn replace(state: &AppState, id: i64, mut input: PracticeInput, author: &str) -> Result<(), PracticeError> {
     NewPractice::parse(&input).map_err(PracticeError::Fields)?;
-    // Forms send numbers as text: compare them as the stored numbers, or every save would
-    // record the indicators as changed.
+    // Forms send numbers as text and may leave the licence empty (the default): compare them
+    // as stored, or every save would record them as changed.
+    if input.licence.is_none() {
+        input.licence = Some(crate::domain::practice::DEFAULT_LICENCE.to_string());
+    }
     for i in input.dimensions.iter_mut().flat_map(|d| d.indicators.iter_mut()) {
         let n = i.value.as_str().and_then(|s| s.trim().replace(',', ".").parse::<f64>().ok());
         if let Some(n) = n.and_then(serde_json::Number::from_f64) {

@@ -85,7 +85,7 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
                             n,
                             name: i.name.clone(),
                             value: match &i.value {
-                                Value::Number(n) => n.to_string(),
+                                Value::Number(n) => number_text(n),
                                 Value::String(s) => s.clone(),
                                 _ => String::new(),
                             },
@@ -127,6 +127,14 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
         errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
         submit: s.submit,
         v,
+    }
+}
+
+/// 3.0 is shown as "3": numbers as people type them.
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
+        _ => n.to_string(),
     }
 }
 

@@ -198,3 +198,22 @@ pub async fn get_json(url: &str) -> serde_json::Value {
     assert!(res.status().is_success(), "GET {url}: {}", res.status());
     res.json().await.expect("json")
 }
+
+/// Links mailed to the signer (quoted-printable decoded), in order.
+pub fn mailed_links(m: &TestInstance) -> Vec<String> {
+    let dir = m.db.dir.path().join("outbox");
+    let mut files: Vec<_> =
+        std::fs::read_dir(&dir).map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    let mut links = vec![];
+    for f in files {
+        let mail =
+            std::fs::read_to_string(f).expect("mail").replace("=\r\n", "").replace("=\n", "").replace("=3D", "=");
+        links.extend(mail.split_whitespace().filter(|w| w.starts_with("http")).map(|w| w.to_string()));
+    }
+    links
+}
+
+pub fn path_of(m: &TestInstance, link: &str) -> String {
+    link.split_once(&m.authority).expect("our host").1.to_string()
+}
