@@ -95,7 +95,7 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     // B and C have it; B's search finds it from another word form ("circuits", "producteurs").
     let on_b = local_id(&b, "circuits", &ap_id).await;
     let on_c = local_id(&c, "producteurs", &ap_id).await;
-    let b_page = page(&b, &format!("/pratiques?q=circuits")).await;
+    let b_page = page(&b, "/pratiques?q=circuits").await;
     assert!(b_page.contains("Épicerie en circuit court") && b_page.contains(&format!("/pratiques/{on_b}")), "{b_page}");
     let b_practice = page(&b, &format!("/pratiques/{on_b}")).await;
     assert!(b_practice.contains("Part du prix au producteur") && b_practice.contains("72,5"), "indicators shown");

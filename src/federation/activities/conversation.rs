@@ -127,7 +127,7 @@ async fn store_comment(
     let name = author.name.clone().unwrap_or_default();
     let handle = handle(author);
     let mut tx = data.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &env.actor.to_string(), &env.kind).await? {
+    if !claim_received(&mut tx, env.id.as_str(), env.actor.as_str(), &env.kind).await? {
         return Ok(());
     }
     let new = NewComment {
