@@ -323,3 +323,5 @@ manage-practice = Propose a good practice
 manage-practice-intro = Describe a good practice: the moderation team will review it before publishing it.
 manage-practice-sent = Thank you! Your proposal is saved as a draft; the moderation team will review it.
 comment-length = A comment is 1 to 5,000 characters long.
+search = Search
+filters = Filters

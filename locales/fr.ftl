@@ -323,3 +323,5 @@ manage-practice = Proposer une bonne pratique
 manage-practice-intro = Décrivez une bonne pratique : l'équipe de modération la relira avant de la publier.
 manage-practice-sent = Merci ! Votre proposition est enregistrée comme brouillon ; l'équipe de modération la relira.
 comment-length = Un commentaire fait entre 1 et 5 000 caractères.
+search = Rechercher
+filters = Filtres

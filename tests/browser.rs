@@ -232,3 +232,63 @@ async fn signing_form_in_french_on_a_phone_without_javascript() {
     driver.client.clone().close().await.expect("close");
     m.stop().await;
 }
+
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
+)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moderator_writes_and_publishes_a_practice_visitor_finds_it_on_a_phone() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    m.account("modo@cces.example", "un mot de passe solide", Role::Moderator).await;
+    let driver = start_browser().await;
+    let c = &driver.client;
+    c.goto(&m.url("/login")).await.expect("login");
+    c.find(Locator::Css("#email")).await.expect("email").send_keys("modo@cces.example").await.expect("type");
+    c.find(Locator::Css("#password")).await.expect("pw").send_keys("un mot de passe solide").await.expect("type");
+    c.find(Locator::Css("form.card button[type=submit]")).await.expect("submit").click().await.expect("click");
+    eventually(10, "logged in", || async { c.current_url().await.map(|u| u.path() == "/admin").unwrap_or(false) })
+        .await;
+
+    // The form, filled as a moderator would, an indicator with a decimal comma.
+    c.goto(&m.url("/admin/pratiques/nouvelle")).await.expect("form");
+    let fill = |id: &'static str, v: &'static str| async move {
+        c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("{id}")).send_keys(v).await.expect("type");
+    };
+    fill("title", "Cantine en circuit court").await;
+    fill("summary", "La cantine scolaire sert chaque jour des produits de fermes voisines.").await;
+    fill("body", "Les **producteurs** livrent la cuisine centrale.").await;
+    fill("dim-economique-text", "Des débouchés stables pour les fermes").await;
+    c.find(Locator::Css("input[name=ind-economique-0-name]"))
+        .await
+        .expect("i")
+        .send_keys("Part locale")
+        .await
+        .expect("t");
+    c.find(Locator::Css("input[name=ind-economique-0-value]")).await.expect("v").send_keys("62,5").await.expect("t");
+    c.find(Locator::Css("input[name=ind-economique-0-unit]")).await.expect("u").send_keys("%").await.expect("t");
+    c.find(Locator::Css("label[for=dom-alimentation]")).await.expect("domain").click().await.expect("click");
+    shot(c, "practice-form-desktop-fr").await;
+    c.find(Locator::Css("form.practice-form button[type=submit]")).await.expect("save").click().await.expect("click");
+    eventually(10, "the draft's page", || async { text(c, "main").await.contains("brouillon") }).await;
+    c.find(Locator::Css("form[action$='/statut'] button")).await.expect("publish").click().await.expect("click");
+    eventually(10, "published", || async { text(c, "main").await.contains("Enregistré.") }).await;
+    assert!(!text(c, "main").await.contains("brouillon"));
+
+    // A visitor on a phone searches another word form and opens it.
+    let visitor = start_browser().await;
+    let v = &visitor.client;
+    v.set_window_size(390, 844).await.expect("phone");
+    v.goto(&m.url("/pratiques")).await.expect("catalogue");
+    v.find(Locator::Id("q")).await.expect("q").send_keys("producteur").await.expect("type");
+    v.find(Locator::Css("form.filters > button")).await.expect("search").click().await.expect("click");
+    eventually(10, "found", || async { text(v, "main").await.contains("Cantine en circuit court") }).await;
+    shot(v, "practices-catalogue-phone-fr").await;
+    v.find(Locator::LinkText("Cantine en circuit court")).await.expect("link").click().await.expect("click");
+    eventually(10, "the practice page", || async { text(v, "main").await.contains("Part locale") }).await;
+    assert!(text(v, "table.indicators").await.contains("62,5 %"), "French decimal comma");
+    shot(v, "practice-page-phone-fr").await;
+    visitor.client.clone().close().await.expect("close");
+    driver.client.clone().close().await.expect("close");
+    m.stop().await;
+}

@@ -79,6 +79,8 @@ struct CataloguePage {
     cards: Vec<Card>,
     count: String,
     can_write: bool,
+    /// A filter besides the words is set: the filters stay open.
+    filtered: bool,
 }
 
 fn dimension_label(tr: Tr, code: &str) -> String {
@@ -137,6 +139,9 @@ async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilte
         count: tr.plural("practices-count", cards.len() as i64),
         cards,
         can_write: ctx.account.as_ref().is_some_and(|a| a.role() >= Role::Moderator),
+        filtered: [&f.domain, &f.dimension, &f.territory, &f.tag]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty())),
     };
     render_status(StatusCode::OK, &page)
 }
