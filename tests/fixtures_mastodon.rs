@@ -6,11 +6,7 @@ mod common;
 use common::{TestDb, TestInstance, eventually, peer::Peer};
 use maillage::{
     domain::territory::FollowState,
-    federation::{
-        keys::Signer,
-        protocol::{activities::parse_envelope, actor::RemoteActorJson},
-        signatures::sign_cavage,
-    },
+    federation::protocol::{activities::parse_envelope, actor::RemoteActorJson},
     processing::follows,
     storage::follows::Direction,
 };
@@ -25,17 +21,6 @@ fn localise(json: &str, peer: &Peer, m: &TestInstance) -> String {
     json.replace("https://mastodon.example/users/alice", peer.actor_id().as_str())
         .replace("https://mastodon.example/", peer.base.as_str())
         .replace("https://maillage.example/", m.base.as_str())
-}
-
-async fn post_as_peer(peer: &Peer, inbox: &str, body: &str) -> StatusCode {
-    let url = url::Url::parse(inbox).expect("url");
-    let signer = Signer::from_pem(&peer.private_key_pem()).expect("signer");
-    let key_id = format!("{}#main-key", peer.actor_id());
-    let mut req = common::client().post(inbox).header("Content-Type", "application/activity+json");
-    for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), &key_id, &signer).expect("sign") {
-        req = req.header(k, v);
-    }
-    req.body(body.to_string()).send().await.expect("post").status()
 }
 
 #[test]
@@ -64,7 +49,7 @@ async fn mastodon_follow_undo_and_accept_are_handled() {
 
     // Mastodon follows the territory, to the shared inbox as Mastodon does.
     let follow = localise(&fixture("follow.json"), &peer, &m);
-    assert_eq!(post_as_peer(&peer, &m.url("/inbox"), &follow).await, StatusCode::ACCEPTED);
+    assert_eq!(peer.post_signed(&m.url("/inbox"), &follow).await, StatusCode::ACCEPTED);
     assert_eq!(m.data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await.expect("db"), 1);
     eventually(10, "Accept delivered to the Mastodon stand-in", || async {
         peer.received().iter().any(|a| a["type"] == "Accept")
@@ -72,7 +57,7 @@ async fn mastodon_follow_undo_and_accept_are_handled() {
     .await;
 
     let undo = localise(&fixture("undo_follow.json"), &peer, &m);
-    assert_eq!(post_as_peer(&peer, &m.url("/t/territoire/inbox"), &undo).await, StatusCode::ACCEPTED);
+    assert_eq!(peer.post_signed(&m.url("/t/territoire/inbox"), &undo).await, StatusCode::ACCEPTED);
     assert_eq!(m.data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await.expect("db"), 0);
 
     // The territory follows the Mastodon account; Mastodon answers with its Accept shape.
@@ -83,7 +68,7 @@ async fn mastodon_follow_undo_and_accept_are_handled() {
     let follow_id = our_follow["id"].as_str().expect("id").to_string();
     let accept = localise(&fixture("accept_follow.json"), &peer, &m)
         .replace(&format!("{}activities/OUR_FOLLOW_ID", m.base), &follow_id);
-    assert_eq!(post_as_peer(&peer, &m.url("/inbox"), &accept).await, StatusCode::ACCEPTED);
+    assert_eq!(peer.post_signed(&m.url("/inbox"), &accept).await, StatusCode::ACCEPTED);
     let actor = m.data.store.remote_actor_by_ap_id(peer.actor_id().as_str()).await.expect("db").expect("actor");
     let f = m.data.store.follow(Direction::Following, t.id, actor.id).await.expect("db").expect("follow");
     assert_eq!(f.state(), FollowState::Accepted);

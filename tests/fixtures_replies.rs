@@ -6,10 +6,7 @@
 mod common;
 
 use common::{TestDb, TestInstance, client, eventually, peer::Peer};
-use maillage::{
-    domain::account::Role,
-    federation::{keys::Signer, protocol::activities::parse_envelope, signatures::sign_cavage},
-};
+use maillage::{domain::account::Role, federation::protocol::activities::parse_envelope};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -27,17 +24,6 @@ fn localise(json: &str, peer: &Peer, m: &TestInstance, practice: &str) -> String
         .replace("https://mastodon.example/", peer.base.as_str())
         .replace("https://lemmy.example/", peer.base.as_str())
         .replace("https://maillage.example/", m.base.as_str())
-}
-
-async fn post_as(peer: &Peer, inbox: &str, body: &str) -> StatusCode {
-    let url = url::Url::parse(inbox).expect("url");
-    let signer = Signer::from_pem(&peer.private_key_pem()).expect("signer");
-    let key_id = format!("{}#main-key", peer.actor_id());
-    let mut req = client().post(inbox).header("Content-Type", "application/activity+json");
-    for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), &key_id, &signer).expect("sign") {
-        req = req.header(k, v);
-    }
-    req.body(body.to_string()).send().await.expect("post").status()
 }
 
 async fn page(m: &TestInstance, id: i64) -> String {
@@ -93,9 +79,9 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         let lemmy = Peer::start().await;
         let inbox = m.url("/inbox");
         let body = localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice);
-        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
         let body = localise(&fixture("lemmy/create_comment.json"), &lemmy, &m, &practice);
-        assert_eq!(post_as(&lemmy, &m.url("/t/territoire/inbox"), &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(lemmy.post_signed(&m.url("/t/territoire/inbox"), &body).await, StatusCode::ACCEPTED, "[{label}]");
         let html = page(&m, id).await;
         assert!(html.contains("Nous lançons la même épicerie à Vannes"), "[{label}] Mastodon's reply shown");
         assert!(html.contains("Combien de bénévoles faut-il ?"), "[{label}] Lemmy's comment shown");
@@ -116,20 +102,20 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
 
         // The same reply again: one comment.
         let body = localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice);
-        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED);
+        assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);
         assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 2, "[{label}] idempotent");
 
         // Likes from both, one undone.
         for (peer, f) in [(&mastodon, "mastodon/like.json"), (&lemmy, "lemmy/like.json")] {
             let body = localise(&fixture(f), peer, &m, &practice);
-            assert_eq!(post_as(peer, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}] {f}");
+            assert_eq!(peer.post_signed(&inbox, &body).await, StatusCode::ACCEPTED, "[{label}] {f}");
         }
         assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 2, "[{label}]");
         let body = localise(&fixture("lemmy/undo_like.json"), &lemmy, &m, &practice);
-        assert_eq!(post_as(&lemmy, &inbox, &body).await, StatusCode::ACCEPTED);
+        assert_eq!(lemmy.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);
         assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 1, "[{label}] Undo(Like)");
         let body = localise(&fixture("mastodon/undo_like.json"), &mastodon, &m, &practice);
-        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED);
+        assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);
         assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 0, "[{label}] Mastodon's Undo(Like)");
 
         // A reply to a practice nobody here knows: accepted, ignored.
@@ -137,7 +123,7 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         let body = localise(&fixture("lemmy/create_comment.json"), &lemmy, &m, &unknown)
             .replace("/comment/73120", "/comment/73121")
             .replace("/create/8a4e", "/create/9a4e");
-        assert_eq!(post_as(&lemmy, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(lemmy.post_signed(&inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
         assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 2, "[{label}] nothing stored");
 
         // Someone else cannot delete Mastodon's reply; Mastodon can.
@@ -151,10 +137,10 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         let forged: Value = serde_json::from_str(&forged).expect("json");
         let mut forged = forged;
         forged["object"]["id"] = json!(format!("{}u/alice/statuses/113502004321987654", mastodon.base));
-        assert_eq!(post_as(&lemmy, &inbox, &forged.to_string()).await, StatusCode::FORBIDDEN, "[{label}]");
+        assert_eq!(lemmy.post_signed(&inbox, &forged.to_string()).await, StatusCode::FORBIDDEN, "[{label}]");
         assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 2, "[{label}] still there");
         let body = localise(&fixture("mastodon/delete_reply.json"), &mastodon, &m, &practice);
-        assert_eq!(post_as(&mastodon, &inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED, "[{label}]");
         assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 1, "[{label}] deleted");
         eventually(10, "the follower is told to drop the deleted comment", || async {
             follower.received().iter().any(|a| a["type"] == "Undo" && a["object"]["type"] == "Announce")

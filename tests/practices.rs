@@ -305,8 +305,14 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
         let mut forged = article.clone();
         forged["name"] = json!("Piraté");
         forged["attributedTo"] = json!(other.actor_id());
-        other.send(&group.inbox, "Update", forged).await.expect("send");
-        other.send(&group.inbox, "Delete", json!(article_id)).await.expect("send");
+        let activity = |kind: &str, object: Value| {
+            json!({"@context": "https://www.w3.org/ns/activitystreams", "id": other.new_id(), "type": kind,
+                "actor": other.actor_id(), "object": object})
+            .to_string()
+        };
+        let inbox = group.inbox.to_string();
+        assert_eq!(other.post_signed(&inbox, &activity("Update", forged)).await, StatusCode::FORBIDDEN);
+        assert_eq!(other.post_signed(&inbox, &activity("Delete", json!(article_id))).await, StatusCode::FORBIDDEN);
         let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
         assert_eq!(found[0]["title"], "Jardin partagé", "{found}");
         m.stop().await;

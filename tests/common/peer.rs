@@ -17,7 +17,6 @@ use activitypub_federation::{
     },
     config::{Data, FederationConfig, FederationMiddleware},
     fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
-    http_signatures::generate_actor_keypair,
     protocol::{context::WithContext, public_key::PublicKey},
     traits::{Activity, Actor, Object},
 };
@@ -273,12 +272,13 @@ impl Peer {
         let port = listener.local_addr().expect("addr").port();
         let authority = format!("localhost:{port}");
         let base = Url::parse(&format!("http://{authority}/")).expect("url");
-        let keys = generate_actor_keypair().expect("keys");
+        // aws-lc-rs generates in milliseconds what the rsa crate takes seconds for in debug builds.
+        let keys = maillage::federation::keys::generate_rsa_keypair().expect("keys");
         let me = PeerPerson {
             id: base.join("u/alice").expect("url"),
             inbox: base.join("u/alice/inbox").expect("url"),
-            public_key_pem: keys.public_key,
-            private_key_pem: keys.private_key,
+            public_key_pem: keys.public_key_pem,
+            private_key_pem: keys.private_key_pem,
         };
         let state = PeerState(Arc::new(PeerInner {
             me: me.clone(),
@@ -355,6 +355,20 @@ impl Peer {
             task.sign_and_send(&data).await?;
         }
         Ok(())
+    }
+
+    /// Posts `body` exactly as given, signed (draft-cavage) with the peer's key as Mastodon
+    /// does; returns the status, so that refusals (401, 403…) can be checked.
+    pub async fn post_signed(&self, inbox: &str, body: &str) -> reqwest::StatusCode {
+        use maillage::federation::{keys::Signer, signatures::sign_cavage};
+        let url = Url::parse(inbox).expect("url");
+        let signer = Signer::from_pem(&self.private_key_pem()).expect("signer");
+        let key_id = format!("{}#main-key", self.actor_id());
+        let mut req = super::client().post(inbox).header("Content-Type", "application/activity+json");
+        for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), &key_id, &signer).expect("sign") {
+            req = req.header(k, v);
+        }
+        req.body(body.to_string()).send().await.expect("post").status()
     }
 
     pub fn received(&self) -> Vec<Value> {
