@@ -18,6 +18,7 @@ fn content(title: &str, body: &str, domains: &str, tags: &str) -> PracticeConten
         domains: domains.into(),
         dimensions: r#"[{"dimension":"economique","text":"","indicators":[{"name":"Prix","value":72.5,"unit":"%","period":"2025"}]}]"#.into(),
         structures: String::new(),
+        structure_refs: "[]".into(),
         partners: String::new(),
         governance: String::new(),
         commune: "Redon".into(),
@@ -291,7 +292,9 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
         let article = json!({
             "id": article_id, "type": "Article", "name": "Jardin partagé", "summary": "Un jardin.", "attributedTo": origin.actor_id(),
             "content": "<p onclick=\"steal()\">Les jardins partagés</p><script>alert(1)</script><iframe src=\"https://evil.example\"></iframe>",
-            "cces:domains": ["alimentation", "spatial"]
+            "cces:domains": ["alimentation", "spatial"],
+            "cces:structures": [{"id": origin.base.join("s/7").expect("url"), "name": "Jardins du Coin"},
+                {"id": "javascript:alert(1)", "name": "Piège"}]
         });
         origin.send(&group.inbox, "Create", article.clone()).await.expect("create");
         let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardins"), None, None).await;
@@ -299,6 +302,17 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
         assert!(html.contains("Les jardins partagés"));
         assert!(!html.contains("script") && !html.contains("iframe") && !html.contains("onclick"), "sanitised: {html}");
         assert_eq!(found[0]["domains"], "alimentation", "unknown domains dropped");
+        let page = client()
+            .get(m.url(&format!("/pratiques/{}", found[0]["id"])))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .expect("page")
+            .text()
+            .await
+            .expect("text");
+        assert!(page.contains(&format!("<a href=\"{}s/7\">Jardins du Coin</a>", origin.base)), "structures kept");
+        assert!(!page.contains("javascript:") && !page.contains("Piège"), "only web links");
 
         // Someone else tries to change or delete it: refused, nothing changed.
         let other = common::peer::Peer::start().await;

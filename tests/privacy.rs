@@ -116,10 +116,7 @@ async fn personal_data_never_reaches_the_logs() {
     assert_eq!(wf.status(), 200);
     public.push_str(&wf.text().await.unwrap_or_default());
     assert!(public.contains("Coopérative Discrète") && public.contains("\"Organization\""), "the outputs are real");
-    assert!(
-        public.contains("Énergie citoyenne") && public.contains("href=\"/s/1\""),
-        "the practice names its structure"
-    );
+    assert!(public.contains("Énergie citoyenne") && public.contains("/s/1\""), "the practice names its structure");
     for secret in [EMAIL, PHONE, ADDRESS, "tres.prive", "Confidences"] {
         assert!(!public.contains(secret), "{secret} appears in a public output");
     }

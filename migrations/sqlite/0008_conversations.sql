@@ -1,4 +1,5 @@
--- Conversations around practices (comments, likes, boosts) and adoptions by other territories.
+-- Conversations around practices (comments, likes, boosts) and adoptions by other territories;
+-- the structures named by practices received from elsewhere.
 -- Keep in step with migrations/postgres/0008_conversations.sql.
 
 -- Replies (`Note` with `inReplyTo`) to a practice or to one of its comments.
@@ -53,3 +54,7 @@ CREATE TABLE practice_adoptions (
     UNIQUE (practice_id, adopter_actor)
 );
 CREATE INDEX practice_adoptions_activity ON practice_adoptions (activity_ap_id);
+
+-- Structures involved in a practice received from another server: JSON `[{"id", "name"}]` as its
+-- `cces:structures` gave them. (Local practices name their signatories by id in `structures`.)
+ALTER TABLE practices ADD COLUMN structure_refs TEXT NOT NULL DEFAULT '[]';

@@ -47,6 +47,7 @@ fn content(p: &NewPractice) -> PracticeContent {
         domains: p.domains.iter().map(|d| d.code()).collect::<Vec<_>>().join(","),
         dimensions: Value::Array(dimensions).to_string(),
         structures: p.structures.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        structure_refs: "[]".into(),
         partners: p.partners.clone(),
         governance: p.governance.clone(),
         commune: p.commune.clone(),
@@ -172,6 +173,35 @@ fn territory_urls(state: &AppState, p: &PracticeRow) -> (url::Url, String, Strin
     (actor, followers, tags)
 }
 
+/// The structures a local practice names, as its page and its `Article` show them: listed,
+/// approved structures only, looked up now (a structure that left is no longer named).
+pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<(String, String)>> {
+    let Some(territory_id) = p.territory_id else {
+        let refs: Vec<Value> = serde_json::from_str(&p.structure_refs).unwrap_or_default();
+        return Ok(refs
+            .iter()
+            .filter_map(|r| Some((r.get("id")?.as_str()?.to_string(), r.get("name")?.as_str()?.to_string())))
+            .collect());
+    };
+    let ids: Vec<i64> = p.structures.split(',').filter_map(|x| x.parse().ok()).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let listed = state.store.directory(territory_id, &Default::default()).await?;
+    Ok(listed
+        .into_iter()
+        .filter(|s| ids.contains(&s.id) && s.kind == "structure")
+        .map(|s| (state.config.url(&format!("/s/{}", s.id)).to_string(), s.name))
+        .collect())
+}
+
+/// The practice as an `Article`, with the structures it names.
+pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
+    let (_, followers, tags) = territory_urls(state, p);
+    let refs = structure_refs(state, p).await?;
+    Ok(crate::federation::protocol::practice::article(p, &followers, &tags, &refs))
+}
+
 /// Publishes (or unpublishes) and tells the territory's followers in the same transaction:
 /// `Create` of the Article, or `Delete` when it leaves the public catalogue.
 pub async fn set_published(state: &AppState, id: i64, published: bool, author: &str) -> AppResult<()> {
@@ -181,13 +211,13 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, author: &
     let inboxes = state.store.follower_inboxes(territory_id).await?;
     let mut tx = state.store.begin().await?;
     crate::storage::practices::set_status(&mut tx, id, published, author).await?;
-    let (actor, followers, tags) = territory_urls(state, &p);
+    let (actor, followers, _) = territory_urls(state, &p);
     let activity = match (was_published, published) {
         (false, true) => {
             let mut fresh = p.clone();
             fresh.status = "published".into();
             fresh.published_at = Some(crate::domain::now_millis());
-            let article = crate::federation::protocol::practice::article(&fresh, &followers, &tags);
+            let article = article_json(state, &fresh).await?;
             Some(wrap(state, "Create", &actor, &followers, article))
         }
         (true, false) => Some(delete_activity(state, &actor, &followers, &p.ap_id)?),
@@ -225,14 +255,8 @@ pub async fn federate_update(state: &AppState, id: i64) -> AppResult<()> {
     if p.status != "published" {
         return Ok(());
     }
-    let (actor, followers, tags) = territory_urls(state, &p);
-    let activity = wrap(
-        state,
-        "Update",
-        &actor,
-        &followers,
-        crate::federation::protocol::practice::article(&p, &followers, &tags),
-    );
+    let (actor, followers, _) = territory_urls(state, &p);
+    let activity = wrap(state, "Update", &actor, &followers, article_json(state, &p).await?);
     let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
     let mut tx = state.store.begin().await?;
     crate::federation::outgoing::queue(&mut tx, p.territory_id, &activity, true, &inboxes).await?;

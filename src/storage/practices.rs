@@ -24,6 +24,8 @@ pub struct PracticeRow {
     /// JSON array of `{dimension, text, indicators: [{name, value, unit, period}]}`.
     pub dimensions: String,
     pub structures: String,
+    /// Remote practices: the structures their origin named, JSON `[{id, name}]`.
+    pub structure_refs: String,
     pub partners: String,
     pub governance: String,
     pub commune: String,
@@ -40,7 +42,7 @@ pub struct PracticeRow {
 }
 
 const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
-                       dimensions, structures, partners, governance, commune, latitude, longitude, tags, licence, author, \
+                       dimensions, structures, structure_refs, partners, governance, commune, latitude, longitude, tags, licence, author, \
                        created_at, updated_at, published_at";
 
 /// Everything stored of a practice's content (the revision snapshot too).
@@ -53,6 +55,7 @@ pub struct PracticeContent {
     pub domains: String,
     pub dimensions: String,
     pub structures: String,
+    pub structure_refs: String,
     pub partners: String,
     pub governance: String,
     pub commune: String,
@@ -98,11 +101,11 @@ impl Store {
     ) -> AppResult<i64> {
         let now = now_millis();
         let mut tx = self.begin().await?;
-        // $1–$15: the content (see `bind_content`), then the rest.
+        // $1–$16: the content (see `bind_content`), then the rest.
         let sql = "INSERT INTO practices (title, summary, body_md, body_html, domains, dimensions, structures, partners, \
-                   governance, commune, latitude, longitude, tags, licence, search_text, ap_id, territory_id, origin_actor, \
-                   status, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                   $14, $15, $16, $17, $18, 'draft', $19, $20, $20) RETURNING id";
+                   governance, commune, latitude, longitude, tags, licence, search_text, structure_refs, ap_id, \
+                   territory_id, origin_actor, status, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
+                   $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'draft', $20, $21, $21) RETURNING id";
         let row = bind_content(sqlx::query(sql), c)
             .bind(ap_id)
             .bind(territory_id)
@@ -122,7 +125,8 @@ impl Store {
         let mut tx = self.begin().await?;
         let sql = "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, \
                    dimensions = $6, structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, \
-                   longitude = $12, tags = $13, licence = $14, search_text = $15, updated_at = $16 WHERE id = $17";
+                   longitude = $12, tags = $13, licence = $14, search_text = $15, structure_refs = $16, updated_at = $17 \
+                   WHERE id = $18";
         bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *tx).await?;
         revision(&mut tx, id, author, changes, c).await?;
         tx.commit().await?;
@@ -231,7 +235,7 @@ impl Store {
     }
 }
 
-/// Binds the content columns as `$1`–`$15`, in the order both statements above name them:
+/// Binds the content columns as `$1`–`$16`, in the order both statements above name them:
 /// one place that knows the content's shape.
 fn bind_content<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
@@ -252,6 +256,7 @@ fn bind_content<'q>(
         .bind(&c.tags)
         .bind(&c.licence)
         .bind(c.search_text())
+        .bind(&c.structure_refs)
 }
 
 async fn revision(

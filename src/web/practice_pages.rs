@@ -165,9 +165,7 @@ async fn article(data: Data<AppState>, headers: HeaderMap, Path(uuid): Path<Stri
         .filter(|p| p.status == "published" && p.territory_id.is_some())
         .ok_or_else(|| AppError::NotFound("practice".into()))?;
     if wants_activity_json(&headers) {
-        let followers = format!("{}/followers", p.origin_actor);
-        let tags = data.config.url("/tags/").to_string();
-        return Ok(ap_json(&crate::federation::protocol::practice::article(&p, &followers, &tags)));
+        return Ok(ap_json(&practices::article_json(&data, &p).await?));
     }
     Ok(Redirect::to(&format!("/pratiques/{}", p.id)).into_response())
 }
@@ -263,15 +261,7 @@ async fn practice_page(
                 .collect(),
         })
         .collect();
-    let mut structures = vec![];
-    if let Some(t) = p.territory_id {
-        let ids: Vec<i64> = p.structures.split(',').filter_map(|x| x.parse().ok()).collect();
-        for s in data.store.directory(t, &Default::default()).await? {
-            if ids.contains(&s.id) {
-                structures.push((format!("/s/{}", s.id), s.name));
-            }
-        }
-    }
+    let structures = practices::structure_refs(&data, &p).await?;
     let reactions = data.store.reactions(p.id).await?;
     let adoptions = data.store.adoptions(p.id).await?;
     let default_territory = data.store.territory_by_slug(&data.config.default_territory.to_string()).await?;

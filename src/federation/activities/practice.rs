@@ -30,6 +30,26 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `cces:structures` as received: at most 50, each an `{id, name}` with an http(s) id.
+fn structure_refs(o: &Value) -> String {
+    let refs: Vec<Value> = o
+        .get("cces:structures")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let id = r
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| id.starts_with("https://") || id.starts_with("http://"))?;
+            let name: String = r.get("name").and_then(Value::as_str)?.chars().take(200).collect();
+            Some(serde_json::json!({"id": id, "name": name}))
+        })
+        .take(50)
+        .collect();
+    Value::Array(refs).to_string()
+}
+
 pub fn is_article(object: &Value) -> bool {
     matches!(object.get("type").and_then(Value::as_str), Some("Article" | "Page"))
 }
@@ -73,6 +93,7 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
             .unwrap_or(Value::Array(vec![]))
             .to_string(),
         structures: String::new(),
+        structure_refs: structure_refs(o),
         partners: text(o, "cces:partners", 2000),
         governance: text(o, "cces:governance", 2000),
         commune: text(o, "cces:commune", 100),

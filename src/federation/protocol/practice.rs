@@ -14,7 +14,8 @@ fn time(ms: i64) -> String {
     crate::domain::millis_to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub fn article(p: &PracticeRow, followers: &str, tag_base: &str) -> Value {
+/// `structures`: (actor id, name) of the structures involved.
+pub fn article(p: &PracticeRow, followers: &str, tag_base: &str, structures: &[(String, String)]) -> Value {
     let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
     let tags: Vec<Value> = list(&p.tags)
         .iter()
@@ -33,6 +34,7 @@ pub fn article(p: &PracticeRow, followers: &str, tag_base: &str) -> Value {
         "cces:dimensions": serde_json::from_str::<Value>(&p.dimensions).unwrap_or(json!([])),
         "cces:commune": p.commune, "cces:licence": p.licence,
         "cces:partners": p.partners, "cces:governance": p.governance,
+        "cces:structures": structures.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
     });
     if let (Some(lat), Some(lon)) = (p.latitude, p.longitude) {
         a["location"] = json!({"type": "Place", "name": p.commune, "latitude": lat, "longitude": lon});
