@@ -100,6 +100,24 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         let announce = follower.received().into_iter().find(|a| a["type"] == "Announce").expect("announce");
         assert_eq!(announce["actor"], m.territory(), "[{label}] announced by the territory (FEP-1b12)");
 
+        // Mastodon edits its reply (Update of the Note): the comment follows; no one else may.
+        let create: Value =
+            serde_json::from_str(&localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice))
+                .expect("j");
+        let mut edited = create["object"].clone();
+        edited["content"] = json!("<p>Bravo ! Nous lançons la même épicerie à Vannes et à Auray.</p>");
+        let update = json!({"@context": "https://www.w3.org/ns/activitystreams", "type": "Update",
+            "id": format!("{}#updates/1", edited["id"].as_str().expect("id")), "actor": mastodon.actor_id(),
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "object": edited});
+        assert_eq!(mastodon.post_signed(&inbox, &update.to_string()).await, StatusCode::ACCEPTED, "[{label}]");
+        let public: Value =
+            client().get(m.url(&format!("/api/v1/practices/{id}"))).send().await.expect("get").json().await.expect("j");
+        assert!(public["comments"].to_string().contains("et à Auray"), "[{label}] edited: {public}");
+        let mut stolen = update.clone();
+        stolen["id"] = json!(format!("{}activities/stolen", lemmy.base));
+        stolen["actor"] = json!(lemmy.actor_id());
+        assert_eq!(lemmy.post_signed(&inbox, &stolen.to_string()).await, StatusCode::FORBIDDEN, "[{label}]");
+
         // The same reply again: one comment.
         let body = localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice);
         assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);

@@ -73,7 +73,8 @@ pub async fn create(
     }
 }
 
-/// A practice: published ones for everyone; drafts and the revision history for moderators.
+/// A practice with its comments, adoptions and reactions: published ones for everyone; drafts,
+/// hidden comments and the revision history for moderators.
 #[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
     responses((status = 200), (status = 404, body = ErrorDto)))]
 pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): Path<i64>) -> AppResult<Response> {
@@ -83,6 +84,10 @@ pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): 
         return Err(AppError::NotFound(format!("practice {id}")));
     }
     let mut v = serde_json::to_value(&p)?;
+    // The conversation around it, as the page shows it (hidden comments for moderators only).
+    v["comments"] = serde_json::to_value(data.store.comments(id, moderator).await?)?;
+    v["adoptions"] = serde_json::to_value(data.store.adoptions(id).await?)?;
+    v["reactions"] = serde_json::to_value(data.store.reactions(id).await?)?;
     if moderator {
         v["revisions"] = serde_json::to_value(data.store.practice_revisions(id).await?)?;
     }
