@@ -325,3 +325,5 @@ manage-practice-sent = Thank you! Your proposal is saved as a draft; the moderat
 comment-length = A comment is 1 to 5,000 characters long.
 search = Search
 filters = Filters
+manage-proposals = Your proposals
+manage-practice-edit = Edit my proposal

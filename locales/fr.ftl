@@ -325,3 +325,5 @@ manage-practice-sent = Merci ! Votre proposition est enregistrée comme brouillo
 comment-length = Un commentaire fait entre 1 et 5 000 caractères.
 search = Rechercher
 filters = Filtres
+manage-proposals = Vos propositions
+manage-practice-edit = Modifier ma proposition

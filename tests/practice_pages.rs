@@ -131,5 +131,27 @@ async fn signatories_propose_practices_through_their_private_link() {
     assert!(drafts[0].author.starts_with("signatory:"), "recorded as the signatory's");
     let public = client().get(m.url("/api/v1/practices")).send().await.expect("get").text().await.expect("text");
     assert!(!public.contains("Troc de graines"), "a proposal is not public");
+
+    // Back on the link: the proposal is listed and, while a draft, editable by its author only.
+    let again = b.get(&propose).await;
+    let edit_link = format!("id={}\">Troc de graines", drafts[0].id);
+    assert!(again.body.contains("Troc de graines") && again.body.contains(&edit_link), "listed, with an edit link: {}", again.body);
+    let edit_path = format!("{propose}&id={}", drafts[0].id);
+    let form = b.get(&edit_path).await;
+    assert!(form.body.contains("value=\"Troc de graines\""), "{}", form.body);
+    let csrf = form.csrf();
+    let id = drafts[0].id.to_string();
+    let mut fields = practice_form(&csrf, "Troc de graines et de plants", "12");
+    fields.push(("token", &token));
+    fields.push(("id", &id));
+    assert_eq!(b.post("/signature/manage/practice", &fields).await.status, StatusCode::OK);
+    let p = m.data.store.practice(drafts[0].id).await.expect("db").expect("row");
+    assert_eq!(p.title, "Troc de graines et de plants");
+    assert_eq!(m.data.store.territory_practices(1).await.expect("db").len(), 1, "edited, not duplicated");
+    // Once published, the proposal is the moderators' to change.
+    m.data.store.set_practice_status(p.id, true, "test").await.expect("publish");
+    assert_eq!(b.get(&edit_path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(b.post("/signature/manage/practice", &fields).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(m.data.store.practice(p.id).await.expect("db").expect("row").title, "Troc de graines et de plants");
     m.stop().await;
 }

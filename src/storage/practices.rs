@@ -169,6 +169,17 @@ impl Store {
         .await?)
     }
 
+    /// Practices created by `author` (a signatory's proposals), newest first.
+    pub async fn practices_by_author(&self, territory_id: i64, author: &str) -> AppResult<Vec<PracticeRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 AND author = $2 ORDER BY created_at DESC, id DESC"
+        ))
+        .bind(territory_id)
+        .bind(author)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     pub async fn practice_revisions(&self, id: i64) -> AppResult<Vec<RevisionRow>> {
         Ok(sqlx::query_as(
             "SELECT id, author, changes, created_at FROM practice_revisions WHERE practice_id = $1 ORDER BY id",

@@ -48,6 +48,8 @@ pub struct PracticeFormPage {
     pub structures: Vec<(i64, String, bool)>,
     pub errors: Vec<(&'static str, String)>,
     pub submit: String,
+    /// A signatory's earlier proposals: (edit link or none, title, status label).
+    pub proposals: Vec<(Option<String>, String, String)>,
 }
 
 impl PracticeFormPage {
@@ -126,6 +128,7 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
         structures,
         errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
         submit: s.submit,
+        proposals: vec![],
         v,
     }
 }

@@ -25,7 +25,7 @@ use crate::{
     processing::signatures::{SignError, edit, withdraw},
     security::hash_token,
     state::AppState,
-    storage::signatories::SignatoryPrivate,
+    storage::{practices::PracticeRow, signatories::SignatoryPrivate},
 };
 
 pub fn router() -> Router {
@@ -150,28 +150,63 @@ async fn withdraw_post(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult
     message(&ctx, StatusCode::OK, "manage-title", "manage-withdrawn", "notice")
 }
 
-/// A signatory proposes a good practice: a draft in their territory, for moderators to review
-/// and publish. Only signatures confirmed by email (approved or awaiting approval) may.
+/// A signatory proposes good practices: drafts in their territory, for moderators to review and
+/// publish; they may edit a proposal while it is a draft. Only signatures confirmed by email
+/// (approved or awaiting approval) may.
+#[derive(Debug, Deserialize)]
+pub struct ProposalQuery {
+    token: Option<String>,
+    id: Option<i64>,
+}
+
+fn author_of(s: &SignatoryPrivate) -> String {
+    format!("signatory:{}", s.id)
+}
+
+/// One of the signatory's own proposals, still a draft.
+async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: i64) -> AppResult<Option<PracticeRow>> {
+    Ok(state
+        .store
+        .practice(id)
+        .await?
+        .filter(|p| p.author == author_of(s) && p.status == "draft" && p.territory_id == Some(s.territory_id)))
+}
+
 async fn practice_form(
     data: &AppState,
     ctx: &Ctx,
-    s: &SignatoryPrivate,
-    token: &str,
+    (s, token): (&SignatoryPrivate, &str),
+    editing: Option<i64>,
     v: crate::domain::practice::PracticeInput,
     errors: crate::domain::signatory::FieldErrors,
 ) -> AppResult<Response> {
     let structures = super::admin::practices_structures(data, s.territory_id).await?;
+    let mut hidden = vec![("token", token.to_string())];
+    hidden.extend(editing.map(|id| ("id", id.to_string())));
     let setup = super::practice_form::FormSetup {
         ctx,
-        title: ctx.tr.t("manage-practice"),
+        title: ctx.tr.t(if editing.is_some() { "manage-practice-edit" } else { "manage-practice" }),
         action: "/signature/manage/practice".into(),
-        hidden: vec![("token", token.to_string())],
+        hidden,
         intro: ctx.tr.t("manage-practice-intro"),
         submit: ctx.tr.t("save"),
         structures: &structures,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let mut res = render_status(status, &super::practice_form::page(setup, v, errors))?;
+    let mut page = super::practice_form::page(setup, v, errors);
+    let encoded = percent_encoding::utf8_percent_encode(token, percent_encoding::NON_ALPHANUMERIC).to_string();
+    page.proposals = data
+        .store
+        .practices_by_author(s.territory_id, &author_of(s))
+        .await?
+        .into_iter()
+        .map(|p| {
+            let link = (p.status == "draft").then(|| format!("/signature/manage/practice?token={encoded}&id={}", p.id));
+            (link, p.title, ctx.tr.t(&format!("status-{}", p.status)))
+        })
+        .collect();
+    let mut res = render_status(status, &page)?;
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res.headers_mut().insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     Ok(res)
 }
@@ -180,32 +215,50 @@ fn may_propose(s: &SignatoryPrivate) -> bool {
     matches!(s.status.as_str(), "approved" | "confirmed")
 }
 
-async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ProposalQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, _, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);
     };
-    practice_form(&data, &ctx, &s, &token, Default::default(), vec![]).await
+    let input = match q.id {
+        Some(id) => match own_draft(&data, &s, id).await? {
+            Some(p) => crate::processing::practices::as_input(&p),
+            None => return invalid(&ctx),
+        },
+        None => Default::default(),
+    };
+    practice_form(&data, &ctx, (&s, &token), q.id, input, vec![]).await
 }
 
 async fn practice_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+    use crate::processing::practices::{PracticeError, create, replace};
     let f = FormPairs::parse(&body);
     ctx.check_csrf(&f.get("csrf"))?;
     let token = f.get("token");
     let Some((s, slug, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);
     };
+    let editing = f.get("id").parse::<i64>().ok();
+    if let Some(id) = editing
+        && own_draft(&data, &s, id).await?.is_none()
+    {
+        return invalid(&ctx);
+    }
     let (input, mut errors) = super::practice_form::input_from_form(&f);
     if errors.is_empty() {
-        let author = format!("signatory:{}", s.id);
-        match crate::processing::practices::create(&data, &slug, &input, &author).await {
+        let author = author_of(&s);
+        let saved = match editing {
+            Some(id) => replace(&data, id, input.clone(), &author).await.map(|()| id),
+            None => create(&data, &slug, &input, &author).await,
+        };
+        match saved {
             Ok(id) => {
                 data.store.audit(&author, "practice.propose", &format!("practice {id}")).await?;
                 return message(&ctx, StatusCode::OK, "manage-practice", "manage-practice-sent", "notice");
             }
-            Err(crate::processing::practices::PracticeError::Fields(e)) => errors = e,
-            Err(crate::processing::practices::PracticeError::App(e)) => return Err(e),
+            Err(PracticeError::Fields(e)) => errors = e,
+            Err(PracticeError::App(e)) => return Err(e),
         }
     }
-    practice_form(&data, &ctx, &s, &token, input, errors).await
+    practice_form(&data, &ctx, (&s, &token), editing, input, errors).await
 }
