@@ -207,6 +207,26 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     })
     .await;
 
+    // C hides its own second comment: a Delete to A, which tells B (Undo of its Announce).
+    let csrf = c_modo.get(&format!("/pratiques/{on_c}")).await.csrf();
+    c_modo
+        .post(&format!("/pratiques/{on_c}/commenter"), &[("csrf", &csrf), ("text", "Un second avis, à retirer.")])
+        .await;
+    for (m, path) in [(&a, format!("/pratiques/{id}")), (&b, format!("/pratiques/{on_b}"))] {
+        eventually(10, "the second comment arrives", || async { page(m, &path).await.contains("Un second avis") })
+            .await;
+    }
+    let second = c.data.store.comments(on_c, false).await.expect("comments");
+    let second = second.iter().find(|x| x.content_html.contains("second avis")).expect("second").id;
+    let csrf = c_modo.get(&format!("/pratiques/{on_c}")).await.csrf();
+    let p =
+        c_modo.post(&format!("/pratiques/{on_c}/commentaires/{second}"), &[("csrf", &csrf), ("hidden", "true")]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    for (m, path) in [(&a, format!("/pratiques/{id}")), (&b, format!("/pratiques/{on_b}"))] {
+        eventually(10, "the second comment withdrawn", || async { !page(m, &path).await.contains("Un second avis") })
+            .await;
+    }
+
     // A deletes it: gone from B and C.
     call(Method::DELETE, a.url(&format!("/api/v1/practices/{id}")), Some(&token), None).await;
     for m in [&b, &c] {

@@ -135,7 +135,11 @@ async fn signatories_propose_practices_through_their_private_link() {
     // Back on the link: the proposal is listed and, while a draft, editable by its author only.
     let again = b.get(&propose).await;
     let edit_link = format!("id={}\">Troc de graines", drafts[0].id);
-    assert!(again.body.contains("Troc de graines") && again.body.contains(&edit_link), "listed, with an edit link: {}", again.body);
+    assert!(
+        again.body.contains("Troc de graines") && again.body.contains(&edit_link),
+        "listed, with an edit link: {}",
+        again.body
+    );
     let edit_path = format!("{propose}&id={}", drafts[0].id);
     let form = b.get(&edit_path).await;
     assert!(form.body.contains("value=\"Troc de graines\""), "{}", form.body);

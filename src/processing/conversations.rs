@@ -117,7 +117,8 @@ pub async fn comment(data: &Data<AppState>, slug: &str, practice_id: i64, text: 
 }
 
 /// Hides (or shows again) a comment. Hiding withdraws our `Announce` of it, and deletes it
-/// from the fediverse when one of our territories wrote it; showing announces it again.
+/// from the fediverse when one of our territories wrote it (showing it again is then local
+/// only: the deleted Note stays a Tombstone); showing a received comment announces it again.
 pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &str) -> AppResult<()> {
     let c = state.store.comment(comment_id).await?.ok_or_else(|| AppError::NotFound("comment".into()))?;
     if c.hidden.0 == hidden {
@@ -129,10 +130,19 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
         Some(t) => state.store.follower_inboxes(t).await?,
         None => vec![],
     };
-    let author_inboxes = match c.local_territory_id {
+    // Our own comment leaves the fediverse: its readers are our followers and, for another
+    // territory's practice, that territory (which announced it to its own followers).
+    let mut author_inboxes = match c.local_territory_id {
         Some(t) if hidden => state.store.follower_inboxes(t).await?,
         _ => vec![],
     };
+    if c.local_territory_id.is_some()
+        && hidden
+        && p.territory_id.is_none()
+        && let Some(origin) = state.store.remote_actor_by_ap_id(&p.origin_actor).await?
+    {
+        author_inboxes.push(origin.shared_inbox.unwrap_or(origin.inbox));
+    }
     let mut tx = state.store.begin().await?;
     conv::set_comment_hidden(&mut tx, c.id, hidden).await?;
     if let Some(t) = origin_territory {

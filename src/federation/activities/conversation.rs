@@ -170,6 +170,11 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
     if data.store.comment_by_ap_id(object_id).await?.is_some() {
         return Ok(()); // Already here (its author sent it to us too).
     }
+    if env.raw.get(conversation::ADOPTION_NOTE).is_some() {
+        // An adoption of a practice we do not keep: nothing to fetch.
+        tracing::info!(activity = %env.id, "adoption of a practice not known here: ignored");
+        return Ok(());
+    }
     let note = match &env.object {
         // The announcer speaks for its own host only: anything else is fetched from its origin.
         Value::Object(_) if host_of(object_id) == Some(signer.host.clone()) => env.object.clone(),
