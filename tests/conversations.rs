@@ -5,25 +5,12 @@
 
 mod common;
 
-use common::{TestDb, TestInstance, client, eventually, peer::Peer, web::Browser};
+use common::{TestDb, TestInstance, call, client, eventually, get_html, peer::Peer, web::Browser};
 use maillage::domain::account::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 const PW: &str = "un mot de passe solide";
-
-async fn call(method: Method, url: String, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = client().request(method, url);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("request");
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 async fn follow(from: &TestInstance, to: &TestInstance) {
     maillage::processing::follows::follow_remote(&from.data, "territoire", &format!("territoire@{}", to.authority))
@@ -46,7 +33,7 @@ async fn local_id(m: &TestInstance, q: &str, ap_id: &str) -> i64 {
 }
 
 async fn page(m: &TestInstance, path: &str) -> String {
-    client().get(m.url(path)).header("Accept", "text/html").send().await.expect("page").text().await.expect("text")
+    get_html(&m.url(path)).await
 }
 
 async fn moderator(m: &TestInstance) -> Browser {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestDb, TestInstance, client, eventually, peer::Peer};
+use common::{TestDb, TestInstance, client, eventually, get_html, peer::Peer};
 use maillage::{domain::account::Role, federation::protocol::activities::parse_envelope};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -27,15 +27,7 @@ fn localise(json: &str, peer: &Peer, m: &TestInstance, practice: &str) -> String
 }
 
 async fn page(m: &TestInstance, id: i64) -> String {
-    client()
-        .get(m.url(&format!("/pratiques/{id}")))
-        .header("Accept", "text/html")
-        .send()
-        .await
-        .expect("page")
-        .text()
-        .await
-        .expect("text")
+    get_html(&m.url(&format!("/pratiques/{id}"))).await
 }
 
 #[test]

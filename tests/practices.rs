@@ -112,23 +112,10 @@ async fn catalogue_search_finds_french_word_forms() {
     }
 }
 
-use common::{TestInstance, client};
+use common::{TestInstance, call, client};
 use maillage::domain::account::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-async fn call(method: reqwest::Method, url: String, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
-    let mut req = client().request(method, url);
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let res = req.send().await.expect("request");
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn practices_api_authoring_and_search() {
@@ -302,15 +289,7 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
         assert!(html.contains("Les jardins partagés"));
         assert!(!html.contains("script") && !html.contains("iframe") && !html.contains("onclick"), "sanitised: {html}");
         assert_eq!(found[0]["domains"], "alimentation", "unknown domains dropped");
-        let page = client()
-            .get(m.url(&format!("/pratiques/{}", found[0]["id"])))
-            .header("Accept", "text/html")
-            .send()
-            .await
-            .expect("page")
-            .text()
-            .await
-            .expect("text");
+        let page = common::get_html(&m.url(&format!("/pratiques/{}", found[0]["id"]))).await;
         assert!(page.contains(&format!("<a href=\"{}s/7\">Jardins du Coin</a>", origin.base)), "structures kept");
         assert!(!page.contains("javascript:") && !page.contains("Piège"), "only web links");
 

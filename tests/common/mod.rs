@@ -199,6 +199,30 @@ pub async fn get_json(url: &str) -> serde_json::Value {
     res.json().await.expect("json")
 }
 
+/// A JSON API call: the status and the body (`null` when not JSON).
+pub async fn call(
+    method: reqwest::Method,
+    url: String,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut req = client().request(method, url);
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("request");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// A page as a browser asks for it.
+pub async fn get_html(url: &str) -> String {
+    client().get(url).header("Accept", "text/html").send().await.expect("page").text().await.expect("text")
+}
+
 /// Links mailed to the signer (quoted-printable decoded), in order.
 pub fn mailed_links(m: &TestInstance) -> Vec<String> {
     let dir = m.db.dir.path().join("outbox");

@@ -91,17 +91,26 @@ pub(super) async fn new_save(
     Query(q): Query<AdminQuery>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
-    let t = selected_territory(&data, &q).await?;
+    save(&data, &ctx, &q, None, &body).await
+}
+
+/// Creates (`id` None) or replaces a practice from the posted form; errors re-show the form.
+async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<i64>, body: &[u8]) -> AppResult<Response> {
+    let (account, f) = posted(ctx, Role::Moderator, body)?;
+    let t = selected_territory(data, q).await?;
     let (input, mut errors) = practice_form::input_from_form(&f);
     if errors.is_empty() {
-        match proc::create(&data, &t.slug, &input, &account.email).await {
+        let saved = match id {
+            Some(id) => proc::replace(data, id, input.clone(), &account.email).await.map(|()| id),
+            None => proc::create(data, &t.slug, &input, &account.email).await,
+        };
+        match saved {
             Ok(id) => return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response()),
             Err(PracticeError::Fields(e)) => errors = e,
             Err(PracticeError::App(e)) => return Err(e),
         }
     }
-    form(&data, &ctx, &t, None, input, errors).await
+    form(data, ctx, &t, id, input, errors).await
 }
 
 pub(super) async fn edit_page(
@@ -123,15 +132,5 @@ pub(super) async fn edit_save(
     Query(q): Query<AdminQuery>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
-    let t = selected_territory(&data, &q).await?;
-    let (input, mut errors) = practice_form::input_from_form(&f);
-    if errors.is_empty() {
-        match proc::replace(&data, id, input.clone(), &account.email).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response()),
-            Err(PracticeError::Fields(e)) => errors = e,
-            Err(PracticeError::App(e)) => return Err(e),
-        }
-    }
-    form(&data, &ctx, &t, Some(id), input, errors).await
+    save(&data, &ctx, &q, Some(id), &body).await
 }
