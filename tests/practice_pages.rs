@@ -78,6 +78,9 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     let page = visitor.get(&format!("/pratiques/{id}")).await;
     assert!(page.body.contains("Voitures évitées") && page.body.contains("3 véhicules"), "indicator shown");
     assert!(page.body.contains("#autopartage") && page.body.contains("47.9"), "tags and place");
+    let tag = visitor.get("/tags/autopartage").await;
+    assert_eq!(tag.location.as_deref(), Some("/pratiques?tag=autopartage"), "hashtag links lead to the catalogue");
+    assert!(visitor.get("/pratiques?tag=autopartage").await.body.contains("Autopartage rural"));
 
     // An edit through the form records only what changed; the public history shows roles.
     let form = b.get(&format!("/admin/pratiques/{id}")).await;

@@ -37,6 +37,7 @@ pub fn router() -> Router {
         .route("/pratiques/{id}/adopter", post(adopt_post))
         .route("/pratiques/{id}/abandonner", post(unadopt_post))
         .route("/pratiques/{id}/statut", post(status_post))
+        .route("/tags/{tag}", get(tag_page))
 }
 
 pub fn list(s: &str) -> Vec<String> {
@@ -153,6 +154,12 @@ async fn territory_catalogue(data: Data<AppState>, Path(slug): Path<String>) -> 
     let q: String =
         url::form_urlencoded::Serializer::new(String::new()).append_pair("territory", actor.as_str()).finish();
     Ok(Redirect::to(&format!("/pratiques?{q}")).into_response())
+}
+
+/// A hashtag's `href` (as Mastodon links it): the catalogue filtered by the tag.
+async fn tag_page(Path(tag): Path<String>) -> Response {
+    let q: String = url::form_urlencoded::Serializer::new(String::new()).append_pair("tag", &tag).finish();
+    Redirect::to(&format!("/pratiques?{q}")).into_response()
 }
 
 /// The Article at its id for ActivityPub clients; browsers go to the page.
