@@ -105,10 +105,7 @@ pub async fn patch(
     caller.require(Role::Moderator)?;
     let patch = body(b)?;
     match practices::update(&data, id, &patch, &caller.audit_name()).await {
-        Ok(()) => {
-            practices::federate_update(&data, id).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(e) => practice_error(e),
     }
 }

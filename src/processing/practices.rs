@@ -118,8 +118,48 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> R
     let p = NewPractice::parse(&input).map_err(PracticeError::Fields)?;
     changed.sort();
     let changes = if changed.is_empty() { "no change".to_string() } else { changed.join(", ") };
-    state.store.update_practice(id, &content(&p), author, &changes).await?;
+    let new_content = content(&p);
+    // A public practice's followers get the `Update`, queued in the edit's transaction: both
+    // happen or neither does.
+    let update = if current.status == "published" {
+        let fresh = with_content(&current, &new_content);
+        let (actor, followers, _) = territory_urls(state, &fresh);
+        let activity = wrap(state, "Update", &actor, &followers, article_json(state, &fresh).await?);
+        Some((activity, state.store.follower_inboxes(current.territory_id.unwrap_or_default()).await?))
+    } else {
+        None
+    };
+    let mut tx = state.store.begin().await?;
+    crate::storage::practices::update_content(&mut tx, id, &new_content, author, &changes).await?;
+    if let Some((activity, inboxes)) = &update {
+        crate::federation::outgoing::queue(&mut tx, current.territory_id, activity, true, inboxes).await?;
+    }
+    tx.commit().await.map_err(AppError::from)?;
+    state.delivery_notify.notify_one();
     Ok(())
+}
+
+/// The stored practice with new content (what the `Update` describes).
+fn with_content(p: &PracticeRow, c: &PracticeContent) -> PracticeRow {
+    PracticeRow {
+        title: c.title.clone(),
+        summary: c.summary.clone(),
+        body_md: c.body_md.clone(),
+        body_html: c.body_html.clone(),
+        domains: c.domains.clone(),
+        dimensions: c.dimensions.clone(),
+        structures: c.structures.clone(),
+        structure_refs: c.structure_refs.clone(),
+        partners: c.partners.clone(),
+        governance: c.governance.clone(),
+        commune: c.commune.clone(),
+        latitude: c.latitude,
+        longitude: c.longitude,
+        tags: c.tags.clone(),
+        licence: c.licence.clone(),
+        updated_at: crate::domain::now_millis(),
+        ..p.clone()
+    }
 }
 
 /// Replaces a local practice's content with a whole form's input (pages), recording which
@@ -138,9 +178,7 @@ pub async fn replace(state: &AppState, id: i64, mut input: PracticeInput, author
         }
     }
     let patch = serde_json::to_value(SerializableInput(input)).map_err(AppError::from)?;
-    update(state, id, &patch, author).await?;
-    federate_update(state, id).await?;
-    Ok(())
+    update(state, id, &patch, author).await
 }
 
 /// `PracticeInput` as JSON with the same field names it is read with.
@@ -249,34 +287,22 @@ fn delete_activity(state: &AppState, actor: &url::Url, followers: &str, ap_id: &
     ))
 }
 
-/// After an edit of a published practice: `Update` of the Article to the followers.
-pub async fn federate_update(state: &AppState, id: i64) -> AppResult<()> {
-    let p = local(state, id).await?;
-    if p.status != "published" {
-        return Ok(());
-    }
-    let (actor, followers, _) = territory_urls(state, &p);
-    let activity = wrap(state, "Update", &actor, &followers, article_json(state, &p).await?);
-    let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
-    let mut tx = state.store.begin().await?;
-    crate::federation::outgoing::queue(&mut tx, p.territory_id, &activity, true, &inboxes).await?;
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    Ok(())
-}
-
-/// Deletes a local practice; followers get a `Delete` if it was public.
+/// Deletes a local practice; followers get a `Delete` if it was public, in the same transaction.
 pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
     let p = local(state, id).await?;
-    if p.status == "published" {
+    let tell = if p.status == "published" {
         let (actor, followers, _) = territory_urls(state, &p);
         let activity = delete_activity(state, &actor, &followers, &p.ap_id)?;
-        let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
-        let mut tx = state.store.begin().await?;
-        crate::federation::outgoing::queue(&mut tx, p.territory_id, &activity, false, &inboxes).await?;
-        tx.commit().await?;
-        state.delivery_notify.notify_one();
+        Some((activity, state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?))
+    } else {
+        None
+    };
+    let mut tx = state.store.begin().await?;
+    if let Some((activity, inboxes)) = &tell {
+        crate::federation::outgoing::queue(&mut tx, p.territory_id, activity, false, inboxes).await?;
     }
-    state.store.delete_practice(id).await?;
+    crate::storage::practices::delete(&mut tx, id).await?;
+    tx.commit().await?;
+    state.delivery_notify.notify_one();
     Ok(())
 }

@@ -123,12 +123,7 @@ impl Store {
     /// Replaces the content and records who changed which fields.
     pub async fn update_practice(&self, id: i64, c: &PracticeContent, author: &str, changes: &str) -> AppResult<()> {
         let mut tx = self.begin().await?;
-        let sql = "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, \
-                   dimensions = $6, structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, \
-                   longitude = $12, tags = $13, licence = $14, search_text = $15, structure_refs = $16, updated_at = $17 \
-                   WHERE id = $18";
-        bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *tx).await?;
-        revision(&mut tx, id, author, changes, c).await?;
+        update_content(&mut tx, id, c, author, changes).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -141,8 +136,8 @@ impl Store {
     }
 
     pub async fn delete_practice(&self, id: i64) -> AppResult<bool> {
-        let done = sqlx::query("DELETE FROM practices WHERE id = $1").bind(id).execute(self.pool()).await?;
-        Ok(done.rows_affected() > 0)
+        let mut conn = self.pool().acquire().await?;
+        delete(&mut conn, id).await
     }
 
     pub async fn practice_by_ap_id(&self, ap_id: &str) -> AppResult<Option<PracticeRow>> {
@@ -286,6 +281,28 @@ async fn revision(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// Replaces the content, with its revision entry, inside the caller's transaction.
+pub async fn update_content(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    c: &PracticeContent,
+    author: &str,
+    changes: &str,
+) -> AppResult<()> {
+    let sql = "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, \
+               dimensions = $6, structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, \
+               longitude = $12, tags = $13, licence = $14, search_text = $15, structure_refs = $16, updated_at = $17 \
+               WHERE id = $18";
+    bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *conn).await?;
+    revision(conn, id, author, changes, c).await
+}
+
+/// Deletes a practice (its comments, reactions, adoptions and history go with it).
+pub async fn delete(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM practices WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// Publishes or unpublishes, with its revision entry, inside the caller's transaction.
