@@ -110,6 +110,15 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         stolen["actor"] = json!(lemmy.actor_id());
         assert_eq!(lemmy.post_signed(&inbox, &stolen.to_string()).await, StatusCode::FORBIDDEN, "[{label}]");
 
+        // The Article leads Mastodon to the conversation: its replies collection and counts.
+        let article = common::get_json(&practice).await;
+        let replies = common::get_json(article["replies"].as_str().expect("replies")).await;
+        assert_eq!(replies["totalItems"], 2, "[{label}] {replies}");
+        assert!(
+            replies["first"]["orderedItems"].to_string().contains("/comment/73120"),
+            "[{label}] Lemmy's comment listed"
+        );
+
         // The same reply again: one comment.
         let body = localise(&fixture("mastodon/create_reply.json"), &mastodon, &m, &practice);
         assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);
@@ -121,6 +130,7 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
             assert_eq!(peer.post_signed(&inbox, &body).await, StatusCode::ACCEPTED, "[{label}] {f}");
         }
         assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 2, "[{label}]");
+        assert_eq!(common::get_json(&practice).await["likes"]["totalItems"], 2, "[{label}] counted on the Article");
         let body = localise(&fixture("lemmy/undo_like.json"), &lemmy, &m, &practice);
         assert_eq!(lemmy.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);
         assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 1, "[{label}] Undo(Like)");

@@ -237,7 +237,13 @@ pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<
 pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
     let (_, followers, tags) = territory_urls(state, p);
     let refs = structure_refs(state, p).await?;
-    Ok(crate::federation::protocol::practice::article(p, &followers, &tags, &refs))
+    let mut article = crate::federation::protocol::practice::article(p, &followers, &tags, &refs);
+    // The conversation, as Mastodon reads it: a `replies` collection to fetch, and counts.
+    let reactions = state.store.reactions(p.id).await?;
+    article["replies"] = json!(format!("{}/replies", p.ap_id));
+    article["likes"] = json!({"type": "Collection", "totalItems": reactions.likes});
+    article["shares"] = json!({"type": "Collection", "totalItems": reactions.shares});
+    Ok(article)
 }
 
 /// Publishes (or unpublishes) and tells the territory's followers in the same transaction:

@@ -32,6 +32,7 @@ pub fn router() -> Router {
         .route("/t/{slug}/pratiques", get(territory_catalogue))
         .route("/pratiques/{id}", get(practice_page))
         .route("/practices/{uuid}", get(article))
+        .route("/practices/{uuid}/replies", get(replies))
         .route("/pratiques/{id}/commenter", post(comment_post))
         .route("/pratiques/{id}/commentaires/{comment}", post(comment_visibility))
         .route("/pratiques/{id}/adopter", post(adopt_post))
@@ -154,6 +155,25 @@ async fn territory_catalogue(data: Data<AppState>, Path(slug): Path<String>) -> 
     let q: String =
         url::form_urlencoded::Serializer::new(String::new()).append_pair("territory", actor.as_str()).finish();
     Ok(Redirect::to(&format!("/pratiques?{q}")).into_response())
+}
+
+/// The visible comments of a local practice, oldest first, as an `OrderedCollection` of ids
+/// (what Mastodon fetches to show the conversation).
+async fn replies(data: Data<AppState>, Path(uuid): Path<String>) -> AppResult<Response> {
+    let ap_id = data.config.url(&format!("/practices/{uuid}"));
+    let p = data
+        .store
+        .practice_by_ap_id(ap_id.as_str())
+        .await?
+        .filter(|p| p.status == "published" && p.territory_id.is_some())
+        .ok_or_else(|| AppError::NotFound("practice".into()))?;
+    let items: Vec<String> = data.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
+    let id = format!("{ap_id}/replies");
+    Ok(ap_json(&serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": "OrderedCollection",
+        "totalItems": items.len(),
+        "first": {"id": format!("{id}?page=1"), "type": "OrderedCollectionPage", "partOf": id, "orderedItems": items},
+    })))
 }
 
 /// A hashtag's `href` (as Mastodon links it): the catalogue filtered by the tag.
