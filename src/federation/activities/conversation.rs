@@ -63,6 +63,7 @@ fn url_of(o: &Value) -> Option<String> {
         Value::Array(a) => a.iter().find_map(|u| id_of(u).or_else(|| u.get("href").and_then(Value::as_str))),
         u => id_of(u).or_else(|| u.get("href").and_then(Value::as_str)),
     }
+    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
     .map(String::from)
 }
 

@@ -107,16 +107,41 @@ impl RemoteActorJson {
         })
     }
 
+    /// The profile page: the first web (http/https) address in `url`. Anything else (a
+    /// `javascript:` URL…) would become a dangerous link on our pages.
     pub fn profile_url(&self) -> Option<String> {
-        match &self.url {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Object(o)) => o.get("href").and_then(Value::as_str).map(str::to_string),
-            Some(Value::Array(a)) => a.iter().find_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Object(o) => o.get("href").and_then(Value::as_str).map(str::to_string),
-                _ => None,
-            }),
+        let href = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Object(o) => o.get("href").and_then(Value::as_str).map(str::to_string),
             _ => None,
+        };
+        let web = |s: &String| s.starts_with("https://") || s.starts_with("http://");
+        match &self.url {
+            Some(Value::Array(a)) => a.iter().filter_map(href).find(web),
+            Some(v) => href(v).filter(web),
+            None => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RemoteActorJson;
+
+    fn with_url(url: serde_json::Value) -> Option<String> {
+        let actor: RemoteActorJson = serde_json::from_value(serde_json::json!({
+            "id": "https://a.example/u/x", "type": "Person", "inbox": "https://a.example/u/x/inbox", "url": url
+        }))
+        .expect("actor");
+        actor.profile_url()
+    }
+
+    #[test]
+    fn only_web_profile_links() {
+        assert_eq!(with_url(serde_json::json!("https://a.example/@x")).as_deref(), Some("https://a.example/@x"));
+        assert_eq!(with_url(serde_json::json!("javascript:alert(1)")), None);
+        assert_eq!(with_url(serde_json::json!({"type": "Link", "href": "data:text/html,x"})), None);
+        let list = serde_json::json!(["javascript:x", {"href": "https://a.example/@x", "type": "Link"}]);
+        assert_eq!(with_url(list).as_deref(), Some("https://a.example/@x"));
     }
 }
