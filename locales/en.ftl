@@ -327,3 +327,6 @@ search = Search
 filters = Filters
 manage-proposals = Your proposals
 manage-practice-edit = Edit my proposal
+pages = Pages
+page-prev = ← Previous page
+page-next = Next page →

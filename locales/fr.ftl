@@ -327,3 +327,6 @@ search = Rechercher
 filters = Filtres
 manage-proposals = Vos propositions
 manage-practice-edit = Modifier ma proposition
+pages = Pages
+page-prev = ← Page précédente
+page-next = Page suivante →

@@ -112,6 +112,67 @@ async fn catalogue_search_finds_french_word_forms() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn catalogue_filters_reach_old_practices_and_pages() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        // 25 older practices of one territory, then 1,100 newer ones of another: filters must
+        // still find the old ones (they are applied in SQL, not on a first batch).
+        let old = "http://vieux.example/t/x";
+        for n in 0..25 {
+            let id = store
+                .insert_practice(
+                    &format!("{old}/p/{n}"),
+                    None,
+                    old,
+                    &content("Ancien", "Un marché.", "culture", "troc"),
+                    "m",
+                )
+                .await
+                .expect("insert");
+            store.set_practice_status(id, true, "m").await.expect("publish");
+        }
+        let new = "http://neuf.example/t/y";
+        let mut tx = store.begin().await.expect("tx");
+        for n in 0..1100 {
+            sqlx::query(
+                "INSERT INTO practices (ap_id, origin_actor, status, title, summary, licence, author, created_at, \
+                 updated_at, published_at, domains) VALUES ($1, $2, 'published', 'Récent', 'r', 'CC-BY-SA-4.0', 'm', \
+                 $3, $3, $3, 'mobilite')",
+            )
+            .bind(format!("{new}/p/{n}"))
+            .bind(new)
+            .bind(4_000_000_000_000_i64 + n)
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        }
+        tx.commit().await.expect("commit");
+        let f = |territory: &str, page: i64| PracticeFilter {
+            territory: Some(territory.into()),
+            page: Some(page),
+            ..Default::default()
+        };
+        assert_eq!(store.search_practices(&f(old, 1), 10).await.expect("s").len(), 10, "[{label}]");
+        assert_eq!(store.search_practices(&f(old, 3), 10).await.expect("s").len(), 5, "[{label}] the last page");
+        assert!(store.search_practices(&f(old, 4), 10).await.expect("s").is_empty(), "[{label}]");
+        let by_tag = PracticeFilter { tag: Some("troc".into()), ..Default::default() };
+        assert_eq!(store.search_practices(&by_tag, 100).await.expect("s").len(), 25, "[{label}] tag beyond the newest");
+        let by_domain = PracticeFilter { domain: Some("culture".into()), ..Default::default() };
+        assert_eq!(store.search_practices(&by_domain, 100).await.expect("s").len(), 25, "[{label}]");
+        let partial = PracticeFilter { domain: Some("cult".into()), ..Default::default() };
+        assert!(store.search_practices(&partial, 100).await.expect("s").is_empty(), "[{label}] whole codes only");
+        let words = PracticeFilter { q: Some("marchés".into()), page: Some(2), ..Default::default() };
+        assert_eq!(store.search_practices(&words, 20).await.expect("s").len(), 5, "[{label}] words and pages");
+        let newest = store.search_practices(&PracticeFilter::default(), 1).await.expect("s");
+        assert_eq!(newest[0].ap_id, format!("{new}/p/1099"), "[{label}] newest first");
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
 use common::{TestInstance, call, client};
 use maillage::domain::account::Role;
 use reqwest::StatusCode;

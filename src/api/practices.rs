@@ -50,7 +50,7 @@ pub struct TerritoryQuery {
 #[utoipa::path(get, path = "/api/v1/practices", tag = "practices",
     params(("q" = Option<String>, Query, description = "full text, French word forms"), ("domain" = Option<String>, Query),
         ("dimension" = Option<String>, Query), ("territory" = Option<String>, Query, description = "origin territory actor id"),
-        ("tag" = Option<String>, Query)),
+        ("tag" = Option<String>, Query), ("page" = Option<i64>, Query, description = "page of 100, from 1")),
     responses((status = 200, description = "Published practices, local and remote, newest first")))]
 pub async fn search(data: Data<AppState>, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
     Ok(Json(data.store.search_practices(&f, 100).await?).into_response())

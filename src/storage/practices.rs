@@ -88,6 +88,8 @@ pub struct PracticeFilter {
     /// Origin territory actor id (local or remote).
     pub territory: Option<String>,
     pub tag: Option<String>,
+    /// Page number, from 1.
+    pub page: Option<i64>,
 }
 
 impl Store {
@@ -154,6 +156,15 @@ impl Store {
             .await?)
     }
 
+    /// The territories (actor ids) with published practices here.
+    pub async fn practice_origins(&self) -> AppResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT origin_actor FROM practices WHERE status = 'published' ORDER BY origin_actor",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// A local territory's practices, drafts included, latest change first (moderators' list).
     pub async fn territory_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
@@ -184,60 +195,63 @@ impl Store {
         .await?)
     }
 
-    /// Published practices, local and remote, newest first, filtered; `q` matches French word
-    /// forms.
+    /// Published practices, local and remote, newest first, filtered in SQL (so that old
+    /// practices are found as well as new ones), `limit` a page (`f.page`, from 1); `q` matches
+    /// French word forms.
     pub async fn search_practices(&self, f: &PracticeFilter, limit: i64) -> AppResult<Vec<PracticeRow>> {
-        let q = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-        let rows: Vec<PracticeRow> = match (q, self.backend()) {
-            (None, _) => {
-                sqlx::query_as(&format!(
-                    "SELECT {COLUMNS} FROM practices WHERE status = 'published' ORDER BY published_at DESC, id DESC LIMIT $1"
-                ))
-                .bind(limit.saturating_mul(10))
-                .fetch_all(self.pool())
-                .await?
-            }
-            (Some(q), Backend::Sqlite) => {
-                let terms: Vec<String> = french_search_text(q).split(' ').filter(|t| !t.is_empty()).map(|t| format!("\"{t}\"")).collect();
-                if terms.is_empty() {
-                    return Ok(vec![]);
-                }
-                sqlx::query_as(&format!(
-                    "SELECT {COLUMNS} FROM practices WHERE status = 'published' AND id IN \
-                     (SELECT rowid FROM practices_fts WHERE practices_fts MATCH $1) ORDER BY published_at DESC, id DESC LIMIT $2"
-                ))
-                .bind(terms.join(" "))
-                .bind(limit.saturating_mul(10))
-                .fetch_all(self.pool())
-                .await?
-            }
-            (Some(q), Backend::Postgres) => {
-                sqlx::query_as(&format!(
-                    "SELECT {COLUMNS} FROM practices WHERE status = 'published' AND \
-                     to_tsvector('french', title || ' ' || summary || ' ' || body_md || ' ' || tags) @@ plainto_tsquery('french', $1) \
-                     ORDER BY published_at DESC, id DESC LIMIT $2"
-                ))
-                .bind(q)
-                .bind(limit.saturating_mul(10))
-                .fetch_all(self.pool())
-                .await?
-            }
+        let mut sql = format!("SELECT {COLUMNS} FROM practices WHERE status = 'published'");
+        let mut args: Vec<String> = vec![];
+        let mut arg = |sql: &mut String, clause: &str, value: String| {
+            args.push(value);
+            sql.push_str(&clause.replace("$?", &format!("${}", args.len())));
         };
-        let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
-        Ok(rows
-            .into_iter()
-            .filter(|p| f.domain.as_deref().is_none_or(|d| d.is_empty() || has(&p.domains, d)))
-            .filter(|p| {
-                f.tag.as_deref().is_none_or(|t| t.is_empty() || has(&p.tags, &t.trim_start_matches('#').to_lowercase()))
-            })
-            .filter(|p| f.territory.as_deref().is_none_or(|t| t.is_empty() || p.origin_actor == t))
-            .filter(|p| {
-                f.dimension
-                    .as_deref()
-                    .is_none_or(|d| d.is_empty() || p.dimensions.contains(&format!("\"dimension\":\"{d}\"")))
-            })
-            .take(limit as usize)
-            .collect())
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+        if let Some(q) = given(&f.q) {
+            match self.backend() {
+                Backend::Sqlite => {
+                    let terms: Vec<String> = french_search_text(&q)
+                        .split(' ')
+                        .filter(|t| !t.is_empty())
+                        .map(|t| format!("\"{t}\""))
+                        .collect();
+                    if terms.is_empty() {
+                        return Ok(vec![]);
+                    }
+                    let clause = " AND id IN (SELECT rowid FROM practices_fts WHERE practices_fts MATCH $?)";
+                    arg(&mut sql, clause, terms.join(" "));
+                }
+                Backend::Postgres => {
+                    let clause = " AND to_tsvector('french', title || ' ' || summary || ' ' || body_md || ' ' || tags) \
+                                  @@ plainto_tsquery('french', $?)";
+                    arg(&mut sql, clause, q);
+                }
+            }
+        }
+        // Comma lists are matched whole: ",alimentation," in ",commerce,alimentation,".
+        if let Some(d) = given(&f.domain) {
+            arg(&mut sql, " AND ',' || domains || ',' LIKE $?", format!("%,{d},%"));
+        }
+        if let Some(t) = given(&f.tag) {
+            arg(
+                &mut sql,
+                " AND ',' || tags || ',' LIKE $?",
+                format!("%,{},%", t.trim_start_matches('#').to_lowercase()),
+            );
+        }
+        if let Some(t) = given(&f.territory) {
+            arg(&mut sql, " AND origin_actor = $?", t);
+        }
+        if let Some(d) = given(&f.dimension) {
+            arg(&mut sql, " AND dimensions LIKE $?", format!("%\"dimension\":\"{d}\"%"));
+        }
+        let limit = limit.clamp(1, 1000);
+        let offset = (f.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
+        sql.push_str(&format!(" ORDER BY published_at DESC, id DESC LIMIT {limit} OFFSET {offset}"));
+        let mut query = sqlx::query_as(&sql);
+        for a in &args {
+            query = query.bind(a);
+        }
+        Ok(query.fetch_all(self.pool()).await?)
     }
 }
 

@@ -41,11 +41,23 @@ pub fn router() -> Router {
         .route("/tags/{tag}", get(tag_page))
 }
 
+/// Practices per catalogue page.
+const CATALOGUE_PAGE: i64 = 50;
+
 pub fn list(s: &str) -> Vec<String> {
     s.split(',').filter(|x| !x.is_empty()).map(String::from).collect()
 }
 
-/// Display names of territories, local and remote, by actor id.
+/// A territory's display name from its actor id (local or remote).
+async fn actor_name(state: &AppState, actor: &str) -> AppResult<String> {
+    if let Some(t) = crate::federation::activities::local_territory(state, actor).await? {
+        return Ok(t.name);
+    }
+    let remote = state.store.remote_actor_by_ap_id(actor).await?;
+    Ok(remote.and_then(|a| a.name.or(a.preferred_username)).unwrap_or_else(|| actor.to_string()))
+}
+
+/// Display name and link of a practice's territory, local or remote.
 async fn origin_name(state: &AppState, p: &PracticeRow) -> AppResult<(String, String)> {
     if let Some(t) = p.territory_id {
         let t = state.store.territory_by_id(t).await?;
@@ -80,6 +92,9 @@ struct CataloguePage {
     tag: String,
     cards: Vec<Card>,
     count: String,
+    /// Links to the previous and next pages, keeping the filters.
+    prev: Option<String>,
+    next: Option<String>,
     can_write: bool,
     /// A filter besides the words is set: the filters stay open.
     filtered: bool,
@@ -99,14 +114,31 @@ fn dimension_codes(p: &PracticeRow) -> Vec<String> {
 
 async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
     let tr = ctx.tr;
-    let found = data.store.search_practices(&f, 200).await?;
-    let mut territories: Vec<(String, String, bool)> = vec![];
-    for p in data.store.search_practices(&PracticeFilter::default(), 1000).await? {
-        if !territories.iter().any(|(id, _, _)| *id == p.origin_actor) {
-            let (name, _) = origin_name(&data, &p).await?;
-            let chosen = f.territory.as_deref() == Some(p.origin_actor.as_str());
-            territories.push((p.origin_actor.clone(), name, chosen));
+    let found = data.store.search_practices(&f, CATALOGUE_PAGE).await?;
+    let page = f.page.unwrap_or(1).max(1);
+    let link = |page: i64| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &f.q),
+            ("domain", &f.domain),
+            ("dimension", &f.dimension),
+            ("territory", &f.territory),
+            ("tag", &f.tag),
+        ] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(k, v);
+            }
         }
+        q.append_pair("page", &page.to_string());
+        format!("/pratiques?{}", q.finish())
+    };
+    let prev = (page > 1).then(|| link(page - 1));
+    let next = (found.len() as i64 == CATALOGUE_PAGE).then(|| link(page + 1));
+    let mut territories: Vec<(String, String, bool)> = vec![];
+    for origin in data.store.practice_origins().await? {
+        let name = actor_name(&data, &origin).await?;
+        let chosen = f.territory.as_deref() == Some(origin.as_str());
+        territories.push((origin, name, chosen));
     }
     let mut cards = vec![];
     for p in &found {
@@ -139,6 +171,8 @@ async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilte
         territories,
         tag: f.tag.clone().unwrap_or_default(),
         count: tr.plural("practices-count", cards.len() as i64),
+        prev,
+        next,
         cards,
         can_write: ctx.account.as_ref().is_some_and(|a| a.role() >= Role::Moderator),
         filtered: [&f.domain, &f.dimension, &f.territory, &f.tag]
