@@ -92,7 +92,9 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     let changes: Vec<&str> = revisions.iter().map(|r| r.changes.as_str()).collect();
     assert_eq!(changes, vec!["created", "published", "title"]);
     let page = visitor.get(&format!("/pratiques/{id}")).await;
-    assert!(page.body.contains("Autopartage entre villages") && page.body.contains("l&#39;équipe de modération"));
+    assert!(
+        page.body.contains("Autopartage entre villages") && page.body.contains("l&#39;équipe de modération : titre")
+    );
     assert!(!page.body.contains("modo@cces.example"), "no address in the public history");
     let en = {
         let mut v = Browser::new(&m.url(""));

@@ -352,7 +352,7 @@ async fn practice_page(
             .into_iter()
             .map(|r| {
                 let who = if moderator { r.author.clone() } else { author_label(tr, &r.author) };
-                (tr.datetime(r.created_at), who, r.changes)
+                (tr.datetime(r.created_at), who, changes_label(tr, &r.changes))
             })
             .collect()
     } else {
@@ -390,6 +390,18 @@ async fn practice_page(
         p,
     };
     render_status(StatusCode::OK, &page)
+}
+
+/// A revision's changes in the reader's language: "title, tags" → "titre, mots-clés".
+fn changes_label(tr: Tr, changes: &str) -> String {
+    changes
+        .split(", ")
+        .map(|c| {
+            let key = format!("change-{}", c.replace(' ', "-"));
+            if tr.has(&key) { tr.t(&key) } else { c.to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The moderator posting, with the form checked against CSRF.
