@@ -62,7 +62,7 @@ async fn start_actor_host(public_key_pem: String) -> AppResult<String> {
     Ok(authority)
 }
 
-async fn fresh_postgres(admin_url: &str) -> AppResult<(String, String)> {
+pub async fn fresh_postgres(admin_url: &str) -> AppResult<(String, String)> {
     sqlx::any::install_default_drivers();
     let name = format!("maillage_bench_{}", uuid::Uuid::new_v4().simple());
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await?;
@@ -72,7 +72,7 @@ async fn fresh_postgres(admin_url: &str) -> AppResult<(String, String)> {
     Ok((url.to_string(), name))
 }
 
-async fn drop_postgres(admin_url: &str, name: &str) {
+pub async fn drop_postgres(admin_url: &str, name: &str) {
     if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await {
         let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
     }

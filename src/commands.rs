@@ -58,6 +58,10 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         })
         .await;
     }
+    if let Command::Bench(BenchCmd::Practices { count, postgres }) = command {
+        let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
+        return maillage::bench_practices::run(count, postgres.as_deref()).await;
+    }
     if let Command::Migrate = command {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;

@@ -175,6 +175,14 @@ enum BenchCmd {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// The practices catalogue: searches per second over a seeded catalogue, SQLite and PostgreSQL.
+    Practices {
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
+        /// PostgreSQL server (a database is created and dropped); default MAILLAGE_TEST_POSTGRES.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -58,3 +58,6 @@ CREATE INDEX practice_adoptions_activity ON practice_adoptions (activity_ap_id);
 -- Structures involved in a practice received from another server: JSON `[{"id", "name"}]` as its
 -- `cces:structures` gave them. (Local practices name their signatories by id in `structures`.)
 ALTER TABLE practices ADD COLUMN structure_refs TEXT NOT NULL DEFAULT '[]';
+
+-- The catalogue of one territory, newest first.
+CREATE INDEX practices_origin ON practices (origin_actor, status, published_at);

@@ -221,8 +221,8 @@ impl Store {
                     arg(&mut sql, clause, terms.join(" "));
                 }
                 Backend::Postgres => {
-                    let clause = " AND to_tsvector('french', title || ' ' || summary || ' ' || body_md || ' ' || tags) \
-                                  @@ plainto_tsquery('french', $?)";
+                    // `search_vector`: the stored `to_tsvector('french', …)` (migration 0008).
+                    let clause = " AND search_vector @@ plainto_tsquery('french', $?)";
                     arg(&mut sql, clause, q);
                 }
             }

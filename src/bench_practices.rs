@@ -1,0 +1,180 @@
+//! `maillage bench practices`: the catalogue under load. Seeds a catalogue of published
+//! practices (French text, domains, dimensions, tags) in SQLite and, when given, PostgreSQL,
+//! then measures searches per second against a baseline measured in the same run on the same
+//! database: fetching one practice by primary key, the cheapest read there is.
+
+use std::time::Instant;
+
+use crate::{
+    domain::{now_millis, practice::french_search_text},
+    error::AppResult,
+    storage::{Store, practices::PracticeFilter},
+};
+
+const WORDS: [&str; 24] = [
+    "circuit",
+    "court",
+    "producteurs",
+    "épicerie",
+    "coopérative",
+    "énergie",
+    "citoyenne",
+    "marché",
+    "habitants",
+    "fermes",
+    "cantine",
+    "mobilité",
+    "covoiturage",
+    "jardin",
+    "partagé",
+    "insertion",
+    "emplois",
+    "locaux",
+    "monnaie",
+    "locale",
+    "recyclerie",
+    "réemploi",
+    "habitat",
+    "participatif",
+];
+const DOMAINS: [&str; 8] =
+    ["energie", "finance", "habitat", "culture", "alimentation", "commerce", "mobilite", "autre"];
+const DIMENSIONS: [&str; 4] = ["sociale", "economique", "territoriale", "environnementale"];
+
+/// The filter of the n-th search of a case.
+type FilterFor = Box<dyn Fn(usize) -> PracticeFilter>;
+
+/// A cheap deterministic generator: the same catalogue on every run and backend.
+fn pick(seed: &mut u64, n: usize) -> usize {
+    *seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+    ((*seed >> 33) as usize) % n
+}
+
+async fn seed(store: &Store, count: usize) -> AppResult<()> {
+    let mut rng = 7_u64;
+    let mut tx = store.begin().await?;
+    let now = now_millis();
+    for n in 0..count {
+        let words: Vec<&str> = (0..40).map(|_| WORDS[pick(&mut rng, WORDS.len())]).collect();
+        let title = format!("{} {} {}", words[0], words[1], n);
+        let body = words.join(" ");
+        let domain = DOMAINS[pick(&mut rng, DOMAINS.len())];
+        let dimension = DIMENSIONS[pick(&mut rng, DIMENSIONS.len())];
+        let tag = WORDS[pick(&mut rng, WORDS.len())].replace('é', "e");
+        let dims = format!(
+            r#"[{{"dimension":"{dimension}","text":"","indicators":[{{"name":"n","value":1.0,"unit":"","period":""}}]}}]"#
+        );
+        let origin = format!("https://t{}.example/t/territoire", n % 20);
+        sqlx::query(
+            "INSERT INTO practices (ap_id, origin_actor, status, title, summary, body_md, body_html, domains, dimensions, \
+             tags, licence, search_text, author, created_at, updated_at, published_at) VALUES ($1, $2, 'published', $3, \
+             $4, $5, $5, $6, $7, $8, 'CC-BY-SA-4.0', $9, 'bench', $10, $10, $10)",
+        )
+        .bind(format!("{origin}/p/{n}"))
+        .bind(&origin)
+        .bind(&title)
+        .bind(format!("{title}, en quelques mots."))
+        .bind(&body)
+        .bind(domain)
+        .bind(&dims)
+        .bind(&tag)
+        .bind(french_search_text(&format!("{title} {title} {body} {tag}")))
+        .bind(now + n as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    // Statistics as a running server has them (autovacuum's analyze): without, PostgreSQL
+    // guesses that a word is rare and sorts every match of a common one.
+    if store.backend() == crate::storage::Backend::Postgres {
+        sqlx::query("ANALYZE practices").execute(store.pool()).await?;
+    }
+    Ok(())
+}
+
+/// Operations per second of `op` over about `secs` seconds (after a warm-up call).
+async fn rate<F, Fut>(secs: f64, mut op: F) -> AppResult<f64>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = AppResult<usize>>,
+{
+    op(0).await?;
+    let start = Instant::now();
+    let mut n = 0;
+    while start.elapsed().as_secs_f64() < secs {
+        op(n).await?;
+        n += 1;
+    }
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}
+
+async fn bench_backend(label: &str, url: &str, count: usize) -> AppResult<()> {
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let started = Instant::now();
+    seed(&store, count).await?;
+    println!("  {label}: {count} practices seeded in {:.1} s", started.elapsed().as_secs_f64());
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM practices").fetch_all(store.pool()).await?;
+    let base = rate(2.0, |n| {
+        let store = store.clone();
+        let id = ids[n % ids.len()];
+        async move { Ok(store.practice(id).await?.map(|_| 1).unwrap_or(0)) }
+    })
+    .await?;
+    println!("    one practice by id            {base:>9.0} /s   (baseline)");
+    const FORMS: [&str; 6] = ["circuits", "producteur", "épiceries", "coopératives", "jardins partagés", "emploi local"];
+    let cases: [(&str, FilterFor); 4] = [
+        ("catalogue page 1 (50)", Box::new(|_| PracticeFilter::default())),
+        (
+            "word search, French forms",
+            Box::new(|n| PracticeFilter { q: Some(FORMS[n % FORMS.len()].into()), ..Default::default() }),
+        ),
+        (
+            "words + domain + dimension",
+            Box::new(|n| PracticeFilter {
+                q: Some(FORMS[n % FORMS.len()].into()),
+                domain: Some(DOMAINS[n % DOMAINS.len()].into()),
+                dimension: Some(DIMENSIONS[n % DIMENSIONS.len()].into()),
+                ..Default::default()
+            }),
+        ),
+        (
+            "one territory, page 20",
+            Box::new(|n| PracticeFilter {
+                territory: Some(format!("https://t{}.example/t/territoire", n % 20)),
+                page: Some(20),
+                ..Default::default()
+            }),
+        ),
+    ];
+    for (name, filter) in &cases {
+        let per_sec = rate(2.0, |n| {
+            let store = store.clone();
+            let f = filter(n);
+            async move { Ok(store.search_practices(&f, 50).await?.len()) }
+        })
+        .await?;
+        println!("    {name:<29} {per_sec:>9.0} /s   {:.3} × baseline", per_sec / base);
+    }
+    store.close().await;
+    Ok(())
+}
+
+pub async fn run(count: usize, postgres_admin: Option<&str>) -> AppResult<()> {
+    println!("Maillage {} — catalogue benchmark (searches of 50 results, one client)", env!("CARGO_PKG_VERSION"));
+    let dir = std::env::temp_dir().join(format!("maillage-bench-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).map_err(crate::error::AppError::internal)?;
+    let sqlite = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    let result = bench_backend("SQLite", &sqlite, count).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result?;
+    if let Some(admin) = postgres_admin {
+        let (url, name) = crate::bench_ingest::fresh_postgres(admin).await?;
+        let result = bench_backend("PostgreSQL", &url, count).await;
+        crate::bench_ingest::drop_postgres(admin, &name).await;
+        result?;
+    } else {
+        println!("  PostgreSQL: skipped (give --postgres or MAILLAGE_TEST_POSTGRES)");
+    }
+    Ok(())
+}
