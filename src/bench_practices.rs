@@ -122,7 +122,8 @@ async fn bench_backend(label: &str, url: &str, count: usize) -> AppResult<()> {
     })
     .await?;
     println!("    one practice by id            {base:>9.0} /s   (baseline)");
-    const FORMS: [&str; 6] = ["circuits", "producteur", "épiceries", "coopératives", "jardins partagés", "emploi local"];
+    const FORMS: [&str; 6] =
+        ["circuits", "producteur", "épiceries", "coopératives", "jardins partagés", "emploi local"];
     let cases: [(&str, FilterFor); 4] = [
         ("catalogue page 1 (50)", Box::new(|_| PracticeFilter::default())),
         (
