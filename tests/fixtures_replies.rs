@@ -138,6 +138,14 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         assert_eq!(mastodon.post_signed(&inbox, &body).await, StatusCode::ACCEPTED);
         assert_eq!(m.data.store.reactions(id).await.expect("r").likes, 0, "[{label}] Mastodon's Undo(Like)");
 
+        // A person's boost is a share, not an adoption, even when it claims to be one.
+        let boost = json!({"@context": "https://www.w3.org/ns/activitystreams", "type": "Announce",
+            "id": format!("{}users/alice/statuses/1/activity", mastodon.base), "actor": mastodon.actor_id(),
+            "object": practice, "cces:adoptionNote": "Adoptée ?"});
+        assert_eq!(mastodon.post_signed(&inbox, &boost.to_string()).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(m.data.store.reactions(id).await.expect("r").shares, 1, "[{label}] a share");
+        assert!(m.data.store.adoptions(id).await.expect("a").is_empty(), "[{label}] only territories adopt");
+
         // A reply to a practice nobody here knows: accepted, ignored.
         let unknown = m.url("/practices/11111111-1111-1111-1111-111111111111");
         let body = localise(&fixture("lemmy/create_comment.json"), &lemmy, &m, &unknown)

@@ -219,7 +219,8 @@ async fn receive_practice_announce(
     signer: &RemoteActorRow,
     p: &PracticeRow,
 ) -> AppResult<()> {
-    let note = env.raw.get(conversation::ADOPTION_NOTE);
+    // Territories adopt (they are `Group`s); anyone else's Announce is a boost, whatever it carries.
+    let note = env.raw.get(conversation::ADOPTION_NOTE).filter(|_| signer.kind == "Group");
     let name = signer.name.clone().or_else(|| signer.preferred_username.clone()).unwrap_or_default();
     let profile = signer.url.clone().unwrap_or_else(|| signer.ap_id.clone());
     let mut tx = data.store.begin().await?;
