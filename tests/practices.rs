@@ -344,6 +344,17 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
             "cces:structures": [{"id": origin.base.join("s/7").expect("url"), "name": "Jardins du Coin"},
                 {"id": "javascript:alert(1)", "name": "Piège"}]
         });
+        // Pushed by an actor no territory follows: accepted (202) and not stored.
+        origin.send(&group.inbox, "Create", article.clone()).await.expect("create");
+        let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardins"), None, None).await;
+        assert_eq!(found, json!([]), "unsolicited Articles stay out of the catalogue");
+        // Once the territory follows it (here, asked to: the peer never answers), they come in.
+        maillage::processing::follows::follow_remote(&m.data, "territoire", origin.actor_id().as_str())
+            .await
+            .expect("follow");
+        let mut article = article;
+        article["id"] = json!(origin.base.join("articles/2").expect("url"));
+        let article_id = article["id"].as_str().expect("id").to_string();
         origin.send(&group.inbox, "Create", article.clone()).await.expect("create");
         let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardins"), None, None).await;
         let html = found[0]["body_html"].as_str().expect("html").to_string();

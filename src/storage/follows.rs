@@ -73,6 +73,17 @@ impl Store {
             .await?)
     }
 
+    /// Whether one of our territories follows (or asked to follow) this remote actor.
+    pub async fn is_followed(&self, actor_id: i64) -> AppResult<bool> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')",
+        )
+        .bind(actor_id)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n > 0)
+    }
+
     /// Outgoing follow by the id of our Follow activity (what an Accept refers to).
     pub async fn following_by_follow_id(&self, follow_ap_id: &str) -> AppResult<Option<FollowRow>> {
         Ok(sqlx::query_as(&format!("{} WHERE f.follow_ap_id = $1", select(Direction::Following)))

@@ -1,6 +1,7 @@
 //! Practices from followed territories: `Create`/`Update` of an `Article` stores or refreshes a
-//! remote practice (HTML sanitised), `Delete` removes it. Only the practice's origin may change
-//! it: anyone else gets 403 and nothing changes.
+//! remote practice (HTML sanitised), `Delete` removes it; Articles from actors no territory
+//! follows are ignored (202). Only the practice's origin may change it: anyone else gets 403
+//! and nothing changes.
 
 use serde_json::Value;
 
@@ -61,10 +62,16 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
     if host_header(&url) != signer.host || o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
         return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
     }
-    if let Some(existing) = state.store.practice_by_ap_id(ap_id).await?
+    let known = state.store.practice_by_ap_id(ap_id).await?;
+    if let Some(existing) = &known
         && existing.origin_actor != signer.ap_id
     {
         return Err(AppError::Forbidden("only a practice's origin may change it".into()));
+    }
+    // The catalogue holds the practices of territories we follow, not whatever is pushed to us.
+    if known.is_none() && !state.store.is_followed(signer.id).await? {
+        tracing::info!(article = %ap_id, from = %signer.ap_id, "Article from an actor no territory follows: ignored");
+        return Ok(());
     }
     let tags: Vec<String> = o
         .get("tag")
