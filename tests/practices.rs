@@ -267,6 +267,17 @@ async fn practices_travel_to_following_territories() {
     use reqwest::Method;
     let a = TestInstance::start(TestDb::sqlite().await).await;
     let b = TestInstance::start(TestDb::prefer_postgres().await).await;
+    let modo = a.token(Role::Moderator).await;
+    // Before B follows: one practice published, one published then deleted.
+    for (title, keep) in [("Recyclerie du bourg", true), ("Troc abandonné", false)] {
+        let body = json!({"title": title, "summary": "Une pratique d'avant l'abonnement."});
+        let (_, created) = call(Method::POST, a.url("/api/v1/practices"), Some(&modo), Some(body)).await;
+        let id = created["id"].as_i64().expect("id");
+        call(Method::POST, a.url(&format!("/api/v1/practices/{id}/publish")), Some(&modo), None).await;
+        if !keep {
+            call(Method::DELETE, a.url(&format!("/api/v1/practices/{id}")), Some(&modo), None).await;
+        }
+    }
     maillage::processing::follows::follow_remote(&b.data, "territoire", &format!("territoire@{}", a.authority))
         .await
         .expect("follow");
@@ -274,7 +285,16 @@ async fn practices_travel_to_following_territories() {
         common::get_json(&a.url("/t/territoire/followers")).await["totalItems"] == 1
     })
     .await;
-    let modo = a.token(Role::Moderator).await;
+    // A's earlier practices come from its outbox once A accepts; the deleted one does not.
+    common::eventually(10, "earlier practice on B", || async {
+        call(Method::GET, b.url("/api/v1/practices?q=recyclerie"), None, None)
+            .await
+            .1
+            .as_array()
+            .is_some_and(|a| a.len() == 1)
+    })
+    .await;
+    assert_eq!(call(Method::GET, b.url("/api/v1/practices?q=troc"), None, None).await.1, json!([]));
     let practice = json!({
         "title": "Épicerie en circuit court", "summary": "Douze fermes, une épicerie, zéro intermédiaire.",
         "body": "Les circuits courts rapprochent producteurs et habitants.", "domains": ["alimentation"],

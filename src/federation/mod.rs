@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod actors;
+pub mod backfill;
 pub mod delivery;
 pub mod discovery;
 pub mod http;

@@ -1,5 +1,7 @@
 //! `Accept` / `Reject` of a Follow one of our territories sent.
 
+use activitypub_federation::config::Data;
+
 use super::local_territory;
 use crate::{
     domain::territory::FollowState,
@@ -13,7 +15,7 @@ use crate::{
     },
 };
 
-pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow, accepted: bool) -> AppResult<()> {
+pub async fn receive(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow, accepted: bool) -> AppResult<()> {
     let follow = find_our_follow(state, env, signer).await?;
     let Some(follow) = follow else {
         tracing::info!(activity = %env.id, "Accept/Reject of no pending follow of ours: ignored");
@@ -40,6 +42,16 @@ pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow, 
     }
     tx.commit().await?;
     tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
+    if accepted && signer.kind == "Group" {
+        // Its earlier practices, in the background: the Accept is answered at once.
+        let data = state.reset_request_count();
+        let actor = signer.clone();
+        tokio::spawn(async move {
+            if let Err(e) = crate::federation::backfill::practices_of(&data, &actor).await {
+                tracing::info!(actor = %actor.ap_id, error = %e, "cannot fetch the outbox of a followed territory");
+            }
+        });
+    }
     Ok(())
 }
 

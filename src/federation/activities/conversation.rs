@@ -205,7 +205,8 @@ fn host_of(id: &str) -> Option<String> {
     Url::parse(id).ok().map(|u| host_header(&u))
 }
 
-async fn fetch_object(data: &Data<AppState>, id: &str) -> AppResult<Value> {
+/// An object fetched from its id (signed with the instance actor, SSRF-guarded).
+pub async fn fetch_object(data: &Data<AppState>, id: &str) -> AppResult<Value> {
     let url = Url::parse(id).map_err(|_| AppError::BadRequest("object id is not a URL".into()))?;
     let res = activitypub_federation::fetch::fetch_object_http::<AppState, Value>(&url, data)
         .await

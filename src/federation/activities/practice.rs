@@ -56,7 +56,16 @@ pub fn is_article(object: &Value) -> bool {
 }
 
 pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let o = &env.object;
+    if store_article(state, &env.object, signer).await? {
+        let mut conn = state.store.pool().acquire().await?;
+        claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
+    }
+    Ok(())
+}
+
+/// Stores (or refreshes) the `Article` `o` of `signer`, its origin; false when ignored (no
+/// territory here follows the signer).
+pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow) -> AppResult<bool> {
     let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Article without id".into()))?;
     let url = url::Url::parse(ap_id).map_err(|_| AppError::BadRequest("Article id is not a URL".into()))?;
     if host_header(&url) != signer.host || o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
@@ -71,7 +80,7 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
     // The catalogue holds the practices of territories we follow, not whatever is pushed to us.
     if known.is_none() && !state.store.is_followed(signer.id).await? {
         tracing::info!(article = %ap_id, from = %signer.ap_id, "Article from an actor no territory follows: ignored");
-        return Ok(());
+        return Ok(false);
     }
     let tags: Vec<String> = o
         .get("tag")
@@ -121,10 +130,8 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
         None => state.store.insert_practice(ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?,
     };
     state.store.set_practice_status(id, true, &signer.ap_id).await?;
-    let mut conn = state.store.pool().acquire().await?;
-    claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
     tracing::info!(practice = %ap_id, from = %signer.ap_id, "remote practice stored");
-    Ok(())
+    Ok(true)
 }
 
 /// `Delete` of a remote practice; true when it named one.
