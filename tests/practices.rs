@@ -398,6 +398,11 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
         let inbox = group.inbox.to_string();
         assert_eq!(other.post_signed(&inbox, &activity("Update", forged)).await, StatusCode::FORBIDDEN);
         assert_eq!(other.post_signed(&inbox, &activity("Delete", json!(article_id))).await, StatusCode::FORBIDDEN);
+        // The origin announces a comment that is gone by the time we fetch it: nothing to keep,
+        // nothing to retry (202, not 502).
+        let gone = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": origin.new_id(),
+            "type": "Announce", "actor": origin.actor_id(), "object": origin.base.join("notes/gone").expect("url")});
+        assert_eq!(origin.post_signed(&inbox, &gone.to_string()).await, StatusCode::ACCEPTED);
         let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
         assert_eq!(found[0]["title"], "Jardin partagé", "{found}");
         m.stop().await;

@@ -179,7 +179,14 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
     let note = match &env.object {
         // The announcer speaks for its own host only: anything else is fetched from its origin.
         Value::Object(_) if host_of(object_id) == Some(signer.host.clone()) => env.object.clone(),
-        _ => fetch_object(data, object_id).await?,
+        _ => match fetch_object(data, object_id).await {
+            Ok(object) => object,
+            Err(AppError::Gone(_)) => {
+                tracing::info!(activity = %env.id, object = object_id, "Announce of an object gone since: ignored");
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        },
     };
     if !is_note(&note) || id_of(&note) != Some(object_id) {
         tracing::info!(activity = %env.id, "Announce of nothing we keep: ignored");
@@ -208,10 +215,22 @@ fn host_of(id: &str) -> Option<String> {
 /// An object fetched from its id (signed with the instance actor, SSRF-guarded).
 pub async fn fetch_object(data: &Data<AppState>, id: &str) -> AppResult<Value> {
     let url = Url::parse(id).map_err(|_| AppError::BadRequest("object id is not a URL".into()))?;
-    let res = activitypub_federation::fetch::fetch_object_http::<AppState, Value>(&url, data)
-        .await
-        .map_err(|e| AppError::BadGateway(format!("cannot fetch {id}: {e}")))?;
-    Ok(res.object)
+    use activitypub_federation::error::Error;
+    match activitypub_federation::fetch::fetch_object_http::<AppState, Value>(&url, data).await {
+        Ok(res) => Ok(res.object),
+        // Gone, or no ActivityPub object there (a 404 page is not JSON): nothing to keep and
+        // nothing a retry would change. (A 5xx page looks the same to the crate: that copy of
+        // a comment is lost here, and stays on its author's and the practice's servers.)
+        Err(
+            Error::NotFound
+            | Error::ObjectDeleted(_)
+            | Error::FetchInvalidContentType(_)
+            | Error::FetchWrongId(_)
+            | Error::ParseFetchedObject(..),
+        ) => Err(AppError::Gone(format!("no object at {id}"))),
+        // Perhaps down for a while: the sender retries (we answer 502).
+        Err(e) => Err(AppError::BadGateway(format!("cannot fetch {id}: {e}"))),
+    }
 }
 
 async fn receive_practice_announce(
