@@ -127,6 +127,20 @@ impl Store {
         .await?)
     }
 
+    /// (practice id, number of adoptions) for the practices given that have any.
+    pub async fn adoption_counts(&self, practice_ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+        if practice_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        // Ids are integers from our own rows: listed inline, no injection possible.
+        let list = practice_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        Ok(sqlx::query_as(&format!(
+            "SELECT practice_id, COUNT(*) FROM practice_adoptions WHERE practice_id IN ({list}) GROUP BY practice_id"
+        ))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// This instance's territory's adoption of a practice, if any.
     pub async fn local_adoption(&self, practice_id: i64, territory_id: i64) -> AppResult<Option<AdoptionRow>> {
         Ok(sqlx::query_as(&format!(

@@ -140,10 +140,20 @@ async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilte
         let chosen = f.territory.as_deref() == Some(origin.as_str());
         territories.push((origin, name, chosen));
     }
+    // Names come from the territory list above (one lookup per territory, not per card).
+    let name_of = |actor: &str| {
+        territories
+            .iter()
+            .find(|(id, _, _)| id == actor)
+            .map(|(_, n, _)| n.clone())
+            .unwrap_or_else(|| actor.to_string())
+    };
+    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    let adopted = data.store.adoption_counts(&ids).await?;
     let mut cards = vec![];
     for p in &found {
-        let (origin, _) = origin_name(&data, p).await?;
-        let adoptions = data.store.adoptions(p.id).await?.len() as i64;
+        let origin = name_of(&p.origin_actor);
+        let adoptions = adopted.iter().find(|(id, _)| *id == p.id).map(|(_, n)| *n).unwrap_or(0);
         cards.push(Card {
             id: p.id,
             title: p.title.clone(),
