@@ -121,15 +121,20 @@ pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow)
     if content.title.is_empty() {
         return Err(AppError::BadRequest("Article without name".into()));
     }
-    let existing = state.store.practice_by_ap_id(ap_id).await?;
-    let id = match existing {
+    match known {
         Some(p) => {
             state.store.update_practice(p.id, &content, &signer.ap_id, "remote update").await?;
-            p.id
+            if p.status != "published" {
+                state.store.set_practice_status(p.id, true, &signer.ap_id).await?;
+            }
         }
-        None => state.store.insert_practice(ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?,
-    };
-    state.store.set_practice_status(id, true, &signer.ap_id).await?;
+        None => {
+            // Stored as a draft, then published: a crash in between leaves an invisible row
+            // that the origin's next delivery (or the redelivery of this one) completes.
+            let id = state.store.insert_practice(ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?;
+            state.store.set_practice_status(id, true, &signer.ap_id).await?;
+        }
+    }
     tracing::info!(practice = %ap_id, from = %signer.ap_id, "remote practice stored");
     Ok(true)
 }
