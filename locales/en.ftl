@@ -348,3 +348,4 @@ change-latitude = latitude
 change-longitude = longitude
 change-tags = tags
 change-licence = licence
+acting-territory = In the name of the territory

@@ -348,3 +348,4 @@ change-latitude = latitude
 change-longitude = longitude
 change-tags = mots-clés
 change-licence = licence
+acting-territory = Au nom du territoire

@@ -186,13 +186,33 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     })
     .await;
 
-    // B withdraws its adoption (Undo): A counts none.
-    let csrf = b_modo.get(&format!("/pratiques/{on_b}")).await.csrf();
-    b_modo.post(&format!("/pratiques/{on_b}/abandonner"), &[("csrf", &csrf)]).await;
-    eventually(10, "the withdrawal reaches A", || async {
-        page(&a, &format!("/pratiques/{id}")).await.contains("Pas encore adoptée")
+    // B's instance hosts a second territory: its moderators choose in whose name they adopt.
+    maillage::processing::territories::create(&b.data.store, "pays-vannes", "Pays de Vannes", "Un autre territoire.")
+        .await
+        .expect("second territory");
+    let b_page = b_modo.get(&format!("/pratiques/{on_b}")).await;
+    assert!(b_page.body.contains("<option value=\"pays-vannes\">Pays de Vannes</option>"), "a territory to choose");
+    let adopted = b_modo
+        .post(
+            &format!("/pratiques/{on_b}/adopter"),
+            &[("csrf", &b_page.csrf()), ("t", "pays-vannes"), ("note", "Pour nos cantines.")],
+        )
+        .await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
+    eventually(10, "two adoptions on A", || async {
+        page(&a, &format!("/pratiques/{id}")).await.contains("adoptée par 2 territoires")
     })
     .await;
+
+    // Withdrawn one after the other (Undo): A counts one, then none.
+    for (t, expected) in [("territoire", "adoptée par 1 territoire"), ("pays-vannes", "Pas encore adoptée")] {
+        let csrf = b_modo.get(&format!("/pratiques/{on_b}")).await.csrf();
+        b_modo.post(&format!("/pratiques/{on_b}/abandonner"), &[("csrf", &csrf), ("t", t)]).await;
+        eventually(10, "the withdrawal reaches A", || async {
+            page(&a, &format!("/pratiques/{id}")).await.contains(expected)
+        })
+        .await;
+    }
 
     // C hides its own second comment: a Delete to A, which tells B (Undo of its Announce).
     let csrf = c_modo.get(&format!("/pratiques/{on_c}")).await.csrf();

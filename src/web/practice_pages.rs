@@ -23,7 +23,10 @@ use crate::{
     federation::actors::{ap_json, wants_activity_json},
     processing::{conversations, practices},
     state::AppState,
-    storage::practices::{PracticeFilter, PracticeRow},
+    storage::{
+        practices::{PracticeFilter, PracticeRow},
+        territories::TerritoryRow,
+    },
 };
 
 pub fn router() -> Router {
@@ -279,7 +282,11 @@ struct PracticePage {
     adoptions: Vec<(String, String, String, String)>,
     comments: Vec<CommentView>,
     moderator: bool,
-    own_adoption: Option<String>,
+    /// (slug, name, note) of the local territories that adopted it.
+    own_adoptions: Vec<(String, String, String)>,
+    /// Local territories that may still adopt it, and all of them (to comment as).
+    can_adopt: Vec<(String, String)>,
+    territories: Vec<(String, String)>,
     revisions: Vec<(String, String, String)>,
 }
 
@@ -335,11 +342,23 @@ async fn practice_page(
     let structures = practices::structure_refs(&data, &p).await?;
     let reactions = data.store.reactions(p.id).await?;
     let adoptions = data.store.adoptions(p.id).await?;
-    let default_territory = data.store.territory_by_slug(&data.config.default_territory.to_string()).await?;
-    let own_adoption = match &default_territory {
-        Some(t) if moderator => data.store.local_adoption(p.id, t.id).await?.map(|a| a.note),
-        _ => None,
-    };
+    // Moderators act in a territory's name: the instance's territories (several on a shared
+    // instance), the practice's own first; those that adopted it, with their notes.
+    let mut local: Vec<TerritoryRow> = if moderator { data.store.territories().await? } else { vec![] };
+    local.sort_by_key(|t| (Some(t.id) != p.territory_id, t.slug != data.config.default_territory.to_string()));
+    let own_adoptions: Vec<(String, String, String)> = adoptions
+        .iter()
+        .filter_map(|a| {
+            let t = local.iter().find(|t| Some(t.id) == a.local_territory_id)?;
+            Some((t.slug.clone(), t.name.clone(), a.note.clone()))
+        })
+        .collect();
+    let can_adopt: Vec<(String, String)> = local
+        .iter()
+        .filter(|t| !own_adoptions.iter().any(|(slug, _, _)| *slug == t.slug))
+        .map(|t| (t.slug.clone(), t.name.clone()))
+        .collect();
+    let territories: Vec<(String, String)> = local.iter().map(|t| (t.slug.clone(), t.name.clone())).collect();
     let comments = data
         .store
         .comments(p.id, moderator)
@@ -395,7 +414,9 @@ async fn practice_page(
             .collect(),
         comments,
         moderator,
-        own_adoption,
+        own_adoptions,
+        can_adopt,
+        territories,
         revisions,
         p,
     };
@@ -426,9 +447,14 @@ fn back_to(id: i64, notice: &str) -> Response {
     Redirect::to(&format!("/pratiques/{id}?n={notice}#conversation")).into_response()
 }
 
+/// The territory a moderator acts as: the form's `t`, else the instance's default.
+fn acting_territory(state: &AppState, f: &FormPairs) -> String {
+    Some(f.get("t")).filter(|t| !t.is_empty()).unwrap_or_else(|| state.config.default_territory.to_string())
+}
+
 async fn comment_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
-    let slug = data.config.default_territory.to_string();
+    let slug = acting_territory(&data, &f);
     conversations::comment(&data, &slug, id, &f.get("text"), &by).await?;
     Ok(back_to(id, "comment-posted"))
 }
@@ -450,14 +476,14 @@ async fn comment_visibility(
 
 async fn adopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
-    let slug = data.config.default_territory.to_string();
+    let slug = acting_territory(&data, &f);
     conversations::adopt(&data, &slug, id, &f.get("note"), &by).await?;
     Ok(back_to(id, "adopted"))
 }
 
 async fn unadopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
-    let (by, _) = moderator_form(&ctx, &body)?;
-    let slug = data.config.default_territory.to_string();
+    let (by, f) = moderator_form(&ctx, &body)?;
+    let slug = acting_territory(&data, &f);
     conversations::unadopt(&data, &slug, id, &by).await?;
     Ok(back_to(id, "unadopted"))
 }
