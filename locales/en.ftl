@@ -349,3 +349,5 @@ change-longitude = longitude
 change-tags = tags
 change-licence = licence
 acting-territory = In the name of the territory
+practices-latest = Latest good practices
+practices-all = All good practices

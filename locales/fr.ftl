@@ -349,3 +349,5 @@ change-longitude = longitude
 change-tags = mots-clés
 change-licence = licence
 acting-territory = Au nom du territoire
+practices-latest = Dernières bonnes pratiques
+practices-all = Toutes les bonnes pratiques

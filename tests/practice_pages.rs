@@ -77,6 +77,12 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     assert!(none.body.contains("Aucune bonne pratique trouvée."));
     let page = visitor.get(&format!("/pratiques/{id}")).await;
     assert!(page.body.contains("Voitures évitées") && page.body.contains("3 véhicules"), "indicator shown");
+    assert!(page.body.contains("<meta property=\"og:title\" content=\"Autopartage rural\">"), "link previews");
+    let home = visitor.get("/t/territoire").await;
+    assert!(
+        home.body.contains(&format!("<a href=\"/pratiques/{id}\">Autopartage rural</a>")),
+        "on the territory's home"
+    );
     assert!(page.body.contains("#autopartage") && page.body.contains("47.9"), "tags and place");
     let tag = visitor.get("/tags/autopartage").await;
     assert_eq!(tag.location.as_deref(), Some("/pratiques?tag=autopartage"), "hashtag links lead to the catalogue");

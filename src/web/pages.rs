@@ -79,6 +79,8 @@ struct TerritoryPage {
     signatories_label: String,
     remote_error: bool,
     remote_value: String,
+    /// The territory's latest practices: (page link, title, summary).
+    practices: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +106,17 @@ pub async fn territory(
     let following = data.store.count_follows(Direction::Following, t.id, FollowState::Accepted).await?;
     let tr = ctx.tr;
     let signatories: i64 = data.store.signatory_counts(t.id).await?.iter().map(|(_, n)| n).sum();
+    let own = crate::storage::practices::PracticeFilter {
+        territory: Some(data.territory_id_url(&t.slug).to_string()),
+        ..Default::default()
+    };
+    let practices = data
+        .store
+        .search_practices(&own, 3)
+        .await?
+        .into_iter()
+        .map(|p| (format!("/pratiques/{}", p.id), p.title, p.summary))
+        .collect();
     let page = TerritoryPage {
         signatories: tr.number(signatories),
         signatories_label: tr.plural("signatories-label", signatories),
@@ -126,6 +139,7 @@ pub async fn territory(
         following_label: tr.plural("following-label", following),
         remote_error: q.remote_error.is_some(),
         remote_value: q.handle.unwrap_or_default().chars().take(200).collect(),
+        practices,
         slug: t.slug,
         name: t.name,
     };
