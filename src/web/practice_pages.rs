@@ -204,16 +204,22 @@ async fn territory_catalogue(data: Data<AppState>, Path(slug): Path<String>) -> 
     Ok(Redirect::to(&format!("/pratiques?{q}")).into_response())
 }
 
-/// The visible comments of a local practice, oldest first, as an `OrderedCollection` of ids
-/// (what Mastodon fetches to show the conversation).
-async fn replies(data: Data<AppState>, Path(uuid): Path<String>) -> AppResult<Response> {
-    let ap_id = data.config.url(&format!("/practices/{uuid}"));
-    let p = data
+/// A published practice of ours by the uuid of its id (`/practices/<uuid>`), or 404.
+async fn published_here(state: &AppState, uuid: &str) -> AppResult<PracticeRow> {
+    let ap_id = state.config.url(&format!("/practices/{uuid}"));
+    state
         .store
         .practice_by_ap_id(ap_id.as_str())
         .await?
         .filter(|p| p.status == "published" && p.territory_id.is_some())
-        .ok_or_else(|| AppError::NotFound("practice".into()))?;
+        .ok_or_else(|| AppError::NotFound("practice".into()))
+}
+
+/// The visible comments of a local practice, oldest first, as an `OrderedCollection` of ids
+/// (what Mastodon fetches to show the conversation).
+async fn replies(data: Data<AppState>, Path(uuid): Path<String>) -> AppResult<Response> {
+    let p = published_here(&data, &uuid).await?;
+    let ap_id = &p.ap_id;
     let items: Vec<String> = data.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
     let id = format!("{ap_id}/replies");
     Ok(ap_json(&serde_json::json!({
@@ -231,13 +237,7 @@ async fn tag_page(Path(tag): Path<String>) -> Response {
 
 /// The Article at its id for ActivityPub clients; browsers go to the page.
 async fn article(data: Data<AppState>, headers: HeaderMap, Path(uuid): Path<String>) -> AppResult<Response> {
-    let ap_id = data.config.url(&format!("/practices/{uuid}"));
-    let p = data
-        .store
-        .practice_by_ap_id(ap_id.as_str())
-        .await?
-        .filter(|p| p.status == "published" && p.territory_id.is_some())
-        .ok_or_else(|| AppError::NotFound("practice".into()))?;
+    let p = published_here(&data, &uuid).await?;
     if wants_activity_json(&headers) {
         return Ok(ap_json(&practices::article_json(&data, &p).await?));
     }
