@@ -269,6 +269,19 @@ async fn moderator_writes_and_publishes_a_practice_visitor_finds_it_on_a_phone()
     c.find(Locator::Css("input[name=ind-economique-0-unit]")).await.expect("u").send_keys("%").await.expect("t");
     c.find(Locator::Css("label[for=dom-alimentation]")).await.expect("domain").click().await.expect("click");
     shot(c, "practice-form-desktop-fr").await;
+    // Every field of the long form has an accessible name (a label or aria-label).
+    let fields = c
+        .execute(
+            "const all = Array.from(document.querySelectorAll('form.practice-form input:not([type=hidden]), \
+             form.practice-form textarea, form.practice-form select')); \
+             return {count: all.length, unlabelled: all.filter(e => !e.getAttribute('aria-label') \
+             && !(e.id && document.querySelector('label[for=\"' + e.id + '\"]'))).map(e => e.name)};",
+            vec![],
+        )
+        .await
+        .expect("script");
+    assert!(fields["count"].as_u64().unwrap_or(0) > 40, "the form's fields were found: {fields}");
+    assert_eq!(fields["unlabelled"], json!([]), "fields without a label");
     c.find(Locator::Css("form.practice-form button[type=submit]")).await.expect("save").click().await.expect("click");
     eventually(10, "the draft's page", || async { text(c, "main").await.contains("brouillon") }).await;
     c.find(Locator::Css("form[action$='/statut'] button")).await.expect("publish").click().await.expect("click");
