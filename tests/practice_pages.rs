@@ -130,6 +130,7 @@ async fn signatories_propose_practices_through_their_private_link() {
     client().get(&confirm).send().await.expect("confirm");
     let form = b.get(&propose).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert_eq!(form.cache_control, "no-store", "the page carries the private link");
     let token = manage.split("token=").nth(1).expect("token").to_string();
     let csrf = form.csrf();
     let mut fields = practice_form(&csrf, "Troc de graines", "12");

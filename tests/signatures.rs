@@ -348,6 +348,7 @@ async fn welcome_note_management_link_and_withdrawal() {
         .await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("Vos modifications sont enregistrées"));
+    assert_eq!(p.cache_control, "no-store", "the saved page holds personal data: never cached");
     let api: Value = client()
         .get(m.url("/api/v1/signatories?domain=mobilite"))
         .send()

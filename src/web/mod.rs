@@ -55,6 +55,14 @@ pub fn render<T: Template>(t: &T) -> AppResult<Response> {
     Ok(Html(t.render().map_err(AppError::internal)?).into_response())
 }
 
+/// A response holding someone's personal data: never cached, and the URL (a private link's
+/// token) never sent on as a referrer.
+pub fn private(mut res: Response) -> Response {
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res.headers_mut().insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    res
+}
+
 pub fn render_status<T: Template>(status: StatusCode, t: &T) -> AppResult<Response> {
     Ok((status, Html(t.render().map_err(AppError::internal)?)).into_response())
 }

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::{
     admin::FormPairs,
     charter::{input_from_form, manage_page, message},
-    render_status,
+    private, render_status,
     session::Ctx,
 };
 use crate::{
@@ -83,14 +83,8 @@ fn invalid(ctx: &Ctx) -> AppResult<Response> {
 async fn manage(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
-    let mut res = render_status(
-        StatusCode::OK,
-        &manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], false),
-    )?;
-    // The page holds personal data: never cached, never sent as a referrer.
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res.headers_mut().insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    Ok(res)
+    let page = manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], false);
+    Ok(private(render_status(StatusCode::OK, &page)?))
 }
 
 async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
@@ -103,13 +97,14 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
         Ok(()) => {
             let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
             let page = manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], true);
-            return render_status(StatusCode::OK, &page);
+            return Ok(private(render_status(StatusCode::OK, &page)?));
         }
         Err(SignError::Fields(e)) => e,
         Err(SignError::TooMany) => vec![],
         Err(SignError::App(e)) => return Err(e),
     };
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &manage_page(&ctx, &slug, &version, &token, input, errors, false))
+    let page = manage_page(&ctx, &slug, &version, &token, input, errors, false);
+    Ok(private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }
 
 /// Everything kept about the signer, as JSON (right of access and portability).
@@ -130,8 +125,7 @@ pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Respo
         "email": s.email, "phone": s.phone, "postal_address": s.postal_address,
         "signed_at": time(Some(s.created_at)), "confirmed_at": time(s.confirmed_at), "decided_at": time(s.decided_at),
     });
-    let mut res = axum::Json(doc).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let mut res = private(axum::Json(doc).into_response());
     res.headers_mut().insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"ma-signature-cces.json\""),
@@ -205,10 +199,7 @@ async fn practice_form(
             (link, p.title, ctx.tr.t(&format!("status-{}", p.status)))
         })
         .collect();
-    let mut res = render_status(status, &page)?;
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res.headers_mut().insert("referrer-policy", HeaderValue::from_static("no-referrer"));
-    Ok(res)
+    Ok(private(render_status(status, &page)?))
 }
 
 fn may_propose(s: &SignatoryPrivate) -> bool {

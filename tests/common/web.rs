@@ -11,6 +11,8 @@ pub struct Page {
     pub location: Option<String>,
     pub body: String,
     pub content_type: String,
+    /// `Cache-Control`, empty when absent.
+    pub cache_control: String,
 }
 
 impl Page {
@@ -66,8 +68,10 @@ impl Browser {
         let location = res.headers().get(header::LOCATION).and_then(|l| l.to_str().ok()).map(String::from);
         let content_type =
             res.headers().get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok()).unwrap_or("").to_string();
+        let cache_control =
+            res.headers().get(header::CACHE_CONTROL).and_then(|c| c.to_str().ok()).unwrap_or("").to_string();
         let body = res.text().await.unwrap_or_default();
-        Page { status, location, body, content_type }
+        Page { status, location, body, content_type, cache_control }
     }
 
     pub async fn get(&mut self, path: &str) -> Page {

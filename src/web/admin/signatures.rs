@@ -143,10 +143,9 @@ pub(super) async fn signatures_export(
         ]));
     }
     data.store.audit(&account.email, "signatures.export_contacts", &format!("{}: {} rows", t.slug, rows.len())).await?;
-    let mut res = out.into_response();
+    let mut res = crate::web::private(out.into_response());
     res.headers_mut()
         .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
-    res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
@@ -234,9 +233,7 @@ pub(super) async fn signature_export(data: Data<AppState>, ctx: Ctx, Path(id): P
     data.store.audit(&account.email, "signature.view", &format!("signature #{id}")).await?;
     let input = crate::web::signer::as_input(&s, &version);
     let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, vec![], false);
-    let mut res = render_status(StatusCode::OK, &page)?;
-    res.headers_mut().insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
-    Ok(res)
+    Ok(crate::web::private(render_status(StatusCode::OK, &page)?))
 }
 
 pub(super) async fn signature_edit(
@@ -259,5 +256,5 @@ pub(super) async fn signature_edit(
         Err(processing::signatures::SignError::App(e)) => return Err(e),
     };
     let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    Ok(crate::web::private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }
