@@ -4,7 +4,10 @@
 use activitypub_federation::config::Data;
 use axum::{
     Json, Router,
-    extract::{FromRequestParts, Path, Query, rejection::JsonRejection},
+    extract::{
+        FromRequestParts, Path, Query,
+        rejection::{JsonRejection, QueryRejection},
+    },
     http::{StatusCode, request::Parts},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -123,8 +126,10 @@ pub struct TerritoryDto {
     following: i64,
 }
 
+/// Only the fields given change.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Pays de Redon", "perimeter": "Redon Agglomération", "domains": ["alimentation", "energie"]}))]
 pub struct TerritoryPatch {
     name: Option<String>,
     summary: Option<String>,
@@ -142,15 +147,21 @@ pub struct FollowDto {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"actor": "alice@mastodon.example"}))]
 pub struct ActorRef {
     /// Actor id or `name@host`.
     actor: String,
 }
 
+/// Every error: a stable code (`bad_request`, `unauthorized`, `forbidden`, `not_found`,
+/// `conflict`, `unprocessable`, `too_many_requests`, …) and a message for people.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDto {
     error: String,
     message: String,
+    /// 422 on a form: each invalid field with the rule it breaks (`required`, `too-long`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +188,11 @@ async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
     state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
 }
 
+/// Query strings that do not parse are a 400 with the usual JSON error, not axum's plain text.
+pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> AppResult<T> {
+    q.map(|Query(t)| t).map_err(|e| AppError::BadRequest(e.body_text()))
+}
+
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
     body.map(|Json(t)| t).map_err(|e| match e {
         JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),
@@ -185,7 +201,7 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
 }
 
 #[utoipa::path(get, path = "/api/v1/territories", tag = "territories",
-    responses((status = 200, body = [TerritoryDto])))]
+    responses((status = 200, description = "OK", body = [TerritoryDto]), (status = 500, description = "Server error (details in the log)", body = ErrorDto)))]
 async fn list_territories(data: Data<AppState>) -> AppResult<Json<Vec<TerritoryDto>>> {
     let mut out = vec![];
     for t in data.store.territories().await? {
@@ -196,7 +212,7 @@ async fn list_territories(data: Data<AppState>) -> AppResult<Json<Vec<TerritoryD
 
 #[utoipa::path(get, path = "/api/v1/territories/{slug}", tag = "territories",
     params(("slug" = String, Path)),
-    responses((status = 200, body = TerritoryDto), (status = 404, body = ErrorDto)))]
+    responses((status = 200, description = "OK", body = TerritoryDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 async fn get_territory(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Json<TerritoryDto>> {
     let t = territory(&data, &slug).await?;
     Ok(Json(dto(&data, t).await?))
@@ -204,8 +220,9 @@ async fn get_territory(data: Data<AppState>, Path(slug): Path<String>) -> AppRes
 
 #[utoipa::path(patch, path = "/api/v1/territories/{slug}", tag = "territories",
     params(("slug" = String, Path)), request_body = TerritoryPatch, security(("bearer" = [])),
-    responses((status = 200, body = TerritoryDto), (status = 401, body = ErrorDto), (status = 403, body = ErrorDto),
-        (status = 422, body = ErrorDto)))]
+    responses((status = 200, description = "OK", body = TerritoryDto), (status = 400, description = "Not JSON", body = ErrorDto),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "Needs an admin token", body = ErrorDto),
+        (status = 404, description = "No such resource", body = ErrorDto), (status = 422, description = "`<field>: <rule>`", body = ErrorDto)))]
 async fn patch_territory(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -268,7 +285,8 @@ async fn follows(state: &AppState, slug: &str, dir: Direction, q: &StateQuery) -
 #[utoipa::path(get, path = "/api/v1/territories/{slug}/followers", tag = "followers",
     params(("slug" = String, Path), ("state" = Option<String>, Query, description = "accepted or pending")),
     security(("bearer" = [])),
-    responses((status = 200, body = [FollowDto]), (status = 401, body = ErrorDto)))]
+    responses((status = 200, description = "OK", body = [FollowDto]), (status = 400, description = "Unknown state", body = ErrorDto),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 async fn list_followers(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -282,7 +300,8 @@ async fn list_followers(
 #[utoipa::path(get, path = "/api/v1/territories/{slug}/following", tag = "followers",
     params(("slug" = String, Path), ("state" = Option<String>, Query, description = "accepted or pending")),
     security(("bearer" = [])),
-    responses((status = 200, body = [FollowDto]), (status = 401, body = ErrorDto)))]
+    responses((status = 200, description = "OK", body = [FollowDto]), (status = 400, description = "Unknown state", body = ErrorDto),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 async fn list_following(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -310,7 +329,10 @@ async fn decide(
 
 #[utoipa::path(post, path = "/api/v1/territories/{slug}/followers/approve", tag = "followers",
     params(("slug" = String, Path)), request_body = ActorRef, security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorDto)))]
+    responses((status = 204, description = "Done; the follower gets an Accept"),
+        (status = 400, description = "Not JSON, or a parameter not of its type", body = ErrorDto), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto),
+        (status = 404, description = "No such territory or pending follower", body = ErrorDto),
+        (status = 422, description = "Invalid fields", body = ErrorDto)))]
 async fn approve_follower(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -322,7 +344,10 @@ async fn approve_follower(
 
 #[utoipa::path(post, path = "/api/v1/territories/{slug}/followers/reject", tag = "followers",
     params(("slug" = String, Path)), request_body = ActorRef, security(("bearer" = [])),
-    responses((status = 204), (status = 404, body = ErrorDto)))]
+    responses((status = 204, description = "Done; the follower gets an Reject"),
+        (status = 400, description = "Not JSON, or a parameter not of its type", body = ErrorDto), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto),
+        (status = 404, description = "No such territory or pending follower", body = ErrorDto),
+        (status = 422, description = "Invalid fields", body = ErrorDto)))]
 async fn reject_follower(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -335,6 +360,12 @@ async fn reject_follower(
 /// A signature as the API takes it: the page's fields, in JSON.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
+#[schema(example = json!({
+    "kind": "structure", "name": "Épicerie coopérative du Pays", "legal_form": "cooperative",
+    "domains": ["alimentation"], "website": "https://epicerie.example", "commune": "Redon",
+    "representative_name": "Camille Martin", "representative_role": "co-gérante",
+    "email": "contact@epicerie.example", "charter_version": "2024", "consent": true, "listed": true
+}))]
 pub struct SignatureSchema {
     /// `individual` or `structure`.
     kind: String,
@@ -371,6 +402,7 @@ pub struct SignatureCreated {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"reason": "Structure hors du territoire"}))]
 pub struct RejectBody {
     reason: String,
 }
@@ -394,7 +426,11 @@ fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Response {
 }
 
 #[utoipa::path(post, path = "/api/v1/signatures", tag = "charter", request_body = SignatureSchema,
-    responses((status = 201, body = SignatureCreated), (status = 422, body = ErrorDto), (status = 429, body = ErrorDto)))]
+    responses((status = 201, description = "Recorded; a confirmation link is mailed", body = SignatureCreated),
+        (status = 400, description = "Not JSON", body = ErrorDto),
+        (status = 404, description = "No such territory", body = ErrorDto),
+        (status = 422, description = "Invalid fields: `fields` maps each to its rule", body = ErrorDto),
+        (status = 429, description = "Too many attempts from this address: try later", body = ErrorDto)))]
 async fn create_signature(
     data: Data<AppState>,
     headers: http::HeaderMap,
@@ -423,8 +459,14 @@ async fn create_signature(
 #[utoipa::path(get, path = "/api/v1/signatories", tag = "charter",
     params(("territory" = Option<String>, Query), ("kind" = Option<String>, Query), ("role" = Option<String>, Query),
         ("domain" = Option<String>, Query), ("commune" = Option<String>, Query)),
-    responses((status = 200, description = "Approved, listed signatories: public fields only")))]
-async fn list_signatories(data: Data<AppState>, Query(q): Query<SignatoryQuery>) -> AppResult<Response> {
+    responses((status = 200, description = "Approved, listed signatories: public fields only", body = [crate::storage::signatories::SignatoryPublic]),
+        (status = 400, description = "A filter is not of its type", body = ErrorDto),
+        (status = 404, description = "No such territory", body = ErrorDto)))]
+async fn list_signatories(
+    data: Data<AppState>,
+    q: Result<Query<SignatoryQuery>, QueryRejection>,
+) -> AppResult<Response> {
+    let q = query(q)?;
     let slug = q.territory.clone().unwrap_or_else(|| data.config.default_territory.to_string());
     let t = territory(&data, &slug).await?;
     Ok(Json(data.store.directory(t.id, &q.filter).await?).into_response())
@@ -445,7 +487,9 @@ async fn decide_signature(
 }
 
 #[utoipa::path(post, path = "/api/v1/signatures/{id}/approve", tag = "charter", params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204), (status = 409, body = ErrorDto)))]
+    security(("bearer" = [])), responses((status = 204, description = "Approved; the signer is mailed"),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
+        (status = 409, description = "Not awaiting a decision", body = ErrorDto)))]
 async fn approve_signature(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -456,7 +500,10 @@ async fn approve_signature(
 }
 
 #[utoipa::path(post, path = "/api/v1/signatures/{id}/reject", tag = "charter", params(("id" = i64, Path)),
-    request_body = RejectBody, security(("bearer" = [])), responses((status = 204), (status = 422, body = ErrorDto)))]
+    request_body = RejectBody, security(("bearer" = [])),
+    responses((status = 204, description = "Rejected; the signer is mailed the reason"), (status = 400, description = "Not JSON, or a parameter not of its type", body = ErrorDto),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
+        (status = 409, description = "Not awaiting a decision", body = ErrorDto), (status = 422, description = "Invalid fields", body = ErrorDto)))]
 async fn reject_signature(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -488,7 +535,9 @@ impl Modify for BearerAuth {
         create_signature, list_signatories, approve_signature, reject_signature,
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
         practices::unpublish, practices::delete),
-    components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody)),
+    components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
+        crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
+        practices::PracticeCreated, crate::storage::practices::PracticeRow)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

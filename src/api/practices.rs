@@ -4,12 +4,16 @@
 use activitypub_federation::config::Data;
 use axum::{
     Json,
-    extract::{Path, Query, rejection::JsonRejection},
+    extract::{
+        Path, Query,
+        rejection::{JsonRejection, QueryRejection},
+    },
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::{ApiCaller, ErrorDto};
 use crate::{
@@ -17,8 +21,33 @@ use crate::{
     error::{AppError, AppResult},
     processing::practices::{self, PracticeError},
     state::AppState,
-    storage::practices::PracticeFilter,
+    storage::{
+        conversations::{AdoptionRow, CommentRow, Reactions},
+        practices::{PracticeFilter, PracticeRow, RevisionRow},
+    },
 };
+
+/// A practice with the conversation around it.
+#[derive(Serialize, ToSchema)]
+pub struct PracticeDetail {
+    #[serde(flatten)]
+    pub practice: PracticeRow,
+    /// Visible comments, oldest first (hidden ones too for moderators).
+    pub comments: Vec<CommentRow>,
+    /// Territories that adopted it, with their notes.
+    pub adoptions: Vec<AdoptionRow>,
+    pub reactions: Reactions,
+    /// Moderators only: who changed which fields, when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revisions: Option<Vec<RevisionRow>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PracticeCreated {
+    pub id: i64,
+    /// Always `draft`: publishing is a separate step.
+    pub status: String,
+}
 
 fn practice_error(e: PracticeError) -> AppResult<Response> {
     match e {
@@ -51,13 +80,21 @@ pub struct TerritoryQuery {
     params(("q" = Option<String>, Query, description = "full text, French word forms"), ("domain" = Option<String>, Query),
         ("dimension" = Option<String>, Query), ("territory" = Option<String>, Query, description = "origin territory actor id"),
         ("tag" = Option<String>, Query), ("page" = Option<i64>, Query, description = "page of 100, from 1")),
-    responses((status = 200, description = "Published practices, local and remote, newest first")))]
-pub async fn search(data: Data<AppState>, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
+    responses((status = 200, description = "Published practices, local and remote, newest first", body = [PracticeRow]),
+        (status = 400, description = "A filter is not of its type", body = ErrorDto)))]
+pub async fn search(data: Data<AppState>, f: Result<Query<PracticeFilter>, QueryRejection>) -> AppResult<Response> {
+    let f = super::query(f)?;
     Ok(Json(data.store.search_practices(&f, 100).await?).into_response())
 }
 
-#[utoipa::path(post, path = "/api/v1/practices", tag = "practices", params(("territory" = Option<String>, Query)),
-    security(("bearer" = [])), responses((status = 201), (status = 422, body = ErrorDto)))]
+#[utoipa::path(post, path = "/api/v1/practices", tag = "practices",
+    params(("territory" = Option<String>, Query, description = "territory slug (default: the instance's)")),
+    request_body = PracticeInput, security(("bearer" = [])),
+    responses((status = 201, description = "Stored as a draft", body = PracticeCreated),
+        (status = 400, description = "Not JSON", body = ErrorDto), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
+        (status = 403, description = "Needs a moderator token", body = ErrorDto),
+        (status = 404, description = "No such territory", body = ErrorDto),
+        (status = 422, description = "Invalid fields: `fields` maps each to its rule", body = ErrorDto)))]
 pub async fn create(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -68,7 +105,7 @@ pub async fn create(
     let input = body(b)?;
     let slug = q.territory.unwrap_or_else(|| data.config.default_territory.to_string());
     match practices::create(&data, &slug, &input, &caller.audit_name()).await {
-        Ok(id) => Ok((StatusCode::CREATED, Json(json!({"id": id, "status": "draft"}))).into_response()),
+        Ok(id) => Ok((StatusCode::CREATED, Json(PracticeCreated { id, status: "draft".into() })).into_response()),
         Err(e) => practice_error(e),
     }
 }
@@ -76,26 +113,32 @@ pub async fn create(
 /// A practice with its comments, adoptions and reactions: published ones for everyone; drafts,
 /// hidden comments and the revision history for moderators.
 #[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
-    responses((status = 200), (status = 404, body = ErrorDto)))]
+    responses((status = 200, description = "OK", body = PracticeDetail), (status = 401, description = "A bad token", body = ErrorDto),
+        (status = 404, description = "No such published practice", body = ErrorDto)))]
 pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): Path<i64>) -> AppResult<Response> {
     let p = data.store.practice(id).await?.ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
     if p.status != "published" && !moderator {
         return Err(AppError::NotFound(format!("practice {id}")));
     }
-    let mut v = serde_json::to_value(&p)?;
     // The conversation around it, as the page shows it (hidden comments for moderators only).
-    v["comments"] = serde_json::to_value(data.store.comments(id, moderator).await?)?;
-    v["adoptions"] = serde_json::to_value(data.store.adoptions(id).await?)?;
-    v["reactions"] = serde_json::to_value(data.store.reactions(id).await?)?;
-    if moderator {
-        v["revisions"] = serde_json::to_value(data.store.practice_revisions(id).await?)?;
-    }
-    Ok(Json(v).into_response())
+    let detail = PracticeDetail {
+        comments: data.store.comments(id, moderator).await?,
+        adoptions: data.store.adoptions(id).await?,
+        reactions: data.store.reactions(id).await?,
+        revisions: if moderator { Some(data.store.practice_revisions(id).await?) } else { None },
+        practice: p,
+    };
+    Ok(Json(detail).into_response())
 }
 
 #[utoipa::path(patch, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204), (status = 422, body = ErrorDto)))]
+    request_body(content = PracticeInput, description = "Only the fields given change; each change is recorded in the history"),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Changed (a published practice sends an Update to followers)"),
+        (status = 400, description = "Not JSON", body = ErrorDto), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
+        (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
+        (status = 422, description = "Invalid fields", body = ErrorDto)))]
 pub async fn patch(
     data: Data<AppState>,
     caller: ApiCaller,
@@ -117,19 +160,22 @@ async fn set_status(data: &AppState, caller: &ApiCaller, id: i64, published: boo
 }
 
 #[utoipa::path(post, path = "/api/v1/practices/{id}/publish", tag = "practices", params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
+    security(("bearer" = [])), responses((status = 204, description = "Published: a Create is sent to followers"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
+        (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 pub async fn publish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     set_status(&data, &caller, id, true).await
 }
 
 #[utoipa::path(post, path = "/api/v1/practices/{id}/unpublish", tag = "practices", params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
+    security(("bearer" = [])), responses((status = 204, description = "Back to draft: a Delete is sent to followers"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
+        (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 pub async fn unpublish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     set_status(&data, &caller, id, false).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204), (status = 404, body = ErrorDto)))]
+    security(("bearer" = [])), responses((status = 204, description = "Deleted (followers get a Delete)"),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 pub async fn delete(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     practices::delete(&data, id).await?;

@@ -39,26 +39,40 @@ impl Dimension {
 pub const DEFAULT_LICENCE: &str = "CC-BY-SA-4.0";
 pub const MAX_SUMMARY: usize = 500;
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct IndicatorInput {
     pub name: String,
-    /// Must be a JSON number (or a string holding one, as forms send).
+    /// Must be a JSON number (or a string holding one, as forms send: `"62,5"`).
+    #[schema(value_type = f64)]
     pub value: Value,
     pub unit: String,
     pub period: String,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct DimensionInput {
+    /// `sociale`, `economique`, `territoriale` or `environnementale`.
     pub dimension: String,
     pub text: String,
     pub indicators: Vec<IndicatorInput>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+/// A practice as written (API and forms). Every field may be left out; in a PATCH only the
+/// fields given change.
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Un magasin de producteurs en gestion partagée",
+    "summary": "Douze fermes du pays de Redon vendent ensemble, sans intermédiaire, et se partagent les permanences.",
+    "body": "## Comment\n\nChaque ferme tient deux permanences par mois.",
+    "domains": ["alimentation"],
+    "dimensions": [{"dimension": "economique", "text": "Prix justes pour les producteurs",
+        "indicators": [{"name": "Part du prix revenant aux producteurs", "value": 62.5, "unit": "%", "period": "2025"}]}],
+    "commune": "Redon", "latitude": 47.65, "longitude": -2.08,
+    "tags": ["circuit-court", "magasin"]
+}))]
 pub struct PracticeInput {
     pub title: String,
     pub summary: String,

@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, FromRow};
 use super::Store;
 use crate::{domain::now_millis, error::AppResult};
 
-#[derive(Debug, Clone, FromRow, serde::Serialize)]
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct CommentRow {
     pub id: i64,
     pub practice_id: i64,
@@ -45,7 +45,7 @@ pub struct NewComment<'a> {
     pub published_at: i64,
 }
 
-#[derive(Debug, Clone, FromRow, serde::Serialize)]
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct AdoptionRow {
     pub id: i64,
     pub practice_id: i64,
@@ -73,7 +73,7 @@ pub struct NewAdoption<'a> {
 }
 
 /// Likes and boosts of a practice.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Reactions {
     pub likes: i64,
     pub shares: i64,

@@ -110,7 +110,8 @@ impl Store {
 }
 
 /// A boolean column. Stored as BIGINT 0/1: sqlx's Any driver cannot decode SQLite BOOLEAN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(value_type = bool)]
 pub struct Flag(pub bool);
 
 impl From<i64> for Flag {

@@ -9,7 +9,8 @@ use crate::{
     error::AppResult,
 };
 
-#[derive(Debug, Clone, FromRow, serde::Serialize)]
+/// A practice as stored and as the API returns it (lists are comma-separated, dimensions JSON).
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct PracticeRow {
     pub id: i64,
     pub ap_id: String,
@@ -71,7 +72,7 @@ impl PracticeContent {
     }
 }
 
-#[derive(Debug, Clone, FromRow, serde::Serialize)]
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct RevisionRow {
     pub id: i64,
     pub author: String,

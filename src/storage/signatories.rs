@@ -19,7 +19,7 @@ pub struct CharterRow {
 }
 
 /// The public face of a signatory: no contact details, no representative.
-#[derive(Debug, Clone, FromRow, serde::Serialize)]
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct SignatoryPublic {
     pub id: i64,
     #[serde(skip)]
