@@ -94,7 +94,9 @@ async fn signing_never_tells_whether_an_address_already_signed() {
         assert_eq!(b.get(&path_of(&m, link)).await.status, StatusCode::OK, "{link}");
     }
     assert_eq!(mailed_links(&m).len(), 10, "two mails to the other addresses, three to this one");
-    assert_eq!(client().get(confirm[2]).send().await.expect("confirm").status(), StatusCode::OK);
+    // The first link still works: a stranger re-signing with the address revoked nothing.
+    assert_eq!(client().get(confirm[0]).send().await.expect("confirm").status(), StatusCode::OK);
+    assert_eq!(client().get(confirm[2]).send().await.expect("confirm").status(), StatusCode::BAD_REQUEST, "once");
     // Confirmed now: another attempt mails a management link only.
     sign_api(&m, &individual("Camille", EMAIL), None).await;
     let later = links_to(&m, EMAIL);

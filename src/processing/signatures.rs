@@ -95,6 +95,8 @@ pub async fn submit(
         .await?
         .ok_or_else(|| AppError::Conflict("this territory has no charter yet".into()))?;
     let sig = NewSignature::parse(input, &charter.version).map_err(SignError::Fields)?;
+    // An unconfirmed signature past its deadline never was one: the address may sign afresh.
+    state.store.expire_unconfirmed().await?;
     if let Some((id, status)) = state.store.signature_by_email(t.id, &sig.email).await? {
         return Ok(already_signed(state, id, &status, &sig.email, tr).await?);
     }
@@ -150,18 +152,16 @@ fn manage_url(state: &AppState, token: &str) -> String {
 /// signature still waits for one. Nothing else changes.
 async fn already_signed(state: &AppState, id: i64, status: &str, email: &str, tr: Tr) -> AppResult<()> {
     let manage = new_token()?;
-    state.store.add_manage_link(id, &hash_token(&manage)).await?;
-    let hours = state.config.signature_confirm_hours;
-    let confirm = new_token()?;
-    let renewed = status == "unconfirmed"
-        && state.store.renew_confirmation(id, &hash_token(&confirm), now_millis() + hours * 3_600_000).await?;
-    let (subject, body) = if renewed {
-        let args = [
-            ("hours", hours.to_string()),
-            ("confirm", confirm_url(state, &confirm)),
-            ("manage", manage_url(state, &manage)),
-        ];
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    state.store.add_signature_link(id, "manage", &hash_token(&manage)).await?;
+    let (subject, body) = if status == "unconfirmed" {
+        let confirm = new_token()?;
+        state.store.add_signature_link(id, "confirm", &hash_token(&confirm)).await?;
+        let (hours, confirm, manage) = (
+            state.config.signature_confirm_hours.to_string(),
+            confirm_url(state, &confirm),
+            manage_url(state, &manage),
+        );
+        let args = [("hours", hours.as_str()), ("confirm", confirm.as_str()), ("manage", manage.as_str())];
         (tr.t("confirm-mail-subject"), tr.t_args("confirm-mail-body", &args))
     } else {
         (

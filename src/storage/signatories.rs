@@ -179,7 +179,9 @@ impl Store {
         let now = now_millis();
         Ok(sqlx::query_scalar(
             "UPDATE signatories SET status = 'confirmed', confirmed_at = $1, confirm_token_hash = NULL \
-             WHERE confirm_token_hash = $2 AND status = 'unconfirmed' AND confirm_expires_at > $1 RETURNING id",
+             WHERE (confirm_token_hash = $2 OR id IN \
+             (SELECT signatory_id FROM signatory_links WHERE token_hash = $2 AND kind = 'confirm')) \
+             AND status = 'unconfirmed' AND confirm_expires_at > $1 RETURNING id",
         )
         .bind(now)
         .bind(token_hash)
@@ -268,7 +270,8 @@ impl Store {
     pub async fn signatory_by_manage_token(&self, token_hash: &str) -> AppResult<Option<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PRIVATE} FROM signatories WHERE (manage_token_hash = $1 OR id IN \
-             (SELECT signatory_id FROM signatory_links WHERE token_hash = $1)) AND status <> 'withdrawn'"
+             (SELECT signatory_id FROM signatory_links WHERE token_hash = $1 AND kind = 'manage')) \
+             AND status <> 'withdrawn'"
         ))
         .bind(token_hash)
         .fetch_optional(self.pool())
@@ -286,30 +289,17 @@ impl Store {
         .await?)
     }
 
-    /// One more private management link for a signature.
-    pub async fn add_manage_link(&self, id: i64, token_hash: &str) -> AppResult<()> {
-        sqlx::query("INSERT INTO signatory_links (token_hash, signatory_id, created_at) VALUES ($1, $2, $3)")
+    /// One more private link for a signature: `manage`, or `confirm` (then only while the
+    /// signature waits for its confirmation).
+    pub async fn add_signature_link(&self, id: i64, kind: &str, token_hash: &str) -> AppResult<()> {
+        sqlx::query("INSERT INTO signatory_links (token_hash, signatory_id, kind, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(id)
+            .bind(kind)
             .bind(now_millis())
             .execute(self.pool())
             .await?;
         Ok(())
-    }
-
-    /// A fresh confirmation token for a signature still waiting for it (the first mail was
-    /// lost); false when it is confirmed already.
-    pub async fn renew_confirmation(&self, id: i64, token_hash: &str, expires_at: i64) -> AppResult<bool> {
-        let done = sqlx::query(
-            "UPDATE signatories SET confirm_token_hash = $1, confirm_expires_at = $2 \
-             WHERE id = $3 AND status = 'unconfirmed'",
-        )
-        .bind(token_hash)
-        .bind(expires_at)
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 
     /// The signer edits their signature (kind and charter version stay).
