@@ -208,6 +208,15 @@ confirm-mail-body = Hello,
 
     To view, change or withdraw your signature at any time, keep this link private:
     { $manage }
+already-signed-mail-subject = Your signature of the CCES charter
+already-signed-mail-body = Hello,
+
+    Someone (probably you) tried to sign the charter of Circuits Courts Économiques et
+    Solidaires with this address, which has already signed it: nothing has changed.
+    To view, change or withdraw your signature, keep this link private:
+    { $manage }
+
+    If this was not you, you can ignore this message.
 approved-mail-subject = Your signature of the CCES charter is approved
 approved-mail-body = Hello,
 

@@ -208,6 +208,15 @@ confirm-mail-body = Bonjour,
 
     Pour consulter, modifier ou retirer votre signature à tout moment, gardez ce lien privé :
     { $manage }
+already-signed-mail-subject = Votre signature de la charte CCES
+already-signed-mail-body = Bonjour,
+
+    Quelqu'un (sans doute vous) a voulu signer la charte des Circuits Courts Économiques et
+    Solidaires avec cette adresse, qui l'a déjà signée : rien n'a changé.
+    Pour consulter, modifier ou retirer votre signature, gardez ce lien privé :
+    { $manage }
+
+    Si ce n'était pas vous, vous pouvez ignorer ce message.
 approved-mail-subject = Votre signature de la charte CCES est validée
 approved-mail-body = Bonjour,
 

@@ -105,6 +105,7 @@ impl App {
             .layer(axum::middleware::from_fn(web::html_errors))
             .layer(axum::middleware::from_fn(web::session::csrf_cookie))
             .layer(FederationMiddleware::new(self.federation.clone()))
+            .layer(axum::middleware::from_fn(web::headers::security_headers))
             .layer(tower_http::trace::TraceLayer::new_for_http())
     }
 

@@ -51,9 +51,9 @@ pub struct Config {
     pub log_format: String,
     /// Hours a signer has to confirm by mail before the signature is dropped. Default 48.
     pub signature_confirm_hours: i64,
-    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy that sets
-    /// it). Default false.
-    pub trust_forwarded_for: bool,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` entries are believed:
+    /// the client is the rightmost entry not in this list. Default none (header ignored).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// SMTP server for outgoing mail (`smtp://user:pass@host:587` with STARTTLS, `smtps://…`).
     /// Default: none, mail is written to `<data_dir>/outbox/*.eml`.
     pub smtp_url: Option<String>,
@@ -82,7 +82,7 @@ pub struct ConfigLayer {
     pub metrics_token: Option<String>,
     pub log_format: Option<String>,
     pub signature_confirm_hours: Option<i64>,
-    pub trust_forwarded_for: Option<bool>,
+    pub trusted_proxies: Option<Vec<String>>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
 }
@@ -130,7 +130,9 @@ impl ConfigLayer {
                 "SIGNATURE_CONFIRM_HOURS" => {
                     layer.signature_confirm_hours = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
-                "TRUST_FORWARDED_FOR" => layer.trust_forwarded_for = Some(parse_bool(&key, &value)?),
+                "TRUSTED_PROXIES" => {
+                    layer.trusted_proxies = Some(value.split(',').map(|s| s.trim().to_string()).collect())
+                }
                 "SMTP_URL" => layer.smtp_url = Some(value),
                 "MAIL_FROM" => layer.mail_from = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
@@ -164,7 +166,7 @@ impl ConfigLayer {
             metrics_token: other.metrics_token.or(self.metrics_token),
             log_format: other.log_format.or(self.log_format),
             signature_confirm_hours: other.signature_confirm_hours.or(self.signature_confirm_hours),
-            trust_forwarded_for: other.trust_forwarded_for.or(self.trust_forwarded_for),
+            trusted_proxies: other.trusted_proxies.or(self.trusted_proxies),
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
         }
@@ -221,13 +223,26 @@ impl ConfigLayer {
             metrics_token: self.metrics_token.filter(|t| !t.is_empty()),
             log_format,
             signature_confirm_hours: self.signature_confirm_hours.unwrap_or(48).clamp(1, 24 * 30),
-            trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
+            trusted_proxies: parse_networks(self.trusted_proxies.unwrap_or_default())?,
             smtp_url: self.smtp_url.filter(|s| !s.is_empty()),
             mail_from: self
                 .mail_from
                 .unwrap_or_else(|| format!("maillage@{}", public_url.host_str().unwrap_or("localhost"))),
         })
     }
+}
+
+/// `10.0.0.0/8`, `2001:db8::/32`, or one address (`127.0.0.1`); empty entries are skipped.
+fn parse_networks(list: Vec<String>) -> Result<Vec<ipnet::IpNet>, String> {
+    list.iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("trusted_proxies: `{s}` is not an address or CIDR range"))
+        })
+        .collect()
 }
 
 fn parse_bool(key: &str, value: &str) -> Result<bool, String> {
@@ -307,5 +322,18 @@ mod tests {
         assert!(ConfigLayer { bind: Some("nope".into()), ..Default::default() }.resolve().is_err());
         assert!(ConfigLayer { database_url: Some("mysql://x".into()), ..Default::default() }.resolve().is_err());
         assert!(ConfigLayer { default_territory: Some("Bad Slug".into()), ..Default::default() }.resolve().is_err());
+        assert!(
+            ConfigLayer { trusted_proxies: Some(vec!["10.0.0.0/33".into()]), ..Default::default() }.resolve().is_err()
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks() {
+        assert!(ConfigLayer::default().resolve().expect("test").trusted_proxies.is_empty());
+        let file = ConfigLayer::from_toml("trusted_proxies = [\"10.0.0.0/8\", \"::1\"]").expect("test");
+        let c = file.resolve().expect("test");
+        assert_eq!(c.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>(), ["10.0.0.0/8", "::1/128"]);
+        let env = ConfigLayer::from_env([("MAILLAGE_TRUSTED_PROXIES".into(), "127.0.0.1, 172.16.0.0/12".into())]);
+        assert_eq!(env.expect("test").resolve().expect("test").trusted_proxies.len(), 2);
     }
 }

@@ -49,6 +49,8 @@ async fn start_browser_with(javascript: bool) -> Driver {
         }
     });
     let caps = json!({
+        // The console log, read by `csp_violations`.
+        "goog:loggingPrefs": {"browser": "ALL"},
         "goog:chromeOptions": {
             "binary": binary,
             "args": [
@@ -90,6 +92,81 @@ async fn text(c: &Client, css: &str) -> String {
         Ok(e) => e.text().await.unwrap_or_default(),
         Err(_) => String::new(),
     }
+}
+
+/// chromedriver's console log since the last call (the legacy `se/log` endpoint).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"type": "browser"}).to_string()))
+    }
+}
+
+/// Content-Security-Policy violations Chromium reported on the console since the last call.
+async fn csp_violations(c: &Client) -> Vec<String> {
+    let log = c.issue_cmd(BrowserLog).await.expect("browser log");
+    log.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str())
+        .filter(|m| m.contains("Content Security Policy"))
+        .map(String::from)
+        .collect()
+}
+
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
+)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_run_under_the_csp_without_violations() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    m.account("admin@cces.example", "un mot de passe solide", Role::Admin).await;
+    let charter = "# Charte\n\nJe signe [cette charte](https://cces.example/charte).\n";
+    maillage::processing::signatures::import_charter(&m.data, "territoire", charter, "2024", "test")
+        .await
+        .expect("import");
+    let driver = start_browser().await;
+    let c = &driver.client;
+    let mut pages = vec!["/", "/t/territoire", "/about", "/pratiques", "/t/territoire/charte", "/t/territoire/signer"];
+    pages.extend(["/t/territoire/signataires", "/login", "/nowhere"]);
+    for path in pages {
+        c.goto(&m.url(path)).await.expect("goto");
+        assert_eq!(csp_violations(c).await, Vec::<String>::new(), "{path}");
+    }
+    // The territory page's script ran (it shows the copy button), under the policy.
+    c.goto(&m.url("/t/territoire")).await.expect("goto");
+    let copy = c.find(Locator::Css("button[data-copy]")).await.expect("copy button");
+    assert!(copy.is_displayed().await.expect("displayed"), "app.js ran");
+    // Logged in: the admin console and the practice form.
+    c.goto(&m.url("/login")).await.expect("login");
+    c.find(Locator::Css("#email")).await.expect("email").send_keys("admin@cces.example").await.expect("type");
+    c.find(Locator::Css("#password")).await.expect("pw").send_keys("un mot de passe solide").await.expect("type");
+    c.find(Locator::Css("form.card button[type=submit]")).await.expect("submit").click().await.expect("click");
+    eventually(10, "admin console", || async { c.current_url().await.map(|u| u.path() == "/admin").unwrap_or(false) })
+        .await;
+    for path in ["/admin", "/admin/territory", "/admin/pratiques/nouvelle", "/admin/signatures", "/admin/audit"] {
+        c.goto(&m.url(path)).await.expect("goto");
+        assert_eq!(csp_violations(c).await, Vec::<String>::new(), "{path}");
+    }
+    // The check can see a violation: an inline script is refused and reported.
+    c.execute(
+        "const s = document.createElement('script'); s.textContent = 'window.ran = 1'; document.body.append(s);",
+        vec![],
+    )
+    .await
+    .expect("inject");
+    let ran = c.execute("return window.ran === 1;", vec![]).await.expect("ran");
+    assert_eq!(ran, json!(false), "the inline script was blocked");
+    eventually(5, "the violation reported", || async { !csp_violations(c).await.is_empty() }).await;
+    driver.client.clone().close().await.expect("close");
+    m.stop().await;
 }
 
 #[cfg_attr(

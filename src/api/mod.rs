@@ -397,7 +397,8 @@ pub struct SignatureSchema {
 
 #[derive(Serialize, ToSchema)]
 pub struct SignatureCreated {
-    id: i64,
+    /// Always `unconfirmed`: the same answer whether or not the address had signed already
+    /// (its owner is mailed either way), so that the API tells nobody who signed.
     status: String,
 }
 
@@ -434,18 +435,16 @@ fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Response {
 async fn create_signature(
     data: Data<AppState>,
     headers: http::HeaderMap,
-    connect: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    extensions: http::Extensions,
     body: Result<Json<crate::domain::signatory::SignatureInput>, JsonRejection>,
 ) -> AppResult<Response> {
     let input = json_body(body)?;
     let slug =
         if input.territory.is_empty() { data.config.default_territory.to_string() } else { input.territory.clone() };
-    let client = connect.map(|c| c.0.0.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let client = crate::web::client_ip::client_of(&extensions, &headers, &data.config.trusted_proxies);
     let tr = crate::web::i18n::Tr::new(crate::web::i18n::Lang::from_headers(&headers));
     match processing::signatures::submit(&data, &slug, &input, &client, tr).await {
-        Ok(id) => {
-            Ok((StatusCode::CREATED, Json(SignatureCreated { id, status: "unconfirmed".into() })).into_response())
-        }
+        Ok(()) => Ok((StatusCode::CREATED, Json(SignatureCreated { status: "unconfirmed".into() })).into_response()),
         Err(processing::signatures::SignError::Fields(e)) => Ok(field_errors(e)),
         Err(processing::signatures::SignError::TooMany) => Ok((
             StatusCode::TOO_MANY_REQUESTS,

@@ -256,11 +256,17 @@ pub async fn get_instance_collection(data: Data<AppState>, Path(name): Path<Stri
     Ok(collection_or_page(data.config.url(&format!("/actor/{name}")), None, 0, None))
 }
 
-/// An activity authored here, at its id.
+/// A public activity authored here, at its id. Activities addressed to someone in particular
+/// (an `Accept`, a `Delete` of a withdrawn actor) and retracted ones (an unpublished practice's
+/// `Create`/`Update`, a deleted welcome `Note`) are not served: 404, as if they never existed.
 pub async fn get_activity(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
     let ap_id = data.config.url(&format!("/activities/{id}"));
-    let row =
-        data.store.activity_by_ap_id(ap_id.as_str()).await?.ok_or_else(|| AppError::NotFound("activity".into()))?;
+    let row = data
+        .store
+        .activity_by_ap_id(ap_id.as_str())
+        .await?
+        .filter(|r| r.public.0)
+        .ok_or_else(|| AppError::NotFound("activity".into()))?;
     let json: Value = serde_json::from_str(&row.json)?;
     Ok(ap_json(&json))
 }

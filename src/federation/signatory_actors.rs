@@ -108,8 +108,9 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
 async fn public_signatory(state: &AppState, id: &str) -> AppResult<(SignatoryActorRow, String)> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("actor".into()))?;
     let s = state.store.signatory_actor(id).await?.ok_or_else(|| AppError::NotFound("actor".into()))?;
-    if s.status == "withdrawn" && s.public_key_pem.is_some() {
-        return Err(AppError::Gone(format!("signatory {id} withdrew")));
+    // Once an actor (it has keys), always a trace: withdrawn or unlisted since, it is gone.
+    if s.public_key_pem.is_some() && !s.is_public() {
+        return Err(AppError::Gone(format!("signatory {id} withdrew or is no longer listed")));
     }
     if !s.is_public() {
         return Err(AppError::NotFound("actor".into()));

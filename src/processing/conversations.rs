@@ -24,7 +24,7 @@ use crate::{
         practices::PracticeRow,
         territories::TerritoryRow,
     },
-    web::charter::markdown_to_html,
+    web::html::markdown_to_html,
 };
 
 /// Longest comment written here (characters of Markdown).

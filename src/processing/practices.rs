@@ -11,7 +11,7 @@ use crate::{
     error::{AppError, AppResult},
     state::AppState,
     storage::practices::{PracticeContent, PracticeRow},
-    web::charter::markdown_to_html,
+    web::html::markdown_to_html,
 };
 
 /// Why a practice was not saved.
@@ -264,7 +264,11 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, author: &
             let article = article_json(state, &fresh).await?;
             Some(wrap(state, "Create", &actor, &followers, article))
         }
-        (true, false) => Some(delete_activity(state, &actor, &followers, &p.ap_id)?),
+        (true, false) => {
+            // Its `Create` and `Update`s leave the outbox and `/activities/{id}` with it.
+            crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
+            Some(delete_activity(state, &actor, &followers, &p.ap_id)?)
+        }
         _ => None,
     };
     if let Some(a) = activity {
@@ -304,6 +308,7 @@ pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
         None
     };
     let mut tx = state.store.begin().await?;
+    crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
     if let Some((activity, inboxes)) = &tell {
         crate::federation::outgoing::queue(&mut tx, p.territory_id, activity, false, inboxes).await?;
     }

@@ -14,7 +14,7 @@ use crate::{
     security::{hash_token, new_token},
     state::AppState,
     storage::{
-        signatories::{CharterRow, SignatoryPrivate},
+        signatories::{CharterRow, SignatoryPrivate, update_signature},
         territories::TerritoryRow,
     },
     web::i18n::{Lang, Tr},
@@ -65,21 +65,28 @@ impl From<AppError> for SignError {
 }
 
 /// Takes a signature: checks it, stores it unconfirmed and mails the confirmation link (and
-/// the private management link). Returns the id (0 for a honeypot hit: accepted, dropped).
+/// the private management link).
+///
+/// The answer never tells whether the address already signed (that would let anyone test who
+/// signed the charter): for a known address nothing is stored and its owner is mailed a fresh
+/// management link instead (and a fresh confirmation link if it never confirmed). Every
+/// attempt counts against the per-address limit, so that nobody can use the form to send
+/// mail to an address in bulk. A honeypot hit is accepted and dropped.
 pub async fn submit(
     state: &AppState,
     slug: &str,
     input: &SignatureInput,
     client: &str,
     tr: Tr,
-) -> Result<i64, SignError> {
-    if !input.nickname.is_empty() {
-        tracing::info!("signature honeypot filled: dropped");
-        return Ok(0);
-    }
+) -> Result<(), SignError> {
     let key = vec![format!("sign:{client}")];
     if state.store.login_failures_since(&key, now_millis() - 3_600_000).await? >= MAX_SIGNATURES_PER_HOUR {
         return Err(SignError::TooMany);
+    }
+    state.store.record_login_failure(&key).await?;
+    if !input.nickname.is_empty() {
+        tracing::info!("signature honeypot filled: dropped");
+        return Ok(());
     }
     let t = territory(state, slug).await?;
     let charter = state
@@ -88,6 +95,11 @@ pub async fn submit(
         .await?
         .ok_or_else(|| AppError::Conflict("this territory has no charter yet".into()))?;
     let sig = NewSignature::parse(input, &charter.version).map_err(SignError::Fields)?;
+    // An unconfirmed signature past its deadline never was one: the address may sign afresh.
+    state.store.expire_unconfirmed().await?;
+    if let Some((id, status)) = state.store.signature_by_email(t.id, &sig.email).await? {
+        return Ok(already_signed(state, id, &status, &sig.email, tr).await?);
+    }
     let (confirm, manage) = (new_token()?, new_token()?);
     let hours = state.config.signature_confirm_hours;
     let id = match state
@@ -103,25 +115,71 @@ pub async fn submit(
         .await
     {
         Ok(id) => id,
-        Err(AppError::Conflict(_)) => return Err(SignError::Fields(vec![("email", "email-taken")])),
+        // Signed at the same instant by another request: the same answer as above.
+        Err(AppError::Conflict(_)) => match state.store.signature_by_email(t.id, &sig.email).await? {
+            Some((id, status)) => return Ok(already_signed(state, id, &status, &sig.email, tr).await?),
+            None => return Err(AppError::Conflict("signature changed meanwhile, try again".into()).into()),
+        },
         Err(e) => return Err(e.into()),
     };
-    state.store.record_login_failure(&key).await?;
-    let mut confirm_url = state.config.url("/signature/confirm");
-    confirm_url.set_query(Some(&format!("token={confirm}")));
-    let mut manage_url = state.config.url("/signature/manage");
-    manage_url.set_query(Some(&format!("token={manage}")));
     let body = tr.t_args(
         "confirm-mail-body",
-        &[("hours", &hours.to_string()), ("confirm", confirm_url.as_str()), ("manage", manage_url.as_str())],
+        &[
+            ("hours", &hours.to_string()),
+            ("confirm", &confirm_url(state, &confirm)),
+            ("manage", &manage_url(state, &manage)),
+        ],
     );
     send(state, Mail { to: &sig.email, subject: &tr.t("confirm-mail-subject"), body: &body }).await?;
     tracing::info!(signature = id, territory = %slug, kind = sig.kind.code(), "signature received, awaiting confirmation");
-    Ok(id)
+    Ok(())
+}
+
+fn confirm_url(state: &AppState, token: &str) -> String {
+    let mut url = state.config.url("/signature/confirm");
+    url.set_query(Some(&format!("token={token}")));
+    url.to_string()
+}
+
+fn manage_url(state: &AppState, token: &str) -> String {
+    let mut url = state.config.url("/signature/manage");
+    url.set_query(Some(&format!("token={token}")));
+    url.to_string()
+}
+
+/// Someone signed with an address that already has a signature: its owner gets a new private
+/// management link (the earlier ones keep working), and a new confirmation link if the
+/// signature still waits for one. Nothing else changes.
+async fn already_signed(state: &AppState, id: i64, status: &str, email: &str, tr: Tr) -> AppResult<()> {
+    let manage = new_token()?;
+    state.store.add_signature_link(id, "manage", &hash_token(&manage)).await?;
+    let (subject, body) = if status == "unconfirmed" {
+        let confirm = new_token()?;
+        state.store.add_signature_link(id, "confirm", &hash_token(&confirm)).await?;
+        let (hours, confirm, manage) = (
+            state.config.signature_confirm_hours.to_string(),
+            confirm_url(state, &confirm),
+            manage_url(state, &manage),
+        );
+        let args = [("hours", hours.as_str()), ("confirm", confirm.as_str()), ("manage", manage.as_str())];
+        (tr.t("confirm-mail-subject"), tr.t_args("confirm-mail-body", &args))
+    } else {
+        (
+            tr.t("already-signed-mail-subject"),
+            tr.t_with("already-signed-mail-body", "manage", &manage_url(state, &manage)),
+        )
+    };
+    send(state, Mail { to: email, subject: &subject, body: &body }).await?;
+    tracing::info!(signature = id, "signature attempt with an address that already signed: its owner was mailed");
+    Ok(())
 }
 
 /// Applies an edit of a signature (by the signer, or an admin on request): the kind and the
 /// charter signed do not change, consent was given at signing.
+///
+/// Switching a published signature to unlisted retracts what was public about it, in the
+/// edit's transaction: the welcome `Note` and the signatory's actor are deleted (`Delete`s to
+/// whoever may hold a copy); `/notes/{id}` and `/s/{id}` then answer 410.
 pub async fn edit(
     state: &AppState,
     s: &SignatoryPrivate,
@@ -132,11 +190,75 @@ pub async fn edit(
     input.charter_version = version.to_string();
     input.consent = true;
     let new = NewSignature::parse(&input, version).map_err(SignError::Fields)?;
-    match state.store.update_signature(s.id, &new).await {
-        Ok(()) => Ok(()),
-        Err(AppError::Conflict(_)) => Err(SignError::Fields(vec![("email", "email-taken")])),
-        Err(e) => Err(e.into()),
+    let unlisting = s.status == "approved" && s.listed != 0 && !new.listed;
+    let retraction = if unlisting { public_traces(state, s.id).await? } else { None };
+    let mut tx = state.store.begin().await?;
+    match update_signature(&mut tx, s.id, &new).await {
+        Ok(()) => {}
+        Err(AppError::Conflict(_)) => return Err(SignError::Fields(vec![("email", "email-taken")])),
+        Err(e) => return Err(e.into()),
     }
+    if let Some(r) = &retraction {
+        r.queue(&mut tx).await?;
+    }
+    tx.commit().await.map_err(AppError::from)?;
+    if retraction.is_some() {
+        state.delivery_notify.notify_one();
+        tracing::info!(signature = s.id, "signatory unlisted: welcome note and actor retracted");
+    }
+    Ok(())
+}
+
+/// What a listed signatory has in public, and the activities that retract it.
+struct Retraction {
+    signatory_id: i64,
+    territory_id: i64,
+    /// The welcome Note's id and its `Delete` (by the territory, to its followers).
+    note: Option<(String, serde_json::Value, Vec<String>)>,
+    /// The actor's own `Delete`, to its followers and the territory's.
+    actor: Option<(serde_json::Value, Vec<String>)>,
+}
+
+impl Retraction {
+    async fn queue(&self, tx: &mut sqlx::AnyConnection) -> AppResult<()> {
+        if let Some((note, activity, inboxes)) = &self.note {
+            crate::storage::activities::retract_public(tx, note).await?;
+            crate::storage::signatories::clear_welcome_note(tx, self.signatory_id).await?;
+            outgoing::queue(tx, Some(self.territory_id), activity, false, inboxes).await?;
+        }
+        if let Some((activity, inboxes)) = &self.actor {
+            outgoing::queue_signed_by(tx, Some(self.territory_id), Some(self.signatory_id), activity, false, inboxes)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The retraction of signatory `id`'s public traces (none when it has none).
+async fn public_traces(state: &AppState, id: i64) -> AppResult<Option<Retraction>> {
+    let Some(s) = state.store.signatory_private(id).await? else { return Ok(None) };
+    let Some(t) = state.store.territory_by_id(s.territory_id).await? else { return Ok(None) };
+    let territory_inboxes = state.store.follower_inboxes(t.id).await?;
+    let note = match &s.welcome_note_ap_id {
+        Some(note) => {
+            let actor = state.territory_id_url(&t.slug);
+            let followers = state.config.url(&format!("/t/{}/followers", t.slug));
+            let activity = delete(&outgoing::new_activity_id(state), &actor, &url::Url::parse(note)?, &followers);
+            Some((note.clone(), activity, territory_inboxes.clone()))
+        }
+        None => None,
+    };
+    let actor = if state.store.signatory_actor(id).await?.is_some_and(|a| a.is_public()) {
+        let url = state.config.url(&format!("/s/{id}"));
+        let mut inboxes = state.store.signatory_follower_inboxes(id).await?;
+        inboxes.extend(territory_inboxes);
+        inboxes.sort();
+        inboxes.dedup();
+        Some((crate::federation::protocol::activities::delete_actor(&outgoing::new_activity_id(state), &url), inboxes))
+    } else {
+        None
+    };
+    Ok((note.is_some() || actor.is_some()).then_some(Retraction { signatory_id: id, territory_id: t.id, note, actor }))
 }
 
 pub async fn confirm(state: &AppState, token: &str) -> AppResult<bool> {
@@ -208,37 +330,22 @@ async fn welcome(state: &AppState, s: &SignatoryPrivate) -> AppResult<()> {
     Ok(())
 }
 
-/// Withdrawal (by the signer, or by an admin on request): personal data erased, the welcome
-/// Note retracted with a federated `Delete`. The audit log records the id only.
+/// Withdrawal (by the signer, or by an admin on request): personal data erased, and whatever
+/// is still public retracted (the welcome Note, the signatory's actor) with federated
+/// `Delete`s. After an earlier switch to unlisted there is nothing left to retract. The audit
+/// log records the id only.
 pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
-    let s = state.store.signatory_private(id).await?.ok_or_else(|| AppError::NotFound(format!("signature {id}")))?;
-    let was_actor = state.store.signatory_actor(id).await?.is_some_and(|a| a.is_public());
-    // Followers of the actor, read before the withdrawal erases the relation's meaning.
-    let actor_inboxes = if was_actor { state.store.signatory_follower_inboxes(id).await? } else { vec![] };
-    let Some(note) = state.store.withdraw_signature(id).await? else {
-        return Err(AppError::Conflict(format!("signature {id} is already withdrawn")));
-    };
-    if was_actor && let Some(t) = state.store.territory_by_id(s.territory_id).await? {
-        // The actor deletes itself: remote servers drop their copy (its URL now answers 410).
-        let actor = state.config.url(&format!("/s/{id}"));
-        let mut inboxes = actor_inboxes;
-        inboxes.extend(state.store.follower_inboxes(t.id).await?);
-        inboxes.sort();
-        inboxes.dedup();
-        let activity = crate::federation::protocol::activities::delete_actor(&outgoing::new_activity_id(state), &actor);
-        let mut tx = state.store.begin().await?;
-        outgoing::queue_signed_by(&mut tx, Some(t.id), Some(id), &activity, false, &inboxes).await?;
-        tx.commit().await?;
+    // Read before the withdrawal erases what they describe (followers, the note's id).
+    let retraction = public_traces(state, id).await?;
+    if state.store.withdraw_signature(id).await?.is_none() {
+        return Err(match state.store.signatory_private(id).await? {
+            Some(_) => AppError::Conflict(format!("signature {id} is already withdrawn")),
+            None => AppError::NotFound(format!("signature {id}")),
+        });
     }
-    if let (Some(note), Some(t)) = (note, state.store.territory_by_id(s.territory_id).await?) {
-        let actor = state.territory_id_url(&t.slug);
-        let followers = state.config.url(&format!("/t/{}/followers", t.slug));
-        let note_url = url::Url::parse(&note)?;
-        let activity = delete(&outgoing::new_activity_id(state), &actor, &note_url, &followers);
-        let inboxes = state.store.follower_inboxes(t.id).await?;
+    if let Some(r) = &retraction {
         let mut tx = state.store.begin().await?;
-        crate::storage::activities::retract_public(&mut tx, &note).await?;
-        outgoing::queue(&mut tx, Some(t.id), &activity, false, &inboxes).await?;
+        r.queue(&mut tx).await?;
         tx.commit().await?;
         state.delivery_notify.notify_one();
     }

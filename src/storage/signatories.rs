@@ -179,7 +179,9 @@ impl Store {
         let now = now_millis();
         Ok(sqlx::query_scalar(
             "UPDATE signatories SET status = 'confirmed', confirmed_at = $1, confirm_token_hash = NULL \
-             WHERE confirm_token_hash = $2 AND status = 'unconfirmed' AND confirm_expires_at > $1 RETURNING id",
+             WHERE (confirm_token_hash = $2 OR id IN \
+             (SELECT signatory_id FROM signatory_links WHERE token_hash = $2 AND kind = 'confirm')) \
+             AND status = 'unconfirmed' AND confirm_expires_at > $1 RETURNING id",
         )
         .bind(now)
         .bind(token_hash)
@@ -189,6 +191,13 @@ impl Store {
 
     /// Unconfirmed signatures past their deadline are deleted (they never were signatures).
     pub async fn expire_unconfirmed(&self) -> AppResult<u64> {
+        sqlx::query(
+            "DELETE FROM signatory_links WHERE signatory_id IN \
+             (SELECT id FROM signatories WHERE status = 'unconfirmed' AND confirm_expires_at <= $1)",
+        )
+        .bind(now_millis())
+        .execute(self.pool())
+        .await?;
         let done = sqlx::query("DELETE FROM signatories WHERE status = 'unconfirmed' AND confirm_expires_at <= $1")
             .bind(now_millis())
             .execute(self.pool())
@@ -256,47 +265,88 @@ impl Store {
         .await?)
     }
 
-    /// The signer's own record, by their private management token (not once withdrawn).
+    /// The signer's own record, by one of their private management tokens (the one mailed at
+    /// signing, or one mailed since), not once withdrawn.
     pub async fn signatory_by_manage_token(&self, token_hash: &str) -> AppResult<Option<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT {PRIVATE} FROM signatories WHERE manage_token_hash = $1 AND status <> 'withdrawn'"
+            "SELECT {PRIVATE} FROM signatories WHERE (manage_token_hash = $1 OR id IN \
+             (SELECT signatory_id FROM signatory_links WHERE token_hash = $1 AND kind = 'manage')) \
+             AND status <> 'withdrawn'"
         ))
         .bind(token_hash)
         .fetch_optional(self.pool())
         .await?)
     }
 
-    /// The signer edits their signature (kind and charter version stay).
-    pub async fn update_signature(&self, id: i64, s: &NewSignature) -> AppResult<()> {
-        let r = sqlx::query(
-            "UPDATE signatories SET listed = $1, name = $2, roles = $3, legal_form = $4, domains = $5, website = $6, \
-             commune = $7, governance = $8, partners = $9, representative_name = $10, representative_role = $11, \
-             email = $12, phone = $13, postal_address = $14 WHERE id = $15 AND status <> 'withdrawn'",
+    /// The live signature of `email` in a territory, if any: (id, status).
+    pub async fn signature_by_email(&self, territory_id: i64, email: &str) -> AppResult<Option<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, status FROM signatories WHERE territory_id = $1 AND email = $2 AND status <> 'withdrawn'",
         )
-        .bind(super::flag(s.listed))
-        .bind(&s.name)
-        .bind(s.roles.join(","))
-        .bind(s.legal_form.unwrap_or_default())
-        .bind(&s.domains)
-        .bind(&s.website)
-        .bind(&s.commune)
-        .bind(&s.governance)
-        .bind(&s.partners)
-        .bind(&s.representative_name)
-        .bind(&s.representative_role)
-        .bind(&s.email)
-        .bind((!s.phone.is_empty()).then_some(s.phone.as_str()))
-        .bind((!s.postal_address.is_empty()).then_some(s.postal_address.as_str()))
-        .bind(id)
-        .execute(self.pool())
-        .await;
-        match r {
-            Ok(_) => Ok(()),
-            Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict("email-taken".into())),
-            Err(e) => Err(e.into()),
-        }
+        .bind(territory_id)
+        .bind(email)
+        .fetch_optional(self.pool())
+        .await?)
     }
 
+    /// One more private link for a signature: `manage`, or `confirm` (then only while the
+    /// signature waits for its confirmation).
+    pub async fn add_signature_link(&self, id: i64, kind: &str, token_hash: &str) -> AppResult<()> {
+        sqlx::query("INSERT INTO signatory_links (token_hash, signatory_id, kind, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(id)
+            .bind(kind)
+            .bind(now_millis())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The signer edits their signature (kind and charter version stay).
+    pub async fn update_signature(&self, id: i64, s: &NewSignature) -> AppResult<()> {
+        let mut conn = self.pool().acquire().await?;
+        update_signature(&mut conn, id, s).await
+    }
+}
+
+/// [`Store::update_signature`] inside the caller's transaction.
+pub async fn update_signature(conn: &mut sqlx::AnyConnection, id: i64, s: &NewSignature) -> AppResult<()> {
+    let r = sqlx::query(
+        "UPDATE signatories SET listed = $1, name = $2, roles = $3, legal_form = $4, domains = $5, website = $6, \
+         commune = $7, governance = $8, partners = $9, representative_name = $10, representative_role = $11, \
+         email = $12, phone = $13, postal_address = $14 WHERE id = $15 AND status <> 'withdrawn'",
+    )
+    .bind(super::flag(s.listed))
+    .bind(&s.name)
+    .bind(s.roles.join(","))
+    .bind(s.legal_form.unwrap_or_default())
+    .bind(&s.domains)
+    .bind(&s.website)
+    .bind(&s.commune)
+    .bind(&s.governance)
+    .bind(&s.partners)
+    .bind(&s.representative_name)
+    .bind(&s.representative_role)
+    .bind(&s.email)
+    .bind((!s.phone.is_empty()).then_some(s.phone.as_str()))
+    .bind((!s.postal_address.is_empty()).then_some(s.postal_address.as_str()))
+    .bind(id)
+    .execute(&mut *conn)
+    .await;
+    match r {
+        Ok(_) => Ok(()),
+        Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict("email-taken".into())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The welcome Note was retracted: nothing left to retract at withdrawal.
+pub async fn clear_welcome_note(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE signatories SET welcome_note_ap_id = NULL WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+impl Store {
     pub async fn set_welcome_note(&self, id: i64, note: &str) -> AppResult<()> {
         sqlx::query("UPDATE signatories SET welcome_note_ap_id = $1 WHERE id = $2")
             .bind(note)
@@ -320,6 +370,7 @@ impl Store {
         .bind(id)
         .fetch_optional(self.pool())
         .await?;
+        sqlx::query("DELETE FROM signatory_links WHERE signatory_id = $1").bind(id).execute(self.pool()).await?;
         Ok(note)
     }
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::{
     Layout,
-    pages::safe_back,
+    links::{redirect_target, same_origin_path},
     render, render_status,
     session::{Ctx, SESSION_COOKIE, SESSION_TTL_MS, set_cookie},
 };
@@ -75,7 +75,7 @@ fn encoded(s: &str) -> String {
 
 async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response> {
     let mut page = LoginPage::new(&ctx, "login", "login-title");
-    page.next = q.next.map(|n| encoded(&safe_back(Some(&n)))).unwrap_or_default();
+    page.next = q.next.as_deref().and_then(same_origin_path).map(|n| encoded(&n)).unwrap_or_default();
     render(&page)
 }
 
@@ -103,7 +103,7 @@ async fn login(
     let keys = vec![format!("ip:{}", ctx.client), format!("email:{email}")];
     let mut page = LoginPage::new(&ctx, "login", "login-title");
     page.email = email.chars().take(254).collect();
-    page.next = q.next.as_deref().map(|n| encoded(&safe_back(Some(n)))).unwrap_or_default();
+    page.next = q.next.as_deref().and_then(same_origin_path).map(|n| encoded(&n)).unwrap_or_default();
     if data.store.login_failures_since(&keys, now_millis() - WINDOW_MS).await? >= MAX_FAILURES {
         data.store.record_login_failure(&keys).await?;
         page.error = Some(ctx.tr.t("login-throttled"));
@@ -129,7 +129,7 @@ async fn login(
     let token = new_token()?;
     data.store.create_session(&hash_token(&token), account.id, &new_token()?, SESSION_TTL_MS).await?;
     data.store.audit(&account.email, "login", "").await?;
-    let target = q.next.as_deref().map(|n| safe_back(Some(n))).unwrap_or_else(|| "/admin".into());
+    let target = redirect_target(q.next.as_deref(), "/admin");
     let mut res = Redirect::to(&target).into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(&data, SESSION_COOKIE, &token, SESSION_TTL_MS / 1000));
     Ok(res)

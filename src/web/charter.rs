@@ -7,14 +7,21 @@ use axum::{
     Router,
     body::Bytes,
     extract::{Path, Query},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
 };
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Layout, admin::FormPairs, render, render_status, session::Ctx};
+use super::{
+    Layout,
+    admin::FormPairs,
+    csv::Csv,
+    html::{SafeHtml, markdown, markdown_to_html},
+    render, render_status,
+    session::Ctx,
+};
 use crate::{
     domain::{
         millis_to_datetime,
@@ -46,25 +53,13 @@ async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
     state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
 }
 
-/// Markdown to HTML. Raw HTML in the source is shown as text: charter text is content, not markup.
-pub fn markdown_to_html(md: &str) -> String {
-    use pulldown_cmark::{Event, Options, Parser, html};
-    let parser = Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|e| match e {
-        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        other => other,
-    });
-    let mut out = String::new();
-    html::push_html(&mut out, parser);
-    out
-}
-
 #[derive(Template)]
 #[template(path = "charter.html")]
 struct CharterPage {
     l: Layout,
     slug: String,
     version: Option<String>,
-    html: String,
+    html: SafeHtml,
     versions: Vec<String>,
 }
 
@@ -110,7 +105,7 @@ async fn charter_response(
         l: Layout::new(ctx, ctx.tr.t("charter-title")),
         slug: t.slug.clone(),
         version: chosen.map(|c| ctx.tr.t_with("charter-version", "version", &c.version)),
-        html: chosen.map(|c| markdown_to_html(&c.content_md)).unwrap_or_default(),
+        html: chosen.map(|c| markdown(&c.content_md)).unwrap_or_default(),
         versions: all.iter().map(|c| c.version.clone()).collect(),
     })
 }
@@ -315,7 +310,7 @@ async fn confirm_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery
 
 pub struct Entry {
     name: String,
-    website: String,
+    website: super::links::Href,
     commune: String,
     what: String,
 }
@@ -376,25 +371,12 @@ async fn directory_page(
             .iter()
             .map(|s| Entry {
                 name: s.name.clone(),
-                website: s.website.clone(),
+                website: super::links::Href::new(&s.website),
                 commune: s.commune.clone(),
                 what: describe(tr, s),
             })
             .collect(),
     })
-}
-
-/// One CSV field, quoted when needed (RFC 4180); a leading formula sign is neutralised so that
-/// spreadsheets do not execute it.
-pub fn csv_field(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_string() };
-    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-}
-
-pub fn csv_line(fields: &[&str]) -> String {
-    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
 }
 
 async fn directory_csv(
@@ -405,9 +387,9 @@ async fn directory_csv(
     let slug = slug.trim_end_matches(".csv").to_string();
     let t = territory(&data, &slug).await?;
     let mut out =
-        csv_line(&["kind", "name", "roles", "legal_form", "domains", "website", "commune", "governance", "partners"]);
+        Csv::new(&["kind", "name", "roles", "legal_form", "domains", "website", "commune", "governance", "partners"])?;
     for s in data.store.directory(t.id, &f).await? {
-        out.push_str(&csv_line(&[
+        out.row(&[
             &s.kind,
             &s.name,
             &s.roles,
@@ -417,11 +399,9 @@ async fn directory_csv(
             &s.commune,
             &s.governance,
             &s.partners,
-        ]));
+        ])?;
     }
-    let mut res = out.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    Ok(res)
+    out.into_response()
 }
 
 async fn directory_json(

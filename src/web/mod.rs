@@ -3,7 +3,12 @@
 pub mod admin;
 pub mod auth;
 pub mod charter;
+pub mod client_ip;
+pub mod csv;
+pub mod headers;
+pub mod html;
 pub mod i18n;
+pub mod links;
 pub mod pages;
 pub mod practice_form;
 pub mod practice_pages;

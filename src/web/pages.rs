@@ -174,18 +174,10 @@ pub struct Back {
     back: Option<String>,
 }
 
-/// Only same-site relative paths: never an open redirect.
-pub fn safe_back(back: Option<&str>) -> String {
-    match back {
-        Some(b) if b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/\\") => b.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
 /// `/lang/en?back=/t/territoire`: remembers the choice in a cookie for a year.
 pub async fn set_lang(data: Data<AppState>, Path(code): Path<String>, Query(q): Query<Back>) -> AppResult<Response> {
     let lang = super::i18n::Lang::parse(&code).ok_or_else(|| AppError::NotFound("language".into()))?;
-    let mut res = Redirect::to(&safe_back(q.back.as_deref())).into_response();
+    let mut res = Redirect::to(&super::links::redirect_target(q.back.as_deref(), "/")).into_response();
     res.headers_mut()
         .append(header::SET_COOKIE, super::session::set_cookie(&data, "lang", lang.code(), 365 * 24 * 3600));
     Ok(res)
@@ -211,8 +203,11 @@ pub async fn remote_follow(
     let t =
         data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let target = data.territory_id_url(&t.slug);
-    match subscribe_url(&data, form.handle.trim(), target.as_str()).await {
-        Some(url) => Ok(Redirect::to(&url).into_response()),
+    // The template comes from a remote server: only ever a redirect to a web page.
+    let subscribe =
+        subscribe_url(&data, form.handle.trim(), target.as_str()).await.map(|u| super::links::Href::new(&u));
+    match subscribe.filter(|h| !h.is_none()) {
+        Some(url) => Ok(Redirect::to(url.as_str()).into_response()),
         None => {
             let handle = percent_encoding::utf8_percent_encode(form.handle.trim(), percent_encoding::NON_ALPHANUMERIC);
             Ok(Redirect::to(&format!("/t/{slug}?remote_error=1&handle={handle}#remote")).into_response())

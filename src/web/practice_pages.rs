@@ -16,7 +16,16 @@ use axum::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Layout, admin::FormPairs, i18n::Tr, practice_form::author_label, render_status, session::Ctx};
+use super::{
+    Layout,
+    admin::FormPairs,
+    html::{SafeHtml, clean},
+    i18n::Tr,
+    links::Href,
+    practice_form::author_label,
+    render_status,
+    session::Ctx,
+};
 use crate::{
     domain::{account::Role, practice::Dimension, territory::ActivityDomain},
     error::{AppError, AppResult},
@@ -254,8 +263,8 @@ pub struct CommentView {
     id: i64,
     author_name: String,
     author_handle: String,
-    author_url: String,
-    html: String,
+    author_url: Href,
+    html: SafeHtml,
     date: String,
     hidden: bool,
 }
@@ -267,7 +276,11 @@ struct PracticePage {
     p: PracticeRow,
     notice: Option<String>,
     origin_name: String,
-    origin_url: String,
+    origin_url: Href,
+    /// The practice's id, a link to its origin (a remote server's URL: checked like any link).
+    ap_link: Href,
+    /// The body, sanitised again on the way out (rows stored by older versions included).
+    body: SafeHtml,
     remote: bool,
     date: String,
     updated: String,
@@ -275,11 +288,11 @@ struct PracticePage {
     tags: Vec<String>,
     dimensions: Vec<DimensionView>,
     place: Option<(String, String)>,
-    structures: Vec<(String, String)>,
+    structures: Vec<(Href, String)>,
     likes: String,
     shares: String,
     adopted_label: String,
-    adoptions: Vec<(String, String, String, String)>,
+    adoptions: Vec<(String, Href, String, String)>,
     comments: Vec<CommentView>,
     moderator: bool,
     /// (slug, name, note) of the local territories that adopted it.
@@ -368,8 +381,8 @@ async fn practice_page(
             id: c.id,
             author_name: c.author_name,
             author_handle: c.author_handle,
-            author_url: c.author_url,
-            html: c.content_html,
+            author_url: Href::new(&c.author_url),
+            html: clean(&c.content_html),
             date: tr.datetime(c.published_at),
             hidden: c.hidden.0,
         })
@@ -393,7 +406,9 @@ async fn practice_page(
         l: Layout::new(&ctx, p.title.clone()),
         notice: notice.map(|n| tr.t(&format!("notice-{n}"))),
         origin_name,
-        origin_url,
+        origin_url: Href::new(&origin_url),
+        ap_link: Href::new(&p.ap_id),
+        body: clean(&p.body_html),
         remote: p.territory_id.is_none(),
         date: tr.datetime(p.published_at.unwrap_or(p.created_at)),
         updated: tr.datetime(p.updated_at),
@@ -401,7 +416,7 @@ async fn practice_page(
         tags: list(&p.tags),
         dimensions,
         place: p.latitude.zip(p.longitude).map(|(a, b)| (a.to_string(), b.to_string())),
-        structures,
+        structures: structures.into_iter().map(|(link, name)| (Href::new(&link), name)).collect(),
         likes: tr.plural("likes-count", reactions.likes),
         shares: tr.plural("shares-count", reactions.shares),
         adopted_label: tr.plural("adopted-by", adoptions.len() as i64),
@@ -409,7 +424,7 @@ async fn practice_page(
             .into_iter()
             .map(|a| {
                 let name = if a.adopter_name.is_empty() { a.adopter_actor.clone() } else { a.adopter_name };
-                (name, a.adopter_url, a.note, tr.datetime(a.created_at))
+                (name, Href::new(&a.adopter_url), a.note, tr.datetime(a.created_at))
             })
             .collect(),
         comments,

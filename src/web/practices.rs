@@ -10,7 +10,7 @@ use axum::{
 };
 use serde_json::Value;
 
-use super::charter::csv_line;
+use super::csv::Csv;
 use crate::{
     error::{AppError, AppResult},
     federation::actors::escape_html,
@@ -87,7 +87,7 @@ async fn json_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResul
 /// columns), so that spreadsheets can sum and chart them.
 async fn csv_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let practices = local_published(&data, &slug).await?;
-    let mut out = csv_line(&[
+    let mut out = Csv::new(&[
         "id",
         "title",
         "summary",
@@ -101,7 +101,7 @@ async fn csv_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult
         "value",
         "unit",
         "period",
-    ]);
+    ])?;
     for p in &practices {
         let published = rfc3339(p.published_at.unwrap_or(p.created_at));
         let base = [p.ap_id.as_str(), &p.title, &p.summary, &p.domains, &p.tags, &p.commune, &p.licence, &published];
@@ -116,17 +116,15 @@ async fn csv_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult
                 let (name, value, unit, period) = (s("name"), s("value"), s("unit"), s("period"));
                 let mut row: Vec<&str> = base.to_vec();
                 row.extend([dim, &name, &value, &unit, &period]);
-                out.push_str(&csv_line(&row));
+                out.row(&row)?;
                 lines += 1;
             }
         }
         if lines == 0 {
             let mut row: Vec<&str> = base.to_vec();
             row.extend(["", "", "", "", ""]);
-            out.push_str(&csv_line(&row));
+            out.row(&row)?;
         }
     }
-    let mut res = out.into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-    Ok(res)
+    out.into_response()
 }

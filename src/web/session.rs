@@ -103,20 +103,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-/// The client's address: the socket peer, or `X-Forwarded-For`'s first entry when the
-/// instance is configured to trust its reverse proxy.
+/// The client's address (see [`super::client_ip`]: `trusted_proxies` and `X-Forwarded-For`).
 fn client_address(state: &AppState, parts: &Parts) -> String {
-    if state.config.trust_forwarded_for
-        && let Some(first) =
-            parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()).and_then(|v| v.split(',').next())
-    {
-        return first.trim().to_string();
-    }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    super::client_ip::client_of(&parts.extensions, &parts.headers, &state.config.trusted_proxies)
 }
 
 impl Ctx {

@@ -15,9 +15,10 @@ use crate::{
     storage::{activities::claim_received, actors::RemoteActorRow, practices::PracticeContent},
 };
 
-/// Remote HTML keeps text structure and links, nothing that runs.
+/// Remote HTML keeps text structure and web links, nothing that runs or loads (the one
+/// sanitiser, `web::html::clean`).
 pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default().link_rel(Some("nofollow noopener noreferrer")).clean(html).to_string()
+    crate::web::html::clean(html).into_string()
 }
 
 fn text(v: &Value, key: &str, max: usize) -> String {

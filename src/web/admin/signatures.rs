@@ -100,8 +100,7 @@ pub(super) async fn signatures_export(
 ) -> AppResult<Response> {
     let account = ctx.require(Role::Admin)?.clone();
     let t = selected_territory(&data, &q).await?;
-    use crate::web::charter::csv_line;
-    let mut out = csv_line(&[
+    let mut out = crate::web::csv::Csv::new(&[
         "id",
         "status",
         "kind",
@@ -118,12 +117,12 @@ pub(super) async fn signatures_export(
         "postal_address",
         "listed",
         "created_at",
-    ]);
+    ])?;
     let rows = data.store.signatories_private(t.id).await?;
     for s in &rows {
         let created = crate::domain::millis_to_datetime(s.created_at).to_rfc3339();
         let listed = if s.listed != 0 { "yes" } else { "no" };
-        out.push_str(&csv_line(&[
+        out.row(&[
             &s.id.to_string(),
             &s.status,
             &s.kind,
@@ -140,13 +139,10 @@ pub(super) async fn signatures_export(
             s.postal_address.as_deref().unwrap_or(""),
             listed,
             &created,
-        ]));
+        ])?;
     }
     data.store.audit(&account.email, "signatures.export_contacts", &format!("{}: {} rows", t.slug, rows.len())).await?;
-    let mut res = crate::web::private(out.into_response());
-    res.headers_mut()
-        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
-    Ok(res)
+    Ok(crate::web::private(out.into_response()?))
 }
 
 /// Withdrawal on the signer's request, by an administrator (recorded without personal data).
