@@ -187,7 +187,7 @@ async fn followers_only_and_direct_replies_never_become_comments() {
         .await;
         let announced: Vec<Value> =
             follower.received().into_iter().filter(|a| a["type"] == "Announce").map(|a| a["object"].clone()).collect();
-        assert_eq!(announced, vec![json!(format!("{}users/alice/statuses/113502004321987654", mastodon.base))]);
+        assert_eq!(announced, vec![json!(format!("{}/statuses/113502004321987654", mastodon.actor_id()))]);
         for p in [follower, mastodon] {
             p.stop().await;
         }

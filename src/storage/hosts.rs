@@ -172,7 +172,7 @@ impl Store {
             "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason",
         )
-        .bind(domain_of(domain))
+        .bind(block_entry(domain))
         .bind(reason)
         .bind(now_millis())
         .execute(self.pool())
@@ -182,7 +182,7 @@ impl Store {
 
     pub async fn unblock_domain(&self, domain: &str) -> AppResult<bool> {
         let done = sqlx::query("DELETE FROM domain_blocks WHERE domain = $1")
-            .bind(domain_of(domain))
+            .bind(block_entry(domain))
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() > 0)
