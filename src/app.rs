@@ -28,6 +28,16 @@ pub struct App {
 
 impl App {
     pub async fn init(config: Config) -> AppResult<App> {
+        Self::init_as(config, processing::identity::FirstStart::Record).await
+    }
+
+    /// `init` for a command: it takes the public URL recorded by the server (and records one
+    /// only when it was given one).
+    pub async fn init_for_command(config: Config) -> AppResult<App> {
+        Self::init_as(config, processing::identity::FirstStart::RecordIfGiven).await
+    }
+
+    async fn init_as(mut config: Config, first: processing::identity::FirstStart) -> AppResult<App> {
         if config.database_url.starts_with("sqlite:") {
             std::fs::create_dir_all(&config.data_dir).map_err(|e| {
                 AppError::Internal(format!("cannot create data dir {}: {e}", config.data_dir.display()))
@@ -35,6 +45,7 @@ impl App {
         }
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
+        processing::identity::reconcile(&store, &mut config, first).await?;
         processing::territories::ensure_default(&store, &config.default_territory, &config.default_territory_name)
             .await?;
         Self::with_store(config, store).await

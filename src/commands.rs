@@ -68,11 +68,24 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         println!("migrations applied");
         return Ok(());
     }
-    let app = App::init(config.clone()).await?;
+    if let Command::SetPublicUrl { url, confirmed } = command {
+        if !confirmed {
+            return Err(maillage::error::AppError::BadRequest(
+                "moving an instance changes every id its followers know: add --i-know-what-i-am-doing (docs/admin.md)"
+                    .into(),
+            ));
+        }
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        let before = processing::identity::set_public_url(&store, &url).await?;
+        println!("public URL: {} -> {url}", before.as_deref().unwrap_or("(none)"));
+        return Ok(());
+    }
+    let app = App::init_for_command(config.clone()).await?;
     let data = app.data();
     let store = &data.store;
     match command {
-        Command::Serve | Command::Migrate | Command::Bench(_) => {}
+        Command::Serve | Command::Migrate | Command::Bench(_) | Command::SetPublicUrl { .. } => {}
         Command::Territory(TerritoryCmd::List) => {
             for t in store.territories().await? {
                 println!(
@@ -80,14 +93,14 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
                     t.slug,
                     t.name,
                     t.slug,
-                    config.authority(),
+                    data.config.authority(),
                     data.territory_id_url(&t.slug)
                 );
             }
         }
         Command::Territory(TerritoryCmd::Create { slug, name, summary }) => {
             let t = processing::territories::create(store, &slug, &name, &summary).await?;
-            println!("created {} (@{}@{})", t.slug, t.slug, config.authority());
+            println!("created {} (@{}@{})", t.slug, t.slug, data.config.authority());
         }
         Command::Territory(TerritoryCmd::Update {
             slug,

@@ -17,6 +17,9 @@ pub struct Config {
     /// Public base URL; every ActivityPub id is built from it (scheme, host and port kept).
     /// Default `http://localhost:8080`.
     pub public_url: Url,
+    /// Whether `public_url` was given (file, environment or flag) rather than defaulted: a
+    /// given one must match the URL recorded in the database; a defaulted one yields to it.
+    pub public_url_given: bool,
     /// Where the SQLite database, keys and mail outbox live. Default `./data`.
     pub data_dir: PathBuf,
     /// `sqlite://…` or `postgres://…`. Default: `sqlite://<data_dir>/maillage.db`.
@@ -59,6 +62,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// Sender address. Default `maillage@<host of public_url>`.
     pub mail_from: String,
+    /// Comments, reactions or adoptions one remote actor may send per minute (ten times as
+    /// many per host); past it the inbox answers 429 and stores nothing. 0: no limit. Default 20.
+    pub inbox_rate_per_minute: u32,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -85,6 +91,7 @@ pub struct ConfigLayer {
     pub trusted_proxies: Option<Vec<String>>,
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
+    pub inbox_rate_per_minute: Option<u32>,
 }
 
 impl ConfigLayer {
@@ -135,6 +142,9 @@ impl ConfigLayer {
                 }
                 "SMTP_URL" => layer.smtp_url = Some(value),
                 "MAIL_FROM" => layer.mail_from = Some(value),
+                "INBOX_RATE_PER_MINUTE" => {
+                    layer.inbox_rate_per_minute = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -169,6 +179,7 @@ impl ConfigLayer {
             trusted_proxies: other.trusted_proxies.or(self.trusted_proxies),
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
+            inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
         }
     }
 
@@ -176,15 +187,9 @@ impl ConfigLayer {
     pub fn resolve(self) -> Result<Config, String> {
         let bind = self.bind.unwrap_or_else(|| "127.0.0.1:8080".into());
         let bind: SocketAddr = bind.parse().map_err(|_| format!("bind: `{bind}` is not an address:port"))?;
+        let public_url_given = self.public_url.is_some();
         let public_url = self.public_url.unwrap_or_else(|| "http://localhost:8080".into());
-        let mut public_url = Url::parse(&public_url).map_err(|e| format!("public_url: {e}"))?;
-        if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
-            return Err("public_url: must be an http(s) URL with a host".into());
-        }
-        // Ids are built by joining paths: the base has no path, query or fragment.
-        public_url.set_path("");
-        public_url.set_query(None);
-        public_url.set_fragment(None);
+        let public_url = parse_public_url(&public_url)?;
         let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("./data"));
         let database_url = self
             .database_url
@@ -208,6 +213,7 @@ impl ConfigLayer {
         Ok(Config {
             bind,
             public_url: public_url.clone(),
+            public_url_given,
             data_dir,
             database_url,
             allow_private_network: self.allow_private_network.unwrap_or(false),
@@ -228,6 +234,7 @@ impl ConfigLayer {
             mail_from: self
                 .mail_from
                 .unwrap_or_else(|| format!("maillage@{}", public_url.host_str().unwrap_or("localhost"))),
+            inbox_rate_per_minute: self.inbox_rate_per_minute.unwrap_or(20),
         })
     }
 }
@@ -243,6 +250,19 @@ fn parse_networks(list: Vec<String>) -> Result<Vec<ipnet::IpNet>, String> {
                 .map_err(|_| format!("trusted_proxies: `{s}` is not an address or CIDR range"))
         })
         .collect()
+}
+
+/// A public base URL: http(s) with a host; ids are built by joining paths, so the base keeps
+/// no path, query or fragment.
+pub fn parse_public_url(s: &str) -> Result<Url, String> {
+    let mut public_url = Url::parse(s).map_err(|e| format!("public_url: {e}"))?;
+    if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
+        return Err("public_url: must be an http(s) URL with a host".into());
+    }
+    public_url.set_path("");
+    public_url.set_query(None);
+    public_url.set_fragment(None);
+    Ok(public_url)
 }
 
 fn parse_bool(key: &str, value: &str) -> Result<bool, String> {
@@ -261,6 +281,15 @@ impl Config {
             Some(port) => format!("{host}:{port}"),
             None => host.to_string(),
         }
+    }
+
+    /// Takes `url` as the public URL (the one recorded in the database), and the sender
+    /// address derived from it when that was defaulted.
+    pub fn adopt_public_url(&mut self, url: Url) {
+        if self.mail_from == format!("maillage@{}", self.public_url.host_str().unwrap_or("localhost")) {
+            self.mail_from = format!("maillage@{}", url.host_str().unwrap_or("localhost"));
+        }
+        self.public_url = url;
     }
 
     /// Absolute URL for a path on this instance.

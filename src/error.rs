@@ -39,6 +39,9 @@ pub enum AppError {
     BadGateway(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// Over a rate limit; the value is the `Retry-After` in seconds.
+    #[error("too many requests: retry after {0} s")]
+    TooManyRequests(u64),
 }
 
 impl AppError {
@@ -54,6 +57,7 @@ impl AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadGateway(_) => StatusCode::BAD_GATEWAY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -70,6 +74,7 @@ impl AppError {
             AppError::Unprocessable(_) => "unprocessable",
             AppError::BadGateway(_) => "bad_gateway",
             AppError::Internal(_) => "internal",
+            AppError::TooManyRequests(_) => "too_many_requests",
         }
     }
 
@@ -86,6 +91,7 @@ impl AppError {
             | AppError::BadGateway(m)
             | AppError::Internal(m) => m.clone(),
             AppError::PayloadTooLarge => "payload too large".into(),
+            AppError::TooManyRequests(secs) => format!("too many requests, retry after {secs} s"),
         }
     }
 
@@ -107,7 +113,11 @@ impl IntoResponse for AppError {
                 other.detail()
             }
         };
-        (status, Json(json!({ "error": self.code(), "message": message }))).into_response()
+        let mut res = (status, Json(json!({ "error": self.code(), "message": message }))).into_response();
+        if let AppError::TooManyRequests(secs) = self {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        res
     }
 }
 

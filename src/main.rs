@@ -46,6 +46,14 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Move the instance to another public URL (recorded at first start; every command and the
+    /// server then use it). Every id changes: peers see a new server (docs/admin.md).
+    SetPublicUrl {
+        url: String,
+        /// Required: remote servers keep the old ids, follows to them are lost.
+        #[arg(long = "i-know-what-i-am-doing")]
+        confirmed: bool,
+    },
     /// Manage territories.
     #[command(subcommand)]
     Territory(TerritoryCmd),

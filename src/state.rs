@@ -29,6 +29,8 @@ pub struct Inner {
     /// Wakes the delivery worker when something is queued.
     pub delivery_notify: Notify,
     pub metrics: Metrics,
+    /// Per-actor and per-host limits on incoming comments, reactions and adoptions.
+    pub flood: crate::federation::flood::FloodGuard,
     signers: Mutex<HashMap<Option<i64>, (String, Signer)>>,
     signatory_signers: Mutex<HashMap<i64, (String, Signer)>>,
     /// Blocked domains, reloaded from the database every few seconds (another process, the
@@ -54,6 +56,7 @@ const BLOCKS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 impl AppState {
     pub fn new(config: Config, store: Store, http: reqwest::Client, instance_keys: KeyPairPem) -> AppState {
         AppState(Arc::new(Inner {
+            flood: crate::federation::flood::FloodGuard::new(config.inbox_rate_per_minute),
             config,
             store,
             http,

@@ -62,12 +62,14 @@ fn territory_commands_and_layers() {
     assert!(out.contains("territoire\tTerritoire CCES\t@territoire@from-file.example"), "{out}");
     assert!(dir.path().join("env-data/maillage.db").exists());
     assert!(!dir.path().join("file-data").exists());
-    let out = run_ok(
-        maillage(dir.path())
-            .args(["--public-url", "https://flag.example", "territory", "list"])
-            .env("MAILLAGE_DATA_DIR", "env-data"),
-    );
-    assert!(out.contains("@territoire@flag.example"), "{out}");
+    // The database now belongs to from-file.example: a flag naming another URL is refused
+    // (tests/cli.rs `the_cli_and_the_server_agree_on_the_public_url`).
+    let out = maillage(dir.path())
+        .args(["--public-url", "https://flag.example", "territory", "list"])
+        .env("MAILLAGE_DATA_DIR", "env-data")
+        .output()
+        .expect("run");
+    assert!(!out.status.success(), "another public URL on the same database");
 
     run_ok(
         maillage(dir.path())
@@ -172,4 +174,54 @@ async fn serve_approve_from_cli_and_shut_down_gracefully() {
     assert!(log.contains("Maillage stopped"), "{log}");
     assert!(!log.contains("PRIVATE KEY"));
     peer.stop().await;
+}
+
+#[test]
+fn the_cli_and_the_server_agree_on_the_public_url() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = |c: &mut Command| {
+        c.env("MAILLAGE_DATA_DIR", "data");
+    };
+    // The first start records the URL it was given…
+    let mut cmd = maillage(dir.path());
+    data(&mut cmd);
+    run_ok(cmd.args(["--public-url", "https://cces.example", "territory", "list"]));
+    // …and a command run without it (`MAILLAGE_DATA_DIR=… maillage follow …`) uses it, not the
+    // default http://localhost:8080 that the server's keys do not vouch for.
+    let mut cmd = maillage(dir.path());
+    data(&mut cmd);
+    let out = run_ok(cmd.args(["territory", "list"]));
+    assert!(out.contains("@territoire@cces.example"), "{out}");
+    let mut cmd = maillage(dir.path());
+    data(&mut cmd);
+    let out = run_ok(cmd.args(["territory", "create", "redon", "--name", "Pays de Redon"]));
+    assert!(out.contains("@redon@cces.example"), "{out}");
+
+    // Another URL stops a command, and `serve`, with a clear error.
+    for args in [&["territory", "list"][..], &["serve"][..]] {
+        let mut cmd = maillage(dir.path());
+        data(&mut cmd);
+        let out = cmd
+            .args(args)
+            .env("MAILLAGE_PUBLIC_URL", "https://other.example")
+            .env("MAILLAGE_BIND", format!("127.0.0.1:{}", free_port()))
+            .output()
+            .expect("run");
+        assert!(!out.status.success(), "{args:?} with another URL");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("https://cces.example/") && err.contains("set-public-url"), "{args:?}: {err}");
+    }
+
+    // Moving is explicit.
+    let mut cmd = maillage(dir.path());
+    data(&mut cmd);
+    let out = cmd.args(["set-public-url", "https://other.example"]).output().expect("run");
+    assert!(!out.status.success(), "set-public-url without --i-know-what-i-am-doing");
+    let mut cmd = maillage(dir.path());
+    data(&mut cmd);
+    run_ok(cmd.args(["set-public-url", "https://other.example", "--i-know-what-i-am-doing"]));
+    let mut cmd = maillage(dir.path());
+    data(&mut cmd);
+    let out = run_ok(cmd.args(["territory", "list"]));
+    assert!(out.contains("@territoire@other.example"), "{out}");
 }

@@ -313,7 +313,9 @@ async fn post(state: &AppState, d: &DueDelivery, url: &url::Url, format: Signatu
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after)
         .map(|s| s.clamp(0, 86_400) * 1000);
-    let text: String = res.text().await.unwrap_or_default().chars().take(200).collect();
+    // Bounded: a hostile inbox answering with an endless body must not hold the worker.
+    let body = super::http::read_limited(res, super::http::MAX_ERROR_BODY).await;
+    let text: String = String::from_utf8_lossy(&body).chars().take(200).collect();
     let error = format!("HTTP {code}: {text}");
     Ok(if status.is_client_error() && code != 408 && code != 429 {
         Outcome::GiveUp { status: Some(code), error }

@@ -19,6 +19,14 @@ use crate::error::{AppError, AppResult};
 pub const USER_AGENT: &str = concat!("Maillage/", env!("CARGO_PKG_VERSION"));
 
 /// True for addresses reachable on the public internet.
+///
+/// Besides the obvious private ranges this refuses every block that reaches a private IPv4
+/// host in disguise or is not routable on the internet: IPv4-mapped and IPv4-compatible IPv6
+/// (the embedded address is checked), NAT64 (RFC 6052 `64:ff9b::/96`, RFC 8215
+/// `64:ff9b:1::/48`), 6to4 (`2002::/16`, RFC 3056), Teredo (`2001::/32`), the deprecated
+/// site-local `fec0::/10`, and the IPv4 reserved `240.0.0.0/4` and IETF `192.0.0.0/24`.
+/// https://www.iana.org/assignments/iana-ipv4-special-registry/
+/// https://www.iana.org/assignments/iana-ipv6-special-registry/
 pub fn is_public_ip(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -31,6 +39,8 @@ pub fn is_public_ip(ip: IpAddr) -> bool {
                 || v4.is_documentation()
                 || v4.is_multicast()
                 || o[0] == 0
+                || o[0] >= 240 // 240.0.0.0/4, reserved (and the broadcast address)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0) // 192.0.0.0/24, IETF protocol assignments
                 || (o[0] == 100 && (o[1] & 0xc0) == 64) // 100.64.0.0/10, carrier-grade NAT
                 || (o[0] == 198 && (o[1] & 0xfe) == 18)) // 198.18.0.0/15, benchmarking
         }
@@ -39,13 +49,45 @@ pub fn is_public_ip(ip: IpAddr) -> bool {
                 return is_public_ip(IpAddr::V4(v4));
             }
             let s = v6.segments();
+            if s[..6] == [0; 6] && !(v6.is_loopback() || v6.is_unspecified()) {
+                // IPv4-compatible `::a.b.c.d` (deprecated, RFC 4291 §2.5.5.1): judged by the
+                // address it embeds.
+                let [.., a, b, c, d] = v6.octets();
+                return is_public_ip(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)));
+            }
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
+                || (s[0] == 0x64 && s[1] == 0xff9b) // NAT64, 64:ff9b::/96 and 64:ff9b:1::/48
+                || s[0] == 0x2002 // 6to4
+                || (s[0] == 0x2001 && s[1] == 0) // Teredo
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+                || (s[0] == 0x0100 && s[1..4] == [0; 3]) // 100::/64, discard-only
                 || (s[0] & 0xfe00) == 0xfc00 // unique local
-                || (s[0] & 0xffc0) == 0xfe80) // link local
+                || (s[0] & 0xffc0) == 0xfe80 // link local
+                || (s[0] & 0xffc0) == 0xfec0) // site local (deprecated, still routed internally)
         }
     }
+}
+
+/// Most bytes kept of a response body we only log or show (error bodies of deliveries).
+pub const MAX_ERROR_BODY: usize = 4 * 1024;
+
+/// Reads at most `max` bytes of a response body, then drops the connection: a peer answering
+/// with a huge or endless body costs a fixed amount of memory and time. (Fetched objects,
+/// WebFinger and NodeInfo go through the federation crate, which stops at 1 MiB.)
+pub async fn read_limited(mut res: reqwest::Response, max: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < max {
+        match res.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = max - out.len();
+                out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    out
 }
 
 /// Resolver that drops private addresses, so that a hostile domain pointing at 127.0.0.1 or
@@ -161,10 +203,29 @@ mod tests {
             "100.64.0.1",
             "0.0.0.0",
             "::ffff:127.0.0.1",
+            // NAT64, 6to4, Teredo, IPv4-compatible, site-local: private hosts in disguise.
+            "64:ff9b::7f00:1",
+            "64:ff9b::808:808",
+            "64:ff9b:1::a00:1",
+            "2002:7f00:1::1",
+            "2002:808:808::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::ffff:10.0.0.1",
+            "fec0::1",
+            "feff::1",
+            "2001:db8::1",
+            "100::1",
+            // IPv4 reserved and IETF ranges.
+            "240.0.0.1",
+            "255.255.255.254",
+            "192.0.0.1",
+            "192.0.0.170",
         ] {
             assert!(!is_public_ip(ip.parse().expect("test")), "{ip}");
         }
-        for ip in ["1.1.1.1", "2606:4700::1111", "93.184.216.34"] {
+        for ip in ["1.1.1.1", "2606:4700::1111", "93.184.216.34", "::8.8.8.8", "::ffff:8.8.8.8"] {
             assert!(is_public_ip(ip.parse().expect("test")), "{ip}");
         }
     }

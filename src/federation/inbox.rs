@@ -19,7 +19,10 @@ use super::{
     activities::{accept, conversation, follow, practice, undo, update},
     keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
-    protocol::activities::{Envelope, parse_envelope},
+    protocol::{
+        activities::{Envelope, parse_envelope},
+        remote_url::remote_url,
+    },
     signatures::{RequestSignature, host_header},
 };
 use crate::{
@@ -68,6 +71,9 @@ async fn receive(
     })?;
     let env = parse_envelope(&body)?;
     *kind = type_label(&env.kind);
+    // `javascript://host/…` and other non-web ids are refused before anything else (422).
+    remote_url(env.id.as_str(), data.config.allow_private_network)?;
+    remote_url(env.actor.as_str(), data.config.allow_private_network)?;
     if data.is_blocked(&host_header(&env.actor)).await? {
         return Err(AppError::Forbidden("domain blocked by this instance".into()));
     }

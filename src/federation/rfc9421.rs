@@ -9,8 +9,14 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
-use super::keys::{Signer, Verifier};
+use super::{
+    keys::{Signer, Verifier},
+    signatures::BodyDigest,
+};
 use crate::error::{AppError, AppResult};
+
+/// Signatures of one request looked at, at most (Mastodon and Fedify send one).
+pub const MAX_SIGNATURES: usize = 4;
 
 fn unauthorized(m: &str) -> AppError {
     AppError::Unauthorized(m.to_string())
@@ -159,13 +165,25 @@ impl Incoming {
         body: Option<&[u8]>,
         now: i64,
     ) -> AppResult<Incoming> {
+        Self::prepare_digested(method, target_uri, headers, body.map(BodyDigest::of).as_ref(), now)
+    }
+
+    /// [`Incoming::prepare`] with the body's digest already computed (once for all signatures).
+    pub fn prepare_digested(
+        method: &Method,
+        target_uri: &Url,
+        headers: &HeaderMap,
+        body: Option<&BodyDigest>,
+        now: i64,
+    ) -> AppResult<Incoming> {
         let input_header =
             header_text(headers, "signature-input")?.ok_or_else(|| unauthorized("request is not signed"))?;
         let sig_header = header_text(headers, "signature")?.ok_or_else(|| unauthorized("Signature header missing"))?;
         let inputs = parse_signature_input(&input_header)?;
-        // Several signatures may be present; take the first that covers what we require.
+        // Several signatures may be present; take the first that covers what we require. A
+        // sender has no use for more than a few: the rest are not even looked at.
         let mut last_err = unauthorized("no usable signature");
-        for input in inputs {
+        for input in inputs.into_iter().take(MAX_SIGNATURES) {
             match Self::check(method, target_uri, headers, body, now, input, &sig_header) {
                 Ok(i) => return Ok(i),
                 Err(e) => last_err = e,
@@ -178,7 +196,7 @@ impl Incoming {
         method: &Method,
         target_uri: &Url,
         headers: &HeaderMap,
-        body: Option<&[u8]>,
+        body: Option<&BodyDigest>,
         now: i64,
         input: SignatureInput,
         sig_header: &str,
@@ -204,7 +222,7 @@ impl Incoming {
             return Err(unauthorized("unsupported signature algorithm"));
         }
         if let Some(body) = body {
-            super::signatures::verify_body_digest(headers, body)?;
+            super::signatures::verify_covered_digest(headers, body, covers)?;
         }
         let base = signature_base(method, target_uri, headers, &input)?;
         let signature = signature_value(sig_header, &input.label)?;
@@ -328,5 +346,31 @@ mod tests {
         assert!(parse_signature_input("garbage").is_err());
         assert_eq!(signature_value("sig1=:AAAA:, sig2=:AQID:", "sig2").expect("test"), vec![1, 2, 3]);
         assert!(signature_value("sig1=:AAAA:", "sig9").is_err());
+    }
+
+    #[test]
+    fn the_body_is_hashed_once_whatever_the_number_of_signatures() {
+        let keys = generate_rsa_keypair().expect("test");
+        let signer = Signer::from_pem(&keys.private_key_pem).expect("test");
+        let url = Url::parse("https://maillage.example/inbox").expect("test");
+        let body = vec![b' '; 64 * 1024];
+        let mut headers = HeaderMap::new();
+        for (k, v) in sign(&Method::POST, &url, Some(&body), "https://a.example/u#main-key", &signer).expect("test") {
+            headers.insert(k, v);
+        }
+        // Two signatures without a value in `Signature` (each fails after its digest check),
+        // then the real one.
+        let real = headers.get("signature-input").and_then(|v| v.to_str().ok()).expect("test").to_string();
+        let params = real.strip_prefix("sig1=").expect("test");
+        let input = format!("a={params}, b={params}, {real}");
+        headers.insert("signature-input", HeaderValue::from_str(&input).expect("test"));
+        crate::federation::signatures::BODY_HASHES.with(|c| c.set(0));
+        let sig = Incoming::prepare(&Method::POST, &url, &headers, Some(&body), now()).expect("the third verifies");
+        assert!(sig.verify(&Verifier::from_pem(&keys.public_key_pem).expect("test")));
+        assert_eq!(crate::federation::signatures::BODY_HASHES.with(|c| c.get()), 1);
+        // Past MAX_SIGNATURES, the rest is not looked at.
+        let many = format!("{}{real}", format!("x={params}, ").repeat(MAX_SIGNATURES));
+        headers.insert("signature-input", HeaderValue::from_str(&many).expect("test"));
+        assert!(Incoming::prepare(&Method::POST, &url, &headers, Some(&body), now()).is_err());
     }
 }

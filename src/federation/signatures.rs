@@ -182,6 +182,17 @@ impl IncomingSignature {
         body: Option<&[u8]>,
         now: i64,
     ) -> AppResult<IncomingSignature> {
+        Self::prepare_digested(method, path_and_query, headers, body.map(BodyDigest::of).as_ref(), now)
+    }
+
+    /// [`IncomingSignature::prepare`] with the body's digest already computed.
+    pub fn prepare_digested(
+        method: &Method,
+        path_and_query: &str,
+        headers: &HeaderMap,
+        body: Option<&BodyDigest>,
+        now: i64,
+    ) -> AppResult<IncomingSignature> {
         let raw = match headers.get("signature") {
             Some(v) => v.to_str().map_err(|_| unauthorized("Signature header is not text"))?.to_string(),
             None => match headers.get(http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
@@ -219,7 +230,7 @@ impl IncomingSignature {
         };
         check_signature_time(signed_at, params.expires, now)?;
         if let Some(body) = body {
-            verify_body_digest(headers, body)?;
+            verify_covered_digest(headers, body, covers)?;
         }
         let mut lines = Vec::with_capacity(params.headers.len());
         for h in &params.headers {
@@ -264,6 +275,15 @@ impl RequestSignature {
         public_url: &Url,
         now: i64,
     ) -> AppResult<RequestSignature> {
+        // The signed `Host` / `@authority` must be ours: a request signed for another server
+        // (intercepted there, or sent to it by a hostile peer) is not replayable here.
+        for host in headers.get_all(http::header::HOST) {
+            if !host.to_str().is_ok_and(|h| is_our_authority(h, public_url)) {
+                return Err(unauthorized("the request was signed for another host"));
+            }
+        }
+        let body = body.map(BodyDigest::of);
+        let body = body.as_ref();
         if headers.contains_key("signature-input") {
             let authority = headers
                 .get(http::header::HOST)
@@ -272,9 +292,17 @@ impl RequestSignature {
                 .unwrap_or_else(|| host_header(public_url));
             let target = Url::parse(&format!("{}://{authority}{path_and_query}", public_url.scheme()))
                 .map_err(|_| unauthorized("unusable target URI"))?;
-            Ok(RequestSignature::Rfc9421(super::rfc9421::Incoming::prepare(method, &target, headers, body, now)?))
+            Ok(RequestSignature::Rfc9421(super::rfc9421::Incoming::prepare_digested(
+                method, &target, headers, body, now,
+            )?))
         } else {
-            Ok(RequestSignature::Cavage(IncomingSignature::prepare(method, path_and_query, headers, body, now)?))
+            Ok(RequestSignature::Cavage(IncomingSignature::prepare_digested(
+                method,
+                path_and_query,
+                headers,
+                body,
+                now,
+            )?))
         }
     }
 
@@ -346,36 +374,74 @@ impl SignatureFormat {
     }
 }
 
-/// Checks `Digest: SHA-256=…` (RFC 3230) or `Content-Digest: sha-256=:…:` (RFC 9530).
-pub fn verify_body_digest(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
-    let actual = digest::digest(&digest::SHA256, body);
+/// The SHA-256 of a request body, computed once per request: every signature of the request
+/// (RFC 9421 allows several) is checked against this one value, so a request carrying many
+/// signatures does not make us hash its 1 MiB body many times.
+#[derive(Clone, Copy)]
+pub struct BodyDigest([u8; 32]);
+
+#[cfg(test)]
+thread_local! {
+    /// Bodies hashed on this thread (unit tests check "once per request").
+    pub(crate) static BODY_HASHES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl BodyDigest {
+    pub fn of(body: &[u8]) -> BodyDigest {
+        #[cfg(test)]
+        BODY_HASHES.with(|c| c.set(c.get() + 1));
+        let mut out = [0u8; 32];
+        out.copy_from_slice(digest::digest(&digest::SHA256, body).as_ref());
+        BodyDigest(out)
+    }
+}
+
+/// Checks `Digest: SHA-256=…` (RFC 3230) and `Content-Digest: sha-256=:…:` (RFC 9530) against
+/// the body, for the digest headers the signature covers only (`covers`): an uncovered digest
+/// header proves nothing (anyone on the path can add one for a body of their own), so a
+/// signature covering only, say, a `sha-512` digest with an uncovered matching `sha-256` one
+/// beside it is refused. Every SHA-256 value in a covered header must match; at least one must
+/// be there.
+pub fn verify_covered_digest(headers: &HeaderMap, body: &BodyDigest, covers: impl Fn(&str) -> bool) -> AppResult<()> {
     let mut seen = false;
-    for v in headers.get_all("digest").iter().filter_map(|v| v.to_str().ok()) {
-        for part in v.split(',') {
-            if let Some((alg, value)) = part.trim().split_once('=')
-                && alg.eq_ignore_ascii_case("sha-256")
-            {
-                seen = true;
-                if STANDARD.decode(value.trim()).ok().as_deref() != Some(actual.as_ref()) {
-                    return Err(unauthorized("body digest does not match"));
+    for name in ["digest", "content-digest"] {
+        if !covers(name) {
+            continue;
+        }
+        for v in headers.get_all(name).iter().filter_map(|v| v.to_str().ok()) {
+            for part in v.split(',') {
+                if let Some((alg, value)) = part.trim().split_once('=')
+                    && alg.trim().eq_ignore_ascii_case("sha-256")
+                {
+                    seen = true;
+                    let value = value.trim();
+                    let value = if name == "content-digest" { value.trim_matches(':') } else { value };
+                    if STANDARD.decode(value).ok().as_deref() != Some(&body.0[..]) {
+                        return Err(unauthorized("body digest does not match"));
+                    }
                 }
             }
         }
     }
-    for v in headers.get_all("content-digest").iter().filter_map(|v| v.to_str().ok()) {
-        for part in v.split(',') {
-            if let Some((alg, value)) = part.trim().split_once('=')
-                && alg.eq_ignore_ascii_case("sha-256")
-            {
-                seen = true;
-                let value = value.trim().trim_matches(':');
-                if STANDARD.decode(value).ok().as_deref() != Some(actual.as_ref()) {
-                    return Err(unauthorized("body digest does not match"));
-                }
-            }
-        }
-    }
-    if seen { Ok(()) } else { Err(unauthorized("missing SHA-256 body digest")) }
+    if seen { Ok(()) } else { Err(unauthorized("the signature covers no SHA-256 body digest")) }
+}
+
+/// Checks whichever SHA-256 body digest headers are present (both formats), covered or not.
+/// For callers without a signature; the inbox uses [`verify_covered_digest`].
+pub fn verify_body_digest(headers: &HeaderMap, body: &[u8]) -> AppResult<()> {
+    verify_covered_digest(headers, &BodyDigest::of(body), |_| true)
+}
+
+/// Whether a `Host` header value names the authority of `public_url` (case-insensitive, the
+/// scheme's default port optional). https://www.rfc-editor.org/rfc/rfc9110#section-4.2.3
+pub fn is_our_authority(host: &str, public_url: &Url) -> bool {
+    let host = host.trim().to_ascii_lowercase();
+    let ours = host_header(public_url).to_ascii_lowercase();
+    let default_port = match public_url.scheme() {
+        "https" => ":443",
+        _ => ":80",
+    };
+    host == ours || (public_url.port().is_none() && host.strip_suffix(default_port) == Some(ours.as_str()))
 }
 
 #[cfg(test)]
@@ -476,5 +542,77 @@ mod tests {
         h.insert("content-digest", HeaderValue::from_str(&format!("sha-256=:{b64}:")).expect("test"));
         assert!(verify_body_digest(&h, body).is_ok());
         assert!(verify_body_digest(&HeaderMap::new(), body).is_err());
+    }
+
+    /// Signs `lines` (a draft-cavage signing string) and returns the `Signature` header value.
+    fn cavage_header(keys: &crate::federation::keys::KeyPairPem, covered: &str, lines: &str) -> String {
+        let signer = Signer::from_pem(&keys.private_key_pem).expect("test");
+        let sig = STANDARD.encode(signer.sign_rsa_sha256(lines.as_bytes()).expect("test"));
+        format!(
+            "keyId=\"https://a.example/u#main-key\",algorithm=\"rsa-sha256\",headers=\"{covered}\",signature=\"{sig}\""
+        )
+    }
+
+    #[test]
+    fn only_a_covered_digest_binds_the_body() {
+        // The signature covers a `Content-Digest` we cannot check (sha-512 only); a `Digest`
+        // header beside it, not covered, matches the body: anyone could have added it.
+        let keys = generate_rsa_keypair().expect("test");
+        let body = br#"{"type":"Follow"}"#;
+        let date = httpdate::fmt_http_date(std::time::SystemTime::now());
+        let content_digest = "sha-512=:AAAA:";
+        let lines = format!(
+            "(request-target): post /inbox\nhost: maillage.example\ndate: {date}\ncontent-digest: {content_digest}"
+        );
+        let mut h = HeaderMap::new();
+        h.insert("host", HeaderValue::from_static("maillage.example"));
+        h.insert("date", HeaderValue::from_str(&date).expect("test"));
+        h.insert("content-digest", HeaderValue::from_static(content_digest));
+        h.insert("digest", HeaderValue::from_str(&digest_header(body)).expect("test"));
+        let value = cavage_header(&keys, "(request-target) host date content-digest", &lines);
+        h.insert("signature", HeaderValue::from_str(&value).expect("test"));
+        let err = IncomingSignature::prepare(&Method::POST, "/inbox", &h, Some(body), now()).expect_err("uncovered");
+        assert!(matches!(err, AppError::Unauthorized(_)), "{err}");
+        // Covering the matching `Digest` is fine.
+        let lines = format!(
+            "(request-target): post /inbox\nhost: maillage.example\ndate: {date}\ndigest: {}",
+            digest_header(body)
+        );
+        h.insert(
+            "signature",
+            HeaderValue::from_str(&cavage_header(&keys, "(request-target) host date digest", &lines)).expect("test"),
+        );
+        let sig = IncomingSignature::prepare(&Method::POST, "/inbox", &h, Some(body), now()).expect("covered");
+        assert!(sig.verify(&Verifier::from_pem(&keys.public_key_pem).expect("test")));
+    }
+
+    #[test]
+    fn a_request_signed_for_another_host_is_refused() {
+        let keys = generate_rsa_keypair().expect("test");
+        let signer = Signer::from_pem(&keys.private_key_pem).expect("test");
+        let body = br#"{"type":"Follow"}"#;
+        let ours = Url::parse("https://maillage.example/").expect("test");
+        for (target, accepted) in [
+            ("https://maillage.example/inbox", true),
+            ("https://MAILLAGE.example/inbox", true),
+            ("https://other.example/inbox", false),
+            ("https://maillage.example:8443/inbox", false),
+            ("https://maillage.example.evil.example/inbox", false),
+        ] {
+            let url = Url::parse(target).expect("test");
+            for format in [SignatureFormat::Cavage, SignatureFormat::Rfc9421] {
+                let mut h = HeaderMap::new();
+                for (k, v) in format.sign(&Method::POST, &url, Some(body), "https://a.example/u#k", &signer).expect("t")
+                {
+                    h.insert(k, v);
+                }
+                let got = RequestSignature::prepare(&Method::POST, "/inbox", &h, Some(body), &ours, now());
+                assert_eq!(got.is_ok(), accepted, "{target} {format:?}");
+            }
+        }
+        assert!(is_our_authority("maillage.example:443", &ours));
+        assert!(!is_our_authority("maillage.example:80", &ours));
+        let local = Url::parse("http://localhost:8080/").expect("test");
+        assert!(is_our_authority("localhost:8080", &local) && !is_our_authority("localhost", &local));
     }
 }

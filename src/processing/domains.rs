@@ -1,11 +1,25 @@
-//! Instance-level domain blocks.
+//! Instance-level domain blocks. `name` blocks the domain and its subdomains on every port;
+//! `name:port` blocks that one server (docs/admin.md).
 
-use crate::{error::AppResult, state::AppState, storage::hosts::domain_of};
+use crate::{
+    error::{AppError, AppResult},
+    state::AppState,
+    storage::hosts::block_entry,
+};
+
+/// The stored form of a block given on the command line or in the admin console.
+fn entry(given: &str) -> AppResult<String> {
+    let entry = block_entry(given);
+    if entry.is_empty() || entry.starts_with(':') || entry.chars().any(|c| c.is_whitespace() || "/@*?#".contains(c)) {
+        return Err(AppError::Unprocessable(format!("not a domain: {given}")));
+    }
+    Ok(entry)
+}
 
 /// Blocks a domain (and its subdomains): pending deliveries to it are dropped; this process
 /// applies it at once, others within a few seconds. Returns the deliveries dropped.
 pub async fn block(state: &AppState, domain: &str, reason: &str) -> AppResult<u64> {
-    let domain = domain_of(domain);
+    let domain = entry(domain)?;
     state.store.block_domain(&domain, reason).await?;
     state.blocks_changed();
     let mut dropped = 0;
@@ -19,7 +33,7 @@ pub async fn block(state: &AppState, domain: &str, reason: &str) -> AppResult<u6
 }
 
 pub async fn unblock(state: &AppState, domain: &str) -> AppResult<bool> {
-    let done = state.store.unblock_domain(domain).await?;
+    let done = state.store.unblock_domain(&entry(domain)?).await?;
     state.blocks_changed();
     Ok(done)
 }

@@ -3,6 +3,7 @@
 pub mod conversations;
 pub mod domains;
 pub mod follows;
+pub mod identity;
 pub mod practices;
 pub mod signatures;
 pub mod territories;

@@ -178,6 +178,22 @@ pub async fn set_follow_state(
     Ok(done.rows_affected() > 0)
 }
 
+/// Marks a pending follow of ours accepted; false when there was none or it already was (so
+/// that what follows an acceptance happens once per follow).
+pub async fn accept_pending(conn: &mut AnyConnection, territory_id: i64, actor_id: i64) -> AppResult<bool> {
+    let done = sqlx::query(&format!(
+        "UPDATE {} SET state = $1 WHERE territory_id = $2 AND actor_id = $3 AND state <> $4",
+        Direction::Following.table()
+    ))
+    .bind(FollowState::Accepted.as_str())
+    .bind(territory_id)
+    .bind(actor_id)
+    .bind(FollowState::Accepted.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Removes a relation; true when there was one.
 pub async fn delete_follow(
     conn: &mut AnyConnection,

@@ -20,9 +20,16 @@ pub struct HostRow {
 const COLUMNS: &str =
     "host, unreachable_since, last_success_at, last_failure_at, last_error, signature_format, last_probe_at";
 
-/// True when `host` or one of its parent domains is in `blocked` (lowercase domains).
+/// True when `host` (`name[:port]`) is blocked by an entry of `blocked`: an entry without a
+/// port blocks that domain and its subdomains on every port; an entry with a port
+/// (`name:port`, as written by [`block_entry`]) blocks exactly that authority. Entries are
+/// lowercase.
 pub fn is_blocked_by(blocked: &[String], host: &str) -> bool {
     let domain = domain_of(host);
+    let exact = block_entry(host);
+    if blocked.iter().any(|b| *b == exact) {
+        return true;
+    }
     let mut rest = domain.as_str();
     loop {
         if blocked.iter().any(|b| b == rest) {
@@ -37,8 +44,35 @@ pub fn is_blocked_by(blocked: &[String], host: &str) -> bool {
 
 /// The host part of `host[:port]`, lowercased.
 pub fn domain_of(host: &str) -> String {
-    let h = host.rsplit_once(':').filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit())).map_or(host, |(h, _)| h);
-    h.trim_end_matches('.').to_ascii_lowercase()
+    split_port(host).0
+}
+
+fn split_port(host: &str) -> (String, Option<&str>) {
+    let (h, port) = match host.rsplit_once(':') {
+        // `[::1]:80` or `name:80`; a bare IPv6 address has colons but no port.
+        Some((h, p))
+            if !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (h.ends_with(']') || !h.contains(':')) =>
+        {
+            (h, Some(p))
+        }
+        _ => (host, None),
+    };
+    (h.trim_end_matches('.').to_ascii_lowercase(), port)
+}
+
+/// How a block given by an admin is stored: `name` (every port), or `name:port` (that port
+/// only). Accepts a URL or `*.name` too; the default ports 80 and 443 mean the whole host
+/// (ids on them carry no port).
+pub fn block_entry(given: &str) -> String {
+    let given = given.trim();
+    let given = given.split_once("://").map_or(given, |(_, rest)| rest);
+    let given = given.split(['/', '?', '#']).next().unwrap_or_default();
+    let given = given.rsplit_once('@').map_or(given, |(_, host)| host);
+    let given = given.trim_start_matches("*.");
+    match split_port(given) {
+        (domain, Some(port)) if port != "80" && port != "443" => format!("{domain}:{port}"),
+        (domain, _) => domain,
+    }
 }
 
 impl Store {
@@ -138,7 +172,7 @@ impl Store {
             "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason",
         )
-        .bind(domain_of(domain))
+        .bind(block_entry(domain))
         .bind(reason)
         .bind(now_millis())
         .execute(self.pool())
@@ -148,7 +182,7 @@ impl Store {
 
     pub async fn unblock_domain(&self, domain: &str) -> AppResult<bool> {
         let done = sqlx::query("DELETE FROM domain_blocks WHERE domain = $1")
-            .bind(domain_of(domain))
+            .bind(block_entry(domain))
             .execute(self.pool())
             .await?;
         Ok(done.rows_affected() > 0)
@@ -161,7 +195,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::{domain_of, is_blocked_by};
+    use super::{block_entry, domain_of, is_blocked_by};
 
     #[test]
     fn domains() {
@@ -173,5 +207,22 @@ mod tests {
         assert!(is_blocked_by(&blocked, "sub.Evil.Example:8443"));
         assert!(!is_blocked_by(&blocked, "notevil.example"));
         assert!(!is_blocked_by(&blocked, "example"));
+    }
+
+    #[test]
+    fn blocks_with_a_port() {
+        assert_eq!(block_entry("Evil.Example:8443"), "evil.example:8443");
+        assert_eq!(block_entry("https://evil.example:443/users/x"), "evil.example");
+        assert_eq!(block_entry("*.evil.example"), "evil.example");
+        assert_eq!(block_entry(" [::1]:8080 "), "[::1]:8080");
+        assert_eq!(domain_of("[::1]:8080"), "[::1]");
+        let blocked = vec![block_entry("localhost:4001")];
+        assert!(is_blocked_by(&blocked, "localhost:4001"));
+        assert!(is_blocked_by(&blocked, "LOCALHOST:4001"));
+        assert!(!is_blocked_by(&blocked, "localhost:4002"), "another port of the same host is another server");
+        assert!(!is_blocked_by(&blocked, "localhost"));
+        // Without a port: every port.
+        let blocked = vec![block_entry("localhost")];
+        assert!(is_blocked_by(&blocked, "localhost:4001") && is_blocked_by(&blocked, "localhost"));
     }
 }

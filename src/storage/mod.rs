@@ -13,6 +13,7 @@ pub mod conversations;
 pub mod deliveries;
 pub mod follows;
 pub mod hosts;
+pub mod identity;
 pub mod practices;
 pub mod signatories;
 pub mod territories;

@@ -41,10 +41,13 @@ pub struct MockState {
     pub bad_signatures: Mutex<usize>,
     /// Documents served on GET (actors), by path.
     pub docs: Mutex<std::collections::HashMap<String, serde_json::Value>>,
+    /// Paths of the GETs received, in order.
+    pub gets: Mutex<Vec<String>>,
     base: Url,
 }
 
 async fn document(State(s): State<Arc<MockState>>, uri: Uri) -> Response {
+    s.gets.lock().expect("lock").push(uri.path().to_string());
     match s.docs.lock().expect("lock").get(uri.path()) {
         Some(doc) => ([("content-type", "application/activity+json")], doc.to_string()).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
@@ -120,6 +123,7 @@ impl MockInbox {
             formats: Mutex::new(vec!["cavage", "rfc9421"]),
             bad_signatures: Mutex::new(0),
             docs: Mutex::new(std::collections::HashMap::new()),
+            gets: Mutex::new(vec![]),
             base: base.clone(),
         });
         let app = Router::new()

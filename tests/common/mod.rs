@@ -99,8 +99,12 @@ impl TestInstance {
     }
 
     pub async fn start_with(db: TestDb, tweak: impl FnOnce(&mut Config)) -> TestInstance {
-        init_tracing();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on(db, listener, tweak).await
+    }
+
+    async fn start_on(db: TestDb, listener: TcpListener, tweak: impl FnOnce(&mut Config)) -> TestInstance {
+        init_tracing();
         let port = listener.local_addr().expect("addr").port();
         let mut config =
             Config::for_test(&format!("http://localhost:{port}"), db.dir.path().to_path_buf(), Some(db.url.clone()))
@@ -135,8 +139,10 @@ impl TestInstance {
         self.url("/t/territoire")
     }
 
-    /// Stops the server and starts a new one on the same database (on another port).
+    /// Stops the server and starts a new one on the same database, at the same address (the
+    /// database records the instance's public URL: another one would be refused).
     pub async fn restart(mut self) -> TestInstance {
+        let port: u16 = self.authority.rsplit_once(':').and_then(|(_, p)| p.parse().ok()).expect("port");
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
@@ -144,7 +150,8 @@ impl TestInstance {
             let _ = tokio::time::timeout(Duration::from_secs(10), h).await;
         }
         let TestInstance { db, .. } = self;
-        TestInstance::start(db).await
+        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind the same port again");
+        TestInstance::start_on(db, listener, |_| {}).await
     }
 
     /// An account made directly in the database.

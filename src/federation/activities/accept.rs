@@ -4,7 +4,6 @@ use activitypub_federation::config::Data;
 
 use super::local_territory;
 use crate::{
-    domain::territory::FollowState,
     error::{AppError, AppResult},
     federation::protocol::{activities::Envelope, id_of},
     state::AppState,
@@ -28,21 +27,17 @@ pub async fn receive(state: &Data<AppState>, env: &Envelope, signer: &RemoteActo
     if !claim_received(&mut tx, env.id.as_str(), signer.ap_id.as_str(), &env.kind).await? {
         return Ok(());
     }
+    // Only the first Accept of a follow changes anything: a Group repeating Accepts (under
+    // new ids) must not start an outbox backfill each time.
+    let mut newly_accepted = false;
     if accepted {
-        follows::set_follow_state(
-            &mut tx,
-            Direction::Following,
-            follow.territory_id,
-            follow.actor_id,
-            FollowState::Accepted,
-        )
-        .await?;
+        newly_accepted = follows::accept_pending(&mut tx, follow.territory_id, follow.actor_id).await?;
     } else {
         follows::delete_follow(&mut tx, Direction::Following, follow.territory_id, follow.actor_id).await?;
     }
     tx.commit().await?;
     tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
-    if accepted && signer.kind == "Group" {
+    if newly_accepted && signer.kind == "Group" {
         // Its earlier practices, in the background: the Accept is answered at once.
         let data = state.reset_request_count();
         let actor = signer.clone();

@@ -12,8 +12,14 @@ use super::practice::sanitize;
 use crate::{
     error::{AppError, AppResult},
     federation::{
+        flood::Act,
         objects::DbRemoteActor,
-        protocol::{AS_PUBLIC, activities::Envelope, conversation, id_of},
+        protocol::{
+            AS_PUBLIC,
+            activities::Envelope,
+            conversation, id_of, is_public,
+            remote_url::{remote_id, remote_link, remote_url},
+        },
         signatures::host_header,
     },
     state::AppState,
@@ -57,14 +63,15 @@ fn published_millis(o: &Value) -> i64 {
         .unwrap_or_else(crate::domain::now_millis)
 }
 
-/// `url` as a string, a `Link`, or a list of either (Lemmy, Mastodon).
-fn url_of(o: &Value) -> Option<String> {
-    match o.get("url")? {
+/// `url` as a string, a `Link`, or a list of either (Lemmy, Mastodon): the first one given,
+/// which must be a usable link (422 otherwise, see `remote_url`).
+fn url_of(o: &Value, allow_private_network: bool) -> AppResult<Option<String>> {
+    let Some(u) = o.get("url") else { return Ok(None) };
+    let first = match u {
         Value::Array(a) => a.iter().find_map(|u| id_of(u).or_else(|| u.get("href").and_then(Value::as_str))),
         u => id_of(u).or_else(|| u.get("href").and_then(Value::as_str)),
-    }
-    .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-    .map(String::from)
+    };
+    first.map(|u| remote_url(u, allow_private_network).map(String::from)).transpose()
 }
 
 /// `Create` or `Update` of a reply, sent by its author.
@@ -75,9 +82,17 @@ pub async fn receive_note(data: &Data<AppState>, env: &Envelope, signer: &Remote
         tracing::info!(activity = %env.id, "a Note that answers nothing here: ignored");
         return Ok(());
     };
-    let note_url = Url::parse(note_id).map_err(|_| AppError::BadRequest("Note id is not a URL".into()))?;
-    if host_header(&note_url) != signer.host || o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+    remote_id(note_id, &signer.host, data.config.allow_private_network)?;
+    if o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
         return Err(AppError::Forbidden("a Note is sent by its author".into()));
+    }
+    url_of(o, data.config.allow_private_network)?;
+    if !is_public(o, Some(&env.raw)) {
+        // Followers-only or direct (Mastodon, when someone mentions the territory privately):
+        // never a comment, never listed nor announced. Nothing is kept; moderators see nothing
+        // (docs/FEDERATION.md), the log says who without the content.
+        tracing::info!(activity = %env.id, actor = %signer.ap_id, "a reply that is not public: ignored");
+        return Ok(());
     }
     if let Some(existing) = data.store.comment_by_ap_id(note_id).await? {
         if existing.author_actor != signer.ap_id {
@@ -95,6 +110,7 @@ pub async fn receive_note(data: &Data<AppState>, env: &Envelope, signer: &Remote
         tracing::info!(activity = %env.id, in_reply_to, "reply to no practice known here: ignored");
         return Ok(());
     };
+    data.flood.admit(Act::Comment, &signer.ap_id, &signer.host)?;
     store_comment(data, env, signer, o, &practice).await
 }
 
@@ -118,8 +134,9 @@ async fn store_comment(
         return Err(AppError::BadRequest("an empty comment".into()));
     }
     let in_reply_to = o.get("inReplyTo").and_then(id_of).unwrap_or(&practice.ap_id);
-    let url = url_of(o).unwrap_or_else(|| note_id.to_string());
-    let profile = author.url.clone().unwrap_or_else(|| author.ap_id.clone());
+    let allow_private = data.config.allow_private_network;
+    let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
+    let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
     let ours = practice.territory_id.is_some() && practice.status == "published";
     let (inboxes, announcer) = match (ours, practice.territory_id) {
         (true, Some(t)) => (data.store.follower_inboxes(t).await?, Url::parse(&practice.origin_actor).ok()),
@@ -165,6 +182,7 @@ async fn store_comment(
 /// a comment on it.
 pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
     let object_id = id_of(&env.object).ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
+    remote_url(object_id, data.config.allow_private_network)?;
     if let Some(p) = data.store.practice_by_ap_id(object_id).await? {
         return receive_practice_announce(data, env, signer, &p).await;
     }
@@ -174,6 +192,12 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
     if env.raw.get(conversation::ADOPTION_NOTE).is_some() {
         // An adoption of a practice we do not keep: nothing to fetch.
         tracing::info!(activity = %env.id, "adoption of a practice not known here: ignored");
+        return Ok(());
+    }
+    if data.is_blocked(&host_of(object_id).unwrap_or_default()).await? {
+        // The territory relays a comment from a server this instance blocks: not fetched,
+        // not kept (the announcer did nothing wrong: 202).
+        tracing::info!(activity = %env.id, object = object_id, "Announce of an object on a blocked domain: ignored");
         return Ok(());
     }
     let note = match &env.object {
@@ -192,6 +216,10 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
         tracing::info!(activity = %env.id, "Announce of nothing we keep: ignored");
         return Ok(());
     }
+    if !is_public(&note, None) {
+        tracing::info!(activity = %env.id, "Announce of a reply that is not public: ignored");
+        return Ok(());
+    }
     let Some(practice) = practice_for(data, note.get("inReplyTo").and_then(id_of).unwrap_or_default()).await? else {
         tracing::info!(activity = %env.id, "Announce of a reply to no practice known here: ignored");
         return Ok(());
@@ -201,6 +229,7 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
         return Ok(());
     }
     let author_id = note.get("attributedTo").and_then(id_of).unwrap_or_default();
+    remote_url(author_id, data.config.allow_private_network)?;
     if host_of(author_id).is_none() || host_of(author_id) != host_of(object_id) {
         return Err(AppError::BadRequest("a comment's author is on its host".into()));
     }
@@ -214,7 +243,10 @@ fn host_of(id: &str) -> Option<String> {
 
 /// An object fetched from its id (signed with the instance actor, SSRF-guarded).
 pub async fn fetch_object(data: &Data<AppState>, id: &str) -> AppResult<Value> {
-    let url = Url::parse(id).map_err(|_| AppError::BadRequest("object id is not a URL".into()))?;
+    let url = remote_url(id, data.config.allow_private_network)?;
+    if data.is_blocked(&host_header(&url)).await? {
+        return Err(AppError::Forbidden("domain blocked by this instance".into()));
+    }
     use activitypub_federation::error::Error;
     match activitypub_federation::fetch::fetch_object_http::<AppState, Value>(&url, data).await {
         Ok(res) => Ok(res.object),
@@ -241,8 +273,11 @@ async fn receive_practice_announce(
 ) -> AppResult<()> {
     // Territories adopt (they are `Group`s); anyone else's Announce is a boost, whatever it carries.
     let note = env.raw.get(conversation::ADOPTION_NOTE).filter(|_| signer.kind == "Group");
+    let act = if note.is_some() { Act::Adoption } else { Act::Reaction };
+    data.flood.admit(act, &signer.ap_id, &signer.host)?;
     let name = signer.name.clone().or_else(|| signer.preferred_username.clone()).unwrap_or_default();
-    let profile = signer.url.clone().unwrap_or_else(|| signer.ap_id.clone());
+    let profile =
+        remote_link(signer.url.as_deref(), data.config.allow_private_network).unwrap_or_else(|| signer.ap_id.clone());
     let mut tx = data.store.begin().await?;
     if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
         return Ok(());
@@ -276,6 +311,7 @@ pub async fn receive_like(data: &AppState, env: &Envelope, signer: &RemoteActorR
         tracing::info!(activity = %env.id, "Like of nothing we keep: ignored");
         return Ok(());
     };
+    data.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
     let mut tx = data.store.begin().await?;
     if claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
         conv::add_reaction(&mut tx, p.id, "like", &signer.ap_id, env.id.as_str()).await?;

@@ -7,9 +7,10 @@ use serde_json::Value;
 
 use crate::{
     error::{AppError, AppResult},
-    federation::{
-        protocol::{activities::Envelope, id_of},
-        signatures::host_header,
+    federation::protocol::{
+        activities::Envelope,
+        id_of,
+        remote_url::{remote_id, remote_link},
     },
     state::AppState,
     storage::{activities::claim_received, actors::RemoteActorRow, practices::PracticeContent},
@@ -32,18 +33,15 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `cces:structures` as received: at most 50, each an `{id, name}` with an http(s) id.
-fn structure_refs(o: &Value) -> String {
+/// `cces:structures` as received: at most 50, each an `{id, name}` with a usable id (`remote_url`).
+fn structure_refs(o: &Value, allow_private_network: bool) -> String {
     let refs: Vec<Value> = o
         .get("cces:structures")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|r| {
-            let id = r
-                .get("id")
-                .and_then(Value::as_str)
-                .filter(|id| id.starts_with("https://") || id.starts_with("http://"))?;
+            let id = remote_link(r.get("id").and_then(Value::as_str), allow_private_network)?;
             let name: String = r.get("name").and_then(Value::as_str)?.chars().take(200).collect();
             Some(serde_json::json!({"id": id, "name": name}))
         })
@@ -68,8 +66,8 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
 /// territory here follows the signer).
 pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow) -> AppResult<bool> {
     let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Article without id".into()))?;
-    let url = url::Url::parse(ap_id).map_err(|_| AppError::BadRequest("Article id is not a URL".into()))?;
-    if host_header(&url) != signer.host || o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+    remote_id(ap_id, &signer.host, state.config.allow_private_network)?;
+    if o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
         return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
     }
     let known = state.store.practice_by_ap_id(ap_id).await?;
@@ -110,7 +108,7 @@ pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow)
             .unwrap_or(Value::Array(vec![]))
             .to_string(),
         structures: String::new(),
-        structure_refs: structure_refs(o),
+        structure_refs: structure_refs(o, state.config.allow_private_network),
         partners: text(o, "cces:partners", 2000),
         governance: text(o, "cces:governance", 2000),
         commune: text(o, "cces:commune", 100),

@@ -5,11 +5,32 @@ pub mod actor;
 pub mod collections;
 pub mod conversation;
 pub mod practice;
+pub mod remote_url;
 
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
 pub const AS_PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// Whether an object is addressed to the public: `as:Public` in its `to` or `cc`, in any of
+/// the three forms JSON-LD allows (full IRI, `as:Public`, `Public`), as a string or inside an
+/// object. An object without `to` and `cc` takes the addressing of the activity that carries
+/// it (`activity`). Mastodon's followers-only and direct posts lack it.
+/// https://www.w3.org/TR/activitypub/#public-addressing
+pub fn is_public(object: &Value, activity: Option<&Value>) -> bool {
+    let addressed = |v: &Value| ["to", "cc"].iter().any(|k| v.get(*k).is_some_and(|a| !a.is_null()));
+    let holder = match activity {
+        Some(a) if !addressed(object) => a,
+        _ => object,
+    };
+    ["to", "cc"].iter().filter_map(|k| holder.get(*k)).any(|v| {
+        let items = match v {
+            Value::Array(a) => a.iter().collect::<Vec<_>>(),
+            one => vec![one],
+        };
+        items.into_iter().filter_map(id_of).any(|id| matches!(id, AS_PUBLIC | "as:Public" | "Public"))
+    })
+}
 
 /// JSON-LD namespace for CCES terms (documented in docs/FEDERATION.md).
 pub const CCES_NS: &str = "https://maillage.cces.fr/ns#";
@@ -62,4 +83,34 @@ where
         Some(OneOrMany::One(t)) => vec![t],
         Some(OneOrMany::Many(v)) => v,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_addressing() {
+        for public in [
+            json!({"to": [AS_PUBLIC]}),
+            json!({"to": "as:Public"}),
+            json!({"cc": ["https://a.example/followers", "Public"]}),
+            json!({"to": [{"id": AS_PUBLIC}]}),
+        ] {
+            assert!(is_public(&public, None), "{public}");
+        }
+        // Mastodon's followers-only and direct replies, and nothing at all.
+        for private in [
+            json!({"to": ["https://a.example/users/alice/followers"], "cc": ["https://m.example/t/territoire"]}),
+            json!({"to": ["https://m.example/t/territoire"], "cc": []}),
+            json!({"to": ["https://www.w3.org/ns/activitystreams#Publicity"]}),
+            json!({}),
+        ] {
+            assert!(!is_public(&private, None), "{private}");
+        }
+        // The object's own addressing wins over the activity's; without any, the activity's.
+        let create = json!({"to": [AS_PUBLIC]});
+        assert!(!is_public(&json!({"to": ["https://a.example/followers"]}), Some(&create)));
+        assert!(is_public(&json!({"content": "x"}), Some(&create)));
+    }
 }
