@@ -3,6 +3,7 @@
 pub mod conversations;
 pub mod domains;
 pub mod follows;
+pub mod practice_publication;
 pub mod practices;
 pub mod signatures;
 pub mod territories;

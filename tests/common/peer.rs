@@ -266,8 +266,20 @@ async fn post_inbox(data: Data<PeerState>, activity: ActivityData) -> impl IntoR
     }
 }
 
+/// NodeInfo naming `software`, as the peer serves it when started with [`Peer::start_as`].
+async fn nodeinfo_links(data: Data<PeerState>) -> impl IntoResponse {
+    let href = data.me.id.join("/nodeinfo/2.1").expect("url");
+    axum::Json(serde_json::json!({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": href}]}))
+}
+
 impl Peer {
     pub async fn start() -> Peer {
+        Peer::start_as("").await
+    }
+
+    /// A peer whose NodeInfo says it runs `software` (none when empty), as Maillage asks
+    /// before choosing what to send it.
+    pub async fn start_as(software: &str) -> Peer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let authority = format!("localhost:{port}");
@@ -294,7 +306,18 @@ impl Peer {
             .build()
             .await
             .expect("peer config");
-        let app = Router::new()
+        let mut app = Router::new();
+        if !software.is_empty() {
+            let doc = serde_json::json!({
+                "version": "2.1", "software": {"name": software, "version": "0.19.5"}, "protocols": ["activitypub"],
+                "services": {"inbound": [], "outbound": []}, "openRegistrations": false,
+                "usage": {"users": {"total": 1}}, "metadata": {}
+            });
+            app = app
+                .route("/.well-known/nodeinfo", get(nodeinfo_links))
+                .route("/nodeinfo/2.1", get(move || async move { axum::Json(doc) }));
+        }
+        let app = app
             .route("/u/alice", get(get_person))
             .route("/u/alice/inbox", post(post_inbox))
             .route("/inbox", post(post_inbox))
@@ -369,6 +392,12 @@ impl Peer {
             req = req.header(k, v);
         }
         req.body(body.to_string()).send().await.expect("post").status()
+    }
+
+    /// Signed GET of any object, by the crate (its content-type and same-host checks).
+    pub async fn fetch_json(&self, id: &str) -> anyhow::Result<Value> {
+        let url = Url::parse(id)?;
+        Ok(activitypub_federation::fetch::fetch_object_http::<PeerState, Value>(&url, &self.data()).await?.object)
     }
 
     pub fn received(&self) -> Vec<Value> {
