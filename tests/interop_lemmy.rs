@@ -4,7 +4,7 @@
 //! is a `Service` on our host, earlier ones included through the outbox Lemmy reads on first
 //! fetch; its comments and votes come back and show on the practice's page. Lemmy's own shapes
 //! (tests/fixtures/lemmy) pass the same checks, and a Lemmy community's post reaches a territory
-//! that follows it.
+//! that follows it (`Announce(Create(Page))` from the community).
 
 mod common;
 
@@ -141,4 +141,41 @@ async fn a_lemmy_community_follower_sees_practices_as_posts_and_answers() {
         lemmy.stop().await;
         m.stop().await;
     }
+}
+
+/// A fixture with the Lemmy server's host replaced by the peer's, and its key.
+fn localised(name: &str, lemmy: &Peer) -> Value {
+    let text =
+        serde_json::to_string(&fixture(name)).expect("json").replace("https://lemmy.example/", lemmy.base.as_str());
+    let mut v: Value = serde_json::from_str(&text).expect("json");
+    if v.get("publicKey").is_some() {
+        v["publicKey"]["publicKeyPem"] = json!(lemmy.public_key_pem());
+    }
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_territory_following_a_lemmy_community_keeps_its_posts() {
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    let lemmy = Peer::start_as("lemmy").await;
+    let group = localised("group.json", &lemmy);
+    lemmy.serve("/c/jardins", group.clone());
+    lemmy.serve("/u/bob", localised("person.json", &lemmy));
+    let community = group["id"].as_str().expect("id").to_string();
+    maillage::processing::follows::follow_remote(&m.data, "territoire", &community).await.expect("follow");
+    // The community's Announce(Create(Page)), signed with the community's key, as Lemmy sends it.
+    let announce = localised("announce_create_page.json", &lemmy);
+    let key_id = format!("{community}#main-key");
+    let inbox = m.url("/t/territoire/inbox");
+    assert_eq!(lemmy.post_signed_as(&key_id, &inbox, &announce.to_string()).await, StatusCode::ACCEPTED);
+    let (_, found) = call(Method::GET, m.url("/api/v1/practices?q=parcelles"), None, None).await;
+    assert_eq!(found[0]["title"], "Un jardin partagé au pied des immeubles", "{found}");
+    assert_eq!(found[0]["origin_actor"], community.as_str(), "kept under the community");
+    // Another server's post, announced by the community: refused, nothing stored.
+    let mut forged = announce.clone();
+    forged["id"] = json!(lemmy.base.join("activities/announce/forged").expect("url"));
+    forged["object"]["actor"] = json!("https://ailleurs.example/u/mallory");
+    assert_eq!(lemmy.post_signed_as(&key_id, &inbox, &forged.to_string()).await, StatusCode::FORBIDDEN);
+    lemmy.stop().await;
+    m.stop().await;
 }

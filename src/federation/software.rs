@@ -140,6 +140,19 @@ pub async fn split_inboxes(state: &AppState, inboxes: &[String]) -> [Vec<String>
     out
 }
 
+/// The host whose key signed a request (draft-cavage `Signature` or RFC 9421 `Signature-Input`),
+/// unverified: only for choosing among shapes of public content, never for access.
+pub fn requester_host(headers: &axum::http::HeaderMap) -> Option<String> {
+    let key_id = if let Some(v) = headers.get("signature").and_then(|v| v.to_str().ok()) {
+        super::signatures::parse_signature_header(v).ok()?.key_id
+    } else {
+        let v = headers.get("signature-input")?.to_str().ok()?;
+        let start = v.find("keyid=\"")? + "keyid=\"".len();
+        v[start..].split('"').next()?.to_string()
+    };
+    url::Url::parse(&key_id).ok().map(|u| super::signatures::host_header(&u))
+}
+
 #[cfg(test)]
 mod tests {
     use super::Reader;
@@ -153,17 +166,4 @@ mod tests {
         assert!(Reader::of("").reads_group_announces() && Reader::of("").reads_object_announces());
         assert!(!Reader::of("lemmy").reads_object_announces());
     }
-}
-
-/// The host whose key signed a request (draft-cavage `Signature` or RFC 9421 `Signature-Input`),
-/// unverified: only for choosing among shapes of public content, never for access.
-pub fn requester_host(headers: &axum::http::HeaderMap) -> Option<String> {
-    let key_id = if let Some(v) = headers.get("signature").and_then(|v| v.to_str().ok()) {
-        super::signatures::parse_signature_header(v).ok()?.key_id
-    } else {
-        let v = headers.get("signature-input")?.to_str().ok()?;
-        let start = v.find("keyid=\"")? + "keyid=\"".len();
-        v[start..].split('"').next()?.to_string()
-    };
-    url::Url::parse(&key_id).ok().map(|u| super::signatures::host_header(&u))
 }

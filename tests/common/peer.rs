@@ -39,6 +39,8 @@ pub struct PeerInner {
     known: Mutex<HashMap<Url, KnownActor>>,
     pub received: Mutex<Vec<Value>>,
     pub refused: Mutex<Vec<String>>,
+    /// Further documents the peer serves, by path (see [`Peer::serve`]).
+    served: Mutex<HashMap<String, Value>>,
 }
 
 impl std::ops::Deref for PeerState {
@@ -272,6 +274,15 @@ async fn nodeinfo_links(data: Data<PeerState>) -> impl IntoResponse {
     axum::Json(serde_json::json!({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": href}]}))
 }
 
+/// A document given to [`Peer::serve`], as ActivityPub JSON; 404 otherwise.
+async fn get_served(data: Data<PeerState>, uri: axum::http::Uri) -> axum::response::Response {
+    let doc = data.served.lock().expect("lock").get(uri.path()).cloned();
+    match doc {
+        Some(d) => ([("content-type", "application/activity+json")], d.to_string()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 impl Peer {
     pub async fn start() -> Peer {
         Peer::start_as("").await
@@ -297,6 +308,7 @@ impl Peer {
             known: Mutex::new(HashMap::new()),
             received: Mutex::new(vec![]),
             refused: Mutex::new(vec![]),
+            served: Mutex::new(HashMap::new()),
         }));
         let config = FederationConfig::builder()
             .domain(authority.clone())
@@ -321,6 +333,7 @@ impl Peer {
             .route("/u/alice", get(get_person))
             .route("/u/alice/inbox", post(post_inbox))
             .route("/inbox", post(post_inbox))
+            .fallback(get(get_served))
             .layer(FederationMiddleware::new(config.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -398,6 +411,28 @@ impl Peer {
     pub async fn fetch_json(&self, id: &str) -> anyhow::Result<Value> {
         let url = Url::parse(id)?;
         Ok(activitypub_federation::fetch::fetch_object_http::<PeerState, Value>(&url, &self.data()).await?.object)
+    }
+
+    /// Serves `doc` at `path` (other actors of the same server, such as a Lemmy community and
+    /// its users, all with the peer's key).
+    pub fn serve(&self, path: &str, doc: Value) {
+        self.data().served.lock().expect("lock").insert(path.to_string(), doc);
+    }
+
+    pub fn public_key_pem(&self) -> String {
+        self.data().me.public_key_pem.clone()
+    }
+
+    /// As [`Peer::post_signed`], with another of the peer's actors' key id.
+    pub async fn post_signed_as(&self, key_id: &str, inbox: &str, body: &str) -> reqwest::StatusCode {
+        use maillage::federation::{keys::Signer, signatures::sign_cavage};
+        let url = Url::parse(inbox).expect("url");
+        let signer = Signer::from_pem(&self.private_key_pem()).expect("signer");
+        let mut req = super::client().post(inbox).header("Content-Type", "application/activity+json");
+        for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), key_id, &signer).expect("sign") {
+            req = req.header(k, v);
+        }
+        req.body(body.to_string()).send().await.expect("post").status()
     }
 
     pub fn received(&self) -> Vec<Value> {
