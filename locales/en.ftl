@@ -252,7 +252,7 @@ practices-search = Search (word forms are matched: "circuits" finds "circuit")
 practice-dimension = Added value
 practice-territory = Territory
 practice-tags = Tags
-practice-tags-hint = Comma-separated, without "#".
+practice-tags-hint = Comma-separated; several words become one hashtag ("circuit court" → #CircuitCourt).
 practice-remote = another territory
 practices-count = { $count ->
     [0] No good practice found.
@@ -306,6 +306,8 @@ adoption-submit = Adopt
 moderation = Moderation
 edit = Edit
 publish = Publish
+practice-pin = Pin to the territory's profile
+practice-unpin = Unpin
 unpublish = Unpublish
 delete = Delete
 status = Status

@@ -252,7 +252,7 @@ practices-search = Rechercher (les formes des mots sont reconnues : « circuits 
 practice-dimension = Valeur ajoutée
 practice-territory = Territoire
 practice-tags = Mots-clés
-practice-tags-hint = Séparés par des virgules, sans « # ».
+practice-tags-hint = Séparés par des virgules ; plusieurs mots forment un seul mot-dièse (« circuit court » → #CircuitCourt).
 practice-remote = autre territoire
 practices-count = { $count ->
     [0] Aucune bonne pratique trouvée.
@@ -306,6 +306,8 @@ adoption-submit = Adopter
 moderation = Modération
 edit = Modifier
 publish = Publier
+practice-pin = Épingler au profil du territoire
+practice-unpin = Désépingler
 unpublish = Dépublier
 delete = Supprimer
 status = État

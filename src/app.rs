@@ -101,6 +101,8 @@ impl App {
             .route("/t/{slug}", get(web::pages::territory))
             .route("/t/{slug}/inbox", post(inbox::post_inbox))
             .route("/t/{slug}/outbox", get(actors::get_outbox))
+            .route("/t/{slug}/editorial", get(actors::get_editorial))
+            .route("/t/{slug}/featured", get(actors::get_featured))
             .route("/t/{slug}/followers", get(actors::get_followers))
             .route("/t/{slug}/following", get(actors::get_following))
             .route("/activities/{id}", get(actors::get_activity))

@@ -67,8 +67,8 @@ async fn seed(store: &Store, count: usize) -> AppResult<()> {
         let origin = format!("https://t{}.example/t/territoire", n % 20);
         sqlx::query(
             "INSERT INTO practices (ap_id, origin_actor, status, title, summary, body_md, body_html, domains, dimensions, \
-             tags, licence, search_text, author, created_at, updated_at, published_at) VALUES ($1, $2, 'published', $3, \
-             $4, $5, $5, $6, $7, $8, 'CC-BY-SA-4.0', $9, 'bench', $10, $10, $10)",
+             tags, tag_keys, licence, search_text, author, created_at, updated_at, published_at) VALUES ($1, $2, \
+             'published', $3, $4, $5, $5, $6, $7, $8, $8, 'CC-BY-SA-4.0', $9, 'bench', $10, $10, $10)",
         )
         .bind(format!("{origin}/p/{n}"))
         .bind(&origin)

@@ -88,12 +88,18 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     assert!(b_practice.contains("Part du prix au producteur") && b_practice.contains("72,5"), "indicators shown");
     assert!(b_practice.contains(&format!("href=\"{ap_id}\"")), "a remote practice links to its origin");
 
-    // The Mastodon-style follower got an Article with title, summary and link.
-    eventually(10, "Create(Article) at the Mastodon stand-in", || async {
-        mastodon.received().iter().any(|x| x["type"] == "Create" && x["object"]["type"] == "Article")
+    // The Mastodon-style follower (no NodeInfo: it gets both shapes, as Lemmy sends them) got
+    // the territory's Announce of the editorial actor's Create(Article): title, summary, link.
+    eventually(10, "Announce(Create(Article)) at the Mastodon stand-in", || async {
+        mastodon.received().iter().any(|x| x["type"] == "Announce" && x["object"]["object"]["type"] == "Article")
     })
     .await;
-    let create = mastodon.received().into_iter().find(|x| x["type"] == "Create").expect("create");
+    let announce = mastodon
+        .received()
+        .into_iter()
+        .find(|x| x["type"] == "Announce" && x["object"]["type"] == "Create")
+        .expect("announce");
+    let create = &announce["object"];
     assert_eq!(create["object"]["name"], "Épicerie en circuit court");
     assert_eq!(create["object"]["url"], ap_id.as_str());
     assert!(create["object"]["summary"].as_str().is_some_and(|s| s.starts_with("Une épicerie")));
@@ -145,7 +151,10 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     })
     .await;
     eventually(10, "the Mastodon stand-in got the Announce of the comment", || async {
-        mastodon.received().iter().any(|x| x["type"] == "Announce")
+        mastodon
+            .received()
+            .iter()
+            .any(|x| x["type"] == "Announce" && x["object"].as_str().is_some_and(|o| o.contains("/notes/")))
     })
     .await;
 

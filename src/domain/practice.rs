@@ -141,11 +141,33 @@ fn number(v: &Value) -> Option<f64> {
     n.filter(|n| n.is_finite())
 }
 
-/// A hashtag: lowercase letters (accents kept), digits and '-', 1–50 characters.
+/// Longest hashtag kept, in characters.
+pub const MAX_TAG: usize = 50;
+
+/// Free text to a hashtag that Mastodon and GoToSocial link (letters, digits and `_`, accents
+/// kept, at least one letter: Mastodon's `HASHTAG_NAME_RE`): several words are joined in
+/// CamelCase ("circuit court", "circuit-court" → `CircuitCourt`); one word keeps the case it
+/// was typed in. None when no letter remains. Tags compare by [`tag_key`].
+/// https://docs.joinmastodon.org/spec/activitypub/#Hashtag
 pub fn parse_tag(t: &str) -> Option<String> {
-    let t = t.trim().trim_start_matches('#').to_lowercase();
-    let ok = !t.is_empty() && t.chars().count() <= 50 && t.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
-    ok.then_some(t)
+    let words: Vec<&str> = t.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
+    let tag: String = match words.as_slice() {
+        [one] => (*one).to_string(),
+        many => many
+            .iter()
+            .map(|w| {
+                let mut chars = w.chars();
+                chars.next().map(|first| first.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+            })
+            .collect(),
+    };
+    let ok = tag.chars().count() <= MAX_TAG && tag.chars().any(char::is_alphabetic);
+    ok.then_some(tag)
+}
+
+/// What tags are compared and linked by: `#CircuitCourt` and `#circuitcourt` are one tag.
+pub fn tag_key(tag: &str) -> String {
+    tag.trim_start_matches('#').to_lowercase()
 }
 
 impl NewPractice {
@@ -204,7 +226,7 @@ impl NewPractice {
         let mut tags: Vec<String> = vec![];
         for t in &input.tags {
             match parse_tag(t) {
-                Some(t) if !tags.contains(&t) => tags.push(t),
+                Some(t) if !tags.iter().any(|x: &String| tag_key(x) == tag_key(&t)) => tags.push(t),
                 Some(_) => {}
                 None => e.push(("tags", "field-invalid")),
             }
@@ -266,9 +288,32 @@ mod tests {
     fn a_valid_practice() {
         let p = NewPractice::parse(&valid()).expect("test");
         assert_eq!(p.licence, DEFAULT_LICENCE);
-        assert_eq!(p.tags, vec!["circuitcourt", "épicerie"]);
+        assert_eq!(p.tags, vec!["CircuitCourt", "épicerie"]);
         assert_eq!(p.dimensions[1].indicators[0].value, 18.5, "a decimal comma is a number");
         assert_eq!(p.place, Some((47.65, -2.08)));
+    }
+
+    #[test]
+    fn free_text_becomes_a_hashtag() {
+        for (typed, tag) in [
+            ("circuit court", "CircuitCourt"),
+            ("circuit-court", "CircuitCourt"),
+            ("#CircuitCourt", "CircuitCourt"),
+            ("  économie sociale et solidaire ", "ÉconomieSocialeEtSolidaire"),
+            ("jardin d'enfants", "JardinDEnfants"),
+            ("épicerie", "épicerie"),
+            ("zéro_déchet", "zéro_déchet"),
+            ("2025 bilan", "2025Bilan"),
+        ] {
+            assert_eq!(parse_tag(typed).as_deref(), Some(tag), "{typed}");
+        }
+        for refused in ["", "#", "2025", "!!", &"a".repeat(MAX_TAG + 1)] {
+            assert_eq!(parse_tag(refused), None, "{refused}");
+        }
+        assert_eq!(tag_key("#ÉconomieSociale"), "économiesociale");
+        let mut p = valid();
+        p.tags = vec!["circuit court".into(), "#circuitcourt".into(), "Circuit-Court".into()];
+        assert_eq!(NewPractice::parse(&p).expect("test").tags, vec!["CircuitCourt"], "one tag, whatever its case");
     }
 
     #[test]
@@ -280,7 +325,7 @@ mod tests {
         p.dimensions[0].dimension = "culturelle".into();
         p.dimensions[1].indicators[0].value = json!("beaucoup");
         p.latitude = Some(123.0);
-        p.tags.push("pas de espace".into());
+        p.tags.push("#!?".into());
         let e = NewPractice::parse(&p).expect_err("test");
         for (field, key) in [
             ("title", "field-required"),

@@ -70,6 +70,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         webfinger: format!("{}@{}", t.slug, state.config.authority()),
         attachment: territory_fields(t),
         members: Some(state.config.url(&format!("/t/{}/members", t.slug))),
+        featured: Some(sub("featured")),
         icon: t
             .icon_media_id
             .map(|id| serde_json::json!({ "type": "Image", "url": state.config.url(&format!("/media/{id}")) })),
@@ -125,7 +126,56 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
         attachment: vec![],
         icon: None,
         members: None,
+        featured: None,
     }
+}
+
+/// The territory's editorial actor, a `Service`: the author of its practices. Lemmy refuses
+/// posts by a `Group`, so the territory publishes through it and announces what it writes
+/// (FEP-1b12). It speaks with the territory's key and shares its inbox and collections; its
+/// username, `<slug>.redaction`, cannot be a territory's (slugs have no `.`).
+pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
+    let group = territory_actor(state, t);
+    let id = state.config.url(&format!("/t/{}/editorial", t.slug));
+    let username = editorial_username(&t.slug);
+    LocalActor {
+        id: id.clone(),
+        kind: "Service",
+        preferred_username: username.clone(),
+        name: format!("Rédaction · {}", t.name),
+        summary: format!(
+            "<p>Les bonnes pratiques publiées par <a href=\"{0}\">{1}</a>. Suivez le territoire : {1}.</p>",
+            group.id,
+            escape_html(&t.name)
+        ),
+        url: group.id.clone(),
+        public_key: PublicKey {
+            id: format!("{id}#main-key"),
+            owner: id.to_string(),
+            public_key_pem: t.public_key_pem.clone(),
+        },
+        manually_approves_followers: true,
+        discoverable: false,
+        webfinger: format!("{username}@{}", state.config.authority()),
+        attachment: vec![],
+        members: None,
+        featured: None,
+        ..group
+    }
+}
+
+/// `<slug>.redaction`: the WebFinger username of a territory's editorial actor.
+pub fn editorial_username(slug: &str) -> String {
+    format!("{slug}.redaction")
+}
+
+/// The editorial actor at its id for ActivityPub clients; browsers go to the territory.
+pub async fn get_editorial(data: Data<AppState>, headers: HeaderMap, Path(slug): Path<String>) -> AppResult<Response> {
+    let t = territory(&data, &slug).await?;
+    if !wants_activity_json(&headers) {
+        return Ok(axum::response::Redirect::to(&format!("/t/{slug}")).into_response());
+    }
+    Ok(ap_json(&editorial_actor(&data, &t)))
 }
 
 /// Plain text to HTML paragraphs, escaped.
@@ -230,6 +280,13 @@ pub async fn get_following(
     follow_collection(&data, &slug, &q, Direction::Following, "following").await
 }
 
+/// Practices inline in the outbox collection itself.
+pub const OUTBOX_INLINE: i64 = 20;
+
+/// The territory's outbox. The collection itself carries the newest practices inline, each
+/// as `Announce(Create(Article))` (what Lemmy reads when it first fetches a community, in
+/// `orderedItems`), and `first` links the pages of every public activity (what Gancio and
+/// Mastodon read; `totalItems` counts those).
 pub async fn get_outbox(
     data: Data<AppState>,
     Path(slug): Path<String>,
@@ -238,14 +295,76 @@ pub async fn get_outbox(
     let t = territory(&data, &slug).await?;
     let page = q.page()?;
     let total = data.store.count_outbox(t.id).await?;
-    let items = match page {
-        Some(p) => {
-            let rows = data.store.outbox_page(t.id, PAGE_SIZE, (p - 1) * PAGE_SIZE).await?;
-            Some(rows.into_iter().filter_map(|r| serde_json::from_str::<Value>(&r.json).ok()).collect())
-        }
-        None => None,
+    let outbox = data.config.url(&format!("/t/{slug}/outbox"));
+    if let Some(p) = page {
+        let rows = data.store.outbox_page(t.id, PAGE_SIZE, (p - 1) * PAGE_SIZE).await?;
+        let items = rows.into_iter().filter_map(|r| serde_json::from_str::<Value>(&r.json).ok()).collect();
+        return Ok(ap_json(&OrderedCollectionPage::new(&outbox, p, total, items)));
+    }
+    let mut items = vec![];
+    for p in published_practices(&data, &t, OUTBOX_INLINE).await? {
+        let article = crate::processing::practices::article_json(&data, &p).await?;
+        items.push(outbox_item(&data, &p, article));
+    }
+    let mut doc = serde_json::json!({
+        "@context": super::protocol::practice::context(),
+        "id": outbox, "type": "OrderedCollection", "totalItems": total, "orderedItems": items,
+    });
+    if total > 0 {
+        doc["first"] = serde_json::json!(page_url(&outbox, 1));
+    }
+    Ok(ap_json(&doc))
+}
+
+/// A territory's published practices, newest first.
+async fn published_practices(
+    data: &AppState,
+    t: &TerritoryRow,
+    limit: i64,
+) -> AppResult<Vec<crate::storage::practices::PracticeRow>> {
+    let own = crate::storage::practices::PracticeFilter {
+        territory: Some(data.territory_id_url(&t.slug).to_string()),
+        ..Default::default()
     };
-    Ok(collection_or_page(data.config.url(&format!("/t/{slug}/outbox")), page, total, items))
+    data.store.search_practices(&own, limit).await
+}
+
+/// `Announce(Create(Article))` of a published practice, as the outbox lists it: the current
+/// version, with ids derived from the practice's (stable across fetches, so that receivers
+/// that remember activity ids take each once).
+fn outbox_item(data: &AppState, p: &crate::storage::practices::PracticeRow, article: Value) -> Value {
+    use super::protocol::practice::{Publication, announce, by_author, time};
+    let tag_base = data.config.url("/tags/").to_string();
+    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let published = time(p.published_at.unwrap_or(p.created_at));
+    let mut create = by_author("Create", &format!("{}#create", p.ap_id), &at, &article, &published);
+    if let Some(m) = create.as_object_mut() {
+        m.remove("@context");
+    }
+    let mut item = announce(&format!("{}#announce", p.ap_id), &at, create, &published);
+    if let Some(m) = item.as_object_mut() {
+        m.remove("@context");
+    }
+    item
+}
+
+/// The territory's `featured` collection: its pinned practices, as Mastodon and GoToSocial
+/// show them first on the profile, embedded (Lemmy reads them so).
+pub async fn get_featured(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+    let t = territory(&data, &slug).await?;
+    let mut items = vec![];
+    for p in data.store.pinned_practices(t.id).await? {
+        let mut article = crate::processing::practices::article_json(&data, &p).await?;
+        if let Some(m) = article.as_object_mut() {
+            m.remove("@context");
+        }
+        items.push(article);
+    }
+    Ok(ap_json(&serde_json::json!({
+        "@context": super::protocol::practice::context(),
+        "id": data.config.url(&format!("/t/{slug}/featured")), "type": "OrderedCollection",
+        "totalItems": items.len(), "orderedItems": items,
+    })))
 }
 
 /// The instance actor's collections: always empty.

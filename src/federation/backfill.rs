@@ -1,7 +1,8 @@
 //! When a territory we follow accepts, its practices published before the follow are fetched
 //! from its outbox (as Lemmy fetches a community's outbox on follow): the catalogue then holds
 //! the territory's practices, not only those published afterwards. Each `Article` is fetched
-//! again at its id, so it is the current version, and one deleted since is skipped.
+//! again at its id, so it is the current version, and one deleted since is skipped. Outboxes
+//! list `Create`s, or a group's `Announce`s of them (inline in the collection, as Lemmy reads).
 
 use activitypub_federation::config::Data;
 use serde_json::Value;
@@ -22,6 +23,20 @@ fn same_host(id: &str, actor: &RemoteActorRow) -> bool {
 
 fn items(page: &Value) -> Vec<Value> {
     ["orderedItems", "items"].iter().find_map(|k| page.get(*k).and_then(Value::as_array)).cloned().unwrap_or_default()
+}
+
+/// The id of what an outbox item creates: `Create(object)`, or a group's `Announce` of one
+/// (FEP-1b12, as Lemmy communities and Maillage territories list them).
+fn created_object(item: &Value) -> Option<&str> {
+    match item.get("type").and_then(Value::as_str) {
+        Some("Create") => item.get("object").and_then(id_of),
+        Some("Announce") => item
+            .get("object")
+            .filter(|o| o.get("type").and_then(Value::as_str) == Some("Create"))
+            .and_then(|create| create.get("object"))
+            .and_then(id_of),
+        _ => None,
+    }
 }
 
 /// Fetches the actor's recent practices; returns how many were stored.
@@ -52,11 +67,12 @@ pub async fn practices_of(data: &Data<AppState>, actor: &RemoteActorRow) -> AppR
         }
     }
     let mut stored = 0;
+    let mut seen = std::collections::HashSet::new();
     for item in found.iter().take(MAX_ITEMS) {
-        if item.get("type").and_then(Value::as_str) != Some("Create") {
+        let Some(object_id) = created_object(item).filter(|o| same_host(o, actor)) else { continue };
+        if !seen.insert(object_id.to_string()) {
             continue;
         }
-        let Some(object_id) = item.get("object").and_then(id_of).filter(|o| same_host(o, actor)) else { continue };
         // The current version, from its own id: gone (deleted, unpublished) means skipped.
         let Ok(object) = fetch_object(data, object_id).await else { continue };
         if practice::is_article(&object) && id_of(&object) == Some(object_id) {

@@ -30,6 +30,8 @@ fn with_type(mut res: Response, content_type: &'static str) -> Response {
 /// Which local actor a WebFinger resource names.
 enum Target {
     Territory(String),
+    /// A territory's editorial actor (`<slug>.redaction`), author of its practices.
+    Editorial(String),
     Signatory(i64),
     Instance,
 }
@@ -56,6 +58,9 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
         if let Some(id) = signatory_username(user) {
             return Some(Target::Signatory(id));
         }
+        if let Some(slug) = user.to_ascii_lowercase().strip_suffix(".redaction") {
+            return Some(Target::Editorial(slug.to_string()));
+        }
         return Some(Target::Territory(user.to_ascii_lowercase()));
     }
     let url = url::Url::parse(resource).ok()?;
@@ -66,6 +71,10 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
     match url.path().trim_end_matches('/') {
         "" | "/actor" => Some(Target::Instance),
         p if p.starts_with("/s/") => p[3..].parse().ok().map(Target::Signatory),
+        p if p.starts_with("/t/") && p.ends_with("/editorial") => p
+            .strip_prefix("/t/")
+            .and_then(|s| s.strip_suffix("/editorial"))
+            .map(|slug| Target::Editorial(slug.to_string())),
         p => p.strip_prefix("/t/").filter(|s| !s.contains('/')).map(|s| Target::Territory(s.to_string())),
     }
 }
@@ -85,6 +94,16 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
                 .ok_or_else(|| AppError::NotFound("no such account".into()))?;
             let id = data.territory_id_url(&t.slug);
             (format!("acct:{}@{authority}", t.slug), id.clone(), id)
+        }
+        Some(Target::Editorial(slug)) => {
+            let t = data
+                .store
+                .territory_by_slug(&slug)
+                .await?
+                .ok_or_else(|| AppError::NotFound("no such account".into()))?;
+            let id = data.config.url(&format!("/t/{}/editorial", t.slug));
+            let username = super::actors::editorial_username(&t.slug);
+            (format!("acct:{username}@{authority}"), id, data.territory_id_url(&t.slug))
         }
         Some(Target::Signatory(id)) => {
             let s = data.store.signatory_actor(id).await?.filter(|s| s.is_public());

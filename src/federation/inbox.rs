@@ -166,6 +166,9 @@ async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRo
             conversation::receive_note(state, env, signer).await
         }
         "Update" => update::receive(state, env, signer).await,
+        "Announce" if practice::is_announced_activity(&env.object) => {
+            practice::receive_announced(state, env, signer).await
+        }
         "Announce" => conversation::receive_announce(state, env, signer).await,
         "Like" => conversation::receive_like(state, env, signer).await,
         "Follow" => follow::receive(state, env, signer).await,

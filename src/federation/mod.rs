@@ -18,3 +18,4 @@ pub mod protocol;
 pub mod rfc9421;
 pub mod signatory_actors;
 pub mod signatures;
+pub mod software;

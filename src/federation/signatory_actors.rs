@@ -97,6 +97,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
         attachment: fields,
         icon: None,
         members: None,
+        featured: None,
     };
     let mut v = serde_json::to_value(actor).unwrap_or(Value::Null);
     if let Some(m) = v.as_object_mut() {

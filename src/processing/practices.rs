@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use super::practice_publication::{Change, prepare, queue};
 use crate::{
     domain::{
         practice::{NewPractice, PracticeInput},
@@ -123,16 +124,16 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> R
     // happen or neither does.
     let update = if current.status == "published" {
         let fresh = with_content(&current, &new_content);
-        let (actor, followers, _) = territory_urls(state, &fresh);
-        let activity = wrap(state, "Update", &actor, &followers, article_json(state, &fresh).await?);
-        Some((activity, state.store.follower_inboxes(current.territory_id.unwrap_or_default()).await?))
+        let inboxes = state.store.follower_inboxes(current.territory_id.unwrap_or_default()).await?;
+        let article = article_json(state, &fresh).await?;
+        Some(prepare(state, &fresh, Change::Update, Some(article), &inboxes).await?)
     } else {
         None
     };
     let mut tx = state.store.begin().await?;
     crate::storage::practices::update_content(&mut tx, id, &new_content, author, &changes).await?;
-    if let Some((activity, inboxes)) = &update {
-        crate::federation::outgoing::queue(&mut tx, current.territory_id, activity, true, inboxes).await?;
+    if let Some(prepared) = &update {
+        queue(&mut tx, current.territory_id, prepared).await?;
     }
     tx.commit().await.map_err(AppError::from)?;
     state.delivery_notify.notify_one();
@@ -204,13 +205,6 @@ impl serde::Serialize for SerializableInput {
     }
 }
 
-fn territory_urls(state: &AppState, p: &PracticeRow) -> (url::Url, String, String) {
-    let actor = url::Url::parse(&p.origin_actor).unwrap_or_else(|_| state.config.url("/"));
-    let followers = format!("{}/followers", p.origin_actor);
-    let tags = state.config.url("/tags/").to_string();
-    (actor, followers, tags)
-}
-
 /// The structures a local practice names, as its page and its `Article` show them: listed,
 /// approved structures only, looked up now (a structure that left is no longer named).
 pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<(String, String)>> {
@@ -233,87 +227,112 @@ pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<
         .collect())
 }
 
+/// Comments inline in the `replies` collection's first page (Mastodon serves 5; the rest is
+/// behind `next`).
+pub const REPLIES_PAGE: usize = 20;
+
 /// The practice as an `Article`, with the structures it names.
 pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
-    let (_, followers, tags) = territory_urls(state, p);
+    let tag_base = state.config.url("/tags/").to_string();
+    let at = crate::federation::protocol::practice::Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let refs = structure_refs(state, p).await?;
-    let mut article = crate::federation::protocol::practice::article(p, &followers, &tags, &refs);
-    // The conversation, as Mastodon reads it: a `replies` collection to fetch, and counts.
+    let mut article = crate::federation::protocol::practice::article(p, &at, &refs);
+    // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
+    // warns about a collection without one), and counts.
+    let comments: Vec<String> = state.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
+    article["replies"] = replies_collection(&p.ap_id, &comments, 1);
     let reactions = state.store.reactions(p.id).await?;
-    article["replies"] = json!(format!("{}/replies", p.ap_id));
     article["likes"] = json!({"type": "Collection", "totalItems": reactions.likes});
     article["shares"] = json!({"type": "Collection", "totalItems": reactions.shares});
     Ok(article)
 }
 
+/// `replies` of a practice: a `Collection` whose `first` is page 1, or page `page` alone.
+pub fn replies_collection(ap_id: &str, comments: &[String], page: usize) -> Value {
+    let id = format!("{ap_id}/replies");
+    let page_of = |n: usize| {
+        let items: Vec<&String> = comments.iter().skip((n - 1) * REPLIES_PAGE).take(REPLIES_PAGE).collect();
+        let mut v = json!({
+            "id": format!("{id}?page={n}"), "type": "CollectionPage", "partOf": id, "items": items,
+        });
+        if comments.len() > n * REPLIES_PAGE {
+            v["next"] = json!(format!("{id}?page={}", n + 1));
+        }
+        v
+    };
+    if page > 1 {
+        let mut v = page_of(page);
+        v["@context"] = json!("https://www.w3.org/ns/activitystreams");
+        return v;
+    }
+    json!({"id": id, "type": "Collection", "totalItems": comments.len(), "first": page_of(1)})
+}
+
 /// Publishes (or unpublishes) and tells the territory's followers in the same transaction:
-/// `Create` of the Article, or `Delete` when it leaves the public catalogue.
+/// the publication (`Create`), or its withdrawal (`Delete`) when it leaves the public catalogue.
 pub async fn set_published(state: &AppState, id: i64, published: bool, author: &str) -> AppResult<()> {
     let p = local(state, id).await?;
     let was_published = p.status == "published";
     let territory_id = p.territory_id.unwrap_or_default();
     let inboxes = state.store.follower_inboxes(territory_id).await?;
-    let mut tx = state.store.begin().await?;
-    crate::storage::practices::set_status(&mut tx, id, published, author).await?;
-    let (actor, followers, _) = territory_urls(state, &p);
-    let activity = match (was_published, published) {
+    let prepared = match (was_published, published) {
         (false, true) => {
             let mut fresh = p.clone();
             fresh.status = "published".into();
-            fresh.published_at = Some(crate::domain::now_millis());
+            fresh.published_at = Some(p.published_at.unwrap_or_else(crate::domain::now_millis));
             let article = article_json(state, &fresh).await?;
-            Some(wrap(state, "Create", &actor, &followers, article))
+            Some(prepare(state, &fresh, Change::Create, Some(article), &inboxes).await?)
         }
-        (true, false) => {
-            // Its `Create` and `Update`s leave the outbox and `/activities/{id}` with it.
-            crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
-            Some(delete_activity(state, &actor, &followers, &p.ap_id)?)
-        }
+        (true, false) => Some(prepare(state, &p, Change::Delete, None, &inboxes).await?),
         _ => None,
     };
-    if let Some(a) = activity {
-        crate::federation::outgoing::queue(&mut tx, Some(territory_id), &a, true, &inboxes).await?;
+    let mut tx = state.store.begin().await?;
+    crate::storage::practices::set_status(&mut tx, id, published, author).await?;
+    if was_published && !published {
+        // Its `Create`, `Update`s and `Announce`s leave the outbox and `/activities/{id}` with it.
+        crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
+    }
+    if let Some(prepared) = &prepared {
+        queue(&mut tx, Some(territory_id), prepared).await?;
     }
     tx.commit().await?;
     state.delivery_notify.notify_one();
     Ok(())
-}
-
-fn wrap(state: &AppState, kind: &str, actor: &url::Url, followers: &str, mut object: Value) -> Value {
-    let context = object.as_object_mut().and_then(|o| o.remove("@context")).unwrap_or(Value::Null);
-    json!({
-        "@context": context, "id": crate::federation::outgoing::new_activity_id(state), "type": kind, "actor": actor,
-        "to": [crate::federation::protocol::AS_PUBLIC], "cc": [followers], "object": object
-    })
-}
-
-fn delete_activity(state: &AppState, actor: &url::Url, followers: &str, ap_id: &str) -> AppResult<Value> {
-    let object = url::Url::parse(ap_id)?;
-    Ok(crate::federation::protocol::activities::delete(
-        &crate::federation::outgoing::new_activity_id(state),
-        actor,
-        &object,
-        &url::Url::parse(followers)?,
-    ))
 }
 
 /// Deletes a local practice; followers get a `Delete` if it was public, in the same transaction.
 pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
     let p = local(state, id).await?;
     let tell = if p.status == "published" {
-        let (actor, followers, _) = territory_urls(state, &p);
-        let activity = delete_activity(state, &actor, &followers, &p.ap_id)?;
-        Some((activity, state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?))
+        let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
+        Some(prepare(state, &p, Change::Delete, None, &inboxes).await?)
     } else {
         None
     };
     let mut tx = state.store.begin().await?;
     crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
-    if let Some((activity, inboxes)) = &tell {
-        crate::federation::outgoing::queue(&mut tx, p.territory_id, activity, false, inboxes).await?;
+    if let Some(prepared) = &tell {
+        queue(&mut tx, p.territory_id, prepared).await?;
     }
     crate::storage::practices::delete(&mut tx, id).await?;
     tx.commit().await?;
     state.delivery_notify.notify_one();
     Ok(())
+}
+
+/// Pins a published local practice to its territory's `featured` collection (or unpins it),
+/// with its audit entry, in one transaction. False when nothing changed.
+pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> AppResult<bool> {
+    let p = local(state, id).await?;
+    if pinned && p.status != "published" {
+        return Err(AppError::Unprocessable("only a published practice can be pinned".into()));
+    }
+    let mut tx = state.store.begin().await?;
+    let changed = crate::storage::practices::set_pinned(&mut tx, id, pinned).await?;
+    if changed {
+        let action = if pinned { "practice.pin" } else { "practice.unpin" };
+        crate::storage::admin::audit_in(&mut tx, by, action, &format!("practice {id}")).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -108,16 +108,18 @@ pub async fn claim_received(conn: &mut AnyConnection, ap_id: &str, actor: &str, 
 }
 
 /// Takes the activities about `object` out of the public outbox (a retracted Note), and
-/// cancels their pending deliveries.
+/// cancels their pending deliveries. "About" includes the territory's `Announce` of the
+/// author's `Create` (FEP-1b12), whose object is that activity and which embeds the content.
 pub async fn retract_public(conn: &mut AnyConnection, object: &str) -> AppResult<()> {
-    sqlx::query(
+    const ABOUT: &str = "object_ap_id = $1 OR object_ap_id IN (SELECT ap_id FROM activities WHERE object_ap_id = $1)";
+    sqlx::query(&format!(
         "UPDATE deliveries SET state = 'failed', last_error = 'retracted' WHERE state = 'pending' AND activity_id IN \
-         (SELECT id FROM activities WHERE object_ap_id = $1)",
-    )
+         (SELECT id FROM activities WHERE {ABOUT})"
+    ))
     .bind(object)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE activities SET public = 0, json = '{}' WHERE object_ap_id = $1")
+    sqlx::query(&format!("UPDATE activities SET public = 0, json = '{{}}' WHERE {ABOUT}"))
         .bind(object)
         .execute(&mut *conn)
         .await?;

@@ -14,6 +14,19 @@ pub struct AuditRow {
     pub created_at: i64,
 }
 
+/// Records an admin action inside the caller's transaction (with the change it describes).
+/// `detail` must not carry personal data.
+pub async fn audit_in(conn: &mut sqlx::AnyConnection, actor: &str, action: &str, detail: &str) -> AppResult<()> {
+    sqlx::query("INSERT INTO audit_log (actor, action, detail, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(actor)
+        .bind(action)
+        .bind(detail.chars().take(1000).collect::<String>())
+        .bind(now_millis())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Records an admin action. `detail` must not carry personal data.
     pub async fn audit(&self, actor: &str, action: &str, detail: &str) -> AppResult<()> {

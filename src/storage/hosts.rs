@@ -167,6 +167,28 @@ impl Store {
         Ok(())
     }
 
+    /// The software a host runs (NodeInfo `software.name`, "" when it has none) and when it
+    /// was asked; None when never asked.
+    pub async fn host_software(&self, host: &str) -> AppResult<Option<(String, i64)>> {
+        let row: Option<(Option<String>, Option<i64>)> =
+            sqlx::query_as("SELECT software, software_checked_at FROM hosts WHERE host = $1")
+                .bind(host)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.and_then(|(s, at)| Some((s.unwrap_or_default(), at?))))
+    }
+
+    pub async fn set_host_software(&self, host: &str, software: &str) -> AppResult<()> {
+        self.ensure_host(host).await?;
+        sqlx::query("UPDATE hosts SET software = $1, software_checked_at = $2 WHERE host = $3")
+            .bind(software)
+            .bind(now_millis())
+            .bind(host)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn block_domain(&self, domain: &str, reason: &str) -> AppResult<()> {
         sqlx::query(
             "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \

@@ -5,7 +5,10 @@ use sqlx::FromRow;
 
 use super::{Backend, Store};
 use crate::{
-    domain::{now_millis, practice::french_search_text},
+    domain::{
+        now_millis,
+        practice::{french_search_text, tag_key},
+    },
     error::AppResult,
 };
 
@@ -40,11 +43,13 @@ pub struct PracticeRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub published_at: Option<i64>,
+    /// When a moderator pinned it to the territory's `featured` collection.
+    pub pinned_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
                        dimensions, structures, structure_refs, partners, governance, commune, latitude, longitude, tags, licence, author, \
-                       created_at, updated_at, published_at";
+                       created_at, updated_at, published_at, pinned_at";
 
 /// Everything stored of a practice's content (the revision snapshot too).
 #[derive(Debug, Clone, serde::Serialize)]
@@ -67,6 +72,12 @@ pub struct PracticeContent {
 }
 
 impl PracticeContent {
+    /// `,`-separated [`tag_key`]s: what the catalogue's tag filter compares, on both backends
+    /// (SQLite's `lower()` folds ASCII only, so folding happens here).
+    fn tag_keys(&self) -> String {
+        self.tags.split(',').filter(|t| !t.is_empty()).map(tag_key).collect::<Vec<_>>().join(",")
+    }
+
     fn search_text(&self) -> String {
         french_search_text(&format!("{} {} {} {}", self.title, self.summary, self.body_md, self.tags.replace(',', " ")))
     }
@@ -104,11 +115,11 @@ impl Store {
     ) -> AppResult<i64> {
         let now = now_millis();
         let mut tx = self.begin().await?;
-        // $1–$16: the content (see `bind_content`), then the rest.
+        // $1–$17: the content (see `bind_content`), then the rest.
         let sql = "INSERT INTO practices (title, summary, body_md, body_html, domains, dimensions, structures, partners, \
-                   governance, commune, latitude, longitude, tags, licence, search_text, structure_refs, ap_id, \
+                   governance, commune, latitude, longitude, tags, licence, search_text, structure_refs, tag_keys, ap_id, \
                    territory_id, origin_actor, status, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
-                   $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 'draft', $20, $21, $21) RETURNING id";
+                   $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'draft', $21, $22, $22) RETURNING id";
         let row = bind_content(sqlx::query(sql), c)
             .bind(ap_id)
             .bind(territory_id)
@@ -187,6 +198,17 @@ impl Store {
         .await?)
     }
 
+    /// A local territory's pinned practices (published ones), last pinned first.
+    pub async fn pinned_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 AND pinned_at IS NOT NULL \
+             AND status = 'published' ORDER BY pinned_at DESC, id DESC LIMIT 50"
+        ))
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     pub async fn practice_revisions(&self, id: i64) -> AppResult<Vec<RevisionRow>> {
         Ok(sqlx::query_as(
             "SELECT id, author, changes, created_at FROM practice_revisions WHERE practice_id = $1 ORDER BY id",
@@ -232,12 +254,10 @@ impl Store {
         if let Some(d) = given(&f.domain) {
             arg(&mut sql, " AND ',' || domains || ',' LIKE $?", format!("%,{d},%"));
         }
+        // "circuit court", "#CircuitCourt" and "circuitcourt" name one tag.
         if let Some(t) = given(&f.tag) {
-            arg(
-                &mut sql,
-                " AND ',' || tags || ',' LIKE $?",
-                format!("%,{},%", t.trim_start_matches('#').to_lowercase()),
-            );
+            let key = crate::domain::practice::parse_tag(&t).map(|t| tag_key(&t)).unwrap_or_else(|| tag_key(&t));
+            arg(&mut sql, " AND ',' || tag_keys || ',' LIKE $?", format!("%,{key},%"));
         }
         if let Some(t) = given(&f.territory) {
             arg(&mut sql, " AND origin_actor = $?", t);
@@ -256,7 +276,7 @@ impl Store {
     }
 }
 
-/// Binds the content columns as `$1`–`$16`, in the order both statements above name them:
+/// Binds the content columns as `$1`–`$17`, in the order both statements above name them:
 /// one place that knows the content's shape.
 fn bind_content<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
@@ -278,6 +298,7 @@ fn bind_content<'q>(
         .bind(&c.licence)
         .bind(c.search_text())
         .bind(&c.structure_refs)
+        .bind(c.tag_keys())
 }
 
 async fn revision(
@@ -308,8 +329,8 @@ pub async fn update_content(
 ) -> AppResult<()> {
     let sql = "UPDATE practices SET title = $1, summary = $2, body_md = $3, body_html = $4, domains = $5, \
                dimensions = $6, structures = $7, partners = $8, governance = $9, commune = $10, latitude = $11, \
-               longitude = $12, tags = $13, licence = $14, search_text = $15, structure_refs = $16, updated_at = $17 \
-               WHERE id = $18";
+               longitude = $12, tags = $13, licence = $14, search_text = $15, structure_refs = $16, tag_keys = $17, \
+               updated_at = $18 WHERE id = $19";
     bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *conn).await?;
     revision(conn, id, author, changes, c).await
 }
@@ -317,6 +338,20 @@ pub async fn update_content(
 /// Deletes a practice (its comments, reactions, adoptions and history go with it).
 pub async fn delete(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM practices WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Pins (to the territory's `featured` collection) or unpins, inside the caller's transaction;
+/// false when nothing changed.
+pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, pinned: bool) -> AppResult<bool> {
+    let done = if pinned {
+        sqlx::query("UPDATE practices SET pinned_at = $1 WHERE id = $2 AND pinned_at IS NULL").bind(now_millis())
+    } else {
+        sqlx::query("UPDATE practices SET pinned_at = NULL WHERE id = $1 AND pinned_at IS NOT NULL")
+    }
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 

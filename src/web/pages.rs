@@ -49,7 +49,12 @@ struct HomePage {
     territories: Vec<TerritoryCard>,
 }
 
-pub async fn home(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> {
+pub async fn home(data: Data<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
+    // FEP-d556: the origin names the server actor. Served here rather than redirected: Lemmy's
+    // federation library cannot follow a redirection to a relative `Location`.
+    if wants_activity_json(&headers) {
+        return Ok(ap_json(&crate::federation::actors::instance_actor(&data)));
+    }
     let territories = data.store.territories().await?;
     // An instance with one territory opens on it.
     if territories.len() == 1 {

@@ -187,7 +187,7 @@ pub fn input_from_form(f: &FormPairs) -> (PracticeInput, FieldErrors) {
         commune: f.get("commune"),
         latitude,
         longitude,
-        tags: f.get("tags").split([',', ' ']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
+        tags: f.get("tags").split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
         licence: Some(f.get("licence")).filter(|l| !l.trim().is_empty()),
     };
     (input, errors)

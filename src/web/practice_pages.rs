@@ -224,18 +224,23 @@ async fn published_here(state: &AppState, uuid: &str) -> AppResult<PracticeRow> 
         .ok_or_else(|| AppError::NotFound("practice".into()))
 }
 
-/// The visible comments of a local practice, oldest first, as an `OrderedCollection` of ids
-/// (what Mastodon fetches to show the conversation).
-async fn replies(data: Data<AppState>, Path(uuid): Path<String>) -> AppResult<Response> {
+#[derive(Debug, Deserialize)]
+struct RepliesQuery {
+    page: Option<usize>,
+}
+
+/// The visible comments of a local practice, oldest first, as a `Collection` of ids with its
+/// first page inline (what Mastodon serves and fetches to show the conversation); `?page=N`.
+async fn replies(data: Data<AppState>, Path(uuid): Path<String>, Query(q): Query<RepliesQuery>) -> AppResult<Response> {
     let p = published_here(&data, &uuid).await?;
-    let ap_id = &p.ap_id;
     let items: Vec<String> = data.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
-    let id = format!("{ap_id}/replies");
-    Ok(ap_json(&serde_json::json!({
-        "@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "first": {"id": format!("{id}?page=1"), "type": "OrderedCollectionPage", "partOf": id, "orderedItems": items},
-    })))
+    let page = q.page.unwrap_or(1);
+    if !(1..=100_000).contains(&page) {
+        return Err(AppError::BadRequest("page is a number from 1".into()));
+    }
+    let mut doc = practices::replies_collection(&p.ap_id, &items, page);
+    doc["@context"] = serde_json::json!("https://www.w3.org/ns/activitystreams");
+    Ok(ap_json(&doc))
 }
 
 /// A hashtag's `href` (as Mastodon links it): the catalogue filtered by the tag.
@@ -248,7 +253,28 @@ async fn tag_page(Path(tag): Path<String>) -> Response {
 async fn article(data: Data<AppState>, headers: HeaderMap, Path(uuid): Path<String>) -> AppResult<Response> {
     let p = published_here(&data, &uuid).await?;
     if wants_activity_json(&headers) {
-        return Ok(ap_json(&practices::article_json(&data, &p).await?));
+        let article = practices::article_json(&data, &p).await?;
+        // Programs that would hide it behind a content warning get it as title, summary and
+        // link (they fetch it with a signed GET: the key names their host).
+        let reader = match crate::federation::software::requester_host(&headers) {
+            Some(host) => crate::federation::software::Reader::of(
+                &crate::federation::software::known_software(&data, &host).await,
+            ),
+            None => crate::federation::software::Reader::Unknown,
+        };
+        let mut res = if reader == crate::federation::software::Reader::MicroblogNoSummary {
+            ap_json(&crate::federation::protocol::practice::microblog(
+                &article,
+                &crate::processing::practice_publication::page_url(&data, &p),
+            ))
+        } else {
+            ap_json(&article)
+        };
+        res.headers_mut().insert(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("Accept, Signature, Signature-Input"),
+        );
+        return Ok(res);
     }
     Ok(Redirect::to(&format!("/pratiques/{}", p.id)).into_response())
 }
@@ -509,6 +535,11 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
     match f.get("action").as_str() {
         "publish" => practices::set_published(&data, id, true, &by).await?,
         "unpublish" => practices::set_published(&data, id, false, &by).await?,
+        // Pinning records its own audit entry, in its transaction.
+        "pin" | "unpin" => {
+            practices::set_pinned(&data, id, f.get("action") == "pin", &by).await?;
+            return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response());
+        }
         "delete" => {
             practices::delete(&data, id).await?;
             data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;

@@ -39,6 +39,8 @@ pub struct PeerInner {
     known: Mutex<HashMap<Url, KnownActor>>,
     pub received: Mutex<Vec<Value>>,
     pub refused: Mutex<Vec<String>>,
+    /// Further documents the peer serves, by path (see [`Peer::serve`]).
+    served: Mutex<HashMap<String, Value>>,
 }
 
 impl std::ops::Deref for PeerState {
@@ -266,8 +268,29 @@ async fn post_inbox(data: Data<PeerState>, activity: ActivityData) -> impl IntoR
     }
 }
 
+/// NodeInfo naming `software`, as the peer serves it when started with [`Peer::start_as`].
+async fn nodeinfo_links(data: Data<PeerState>) -> impl IntoResponse {
+    let href = data.me.id.join("/nodeinfo/2.1").expect("url");
+    axum::Json(serde_json::json!({"links": [{"rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": href}]}))
+}
+
+/// A document given to [`Peer::serve`], as ActivityPub JSON; 404 otherwise.
+async fn get_served(data: Data<PeerState>, uri: axum::http::Uri) -> axum::response::Response {
+    let doc = data.served.lock().expect("lock").get(uri.path()).cloned();
+    match doc {
+        Some(d) => ([("content-type", "application/activity+json")], d.to_string()).into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 impl Peer {
     pub async fn start() -> Peer {
+        Peer::start_as("").await
+    }
+
+    /// A peer whose NodeInfo says it runs `software` (none when empty), as Maillage asks
+    /// before choosing what to send it.
+    pub async fn start_as(software: &str) -> Peer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let authority = format!("localhost:{port}");
@@ -285,6 +308,7 @@ impl Peer {
             known: Mutex::new(HashMap::new()),
             received: Mutex::new(vec![]),
             refused: Mutex::new(vec![]),
+            served: Mutex::new(HashMap::new()),
         }));
         let config = FederationConfig::builder()
             .domain(authority.clone())
@@ -294,10 +318,22 @@ impl Peer {
             .build()
             .await
             .expect("peer config");
-        let app = Router::new()
+        let mut app = Router::new();
+        if !software.is_empty() {
+            let doc = serde_json::json!({
+                "version": "2.1", "software": {"name": software, "version": "0.19.5"}, "protocols": ["activitypub"],
+                "services": {"inbound": [], "outbound": []}, "openRegistrations": false,
+                "usage": {"users": {"total": 1}}, "metadata": {}
+            });
+            app = app
+                .route("/.well-known/nodeinfo", get(nodeinfo_links))
+                .route("/nodeinfo/2.1", get(move || async move { axum::Json(doc) }));
+        }
+        let app = app
             .route("/u/alice", get(get_person))
             .route("/u/alice/inbox", post(post_inbox))
             .route("/inbox", post(post_inbox))
+            .fallback(get(get_served))
             .layer(FederationMiddleware::new(config.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -366,6 +402,34 @@ impl Peer {
         let key_id = format!("{}#main-key", self.actor_id());
         let mut req = super::client().post(inbox).header("Content-Type", "application/activity+json");
         for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), &key_id, &signer).expect("sign") {
+            req = req.header(k, v);
+        }
+        req.body(body.to_string()).send().await.expect("post").status()
+    }
+
+    /// Signed GET of any object, by the crate (its content-type and same-host checks).
+    pub async fn fetch_json(&self, id: &str) -> anyhow::Result<Value> {
+        let url = Url::parse(id)?;
+        Ok(activitypub_federation::fetch::fetch_object_http::<PeerState, Value>(&url, &self.data()).await?.object)
+    }
+
+    /// Serves `doc` at `path` (other actors of the same server, such as a Lemmy community and
+    /// its users, all with the peer's key).
+    pub fn serve(&self, path: &str, doc: Value) {
+        self.data().served.lock().expect("lock").insert(path.to_string(), doc);
+    }
+
+    pub fn public_key_pem(&self) -> String {
+        self.data().me.public_key_pem.clone()
+    }
+
+    /// As [`Peer::post_signed`], with another of the peer's actors' key id.
+    pub async fn post_signed_as(&self, key_id: &str, inbox: &str, body: &str) -> reqwest::StatusCode {
+        use maillage::federation::{keys::Signer, signatures::sign_cavage};
+        let url = Url::parse(inbox).expect("url");
+        let signer = Signer::from_pem(&self.private_key_pem()).expect("signer");
+        let mut req = super::client().post(inbox).header("Content-Type", "application/activity+json");
+        for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), key_id, &signer).expect("sign") {
             req = req.header(k, v);
         }
         req.body(body.to_string()).send().await.expect("post").status()

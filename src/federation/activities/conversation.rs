@@ -273,6 +273,10 @@ async fn receive_practice_announce(
 ) -> AppResult<()> {
     // Territories adopt (they are `Group`s); anyone else's Announce is a boost, whatever it carries.
     let note = env.raw.get(conversation::ADOPTION_NOTE).filter(|_| signer.kind == "Group");
+    if note.is_none() && p.origin_actor == signer.ap_id {
+        // The practice's own territory announcing it (for Mastodon-API servers): no boost.
+        return Ok(());
+    }
     let act = if note.is_some() { Act::Adoption } else { Act::Reaction };
     data.flood.admit(act, &signer.ap_id, &signer.host)?;
     let name = signer.name.clone().or_else(|| signer.preferred_username.clone()).unwrap_or_default();

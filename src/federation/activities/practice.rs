@@ -2,15 +2,23 @@
 //! remote practice (HTML sanitised), `Delete` removes it; Articles from actors no territory
 //! follows are ignored (202). Only the practice's origin may change it: anyone else gets 403
 //! and nothing changes.
+//!
+//! The origin is the territory (`Group`) a practice is published in. It sends the activities
+//! itself (older Maillage, other software), or, as Lemmy communities and Maillage do now
+//! (FEP-1b12), `Announce`s the activity of the practice's author, an actor on its host whose
+//! `Article` names the territory as `audience`.
 
 use serde_json::Value;
 
 use crate::{
     error::{AppError, AppResult},
-    federation::protocol::{
-        activities::Envelope,
-        id_of,
-        remote_url::{remote_id, remote_link},
+    federation::{
+        protocol::{
+            activities::Envelope,
+            id_of,
+            remote_url::{remote_id, remote_link},
+        },
+        signatures::host_header,
     },
     state::AppState,
     storage::{activities::claim_received, actors::RemoteActorRow, practices::PracticeContent},
@@ -50,12 +58,68 @@ fn structure_refs(o: &Value, allow_private_network: bool) -> String {
     Value::Array(refs).to_string()
 }
 
+/// The first id of `attributedTo` (a string, an object, or a list of either, as PeerTube sends).
+fn first_id(v: &Value) -> Option<&str> {
+    match v {
+        Value::Array(a) => a.iter().find_map(id_of),
+        v => id_of(v),
+    }
+}
+
 pub fn is_article(object: &Value) -> bool {
     matches!(object.get("type").and_then(Value::as_str), Some("Article" | "Page"))
 }
 
+/// A group's `Announce` of an activity on a practice: `Create`/`Update` of an `Article`, `Delete`.
+pub fn is_announced_activity(object: &Value) -> bool {
+    match object.get("type").and_then(Value::as_str) {
+        Some("Create" | "Update") => object.get("object").is_some_and(is_article),
+        Some("Delete") => true,
+        _ => false,
+    }
+}
+
+/// `Announce(Create|Update|Delete)` by a territory of its author's activity on a practice.
+pub async fn receive_announced(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let inner = &env.object;
+    let actor = inner.get("actor").and_then(id_of).and_then(|a| url::Url::parse(a).ok());
+    if actor.as_ref().map(host_header) != Some(signer.host.clone()) {
+        return Err(AppError::Forbidden("a group announces activities of its own host".into()));
+    }
+    let done = match inner.get("type").and_then(Value::as_str) {
+        Some("Delete") => {
+            let Some(ap_id) = inner.get("object").and_then(id_of) else { return Ok(()) };
+            let Some(p) = state.store.practice_by_ap_id(ap_id).await? else {
+                tracing::info!(activity = %env.id, "Announce of a Delete of nothing we keep: ignored");
+                return Ok(());
+            };
+            if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
+                return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
+            }
+            state.store.delete_practice(p.id).await?;
+            tracing::info!(practice = %ap_id, "remote practice deleted");
+            true
+        }
+        _ => store_article(state, inner.get("object").unwrap_or(&Value::Null), signer).await?,
+    };
+    if done {
+        let mut conn = state.store.pool().acquire().await?;
+        claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
+    }
+    Ok(())
+}
+
+/// `Create`/`Update` sent by the practice's origin, or by its author (an editorial actor
+/// writing in a territory we know: the `audience`).
 pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    if store_article(state, &env.object, signer).await? {
+    let mut origin = signer.clone();
+    if let Some(audience) = env.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
+        && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
+        && territory.host == signer.host
+    {
+        origin = territory;
+    }
+    if store_article(state, &env.object, &origin).await? {
         let mut conn = state.store.pool().acquire().await?;
         claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
     }
@@ -67,7 +131,12 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
 pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow) -> AppResult<bool> {
     let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Article without id".into()))?;
     remote_id(ap_id, &signer.host, state.config.allow_private_network)?;
-    if o.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+    // Written by the origin itself, or by an author on its host who publishes in it.
+    let author = o.get("attributedTo").and_then(first_id);
+    let author_host = author.and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
+    let in_origin =
+        author == Some(signer.ap_id.as_str()) || o.get("audience").and_then(id_of) == Some(signer.ap_id.as_str());
+    if author_host.as_deref() != Some(signer.host.as_str()) || !in_origin {
         return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
     }
     let known = state.store.practice_by_ap_id(ap_id).await?;

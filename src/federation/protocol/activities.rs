@@ -40,9 +40,16 @@ pub fn parse_envelope(body: &[u8]) -> AppResult<Envelope> {
     Ok(Envelope { id, kind, actor, object, raw })
 }
 
+/// Now, as `published` says it (RFC 3339, seconds).
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Every activity we send says when (GoToSocial warns about an "unusable published property").
 fn with_context(mut v: Value) -> Value {
     if let Some(m) = v.as_object_mut() {
         m.insert("@context".into(), activity_context());
+        m.entry("published").or_insert_with(|| Value::String(now()));
     }
     v
 }

@@ -64,6 +64,9 @@ pub struct LocalActor {
     /// Groups: the collection of their members (territories: public signatory actors).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Url>,
+    /// Pinned posts (Mastodon's `toot:featured`), shown first on the profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub featured: Option<Url>,
 }
 
 /// Any actor from another server. Tolerant: only what we need is required.

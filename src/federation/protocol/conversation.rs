@@ -55,7 +55,7 @@ pub fn announce(id: &Url, actor: &Url, object: &str, followers: &Url, also: Opti
     }
     json!({
         "@context": activity_context(), "id": id, "type": "Announce", "actor": actor, "object": object,
-        "to": [AS_PUBLIC], "cc": cc, "audience": actor,
+        "published": super::activities::now(), "to": [AS_PUBLIC], "cc": cc, "audience": actor,
     })
 }
 

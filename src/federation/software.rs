@@ -1,0 +1,169 @@
+//! What software a remote host runs (its NodeInfo `software.name`), and which shape of a
+//! practice each program reads: the choice is documented in docs/FEDERATION.md.
+//! https://github.com/jhass/nodeinfo/blob/main/PROTOCOL.md
+
+use serde_json::Value;
+
+use super::{delivery::inbox_host, http::check_target};
+use crate::{domain::now_millis, error::AppResult, state::AppState};
+
+/// A host's answer is kept a week; a host that did not answer is asked again after a day.
+const FRESH_MS: i64 = 7 * 24 * 3600 * 1000;
+const RETRY_MS: i64 = 24 * 3600 * 1000;
+
+/// How a program reads a territory's practices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Reads `Announce(Create(Article))` from a group (FEP-1b12): Lemmy, Mbin, PieFed, Maillage.
+    Group,
+    /// Mastodon-API servers: read `Announce(<object id>)` and fetch the object; Mastodon shows
+    /// an `Article` as title, summary and link.
+    Microblog,
+    /// As [`Reader::Microblog`], but `summary` becomes a content warning and `name` is dropped:
+    /// they get the practice as title, summary and link in `content` (GoToSocial, Pleroma, Akkoma).
+    MicroblogNoSummary,
+    /// No NodeInfo: sent both `Announce`s, as Lemmy does for everyone.
+    Unknown,
+}
+
+impl Reader {
+    pub fn of(software: &str) -> Reader {
+        match software {
+            "lemmy" | "mbin" | "kbin" | "piefed" | "maillage" => Reader::Group,
+            "gotosocial" | "pleroma" | "akkoma" => Reader::MicroblogNoSummary,
+            "" => Reader::Unknown,
+            _ => Reader::Microblog,
+        }
+    }
+
+    pub fn reads_group_announces(self) -> bool {
+        matches!(self, Reader::Group | Reader::Unknown)
+    }
+
+    pub fn reads_object_announces(self) -> bool {
+        !matches!(self, Reader::Group)
+    }
+}
+
+/// The software of `host` (`host[:port]`) as stored, asking its NodeInfo when unknown or stale.
+/// Never fails: a host that does not answer is [`Reader::Unknown`].
+pub async fn software_of(state: &AppState, host: &str) -> String {
+    match state.store.host_software(host).await {
+        Ok(Some((s, at))) if now_millis() - at < if s.is_empty() { RETRY_MS } else { FRESH_MS } => return s,
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(host, error = %e, "cannot read a host's software");
+            return String::new();
+        }
+    }
+    let found = match ask_nodeinfo(state, host).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::info!(host, error = %e, "no NodeInfo: the host's software is unknown");
+            String::new()
+        }
+    };
+    if let Err(e) = state.store.set_host_software(host, &found).await {
+        tracing::warn!(host, error = %e, "cannot record a host's software");
+    }
+    found
+}
+
+/// The software only as stored (no request): for choices made while answering a request.
+pub async fn known_software(state: &AppState, host: &str) -> String {
+    state.store.host_software(host).await.ok().flatten().map(|(s, _)| s).unwrap_or_default()
+}
+
+async fn get_json(state: &AppState, url: &str) -> AppResult<Value> {
+    let url = url::Url::parse(url)?;
+    check_target(&url, state.config.allow_private_network)?;
+    let res = state.http.get(url.clone()).header("Accept", "application/json").send().await;
+    let res = res.map_err(|e| crate::error::AppError::BadGateway(format!("{url}: {e}")))?;
+    if !res.status().is_success() {
+        return Err(crate::error::AppError::BadGateway(format!("{url} answered {}", res.status())));
+    }
+    let bytes = res.bytes().await.map_err(|e| crate::error::AppError::BadGateway(format!("{url}: {e}")))?;
+    // NodeInfo documents are small: anything larger is not one.
+    if bytes.len() > 256 * 1024 {
+        return Err(crate::error::AppError::BadGateway(format!("{url}: document too large")));
+    }
+    Ok(serde_json::from_slice(&bytes)?)
+}
+
+async fn ask_nodeinfo(state: &AppState, host: &str) -> AppResult<String> {
+    let scheme = state.config.public_url.scheme();
+    let links = get_json(state, &format!("{scheme}://{host}/.well-known/nodeinfo")).await?;
+    let href = links
+        .get("links")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|l| {
+            l.get("rel").and_then(Value::as_str).is_some_and(|r| r.contains("nodeinfo.diaspora.software/ns/schema/2"))
+        })
+        .find_map(|l| l.get("href").and_then(Value::as_str))
+        .ok_or_else(|| crate::error::AppError::BadGateway(format!("{host}: no NodeInfo 2.x link")))?
+        .to_string();
+    // The document is on the host that named it: no redirection of our requests elsewhere.
+    if inbox_host(&href) != host {
+        return Err(crate::error::AppError::BadGateway(format!("{host}: NodeInfo on another host")));
+    }
+    let doc = get_json(state, &href).await?;
+    let name = doc.get("software").and_then(|s| s.get("name")).and_then(Value::as_str).unwrap_or_default();
+    Ok(name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(50).collect())
+}
+
+/// Inboxes split by what their hosts read: (group readers, object readers with `summary`,
+/// object readers without). A host of unknown software is in the first two.
+pub async fn split_inboxes(state: &AppState, inboxes: &[String]) -> [Vec<String>; 3] {
+    let mut out: [Vec<String>; 3] = Default::default();
+    let mut cache: std::collections::HashMap<String, Reader> = Default::default();
+    for inbox in inboxes {
+        let host = inbox_host(inbox);
+        let reader = match cache.get(&host) {
+            Some(r) => *r,
+            None => {
+                let r = Reader::of(&software_of(state, &host).await);
+                cache.insert(host, r);
+                r
+            }
+        };
+        if reader.reads_group_announces() {
+            out[0].push(inbox.clone());
+        }
+        match reader {
+            Reader::Microblog | Reader::Unknown => out[1].push(inbox.clone()),
+            Reader::MicroblogNoSummary => out[2].push(inbox.clone()),
+            Reader::Group => {}
+        }
+    }
+    out
+}
+
+/// The host whose key signed a request (draft-cavage `Signature` or RFC 9421 `Signature-Input`),
+/// unverified: only for choosing among shapes of public content, never for access.
+pub fn requester_host(headers: &axum::http::HeaderMap) -> Option<String> {
+    let key_id = if let Some(v) = headers.get("signature").and_then(|v| v.to_str().ok()) {
+        super::signatures::parse_signature_header(v).ok()?.key_id
+    } else {
+        let v = headers.get("signature-input")?.to_str().ok()?;
+        let start = v.find("keyid=\"")? + "keyid=\"".len();
+        v[start..].split('"').next()?.to_string()
+    };
+    url::Url::parse(&key_id).ok().map(|u| super::signatures::host_header(&u))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reader;
+
+    #[test]
+    fn readers() {
+        assert_eq!(Reader::of("lemmy"), Reader::Group);
+        assert_eq!(Reader::of("maillage"), Reader::Group);
+        assert_eq!(Reader::of("mastodon"), Reader::Microblog);
+        assert_eq!(Reader::of("gotosocial"), Reader::MicroblogNoSummary);
+        assert!(Reader::of("").reads_group_announces() && Reader::of("").reads_object_announces());
+        assert!(!Reader::of("lemmy").reads_object_announces());
+    }
+}

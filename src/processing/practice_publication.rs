@@ -1,0 +1,111 @@
+//! What a territory's followers receive when a practice is published, edited or withdrawn:
+//! each program gets the activities it reads (see `federation::software` and
+//! docs/FEDERATION.md). The editorial actor `Create`s, `Update`s or `Delete`s; the territory
+//! `Announce`s that activity to group readers (Lemmy, Maillage: FEP-1b12) and, to Mastodon-API
+//! servers, `Announce`s the practice's id on creation (they fetch it) while edits and
+//! withdrawals come from its author, the only one they accept them from.
+//!
+//! [`prepare`] does the network part (the software of each follower's host) before the
+//! transaction; [`queue`] stores and queues everything inside the caller's transaction.
+
+use serde_json::{Value, json};
+use sqlx::AnyConnection;
+
+use crate::{
+    error::AppResult,
+    federation::{
+        outgoing::new_activity_id,
+        protocol::practice::{Publication, announce, by_author, microblog, time},
+        software::split_inboxes,
+    },
+    state::AppState,
+    storage::practices::PracticeRow,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Create,
+    Update,
+    Delete,
+}
+
+/// Activities to store, each with whether it is public (listed in the outbox) and its inboxes.
+pub struct Prepared(Vec<(Value, bool, Vec<String>)>);
+
+/// The page of a practice, for people (what microblogs link to).
+pub fn page_url(state: &AppState, p: &PracticeRow) -> String {
+    state.config.url(&format!("/pratiques/{}", p.id)).to_string()
+}
+
+/// `p` as it is (or was) when the change happens; `article` its full `Article` (Create, Update).
+pub async fn prepare(
+    state: &AppState,
+    p: &PracticeRow,
+    change: Change,
+    article: Option<Value>,
+    inboxes: &[String],
+) -> AppResult<Prepared> {
+    let tag_base = state.config.url("/tags/").to_string();
+    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let [groups, microblogs, no_summary] = split_inboxes(state, inboxes).await;
+    let now = time(crate::domain::now_millis());
+    let id = || new_activity_id(state).to_string();
+    let object = match (change, article) {
+        (Change::Delete, _) | (_, None) => json!({"id": p.ap_id, "type": "Tombstone"}),
+        (_, Some(a)) => a,
+    };
+    let kind = match change {
+        Change::Create => "Create",
+        Change::Update => "Update",
+        Change::Delete => "Delete",
+    };
+    let authored = by_author(kind, &id(), &at, &object, &now);
+    let mut inner = authored.clone();
+    if let Some(m) = inner.as_object_mut() {
+        m.remove("@context");
+    }
+    let mut out = vec![];
+    let public = change != Change::Delete;
+    // Group readers: the territory announces its author's activity, embedded.
+    out.push((announce(&id(), &at, with_context(inner, &authored), &now), public, groups));
+    match change {
+        Change::Create => {
+            // Served at its id, delivered only inside the Announce. Only the Announce of the
+            // Create is listed in the outbox: one entry per publication (Mastodon counts them).
+            out.push((authored, false, vec![]));
+            let mut readers = microblogs;
+            readers.extend(no_summary);
+            out.push((announce(&id(), &at, json!(p.ap_id), &now), false, readers));
+        }
+        Change::Update => {
+            out.push((authored, false, microblogs));
+            if !no_summary.is_empty() {
+                let reshaped = microblog(&object, &page_url(state, p));
+                out.push((by_author("Update", &id(), &at, &reshaped, &now), false, no_summary));
+            }
+        }
+        Change::Delete => {
+            let mut readers = microblogs;
+            readers.extend(no_summary);
+            out.push((authored, false, readers));
+        }
+    }
+    Ok(Prepared(out))
+}
+
+/// The embedded activity keeps the vocabulary of its object (`cces:`, `Hashtag`) in the
+/// Announce's `@context`.
+fn with_context(inner: Value, authored: &Value) -> Value {
+    let mut v = inner;
+    if let Some(c) = authored.get("@context") {
+        v["@context"] = c.clone();
+    }
+    v
+}
+
+pub async fn queue(conn: &mut AnyConnection, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
+    for (activity, public, inboxes) in &prepared.0 {
+        crate::federation::outgoing::queue(conn, territory_id, activity, *public, inboxes).await?;
+    }
+    Ok(())
+}
