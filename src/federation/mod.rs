@@ -8,6 +8,7 @@ pub mod actors;
 pub mod backfill;
 pub mod delivery;
 pub mod discovery;
+pub mod fetch;
 pub mod http;
 pub mod inbox;
 pub mod keys;
