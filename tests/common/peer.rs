@@ -259,6 +259,7 @@ pub struct Peer {
 }
 
 async fn get_person(data: Data<PeerState>) -> impl IntoResponse {
+    super::gotosocial::count_get(&data, "/u/alice");
     match data.me.clone().into_json(&data).await {
         Ok(p) => FederationJson(WithContext::new(
             p,
