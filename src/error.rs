@@ -108,6 +108,12 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %detail, "internal error");
                 "internal server error".to_string()
             }
+            // What another server answered our fetch is not for our caller to read (it could
+            // be any document a hostile peer pointed us at): the log has it.
+            AppError::BadGateway(detail) => {
+                tracing::debug!(error = %detail, "remote fetch failed");
+                "a remote server could not be reached or answered unusable data".to_string()
+            }
             other => {
                 tracing::debug!(error = %other, status = status.as_u16(), "request refused");
                 other.detail()
@@ -158,6 +164,11 @@ impl From<activitypub_federation::error::Error> for AppError {
             E::UrlVerificationError(m) => AppError::Forbidden(m.to_string()),
             E::DomainResolveError(d) => AppError::Forbidden(format!("{d} resolves to a private address")),
             E::WebfingerResolveFailed(w) => AppError::NotFound(format!("webfinger: {w}")),
+            // The crate's message carries the whole remote body: keep the URL and the cause.
+            E::ParseFetchedObject(err, url, _body) => AppError::BadGateway(format!(
+                "{url} is not a usable document: {}",
+                crate::federation::fetch::scrub(&err.to_string())
+            )),
             other => AppError::BadGateway(other.to_string()),
         }
     }

@@ -12,7 +12,7 @@ use url::Url;
 use crate::{
     config::Config,
     error::{AppError, AppResult},
-    federation::keys::{KeyPairPem, Signer, Verifier},
+    federation::keys::{KeyCache, KeyPairPem, Signer, Verifier},
     metrics::Metrics,
     storage::Store,
 };
@@ -36,7 +36,8 @@ pub struct Inner {
     /// Blocked domains, reloaded from the database every few seconds (another process, the
     /// CLI, may change them).
     blocks: Mutex<Option<(std::time::Instant, Vec<String>)>>,
-    verifiers: Mutex<HashMap<String, (String, Verifier)>>,
+    /// Parsed remote keys (negative cache included) and key-refetch limits.
+    pub key_cache: KeyCache,
 }
 
 impl Deref for AppState {
@@ -45,10 +46,6 @@ impl Deref for AppState {
         &self.0
     }
 }
-
-/// Bound on cached parsed public keys; past it the cache starts again (cheap and good enough:
-/// a parse costs ~20 µs).
-const VERIFIER_CACHE_MAX: usize = 10_000;
 
 /// How stale the in-memory list of blocked domains may be.
 const BLOCKS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
@@ -66,7 +63,7 @@ impl AppState {
             signers: Mutex::new(HashMap::new()),
             signatory_signers: Mutex::new(HashMap::new()),
             blocks: Mutex::new(None),
-            verifiers: Mutex::new(HashMap::new()),
+            key_cache: KeyCache::default(),
         }))
     }
 
@@ -139,24 +136,14 @@ impl AppState {
         }
     }
 
-    /// Parsed public key, cached by key id (and invalidated when its text changes).
+    /// Parsed public key, cached by key id (and invalidated when its text changes); parsed
+    /// outside any lock, failures cached too (see `KeyCache`).
     pub fn verifier_for(
         &self,
         key_id: &str,
         text: &str,
         parse: impl FnOnce() -> AppResult<Verifier>,
     ) -> AppResult<Verifier> {
-        let mut cache = self.verifiers.lock().map_err(|_| AppError::internal("poisoned lock"))?;
-        if let Some((cached, v)) = cache.get(key_id)
-            && cached == text
-        {
-            return Ok(v.clone());
-        }
-        let v = parse()?;
-        if cache.len() >= VERIFIER_CACHE_MAX {
-            cache.clear();
-        }
-        cache.insert(key_id.to_string(), (text.to_string(), v.clone()));
-        Ok(v)
+        self.key_cache.verifier(key_id, text, parse)
     }
 }

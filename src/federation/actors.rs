@@ -94,17 +94,32 @@ fn territory_fields(t: &TerritoryRow) -> Vec<PropertyValue> {
     fields
 }
 
+/// The instance actor's `preferredUsername`: the host, as Mastodon's instance actor, with a
+/// port written `host.port`. A `:` would make it an IRI to go-fed (GoToSocial), which then
+/// cannot read the actor and refuses (500) every GET we sign with it; `@` and `/` break
+/// handles. WebFinger still answers the older `acct:host:port@host:port`.
+pub fn instance_username(state: &AppState) -> String {
+    state
+        .config
+        .authority()
+        .replace(':', ".")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect()
+}
+
 /// The instance's `Application` actor (FEP-2677, FEP-d556): signs fetches, owns server-level
-/// activities. Its username is the host, as Mastodon's instance actor.
+/// activities.
 pub fn instance_actor(state: &AppState) -> LocalActor {
     let id = state.instance_actor_id();
     let sub = |p: &str| state.config.url(&format!("/actor/{p}"));
     let authority = state.config.authority();
+    let username = instance_username(state);
     LocalActor {
         context: actor_context(),
         id: id.clone(),
         kind: "Application",
-        preferred_username: authority.clone(),
+        preferred_username: username.clone(),
         name: format!("Maillage {authority}"),
         summary: "<p>Acteur de l'instance Maillage (Instance actor)</p>".into(),
         url: state.config.url("/"),
@@ -122,7 +137,7 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
         discoverable: false,
         published: "2026-01-01T00:00:00Z".into(),
         updated: None,
-        webfinger: format!("{authority}@{authority}"),
+        webfinger: format!("{username}@{authority}"),
         attachment: vec![],
         icon: None,
         members: None,

@@ -51,8 +51,10 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
         if !host.eq_ignore_ascii_case(&authority) {
             return None;
         }
-        // Mastodon names its instance actor after the host (`acct:host@host`).
-        if user.eq_ignore_ascii_case(&authority) {
+        // Mastodon names its instance actor after the host (`acct:host@host`); with a port,
+        // ours is `host.port` (see `instance_username`), the older form still answers.
+        if user.eq_ignore_ascii_case(&authority) || user.eq_ignore_ascii_case(&super::actors::instance_username(state))
+        {
             return Some(Target::Instance);
         }
         if let Some(id) = signatory_username(user) {
@@ -84,7 +86,8 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
     let authority = data.config.authority();
     let (subject, actor, page) = match target_of(&data, resource.trim()) {
         Some(Target::Instance) => {
-            (format!("acct:{authority}@{authority}"), data.instance_actor_id(), data.config.url("/"))
+            let user = super::actors::instance_username(&data);
+            (format!("acct:{user}@{authority}"), data.instance_actor_id(), data.config.url("/"))
         }
         Some(Target::Territory(slug)) => {
             let t = data

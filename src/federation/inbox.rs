@@ -125,12 +125,18 @@ fn verifier(state: &AppState, owner: &RemoteActorRow, key_id: &str) -> AppResult
     state.verifier_for(&owner.key_id, &owner.public_key_pem, || Verifier::from_pem(&owner.public_key_pem))
 }
 
-/// Fetches the key owner and checks the signature, refetching once on failure (key rotation).
+/// Fetches the key owner and checks the signature. On failure with a stored key, the owner is
+/// refetched (it may have rotated its key, as Mastodon does it) at most once per actor per
+/// `KEY_REFETCH_INTERVAL`: a stream of bad signatures naming a known actor must not turn us
+/// into a stream of fetches to its server.
 async fn verify_signer(data: &Data<AppState>, sig: &RequestSignature, env: &Envelope) -> AppResult<RemoteActorRow> {
     let owner = resolve_key_owner(data, sig.key_id(), false).await.map_err(key_error)?;
     let owner = if sig.verify(&verifier(data, &owner, sig.key_id())?) {
         owner
     } else {
+        if !data.key_cache.may_refetch(&owner.ap_id) {
+            return Err(AppError::Unauthorized("signature does not verify".into()));
+        }
         let fresh = resolve_key_owner(data, sig.key_id(), true).await.map_err(key_error)?;
         let unchanged =
             fresh.public_key_pem == owner.public_key_pem && fresh.ed25519_public_key == owner.ed25519_public_key;
@@ -147,10 +153,15 @@ async fn verify_signer(data: &Data<AppState>, sig: &RequestSignature, env: &Enve
 }
 
 /// A key we cannot get is an authentication failure for the sender, not our server error.
+/// The sender learns only that: what the key's server answered stays in our log (debug), so
+/// the inbox cannot be used to read documents through our signed fetches.
 fn key_error(e: AppError) -> AppError {
     match e {
         AppError::Internal(_) | AppError::Gone(_) => e,
-        other => AppError::Unauthorized(format!("cannot get the signer's key: {other}")),
+        other => {
+            tracing::debug!(error = %other, "cannot get the signer's key");
+            AppError::Unauthorized("cannot get the signer's key".into())
+        }
     }
 }
 

@@ -1,7 +1,11 @@
 //! RSA key pairs for actors, on aws-lc-rs (fast key generation even in debug builds; the `rsa`
 //! crate signs nothing here, see RUSTSEC-2023-0071).
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 
 use aws_lc_rs::{
     encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der},
@@ -150,9 +154,17 @@ impl Verifier {
     }
 }
 
+/// Longest base58btc text of an Ed25519 multikey (2 + 32 bytes: 47 characters). Longer input
+/// is refused before decoding, which is quadratic in its length.
+const MAX_ED25519_MULTIBASE_CHARS: usize = 48;
+
 /// Decodes a FEP-521a `publicKeyMultibase` Ed25519 key: `z` (base58btc), multicodec 0xed01.
+/// https://codeberg.org/fediverse/fep/src/branch/main/fep/521a/fep-521a.md
 pub fn ed25519_from_multibase(s: &str) -> AppResult<Vec<u8>> {
     let rest = s.strip_prefix('z').ok_or_else(|| AppError::BadRequest("multibase key must be base58btc".into()))?;
+    if rest.len() > MAX_ED25519_MULTIBASE_CHARS {
+        return Err(AppError::BadRequest("multibase key longer than an Ed25519 key".into()));
+    }
     let bytes = base58_decode(rest).ok_or_else(|| AppError::BadRequest("bad base58".into()))?;
     match bytes.as_slice() {
         [0xed, 0x01, key @ ..] if key.len() == 32 => Ok(key.to_vec()),
@@ -160,25 +172,101 @@ pub fn ed25519_from_multibase(s: &str) -> AppResult<Vec<u8>> {
     }
 }
 
+/// Base58 (Bitcoin alphabet). Quadratic: callers bound the input length.
 fn base58_decode(s: &str) -> Option<Vec<u8>> {
     const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    // Little-endian while decoding, reversed at the end (no insertions at the front).
     let mut out: Vec<u8> = vec![];
     for c in s.bytes() {
         let mut carry = ALPHABET.iter().position(|&a| a == c)? as u32;
-        for b in out.iter_mut().rev() {
+        for b in out.iter_mut() {
             carry += u32::from(*b) * 58;
             *b = (carry & 0xff) as u8;
             carry >>= 8;
         }
         while carry > 0 {
-            out.insert(0, (carry & 0xff) as u8);
+            out.push((carry & 0xff) as u8);
             carry >>= 8;
         }
     }
     let zeros = s.bytes().take_while(|&c| c == b'1').count();
     let mut result = vec![0u8; zeros];
-    result.extend(out);
+    result.extend(out.iter().rev());
     Some(result)
+}
+
+/// Bound on cached parsed public keys; past it the cache starts again (cheap and good enough:
+/// a parse costs ~20 µs).
+const VERIFIER_CACHE_MAX: usize = 10_000;
+
+/// How often a known actor whose signature fails may make us refetch it (key rotation).
+pub const KEY_REFETCH_INTERVAL: std::time::Duration = std::time::Duration::from_secs(600);
+
+type TextHash = [u8; 32];
+
+/// Parsed public keys by key id, failures included (a hostile key costs one parse), and when
+/// each actor was last refetched after a failed signature.
+///
+/// The locks guard only map look-ups and insertions: parsing happens outside them, so one
+/// slow key never stalls every other inbox request.
+#[derive(Default)]
+pub struct KeyCache {
+    verifiers: Mutex<HashMap<String, (TextHash, Result<Verifier, String>)>>,
+    refetched: Mutex<HashMap<String, Instant>>,
+}
+
+fn text_hash(text: &str) -> TextHash {
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, text.as_bytes());
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+impl KeyCache {
+    /// The verifier for `key_id` whose published text is `text`, parsed by `parse` at most
+    /// once per text (the error too).
+    pub fn verifier(
+        &self,
+        key_id: &str,
+        text: &str,
+        parse: impl FnOnce() -> AppResult<Verifier>,
+    ) -> AppResult<Verifier> {
+        let hash = text_hash(text);
+        let cached = self
+            .verifiers
+            .lock()
+            .map_err(|_| AppError::internal("poisoned lock"))?
+            .get(key_id)
+            .filter(|(h, _)| *h == hash)
+            .map(|(_, r)| r.clone());
+        if let Some(r) = cached {
+            return r.map_err(AppError::Unauthorized);
+        }
+        let parsed = parse();
+        let entry = parsed.as_ref().map(Verifier::clone).map_err(AppError::detail);
+        let mut cache = self.verifiers.lock().map_err(|_| AppError::internal("poisoned lock"))?;
+        if cache.len() >= VERIFIER_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(key_id.to_string(), (hash, entry));
+        parsed
+    }
+
+    /// Whether `actor` may be refetched now: true at most once per `KEY_REFETCH_INTERVAL`.
+    pub fn may_refetch(&self, actor: &str) -> bool {
+        let Ok(mut map) = self.refetched.lock() else {
+            return false;
+        };
+        let now = Instant::now();
+        if map.get(actor).is_some_and(|at| now.duration_since(*at) < KEY_REFETCH_INTERVAL) {
+            return false;
+        }
+        if map.len() >= VERIFIER_CACHE_MAX {
+            map.retain(|_, at| now.duration_since(*at) < KEY_REFETCH_INTERVAL);
+        }
+        map.insert(actor.to_string(), now);
+        true
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +295,44 @@ mod tests {
         assert!(Verifier::from_ed25519_raw(&raw).is_ok());
         assert!(ed25519_from_multibase("z0OIl").is_err());
         assert!(ed25519_from_multibase("uAAAA").is_err());
+    }
+
+    #[test]
+    fn multibase_longer_than_a_key_is_refused_without_decoding() {
+        let long = format!("z6Mk{}", "z".repeat(40_000));
+        let started = std::time::Instant::now();
+        assert!(ed25519_from_multibase(&long).is_err());
+        assert!(started.elapsed() < std::time::Duration::from_millis(100), "{:?}", started.elapsed());
+        // The longest valid one still decodes.
+        assert!(ed25519_from_multibase("z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2").is_ok());
+    }
+
+    #[test]
+    fn failed_parses_are_cached() {
+        let cache = KeyCache::default();
+        let mut calls = 0;
+        for _ in 0..3 {
+            let r = cache.verifier("https://a.example/u#k", "bad", || {
+                calls += 1;
+                Err(AppError::Unauthorized("unusable".into()))
+            });
+            assert!(r.is_err());
+        }
+        assert_eq!(calls, 1);
+        // A new text is parsed again.
+        let _ = cache.verifier("https://a.example/u#k", "other", || {
+            calls += 1;
+            Err(AppError::Unauthorized("unusable".into()))
+        });
+        assert_eq!(calls, 2);
+    }
+
+    #[test]
+    fn refetch_at_most_once_per_interval() {
+        let cache = KeyCache::default();
+        assert!(cache.may_refetch("https://a.example/u"));
+        assert!(!cache.may_refetch("https://a.example/u"));
+        assert!(cache.may_refetch("https://b.example/u"));
     }
 
     #[test]

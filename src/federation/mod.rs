@@ -8,6 +8,7 @@ pub mod actors;
 pub mod backfill;
 pub mod delivery;
 pub mod discovery;
+pub mod fetch;
 pub mod flood;
 pub mod http;
 pub mod inbox;

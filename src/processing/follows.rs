@@ -1,6 +1,6 @@
 //! Following remote actors, and approving or rejecting followers.
 
-use activitypub_federation::{config::Data, fetch::webfinger::webfinger_resolve_actor};
+use activitypub_federation::config::Data;
 use serde_json::Value;
 
 use crate::{
@@ -23,18 +23,10 @@ async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
     state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
 }
 
-/// Resolves `acct:name@host`, `@name@host`, `name@host` or an actor URL.
+/// Resolves `acct:name@host`, `@name@host`, `name@host` or an actor URL; errors name the
+/// URL that failed and how.
 pub async fn resolve_actor(data: &Data<AppState>, handle: &str) -> AppResult<DbRemoteActor> {
-    let h = handle.trim();
-    if h.starts_with("https://") || h.starts_with("http://") {
-        let url = url::Url::parse(h)?;
-        return activitypub_federation::fetch::object_id::ObjectId::<DbRemoteActor>::from(url).dereference(data).await;
-    }
-    let h = h.trim_start_matches("acct:").trim_start_matches('@');
-    if !h.contains('@') {
-        return Err(AppError::BadRequest(format!("`{handle}` is not a handle like name@host")));
-    }
-    webfinger_resolve_actor::<AppState, DbRemoteActor>(h, data).await
+    crate::federation::objects::lookup_actor(data, handle).await
 }
 
 /// The territory follows a remote actor: a pending relation and a queued `Follow`.

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fleet;
+pub mod gotosocial;
 pub mod lemmy;
 pub mod peer;
 pub mod web;

@@ -36,11 +36,24 @@ pub struct PeerState(Arc<PeerInner>);
 
 pub struct PeerInner {
     pub me: PeerPerson,
+    pub style: Style,
     known: Mutex<HashMap<Url, KnownActor>>,
     pub received: Mutex<Vec<Value>>,
     pub refused: Mutex<Vec<String>>,
     /// Further documents the peer serves, by path (see [`Peer::serve`]).
     served: Mutex<HashMap<String, Value>>,
+    /// GETs served, by path (to count key refetches).
+    pub gets: Mutex<HashMap<String, usize>>,
+}
+
+/// How the peer publishes itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `/u/alice`, key `/u/alice#main-key`, the crate's own signing.
+    Mastodon,
+    /// GoToSocial (tests/fixtures/gotosocial): `/users/alice`, key at `/users/alice/main-key`
+    /// served as a stub actor without inbox, signed GETs required on the actor.
+    GoToSocial,
 }
 
 impl std::ops::Deref for PeerState {
@@ -248,6 +261,7 @@ pub struct Peer {
 }
 
 async fn get_person(data: Data<PeerState>) -> impl IntoResponse {
+    super::gotosocial::count_get(&data, "/u/alice");
     match data.me.clone().into_json(&data).await {
         Ok(p) => FederationJson(WithContext::new(
             p,
@@ -285,30 +299,45 @@ async fn get_served(data: Data<PeerState>, uri: axum::http::Uri) -> axum::respon
 
 impl Peer {
     pub async fn start() -> Peer {
-        Peer::start_as("").await
+        Self::start_styled(Style::Mastodon, "").await
     }
 
     /// A peer whose NodeInfo says it runs `software` (none when empty), as Maillage asks
     /// before choosing what to send it.
     pub async fn start_as(software: &str) -> Peer {
+        Self::start_styled(Style::Mastodon, software).await
+    }
+
+    /// A peer shaped like GoToSocial (see `Style::GoToSocial`).
+    pub async fn start_gotosocial() -> Peer {
+        Self::start_styled(Style::GoToSocial, "").await
+    }
+
+    async fn start_styled(style: Style, software: &str) -> Peer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let authority = format!("localhost:{port}");
         let base = Url::parse(&format!("http://{authority}/")).expect("url");
         // aws-lc-rs generates in milliseconds what the rsa crate takes seconds for in debug builds.
         let keys = maillage::federation::keys::generate_rsa_keypair().expect("keys");
+        let path = match style {
+            Style::Mastodon => "u/alice",
+            Style::GoToSocial => "users/alice",
+        };
         let me = PeerPerson {
-            id: base.join("u/alice").expect("url"),
-            inbox: base.join("u/alice/inbox").expect("url"),
+            id: base.join(path).expect("url"),
+            inbox: base.join(&format!("{path}/inbox")).expect("url"),
             public_key_pem: keys.public_key_pem,
             private_key_pem: keys.private_key_pem,
         };
         let state = PeerState(Arc::new(PeerInner {
             me: me.clone(),
+            style,
             known: Mutex::new(HashMap::new()),
             received: Mutex::new(vec![]),
             refused: Mutex::new(vec![]),
             served: Mutex::new(HashMap::new()),
+            gets: Mutex::new(HashMap::new()),
         }));
         let config = FederationConfig::builder()
             .domain(authority.clone())
@@ -318,7 +347,13 @@ impl Peer {
             .build()
             .await
             .expect("peer config");
-        let mut app = Router::new();
+        let mut app = match style {
+            Style::Mastodon => Router::new()
+                .route("/u/alice", get(get_person))
+                .route("/u/alice/inbox", post(post_inbox))
+                .route("/inbox", post(post_inbox)),
+            Style::GoToSocial => super::gotosocial::routes().route("/users/alice/inbox", post(post_inbox)),
+        };
         if !software.is_empty() {
             let doc = serde_json::json!({
                 "version": "2.1", "software": {"name": software, "version": "0.19.5"}, "protocols": ["activitypub"],
@@ -329,12 +364,7 @@ impl Peer {
                 .route("/.well-known/nodeinfo", get(nodeinfo_links))
                 .route("/nodeinfo/2.1", get(move || async move { axum::Json(doc) }));
         }
-        let app = app
-            .route("/u/alice", get(get_person))
-            .route("/u/alice/inbox", post(post_inbox))
-            .route("/inbox", post(post_inbox))
-            .fallback(get(get_served))
-            .layer(FederationMiddleware::new(config.clone()));
+        let app = app.fallback(get(get_served)).layer(FederationMiddleware::new(config.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -393,13 +423,31 @@ impl Peer {
         Ok(())
     }
 
-    /// Posts `body` exactly as given, signed (draft-cavage) with the peer's key as Mastodon
-    /// does; returns the status, so that refusals (401, 403…) can be checked.
+    /// The key id the peer signs with: `actor#main-key`, or GoToSocial's `actor/main-key`.
+    pub fn key_id(&self) -> String {
+        match self.data().style {
+            Style::Mastodon => format!("{}#main-key", self.actor_id()),
+            Style::GoToSocial => format!("{}/main-key", self.actor_id()),
+        }
+    }
+
+    /// GETs the peer served at `path`.
+    pub fn gets(&self, path: &str) -> usize {
+        self.data().gets.lock().expect("lock").get(path).copied().unwrap_or(0)
+    }
+
+    /// Posts `body` exactly as given, signed (draft-cavage) with the peer's key and key id as
+    /// Mastodon or GoToSocial do; returns the status, so that refusals (401, 403…) can be checked.
     pub async fn post_signed(&self, inbox: &str, body: &str) -> reqwest::StatusCode {
+        self.post_signed_with(inbox, body, &self.private_key_pem()).await
+    }
+
+    /// Same, signed with another private key under the peer's key id (a forged signature).
+    pub async fn post_signed_with(&self, inbox: &str, body: &str, private_key_pem: &str) -> reqwest::StatusCode {
         use maillage::federation::{keys::Signer, signatures::sign_cavage};
         let url = Url::parse(inbox).expect("url");
-        let signer = Signer::from_pem(&self.private_key_pem()).expect("signer");
-        let key_id = format!("{}#main-key", self.actor_id());
+        let signer = Signer::from_pem(private_key_pem).expect("signer");
+        let key_id = self.key_id();
         let mut req = super::client().post(inbox).header("Content-Type", "application/activity+json");
         for (k, v) in sign_cavage(&http::Method::POST, &url, Some(body.as_bytes()), &key_id, &signer).expect("sign") {
             req = req.header(k, v);

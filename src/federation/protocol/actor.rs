@@ -6,6 +6,10 @@ use serde_json::Value;
 use url::Url;
 
 use super::one_or_many;
+use crate::{
+    error::{AppError, AppResult},
+    federation::keys::ed25519_from_multibase,
+};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -98,16 +102,26 @@ impl RemoteActorJson {
         self.public_key.iter().find(|k| k.owner == self.id.as_str())
     }
 
-    /// The actor's own Ed25519 Multikey: (key id, `publicKeyMultibase`).
-    pub fn ed25519_key(&self) -> Option<(String, String)> {
-        self.assertion_method.iter().find_map(|m| {
-            let id = m.get("id")?.as_str()?;
-            let controller = m.get("controller")?.as_str()?;
-            let multibase = m.get("publicKeyMultibase")?.as_str()?;
+    /// The actor's own Ed25519 Multikey: (key id, `publicKeyMultibase`). A multibase that
+    /// claims Ed25519 (`z6Mk`) but does not decode to one (too long, bad base58) makes the
+    /// actor unusable: it is refused when stored rather than parsed again at every signature.
+    pub fn ed25519_key(&self) -> AppResult<Option<(String, String)>> {
+        for m in &self.assertion_method {
+            let (Some(id), Some(controller), Some(multibase)) = (
+                m.get("id").and_then(Value::as_str),
+                m.get("controller").and_then(Value::as_str),
+                m.get("publicKeyMultibase").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
             let is_multikey = m.get("type").and_then(Value::as_str) == Some("Multikey");
-            (is_multikey && controller == self.id.as_str() && multibase.starts_with("z6Mk"))
-                .then(|| (id.to_string(), multibase.to_string()))
-        })
+            if is_multikey && controller == self.id.as_str() && multibase.starts_with("z6Mk") {
+                ed25519_from_multibase(multibase)
+                    .map_err(|e| AppError::BadGateway(format!("unusable Ed25519 key {id}: {}", e.detail())))?;
+                return Ok(Some((id.to_string(), multibase.to_string())));
+            }
+        }
+        Ok(None)
     }
 
     /// The profile page: the first web (http/https) address in `url`. Anything else (a

@@ -63,10 +63,21 @@ pub(super) async fn followers_decide(
 }
 
 pub(super) async fn following_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+    following_view(&data, &ctx, &q, None).await
+}
+
+/// The following page; `failed` is the handle just tried and why it failed, shown beside the
+/// field (422).
+async fn following_view(
+    data: &AppState,
+    ctx: &Ctx,
+    q: &AdminQuery,
+    failed: Option<(String, String)>,
+) -> AppResult<Response> {
     ctx.require(Role::Admin)?;
-    let t = selected_territory(&data, &q).await?;
-    let mut page = AdminPage::new(&ctx, "admin-following", "tables", &t.slug);
-    page.notice = saved_notice(&ctx, &q);
+    let t = selected_territory(data, q).await?;
+    let mut page = AdminPage::new(ctx, "admin-following", "tables", &t.slug);
+    page.notice = saved_notice(ctx, q);
     let tr = ctx.tr;
     let mut rows = vec![];
     for state in [FollowState::Accepted, FollowState::Pending] {
@@ -90,10 +101,22 @@ pub(super) async fn following_page(data: Data<AppState>, ctx: Ctx, Query(q): Que
     page.forms.push(FormDef {
         action: format!("/admin/following?t={}", t.slug),
         title: tr.t("follow-remote-title"),
-        fields: vec![Field { name: "handle", label: tr.t("follow-handle"), kind: "text", value: String::new() }],
+        fields: vec![Field {
+            name: "handle",
+            label: tr.t("follow-handle"),
+            kind: "text",
+            value: failed.as_ref().map(|(h, _)| h.clone()).unwrap_or_default(),
+        }],
         submit: tr.t("follow-submit"),
     });
-    render_status(StatusCode::OK, &page)
+    let status = match failed {
+        Some((_, reason)) => {
+            page.errors = vec![("handle", tr.t_with("follow-failed", "reason", &reason))];
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        None => StatusCode::OK,
+    };
+    render_status(status, &page)
 }
 
 pub(super) async fn following_add(
@@ -111,10 +134,10 @@ pub(super) async fn following_add(
             Ok(back(&format!("/admin/following?t={}", t.slug)))
         }
         Err(e) => {
+            // The operator sees which URL answered what (status, parse error), never a body.
             tracing::info!(error = %e, "follow from the admin console failed");
-            let mut res = following_page(data, ctx, Query(AdminQuery { t: Some(t.slug.clone()), saved: None })).await?;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            let q = AdminQuery { t: Some(t.slug.clone()), saved: None };
+            following_view(&data, &ctx, &q, Some((handle.clone(), e.detail()))).await
         }
     }
 }
