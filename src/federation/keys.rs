@@ -204,6 +204,9 @@ pub const KEY_REFETCH_INTERVAL: std::time::Duration = std::time::Duration::from_
 
 type TextHash = [u8; 32];
 
+/// A key's text (hashed) and what parsing it gave: the verifier, or why it is unusable.
+type CachedParse = (TextHash, Result<Verifier, String>);
+
 /// Parsed public keys by key id, failures included (a hostile key costs one parse), and when
 /// each actor was last refetched after a failed signature.
 ///
@@ -211,7 +214,7 @@ type TextHash = [u8; 32];
 /// slow key never stalls every other inbox request.
 #[derive(Default)]
 pub struct KeyCache {
-    verifiers: Mutex<HashMap<String, (TextHash, Result<Verifier, String>)>>,
+    verifiers: Mutex<HashMap<String, CachedParse>>,
     refetched: Mutex<HashMap<String, Instant>>,
 }
 
