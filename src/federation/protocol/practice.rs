@@ -152,6 +152,62 @@ pub fn announce(id: &str, at: &Publication, object: Value, published: &str) -> V
 mod tests {
     use super::*;
 
+    fn row() -> PracticeRow {
+        PracticeRow {
+            id: 7,
+            ap_id: "https://m.example/practices/0b5e".into(),
+            territory_id: Some(1),
+            origin_actor: "https://m.example/t/redon".into(),
+            status: "published".into(),
+            title: "Épicerie en circuit court".into(),
+            summary: "Douze fermes, une épicerie.".into(),
+            body_md: "Les **circuits courts**.".into(),
+            body_html: "<p>Les <strong>circuits courts</strong>.</p>".into(),
+            domains: "alimentation".into(),
+            dimensions: r#"[{"dimension":"territoriale","text":"Emplois","indicators":[]}]"#.into(),
+            structures: String::new(),
+            structure_refs: "[]".into(),
+            partners: String::new(),
+            governance: String::new(),
+            commune: "Redon".into(),
+            latitude: Some(47.65),
+            longitude: Some(-2.08),
+            tags: "CircuitCourt,ÉconomieSociale".into(),
+            licence: "CC-BY-SA-4.0".into(),
+            author: "modo@m.example".into(),
+            created_at: 1_764_000_000_000,
+            updated_at: 1_764_000_000_000,
+            published_at: Some(1_764_000_000_000),
+            pinned_at: None,
+        }
+    }
+
+    /// What Lemmy, Mastodon and Maillage get, and what GoToSocial gets, as golden files:
+    /// `MAILLAGE_BLESS=1` rewrites them after a deliberate change.
+    #[test]
+    fn golden_shapes() {
+        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        let full = article(&row(), &at, &[]);
+        let short = microblog(&full, "https://m.example/pratiques/7");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden");
+        for (name, value) in [("practice_article.json", &full), ("practice_gotosocial.json", &short)] {
+            let path = format!("{dir}/{name}");
+            let text = serde_json::to_string_pretty(value).expect("json") + "\n";
+            if std::env::var_os("MAILLAGE_BLESS").is_some() {
+                std::fs::create_dir_all(dir).expect("dir");
+                std::fs::write(&path, &text).expect("write");
+            }
+            let golden = std::fs::read_to_string(&path).expect("golden file");
+            assert_eq!(text, golden, "{name} changed: check it, then MAILLAGE_BLESS=1");
+        }
+        assert!(author_is_not_the_group(&full));
+        assert!(short.get("summary").is_none());
+    }
+
+    fn author_is_not_the_group(a: &Value) -> bool {
+        a["attributedTo"] == "https://m.example/t/redon/editorial" && a["audience"] == "https://m.example/t/redon"
+    }
+
     #[test]
     fn hashtags_are_what_mastodon_links() {
         let h = hashtag("https://m.example/tags/", "ÉconomieSociale");
