@@ -337,16 +337,20 @@ async fn welcome(state: &AppState, s: &SignatoryPrivate) -> AppResult<()> {
 pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     // Read before the withdrawal erases what they describe (followers, the note's id).
     let retraction = public_traces(state, id).await?;
-    if state.store.withdraw_signature(id).await?.is_none() {
+    // The erasure and the Deletes commit together.
+    let mut tx = state.store.begin().await?;
+    if crate::storage::signatories::withdraw_signature(&mut tx, id).await?.is_none() {
+        drop(tx);
         return Err(match state.store.signatory_private(id).await? {
             Some(_) => AppError::Conflict(format!("signature {id} is already withdrawn")),
             None => AppError::NotFound(format!("signature {id}")),
         });
     }
     if let Some(r) = &retraction {
-        let mut tx = state.store.begin().await?;
         r.queue(&mut tx).await?;
-        tx.commit().await?;
+    }
+    tx.commit().await?;
+    if retraction.is_some() {
         state.delivery_notify.notify_one();
     }
     state.store.audit(by, "signature.withdraw", &format!("signature #{id}")).await?;

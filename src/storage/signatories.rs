@@ -356,24 +356,6 @@ impl Store {
         Ok(())
     }
 
-    /// Withdrawal: every personal field erased; kind, commune and dates stay, anonymous, for
-    /// statistics. Returns the welcome note to retract, if any.
-    pub async fn withdraw_signature(&self, id: i64) -> AppResult<Option<Option<String>>> {
-        let note: Option<Option<String>> = sqlx::query_scalar(
-            "UPDATE signatories SET status = 'withdrawn', withdrawn_at = $1, listed = 0, name = '', roles = '', \
-             legal_form = '', domains = '', website = '', governance = '', partners = '', representative_name = '', \
-             representative_role = '', email = NULL, phone = NULL, postal_address = NULL, reject_reason = NULL, \
-             confirm_token_hash = NULL, manage_token_hash = NULL WHERE id = $2 AND status <> 'withdrawn' \
-             RETURNING welcome_note_ap_id",
-        )
-        .bind(now_millis())
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?;
-        sqlx::query("DELETE FROM signatory_links WHERE signatory_id = $1").bind(id).execute(self.pool()).await?;
-        Ok(note)
-    }
-
     /// Every signatory with contact details, for the admin export only.
     pub async fn signatories_private(&self, territory_id: i64) -> AppResult<Vec<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!(
@@ -383,6 +365,25 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// Withdrawal: every personal field erased, extra private links deleted; kind, commune and
+/// dates stay, anonymous, for statistics. Returns the welcome note (`None`: already withdrawn).
+/// In the caller's transaction, with the retraction of what was public.
+pub async fn withdraw_signature(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<Option<Option<String>>> {
+    let note: Option<Option<String>> = sqlx::query_scalar(
+        "UPDATE signatories SET status = 'withdrawn', withdrawn_at = $1, listed = 0, name = '', roles = '', \
+         legal_form = '', domains = '', website = '', governance = '', partners = '', representative_name = '', \
+         representative_role = '', email = NULL, phone = NULL, postal_address = NULL, reject_reason = NULL, \
+         confirm_token_hash = NULL, manage_token_hash = NULL WHERE id = $2 AND status <> 'withdrawn' \
+         RETURNING welcome_note_ap_id",
+    )
+    .bind(now_millis())
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM signatory_links WHERE signatory_id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(note)
 }
 
 /// What a signatory's actor document needs.
