@@ -57,6 +57,7 @@ pub fn hashtag(tag_base: &str, tag: &str) -> Value {
 pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)]) -> Value {
     let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
     let tags: Vec<Value> = list(&p.tags).iter().map(|t| hashtag(at.tag_base, t)).collect();
+    let published = p.published_at.unwrap_or(p.created_at);
     let mut a = json!({
         "@context": context(),
         "id": p.ap_id, "type": "Article", "name": p.title, "summary": p.summary,
@@ -65,7 +66,7 @@ pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)
         "url": p.ap_id, "attributedTo": at.author(), "audience": at.territory,
         // The group first in `to`: Lemmy takes the first `Group` of `to`/`cc` as the community.
         "to": [at.territory, AS_PUBLIC], "cc": [at.followers()],
-        "published": time(p.published_at.unwrap_or(p.created_at)), "updated": time(p.updated_at),
+        "published": time(published),
         "tag": tags,
         "cces:domains": list(&p.domains),
         "cces:dimensions": serde_json::from_str::<Value>(&p.dimensions).unwrap_or(json!([])),
@@ -73,6 +74,12 @@ pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)
         "cces:partners": p.partners, "cces:governance": p.governance,
         "cces:structures": structures.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
     });
+    // `updated` only for an edit after publication: a draft edited before it was published
+    // would say it was updated before it existed, and GoToSocial then refuses the whole object
+    // ("'updated' predates 'published'"); Mastodon shows any `updated` as "edited".
+    if p.updated_at > published {
+        a["updated"] = json!(time(p.updated_at));
+    }
     if let (Some(lat), Some(lon)) = (p.latitude, p.longitude) {
         a["location"] = json!({"type": "Place", "name": p.commune, "latitude": lat, "longitude": lon});
     }
@@ -202,6 +209,22 @@ mod tests {
         }
         assert!(author_is_not_the_group(&full));
         assert!(short.get("summary").is_none());
+    }
+
+    #[test]
+    fn updated_never_predates_published() {
+        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        // A draft written, edited, then published later: no `updated` (GoToSocial refuses one
+        // that predates `published`).
+        let mut p = row();
+        p.created_at = 1_700_000_000_000;
+        p.updated_at = 1_700_000_500_000;
+        p.published_at = Some(1_764_000_000_000);
+        assert!(article(&p, &at, &[]).get("updated").is_none());
+        // Edited after publication: `updated` is there, and later.
+        p.updated_at = 1_764_000_600_000;
+        let a = article(&p, &at, &[]);
+        assert!(a["updated"].as_str() > a["published"].as_str(), "{a}");
     }
 
     fn author_is_not_the_group(a: &Value) -> bool {
