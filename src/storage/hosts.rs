@@ -27,7 +27,7 @@ const COLUMNS: &str =
 pub fn is_blocked_by(blocked: &[String], host: &str) -> bool {
     let domain = domain_of(host);
     let exact = block_entry(host);
-    if blocked.iter().any(|b| *b == exact) {
+    if blocked.contains(&exact) {
         return true;
     }
     let mut rest = domain.as_str();
