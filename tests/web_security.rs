@@ -205,13 +205,19 @@ async fn unpublished_or_deleted_practices_leave_the_outbox_and_their_activities(
     for action in ["unpublish", "delete"] {
         let title = format!("Pratique à retirer ({action})");
         let id = practice(&m, &token, &title, "Un texte qui ne doit plus être lisible.").await;
-        let create = outbox_items(&m)
+        // The outbox lists the territory's `Announce` of the editorial actor's `Create` (FEP-1b12):
+        // both embed the content.
+        let announce = outbox_items(&m)
             .await
             .into_iter()
-            .find(|a| a["type"] == "Create" && a["object"]["name"] == title.as_str())
-            .expect("the Create in the outbox");
-        let create_id = create["id"].as_str().expect("id").to_string();
-        assert_eq!(activity_status(&create_id).await.0, StatusCode::OK, "public while published");
+            .find(|a| a["type"] == "Announce" && a["object"]["object"]["name"] == title.as_str())
+            .expect("the Announce(Create) in the outbox");
+        let ids = [
+            announce["id"].as_str().expect("id").to_string(),
+            announce["object"]["id"].as_str().expect("id").to_string(),
+        ];
+        // The Announce is served while published; the Create travels inside it only.
+        assert_eq!(activity_status(&ids[0]).await.0, StatusCode::OK, "{action}: public while published");
         let (method, path) = match action {
             "unpublish" => (Method::POST, format!("/api/v1/practices/{id}/unpublish")),
             _ => (Method::DELETE, format!("/api/v1/practices/{id}")),
@@ -220,9 +226,11 @@ async fn unpublished_or_deleted_practices_leave_the_outbox_and_their_activities(
         assert!(status.is_success(), "{action}: {status}");
         let outbox = Value::Array(outbox_items(&m).await).to_string();
         assert!(!outbox.contains("ne doit plus être lisible") && !outbox.contains(&title), "{action}: {outbox}");
-        let (status, body) = activity_status(&create_id).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{action}: {body}");
-        assert!(!body.contains("ne doit plus être lisible"));
+        for id in &ids {
+            let (status, body) = activity_status(id).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{action}: {id} {body}");
+            assert!(!body.contains("ne doit plus être lisible"));
+        }
     }
     m.stop().await;
 }

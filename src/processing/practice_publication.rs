@@ -70,7 +70,7 @@ pub async fn prepare(
     out.push((announce(&id(), &at, with_context(inner, &authored), &now), public, groups));
     match change {
         Change::Create => {
-            // Served at its id, delivered only inside the Announce. Only the Announce of the
+            // Delivered only inside the Announce (not public on its own). Only the Announce of the
             // Create is listed in the outbox: one entry per publication (Mastodon counts them).
             out.push((authored, false, vec![]));
             let mut readers = microblogs;
