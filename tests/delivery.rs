@@ -157,8 +157,12 @@ async fn double_knocking_is_remembered_per_host() {
     let formats: Vec<&str> = strict.received().iter().map(|r| r.format).collect();
     assert_eq!(formats, vec!["cavage", "rfc9421"], "cavage first, then RFC 9421 after the 401");
     assert_eq!(classic.received().len(), 1, "no second knock where the first worked");
-    let host = m.data.store.host(&strict.authority).await.expect("db").expect("host");
-    assert_eq!(host.signature_format.as_deref(), Some("rfc9421"));
+    // The worker records the format after the peer answered: wait for it, not for the peer.
+    eventually(10, "the format that worked remembered for the host", || async {
+        let host = m.data.store.host(&strict.authority).await.expect("db").expect("host");
+        host.signature_format.as_deref() == Some("rfc9421")
+    })
+    .await;
     rename(&m, "Second").await;
     eventually(10, "second delivered", || async { strict.delivered().len() == 2 }).await;
     assert_eq!(strict.received().len(), 3, "the remembered format works at the first knock");
