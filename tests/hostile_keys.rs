@@ -6,7 +6,7 @@ mod common;
 
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _};
 use base64::{Engine, engine::general_purpose::STANDARD};
-use common::{TestDb, TestInstance, client, fleet::MockInbox, peer::Peer};
+use common::{TestDb, TestInstance, client, fixture, fleet::MockInbox, peer::Peer};
 use maillage::federation::{
     keys::{Signer, Verifier, generate_rsa_keypair},
     objects::DbRemoteActor,
@@ -17,10 +17,6 @@ use maillage::federation::{
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use url::Url;
-
-fn fixture(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
-}
 
 fn base58(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";

@@ -5,27 +5,13 @@
 
 mod common;
 
-use common::{TestDb, TestInstance, client, eventually, get_html, peer::Peer};
+use common::{TestDb, TestInstance, client, eventually, fixture, get_html, localise, peer::Peer};
 use maillage::{
     domain::account::Role,
     federation::{keys::Signer, signatures::SignatureFormat},
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-const PLACEHOLDER: &str = "https://maillage.example/practices/00000000-0000-0000-0000-000000000000";
-
-fn fixture(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
-}
-
-/// Points a Mastodon fixture at the peer standing for Mastodon, our instance and a practice.
-fn localise(json: &str, peer: &Peer, m: &TestInstance, practice: &str) -> String {
-    json.replace(PLACEHOLDER, practice)
-        .replace("https://mastodon.example/users/alice", peer.actor_id().as_str())
-        .replace("https://mastodon.example/", peer.base.as_str())
-        .replace("https://maillage.example/", m.base.as_str())
-}
 
 async fn count(m: &TestInstance, table: &str) -> i64 {
     sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(m.data.store.pool()).await.expect("count")

@@ -6,26 +6,15 @@
 
 mod common;
 
-use common::{TestDb, TestInstance, client, eventually, get_html, get_json, peer::Peer, web::Browser};
+use common::{
+    TestDb, TestInstance, client, eventually, fixture, get_html, get_json, localise, peer::Peer, web::Browser,
+};
 use maillage::{
     domain::account::Role, federation::protocol::activities::parse_envelope,
     federation::protocol::actor::RemoteActorJson,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-const PLACEHOLDER: &str = "https://maillage.example/practices/00000000-0000-0000-0000-000000000000";
-
-fn fixture(path: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
-}
-
-fn localise(json: &str, peer: &Peer, m: &TestInstance, practice: &str) -> String {
-    json.replace(PLACEHOLDER, practice)
-        .replace("https://gotosocial.example/", peer.base.as_str())
-        .replace("https://maillage.example/", m.base.as_str())
-        .replace("@territoire@maillage.example", &format!("@territoire@{}", m.authority))
-}
 
 #[test]
 fn gotosocial_fixtures_parse() {

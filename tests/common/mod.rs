@@ -250,3 +250,25 @@ pub fn mailed_links(m: &TestInstance) -> Vec<String> {
 pub fn path_of(m: &TestInstance, link: &str) -> String {
     link.split_once(&m.authority).expect("our host").1.to_string()
 }
+
+/// The practice id the fixtures reply to; `localise` points it at a real one.
+pub const PLACEHOLDER: &str = "https://maillage.example/practices/00000000-0000-0000-0000-000000000000";
+
+/// A fixture's text: `tests/fixtures/<path>`.
+pub fn fixture(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+}
+
+/// Points a fixture written for mastodon.example, lemmy.example or gotosocial.example at the
+/// test peer standing for that server, maillage.example at our instance, and the placeholder
+/// practice at `practice`.
+pub fn localise(json: &str, peer: &peer::Peer, m: &TestInstance, practice: &str) -> String {
+    json.replace(PLACEHOLDER, practice)
+        .replace("https://mastodon.example/users/alice", peer.actor_id().as_str())
+        .replace("https://lemmy.example/u/bob", peer.actor_id().as_str())
+        .replace("https://mastodon.example/", peer.base.as_str())
+        .replace("https://lemmy.example/", peer.base.as_str())
+        .replace("https://gotosocial.example/", peer.base.as_str())
+        .replace("https://maillage.example/", m.base.as_str())
+        .replace("@territoire@maillage.example", &format!("@territoire@{}", m.authority))
+}
