@@ -321,10 +321,8 @@ pub async fn get_outbox(
         let article = crate::processing::practices::article_json(&data, &p).await?;
         items.push(outbox_item(&data, &p, article));
     }
-    let mut doc = serde_json::json!({
-        "@context": super::protocol::practice::context(),
-        "id": outbox, "type": "OrderedCollection", "totalItems": total, "orderedItems": items,
-    });
+    let mut doc =
+        super::protocol::collections::inline_ordered(super::protocol::practice::context(), &outbox, total, items);
     if total > 0 {
         doc["first"] = serde_json::json!(page_url(&outbox, 1));
     }
@@ -375,11 +373,9 @@ pub async fn get_featured(data: Data<AppState>, Path(slug): Path<String>) -> App
         }
         items.push(article);
     }
-    Ok(ap_json(&serde_json::json!({
-        "@context": super::protocol::practice::context(),
-        "id": data.config.url(&format!("/t/{slug}/featured")), "type": "OrderedCollection",
-        "totalItems": items.len(), "orderedItems": items,
-    })))
+    let id = data.config.url(&format!("/t/{slug}/featured"));
+    let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    Ok(ap_json(&super::protocol::collections::inline_ordered(super::protocol::practice::context(), &id, total, items)))
 }
 
 /// The instance actor's collections: always empty.

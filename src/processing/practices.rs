@@ -227,9 +227,7 @@ pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<
         .collect())
 }
 
-/// Comments inline in the `replies` collection's first page (Mastodon serves 5; the rest is
-/// behind `next`).
-pub const REPLIES_PAGE: usize = 20;
+use crate::federation::protocol::collections;
 
 /// The practice as an `Article`, with the structures it names.
 pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
@@ -240,32 +238,11 @@ pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value>
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
     // warns about a collection without one), and counts.
     let comments: Vec<String> = state.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
-    article["replies"] = replies_collection(&p.ap_id, &comments, 1);
+    article["replies"] = collections::replies(&p.ap_id, &comments, 1);
     let reactions = state.store.reactions(p.id).await?;
-    article["likes"] = json!({"type": "Collection", "totalItems": reactions.likes});
-    article["shares"] = json!({"type": "Collection", "totalItems": reactions.shares});
+    article["likes"] = collections::counted(reactions.likes);
+    article["shares"] = collections::counted(reactions.shares);
     Ok(article)
-}
-
-/// `replies` of a practice: a `Collection` whose `first` is page 1, or page `page` alone.
-pub fn replies_collection(ap_id: &str, comments: &[String], page: usize) -> Value {
-    let id = format!("{ap_id}/replies");
-    let page_of = |n: usize| {
-        let items: Vec<&String> = comments.iter().skip((n - 1) * REPLIES_PAGE).take(REPLIES_PAGE).collect();
-        let mut v = json!({
-            "id": format!("{id}?page={n}"), "type": "CollectionPage", "partOf": id, "items": items,
-        });
-        if comments.len() > n * REPLIES_PAGE {
-            v["next"] = json!(format!("{id}?page={}", n + 1));
-        }
-        v
-    };
-    if page > 1 {
-        let mut v = page_of(page);
-        v["@context"] = json!("https://www.w3.org/ns/activitystreams");
-        return v;
-    }
-    json!({"id": id, "type": "Collection", "totalItems": comments.len(), "first": page_of(1)})
 }
 
 /// Publishes (or unpublishes) and tells the territory's followers in the same transaction:

@@ -238,7 +238,7 @@ async fn replies(data: Data<AppState>, Path(uuid): Path<String>, Query(q): Query
     if !(1..=100_000).contains(&page) {
         return Err(AppError::BadRequest("page is a number from 1".into()));
     }
-    let mut doc = practices::replies_collection(&p.ap_id, &items, page);
+    let mut doc = crate::federation::protocol::collections::replies(&p.ap_id, &items, page);
     doc["@context"] = serde_json::json!("https://www.w3.org/ns/activitystreams");
     Ok(ap_json(&doc))
 }

@@ -2,7 +2,7 @@
 //! https://www.w3.org/TR/activitystreams-core/#paging
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use url::Url;
 
 pub const PAGE_SIZE: i64 = 20;
@@ -57,4 +57,39 @@ impl OrderedCollectionPage {
             ordered_items: items,
         }
     }
+}
+
+/// Comments inline in the `replies` collection's first page (Mastodon serves 5; the rest is
+/// behind `next`).
+pub const REPLIES_PAGE: usize = 20;
+
+/// `replies` of a practice: a `Collection` of comment ids whose `first` page is inline (as
+/// Mastodon serves it; GoToSocial warns about a collection without one), or page `page` alone.
+pub fn replies(ap_id: &str, comments: &[String], page: usize) -> Value {
+    let id = format!("{ap_id}/replies");
+    let page_of = |n: usize| {
+        let items: Vec<&String> = comments.iter().skip((n - 1) * REPLIES_PAGE).take(REPLIES_PAGE).collect();
+        let mut v = json!({
+            "id": format!("{id}?page={n}"), "type": "CollectionPage", "partOf": id, "items": items,
+        });
+        if comments.len() > n * REPLIES_PAGE {
+            v["next"] = json!(format!("{id}?page={}", n + 1));
+        }
+        v
+    };
+    if page > 1 {
+        return page_of(page);
+    }
+    json!({"id": id, "type": "Collection", "totalItems": comments.len(), "first": page_of(1)})
+}
+
+/// A collection known by its count only (`likes`, `shares`).
+pub fn counted(total: i64) -> Value {
+    json!({"type": "Collection", "totalItems": total})
+}
+
+/// An `OrderedCollection` with every item inline (a territory's `featured`, the outbox's newest
+/// practices as Lemmy reads them); `first` is added by callers that also page.
+pub fn inline_ordered(context: Value, id: &Url, total: i64, items: Vec<Value>) -> Value {
+    json!({"@context": context, "id": id, "type": "OrderedCollection", "totalItems": total, "orderedItems": items})
 }
