@@ -82,12 +82,14 @@ async fn get_json(state: &AppState, url: &str) -> AppResult<Value> {
     if !res.status().is_success() {
         return Err(crate::error::AppError::BadGateway(format!("{url} answered {}", res.status())));
     }
-    let bytes = res.bytes().await.map_err(|e| crate::error::AppError::BadGateway(format!("{url}: {e}")))?;
-    // NodeInfo documents are small: anything larger is not one.
-    if bytes.len() > 256 * 1024 {
+    // NodeInfo documents are small: read at most 256 KiB (a larger or endless body is cut, and
+    // then is not JSON), never the whole of what a host sends.
+    const MAX: usize = 256 * 1024;
+    let bytes = super::http::read_limited(res, MAX + 1).await;
+    if bytes.len() > MAX {
         return Err(crate::error::AppError::BadGateway(format!("{url}: document too large")));
     }
-    Ok(serde_json::from_slice(&bytes)?)
+    serde_json::from_slice(&bytes).map_err(|e| crate::error::AppError::BadGateway(format!("{url}: {e}")))
 }
 
 async fn ask_nodeinfo(state: &AppState, host: &str) -> AppResult<String> {
@@ -116,18 +118,21 @@ async fn ask_nodeinfo(state: &AppState, host: &str) -> AppResult<String> {
 /// Inboxes split by what their hosts read: (group readers, object readers with `summary`,
 /// object readers without). A host of unknown software is in the first two.
 pub async fn split_inboxes(state: &AppState, inboxes: &[String]) -> [Vec<String>; 3] {
+    use futures::StreamExt;
     let mut out: [Vec<String>; 3] = Default::default();
-    let mut cache: std::collections::HashMap<String, Reader> = Default::default();
+    // One look-up per host, several at once: hosts not asked yet (or stale) cost a NodeInfo
+    // round trip each, which a publication must not pay one after the other.
+    let hosts: std::collections::BTreeSet<String> = inboxes.iter().map(|i| inbox_host(i)).collect();
+    let readers: std::collections::HashMap<String, Reader> = futures::stream::iter(hosts)
+        .map(|host| async move {
+            let r = Reader::of(&software_of(state, &host).await);
+            (host, r)
+        })
+        .buffer_unordered(16)
+        .collect()
+        .await;
     for inbox in inboxes {
-        let host = inbox_host(inbox);
-        let reader = match cache.get(&host) {
-            Some(r) => *r,
-            None => {
-                let r = Reader::of(&software_of(state, &host).await);
-                cache.insert(host, r);
-                r
-            }
-        };
+        let reader = readers.get(&inbox_host(inbox)).copied().unwrap_or(Reader::Unknown);
         if reader.reads_group_announces() {
             out[0].push(inbox.clone());
         }
