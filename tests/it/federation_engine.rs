@@ -2,7 +2,7 @@
 //! knock and answered in RFC 9421; key rotation is followed after one refetch; actor Updates
 //! refresh our copy; blocked domains are refused before any work.
 
-mod common;
+use crate::common;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use common::{TestDb, TestInstance, eventually, fleet::MockInbox};

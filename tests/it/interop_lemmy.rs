@@ -1,12 +1,12 @@
 //! A Lemmy-shaped peer (NodeInfo `lemmy`, the federation crate's signatures) follows a territory
 //! and sees its practices as posts of a community, checked as Lemmy 0.19 checks them
-//! (tests/common/lemmy.rs): delivered as the group's `Announce(Create(Article))` by an author that
+//! (tests/it/common/lemmy.rs): delivered as the group's `Announce(Create(Article))` by an author that
 //! is a `Service` on our host, earlier ones included through the outbox Lemmy reads on first
 //! fetch; its comments and votes come back and show on the practice's page. Lemmy's own shapes
 //! (tests/fixtures/lemmy) pass the same checks, and a Lemmy community's post reaches a territory
 //! that follows it (`Announce(Create(Page))` from the community).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

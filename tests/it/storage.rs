@@ -1,7 +1,7 @@
 //! The storage suite: the same assertions on SQLite and, when MAILLAGE_TEST_POSTGRES is set,
 //! on a fresh PostgreSQL database.
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use maillage::{

@@ -3,7 +3,7 @@
 //! `Accept`s starts one outbox backfill; an inbox answering an endless error body costs a
 //! bounded read.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

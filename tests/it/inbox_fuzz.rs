@@ -4,7 +4,7 @@
 //! leaves nothing behind. Case counts are small so that the file runs in well under a minute
 //! in a debug build; PROPTEST_CASES raises them for a longer hunt.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, peer::Peer};
 use maillage::{

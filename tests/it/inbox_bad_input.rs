@@ -1,6 +1,6 @@
 //! Bad input at the inbox gets a clear status and leaves nothing behind.
 
-mod common;
+use crate::common;
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use common::{TestDb, TestInstance, peer::Peer};

@@ -3,7 +3,7 @@
 //! found behind trusted proxies only), and a signatory who switches to unlisted leaves nothing
 //! public behind — a test peer receives the `Delete`s.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, get_json, mailed_links, path_of, peer::Peer, web::Browser};
 use maillage::{domain::account::Role, processing::signatures::import_charter};

@@ -2,7 +2,7 @@
 //! `serve` with graceful shutdown, and follower approval from the CLI while the server runs
 //! (the two processes share the SQLite database and its delivery queue).
 
-mod common;
+use crate::common;
 
 use std::{
     process::{Child, Command, Stdio},
@@ -63,7 +63,7 @@ fn territory_commands_and_layers() {
     assert!(dir.path().join("env-data/maillage.db").exists());
     assert!(!dir.path().join("file-data").exists());
     // The database now belongs to from-file.example: a flag naming another URL is refused
-    // (tests/cli.rs `the_cli_and_the_server_agree_on_the_public_url`).
+    // (tests/it/cli.rs `the_cli_and_the_server_agree_on_the_public_url`).
     let out = maillage(dir.path())
         .args(["--public-url", "https://flag.example", "territory", "list"])
         .env("MAILLAGE_DATA_DIR", "env-data")

@@ -1,7 +1,7 @@
 //! Many signed activities at once: every one is committed and answered 202, on SQLite (one
 //! writer at a time) as on PostgreSQL. Guards against pool starvation and SQLite lock upgrades.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, fleet::MockInbox};
 use futures::StreamExt;

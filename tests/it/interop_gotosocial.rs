@@ -1,10 +1,10 @@
 //! A peer shaped like GoToSocial (tests/fixtures/gotosocial; `Style::GoToSocial` in
-//! tests/common/peer.rs): its key id is a separate URL serving a stub actor without inbox, and
+//! tests/it/common/peer.rs): its key id is a separate URL serving a stub actor without inbox, and
 //! its actor answers only signed GETs from a signer whose `preferredUsername` is a plain name.
 //! It follows a territory on the first try, replies, likes and unfollows — with a port in
 //! every public URL. Failed look-ups name the URL and what it answered.
 
-mod common;
+use crate::common;
 
 use common::{
     TestDb, TestInstance, client, eventually, fixture, get_html, get_json, localise, peer::Peer, web::Browser,

@@ -2,7 +2,7 @@
 //! WebFinger code) discovers a territory, fetches it with a signed GET, follows it, receives a
 //! verified Accept, and unfollows.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, eventually, get_json, peer::Peer};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! through signing, confirmation, moderation, directory, exports and withdrawal; its whole log
 //! is then searched for the signer's email, phone and postal address.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 

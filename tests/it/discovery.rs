@@ -1,6 +1,6 @@
 //! Discovery and actor documents as fediverse software reads them.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, get_json};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! comment shows on A and reaches B through A's Announce); A hides it; B adopts it and A shows
 //! "adoptée par 1 territoire"; a Mastodon-style follower receives the Article.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, call, client, eventually, get_html, peer::Peer, web::Browser};
 use maillage::domain::account::Role;

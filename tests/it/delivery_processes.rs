@@ -2,7 +2,7 @@
 //! fan-out loses nothing, and two `maillage serve` processes on one PostgreSQL database share
 //! the queue without sending any delivery twice.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::HashMap,

@@ -2,7 +2,7 @@
 //! structure (page) and as an individual (API), confirm from the mail, moderate, directory and
 //! exports — with contact details never in public outputs.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, get_json, mailed_links, path_of, web::Browser};
 use maillage::{domain::account::Role, processing::signatures::import_charter};
@@ -84,7 +84,7 @@ async fn sign_confirm_moderate_and_publish() {
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("Un message vient de vous être envoyé"));
     // The same address again: the same answer, which tells nobody the address had signed
-    // (its owner is mailed their links again: tests/signatory_privacy.rs).
+    // (its owner is mailed their links again: tests/it/signatory_privacy.rs).
     let again = b.post("/t/territoire/signer", &fields).await;
     assert_eq!((again.status, again.body), (p.status, p.body));
 

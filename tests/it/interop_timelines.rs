@@ -7,7 +7,7 @@
 //! Also: `published` everywhere, `replies` with an inline first page, the `featured` collection
 //! that moderators fill by pinning, and free-text tags that become hashtags.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, call, eventually, get_json, peer::Peer, web::Browser};
 use maillage::domain::account::Role;

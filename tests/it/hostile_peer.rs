@@ -3,7 +3,7 @@
 //! refused and never stored; followers-only and direct replies never become comments; a flood
 //! of comments or likes from one actor is answered 429 and stores nothing.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, eventually, fixture, get_html, localise, peer::Peer};
 use maillage::{

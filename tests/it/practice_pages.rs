@@ -3,7 +3,7 @@
 //! recorded); a signatory proposes one through their private link; the catalogue searches
 //! French word forms; the public history names roles, never addresses.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, mailed_links, path_of, web::Browser};
 use maillage::{domain::account::Role, processing::signatures::import_charter};

@@ -4,7 +4,7 @@
 //! what the endpoints really answer validates against what is documented (no undocumented
 //! fields either).
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, call, get_json};
 use maillage::{domain::account::Role, processing::signatures::import_charter};

@@ -3,7 +3,7 @@
 //! are stored sanitised with the author's handle and announced to the territory's followers;
 //! likes are counted and undone; a reply to an unknown practice is accepted and ignored.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, eventually, fixture, get_html, localise, peer::Peer};
 use maillage::{domain::account::Role, federation::protocol::activities::parse_envelope};

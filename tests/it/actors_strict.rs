@@ -3,7 +3,7 @@
 //! an IRI and then has no username (it answers 500 to every GET we sign with that actor), and
 //! a handle needs a name without `@` or `/`. WebFinger finds each actor by that name.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, client, get_json, mailed_links};
 use maillage::{domain::account::Role, processing::signatures::import_charter};

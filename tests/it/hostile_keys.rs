@@ -2,7 +2,7 @@
 //! tests/fixtures/keys), and keys or actors a hostile server publishes: over-long multibase keys,
 //! inboxes on another host, key documents that are not keys, floods of bad signatures.
 
-mod common;
+use crate::common;
 
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair as _};
 use base64::{Engine, engine::general_purpose::STANDARD};

@@ -1,7 +1,7 @@
 //! Good practices in storage: drafts, publication, revisions, and the catalogue search that
 //! handles French word forms, on SQLite (FTS5) and PostgreSQL (tsvector 'french').
 
-mod common;
+use crate::common;
 
 use common::TestDb;
 use maillage::storage::{

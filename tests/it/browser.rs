@@ -3,7 +3,7 @@
 //! a pending follower, switch languages; pages at phone and desktop width. Screenshots go to
 //! `target/screenshots/` so that failures can be looked at.
 
-mod common;
+use crate::common;
 
 use std::{
     process::{Child, Command, Stdio},

@@ -2,7 +2,7 @@
 //! Retry-After, a peer down then back, 410, refusals, double-knocking, per-object order,
 //! unreachable hosts and their return, shared-inbox deduplication, metrics.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

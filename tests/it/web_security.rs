@@ -2,7 +2,7 @@
 //! remote HTML, links from remote data, the browser-hardening headers, open redirects, CSV
 //! formula injection, and activities that outlive their practice.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, call, client, get_html, get_json, web::Browser};
 use maillage::{

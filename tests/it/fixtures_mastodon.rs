@@ -1,7 +1,7 @@
 //! Mastodon-shaped JSON (tests/fixtures/mastodon) parsed and handled: Follow, Undo(Follow),
 //! Accept of our Follow, its actor document and its WebFinger answer.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, eventually, peer::Peer};
 use maillage::{

@@ -1,7 +1,7 @@
 //! The web shell over HTTP: login, sessions that survive a restart, CSRF, rate limiting,
 //! roles, uploads, password reset by mail, languages, remote follow, and the JSON API.
 
-mod common;
+use crate::common;
 
 use common::{
     TestDb, TestInstance, get_json,

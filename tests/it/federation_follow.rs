@@ -1,7 +1,7 @@
 //! Two and three Maillage instances on loopback follow each other over real HTTP with real
 //! signatures: Follow → Accept, collections, Undo; manual approval and rejection.
 
-mod common;
+use crate::common;
 
 use common::{TestDb, TestInstance, eventually, get_json};
 use maillage::{
