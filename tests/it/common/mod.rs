@@ -2,6 +2,7 @@
 //! MAILLAGE_TEST_POSTGRES is set) and real instances served on `localhost:<port>`.
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod fleet;
 pub mod gotosocial;
 pub mod lemmy;
