@@ -103,6 +103,7 @@ impl App {
             .route("/t/{slug}/outbox", get(actors::get_outbox))
             .route("/t/{slug}/editorial", get(actors::get_editorial))
             .route("/t/{slug}/featured", get(actors::get_featured))
+            .route("/t/{slug}/pins/{pin}", get(actors::get_pin))
             .route("/t/{slug}/followers", get(actors::get_followers))
             .route("/t/{slug}/following", get(actors::get_following))
             .route("/activities/{id}", get(actors::get_activity))

@@ -361,12 +361,20 @@ fn outbox_item(data: &AppState, p: &crate::storage::practices::PracticeRow, arti
     item
 }
 
-/// The territory's `featured` collection: its pinned practices, as Mastodon and GoToSocial
-/// show them first on the profile, embedded (Lemmy reads them so).
+/// The territory's `featured` collection, last pinned first: for each pinned practice the
+/// territory's pin `Note` (what Mastodon and GoToSocial show on the profile: they take only posts
+/// the account wrote) and the `Article` itself (what Lemmy reads as the community's featured
+/// posts; the others skip it). `protocol/pins.rs`.
 pub async fn get_featured(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let t = territory(&data, &slug).await?;
     let mut items = vec![];
     for p in data.store.pinned_practices(t.id).await? {
+        if let Some(mut note) = crate::processing::practice_pins::pin_note_of(&data, &p).await? {
+            if let Some(m) = note.as_object_mut() {
+                m.remove("@context");
+            }
+            items.push(note);
+        }
         let mut article = crate::processing::practices::article_json(&data, &p).await?;
         if let Some(m) = article.as_object_mut() {
             m.remove("@context");
@@ -376,6 +384,21 @@ pub async fn get_featured(data: Data<AppState>, Path(slug): Path<String>) -> App
     let id = data.config.url(&format!("/t/{slug}/featured"));
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(ap_json(&super::protocol::collections::inline_ordered(super::protocol::practice::context(), &id, total, items)))
+}
+
+/// A pin `Note` at its id while the pin lasts (`/t/<slug>/pins/<practice>-<pinned_at>`); 404
+/// once unpinned (its `Delete` has gone out) or for any other id.
+pub async fn get_pin(data: Data<AppState>, Path((slug, pin)): Path<(String, String)>) -> AppResult<Response> {
+    let t = territory(&data, &slug).await?;
+    let (practice, at) = super::protocol::pins::parse_pin(&pin).ok_or_else(|| AppError::NotFound("pin".into()))?;
+    let p = data
+        .store
+        .practice(practice)
+        .await?
+        .filter(|p| p.territory_id == Some(t.id) && p.pinned_at == Some(at))
+        .ok_or_else(|| AppError::NotFound("pin".into()))?;
+    let note = crate::processing::practice_pins::pin_note_of(&data, &p).await?;
+    Ok(ap_json(&note.ok_or_else(|| AppError::NotFound("pin".into()))?))
 }
 
 /// The instance actor's collections: always empty.

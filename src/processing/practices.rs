@@ -296,20 +296,3 @@ pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
     state.delivery_notify.notify_one();
     Ok(())
 }
-
-/// Pins a published local practice to its territory's `featured` collection (or unpins it),
-/// with its audit entry, in one transaction. False when nothing changed.
-pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> AppResult<bool> {
-    let p = local(state, id).await?;
-    if pinned && p.status != "published" {
-        return Err(AppError::Unprocessable("only a published practice can be pinned".into()));
-    }
-    let mut tx = state.store.begin().await?;
-    let changed = crate::storage::practices::set_pinned(&mut tx, id, pinned).await?;
-    if changed {
-        let action = if pinned { "practice.pin" } else { "practice.unpin" };
-        crate::storage::admin::audit_in(&mut tx, by, action, &format!("practice {id}")).await?;
-    }
-    tx.commit().await?;
-    Ok(changed)
-}

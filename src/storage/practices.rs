@@ -341,11 +341,11 @@ pub async fn delete(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<bool> 
     Ok(done.rows_affected() > 0)
 }
 
-/// Pins (to the territory's `featured` collection) or unpins, inside the caller's transaction;
-/// false when nothing changed.
-pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, pinned: bool) -> AppResult<bool> {
-    let done = if pinned {
-        sqlx::query("UPDATE practices SET pinned_at = $1 WHERE id = $2 AND pinned_at IS NULL").bind(now_millis())
+/// Pins at `at` (to the territory's `featured` collection) or unpins (`None`), inside the
+/// caller's transaction; false when nothing changed.
+pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, at: Option<i64>) -> AppResult<bool> {
+    let done = if let Some(at) = at {
+        sqlx::query("UPDATE practices SET pinned_at = $1 WHERE id = $2 AND pinned_at IS NULL").bind(at)
     } else {
         sqlx::query("UPDATE practices SET pinned_at = NULL WHERE id = $1 AND pinned_at IS NOT NULL")
     }

@@ -537,7 +537,7 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
         "unpublish" => practices::set_published(&data, id, false, &by).await?,
         // Pinning records its own audit entry, in its transaction.
         "pin" | "unpin" => {
-            practices::set_pinned(&data, id, f.get("action") == "pin", &by).await?;
+            crate::processing::practice_pins::set_pinned(&data, id, f.get("action") == "pin", &by).await?;
             return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response());
         }
         "delete" => {

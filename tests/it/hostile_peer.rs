@@ -216,7 +216,8 @@ async fn a_flood_from_one_actor_is_answered_429_and_stores_nothing() {
     assert!((1..=60).contains(&retry), "Retry-After {retry}");
     assert_eq!(m.data.store.comments(id, true).await.expect("comments").len(), 3, "nothing stored past the limit");
     let announces = count_announces().await - before;
-    assert!(announces <= 3, "no Announce past the limit ({announces})");
+    // Each comment is announced in two shapes: embedded for group readers, by id for microblogs.
+    assert!(announces <= 2 * 3, "no Announce past the limit ({announces})");
     // Likes have their own allowance, with the same rule.
     for n in 0..4 {
         let like = json!({"@context": "https://www.w3.org/ns/activitystreams", "type": "Like",

@@ -137,6 +137,22 @@ async fn a_lemmy_community_follower_sees_practices_as_posts_and_answers() {
         let page = get_html(&m.url(&format!("/pratiques/{id}"))).await;
         assert!(page.contains("Combien de fermes en hiver ?"), "[{label}] comment shown");
         assert!(page.contains("1 mention "), "[{label}] vote counted");
+        // The community redistributes the comment to its followers as Lemmy reads it: its
+        // `Announce` of the author's `Create`, embedded (a bare Announce(id) would be refused).
+        eventually(10, "the Announce(Create(Note)) of the comment", || async {
+            lemmy.received().iter().any(|a| a["type"] == "Announce" && a["object"]["object"]["id"] == note_id.as_str())
+        })
+        .await;
+        let received = lemmy.received();
+        let relayed = received.iter().find(|a| a["object"]["object"]["id"] == note_id.as_str()).expect("relayed");
+        assert_eq!(relayed["actor"], m.territory(), "[{label}] {relayed}");
+        assert_eq!(relayed["object"]["type"], "Create");
+        assert_eq!(relayed["object"]["actor"], lemmy.actor_id().as_str());
+        assert!(relayed["object"].get("@context").is_none());
+        assert!(
+            !received.iter().any(|a| a["type"] == "Announce" && a["object"] == note_id.as_str()),
+            "[{label}] no bare Announce(id) to Lemmy"
+        );
 
         lemmy.stop().await;
         m.stop().await;

@@ -122,12 +122,20 @@ async fn each_timeline_gets_title_summary_and_link() {
     }
 }
 
+/// Pinning: the `featured` collection carries, per pinned practice, the territory's own `Note`
+/// (Mastodon and GoToSocial show on a profile only pins the account wrote) and the `Article`
+/// (Lemmy's featured posts); Mastodon-API followers get `Add`, then `Remove` and `Delete`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moderators_pin_practices_to_the_featured_collection() {
     let m = TestInstance::start(TestDb::prefer_postgres().await).await;
     m.account("modo@cces.example", PW, Role::Moderator).await;
     let modo = m.token(Role::Moderator).await;
-    let body = json!({"title": "Jardin partagé", "summary": "Quarante parcelles au pied des immeubles."});
+    let mastodon = Peer::start_as("mastodon").await;
+    let lemmy = Peer::start_as("lemmy").await;
+    follow(&mastodon, &m).await;
+    follow(&lemmy, &m).await;
+    let body =
+        json!({"title": "Jardin partagé", "summary": "Quarante parcelles au pied des immeubles.", "tags": ["jardin"]});
     let (_, created) = call(Method::POST, m.url("/api/v1/practices"), Some(&modo), Some(body)).await;
     let id = created["id"].as_i64().expect("id");
     call(Method::POST, m.url(&format!("/api/v1/practices/{id}/publish")), Some(&modo), None).await;
@@ -144,21 +152,64 @@ async fn moderators_pin_practices_to_the_featured_collection() {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let collection = get_json(&featured).await;
     assert_eq!(collection["type"], "OrderedCollection");
-    assert_eq!(collection["orderedItems"][0]["name"], "Jardin partagé", "{collection}");
-    assert!(collection["orderedItems"][0]["published"].is_string());
+    assert_eq!(collection["totalItems"], 2, "{collection}");
+    let note = &collection["orderedItems"][0];
+    assert_eq!(note["type"], "Note", "{collection}");
+    assert_eq!(note["attributedTo"], m.territory(), "the territory wrote it: {note}");
+    let content = note["content"].as_str().expect("content");
+    assert!(content.contains("Jardin partagé") && content.contains(&m.url(&format!("/pratiques/{id}"))), "{content}");
+    assert!(note["published"].is_string());
+    let article = &collection["orderedItems"][1];
+    assert_eq!(article["type"], "Article");
+    assert_eq!(article["name"], "Jardin partagé", "{collection}");
+    assert!(article["published"].is_string());
+    let pin_id = note["id"].as_str().expect("pin id").to_string();
+    assert!(pin_id.starts_with(&format!("{}/pins/{id}-", m.territory())), "{pin_id}");
+    assert_eq!(get_json(&pin_id).await["attributedTo"], m.territory(), "the pin is served at its id");
+
+    // Mastodon learns of the pin as its own accounts tell it; Lemmy (which refuses `Add` from a
+    // group and reads the collection itself) is not sent it.
+    eventually(10, "the Add", || async { mastodon.received().iter().any(|a| a["type"] == "Add") }).await;
+    let add = mastodon.received().into_iter().find(|a| a["type"] == "Add").expect("add");
+    assert_eq!(add["object"], pin_id.as_str(), "{add}");
+    assert_eq!(add["target"], featured.as_str());
+    assert_eq!(add["actor"], m.territory());
     let audit: Vec<String> = sqlx::query_scalar("SELECT action || ' ' || detail FROM audit_log")
         .fetch_all(m.data.store.pool())
         .await
         .expect("audit");
     assert!(audit.contains(&format!("practice.pin practice {id}")), "{audit:?}");
-    // Visitors cannot pin; unpinning empties the collection.
+    // Visitors cannot pin; unpinning empties the collection, and Mastodon is told.
     let mut visitor = Browser::new(&m.url(""));
     let refused = visitor.post(&format!("/pratiques/{id}/statut"), &[("csrf", "x"), ("action", "unpin")]).await;
     assert!(refused.status.is_client_error() || refused.status == StatusCode::SEE_OTHER);
-    assert_eq!(get_json(&featured).await["totalItems"], 1);
+    assert_eq!(get_json(&featured).await["totalItems"], 2);
     let csrf = b.get(&format!("/pratiques/{id}")).await.csrf();
     b.post(&format!("/pratiques/{id}/statut"), &[("csrf", &csrf), ("action", "unpin")]).await;
     assert_eq!(get_json(&featured).await["totalItems"], 0);
+    eventually(10, "Remove and Delete", || async {
+        let r = mastodon.received();
+        r.iter().any(|a| a["type"] == "Remove") && r.iter().any(|a| a["type"] == "Delete")
+    })
+    .await;
+    let received = mastodon.received();
+    let remove = received.iter().find(|a| a["type"] == "Remove").expect("remove");
+    assert_eq!(remove["object"], pin_id.as_str());
+    let delete = received.iter().find(|a| a["type"] == "Delete").expect("delete");
+    assert_eq!(delete["object"]["id"], pin_id.as_str());
+    let gone = reqwest::Client::new()
+        .get(&pin_id)
+        .header("Accept", "application/activity+json")
+        .send()
+        .await
+        .expect("get pin");
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert!(mastodon.refused().is_empty(), "{:?}", mastodon.refused());
+    assert!(
+        !lemmy.received().iter().any(|a| ["Add", "Remove"].contains(&a["type"].as_str().unwrap_or_default())),
+        "{:?}",
+        lemmy.received()
+    );
     m.stop().await;
 }
 

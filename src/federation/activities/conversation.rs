@@ -142,6 +142,7 @@ async fn store_comment(
         (true, Some(t)) => (data.store.follower_inboxes(t).await?, Url::parse(&practice.origin_actor).ok()),
         _ => (vec![], None),
     };
+    let readers = crate::federation::software::split_inboxes(data, &inboxes).await;
     let name = author.name.clone().unwrap_or_default();
     let handle = handle(author);
     let mut tx = data.store.begin().await?;
@@ -167,10 +168,22 @@ async fn store_comment(
     };
     if let Some(actor) = announcer {
         let followers = Url::parse(&format!("{actor}/followers"))?;
+        // Group readers (Lemmy) take the author's `Create` embedded; Mastodon-API servers the
+        // comment's id, which they fetch (they cannot read `Announce(Create)`). The latter is
+        // the one recorded, listed and undone when a moderator hides the comment.
+        let [groups, mut microblogs, no_summary] = readers;
+        microblogs.extend(no_summary);
         let announce_id = crate::federation::outgoing::new_activity_id(data);
         let activity = conversation::announce(&announce_id, &actor, note_id, &followers, None);
-        crate::federation::outgoing::queue(&mut tx, practice.territory_id, &activity, true, &inboxes).await?;
+        crate::federation::outgoing::queue(&mut tx, practice.territory_id, &activity, true, &microblogs).await?;
         conv::set_comment_announce(&mut tx, id, Some(announce_id.as_str())).await?;
+        let embedded = conversation::announce_activity(
+            &crate::federation::outgoing::new_activity_id(data),
+            &actor,
+            &env.raw,
+            &followers,
+        );
+        crate::federation::outgoing::queue(&mut tx, practice.territory_id, &embedded, false, &groups).await?;
     }
     tx.commit().await?;
     data.delivery_notify.notify_one();
@@ -181,7 +194,14 @@ async fn store_comment(
 /// `Announce`: a boost or an adoption of a practice, or a practice's territory redistributing
 /// a comment on it.
 pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let object_id = id_of(&env.object).ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
+    // Groups (Lemmy, Maillage: FEP-1b12) announce a member's `Create` of a comment: the comment
+    // is its object, taken as in a bare `Announce(id)` (fetched from its origin when it is not
+    // the announcer's own: the embedded copy carries no signature of its author).
+    let announced = match env.object.get("type").and_then(Value::as_str) {
+        Some("Create") => env.object.get("object").cloned().unwrap_or(Value::Null),
+        _ => env.object.clone(),
+    };
+    let object_id = id_of(&announced).ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
     remote_url(object_id, data.config.allow_private_network)?;
     if let Some(p) = data.store.practice_by_ap_id(object_id).await? {
         return receive_practice_announce(data, env, signer, &p).await;
@@ -200,9 +220,9 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
         tracing::info!(activity = %env.id, object = object_id, "Announce of an object on a blocked domain: ignored");
         return Ok(());
     }
-    let note = match &env.object {
+    let note = match &announced {
         // The announcer speaks for its own host only: anything else is fetched from its origin.
-        Value::Object(_) if host_of(object_id) == Some(signer.host.clone()) => env.object.clone(),
+        Value::Object(_) if host_of(object_id) == Some(signer.host.clone()) => announced.clone(),
         _ => match fetch_object(data, object_id).await {
             Ok(object) => object,
             Err(AppError::Gone(_)) => {

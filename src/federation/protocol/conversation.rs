@@ -59,6 +59,23 @@ pub fn announce(id: &Url, actor: &Url, object: &str, followers: &Url, also: Opti
     })
 }
 
+/// `Announce` by a territory of a member's activity, embedded (FEP-1b12: what Lemmy communities
+/// send, and the only form Lemmy reads a comment's redistribution in).
+/// https://codeberg.org/fediverse/fep/src/branch/main/fep/1b12/fep-1b12.md
+pub fn announce_activity(id: &Url, actor: &Url, activity: &Value, followers: &Url) -> Value {
+    let mut inner = activity.clone();
+    if let Some(m) = inner.as_object_mut() {
+        // Blind copies stay blind (ActivityPub 6: `bto` and `bcc` are removed before delivery).
+        for k in ["@context", "bto", "bcc"] {
+            m.remove(k);
+        }
+    }
+    json!({
+        "@context": activity_context(), "id": id, "type": "Announce", "actor": actor, "object": inner,
+        "published": super::activities::now(), "to": [AS_PUBLIC], "cc": [followers], "audience": actor,
+    })
+}
+
 /// A territory adopts another's practice: an `Announce` (followers see it as a boost) to the
 /// practice's territory, with how it adapted it.
 pub fn adoption(id: &Url, actor: &Url, practice: &str, origin: &str, followers: &Url, note: &str) -> Value {

@@ -1,0 +1,106 @@
+//! Pinned practices as Mastodon and GoToSocial show them on a profile.
+//!
+//! Both show a pinned post only when the pinning account wrote it: Mastodon's
+//! `FetchFeaturedCollectionService` reads the `featured` items of type `Note` (or bare ids) whose
+//! author is the account, GoToSocial's `dereferenceAccountFeatured` every item whose author is the
+//! account. A practice is written by the territory's editorial actor (Lemmy refuses a `Group`
+//! author, see `practice.rs`), so each pin is also a short `Note` by the territory itself — title,
+//! summary, link to the page — served at [`pin_id`] while the pin lasts. Mastodon learns of a
+//! new pin from `Add` (object: the note, target: `featured`), as its own accounts send it, and of
+//! an unpin from `Remove` then `Delete` (the note would otherwise stay among the territory's
+//! posts). Each pin has its own id (practice and pin time): Mastodon never fetches a deleted id
+//! again, so pinning the same practice later needs a new one.
+//! https://docs.joinmastodon.org/spec/activitypub/#featured
+
+use serde_json::{Value, json};
+
+use super::{AS_PUBLIC, practice::Publication};
+
+/// `<territory>/pins/<practice>-<pinned_at>`.
+pub fn pin_id(territory: &str, practice_id: i64, pinned_at: i64) -> String {
+    format!("{territory}/pins/{practice_id}-{pinned_at}")
+}
+
+/// `(practice id, pinned_at)` of a pin's last path segment.
+pub fn parse_pin(segment: &str) -> Option<(i64, i64)> {
+    let (practice, at) = segment.split_once('-')?;
+    Some((practice.parse().ok()?, at.parse().ok()?))
+}
+
+pub fn featured_id(territory: &str) -> String {
+    format!("{territory}/featured")
+}
+
+/// The territory's `Note` for a pin. `microblog` is the practice in the shape microblogs read
+/// (`practice::microblog`: `content` with title, summary, link and hashtags; `tag`).
+pub fn pin_note(id: &str, at: &Publication, microblog: &Value, page_url: &str, published: &str) -> Value {
+    let content = microblog.get("content").and_then(Value::as_str).unwrap_or_default();
+    json!({
+        "@context": super::activity_context(),
+        "id": id, "type": "Note", "attributedTo": at.territory, "published": published,
+        "to": [AS_PUBLIC], "cc": [at.followers()], "url": page_url,
+        "content": content, "tag": microblog.get("tag").cloned().unwrap_or_else(|| json!([])),
+    })
+}
+
+/// `Add` (pin) or `Remove` (unpin) of a pin note to or from the territory's `featured`.
+pub fn featured_change(kind: &str, id: &str, at: &Publication, note_id: &str, published: &str) -> Value {
+    json!({
+        "@context": super::activity_context(),
+        "id": id, "type": kind, "actor": at.territory, "published": published,
+        "to": [AS_PUBLIC], "cc": [at.followers()],
+        "object": note_id, "target": featured_id(at.territory),
+    })
+}
+
+/// `Delete` of a pin note, once unpinned.
+pub fn delete_pin(id: &str, at: &Publication, note_id: &str, published: &str) -> Value {
+    json!({
+        "@context": super::activity_context(),
+        "id": id, "type": "Delete", "actor": at.territory, "published": published,
+        "to": [AS_PUBLIC], "cc": [at.followers()],
+        "object": {"id": note_id, "type": "Tombstone"},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_ids_round_trip_and_refuse_anything_else() {
+        let id = pin_id("https://x.example/t/redon", 12, 1_700_000_000_000);
+        assert_eq!(id, "https://x.example/t/redon/pins/12-1700000000000");
+        assert_eq!(parse_pin("12-1700000000000"), Some((12, 1_700_000_000_000)));
+        for bad in ["12", "-1", "a-1", "12-", "12-x", ""] {
+            assert_eq!(parse_pin(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_note_is_the_territorys_and_carries_the_microblog_content() {
+        let at = Publication { territory: "https://x.example/t/redon", tag_base: "https://x.example/tags/" };
+        let mb = json!({"content": "<p><strong>Jardin</strong></p>", "tag": [{"type": "Hashtag", "name": "#Jardin"}]});
+        let n = pin_note(
+            "https://x.example/t/redon/pins/1-2",
+            &at,
+            &mb,
+            "https://x.example/pratiques/1",
+            "2026-12-04T00:00:00Z",
+        );
+        assert_eq!(n["type"], "Note");
+        assert_eq!(n["attributedTo"], "https://x.example/t/redon");
+        assert_eq!(n["content"], "<p><strong>Jardin</strong></p>");
+        assert_eq!(n["tag"][0]["name"], "#Jardin");
+        assert_eq!(n["url"], "https://x.example/pratiques/1");
+        let add = featured_change(
+            "Add",
+            "https://x.example/activities/a",
+            &at,
+            "https://x.example/t/redon/pins/1-2",
+            "2026-12-04T00:00:00Z",
+        );
+        assert_eq!(add["target"], "https://x.example/t/redon/featured");
+        assert_eq!(add["object"], "https://x.example/t/redon/pins/1-2");
+    }
+}

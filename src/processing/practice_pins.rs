@@ -1,0 +1,81 @@
+//! Pinning practices to a territory's `featured` collection, and telling Mastodon-API servers
+//! (see `federation::protocol::pins` for why a pin is also a `Note` of the territory).
+
+use serde_json::Value;
+
+use super::{
+    practice_publication::page_url,
+    practices::{article_json, local},
+};
+use crate::{
+    error::{AppError, AppResult},
+    federation::{
+        outgoing::{new_activity_id, queue},
+        protocol::{
+            pins::{delete_pin, featured_change, pin_id, pin_note},
+            practice::{Publication, microblog, time},
+        },
+        software::split_inboxes,
+    },
+    state::AppState,
+    storage::practices::PracticeRow,
+};
+
+/// The territory's `Note` for a pinned, published practice (None otherwise).
+pub async fn pin_note_of(state: &AppState, p: &PracticeRow) -> AppResult<Option<Value>> {
+    let Some(pinned_at) = p.pinned_at.filter(|_| p.status == "published" && p.territory_id.is_some()) else {
+        return Ok(None);
+    };
+    let tag_base = state.config.url("/tags/").to_string();
+    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let page = page_url(state, p);
+    let shaped = microblog(&article_json(state, p).await?, &page);
+    let id = pin_id(&p.origin_actor, p.id, pinned_at);
+    Ok(Some(pin_note(&id, &at, &shaped, &page, &time(pinned_at))))
+}
+
+/// Pins a published local practice (or unpins it), with its audit entry and the activities that
+/// tell microblog followers (`Add`; `Remove` and `Delete`), in one transaction. False when
+/// nothing changed.
+pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> AppResult<bool> {
+    let p = local(state, id).await?;
+    if pinned && p.status != "published" {
+        return Err(AppError::Unprocessable("only a published practice can be pinned".into()));
+    }
+    // Lemmy reads the collection when it refreshes the community and refuses `Add` from a
+    // group: only the microblogs (and hosts of unknown software) are told.
+    let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
+    let [_, mut readers, no_summary] = split_inboxes(state, &inboxes).await;
+    readers.extend(no_summary);
+    let tag_base = state.config.url("/tags/").to_string();
+    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let now = crate::domain::now_millis();
+    let published = time(now);
+    let mut activities = vec![];
+    match (pinned, p.pinned_at) {
+        (true, None) => {
+            let note = pin_id(&p.origin_actor, id, now);
+            activities.push(featured_change("Add", new_activity_id(state).as_str(), &at, &note, &published));
+        }
+        (false, Some(was)) => {
+            let note = pin_id(&p.origin_actor, id, was);
+            activities.push(featured_change("Remove", new_activity_id(state).as_str(), &at, &note, &published));
+            activities.push(delete_pin(new_activity_id(state).as_str(), &at, &note, &published));
+        }
+        _ => {}
+    }
+    let mut tx = state.store.begin().await?;
+    let changed = crate::storage::practices::set_pinned(&mut tx, id, pinned.then_some(now)).await?;
+    if changed {
+        let action = if pinned { "practice.pin" } else { "practice.unpin" };
+        crate::storage::admin::audit_in(&mut tx, by, action, &format!("practice {id}")).await?;
+        for activity in &activities {
+            queue(&mut tx, p.territory_id, activity, false, &readers).await?;
+        }
+    }
+    tx.commit().await?;
+    if changed && !activities.is_empty() && !readers.is_empty() {
+        state.delivery_notify.notify_one();
+    }
+    Ok(changed)
+}
