@@ -52,6 +52,8 @@ pub fn router() -> Router {
         .route("/practices/{id}", get(practices::get_one).patch(practices::patch).delete(practices::delete))
         .route("/practices/{id}/publish", post(practices::publish))
         .route("/practices/{id}/unpublish", post(practices::unpublish))
+        .route("/practices/{id}/pin", post(practices::pin))
+        .route("/practices/{id}/unpin", post(practices::unpin))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 
@@ -533,7 +535,7 @@ impl Modify for BearerAuth {
     paths(list_territories, get_territory, patch_territory, list_followers, list_following, approve_follower, reject_follower,
         create_signature, list_signatories, approve_signature, reject_signature,
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
-        practices::unpublish, practices::delete),
+        practices::unpublish, practices::pin, practices::unpin, practices::delete),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
         practices::PracticeCreated, crate::storage::practices::PracticeRow)),

@@ -173,6 +173,28 @@ pub async fn unpublish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i
     set_status(&data, &caller, id, false).await
 }
 
+async fn set_pin(data: &AppState, caller: &ApiCaller, id: i64, pinned: bool) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    crate::processing::practice_pins::set_pinned(data, id, pinned, &caller.audit_name()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// As Mastodon's `POST /api/v1/statuses/{id}/pin`.
+#[utoipa::path(post, path = "/api/v1/practices/{id}/pin", tag = "practices", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204, description = "Pinned to the territory's featured collection (shown first on its profile; Mastodon-API followers get an Add); already pinned: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
+        (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
+        (status = 422, description = "Only a published practice can be pinned", body = ErrorDto)))]
+pub async fn pin(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+    set_pin(&data, &caller, id, true).await
+}
+
+#[utoipa::path(post, path = "/api/v1/practices/{id}/unpin", tag = "practices", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 204, description = "Unpinned (Mastodon-API followers get a Remove and a Delete of the pin note); not pinned: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
+        (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
+pub async fn unpin(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+    set_pin(&data, &caller, id, false).await
+}
+
 #[utoipa::path(delete, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Deleted (followers get a Delete)"),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
