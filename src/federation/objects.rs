@@ -90,23 +90,7 @@ impl Object for DbRemoteActor {
     }
 
     async fn from_json(json: RemoteActorJson, data: &Data<AppState>) -> AppResult<Self> {
-        let key = json.main_key().ok_or_else(|| AppError::BadGateway("actor without key".into()))?;
-        let ed25519 = json.ed25519_key()?;
-        let new = NewRemoteActor {
-            ap_id: json.id.to_string(),
-            kind: json.kind.clone(),
-            preferred_username: json.preferred_username.clone().map(|s| s.chars().take(200).collect()),
-            name: json.name.clone().map(|s| s.chars().take(200).collect()),
-            url: json.profile_url(),
-            inbox: json.inbox.to_string(),
-            shared_inbox: json.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref()).map(Url::to_string),
-            key_id: key.id.clone(),
-            public_key_pem: key.public_key_pem.clone(),
-            host: host_header(&json.id),
-            ed25519_key_id: ed25519.as_ref().map(|(id, _)| id.clone()),
-            ed25519_public_key: ed25519.map(|(_, k)| k),
-        };
-        DbRemoteActor::new(data.store.upsert_remote_actor(&new).await?)
+        DbRemoteActor::new(data.store.upsert_remote_actor(&new_remote_actor(&json)?).await?)
     }
 }
 
@@ -271,4 +255,24 @@ async fn webfinger_actor_id(data: &Data<AppState>, handle: &str) -> AppResult<Ur
         ))
     })?;
     Url::parse(href).map_err(|_| AppError::BadGateway(format!("{url} links to an actor id that is not a URL")))
+}
+
+/// The row to store for a verified actor document.
+pub fn new_remote_actor(json: &RemoteActorJson) -> AppResult<NewRemoteActor> {
+    let key = json.main_key().ok_or_else(|| AppError::BadGateway("actor without key".into()))?;
+    let ed25519 = json.ed25519_key()?;
+    Ok(NewRemoteActor {
+        ap_id: json.id.to_string(),
+        kind: json.kind.clone(),
+        preferred_username: json.preferred_username.clone().map(|s| s.chars().take(200).collect()),
+        name: json.name.clone().map(|s| s.chars().take(200).collect()),
+        url: json.profile_url(),
+        inbox: json.inbox.to_string(),
+        shared_inbox: json.endpoints.as_ref().and_then(|e| e.shared_inbox.as_ref()).map(Url::to_string),
+        key_id: key.id.clone(),
+        public_key_pem: key.public_key_pem.clone(),
+        host: host_header(&json.id),
+        ed25519_key_id: ed25519.as_ref().map(|(id, _)| id.clone()),
+        ed25519_public_key: ed25519.map(|(_, k)| k),
+    })
 }

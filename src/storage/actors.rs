@@ -61,31 +61,8 @@ impl Store {
 
     /// Inserts or refreshes an actor (ActivityPub has no create/update distinction for fetches).
     pub async fn upsert_remote_actor(&self, a: &NewRemoteActor) -> AppResult<RemoteActorRow> {
-        Ok(sqlx::query_as(&format!(
-            "INSERT INTO remote_actors (ap_id, kind, preferred_username, name, url, inbox, shared_inbox, \
-             key_id, public_key_pem, host, fetched_at, ed25519_key_id, ed25519_public_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-             ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, preferred_username = excluded.preferred_username, \
-             name = excluded.name, url = excluded.url, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, \
-             key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, host = excluded.host, \
-             fetched_at = excluded.fetched_at, ed25519_key_id = excluded.ed25519_key_id, \
-             ed25519_public_key = excluded.ed25519_public_key RETURNING {COLUMNS}"
-        ))
-        .bind(&a.ap_id)
-        .bind(&a.kind)
-        .bind(a.preferred_username.as_deref())
-        .bind(a.name.as_deref())
-        .bind(a.url.as_deref())
-        .bind(&a.inbox)
-        .bind(a.shared_inbox.as_deref())
-        .bind(&a.key_id)
-        .bind(&a.public_key_pem)
-        .bind(&a.host)
-        .bind(now_millis())
-        .bind(a.ed25519_key_id.as_deref())
-        .bind(a.ed25519_public_key.as_deref())
-        .fetch_one(self.pool())
-        .await?)
+        let mut conn = self.pool().acquire().await?;
+        upsert_remote_actor(&mut conn, a).await
     }
 
     /// Forgets actors whose own inbox answered 410 Gone (their follows go with them).
@@ -128,4 +105,33 @@ impl Store {
                 .await?;
         Ok(row.map(|(public_key_pem, private_key_pem)| KeyPairPem { public_key_pem, private_key_pem }))
     }
+}
+
+/// [`Store::upsert_remote_actor`] inside the caller's transaction.
+pub async fn upsert_remote_actor(conn: &mut sqlx::AnyConnection, a: &NewRemoteActor) -> AppResult<RemoteActorRow> {
+    Ok(sqlx::query_as(&format!(
+        "INSERT INTO remote_actors (ap_id, kind, preferred_username, name, url, inbox, shared_inbox, \
+         key_id, public_key_pem, host, fetched_at, ed25519_key_id, ed25519_public_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+         ON CONFLICT (ap_id) DO UPDATE SET kind = excluded.kind, preferred_username = excluded.preferred_username, \
+         name = excluded.name, url = excluded.url, inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, \
+         key_id = excluded.key_id, public_key_pem = excluded.public_key_pem, host = excluded.host, \
+         fetched_at = excluded.fetched_at, ed25519_key_id = excluded.ed25519_key_id, \
+         ed25519_public_key = excluded.ed25519_public_key RETURNING {COLUMNS}"
+    ))
+    .bind(&a.ap_id)
+    .bind(&a.kind)
+    .bind(a.preferred_username.as_deref())
+    .bind(a.name.as_deref())
+    .bind(a.url.as_deref())
+    .bind(&a.inbox)
+    .bind(a.shared_inbox.as_deref())
+    .bind(&a.key_id)
+    .bind(&a.public_key_pem)
+    .bind(&a.host)
+    .bind(now_millis())
+    .bind(a.ed25519_key_id.as_deref())
+    .bind(a.ed25519_public_key.as_deref())
+    .fetch_one(&mut *conn)
+    .await?)
 }

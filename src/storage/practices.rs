@@ -113,23 +113,8 @@ impl Store {
         c: &PracticeContent,
         author: &str,
     ) -> AppResult<i64> {
-        let now = now_millis();
         let mut tx = self.begin().await?;
-        // $1–$17: the content (see `bind_content`), then the rest.
-        let sql = "INSERT INTO practices (title, summary, body_md, body_html, domains, dimensions, structures, partners, \
-                   governance, commune, latitude, longitude, tags, licence, search_text, structure_refs, tag_keys, ap_id, \
-                   territory_id, origin_actor, status, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
-                   $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'draft', $21, $22, $22) RETURNING id";
-        let row = bind_content(sqlx::query(sql), c)
-            .bind(ap_id)
-            .bind(territory_id)
-            .bind(origin_actor)
-            .bind(author)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-        let id: i64 = sqlx::Row::try_get(&row, 0)?;
-        revision(&mut tx, id, author, "created", c).await?;
+        let id = insert(&mut tx, ap_id, territory_id, origin_actor, c, author).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -282,7 +267,8 @@ fn bind_content<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     c: &'q PracticeContent,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    q.bind(&c.title)
+    let q = q
+        .bind(&c.title)
         .bind(&c.summary)
         .bind(&c.body_md)
         .bind(&c.body_html)
@@ -291,14 +277,24 @@ fn bind_content<'q>(
         .bind(&c.structures)
         .bind(&c.partners)
         .bind(&c.governance)
-        .bind(&c.commune)
-        .bind(c.latitude)
-        .bind(c.longitude)
-        .bind(&c.tags)
-        .bind(&c.licence)
-        .bind(c.search_text())
-        .bind(&c.structure_refs)
-        .bind(c.tag_keys())
+        .bind(&c.commune);
+    let q = bind_double(bind_double(q, c.latitude), c.longitude);
+    q.bind(&c.tags).bind(&c.licence).bind(c.search_text()).bind(&c.structure_refs).bind(c.tag_keys())
+}
+
+/// A nullable `DOUBLE PRECISION`. sqlx 0.8.6's `Any` driver sends a NULL `f64` to PostgreSQL
+/// as a `float4` (its `Null(Double)` and `Null(Real)` arms are swapped), and the connection's
+/// cached statement then refuses a later 8-byte value ("incorrect binary data format in bind
+/// parameter"): a NULL is bound as an `f32`, which that driver sends as `float8`.
+/// https://github.com/launchbadge/sqlx/blob/v0.8.6/sqlx-core/src/any/arguments.rs
+fn bind_double<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    v: Option<f64>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match v {
+        Some(v) => q.bind(v),
+        None => q.bind(None::<f32>),
+    }
 }
 
 async fn revision(
@@ -317,6 +313,34 @@ async fn revision(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// A new draft, with its first revision entry, inside the caller's transaction.
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    ap_id: &str,
+    territory_id: Option<i64>,
+    origin_actor: &str,
+    c: &PracticeContent,
+    author: &str,
+) -> AppResult<i64> {
+    let now = now_millis();
+    // $1–$17: the content (see `bind_content`), then the rest.
+    let sql = "INSERT INTO practices (title, summary, body_md, body_html, domains, dimensions, structures, partners, \
+               governance, commune, latitude, longitude, tags, licence, search_text, structure_refs, tag_keys, ap_id, \
+               territory_id, origin_actor, status, author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, \
+               $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 'draft', $21, $22, $22) RETURNING id";
+    let row = bind_content(sqlx::query(sql), c)
+        .bind(ap_id)
+        .bind(territory_id)
+        .bind(origin_actor)
+        .bind(author)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    revision(conn, id, author, "created", c).await?;
+    Ok(id)
 }
 
 /// Replaces the content, with its revision entry, inside the caller's transaction.

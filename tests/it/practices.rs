@@ -405,6 +405,70 @@ async fn only_the_origin_changes_a_practice_and_remote_html_is_sanitised() {
         assert_eq!(origin.post_signed(&inbox, &gone.to_string()).await, StatusCode::ACCEPTED);
         let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
         assert_eq!(found[0]["title"], "Jardin partagé", "{found}");
+
+        // Each received change claims its activity id in its own transaction: a replayed
+        // `Update` changes nothing, and a `Delete` is recorded as received with its effect.
+        let by_origin = |id: &str, kind: &str, object: Value| {
+            json!({"@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": kind,
+                "actor": origin.actor_id(), "object": object})
+            .to_string()
+        };
+        let update_id = origin.new_id().to_string();
+        let mut renamed = article.clone();
+        renamed["name"] = json!("Jardin des voisins");
+        assert_eq!(
+            origin.post_signed(&inbox, &by_origin(&update_id, "Update", renamed.clone())).await,
+            StatusCode::ACCEPTED
+        );
+        renamed["name"] = json!("Rejoué");
+        assert_eq!(origin.post_signed(&inbox, &by_origin(&update_id, "Update", renamed)).await, StatusCode::ACCEPTED);
+        let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
+        assert_eq!(found[0]["title"], "Jardin des voisins", "a replayed activity is applied once: {found}");
+        let delete_id = origin.new_id().to_string();
+        assert_eq!(
+            origin.post_signed(&inbox, &by_origin(&delete_id, "Delete", json!(article_id))).await,
+            StatusCode::ACCEPTED
+        );
+        let (_, found) = call(reqwest::Method::GET, m.url("/api/v1/practices?q=jardin"), None, None).await;
+        assert_eq!(found, json!([]));
+        assert!(
+            m.data.store.was_received(&delete_id).await.expect("received"),
+            "the Delete is claimed with its effect"
+        );
         m.stop().await;
+    }
+}
+
+/// A practice without coordinates, then one with, on one connection: PostgreSQL caches the
+/// statement with the first call's parameter types (sqlx's `Any` driver once typed a NULL
+/// `f64` as `float4`, and the second insert failed with "incorrect binary data format").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinates_after_none_on_one_connection() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let mut tx = store.begin().await.expect("begin");
+        let mut without = content("Sans lieu", "Pas de coordonnées.", "alimentation", "");
+        without.latitude = None;
+        without.longitude = None;
+        let with = content("Avec lieu", "Des coordonnées.", "alimentation", "");
+        for (n, c) in [(1, &without), (2, &with), (3, &without), (4, &with)] {
+            maillage::storage::practices::insert(
+                &mut tx,
+                &format!("http://localhost/p/{n}"),
+                None,
+                "http://localhost/t/x",
+                c,
+                "m",
+            )
+            .await
+            .unwrap_or_else(|e| panic!("[{label}] insert {n}: {e}"));
+        }
+        tx.commit().await.expect("commit");
+        let p = store.practice_by_ap_id("http://localhost/p/4").await.expect("read").expect("row");
+        assert_eq!(p.latitude, Some(47.65), "[{label}]");
+        let p = store.practice_by_ap_id("http://localhost/p/3").await.expect("read").expect("row");
+        assert_eq!(p.latitude, None, "[{label}]");
     }
 }

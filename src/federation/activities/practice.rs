@@ -21,7 +21,11 @@ use crate::{
         signatures::host_header,
     },
     state::AppState,
-    storage::{activities::claim_received, actors::RemoteActorRow, practices::PracticeContent},
+    storage::{
+        activities::claim_received,
+        actors::RemoteActorRow,
+        practices::{self, PracticeContent},
+    },
 };
 
 /// Remote HTML keeps text structure and web links, nothing that runs or loads (the one
@@ -86,27 +90,49 @@ pub async fn receive_announced(state: &AppState, env: &Envelope, signer: &Remote
     if actor.as_ref().map(host_header) != Some(signer.host.clone()) {
         return Err(AppError::Forbidden("a group announces activities of its own host".into()));
     }
-    let done = match inner.get("type").and_then(Value::as_str) {
+    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
+    match inner.get("type").and_then(Value::as_str) {
         Some("Delete") => {
-            let Some(ap_id) = inner.get("object").and_then(id_of) else { return Ok(()) };
-            let Some(p) = state.store.practice_by_ap_id(ap_id).await? else {
+            if !delete_remote(state, inner.get("object").and_then(id_of), signer, claim).await? {
                 tracing::info!(activity = %env.id, "Announce of a Delete of nothing we keep: ignored");
-                return Ok(());
-            };
-            if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
-                return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
             }
-            state.store.delete_practice(p.id).await?;
-            tracing::info!(practice = %ap_id, "remote practice deleted");
-            true
         }
-        _ => store_article(state, inner.get("object").unwrap_or(&Value::Null), signer).await?,
-    };
-    if done {
-        let mut conn = state.store.pool().acquire().await?;
-        claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
+        _ => {
+            store_article(state, inner.get("object").unwrap_or(&Value::Null), signer, Some(claim)).await?;
+        }
     }
     Ok(())
+}
+
+/// The received activity that a change applies: its id is claimed in the change's
+/// transaction, so that a redelivery changes nothing and a failure leaves neither.
+#[derive(Clone, Copy)]
+pub struct Claim<'a> {
+    pub id: &'a str,
+    pub actor: &'a str,
+    pub kind: &'a str,
+}
+
+/// Deletes the remote practice `ap_id` of `signer` (its origin; 403 for anyone else) and claims
+/// the activity, in one transaction; false when we keep no such practice.
+async fn delete_remote(
+    state: &AppState,
+    ap_id: Option<&str>,
+    signer: &RemoteActorRow,
+    claim: Claim<'_>,
+) -> AppResult<bool> {
+    let Some(ap_id) = ap_id else { return Ok(false) };
+    let Some(p) = state.store.practice_by_ap_id(ap_id).await? else { return Ok(false) };
+    if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
+        return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
+    }
+    let mut tx = state.store.begin().await?;
+    if claim_received(&mut tx, claim.id, claim.actor, claim.kind).await? {
+        crate::storage::practices::delete(&mut tx, p.id).await?;
+        tx.commit().await?;
+        tracing::info!(practice = %ap_id, "remote practice deleted");
+    }
+    Ok(true)
 }
 
 /// `Create`/`Update` sent by the practice's origin, or by its author (an editorial actor
@@ -119,16 +145,20 @@ pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteAc
     {
         origin = territory;
     }
-    if store_article(state, &env.object, &origin).await? {
-        let mut conn = state.store.pool().acquire().await?;
-        claim_received(&mut conn, env.id.as_str(), &signer.ap_id, &env.kind).await?;
-    }
+    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
+    store_article(state, &env.object, &origin, Some(claim)).await?;
     Ok(())
 }
 
-/// Stores (or refreshes) the `Article` `o` of `signer`, its origin; false when ignored (no
+/// Stores (or refreshes) the `Article` `o` of `signer`, its origin, in one transaction with the
+/// claim of the activity that carried it (none when fetched: backfill); false when ignored (no
 /// territory here follows the signer).
-pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow) -> AppResult<bool> {
+pub async fn store_article(
+    state: &AppState,
+    o: &Value,
+    signer: &RemoteActorRow,
+    claim: Option<Claim<'_>>,
+) -> AppResult<bool> {
     let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Article without id".into()))?;
     remote_id(ap_id, &signer.host, state.config.allow_private_network)?;
     // Written by the origin itself, or by an author on its host who publishes in it.
@@ -189,32 +219,31 @@ pub async fn store_article(state: &AppState, o: &Value, signer: &RemoteActorRow)
     if content.title.is_empty() {
         return Err(AppError::BadRequest("Article without name".into()));
     }
+    let mut tx = state.store.begin().await?;
+    if let Some(c) = claim
+        && !claim_received(&mut tx, c.id, c.actor, c.kind).await?
+    {
+        return Ok(true); // A redelivery: applied already.
+    }
     match known {
         Some(p) => {
-            state.store.update_practice(p.id, &content, &signer.ap_id, "remote update").await?;
+            practices::update_content(&mut tx, p.id, &content, &signer.ap_id, "remote update").await?;
             if p.status != "published" {
-                state.store.set_practice_status(p.id, true, &signer.ap_id).await?;
+                practices::set_status(&mut tx, p.id, true, &signer.ap_id).await?;
             }
         }
         None => {
-            // Stored as a draft, then published: a crash in between leaves an invisible row
-            // that the origin's next delivery (or the redelivery of this one) completes.
-            let id = state.store.insert_practice(ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?;
-            state.store.set_practice_status(id, true, &signer.ap_id).await?;
+            let id = practices::insert(&mut tx, ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?;
+            practices::set_status(&mut tx, id, true, &signer.ap_id).await?;
         }
     }
+    tx.commit().await?;
     tracing::info!(practice = %ap_id, from = %signer.ap_id, "remote practice stored");
     Ok(true)
 }
 
 /// `Delete` of a remote practice; true when it named one.
 pub async fn receive_delete(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
-    let Some(ap_id) = id_of(&env.object) else { return Ok(false) };
-    let Some(p) = state.store.practice_by_ap_id(ap_id).await? else { return Ok(false) };
-    if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
-        return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
-    }
-    state.store.delete_practice(p.id).await?;
-    tracing::info!(practice = %ap_id, "remote practice deleted");
-    Ok(true)
+    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
+    delete_remote(state, id_of(&env.object), signer, claim).await
 }

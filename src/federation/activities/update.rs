@@ -1,16 +1,19 @@
 //! `Update` of an actor by itself: refresh our copy (new name, new key, new inbox).
 //! Updates of other objects arrive with the content features that keep them.
 
-use activitypub_federation::{config::Data, traits::Object};
+use activitypub_federation::{config::Data, traits::Object as _};
 
 use crate::{
     error::{AppError, AppResult},
     federation::{
-        objects::DbRemoteActor,
+        objects::{DbRemoteActor, new_remote_actor},
         protocol::{activities::Envelope, actor::RemoteActorJson, id_of},
     },
     state::AppState,
-    storage::{activities::claim_received, actors::RemoteActorRow},
+    storage::{
+        activities::claim_received,
+        actors::{RemoteActorRow, upsert_remote_actor},
+    },
 };
 
 pub async fn receive(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
@@ -22,10 +25,15 @@ pub async fn receive(data: &Data<AppState>, env: &Envelope, signer: &RemoteActor
         .map_err(|e| AppError::BadRequest(format!("Update: not an actor: {e}")))?;
     let expected = url::Url::parse(&signer.ap_id)?;
     DbRemoteActor::verify(&json, &expected, data).await?;
-    // The upsert is idempotent, so it runs first; the id is recorded after it succeeded.
-    DbRemoteActor::from_json(json, data).await?;
-    let mut conn = data.store.pool().acquire().await?;
-    claim_received(&mut conn, env.id.as_str(), &signer.ap_id, "Update").await?;
+    let new = new_remote_actor(&json)?;
+    // The activity id is claimed in the transaction that applies it: a redelivery finds it
+    // claimed and changes nothing; a failure leaves neither.
+    let mut tx = data.store.begin().await?;
+    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, "Update").await? {
+        return Ok(());
+    }
+    upsert_remote_actor(&mut tx, &new).await?;
+    tx.commit().await?;
     tracing::info!(actor = %signer.ap_id, "remote actor updated");
     Ok(())
 }
