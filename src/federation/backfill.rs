@@ -75,7 +75,7 @@ pub async fn practices_of(data: &Data<AppState>, actor: &RemoteActorRow) -> AppR
         }
         // The current version, from its own id: gone (deleted, unpublished) means skipped.
         let Ok(object) = fetch_object(data, object_id).await else { continue };
-        if practice::is_article(&object) && id_of(&object) == Some(object_id) {
+        if super::protocol::inbound::is_article(&object) && id_of(&object) == Some(object_id) {
             match practice::store_article(data, &object, actor, None).await {
                 Ok(true) => stored += 1,
                 Ok(false) => {}

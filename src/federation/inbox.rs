@@ -21,6 +21,7 @@ use super::{
     objects::resolve_key_owner,
     protocol::{
         activities::{Envelope, parse_envelope},
+        inbound::Inbound,
         remote_url::remote_url,
     },
     signatures::{RequestSignature, host_header},
@@ -170,33 +171,38 @@ async fn knows_actor(data: &AppState, key_id: &str, env: &Envelope) -> AppResult
         || data.store.remote_actor_by_ap_id(env.actor.as_str()).await?.is_some())
 }
 
+/// One arm per kind of activity (`protocol::inbound`), each with its receiver.
 async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    match env.kind.as_str() {
-        "Create" | "Update" if practice::is_article(&env.object) => practice::receive_article(state, env, signer).await,
-        "Create" | "Update" if conversation::is_note(&env.object) => {
-            conversation::receive_note(state, env, signer).await
-        }
-        "Update" => update::receive(state, env, signer).await,
-        "Announce" if practice::is_announced_activity(&env.object) => {
-            practice::receive_announced(state, env, signer).await
-        }
-        "Announce" => conversation::receive_announce(state, env, signer).await,
-        "Like" => conversation::receive_like(state, env, signer).await,
-        "Follow" => follow::receive(state, env, signer).await,
-        "Undo" => undo::receive(state, env, signer).await,
-        "Accept" => accept::receive(state, env, signer, true).await,
-        "Reject" => accept::receive(state, env, signer, false).await,
-        "Delete" if practice::receive_delete(state, env, signer).await? => Ok(()),
-        "Delete" if conversation::receive_delete(state, env, signer).await? => Ok(()),
-        "Delete" if super::protocol::id_of(&env.object) == Some(signer.ap_id.as_str()) => {
-            // The actor deleted itself: forget it and its follows.
-            state.store.delete_remote_actor(&signer.ap_id).await?;
-            tracing::info!(actor = %signer.ap_id, "remote actor deleted");
-            Ok(())
-        }
-        other => {
-            tracing::info!(activity = %env.id, kind = %other, actor = %signer.ap_id, "activity type not handled: ignored");
+    match Inbound::of(env) {
+        Inbound::Article => practice::receive_article(state, env, signer).await,
+        Inbound::Note => conversation::receive_note(state, env, signer).await,
+        Inbound::Update => update::receive(state, env, signer).await,
+        Inbound::AnnouncedPractice => practice::receive_announced(state, env, signer).await,
+        Inbound::Announce => conversation::receive_announce(state, env, signer).await,
+        Inbound::Like => conversation::receive_like(state, env, signer).await,
+        Inbound::Follow => follow::receive(state, env, signer).await,
+        Inbound::Undo => undo::receive(state, env, signer).await,
+        Inbound::Accept => accept::receive(state, env, signer, true).await,
+        Inbound::Reject => accept::receive(state, env, signer, false).await,
+        Inbound::Delete => receive_delete(state, env, signer).await,
+        Inbound::Unknown => {
+            tracing::info!(activity = %env.id, kind = %env.kind, actor = %signer.ap_id, "activity type not handled: ignored");
             Ok(())
         }
     }
+}
+
+/// `Delete` of a practice, of a comment, or of the signer itself (then forgotten with its
+/// follows); of anything else, acknowledged and ignored.
+async fn receive_delete(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    if practice::receive_delete(state, env, signer).await? || conversation::receive_delete(state, env, signer).await? {
+        return Ok(());
+    }
+    if super::protocol::id_of(&env.object) == Some(signer.ap_id.as_str()) {
+        state.store.delete_remote_actor(&signer.ap_id).await?;
+        tracing::info!(actor = %signer.ap_id, "remote actor deleted");
+    } else {
+        tracing::info!(activity = %env.id, actor = %signer.ap_id, "Delete of nothing we keep: ignored");
+    }
+    Ok(())
 }

@@ -34,10 +34,6 @@ use crate::{
 /// Longest comment kept (characters of HTML).
 const MAX_COMMENT: usize = 50_000;
 
-pub fn is_note(object: &Value) -> bool {
-    matches!(object.get("type").and_then(Value::as_str), Some("Note" | "Comment"))
-}
-
 /// The practice a reply belongs to: the one it answers, or the one of the comment it answers.
 pub async fn practice_for(state: &AppState, in_reply_to: &str) -> AppResult<Option<PracticeRow>> {
     if let Some(p) = state.store.practice_by_ap_id(in_reply_to).await? {
@@ -232,7 +228,7 @@ pub async fn receive_announce(data: &Data<AppState>, env: &Envelope, signer: &Re
             Err(e) => return Err(e),
         },
     };
-    if !is_note(&note) || id_of(&note) != Some(object_id) {
+    if !crate::federation::protocol::inbound::is_note(&note) || id_of(&note) != Some(object_id) {
         tracing::info!(activity = %env.id, "Announce of nothing we keep: ignored");
         return Ok(());
     }

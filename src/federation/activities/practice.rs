@@ -70,19 +70,6 @@ fn first_id(v: &Value) -> Option<&str> {
     }
 }
 
-pub fn is_article(object: &Value) -> bool {
-    matches!(object.get("type").and_then(Value::as_str), Some("Article" | "Page"))
-}
-
-/// A group's `Announce` of an activity on a practice: `Create`/`Update` of an `Article`, `Delete`.
-pub fn is_announced_activity(object: &Value) -> bool {
-    match object.get("type").and_then(Value::as_str) {
-        Some("Create" | "Update") => object.get("object").is_some_and(is_article),
-        Some("Delete") => true,
-        _ => false,
-    }
-}
-
 /// `Announce(Create|Update|Delete)` by a territory of its author's activity on a practice.
 pub async fn receive_announced(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
     let inner = &env.object;

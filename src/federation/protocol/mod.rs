@@ -4,6 +4,7 @@ pub mod activities;
 pub mod actor;
 pub mod collections;
 pub mod conversation;
+pub mod inbound;
 pub mod pins;
 pub mod practice;
 pub mod remote_url;
