@@ -9,7 +9,6 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -119,12 +118,19 @@ impl IntoResponse for AppError {
                 other.detail()
             }
         };
-        let mut res = (status, Json(json!({ "error": self.code(), "message": message }))).into_response();
+        let mut res = (status, Json(ErrorBody { error: self.code(), message })).into_response();
         if let AppError::TooManyRequests(secs) = self {
             res.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
         }
         res
     }
+}
+
+/// The body of every error answer: a stable code and a sentence (the API's `ErrorDto`).
+#[derive(serde::Serialize)]
+struct ErrorBody {
+    error: &'static str,
+    message: String,
 }
 
 impl From<sqlx::Error> for AppError {

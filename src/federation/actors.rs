@@ -71,9 +71,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         attachment: territory_fields(t),
         members: Some(state.config.url(&format!("/t/{}/members", t.slug))),
         featured: Some(sub("featured")),
-        icon: t
-            .icon_media_id
-            .map(|id| serde_json::json!({ "type": "Image", "url": state.config.url(&format!("/media/{id}")) })),
+        icon: t.icon_media_id.map(|id| super::protocol::image(state.config.url(&format!("/media/{id}")).as_str())),
     }
 }
 
@@ -324,7 +322,7 @@ pub async fn get_outbox(
     let mut doc =
         super::protocol::collections::inline_ordered(super::protocol::practice::context(), &outbox, total, items);
     if total > 0 {
-        doc["first"] = serde_json::json!(page_url(&outbox, 1));
+        doc["first"] = Value::String(page_url(&outbox, 1).to_string());
     }
     Ok(ap_json(&doc))
 }
@@ -435,9 +433,7 @@ pub async fn get_note(data: Data<AppState>, Path(id): Path<String>) -> AppResult
         return Ok(ap_json(&doc));
     }
     if data.store.was_published(ap_id.as_str()).await? {
-        let mut res = ap_json(&serde_json::json!({
-            "@context": super::protocol::activity_context(), "id": ap_id, "type": "Tombstone"
-        }));
+        let mut res = ap_json(&super::protocol::tombstone(ap_id.as_str()));
         *res.status_mut() = axum::http::StatusCode::GONE;
         return Ok(res);
     }

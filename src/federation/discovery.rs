@@ -8,9 +8,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::actors::AP_CONTENT_TYPE;
+use super::protocol::discovery as protocol;
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
@@ -116,14 +116,7 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
         }
         None => return Err(AppError::NotFound("no such account".into())),
     };
-    let jrd = json!({
-        "subject": subject,
-        "aliases": [actor],
-        "links": [
-            { "rel": "self", "type": AP_CONTENT_TYPE, "href": actor },
-            { "rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": page }
-        ]
-    });
+    let jrd = protocol::jrd(&subject, actor.as_str(), page.as_str());
     Ok(with_type(Json(jrd).into_response(), "application/jrd+json"))
 }
 
@@ -139,49 +132,36 @@ pub async fn host_meta(data: Data<AppState>) -> Response {
 
 pub async fn host_meta_json(data: Data<AppState>) -> Response {
     let template = format!("{}.well-known/webfinger?resource={{uri}}", data.config.public_url);
-    with_type(Json(json!({ "links": [{ "rel": "lrdd", "template": template }] })).into_response(), "application/json")
+    with_type(Json(protocol::host_meta_json(&template)).into_response(), "application/json")
 }
 
 pub async fn nodeinfo_links(data: Data<AppState>) -> Response {
-    let links = json!({
-        "links": [
-            { "rel": "http://nodeinfo.diaspora.software/ns/schema/2.1", "href": data.config.url("/nodeinfo/2.1") },
-            { "rel": "http://nodeinfo.diaspora.software/ns/schema/2.0", "href": data.config.url("/nodeinfo/2.0") },
-            // FEP-2677: the application actor.
-            { "rel": "https://www.w3.org/ns/activitystreams#Application", "href": data.instance_actor_id() }
-        ]
-    });
+    // FEP-2677: the application actor beside the NodeInfo documents.
+    let links = protocol::nodeinfo_links(
+        data.config.url("/nodeinfo/2.1").as_str(),
+        data.config.url("/nodeinfo/2.0").as_str(),
+        data.instance_actor_id().as_str(),
+    );
     with_type(Json(links).into_response(), "application/json")
 }
 
 async fn nodeinfo_doc(data: &AppState, version: &str) -> AppResult<Value> {
     let territories = data.store.territories().await?;
-    let users = territories.len() as i64;
-    let posts = data.store.count_public_activities().await?;
-    let mut software = json!({ "name": "maillage", "version": env!("CARGO_PKG_VERSION") });
-    if version == "2.1" {
-        software["homepage"] = json!(data.config.public_url);
-    }
-    Ok(json!({
-        "version": version,
-        "software": software,
-        "protocols": ["activitypub"],
-        "services": { "inbound": [], "outbound": [] },
-        "openRegistrations": false,
-        "usage": {
-            "users": { "total": users, "activeMonth": users, "activeHalfyear": users },
-            "localPosts": posts
-        },
-        "metadata": {
-            "nodeName": territories.first().map(|t| t.name.clone()).unwrap_or_else(|| "Maillage".into()),
-            "nodeDescription": "Circuits Courts Économiques et Solidaires",
-            "territories": territories.iter().map(|t| json!({
-                "slug": t.slug,
-                "name": t.name,
-                "id": data.territory_id_url(&t.slug),
-            })).collect::<Vec<_>>()
-        }
-    }))
+    let doc = protocol::NodeInfo {
+        version,
+        homepage: data.config.public_url.as_str(),
+        users: territories.len() as i64,
+        posts: data.store.count_public_activities().await?,
+        territories: territories
+            .iter()
+            .map(|t| protocol::NodeTerritory {
+                slug: &t.slug,
+                name: &t.name,
+                id: data.territory_id_url(&t.slug).to_string(),
+            })
+            .collect(),
+    };
+    Ok(doc.to_json())
 }
 
 pub async fn nodeinfo_21(data: Data<AppState>) -> AppResult<Response> {

@@ -9,7 +9,7 @@ use axum::{
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
 use super::{
@@ -101,7 +101,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     };
     let mut v = serde_json::to_value(actor).unwrap_or(Value::Null);
     if let Some(m) = v.as_object_mut() {
-        m.insert("attributedTo".into(), json!(territory));
+        m.insert("attributedTo".into(), Value::String(territory.to_string()));
     }
     v
 }
@@ -123,9 +123,7 @@ async fn public_signatory(state: &AppState, id: &str) -> AppResult<(SignatoryAct
 pub async fn get_actor(data: Data<AppState>, Path(id): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let result = public_signatory(&data, &id).await;
     if let Err(AppError::Gone(_)) = &result {
-        let mut res = ap_json(
-            &json!({"@context": super::protocol::activity_context(), "id": data.config.url(&format!("/s/{id}")), "type": "Tombstone"}),
-        );
+        let mut res = ap_json(&super::protocol::tombstone(data.config.url(&format!("/s/{id}")).as_str()));
         *res.status_mut() = StatusCode::GONE;
         return Ok(res);
     }
@@ -158,7 +156,8 @@ pub async fn get_members(data: Data<AppState>, Path(slug): Path<String>) -> AppR
     let t =
         data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let ids = data.store.member_ids(t.id).await?;
-    let items: Vec<Value> = ids.iter().map(|id| json!(data.config.url(&format!("/s/{id}")))).collect();
+    let items: Vec<Value> =
+        ids.iter().map(|id| Value::String(data.config.url(&format!("/s/{id}")).to_string())).collect();
     let collection = data.config.url(&format!("/t/{slug}/members"));
     // One page holds every member: a territory's signatories number in the hundreds at most.
     let mut page = OrderedCollectionPage::new(&collection, 1, items.len() as i64, items);

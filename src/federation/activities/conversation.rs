@@ -15,7 +15,6 @@ use crate::{
         flood::Act,
         objects::DbRemoteActor,
         protocol::{
-            AS_PUBLIC,
             activities::Envelope,
             conversation, id_of, is_public,
             remote_url::{remote_id, remote_link, remote_url},
@@ -405,15 +404,6 @@ pub async fn receive_delete(data: &AppState, env: &Envelope, signer: &RemoteActo
 pub fn undo_announce(state: &AppState, actor: &str, announce: &str, object: &str) -> AppResult<Value> {
     let actor = Url::parse(actor)?;
     let followers = Url::parse(&format!("{actor}/followers"))?;
-    let inner = serde_json::json!({
-        "id": announce, "type": "Announce", "actor": actor, "object": object, "to": [AS_PUBLIC], "cc": [followers]
-    });
-    let mut undo = crate::federation::protocol::activities::undo(
-        &crate::federation::outgoing::new_activity_id(state),
-        &actor,
-        &inner,
-    );
-    undo["to"] = serde_json::json!([AS_PUBLIC]);
-    undo["cc"] = serde_json::json!([followers]);
-    Ok(undo)
+    let id = crate::federation::outgoing::new_activity_id(state);
+    Ok(conversation::undo_announce(&id, &actor, announce, object, &followers))
 }

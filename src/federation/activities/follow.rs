@@ -2,7 +2,7 @@
 //! territory has `manuallyApprovesFollowers`.
 //! https://www.w3.org/TR/activitypub/#follow-activity-inbox
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::require_local_territory;
@@ -78,7 +78,4 @@ pub async fn send_answer(
     Ok(())
 }
 
-/// The Follow we received, rebuilt from what we stored (for approvals made later).
-pub fn stored_follow(follow_ap_id: &str, follower: &str, territory_url: &str) -> Value {
-    json!({ "id": follow_ap_id, "type": "Follow", "actor": follower, "object": territory_url })
-}
+pub use crate::federation::protocol::activities::stored_follow;

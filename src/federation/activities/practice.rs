@@ -55,7 +55,7 @@ fn structure_refs(o: &Value, allow_private_network: bool) -> String {
         .filter_map(|r| {
             let id = remote_link(r.get("id").and_then(Value::as_str), allow_private_network)?;
             let name: String = r.get("name").and_then(Value::as_str)?.chars().take(200).collect();
-            Some(serde_json::json!({"id": id, "name": name}))
+            Some(crate::federation::protocol::practice::structure_ref(&id, &name))
         })
         .take(50)
         .collect();

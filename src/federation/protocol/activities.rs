@@ -113,6 +113,11 @@ pub fn delete_actor(id: &Url, actor: &Url) -> Value {
     with_context(json!({ "id": id, "type": "Delete", "actor": actor, "to": [super::AS_PUBLIC], "object": actor }))
 }
 
+/// A `Follow` we received, rebuilt from what we stored (for approvals made later).
+pub fn stored_follow(follow_ap_id: &str, follower: &str, territory_url: &str) -> Value {
+    json!({ "id": follow_ap_id, "type": "Follow", "actor": follower, "object": territory_url })
+}
+
 pub fn undo(id: &Url, actor: &Url, object: &Value) -> Value {
     let mut inner = object.clone();
     if let Some(m) = inner.as_object_mut() {

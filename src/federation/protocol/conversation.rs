@@ -76,6 +76,17 @@ pub fn announce_activity(id: &Url, actor: &Url, activity: &Value, followers: &Ur
     })
 }
 
+/// `Undo` of a territory's `Announce` of `object` (a hidden comment, a withdrawn adoption).
+pub fn undo_announce(id: &Url, actor: &Url, announce: &str, object: &str, followers: &Url) -> Value {
+    let inner = json!({
+        "id": announce, "type": "Announce", "actor": actor, "object": object, "to": [AS_PUBLIC], "cc": [followers]
+    });
+    let mut undo = super::activities::undo(id, actor, &inner);
+    undo["to"] = json!([AS_PUBLIC]);
+    undo["cc"] = json!([followers]);
+    undo
+}
+
 /// A territory adopts another's practice: an `Announce` (followers see it as a boost) to the
 /// practice's territory, with how it adapted it.
 pub fn adoption(id: &Url, actor: &Url, practice: &str, origin: &str, followers: &Url, note: &str) -> Value {

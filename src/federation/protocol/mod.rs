@@ -4,6 +4,7 @@ pub mod activities;
 pub mod actor;
 pub mod collections;
 pub mod conversation;
+pub mod discovery;
 pub mod inbound;
 pub mod pins;
 pub mod practice;
@@ -86,6 +87,17 @@ where
         Some(OneOrMany::One(t)) => vec![t],
         Some(OneOrMany::Many(v)) => v,
     })
+}
+
+/// What a deleted object's id answers (with 410 Gone), and what a `Delete` carries.
+/// https://www.w3.org/TR/activitypub/#delete-activity-outbox
+pub fn tombstone(id: &str) -> Value {
+    json!({"@context": activity_context(), "id": id, "type": "Tombstone"})
+}
+
+/// An actor's `icon`.
+pub fn image(url: &str) -> Value {
+    json!({ "type": "Image", "url": url })
 }
 
 #[cfg(test)]

@@ -53,6 +53,11 @@ pub fn hashtag(tag_base: &str, tag: &str) -> Value {
     json!({"type": "Hashtag", "name": format!("#{}", tag.trim_start_matches('#')), "href": href})
 }
 
+/// One entry of `cces:structures`: a structure's actor id and name.
+pub fn structure_ref(id: &str, name: &str) -> Value {
+    json!({"id": id, "name": name})
+}
+
 /// `structures`: (actor id, name) of the structures involved.
 pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)]) -> Value {
     let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
