@@ -9,6 +9,7 @@ pub mod headers;
 pub mod html;
 pub mod i18n;
 pub mod links;
+pub mod numbers;
 pub mod pages;
 pub mod practice_form;
 pub mod practice_pages;
