@@ -362,3 +362,38 @@ change-licence = licence
 acting-territory = In the name of the territory
 practices-latest = Latest good practices
 practices-all = All good practices
+
+## Practice form, place search, territory settings
+notice-published = { $count ->
+    [0] Published. Nobody follows this territory on the fediverse yet: it is visible on the site.
+    [one] Published and sent to { $count } follower.
+   *[other] Published and sent to { $count } followers.
+}
+practice-delete-title = Delete the good practice
+practice-delete-hint = Deleting is final: the practice, its comments and its history are gone.
+practice-delete-ask = Delete…
+practice-delete-question = Delete “{ $title }” for good?
+practice-delete-published = It is published: following servers will be told it was deleted.
+practice-delete-confirm = Yes, delete for good
+practice-delete-cancel = Cancel
+number-invalid = This is not a number. Write for example 18,400.75 (no unit: it goes in the next column).
+number-too-large = This number is too large.
+indicators-check-values = Some indicator values are not numbers: see the messages beside the fields.
+indicators-hint = One row per indicator; rows left empty are ignored. Write numbers as usual: 18,400.75.
+indicator-add-row = Add a row
+indicator-example-sociale-name = E.g. people supported
+indicator-example-sociale-value = 120
+indicator-example-sociale-unit = people
+indicator-example-sociale-period = 2025
+indicator-example-economique-name = E.g. share of the price going to producers
+indicator-example-economique-value = 62.5
+indicator-example-economique-unit = %
+indicator-example-economique-period = 2025
+indicator-example-territoriale-name = E.g. municipalities reached
+indicator-example-territoriale-value = 14
+indicator-example-territoriale-unit = municipalities
+indicator-example-territoriale-period = 2024-2025
+indicator-example-environnementale-name = E.g. waste avoided
+indicator-example-environnementale-value = 18,400.75
+indicator-example-environnementale-unit = kg
+indicator-example-environnementale-period = per year

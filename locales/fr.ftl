@@ -362,3 +362,38 @@ change-licence = licence
 acting-territory = Au nom du territoire
 practices-latest = Dernières bonnes pratiques
 practices-all = Toutes les bonnes pratiques
+
+## Formulaire des bonnes pratiques, recherche de lieux, réglages du territoire
+notice-published = { $count ->
+    [0] Publiée. Personne ne suit encore ce territoire sur le fédivers : elle est visible sur le site.
+    [one] Publiée et envoyée à { $count } abonné·e.
+   *[other] Publiée et envoyée à { $count } abonné·es.
+}
+practice-delete-title = Supprimer la bonne pratique
+practice-delete-hint = La suppression est définitive : la fiche, ses commentaires et son historique disparaissent.
+practice-delete-ask = Supprimer…
+practice-delete-question = Supprimer définitivement « { $title } » ?
+practice-delete-published = Elle est publiée : les serveurs abonnés seront prévenus de sa suppression.
+practice-delete-confirm = Oui, supprimer définitivement
+practice-delete-cancel = Annuler
+number-invalid = Ce n’est pas un nombre. Écrivez par exemple 18 400,75 (sans unité : elle va dans la colonne suivante).
+number-too-large = Ce nombre est trop grand.
+indicators-check-values = Certaines valeurs d’indicateurs ne sont pas des nombres : voyez les messages à côté des champs.
+indicators-hint = Une ligne par indicateur ; les lignes laissées vides sont ignorées. Les nombres s’écrivent comme d’habitude : 18 400,75.
+indicator-add-row = Ajouter une ligne
+indicator-example-sociale-name = Ex. : personnes accompagnées
+indicator-example-sociale-value = 120
+indicator-example-sociale-unit = personnes
+indicator-example-sociale-period = 2025
+indicator-example-economique-name = Ex. : part du prix revenant aux producteurs
+indicator-example-economique-value = 62,5
+indicator-example-economique-unit = %
+indicator-example-economique-period = 2025
+indicator-example-territoriale-name = Ex. : communes touchées
+indicator-example-territoriale-value = 14
+indicator-example-territoriale-unit = communes
+indicator-example-territoriale-period = 2024-2025
+indicator-example-environnementale-name = Ex. : déchets évités
+indicator-example-environnementale-value = 18 400,75
+indicator-example-environnementale-unit = kg
+indicator-example-environnementale-period = par an

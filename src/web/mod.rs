@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod links;
 pub mod numbers;
 pub mod pages;
+pub mod practice_actions;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
@@ -159,5 +160,6 @@ pub fn router() -> Router {
         .merge(signer::router())
         .merge(practices::router())
         .merge(practice_pages::router())
+        .merge(practice_actions::router())
         .merge(admin::router())
 }
