@@ -135,6 +135,20 @@ pub fn quantity(value: f64, unit: &str, lang: Lang) -> String {
     }
 }
 
+/// A size in bytes as people read it: "1 Mo", "512 ko", "4,2 Mo" in French (the octet), "1 MB",
+/// "4.2 MB" in English; multiples of 1024, as file managers count them.
+pub fn bytes(n: u64, lang: Lang) -> String {
+    const KI: f64 = 1024.0;
+    let (value, unit) = match n as f64 {
+        x if x >= KI * KI => (x / (KI * KI), ["Mo", "MB"]),
+        x if x >= KI => (x / KI, ["ko", "kB"]),
+        x => (x, ["o", "B"]),
+    };
+    let rounded = (value * 10.0).round() / 10.0;
+    let unit = if lang == Lang::Fr { unit[0] } else { unit[1] };
+    format!("{}\u{a0}{unit}", format(rounded, lang, 0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +236,15 @@ mod tests {
         assert_eq!(quantity(-12.5, "€", Lang::En), "-€12.50");
         assert_eq!(quantity(62.5, "%", Lang::En), "62.5%");
         assert_eq!(quantity(3.0, "tonnes", Lang::En), "3\u{a0}tonnes");
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(bytes(1024 * 1024, Lang::Fr), "1\u{a0}Mo");
+        assert_eq!(bytes(4 * 1024 * 1024 + 200_000, Lang::Fr), "4,2\u{a0}Mo");
+        assert_eq!(bytes(512 * 1024, Lang::Fr), "512\u{a0}ko");
+        assert_eq!(bytes(300, Lang::Fr), "300\u{a0}o");
+        assert_eq!(bytes(1024 * 1024, Lang::En), "1\u{a0}MB");
     }
 
     #[test]
