@@ -14,6 +14,7 @@ pub mod pages;
 pub mod practice_actions;
 pub mod practice_form;
 pub mod practice_pages;
+pub mod places;
 pub mod practices;
 pub mod session;
 pub mod signer;
@@ -161,5 +162,6 @@ pub fn router() -> Router {
         .merge(practices::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
+        .merge(places::router())
         .merge(admin::router())
 }

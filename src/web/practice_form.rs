@@ -194,8 +194,15 @@ pub fn input_from_form(f: &FormPairs, lang: Lang) -> (PracticeInput, FieldErrors
         }
         parsed
     };
-    let latitude = coordinate("latitude", &mut errors);
-    let longitude = coordinate("longitude", &mut errors);
+    let mut latitude = coordinate("latitude", &mut errors);
+    let mut longitude = coordinate("longitude", &mut errors);
+    // Without JavaScript nobody picked a suggestion: the commune typed is looked up here.
+    if latitude.is_none()
+        && longitude.is_none()
+        && let Some((lat, lon)) = crate::domain::places::lookup(&f.get("commune")).and_then(|p| p.coordinates)
+    {
+        (latitude, longitude) = (Some(lat), Some(lon));
+    }
     let mut dimensions = vec![];
     for d in Dimension::ALL {
         let code = d.code();
