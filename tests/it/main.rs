@@ -24,6 +24,7 @@ mod interop_lemmy;
 mod interop_peer;
 mod interop_timelines;
 mod openapi;
+mod practice_form_http;
 mod practice_pages;
 mod practices;
 mod privacy;
