@@ -32,5 +32,6 @@ mod signatory_privacy;
 mod signature_vectors;
 mod signatures;
 mod storage;
+mod territory_settings;
 mod web_security;
 mod web_shell;
