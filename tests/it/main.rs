@@ -3,6 +3,7 @@
 
 mod actors_strict;
 mod browser;
+mod browser_practice_form;
 mod cli;
 mod common;
 mod conversations;
