@@ -290,7 +290,11 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, author: &
     }
     let followers = state
         .store
-        .count_follows(crate::storage::follows::Direction::Followers, territory_id, crate::domain::territory::FollowState::Accepted)
+        .count_follows(
+            crate::storage::follows::Direction::Followers,
+            territory_id,
+            crate::domain::territory::FollowState::Accepted,
+        )
         .await?;
     Ok(Some(Reached { followers, inboxes: inboxes.len() }))
 }

@@ -64,9 +64,7 @@ pub fn parse(text: &str, lang: Lang) -> Result<f64, NumberError> {
     let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     let grouped_ok = match groups.as_slice() {
         [one] => digits(one),
-        [first, rest @ ..] => {
-            digits(first) && first.len() <= 3 && rest.iter().all(|g| g.len() == 3 && digits(g))
-        }
+        [first, rest @ ..] => digits(first) && first.len() <= 3 && rest.iter().all(|g| g.len() == 3 && digits(g)),
         [] => false,
     };
     if !grouped_ok || frac.is_some_and(|f| !digits(f)) {

@@ -74,7 +74,9 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
             Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
         }
         // Only the confirmation page sends `confirm`: an older page's one-click button asks first.
-        "delete" if f.get("confirm") != "yes" => Ok(Redirect::to(&format!("/pratiques/{id}/supprimer")).into_response()),
+        "delete" if f.get("confirm") != "yes" => {
+            Ok(Redirect::to(&format!("/pratiques/{id}/supprimer")).into_response())
+        }
         "delete" => {
             practices::delete(&data, id).await?;
             data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;

@@ -86,7 +86,12 @@ async fn french_numbers_are_read_and_shown_the_french_way() {
     assert!(stored.dimensions.contains("18400.75"), "stored as a number: {}", stored.dimensions);
     for spaced in ["18\u{a0}400,75", "18\u{202f}400,75"] {
         let edit = b.get(&format!("/admin/pratiques/{id}")).await;
-        let p = b.post(&format!("/admin/pratiques/{id}"), &form(&edit.csrf(), "Épicerie solidaire", "Redon", [spaced, "12,50", "62,5"])).await;
+        let p = b
+            .post(
+                &format!("/admin/pratiques/{id}"),
+                &form(&edit.csrf(), "Épicerie solidaire", "Redon", [spaced, "12,50", "62,5"]),
+            )
+            .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{spaced:?}: {}", p.body);
     }
 
@@ -141,7 +146,9 @@ async fn deleting_asks_first_and_publishing_says_who_it_went_to() {
     assert!(shown.contains("Publiée et envoyée à 2 abonné·es."), "{shown}");
     let mut en = Browser::new(&m.url(""));
     en.accept_language = Some("en".into());
-    assert!(en.get(&format!("/pratiques/{first}?n=published&c=1")).await.body.contains("Published and sent to 1 follower."));
+    assert!(
+        en.get(&format!("/pratiques/{first}?n=published&c=1")).await.body.contains("Published and sent to 1 follower.")
+    );
 
     // Deleting: a page asks first; a delete without the confirmation only leads there.
     let p = b.post(&format!("/pratiques/{second}/statut"), &[("csrf", &csrf), ("action", "delete")]).await;

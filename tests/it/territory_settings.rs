@@ -90,6 +90,9 @@ async fn a_picture_too_large_is_answered_on_the_form() {
     let p = b.post_multipart("/admin/territory/icon", &csrf, PNG.to_vec(), "logo.png").await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let form = b.get("/admin/territory").await.body;
-    assert!(form.contains("class=\"icon-preview\"") && form.contains("alt=\"Icône actuelle de Territoire CCES\""), "{form}");
+    assert!(
+        form.contains("class=\"icon-preview\"") && form.contains("alt=\"Icône actuelle de Territoire CCES\""),
+        "{form}"
+    );
     m.stop().await;
 }
