@@ -409,3 +409,4 @@ fediverse-address = Fediverse address
 fediverse-address-why = This is the address people use to follow this territory from Mastodon or other fediverse software (the network of sites that follow each other). It does not change when the name changes: following servers know it, changing it would lose them. It is chosen when the territory is created (command “maillage territory create ADDRESS NAME”).
 place-search-hint = Type the municipality's name or postal code, then pick it from the list: its coordinates are filled in for you.
 place-suggestions = Matching municipalities
+notice-practice-deleted = Good practice deleted.

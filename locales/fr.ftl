@@ -409,3 +409,4 @@ fediverse-address = Adresse sur le fédivers
 fediverse-address-why = C’est l’adresse à laquelle on suit ce territoire depuis Mastodon ou un autre logiciel du fédivers (le réseau de sites qui se suivent entre eux). Elle ne change pas quand le nom change : les serveurs abonnés la connaissent, la changer les ferait perdre. Elle est choisie à la création du territoire (commande « maillage territory create ADRESSE NOM »).
 place-search-hint = Tapez le nom de la commune ou son code postal, puis choisissez-la dans la liste : ses coordonnées sont remplies pour vous.
 place-suggestions = Communes correspondantes
+notice-practice-deleted = Bonne pratique supprimée.

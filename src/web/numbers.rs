@@ -114,6 +114,12 @@ fn currency_symbol(unit: &str) -> Option<&'static str> {
 /// is a no-break space, so the unit never starts a line on its own.
 pub fn quantity(value: f64, unit: &str, lang: Lang) -> String {
     let unit = unit.trim();
+    // A rate in money ("€/an", "€ HT"): cents like money, the unit as written after the amount.
+    let per = unit.chars().next().and_then(|c| currency_symbol(&c.to_string()).filter(|_| unit.chars().count() > 1));
+    if per.is_some() {
+        let cents = if value.fract() == 0.0 { 0 } else { 2 };
+        return format!("{}\u{a0}{unit}", format(value, lang, cents));
+    }
     if let Some(symbol) = currency_symbol(unit) {
         let cents = if value.fract() == 0.0 { 0 } else { 2 };
         let n = format(value, lang, cents);
@@ -225,6 +231,8 @@ mod tests {
         assert_eq!(quantity(62.5, "%", Lang::Fr), "62,5\u{a0}%");
         assert_eq!(quantity(3.0, "tonnes", Lang::Fr), "3\u{a0}tonnes");
         assert_eq!(quantity(3.0, "", Lang::Fr), "3");
+        assert_eq!(quantity(12.5, "€/an", Lang::Fr), "12,50\u{a0}€/an");
+        assert_eq!(quantity(1500.0, "€ HT", Lang::Fr), "1\u{202f}500\u{a0}€ HT");
     }
 
     #[test]

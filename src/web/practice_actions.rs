@@ -80,7 +80,7 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
         "delete" => {
             practices::delete(&data, id).await?;
             data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;
-            Ok(Redirect::to("/admin/pratiques?saved=1").into_response())
+            Ok(Redirect::to("/admin/pratiques?saved=deleted").into_response())
         }
         _ => Err(AppError::BadRequest("unknown action".into())),
     }

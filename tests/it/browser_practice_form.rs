@@ -129,6 +129,7 @@ async fn moderator_publishes_french_numbers_picks_a_commune_and_deletes_after_co
     })
     .await;
     assert!(m.data.store.practice(other).await.expect("db").is_none(), "deleted once confirmed");
+    assert!(text(c, "main").await.contains("Bonne pratique supprimée."), "the list says what happened");
     driver.client.clone().close().await.expect("close");
     m.stop().await;
 }

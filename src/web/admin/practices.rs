@@ -36,7 +36,10 @@ pub(super) async fn list_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
         l: Layout::new(&ctx, tr.t("admin-practices")),
         is_admin: ctx.is_admin(),
         slug: t.slug.clone(),
-        notice: saved_notice(&ctx, &q),
+        notice: match q.saved.as_deref() {
+            Some("deleted") => Some(tr.t("notice-practice-deleted")),
+            _ => saved_notice(&ctx, &q),
+        },
         alert: None,
         rows,
     };
