@@ -133,3 +133,65 @@ async fn moderator_publishes_french_numbers_picks_a_commune_and_deletes_after_co
     driver.client.clone().close().await.expect("close");
     m.stop().await;
 }
+
+#[cfg_attr(
+    not(has_chromium),
+    ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
+)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_javascript_the_commune_typed_is_found_and_errors_sit_beside_their_fields() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    m.account("admin@cces.example", "un mot de passe solide", Role::Admin).await;
+    let driver = common::browser::start_browser_with(false).await;
+    let c = &driver.client;
+    c.set_window_size(390, 844).await.expect("phone");
+    c.goto(&m.url("/login")).await.expect("login");
+    c.find(Locator::Css("#email")).await.expect("email").send_keys("admin@cces.example").await.expect("type");
+    c.find(Locator::Css("#password")).await.expect("pw").send_keys("un mot de passe solide").await.expect("type");
+    c.find(Locator::Css("form.card button[type=submit]")).await.expect("submit").click().await.expect("click");
+    eventually(10, "logged in", || async { c.current_url().await.map(|u| u.path() == "/admin").unwrap_or(false) })
+        .await;
+
+    c.goto(&m.url("/admin/pratiques/nouvelle")).await.expect("form");
+    let add = c.find(Locator::Css("button.add-indicator")).await.expect("button");
+    assert!(!add.is_displayed().await.expect("displayed"), "no add-row button that would do nothing");
+    let fill = |id: &'static str, v: &'static str| async move {
+        c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("{id}")).send_keys(v).await.expect("type");
+    };
+    fill("title", "Jardin partagé").await;
+    fill("summary", "Un jardin cultivé ensemble au bord de l'Oust.").await;
+    c.find(Locator::Css("label[for=dom-alimentation]")).await.expect("domain").click().await.expect("click");
+    for (part, v) in [("name", "Récolte"), ("value", "1 200,5 kilos"), ("unit", "kg")] {
+        let css = format!("input[name=ind-environnementale-2-{part}]");
+        c.find(Locator::Css(&css)).await.expect("third row").send_keys(v).await.expect("type");
+    }
+    fill("commune", "guer").await;
+    c.find(Locator::Css("form.practice-form button[type=submit]")).await.expect("save").click().await.expect("click");
+    eventually(10, "the error", || async { c.find(Locator::Id("ind-environnementale-0-error")).await.is_ok() }).await;
+    // The error sits in the value's cell, right above the field, on the phone's screen.
+    let cell = text(c, "td:has(#ind-environnementale-0-value)").await;
+    assert!(cell.contains("Ce n’est pas un nombre"), "{cell}");
+    assert!(page_width(c).await <= 390, "the form with its errors fits the phone");
+    c.execute("document.getElementById('ind-environnementale-0-error').scrollIntoView();", vec![])
+        .await
+        .expect("scroll");
+    shot(c, "practice-form-error-phone-fr-nojs").await;
+    let value = c.find(Locator::Id("ind-environnementale-0-value")).await.expect("value");
+    value.clear().await.expect("clear");
+    value.send_keys("1 200,5").await.expect("type");
+    c.find(Locator::Css("form.practice-form button[type=submit]")).await.expect("save").click().await.expect("click");
+    eventually(10, "saved", || async { text(c, "main").await.contains("brouillon") }).await;
+    let p = &m.data.store.territory_practices(1).await.expect("db")[0];
+    let lat = p.latitude.expect("Guer's coordinates found on the server");
+    assert!((lat - 47.9).abs() < 0.05, "{lat}");
+    assert!(plain(&text(c, "table.indicators").await).contains("1 200,5 kg"));
+
+    // The territory settings at phone width: help, fediverse address, nothing wider than the screen.
+    c.goto(&m.url("/admin/territory")).await.expect("settings");
+    assert!(text(c, "main").await.contains("**gras**"), "formatting help");
+    assert!(text(c, "main").await.contains("@territoire@"), "fediverse address");
+    assert!(page_width(c).await <= 390, "settings fit the phone");
+    shot(c, "territory-settings-phone-fr").await;
+    driver.client.clone().close().await.expect("close");
+    m.stop().await;
+}
