@@ -89,11 +89,11 @@ field-summary = Description
 field-perimeter = Area (municipalities, region…)
 field-domains = Domains of activity
 field-manual = Approve each new follower
-field-icon = Logo or picture (PNG, JPEG, WebP or GIF, at most 1 MiB)
+field-icon = Logo or picture (PNG, JPEG, WebP or GIF, at most { $max })
 upload = Upload the picture
 save = Save
 icon-invalid = This file is not a PNG, JPEG, WebP or GIF image.
-icon-too-large = The picture is larger than 1 MiB.
+icon-too-large = The picture is larger than { $max }. Make it smaller (for example 512 × 512 pixels) and send it again.
 name-invalid = The name must have 1 to 200 characters.
 summary-invalid = The description has at most 5000 characters.
 perimeter-invalid = The area has at most 500 characters.
@@ -362,3 +362,51 @@ change-licence = licence
 acting-territory = In the name of the territory
 practices-latest = Latest good practices
 practices-all = All good practices
+
+## Practice form, place search, territory settings
+notice-published = { $count ->
+    [0] Published. Nobody follows this territory on the fediverse yet: it is visible on the site.
+    [one] Published and sent to { $count } follower.
+   *[other] Published and sent to { $count } followers.
+}
+practice-delete-title = Delete the good practice
+practice-delete-hint = Deleting is final: the practice, its comments and its history are gone.
+practice-delete-ask = Delete…
+practice-delete-question = Delete “{ $title }” for good?
+practice-delete-published = It is published: following servers will be told it was deleted.
+practice-delete-confirm = Yes, delete for good
+practice-delete-cancel = Cancel
+number-invalid = This is not a number. Write for example 18,400.75 (no unit: it has its own field, “Unit”).
+number-too-large = This number is too large.
+indicators-check-values = Some indicator values are not numbers: see the messages beside the fields.
+indicators-hint = One row per indicator; rows left empty are ignored. Write numbers as usual: 18,400.75.
+indicator-add-row = Add a row
+indicator-example-sociale-name = E.g. people supported
+indicator-example-sociale-value = 120
+indicator-example-sociale-unit = people
+indicator-example-sociale-period = 2025
+indicator-example-economique-name = E.g. share of the price going to producers
+indicator-example-economique-value = 62.5
+indicator-example-economique-unit = %
+indicator-example-economique-period = 2025
+indicator-example-territoriale-name = E.g. municipalities reached
+indicator-example-territoriale-value = 14
+indicator-example-territoriale-unit = municipalities
+indicator-example-territoriale-period = 2024-2025
+indicator-example-environnementale-name = E.g. waste avoided
+indicator-example-environnementale-value = 18,400.75
+indicator-example-environnementale-unit = kg
+indicator-example-environnementale-period = per year
+markdown-help-intro = Formatting:
+markdown-help-bold = bold
+markdown-help-italic = italic
+markdown-help-link = link
+markdown-help-list = list item
+markdown-help-paragraphs = an empty line separates two paragraphs.
+icon-current = Current icon
+icon-current-alt = Current icon of { $name }
+fediverse-address = Fediverse address
+fediverse-address-why = This is the address people use to follow this territory from Mastodon or other fediverse software (the network of sites that follow each other). It does not change when the name changes: following servers know it, changing it would lose them. It is chosen when the territory is created (command “maillage territory create ADDRESS NAME”).
+place-search-hint = Type the municipality's name or postal code, then pick it from the list: its coordinates are filled in for you.
+place-suggestions = Matching municipalities
+notice-practice-deleted = Good practice deleted.

@@ -89,11 +89,11 @@ field-summary = Présentation
 field-perimeter = Périmètre (communes, pays, département…)
 field-domains = Domaines d'activité
 field-manual = Valider chaque nouvel abonnement
-field-icon = Logo ou image (PNG, JPEG, WebP ou GIF, 1 Mio au plus)
+field-icon = Logo ou image (PNG, JPEG, WebP ou GIF, { $max } au plus)
 upload = Envoyer l'image
 save = Enregistrer
 icon-invalid = Ce fichier n'est pas une image PNG, JPEG, WebP ou GIF.
-icon-too-large = L'image dépasse 1 Mio.
+icon-too-large = L'image dépasse { $max }. Réduisez-la (par exemple à 512 × 512 pixels) puis envoyez-la de nouveau.
 name-invalid = Le nom doit faire entre 1 et 200 caractères.
 summary-invalid = La présentation fait au plus 5000 caractères.
 perimeter-invalid = Le périmètre fait au plus 500 caractères.
@@ -362,3 +362,51 @@ change-licence = licence
 acting-territory = Au nom du territoire
 practices-latest = Dernières bonnes pratiques
 practices-all = Toutes les bonnes pratiques
+
+## Formulaire des bonnes pratiques, recherche de lieux, réglages du territoire
+notice-published = { $count ->
+    [0] Publiée. Personne ne suit encore ce territoire sur le fédivers : elle est visible sur le site.
+    [one] Publiée et envoyée à { $count } abonné·e.
+   *[other] Publiée et envoyée à { $count } abonné·es.
+}
+practice-delete-title = Supprimer la bonne pratique
+practice-delete-hint = La suppression est définitive : la fiche, ses commentaires et son historique disparaissent.
+practice-delete-ask = Supprimer…
+practice-delete-question = Supprimer définitivement « { $title } » ?
+practice-delete-published = Elle est publiée : les serveurs abonnés seront prévenus de sa suppression.
+practice-delete-confirm = Oui, supprimer définitivement
+practice-delete-cancel = Annuler
+number-invalid = Ce n’est pas un nombre. Écrivez par exemple 18 400,75 (sans unité : elle a son propre champ, « Unité »).
+number-too-large = Ce nombre est trop grand.
+indicators-check-values = Certaines valeurs d’indicateurs ne sont pas des nombres : voyez les messages à côté des champs.
+indicators-hint = Une ligne par indicateur ; les lignes laissées vides sont ignorées. Les nombres s’écrivent comme d’habitude : 18 400,75.
+indicator-add-row = Ajouter une ligne
+indicator-example-sociale-name = Ex. : personnes accompagnées
+indicator-example-sociale-value = 120
+indicator-example-sociale-unit = personnes
+indicator-example-sociale-period = 2025
+indicator-example-economique-name = Ex. : part du prix revenant aux producteurs
+indicator-example-economique-value = 62,5
+indicator-example-economique-unit = %
+indicator-example-economique-period = 2025
+indicator-example-territoriale-name = Ex. : communes touchées
+indicator-example-territoriale-value = 14
+indicator-example-territoriale-unit = communes
+indicator-example-territoriale-period = 2024-2025
+indicator-example-environnementale-name = Ex. : déchets évités
+indicator-example-environnementale-value = 18 400,75
+indicator-example-environnementale-unit = kg
+indicator-example-environnementale-period = par an
+markdown-help-intro = Mise en forme :
+markdown-help-bold = gras
+markdown-help-italic = italique
+markdown-help-link = lien
+markdown-help-list = élément de liste
+markdown-help-paragraphs = une ligne vide sépare deux paragraphes.
+icon-current = Icône actuelle
+icon-current-alt = Icône actuelle de { $name }
+fediverse-address = Adresse sur le fédivers
+fediverse-address-why = C’est l’adresse à laquelle on suit ce territoire depuis Mastodon ou un autre logiciel du fédivers (le réseau de sites qui se suivent entre eux). Elle ne change pas quand le nom change : les serveurs abonnés la connaissent, la changer les ferait perdre. Elle est choisie à la création du territoire (commande « maillage territory create ADRESSE NOM »).
+place-search-hint = Tapez le nom de la commune ou son code postal, puis choisissez-la dans la liste : ses coordonnées sont remplies pour vous.
+place-suggestions = Communes correspondantes
+notice-practice-deleted = Bonne pratique supprimée.

@@ -8,3 +8,76 @@ document.querySelectorAll("button[data-copy]").forEach(function (b) {
     });
   });
 });
+
+// Practice form: "add a row" copies a dimension's last indicator row, numbered next, empty.
+document.querySelectorAll("button.add-indicator").forEach(function (b) {
+  b.hidden = false;
+  b.addEventListener("click", function () {
+    var body = b.parentNode.querySelector("tbody");
+    var rows = body.querySelectorAll("tr");
+    var last = rows[rows.length - 1];
+    var row = last.cloneNode(true);
+    var n = rows.length;
+    row.querySelectorAll(".error").forEach(function (e) { e.remove(); });
+    row.querySelectorAll("input").forEach(function (input) {
+      input.name = input.name.replace(/-\d+-(\w+)$/, "-" + n + "-$1");
+      if (input.id) { input.id = input.name; }
+      input.value = "";
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+      var label = input.getAttribute("aria-label");
+      if (label) { input.setAttribute("aria-label", label.replace(/\d+$/, String(n + 1))); }
+    });
+    body.appendChild(row);
+    row.querySelector("input").focus();
+  });
+});
+
+// Place search: a field marked data-places suggests communes as one types (GET /places?q=…);
+// picking one fills the field and the coordinates fields it names. Without JavaScript the
+// server looks the typed name up when the form is saved.
+document.querySelectorAll("input[data-places]").forEach(function (input) {
+  var list = document.getElementById(input.getAttribute("data-suggestions"));
+  var lat = document.getElementById(input.getAttribute("data-latitude"));
+  var lon = document.getElementById(input.getAttribute("data-longitude"));
+  var timer = null, asked = "";
+  function close() { list.hidden = true; list.replaceChildren(); }
+  function show(places) {
+    list.replaceChildren();
+    places.forEach(function (p) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.textContent = p.label + (p.postcode ? " — " + p.postcode : "");
+      b.setAttribute("data-code", p.code);
+      b.addEventListener("click", function () {
+        input.value = p.name;
+        if (lat && lon) {
+          lat.value = p.latitude === null ? "" : String(p.latitude);
+          lon.value = p.longitude === null ? "" : String(p.longitude);
+        }
+        close();
+        input.focus();
+      });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    list.hidden = places.length === 0;
+  }
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = input.value.trim();
+    if (q.length < 2) { close(); return; }
+    timer = setTimeout(function () {
+      asked = q;
+      fetch(input.getAttribute("data-places") + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (places) { if (asked === q) { show(places); } })
+        .catch(close);
+    }, 150);
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { close(); }
+    if (e.key === "ArrowDown" && !list.hidden) { e.preventDefault(); list.querySelector("button").focus(); }
+  });
+});

@@ -51,7 +51,8 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         kind: "Group",
         preferred_username: t.slug.clone(),
         name: t.name.clone(),
-        summary: html_paragraphs(&t.summary),
+        // The presentation is Markdown, rendered as on the territory's page.
+        summary: crate::web::html::markdown_to_html(&t.summary),
         url: id.clone(),
         inbox: sub("inbox"),
         outbox: sub("outbox"),

@@ -247,7 +247,18 @@ pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value>
 
 /// Publishes (or unpublishes) and tells the territory's followers in the same transaction:
 /// the publication (`Create`), or its withdrawal (`Delete`) when it leaves the public catalogue.
-pub async fn set_published(state: &AppState, id: i64, published: bool, author: &str) -> AppResult<()> {
+/// Who a newly published practice was sent to, for the message that says what happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reached {
+    /// Accepted followers of the territory.
+    pub followers: i64,
+    /// Distinct inboxes (servers, mostly) its `Create` was queued for.
+    pub inboxes: usize,
+}
+
+/// Publishes or unpublishes a local practice; `Some` when it has just been published, with
+/// whom it was sent to.
+pub async fn set_published(state: &AppState, id: i64, published: bool, author: &str) -> AppResult<Option<Reached>> {
     let p = local(state, id).await?;
     let was_published = p.status == "published";
     let territory_id = p.territory_id.unwrap_or_default();
@@ -274,7 +285,18 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, author: &
     }
     tx.commit().await?;
     state.delivery_notify.notify_one();
-    Ok(())
+    if was_published || !published {
+        return Ok(None);
+    }
+    let followers = state
+        .store
+        .count_follows(
+            crate::storage::follows::Direction::Followers,
+            territory_id,
+            crate::domain::territory::FollowState::Accepted,
+        )
+        .await?;
+    Ok(Some(Reached { followers, inboxes: inboxes.len() }))
 }
 
 /// Deletes a local practice; followers get a `Delete` if it was public, in the same transaction.

@@ -127,21 +127,10 @@ impl Tr {
         self.format(key, Some(&args))
     }
 
-    /// 12345 → "12 345" (narrow no-break space) in French, "12,345" in English.
+    /// 12345 → "12 345" (narrow no-break space) in French, "12,345" in English: the one
+    /// number formatter, [`super::numbers`].
     pub fn number(&self, n: i64) -> String {
-        let digits = n.unsigned_abs().to_string();
-        let sep = match self.lang {
-            Lang::Fr => "\u{202f}",
-            Lang::En => ",",
-        };
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push_str(sep);
-            }
-            out.push(c);
-        }
-        if n < 0 { format!("-{out}") } else { out }
+        super::numbers::format(n as f64, self.lang, 0)
     }
 
     /// Milliseconds since the epoch → "28 novembre 2026, 11:40 UTC" / "November 28, 2026, 11:40 UTC".

@@ -9,7 +9,10 @@ pub mod headers;
 pub mod html;
 pub mod i18n;
 pub mod links;
+pub mod numbers;
 pub mod pages;
+pub mod places;
+pub mod practice_actions;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
@@ -158,5 +161,7 @@ pub fn router() -> Router {
         .merge(signer::router())
         .merge(practices::router())
         .merge(practice_pages::router())
+        .merge(practice_actions::router())
+        .merge(places::router())
         .merge(admin::router())
 }

@@ -26,7 +26,8 @@ pub struct TerritoryCard {
     pub name: String,
     pub url: String,
     pub handle: String,
-    pub summary: String,
+    /// The presentation's first paragraph, rendered like the whole on the territory's page.
+    pub summary: super::html::SafeHtml,
 }
 
 fn cards(state: &AppState, territories: Vec<TerritoryRow>) -> Vec<TerritoryCard> {
@@ -36,7 +37,7 @@ fn cards(state: &AppState, territories: Vec<TerritoryRow>) -> Vec<TerritoryCard>
         .map(|t| TerritoryCard {
             url: format!("/t/{}", t.slug),
             handle: format!("{}@{authority}", t.slug),
-            summary: t.summary.split("\n\n").next().unwrap_or_default().to_string(),
+            summary: super::html::markdown(t.summary.split("\n\n").next().unwrap_or_default()),
             name: t.name,
         })
         .collect()
@@ -73,7 +74,8 @@ struct TerritoryPage {
     handle: String,
     actor_id: String,
     icon_url: Option<String>,
-    summary_paragraphs: Vec<String>,
+    /// The presentation, Markdown rendered by the one function every Markdown field uses.
+    summary: super::html::SafeHtml,
     perimeter: String,
     domains: Vec<String>,
     followers: String,
@@ -129,13 +131,7 @@ pub async fn territory(
         handle: format!("{}@{}", t.slug, data.config.authority()),
         actor_id: data.territory_id_url(&t.slug).to_string(),
         icon_url: t.icon_media_id.map(|id| format!("/media/{id}")),
-        summary_paragraphs: t
-            .summary
-            .split("\n\n")
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect(),
+        summary: super::html::markdown(&t.summary),
         perimeter: t.perimeter.clone(),
         domains: t.domain_list().iter().map(|d| tr.t(&format!("domain-{}", d.code()))).collect(),
         followers: tr.number(followers),

@@ -1,12 +1,20 @@
 //! The practice form, shared by moderators (console) and signatories (their management link):
 //! plain HTML fields, no JavaScript needed. Each dimension has a text and indicator rows
-//! (`ind-<dimension>-<n>-name|value|unit|period`); a row left empty is ignored, and two empty
-//! rows are always offered.
+//! (`ind-<dimension>-<n>-name|value|unit|period`); a row left empty is ignored. Three empty
+//! rows are offered without JavaScript, and a button adds more with it. Values are read the
+//! reader's way ("18 400,75" in French, see [`super::numbers`]); one that is not a number is
+//! kept as typed and shown again with its error beside it.
 
 use askama::Template;
 use serde_json::Value;
 
-use super::{Layout, admin::FormPairs, i18n::Tr, session::Ctx};
+use super::{
+    Layout,
+    admin::FormPairs,
+    i18n::{Lang, Tr},
+    numbers,
+    session::Ctx,
+};
 use crate::{
     domain::{
         practice::{Dimension, DimensionInput, IndicatorInput, PracticeInput},
@@ -22,13 +30,20 @@ pub struct IndicatorRow {
     pub value: String,
     pub unit: String,
     pub period: String,
+    /// The value's error, beside it (a value that is not a number).
+    pub error: Option<String>,
 }
+
+/// Empty indicator rows offered under the filled ones (more with the "add a row" button).
+const EMPTY_ROWS: usize = 3;
 
 pub struct DimensionBlock {
     pub code: &'static str,
     pub label: String,
     pub text: String,
     pub rows: Vec<IndicatorRow>,
+    /// Example indicator (name, value, unit, period), shown as placeholders.
+    pub example: [String; 4],
 }
 
 #[derive(Template)]
@@ -50,6 +65,12 @@ pub struct PracticeFormPage {
     pub submit: String,
     /// A signatory's earlier proposals: (edit link or none, title, status label).
     pub proposals: Vec<(Option<String>, String, String)>,
+    /// The console's menu, for moderators (not on a signatory's management page).
+    pub admin_menu: bool,
+    pub is_admin: bool,
+    pub slug: String,
+    pub notice: Option<String>,
+    pub alert: Option<String>,
 }
 
 impl PracticeFormPage {
@@ -83,33 +104,36 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
                     e.indicators
                         .iter()
                         .enumerate()
-                        .map(|(n, i)| IndicatorRow {
-                            n,
-                            name: i.name.clone(),
-                            value: match &i.value {
-                                Value::Number(n) => number_text(n),
-                                Value::String(s) => s.clone(),
-                                _ => String::new(),
-                            },
-                            unit: i.unit.clone(),
-                            period: i.period.clone(),
+                        .map(|(n, i)| {
+                            let (value, error) = value_text(&i.value, tr.lang);
+                            IndicatorRow {
+                                n,
+                                name: i.name.clone(),
+                                value,
+                                unit: i.unit.clone(),
+                                period: i.period.clone(),
+                                error: error.map(|k| tr.t(k)),
+                            }
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             let start = rows.len();
-            rows.extend((start..start + 2).map(|n| IndicatorRow {
+            rows.extend((start..start + EMPTY_ROWS).map(|n| IndicatorRow {
                 n,
                 name: String::new(),
                 value: String::new(),
                 unit: String::new(),
                 period: String::new(),
+                error: None,
             }));
             DimensionBlock {
                 code: d.code(),
                 label: tr.t(&format!("dimension-{}", d.code())),
                 text: existing.map(|e| e.text.clone()).unwrap_or_default(),
                 rows,
+                example: ["name", "value", "unit", "period"]
+                    .map(|part| tr.t(&format!("indicator-example-{}-{part}", d.code()))),
             }
         })
         .collect();
@@ -129,20 +153,34 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
         errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
         submit: s.submit,
         proposals: vec![],
+        admin_menu: false,
+        is_admin: false,
+        slug: String::new(),
+        notice: None,
+        alert: None,
         v,
     }
 }
 
-/// 3.0 is shown as "3": numbers as people type them.
-fn number_text(n: &serde_json::Number) -> String {
-    match n.as_f64() {
-        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-        _ => n.to_string(),
+/// An indicator's value as it goes back in its field: a number written the reader's way
+/// ("18 400,75"), or the text typed with why it is not a number.
+fn value_text(v: &Value, lang: Lang) -> (String, Option<&'static str>) {
+    match v {
+        Value::Number(n) => (n.as_f64().map(|x| numbers::format(x, lang, 0)).unwrap_or_default(), None),
+        Value::String(s) => {
+            let error = match numbers::parse(s, lang) {
+                Ok(_) => None,
+                Err(e) => Some(e.key()),
+            };
+            (s.clone(), error)
+        }
+        _ => (String::new(), None),
     }
 }
 
-/// The posted form as an input; unparseable coordinates become a field error.
-pub fn input_from_form(f: &FormPairs) -> (PracticeInput, FieldErrors) {
+/// The posted form as an input, numbers read in the reader's language `lang`; unparseable
+/// coordinates or indicator values become field errors (the values are kept as typed).
+pub fn input_from_form(f: &FormPairs, lang: Lang) -> (PracticeInput, FieldErrors) {
     let mut errors: FieldErrors = vec![];
     let coordinate = |name: &str, errors: &mut FieldErrors| {
         let raw = f.get(name);
@@ -156,8 +194,15 @@ pub fn input_from_form(f: &FormPairs) -> (PracticeInput, FieldErrors) {
         }
         parsed
     };
-    let latitude = coordinate("latitude", &mut errors);
-    let longitude = coordinate("longitude", &mut errors);
+    let mut latitude = coordinate("latitude", &mut errors);
+    let mut longitude = coordinate("longitude", &mut errors);
+    // Without JavaScript nobody picked a suggestion: the commune typed is looked up here.
+    if latitude.is_none()
+        && longitude.is_none()
+        && let Some((lat, lon)) = crate::domain::places::lookup(&f.get("commune")).and_then(|p| p.coordinates)
+    {
+        (latitude, longitude) = (Some(lat), Some(lon));
+    }
     let mut dimensions = vec![];
     for d in Dimension::ALL {
         let code = d.code();
@@ -169,7 +214,16 @@ pub fn input_from_form(f: &FormPairs) -> (PracticeInput, FieldErrors) {
             if [&name, &value, &unit, &period].iter().all(|s| s.is_empty()) {
                 continue;
             }
-            indicators.push(IndicatorInput { name, value: Value::String(value), unit, period });
+            let value = match numbers::parse(&value, lang) {
+                Ok(x) => serde_json::Number::from_f64(x).map(Value::Number).unwrap_or(Value::String(value)),
+                Err(_) => {
+                    if !errors.contains(&("indicators", "indicators-check-values")) {
+                        errors.push(("indicators", "indicators-check-values"));
+                    }
+                    Value::String(value)
+                }
+            };
+            indicators.push(IndicatorInput { name, value, unit, period });
         }
         if !text.trim().is_empty() || !indicators.is_empty() {
             dimensions.push(DimensionInput { dimension: code.to_string(), text, indicators });
@@ -190,6 +244,13 @@ pub fn input_from_form(f: &FormPairs) -> (PracticeInput, FieldErrors) {
         tags: f.get("tags").split([',', ';']).map(str::trim).filter(|t| !t.is_empty()).map(String::from).collect(),
         licence: Some(f.get("licence")).filter(|l| !l.trim().is_empty()),
     };
+    if !errors.is_empty() {
+        // The other fields' errors come with these, so that one try shows every mistake.
+        let ours: Vec<&str> = errors.iter().map(|(f, _)| *f).collect();
+        let rest = crate::domain::practice::NewPractice::parse(&input).err().unwrap_or_default();
+        let rest: FieldErrors = rest.into_iter().filter(|(f, _)| !ours.contains(f)).collect();
+        errors.extend(rest);
+    }
     (input, errors)
 }
 

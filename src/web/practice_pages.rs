@@ -49,7 +49,6 @@ pub fn router() -> Router {
         .route("/pratiques/{id}/commentaires/{comment}", post(comment_visibility))
         .route("/pratiques/{id}/adopter", post(adopt_post))
         .route("/pratiques/{id}/abandonner", post(unadopt_post))
-        .route("/pratiques/{id}/statut", post(status_post))
         .route("/tags/{tag}", get(tag_page))
 }
 
@@ -282,7 +281,8 @@ async fn article(data: Data<AppState>, headers: HeaderMap, Path(uuid): Path<Stri
 pub struct DimensionView {
     label: String,
     text: String,
-    indicators: Vec<(String, String, String, String)>,
+    /// (name, value with its unit, period).
+    indicators: Vec<(String, String, String)>,
 }
 
 pub struct CommentView {
@@ -332,16 +332,16 @@ struct PracticePage {
 #[derive(Deserialize)]
 struct NoticeQuery {
     n: Option<String>,
+    /// How many followers a just-published practice was sent to.
+    c: Option<i64>,
 }
 
-fn number(tr: Tr, v: &Value) -> String {
+/// An indicator's value with its unit, as the reader writes numbers ("18 400,75 €").
+fn quantity(tr: Tr, v: &Value, unit: &str) -> String {
     match v.as_f64() {
-        Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => tr.number(x as i64),
-        Some(x) => {
-            let s = format!("{x}");
-            if tr.lang.code() == "fr" { s.replace('.', ",") } else { s }
-        }
-        None => v.as_str().unwrap_or_default().to_string(),
+        Some(x) => super::numbers::quantity(x, unit, tr.lang),
+        // Values stored as text by older versions are shown as they were typed.
+        None => format!("{} {unit}", v.as_str().unwrap_or_default()).trim().to_string(),
     }
 }
 
@@ -373,7 +373,7 @@ async fn practice_page(
                 .flatten()
                 .map(|i| {
                     let s = |k: &str| i.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-                    (s("name"), number(tr, i.get("value").unwrap_or(&Value::Null)), s("unit"), s("period"))
+                    (s("name"), quantity(tr, i.get("value").unwrap_or(&Value::Null), &s("unit")), s("period"))
                 })
                 .collect(),
         })
@@ -426,11 +426,15 @@ async fn practice_page(
     } else {
         vec![]
     };
-    let notice =
-        nq.n.filter(|n| ["comment-posted", "comment-updated", "adopted", "unadopted", "saved"].contains(&n.as_str()));
+    let notice = match nq.n.as_deref() {
+        Some("published") => Some(tr.plural("notice-published", nq.c.unwrap_or(0))),
+        n => n
+            .filter(|n| ["comment-posted", "comment-updated", "adopted", "unadopted", "saved"].contains(n))
+            .map(|n| tr.t(&format!("notice-{n}"))),
+    };
     let page = PracticePage {
         l: Layout::new(&ctx, p.title.clone()),
-        notice: notice.map(|n| tr.t(&format!("notice-{n}"))),
+        notice,
         origin_name,
         origin_url: Href::new(&origin_url),
         ap_link: Href::new(&p.ap_id),
@@ -477,7 +481,7 @@ fn changes_label(tr: Tr, changes: &str) -> String {
 }
 
 /// The moderator posting, with the form checked against CSRF.
-fn moderator_form(ctx: &Ctx, body: &[u8]) -> AppResult<(String, FormPairs)> {
+pub(super) fn moderator_form(ctx: &Ctx, body: &[u8]) -> AppResult<(String, FormPairs)> {
     let account = ctx.require(Role::Moderator)?;
     let f = FormPairs::parse(body);
     ctx.check_csrf(&f.get("csrf"))?;
@@ -527,26 +531,4 @@ async fn unadopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body:
     let slug = acting_territory(&data, &f);
     conversations::unadopt(&data, &slug, id, &by).await?;
     Ok(back_to(id, "unadopted"))
-}
-
-/// Publish, unpublish or delete a local practice.
-async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
-    match f.get("action").as_str() {
-        "publish" => practices::set_published(&data, id, true, &by).await?,
-        "unpublish" => practices::set_published(&data, id, false, &by).await?,
-        // Pinning records its own audit entry, in its transaction.
-        "pin" | "unpin" => {
-            crate::processing::practice_pins::set_pinned(&data, id, f.get("action") == "pin", &by).await?;
-            return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response());
-        }
-        "delete" => {
-            practices::delete(&data, id).await?;
-            data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;
-            return Ok(Redirect::to("/admin/pratiques?saved=1").into_response());
-        }
-        _ => return Err(AppError::BadRequest("unknown action".into())),
-    }
-    data.store.audit(&by, &format!("practice.{}", f.get("action")), &format!("practice {id}")).await?;
-    Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
 }

@@ -235,7 +235,7 @@ async fn practice_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult
     {
         return invalid(&ctx);
     }
-    let (input, mut errors) = super::practice_form::input_from_form(&f);
+    let (input, mut errors) = super::practice_form::input_from_form(&f, ctx.tr.lang);
     if errors.is_empty() {
         let author = author_of(&s);
         let saved = match editing {

@@ -257,7 +257,7 @@ async fn moderator_writes_and_publishes_a_practice_visitor_finds_it_on_a_phone()
     c.find(Locator::Css("form.practice-form button[type=submit]")).await.expect("save").click().await.expect("click");
     eventually(10, "the draft's page", || async { text(c, "main").await.contains("brouillon") }).await;
     c.find(Locator::Css("form[action$='/statut'] button")).await.expect("publish").click().await.expect("click");
-    eventually(10, "published", || async { text(c, "main").await.contains("Enregistré.") }).await;
+    eventually(10, "published", || async { text(c, "main").await.contains("Publiée.") }).await;
     assert!(!text(c, "main").await.contains("brouillon"));
 
     // A visitor on a phone searches another word form and opens it.

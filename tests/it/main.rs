@@ -3,6 +3,7 @@
 
 mod actors_strict;
 mod browser;
+mod browser_practice_form;
 mod cli;
 mod common;
 mod conversations;
@@ -24,6 +25,7 @@ mod interop_lemmy;
 mod interop_peer;
 mod interop_timelines;
 mod openapi;
+mod practice_form_http;
 mod practice_pages;
 mod practices;
 mod privacy;
@@ -31,5 +33,6 @@ mod signatory_privacy;
 mod signature_vectors;
 mod signatures;
 mod storage;
+mod territory_settings;
 mod web_security;
 mod web_shell;

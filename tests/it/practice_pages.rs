@@ -76,7 +76,7 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     let none = visitor.get("/pratiques?q=v%C3%A9hicule&dimension=sociale").await;
     assert!(none.body.contains("Aucune bonne pratique trouvée."));
     let page = visitor.get(&format!("/pratiques/{id}")).await;
-    assert!(page.body.contains("Voitures évitées") && page.body.contains("3 véhicules"), "indicator shown");
+    assert!(page.body.contains("Voitures évitées") && page.body.contains("3\u{a0}véhicules"), "indicator shown");
     assert!(page.body.contains("<meta property=\"og:title\" content=\"Autopartage rural\">"), "link previews");
     let home = visitor.get("/t/territoire").await;
     assert!(

@@ -130,8 +130,8 @@ async fn admin_console_roles_uploads_and_edits() {
     let mut big = PNG.to_vec();
     big.extend(vec![0u8; 1024 * 1024 + 10]);
     let p = admin.post_multipart("/admin/territory/icon", &csrf, big, "big.png").await;
-    assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(p.body.contains("1 Mio"), "{}", p.body);
+    assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "the form with its error");
+    assert!(p.body.contains("1\u{a0}Mo") && p.body.contains("id=\"icon-error\""), "{}", p.body);
     let p = admin.post_multipart("/admin/territory/icon", "forged", PNG.to_vec(), "logo.png").await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
     let p = admin.post_multipart("/admin/territory/icon", &csrf, PNG.to_vec(), "logo.png").await;

@@ -40,11 +40,15 @@ mod signatures;
 /// Largest icon accepted.
 pub const MAX_ICON_BYTES: usize = 1024 * 1024;
 
+/// Largest upload request read: well above [`MAX_ICON_BYTES`], so that a photo straight from a
+/// phone is read to its end and answered with the form and its error, not a bare refusal.
+const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
+
 pub fn router() -> Router {
     Router::new()
         .route("/admin", get(index))
         .route("/admin/territory", get(territory_page).post(territory_save))
-        .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(2 * MAX_ICON_BYTES)))
+        .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
         .route("/admin/followers", get(network::followers_page))
         .route("/admin/followers/decide", post(network::followers_decide))
         .route("/admin/following", get(network::following_page).post(network::following_add))
@@ -119,6 +123,8 @@ struct AdminPage {
     t_welcome: bool,
     domain_choices: Vec<(&'static str, String, bool)>,
     icon_url: Option<String>,
+    /// The territory's fediverse address, `@slug@host`.
+    t_handle: String,
     errors: Vec<(&'static str, String)>,
     tables: Vec<Table>,
     forms: Vec<FormDef>,
@@ -141,6 +147,7 @@ impl AdminPage {
             t_welcome: true,
             domain_choices: vec![],
             icon_url: None,
+            t_handle: String::new(),
             errors: vec![],
             tables: vec![],
             forms: vec![],
@@ -149,6 +156,11 @@ impl AdminPage {
 
     fn error_for(&self, name: &str) -> Option<String> {
         self.errors.iter().find(|(n, _)| *n == name).map(|(_, e)| e.clone())
+    }
+
+    /// The largest icon, as people read sizes ("1 Mo").
+    fn icon_max(&self) -> String {
+        super::numbers::bytes(MAX_ICON_BYTES as u64, self.l.tr.lang)
     }
 }
 
@@ -209,7 +221,8 @@ async fn index(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> A
     render_status(StatusCode::OK, &page)
 }
 
-fn territory_form(ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {
+fn territory_form(state: &AppState, ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {
+    page.t_handle = format!("@{}@{}", t.slug, state.config.authority());
     let chosen = t.domain_list();
     page.t_name = t.name.clone();
     page.t_summary = t.summary.clone();
@@ -228,7 +241,7 @@ async fn territory_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQue
     let t = selected_territory(&data, &q).await?;
     let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
     page.notice = saved_notice(&ctx, &q);
-    territory_form(&ctx, &t, &mut page);
+    territory_form(&data, &ctx, &t, &mut page);
     render_status(StatusCode::OK, &page)
 }
 
@@ -257,7 +270,7 @@ async fn territory_save(
     }
     if !errors.is_empty() {
         let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
-        territory_form(&ctx, &t, &mut page);
+        territory_form(&data, &ctx, &t, &mut page);
         page.t_name = name;
         page.t_summary = f.get("summary");
         page.t_perimeter = f.get("perimeter");
@@ -298,19 +311,33 @@ async fn icon_upload(
     let t = selected_territory(&data, &q).await?;
     let (mut csrf, mut file) = (String::new(), None);
     let mut too_large = false;
-    while let Some(field) = multipart.next_field().await.map_err(|e| upload_error(&e))? {
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            // Beyond even the request limit: still the form, with its error.
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                too_large = true;
+                break;
+            }
+            Err(e) => return Err(upload_error(&e)),
+        };
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(|e| upload_error(&e))?,
-            Some("icon") => match field.bytes().await {
-                Ok(b) if b.len() > MAX_ICON_BYTES => too_large = true,
-                Ok(b) => file = Some(b),
+            Some("icon") => match read_bounded(field, MAX_ICON_BYTES).await {
+                Ok(Some(b)) => file = Some(b),
+                Ok(None) => too_large = true,
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large = true,
                 Err(e) => return Err(upload_error(&e)),
             },
             _ => {}
         }
     }
-    ctx.check_csrf(&csrf)?;
+    // A request cut short by the limit may have lost its token: the session still proves who
+    // asks, and nothing is stored, so the form with its error is shown without it.
+    if !(too_large && csrf.is_empty()) {
+        ctx.check_csrf(&csrf)?;
+    }
     let error = match (&file, too_large) {
         (_, true) => Some("icon-too-large"),
         (Some(b), false) if sniff_image(b).is_some() => None,
@@ -318,10 +345,10 @@ async fn icon_upload(
     };
     if let Some(key) = error {
         let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
-        territory_form(&ctx, &t, &mut page);
-        page.errors = vec![("icon", ctx.tr.t(key))];
-        let status = if too_large { StatusCode::PAYLOAD_TOO_LARGE } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return render_status(status, &page);
+        territory_form(&data, &ctx, &t, &mut page);
+        let max = page.icon_max();
+        page.errors = vec![("icon", ctx.tr.t_with(key, "max", &max))];
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let bytes = file.unwrap_or_default();
     let media = data.store.insert_media(sniff_image(&bytes).unwrap_or("application/octet-stream"), &bytes).await?;
@@ -330,6 +357,24 @@ async fn icon_upload(
     processing::territories::update(&data, &t.slug, TerritoryUpdate::default(), &account.email).await?;
     data.store.audit(&account.email, "territory.icon", &format!("{}: {} bytes", t.slug, bytes.len())).await?;
     Ok(back(&format!("/admin/territory?t={}", t.slug)))
+}
+
+/// A file field's bytes, read chunk by chunk: None once it passes `max` (the rest of the field
+/// is read and dropped, so the browser gets the answer instead of a reset connection).
+async fn read_bounded(
+    mut field: axum::extract::multipart::Field<'_>,
+    max: usize,
+) -> Result<Option<Bytes>, axum::extract::multipart::MultipartError> {
+    let mut buf = Vec::new();
+    let mut over = false;
+    while let Some(chunk) = field.chunk().await? {
+        if over || buf.len() + chunk.len() > max {
+            over = true;
+            continue;
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok((!over).then(|| Bytes::from(buf)))
 }
 
 fn upload_error(e: &axum::extract::multipart::MultipartError) -> AppError {

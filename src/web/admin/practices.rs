@@ -36,7 +36,10 @@ pub(super) async fn list_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
         l: Layout::new(&ctx, tr.t("admin-practices")),
         is_admin: ctx.is_admin(),
         slug: t.slug.clone(),
-        notice: saved_notice(&ctx, &q),
+        notice: match q.saved.as_deref() {
+            Some("deleted") => Some(tr.t("notice-practice-deleted")),
+            _ => saved_notice(&ctx, &q),
+        },
         alert: None,
         rows,
     };
@@ -76,7 +79,11 @@ async fn form(
         submit: tr.t("save"),
         structures: &structures,
     };
-    render_status(status, &practice_form::page(setup, v, errors))
+    let mut page = practice_form::page(setup, v, errors);
+    page.admin_menu = true;
+    page.is_admin = ctx.is_admin();
+    page.slug = t.slug.clone();
+    render_status(status, &page)
 }
 
 pub(super) async fn new_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
@@ -98,7 +105,7 @@ pub(super) async fn new_save(
 async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<i64>, body: &[u8]) -> AppResult<Response> {
     let (account, f) = posted(ctx, Role::Moderator, body)?;
     let t = selected_territory(data, q).await?;
-    let (input, mut errors) = practice_form::input_from_form(&f);
+    let (input, mut errors) = practice_form::input_from_form(&f, ctx.tr.lang);
     if errors.is_empty() {
         let saved = match id {
             Some(id) => proc::replace(data, id, input.clone(), &account.email).await.map(|()| id),

@@ -1,0 +1,87 @@
+//! What moderators do to a local practice from its page: publish (and be told who it went
+//! to), unpublish, pin, delete. Deleting asks first on a page of its own, so that it works
+//! without JavaScript and a stray tap on a phone deletes nothing.
+
+use activitypub_federation::config::Data;
+use askama::Template;
+use axum::{
+    Router,
+    body::Bytes,
+    extract::Path,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+
+use super::{Layout, practice_pages::moderator_form, render_status, session::Ctx};
+use crate::{
+    domain::account::Role,
+    error::{AppError, AppResult},
+    processing::practices,
+    state::AppState,
+};
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/pratiques/{id}/statut", post(status_post))
+        .route("/pratiques/{id}/supprimer", get(delete_confirm))
+}
+
+#[derive(Template)]
+#[template(path = "practice_delete.html")]
+struct DeletePage {
+    l: Layout,
+    id: i64,
+    title: String,
+    published: bool,
+}
+
+/// "Delete this practice?": the one place its delete button is.
+async fn delete_confirm(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    ctx.require(Role::Moderator)?;
+    let p = practices::local(&data, id).await?;
+    let page = DeletePage {
+        l: Layout::new(&ctx, ctx.tr.t("practice-delete-title")),
+        id,
+        published: p.status == "published",
+        title: p.title,
+    };
+    render_status(StatusCode::OK, &page)
+}
+
+/// Publish, unpublish, pin or delete a local practice.
+async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, &body)?;
+    let action = f.get("action");
+    match action.as_str() {
+        "publish" => {
+            let reached = practices::set_published(&data, id, true, &by).await?;
+            data.store.audit(&by, "practice.publish", &format!("practice {id}")).await?;
+            let to = match reached {
+                Some(r) => format!("/pratiques/{id}?n=published&c={}", r.followers),
+                None => format!("/pratiques/{id}?n=saved"),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
+        "unpublish" => {
+            practices::set_published(&data, id, false, &by).await?;
+            data.store.audit(&by, "practice.unpublish", &format!("practice {id}")).await?;
+            Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
+        }
+        // Pinning records its own audit entry, in its transaction.
+        "pin" | "unpin" => {
+            crate::processing::practice_pins::set_pinned(&data, id, action == "pin", &by).await?;
+            Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
+        }
+        // Only the confirmation page sends `confirm`: an older page's one-click button asks first.
+        "delete" if f.get("confirm") != "yes" => {
+            Ok(Redirect::to(&format!("/pratiques/{id}/supprimer")).into_response())
+        }
+        "delete" => {
+            practices::delete(&data, id).await?;
+            data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;
+            Ok(Redirect::to("/admin/pratiques?saved=deleted").into_response())
+        }
+        _ => Err(AppError::BadRequest("unknown action".into())),
+    }
+}
