@@ -101,13 +101,32 @@ async fn charter_response(
         let (Some(c), Some(latest)) = (chosen, all.first()) else { return Err(AppError::NotFound("charter".into())) };
         return Ok(ap_json(&charter_document(data, &t, c, latest)));
     }
+    // The charter's own first heading is the page's title (one `h1`, its sections `h2`).
+    let (title, body) = match chosen.map(|c| split_title(&c.content_md)) {
+        Some((Some(title), body)) => (title.to_string(), body),
+        Some((None, body)) => (ctx.tr.t("charter-title"), body),
+        None => (ctx.tr.t("charter-title"), ""),
+    };
     render(&CharterPage {
-        l: Layout::new(ctx, ctx.tr.t("charter-title")),
+        l: Layout::new(ctx, title),
         slug: t.slug.clone(),
         version: chosen.map(|c| ctx.tr.t_with("charter-version", "version", &c.version)),
-        html: chosen.map(|c| markdown(&c.content_md)).unwrap_or_default(),
+        html: markdown(body),
         versions: all.iter().map(|c| c.version.clone()).collect(),
     })
+}
+
+/// A Markdown text's leading `# Title` line, and the rest.
+fn split_title(md: &str) -> (Option<&str>, &str) {
+    let md = md.trim_start();
+    match md.strip_prefix("# ") {
+        Some(rest) => {
+            let (title, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            let title = title.trim().trim_end_matches('#').trim();
+            if title.is_empty() { (None, md) } else { (Some(title), body) }
+        }
+        None => (None, md),
+    }
 }
 
 async fn charter_current(
@@ -128,6 +147,33 @@ async fn charter_version(
     charter_response(&data, &ctx, &headers, &slug, Some(&version)).await
 }
 
+/// One text field of the signing form, with everything its label, hint and error need.
+pub struct Field {
+    id: &'static str,
+    label: String,
+    /// `input` type, or "textarea".
+    input: &'static str,
+    required: bool,
+    autocomplete: &'static str,
+    hint: Option<String>,
+    value: String,
+    error: Option<String>,
+}
+
+impl Field {
+    /// The ids of the hint and the error, for `aria-describedby`.
+    fn described_by(&self) -> String {
+        let hint = self.hint.as_ref().map(|_| format!("{}-hint", self.id));
+        let error = self.error.as_ref().map(|_| format!("{}-error", self.id));
+        hint.into_iter().chain(error).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A signature's status in words, for the signer's private page.
+pub fn status_words(tr: crate::web::i18n::Tr, status: &str) -> String {
+    tr.t_with("manage-status", "status", &tr.t(&format!("signature-status-{status}")))
+}
+
 #[derive(Template)]
 #[template(path = "sign.html")]
 pub struct SignPage {
@@ -138,13 +184,53 @@ pub struct SignPage {
     /// Editing an existing signature (the signer's space, or an admin on request).
     edit_mode: bool,
     notice: Option<String>,
+    /// The signature's status in words (the signer's private page).
+    status: Option<String>,
     version: String,
     v: SignatureInput,
     listed: bool,
     errors: Vec<(&'static str, String)>,
+    /// The error summary: (the field's id, "Label : message").
+    summary: Vec<(String, String)>,
     roles: Vec<(&'static str, String, bool)>,
     legal_forms: Vec<(&'static str, String, bool)>,
     domains: Vec<(&'static str, String, bool)>,
+    common_fields: Vec<Field>,
+    structure_fields: Vec<Field>,
+    contact_fields: Vec<Field>,
+}
+
+/// The Fluent key of a field's label, as the error summary names it.
+fn label_key(field: &str) -> &'static str {
+    match field {
+        "kind" => "sign-kind",
+        "name" => "field-signatory-name",
+        "commune" => "field-commune",
+        "roles" => "field-roles",
+        "legal_form" => "field-legal-form",
+        "domains" => "field-domains",
+        "website" => "field-website",
+        "representative_name" => "field-representative-name",
+        "representative_role" => "field-representative-role",
+        "governance" => "field-governance",
+        "partners" => "field-partners",
+        "email" => "email",
+        "phone" => "field-phone",
+        "postal_address" => "field-postal-address",
+        "charter_version" => "charter-title",
+        _ => "field-consent-short",
+    }
+}
+
+/// The element an error's link leads to: the field, or a group's first box.
+fn anchor(field: &str) -> String {
+    match field {
+        "kind" => "kind-individual".into(),
+        "roles" => format!("role-{}", ROLES[0]),
+        "domains" => format!("dom-{}", ActivityDomain::ALL[0].code()),
+        "charter_version" => "consent".into(),
+        f => f.into(),
+    }
 }
 
 impl SignPage {
@@ -152,26 +238,45 @@ impl SignPage {
         self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone())
     }
 
-    fn value(&self, field: &str) -> String {
-        let v = &self.v;
-        match field {
-            "name" => &v.name,
-            "commune" => &v.commune,
-            "website" => &v.website,
-            "representative_name" => &v.representative_name,
-            "representative_role" => &v.representative_role,
-            "governance" => &v.governance,
-            "partners" => &v.partners,
-            "email" => &v.email,
-            "phone" => &v.phone,
-            "postal_address" => &v.postal_address,
-            _ => "",
-        }
-        .to_string()
-    }
-
     pub fn new(ctx: &Ctx, slug: &str, version: &str, v: SignatureInput, errors: FieldErrors) -> SignPage {
         let tr = ctx.tr;
+        let errors: Vec<(&'static str, String)> = errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect();
+        let summary = errors
+            .iter()
+            .map(|(f, m)| {
+                (anchor(f), tr.t_args("error-summary-item", &[("field", &tr.t(label_key(f))), ("message", m)]))
+            })
+            .collect();
+        let error = |id: &str| errors.iter().find(|(f, _)| *f == id).map(|(_, m)| m.clone());
+        let field = |id: &'static str, input: &'static str, required: bool, autocomplete: &'static str| {
+            let value = match id {
+                "name" => &v.name,
+                "commune" => &v.commune,
+                "website" => &v.website,
+                "representative_name" => &v.representative_name,
+                "representative_role" => &v.representative_role,
+                "governance" => &v.governance,
+                "partners" => &v.partners,
+                "email" => &v.email,
+                "phone" => &v.phone,
+                _ => &v.postal_address,
+            };
+            let hint = match id {
+                "website" => Some(tr.t("field-website-hint")),
+                "email" => Some(tr.t("field-email-hint")),
+                _ => None,
+            };
+            Field {
+                id,
+                label: tr.t(label_key(id)),
+                input,
+                required,
+                autocomplete,
+                hint,
+                value: value.clone(),
+                error: error(id),
+            }
+        };
         SignPage {
             l: Layout::new(ctx, tr.t("sign-title")),
             slug: slug.to_string(),
@@ -179,15 +284,30 @@ impl SignPage {
             manage_token: None,
             edit_mode: false,
             notice: None,
+            status: None,
             version: version.to_string(),
             listed: v.listed.unwrap_or(false),
-            errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
+            summary,
             roles: ROLES.iter().map(|r| (*r, tr.t(&format!("role-{r}")), v.roles.iter().any(|x| x == r))).collect(),
             legal_forms: LEGAL_FORMS.iter().map(|f| (*f, tr.t(&format!("legal-{f}")), v.legal_form == *f)).collect(),
             domains: ActivityDomain::ALL
                 .iter()
                 .map(|d| (d.code(), tr.t(&format!("domain-{}", d.code())), v.domains.iter().any(|x| x == d.code())))
                 .collect(),
+            common_fields: vec![field("name", "text", true, "name"), field("commune", "text", true, "address-level2")],
+            structure_fields: vec![
+                field("website", "url", false, "url"),
+                field("representative_name", "text", true, "name"),
+                field("representative_role", "text", false, "organization-title"),
+                field("governance", "textarea", false, "off"),
+                field("partners", "textarea", false, "off"),
+            ],
+            contact_fields: vec![
+                field("email", "email", true, "email"),
+                field("phone", "tel", false, "tel"),
+                field("postal_address", "text", false, "street-address"),
+            ],
+            errors,
             v,
         }
     }
@@ -214,8 +334,7 @@ struct MessagePage {
 /// The management page: the signer's record as an editable form, export and withdrawal.
 pub fn manage_page(
     ctx: &Ctx,
-    slug: &str,
-    version: &str,
+    (slug, version, status): (&str, &str, &str),
     token: &str,
     v: SignatureInput,
     errors: FieldErrors,
@@ -223,6 +342,7 @@ pub fn manage_page(
 ) -> SignPage {
     let mut page = SignPage::new(ctx, slug, version, v, errors);
     page.l.title = ctx.tr.t("manage-title");
+    page.status = Some(status_words(ctx.tr, status));
     page.action = "/signature/manage".into();
     page.manage_token = Some(token.to_string());
     page.edit_mode = true;

@@ -41,6 +41,8 @@ pub struct Layout {
     /// The current path, percent-encoded, for the language switch.
     pub back: String,
     pub version: &'static str,
+    /// The site's name in the header and the window title (the territory's, see [`Ctx::site`]).
+    pub site: String,
 }
 
 impl Layout {
@@ -52,6 +54,7 @@ impl Layout {
             csrf: ctx.csrf.clone(),
             back: percent_encoding::utf8_percent_encode(&ctx.path, percent_encoding::NON_ALPHANUMERIC).to_string(),
             version: VERSION,
+            site: ctx.site.clone(),
         }
     }
 }
@@ -95,6 +98,8 @@ pub fn error_page(status: StatusCode, lang: Lang, path: &str) -> Response {
         csrf: String::new(),
         back: percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC).to_string(),
         version: VERSION,
+        // No database here: the header's name falls back to "Home".
+        site: tr.t("nav-home"),
     };
     let page = ErrorPage { l, message: tr.t(text) };
     match page.render() {
