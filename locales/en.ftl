@@ -393,5 +393,4 @@ directory-kind = People or organisations
 directory-role = Role
 territory-icon-alt = Logo of { $name }
 followers-glossary = Followers: people who follow this territory from Mastodon or another fediverse network and get its news in their feed. Following: the accounts this territory follows.
-about-software-text = Maillage { $version }, free software
 error-summary-item = { $field }: { $message }

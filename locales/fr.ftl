@@ -392,5 +392,4 @@ directory-kind = Personnes ou structures
 directory-role = Rôle
 territory-icon-alt = Logo de { $name }
 followers-glossary = Abonné·es : les personnes qui suivent ce territoire depuis Mastodon ou un autre réseau du fédiverse, et reçoivent ses nouvelles dans leur fil. Abonnements : les comptes que ce territoire suit.
-about-software-text = Maillage { $version }, logiciel libre
 error-summary-item = { $field } : { $message }

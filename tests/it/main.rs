@@ -3,6 +3,7 @@
 
 mod actors_strict;
 mod browser;
+mod browser_signing;
 mod cli;
 mod common;
 mod conversations;
@@ -30,6 +31,7 @@ mod privacy;
 mod signatory_privacy;
 mod signature_vectors;
 mod signatures;
+mod signing_forms;
 mod storage;
 mod web_security;
 mod web_shell;
