@@ -186,6 +186,8 @@ pub struct SignPage {
     notice: Option<String>,
     /// The signature's status in words (the signer's private page).
     status: Option<String>,
+    /// The signer may propose practices (their address is confirmed).
+    may_propose: bool,
     version: String,
     v: SignatureInput,
     listed: bool,
@@ -285,6 +287,7 @@ impl SignPage {
             edit_mode: false,
             notice: None,
             status: None,
+            may_propose: false,
             version: version.to_string(),
             listed: v.listed.unwrap_or(false),
             summary,
@@ -343,6 +346,7 @@ pub fn manage_page(
     let mut page = SignPage::new(ctx, slug, version, v, errors);
     page.l.title = ctx.tr.t("manage-title");
     page.status = Some(status_words(ctx.tr, status));
+    page.may_propose = super::signer::may_propose_status(status);
     page.action = "/signature/manage".into();
     page.manage_token = Some(token.to_string());
     page.edit_mode = true;

@@ -203,7 +203,12 @@ async fn practice_form(
 }
 
 fn may_propose(s: &SignatoryPrivate) -> bool {
-    matches!(s.status.as_str(), "approved" | "confirmed")
+    may_propose_status(&s.status)
+}
+
+/// Only a signature confirmed by email (accepted or awaiting a decision) may propose practices.
+pub fn may_propose_status(status: &str) -> bool {
+    matches!(status, "approved" | "confirmed")
 }
 
 async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ProposalQuery>) -> AppResult<Response> {
