@@ -133,6 +133,7 @@ async fn a_citizen_makes_a_mistake_fixes_it_and_signs() {
         let email = c.find(Locator::Id("email")).await.expect("email");
         assert_eq!(email.attr("aria-describedby").await.expect("a").as_deref(), Some("email-hint email-error"));
         assert!(displayed(c, "#email-error").await);
+        assert!(overflow(c).await <= 0, "{size}: the page with its errors fits the window");
         shot(c, &format!("signing-citizen-error-{size}-fr")).await;
         // The link leads to the field.
         link.click().await.expect("follow the link");
