@@ -7,7 +7,10 @@
 use crate::common;
 
 use common::{TestDb, TestInstance, client, mailed_links, path_of, web::Browser};
-use maillage::web::i18n::{Lang, Tr};
+use maillage::{
+    domain::account::Role,
+    web::i18n::{Lang, Tr},
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -162,6 +165,16 @@ async fn a_new_instance_shows_the_web_charter_and_speaks_plainly_to_signers() {
     }
     let territory = b.get("/t/territoire").await.body;
     assert!(territory.contains("depuis Mastodon ou un autre réseau du fédiverse"), "followers explained");
+    // The territory's icon says what it is.
+    m.account("admin@cces.example", "un mot de passe solide", Role::Admin).await;
+    let mut admin = Browser::new(&m.url(""));
+    admin.login("admin@cces.example", "un mot de passe solide").await;
+    let csrf = admin.get("/admin/territory").await.csrf();
+    let p = admin.post_multipart("/admin/territory/icon", &csrf, common::web::PNG.to_vec(), "logo.png").await;
+    assert!(p.status.is_success() || p.status.is_redirection(), "{}", p.status);
+    let territory = b.get("/t/territoire").await.body;
+    assert!(territory.contains(r#"alt="Logo de Territoire CCES">"#), "{territory}");
+    assert!(!territory.contains(r#"alt="""#));
     let en = {
         let mut en = Browser::new(&m.url(""));
         en.accept_language = Some("en".into());
