@@ -14,6 +14,7 @@ pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
 pub mod session;
+pub mod sign_form;
 pub mod signer;
 
 use askama::Template;
