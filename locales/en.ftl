@@ -391,3 +391,4 @@ territory-icon-alt = Logo of { $name }
 followers-glossary = Followers: people who follow this territory from Mastodon or another fediverse network and get its news in their feed. Following: the accounts this territory follows.
 error-summary-item = { $field }: { $message }
 sign-read-charter = Read the charter before signing
+field-roles-name = Your roles

@@ -390,3 +390,4 @@ territory-icon-alt = Logo de { $name }
 followers-glossary = Abonné·es : les personnes qui suivent ce territoire depuis Mastodon ou un autre réseau du fédiverse, et reçoivent ses nouvelles dans leur fil. Abonnements : les comptes que ce territoire suit.
 error-summary-item = { $field } : { $message }
 sign-read-charter = Lire la charte avant de signer
+field-roles-name = Vos rôles

@@ -70,7 +70,8 @@ fn label_key(field: &str) -> &'static str {
         "kind" => "sign-kind",
         "name" => "field-signatory-name",
         "commune" => "field-commune",
-        "roles" => "field-roles",
+        // "En tant que" reads as a start of sentence, not as a name.
+        "roles" => "field-roles-name",
         "legal_form" => "field-legal-form",
         "domains" => "field-domains",
         "website" => "field-website",

@@ -123,6 +123,14 @@ async fn a_bare_domain_is_completed_and_an_empty_group_asks_for_one_box() {
         );
         assert!(!p.body.contains("roles-error") && !p.body.contains("domains-error"));
 
+        // In English too, the summary names the field and says what to do.
+        let mut en = Browser::new(&m.url(""));
+        en.accept_language = Some("en".into());
+        let csrf = en.get("/t/territoire/signer").await.csrf();
+        let p = en.post("/t/territoire/signer", &[("csrf", csrf.as_str()), ("kind", "individual")]).await;
+        assert!(p.body.contains(r##"<a href="#role-citoyen">Your roles: Choose at least one box.</a>"##), "{}", p.body);
+        assert!(p.body.contains("<h2 id=\"error-summary-title\">The form has errors.</h2>"));
+
         // The API completes the same way, and names the group's message.
         let sig = json!({"kind": "structure", "name": "Chez Dominique", "legal_form": "entreprise",
             "domains": ["commerce"], "commune": "Redon", "representative_name": "Dominique",
