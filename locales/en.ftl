@@ -392,3 +392,13 @@ followers-glossary = Followers: people who follow this territory from Mastodon o
 error-summary-item = { $field }: { $message }
 sign-read-charter = Read the charter before signing
 field-roles-name = Your roles
+directory-count-individual = { $count ->
+    [one] person
+   *[other] people
+}
+directory-count-structure = { $count ->
+    [one] organisation
+   *[other] organisations
+}
+directory-kind-individual = People
+directory-kind-structure = Organisations

@@ -391,3 +391,13 @@ followers-glossary = Abonné·es : les personnes qui suivent ce territoire depui
 error-summary-item = { $field } : { $message }
 sign-read-charter = Lire la charte avant de signer
 field-roles-name = Vos rôles
+directory-count-individual = { $count ->
+    [one] personne
+   *[other] personnes
+}
+directory-count-structure = { $count ->
+    [one] structure
+   *[other] structures
+}
+directory-kind-individual = Personnes
+directory-kind-structure = Structures

@@ -249,14 +249,17 @@ async fn directory_page(
         .signatory_counts(t.id)
         .await?
         .into_iter()
-        .map(|(k, n)| (tr.number(n), format!("{} ({})", tr.plural("signatories-label", n), tr.t(&format!("kind-{k}")))))
+        .map(|(k, n)| (tr.number(n), tr.plural(&format!("directory-count-{k}"), n)))
         .collect();
     let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     render(&DirectoryPage {
         l: Layout::new(&ctx, tr.t("directory-title")),
         slug: t.slug.clone(),
         counts,
-        kinds: ["individual", "structure"].iter().map(|k| (*k, tr.t(&format!("kind-{k}")), sel(&f.kind, k))).collect(),
+        kinds: ["individual", "structure"]
+            .iter()
+            .map(|k| (*k, tr.t(&format!("directory-kind-{k}")), sel(&f.kind, k)))
+            .collect(),
         roles: ROLES.iter().map(|r| (*r, tr.t(&format!("role-{r}")), sel(&f.role, r))).collect(),
         domains: ActivityDomain::ALL
             .iter()

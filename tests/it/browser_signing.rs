@@ -218,6 +218,7 @@ async fn a_structure_gives_a_bare_domain_and_finds_it_as_https() {
         let link = c.find(Locator::LinkText(&format!("Jardins de Redon ({size})"))).await.expect("listed");
         let href = link.attr("href").await.expect("href").unwrap_or_default();
         assert_eq!(href.trim_end_matches('/'), format!("https://jardins-redon-{size}.fr"));
+        assert!(text(c, "main > p").await.starts_with("2 structures"), "the count in plain words");
         shot(c, &format!("signing-directory-{size}-fr")).await;
     }
     driver.client.clone().close().await.expect("close");
