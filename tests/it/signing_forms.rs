@@ -163,7 +163,7 @@ async fn a_new_instance_shows_the_web_charter_and_speaks_plainly_to_signers() {
         assert!(!page.body.contains(residue), "{residue}");
     }
     // Public pages name the territory, not the software; a footer says what runs it.
-    for path in ["/t/territoire", "/t/territoire/signer", "/t/territoire/signataires", "/about"] {
+    for path in ["/t/territoire", "/t/territoire/signer", "/t/territoire/signataires", "/about", "/pratiques"] {
         let p = b.get(path).await;
         assert!(p.body.contains(r#"<a class="brand" href="/">Territoire CCES</a>"#), "{path}");
         assert!(!p.body.contains("NodeInfo"), "{path}");
