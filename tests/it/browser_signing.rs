@@ -232,6 +232,9 @@ async fn a_structure_gives_a_bare_domain_and_finds_it_as_https() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_journey_pages_have_unique_ids_and_fit_a_phone() {
     let m = TestInstance::start(TestDb::sqlite().await).await;
+    let domains = Some("alimentation,energie,mobilite".to_string());
+    let update = maillage::storage::territories::TerritoryUpdate { domains, ..Default::default() };
+    maillage::processing::territories::update(&m.data, "territoire", update, "test").await.expect("domains");
     let sig = json!({"kind": "structure", "name": "AMAP des Marais", "legal_form": "association",
         "domains": ["alimentation"], "commune": "Redon", "representative_name": "Camille",
         "website": "amap.example", "email": "amap@example.org", "consent": true,
@@ -250,14 +253,22 @@ async fn the_journey_pages_have_unique_ids_and_fit_a_phone() {
             c.goto(&m.url(path)).await.expect("goto");
             assert_eq!(duplicate_ids(c).await, json!([]), "{size} {path}");
             assert!(overflow(c).await <= 0, "{size} {path}: wider than the window");
-            // The language links are big enough to tap.
+            // The language links are big enough to tap (44 px).
             let fr = js(
                 c,
                 "const r = document.querySelector('.langs a').getBoundingClientRect(); return [r.width, r.height];",
             )
             .await;
-            assert!(fr[0].as_f64().unwrap_or(0.0) >= 24.0 && fr[1].as_f64().unwrap_or(0.0) >= 24.0, "{path}: {fr}");
+            assert!(fr[0].as_f64().unwrap_or(0.0) >= 44.0 && fr[1].as_f64().unwrap_or(0.0) >= 44.0, "{path}: {fr}");
         }
+        // The territory's tags too (28 px).
+        c.goto(&m.url("/t/territoire")).await.expect("territory");
+        let tags =
+            js(c, "return Array.from(document.querySelectorAll('.tags li'), e => e.getBoundingClientRect().height);")
+                .await;
+        let tags: Vec<f64> = tags.as_array().expect("heights").iter().filter_map(Value::as_f64).collect();
+        assert_eq!(tags.len(), 3, "{size}");
+        assert!(tags.iter().all(|h| *h >= 28.0), "{size}: tags {tags:?}");
     }
     // The private page, on a phone: the signature's state in words, the structure's section only.
     c.set_window_size(390, 844).await.expect("phone");
