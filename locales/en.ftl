@@ -402,3 +402,4 @@ directory-count-structure = { $count ->
 }
 directory-kind-individual = People
 directory-kind-structure = Organisations
+field-listed-hint = If you tick it, your name and municipality, with your roles or the organisation's domains and website, will be visible to everyone once accepted. Your contact details, never.

@@ -401,3 +401,4 @@ directory-count-structure = { $count ->
 }
 directory-kind-individual = Personnes
 directory-kind-structure = Structures
+field-listed-hint = Si vous cochez, votre nom et votre commune, avec vos rôles ou les domaines et le site web de la structure, seront visibles de tous après validation. Vos coordonnées, jamais.
