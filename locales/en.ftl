@@ -5,7 +5,7 @@ nav-admin = Administration
 nav-login = Log in
 nav-logout = Log out
 lang-switch = Language
-footer = Maillage { $version } — free software (AGPL-3.0-or-later)
+footer = Powered by Maillage { $version }, free software (AGPL-3.0-or-later)
 home-title = Territories on this instance
 territory-follow-title = Follow from the fediverse
 territory-handle-help = Search for this address in your app (Mastodon, Lemmy, Mobilizon…):
@@ -34,8 +34,6 @@ domain-commerce = Trade
 domain-mobilite = Mobility
 domain-autre = Other
 about-title = About this instance
-about-software = Software
-about-version = Version
 about-contact = Contact
 about-rules = Rules
 about-no-rules = No rules published.
@@ -146,8 +144,6 @@ sign-link = Sign the charter
 sign-kind = I sign
 kind-individual = In my own name
 kind-structure = On behalf of my organisation
-sign-individual = For a person
-sign-structure = For an organisation
 field-signatory-name = Name (yours, or the organisation's)
 field-commune = Municipality
 field-roles = As a
@@ -164,7 +160,7 @@ field-listed = Appear in the public directory
 field-consent = I have read the charter (version { $version }) and commit to it.
 field-nickname = Leave empty
 sign-submit = Sign
-sign-sent = Thank you! We sent you a message: open its link to confirm your signature.
+sign-sent = Thank you! We sent you a message: open its link to confirm your signature. Not there? Look in your spam folder.
 sign-confirmed = Your signature is confirmed. It will be published once the territory's team approves it.
 sign-confirm-invalid = This confirmation link is no longer valid (already used or expired).
 field-required = This field is required.
@@ -187,7 +183,7 @@ legal-entreprise = Company
 legal-collectivite = Local authority
 legal-autre = Other
 directory-title = Directory of signatories
-directory-filter = Filter
+directory-filter = Show
 directory-empty = No signatory matches.
 all = All
 signatories-label = { $count ->
@@ -199,38 +195,45 @@ reject-reason = Reason for refusal
 export-csv = Export (CSV)
 export-json = Export (JSON)
 export-contacts = Export with contact details (CSV, administrators)
-confirm-mail-subject = Confirm your signature of the CCES charter
+confirm-mail-subject = Confirm your signature of the CCES charter — { $territory }
 confirm-mail-body = Hello,
 
-    Thank you for signing the charter of Circuits Courts Économiques et Solidaires.
+    you signed the charter of Circuits Courts Économiques et Solidaires (version { $version })
+    of the territory { $territory }. Thank you!
     To confirm your signature, open this link (valid for { $hours } hours):
     { $confirm }
 
     To view, change or withdraw your signature at any time, keep this link private:
     { $manage }
-already-signed-mail-subject = Your signature of the CCES charter
+already-signed-mail-subject = Your signature of the CCES charter — { $territory }
 already-signed-mail-body = Hello,
 
-    Someone (probably you) tried to sign the charter of Circuits Courts Économiques et
-    Solidaires with this address, which has already signed it: nothing has changed.
+    someone (probably you) tried to sign the charter of Circuits Courts Économiques et
+    Solidaires of the territory { $territory } with this address, which has already signed it:
+    nothing has changed.
     To view, change or withdraw your signature, keep this link private:
     { $manage }
 
     If this was not you, you can ignore this message.
-approved-mail-subject = Your signature of the CCES charter is approved
+approved-mail-subject = Your signature of the CCES charter is accepted — { $territory }
 approved-mail-body = Hello,
 
-    Your signature of the charter has been approved. Thank you for your commitment!
-rejected-mail-subject = Your signature of the CCES charter was not accepted
+    you signed the charter of Circuits Courts Économiques et Solidaires of the territory
+    { $territory }: the territory's team accepted your signature. Thank you for your commitment!
+
+    The territory's directory of signatories:
+    { $directory }
+rejected-mail-subject = Your signature of the CCES charter was not accepted — { $territory }
 rejected-mail-body = Hello,
 
-    Your signature of the charter was not accepted, for this reason:
+    you signed the charter of Circuits Courts Économiques et Solidaires of the territory
+    { $territory }: the territory's team did not accept your signature, for this reason:
     { $reason }
 field-welcome = Welcome new signatories on the fediverse
 welcome-note = Welcome to { $name } ({ $commune }), who just signed the charter of Circuits Courts Économiques et Solidaires!
 manage-title = My signature
-manage-intro = Here is everything this territory keeps about you. You can change it, export it or withdraw your signature.
-manage-export = Export my data (JSON)
+manage-intro = Here is everything this territory keeps about you. You can change it, download it or withdraw your signature.
+manage-export = Download all my data
 manage-withdraw = Withdraw my signature
 manage-withdraw-confirm = I withdraw my signature: my personal data will be erased.
 manage-withdrawn = Your signature is withdrawn and your personal data erased.
@@ -315,7 +318,7 @@ status-draft = Draft
 status-published = Published
 comments-title = Comments
 comments-none = No comment yet.
-comments-how = To comment, reply to this good practice from your Mastodon or Lemmy account, or from your Maillage territory.
+comments-how = To comment, reply to this good practice from your Mastodon or Lemmy account, or from your own CCES territory.
 comment-hidden = hidden
 comment-hide = Hide
 comment-show = Show again
@@ -410,3 +413,40 @@ fediverse-address-why = This is the address people use to follow this territory 
 place-search-hint = Type the municipality's name or postal code, then pick it from the list: its coordinates are filled in for you.
 place-suggestions = Matching municipalities
 notice-practice-deleted = Good practice deleted.
+## The signing journey (signing form, charter, private page, public wording)
+field-choose-one = Choose at least one box.
+website-invalid = Give a website address, for example jardins-redon.fr.
+required-legend = Fields marked with an asterisk (*) are required.
+required-mark = required
+error-summary-intro = Correct these points, then send the form again:
+sign-for-individual = If you sign in your own name
+sign-for-structure = If you sign for an organisation
+field-roles-hint = Tick at least one box.
+field-domains-hint = Tick at least one box.
+field-website-hint = For example: jardins-redon.fr
+field-consent-short = Commitment
+field-email-hint = To confirm your signature: it is never published.
+manage-status = Your signature: { $status }
+signature-status-unconfirmed = waiting for your confirmation (open the link we emailed you)
+signature-status-confirmed = waiting for the territory's team to accept it
+signature-status-approved = accepted
+signature-status-rejected = refused
+signature-status-withdrawn = withdrawn
+directory-kind = People or organisations
+directory-role = Role
+territory-icon-alt = Logo of { $name }
+followers-glossary = Followers: people who follow this territory from Mastodon or another fediverse network and get its news in their feed. Following: the accounts this territory follows.
+error-summary-item = { $field }: { $message }
+sign-read-charter = Read the charter before signing
+field-roles-name = Your roles
+directory-count-individual = { $count ->
+    [one] person
+   *[other] people
+}
+directory-count-structure = { $count ->
+    [one] organisation
+   *[other] organisations
+}
+directory-kind-individual = People
+directory-kind-structure = Organisations
+field-listed-hint = If you tick it, your name and municipality, with your roles or the organisation's domains and website, will be visible to everyone once accepted. Your contact details, never.

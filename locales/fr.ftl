@@ -5,7 +5,7 @@ nav-admin = Administration
 nav-login = Connexion
 nav-logout = Déconnexion
 lang-switch = Langue
-footer = Maillage { $version } — logiciel libre (AGPL-3.0-or-later)
+footer = Propulsé par Maillage { $version }, logiciel libre (AGPL-3.0-or-later)
 home-title = Territoires de cette instance
 territory-follow-title = Suivre depuis le fédiverse
 territory-handle-help = Cherchez cette adresse dans votre application (Mastodon, Lemmy, Mobilizon…) :
@@ -34,8 +34,6 @@ domain-commerce = Commerce
 domain-mobilite = Mobilité
 domain-autre = Autre
 about-title = À propos de cette instance
-about-software = Logiciel
-about-version = Version
 about-contact = Contact
 about-rules = Règles
 about-no-rules = Aucune règle publiée.
@@ -146,8 +144,6 @@ sign-link = Signer la charte
 sign-kind = Je signe
 kind-individual = En mon nom propre
 kind-structure = Au nom de ma structure
-sign-individual = Pour une personne
-sign-structure = Pour une structure
 field-signatory-name = Nom (le vôtre, ou celui de la structure)
 field-commune = Commune
 field-roles = En tant que
@@ -164,7 +160,7 @@ field-listed = Apparaître dans l'annuaire public
 field-consent = J'ai lu la charte (version { $version }) et je m'engage à la respecter.
 field-nickname = Ne pas remplir
 sign-submit = Signer
-sign-sent = Merci ! Un message vient de vous être envoyé : ouvrez le lien qu'il contient pour confirmer votre signature.
+sign-sent = Merci ! Un message vient de vous être envoyé : ouvrez le lien qu'il contient pour confirmer votre signature. Vous ne le voyez pas ? Regardez dans les courriers indésirables.
 sign-confirmed = Votre signature est confirmée. Elle sera publiée après validation par l'équipe du territoire.
 sign-confirm-invalid = Ce lien de confirmation n'est plus valable (déjà utilisé ou expiré).
 field-required = Ce champ est obligatoire.
@@ -187,7 +183,7 @@ legal-entreprise = Entreprise
 legal-collectivite = Collectivité
 legal-autre = Autre
 directory-title = Annuaire des signataires
-directory-filter = Filtrer
+directory-filter = Afficher
 directory-empty = Aucun signataire ne correspond.
 all = Tous
 signatories-label = { $count ->
@@ -199,38 +195,44 @@ reject-reason = Motif du refus
 export-csv = Exporter (CSV)
 export-json = Exporter (JSON)
 export-contacts = Exporter avec les coordonnées (CSV, administrateurs)
-confirm-mail-subject = Confirmez votre signature de la charte CCES
+confirm-mail-subject = Confirmez votre signature de la charte CCES — { $territory }
 confirm-mail-body = Bonjour,
 
-    Merci d'avoir signé la charte des Circuits Courts Économiques et Solidaires.
+    vous avez signé la charte des Circuits Courts Économiques et Solidaires (version { $version })
+    du territoire { $territory }. Merci !
     Pour confirmer votre signature, ouvrez ce lien (valable { $hours } heures) :
     { $confirm }
 
     Pour consulter, modifier ou retirer votre signature à tout moment, gardez ce lien privé :
     { $manage }
-already-signed-mail-subject = Votre signature de la charte CCES
+already-signed-mail-subject = Votre signature de la charte CCES — { $territory }
 already-signed-mail-body = Bonjour,
 
-    Quelqu'un (sans doute vous) a voulu signer la charte des Circuits Courts Économiques et
-    Solidaires avec cette adresse, qui l'a déjà signée : rien n'a changé.
+    quelqu'un (sans doute vous) a voulu signer la charte des Circuits Courts Économiques et
+    Solidaires du territoire { $territory } avec cette adresse, qui l'a déjà signée : rien n'a changé.
     Pour consulter, modifier ou retirer votre signature, gardez ce lien privé :
     { $manage }
 
     Si ce n'était pas vous, vous pouvez ignorer ce message.
-approved-mail-subject = Votre signature de la charte CCES est validée
+approved-mail-subject = Votre signature de la charte CCES est acceptée — { $territory }
 approved-mail-body = Bonjour,
 
-    Votre signature de la charte a été validée. Merci pour votre engagement !
-rejected-mail-subject = Votre signature de la charte CCES n'a pas été retenue
+    vous avez signé la charte des Circuits Courts Économiques et Solidaires du territoire
+    { $territory } : l'équipe du territoire a accepté votre signature. Merci pour votre engagement !
+
+    L'annuaire des signataires du territoire :
+    { $directory }
+rejected-mail-subject = Votre signature de la charte CCES n'a pas été retenue — { $territory }
 rejected-mail-body = Bonjour,
 
-    Votre signature de la charte n'a pas été retenue, pour le motif suivant :
+    vous avez signé la charte des Circuits Courts Économiques et Solidaires du territoire
+    { $territory } : l'équipe du territoire n'a pas retenu votre signature, pour le motif suivant :
     { $reason }
 field-welcome = Souhaiter la bienvenue aux nouveaux signataires sur le fédiverse
 welcome-note = Bienvenue à { $name } ({ $commune }), qui vient de signer la charte des Circuits Courts Économiques et Solidaires !
 manage-title = Ma signature
-manage-intro = Voici tout ce que ce territoire conserve sur vous. Vous pouvez le modifier, l'exporter ou retirer votre signature.
-manage-export = Exporter mes données (JSON)
+manage-intro = Voici tout ce que ce territoire conserve sur vous. Vous pouvez le modifier, le télécharger ou retirer votre signature.
+manage-export = Télécharger toutes mes données
 manage-withdraw = Retirer ma signature
 manage-withdraw-confirm = Je retire ma signature : mes données personnelles seront effacées.
 manage-withdrawn = Votre signature est retirée et vos données personnelles sont effacées.
@@ -315,7 +317,7 @@ status-draft = Brouillon
 status-published = Publiée
 comments-title = Commentaires
 comments-none = Pas encore de commentaire.
-comments-how = Pour commenter, répondez à cette bonne pratique depuis votre compte Mastodon, Lemmy ou depuis votre territoire Maillage.
+comments-how = Pour commenter, répondez à cette bonne pratique depuis votre compte Mastodon ou Lemmy, ou depuis votre propre territoire CCES.
 comment-hidden = masqué
 comment-hide = Masquer
 comment-show = Afficher à nouveau
@@ -410,3 +412,40 @@ fediverse-address-why = C’est l’adresse à laquelle on suit ce territoire de
 place-search-hint = Tapez le nom de la commune ou son code postal, puis choisissez-la dans la liste : ses coordonnées sont remplies pour vous.
 place-suggestions = Communes correspondantes
 notice-practice-deleted = Bonne pratique supprimée.
+## The signing journey (signing form, charter, private page, public wording)
+field-choose-one = Choisissez au moins une case.
+website-invalid = Indiquez une adresse de site, par exemple jardins-redon.fr.
+required-legend = Les champs marqués d'un astérisque (*) sont obligatoires.
+required-mark = obligatoire
+error-summary-intro = Corrigez ces points, puis envoyez à nouveau le formulaire :
+sign-for-individual = Si vous signez en votre nom propre
+sign-for-structure = Si vous signez pour une structure
+field-roles-hint = Cochez au moins une case.
+field-domains-hint = Cochez au moins une case.
+field-website-hint = Par exemple : jardins-redon.fr
+field-consent-short = Engagement
+field-email-hint = Pour confirmer votre signature : elle n'est jamais publiée.
+manage-status = État de votre signature : { $status }
+signature-status-unconfirmed = en attente de confirmation (ouvrez le lien reçu par courriel)
+signature-status-confirmed = en attente de validation par l'équipe du territoire
+signature-status-approved = acceptée
+signature-status-rejected = refusée
+signature-status-withdrawn = retirée
+directory-kind = Personnes ou structures
+directory-role = Rôle
+territory-icon-alt = Logo de { $name }
+followers-glossary = Abonné·es : les personnes qui suivent ce territoire depuis Mastodon ou un autre réseau du fédiverse, et reçoivent ses nouvelles dans leur fil. Abonnements : les comptes que ce territoire suit.
+error-summary-item = { $field } : { $message }
+sign-read-charter = Lire la charte avant de signer
+field-roles-name = Vos rôles
+directory-count-individual = { $count ->
+    [one] personne
+   *[other] personnes
+}
+directory-count-structure = { $count ->
+    [one] structure
+   *[other] structures
+}
+directory-kind-individual = Personnes
+directory-kind-structure = Structures
+field-listed-hint = Si vous cochez, votre nom et votre commune, avec vos rôles ou les domaines et le site web de la structure, seront visibles de tous après validation. Vos coordonnées, jamais.

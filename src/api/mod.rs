@@ -372,11 +372,15 @@ pub struct SignatureSchema {
     /// `individual` or `structure`.
     kind: String,
     name: String,
-    /// Individuals: citoyen, consommateur, producteur, salarie, usager, distributeur, autre.
+    /// Individuals, at least one (else `field-choose-one`): citoyen, consommateur, producteur,
+    /// salarie, usager, distributeur, autre.
     roles: Option<Vec<String>>,
     /// Structures: association, cooperative, entreprise, collectivite, autre.
     legal_form: Option<String>,
+    /// Structures, at least one (else `field-choose-one`).
     domains: Option<Vec<String>>,
+    /// Structures: a web address; without a scheme (`amap.example`) it is stored as
+    /// `https://amap.example`. Anything else: `website-invalid`.
     website: Option<String>,
     commune: String,
     representative_name: Option<String>,

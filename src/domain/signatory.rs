@@ -120,6 +120,30 @@ fn text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize, 
     v.to_string()
 }
 
+/// A website as people type it: "jardins-redon.fr" and "www.dominique.fr" are addresses too,
+/// completed to `https://…`. `None` for what is no web address ("mon site", "ftp://…",
+/// "javascript:…"); an empty field stays empty.
+pub fn website_url(typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Some(String::new());
+    }
+    let lower = typed.to_ascii_lowercase();
+    let full = if lower.starts_with("https://") || lower.starts_with("http://") {
+        typed.to_string()
+    } else if typed.contains("://") || typed.contains(':') && !typed.contains('.') {
+        return None;
+    } else {
+        format!("https://{typed}")
+    };
+    let url = url::Url::parse(&full).ok()?;
+    let host = url.host_str()?;
+    // A name with a dot and a top-level part (not "localhost", not "jardins."), and no userinfo.
+    let named = host.contains('.') && !host.ends_with('.') && !host.starts_with('.');
+    let clean = url.username().is_empty() && url.password().is_none() && !typed.chars().any(char::is_whitespace);
+    (matches!(url.scheme(), "http" | "https") && named && clean).then_some(full)
+}
+
 impl NewSignature {
     pub fn parse(input: &SignatureInput, current_charter: &str) -> Result<NewSignature, FieldErrors> {
         let mut e: FieldErrors = vec![];
@@ -159,16 +183,21 @@ impl NewSignature {
                 String::new()
             }
         };
-        match kind {
-            Kind::Individual if roles.is_empty() => e.push(("roles", "field-required")),
-            Kind::Structure if domains.is_empty() => e.push(("domains", "field-required")),
+        // A group of boxes says what to do, not "required": one box is enough. No kind chosen
+        // yet: only that is said (the form shows the group of the kind chosen).
+        match Kind::parse(&input.kind) {
+            Some(Kind::Individual) if roles.is_empty() => e.push(("roles", "field-choose-one")),
+            Some(Kind::Structure) if domains.is_empty() => e.push(("domains", "field-choose-one")),
             _ => {}
         }
         let website = text(&mut e, "website", &input.website, 300, false);
-        let is_web_address = website.starts_with("https://") || website.starts_with("http://");
-        if !website.is_empty() && !is_web_address {
-            e.push(("website", "field-invalid"));
-        }
+        let website = match website_url(&website) {
+            Some(url) => url,
+            None => {
+                e.push(("website", "website-invalid"));
+                website
+            }
+        };
         let structure = kind == Kind::Structure;
         let representative_name = text(&mut e, "representative_name", &input.representative_name, 200, structure);
         let representative_role = text(&mut e, "representative_role", &input.representative_role, 200, false);
@@ -274,5 +303,39 @@ mod tests {
         let e = NewSignature::parse(&i, "2024").expect_err("test");
         assert!(e.contains(&("roles", "field-invalid")));
         assert!(e.contains(&("email", "field-required")));
+    }
+
+    #[test]
+    fn an_empty_group_of_boxes_asks_for_one() {
+        let i = SignatureInput { kind: "individual".into(), ..Default::default() };
+        let e = NewSignature::parse(&i, "2024").expect_err("test");
+        assert!(e.contains(&("roles", "field-choose-one")), "{e:?}");
+        let mut s = structure();
+        s.domains = vec![];
+        let e = NewSignature::parse(&s, "2024").expect_err("test");
+        assert_eq!(e, vec![("domains", "field-choose-one")]);
+    }
+
+    #[test]
+    fn a_website_without_scheme_is_completed() {
+        for (typed, stored) in [
+            ("jardins-redon.fr", "https://jardins-redon.fr"),
+            ("www.dominique.fr", "https://www.dominique.fr"),
+            (" www.dominique.fr/contact ", "https://www.dominique.fr/contact"),
+            ("http://amap.example", "http://amap.example"),
+            ("HTTPS://Amap.example", "HTTPS://Amap.example"),
+            ("", ""),
+        ] {
+            let mut s = structure();
+            s.website = typed.into();
+            assert_eq!(NewSignature::parse(&s, "2024").expect(typed).website, stored, "{typed}");
+        }
+        for bad in ["mon site", "javascript:alert(1)", "ftp://amap.example", "localhost", "amap.", "a b.fr", "x@y.fr:1"]
+        {
+            let mut s = structure();
+            s.website = bad.into();
+            let e = NewSignature::parse(&s, "2024").expect_err(bad);
+            assert_eq!(e, vec![("website", "website-invalid")], "{bad}");
+        }
     }
 }

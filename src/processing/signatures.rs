@@ -20,6 +20,11 @@ use crate::{
     web::i18n::{Lang, Tr},
 };
 
+/// The CCES charter as a web page (headings, without the paper form's last lines): what a new
+/// instance's territory shows until its team imports another version.
+pub const DEFAULT_CHARTER: &str = include_str!("../../seed/charte-cces-web.md");
+pub const DEFAULT_CHARTER_VERSION: &str = "1";
+
 /// At most this many signatures per client address and hour.
 const MAX_SIGNATURES_PER_HOUR: i64 = 10;
 
@@ -98,7 +103,7 @@ pub async fn submit(
     // An unconfirmed signature past its deadline never was one: the address may sign afresh.
     state.store.expire_unconfirmed().await?;
     if let Some((id, status)) = state.store.signature_by_email(t.id, &sig.email).await? {
-        return Ok(already_signed(state, id, &status, &sig.email, tr).await?);
+        return Ok(already_signed(state, id, &status, (&sig.email, &t.name, &charter.version), tr).await?);
     }
     let (confirm, manage) = (new_token()?, new_token()?);
     let hours = state.config.signature_confirm_hours;
@@ -117,7 +122,9 @@ pub async fn submit(
         Ok(id) => id,
         // Signed at the same instant by another request: the same answer as above.
         Err(AppError::Conflict(_)) => match state.store.signature_by_email(t.id, &sig.email).await? {
-            Some((id, status)) => return Ok(already_signed(state, id, &status, &sig.email, tr).await?),
+            Some((id, status)) => {
+                return Ok(already_signed(state, id, &status, (&sig.email, &t.name, &charter.version), tr).await?);
+            }
             None => return Err(AppError::Conflict("signature changed meanwhile, try again".into()).into()),
         },
         Err(e) => return Err(e.into()),
@@ -128,9 +135,12 @@ pub async fn submit(
             ("hours", &hours.to_string()),
             ("confirm", &confirm_url(state, &confirm)),
             ("manage", &manage_url(state, &manage)),
+            ("territory", &t.name),
+            ("version", &charter.version),
         ],
     );
-    send(state, Mail { to: &sig.email, subject: &tr.t("confirm-mail-subject"), body: &body }).await?;
+    let subject = tr.t_with("confirm-mail-subject", "territory", &t.name);
+    send(state, Mail { to: &sig.email, subject: &subject, body: &body }).await?;
     tracing::info!(signature = id, territory = %slug, kind = sig.kind.code(), "signature received, awaiting confirmation");
     Ok(())
 }
@@ -149,8 +159,15 @@ fn manage_url(state: &AppState, token: &str) -> String {
 
 /// Someone signed with an address that already has a signature: its owner gets a new private
 /// management link (the earlier ones keep working), and a new confirmation link if the
-/// signature still waits for one. Nothing else changes.
-async fn already_signed(state: &AppState, id: i64, status: &str, email: &str, tr: Tr) -> AppResult<()> {
+/// signature still waits for one. Nothing else changes. The mail names the territory and the
+/// charter signed: one address may sign in several territories.
+async fn already_signed(
+    state: &AppState,
+    id: i64,
+    status: &str,
+    (email, territory, version): (&str, &str, &str),
+    tr: Tr,
+) -> AppResult<()> {
     let manage = new_token()?;
     state.store.add_signature_link(id, "manage", &hash_token(&manage)).await?;
     let (subject, body) = if status == "unconfirmed" {
@@ -161,12 +178,19 @@ async fn already_signed(state: &AppState, id: i64, status: &str, email: &str, tr
             confirm_url(state, &confirm),
             manage_url(state, &manage),
         );
-        let args = [("hours", hours.as_str()), ("confirm", confirm.as_str()), ("manage", manage.as_str())];
-        (tr.t("confirm-mail-subject"), tr.t_args("confirm-mail-body", &args))
+        let args = [
+            ("hours", hours.as_str()),
+            ("confirm", confirm.as_str()),
+            ("manage", manage.as_str()),
+            ("territory", territory),
+            ("version", version),
+        ];
+        (tr.t_with("confirm-mail-subject", "territory", territory), tr.t_args("confirm-mail-body", &args))
     } else {
+        let manage = manage_url(state, &manage);
         (
-            tr.t("already-signed-mail-subject"),
-            tr.t_with("already-signed-mail-body", "manage", &manage_url(state, &manage)),
+            tr.t_with("already-signed-mail-subject", "territory", territory),
+            tr.t_args("already-signed-mail-body", &[("manage", manage.as_str()), ("territory", territory)]),
         )
     };
     send(state, Mail { to: email, subject: &subject, body: &body }).await?;
@@ -281,10 +305,20 @@ pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: 
         return Err(AppError::Conflict(format!("signature {id} is not waiting for a decision ({})", s.status)));
     }
     if let Some(email) = &s.email {
+        // The mail names the territory and, once accepted, links to its directory.
+        let t = state.store.territory_by_id(s.territory_id).await?;
+        let (name, slug) = t.map(|t| (t.name, t.slug)).unwrap_or_default();
+        let directory = state.config.url(&format!("/t/{slug}/signataires")).to_string();
         let (subject, body) = if approve {
-            (tr.t("approved-mail-subject"), tr.t("approved-mail-body"))
+            (
+                tr.t_with("approved-mail-subject", "territory", &name),
+                tr.t_args("approved-mail-body", &[("territory", &name), ("directory", &directory)]),
+            )
         } else {
-            (tr.t("rejected-mail-subject"), tr.t_with("rejected-mail-body", "reason", reason))
+            (
+                tr.t_with("rejected-mail-subject", "territory", &name),
+                tr.t_args("rejected-mail-body", &[("territory", &name), ("reason", reason)]),
+            )
         };
         send(state, Mail { to: email, subject: &subject, body: &body }).await?;
     }

@@ -30,6 +30,9 @@ pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult
     match create(store, slug.as_str(), name, summary).await {
         Ok(t) => {
             tracing::info!(slug = %t.slug, "default territory created");
+            // A new instance can be signed at once: the CCES charter, until another is imported.
+            use crate::processing::signatures::{DEFAULT_CHARTER, DEFAULT_CHARTER_VERSION};
+            store.insert_charter(t.id, DEFAULT_CHARTER_VERSION, DEFAULT_CHARTER).await?;
             Ok(())
         }
         Err(AppError::Conflict(_)) => Ok(()),

@@ -55,6 +55,14 @@ pub struct TerritoryUpdate {
 }
 
 impl Store {
+    /// Just a territory's name: what every page's header shows, read on each request.
+    pub async fn territory_name(&self, slug: &str) -> AppResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT name FROM territories WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
     pub async fn territory_by_slug(&self, slug: &str) -> AppResult<Option<TerritoryRow>> {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE slug = $1"))
             .bind(slug)

@@ -25,7 +25,7 @@ use super::{
 use crate::{
     domain::{
         millis_to_datetime,
-        signatory::{FieldErrors, LEGAL_FORMS, ROLES, SignatureInput},
+        signatory::{ROLES, SignatureInput},
         territory::ActivityDomain,
     },
     error::{AppError, AppResult},
@@ -37,6 +37,10 @@ use crate::{
         territories::TerritoryRow,
     },
 };
+
+// The form's pages live in `sign_form`; kept reachable here, where the console and the signer's
+// space have always found them.
+pub use super::sign_form::{SignPage, admin_edit_page, input_from_form, manage_page};
 
 pub fn router() -> Router {
     Router::new()
@@ -101,13 +105,32 @@ async fn charter_response(
         let (Some(c), Some(latest)) = (chosen, all.first()) else { return Err(AppError::NotFound("charter".into())) };
         return Ok(ap_json(&charter_document(data, &t, c, latest)));
     }
+    // The charter's own first heading is the page's title (one `h1`, its sections `h2`).
+    let (title, body) = match chosen.map(|c| split_title(&c.content_md)) {
+        Some((Some(title), body)) => (title.to_string(), body),
+        Some((None, body)) => (ctx.tr.t("charter-title"), body),
+        None => (ctx.tr.t("charter-title"), ""),
+    };
     render(&CharterPage {
-        l: Layout::new(ctx, ctx.tr.t("charter-title")),
+        l: Layout::new(ctx, title),
         slug: t.slug.clone(),
         version: chosen.map(|c| ctx.tr.t_with("charter-version", "version", &c.version)),
-        html: chosen.map(|c| markdown(&c.content_md)).unwrap_or_default(),
+        html: markdown(body),
         versions: all.iter().map(|c| c.version.clone()).collect(),
     })
+}
+
+/// A Markdown text's leading `# Title` line, and the rest.
+fn split_title(md: &str) -> (Option<&str>, &str) {
+    let md = md.trim_start();
+    match md.strip_prefix("# ") {
+        Some(rest) => {
+            let (title, body) = rest.split_once('\n').unwrap_or((rest, ""));
+            let title = title.trim().trim_end_matches('#').trim();
+            if title.is_empty() { (None, md) } else { (Some(title), body) }
+        }
+        None => (None, md),
+    }
 }
 
 async fn charter_current(
@@ -128,71 +151,6 @@ async fn charter_version(
     charter_response(&data, &ctx, &headers, &slug, Some(&version)).await
 }
 
-#[derive(Template)]
-#[template(path = "sign.html")]
-pub struct SignPage {
-    l: Layout,
-    slug: String,
-    action: String,
-    manage_token: Option<String>,
-    /// Editing an existing signature (the signer's space, or an admin on request).
-    edit_mode: bool,
-    notice: Option<String>,
-    version: String,
-    v: SignatureInput,
-    listed: bool,
-    errors: Vec<(&'static str, String)>,
-    roles: Vec<(&'static str, String, bool)>,
-    legal_forms: Vec<(&'static str, String, bool)>,
-    domains: Vec<(&'static str, String, bool)>,
-}
-
-impl SignPage {
-    fn err(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.clone())
-    }
-
-    fn value(&self, field: &str) -> String {
-        let v = &self.v;
-        match field {
-            "name" => &v.name,
-            "commune" => &v.commune,
-            "website" => &v.website,
-            "representative_name" => &v.representative_name,
-            "representative_role" => &v.representative_role,
-            "governance" => &v.governance,
-            "partners" => &v.partners,
-            "email" => &v.email,
-            "phone" => &v.phone,
-            "postal_address" => &v.postal_address,
-            _ => "",
-        }
-        .to_string()
-    }
-
-    pub fn new(ctx: &Ctx, slug: &str, version: &str, v: SignatureInput, errors: FieldErrors) -> SignPage {
-        let tr = ctx.tr;
-        SignPage {
-            l: Layout::new(ctx, tr.t("sign-title")),
-            slug: slug.to_string(),
-            action: format!("/t/{slug}/signer"),
-            manage_token: None,
-            edit_mode: false,
-            notice: None,
-            version: version.to_string(),
-            listed: v.listed.unwrap_or(false),
-            errors: errors.into_iter().map(|(f, k)| (f, tr.t(k))).collect(),
-            roles: ROLES.iter().map(|r| (*r, tr.t(&format!("role-{r}")), v.roles.iter().any(|x| x == r))).collect(),
-            legal_forms: LEGAL_FORMS.iter().map(|f| (*f, tr.t(&format!("legal-{f}")), v.legal_form == *f)).collect(),
-            domains: ActivityDomain::ALL
-                .iter()
-                .map(|d| (d.code(), tr.t(&format!("domain-{}", d.code())), v.domains.iter().any(|x| x == d.code())))
-                .collect(),
-            v,
-        }
-    }
-}
-
 async fn current_version(state: &AppState, t: &TerritoryRow) -> AppResult<String> {
     state.store.current_charter(t.id).await?.map(|c| c.version).ok_or_else(|| AppError::NotFound("charter".into()))
 }
@@ -211,70 +169,8 @@ struct MessagePage {
     message: String,
 }
 
-/// The management page: the signer's record as an editable form, export and withdrawal.
-pub fn manage_page(
-    ctx: &Ctx,
-    slug: &str,
-    version: &str,
-    token: &str,
-    v: SignatureInput,
-    errors: FieldErrors,
-    saved: bool,
-) -> SignPage {
-    let mut page = SignPage::new(ctx, slug, version, v, errors);
-    page.l.title = ctx.tr.t("manage-title");
-    page.action = "/signature/manage".into();
-    page.manage_token = Some(token.to_string());
-    page.edit_mode = true;
-    page.notice = saved.then(|| ctx.tr.t("manage-saved"));
-    page
-}
-
-/// An administrator edits a signature on the signer's request.
-pub fn admin_edit_page(
-    ctx: &Ctx,
-    slug: &str,
-    version: &str,
-    id: i64,
-    v: SignatureInput,
-    errors: FieldErrors,
-    saved: bool,
-) -> SignPage {
-    let mut page = SignPage::new(ctx, slug, version, v, errors);
-    page.l.title = format!("{} #{id}", ctx.tr.t("admin-signatures"));
-    page.action = format!("/admin/signature/{id}");
-    page.edit_mode = true;
-    page.notice = saved.then(|| ctx.tr.t("saved"));
-    page
-}
-
 pub fn message(ctx: &Ctx, status: StatusCode, title: &str, text: &str, class: &'static str) -> AppResult<Response> {
     render_status(status, &MessagePage { l: Layout::new(ctx, ctx.tr.t(title)), class, message: ctx.tr.t(text) })
-}
-
-/// The form's fields into the shape the API takes.
-pub fn input_from_form(f: &FormPairs) -> SignatureInput {
-    SignatureInput {
-        kind: f.get("kind"),
-        name: f.get("name"),
-        roles: f.get_all("roles"),
-        legal_form: f.get("legal_form"),
-        domains: f.get_all("domains"),
-        website: f.get("website"),
-        commune: f.get("commune"),
-        representative_name: f.get("representative_name"),
-        representative_role: f.get("representative_role"),
-        governance: f.get("governance"),
-        partners: f.get("partners"),
-        email: f.get("email"),
-        phone: f.get("phone"),
-        postal_address: f.get("postal_address"),
-        charter_version: f.get("charter_version"),
-        consent: f.get("consent") == "true",
-        listed: Some(f.get("listed") == "true"),
-        nickname: f.get("nickname"),
-        territory: String::new(),
-    }
 }
 
 async fn sign_post(data: Data<AppState>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
@@ -353,14 +249,17 @@ async fn directory_page(
         .signatory_counts(t.id)
         .await?
         .into_iter()
-        .map(|(k, n)| (tr.number(n), format!("{} ({})", tr.plural("signatories-label", n), tr.t(&format!("kind-{k}")))))
+        .map(|(k, n)| (tr.number(n), tr.plural(&format!("directory-count-{k}"), n)))
         .collect();
     let sel = |v: &Option<String>, x: &str| v.as_deref() == Some(x);
     render(&DirectoryPage {
         l: Layout::new(&ctx, tr.t("directory-title")),
         slug: t.slug.clone(),
         counts,
-        kinds: ["individual", "structure"].iter().map(|k| (*k, tr.t(&format!("kind-{k}")), sel(&f.kind, k))).collect(),
+        kinds: ["individual", "structure"]
+            .iter()
+            .map(|k| (*k, tr.t(&format!("directory-kind-{k}")), sel(&f.kind, k)))
+            .collect(),
         roles: ROLES.iter().map(|r| (*r, tr.t(&format!("role-{r}")), sel(&f.role, r))).collect(),
         domains: ActivityDomain::ALL
             .iter()

@@ -204,7 +204,10 @@ mod tests {
         assert_eq!(en.number(12), "12");
         assert_eq!(fr.datetime(1_795_000_000_000), "18 novembre 2026, 11:06 UTC");
         assert_eq!(en.datetime(1_795_000_000_000), "November 18, 2026, 11:06 UTC");
-        assert_eq!(fr.t_with("footer", "version", "1.0"), "Maillage 1.0 — logiciel libre (AGPL-3.0-or-later)");
+        assert_eq!(
+            fr.t_with("footer", "version", "1.0"),
+            "Propulsé par Maillage 1.0, logiciel libre (AGPL-3.0-or-later)"
+        );
         let mut h = HeaderMap::new();
         h.insert(http::header::ACCEPT_LANGUAGE, "de-DE,en-GB;q=0.8,fr;q=0.5".parse().expect("test"));
         assert_eq!(Lang::from_headers(&h), Lang::En);

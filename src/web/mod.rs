@@ -17,6 +17,7 @@ pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
 pub mod session;
+pub mod sign_form;
 pub mod signer;
 
 use askama::Template;
@@ -44,6 +45,8 @@ pub struct Layout {
     /// The current path, percent-encoded, for the language switch.
     pub back: String,
     pub version: &'static str,
+    /// The site's name in the header and the window title (the territory's, see [`Ctx::site`]).
+    pub site: String,
 }
 
 impl Layout {
@@ -55,6 +58,7 @@ impl Layout {
             csrf: ctx.csrf.clone(),
             back: percent_encoding::utf8_percent_encode(&ctx.path, percent_encoding::NON_ALPHANUMERIC).to_string(),
             version: VERSION,
+            site: ctx.site.clone(),
         }
     }
 }
@@ -98,6 +102,8 @@ pub fn error_page(status: StatusCode, lang: Lang, path: &str) -> Response {
         csrf: String::new(),
         back: percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC).to_string(),
         version: VERSION,
+        // No database here: the header's name falls back to "Home".
+        site: tr.t("nav-home"),
     };
     let page = ErrorPage { l, message: tr.t(text) };
     match page.render() {

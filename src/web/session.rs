@@ -78,6 +78,8 @@ pub struct Ctx {
     pub path: String,
     pub session_hash: Option<String>,
     pub client: String,
+    /// The name people know this site by: the default territory's, not the software's.
+    pub site: String,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -99,7 +101,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             None => (None, pre),
         };
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
-        Ok(Ctx { tr, account, csrf, path, session_hash, client: client_address(&data, parts) })
+        let site = data
+            .store
+            .territory_name(data.config.default_territory.as_str())
+            .await?
+            .unwrap_or_else(|| data.config.default_territory_name.clone());
+        Ok(Ctx { tr, account, csrf, path, session_hash, client: client_address(&data, parts), site })
     }
 }
 

@@ -83,7 +83,7 @@ fn invalid(ctx: &Ctx) -> AppResult<Response> {
 async fn manage(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
-    let page = manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], false);
+    let page = manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], false);
     Ok(private(render_status(StatusCode::OK, &page)?))
 }
 
@@ -96,14 +96,14 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
     let errors = match edit(&data, &s, input.clone(), &version).await {
         Ok(()) => {
             let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
-            let page = manage_page(&ctx, &slug, &version, &token, as_input(&s, &version), vec![], true);
+            let page = manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], true);
             return Ok(private(render_status(StatusCode::OK, &page)?));
         }
         Err(SignError::Fields(e)) => e,
         Err(SignError::TooMany) => vec![],
         Err(SignError::App(e)) => return Err(e),
     };
-    let page = manage_page(&ctx, &slug, &version, &token, input, errors, false);
+    let page = manage_page(&ctx, (&slug, &version, &s.status), &token, input, errors, false);
     Ok(private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }
 
@@ -203,7 +203,12 @@ async fn practice_form(
 }
 
 fn may_propose(s: &SignatoryPrivate) -> bool {
-    matches!(s.status.as_str(), "approved" | "confirmed")
+    may_propose_status(&s.status)
+}
+
+/// Only a signature confirmed by email (accepted or awaiting a decision) may propose practices.
+pub fn may_propose_status(status: &str) -> bool {
+    matches!(status, "approved" | "confirmed")
 }
 
 async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ProposalQuery>) -> AppResult<Response> {

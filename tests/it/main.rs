@@ -4,6 +4,7 @@
 mod actors_strict;
 mod browser;
 mod browser_practice_form;
+mod browser_signing;
 mod cli;
 mod common;
 mod conversations;
@@ -32,6 +33,7 @@ mod privacy;
 mod signatory_privacy;
 mod signature_vectors;
 mod signatures;
+mod signing_forms;
 mod storage;
 mod territory_settings;
 mod web_security;
