@@ -50,17 +50,12 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
     }
     if let Command::Bench(BenchCmd::Federation { followers, hosts, ingest, postgres }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
-        return maillage::bench::run(maillage::bench::BenchOptions {
-            followers,
-            hosts: hosts.max(1),
-            ingest,
-            postgres,
-        })
-        .await;
+        return crate::bench::run(crate::bench::BenchOptions { followers, hosts: hosts.max(1), ingest, postgres })
+            .await;
     }
     if let Command::Bench(BenchCmd::Practices { count, postgres }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
-        return maillage::bench_practices::run(count, postgres.as_deref()).await;
+        return crate::bench::practices::run(count, postgres.as_deref()).await;
     }
     if let Command::Migrate = command {
         let store = Store::connect(&config.database_url).await?;

@@ -7,9 +7,6 @@
 
 pub mod api;
 pub mod app;
-pub mod bench;
-pub mod bench_ingest;
-pub mod bench_practices;
 pub mod config;
 pub mod domain;
 pub mod error;

@@ -6,6 +6,7 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::{Args, Parser, Subcommand};
 use maillage::config::{Config, ConfigLayer};
 
+mod bench;
 mod commands;
 
 #[derive(Parser)]

@@ -16,7 +16,7 @@ use futures::StreamExt;
 use serde_json::json;
 use tokio::{net::TcpListener, sync::oneshot};
 
-use crate::{
+use maillage::{
     app::App,
     config::ConfigLayer,
     error::{AppError, AppResult},

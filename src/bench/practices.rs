@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use crate::{
+use maillage::{
     domain::{now_millis, practice::french_search_text},
     error::AppResult,
     storage::{Store, practices::PracticeFilter},
@@ -86,7 +86,7 @@ async fn seed(store: &Store, count: usize) -> AppResult<()> {
     tx.commit().await?;
     // Statistics as a running server has them (autovacuum's analyze): without, PostgreSQL
     // guesses that a word is rare and sorts every match of a common one.
-    if store.backend() == crate::storage::Backend::Postgres {
+    if store.backend() == maillage::storage::Backend::Postgres {
         sqlx::query("ANALYZE practices").execute(store.pool()).await?;
     }
     Ok(())
@@ -164,15 +164,15 @@ async fn bench_backend(label: &str, url: &str, count: usize) -> AppResult<()> {
 pub async fn run(count: usize, postgres_admin: Option<&str>) -> AppResult<()> {
     println!("Maillage {} — catalogue benchmark (searches of 50 results, one client)", env!("CARGO_PKG_VERSION"));
     let dir = std::env::temp_dir().join(format!("maillage-bench-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).map_err(crate::error::AppError::internal)?;
+    std::fs::create_dir_all(&dir).map_err(maillage::error::AppError::internal)?;
     let sqlite = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
     let result = bench_backend("SQLite", &sqlite, count).await;
     let _ = std::fs::remove_dir_all(&dir);
     result?;
     if let Some(admin) = postgres_admin {
-        let (url, name) = crate::bench_ingest::fresh_postgres(admin).await?;
+        let (url, name) = super::ingest::fresh_postgres(admin).await?;
         let result = bench_backend("PostgreSQL", &url, count).await;
-        crate::bench_ingest::drop_postgres(admin, &name).await;
+        super::ingest::drop_postgres(admin, &name).await;
         result?;
     } else {
         println!("  PostgreSQL: skipped (give --postgres or MAILLAGE_TEST_POSTGRES)");

@@ -2,6 +2,9 @@
 //! loopback, where every inbox verifies the signatures it receives, and prints figures next to
 //! baselines measured in the same run, so that the ratios mean something on any machine.
 
+mod ingest;
+pub mod practices;
+
 use std::{
     collections::HashMap,
     sync::{
@@ -26,7 +29,7 @@ use axum::{
 use tokio::{net::TcpListener, sync::watch};
 use url::Url;
 
-use crate::{
+use maillage::{
     app::App,
     config::ConfigLayer,
     domain::territory::FollowState,
@@ -330,7 +333,7 @@ pub async fn run(opts: BenchOptions) -> AppResult<()> {
     );
     println!("    deliveries/s ÷ raw signs/s  {:>10.3}", rate / signs.raw_sign);
     println!();
-    crate::bench_ingest::run(opts.ingest, opts.postgres.as_deref()).await?;
+    ingest::run(opts.ingest, opts.postgres.as_deref()).await?;
     println!();
     let d = bench_fan_out(opts.followers, opts.hosts, true).await?;
     let rate_d = d.inboxes as f64 / d.secs;
