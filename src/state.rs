@@ -97,11 +97,7 @@ impl AppState {
         if let Some(found) = self.signatory_signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&id) {
             return Ok(found.clone());
         }
-        let pem: Option<String> = sqlx::query_scalar("SELECT private_key_pem FROM signatories WHERE id = $1")
-            .bind(id)
-            .fetch_optional(self.store.pool())
-            .await?
-            .flatten();
+        let pem = self.store.signatory_private_key(id).await?;
         let pem = pem.ok_or_else(|| AppError::NotFound(format!("keys of signatory {id}")))?;
         let found = (format!("{}#main-key", self.config.url(&format!("/s/{id}"))), Signer::from_pem(&pem)?);
         self.signatory_signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(id, found.clone());

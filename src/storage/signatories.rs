@@ -126,6 +126,23 @@ impl Store {
         .await?)
     }
 
+    /// The version a charter was published under (what a signature was given for).
+    pub async fn charter_version(&self, charter_id: i64) -> AppResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
+            .bind(charter_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// A signatory actor's private key (PEM), for signing what it sends.
+    pub async fn signatory_private_key(&self, id: i64) -> AppResult<Option<String>> {
+        Ok(sqlx::query_scalar::<_, Option<String>>("SELECT private_key_pem FROM signatories WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .flatten())
+    }
+
     /// Stores an unconfirmed signature. A second live signature with the same email in the
     /// same territory is refused (Conflict).
     pub async fn insert_signature(

@@ -44,10 +44,7 @@ pub struct TokenQuery {
 async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryPrivate, String, String)>> {
     let Some(s) = state.store.signatory_by_manage_token(&hash_token(token)).await? else { return Ok(None) };
     let slug = state.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
-    let version: Option<String> = sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
-        .bind(s.charter_id)
-        .fetch_optional(state.store.pool())
-        .await?;
+    let version = state.store.charter_version(s.charter_id).await?;
     Ok(Some((s, slug, version.unwrap_or_default())))
 }
 
