@@ -235,12 +235,12 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
             }
         }
         Command::Signatures(SignaturesCmd::Approve { id }) => {
-            let tr = maillage::web::i18n::Tr::new(maillage::web::i18n::Lang::Fr);
+            let tr = maillage::text::i18n::Tr::new(maillage::text::i18n::Lang::Fr);
             processing::signatures::decide(&data, id, true, "", "cli", tr).await?;
             println!("signature {id} approved");
         }
         Command::Signatures(SignaturesCmd::Reject { id, reason }) => {
-            let tr = maillage::web::i18n::Tr::new(maillage::web::i18n::Lang::Fr);
+            let tr = maillage::text::i18n::Tr::new(maillage::text::i18n::Lang::Fr);
             processing::signatures::decide(&data, id, false, &reason, "cli", tr).await?;
             println!("signature {id} rejected");
         }

@@ -17,4 +17,5 @@ pub mod processing;
 pub mod security;
 pub mod state;
 pub mod storage;
+pub mod text;
 pub mod web;

@@ -448,7 +448,7 @@ async fn create_signature(
     let slug =
         if input.territory.is_empty() { data.config.default_territory.to_string() } else { input.territory.clone() };
     let client = crate::web::client_ip::client_of(&extensions, &headers, &data.config.trusted_proxies);
-    let tr = crate::web::i18n::Tr::new(crate::web::i18n::Lang::from_headers(&headers));
+    let tr = crate::text::i18n::Tr::new(crate::text::i18n::Lang::from_headers(&headers));
     match processing::signatures::submit(&data, &slug, &input, &client, tr).await {
         Ok(()) => Ok((StatusCode::CREATED, Json(SignatureCreated { status: "unconfirmed".into() })).into_response()),
         Err(processing::signatures::SignError::Fields(e)) => Ok(field_errors(e)),
@@ -486,7 +486,7 @@ async fn decide_signature(
     reason: &str,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
-    let tr = crate::web::i18n::Tr::new(crate::web::i18n::Lang::from_headers(headers));
+    let tr = crate::text::i18n::Tr::new(crate::text::i18n::Lang::from_headers(headers));
     processing::signatures::decide(data, id, approve, reason, &caller.audit_name(), tr).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

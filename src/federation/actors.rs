@@ -52,7 +52,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         preferred_username: t.slug.clone(),
         name: t.name.clone(),
         // The presentation is Markdown, rendered as on the territory's page.
-        summary: crate::web::html::markdown_to_html(&t.summary),
+        summary: crate::text::html::markdown_to_html(&t.summary),
         url: id.clone(),
         inbox: sub("inbox"),
         outbox: sub("outbox"),

@@ -1,15 +1,16 @@
 //! Server-rendered pages (askama templates, Fluent strings), one layout, embedded assets.
 
+// Text rendering and i18n live in `crate::text`; these paths stay for the web layer's code.
+pub use crate::text::{html, i18n, numbers};
+
 pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
 pub mod csv;
 pub mod headers;
-pub mod html;
-pub mod i18n;
+pub mod lang;
 pub mod links;
-pub mod numbers;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;

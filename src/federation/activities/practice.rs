@@ -29,9 +29,9 @@ use crate::{
 };
 
 /// Remote HTML keeps text structure and web links, nothing that runs or loads (the one
-/// sanitiser, `web::html::clean`).
+/// sanitiser, `text::html::clean`).
 pub fn sanitize(html: &str) -> String {
-    crate::web::html::clean(html).into_string()
+    crate::text::html::clean(html).into_string()
 }
 
 fn text(v: &Value, key: &str, max: usize) -> String {

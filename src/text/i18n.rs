@@ -5,7 +5,6 @@
 use std::sync::LazyLock;
 
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
-use http::HeaderMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -27,24 +26,6 @@ impl Lang {
             Some("en") => Some(Lang::En),
             _ => None,
         }
-    }
-
-    /// Cookie first, then the first supported language of `Accept-Language` by weight.
-    pub fn from_headers(headers: &HeaderMap) -> Lang {
-        if let Some(l) = super::session::cookie(headers, "lang").and_then(|c| Lang::parse(&c)) {
-            return l;
-        }
-        let accept = headers.get(http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let mut best: Option<(f32, Lang)> = None;
-        for part in accept.split(',') {
-            let mut it = part.split(';');
-            let Some(lang) = it.next().and_then(Lang::parse) else { continue };
-            let q = it.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
-            if best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, lang));
-            }
-        }
-        best.map(|(_, l)| l).unwrap_or(Lang::Fr)
     }
 }
 
@@ -208,11 +189,5 @@ mod tests {
             fr.t_with("footer", "version", "1.0"),
             "Propulsé par Maillage 1.0, logiciel libre (AGPL-3.0-or-later)"
         );
-        let mut h = HeaderMap::new();
-        h.insert(http::header::ACCEPT_LANGUAGE, "de-DE,en-GB;q=0.8,fr;q=0.5".parse().expect("test"));
-        assert_eq!(Lang::from_headers(&h), Lang::En);
-        h.insert(http::header::COOKIE, "lang=fr".parse().expect("test"));
-        assert_eq!(Lang::from_headers(&h), Lang::Fr);
-        assert_eq!(Lang::from_headers(&HeaderMap::new()), Lang::Fr);
     }
 }
