@@ -362,3 +362,21 @@ change-licence = licence
 acting-territory = In the name of the territory
 practices-latest = Latest good practices
 practices-all = All good practices
+
+## coordinator's console
+moderation-mail-subject = A signature waits for your decision — { $territory }
+moderation-mail-body = Hello,
+
+    { $name } ({ $commune }) signed the charter of the territory "{ $territory }" and confirmed their address. The signature waits for your decision (approve or reject):
+    { $link }
+
+    Signatures waiting in this territory: { $count }
+    All signatures: { $list }
+
+    You receive this message because you moderate this territory. To receive one summary a day, or nothing, see Administration → Instance.
+moderation-digest-subject = Signatures waiting for a decision: { $count }
+moderation-digest-body = Hello,
+
+    Since the last summary, { $count } confirmed signature(s) wait for your decision:
+    { $lines }
+    You receive this summary once a day because you moderate these territories (setting: Administration → Instance).

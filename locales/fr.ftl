@@ -362,3 +362,21 @@ change-licence = licence
 acting-territory = Au nom du territoire
 practices-latest = Dernières bonnes pratiques
 practices-all = Toutes les bonnes pratiques
+
+## console du coordinateur
+moderation-mail-subject = Une signature attend votre décision — { $territory }
+moderation-mail-body = Bonjour,
+
+    { $name } ({ $commune }) a signé la charte du territoire « { $territory } » et a confirmé son adresse. La signature attend votre décision (accepter ou refuser) :
+    { $link }
+
+    Signatures en attente pour ce territoire : { $count }
+    Toutes les signatures : { $list }
+
+    Vous recevez ce message parce que vous modérez ce territoire. Pour recevoir un résumé par jour ou plus rien, voyez Administration → Instance.
+moderation-digest-subject = Signatures en attente de décision : { $count }
+moderation-digest-body = Bonjour,
+
+    Depuis le dernier résumé, { $count } signature(s) confirmée(s) attendent votre décision :
+    { $lines }
+    Vous recevez ce résumé une fois par jour parce que vous modérez ces territoires (réglage : Administration → Instance).

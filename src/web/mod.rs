@@ -15,6 +15,7 @@ pub mod practice_pages;
 pub mod practices;
 pub mod session;
 pub mod signer;
+pub mod time;
 
 use askama::Template;
 use axum::{
