@@ -144,4 +144,23 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+
+    /// The version label of charter `id`.
+    pub async fn charter_version(&self, id: i64) -> AppResult<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Titles of practices by id, for the audit log.
+    pub async fn practice_titles(&self, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        Ok(sqlx::query_as(&format!("SELECT id, title FROM practices WHERE id IN ({list})"))
+            .fetch_all(self.pool())
+            .await?)
+    }
 }

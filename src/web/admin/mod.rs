@@ -30,9 +30,14 @@ use crate::{
     },
 };
 
+mod audit;
+mod dashboard;
+mod listing;
+mod moderation;
 mod network;
 mod people;
 mod practices;
+mod signature_detail;
 
 pub use practices::structures as practices_structures;
 mod signatures;
@@ -42,7 +47,7 @@ pub const MAX_ICON_BYTES: usize = 1024 * 1024;
 
 pub fn router() -> Router {
     Router::new()
-        .route("/admin", get(index))
+        .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(2 * MAX_ICON_BYTES)))
         .route("/admin/followers", get(network::followers_page))
@@ -54,10 +59,12 @@ pub fn router() -> Router {
         .route("/admin/accounts", get(people::accounts_page).post(people::accounts_create))
         .route("/admin/accounts/toggle", post(people::accounts_toggle))
         .route("/admin/instance", get(people::instance_page).post(people::instance_save))
-        .route("/admin/audit", get(people::audit_page))
+        .route("/admin/audit", get(audit::audit_page))
         .route("/admin/federation", get(network::federation_page))
-        .route("/admin/signatures", get(signatures::signatures_page))
-        .route("/admin/signatures/decide", post(signatures::signatures_decide))
+        .route("/admin/signatures", get(moderation::signatures_page))
+        .route("/admin/signatures/decide", post(moderation::signatures_decide))
+        .route("/admin/signatures/bulk", post(moderation::signatures_bulk))
+        .route("/admin/signatures/{id}", get(moderation::signature_page))
         .route("/admin/signatures.csv", get(signatures::signatures_export))
         .route("/admin/signatures/withdraw", post(signatures::signatures_withdraw))
         .route("/admin/pratiques", get(practices::list_page))
@@ -68,6 +75,8 @@ pub fn router() -> Router {
 }
 
 pub struct Table {
+    /// What an empty table means, in words (empty: the generic "None.").
+    empty: String,
     title: String,
     headers: Vec<String>,
     rows: Vec<Row>,
@@ -120,6 +129,8 @@ struct AdminPage {
     domain_choices: Vec<(&'static str, String, bool)>,
     icon_url: Option<String>,
     errors: Vec<(&'static str, String)>,
+    /// A sentence under the title saying what the page is for.
+    intro: String,
     tables: Vec<Table>,
     forms: Vec<FormDef>,
 }
@@ -142,6 +153,7 @@ impl AdminPage {
             domain_choices: vec![],
             icon_url: None,
             errors: vec![],
+            intro: String::new(),
             tables: vec![],
             forms: vec![],
         }
@@ -198,15 +210,6 @@ fn saved_notice(ctx: &Ctx, q: &AdminQuery) -> Option<String> {
 fn back(path: &str) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{path}{sep}saved=1")).into_response()
-}
-
-async fn index(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
-    let account = ctx.require(Role::Moderator)?;
-    let t = selected_territory(&data, &q).await?;
-    let mut page = AdminPage::new(&ctx, "admin-title", "index", &t.slug);
-    let role = ctx.tr.t(if account.role() == Role::Admin { "role-admin" } else { "role-moderator" });
-    page.welcome = ctx.tr.t_args("admin-welcome", &[("email", &account.email), ("role", &role)]);
-    render_status(StatusCode::OK, &page)
 }
 
 fn territory_form(ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {
