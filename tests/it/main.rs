@@ -3,8 +3,11 @@
 
 mod actors_strict;
 mod browser;
+mod browser_console;
+mod browser_layout;
 mod cli;
 mod common;
+mod console;
 mod conversations;
 mod delivery;
 mod delivery_processes;
