@@ -382,8 +382,6 @@ moderation-digest-body = Hello,
     You receive this summary once a day because you moderate these territories (setting: Administration → Instance).
 list-summary = { $total } result(s) — page { $page } of { $pages }
 pager-label = List pages
-page-prev = ← Previous page
-page-next = Next page →
 filter = Filter
 select = Select
 yes = Yes

@@ -382,8 +382,6 @@ moderation-digest-body = Bonjour,
     Vous recevez ce résumé une fois par jour parce que vous modérez ces territoires (réglage : Administration → Instance).
 list-summary = { $total } résultat(s) — page { $page } sur { $pages }
 pager-label = Pages de la liste
-page-prev = ← Page précédente
-page-next = Page suivante →
 filter = Filtrer
 select = Choisir
 yes = Oui

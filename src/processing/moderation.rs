@@ -60,6 +60,13 @@ fn bilingual(key: &str, args: &[(&str, &str)]) -> String {
     format!("{fr}\n\n-- \n\n{en}\n")
 }
 
+/// A console page's full address, with its query.
+fn admin_url(state: &AppState, path: &str, query: &[(&str, &str)]) -> url::Url {
+    let mut url = state.config.url(path);
+    url.query_pairs_mut().extend_pairs(query);
+    url
+}
+
 /// Signature `id` was just confirmed by its signer: moderators are mailed when the instance
 /// says "each time". A mail that cannot be sent is logged, the confirmation stands.
 pub async fn signature_waiting(state: &AppState, id: i64) {
@@ -75,8 +82,8 @@ async fn mail_waiting(state: &AppState, id: i64) -> AppResult<()> {
     let Some(s) = state.store.signatory_private(id).await? else { return Ok(()) };
     let Some(t) = state.store.territory_by_id(s.territory_id).await? else { return Ok(()) };
     let waiting = state.store.count_pending_signatures(t.id).await?;
-    let link = state.config.url(&format!("/admin/signatures/{id}?t={}", t.slug));
-    let list = state.config.url(&format!("/admin/signatures?t={}", t.slug));
+    let link = admin_url(state, &format!("/admin/signatures/{id}"), &[("t", &t.slug)]);
+    let list = admin_url(state, "/admin/signatures", &[("t", &t.slug)]);
     let (waiting, link, list) = (waiting.to_string(), link.to_string(), list.to_string());
     let args = [
         ("territory", t.name.as_str()),
@@ -117,7 +124,7 @@ pub async fn digest_if_due(state: &AppState) -> AppResult<bool> {
     let mut lines = String::new();
     for (slug, count) in &waiting {
         let name = state.store.territory_by_slug(slug).await?.map(|t| t.name).unwrap_or_else(|| slug.clone());
-        let link = state.config.url(&format!("/admin/signatures?t={slug}&status=confirmed"));
+        let link = admin_url(state, "/admin/signatures", &[("t", slug), ("status", "confirmed")]);
         lines.push_str(&format!("- {name} : {count} → {link}\n"));
     }
     let total: i64 = waiting.iter().map(|(_, c)| c).sum();

@@ -95,7 +95,14 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
         .collect();
     let params = [("t", t.slug.as_str()), ("q", text.as_str()), ("status", status.as_str())];
     let pager = Pager::new(tr, "/admin/signatures", &params, page, total);
-    let here = ctx.path.clone();
+    // Where actions come back to: this list, with its search (never the action's own URL,
+    // when the page is re-rendered after a refused action).
+    let mut here = url::form_urlencoded::Serializer::new(String::new());
+    here.extend_pairs(params.iter().filter(|(_, v)| !v.is_empty()));
+    if page > 1 {
+        here.append_pair("page", &page.to_string());
+    }
+    let here = format!("/admin/signatures?{}", here.finish());
     Ok(SignaturesPage {
         l: Layout::new(ctx, tr.t("admin-signatures")),
         is_admin: ctx.is_admin(),
