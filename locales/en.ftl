@@ -500,3 +500,6 @@ federation-hosts = Deliveries per server
 federation-empty = No delivery yet: nothing has gone to another server. Deliveries show up once a fediverse account follows the territory and something is published to it.
 followers-empty-pending = No request waiting.
 followers-empty = Nobody follows this territory from the fediverse yet. Share its address (territory page) so that Mastodon and other accounts can follow it.
+practice-status-all = All
+practices-search-hint = title, summary or town
+practices-admin-empty = No good practice matches. "New good practice" starts one.

@@ -500,3 +500,6 @@ federation-hosts = Envois par serveur
 federation-empty = Aucun envoi pour l'instant : rien n'est encore parti vers un autre serveur. Les envois apparaissent dès qu'un compte du fédivers suit le territoire et qu'une publication lui est adressée.
 followers-empty-pending = Aucune demande en attente.
 followers-empty = Personne ne suit encore ce territoire depuis le fédivers. Partagez son adresse (page du territoire) pour que des comptes Mastodon ou autres puissent le suivre.
+practice-status-all = Toutes
+practices-search-hint = titre, résumé ou commune
+practices-admin-empty = Aucune bonne pratique ne correspond. « Nouvelle bonne pratique » en commence une.

@@ -163,4 +163,38 @@ impl Store {
             .fetch_all(self.pool())
             .await?)
     }
+
+    /// One page of a territory's practices for the console (recently changed first), as
+    /// (id, title, status, updated_at), and how many match: `status` `draft`, `published` or
+    /// empty for both; `text` in the title, summary or commune.
+    pub async fn console_practices(
+        &self,
+        territory_id: i64,
+        status: &str,
+        text: &str,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<(Vec<(i64, String, String, i64)>, i64)> {
+        let filter = "territory_id = $1 AND ($2 = '' OR status = $2) AND (LOWER(title) LIKE $3 ESCAPE '\\' \
+                      OR LOWER(summary) LIKE $3 ESCAPE '\\' OR LOWER(commune) LIKE $3 ESCAPE '\\')";
+        let pattern = like_pattern(text);
+        let rows = sqlx::query_as(&format!(
+            "SELECT id, title, status, updated_at FROM practices WHERE {filter} ORDER BY updated_at DESC, id DESC \
+             LIMIT $4 OFFSET $5"
+        ))
+        .bind(territory_id)
+        .bind(status)
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM practices WHERE {filter}"))
+            .bind(territory_id)
+            .bind(status)
+            .bind(&pattern)
+            .fetch_one(self.pool())
+            .await?;
+        Ok((rows, total))
+    }
 }

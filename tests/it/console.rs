@@ -231,3 +231,36 @@ async fn moderators_can_have_one_digest_a_day_instead() {
         m.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn practices_list_is_searched_and_filtered() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let (m, mut b) = start(db).await;
+        let csrf = b.get("/admin/pratiques/nouvelle").await.csrf();
+        for (title, commune) in [("Autopartage rural", "Guer"), ("Épicerie solidaire", "Redon")] {
+            let form = [
+                ("csrf", csrf.as_str()),
+                ("title", title),
+                ("summary", "Des habitants s'organisent ensemble."),
+                ("body", "Texte."),
+                ("domains", "mobilite"),
+                ("commune", commune),
+            ];
+            assert_eq!(b.post("/admin/pratiques/nouvelle", &form).await.status, StatusCode::SEE_OTHER, "{label}");
+        }
+        let practices = m.data.store.territory_practices(1).await.expect("practices");
+        let shared = practices.iter().find(|p| p.title == "Autopartage rural").expect("practice").id;
+        maillage::processing::practices::set_published(&m.data, shared, true, "test").await.expect("publish");
+        let all = b.get("/admin/pratiques").await.body;
+        assert!(all.contains("2 résultat(s)") && all.contains("Autopartage rural") && all.contains("picerie"));
+        let found = b.get("/admin/pratiques?q=AUTOPARTAGE").await.body;
+        assert!(found.contains("1 résultat(s)") && !found.contains("picerie solidaire"), "{label}");
+        assert!(b.get("/admin/pratiques?q=redon").await.body.contains("picerie solidaire"), "{label}: by commune");
+        let drafts = b.get("/admin/pratiques?status=draft").await.body;
+        assert!(drafts.contains("1 résultat(s)") && !drafts.contains("Autopartage rural"), "{label}");
+        let published = b.get("/admin/pratiques?status=published").await.body;
+        assert!(published.contains("Autopartage rural") && !published.contains("picerie solidaire"), "{label}");
+        m.stop().await;
+    }
+}
