@@ -503,3 +503,4 @@ followers-empty = Nobody follows this territory from the fediverse yet. Share it
 practice-status-all = All
 practices-search-hint = title, summary or town
 practices-admin-empty = No good practice matches. "New good practice" starts one.
+bulk-check-all = Tick all

@@ -503,3 +503,4 @@ followers-empty = Personne ne suit encore ce territoire depuis le fédivers. Par
 practice-status-all = Toutes
 practices-search-hint = titre, résumé ou commune
 practices-admin-empty = Aucune bonne pratique ne correspond. « Nouvelle bonne pratique » en commence une.
+bulk-check-all = Tout cocher

@@ -8,3 +8,13 @@ document.querySelectorAll("button[data-copy]").forEach(function (b) {
     });
   });
 });
+
+// Coordinator's console: one button ticks (or unticks) every row of a bulk form.
+document.querySelectorAll("button[data-check-all]").forEach(function (b) {
+  b.hidden = false;
+  b.addEventListener("click", function () {
+    var boxes = document.querySelectorAll('input[type=checkbox][form="' + b.getAttribute("data-check-all") + '"]');
+    var all = Array.prototype.every.call(boxes, function (c) { return c.checked; });
+    boxes.forEach(function (c) { c.checked = !all; });
+  });
+});

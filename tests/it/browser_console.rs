@@ -114,6 +114,15 @@ async fn a_moderator_is_mailed_then_rejects_and_approves_from_the_console() {
     eventually(10, "the signatures to moderate", || async { path_is(c, "/admin/signatures?").await }).await;
     shot(c, "console-signatures-phone").await;
 
+    // Without typing anything: one button ticks every row for a bulk decision (app.js).
+    click(c, "button[data-check-all]").await;
+    let ticked = c
+        .execute("return document.querySelectorAll('input[form=bulk]:checked').length;", vec![])
+        .await
+        .expect("ticked");
+    assert_eq!(ticked.as_i64(), Some(3), "every row ticked");
+    click(c, "button[data-check-all]").await;
+
     // The mailed link opens that signature's details, worded for the coordinator.
     c.goto(&m.url(&path_of(&m, &link))).await.expect("mailed link");
     let details = text(c, "main").await;

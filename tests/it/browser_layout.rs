@@ -84,6 +84,7 @@ async fn no_page_is_wider_than_a_phone() {
         individual(long, "Saint-Nicolas-de-Redon", "tres.longue.adresse.de.contact@association-paysanne-redon.example"),
     )
     .await;
+    let manage = mailed_links(&m).into_iter().find(|l| l.contains("/signature/manage?token=")).expect("private link");
     let other = signed_and_confirmed(&m, individual("Ada Lovelace", "Redon", "ada@example.org")).await;
     maillage::processing::signatures::decide(
         &m.data,
@@ -132,6 +133,9 @@ async fn no_page_is_wider_than_a_phone() {
         format!("/pratiques/{practice}"),
         "/t/territoire/pratiques".into(),
         "/t/territoire/charte".into(),
+        "/t/territoire/charte/2024".into(),
+        "/tags/autopartage".into(),
+        path_of(&m, &manage),
         "/t/territoire/signer".into(),
         "/t/territoire/signataires".into(),
         "/login".into(),
