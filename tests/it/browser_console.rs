@@ -146,6 +146,8 @@ async fn a_moderator_is_mailed_then_rejects_and_approves_from_the_console() {
     .await;
     assert!(text(c, &format!("#reason-{hors}-error")).await.contains("Indiquez le motif du refus"));
     assert!(text(c, "header.site").await.contains("Déconnexion"), "still logged in");
+    let focused = c.execute("return document.activeElement.id;", vec![]).await.expect("focus");
+    assert_eq!(focused.as_str(), Some(format!("reason-{hors}").as_str()), "the field with the error has the focus");
     assert!(!text(c, "main").await.contains("Requête refusée"));
     shot(c, "console-reject-error-phone").await;
     // …then with the reason: two taps.
