@@ -202,6 +202,12 @@ async fn signatures_are_searched_paged_and_decided_in_bulk() {
         admin.login("admin@cces.example", PW).await;
         let as_admin = admin.get(&format!("/admin/signatures/{e}")).await;
         assert!(as_admin.body.contains(&format!("<a href=\"/admin/signature/{e}.json\" download>")), "{label}");
+        let edit = admin.get(&format!("/admin/signature/{e}")).await.body;
+        assert!(edit.contains("à la demande de la personne") && !edit.contains("conserve sur vous"), "{label}");
+        // The dashboard counts what still waits: 27 minus 2 approved, 1 rejected.
+        let dash = b.get("/admin").await.body;
+        assert!(dash.contains("24 signature(s) à accepter ou refuser"), "{label}: {dash}");
+        assert!(dash.contains("Aucune demande d"), "{label}");
         let stranger = Browser::new(&m.url("")).get(&format!("/admin/signatures/{e}")).await;
         assert_eq!(stranger.status, StatusCode::SEE_OTHER, "{label}: login first");
         m.stop().await;
@@ -252,6 +258,7 @@ async fn practices_list_is_searched_and_filtered() {
         let practices = m.data.store.territory_practices(1).await.expect("practices");
         let shared = practices.iter().find(|p| p.title == "Autopartage rural").expect("practice").id;
         maillage::processing::practices::set_published(&m.data, shared, true, "test").await.expect("publish");
+        assert!(b.get("/admin").await.body.contains("1 bonne(s) pratique(s) en brouillon"), "{label}");
         let all = b.get("/admin/pratiques").await.body;
         assert!(all.contains("2 résultat(s)") && all.contains("Autopartage rural") && all.contains("picerie"));
         let found = b.get("/admin/pratiques?q=AUTOPARTAGE").await.body;

@@ -1,5 +1,6 @@
-//! `/admin`: what waits for the coordinator (signatures, follow requests), recent activity,
-//! and the instance's health, one line each with a link; the menu leads to the rest.
+//! `/admin`: what waits for the coordinator (signatures, follow requests, practice drafts,
+//! proposals included), recent activity, and the instance's health, one line each with a
+//! link; the menu leads to the rest.
 
 use super::audit::{Entry, Names, entries};
 use super::*;
@@ -35,6 +36,7 @@ pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
     let signatures = data.store.count_pending_signatures(t.id).await?;
     let requests = data.store.count_follows(Direction::Followers, t.id, FollowState::Pending).await?;
     let followers = data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?;
+    let (_, drafts) = data.store.console_practices(t.id, "draft", "", 1, 0).await?;
     let count = |key: &str, n: i64| tr.t_args(key, &[("count", &tr.number(n))]);
     let waiting = vec![
         Line {
@@ -46,6 +48,11 @@ pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
             text: count(if requests == 0 { "dash-requests-none" } else { "dash-requests" }, requests),
             href: format!("/admin/followers?t={}", t.slug),
             waiting: requests > 0,
+        },
+        Line {
+            text: count(if drafts == 0 { "dash-drafts-none" } else { "dash-drafts" }, drafts),
+            href: format!("/admin/pratiques?t={}&status=draft", t.slug),
+            waiting: drafts > 0,
         },
     ];
     let (queue, failing) = data.store.federation_health().await?;
