@@ -8,6 +8,23 @@ use crate::error::AppResult;
 /// apart so that they do not bury real actions.
 pub const ROUTINE_ACTIONS: [&str; 3] = ["login", "signature.view", "signature.export"];
 
+/// A search of the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditSearch {
+    /// Looked for in the actor, action and detail.
+    pub text: String,
+    /// Actions whose words match `text` (the caller translates), also matched.
+    pub actions: Vec<String>,
+    /// Signatures whose name matches `text`: their entries match too.
+    pub signature_ids: Vec<i64>,
+    /// Action families (`signature`, `practice`…); empty: all.
+    pub families: Vec<String>,
+    /// Logins and views of records too.
+    pub routine: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
 /// A search of the signatures of one territory.
 #[derive(Debug, Clone, Default)]
 pub struct SignatureSearch {
@@ -98,31 +115,43 @@ impl Store {
             .await?)
     }
 
-    /// One page of the audit log (newest first) and how many entries match: `text` in the
-    /// actor, action or detail; routine entries (logins, views) only when `routine`.
-    pub async fn search_audit(
-        &self,
-        text: &str,
-        routine: bool,
-        limit: i64,
-        offset: i64,
-    ) -> AppResult<(Vec<AuditRow>, i64)> {
-        let routine_clause = if routine {
-            String::new()
-        } else {
+    /// One page of the audit log (newest first) and how many entries match.
+    pub async fn search_audit(&self, s: &AuditSearch) -> AppResult<(Vec<AuditRow>, i64)> {
+        let mut clauses = vec![];
+        if !s.routine {
             let list = ROUTINE_ACTIONS.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(", ");
-            format!(" AND action NOT IN ({list})")
-        };
-        let filter = format!(
-            "(LOWER(actor) LIKE $1 ESCAPE '\\' OR LOWER(action) LIKE $1 ESCAPE '\\' OR LOWER(detail) LIKE $1 ESCAPE '\\'){routine_clause}"
-        );
-        let pattern = like_pattern(text);
+            clauses.push(format!("action NOT IN ({list})"));
+        }
+        // Codes and ids come from our own lists and numbers, never from the visitor's text.
+        let code = |c: &str| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '.' || ch == '_');
+        let families: Vec<String> =
+            s.families.iter().filter(|f| code(f)).map(|f| format!("action LIKE '{f}.%' OR action = '{f}'")).collect();
+        if !families.is_empty() {
+            clauses.push(format!("({})", families.join(" OR ")));
+        }
+        // An empty text gives the pattern `%%`, which every entry matches.
+        {
+            let mut any = vec![
+                "LOWER(actor) LIKE $1 ESCAPE '\\'".to_string(),
+                "LOWER(action) LIKE $1 ESCAPE '\\'".to_string(),
+                "LOWER(detail) LIKE $1 ESCAPE '\\'".to_string(),
+            ];
+            any.extend(s.actions.iter().filter(|a| code(a)).map(|a| format!("action = '{a}'")));
+            any.extend(
+                s.signature_ids
+                    .iter()
+                    .map(|id| format!("detail = 'signature #{id}' OR detail LIKE 'signature #{id} %'")),
+            );
+            clauses.push(format!("({})", any.join(" OR ")));
+        }
+        let filter = clauses.join(" AND ");
+        let pattern = like_pattern(&s.text);
         let rows = sqlx::query_as(&format!(
             "SELECT id, actor, action, detail, created_at FROM audit_log WHERE {filter} ORDER BY id DESC LIMIT $2 OFFSET $3"
         ))
         .bind(&pattern)
-        .bind(limit)
-        .bind(offset)
+        .bind(s.limit)
+        .bind(s.offset)
         .fetch_all(self.pool())
         .await?;
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE {filter}"))
@@ -130,6 +159,19 @@ impl Store {
             .fetch_one(self.pool())
             .await?;
         Ok((rows, total))
+    }
+
+    /// Ids of signatories (any territory, not withdrawn) whose name matches `text`.
+    pub async fn signatory_ids_named(&self, text: &str) -> AppResult<Vec<i64>> {
+        if text.trim().is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM signatories WHERE LOWER(name) LIKE $1 ESCAPE '\\' AND status <> 'withdrawn' ORDER BY id DESC LIMIT 50",
+        )
+        .bind(like_pattern(text))
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// Names of signatories by id, for the audit log (withdrawn ones have none left).

@@ -208,6 +208,18 @@ async fn signatures_are_searched_paged_and_decided_in_bulk() {
         let dash = b.get("/admin").await.body;
         assert!(dash.contains("24 signature(s) à accepter ou refuser"), "{label}: {dash}");
         assert!(dash.contains("Aucune demande d"), "{label}");
+        // The audit log searched in words, by name, by subject.
+        let refused = b.get("/admin/audit?q=refus%C3%A9e").await.body;
+        assert!(refused.contains("Signature refusée") && !refused.contains("Signature acceptée"), "{label}");
+        assert!(refused.contains("Signataire 03 (Hors du territoire)"), "{label}: {refused}");
+        let by_name = b.get("/admin/audit?q=signataire+01").await.body;
+        assert!(by_name.contains("Signature acceptée") && by_name.contains("Signataire 01 (n°"), "{label}");
+        assert!(!by_name.contains("Signataire 03"), "{label}");
+        let settings = b.get("/admin/audit?kind=settings").await.body;
+        assert!(
+            settings.contains("Courriels aux modérateur·ices modifiés") && !settings.contains("<strong>Signature"),
+            "{label}"
+        );
         let stranger = Browser::new(&m.url("")).get(&format!("/admin/signatures/{e}")).await;
         assert_eq!(stranger.status, StatusCode::SEE_OTHER, "{label}: login first");
         m.stop().await;

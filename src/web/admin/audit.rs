@@ -6,13 +6,80 @@ use std::collections::HashMap;
 
 use super::listing::{PER_PAGE, Pager, page_and_offset};
 use super::*;
-use crate::{storage::admin::AuditRow, web::i18n::Tr};
+use crate::{
+    storage::{admin::AuditRow, moderation::AuditSearch},
+    web::i18n::Tr,
+};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {
     q: Option<String>,
+    kind: Option<String>,
     routine: Option<String>,
     page: Option<i64>,
+}
+
+/// The filter's choices: a label key and the action families it covers.
+const KINDS: [(&str, &[&str]); 5] = [
+    ("signatures", &["signature", "signatures"]),
+    ("practices", &["practice", "comment"]),
+    ("network", &["follower", "following", "domain"]),
+    ("accounts", &["account", "login", "password", "token"]),
+    ("settings", &["territory", "instance", "charter"]),
+];
+
+/// Every action the console records, so that a search in words finds them.
+const ACTIONS: [&str; 37] = [
+    "login",
+    "account.create",
+    "account.enable",
+    "account.disable",
+    "charter.import",
+    "domain.block",
+    "domain.unblock",
+    "following.add",
+    "following.remove",
+    "follower.approve",
+    "follower.reject",
+    "instance.update",
+    "instance.moderation_mail",
+    "password.reset",
+    "password.reset_requested",
+    "practice.adopt",
+    "practice.unadopt",
+    "practice.comment",
+    "practice.delete",
+    "practice.propose",
+    "practice.publish",
+    "practice.unpublish",
+    "practice.pin",
+    "practice.unpin",
+    "comment.hide",
+    "comment.show",
+    "signature.approve",
+    "signature.reject",
+    "signature.edit",
+    "signature.view",
+    "signature.export",
+    "signature.withdraw",
+    "signatures.export_contacts",
+    "territory.update",
+    "territory.icon",
+    "token.create",
+    "token.revoke",
+];
+
+/// Actions whose words (in the reader's language) contain `text`.
+fn actions_in_words(tr: Tr, text: &str) -> Vec<String> {
+    let text = text.trim().to_lowercase();
+    if text.is_empty() {
+        return vec![];
+    }
+    ACTIONS
+        .iter()
+        .filter(|a| tr.t(&format!("audit-{}", a.replace(['.', '_'], "-"))).to_lowercase().contains(&text))
+        .map(|a| a.to_string())
+        .collect()
 }
 
 pub struct Entry {
@@ -31,6 +98,8 @@ struct AuditPage {
     notice: Option<String>,
     alert: Option<String>,
     q: String,
+    kind: String,
+    kinds: Vec<(&'static str, String)>,
     routine: bool,
     entries: Vec<Entry>,
     pager: Pager,
@@ -102,9 +171,20 @@ pub(super) async fn audit_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<A
     let text = q.q.clone().unwrap_or_default();
     let routine = q.routine.as_deref() == Some("1");
     let (page, offset) = page_and_offset(q.page);
-    let (rows, total) = data.store.search_audit(&text, routine, PER_PAGE, offset).await?;
+    let kind = q.kind.clone().filter(|k| KINDS.iter().any(|(c, _)| c == k)).unwrap_or_default();
+    let families = KINDS.iter().find(|(c, _)| *c == kind).map(|(_, f)| f.to_vec()).unwrap_or_default();
+    let search = AuditSearch {
+        actions: actions_in_words(tr, &text),
+        signature_ids: data.store.signatory_ids_named(&text).await?,
+        text: text.clone(),
+        families: families.iter().map(|f| f.to_string()).collect(),
+        routine,
+        limit: PER_PAGE,
+        offset,
+    };
+    let (rows, total) = data.store.search_audit(&search).await?;
     let names = Names::of(&data, &rows).await?;
-    let params = [("q", text.as_str()), ("routine", if routine { "1" } else { "" })];
+    let params = [("q", text.as_str()), ("kind", kind.as_str()), ("routine", if routine { "1" } else { "" })];
     let pager = Pager::new(tr, "/admin/audit", &params, page, total);
     let page = AuditPage {
         l: Layout::new(&ctx, tr.t("admin-audit")),
@@ -113,9 +193,35 @@ pub(super) async fn audit_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<A
         notice: None,
         alert: None,
         q: text,
+        kinds: std::iter::once(("", tr.t("audit-kind-all")))
+            .chain(KINDS.iter().map(|(c, _)| (*c, tr.t(&format!("audit-kind-{c}")))))
+            .collect(),
+        kind,
         routine,
         entries: entries(tr, &rows, &names),
         pager,
     };
     Ok(crate::web::private(render_status(StatusCode::OK, &page)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::Lang;
+
+    #[test]
+    fn every_action_reads_in_words_and_is_found_by_them() {
+        for lang in [Lang::Fr, Lang::En] {
+            for a in ACTIONS {
+                assert!(Tr::new(lang).has(&format!("audit-{}", a.replace(['.', '_'], "-"))), "{a} in {lang:?}");
+            }
+        }
+        let fr = Tr::new(Lang::Fr);
+        assert_eq!(actions_in_words(fr, "Signature refusée"), vec!["signature.reject"]);
+        assert!(actions_in_words(fr, "refus").contains(&"follower.reject".to_string()));
+        assert!(actions_in_words(fr, " ").is_empty());
+        assert_eq!(number_after("signature #12 (individual)", "signature #"), Some(12));
+        assert_eq!(number_after("practice 7 comment 3", "practice "), Some(7));
+        assert_eq!(number_after("territoire: version 2024", "signature #"), None);
+    }
 }

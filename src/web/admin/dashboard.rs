@@ -75,7 +75,8 @@ pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
         },
         Line { text: tr.t(mail), href: "/admin/instance".into(), waiting: false },
     ];
-    let (rows, _) = data.store.search_audit("", false, 8, 0).await?;
+    let recent = crate::storage::moderation::AuditSearch { limit: 8, ..Default::default() };
+    let (rows, _) = data.store.search_audit(&recent).await?;
     let names = Names::of(&data, &rows).await?;
     let page = Dashboard {
         l: Layout::new(&ctx, tr.t("admin-title")),
