@@ -108,16 +108,19 @@ pub async fn digest_if_due(state: &AppState) -> AppResult<bool> {
         return Ok(false);
     }
     let now = now_millis();
-    let last = state.store.setting(DIGEST_AT).await?.and_then(|v| v.parse::<i64>().ok());
-    let Some(last) = last else {
+    let stored = state.store.setting(DIGEST_AT).await?;
+    let Some(last) = stored.as_deref().and_then(|v| v.parse::<i64>().ok()) else {
         state.store.set_setting(DIGEST_AT, &now.to_string()).await?;
         return Ok(false);
     };
     if now - last < DAY_MS {
         return Ok(false);
     }
+    // Claimed first: another process (or pass) finding the same due digest sends nothing.
+    if !state.store.swap_setting(DIGEST_AT, stored.as_deref().unwrap_or_default(), &now.to_string()).await? {
+        return Ok(false);
+    }
     let waiting = state.store.pending_confirmed_since(last).await?;
-    state.store.set_setting(DIGEST_AT, &now.to_string()).await?;
     if waiting.is_empty() {
         return Ok(false);
     }

@@ -239,4 +239,16 @@ impl Store {
             .await?;
         Ok((rows, total))
     }
+
+    /// Sets setting `key` from `old` to `new` only if it still holds `old`: true when this
+    /// caller made the change (two processes never both send the same digest).
+    pub async fn swap_setting(&self, key: &str, old: &str, new: &str) -> AppResult<bool> {
+        let done = sqlx::query("UPDATE instance_settings SET value = $1 WHERE key = $2 AND value = $3")
+            .bind(new)
+            .bind(key)
+            .bind(old)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }

@@ -246,6 +246,13 @@ async fn moderators_can_have_one_digest_a_day_instead() {
         assert!(mails[0].contains("Territoire CCES : 2"), "{label}");
         assert!(!moderation::digest_if_due(&m.data).await.expect("digest"), "{label}: once a day");
         assert_eq!(mails_to(&m, "admin@cces.example").len(), 1, "{label}: every moderating account");
+        // Two passes finding the same due digest (two processes): one sends it.
+        confirmed_signatures(&m, &[("Zoé Petit", "Vannes")]).await;
+        let day_ago = maillage::domain::now_millis() - 25 * 3600 * 1000;
+        m.data.store.set_setting(moderation::DIGEST_AT, &day_ago.to_string()).await.expect("setting");
+        let (one, two) = tokio::join!(moderation::digest_if_due(&m.data), moderation::digest_if_due(&m.data));
+        assert!(one.expect("digest") ^ two.expect("digest"), "{label}: exactly one pass sends");
+        assert_eq!(mails_to(&m, "modo@cces.example").len(), 2, "{label}");
         m.stop().await;
     }
 }
