@@ -278,6 +278,23 @@ async fn practices_list_is_searched_and_filtered() {
         let shared = practices.iter().find(|p| p.title == "Autopartage rural").expect("practice").id;
         maillage::processing::practices::set_published(&m.data, shared, true, "test").await.expect("publish");
         assert!(b.get("/admin").await.body.contains("1 bonne(s) pratique(s) en brouillon"), "{label}");
+        // Public pages read times in the instance's zone too (Europe/Paris by default).
+        let at: i64 = sqlx::query_scalar("SELECT published_at FROM practices WHERE id = $1")
+            .bind(shared)
+            .fetch_one(m.data.store.pool())
+            .await
+            .expect("published");
+        let utc = maillage::domain::millis_to_datetime(at);
+        let offset = if (4..=10).contains(&chrono::Datelike::month(&utc)) { 2 } else { 1 };
+        let paris = utc + chrono::Duration::hours(offset);
+        let hm = format!(" à {:02}:{:02}", chrono::Timelike::hour(&paris), chrono::Timelike::minute(&paris));
+        let public = Browser::new(&m.url("")).get(&format!("/pratiques/{shared}")).await.body;
+        assert!(public.contains(&hm) && !public.contains(" UTC"), "{label}: {hm}");
+        let mut english = Browser::new(&m.url(""));
+        english.accept_language = Some("en".into());
+        let (pm, h12) = chrono::Timelike::hour12(&paris);
+        let en = format!(" at {h12}:{:02} {}", chrono::Timelike::minute(&paris), if pm { "PM" } else { "AM" });
+        assert!(english.get(&format!("/pratiques/{shared}")).await.body.contains(&en), "{label}: {en}");
         let all = b.get("/admin/pratiques").await.body;
         assert!(all.contains("2 résultat(s)") && all.contains("Autopartage rural") && all.contains("picerie"));
         let found = b.get("/admin/pratiques?q=AUTOPARTAGE").await.body;
