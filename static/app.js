@@ -18,3 +18,9 @@ document.querySelectorAll("button[data-check-all]").forEach(function (b) {
     boxes.forEach(function (c) { c.checked = !all; });
   });
 });
+// A refused console action re-renders the page with its field focused: bring it into view
+// (on a phone it may be far below the top).
+(function () {
+  var field = document.querySelector('[aria-invalid="true"][autofocus]');
+  if (field) { field.scrollIntoView({ block: "center" }); }
+})();

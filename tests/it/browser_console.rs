@@ -149,6 +149,17 @@ async fn a_moderator_is_mailed_then_rejects_and_approves_from_the_console() {
     let focused = c.execute("return document.activeElement.id;", vec![]).await.expect("focus");
     assert_eq!(focused.as_str(), Some(format!("reason-{hors}").as_str()), "the field with the error has the focus");
     assert!(!text(c, "main").await.contains("Requête refusée"));
+    let visible = c
+        .execute(
+            &format!(
+                "const r = document.getElementById('reason-{hors}').getBoundingClientRect(); \
+                 return r.top >= 0 && r.bottom <= window.innerHeight;"
+            ),
+            vec![],
+        )
+        .await
+        .expect("visible");
+    assert_eq!(visible.as_bool(), Some(true), "the field with the error is on screen");
     shot(c, "console-reject-error-phone").await;
     // …then with the reason: two taps.
     let reason = c.find(Locator::Css(&format!("#reason-{hors}"))).await.expect("reason");
