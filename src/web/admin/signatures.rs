@@ -1,4 +1,5 @@
-//! Admin console: charter versions and signatures (moderation, withdrawal, contact export).
+//! Admin console: charter versions, contact export, a signature's record and correction on
+//! the signer's request, withdrawal (moderation itself: `moderation.rs`).
 
 use super::*;
 use axum::extract::Path;
@@ -120,10 +121,7 @@ async fn signature_record(
     let s = data.store.signatory_private(id).await?.filter(|s| s.status != "withdrawn");
     let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
     let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
-    let version: Option<String> = sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
-        .bind(s.charter_id)
-        .fetch_optional(data.store.pool())
-        .await?;
+    let version = data.store.charter_version(s.charter_id).await?;
     Ok((s, slug, version.unwrap_or_default()))
 }
 
