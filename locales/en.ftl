@@ -517,3 +517,4 @@ audit-kind-practices = Good practices and comments
 audit-kind-network = Follows and domains
 audit-kind-accounts = Accounts and logins
 audit-kind-settings = Territory, instance and charter
+audit-field-discoverable = Listed in fediverse directories

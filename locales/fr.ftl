@@ -517,3 +517,4 @@ audit-kind-practices = Bonnes pratiques et commentaires
 audit-kind-network = Abonnements et domaines
 audit-kind-accounts = Comptes et connexions
 audit-kind-settings = Territoire, instance et charte
+audit-field-discoverable = Visible dans les annuaires du fédivers

@@ -150,10 +150,40 @@ pub fn describe(tr: Tr, row: &AuditRow, names: &Names) -> (String, String) {
         let bytes: i64 = size.trim().trim_end_matches(" bytes").parse().unwrap_or(0);
         let kb = (bytes + 1023) / 1024;
         format!("{slug} ({} {})", tr.number(kb), tr.t("kilobytes"))
+    } else if row.action == "territory.update" {
+        territory_fields(tr, &row.detail)
     } else {
         row.detail.clone()
     };
     (what, detail)
+}
+
+/// "slug: name=\"X\", summary, manually_approves_followers=true" in the reader's words.
+fn territory_fields(tr: Tr, detail: &str) -> String {
+    let yes_no = |v: &str| tr.t(if v == "true" { "yes" } else { "no" });
+    let mut out = detail.to_string();
+    for (code, key) in [
+        ("manually_approves_followers=", "field-manual"),
+        ("discoverable=", "audit-field-discoverable"),
+        ("domains=", "field-domains"),
+        ("name=", "field-name"),
+    ] {
+        if let Some(at) = out.find(code) {
+            let rest = &out[at + code.len()..];
+            let value = rest.split(", ").next().unwrap_or_default().to_string();
+            let shown = match (code, value.as_str()) {
+                (_, "true" | "false") => yes_no(&value),
+                ("domains=", codes) => super::moderation::translated_list(tr, "domain", codes),
+                _ => value.clone(),
+            };
+            out = format!("{}{} : {shown}{}", &out[..at], tr.t(key), &rest[value.len()..]);
+        }
+    }
+    for (code, key) in [("summary", "field-summary"), ("perimeter", "field-perimeter")] {
+        out = out.replace(&format!(", {code}"), &format!(", {}", tr.t(key)));
+        out = out.replace(&format!(": {code}"), &format!(": {}", tr.t(key)));
+    }
+    out
 }
 
 pub fn entries(tr: Tr, rows: &[AuditRow], names: &Names) -> Vec<Entry> {
@@ -223,5 +253,14 @@ mod tests {
         assert_eq!(number_after("signature #12 (individual)", "signature #"), Some(12));
         assert_eq!(number_after("practice 7 comment 3", "practice "), Some(7));
         assert_eq!(number_after("territoire: version 2024", "signature #"), None);
+        let fields = territory_fields(
+            fr,
+            "territoire: name=\"Pays de Redon\", summary, domains=alimentation,energie, manually_approves_followers=true",
+        );
+        assert_eq!(
+            fields,
+            "territoire: Nom : \"Pays de Redon\", Présentation, Domaines d'activité : Alimentation, Énergie, \
+             Valider chaque nouvel abonnement : Oui"
+        );
     }
 }
