@@ -210,9 +210,15 @@ async fn a_moderator_is_mailed_then_rejects_and_approves_from_the_console() {
     c.set_window_size(390, 844).await.expect("phone");
     shot(c, "console-audit-phone").await;
 
-    // The dashboard now counts one.
+    assert!(text(c, "main").await.contains("fuseau de l'instance (Europe/Paris)"));
+
+    // The dashboard now counts one, and shows both decisions in the recent activity.
     c.goto(&m.url("/admin")).await.expect("dashboard");
-    assert!(text(c, "main").await.contains("1 signature(s) à accepter ou refuser"));
+    let dash = text(c, "main").await;
+    assert!(dash.contains("1 signature(s) à accepter ou refuser"), "{dash}");
+    assert!(dash.contains("Signature refusée : Jardins de Nantes (Hors du territoire)"), "{dash}");
+    c.set_window_size(1280, 900).await.expect("desktop");
+    shot(c, "console-dashboard-desktop").await;
     driver.client.clone().close().await.expect("close");
     m.stop().await;
 }

@@ -208,6 +208,7 @@ async fn signatures_are_searched_paged_and_decided_in_bulk() {
         let dash = b.get("/admin").await.body;
         assert!(dash.contains("24 signature(s) à accepter ou refuser"), "{label}: {dash}");
         assert!(dash.contains("Aucune demande d"), "{label}");
+        assert!(!dash.contains("href=\"/admin/instance\""), "{label}: moderators get no link they cannot follow");
         // The audit log searched in words, by name, by subject.
         let refused = b.get("/admin/audit?q=refus%C3%A9e").await.body;
         assert!(refused.contains("Signature refusée") && !refused.contains("Signature acceptée"), "{label}");

@@ -73,7 +73,12 @@ pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
             href: "/admin/federation".into(),
             waiting: failing > 0,
         },
-        Line { text: tr.t(mail), href: "/admin/instance".into(), waiting: false },
+        // Only administrators can change it: moderators read it without a link.
+        Line {
+            text: tr.t(mail),
+            href: if ctx.is_admin() { "/admin/instance".into() } else { String::new() },
+            waiting: false,
+        },
     ];
     let recent = crate::storage::moderation::AuditSearch { limit: 8, ..Default::default() };
     let (rows, _) = data.store.search_audit(&recent).await?;
