@@ -86,7 +86,10 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
             kind: tr.t(&format!("kind-{}", s.kind)),
             commune: s.commune,
             received: tr.datetime(s.confirmed_at.unwrap_or(s.created_at)),
-            status: status_label(tr, &s.status),
+            status: match &s.reject_reason {
+                Some(reason) if s.status == "rejected" => format!("{} : {reason}", status_label(tr, &s.status)),
+                _ => status_label(tr, &s.status),
+            },
             pending: s.status == "confirmed",
             name: s.name,
             reason: String::new(),
