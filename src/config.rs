@@ -334,6 +334,9 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./data/maillage.db?mode=rwc");
         assert!(!c.allow_private_network);
         assert_eq!(c.default_territory.as_str(), "territoire");
+        assert_eq!(c.time_zone, chrono_tz::Europe::Paris);
+        let env = ConfigLayer::from_env([("MAILLAGE_TIME_ZONE".into(), "America/Cayenne".into())]).expect("test");
+        assert_eq!(env.resolve().expect("test").time_zone, chrono_tz::America::Cayenne);
     }
 
     #[test]
@@ -360,6 +363,7 @@ mod tests {
         assert!(ConfigLayer { bind: Some("nope".into()), ..Default::default() }.resolve().is_err());
         assert!(ConfigLayer { database_url: Some("mysql://x".into()), ..Default::default() }.resolve().is_err());
         assert!(ConfigLayer { default_territory: Some("Bad Slug".into()), ..Default::default() }.resolve().is_err());
+        assert!(ConfigLayer { time_zone: Some("Mars/Olympus".into()), ..Default::default() }.resolve().is_err());
         assert!(
             ConfigLayer { trusted_proxies: Some(vec!["10.0.0.0/33".into()]), ..Default::default() }.resolve().is_err()
         );
