@@ -450,3 +450,160 @@ directory-count-structure = { $count ->
 directory-kind-individual = People
 directory-kind-structure = Organisations
 field-listed-hint = If you tick it, your name and municipality, with your roles or the organisation's domains and website, will be visible to everyone once accepted. Your contact details, never.
+## coordinator's console
+moderation-mail-subject = A signature waits for your decision — { $territory }
+moderation-mail-body = Hello,
+
+    { $name } ({ $commune }) signed the charter of the territory "{ $territory }" and confirmed their address. The signature waits for your decision (approve or reject):
+    { $link }
+
+    Signatures waiting in this territory: { $count }
+    All signatures: { $list }
+
+    You receive this message because you moderate this territory. To receive one summary a day, or nothing, see Administration → Instance.
+moderation-digest-subject = Signatures waiting for a decision: { $count }
+moderation-digest-body = Hello,
+
+    Since the last summary, { $count } confirmed signature(s) wait for your decision:
+    { $lines }
+    You receive this summary once a day because you moderate these territories (setting: Administration → Instance).
+list-summary = { $total } result(s) — page { $page } of { $pages }
+pager-label = List pages
+filter = Filter
+select = Select
+yes = Yes
+no = No
+kilobytes = kB
+signature-status = Status
+moderation-signature-status-confirmed = Waiting for a decision
+moderation-signature-status-approved = Approved
+moderation-signature-status-rejected = Rejected
+moderation-signature-status-all = All
+moderation-signature-status-unconfirmed = Address not confirmed yet
+moderation-signature-status-withdrawn = Withdrawn
+signature-as = Signing as
+signature-received = Received
+signature-decision = Decision
+signature-details = (see details)
+signatures-search-hint = name, town or address
+signatures-empty = No signature matches. Signatures show here once their author has confirmed their address.
+decided-approved = { $count ->
+    [one] Signature approved: the person is told by mail.
+   *[other] { $count } signatures approved: the people are told by mail.
+}
+decided-rejected = { $count ->
+    [one] Signature rejected: the person receives the reason by mail.
+   *[other] { $count } signatures rejected: the people receive the reason by mail.
+}
+decision-not-waiting = This signature no longer waits for a decision: someone already handled it, or it was withdrawn.
+reject-reason-missing = Give the reason for the rejection (at most 1000 characters): it is sent to the person.
+reject-reason-hint = The reason is sent to the person who signed.
+bulk-hint = Tick signatures in the list, then approve or reject them all at once.
+bulk-reason = Reason for rejection (for the ticked signatures)
+bulk-approve = Approve the selection
+bulk-reject = Reject the selection
+bulk-none-selected = Tick at least one signature in the list.
+bulk-partly = { $done } signature(s) handled; { $skipped } no longer waited for a decision and did not change.
+back-to-signatures = All signatures
+detail-title = Signature of { $name }
+signature-decide = Decide
+signature-facts = What the person declared
+detail-representative = Represented by
+detail-phone = Phone
+detail-postal-address = Postal address
+detail-listed = Wants to appear in the public directory
+detail-charter = Charter version signed
+detail-signed-at = Signed on
+detail-confirmed-at = Address confirmed on
+detail-decided-at = Decided on
+signature-on-request = At the person's request
+signature-on-request-hint = To answer a request to access, correct or erase their data.
+signature-json = Download their data (JSON file)
+signature-edit = Correct their information
+signature-withdraw-open = Withdraw this signature…
+signature-withdraw-confirm = Withdraw the signature for good and erase the personal data
+audit-intro = What the console's accounts did, newest first. Times are in the instance's time zone ({ $zone }).
+audit-show-routine = Also show logins and views of records
+audit-empty = Nothing to show for this search.
+audit-signature-gone = signature no. { $id } (withdrawn, data erased)
+audit-practice-gone = good practice no. { $id } (deleted)
+audit-login = Login
+audit-account-create = Account created
+audit-account-enable = Account enabled
+audit-account-disable = Account disabled
+audit-charter-import = New charter version
+audit-domain-block = Domain blocked
+audit-domain-unblock = Domain unblocked
+audit-following-add = Follow added
+audit-following-remove = Follow removed
+audit-follower-approve = Follower approved
+audit-follower-reject = Follower rejected
+audit-instance-update = Instance settings changed
+audit-instance-moderation-mail = Moderator mail setting changed
+audit-password-reset = Password changed
+audit-password-reset-requested = New password requested
+audit-practice-adopt = Good practice adopted
+audit-practice-unadopt = Adoption withdrawn
+audit-practice-comment = Comment published
+audit-practice-delete = Good practice deleted
+audit-practice-propose = Good practice proposed
+audit-practice-publish = Good practice published
+audit-practice-unpublish = Good practice unpublished
+audit-practice-pin = Good practice pinned
+audit-practice-unpin = Good practice unpinned
+audit-comment-hide = Comment hidden
+audit-comment-show = Comment shown again
+audit-signature-approve = Signature approved
+audit-signature-reject = Signature rejected
+audit-signature-edit = Signature corrected
+audit-signature-view = Signature record viewed
+audit-signature-export = Signature data downloaded
+audit-signature-withdraw = Signature withdrawn
+audit-signatures-export-contacts = Signatories' contacts exported
+audit-territory-update = Territory changed
+audit-territory-icon = Territory logo changed
+audit-token-create = Access token created
+audit-token-revoke = Access token revoked
+dash-waiting = What waits for you
+dash-signatures = { $count } signature(s) to approve or reject
+dash-signatures-none = No signature waiting
+dash-requests = { $count } follow request(s) to review
+dash-requests-none = No follow request waiting
+dash-health = Instance health
+dash-followers = { $count } fediverse account(s) follow this territory
+dash-queue = { $count } delivery(ies) to the fediverse queued
+dash-failing = { $count } server(s) unreachable: deliveries resume when they answer
+dash-failing-none = Every server contacted answers
+dash-mail-each = Mail to moderators: for each confirmed signature
+dash-mail-digest = Mail to moderators: one summary a day
+dash-mail-never = Mail to moderators: never
+dash-recent = Recent activity
+dash-recent-none = Nothing yet.
+dash-audit-link = The whole log
+instance-moderation-mail = Tell moderators by mail when a signature waits
+moderation-mail-each = For each confirmed signature
+moderation-mail-digest = One summary a day
+moderation-mail-never = Never
+federation-intro = The territory's messages (new good practices, welcomes, replies) go to the fediverse servers of its followers. This page shows, server by server, what waits, what failed and what arrived.
+federation-hosts = Deliveries per server
+federation-empty = No delivery yet: nothing has gone to another server. Deliveries show up once a fediverse account follows the territory and something is published to it.
+followers-empty-pending = No request waiting.
+followers-empty = Nobody follows this territory from the fediverse yet. Share its address (territory page) so that Mastodon and other accounts can follow it.
+practice-status-all = All
+practices-search-hint = title, summary or town
+practices-admin-empty = No good practice matches. "New good practice" starts one.
+bulk-check-all = Tick all
+admin-edit-title = Correct the signature of { $name }
+admin-edit-intro = You are correcting this signature at the request of the person who made it (right to rectification). What you save replaces what they entered; the change is recorded in the log.
+admin-edit-back = Back to the record
+dash-drafts = { $count } good practice draft(s), proposals included, to review and publish
+dash-drafts-none = No good practice draft
+audit-search-hint = a name, an action ("rejected"), an account…
+audit-kind = Subject
+audit-kind-all = Everything
+audit-kind-signatures = Signatures
+audit-kind-practices = Good practices and comments
+audit-kind-network = Follows and domains
+audit-kind-accounts = Accounts and logins
+audit-kind-settings = Territory, instance and charter
+audit-field-discoverable = Listed in fediverse directories

@@ -449,3 +449,160 @@ directory-count-structure = { $count ->
 directory-kind-individual = Personnes
 directory-kind-structure = Structures
 field-listed-hint = Si vous cochez, votre nom et votre commune, avec vos rôles ou les domaines et le site web de la structure, seront visibles de tous après validation. Vos coordonnées, jamais.
+## console du coordinateur
+moderation-mail-subject = Une signature attend votre décision — { $territory }
+moderation-mail-body = Bonjour,
+
+    { $name } ({ $commune }) a signé la charte du territoire « { $territory } » et a confirmé son adresse. La signature attend votre décision (accepter ou refuser) :
+    { $link }
+
+    Signatures en attente pour ce territoire : { $count }
+    Toutes les signatures : { $list }
+
+    Vous recevez ce message parce que vous modérez ce territoire. Pour recevoir un résumé par jour ou plus rien, voyez Administration → Instance.
+moderation-digest-subject = Signatures en attente de décision : { $count }
+moderation-digest-body = Bonjour,
+
+    Depuis le dernier résumé, { $count } signature(s) confirmée(s) attendent votre décision :
+    { $lines }
+    Vous recevez ce résumé une fois par jour parce que vous modérez ces territoires (réglage : Administration → Instance).
+list-summary = { $total } résultat(s) — page { $page } sur { $pages }
+pager-label = Pages de la liste
+filter = Filtrer
+select = Choisir
+yes = Oui
+no = Non
+kilobytes = ko
+signature-status = Statut
+moderation-signature-status-confirmed = En attente de décision
+moderation-signature-status-approved = Acceptée
+moderation-signature-status-rejected = Refusée
+moderation-signature-status-all = Toutes
+moderation-signature-status-unconfirmed = Adresse pas encore confirmée
+moderation-signature-status-withdrawn = Retirée
+signature-as = Signe en tant que
+signature-received = Reçue le
+signature-decision = Décision
+signature-details = (voir le détail)
+signatures-search-hint = nom, commune ou adresse
+signatures-empty = Aucune signature ne correspond. Les signatures apparaissent ici quand leur auteur a confirmé son adresse.
+decided-approved = { $count ->
+    [one] Signature acceptée : la personne est prévenue par courriel.
+   *[other] { $count } signatures acceptées : les personnes sont prévenues par courriel.
+}
+decided-rejected = { $count ->
+    [one] Signature refusée : la personne reçoit le motif par courriel.
+   *[other] { $count } signatures refusées : les personnes reçoivent le motif par courriel.
+}
+decision-not-waiting = Cette signature n'attend plus de décision : quelqu'un l'a déjà traitée, ou elle a été retirée.
+reject-reason-missing = Indiquez le motif du refus (1000 caractères au plus) : il est envoyé à la personne.
+reject-reason-hint = Le motif est envoyé à la personne qui a signé.
+bulk-hint = Cochez des signatures dans la liste, puis acceptez-les ou refusez-les toutes d'un coup.
+bulk-reason = Motif du refus (pour les signatures cochées)
+bulk-approve = Accepter la sélection
+bulk-reject = Refuser la sélection
+bulk-none-selected = Cochez au moins une signature dans la liste.
+bulk-partly = { $done } signature(s) traitée(s) ; { $skipped } n'attendai(en)t plus de décision et n'ont pas changé.
+back-to-signatures = Toutes les signatures
+detail-title = Signature de { $name }
+signature-decide = Décider
+signature-facts = Ce que la personne a déclaré
+detail-representative = Représentée par
+detail-phone = Téléphone
+detail-postal-address = Adresse postale
+detail-listed = Veut apparaître dans l'annuaire public
+detail-charter = Version de la charte signée
+detail-signed-at = Signée le
+detail-confirmed-at = Adresse confirmée le
+detail-decided-at = Décision prise le
+signature-on-request = À la demande de la personne
+signature-on-request-hint = Pour répondre à une demande d'accès, de rectification ou d'effacement de ses données.
+signature-json = Télécharger ses données (fichier JSON)
+signature-edit = Corriger ses informations
+signature-withdraw-open = Retirer cette signature…
+signature-withdraw-confirm = Retirer définitivement la signature et effacer les données personnelles
+audit-intro = Ce que les comptes de la console ont fait, du plus récent au plus ancien. Les heures sont celles du fuseau de l'instance ({ $zone }).
+audit-show-routine = Montrer aussi les connexions et les consultations de fiches
+audit-empty = Rien à afficher pour cette recherche.
+audit-signature-gone = signature n° { $id } (retirée, données effacées)
+audit-practice-gone = bonne pratique n° { $id } (supprimée)
+audit-login = Connexion
+audit-account-create = Compte créé
+audit-account-enable = Compte réactivé
+audit-account-disable = Compte désactivé
+audit-charter-import = Nouvelle version de la charte
+audit-domain-block = Domaine bloqué
+audit-domain-unblock = Domaine débloqué
+audit-following-add = Abonnement ajouté
+audit-following-remove = Abonnement retiré
+audit-follower-approve = Abonnement accepté
+audit-follower-reject = Abonnement refusé
+audit-instance-update = Réglages de l'instance modifiés
+audit-instance-moderation-mail = Courriels aux modérateur·ices modifiés
+audit-password-reset = Mot de passe changé
+audit-password-reset-requested = Nouveau mot de passe demandé
+audit-practice-adopt = Bonne pratique adoptée
+audit-practice-unadopt = Adoption retirée
+audit-practice-comment = Commentaire publié
+audit-practice-delete = Bonne pratique supprimée
+audit-practice-propose = Bonne pratique proposée
+audit-practice-publish = Bonne pratique publiée
+audit-practice-unpublish = Bonne pratique retirée de la publication
+audit-practice-pin = Bonne pratique épinglée
+audit-practice-unpin = Bonne pratique désépinglée
+audit-comment-hide = Commentaire masqué
+audit-comment-show = Commentaire rétabli
+audit-signature-approve = Signature acceptée
+audit-signature-reject = Signature refusée
+audit-signature-edit = Signature corrigée
+audit-signature-view = Fiche de signature consultée
+audit-signature-export = Données d'une signature téléchargées
+audit-signature-withdraw = Signature retirée
+audit-signatures-export-contacts = Coordonnées des signataires exportées
+audit-territory-update = Territoire modifié
+audit-territory-icon = Logo du territoire changé
+audit-token-create = Jeton d'accès créé
+audit-token-revoke = Jeton d'accès révoqué
+dash-waiting = Ce qui vous attend
+dash-signatures = { $count } signature(s) à accepter ou refuser
+dash-signatures-none = Aucune signature en attente
+dash-requests = { $count } demande(s) d'abonnement à examiner
+dash-requests-none = Aucune demande d'abonnement en attente
+dash-health = État de l'instance
+dash-followers = { $count } compte(s) du fédivers suivent ce territoire
+dash-queue = { $count } envoi(s) vers le fédivers en file d'attente
+dash-failing = { $count } serveur(s) injoignable(s) : les envois reprendront quand ils répondront
+dash-failing-none = Tous les serveurs contactés répondent
+dash-mail-each = Courriel aux modérateur·ices : à chaque signature confirmée
+dash-mail-digest = Courriel aux modérateur·ices : un résumé par jour
+dash-mail-never = Courriel aux modérateur·ices : jamais
+dash-recent = Activité récente
+dash-recent-none = Rien pour l'instant.
+dash-audit-link = Tout le journal
+instance-moderation-mail = Prévenir les modérateur·ices par courriel quand une signature attend
+moderation-mail-each = À chaque signature confirmée
+moderation-mail-digest = Un résumé par jour
+moderation-mail-never = Jamais
+federation-intro = Les messages du territoire (nouvelles bonnes pratiques, bienvenues, réponses) partent vers les serveurs du fédivers de ses abonné·es. Cette page montre, serveur par serveur, ce qui attend, ce qui a échoué et ce qui est arrivé.
+federation-hosts = Envois par serveur
+federation-empty = Aucun envoi pour l'instant : rien n'est encore parti vers un autre serveur. Les envois apparaissent dès qu'un compte du fédivers suit le territoire et qu'une publication lui est adressée.
+followers-empty-pending = Aucune demande en attente.
+followers-empty = Personne ne suit encore ce territoire depuis le fédivers. Partagez son adresse (page du territoire) pour que des comptes Mastodon ou autres puissent le suivre.
+practice-status-all = Toutes
+practices-search-hint = titre, résumé ou commune
+practices-admin-empty = Aucune bonne pratique ne correspond. « Nouvelle bonne pratique » en commence une.
+bulk-check-all = Tout cocher
+admin-edit-title = Corriger la signature de { $name }
+admin-edit-intro = Vous corrigez cette signature à la demande de la personne qui l'a faite (droit de rectification). Ce que vous enregistrez remplace ce qu'elle avait saisi ; la modification est inscrite au journal.
+admin-edit-back = Retour à la fiche
+dash-drafts = { $count } bonne(s) pratique(s) en brouillon, propositions comprises, à relire et publier
+dash-drafts-none = Aucune bonne pratique en brouillon
+audit-search-hint = un nom, une action (« refusée »), un compte…
+audit-kind = Sujet
+audit-kind-all = Tout
+audit-kind-signatures = Signatures
+audit-kind-practices = Bonnes pratiques et commentaires
+audit-kind-network = Abonnements et domaines
+audit-kind-accounts = Comptes et connexions
+audit-kind-settings = Territoire, instance et charte
+audit-field-discoverable = Visible dans les annuaires du fédivers

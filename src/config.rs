@@ -65,6 +65,8 @@ pub struct Config {
     /// Comments, reactions or adoptions one remote actor may send per minute (ten times as
     /// many per host); past it the inbox answers 429 and stores nothing. 0: no limit. Default 20.
     pub inbox_rate_per_minute: u32,
+    /// Time zone in which pages and mails show times (IANA name). Default `Europe/Paris`.
+    pub time_zone: chrono_tz::Tz,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -92,6 +94,7 @@ pub struct ConfigLayer {
     pub smtp_url: Option<String>,
     pub mail_from: Option<String>,
     pub inbox_rate_per_minute: Option<u32>,
+    pub time_zone: Option<String>,
 }
 
 impl ConfigLayer {
@@ -145,6 +148,7 @@ impl ConfigLayer {
                 "INBOX_RATE_PER_MINUTE" => {
                     layer.inbox_rate_per_minute = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
+                "TIME_ZONE" => layer.time_zone = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -180,6 +184,7 @@ impl ConfigLayer {
             smtp_url: other.smtp_url.or(self.smtp_url),
             mail_from: other.mail_from.or(self.mail_from),
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
+            time_zone: other.time_zone.or(self.time_zone),
         }
     }
 
@@ -235,6 +240,10 @@ impl ConfigLayer {
                 .mail_from
                 .unwrap_or_else(|| format!("maillage@{}", public_url.host_str().unwrap_or("localhost"))),
             inbox_rate_per_minute: self.inbox_rate_per_minute.unwrap_or(20),
+            time_zone: match self.time_zone.as_deref() {
+                Some(z) => crate::web::time::parse_zone(z)?,
+                None => crate::web::time::DEFAULT_ZONE,
+            },
         })
     }
 }
@@ -325,6 +334,9 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://./data/maillage.db?mode=rwc");
         assert!(!c.allow_private_network);
         assert_eq!(c.default_territory.as_str(), "territoire");
+        assert_eq!(c.time_zone, chrono_tz::Europe::Paris);
+        let env = ConfigLayer::from_env([("MAILLAGE_TIME_ZONE".into(), "America/Cayenne".into())]).expect("test");
+        assert_eq!(env.resolve().expect("test").time_zone, chrono_tz::America::Cayenne);
     }
 
     #[test]
@@ -351,6 +363,7 @@ mod tests {
         assert!(ConfigLayer { bind: Some("nope".into()), ..Default::default() }.resolve().is_err());
         assert!(ConfigLayer { database_url: Some("mysql://x".into()), ..Default::default() }.resolve().is_err());
         assert!(ConfigLayer { default_territory: Some("Bad Slug".into()), ..Default::default() }.resolve().is_err());
+        assert!(ConfigLayer { time_zone: Some("Mars/Olympus".into()), ..Default::default() }.resolve().is_err());
         assert!(
             ConfigLayer { trusted_proxies: Some(vec!["10.0.0.0/33".into()]), ..Default::default() }.resolve().is_err()
         );

@@ -342,13 +342,18 @@ fn parse_retry_after(v: &str) -> Option<i64> {
     Some(at.duration_since(std::time::SystemTime::now()).map(|d| d.as_secs() as i64).unwrap_or(0))
 }
 
-/// Drops deliveries past the horizon and unconfirmed signatures past their deadline, and
-/// probes unreachable hosts.
+/// Drops deliveries past the horizon and unconfirmed signatures past their deadline, mails
+/// the moderation digest when one is due, and probes unreachable hosts.
 async fn maintenance(state: &AppState) {
     match state.store.expire_unconfirmed().await {
         Ok(n) if n > 0 => tracing::info!(expired = n, "unconfirmed signatures dropped"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "could not expire unconfirmed signatures"),
+    }
+    match crate::processing::moderation::digest_if_due(state).await {
+        Ok(true) => tracing::info!("moderation digest mailed"),
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "could not send the moderation digest"),
     }
     let cutoff = now_millis() - state.config.delivery_horizon_secs * 1000;
     match state.store.expire_deliveries(cutoff).await {

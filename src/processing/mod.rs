@@ -4,6 +4,7 @@ pub mod conversations;
 pub mod domains;
 pub mod follows;
 pub mod identity;
+pub mod moderation;
 pub mod practice_pins;
 pub mod practice_publication;
 pub mod practices;

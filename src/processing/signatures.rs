@@ -289,6 +289,7 @@ pub async fn confirm(state: &AppState, token: &str) -> AppResult<bool> {
     let id = state.store.confirm_signature(&hash_token(token)).await?;
     if let Some(id) = id {
         tracing::info!(signature = id, "signature confirmed");
+        super::moderation::signature_waiting(state, id).await;
     }
     Ok(id.is_some())
 }

@@ -14,6 +14,7 @@ pub mod deliveries;
 pub mod follows;
 pub mod hosts;
 pub mod identity;
+pub mod moderation;
 pub mod practices;
 pub mod signatories;
 pub mod territories;

@@ -57,11 +57,18 @@ static EN: LazyLock<Bundle> = LazyLock::new(|| bundle("en", include_str!("../../
 #[derive(Debug, Clone, Copy)]
 pub struct Tr {
     pub lang: Lang,
+    /// The instance's time zone, for dates and times.
+    pub tz: chrono_tz::Tz,
 }
 
 impl Tr {
+    /// In the default time zone (Europe/Paris); requests use [`Tr::zoned`] with the instance's.
     pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
+        Tr { lang, tz: super::time::DEFAULT_ZONE }
+    }
+
+    pub fn zoned(lang: Lang, tz: chrono_tz::Tz) -> Tr {
+        Tr { lang, tz }
     }
 
     fn bundle(&self) -> &'static Bundle {
@@ -114,43 +121,15 @@ impl Tr {
         super::numbers::format(n as f64, self.lang, 0)
     }
 
-    /// Milliseconds since the epoch → "28 novembre 2026, 11:40 UTC" / "November 28, 2026, 11:40 UTC".
+    /// Milliseconds since the epoch → "4 décembre 2026 à 01:28" / "December 4, 2026 at 1:28 AM",
+    /// in the instance's time zone (see [`super::time`]).
     pub fn datetime(&self, ms: i64) -> String {
-        let d = crate::domain::millis_to_datetime(ms);
-        use chrono::{Datelike, Timelike};
-        const FR_MONTHS: [&str; 12] = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ];
-        const EN_MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let m = d.month0() as usize;
-        match self.lang {
-            Lang::Fr => format!("{} {} {}, {:02}:{:02} UTC", d.day(), FR_MONTHS[m], d.year(), d.hour(), d.minute()),
-            Lang::En => format!("{} {}, {}, {:02}:{:02} UTC", EN_MONTHS[m], d.day(), d.year(), d.hour(), d.minute()),
-        }
+        super::time::format(ms, self.lang, self.tz)
+    }
+
+    /// Only the date ("4 décembre 2026").
+    pub fn date(&self, ms: i64) -> String {
+        super::time::date(ms, self.lang, self.tz)
     }
 }
 
@@ -174,6 +153,23 @@ mod tests {
         }
     }
 
+    /// Fluent keeps one of two messages with the same key and only logs it: merged catalogues
+    /// must not hide a duplicate.
+    #[test]
+    fn no_key_twice() {
+        for source in [include_str!("../../locales/fr.ftl"), include_str!("../../locales/en.ftl")] {
+            let mut seen = std::collections::HashSet::new();
+            for line in source.lines() {
+                if let Some((key, _)) = line.split_once(" =")
+                    && !key.starts_with(' ')
+                    && !key.is_empty()
+                {
+                    assert!(seen.insert(key), "{key} defined twice");
+                }
+            }
+        }
+    }
+
     #[test]
     fn formats() {
         let (fr, en) = (Tr::new(Lang::Fr), Tr::new(Lang::En));
@@ -183,8 +179,8 @@ mod tests {
         assert_eq!(fr.number(1234567), "1\u{202f}234\u{202f}567");
         assert_eq!(en.number(1234567), "1,234,567");
         assert_eq!(en.number(12), "12");
-        assert_eq!(fr.datetime(1_795_000_000_000), "18 novembre 2026, 11:06 UTC");
-        assert_eq!(en.datetime(1_795_000_000_000), "November 18, 2026, 11:06 UTC");
+        assert_eq!(fr.datetime(1_795_000_000_000), "18 novembre 2026 à 12:06");
+        assert_eq!(en.datetime(1_795_000_000_000), "November 18, 2026 at 12:06 PM");
         assert_eq!(
             fr.t_with("footer", "version", "1.0"),
             "Propulsé par Maillage 1.0, logiciel libre (AGPL-3.0-or-later)"

@@ -6,3 +6,4 @@
 pub mod html;
 pub mod i18n;
 pub mod numbers;
+pub mod time;

@@ -1,7 +1,7 @@
 //! Server-rendered pages (askama templates, Fluent strings), one layout, embedded assets.
 
 // Text rendering and i18n live in `crate::text`; these paths stay for the web layer's code.
-pub use crate::text::{html, i18n, numbers};
+pub use crate::text::{html, i18n, numbers, time};
 
 pub mod admin;
 pub mod auth;

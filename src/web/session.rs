@@ -89,7 +89,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
         let data = Data::<AppState>::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::internal("federation middleware missing"))?;
-        let tr = Tr::new(Lang::from_headers(&parts.headers));
+        let tr = Tr::zoned(Lang::from_headers(&parts.headers), data.config.time_zone);
         let session_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| hash_token(&t));
         let session = match &session_hash {
             Some(h) => data.store.session(h).await?,

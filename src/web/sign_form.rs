@@ -45,6 +45,9 @@ pub struct SignPage {
     manage_token: Option<String>,
     /// Editing an existing signature (the signer's space, or an admin on request).
     edit_mode: bool,
+    /// Shown to a coordinator correcting a signature on request, not to the signer: the
+    /// words speak about the person rather than to them.
+    for_admin: Option<i64>,
     notice: Option<String>,
     /// The signature's status in words (the signer's private page).
     status: Option<String>,
@@ -148,6 +151,7 @@ impl SignPage {
             action: format!("/t/{slug}/signer"),
             manage_token: None,
             edit_mode: false,
+            for_admin: None,
             notice: None,
             status: None,
             may_propose: false,
@@ -210,7 +214,8 @@ pub fn admin_edit_page(
     saved: bool,
 ) -> SignPage {
     let mut page = SignPage::new(ctx, slug, version, v, errors);
-    page.l.title = format!("{} #{id}", ctx.tr.t("admin-signatures"));
+    page.l.title = ctx.tr.t_with("admin-edit-title", "name", &page.v.name);
+    page.for_admin = Some(id);
     page.action = format!("/admin/signature/{id}");
     page.edit_mode = true;
     page.notice = saved.then(|| ctx.tr.t("saved"));

@@ -3,10 +3,13 @@
 
 mod actors_strict;
 mod browser;
+mod browser_console;
+mod browser_layout;
 mod browser_practice_form;
 mod browser_signing;
 mod cli;
 mod common;
+mod console;
 mod conversations;
 mod delivery;
 mod delivery_processes;

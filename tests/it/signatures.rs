@@ -224,12 +224,12 @@ async fn sign_confirm_moderate_and_publish() {
     let export = b.get("/admin/signatures.csv").await;
     assert_eq!(export.status, StatusCode::OK);
     assert!(export.body.contains(EMAIL) && export.body.contains(PHONE));
-    assert!(b.get("/admin/audit").await.body.contains("signatures.export_contacts"));
+    assert!(b.get("/admin/audit").await.body.contains("Coordonnées des signataires exportées"));
     // One signer's record, for an admin acting on their request.
     let one = b.get(&format!("/admin/signature/{}.json", ids[0])).await;
     assert_eq!(one.status, StatusCode::OK);
     assert!(one.body.contains(EMAIL) && one.body.contains(ADDRESS));
-    assert!(b.get("/admin/audit").await.body.contains("signature.export"));
+    assert!(b.get("/admin/audit?routine=1").await.body.contains("signature téléchargées"));
     // …and edited by an admin on request.
     let form = b.get(&format!("/admin/signature/{}", ids[0])).await;
     assert_eq!(form.status, StatusCode::OK);

@@ -30,9 +30,14 @@ use crate::{
     },
 };
 
+mod audit;
+mod dashboard;
+mod listing;
+mod moderation;
 mod network;
 mod people;
 mod practices;
+mod signature_detail;
 
 pub use practices::structures as practices_structures;
 mod signatures;
@@ -46,7 +51,7 @@ const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
 
 pub fn router() -> Router {
     Router::new()
-        .route("/admin", get(index))
+        .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
         .route("/admin/followers", get(network::followers_page))
@@ -58,10 +63,12 @@ pub fn router() -> Router {
         .route("/admin/accounts", get(people::accounts_page).post(people::accounts_create))
         .route("/admin/accounts/toggle", post(people::accounts_toggle))
         .route("/admin/instance", get(people::instance_page).post(people::instance_save))
-        .route("/admin/audit", get(people::audit_page))
+        .route("/admin/audit", get(audit::audit_page))
         .route("/admin/federation", get(network::federation_page))
-        .route("/admin/signatures", get(signatures::signatures_page))
-        .route("/admin/signatures/decide", post(signatures::signatures_decide))
+        .route("/admin/signatures", get(moderation::signatures_page))
+        .route("/admin/signatures/decide", post(moderation::signatures_decide))
+        .route("/admin/signatures/bulk", post(moderation::signatures_bulk))
+        .route("/admin/signatures/{id}", get(moderation::signature_page))
         .route("/admin/signatures.csv", get(signatures::signatures_export))
         .route("/admin/signatures/withdraw", post(signatures::signatures_withdraw))
         .route("/admin/pratiques", get(practices::list_page))
@@ -72,6 +79,8 @@ pub fn router() -> Router {
 }
 
 pub struct Table {
+    /// What an empty table means, in words (empty: the generic "None.").
+    empty: String,
     title: String,
     headers: Vec<String>,
     rows: Vec<Row>,
@@ -126,6 +135,8 @@ struct AdminPage {
     /// The territory's fediverse address, `@slug@host`.
     t_handle: String,
     errors: Vec<(&'static str, String)>,
+    /// A sentence under the title saying what the page is for.
+    intro: String,
     tables: Vec<Table>,
     forms: Vec<FormDef>,
 }
@@ -149,6 +160,7 @@ impl AdminPage {
             icon_url: None,
             t_handle: String::new(),
             errors: vec![],
+            intro: String::new(),
             tables: vec![],
             forms: vec![],
         }
@@ -210,15 +222,6 @@ fn saved_notice(ctx: &Ctx, q: &AdminQuery) -> Option<String> {
 fn back(path: &str) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     Redirect::to(&format!("{path}{sep}saved=1")).into_response()
-}
-
-async fn index(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
-    let account = ctx.require(Role::Moderator)?;
-    let t = selected_territory(&data, &q).await?;
-    let mut page = AdminPage::new(&ctx, "admin-title", "index", &t.slug);
-    let role = ctx.tr.t(if account.role() == Role::Admin { "role-admin" } else { "role-moderator" });
-    page.welcome = ctx.tr.t_args("admin-welcome", &[("email", &account.email), ("role", &role)]);
-    render_status(StatusCode::OK, &page)
 }
 
 fn territory_form(state: &AppState, ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {

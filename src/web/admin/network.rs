@@ -25,6 +25,7 @@ pub(super) async fn followers_page(data: Data<AppState>, ctx: Ctx, Query(q): Que
             vec![]
         };
         page.tables.push(Table {
+            empty: tr.t(if state == FollowState::Pending { "followers-empty-pending" } else { "followers-empty" }),
             title: tr.t(title),
             headers: vec![tr.t("follow-handle"), tr.t("when")],
             rows: rows
@@ -87,6 +88,7 @@ async fn following_view(
         }
     }
     page.tables.push(Table {
+        empty: String::new(),
         title: tr.t("admin-following"),
         headers: vec![tr.t("follow-handle"), tr.t("state")],
         rows,
@@ -156,6 +158,7 @@ pub(super) async fn domains_page(data: Data<AppState>, ctx: Ctx, Query(q): Query
     page.notice = saved_notice(&ctx, &q);
     let tr = ctx.tr;
     page.tables.push(Table {
+        empty: String::new(),
         title: tr.t("admin-domains"),
         headers: vec![tr.t("domain"), tr.t("reason")],
         rows: data
@@ -231,8 +234,10 @@ pub(super) async fn federation_page(data: Data<AppState>, ctx: Ctx) -> AppResult
             }
         })
         .collect();
+    page.intro = tr.t("federation-intro");
     page.tables.push(Table {
-        title: tr.t("admin-federation"),
+        empty: tr.t("federation-empty"),
+        title: tr.t("federation-hosts"),
         headers: vec![
             tr.t("host"),
             tr.t("queue-pending"),

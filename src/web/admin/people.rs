@@ -1,4 +1,4 @@
-//! Admin console: accounts, instance settings, audit log.
+//! Admin console: accounts and instance settings.
 
 use super::*;
 
@@ -39,6 +39,7 @@ pub(super) async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut Admin
         })
         .collect();
     page.tables.push(Table {
+        empty: String::new(),
         title: tr.t("admin-accounts"),
         headers: vec![tr.t("email"), tr.t("role"), tr.t("state")],
         rows,
@@ -124,6 +125,12 @@ pub(super) async fn instance_page(data: Data<AppState>, ctx: Ctx, Query(q): Quer
                 kind: "textarea",
                 value: data.store.setting("rules").await?.unwrap_or_default(),
             },
+            Field {
+                name: "moderation_mail",
+                label: tr.t("instance-moderation-mail"),
+                kind: "moderation_mail",
+                value: processing::moderation::frequency(&data).await?.code().to_string(),
+            },
         ],
         submit: tr.t("save"),
     });
@@ -139,24 +146,13 @@ pub(super) async fn instance_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -
     data.store.set_setting("contact", contact.trim()).await?;
     data.store.set_setting("rules", &f.get("rules").chars().take(10_000).collect::<String>()).await?;
     data.store.audit(&account.email, "instance.update", "contact, rules").await?;
+    let asked = f.get("moderation_mail");
+    if !asked.is_empty() {
+        let wanted = processing::moderation::Frequency::parse(&asked)
+            .ok_or_else(|| AppError::Unprocessable("moderation_mail: each, digest or never".into()))?;
+        if wanted != processing::moderation::frequency(&data).await? {
+            processing::moderation::set_frequency(&data, wanted, &account.email).await?;
+        }
+    }
     Ok(back("/admin/instance"))
-}
-
-pub(super) async fn audit_page(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> {
-    ctx.require(Role::Moderator)?;
-    let mut page = AdminPage::new(&ctx, "admin-audit", "tables", &data.config.default_territory.to_string());
-    let tr = ctx.tr;
-    page.tables.push(Table {
-        title: tr.t("admin-audit"),
-        headers: vec![tr.t("when"), tr.t("who"), tr.t("what"), tr.t("detail")],
-        rows: data
-            .store
-            .audit_page(200, 0)
-            .await?
-            .into_iter()
-            .map(|a| Row { key: a.id.to_string(), cells: vec![tr.datetime(a.created_at), a.actor, a.action, a.detail] })
-            .collect(),
-        actions: vec![],
-    });
-    render_status(StatusCode::OK, &page)
 }

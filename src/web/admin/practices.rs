@@ -19,19 +19,41 @@ struct PracticesPage {
     notice: Option<String>,
     alert: Option<String>,
     rows: Vec<(i64, String, String, String)>,
+    q: String,
+    status: String,
+    statuses: Vec<(&'static str, String)>,
+    pager: super::listing::Pager,
 }
 
-pub(super) async fn list_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct PracticeListQuery {
+    t: Option<String>,
+    saved: Option<String>,
+    q: Option<String>,
+    status: Option<String>,
+    page: Option<i64>,
+}
+
+/// The territory's practices: searched (title, summary, commune), filtered by status, paged.
+pub(super) async fn list_page(
+    data: Data<AppState>,
+    ctx: Ctx,
+    Query(lq): Query<PracticeListQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
+    let q = AdminQuery { t: lq.t.clone(), saved: lq.saved.clone() };
     let t = selected_territory(&data, &q).await?;
     let tr = ctx.tr;
-    let rows = data
-        .store
-        .territory_practices(t.id)
-        .await?
+    let status = lq.status.clone().filter(|s| s == "draft" || s == "published").unwrap_or_default();
+    let text = lq.q.clone().unwrap_or_default();
+    let (page, offset) = super::listing::page_and_offset(lq.page);
+    let (found, total) = data.store.console_practices(t.id, &status, &text, super::listing::PER_PAGE, offset).await?;
+    let rows = found
         .into_iter()
-        .map(|p| (p.id, p.title, tr.t(&format!("status-{}", p.status)), tr.datetime(p.updated_at)))
+        .map(|(id, title, status, updated)| (id, title, tr.t(&format!("status-{status}")), tr.datetime(updated)))
         .collect();
+    let params = [("t", t.slug.as_str()), ("q", text.as_str()), ("status", status.as_str())];
+    let pager = super::listing::Pager::new(tr, "/admin/pratiques", &params, page, total);
     let page = PracticesPage {
         l: Layout::new(&ctx, tr.t("admin-practices")),
         is_admin: ctx.is_admin(),
@@ -42,6 +64,14 @@ pub(super) async fn list_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
         },
         alert: None,
         rows,
+        q: text,
+        status,
+        statuses: vec![
+            ("", tr.t("practice-status-all")),
+            ("draft", tr.t("status-draft")),
+            ("published", tr.t("status-published")),
+        ],
+        pager,
     };
     render_status(StatusCode::OK, &page)
 }

@@ -1,96 +1,8 @@
-//! Admin console: charter versions and signatures (moderation, withdrawal, contact export).
+//! Admin console: charter versions, contact export, a signature's record and correction on
+//! the signer's request, withdrawal (moderation itself: `moderation.rs`).
 
-use super::network::DecisionQuery;
 use super::*;
 use axum::extract::Path;
-
-pub(super) async fn signatures_page(
-    data: Data<AppState>,
-    ctx: Ctx,
-    Query(q): Query<AdminQuery>,
-) -> AppResult<Response> {
-    ctx.require(Role::Moderator)?;
-    let t = selected_territory(&data, &q).await?;
-    let mut page = AdminPage::new(&ctx, "admin-signatures", "tables", &t.slug);
-    page.notice = saved_notice(&ctx, &q);
-    let tr = ctx.tr;
-    let waiting = data.store.signatories_by_status(t.id, "confirmed").await?;
-    page.tables.push(Table {
-        title: tr.t("pending"),
-        headers: vec![tr.t("field-signatory-name"), tr.t("sign-kind"), tr.t("field-commune"), tr.t("when")],
-        rows: waiting
-            .into_iter()
-            .map(|s| Row {
-                key: s.id.to_string(),
-                cells: vec![s.name, tr.t(&format!("kind-{}", s.kind)), s.commune, tr.datetime(s.created_at)],
-            })
-            .collect(),
-        actions: vec![action(
-            "/admin/signatures/decide?decision=approve",
-            "id",
-            tr.t("approve"),
-            "",
-            ("t", t.slug.clone()),
-        )],
-    });
-    page.forms.push(FormDef {
-        action: format!("/admin/signatures/decide?decision=reject&t={}", t.slug),
-        title: tr.t("reject"),
-        fields: vec![
-            Field { name: "id", label: "N°".into(), kind: "text", value: String::new() },
-            Field { name: "reason", label: tr.t("reject-reason"), kind: "textarea", value: String::new() },
-        ],
-        submit: tr.t("reject"),
-    });
-    if ctx.is_admin() {
-        page.forms.push(FormDef {
-            action: format!("/admin/signatures/withdraw?t={}", t.slug),
-            title: tr.t("manage-withdraw"),
-            fields: vec![Field { name: "id", label: "N°".into(), kind: "text", value: String::new() }],
-            submit: tr.t("withdraw"),
-        });
-    }
-    let approved = data.store.signatories_by_status(t.id, "approved").await?;
-    page.tables.push(Table {
-        title: tr.t("accepted"),
-        headers: vec![
-            "N°".into(),
-            tr.t("field-signatory-name"),
-            tr.t("sign-kind"),
-            tr.t("field-commune"),
-            "JSON".into(),
-        ],
-        rows: approved
-            .into_iter()
-            .map(|s| Row {
-                key: s.id.to_string(),
-                cells: vec![
-                    s.id.to_string(),
-                    s.name,
-                    tr.t(&format!("kind-{}", s.kind)),
-                    s.commune,
-                    format!("/admin/signature/{}.json", s.id),
-                ],
-            })
-            .collect(),
-        actions: vec![],
-    });
-    render_status(StatusCode::OK, &page)
-}
-
-pub(super) async fn signatures_decide(
-    data: Data<AppState>,
-    ctx: Ctx,
-    Query(d): Query<DecisionQuery>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
-    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
-    let approve = d.decision == "approve";
-    processing::signatures::decide(&data, id, approve, &f.get("reason"), &account.email, ctx.tr).await?;
-    let slug = f.get("t");
-    Ok(back(&format!("/admin/signatures?t={slug}")))
-}
 
 /// The one place contact details leave the instance: a CSV for administrators, audited.
 pub(super) async fn signatures_export(
@@ -165,6 +77,7 @@ pub(super) async fn charter_page(data: Data<AppState>, ctx: Ctx, Query(q): Query
     page.notice = saved_notice(&ctx, &q);
     let tr = ctx.tr;
     page.tables.push(Table {
+        empty: String::new(),
         title: tr.t("charter-versions"),
         headers: vec![tr.t("charter-title"), tr.t("when")],
         rows: data
@@ -208,10 +121,7 @@ async fn signature_record(
     let s = data.store.signatory_private(id).await?.filter(|s| s.status != "withdrawn");
     let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
     let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
-    let version: Option<String> = sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
-        .bind(s.charter_id)
-        .fetch_optional(data.store.pool())
-        .await?;
+    let version = data.store.charter_version(s.charter_id).await?;
     Ok((s, slug, version.unwrap_or_default()))
 }
 
