@@ -112,6 +112,8 @@ document.querySelectorAll("input[data-places]").forEach(function (input) {
   }
   radios.forEach(function (r) { r.addEventListener("change", show); });
   show();
+})();
+
 // Coordinator's console: one button ticks (or unticks) every row of a bulk form.
 document.querySelectorAll("button[data-check-all]").forEach(function (b) {
   b.hidden = false;
