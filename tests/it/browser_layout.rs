@@ -68,6 +68,19 @@ async fn overflow(c: &Client) -> (i64, i64, Vec<String>) {
     (v[0].as_i64().unwrap_or_default(), v[1].as_i64().unwrap_or_default(), culprits)
 }
 
+/// Ids used more than once on the current page (two forms sharing `id="id"` broke labels).
+async fn duplicate_ids(c: &Client) -> Vec<String> {
+    let v = c
+        .execute(
+            "const ids = Array.from(document.querySelectorAll('[id]')).map(e => e.id);
+             return ids.filter((x, i) => ids.indexOf(x) !== i);",
+            vec![],
+        )
+        .await
+        .expect("ids");
+    v.as_array().into_iter().flatten().filter_map(|e| e.as_str().map(String::from)).collect()
+}
+
 #[cfg_attr(
     not(has_chromium),
     ignore = "needs Chromium and chromedriver: apt-get install chromium chromium-driver (.ci/run does)"
@@ -163,21 +176,25 @@ async fn no_page_is_wider_than_a_phone() {
         "/admin/federation".into(),
     ];
     let mut wide = vec![];
-    let mut check = |path: String, measured: (i64, i64, Vec<String>)| {
+    let mut twice = vec![];
+    let mut check = |path: String, measured: (i64, i64, Vec<String>), ids: Vec<String>| {
         if measured.0 > measured.1 {
             wide.push(format!("{path}: {} px in {} px: {:?}", measured.0, measured.1, measured.2));
+        }
+        if !ids.is_empty() {
+            twice.push(format!("{path}: {ids:?}"));
         }
     };
     for path in public {
         c.goto(&m.url(&path)).await.expect("goto");
-        check(path, overflow(c).await);
+        check(path, overflow(c).await, duplicate_ids(c).await);
     }
     login(c, &m, "admin-de-la-coordination-territoriale@cces-pays-de-redon.example").await;
     for path in admin {
         c.goto(&m.url(&path)).await.expect("goto");
         let name = format!("layout-phone{}", path.replace(['/', '?', '=', '&'], "-"));
         shot(c, &name).await;
-        check(path, overflow(c).await);
+        check(path, overflow(c).await, duplicate_ids(c).await);
     }
     // The check can fail: a page made wider than the phone is caught.
     c.execute("const d = document.createElement('div'); d.style.width = '600px'; d.textContent = 'x'; document.body.append(d);", vec![])
@@ -185,7 +202,12 @@ async fn no_page_is_wider_than_a_phone() {
         .expect("widen");
     let (scroll, viewport, _) = overflow(c).await;
     assert!(scroll > viewport, "a 600 px element is seen ({scroll} in {viewport})");
+    c.execute("for (let i = 0; i < 2; i++) { const e = document.createElement('p'); e.id = 'twice'; document.body.append(e); }", vec![])
+        .await
+        .expect("twice");
+    assert_eq!(duplicate_ids(c).await, vec!["twice".to_string()], "a duplicate id is seen");
     assert!(wide.is_empty(), "pages wider than a 390 px phone:\n{}", wide.join("\n"));
+    assert!(twice.is_empty(), "ids used twice on a page:\n{}", twice.join("\n"));
     driver.client.clone().close().await.expect("close");
     m.stop().await;
 }
