@@ -607,3 +607,19 @@ audit-kind-network = Follows and domains
 audit-kind-accounts = Accounts and logins
 audit-kind-settings = Territory, instance and charter
 audit-field-discoverable = Listed in fediverse directories
+
+## Change of address on the private page (issue 10)
+audit-signature-email = Signature's address changed (by its holder)
+manage-email-pending = Your new address will be used once you have opened the link we just sent to it (valid { $hours } hours). Your other changes are saved.
+email-change-mail-subject = Confirm your new address — { $territory }
+email-change-mail-body = Hello,
+
+    Someone (probably you) asked that your signature of the Circuits Courts Économiques et Solidaires charter, with the territory { $territory }, use this address from now on.
+
+    To confirm, open this link (valid { $hours } hours):
+    { $link }
+
+    If you did not ask for this, ignore this message: nothing will change.
+email-change-done = Your new address is saved for your signature.
+email-change-invalid = This link is no longer valid (already used or too old). You can ask again from your private page.
+email-change-taken = This address is already that of another signature in this territory: it was not changed.

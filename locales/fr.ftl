@@ -606,3 +606,19 @@ audit-kind-network = Abonnements et domaines
 audit-kind-accounts = Comptes et connexions
 audit-kind-settings = Territoire, instance et charte
 audit-field-discoverable = Visible dans les annuaires du fédivers
+
+## Change of address on the private page (issue 10)
+audit-signature-email = Adresse de la signature changée (par son ou sa titulaire)
+manage-email-pending = Votre nouvelle adresse sera prise en compte quand vous aurez ouvert le lien que nous venons d'y envoyer (valable { $hours } heures). Vos autres modifications sont enregistrées.
+email-change-mail-subject = Confirmez votre nouvelle adresse — { $territory }
+email-change-mail-body = Bonjour,
+
+    Quelqu'un (vous, sans doute) a demandé que votre signature de la charte des Circuits Courts Économiques et Solidaires, auprès du territoire { $territory }, utilise désormais cette adresse.
+
+    Pour confirmer, ouvrez ce lien (valable { $hours } heures) :
+    { $link }
+
+    Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : rien ne changera.
+email-change-done = Votre nouvelle adresse est enregistrée pour votre signature.
+email-change-invalid = Ce lien n'est plus valable (déjà utilisé ou trop ancien). Vous pouvez refaire la demande depuis votre espace personnel.
+email-change-taken = Cette adresse est déjà celle d'une autre signature de ce territoire : elle n'a pas été changée.

@@ -207,13 +207,46 @@ async fn already_signed(
 pub async fn edit(
     state: &AppState,
     s: &SignatoryPrivate,
-    mut input: SignatureInput,
+    input: SignatureInput,
     version: &str,
 ) -> Result<(), SignError> {
+    apply_edit(state, s, input, version, None).await.map(|_| ())
+}
+
+/// The signer's own edit, on the private page: as [`edit`], but a new address is not applied
+/// (nor refused) at once. The new address receives a link that applies it, or, when it already
+/// signed here, its own management link (as when someone signs again with it): the page says the
+/// same either way, so it never tells whether an address already signed (issue 10). True when
+/// a change of address waits for its link.
+pub async fn edit_by_signer(
+    state: &AppState,
+    s: &SignatoryPrivate,
+    input: SignatureInput,
+    version: &str,
+    tr: Tr,
+) -> Result<bool, SignError> {
+    apply_edit(state, s, input, version, Some(tr)).await
+}
+
+async fn apply_edit(
+    state: &AppState,
+    s: &SignatoryPrivate,
+    mut input: SignatureInput,
+    version: &str,
+    confirm_new_address: Option<Tr>,
+) -> Result<bool, SignError> {
     input.kind = s.kind.clone();
     input.charter_version = version.to_string();
     input.consent = true;
-    let new = NewSignature::parse(&input, version).map_err(SignError::Fields)?;
+    let mut new = NewSignature::parse(&input, version).map_err(SignError::Fields)?;
+    let current = s.email.clone().unwrap_or_default();
+    // A new address waits for its owner: everything else of the edit applies now.
+    let pending = match confirm_new_address {
+        Some(tr) if !new.email.eq_ignore_ascii_case(&current) => {
+            Some((std::mem::replace(&mut new.email, current), new_token()?, tr))
+        }
+        _ => None,
+    };
     let unlisting = s.status == "approved" && s.listed != 0 && !new.listed;
     let retraction = if unlisting { public_traces(state, s.id).await? } else { None };
     let mut tx = state.store.begin().await?;
@@ -221,6 +254,9 @@ pub async fn edit(
         Ok(()) => {}
         Err(AppError::Conflict(_)) => return Err(SignError::Fields(vec![("email", "email-taken")])),
         Err(e) => return Err(e.into()),
+    }
+    if let Some((address, token, _)) = &pending {
+        crate::storage::signatories::add_email_link(&mut tx, s.id, &hash_token(token), address).await?;
     }
     if let Some(r) = &retraction {
         r.queue(&mut tx).await?;
@@ -230,7 +266,51 @@ pub async fn edit(
         state.delivery_notify.notify_one();
         tracing::info!(signature = s.id, "signatory unlisted: welcome note and actor retracted");
     }
-    Ok(())
+    if let Some((address, token, tr)) = &pending {
+        mail_new_address(state, s, address, token, *tr).await?;
+    }
+    Ok(pending.is_some())
+}
+
+/// How long a change-of-address link stays valid.
+pub const EMAIL_LINK_HOURS: i64 = 48;
+
+/// Mails the new address its link, or, if it already signed in this territory, that
+/// signature's own links (what signing again with it would send).
+async fn mail_new_address(state: &AppState, s: &SignatoryPrivate, address: &str, token: &str, tr: Tr) -> AppResult<()> {
+    let t = state.store.territory_by_id(s.territory_id).await?;
+    let territory = t.map(|t| t.name).unwrap_or_default();
+    let version = state.store.charter_version(s.charter_id).await?.unwrap_or_default();
+    if let Some((id, status)) = state.store.signature_by_email(s.territory_id, address).await? {
+        return already_signed(state, id, &status, (address, &territory, &version), tr).await;
+    }
+    let mut link = state.config.url("/signature/email");
+    link.set_query(Some(&format!("token={token}")));
+    let hours = EMAIL_LINK_HOURS.to_string();
+    let args = [("territory", territory.as_str()), ("link", link.as_str()), ("hours", hours.as_str())];
+    let (subject, body) =
+        (tr.t_with("email-change-mail-subject", "territory", &territory), tr.t_args("email-change-mail-body", &args));
+    send(state, Mail { to: address, subject: &subject, body: &body }).await
+}
+
+/// The owner of a new address opened its link: the signature takes the address, in one
+/// transaction with the link's use. `Ok(false)` for an unknown or expired link; `Conflict` when
+/// the address signed here in the meantime.
+pub async fn confirm_new_address(state: &AppState, token: &str) -> AppResult<bool> {
+    let mut tx = state.store.begin().await?;
+    let max_age = EMAIL_LINK_HOURS * 3_600_000;
+    let Some((id, address)) =
+        crate::storage::signatories::take_email_link(&mut tx, &hash_token(token), max_age).await?
+    else {
+        return Ok(false);
+    };
+    if !crate::storage::signatories::set_signature_email(&mut tx, id, &address).await? {
+        return Ok(false);
+    }
+    crate::storage::admin::audit_in(&mut tx, "signer", "signature.email", &format!("signature #{id}")).await?;
+    tx.commit().await?;
+    tracing::info!(signature = id, "signature's address changed");
+    Ok(true)
 }
 
 /// What a listed signatory has in public, and the activities that retract it.

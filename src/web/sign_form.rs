@@ -203,6 +203,14 @@ pub fn manage_page(
     page
 }
 
+impl SignPage {
+    /// Replaces the page's notice (what the last action did).
+    pub fn with_notice(mut self, notice: String) -> SignPage {
+        self.notice = Some(notice);
+        self
+    }
+}
+
 /// An administrator edits a signature on the signer's request.
 pub fn admin_edit_page(
     ctx: &Ctx,

@@ -22,7 +22,7 @@ use super::{
 use crate::{
     domain::signatory::SignatureInput,
     error::{AppError, AppResult},
-    processing::signatures::{SignError, edit, withdraw},
+    processing::signatures::{SignError, confirm_new_address, edit_by_signer, withdraw},
     security::hash_token,
     state::AppState,
     storage::{practices::PracticeRow, signatories::SignatoryPrivate},
@@ -31,6 +31,7 @@ use crate::{
 pub fn router() -> Router {
     Router::new()
         .route("/signature/manage", get(manage).post(manage_save))
+        .route("/signature/email", get(email_confirm))
         .route("/signature/manage/export", get(export))
         .route("/signature/manage/withdraw", post(withdraw_post))
         .route("/signature/manage/practice", get(practice_page).post(practice_save))
@@ -90,10 +91,18 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
     let token = f.get("token");
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
     let input = input_from_form(&f);
-    let errors = match edit(&data, &s, input.clone(), &version).await {
-        Ok(()) => {
+    let errors = match edit_by_signer(&data, &s, input.clone(), &version, ctx.tr).await {
+        Ok(address_pending) => {
             let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
-            let page = manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], true);
+            let mut page =
+                manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], true);
+            if address_pending {
+                page = page.with_notice(ctx.tr.t_with(
+                    "manage-email-pending",
+                    "hours",
+                    &crate::processing::signatures::EMAIL_LINK_HOURS.to_string(),
+                ));
+            }
             return Ok(private(render_status(StatusCode::OK, &page)?));
         }
         Err(SignError::Fields(e)) => e,
@@ -102,6 +111,17 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
     };
     let page = manage_page(&ctx, (&slug, &version, &s.status), &token, input, errors, false);
     Ok(private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
+}
+
+/// The link mailed to a new address: the signature takes it.
+async fn email_confirm(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+    let (status, text, class) = match confirm_new_address(&data, &q.token.unwrap_or_default()).await {
+        Ok(true) => (StatusCode::OK, "email-change-done", "notice"),
+        Ok(false) => (StatusCode::NOT_FOUND, "email-change-invalid", "alert"),
+        Err(AppError::Conflict(_)) => (StatusCode::CONFLICT, "email-change-taken", "alert"),
+        Err(e) => return Err(e),
+    };
+    Ok(private(message(&ctx, status, "manage-title", text, class)?))
 }
 
 /// Everything kept about the signer, as JSON (right of access and portability).

@@ -222,3 +222,62 @@ async fn switching_to_unlisted_retracts_the_welcome_note_and_the_actor() {
     peer.stop().await;
     m.stop().await;
 }
+
+/// Changing one's address on the private page never tells whether the new address already
+/// signed here: the page answers the same, nothing changes until the new address's owner opens
+/// the link mailed to it (or, when it already signed, gets its own management link instead).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_ones_address_never_tells_whether_it_already_signed() {
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    import_charter(&m.data, "territoire", &charter_text(), "2024", "test").await.expect("import");
+    const MINE: &str = "camille@cooperative.example";
+    const TAKEN: &str = "dominique@cooperative.example";
+    const FREE: &str = "camille.nouvelle@cooperative.example";
+    sign_api(&m, &individual("Camille", MINE), None).await;
+    sign_api(&m, &individual("Dominique", TAKEN), None).await;
+    let manage = links_to(&m, MINE).into_iter().find(|l| l.contains("/signature/manage?token=")).expect("manage link");
+    let mut b = Browser::new(&m.url(""));
+    let page = b.get(&path_of(&m, &manage)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = manage.split("token=").nth(1).expect("token").to_string();
+    let save = async |b: &mut Browser, email: &str| {
+        let csrf = b.get(&path_of(&m, &manage)).await.csrf();
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("token", token.as_str()),
+            ("kind", "individual"),
+            ("name", "Camille"),
+            ("roles", "citoyen"),
+            ("commune", "Redon"),
+            ("email", email),
+        ];
+        let res = b.post("/signature/manage", &form).await;
+        (res.status, res.body.replace(&csrf, ""))
+    };
+    let taken = save(&mut b, TAKEN).await;
+    let free = save(&mut b, FREE).await;
+    assert_eq!(taken.0, StatusCode::OK, "{}", taken.1);
+    assert_eq!(taken, free, "the same page for an address that signed and one that did not");
+    assert!(taken.1.contains("lien que nous venons"), "the page says a link was sent: {}", taken.1);
+    let email: String = sqlx::query_scalar("SELECT email FROM signatories WHERE name = 'Camille'")
+        .fetch_one(m.data.store.pool())
+        .await
+        .expect("email");
+    assert_eq!(email, MINE, "nothing changes before the new address confirms");
+    // The address that signed gets its own management link; the free one a confirmation link.
+    let to_taken = links_to(&m, TAKEN);
+    assert!(to_taken.last().is_some_and(|l| l.contains("/signature/manage?token=")), "{to_taken:?}");
+    let link = links_to(&m, FREE).into_iter().find(|l| l.contains("/signature/email?token=")).expect("email link");
+    let done = client().get(&link).send().await.expect("confirm");
+    assert_eq!(done.status(), StatusCode::OK);
+    let email: String = sqlx::query_scalar("SELECT email FROM signatories WHERE name = 'Camille'")
+        .fetch_one(m.data.store.pool())
+        .await
+        .expect("email");
+    assert_eq!(email, FREE, "the link applies the new address");
+    assert_eq!(client().get(&link).send().await.expect("again").status(), StatusCode::NOT_FOUND, "once");
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_log").fetch_all(m.data.store.pool()).await.expect("audit");
+    assert!(audit.contains(&"signature.email".to_string()), "{audit:?}");
+    m.stop().await;
+}

@@ -29,7 +29,7 @@ const KINDS: [(&str, &[&str]); 5] = [
 ];
 
 /// Every action the console records, so that a search in words finds them.
-const ACTIONS: [&str; 37] = [
+const ACTIONS: [&str; 38] = [
     "login",
     "account.create",
     "account.enable",
@@ -59,6 +59,7 @@ const ACTIONS: [&str; 37] = [
     "signature.approve",
     "signature.reject",
     "signature.edit",
+    "signature.email",
     "signature.view",
     "signature.export",
     "signature.withdraw",
