@@ -109,9 +109,13 @@ pub async fn claim_received(conn: &mut AnyConnection, ap_id: &str, actor: &str, 
 
 /// Takes the activities about `object` out of the public outbox (a retracted Note), and
 /// cancels their pending deliveries. "About" includes the territory's `Announce` of the
-/// author's `Create` (FEP-1b12), whose object is that activity and which embeds the content.
+/// author's `Create` (FEP-1b12), whose object is that activity and which embeds the content,
+/// and, for a practice, the redistribution of its comments (their `Announce`s, by id or of
+/// their `Create`): nothing of a retracted practice's conversation stays listed.
 pub async fn retract_public(conn: &mut AnyConnection, object: &str) -> AppResult<()> {
-    const ABOUT: &str = "object_ap_id = $1 OR object_ap_id IN (SELECT ap_id FROM activities WHERE object_ap_id = $1)";
+    const ABOUT: &str = "object_ap_id = $1 OR object_ap_id IN (SELECT ap_id FROM activities WHERE object_ap_id = $1) \
+        OR object_ap_id IN (SELECT c.ap_id FROM practice_comments c JOIN practices p ON p.id = c.practice_id \
+        WHERE p.ap_id = $1)";
     sqlx::query(&format!(
         "UPDATE deliveries SET state = 'failed', last_error = 'retracted' WHERE state = 'pending' AND activity_id IN \
          (SELECT id FROM activities WHERE {ABOUT})"

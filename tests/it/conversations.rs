@@ -243,8 +243,33 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
             .await;
     }
 
-    // A deletes it: gone from B and C.
+    // A deletes it: gone from B and C, and A lists nothing of its conversation any more (the
+    // Announces of its comments, even of a hidden one, leave the outbox and `/activities`).
+    let listed = async || -> i64 {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM activities WHERE public = 1 AND object_ap_id IN \
+             (SELECT c.ap_id FROM practice_comments c JOIN practices p ON p.id = c.practice_id WHERE p.id = $1)",
+        )
+        .bind(id)
+        .fetch_one(a.data.store.pool())
+        .await
+        .expect("count")
+    };
+    assert!(listed().await > 0, "the comment's Announce is listed while the practice lives");
+    let comment_ids: Vec<String> = sqlx::query_scalar("SELECT ap_id FROM practice_comments WHERE practice_id = $1")
+        .bind(id)
+        .fetch_all(a.data.store.pool())
+        .await
+        .expect("comments");
     call(Method::DELETE, a.url(&format!("/api/v1/practices/{id}")), Some(&token), None).await;
+    for comment in &comment_ids {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE public = 1 AND object_ap_id = $1")
+            .bind(comment)
+            .fetch_one(a.data.store.pool())
+            .await
+            .expect("count");
+        assert_eq!(n, 0, "{comment}: nothing of a deleted practice's conversation stays listed");
+    }
     for m in [&b, &c] {
         eventually(10, "deletion on the followers", || async {
             call(Method::GET, m.url("/api/v1/practices?q=circuit"), None, None).await.1 == json!([])
