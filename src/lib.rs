@@ -13,6 +13,7 @@ pub mod bench_practices;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod fail_point;
 pub mod federation;
 pub mod mail;
 pub mod metrics;

@@ -9,3 +9,4 @@ pub mod practice_publication;
 pub mod practices;
 pub mod signatures;
 pub mod territories;
+pub mod unit;

@@ -96,25 +96,11 @@ impl Store {
 
     /// A practice's comments, oldest first; hidden ones only when asked (moderators).
     pub async fn comments(&self, practice_id: i64, with_hidden: bool) -> AppResult<Vec<CommentRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE practice_id = $1 AND (hidden = 0 OR $2 = 1) \
-             ORDER BY published_at, id"
-        ))
-        .bind(practice_id)
-        .bind(i64::from(with_hidden))
-        .fetch_all(self.pool())
-        .await?)
+        comments_in(self.pool(), practice_id, with_hidden).await
     }
 
     pub async fn reactions(&self, practice_id: i64) -> AppResult<Reactions> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
-        )
-        .bind(practice_id)
-        .fetch_all(self.pool())
-        .await?;
-        let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
-        Ok(Reactions { likes: get("like"), shares: get("share") })
+        reactions_in(self.pool(), practice_id).await
     }
 
     /// Territories that adopted a practice, first adopters first.
@@ -154,6 +140,34 @@ impl Store {
 }
 
 /// Stores a comment; `None` when its id is already known (a repeated delivery).
+/// [`Store::comments`], read through the pool or inside a change's transaction.
+pub async fn comments_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    practice_id: i64,
+    with_hidden: bool,
+) -> AppResult<Vec<CommentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE practice_id = $1 AND (hidden = 0 OR $2 = 1) \
+         ORDER BY published_at, id"
+    ))
+    .bind(practice_id)
+    .bind(i64::from(with_hidden))
+    .fetch_all(conn)
+    .await?)
+}
+
+/// [`Store::reactions`], read through the pool or inside a change's transaction.
+pub async fn reactions_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, practice_id: i64) -> AppResult<Reactions> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
+    )
+    .bind(practice_id)
+    .fetch_all(conn)
+    .await?;
+    let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
+    Ok(Reactions { likes: get("like"), shares: get("share") })
+}
+
 pub async fn insert_comment(conn: &mut AnyConnection, c: &NewComment<'_>) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "INSERT INTO practice_comments (practice_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \

@@ -125,14 +125,22 @@ impl Store {
     /// advertises one, so that each host receives one copy.
     /// https://www.w3.org/TR/activitypub/#shared-inbox-delivery
     pub async fn follower_inboxes(&self, territory_id: i64) -> AppResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
-             WHERE f.territory_id = $1 AND f.state = 'accepted'",
-        )
-        .bind(territory_id)
-        .fetch_all(self.pool())
-        .await?)
+        follower_inboxes_in(self.pool(), territory_id).await
     }
+}
+
+/// [`Store::follower_inboxes`], read through the pool or inside a change's transaction.
+pub async fn follower_inboxes_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    territory_id: i64,
+) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
+         WHERE f.territory_id = $1 AND f.state = 'accepted'",
+    )
+    .bind(territory_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Records (or refreshes) a relation. A repeated Follow replaces the follow id, so that a later

@@ -238,12 +238,7 @@ impl Store {
 
     /// The public directory: approved and listed, filtered.
     pub async fn directory(&self, territory_id: i64, f: &DirectoryFilter) -> AppResult<Vec<SignatoryPublic>> {
-        let rows: Vec<SignatoryPublic> = sqlx::query_as(&format!(
-            "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 ORDER BY name, id"
-        ))
-        .bind(territory_id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = listed_in(self.pool(), territory_id).await?;
         // Filters on comma lists are simplest and exact in Rust; directories are small.
         let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
         Ok(rows
@@ -492,4 +487,18 @@ pub async fn remove_signatory_follower(
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// A territory's listed, approved signatories (its public directory), read through the pool or
+/// inside a change's transaction.
+pub async fn listed_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    territory_id: i64,
+) -> AppResult<Vec<SignatoryPublic>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 ORDER BY name, id"
+    ))
+    .bind(territory_id)
+    .fetch_all(conn)
+    .await?)
 }
