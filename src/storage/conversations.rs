@@ -157,7 +157,10 @@ pub async fn comments_in<'c>(
 }
 
 /// [`Store::reactions`], read through the pool or inside a change's transaction.
-pub async fn reactions_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, practice_id: i64) -> AppResult<Reactions> {
+pub async fn reactions_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    practice_id: i64,
+) -> AppResult<Reactions> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
     )

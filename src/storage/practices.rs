@@ -314,7 +314,10 @@ async fn revision(
 
 /// A new draft, with its first revision entry, inside the caller's transaction.
 /// A practice, read through the pool or inside a change's transaction.
-pub async fn practice_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<Option<PracticeRow>> {
+pub async fn practice_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<PracticeRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE id = $1")).bind(id).fetch_optional(conn).await?)
 }
 
