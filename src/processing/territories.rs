@@ -4,6 +4,7 @@ use crate::{
     domain::territory::{ActivityDomain, Slug, parse_name, parse_perimeter, parse_summary},
     error::{AppError, AppResult},
     federation::{actors::territory_actor, keys::generate_rsa_keypair, outgoing, protocol},
+    processing::unit::Change,
     state::AppState,
     storage::{
         self, Store,
@@ -41,7 +42,7 @@ pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult
 }
 
 /// Changes a territory's settings and sends the new actor document to its followers
-/// (`Update`), in one transaction.
+/// (`Update`), with its audit entry, in one change.
 /// `by` names who did it, for the audit log (an account's email, "cli", a token's label).
 pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate, by: &str) -> AppResult<TerritoryRow> {
     let store = &state.store;
@@ -58,17 +59,16 @@ pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate, b
     if let Some(d) = &update.domains {
         update.domains = Some(ActivityDomain::parse_list(d.split(',')).map_err(AppError::Unprocessable)?);
     }
-    let inboxes = store.follower_inboxes(t.id).await?;
-    let mut tx = store.begin().await?;
-    let updated = storage::territories::update_territory(&mut tx, t.id, &update).await?;
+    let mut change = Change::begin(state).await?;
+    let updated = storage::territories::update_territory(change.conn(), t.id, &update).await?;
+    let inboxes = storage::follows::follower_inboxes_in(change.conn(), t.id).await?;
     let actor = territory_actor(state, &updated);
     let object = serde_json::to_value(&actor)?;
     let activity =
         protocol::activities::update(&outgoing::new_activity_id(state), &actor.id, &object, &actor.followers);
-    outgoing::queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    store.audit(by, "territory.update", &format!("{slug}: {}", describe(&update))).await?;
+    change.queue(Some(t.id), &activity, true, &inboxes).await?;
+    change.audit(by, "territory.update", &format!("{slug}: {}", describe(&update))).await?;
+    change.commit().await?;
     Ok(updated)
 }
 

@@ -88,10 +88,7 @@ impl Store {
     }
 
     pub async fn comment(&self, id: i64) -> AppResult<Option<CommentRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+        comment_in(self.pool(), id).await
     }
 
     /// A practice's comments, oldest first; hidden ones only when asked (moderators).
@@ -129,13 +126,7 @@ impl Store {
 
     /// This instance's territory's adoption of a practice, if any.
     pub async fn local_adoption(&self, practice_id: i64, territory_id: i64) -> AppResult<Option<AdoptionRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"
-        ))
-        .bind(practice_id)
-        .bind(territory_id)
-        .fetch_optional(self.pool())
-        .await?)
+        local_adoption_in(self.pool(), practice_id, territory_id).await
     }
 }
 
@@ -294,4 +285,27 @@ pub async fn remove_adoption_by_activity(conn: &mut AnyConnection, activity: &st
 pub async fn remove_adoption(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM practice_adoptions WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// [`Store::comment`], read through the pool or inside a change's transaction.
+pub async fn comment_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<Option<CommentRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// [`Store::local_adoption`], read through the pool or inside a change's transaction.
+pub async fn local_adoption_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    practice_id: i64,
+    territory_id: i64,
+) -> AppResult<Option<AdoptionRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"
+    ))
+    .bind(practice_id)
+    .bind(territory_id)
+    .fetch_optional(conn)
+    .await?)
 }

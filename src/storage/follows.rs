@@ -66,11 +66,7 @@ fn select(direction: Direction) -> String {
 
 impl Store {
     pub async fn follow(&self, dir: Direction, territory_id: i64, actor_id: i64) -> AppResult<Option<FollowRow>> {
-        Ok(sqlx::query_as(&format!("{} WHERE f.territory_id = $1 AND f.actor_id = $2", select(dir)))
-            .bind(territory_id)
-            .bind(actor_id)
-            .fetch_optional(self.pool())
-            .await?)
+        follow_in(self.pool(), dir, territory_id, actor_id).await
     }
 
     /// Whether one of our territories follows (or asked to follow) this remote actor.
@@ -101,16 +97,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> AppResult<Vec<FollowRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE f.territory_id = $1 AND f.state = $2 ORDER BY f.created_at DESC, f.actor_id DESC LIMIT $3 OFFSET $4",
-            select(dir)
-        ))
-        .bind(territory_id)
-        .bind(state.as_str())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.pool())
-        .await?)
+        follows_page_in(self.pool(), dir, territory_id, state, limit, offset).await
     }
 
     pub async fn count_follows(&self, dir: Direction, territory_id: i64, state: FollowState) -> AppResult<i64> {
@@ -127,6 +114,41 @@ impl Store {
     pub async fn follower_inboxes(&self, territory_id: i64) -> AppResult<Vec<String>> {
         follower_inboxes_in(self.pool(), territory_id).await
     }
+}
+
+/// [`Store::follows_page`], read through the pool or inside a change's transaction.
+pub async fn follows_page_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    dir: Direction,
+    territory_id: i64,
+    state: FollowState,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Vec<FollowRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE f.territory_id = $1 AND f.state = $2 ORDER BY f.created_at DESC, f.actor_id DESC LIMIT $3 OFFSET $4",
+        select(dir)
+    ))
+    .bind(territory_id)
+    .bind(state.as_str())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// [`Store::follow`], read through the pool or inside a change's transaction.
+pub async fn follow_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    dir: Direction,
+    territory_id: i64,
+    actor_id: i64,
+) -> AppResult<Option<FollowRow>> {
+    Ok(sqlx::query_as(&format!("{} WHERE f.territory_id = $1 AND f.actor_id = $2", select(dir)))
+        .bind(territory_id)
+        .bind(actor_id)
+        .fetch_optional(conn)
+        .await?)
 }
 
 /// [`Store::follower_inboxes`], read through the pool or inside a change's transaction.
