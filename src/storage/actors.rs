@@ -134,7 +134,10 @@ pub async fn upsert_remote_actor(conn: &mut sqlx::AnyConnection, a: &NewRemoteAc
 }
 
 /// [`Store::remote_actor_by_ap_id`], read through the pool or inside a change's transaction.
-pub async fn remote_actor_by_ap_id_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, ap_id: &str) -> AppResult<Option<RemoteActorRow>> {
+pub async fn remote_actor_by_ap_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    ap_id: &str,
+) -> AppResult<Option<RemoteActorRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE ap_id = $1"))
         .bind(ap_id)
         .fetch_optional(conn)

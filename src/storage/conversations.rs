@@ -81,10 +81,7 @@ pub struct Reactions {
 
 impl Store {
     pub async fn comment_by_ap_id(&self, ap_id: &str) -> AppResult<Option<CommentRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE ap_id = $1"))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?)
+        comment_by_ap_id_in(self.pool(), ap_id).await
     }
 
     pub async fn comment(&self, id: i64) -> AppResult<Option<CommentRow>> {
@@ -287,8 +284,22 @@ pub async fn remove_adoption(conn: &mut AnyConnection, id: i64) -> AppResult<boo
     Ok(done.rows_affected() > 0)
 }
 
+/// [`Store::comment_by_ap_id`], read through the pool or inside a change's transaction.
+pub async fn comment_by_ap_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    ap_id: &str,
+) -> AppResult<Option<CommentRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE ap_id = $1"))
+        .bind(ap_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
 /// [`Store::comment`], read through the pool or inside a change's transaction.
-pub async fn comment_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<Option<CommentRow>> {
+pub async fn comment_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<CommentRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)

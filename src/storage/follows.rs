@@ -71,13 +71,7 @@ impl Store {
 
     /// Whether one of our territories follows (or asked to follow) this remote actor.
     pub async fn is_followed(&self, actor_id: i64) -> AppResult<bool> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')",
-        )
-        .bind(actor_id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
+        is_followed_in(self.pool(), actor_id).await
     }
 
     /// Outgoing follow by the id of our Follow activity (what an Accept refers to).
@@ -114,6 +108,16 @@ impl Store {
     pub async fn follower_inboxes(&self, territory_id: i64) -> AppResult<Vec<String>> {
         follower_inboxes_in(self.pool(), territory_id).await
     }
+}
+
+/// [`Store::is_followed`], read through the pool or inside a change's transaction.
+pub async fn is_followed_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, actor_id: i64) -> AppResult<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')")
+            .bind(actor_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
 }
 
 /// [`Store::follows_page`], read through the pool or inside a change's transaction.

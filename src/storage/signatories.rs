@@ -419,13 +419,7 @@ impl Store {
     }
 
     pub async fn signatory_actor(&self, id: i64) -> AppResult<Option<SignatoryActorRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, territory_id, kind, status, listed, name, roles, legal_form, domains, website, commune, governance, \
-             public_key_pem, decided_at FROM signatories WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?)
+        signatory_actor_in(self.pool(), id).await
     }
 
     /// Ids of the territory's public signatory actors, for its `members` collection.
@@ -500,5 +494,19 @@ pub async fn listed_in<'c>(
     ))
     .bind(territory_id)
     .fetch_all(conn)
+    .await?)
+}
+
+/// [`Store::signatory_actor`], read through the pool or inside a change's transaction.
+pub async fn signatory_actor_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<SignatoryActorRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, territory_id, kind, status, listed, name, roles, legal_form, domains, website, commune, governance, \
+         public_key_pem, decided_at FROM signatories WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
     .await?)
 }
