@@ -1,15 +1,15 @@
 //! Every change is all or nothing: the `FailPoint` seam makes a change fail after its rows,
 //! after its activities, after its audit entry and at its commit, in turn; each time nothing of
 //! it is left (rows, activities, deliveries, audit entry), and run again without the failure
-//! all of it is there. On SQLite, and on PostgreSQL when MAILLAGE_TEST_POSTGRES is set.
+//! all of it is there (practices, territory settings, follower decisions). On SQLite, and on PostgreSQL when MAILLAGE_TEST_POSTGRES is set.
 
 use maillage::{
     domain::{practice::PracticeInput, territory::FollowState},
     error::AppError,
     fail_point::Step,
-    processing::{practice_pins, practices},
+    processing::{follows as follow_cases, practice_pins, practices, territories},
     state::AppState,
-    storage::{actors::NewRemoteActor, follows},
+    storage::{actors::NewRemoteActor, follows, territories::TerritoryUpdate},
 };
 use serde_json::json;
 
@@ -20,6 +20,9 @@ use crate::common::{TestDb, TestInstance};
 struct Snapshot {
     /// Each practice as `id status pinned title`.
     practices: Vec<String>,
+    /// Each territory as `slug summary`, each follower as `actor state`.
+    territories: Vec<String>,
+    followers: Vec<String>,
     activities: i64,
     deliveries: i64,
     audit: Vec<String>,
@@ -35,8 +38,12 @@ async fn snapshot(state: &AppState) -> Snapshot {
     let count = |table: &'static str| async move {
         sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(pool).await.expect(table)
     };
+    let strings =
+        |sql: &'static str| async move { sqlx::query_scalar::<_, String>(sql).fetch_all(pool).await.expect(sql) };
     Snapshot {
         practices: rows.into_iter().map(|(id, s, pin, t)| format!("{id} {s} {} {t}", pin.is_some())).collect(),
+        territories: strings("SELECT slug || ' ' || summary FROM territories ORDER BY id").await,
+        followers: strings("SELECT CAST(actor_id AS TEXT) || ' ' || state FROM followers ORDER BY actor_id").await,
         activities: count("activities").await,
         deliveries: count("deliveries").await,
         audit: sqlx::query_scalar("SELECT action || ' ' || detail FROM audit_log ORDER BY id")
@@ -47,17 +54,17 @@ async fn snapshot(state: &AppState) -> Snapshot {
 }
 
 /// A follower on a Mastodon host (known: no NodeInfo asked), so that changes queue deliveries.
-async fn follower(state: &AppState) {
+async fn follower(state: &AppState, name: &str, follow: FollowState) -> String {
     let host = "127.0.0.1:9";
     state.store.set_host_software(host, "mastodon").await.expect("software");
     let t = state.store.territory_by_slug("territoire").await.expect("db").expect("territory");
-    let ap_id = format!("http://{host}/users/ami");
+    let ap_id = format!("http://{host}/users/{name}");
     let actor = state
         .store
         .upsert_remote_actor(&NewRemoteActor {
             ap_id: ap_id.clone(),
             kind: "Person".into(),
-            preferred_username: Some("ami".into()),
+            preferred_username: Some(name.into()),
             name: None,
             url: None,
             inbox: format!("http://{host}/inbox"),
@@ -77,10 +84,11 @@ async fn follower(state: &AppState) {
         t.id,
         actor.id,
         &format!("{ap_id}/follow"),
-        FollowState::Accepted,
+        follow,
     )
     .await
     .expect("follow");
+    ap_id
 }
 
 /// One change under test: what it is called, and the call.
@@ -125,6 +133,37 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
         ),
         // Unpublished: deleting it tells no one; rows and audit only.
         ("delete", |s, id| async move { practices::delete(s, id, "modo").await }.boxed(), Expect::NO_ACTIVITY),
+        // Territory settings: the row, an `Update` of the actor to its followers, the audit entry.
+        (
+            "territory settings",
+            |s, _| {
+                async move {
+                    let update =
+                        TerritoryUpdate { summary: Some("Un réseau qui tient parole.".into()), ..Default::default() };
+                    territories::update(s, "territoire", update, "modo").await.map(drop)
+                }
+                .boxed()
+            },
+            Expect::ALL,
+        ),
+        // A pending follower approved: the relation, the `Accept`, the audit entry.
+        (
+            "approve a follower",
+            |s, _| {
+                async move {
+                    follow_cases::decide_follower_audited(
+                        s,
+                        "territoire",
+                        "http://127.0.0.1:9/users/attente",
+                        true,
+                        Some("modo"),
+                    )
+                    .await
+                }
+                .boxed()
+            },
+            Expect::ALL,
+        ),
     ]
 }
 
@@ -143,7 +182,8 @@ async fn all_or_nothing(db: TestDb) {
     let label = db.label;
     let inst = TestInstance::start(db).await;
     let state: &AppState = &inst.data;
-    follower(state).await;
+    follower(state, "ami", FollowState::Accepted).await;
+    follower(state, "attente", FollowState::Pending).await;
 
     // Proposing a practice: its row and its audit entry.
     let input = PracticeInput {
@@ -180,7 +220,11 @@ async fn all_or_nothing(db: TestDb) {
         let before = snapshot(state).await;
         run(state, id).await.unwrap_or_else(|e| panic!("[{label}] {what}: {e}"));
         let after = snapshot(state).await;
-        assert_ne!(after.practices, before.practices, "[{label}] {what} changed the practice");
+        assert_ne!(
+            (&after.practices, &after.territories, &after.followers),
+            (&before.practices, &before.territories, &before.followers),
+            "[{label}] {what} changed its rows"
+        );
         assert_eq!(after.audit.len(), before.audit.len() + 1, "[{label}] {what} has its audit entry");
         if expect.activities {
             assert!(after.activities > before.activities, "[{label}] {what} queued its activities");
