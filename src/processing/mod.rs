@@ -1,5 +1,6 @@
 //! Operations behind the CLI, the admin pages and the API: thin handlers call these.
 
+pub mod accounts;
 pub mod conversations;
 pub mod domains;
 pub mod follows;
