@@ -87,3 +87,13 @@ pub async fn revoke_token(state: &AppState, id: i64, by: &str) -> AppResult<bool
     change.commit().await?;
     Ok(done)
 }
+
+/// Disables (ending its sessions) or enables `target`, audited as `account.disable` or
+/// `account.enable` by `by`.
+pub async fn set_disabled(state: &AppState, target: &AccountRow, disabled: bool, by: &str) -> AppResult<()> {
+    let mut change = Change::begin(state).await?;
+    accounts::set_account_disabled(change.conn(), target.id, disabled).await?;
+    let what = if disabled { "account.disable" } else { "account.enable" };
+    change.audit(by, what, &target.email).await?;
+    change.commit().await
+}

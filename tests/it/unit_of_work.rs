@@ -4,10 +4,10 @@
 //! all of it is there (practices, territory settings, follower decisions). On SQLite, and on PostgreSQL when MAILLAGE_TEST_POSTGRES is set.
 
 use maillage::{
-    domain::{practice::PracticeInput, territory::FollowState},
+    domain::{account::Role, practice::PracticeInput, territory::FollowState},
     error::AppError,
     fail_point::Step,
-    processing::{follows as follow_cases, practice_pins, practices, territories},
+    processing::{accounts, follows as follow_cases, practice_pins, practices, territories},
     state::AppState,
     storage::{actors::NewRemoteActor, follows, territories::TerritoryUpdate},
 };
@@ -20,9 +20,13 @@ use crate::common::{TestDb, TestInstance};
 struct Snapshot {
     /// Each practice as `id status pinned title`.
     practices: Vec<String>,
-    /// Each territory as `slug summary`, each follower as `actor state`.
+    /// Each territory as `slug summary icon`, each follower as `actor state`, each account as
+    /// `email disabled`, each instance setting as `key value`; media stored.
     territories: Vec<String>,
     followers: Vec<String>,
+    accounts: Vec<String>,
+    settings: Vec<String>,
+    media: i64,
     activities: i64,
     deliveries: i64,
     audit: Vec<String>,
@@ -42,8 +46,14 @@ async fn snapshot(state: &AppState) -> Snapshot {
         |sql: &'static str| async move { sqlx::query_scalar::<_, String>(sql).fetch_all(pool).await.expect(sql) };
     Snapshot {
         practices: rows.into_iter().map(|(id, s, pin, t)| format!("{id} {s} {} {t}", pin.is_some())).collect(),
-        territories: strings("SELECT slug || ' ' || summary FROM territories ORDER BY id").await,
+        territories: strings(
+            "SELECT slug || ' ' || summary || ' ' || COALESCE(CAST(icon_media_id AS TEXT), '-') FROM territories ORDER BY id",
+        )
+        .await,
         followers: strings("SELECT CAST(actor_id AS TEXT) || ' ' || state FROM followers ORDER BY actor_id").await,
+        accounts: strings("SELECT email || ' ' || CAST(disabled AS TEXT) FROM accounts ORDER BY id").await,
+        settings: strings("SELECT key || ' ' || value FROM instance_settings ORDER BY key").await,
+        media: count("media").await,
         activities: count("activities").await,
         deliveries: count("deliveries").await,
         audit: sqlx::query_scalar("SELECT action || ' ' || detail FROM audit_log ORDER BY id")
@@ -164,6 +174,48 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
             },
             Expect::ALL,
         ),
+        // A new icon: the media, the territory's icon, the `Update`, two audit entries.
+        (
+            "territory icon",
+            |s, _| {
+                async move { territories::set_icon(s, "territoire", "image/png", b"\x89PNG icon", "modo").await }
+                    .boxed()
+            },
+            Expect::ICON,
+        ),
+        (
+            "instance settings",
+            |s, _| {
+                async move {
+                    territories::set_instance_settings(s, "contact@cces.example", "Soyez aimables.", "admin").await
+                }
+                .boxed()
+            },
+            Expect::NO_ACTIVITY,
+        ),
+        (
+            "create an account",
+            |s, _| {
+                async move {
+                    accounts::create_account(s, "nouveau@cces.example", "hash", Role::Moderator, "admin")
+                        .await
+                        .map(drop)
+                }
+                .boxed()
+            },
+            Expect::NO_ACTIVITY,
+        ),
+        (
+            "disable an account",
+            |s, _| {
+                async move {
+                    let a = s.store.account_by_email("nouveau@cces.example").await?.expect("the account");
+                    accounts::set_disabled(s, &a, true, "admin").await
+                }
+                .boxed()
+            },
+            Expect::NO_ACTIVITY,
+        ),
     ]
 }
 
@@ -171,11 +223,14 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
 #[derive(Clone, Copy)]
 struct Expect {
     activities: bool,
+    audit_entries: usize,
 }
 
 impl Expect {
-    const ALL: Expect = Expect { activities: true };
-    const NO_ACTIVITY: Expect = Expect { activities: false };
+    const ALL: Expect = Expect { activities: true, audit_entries: 1 };
+    const NO_ACTIVITY: Expect = Expect { activities: false, audit_entries: 1 };
+    /// `territory.update` and `territory.icon`.
+    const ICON: Expect = Expect { activities: true, audit_entries: 2 };
 }
 
 async fn all_or_nothing(db: TestDb) {
@@ -220,12 +275,15 @@ async fn all_or_nothing(db: TestDb) {
         let before = snapshot(state).await;
         run(state, id).await.unwrap_or_else(|e| panic!("[{label}] {what}: {e}"));
         let after = snapshot(state).await;
-        assert_ne!(
-            (&after.practices, &after.territories, &after.followers),
-            (&before.practices, &before.territories, &before.followers),
-            "[{label}] {what} changed its rows"
+        let rows = |s: &Snapshot| {
+            (s.practices.clone(), s.territories.clone(), s.followers.clone(), s.accounts.clone(), s.settings.clone())
+        };
+        assert_ne!(rows(&after), rows(&before), "[{label}] {what} changed its rows");
+        assert_eq!(
+            after.audit.len(),
+            before.audit.len() + expect.audit_entries,
+            "[{label}] {what} has its audit entry"
         );
-        assert_eq!(after.audit.len(), before.audit.len() + 1, "[{label}] {what} has its audit entry");
         if expect.activities {
             assert!(after.activities > before.activities, "[{label}] {what} queued its activities");
             assert!(after.deliveries > before.deliveries, "[{label}] {what} queued their deliveries");
