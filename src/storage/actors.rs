@@ -70,8 +70,7 @@ impl Store {
 
     /// Forgets an actor that was deleted on its server (its follows go with it).
     pub async fn delete_remote_actor(&self, ap_id: &str) -> AppResult<()> {
-        sqlx::query("DELETE FROM remote_actors WHERE ap_id = $1").bind(ap_id).execute(self.pool()).await?;
-        Ok(())
+        delete_remote_actor_in(&mut *self.pool().acquire().await?, ap_id).await
     }
 
     /// The instance actor's key pair, created on first call. Concurrent first calls (several
@@ -142,4 +141,10 @@ pub async fn remote_actor_by_ap_id_in<'c>(
         .bind(ap_id)
         .fetch_optional(conn)
         .await?)
+}
+
+/// [`Store::delete_remote_actor`], inside the caller's transaction.
+pub async fn delete_remote_actor_in(conn: &mut sqlx::AnyConnection, ap_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM remote_actors WHERE ap_id = $1").bind(ap_id).execute(conn).await?;
+    Ok(())
 }

@@ -301,3 +301,30 @@ async fn a_change_is_all_or_nothing_at_each_step() {
         all_or_nothing(db).await;
     }
 }
+
+/// An actor's `Delete` of itself is applied in the change that claims its id: the actor and
+/// its follows go, and its id is recorded (a redelivery finds it claimed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_actor_deleting_itself_is_forgotten_in_the_change_that_claims_it() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let peer = crate::common::peer::Peer::start().await;
+        let actor = peer.actor_id().to_string();
+        // Known here: the territory follows it (the peer is fetched, its key kept).
+        follow_cases::follow_remote(&m.data, "territoire", &actor).await.expect("follow");
+        assert!(m.data.store.remote_actor_by_ap_id(&actor).await.expect("db").is_some(), "[{label}]");
+        let id = peer.new_id().to_string();
+        let delete = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": "Delete",
+            "actor": actor, "object": actor})
+        .to_string();
+        let inbox = m.url("/t/territoire/inbox");
+        assert_eq!(peer.post_signed(&inbox, &delete).await, reqwest::StatusCode::ACCEPTED, "[{label}]");
+        assert!(m.data.store.remote_actor_by_ap_id(&actor).await.expect("db").is_none(), "[{label}] forgotten");
+        let following: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM following").fetch_one(m.data.store.pool()).await.expect("count");
+        assert_eq!(following, 0, "[{label}] its follows go with it");
+        assert!(m.data.store.was_received(&id).await.expect("db"), "[{label}] the Delete's id is claimed");
+        m.stop().await;
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod accept;
 pub mod conversation;
+pub mod delete;
 pub mod follow;
 pub mod practice;
 pub mod undo;
