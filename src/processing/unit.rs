@@ -20,6 +20,7 @@ use crate::{
 };
 
 /// One change in progress. Dropped without [`Change::commit`], it is rolled back.
+#[must_use = "a change is rolled back unless committed"]
 pub struct Change {
     state: AppState,
     tx: sqlx::Transaction<'static, sqlx::Any>,
