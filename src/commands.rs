@@ -254,8 +254,7 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
                 maillage::error::AppError::Unprocessable("the password needs 10 to 200 characters".into())
             })?;
             let hash = maillage::security::hash_password(&password)?;
-            let a = store.create_account(&email, &hash, role).await?;
-            store.audit("cli", "account.create", &format!("{} as {}", a.email, role.as_str())).await?;
+            let a = processing::accounts::create_account(&data, &email, &hash, role, "cli").await?;
             println!("account {} created ({})", a.email, role.as_str());
         }
         Command::Admin(AdminCmd::List) => {
@@ -267,8 +266,8 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
             let role = maillage::domain::account::Role::parse(&role)
                 .ok_or_else(|| maillage::error::AppError::Unprocessable("role is admin or moderator".into()))?;
             let token = maillage::security::new_token()?;
-            let id = store.create_api_token(&maillage::security::hash_token(&token), role, &label).await?;
-            store.audit("cli", "token.create", &format!("#{id} {label} ({})", role.as_str())).await?;
+            let hash = maillage::security::hash_token(&token);
+            let id = processing::accounts::create_token(&data, &hash, role, &label, "cli").await?;
             eprintln!("token #{id} ({}) — shown once, keep it safe:", role.as_str());
             println!("{token}");
         }
@@ -286,8 +285,7 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
             }
         }
         Command::Token(TokenCmd::Revoke { id }) => {
-            if store.revoke_api_token(id).await? {
-                store.audit("cli", "token.revoke", &format!("#{id}")).await?;
+            if processing::accounts::revoke_token(&data, id, "cli").await? {
                 println!("token #{id} revoked");
             } else {
                 return Err(maillage::error::AppError::NotFound(format!("active token #{id}")));

@@ -10,6 +10,7 @@ pub mod app;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod fail_point;
 pub mod federation;
 pub mod mail;
 pub mod metrics;

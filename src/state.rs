@@ -38,6 +38,8 @@ pub struct Inner {
     blocks: Mutex<Option<(std::time::Instant, Vec<String>)>>,
     /// Parsed remote keys (negative cache included) and key-refetch limits.
     pub key_cache: KeyCache,
+    /// Test seam: makes the next change fail at a chosen step (never armed in production).
+    pub fail_point: crate::fail_point::FailPoint,
 }
 
 impl Deref for AppState {
@@ -64,6 +66,7 @@ impl AppState {
             signatory_signers: Mutex::new(HashMap::new()),
             blocks: Mutex::new(None),
             key_cache: KeyCache::default(),
+            fail_point: crate::fail_point::FailPoint::default(),
         }))
     }
 

@@ -323,9 +323,7 @@ async fn decide(
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     let who = json_body(body)?.actor;
-    processing::follows::decide_follower(data, slug, &who, approve).await?;
-    let what = if approve { "follower.approve" } else { "follower.reject" };
-    data.store.audit(&caller.audit_name(), what, &format!("{slug}: {who}")).await?;
+    processing::follows::decide_follower_audited(data, slug, &who, approve, Some(&caller.audit_name())).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -200,7 +200,6 @@ pub async fn unpin(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>)
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 pub async fn delete(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
-    practices::delete(&data, id).await?;
-    data.store.audit(&caller.audit_name(), "practice.delete", &format!("practice #{id}")).await?;
+    practices::delete(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

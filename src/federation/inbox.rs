@@ -16,7 +16,7 @@ use axum::{
 };
 
 use super::{
-    activities::{accept, conversation, follow, practice, undo, update},
+    activities::{accept, conversation, delete, follow, practice, undo, update},
     keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
     protocol::{
@@ -184,25 +184,10 @@ async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRo
         Inbound::Undo => undo::receive(state, env, signer).await,
         Inbound::Accept => accept::receive(state, env, signer, true).await,
         Inbound::Reject => accept::receive(state, env, signer, false).await,
-        Inbound::Delete => receive_delete(state, env, signer).await,
+        Inbound::Delete => delete::receive(state, env, signer).await,
         Inbound::Unknown => {
             tracing::info!(activity = %env.id, kind = %env.kind, actor = %signer.ap_id, "activity type not handled: ignored");
             Ok(())
         }
     }
-}
-
-/// `Delete` of a practice, of a comment, or of the signer itself (then forgotten with its
-/// follows); of anything else, acknowledged and ignored.
-async fn receive_delete(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    if practice::receive_delete(state, env, signer).await? || conversation::receive_delete(state, env, signer).await? {
-        return Ok(());
-    }
-    if super::protocol::id_of(&env.object) == Some(signer.ap_id.as_str()) {
-        state.store.delete_remote_actor(&signer.ap_id).await?;
-        tracing::info!(actor = %signer.ap_id, "remote actor deleted");
-    } else {
-        tracing::info!(activity = %env.id, actor = %signer.ap_id, "Delete of nothing we keep: ignored");
-    }
-    Ok(())
 }

@@ -1,5 +1,6 @@
 //! Authoring activities: each is stored and queued for delivery in the caller's transaction,
-//! so a change and the activities it causes commit (or vanish) together.
+//! so a change and the activities it causes commit (or vanish) together. Changes call these
+//! through `processing::unit::Change::queue`, which also wakes the delivery worker on commit.
 
 use serde_json::Value;
 use sqlx::AnyConnection;

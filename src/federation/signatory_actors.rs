@@ -25,11 +25,12 @@ use super::{
 use crate::{
     domain::millis_to_datetime,
     error::{AppError, AppResult},
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
-        signatories::{SignatoryActorRow, add_signatory_follower, remove_signatory_follower},
+        signatories::{SignatoryActorRow, add_signatory_follower, remove_signatory_follower, signatory_actor_in},
     },
 };
 
@@ -173,27 +174,19 @@ pub async fn receive_follow(
     follower: &RemoteActorRow,
     signatory_id: i64,
 ) -> AppResult<()> {
-    let s = state.store.signatory_actor(signatory_id).await?.filter(SignatoryActorRow::is_public);
+    let mut change = Change::begin(state).await?;
+    let s = signatory_actor_in(change.conn(), signatory_id).await?.filter(SignatoryActorRow::is_public);
     let s = s.ok_or_else(|| AppError::NotFound("actor".into()))?;
     let actor = state.config.url(&format!("/s/{}", s.id));
     let answer = answer_follow("Accept", &outgoing::new_activity_id(state), &actor, &env.raw);
-    let mut tx = state.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &follower.ap_id, "Follow").await? {
+    if !claim_received(change.conn(), env.id.as_str(), &follower.ap_id, "Follow").await? {
         return Ok(());
     }
-    add_signatory_follower(&mut tx, s.id, follower.id, env.id.as_str()).await?;
-    outgoing::queue_signed_by(
-        &mut tx,
-        Some(s.territory_id),
-        Some(s.id),
-        &answer,
-        false,
-        std::slice::from_ref(&follower.inbox),
-    )
-    .await?;
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    Ok(())
+    add_signatory_follower(change.conn(), s.id, follower.id, env.id.as_str()).await?;
+    change
+        .queue_signed_by(Some(s.territory_id), Some(s.id), &answer, false, std::slice::from_ref(&follower.inbox))
+        .await?;
+    change.commit().await
 }
 
 pub async fn receive_unfollow(
@@ -202,11 +195,10 @@ pub async fn receive_unfollow(
     follower: &RemoteActorRow,
     signatory_id: i64,
 ) -> AppResult<()> {
-    let mut tx = state.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &follower.ap_id, "Undo").await? {
+    let mut change = Change::begin(state).await?;
+    if !claim_received(change.conn(), env.id.as_str(), &follower.ap_id, "Undo").await? {
         return Ok(());
     }
-    remove_signatory_follower(&mut tx, signatory_id, follower.id).await?;
-    tx.commit().await?;
-    Ok(())
+    remove_signatory_follower(change.conn(), signatory_id, follower.id).await?;
+    change.commit().await
 }

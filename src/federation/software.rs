@@ -115,34 +115,53 @@ async fn ask_nodeinfo(state: &AppState, host: &str) -> AppResult<String> {
     Ok(name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(50).collect())
 }
 
-/// Inboxes split by what their hosts read: (group readers, object readers with `summary`,
-/// object readers without). A host of unknown software is in the first two.
-pub async fn split_inboxes(state: &AppState, inboxes: &[String]) -> [Vec<String>; 3] {
-    use futures::StreamExt;
-    let mut out: [Vec<String>; 3] = Default::default();
-    // One look-up per host, several at once: hosts not asked yet (or stale) cost a NodeInfo
-    // round trip each, which a publication must not pay one after the other.
-    let hosts: std::collections::BTreeSet<String> = inboxes.iter().map(|i| inbox_host(i)).collect();
-    let readers: std::collections::HashMap<String, Reader> = futures::stream::iter(hosts)
-        .map(|host| async move {
-            let r = Reader::of(&software_of(state, &host).await);
-            (host, r)
-        })
-        .buffer_unordered(16)
-        .collect()
-        .await;
-    for inbox in inboxes {
-        let reader = readers.get(&inbox_host(inbox)).copied().unwrap_or(Reader::Unknown);
-        if reader.reads_group_announces() {
-            out[0].push(inbox.clone());
-        }
-        match reader {
-            Reader::Microblog | Reader::Unknown => out[1].push(inbox.clone()),
-            Reader::MicroblogNoSummary => out[2].push(inbox.clone()),
-            Reader::Group => {}
-        }
+/// What each host reads, looked up (NodeInfo, at most one round trip per host, several at
+/// once) before a change opens its transaction: no network inside a held write lock.
+#[derive(Debug, Clone, Default)]
+pub struct Readers(std::collections::HashMap<String, Reader>);
+
+impl Readers {
+    /// The readers of the hosts of `inboxes`.
+    pub async fn of(state: &AppState, inboxes: &[String]) -> Readers {
+        use futures::StreamExt;
+        // Hosts not asked yet (or stale) cost a NodeInfo round trip each, which a publication
+        // must not pay one after the other.
+        let hosts: std::collections::BTreeSet<String> = inboxes.iter().map(|i| inbox_host(i)).collect();
+        Readers(
+            futures::stream::iter(hosts)
+                .map(|host| async move {
+                    let r = Reader::of(&software_of(state, &host).await);
+                    (host, r)
+                })
+                .buffer_unordered(16)
+                .collect()
+                .await,
+        )
     }
-    out
+
+    /// Inboxes split by what their hosts read: (group readers, object readers with `summary`,
+    /// object readers without). A host not looked up (it followed since) or of unknown
+    /// software is in the first two.
+    pub fn split(&self, inboxes: &[String]) -> [Vec<String>; 3] {
+        let mut out: [Vec<String>; 3] = Default::default();
+        for inbox in inboxes {
+            let reader = self.0.get(&inbox_host(inbox)).copied().unwrap_or(Reader::Unknown);
+            if reader.reads_group_announces() {
+                out[0].push(inbox.clone());
+            }
+            match reader {
+                Reader::Microblog | Reader::Unknown => out[1].push(inbox.clone()),
+                Reader::MicroblogNoSummary => out[2].push(inbox.clone()),
+                Reader::Group => {}
+            }
+        }
+        out
+    }
+}
+
+/// Inboxes split by what their hosts read (see [`Readers::split`]).
+pub async fn split_inboxes(state: &AppState, inboxes: &[String]) -> [Vec<String>; 3] {
+    Readers::of(state, inboxes).await.split(inboxes)
 }
 
 /// The host whose key signed a request (draft-cavage `Signature` or RFC 9421 `Signature-Input`),

@@ -1,7 +1,8 @@
 //! What moderators do around practices: a territory comments on a practice (its own or another
 //! territory's), hides comments (federated as `Undo(Announce)`, and `Delete` of its own), adopts
 //! another territory's practice with a note (`Announce` with `cces:adoptionNote`) or withdraws
-//! the adoption (`Undo`). Each change and the activities it causes commit together.
+//! the adoption (`Undo`). Each is one [`Change`]: its rows, activities and audit entry commit
+//! together; remote actors are fetched before it opens (network).
 
 use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
 use url::Url;
@@ -11,17 +12,20 @@ use crate::{
     federation::{
         activities::conversation::{handle, undo_announce},
         objects::DbRemoteActor,
-        outgoing::{new_activity_id, queue},
+        outgoing::new_activity_id,
         protocol::{
             activities::delete,
             conversation::{self as wire, CommentNote},
         },
     },
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::retract_public,
+        actors::remote_actor_by_ap_id_in,
         conversations::{self as conv, NewAdoption, NewComment},
-        practices::PracticeRow,
+        follows::follower_inboxes_in,
+        practices::{PracticeRow, practice_in},
         territories::TerritoryRow,
     },
     web::html::markdown_to_html,
@@ -87,15 +91,16 @@ pub async fn comment(data: &Data<AppState>, slug: &str, practice_id: i64, text: 
         content_html: &html,
         published: &published,
     };
-    let mut inboxes = data.store.follower_inboxes(t.id).await?;
+    let own_handle = local_handle(data, &t.slug);
+    let mut change = Change::begin(data).await?;
+    let mut inboxes = follower_inboxes_in(change.conn(), t.id).await?;
     if let Some(inbox) = origin_inbox
         && !inboxes.contains(&inbox)
     {
         inboxes.push(inbox);
     }
-    let own_handle = local_handle(data, &t.slug);
-    let mut tx = data.store.begin().await?;
-    queue(&mut tx, Some(t.id), &note.create(&new_activity_id(data)), true, &inboxes).await?;
+    // The comment's row first, then its `Create`: the order of every change.
+    let created = note.create(&new_activity_id(data));
     let new = NewComment {
         practice_id: p.id,
         ap_id: note_id.as_str(),
@@ -109,10 +114,10 @@ pub async fn comment(data: &Data<AppState>, slug: &str, practice_id: i64, text: 
         local_territory_id: Some(t.id),
         published_at: crate::domain::now_millis(),
     };
-    let id = conv::insert_comment(&mut tx, &new).await?.ok_or_else(|| AppError::Conflict("comment".into()))?;
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
-    data.store.audit(by, "practice.comment", &format!("practice {practice_id} comment {id}")).await?;
+    let id = conv::insert_comment(change.conn(), &new).await?.ok_or_else(|| AppError::Conflict("comment".into()))?;
+    change.queue(Some(t.id), &created, true, &inboxes).await?;
+    change.audit(by, "practice.comment", &format!("practice {practice_id} comment {id}")).await?;
+    change.commit().await?;
     Ok(id)
 }
 
@@ -120,45 +125,44 @@ pub async fn comment(data: &Data<AppState>, slug: &str, practice_id: i64, text: 
 /// from the fediverse when one of our territories wrote it (showing it again is then local
 /// only: the deleted Note stays a Tombstone); showing a received comment announces it again.
 pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &str) -> AppResult<()> {
-    let c = state.store.comment(comment_id).await?.ok_or_else(|| AppError::NotFound("comment".into()))?;
+    let mut change = Change::begin(state).await?;
+    let c = conv::comment_in(change.conn(), comment_id).await?.ok_or_else(|| AppError::NotFound("comment".into()))?;
     if c.hidden.0 == hidden {
         return Ok(());
     }
-    let p = state.store.practice(c.practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
+    let p = practice_in(change.conn(), c.practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
     let origin_territory = p.territory_id.filter(|_| p.status == "published");
     let inboxes = match origin_territory {
-        Some(t) => state.store.follower_inboxes(t).await?,
+        Some(t) => follower_inboxes_in(change.conn(), t).await?,
         None => vec![],
     };
     // Our own comment leaves the fediverse: its readers are our followers and, for another
     // territory's practice, that territory (which announced it to its own followers).
     let mut author_inboxes = match c.local_territory_id {
-        Some(t) if hidden => state.store.follower_inboxes(t).await?,
+        Some(t) if hidden => follower_inboxes_in(change.conn(), t).await?,
         _ => vec![],
     };
     if c.local_territory_id.is_some()
         && hidden
         && p.territory_id.is_none()
-        && let Some(origin) = state.store.remote_actor_by_ap_id(&p.origin_actor).await?
+        && let Some(origin) = remote_actor_by_ap_id_in(change.conn(), &p.origin_actor).await?
     {
         author_inboxes.push(origin.shared_inbox.unwrap_or(origin.inbox));
     }
-    let mut tx = state.store.begin().await?;
-    conv::set_comment_hidden(&mut tx, c.id, hidden).await?;
+    conv::set_comment_hidden(change.conn(), c.id, hidden).await?;
     if let Some(t) = origin_territory {
         match (&c.announce_ap_id, hidden) {
             (Some(announce), true) => {
                 let undo = undo_announce(state, &p.origin_actor, announce, &c.ap_id)?;
-                queue(&mut tx, Some(t), &undo, false, &inboxes).await?;
-                conv::set_comment_announce(&mut tx, c.id, None).await?;
+                conv::set_comment_announce(change.conn(), c.id, None).await?;
+                change.queue(Some(t), &undo, false, &inboxes).await?;
             }
             (None, false) if c.local_territory_id.is_none() => {
                 let actor = Url::parse(&p.origin_actor)?;
                 let followers = Url::parse(&format!("{actor}/followers"))?;
                 let id = new_activity_id(state);
-                queue(&mut tx, Some(t), &wire::announce(&id, &actor, &c.ap_id, &followers, None), true, &inboxes)
-                    .await?;
-                conv::set_comment_announce(&mut tx, c.id, Some(id.as_str())).await?;
+                conv::set_comment_announce(change.conn(), c.id, Some(id.as_str())).await?;
+                change.queue(Some(t), &wire::announce(&id, &actor, &c.ap_id, &followers, None), true, &inboxes).await?;
             }
             _ => {}
         }
@@ -171,14 +175,12 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
         all.sort();
         all.dedup();
         let activity = delete(&new_activity_id(state), &author, &Url::parse(&c.ap_id)?, &followers);
-        retract_public(&mut tx, &c.ap_id).await?;
-        queue(&mut tx, Some(t), &activity, false, &all).await?;
+        retract_public(change.conn(), &c.ap_id).await?;
+        change.queue(Some(t), &activity, false, &all).await?;
     }
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
     let action = if hidden { "comment.hide" } else { "comment.show" };
-    state.store.audit(by, action, &format!("comment {comment_id}")).await?;
-    Ok(())
+    change.audit(by, action, &format!("comment {comment_id}")).await?;
+    change.commit().await
 }
 
 /// A territory adopts another territory's practice, saying how it adapted it.
@@ -197,18 +199,12 @@ pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: i64, note: &s
     let followers = Url::parse(&format!("{actor}/followers"))?;
     let id = new_activity_id(data);
     let activity = wire::adoption(&id, &actor, &p.ap_id, &p.origin_actor, &followers, note);
-    let mut inboxes = data.store.follower_inboxes(t.id).await?;
+    let mut change = Change::begin(data).await?;
+    let mut inboxes = follower_inboxes_in(change.conn(), t.id).await?;
     inboxes.extend(origin_inbox);
     inboxes.sort();
     inboxes.dedup();
-    let previous = data.store.local_adoption(p.id, t.id).await?;
-    let mut tx = data.store.begin().await?;
-    if let Some(old) = previous {
-        // A new note replaces the old adoption: followers see one boost, not two.
-        let undo = undo_announce(data, actor.as_str(), &old.activity_ap_id, &p.ap_id)?;
-        queue(&mut tx, Some(t.id), &undo, false, &inboxes).await?;
-    }
-    queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
+    let previous = conv::local_adoption_in(change.conn(), p.id, t.id).await?;
     let adoption = NewAdoption {
         practice_id: p.id,
         adopter_actor: actor.as_str(),
@@ -218,30 +214,33 @@ pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: i64, note: &s
         activity_ap_id: id.as_str(),
         local_territory_id: Some(t.id),
     };
-    conv::upsert_adoption(&mut tx, &adoption).await?;
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
-    data.store.audit(by, "practice.adopt", &format!("practice {practice_id} by {slug}")).await?;
-    Ok(())
+    conv::upsert_adoption(change.conn(), &adoption).await?;
+    if let Some(old) = previous {
+        // A new note replaces the old adoption: followers see one boost, not two.
+        let undo = undo_announce(data, actor.as_str(), &old.activity_ap_id, &p.ap_id)?;
+        change.queue(Some(t.id), &undo, false, &inboxes).await?;
+    }
+    change.queue(Some(t.id), &activity, true, &inboxes).await?;
+    change.audit(by, "practice.adopt", &format!("practice {practice_id} by {slug}")).await?;
+    change.commit().await
 }
 
 /// Withdraws a territory's adoption: `Undo` of its `Announce`.
 pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: i64, by: &str) -> AppResult<()> {
     let t = territory(data, slug).await?;
     let p = data.store.practice(practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
-    let Some(a) = data.store.local_adoption(p.id, t.id).await? else { return Ok(()) };
+    // The origin's inbox may need a fetch (network): before the change opens.
     let (origin_inbox, _) = origin_of(data, &p).await.unwrap_or((None, String::new()));
     let actor = data.territory_id_url(&t.slug);
-    let mut inboxes = data.store.follower_inboxes(t.id).await?;
+    let mut change = Change::begin(data).await?;
+    let Some(a) = conv::local_adoption_in(change.conn(), p.id, t.id).await? else { return Ok(()) };
+    let mut inboxes = follower_inboxes_in(change.conn(), t.id).await?;
     inboxes.extend(origin_inbox);
     inboxes.sort();
     inboxes.dedup();
     let undo = undo_announce(data, actor.as_str(), &a.activity_ap_id, &p.ap_id)?;
-    let mut tx = data.store.begin().await?;
-    conv::remove_adoption(&mut tx, a.id).await?;
-    queue(&mut tx, Some(t.id), &undo, false, &inboxes).await?;
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
-    data.store.audit(by, "practice.unadopt", &format!("practice {practice_id} by {slug}")).await?;
-    Ok(())
+    conv::remove_adoption(change.conn(), a.id).await?;
+    change.queue(Some(t.id), &undo, false, &inboxes).await?;
+    change.audit(by, "practice.unadopt", &format!("practice {practice_id} by {slug}")).await?;
+    change.commit().await
 }

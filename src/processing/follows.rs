@@ -12,8 +12,10 @@ use crate::{
         outgoing,
         protocol::activities::{follow, undo},
     },
+    processing::unit::Change,
     state::AppState,
     storage::{
+        actors::remote_actor_by_ap_id_in,
         follows::{self, Direction},
         territories::TerritoryRow,
     },
@@ -31,63 +33,99 @@ pub async fn resolve_actor(data: &Data<AppState>, handle: &str) -> AppResult<DbR
 
 /// The territory follows a remote actor: a pending relation and a queued `Follow`.
 pub async fn follow_remote(data: &Data<AppState>, slug: &str, handle: &str) -> AppResult<String> {
+    follow_remote_audited(data, slug, handle, None).await
+}
+
+/// As [`follow_remote`], with the audit entry `following.add` by `by` in the same change.
+pub async fn follow_remote_audited(
+    data: &Data<AppState>,
+    slug: &str,
+    handle: &str,
+    by: Option<&str>,
+) -> AppResult<String> {
     let t = territory(data, slug).await?;
+    // The remote actor may need a fetch (network): before the change opens.
     let target = resolve_actor(data, handle).await?;
     let actor = data.territory_id_url(&t.slug);
     let id = outgoing::new_activity_id(data);
     let json = follow(&id, &actor, &url::Url::parse(&target.row.ap_id)?);
-    let mut tx = data.store.begin().await?;
-    follows::upsert_follow(&mut tx, Direction::Following, t.id, target.row.id, id.as_str(), FollowState::Pending)
+    let mut change = Change::begin(data).await?;
+    follows::upsert_follow(change.conn(), Direction::Following, t.id, target.row.id, id.as_str(), FollowState::Pending)
         .await?;
-    outgoing::queue(&mut tx, Some(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
+    change.queue(Some(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
+    if let Some(by) = by {
+        change.audit(by, "following.add", &format!("{}: {}", t.slug, target.row.ap_id)).await?;
+    }
+    change.commit().await?;
     Ok(target.row.ap_id)
 }
 
 /// Stops following: `Undo(Follow)` queued, relation removed.
 pub async fn unfollow_remote(data: &Data<AppState>, slug: &str, handle: &str) -> AppResult<()> {
+    unfollow_remote_audited(data, slug, handle, None).await
+}
+
+/// As [`unfollow_remote`], with the audit entry `following.remove` by `by` in the same change.
+pub async fn unfollow_remote_audited(
+    data: &Data<AppState>,
+    slug: &str,
+    handle: &str,
+    by: Option<&str>,
+) -> AppResult<()> {
     let t = territory(data, slug).await?;
     let target = resolve_actor(data, handle).await?;
-    let f = data
-        .store
-        .follow(Direction::Following, t.id, target.row.id)
+    let mut change = Change::begin(data).await?;
+    let f = follows::follow_in(change.conn(), Direction::Following, t.id, target.row.id)
         .await?
         .ok_or_else(|| AppError::NotFound("not following".into()))?;
     let actor = data.territory_id_url(&t.slug);
     let follow_json: Value = follow(&url::Url::parse(&f.follow_ap_id)?, &actor, &url::Url::parse(&f.actor_ap_id)?);
     let json = undo(&outgoing::new_activity_id(data), &actor, &follow_json);
-    let mut tx = data.store.begin().await?;
-    follows::delete_follow(&mut tx, Direction::Following, t.id, target.row.id).await?;
-    outgoing::queue(&mut tx, Some(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
-    Ok(())
+    follows::delete_follow(change.conn(), Direction::Following, t.id, target.row.id).await?;
+    change.queue(Some(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
+    if let Some(by) = by {
+        change.audit(by, "following.remove", &format!("{slug}: {handle}")).await?;
+    }
+    change.commit().await
 }
 
 /// Approves (`Accept`) or rejects (`Reject`) a pending follower, named by actor id or handle.
 pub async fn decide_follower(state: &AppState, slug: &str, who: &str, approve: bool) -> AppResult<()> {
+    decide_follower_audited(state, slug, who, approve, None).await
+}
+
+/// As [`decide_follower`], with the audit entry `follower.approve` or `follower.reject` by `by`
+/// in the same change.
+pub async fn decide_follower_audited(
+    state: &AppState,
+    slug: &str,
+    who: &str,
+    approve: bool,
+    by: Option<&str>,
+) -> AppResult<()> {
     let t = territory(state, slug).await?;
-    let pending = state.store.follows_page(Direction::Followers, t.id, FollowState::Pending, i64::MAX, 0).await?;
+    let mut change = Change::begin(state).await?;
+    let pending =
+        follows::follows_page_in(change.conn(), Direction::Followers, t.id, FollowState::Pending, i64::MAX, 0).await?;
     let f = pending
         .into_iter()
         .find(|f| f.actor_ap_id == who || f.handle().trim_start_matches('@') == who.trim_start_matches('@'))
         .ok_or_else(|| AppError::NotFound(format!("no pending follower {who}")))?;
-    let follower = state
-        .store
-        .remote_actor_by_ap_id(&f.actor_ap_id)
+    let follower = remote_actor_by_ap_id_in(change.conn(), &f.actor_ap_id)
         .await?
         .ok_or_else(|| AppError::NotFound("follower".into()))?;
     let follow_json = stored_follow(&f.follow_ap_id, &f.actor_ap_id, state.territory_id_url(&t.slug).as_str());
-    let mut tx = state.store.begin().await?;
     if approve {
-        follows::set_follow_state(&mut tx, Direction::Followers, t.id, follower.id, FollowState::Accepted).await?;
-        send_answer(state, &mut tx, &t, &follower, &follow_json, "Accept").await?;
+        follows::set_follow_state(change.conn(), Direction::Followers, t.id, follower.id, FollowState::Accepted)
+            .await?;
+        send_answer(&mut change, &t, &follower, &follow_json, "Accept").await?;
     } else {
-        follows::delete_follow(&mut tx, Direction::Followers, t.id, follower.id).await?;
-        send_answer(state, &mut tx, &t, &follower, &follow_json, "Reject").await?;
+        follows::delete_follow(change.conn(), Direction::Followers, t.id, follower.id).await?;
+        send_answer(&mut change, &t, &follower, &follow_json, "Reject").await?;
     }
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    Ok(())
+    if let Some(by) = by {
+        let what = if approve { "follower.approve" } else { "follower.reject" };
+        change.audit(by, what, &format!("{slug}: {who}")).await?;
+    }
+    change.commit().await
 }

@@ -1,5 +1,6 @@
 //! Operations behind the CLI, the admin pages and the API: thin handlers call these.
 
+pub mod accounts;
 pub mod conversations;
 pub mod domains;
 pub mod follows;
@@ -10,3 +11,4 @@ pub mod practice_publication;
 pub mod practices;
 pub mod signatures;
 pub mod territories;
+pub mod unit;

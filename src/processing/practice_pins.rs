@@ -5,20 +5,21 @@ use serde_json::Value;
 
 use super::{
     practice_publication::page_url,
-    practices::{article_json, local},
+    practices::{article_json, local, local_in},
+    unit::Change,
 };
 use crate::{
     error::{AppError, AppResult},
     federation::{
-        outgoing::{new_activity_id, queue},
+        outgoing::new_activity_id,
         protocol::{
             pins::{delete_pin, featured_change, pin_id, pin_note},
             practice::{Publication, microblog, time},
         },
-        software::split_inboxes,
+        software::Readers,
     },
     state::AppState,
-    storage::practices::PracticeRow,
+    storage::{follows::follower_inboxes_in, practices::PracticeRow},
 };
 
 /// The territory's `Note` for a pinned, published practice (None otherwise).
@@ -35,18 +36,23 @@ pub async fn pin_note_of(state: &AppState, p: &PracticeRow) -> AppResult<Option<
 }
 
 /// Pins a published local practice (or unpins it), with its audit entry and the activities that
-/// tell microblog followers (`Add`; `Remove` and `Delete`), in one transaction. False when
-/// nothing changed.
+/// tell microblog followers (`Add`; `Remove` and `Delete`), in one change. False when nothing
+/// changed.
 pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> AppResult<bool> {
-    let p = local(state, id).await?;
+    // What the followers' hosts read is looked up before the change (network).
+    let before = local(state, id).await?;
+    let readers =
+        Readers::of(state, &state.store.follower_inboxes(before.territory_id.unwrap_or_default()).await?).await;
+    let mut change = Change::begin(state).await?;
+    let p = local_in(change.conn(), id).await?;
     if pinned && p.status != "published" {
         return Err(AppError::Unprocessable("only a published practice can be pinned".into()));
     }
     // Lemmy reads the collection when it refreshes the community and refuses `Add` from a
     // group: only the microblogs (and hosts of unknown software) are told.
-    let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
-    let [_, mut readers, no_summary] = split_inboxes(state, &inboxes).await;
-    readers.extend(no_summary);
+    let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
+    let [_, mut told, no_summary] = readers.split(&inboxes);
+    told.extend(no_summary);
     let tag_base = state.config.url("/tags/").to_string();
     let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let now = crate::domain::now_millis();
@@ -64,18 +70,14 @@ pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> Ap
         }
         _ => {}
     }
-    let mut tx = state.store.begin().await?;
-    let changed = crate::storage::practices::set_pinned(&mut tx, id, pinned.then_some(now)).await?;
+    let changed = crate::storage::practices::set_pinned(change.conn(), id, pinned.then_some(now)).await?;
     if changed {
-        let action = if pinned { "practice.pin" } else { "practice.unpin" };
-        crate::storage::admin::audit_in(&mut tx, by, action, &format!("practice {id}")).await?;
         for activity in &activities {
-            queue(&mut tx, p.territory_id, activity, false, &readers).await?;
+            change.queue(p.territory_id, activity, false, &told).await?;
         }
+        let action = if pinned { "practice.pin" } else { "practice.unpin" };
+        change.audit(by, action, &format!("practice {id}")).await?;
     }
-    tx.commit().await?;
-    if changed && !activities.is_empty() && !readers.is_empty() {
-        state.delivery_notify.notify_one();
-    }
+    change.commit().await?;
     Ok(changed)
 }

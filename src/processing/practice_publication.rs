@@ -5,19 +5,20 @@
 //! servers, `Announce`s the practice's id on creation (they fetch it) while edits and
 //! withdrawals come from its author, the only one they accept them from.
 //!
-//! [`prepare`] does the network part (the software of each follower's host) before the
-//! transaction; [`queue`] stores and queues everything inside the caller's transaction.
+//! The network part (the software of each follower's host, `software::Readers`) is looked up
+//! before the change's transaction; [`prepare`] shapes the activities from what the change
+//! read inside it, and [`queue`] queues them in the change.
 
 use serde_json::{Value, json};
-use sqlx::AnyConnection;
 
 use crate::{
     error::AppResult,
     federation::{
         outgoing::new_activity_id,
         protocol::practice::{Publication, announce, by_author, microblog, time},
-        software::split_inboxes,
+        software::Readers,
     },
+    processing::unit,
     state::AppState,
     storage::practices::PracticeRow,
 };
@@ -38,16 +39,17 @@ pub fn page_url(state: &AppState, p: &PracticeRow) -> String {
 }
 
 /// `p` as it is (or was) when the change happens; `article` its full `Article` (Create, Update).
-pub async fn prepare(
+pub fn prepare(
     state: &AppState,
+    readers: &Readers,
     p: &PracticeRow,
     change: Change,
     article: Option<Value>,
     inboxes: &[String],
-) -> AppResult<Prepared> {
+) -> Prepared {
     let tag_base = state.config.url("/tags/").to_string();
     let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
-    let [groups, microblogs, no_summary] = split_inboxes(state, inboxes).await;
+    let [groups, microblogs, no_summary] = readers.split(inboxes);
     let now = time(crate::domain::now_millis());
     let id = || new_activity_id(state).to_string();
     let object = match (change, article) {
@@ -90,7 +92,7 @@ pub async fn prepare(
             out.push((authored, false, readers));
         }
     }
-    Ok(Prepared(out))
+    Prepared(out)
 }
 
 /// The embedded activity keeps the vocabulary of its object (`cces:`, `Hashtag`) in the
@@ -103,9 +105,9 @@ fn with_context(inner: Value, authored: &Value) -> Value {
     v
 }
 
-pub async fn queue(conn: &mut AnyConnection, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
+pub async fn queue(change: &mut unit::Change, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
     for (activity, public, inboxes) in &prepared.0 {
-        crate::federation::outgoing::queue(conn, territory_id, activity, *public, inboxes).await?;
+        change.queue(territory_id, activity, *public, inboxes).await?;
     }
     Ok(())
 }

@@ -3,15 +3,26 @@
 
 use serde_json::{Value, json};
 
-use super::practice_publication::{Change, prepare, queue};
+use sqlx::AnyConnection;
+
+use super::{
+    practice_publication::{self as publication, prepare, queue},
+    unit::Change,
+};
 use crate::{
     domain::{
         practice::{NewPractice, PracticeInput},
         signatory::FieldErrors,
     },
     error::{AppError, AppResult},
+    federation::software::Readers,
     state::AppState,
-    storage::practices::{PracticeContent, PracticeRow},
+    storage::{
+        conversations::{comments_in, reactions_in},
+        follows::follower_inboxes_in,
+        practices::{PracticeContent, PracticeRow, practice_in},
+        signatories::listed_in,
+    },
     web::html::markdown_to_html,
 };
 
@@ -80,30 +91,79 @@ pub fn as_input(p: &PracticeRow) -> PracticeInput {
 }
 
 pub async fn create(state: &AppState, slug: &str, input: &PracticeInput, author: &str) -> Result<i64, PracticeError> {
+    create_audited(state, slug, input, author, None).await
+}
+
+/// As [`create`], with an audit entry `action` in the same transaction.
+pub async fn create_audited(
+    state: &AppState,
+    slug: &str,
+    input: &PracticeInput,
+    author: &str,
+    action: Option<&str>,
+) -> Result<i64, PracticeError> {
     let t =
         state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let p = NewPractice::parse(input).map_err(PracticeError::Fields)?;
     let ap_id = state.config.url(&format!("/practices/{}", uuid::Uuid::new_v4()));
-    let id = state
-        .store
-        .insert_practice(ap_id.as_str(), Some(t.id), state.territory_id_url(&t.slug).as_str(), &content(&p), author)
-        .await?;
+    let mut change = Change::begin(state).await?;
+    let id = crate::storage::practices::insert(
+        change.conn(),
+        ap_id.as_str(),
+        Some(t.id),
+        state.territory_id_url(&t.slug).as_str(),
+        &content(&p),
+        author,
+    )
+    .await?;
+    if let Some(action) = action {
+        change.audit(author, action, &format!("practice {id}")).await?;
+    }
+    change.commit().await?;
     Ok(id)
 }
 
 /// A local practice, or 404 (remote ones are edited by their own territory only).
 pub async fn local(state: &AppState, id: i64) -> AppResult<PracticeRow> {
-    state
-        .store
-        .practice(id)
+    local_in(state.store.pool(), id).await
+}
+
+/// [`local`], read through the pool or inside a change.
+pub async fn local_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<PracticeRow> {
+    practice_in(conn, id)
         .await?
         .filter(|p| p.territory_id.is_some())
         .ok_or_else(|| AppError::NotFound(format!("practice {id}")))
 }
 
+/// What the hosts of a territory's followers read, looked up before a change's transaction
+/// (network); empty when nothing will be sent.
+async fn readers_before(state: &AppState, p: &PracticeRow, sends: bool) -> AppResult<Readers> {
+    if !sends {
+        return Ok(Readers::default());
+    }
+    let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
+    Ok(Readers::of(state, &inboxes).await)
+}
+
 /// Applies the fields present in `patch` (JSON object) over the stored practice.
 pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> Result<(), PracticeError> {
-    let current = local(state, id).await?;
+    update_audited(state, id, patch, author, None).await
+}
+
+/// As [`update`], with an audit entry `action` in the same transaction.
+pub async fn update_audited(
+    state: &AppState,
+    id: i64,
+    patch: &Value,
+    author: &str,
+    action: Option<&str>,
+) -> Result<(), PracticeError> {
+    let before = local(state, id).await?;
+    let readers = readers_before(state, &before, before.status == "published").await?;
+    // The practice is read again inside the change: what is merged and sent is what is stored.
+    let mut change = Change::begin(state).await?;
+    let current = local_in(change.conn(), id).await?;
     let mut merged = serde_json::to_value(SerializableInput(as_input(&current))).map_err(AppError::from)?;
     let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;
     let mut changed = vec![];
@@ -122,21 +182,18 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> R
     let new_content = content(&p);
     // A public practice's followers get the `Update`, queued in the edit's transaction: both
     // happen or neither does.
-    let update = if current.status == "published" {
+    crate::storage::practices::update_content(change.conn(), id, &new_content, author, &changes).await?;
+    if current.status == "published" {
         let fresh = with_content(&current, &new_content);
-        let inboxes = state.store.follower_inboxes(current.territory_id.unwrap_or_default()).await?;
-        let article = article_json(state, &fresh).await?;
-        Some(prepare(state, &fresh, Change::Update, Some(article), &inboxes).await?)
-    } else {
-        None
-    };
-    let mut tx = state.store.begin().await?;
-    crate::storage::practices::update_content(&mut tx, id, &new_content, author, &changes).await?;
-    if let Some(prepared) = &update {
-        queue(&mut tx, current.territory_id, prepared).await?;
+        let inboxes = follower_inboxes_in(change.conn(), current.territory_id.unwrap_or_default()).await?;
+        let article = article_json_in(state, change.conn(), &fresh).await?;
+        let prepared = prepare(state, &readers, &fresh, publication::Change::Update, Some(article), &inboxes);
+        queue(&mut change, current.territory_id, &prepared).await?;
     }
-    tx.commit().await.map_err(AppError::from)?;
-    state.delivery_notify.notify_one();
+    if let Some(action) = action {
+        change.audit(author, action, &format!("practice {id}")).await?;
+    }
+    change.commit().await?;
     Ok(())
 }
 
@@ -165,7 +222,18 @@ fn with_content(p: &PracticeRow, c: &PracticeContent) -> PracticeRow {
 
 /// Replaces a local practice's content with a whole form's input (pages), recording which
 /// fields changed, and tells followers when it is public.
-pub async fn replace(state: &AppState, id: i64, mut input: PracticeInput, author: &str) -> Result<(), PracticeError> {
+pub async fn replace(state: &AppState, id: i64, input: PracticeInput, author: &str) -> Result<(), PracticeError> {
+    replace_audited(state, id, input, author, None).await
+}
+
+/// As [`replace`], with an audit entry `action` in the same transaction.
+pub async fn replace_audited(
+    state: &AppState,
+    id: i64,
+    mut input: PracticeInput,
+    author: &str,
+    action: Option<&str>,
+) -> Result<(), PracticeError> {
     NewPractice::parse(&input).map_err(PracticeError::Fields)?;
     // Forms send numbers as text and may leave the licence empty (the default): compare them
     // as stored, or every save would record them as changed.
@@ -179,7 +247,7 @@ pub async fn replace(state: &AppState, id: i64, mut input: PracticeInput, author
         }
     }
     let patch = serde_json::to_value(SerializableInput(input)).map_err(AppError::from)?;
-    update(state, id, &patch, author).await
+    update_audited(state, id, &patch, author, action).await
 }
 
 /// `PracticeInput` as JSON with the same field names it is read with.
@@ -208,6 +276,15 @@ impl serde::Serialize for SerializableInput {
 /// The structures a local practice names, as its page and its `Article` show them: listed,
 /// approved structures only, looked up now (a structure that left is no longer named).
 pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<(String, String)>> {
+    structure_refs_in(state, &mut *state.store.pool().acquire().await?, p).await
+}
+
+/// [`structure_refs`], read inside a change.
+async fn structure_refs_in(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    p: &PracticeRow,
+) -> AppResult<Vec<(String, String)>> {
     let Some(territory_id) = p.territory_id else {
         let refs: Vec<Value> = serde_json::from_str(&p.structure_refs).unwrap_or_default();
         return Ok(refs
@@ -219,7 +296,7 @@ pub async fn structure_refs(state: &AppState, p: &PracticeRow) -> AppResult<Vec<
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let listed = state.store.directory(territory_id, &Default::default()).await?;
+    let listed = listed_in(conn, territory_id).await?;
     Ok(listed
         .into_iter()
         .filter(|s| ids.contains(&s.id) && s.kind == "structure")
@@ -231,15 +308,20 @@ use crate::federation::protocol::collections;
 
 /// The practice as an `Article`, with the structures it names.
 pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
+    article_json_in(state, &mut *state.store.pool().acquire().await?, p).await
+}
+
+/// [`article_json`], read inside a change (what the change is about to commit).
+pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &PracticeRow) -> AppResult<Value> {
     let tag_base = state.config.url("/tags/").to_string();
     let at = crate::federation::protocol::practice::Publication { territory: &p.origin_actor, tag_base: &tag_base };
-    let refs = structure_refs(state, p).await?;
+    let refs = structure_refs_in(state, conn, p).await?;
     let mut article = crate::federation::protocol::practice::article(p, &at, &refs);
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
     // warns about a collection without one), and counts.
-    let comments: Vec<String> = state.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
+    let comments: Vec<String> = comments_in(&mut *conn, p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
     article["replies"] = collections::replies(&p.ap_id, &comments, 1);
-    let reactions = state.store.reactions(p.id).await?;
+    let reactions = reactions_in(&mut *conn, p.id).await?;
     article["likes"] = collections::counted(reactions.likes);
     article["shares"] = collections::counted(reactions.shares);
     Ok(article)
@@ -256,35 +338,38 @@ pub struct Reached {
     pub inboxes: usize,
 }
 
-/// Publishes or unpublishes a local practice; `Some` when it has just been published, with
-/// whom it was sent to.
-pub async fn set_published(state: &AppState, id: i64, published: bool, author: &str) -> AppResult<Option<Reached>> {
-    let p = local(state, id).await?;
+/// Publishes or unpublishes a local practice, with its audit entry (`by`); `Some` when it has
+/// just been published, with whom it was sent to.
+pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str) -> AppResult<Option<Reached>> {
+    let before = local(state, id).await?;
+    let readers = readers_before(state, &before, (before.status == "published") != published).await?;
+    let mut change = Change::begin(state).await?;
+    let p = local_in(change.conn(), id).await?;
     let was_published = p.status == "published";
     let territory_id = p.territory_id.unwrap_or_default();
-    let inboxes = state.store.follower_inboxes(territory_id).await?;
+    let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
     let prepared = match (was_published, published) {
         (false, true) => {
             let mut fresh = p.clone();
             fresh.status = "published".into();
             fresh.published_at = Some(p.published_at.unwrap_or_else(crate::domain::now_millis));
-            let article = article_json(state, &fresh).await?;
-            Some(prepare(state, &fresh, Change::Create, Some(article), &inboxes).await?)
+            let article = article_json_in(state, change.conn(), &fresh).await?;
+            Some(prepare(state, &readers, &fresh, publication::Change::Create, Some(article), &inboxes))
         }
-        (true, false) => Some(prepare(state, &p, Change::Delete, None, &inboxes).await?),
+        (true, false) => Some(prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes)),
         _ => None,
     };
-    let mut tx = state.store.begin().await?;
-    crate::storage::practices::set_status(&mut tx, id, published, author).await?;
+    crate::storage::practices::set_status(change.conn(), id, published, by).await?;
     if was_published && !published {
         // Its `Create`, `Update`s and `Announce`s leave the outbox and `/activities/{id}` with it.
-        crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
+        crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
     }
     if let Some(prepared) = &prepared {
-        queue(&mut tx, Some(territory_id), prepared).await?;
+        queue(&mut change, Some(territory_id), prepared).await?;
     }
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
+    let action = if published { "practice.publish" } else { "practice.unpublish" };
+    change.audit(by, action, &format!("practice {id}")).await?;
+    change.commit().await?;
     if was_published || !published {
         return Ok(None);
     }
@@ -299,22 +384,20 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, author: &
     Ok(Some(Reached { followers, inboxes: inboxes.len() }))
 }
 
-/// Deletes a local practice; followers get a `Delete` if it was public, in the same transaction.
-pub async fn delete(state: &AppState, id: i64) -> AppResult<()> {
-    let p = local(state, id).await?;
-    let tell = if p.status == "published" {
-        let inboxes = state.store.follower_inboxes(p.territory_id.unwrap_or_default()).await?;
-        Some(prepare(state, &p, Change::Delete, None, &inboxes).await?)
-    } else {
-        None
-    };
-    let mut tx = state.store.begin().await?;
-    crate::storage::activities::retract_public(&mut tx, &p.ap_id).await?;
-    if let Some(prepared) = &tell {
-        queue(&mut tx, p.territory_id, prepared).await?;
+/// Deletes a local practice, with its audit entry (`by`); followers get a `Delete` if it was
+/// public, in the same transaction.
+pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+    let before = local(state, id).await?;
+    let readers = readers_before(state, &before, before.status == "published").await?;
+    let mut change = Change::begin(state).await?;
+    let p = local_in(change.conn(), id).await?;
+    crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
+    crate::storage::practices::delete(change.conn(), id).await?;
+    if p.status == "published" {
+        let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
+        let prepared = prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes);
+        queue(&mut change, p.territory_id, &prepared).await?;
     }
-    crate::storage::practices::delete(&mut tx, id).await?;
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    Ok(())
+    change.audit(by, "practice.delete", &format!("practice {id}")).await?;
+    change.commit().await
 }

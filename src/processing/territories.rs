@@ -4,6 +4,7 @@ use crate::{
     domain::territory::{ActivityDomain, Slug, parse_name, parse_perimeter, parse_summary},
     error::{AppError, AppResult},
     federation::{actors::territory_actor, keys::generate_rsa_keypair, outgoing, protocol},
+    processing::unit::Change,
     state::AppState,
     storage::{
         self, Store,
@@ -41,7 +42,7 @@ pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult
 }
 
 /// Changes a territory's settings and sends the new actor document to its followers
-/// (`Update`), in one transaction.
+/// (`Update`), with its audit entry, in one change.
 /// `by` names who did it, for the audit log (an account's email, "cli", a token's label).
 pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate, by: &str) -> AppResult<TerritoryRow> {
     let store = &state.store;
@@ -58,18 +59,52 @@ pub async fn update(state: &AppState, slug: &str, mut update: TerritoryUpdate, b
     if let Some(d) = &update.domains {
         update.domains = Some(ActivityDomain::parse_list(d.split(',')).map_err(AppError::Unprocessable)?);
     }
-    let inboxes = store.follower_inboxes(t.id).await?;
-    let mut tx = store.begin().await?;
-    let updated = storage::territories::update_territory(&mut tx, t.id, &update).await?;
-    let actor = territory_actor(state, &updated);
+    let mut change = Change::begin(state).await?;
+    let updated = update_in(&mut change, &t, &update, by).await?;
+    change.commit().await?;
+    Ok(updated)
+}
+
+/// The territory's new settings, the `Update` of its actor to its followers and the audit
+/// entry, in `change`.
+async fn update_in(
+    change: &mut Change,
+    t: &TerritoryRow,
+    update: &TerritoryUpdate,
+    by: &str,
+) -> AppResult<TerritoryRow> {
+    let updated = storage::territories::update_territory(change.conn(), t.id, update).await?;
+    let inboxes = storage::follows::follower_inboxes_in(change.conn(), t.id).await?;
+    let state = change.state().clone();
+    let actor = territory_actor(&state, &updated);
     let object = serde_json::to_value(&actor)?;
     let activity =
-        protocol::activities::update(&outgoing::new_activity_id(state), &actor.id, &object, &actor.followers);
-    outgoing::queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    store.audit(by, "territory.update", &format!("{slug}: {}", describe(&update))).await?;
+        protocol::activities::update(&outgoing::new_activity_id(&state), &actor.id, &object, &actor.followers);
+    change.queue(Some(t.id), &activity, true, &inboxes).await?;
+    change.audit(by, "territory.update", &format!("{}: {}", t.slug, describe(update))).await?;
     Ok(updated)
+}
+
+/// A new icon (already checked to be an image of `content_type`): stored, set, and sent to
+/// followers in an `Update` of the actor, with the audit entries, in one change.
+pub async fn set_icon(state: &AppState, slug: &str, content_type: &str, bytes: &[u8], by: &str) -> AppResult<()> {
+    let t =
+        state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+    let mut change = Change::begin(state).await?;
+    let media = storage::admin::insert_media(change.conn(), content_type, bytes).await?;
+    storage::admin::set_territory_icon(change.conn(), t.id, media).await?;
+    update_in(&mut change, &t, &TerritoryUpdate::default(), by).await?;
+    change.audit(by, "territory.icon", &format!("{}: {} bytes", t.slug, bytes.len())).await?;
+    change.commit().await
+}
+
+/// The instance's contact address and rules, with the audit entry `instance.update`.
+pub async fn set_instance_settings(state: &AppState, contact: &str, rules: &str, by: &str) -> AppResult<()> {
+    let mut change = Change::begin(state).await?;
+    storage::admin::set_setting(change.conn(), "contact", contact).await?;
+    storage::admin::set_setting(change.conn(), "rules", rules).await?;
+    change.audit(by, "instance.update", "contact, rules").await?;
+    change.commit().await
 }
 
 /// Which fields an update touched, for the audit log.

@@ -46,10 +46,7 @@ pub struct NewRemoteActor {
 
 impl Store {
     pub async fn remote_actor_by_ap_id(&self, ap_id: &str) -> AppResult<Option<RemoteActorRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE ap_id = $1"))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?)
+        remote_actor_by_ap_id_in(self.pool(), ap_id).await
     }
 
     pub async fn remote_actor_by_key_id(&self, key_id: &str) -> AppResult<Option<RemoteActorRow>> {
@@ -73,8 +70,7 @@ impl Store {
 
     /// Forgets an actor that was deleted on its server (its follows go with it).
     pub async fn delete_remote_actor(&self, ap_id: &str) -> AppResult<()> {
-        sqlx::query("DELETE FROM remote_actors WHERE ap_id = $1").bind(ap_id).execute(self.pool()).await?;
-        Ok(())
+        delete_remote_actor_in(&mut *self.pool().acquire().await?, ap_id).await
     }
 
     /// The instance actor's key pair, created on first call. Concurrent first calls (several
@@ -134,4 +130,21 @@ pub async fn upsert_remote_actor(conn: &mut sqlx::AnyConnection, a: &NewRemoteAc
     .bind(a.ed25519_public_key.as_deref())
     .fetch_one(&mut *conn)
     .await?)
+}
+
+/// [`Store::remote_actor_by_ap_id`], read through the pool or inside a change's transaction.
+pub async fn remote_actor_by_ap_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    ap_id: &str,
+) -> AppResult<Option<RemoteActorRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM remote_actors WHERE ap_id = $1"))
+        .bind(ap_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// [`Store::delete_remote_actor`], inside the caller's transaction.
+pub async fn delete_remote_actor_in(conn: &mut sqlx::AnyConnection, ap_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM remote_actors WHERE ap_id = $1").bind(ap_id).execute(conn).await?;
+    Ok(())
 }

@@ -51,12 +51,7 @@ impl Store {
     }
 
     pub async fn insert_media(&self, content_type: &str, bytes: &[u8]) -> AppResult<i64> {
-        Ok(sqlx::query_scalar("INSERT INTO media (content_type, bytes, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(content_type)
-            .bind(bytes)
-            .bind(now_millis())
-            .fetch_one(self.pool())
-            .await?)
+        insert_media(&mut *self.pool().acquire().await?, content_type, bytes).await
     }
 
     pub async fn media(&self, id: i64) -> AppResult<Option<(String, Vec<u8>)>> {
@@ -67,13 +62,7 @@ impl Store {
     }
 
     pub async fn set_territory_icon(&self, territory_id: i64, media_id: i64) -> AppResult<()> {
-        sqlx::query("UPDATE territories SET icon_media_id = $1, updated_at = $2 WHERE id = $3")
-            .bind(media_id)
-            .bind(now_millis())
-            .bind(territory_id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        set_territory_icon(&mut *self.pool().acquire().await?, territory_id, media_id).await
     }
 
     pub async fn setting(&self, key: &str) -> AppResult<Option<String>> {
@@ -84,13 +73,38 @@ impl Store {
     }
 
     pub async fn set_setting(&self, key: &str, value: &str) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO instance_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        set_setting(&mut *self.pool().acquire().await?, key, value).await
     }
+}
+
+// Writes, inside the caller's transaction (a `processing::unit::Change`).
+
+pub async fn insert_media(conn: &mut sqlx::AnyConnection, content_type: &str, bytes: &[u8]) -> AppResult<i64> {
+    Ok(sqlx::query_scalar("INSERT INTO media (content_type, bytes, created_at) VALUES ($1, $2, $3) RETURNING id")
+        .bind(content_type)
+        .bind(bytes)
+        .bind(now_millis())
+        .fetch_one(conn)
+        .await?)
+}
+
+pub async fn set_territory_icon(conn: &mut sqlx::AnyConnection, territory_id: i64, media_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE territories SET icon_media_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(media_id)
+        .bind(now_millis())
+        .bind(territory_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_setting(conn: &mut sqlx::AnyConnection, key: &str, value: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO instance_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(key)
+    .bind(value)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -81,40 +81,20 @@ pub struct Reactions {
 
 impl Store {
     pub async fn comment_by_ap_id(&self, ap_id: &str) -> AppResult<Option<CommentRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE ap_id = $1"))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?)
+        comment_by_ap_id_in(self.pool(), ap_id).await
     }
 
     pub async fn comment(&self, id: i64) -> AppResult<Option<CommentRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+        comment_in(self.pool(), id).await
     }
 
     /// A practice's comments, oldest first; hidden ones only when asked (moderators).
     pub async fn comments(&self, practice_id: i64, with_hidden: bool) -> AppResult<Vec<CommentRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE practice_id = $1 AND (hidden = 0 OR $2 = 1) \
-             ORDER BY published_at, id"
-        ))
-        .bind(practice_id)
-        .bind(i64::from(with_hidden))
-        .fetch_all(self.pool())
-        .await?)
+        comments_in(self.pool(), practice_id, with_hidden).await
     }
 
     pub async fn reactions(&self, practice_id: i64) -> AppResult<Reactions> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
-        )
-        .bind(practice_id)
-        .fetch_all(self.pool())
-        .await?;
-        let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
-        Ok(Reactions { likes: get("like"), shares: get("share") })
+        reactions_in(self.pool(), practice_id).await
     }
 
     /// Territories that adopted a practice, first adopters first.
@@ -143,17 +123,42 @@ impl Store {
 
     /// This instance's territory's adoption of a practice, if any.
     pub async fn local_adoption(&self, practice_id: i64, territory_id: i64) -> AppResult<Option<AdoptionRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"
-        ))
-        .bind(practice_id)
-        .bind(territory_id)
-        .fetch_optional(self.pool())
-        .await?)
+        local_adoption_in(self.pool(), practice_id, territory_id).await
     }
 }
 
 /// Stores a comment; `None` when its id is already known (a repeated delivery).
+/// [`Store::comments`], read through the pool or inside a change's transaction.
+pub async fn comments_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    practice_id: i64,
+    with_hidden: bool,
+) -> AppResult<Vec<CommentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE practice_id = $1 AND (hidden = 0 OR $2 = 1) \
+         ORDER BY published_at, id"
+    ))
+    .bind(practice_id)
+    .bind(i64::from(with_hidden))
+    .fetch_all(conn)
+    .await?)
+}
+
+/// [`Store::reactions`], read through the pool or inside a change's transaction.
+pub async fn reactions_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    practice_id: i64,
+) -> AppResult<Reactions> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
+    )
+    .bind(practice_id)
+    .fetch_all(conn)
+    .await?;
+    let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
+    Ok(Reactions { likes: get("like"), shares: get("share") })
+}
+
 pub async fn insert_comment(conn: &mut AnyConnection, c: &NewComment<'_>) -> AppResult<Option<i64>> {
     Ok(sqlx::query_scalar(
         "INSERT INTO practice_comments (practice_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \
@@ -277,4 +282,41 @@ pub async fn remove_adoption_by_activity(conn: &mut AnyConnection, activity: &st
 pub async fn remove_adoption(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM practice_adoptions WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// [`Store::comment_by_ap_id`], read through the pool or inside a change's transaction.
+pub async fn comment_by_ap_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    ap_id: &str,
+) -> AppResult<Option<CommentRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE ap_id = $1"))
+        .bind(ap_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// [`Store::comment`], read through the pool or inside a change's transaction.
+pub async fn comment_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<CommentRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM practice_comments WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// [`Store::local_adoption`], read through the pool or inside a change's transaction.
+pub async fn local_adoption_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    practice_id: i64,
+    territory_id: i64,
+) -> AppResult<Option<AdoptionRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"
+    ))
+    .bind(practice_id)
+    .bind(territory_id)
+    .fetch_optional(conn)
+    .await?)
 }

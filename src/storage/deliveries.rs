@@ -149,15 +149,7 @@ impl Store {
 
     /// Deliveries of one host that are blocked now: given up.
     pub async fn drop_deliveries_to(&self, host: &str, reason: &str) -> AppResult<u64> {
-        let done = sqlx::query(
-            "UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2 WHERE state = 'pending' AND host = $3",
-        )
-        .bind(reason)
-        .bind(now_millis())
-        .bind(host)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
+        drop_deliveries_to_in(&mut *self.pool().acquire().await?, host, reason).await
     }
 
     pub async fn delivery_succeeded(&self, id: i64, status: u16) -> AppResult<()> {
@@ -217,4 +209,24 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
+}
+
+/// [`Store::drop_deliveries_to`], inside the caller's transaction.
+pub async fn drop_deliveries_to_in(conn: &mut AnyConnection, host: &str, reason: &str) -> AppResult<u64> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET state = 'failed', last_error = $1, updated_at = $2 WHERE state = 'pending' AND host = $3",
+    )
+    .bind(reason)
+    .bind(now_millis())
+    .bind(host)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Hosts with pending deliveries, inside the caller's transaction.
+pub async fn pending_hosts_in(conn: &mut AnyConnection) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT DISTINCT host FROM deliveries WHERE state = 'pending' ORDER BY host")
+        .fetch_all(conn)
+        .await?)
 }

@@ -66,22 +66,12 @@ fn select(direction: Direction) -> String {
 
 impl Store {
     pub async fn follow(&self, dir: Direction, territory_id: i64, actor_id: i64) -> AppResult<Option<FollowRow>> {
-        Ok(sqlx::query_as(&format!("{} WHERE f.territory_id = $1 AND f.actor_id = $2", select(dir)))
-            .bind(territory_id)
-            .bind(actor_id)
-            .fetch_optional(self.pool())
-            .await?)
+        follow_in(self.pool(), dir, territory_id, actor_id).await
     }
 
     /// Whether one of our territories follows (or asked to follow) this remote actor.
     pub async fn is_followed(&self, actor_id: i64) -> AppResult<bool> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')",
-        )
-        .bind(actor_id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
+        is_followed_in(self.pool(), actor_id).await
     }
 
     /// Outgoing follow by the id of our Follow activity (what an Accept refers to).
@@ -101,16 +91,7 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> AppResult<Vec<FollowRow>> {
-        Ok(sqlx::query_as(&format!(
-            "{} WHERE f.territory_id = $1 AND f.state = $2 ORDER BY f.created_at DESC, f.actor_id DESC LIMIT $3 OFFSET $4",
-            select(dir)
-        ))
-        .bind(territory_id)
-        .bind(state.as_str())
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(self.pool())
-        .await?)
+        follows_page_in(self.pool(), dir, territory_id, state, limit, offset).await
     }
 
     pub async fn count_follows(&self, dir: Direction, territory_id: i64, state: FollowState) -> AppResult<i64> {
@@ -125,14 +106,67 @@ impl Store {
     /// advertises one, so that each host receives one copy.
     /// https://www.w3.org/TR/activitypub/#shared-inbox-delivery
     pub async fn follower_inboxes(&self, territory_id: i64) -> AppResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
-             WHERE f.territory_id = $1 AND f.state = 'accepted'",
-        )
-        .bind(territory_id)
-        .fetch_all(self.pool())
-        .await?)
+        follower_inboxes_in(self.pool(), territory_id).await
     }
+}
+
+/// [`Store::is_followed`], read through the pool or inside a change's transaction.
+pub async fn is_followed_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, actor_id: i64) -> AppResult<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')")
+            .bind(actor_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(n > 0)
+}
+
+/// [`Store::follows_page`], read through the pool or inside a change's transaction.
+pub async fn follows_page_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    dir: Direction,
+    territory_id: i64,
+    state: FollowState,
+    limit: i64,
+    offset: i64,
+) -> AppResult<Vec<FollowRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{} WHERE f.territory_id = $1 AND f.state = $2 ORDER BY f.created_at DESC, f.actor_id DESC LIMIT $3 OFFSET $4",
+        select(dir)
+    ))
+    .bind(territory_id)
+    .bind(state.as_str())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// [`Store::follow`], read through the pool or inside a change's transaction.
+pub async fn follow_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    dir: Direction,
+    territory_id: i64,
+    actor_id: i64,
+) -> AppResult<Option<FollowRow>> {
+    Ok(sqlx::query_as(&format!("{} WHERE f.territory_id = $1 AND f.actor_id = $2", select(dir)))
+        .bind(territory_id)
+        .bind(actor_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// [`Store::follower_inboxes`], read through the pool or inside a change's transaction.
+pub async fn follower_inboxes_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    territory_id: i64,
+) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
+         WHERE f.territory_id = $1 AND f.state = 'accepted'",
+    )
+    .bind(territory_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 /// Records (or refreshes) a relation. A repeated Follow replaces the follow id, so that a later

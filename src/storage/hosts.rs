@@ -190,29 +190,37 @@ impl Store {
     }
 
     pub async fn block_domain(&self, domain: &str, reason: &str) -> AppResult<()> {
-        sqlx::query(
-            "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason",
-        )
-        .bind(block_entry(domain))
-        .bind(reason)
-        .bind(now_millis())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        block_domain_in(&mut *self.pool().acquire().await?, domain, reason).await
     }
 
     pub async fn unblock_domain(&self, domain: &str) -> AppResult<bool> {
-        let done = sqlx::query("DELETE FROM domain_blocks WHERE domain = $1")
-            .bind(block_entry(domain))
-            .execute(self.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
+        unblock_domain_in(&mut *self.pool().acquire().await?, domain).await
     }
 
     pub async fn domain_blocks(&self) -> AppResult<Vec<(String, String)>> {
         Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks ORDER BY domain").fetch_all(self.pool()).await?)
     }
+}
+
+/// Blocks `domain`, inside the caller's transaction.
+pub async fn block_domain_in(conn: &mut sqlx::AnyConnection, domain: &str, reason: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason",
+    )
+    .bind(block_entry(domain))
+    .bind(reason)
+    .bind(now_millis())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Lifts the block of `domain`, inside the caller's transaction; false when there was none.
+pub async fn unblock_domain_in(conn: &mut sqlx::AnyConnection, domain: &str) -> AppResult<bool> {
+    let done =
+        sqlx::query("DELETE FROM domain_blocks WHERE domain = $1").bind(block_entry(domain)).execute(conn).await?;
+    Ok(done.rows_affected() > 0)
 }
 
 #[cfg(test)]

@@ -2,8 +2,10 @@
 //! default) and PostgreSQL (production). Queries use `$n` placeholders, which both accept;
 //! the few places where the dialects differ branch on [`Backend`].
 //!
-//! Read helpers hang off [`Store`]; write helpers take `&mut AnyConnection` so that callers can
-//! group a change and the activities it causes in one transaction.
+//! Read helpers hang off [`Store`]; write helpers take `&mut AnyConnection` so that a change
+//! (`processing::unit::Change`) groups its rows, activities and audit entry in one transaction.
+//! Reads a change needs exist as `*_in` functions over any executor (the pool or the change's
+//! connection): see the rule on [`Store::begin`].
 
 pub mod accounts;
 pub mod activities;

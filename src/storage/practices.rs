@@ -140,17 +140,11 @@ impl Store {
     }
 
     pub async fn practice_by_ap_id(&self, ap_id: &str) -> AppResult<Option<PracticeRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE ap_id = $1"))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?)
+        practice_by_ap_id_in(self.pool(), ap_id).await
     }
 
     pub async fn practice(&self, id: i64) -> AppResult<Option<PracticeRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+        practice_in(self.pool(), id).await
     }
 
     /// The territories (actor ids) with published practices here.
@@ -316,6 +310,25 @@ async fn revision(
 }
 
 /// A new draft, with its first revision entry, inside the caller's transaction.
+/// [`Store::practice_by_ap_id`], read through the pool or inside a change's transaction.
+pub async fn practice_by_ap_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    ap_id: &str,
+) -> AppResult<Option<PracticeRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE ap_id = $1"))
+        .bind(ap_id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// A practice, read through the pool or inside a change's transaction.
+pub async fn practice_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<PracticeRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE id = $1")).bind(id).fetch_optional(conn).await?)
+}
+
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     ap_id: &str,

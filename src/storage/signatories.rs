@@ -255,12 +255,7 @@ impl Store {
 
     /// The public directory: approved and listed, filtered.
     pub async fn directory(&self, territory_id: i64, f: &DirectoryFilter) -> AppResult<Vec<SignatoryPublic>> {
-        let rows: Vec<SignatoryPublic> = sqlx::query_as(&format!(
-            "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 ORDER BY name, id"
-        ))
-        .bind(territory_id)
-        .fetch_all(self.pool())
-        .await?;
+        let rows = listed_in(self.pool(), territory_id).await?;
         // Filters on comma lists are simplest and exact in Rust; directories are small.
         let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
         Ok(rows
@@ -489,13 +484,7 @@ impl Store {
     }
 
     pub async fn signatory_actor(&self, id: i64) -> AppResult<Option<SignatoryActorRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, territory_id, kind, status, listed, name, roles, legal_form, domains, website, commune, governance, \
-             public_key_pem, decided_at FROM signatories WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.pool())
-        .await?)
+        signatory_actor_in(self.pool(), id).await
     }
 
     /// Ids of the territory's public signatory actors, for its `members` collection.
@@ -557,4 +546,32 @@ pub async fn remove_signatory_follower(
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// A territory's listed, approved signatories (its public directory), read through the pool or
+/// inside a change's transaction.
+pub async fn listed_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    territory_id: i64,
+) -> AppResult<Vec<SignatoryPublic>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 ORDER BY name, id"
+    ))
+    .bind(territory_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// [`Store::signatory_actor`], read through the pool or inside a change's transaction.
+pub async fn signatory_actor_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<SignatoryActorRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, territory_id, kind, status, listed, name, roles, legal_form, domains, website, commune, governance, \
+         public_key_pem, decided_at FROM signatories WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
 }

@@ -127,8 +127,8 @@ async fn login(
         }
     };
     let token = new_token()?;
-    data.store.create_session(&hash_token(&token), account.id, &new_token()?, SESSION_TTL_MS).await?;
-    data.store.audit(&account.email, "login", "").await?;
+    crate::processing::accounts::open_session(&data, &account, &hash_token(&token), &new_token()?, SESSION_TTL_MS)
+        .await?;
     let target = redirect_target(q.next.as_deref(), "/admin");
     let mut res = Redirect::to(&target).into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(&data, SESSION_COOKIE, &token, SESSION_TTL_MS / 1000));
@@ -182,14 +182,13 @@ async fn forgot(data: Data<AppState>, ctx: Ctx, f: Result<Form<ForgotForm>, Form
         return render(&page);
     }
     if let Some(account) = data.store.account_by_email(&email).await?.filter(|a| !a.disabled.0) {
-        data.store.record_login_failure(&key).await?;
         let token = new_token()?;
-        data.store.create_password_reset(&hash_token(&token), account.id, RESET_TTL_MS).await?;
+        crate::processing::accounts::request_password_reset(&data, &account, &key, &hash_token(&token), RESET_TTL_MS)
+            .await?;
         let mut link = data.config.url("/password/reset");
         link.set_query(Some(&format!("token={token}")));
         let body = ctx.tr.t_with("reset-mail-body", "link", link.as_str());
         send(&data, Mail { to: &account.email, subject: &ctx.tr.t("reset-mail-subject"), body: &body }).await?;
-        data.store.audit(&account.email, "password.reset_requested", "").await?;
     }
     render(&page)
 }
@@ -223,14 +222,21 @@ async fn reset(data: Data<AppState>, ctx: Ctx, f: Result<Form<ResetForm>, FormRe
         page.error = Some(ctx.tr.t(key));
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let Some(account_id) = data.store.consume_password_reset(&hash_token(&f.token)).await? else {
+    let invalid = || {
         let mut page = LoginPage::new(&ctx, "forgot", "forgot-title");
         page.error = Some(ctx.tr.t("reset-invalid"));
-        return render_status(StatusCode::BAD_REQUEST, &page);
+        render_status(StatusCode::BAD_REQUEST, &page)
     };
+    // Checked first, so that an invalid token costs no hashing; used (checked again) in the
+    // change that sets the password.
+    let token_hash = hash_token(&f.token);
+    if !data.store.password_reset_valid(&token_hash).await? {
+        return invalid();
+    }
     let hash = tokio::task::spawn_blocking(move || hash_password(&f.password)).await.map_err(AppError::internal)??;
-    data.store.set_password(account_id, &hash).await?;
-    data.store.audit(&format!("account #{account_id}"), "password.reset", "").await?;
+    if crate::processing::accounts::reset_password(&data, &token_hash, &hash).await?.is_none() {
+        return invalid();
+    }
     let mut page = LoginPage::new(&ctx, "login", "login-title");
     page.notice = Some(ctx.tr.t("reset-done"));
     render(&page)

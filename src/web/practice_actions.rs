@@ -55,8 +55,8 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
     let action = f.get("action");
     match action.as_str() {
         "publish" => {
+            // Each use case records its audit entry in its own transaction.
             let reached = practices::set_published(&data, id, true, &by).await?;
-            data.store.audit(&by, "practice.publish", &format!("practice {id}")).await?;
             let to = match reached {
                 Some(r) => format!("/pratiques/{id}?n=published&c={}", r.followers),
                 None => format!("/pratiques/{id}?n=saved"),
@@ -65,10 +65,8 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
         }
         "unpublish" => {
             practices::set_published(&data, id, false, &by).await?;
-            data.store.audit(&by, "practice.unpublish", &format!("practice {id}")).await?;
             Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
         }
-        // Pinning records its own audit entry, in its transaction.
         "pin" | "unpin" => {
             crate::processing::practice_pins::set_pinned(&data, id, action == "pin", &by).await?;
             Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
@@ -78,8 +76,7 @@ async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: 
             Ok(Redirect::to(&format!("/pratiques/{id}/supprimer")).into_response())
         }
         "delete" => {
-            practices::delete(&data, id).await?;
-            data.store.audit(&by, "practice.delete", &format!("practice {id}")).await?;
+            practices::delete(&data, id, &by).await?;
             Ok(Redirect::to("/admin/pratiques?saved=deleted").into_response())
         }
         _ => Err(AppError::BadRequest("unknown action".into())),

@@ -244,7 +244,8 @@ async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ProposalQ
 }
 
 async fn practice_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    use crate::processing::practices::{PracticeError, create, replace};
+    use crate::processing::practices::{PracticeError, create_audited, replace_audited};
+    const PROPOSE: &str = "practice.propose";
     let f = FormPairs::parse(&body);
     ctx.check_csrf(&f.get("csrf"))?;
     let token = f.get("token");
@@ -261,12 +262,11 @@ async fn practice_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult
     if errors.is_empty() {
         let author = author_of(&s);
         let saved = match editing {
-            Some(id) => replace(&data, id, input.clone(), &author).await.map(|()| id),
-            None => create(&data, &slug, &input, &author).await,
+            Some(id) => replace_audited(&data, id, input.clone(), &author, Some(PROPOSE)).await.map(|()| id),
+            None => create_audited(&data, &slug, &input, &author, Some(PROPOSE)).await,
         };
         match saved {
-            Ok(id) => {
-                data.store.audit(&author, "practice.propose", &format!("practice {id}")).await?;
+            Ok(_) => {
                 return message(&ctx, StatusCode::OK, "manage-practice", "manage-practice-sent", "notice");
             }
             Err(PracticeError::Fields(e)) => errors = e,

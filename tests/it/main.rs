@@ -39,5 +39,6 @@ mod signatures;
 mod signing_forms;
 mod storage;
 mod territory_settings;
+mod unit_of_work;
 mod web_security;
 mod web_shell;

@@ -6,6 +6,7 @@ use super::local_territory;
 use crate::{
     error::{AppError, AppResult},
     federation::protocol::{activities::Envelope, id_of},
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
@@ -23,19 +24,19 @@ pub async fn receive(state: &Data<AppState>, env: &Envelope, signer: &RemoteActo
     if follow.actor_ap_id != signer.ap_id {
         return Err(AppError::Forbidden("only the followed actor may answer a Follow".into()));
     }
-    let mut tx = state.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), signer.ap_id.as_str(), &env.kind).await? {
+    let mut change = Change::begin(state).await?;
+    if !claim_received(change.conn(), env.id.as_str(), signer.ap_id.as_str(), &env.kind).await? {
         return Ok(());
     }
     // Only the first Accept of a follow changes anything: a Group repeating Accepts (under
     // new ids) must not start an outbox backfill each time.
     let mut newly_accepted = false;
     if accepted {
-        newly_accepted = follows::accept_pending(&mut tx, follow.territory_id, follow.actor_id).await?;
+        newly_accepted = follows::accept_pending(change.conn(), follow.territory_id, follow.actor_id).await?;
     } else {
-        follows::delete_follow(&mut tx, Direction::Following, follow.territory_id, follow.actor_id).await?;
+        follows::delete_follow(change.conn(), Direction::Following, follow.territory_id, follow.actor_id).await?;
     }
-    tx.commit().await?;
+    change.commit().await?;
     tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
     if newly_accepted && signer.kind == "Group" {
         // Its earlier practices, in the background: the Accept is answered at once.

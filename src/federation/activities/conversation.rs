@@ -21,12 +21,14 @@ use crate::{
         },
         signatures::host_header,
     },
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
         conversations::{self as conv, NewAdoption, NewComment},
-        practices::PracticeRow,
+        follows::follower_inboxes_in,
+        practices::{PracticeRow, practice_in},
     },
 };
 
@@ -94,10 +96,11 @@ pub async fn receive_note(data: &Data<AppState>, env: &Envelope, signer: &Remote
             return Err(AppError::Forbidden("only a comment's author may change it".into()));
         }
         let html = comment_html(o);
-        let mut tx = data.store.begin().await?;
-        if claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
-            conv::update_comment(&mut tx, note_id, &signer.ap_id, &html).await?;
-            tx.commit().await?;
+        // `update_comment` changes only a comment by this author: the check above holds inside.
+        let mut change = Change::begin(data).await?;
+        if claim_received(change.conn(), env.id.as_str(), &signer.ap_id, &env.kind).await? {
+            conv::update_comment(change.conn(), note_id, &signer.ap_id, &html).await?;
+            change.commit().await?;
         }
         return Ok(());
     }
@@ -133,15 +136,18 @@ async fn store_comment(
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
     let ours = practice.territory_id.is_some() && practice.status == "published";
-    let (inboxes, announcer) = match (ours, practice.territory_id) {
-        (true, Some(t)) => (data.store.follower_inboxes(t).await?, Url::parse(&practice.origin_actor).ok()),
-        _ => (vec![], None),
+    let territory = practice.territory_id.filter(|_| ours);
+    let announcer = territory.and_then(|_| Url::parse(&practice.origin_actor).ok());
+    // What the followers' hosts read is looked up before the change (network); the followers
+    // themselves are read inside it.
+    let readers = match territory {
+        Some(t) => crate::federation::software::Readers::of(data, &data.store.follower_inboxes(t).await?).await,
+        None => Default::default(),
     };
-    let readers = crate::federation::software::split_inboxes(data, &inboxes).await;
     let name = author.name.clone().unwrap_or_default();
     let handle = handle(author);
-    let mut tx = data.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), env.actor.as_str(), &env.kind).await? {
+    let mut change = Change::begin(data).await?;
+    if !claim_received(change.conn(), env.id.as_str(), env.actor.as_str(), &env.kind).await? {
         return Ok(());
     }
     let new = NewComment {
@@ -157,11 +163,12 @@ async fn store_comment(
         local_territory_id: None,
         published_at: published_millis(o),
     };
-    let Some(id) = conv::insert_comment(&mut tx, &new).await? else {
-        tx.commit().await?;
-        return Ok(());
+    let Some(id) = conv::insert_comment(change.conn(), &new).await? else {
+        return change.commit().await;
     };
-    if let Some(actor) = announcer {
+    if let (Some(actor), Some(t)) = (announcer, territory) {
+        let inboxes = follower_inboxes_in(change.conn(), t).await?;
+        let readers = readers.split(&inboxes);
         let followers = Url::parse(&format!("{actor}/followers"))?;
         // Group readers (Lemmy) take the author's `Create` embedded; Mastodon-API servers the
         // comment's id, which they fetch (they cannot read `Announce(Create)`). The latter is
@@ -170,18 +177,17 @@ async fn store_comment(
         microblogs.extend(no_summary);
         let announce_id = crate::federation::outgoing::new_activity_id(data);
         let activity = conversation::announce(&announce_id, &actor, note_id, &followers, None);
-        crate::federation::outgoing::queue(&mut tx, practice.territory_id, &activity, true, &microblogs).await?;
-        conv::set_comment_announce(&mut tx, id, Some(announce_id.as_str())).await?;
+        conv::set_comment_announce(change.conn(), id, Some(announce_id.as_str())).await?;
+        change.queue(practice.territory_id, &activity, true, &microblogs).await?;
         let embedded = conversation::announce_activity(
             &crate::federation::outgoing::new_activity_id(data),
             &actor,
             &env.raw,
             &followers,
         );
-        crate::federation::outgoing::queue(&mut tx, practice.territory_id, &embedded, false, &groups).await?;
+        change.queue(practice.territory_id, &embedded, false, &groups).await?;
     }
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
+    change.commit().await?;
     tracing::info!(comment = %note_id, practice = %practice.ap_id, "comment stored");
     Ok(())
 }
@@ -297,8 +303,8 @@ async fn receive_practice_announce(
     let name = signer.name.clone().or_else(|| signer.preferred_username.clone()).unwrap_or_default();
     let profile =
         remote_link(signer.url.as_deref(), data.config.allow_private_network).unwrap_or_else(|| signer.ap_id.clone());
-    let mut tx = data.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
+    let mut change = Change::begin(data).await?;
+    if !claim_received(change.conn(), env.id.as_str(), &signer.ap_id, &env.kind).await? {
         return Ok(());
     }
     match note {
@@ -313,15 +319,14 @@ async fn receive_practice_announce(
                 activity_ap_id: env.id.as_str(),
                 local_territory_id: None,
             };
-            conv::upsert_adoption(&mut tx, &adoption).await?;
+            conv::upsert_adoption(change.conn(), &adoption).await?;
             tracing::info!(practice = %p.ap_id, by = %signer.ap_id, "practice adopted");
         }
         None => {
-            conv::add_reaction(&mut tx, p.id, "share", &signer.ap_id, env.id.as_str()).await?;
+            conv::add_reaction(change.conn(), p.id, "share", &signer.ap_id, env.id.as_str()).await?;
         }
     }
-    tx.commit().await?;
-    Ok(())
+    change.commit().await
 }
 
 /// `Like` of a practice.
@@ -331,10 +336,10 @@ pub async fn receive_like(data: &AppState, env: &Envelope, signer: &RemoteActorR
         return Ok(());
     };
     data.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
-    let mut tx = data.store.begin().await?;
-    if claim_received(&mut tx, env.id.as_str(), &signer.ap_id, &env.kind).await? {
-        conv::add_reaction(&mut tx, p.id, "like", &signer.ap_id, env.id.as_str()).await?;
-        tx.commit().await?;
+    let mut change = Change::begin(data).await?;
+    if claim_received(change.conn(), env.id.as_str(), &signer.ap_id, &env.kind).await? {
+        conv::add_reaction(change.conn(), p.id, "like", &signer.ap_id, env.id.as_str()).await?;
+        change.commit().await?;
     }
     Ok(())
 }
@@ -343,59 +348,62 @@ pub async fn receive_like(data: &AppState, env: &Envelope, signer: &RemoteActorR
 /// undoing its `Announce` of a comment withdraws the comment (its moderators hid it).
 pub async fn receive_undo(data: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
     let Some(inner) = id_of(&env.object) else { return Ok(()) };
+    let mut change = Change::begin(data).await?;
+    if !claim_received(change.conn(), env.id.as_str(), &signer.ap_id, "Undo").await? {
+        return Ok(());
+    }
     let withdrawn_comment = match env.object.get("object").and_then(id_of) {
-        Some(object) => data.store.comment_by_ap_id(object).await?,
+        Some(object) => conv::comment_by_ap_id_in(change.conn(), object).await?,
         None => None,
     };
     let comment_practice = match &withdrawn_comment {
-        Some(c) => data.store.practice(c.practice_id).await?,
+        Some(c) => practice_in(change.conn(), c.practice_id).await?,
         None => None,
     };
-    let mut tx = data.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, "Undo").await? {
-        return Ok(());
-    }
-    let undone = conv::remove_adoption_by_activity(&mut tx, inner, &signer.ap_id).await?
-        || conv::remove_reaction(&mut tx, inner, &signer.ap_id).await?;
+    let undone = conv::remove_adoption_by_activity(change.conn(), inner, &signer.ap_id).await?
+        || conv::remove_reaction(change.conn(), inner, &signer.ap_id).await?;
     if !undone
         && let (Some(c), Some(p)) = (&withdrawn_comment, &comment_practice)
         && p.origin_actor == signer.ap_id
         && p.territory_id.is_none()
     {
-        conv::delete_comment(&mut tx, &c.ap_id).await?;
+        conv::delete_comment(change.conn(), &c.ap_id).await?;
         tracing::info!(comment = %c.ap_id, "comment withdrawn by the practice's territory");
     }
-    tx.commit().await?;
-    Ok(())
+    change.commit().await
 }
 
 /// `Delete` of a comment by its author, or by the practice's territory (moderation). True when
 /// it named a comment.
 pub async fn receive_delete(data: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
-    let Some(c) = data.store.comment_by_ap_id(id_of(&env.object).unwrap_or_default()).await? else {
+    let object = id_of(&env.object).unwrap_or_default();
+    // Most Deletes (accounts, posts elsewhere) name nothing here: found out without the write lock.
+    if data.store.comment_by_ap_id(object).await?.is_none() {
+        return Ok(false);
+    }
+    let mut change = Change::begin(data).await?;
+    let Some(c) = conv::comment_by_ap_id_in(change.conn(), object).await? else {
         return Ok(false);
     };
-    let p = data.store.practice(c.practice_id).await?;
+    let p = practice_in(change.conn(), c.practice_id).await?;
     let by_origin = p.as_ref().is_some_and(|p| p.origin_actor == signer.ap_id && p.territory_id.is_none());
     if c.author_actor != signer.ap_id && !by_origin {
         return Err(AppError::Forbidden("only a comment's author may delete it".into()));
     }
     // We announced it: followers are told to drop it too.
     let undo = match (&c.announce_ap_id, p.as_ref().and_then(|p| p.territory_id)) {
-        (Some(announce), Some(t)) => Some((announce.clone(), t, data.store.follower_inboxes(t).await?)),
+        (Some(announce), Some(t)) => Some((announce.clone(), t, follower_inboxes_in(change.conn(), t).await?)),
         _ => None,
     };
-    let mut tx = data.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, "Delete").await? {
+    if !claim_received(change.conn(), env.id.as_str(), &signer.ap_id, "Delete").await? {
         return Ok(true);
     }
-    conv::delete_comment(&mut tx, &c.ap_id).await?;
+    conv::delete_comment(change.conn(), &c.ap_id).await?;
     if let (Some((announce, territory_id, inboxes)), Some(p)) = (undo, &p) {
         let activity = undo_announce(data, &p.origin_actor, &announce, &c.ap_id)?;
-        crate::federation::outgoing::queue(&mut tx, Some(territory_id), &activity, false, &inboxes).await?;
+        change.queue(Some(territory_id), &activity, false, &inboxes).await?;
     }
-    tx.commit().await?;
-    data.delivery_notify.notify_one();
+    change.commit().await?;
     tracing::info!(comment = %c.ap_id, "comment deleted");
     Ok(true)
 }

@@ -3,7 +3,6 @@
 //! https://www.w3.org/TR/activitypub/#follow-activity-inbox
 
 use serde_json::Value;
-use sqlx::AnyConnection;
 
 use super::require_local_territory;
 use crate::{
@@ -13,6 +12,7 @@ use crate::{
         outgoing,
         protocol::{activities::Envelope, activities::answer_follow, id_of},
     },
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
@@ -28,15 +28,15 @@ pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow
         return crate::federation::signatory_actors::receive_follow(state, env, follower, id).await;
     }
     let territory = require_local_territory(state, id_of(&env.object)).await?;
-    let existing = state.store.follow(Direction::Followers, territory.id, follower.id).await?;
-    let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
-    let mut tx = state.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
+    let mut change = Change::begin(state).await?;
+    if !claim_received(change.conn(), env.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
         return Ok(());
     }
+    let existing = follows::follow_in(change.conn(), Direction::Followers, territory.id, follower.id).await?;
+    let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
     if territory.manually_approves_followers.0 && !already_accepted {
         follows::upsert_follow(
-            &mut tx,
+            change.conn(),
             Direction::Followers,
             territory.id,
             follower.id,
@@ -47,7 +47,7 @@ pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow
         tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follow request held for approval");
     } else {
         follows::upsert_follow(
-            &mut tx,
+            change.conn(),
             Direction::Followers,
             territory.id,
             follower.id,
@@ -55,26 +55,23 @@ pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow
             FollowState::Accepted,
         )
         .await?;
-        send_answer(state, &mut tx, &territory, follower, &env.raw, "Accept").await?;
+        send_answer(&mut change, &territory, follower, &env.raw, "Accept").await?;
         tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follower accepted");
     }
-    tx.commit().await?;
-    state.delivery_notify.notify_one();
-    Ok(())
+    change.commit().await
 }
 
-/// Queues `Accept` or `Reject` of `follow` to the follower's own inbox.
+/// Queues `Accept` or `Reject` of `follow` to the follower's own inbox, in `change`.
 pub async fn send_answer(
-    state: &AppState,
-    conn: &mut AnyConnection,
+    change: &mut Change,
     territory: &TerritoryRow,
     follower: &RemoteActorRow,
     follow: &Value,
     kind: &str,
 ) -> AppResult<()> {
-    let actor = state.territory_id_url(&territory.slug);
-    let answer = answer_follow(kind, &outgoing::new_activity_id(state), &actor, follow);
-    outgoing::queue(conn, Some(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
+    let actor = change.state().territory_id_url(&territory.slug);
+    let answer = answer_follow(kind, &outgoing::new_activity_id(change.state()), &actor, follow);
+    change.queue(Some(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
     Ok(())
 }
 

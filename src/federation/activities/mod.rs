@@ -1,9 +1,10 @@
-//! Handlers of incoming activities, one file per type. Each runs in one transaction that also
-//! records the activity id, so a redelivered activity takes effect once and a failure leaves
-//! nothing half-written.
+//! Handlers of incoming activities, one file per type. Each runs in one change
+//! (`processing::unit::Change`) that also records the activity id, so a redelivered activity
+//! takes effect once and a failure leaves nothing half-written.
 
 pub mod accept;
 pub mod conversation;
+pub mod delete;
 pub mod follow;
 pub mod practice;
 pub mod undo;

@@ -20,10 +20,12 @@ use crate::{
         },
         signatures::host_header,
     },
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
+        follows::is_followed_in,
         practices::{self, PracticeContent},
     },
 };
@@ -109,14 +111,18 @@ async fn delete_remote(
     claim: Claim<'_>,
 ) -> AppResult<bool> {
     let Some(ap_id) = ap_id else { return Ok(false) };
-    let Some(p) = state.store.practice_by_ap_id(ap_id).await? else { return Ok(false) };
+    // Most Deletes name nothing here: found out without the write lock.
+    if state.store.practice_by_ap_id(ap_id).await?.is_none() {
+        return Ok(false);
+    }
+    let mut change = Change::begin(state).await?;
+    let Some(p) = practices::practice_by_ap_id_in(change.conn(), ap_id).await? else { return Ok(false) };
     if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
         return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
     }
-    let mut tx = state.store.begin().await?;
-    if claim_received(&mut tx, claim.id, claim.actor, claim.kind).await? {
-        crate::storage::practices::delete(&mut tx, p.id).await?;
-        tx.commit().await?;
+    if claim_received(change.conn(), claim.id, claim.actor, claim.kind).await? {
+        practices::delete(change.conn(), p.id).await?;
+        change.commit().await?;
         tracing::info!(practice = %ap_id, "remote practice deleted");
     }
     Ok(true)
@@ -155,17 +161,6 @@ pub async fn store_article(
         author == Some(signer.ap_id.as_str()) || o.get("audience").and_then(id_of) == Some(signer.ap_id.as_str());
     if author_host.as_deref() != Some(signer.host.as_str()) || !in_origin {
         return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
-    }
-    let known = state.store.practice_by_ap_id(ap_id).await?;
-    if let Some(existing) = &known
-        && existing.origin_actor != signer.ap_id
-    {
-        return Err(AppError::Forbidden("only a practice's origin may change it".into()));
-    }
-    // The catalogue holds the practices of territories we follow, not whatever is pushed to us.
-    if known.is_none() && !state.store.is_followed(signer.id).await? {
-        tracing::info!(article = %ap_id, from = %signer.ap_id, "Article from an actor no territory follows: ignored");
-        return Ok(false);
     }
     let tags: Vec<String> = o
         .get("tag")
@@ -206,25 +201,38 @@ pub async fn store_article(
     if content.title.is_empty() {
         return Err(AppError::BadRequest("Article without name".into()));
     }
-    let mut tx = state.store.begin().await?;
+    // What is known is read inside the change that writes: two deliveries of one new Article
+    // cannot both insert it.
+    let mut change = Change::begin(state).await?;
+    let known = practices::practice_by_ap_id_in(change.conn(), ap_id).await?;
+    if let Some(existing) = &known
+        && existing.origin_actor != signer.ap_id
+    {
+        return Err(AppError::Forbidden("only a practice's origin may change it".into()));
+    }
+    // The catalogue holds the practices of territories we follow, not whatever is pushed to us.
+    if known.is_none() && !is_followed_in(change.conn(), signer.id).await? {
+        tracing::info!(article = %ap_id, from = %signer.ap_id, "Article from an actor no territory follows: ignored");
+        return Ok(false);
+    }
     if let Some(c) = claim
-        && !claim_received(&mut tx, c.id, c.actor, c.kind).await?
+        && !claim_received(change.conn(), c.id, c.actor, c.kind).await?
     {
         return Ok(true); // A redelivery: applied already.
     }
     match known {
         Some(p) => {
-            practices::update_content(&mut tx, p.id, &content, &signer.ap_id, "remote update").await?;
+            practices::update_content(change.conn(), p.id, &content, &signer.ap_id, "remote update").await?;
             if p.status != "published" {
-                practices::set_status(&mut tx, p.id, true, &signer.ap_id).await?;
+                practices::set_status(change.conn(), p.id, true, &signer.ap_id).await?;
             }
         }
         None => {
-            let id = practices::insert(&mut tx, ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?;
-            practices::set_status(&mut tx, id, true, &signer.ap_id).await?;
+            let id = practices::insert(change.conn(), ap_id, None, &signer.ap_id, &content, &signer.ap_id).await?;
+            practices::set_status(change.conn(), id, true, &signer.ap_id).await?;
         }
     }
-    tx.commit().await?;
+    change.commit().await?;
     tracing::info!(practice = %ap_id, from = %signer.ap_id, "remote practice stored");
     Ok(true)
 }

@@ -8,6 +8,7 @@ use super::local_territory;
 use crate::{
     error::{AppError, AppResult},
     federation::protocol::{activities::Envelope, id_of},
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
@@ -50,12 +51,12 @@ pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow) 
         tracing::info!(activity = %env.id, "Undo(Follow) of no local follow: ignored");
         return Ok(());
     };
-    let mut tx = state.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), signer.ap_id.as_str(), "Undo").await? {
+    let mut change = Change::begin(state).await?;
+    if !claim_received(change.conn(), env.id.as_str(), signer.ap_id.as_str(), "Undo").await? {
         return Ok(());
     }
-    follows::delete_follow(&mut tx, Direction::Followers, territory_id, signer.id).await?;
-    tx.commit().await?;
+    follows::delete_follow(change.conn(), Direction::Followers, territory_id, signer.id).await?;
+    change.commit().await?;
     tracing::info!(follower = %signer.ap_id, "follower left");
     Ok(())
 }

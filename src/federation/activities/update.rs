@@ -9,6 +9,7 @@ use crate::{
         objects::{DbRemoteActor, new_remote_actor},
         protocol::{activities::Envelope, actor::RemoteActorJson, id_of},
     },
+    processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
@@ -28,12 +29,12 @@ pub async fn receive(data: &Data<AppState>, env: &Envelope, signer: &RemoteActor
     let new = new_remote_actor(&json)?;
     // The activity id is claimed in the transaction that applies it: a redelivery finds it
     // claimed and changes nothing; a failure leaves neither.
-    let mut tx = data.store.begin().await?;
-    if !claim_received(&mut tx, env.id.as_str(), &signer.ap_id, "Update").await? {
+    let mut change = Change::begin(data).await?;
+    if !claim_received(change.conn(), env.id.as_str(), &signer.ap_id, "Update").await? {
         return Ok(());
     }
-    upsert_remote_actor(&mut tx, &new).await?;
-    tx.commit().await?;
+    upsert_remote_actor(change.conn(), &new).await?;
+    change.commit().await?;
     tracing::info!(actor = %signer.ap_id, "remote actor updated");
     Ok(())
 }

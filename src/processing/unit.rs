@@ -1,0 +1,107 @@
+//! The unit of work every state change goes through: it opens the transaction, the change
+//! writes its rows and reads what it needs through it ([`Change::conn`]), queues its activities
+//! ([`Change::queue`]) and records its audit entry ([`Change::audit`]); [`Change::commit`]
+//! commits all of it at once and only then wakes the delivery worker. Nothing of the change is
+//! written after the commit, so a crash or an error at any step leaves all of it or none.
+//!
+//! Rule (see `storage::Store::begin`): while a change is open, read through `conn()`, never
+//! through the pool; on SQLite another connection would wait for the write lock this one holds.
+//! Network look-ups (remote software, remote actors) happen before `begin`.
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+use crate::{
+    error::{AppError, AppResult},
+    fail_point::Step,
+    federation::outgoing,
+    state::AppState,
+    storage::admin::audit_in,
+};
+
+/// One change in progress. Dropped without [`Change::commit`], it is rolled back.
+#[must_use = "a change is rolled back unless committed"]
+pub struct Change {
+    state: AppState,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// Whether an activity was queued (the delivery worker is woken on commit).
+    queued: bool,
+    /// The last step passed (for the test seam `AppState::fail_point`).
+    passed: Option<Step>,
+}
+
+impl Change {
+    pub async fn begin(state: &AppState) -> AppResult<Change> {
+        Ok(Change { state: state.clone(), tx: state.store.begin().await?, queued: false, passed: None })
+    }
+
+    /// The transaction's connection: the change's rows are written, and what it reads is read,
+    /// through it.
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stores an activity authored by a territory (or the instance actor, `None`) and queues
+    /// one delivery per inbox.
+    pub async fn queue(
+        &mut self,
+        territory_id: Option<i64>,
+        json: &Value,
+        public: bool,
+        inboxes: &[String],
+    ) -> AppResult<i64> {
+        self.queue_signed_by(territory_id, None, json, public, inboxes).await
+    }
+
+    /// As [`Change::queue`], for an activity signed by a signatory's actor.
+    pub async fn queue_signed_by(
+        &mut self,
+        territory_id: Option<i64>,
+        signatory_id: Option<i64>,
+        json: &Value,
+        public: bool,
+        inboxes: &[String],
+    ) -> AppResult<i64> {
+        self.pass(Step::Rows)?;
+        let id = outgoing::queue_signed_by(&mut self.tx, territory_id, signatory_id, json, public, inboxes).await?;
+        self.queued |= !inboxes.is_empty();
+        Ok(id)
+    }
+
+    /// The change's audit entry (who did what; `detail` must not carry personal data).
+    pub async fn audit(&mut self, actor: &str, action: &str, detail: &str) -> AppResult<()> {
+        self.pass(Step::Activities)?;
+        audit_in(&mut self.tx, actor, action, detail).await
+    }
+
+    /// Commits the rows, activities, deliveries and audit entry together, then wakes the
+    /// delivery worker if something was queued.
+    pub async fn commit(mut self) -> AppResult<()> {
+        self.pass(Step::Audit)?;
+        if self.state.fail_point.hit(Step::Commit) {
+            // Dropping the transaction rolls it back: what a refused commit leaves.
+            return Err(AppError::Internal("injected failure at commit".into()));
+        }
+        self.tx.commit().await?;
+        if self.queued {
+            self.state.delivery_notify.notify_one();
+        }
+        Ok(())
+    }
+
+    /// Passes every step up to `step` not passed yet, failing where the test seam says.
+    fn pass(&mut self, step: Step) -> AppResult<()> {
+        let from = self.passed;
+        for s in Step::ALL.into_iter().filter(|s| *s <= step && Some(*s) > from) {
+            self.passed = Some(s);
+            if self.state.fail_point.hit(s) {
+                return Err(AppError::Internal(format!("injected failure after {s:?}")));
+            }
+        }
+        Ok(())
+    }
+}
