@@ -186,7 +186,8 @@ pub struct Tag {
     #[serde(rename = "type")]
     pub kind: TagKind,
     pub name: String,
-    pub href: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub href: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
