@@ -248,7 +248,7 @@ fn collection_or_page(collection: Url, page: Option<i64>, total: i64, items: Opt
             context: super::protocol::activity_context(),
             first: (total > 0).then(|| page_url(&collection, 1)),
             id: collection,
-            kind: "OrderedCollection",
+            kind: super::protocol::collections::CollectionKind::OrderedCollection,
             total_items: total,
         }),
     }

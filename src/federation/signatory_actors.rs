@@ -145,7 +145,7 @@ pub async fn get_collection(data: Data<AppState>, Path((id, name)): Path<(String
     Ok(ap_json(&OrderedCollection {
         context: super::protocol::activity_context(),
         id: data.config.url(&format!("/s/{id}/{name}")),
-        kind: "OrderedCollection",
+        kind: super::protocol::collections::CollectionKind::OrderedCollection,
         total_items: total,
         first: None,
     }))
@@ -162,7 +162,7 @@ pub async fn get_members(data: Data<AppState>, Path(slug): Path<String>) -> AppR
     // One page holds every member: a territory's signatories number in the hundreds at most.
     let mut page = OrderedCollectionPage::new(&collection, 1, items.len() as i64, items);
     page.id = collection;
-    page.kind = "OrderedCollection";
+    page.kind = super::protocol::collections::CollectionKind::OrderedCollection;
     Ok(ap_json(&page))
 }
 
