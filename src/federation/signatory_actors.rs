@@ -17,7 +17,7 @@ use super::{
     outgoing,
     protocol::{
         activities::{Envelope, answer_follow},
-        actor::{Endpoints, LocalActor, PropertyValue, PublicKey},
+        actor::{ActorKind, Endpoints, LocalActor, PropertyValue, PublicKey},
         actor_context,
         collections::{OrderedCollection, OrderedCollectionPage},
     },
@@ -74,7 +74,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let actor = LocalActor {
         context: actor_context(),
         id: id.clone(),
-        kind: if s.kind == "structure" { "Organization" } else { "Person" },
+        kind: if s.kind == "structure" { ActorKind::Organization } else { ActorKind::Person },
         preferred_username: format!("s{}", s.id),
         name: s.name.clone(),
         summary: if s.governance.is_empty() { String::new() } else { super::actors::html_paragraphs(&s.governance) },

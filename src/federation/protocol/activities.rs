@@ -134,6 +134,9 @@ pub fn to_value(v: &impl Serialize) -> Value {
 /// A deleted object as a `Delete` carries it (no `@context`: the activity's applies).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tombstone {
+    /// Only when served at its own id (a `Delete` carries it without).
+    #[serde(rename = "@context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
     pub id: String,
     #[serde(rename = "type")]
     pub kind: TombstoneKind,
@@ -146,7 +149,7 @@ pub enum TombstoneKind {
 
 impl Tombstone {
     pub fn of(id: impl ToString) -> Tombstone {
-        Tombstone { id: id.to_string(), kind: TombstoneKind::Tombstone }
+        Tombstone { context: None, id: id.to_string(), kind: TombstoneKind::Tombstone }
     }
 }
 
