@@ -309,7 +309,7 @@ fn charter_text() -> String {
     std::fs::read_to_string(path).expect("the CCES charter in ../shared/seed/charte-cces.md")
 }
 
-/// A signatory: its welcome `Note` (`Create`), its actor, the territory's members, its
+/// The charter as a `Document`. A signatory: its welcome `Note` (`Create`), its actor, the territory's members, its
 /// WebFinger, its `Accept` of a follower, and on withdrawal the `Delete`s of the Note and of
 /// the actor, then the Tombstones served.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -321,6 +321,7 @@ async fn golden_signatories() {
     maillage::processing::signatures::import_charter(&m.data, "territoire", &charter_text(), "2024", "test")
         .await
         .expect("charter");
+    g.check("served/charter_document", &get_json(&m.url("/t/territoire/charte/2024")).await);
     follow(&peer, &m).await;
     let (last, _) = sent_since(&m, 0).await;
 
