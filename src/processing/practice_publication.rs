@@ -8,14 +8,17 @@
 //! [`prepare`] does the network part (the software of each follower's host) before the
 //! transaction; [`queue`] stores and queues everything inside the caller's transaction.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::AnyConnection;
 
 use crate::{
     error::AppResult,
     federation::{
         outgoing::new_activity_id,
-        protocol::practice::{Publication, announce, by_author, microblog, time},
+        protocol::{
+            activities::{Tombstone, to_value},
+            practice::{Publication, announce, by_author, microblog, time},
+        },
         software::split_inboxes,
     },
     state::AppState,
@@ -51,7 +54,7 @@ pub async fn prepare(
     let now = time(crate::domain::now_millis());
     let id = || new_activity_id(state).to_string();
     let object = match (change, article) {
-        (Change::Delete, _) | (_, None) => json!({"id": p.ap_id, "type": "Tombstone"}),
+        (Change::Delete, _) | (_, None) => to_value(&Tombstone::of(&p.ap_id)),
         (_, Some(a)) => a,
     };
     let kind = match change {
@@ -75,7 +78,7 @@ pub async fn prepare(
             out.push((authored, false, vec![]));
             let mut readers = microblogs;
             readers.extend(no_summary);
-            out.push((announce(&id(), &at, json!(p.ap_id), &now), false, readers));
+            out.push((announce(&id(), &at, Value::String(p.ap_id.clone()), &now), false, readers));
         }
         Change::Update => {
             out.push((authored, false, microblogs));
