@@ -12,7 +12,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::protocol::{
-    actor::{Endpoints, LocalActor, PropertyValue, PublicKey},
+    actor::{ActorKind, Endpoints, LocalActor, PropertyValue, PublicKey},
     actor_context,
     collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE, page_url},
 };
@@ -48,7 +48,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
     LocalActor {
         context: actor_context(),
         id: id.clone(),
-        kind: "Group",
+        kind: ActorKind::Group,
         preferred_username: t.slug.clone(),
         name: t.name.clone(),
         // The presentation is Markdown, rendered as on the territory's page.
@@ -117,7 +117,7 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
     LocalActor {
         context: actor_context(),
         id: id.clone(),
-        kind: "Application",
+        kind: ActorKind::Application,
         preferred_username: username.clone(),
         name: format!("Maillage {authority}"),
         summary: "<p>Acteur de l'instance Maillage (Instance actor)</p>".into(),
@@ -154,7 +154,7 @@ pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
     let username = editorial_username(&t.slug);
     LocalActor {
         id: id.clone(),
-        kind: "Service",
+        kind: ActorKind::Service,
         preferred_username: username.clone(),
         name: format!("Rédaction · {}", t.name),
         summary: format!(
@@ -248,7 +248,7 @@ fn collection_or_page(collection: Url, page: Option<i64>, total: i64, items: Opt
             context: super::protocol::activity_context(),
             first: (total > 0).then(|| page_url(&collection, 1)),
             id: collection,
-            kind: "OrderedCollection",
+            kind: super::protocol::collections::CollectionKind::OrderedCollection,
             total_items: total,
         }),
     }

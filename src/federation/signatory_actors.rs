@@ -17,7 +17,7 @@ use super::{
     outgoing,
     protocol::{
         activities::{Envelope, answer_follow},
-        actor::{Endpoints, LocalActor, PropertyValue, PublicKey},
+        actor::{ActorKind, Endpoints, LocalActor, PropertyValue, PublicKey},
         actor_context,
         collections::{OrderedCollection, OrderedCollectionPage},
     },
@@ -75,7 +75,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let actor = LocalActor {
         context: actor_context(),
         id: id.clone(),
-        kind: if s.kind == "structure" { "Organization" } else { "Person" },
+        kind: if s.kind == "structure" { ActorKind::Organization } else { ActorKind::Person },
         preferred_username: format!("s{}", s.id),
         name: s.name.clone(),
         summary: if s.governance.is_empty() { String::new() } else { super::actors::html_paragraphs(&s.governance) },
@@ -146,7 +146,7 @@ pub async fn get_collection(data: Data<AppState>, Path((id, name)): Path<(String
     Ok(ap_json(&OrderedCollection {
         context: super::protocol::activity_context(),
         id: data.config.url(&format!("/s/{id}/{name}")),
-        kind: "OrderedCollection",
+        kind: super::protocol::collections::CollectionKind::OrderedCollection,
         total_items: total,
         first: None,
     }))
@@ -163,7 +163,7 @@ pub async fn get_members(data: Data<AppState>, Path(slug): Path<String>) -> AppR
     // One page holds every member: a territory's signatories number in the hundreds at most.
     let mut page = OrderedCollectionPage::new(&collection, 1, items.len() as i64, items);
     page.id = collection;
-    page.kind = "OrderedCollection";
+    page.kind = super::protocol::collections::CollectionKind::OrderedCollection;
     Ok(ap_json(&page))
 }
 

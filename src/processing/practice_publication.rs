@@ -9,13 +9,16 @@
 //! before the change's transaction; [`prepare`] shapes the activities from what the change
 //! read inside it, and [`queue`] queues them in the change.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::{
     error::AppResult,
     federation::{
         outgoing::new_activity_id,
-        protocol::practice::{Publication, announce, by_author, microblog, time},
+        protocol::{
+            activities::{Tombstone, to_value},
+            practice::{Publication, announce, by_author, microblog, time},
+        },
         software::Readers,
     },
     processing::unit,
@@ -53,7 +56,7 @@ pub fn prepare(
     let now = time(crate::domain::now_millis());
     let id = || new_activity_id(state).to_string();
     let object = match (change, article) {
-        (Change::Delete, _) | (_, None) => json!({"id": p.ap_id, "type": "Tombstone"}),
+        (Change::Delete, _) | (_, None) => to_value(&Tombstone::of(&p.ap_id)),
         (_, Some(a)) => a,
     };
     let kind = match change {
@@ -77,7 +80,7 @@ pub fn prepare(
             out.push((authored, false, vec![]));
             let mut readers = microblogs;
             readers.extend(no_summary);
-            out.push((announce(&id(), &at, json!(p.ap_id), &now), false, readers));
+            out.push((announce(&id(), &at, Value::String(p.ap_id.clone()), &now), false, readers));
         }
         Change::Update => {
             out.push((authored, false, microblogs));

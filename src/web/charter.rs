@@ -12,7 +12,6 @@ use axum::{
     routing::get,
 };
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{
     Layout,
@@ -69,21 +68,18 @@ struct CharterPage {
 
 fn charter_document(state: &AppState, t: &TerritoryRow, c: &CharterRow, latest: &CharterRow) -> serde_json::Value {
     let id = state.config.url(&format!("/t/{}/charte/{}", t.slug, c.version));
-    let published = millis_to_datetime(c.published_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", {"cces": crate::federation::protocol::CCES_NS, "version": "cces:version"}],
-        "id": id,
-        "type": "Document",
-        "name": format!("Charte CCES — {}", t.name),
-        "mediaType": "text/html",
-        "content": markdown_to_html(&c.content_md),
-        "source": {"content": c.content_md, "mediaType": "text/markdown"},
-        "version": c.version,
-        "published": published,
-        "updated": millis_to_datetime(latest.published_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "attributedTo": state.territory_id_url(&t.slug),
-        "url": id,
-    })
+    let time = |ms: i64| millis_to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    crate::federation::protocol::charter::Charter {
+        id: id.as_str(),
+        territory_name: &t.name,
+        territory: state.territory_id_url(&t.slug).as_str(),
+        content_html: &markdown_to_html(&c.content_md),
+        content_md: &c.content_md,
+        version: &c.version,
+        published: &time(c.published_at),
+        updated: &time(latest.published_at),
+    }
+    .to_json()
 }
 
 async fn charter_response(

@@ -238,7 +238,7 @@ async fn replies(data: Data<AppState>, Path(uuid): Path<String>, Query(q): Query
         return Err(AppError::BadRequest("page is a number from 1".into()));
     }
     let mut doc = crate::federation::protocol::collections::replies(&p.ap_id, &items, page);
-    doc["@context"] = serde_json::json!("https://www.w3.org/ns/activitystreams");
+    doc["@context"] = crate::federation::protocol::activity_context();
     Ok(ap_json(&doc))
 }
 

@@ -18,6 +18,7 @@ mod federation_engine;
 mod federation_follow;
 mod fixtures_mastodon;
 mod fixtures_replies;
+mod golden;
 mod hostile_keys;
 mod hostile_peer;
 mod hostile_peer_fetches;

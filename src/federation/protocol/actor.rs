@@ -34,15 +34,26 @@ pub struct PropertyValue {
     pub value: String,
 }
 
+/// The kinds of actor Maillage serves: territories (`Group`), their editorial actor
+/// (`Service`), the instance (`Application`), signatories (`Organization` or `Person`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActorKind {
+    Group,
+    Service,
+    Application,
+    Organization,
+    Person,
+}
+
 /// A local actor as served to the fediverse.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LocalActor {
     #[serde(rename = "@context")]
     pub context: Value,
     pub id: Url,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: ActorKind,
     pub preferred_username: String,
     pub name: String,
     pub summary: String,
@@ -56,20 +67,19 @@ pub struct LocalActor {
     pub manually_approves_followers: bool,
     pub discoverable: bool,
     pub published: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     /// FEP-2c59: the WebFinger address of the actor.
     pub webfinger: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachment: Vec<PropertyValue>,
-    /// `Image` with `url` and `mediaType`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub icon: Option<super::Image>,
     /// Groups: the collection of their members (territories: public signatory actors).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Url>,
     /// Pinned posts (Mastodon's `toot:featured`), shown first on the profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub featured: Option<Url>,
 }
 

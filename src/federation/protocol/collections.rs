@@ -1,33 +1,43 @@
 //! Paged `OrderedCollection`s (followers, following, outbox).
 //! https://www.w3.org/TR/activitystreams-core/#paging
 
-use serde::Serialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
+
+use super::activities::to_value;
 
 pub const PAGE_SIZE: i64 = 20;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CollectionKind {
+    Collection,
+    CollectionPage,
+    OrderedCollection,
+    OrderedCollectionPage,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderedCollection {
     #[serde(rename = "@context")]
     pub context: Value,
     pub id: Url,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: CollectionKind,
     pub total_items: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<Url>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderedCollectionPage {
     #[serde(rename = "@context")]
     pub context: Value,
     pub id: Url,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: CollectionKind,
     pub part_of: Url,
     pub total_items: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +59,7 @@ impl OrderedCollectionPage {
         OrderedCollectionPage {
             context: super::activity_context(),
             id: page_url(collection, page),
-            kind: "OrderedCollectionPage",
+            kind: CollectionKind::OrderedCollectionPage,
             part_of: collection.clone(),
             total_items: total,
             next: (page < last_page).then(|| page_url(collection, page + 1)),
@@ -63,33 +73,80 @@ impl OrderedCollectionPage {
 /// behind `next`).
 pub const REPLIES_PAGE: usize = 20;
 
+/// A page of an unordered collection (`replies`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CollectionPage {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: CollectionKind,
+    pub part_of: String,
+    pub items: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// A `Collection` with its first page inline, or known by its count only (`likes`, `shares`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Collection {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: CollectionKind,
+    pub total_items: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first: Option<CollectionPage>,
+}
+
+/// An `OrderedCollection` with every item inline.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InlineOrderedCollection {
+    #[serde(rename = "@context")]
+    pub context: Value,
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub kind: CollectionKind,
+    pub total_items: i64,
+    pub ordered_items: Vec<Value>,
+}
+
 /// `replies` of a practice: a `Collection` of comment ids whose `first` page is inline (as
 /// Mastodon serves it; GoToSocial warns about a collection without one), or page `page` alone.
 pub fn replies(ap_id: &str, comments: &[String], page: usize) -> Value {
     let id = format!("{ap_id}/replies");
-    let page_of = |n: usize| {
-        let items: Vec<&String> = comments.iter().skip((n - 1) * REPLIES_PAGE).take(REPLIES_PAGE).collect();
-        let mut v = json!({
-            "id": format!("{id}?page={n}"), "type": "CollectionPage", "partOf": id, "items": items,
-        });
-        if comments.len() > n * REPLIES_PAGE {
-            v["next"] = json!(format!("{id}?page={}", n + 1));
-        }
-        v
+    let page_of = |n: usize| CollectionPage {
+        id: format!("{id}?page={n}"),
+        kind: CollectionKind::CollectionPage,
+        part_of: id.clone(),
+        items: comments.iter().skip((n - 1) * REPLIES_PAGE).take(REPLIES_PAGE).cloned().collect(),
+        next: (comments.len() > n * REPLIES_PAGE).then(|| format!("{id}?page={}", n + 1)),
     };
     if page > 1 {
-        return page_of(page);
+        return to_value(&page_of(page));
     }
-    json!({"id": id, "type": "Collection", "totalItems": comments.len(), "first": page_of(1)})
+    to_value(&Collection {
+        id: Some(id.clone()),
+        kind: CollectionKind::Collection,
+        total_items: i64::try_from(comments.len()).unwrap_or(i64::MAX),
+        first: Some(page_of(1)),
+    })
 }
 
 /// A collection known by its count only (`likes`, `shares`).
 pub fn counted(total: i64) -> Value {
-    json!({"type": "Collection", "totalItems": total})
+    to_value(&Collection { id: None, kind: CollectionKind::Collection, total_items: total, first: None })
 }
 
 /// An `OrderedCollection` with every item inline (a territory's `featured`, the outbox's newest
 /// practices as Lemmy reads them); `first` is added by callers that also page.
 pub fn inline_ordered(context: Value, id: &Url, total: i64, items: Vec<Value>) -> Value {
-    json!({"@context": context, "id": id, "type": "OrderedCollection", "totalItems": total, "orderedItems": items})
+    to_value(&InlineOrderedCollection {
+        context,
+        id: id.clone(),
+        kind: CollectionKind::OrderedCollection,
+        total_items: total,
+        ordered_items: items,
+    })
 }

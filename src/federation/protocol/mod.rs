@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod charter;
 pub mod collections;
 pub mod conversation;
 pub mod discovery;
@@ -10,8 +11,8 @@ pub mod pins;
 pub mod practice;
 pub mod remote_url;
 
-use serde::{Deserialize, Deserializer};
-use serde_json::{Value, json};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 pub const AS_PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
@@ -38,27 +39,51 @@ pub fn is_public(object: &Value, activity: Option<&Value>) -> bool {
 /// JSON-LD namespace for CCES terms (documented in docs/FEDERATION.md).
 pub const CCES_NS: &str = "https://maillage.cces.fr/ns#";
 
+/// The extension terms of actors' `@context`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ActorTerms {
+    manually_approves_followers: &'static str,
+    toot: &'static str,
+    discoverable: &'static str,
+    featured: IdTerm,
+    schema: &'static str,
+    #[serde(rename = "PropertyValue")]
+    property_value: &'static str,
+    value: &'static str,
+    cces: &'static str,
+}
+
+/// A term whose values are ids (`"@type": "@id"`).
+#[derive(Debug, Serialize)]
+struct IdTerm {
+    #[serde(rename = "@id")]
+    id: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+}
+
 /// `@context` of actors: ActivityStreams, the security vocabulary (without which strict
 /// implementations such as Fedify ignore `publicKey`), and the extension terms we use.
 pub fn actor_context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
-            "toot": "http://joinmastodon.org/ns#",
-            "discoverable": "toot:discoverable",
-            "featured": {"@id": "toot:featured", "@type": "@id"},
-            "schema": "http://schema.org#",
-            "PropertyValue": "schema:PropertyValue",
-            "value": "schema:value",
-            "cces": CCES_NS
-        }
-    ])
+    let terms = ActorTerms {
+        manually_approves_followers: "as:manuallyApprovesFollowers",
+        toot: "http://joinmastodon.org/ns#",
+        discoverable: "toot:discoverable",
+        featured: IdTerm { id: "toot:featured", kind: "@id" },
+        schema: "http://schema.org#",
+        property_value: "schema:PropertyValue",
+        value: "schema:value",
+        cces: CCES_NS,
+    };
+    activities::to_value(&(AS_CONTEXT, "https://w3id.org/security/v1", terms))
 }
 
+/// The ActivityStreams vocabulary.
+pub const AS_CONTEXT: &str = "https://www.w3.org/ns/activitystreams";
+
 pub fn activity_context() -> Value {
-    json!("https://www.w3.org/ns/activitystreams")
+    Value::String(AS_CONTEXT.into())
 }
 
 /// An `id` reference that may be given as a string or as an embedded object with an `id`.
@@ -92,17 +117,32 @@ where
 /// What a deleted object's id answers (with 410 Gone), and what a `Delete` carries.
 /// https://www.w3.org/TR/activitypub/#delete-activity-outbox
 pub fn tombstone(id: &str) -> Value {
-    json!({"@context": activity_context(), "id": id, "type": "Tombstone"})
+    let mut t = activities::Tombstone::of(id);
+    t.context = Some(activity_context());
+    activities::to_value(&t)
 }
 
 /// An actor's `icon`.
-pub fn image(url: &str) -> Value {
-    json!({ "type": "Image", "url": url })
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Image {
+    #[serde(rename = "type")]
+    pub kind: ImageKind,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub enum ImageKind {
+    Image,
+}
+
+pub fn image(url: &str) -> Image {
+    Image { kind: ImageKind::Image, url: url.into() }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn public_addressing() {

@@ -12,9 +12,13 @@
 //! again, so pinning the same practice later needs a new one.
 //! https://docs.joinmastodon.org/spec/activitypub/#featured
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{AS_PUBLIC, practice::Publication};
+use super::{
+    AS_PUBLIC,
+    activities::{Activity, Kind, Note, NoteKind, Tag, Tombstone, to_value},
+    practice::Publication,
+};
 
 /// `<territory>/pins/<practice>-<pinned_at>`.
 pub fn pin_id(territory: &str, practice_id: i64, pinned_at: i64) -> String {
@@ -35,37 +39,52 @@ pub fn featured_id(territory: &str) -> String {
 /// (`practice::microblog`: `content` with title, summary, link and hashtags; `tag`).
 pub fn pin_note(id: &str, at: &Publication, microblog: &Value, page_url: &str, published: &str) -> Value {
     let content = microblog.get("content").and_then(Value::as_str).unwrap_or_default();
-    json!({
-        "@context": super::activity_context(),
-        "id": id, "type": "Note", "attributedTo": at.territory, "published": published,
-        "to": [AS_PUBLIC], "cc": [at.followers()], "url": page_url,
-        "content": content, "tag": microblog.get("tag").cloned().unwrap_or_else(|| json!([])),
+    // The hashtags are ours (built by `practice::hashtag`): one that would not read as a tag
+    // is left out rather than sent malformed.
+    let tags = microblog.get("tag").and_then(Value::as_array).into_iter().flatten();
+    let tags = tags.filter_map(|t| serde_json::from_value::<Tag>(t.clone()).ok()).collect();
+    to_value(&Note {
+        context: Some(super::activity_context()),
+        id: id.to_string(),
+        kind: NoteKind::Note,
+        attributed_to: at.territory.to_string(),
+        in_reply_to: None,
+        content: content.to_string(),
+        media_type: None,
+        url: page_url.to_string(),
+        published: published.to_string(),
+        to: vec![AS_PUBLIC.to_string()],
+        cc: vec![at.followers()],
+        audience: None,
+        tag: Some(tags),
     })
 }
 
+/// An activity of the territory about one of its pins, public, to its followers.
+fn by_territory<O>(kind: Kind, id: &str, at: &Publication, object: O, published: &str) -> Activity<O> {
+    let mut a = Activity::new(kind, id, at.territory, object).public(&[&at.followers()]);
+    a.published = Some(published.to_string());
+    a
+}
+
 /// `Add` (pin) or `Remove` (unpin) of a pin note to or from the territory's `featured`.
+/// `kind` is `"Remove"`, or else an `Add` is sent.
 pub fn featured_change(kind: &str, id: &str, at: &Publication, note_id: &str, published: &str) -> Value {
-    json!({
-        "@context": super::activity_context(),
-        "id": id, "type": kind, "actor": at.territory, "published": published,
-        "to": [AS_PUBLIC], "cc": [at.followers()],
-        "object": note_id, "target": featured_id(at.territory),
-    })
+    let kind = if kind == "Remove" { Kind::Remove } else { Kind::Add };
+    let mut change = by_territory(kind, id, at, note_id, published);
+    change.target = Some(featured_id(at.territory));
+    change.to_json()
 }
 
 /// `Delete` of a pin note, once unpinned.
 pub fn delete_pin(id: &str, at: &Publication, note_id: &str, published: &str) -> Value {
-    json!({
-        "@context": super::activity_context(),
-        "id": id, "type": "Delete", "actor": at.territory, "published": published,
-        "to": [AS_PUBLIC], "cc": [at.followers()],
-        "object": {"id": note_id, "type": "Tombstone"},
-    })
+    by_territory(Kind::Delete, id, at, Tombstone::of(note_id), published).to_json()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn pin_ids_round_trip_and_refuse_anything_else() {

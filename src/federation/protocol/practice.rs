@@ -9,13 +9,25 @@
 //! `Article` as its `name`, `summary` and a link; GoToSocial (and Pleroma, Akkoma) turn `summary`
 //! into a content warning and drop `name`, so they get [`microblog`]. docs/FEDERATION.md.
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::{AS_PUBLIC, CCES_NS};
+use super::{
+    AS_PUBLIC, CCES_NS,
+    activities::{Activity, Kind, Tag, TagKind, to_value},
+};
 use crate::{domain::practice::tag_key, storage::practices::PracticeRow};
 
+/// The vocabulary a practice adds to ActivityStreams: the `cces:` terms and `Hashtag`.
+#[derive(Debug, Serialize)]
+struct Terms {
+    cces: &'static str,
+    #[serde(rename = "Hashtag")]
+    hashtag: &'static str,
+}
+
 pub fn context() -> Value {
-    json!(["https://www.w3.org/ns/activitystreams", {"cces": CCES_NS, "Hashtag": "as:Hashtag"}])
+    to_value(&("https://www.w3.org/ns/activitystreams", Terms { cces: CCES_NS, hashtag: "as:Hashtag" }))
 }
 
 pub fn time(ms: i64) -> String {
@@ -45,50 +57,145 @@ impl Publication<'_> {
     }
 }
 
-/// A `Hashtag` as Mastodon and GoToSocial link it: `name` `#Tag`, `href` `<public_url>/tags/<key>`.
-pub fn hashtag(tag_base: &str, tag: &str) -> Value {
-    let href = url::Url::parse(&format!("{tag_base}{}", tag_key(tag)))
-        .map(String::from)
-        .unwrap_or_else(|_| format!("{tag_base}{}", tag_key(tag)));
-    json!({"type": "Hashtag", "name": format!("#{}", tag.trim_start_matches('#')), "href": href})
+/// A practice on the wire. The conversation (`replies`, `likes`, `shares`) is added by the
+/// caller that counts it, in `extra`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Article {
+    #[serde(rename = "@context", default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: ArticleKind,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    pub content: String,
+    pub media_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    pub url: String,
+    pub attributed_to: String,
+    pub audience: String,
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub published: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    pub tag: Vec<Tag>,
+    #[serde(rename = "cces:domains")]
+    pub domains: Vec<String>,
+    /// As stored: the domain's dimensions with their indicators (docs/FEDERATION.md).
+    #[serde(rename = "cces:dimensions")]
+    pub dimensions: Value,
+    #[serde(rename = "cces:commune")]
+    pub commune: String,
+    #[serde(rename = "cces:licence")]
+    pub licence: String,
+    #[serde(rename = "cces:partners")]
+    pub partners: String,
+    #[serde(rename = "cces:governance")]
+    pub governance: String,
+    #[serde(rename = "cces:structures")]
+    pub structures: Vec<StructureRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Place>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub enum ArticleKind {
+    Article,
+}
+
+/// The Markdown a practice was written in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    pub content: String,
+    pub media_type: String,
+}
+
+/// Where a practice happens.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Place {
+    #[serde(rename = "type")]
+    pub kind: PlaceKind,
+    pub name: String,
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub enum PlaceKind {
+    Place,
 }
 
 /// One entry of `cces:structures`: a structure's actor id and name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StructureRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A `Hashtag` as Mastodon and GoToSocial link it: `name` `#Tag`, `href` `<public_url>/tags/<key>`.
+pub fn hashtag_tag(tag_base: &str, tag: &str) -> Tag {
+    let href = url::Url::parse(&format!("{tag_base}{}", tag_key(tag)))
+        .map(String::from)
+        .unwrap_or_else(|_| format!("{tag_base}{}", tag_key(tag)));
+    Tag { kind: TagKind::Hashtag, name: format!("#{}", tag.trim_start_matches('#')), href: Some(href) }
+}
+
+pub fn hashtag(tag_base: &str, tag: &str) -> Value {
+    to_value(&hashtag_tag(tag_base, tag))
+}
+
+/// One entry of `cces:structures` as JSON.
 pub fn structure_ref(id: &str, name: &str) -> Value {
-    json!({"id": id, "name": name})
+    to_value(&StructureRef { id: id.into(), name: name.into() })
 }
 
 /// `structures`: (actor id, name) of the structures involved.
 pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)]) -> Value {
     let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
-    let tags: Vec<Value> = list(&p.tags).iter().map(|t| hashtag(at.tag_base, t)).collect();
     let published = p.published_at.unwrap_or(p.created_at);
-    let mut a = json!({
-        "@context": context(),
-        "id": p.ap_id, "type": "Article", "name": p.title, "summary": p.summary,
-        "content": p.body_html, "mediaType": "text/html",
-        "source": {"content": p.body_md, "mediaType": "text/markdown"},
-        "url": p.ap_id, "attributedTo": at.author(), "audience": at.territory,
+    to_value(&Article {
+        context: Some(context()),
+        id: p.ap_id.clone(),
+        kind: ArticleKind::Article,
+        name: p.title.clone(),
+        summary: Some(p.summary.clone()),
+        content: p.body_html.clone(),
+        media_type: "text/html".into(),
+        source: Some(Source { content: p.body_md.clone(), media_type: "text/markdown".into() }),
+        url: p.ap_id.clone(),
+        attributed_to: at.author(),
+        audience: at.territory.to_string(),
         // The group first in `to`: Lemmy takes the first `Group` of `to`/`cc` as the community.
-        "to": [at.territory, AS_PUBLIC], "cc": [at.followers()],
-        "published": time(published),
-        "tag": tags,
-        "cces:domains": list(&p.domains),
-        "cces:dimensions": serde_json::from_str::<Value>(&p.dimensions).unwrap_or(json!([])),
-        "cces:commune": p.commune, "cces:licence": p.licence,
-        "cces:partners": p.partners, "cces:governance": p.governance,
-        "cces:structures": structures.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
-    });
-    // `updated` only for an edit after publication: a draft edited before it was published
-    // would say it was updated before it existed, and GoToSocial then refuses the whole object
-    // ("'updated' predates 'published'"); Mastodon shows any `updated` as "edited".
-    if p.updated_at > published {
-        a["updated"] = json!(time(p.updated_at));
-    }
-    if let (Some(lat), Some(lon)) = (p.latitude, p.longitude) {
-        a["location"] = json!({"type": "Place", "name": p.commune, "latitude": lat, "longitude": lon});
-    }
-    a
+        to: vec![at.territory.to_string(), AS_PUBLIC.to_string()],
+        cc: vec![at.followers()],
+        published: time(published),
+        // `updated` only for an edit after publication: a draft edited before it was published
+        // would say it was updated before it existed, and GoToSocial then refuses the whole
+        // object ("'updated' predates 'published'"); Mastodon shows any `updated` as "edited".
+        updated: (p.updated_at > published).then(|| time(p.updated_at)),
+        tag: list(&p.tags).iter().map(|t| hashtag_tag(at.tag_base, t)).collect(),
+        domains: list(&p.domains),
+        dimensions: serde_json::from_str::<Value>(&p.dimensions).unwrap_or_else(|_| Value::Array(vec![])),
+        commune: p.commune.clone(),
+        licence: p.licence.clone(),
+        partners: p.partners.clone(),
+        governance: p.governance.clone(),
+        structures: structures.iter().map(|(id, name)| StructureRef { id: id.clone(), name: name.clone() }).collect(),
+        location: match (p.latitude, p.longitude) {
+            (Some(latitude), Some(longitude)) => {
+                Some(Place { kind: PlaceKind::Place, name: p.commune.clone(), latitude, longitude })
+            }
+            _ => None,
+        },
+        extra: serde_json::Map::new(),
+    })
 }
 
 fn escape(s: &str) -> String {
@@ -98,66 +205,70 @@ fn escape(s: &str) -> String {
 /// The same `Article` for programs that make `summary` a content warning and drop `name`
 /// (GoToSocial, Pleroma, Akkoma): no `summary`; `content` is the title, the summary, a link to
 /// the page and the hashtags, which is what Mastodon shows of the full shape. The structured
-/// `cces:` fields stay (they ignore them).
+/// `cces:` fields stay (they ignore them). `full` is what [`article`] gave (with the
+/// conversation the caller added); anything else is returned as it is.
 pub fn microblog(full: &Value, page_url: &str) -> Value {
-    let mut a = full.clone();
-    let text = |k: &str| full.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-    let tags: Vec<String> = full
-        .get("tag")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+    let Ok(mut a) = serde_json::from_value::<Article>(full.clone()) else {
+        return full.clone();
+    };
+    let tags: Vec<String> = a
+        .tag
+        .iter()
         .filter_map(|t| {
-            let name = t.get("name")?.as_str()?.trim_start_matches('#');
-            let href = t.get("href")?.as_str()?;
+            let href = t.href.as_deref()?;
             Some(format!(
                 "<a href=\"{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
                 escape(href),
-                escape(name)
+                escape(t.name.trim_start_matches('#'))
             ))
         })
         .collect();
     let mut html = format!(
         "<p><strong>{}</strong></p><p>{}</p><p><a href=\"{}\">{}</a></p>",
-        escape(&text("name")),
-        escape(&text("summary")),
+        escape(&a.name),
+        escape(a.summary.as_deref().unwrap_or_default()),
         escape(page_url),
         escape(page_url)
     );
     if !tags.is_empty() {
         html.push_str(&format!("<p>{}</p>", tags.join(" ")));
     }
-    if let Some(m) = a.as_object_mut() {
-        m.remove("summary");
-        m.remove("source");
-        m.insert("content".into(), json!(html));
-        m.insert("url".into(), json!(page_url));
-    }
-    a
+    a.summary = None;
+    a.source = None;
+    a.content = html;
+    a.url = page_url.to_string();
+    to_value(&a)
 }
 
-/// `Create`/`Update`/`Delete` by the practice's author (the editorial actor).
+/// `Create`/`Update`/`Delete` by the practice's author (the editorial actor): `kind` is
+/// `"Create"`, `"Delete"`, or else an `Update`.
 pub fn by_author(kind: &str, id: &str, at: &Publication, object: &Value, published: &str) -> Value {
+    let kind = match kind {
+        "Create" => Kind::Create,
+        "Delete" => Kind::Delete,
+        _ => Kind::Update,
+    };
     let mut object = object.clone();
     let context = object.as_object_mut().and_then(|o| o.remove("@context")).unwrap_or_else(context);
-    json!({
-        "@context": context, "id": id, "type": kind, "actor": at.author(), "published": published,
-        "to": [at.territory, AS_PUBLIC], "cc": [at.followers()], "audience": at.territory, "object": object,
-    })
+    let mut a = Activity::new(kind, id, at.author(), object);
+    a.context = Some(context);
+    a.published = Some(published.to_string());
+    a.to = vec![at.territory.to_string(), AS_PUBLIC.to_string()];
+    a.cc = vec![at.followers()];
+    a.audience = Some(at.territory.to_string());
+    a.to_json()
 }
 
 /// The territory's `Announce` of `object`: an activity of its author (FEP-1b12, as Lemmy's
 /// communities send), or an object's id (what Mastodon-API servers read: they fetch it).
 pub fn announce(id: &str, at: &Publication, object: Value, published: &str) -> Value {
     let mut object = object;
-    let context = match object.as_object_mut().and_then(|o| o.remove("@context")) {
-        Some(c) => c,
-        None => super::activity_context(),
-    };
-    json!({
-        "@context": context, "id": id, "type": "Announce", "actor": at.territory, "published": published,
-        "to": [AS_PUBLIC], "cc": [at.followers()], "audience": at.territory, "object": object,
-    })
+    let context = object.as_object_mut().and_then(|o| o.remove("@context")).unwrap_or_else(super::activity_context);
+    let mut a = Activity::new(Kind::Announce, id, at.territory, object).public(&[&at.followers()]);
+    a.context = Some(context);
+    a.published = Some(published.to_string());
+    a.audience = Some(at.territory.to_string());
+    a.to_json()
 }
 
 #[cfg(test)]
@@ -210,7 +321,9 @@ mod tests {
                 std::fs::write(&path, &text).expect("write");
             }
             let golden = std::fs::read_to_string(&path).expect("golden file");
-            assert_eq!(text, golden, "{name} changed: check it, then MAILLAGE_BLESS=1");
+            // Compared as JSON (key order means nothing on the wire).
+            let golden: Value = serde_json::from_str(&golden).expect("golden JSON");
+            assert_eq!(value, &golden, "{name} changed: check it, then MAILLAGE_BLESS=1");
         }
         assert!(author_is_not_the_group(&full));
         assert!(short.get("summary").is_none());

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod fleet;
+pub mod golden;
 pub mod gotosocial;
 pub mod lemmy;
 pub mod peer;
