@@ -52,7 +52,7 @@ async fn serve(db: &TestDb, public_port: u16, bind_port: u16) -> Proc {
     let log = std::fs::File::create(db.dir.path().join(format!("serve-{bind_port}.log"))).expect("log");
     let child = cmd(db, public_port, bind_port).arg("serve").stdout(Stdio::null()).stderr(log).spawn().expect("serve");
     let url = format!("http://127.0.0.1:{bind_port}/healthz");
-    eventually(30, "server up", || {
+    eventually(120, "server up", || {
         let url = url.clone();
         async move { common::client().get(url).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
     })
@@ -109,14 +109,14 @@ async fn kill_9_mid_fan_out_loses_nothing() {
         assert_eq!(pending(&store).await, 200, "[{label}] fan-out queued");
 
         let mut first = serve(&db, port, port).await;
-        eventually(30, "a part of the fan-out delivered", || async { counts(&mocks).len() >= 40 }).await;
+        eventually(120, "a part of the fan-out delivered", || async { counts(&mocks).len() >= 40 }).await;
         first.0.kill().expect("kill -9");
         let _ = first.0.wait();
         let at_kill = counts(&mocks).len();
         assert!(at_kill < 200, "[{label}] killed mid-way ({at_kill} of 200 delivered)");
 
         let second = serve(&db, port, port).await;
-        eventually(60, "every delivery done after restart", || async { pending(&store).await == 0 }).await;
+        eventually(180, "every delivery done after restart", || async { pending(&store).await == 0 }).await;
         let c = counts(&mocks);
         for inbox in &inboxes {
             assert!(c.get(inbox).copied().unwrap_or(0) >= 1, "[{label}] {inbox} never got the Update");
@@ -147,7 +147,7 @@ async fn two_processes_on_postgresql_send_each_delivery_once() {
     let a = serve(&db, public, p1).await;
     let b = serve(&db, public, p2).await;
     run_ok(cmd(&db, public, p1).args(["territory", "update", "territoire", "--name", "Deux processus"]));
-    eventually(60, "fan-out done", || async { pending(&store).await == 0 }).await;
+    eventually(180, "fan-out done", || async { pending(&store).await == 0 }).await;
     let c = counts(&mocks);
     assert_eq!(c.len(), inboxes.len(), "every inbox served");
     assert!(c.values().all(|n| *n == 1), "no delivery sent twice: {:?}", c.values().filter(|n| **n > 1).count());
