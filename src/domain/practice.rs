@@ -135,7 +135,10 @@ fn text(e: &mut FieldErrors, field: &'static str, v: &str, max: usize, required:
 fn number(v: &Value) -> Option<f64> {
     let n = match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+        // A string as people write it in French ("18 400,75", any space), else with a dot.
+        Value::String(s) => crate::text::numbers::parse(s, crate::text::i18n::Lang::Fr)
+            .ok()
+            .or_else(|| s.trim().replace(',', ".").parse::<f64>().ok()),
         _ => None,
     };
     n.filter(|n| n.is_finite())
@@ -314,6 +317,17 @@ mod tests {
         let mut p = valid();
         p.tags = vec!["circuit court".into(), "#circuitcourt".into(), "Circuit-Court".into()];
         assert_eq!(NewPractice::parse(&p).expect("test").tags, vec!["CircuitCourt"], "one tag, whatever its case");
+    }
+
+    #[test]
+    fn indicator_values_read_as_people_write_them() {
+        for (text, expected) in
+            [("18 400,75", 18400.75), ("18\u{202f}400,75", 18400.75), ("62,5", 62.5), ("18400.75", 18400.75)]
+        {
+            assert_eq!(number(&json!(text)), Some(expected), "{text}");
+        }
+        assert_eq!(number(&json!(12)), Some(12.0));
+        assert_eq!(number(&json!("beaucoup")), None);
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn parse_zone(name: &str) -> Result<Tz, String> {
 
 /// Milliseconds since the epoch, as a date and time in `tz`.
 pub fn format(ms: i64, lang: Lang, tz: Tz) -> String {
-    let d = tz.from_utc_datetime(&crate::domain::millis_to_datetime(ms).naive_utc());
+    let d = tz.from_utc_datetime(&chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default().naive_utc());
     let m = d.month0() as usize;
     match lang {
         Lang::Fr => {
