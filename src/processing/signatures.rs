@@ -1,5 +1,6 @@
 //! The charter and its signatures: import, sign (double opt-in by mail), moderate.
 
+use super::unit::Change;
 use crate::{
     domain::{
         now_millis,
@@ -256,7 +257,7 @@ async fn apply_edit(
         Err(e) => return Err(e.into()),
     }
     if let Some((address, token, _)) = &pending {
-        crate::storage::signatories::add_email_link(&mut tx, s.id, &hash_token(token), address).await?;
+        crate::storage::signature_changes::add_email_link(&mut tx, s.id, &hash_token(token), address).await?;
     }
     if let Some(r) = &retraction {
         r.queue(&mut tx).await?;
@@ -300,11 +301,11 @@ pub async fn confirm_new_address(state: &AppState, token: &str) -> AppResult<boo
     let mut tx = state.store.begin().await?;
     let max_age = EMAIL_LINK_HOURS * 3_600_000;
     let Some((id, address)) =
-        crate::storage::signatories::take_email_link(&mut tx, &hash_token(token), max_age).await?
+        crate::storage::signature_changes::take_email_link(&mut tx, &hash_token(token), max_age).await?
     else {
         return Ok(false);
     };
-    if !crate::storage::signatories::set_signature_email(&mut tx, id, &address).await? {
+    if !crate::storage::signature_changes::set_signature_email(&mut tx, id, &address).await? {
         return Ok(false);
     }
     crate::storage::admin::audit_in(&mut tx, "signer", "signature.email", &format!("signature #{id}")).await?;
@@ -374,20 +375,49 @@ pub async fn confirm(state: &AppState, token: &str) -> AppResult<bool> {
     Ok(id.is_some())
 }
 
-/// Approves or rejects a confirmed signature and tells the signer. The audit log records the
-/// decision by id, without personal data.
+/// Approves or rejects a confirmed signature and tells the signer. One change: the decision,
+/// the audit entry (by id, without personal data) and, for a listed signatory, its actor's keys,
+/// the welcome `Note`'s `Create` and the Note's id (so that it can always be retracted). The
+/// signer is mailed after the commit.
 pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: &str, tr: Tr) -> AppResult<()> {
+    use crate::storage::signature_changes;
     let reason = reason.trim();
     if !approve && (reason.is_empty() || reason.chars().count() > 1000) {
         return Err(AppError::Unprocessable("reason: a refusal needs a reason (at most 1000 characters)".into()));
     }
     let s = state.store.signatory_private(id).await?.ok_or_else(|| AppError::NotFound(format!("signature {id}")))?;
-    if !state.store.decide_signature(id, approve, (!approve).then_some(reason)).await? {
+    let t = state.store.territory_by_id(s.territory_id).await?;
+    // Work outside the transaction: the keys (seconds of CPU) and what the welcome Note needs.
+    let listed = approve && s.listed != 0;
+    let keys = if listed {
+        Some(
+            tokio::task::spawn_blocking(crate::federation::keys::generate_rsa_keypair)
+                .await
+                .map_err(AppError::internal)??,
+        )
+    } else {
+        None
+    };
+    let welcome = match &t {
+        Some(t) if listed && t.welcome_notes.0 => Some(welcome_note(state, &s, t).await?),
+        _ => None,
+    };
+    let mut change = Change::begin(state).await?;
+    if !signature_changes::decide(change.conn(), id, approve, (!approve).then_some(reason)).await? {
         return Err(AppError::Conflict(format!("signature {id} is not waiting for a decision ({})", s.status)));
     }
+    if let Some(keys) = &keys {
+        signature_changes::set_keys(change.conn(), id, &keys.public_key_pem, &keys.private_key_pem).await?;
+    }
+    if let Some((note_id, activity, inboxes)) = &welcome {
+        change.queue(Some(s.territory_id), activity, true, inboxes).await?;
+        signature_changes::set_welcome_note(change.conn(), id, note_id).await?;
+    }
+    let what = if approve { "signature.approve" } else { "signature.reject" };
+    change.audit(by, what, &format!("signature #{id} ({})", s.kind)).await?;
+    change.commit().await?;
     if let Some(email) = &s.email {
         // The mail names the territory and, once accepted, links to its directory.
-        let t = state.store.territory_by_id(s.territory_id).await?;
         let (name, slug) = t.map(|t| (t.name, t.slug)).unwrap_or_default();
         let directory = state.config.url(&format!("/t/{slug}/signataires")).to_string();
         let (subject, body) = if approve {
@@ -403,25 +433,17 @@ pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: 
         };
         send(state, Mail { to: email, subject: &subject, body: &body }).await?;
     }
-    let what = if approve { "signature.approve" } else { "signature.reject" };
-    state.store.audit(by, what, &format!("signature #{id} ({})", s.kind)).await?;
-    if approve && s.listed != 0 {
-        // Listed signatories become fediverse actors with their own keys.
-        let keys = tokio::task::spawn_blocking(crate::federation::keys::generate_rsa_keypair)
-            .await
-            .map_err(AppError::internal)??;
-        state.store.set_signatory_keys(id, &keys.public_key_pem, &keys.private_key_pem).await?;
-        welcome(state, &s).await?;
-    }
     Ok(())
 }
 
-/// The territory welcomes a listed signatory with a public Note to its followers (a territory
-/// setting, on by default). Unlisted signatories are never named in public.
-async fn welcome(state: &AppState, s: &SignatoryPrivate) -> AppResult<()> {
-    let Some(t) = state.store.territory_by_id(s.territory_id).await?.filter(|t| t.welcome_notes.0) else {
-        return Ok(());
-    };
+/// The territory's welcome `Note` for a listed signatory (a territory setting, on by default;
+/// unlisted signatories are never named in public): its id, its `Create`, and the followers'
+/// inboxes.
+async fn welcome_note(
+    state: &AppState,
+    s: &SignatoryPrivate,
+    t: &crate::storage::territories::TerritoryRow,
+) -> AppResult<(String, serde_json::Value, Vec<String>)> {
     let actor = state.territory_id_url(&t.slug);
     let followers = state.config.url(&format!("/t/{}/followers", t.slug));
     let note_id = state.config.url(&format!("/notes/{}", uuid::Uuid::new_v4()));
@@ -437,12 +459,7 @@ async fn welcome(state: &AppState, s: &SignatoryPrivate) -> AppResult<()> {
     let activity =
         create_note(&outgoing::new_activity_id(state), &note_id, &actor, &followers, &html, &directory, &published);
     let inboxes = state.store.follower_inboxes(t.id).await?;
-    let mut tx = state.store.begin().await?;
-    outgoing::queue(&mut tx, Some(t.id), &activity, true, &inboxes).await?;
-    tx.commit().await?;
-    state.store.set_welcome_note(s.id, note_id.as_str()).await?;
-    state.delivery_notify.notify_one();
-    Ok(())
+    Ok((note_id.to_string(), activity, inboxes))
 }
 
 /// Withdrawal (by the signer, or by an admin on request): personal data erased, and whatever
@@ -464,11 +481,11 @@ pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     if let Some(r) = &retraction {
         r.queue(&mut tx).await?;
     }
+    crate::storage::admin::audit_in(&mut tx, by, "signature.withdraw", &format!("signature #{id}")).await?;
     tx.commit().await?;
     if retraction.is_some() {
         state.delivery_notify.notify_one();
     }
-    state.store.audit(by, "signature.withdraw", &format!("signature #{id}")).await?;
     tracing::info!(signature = id, "signature withdrawn, personal data erased");
     Ok(())
 }

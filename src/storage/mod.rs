@@ -19,6 +19,7 @@ pub mod identity;
 pub mod moderation;
 pub mod practices;
 pub mod signatories;
+pub mod signature_changes;
 pub mod territories;
 
 use std::{str::FromStr, time::Duration};

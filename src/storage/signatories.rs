@@ -222,20 +222,6 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    /// Approves or rejects a confirmed signature; false when it was not waiting.
-    pub async fn decide_signature(&self, id: i64, approve: bool, reason: Option<&str>) -> AppResult<bool> {
-        let done = sqlx::query(
-            "UPDATE signatories SET status = $1, reject_reason = $2, decided_at = $3 WHERE id = $4 AND status = 'confirmed'",
-        )
-        .bind(if approve { "approved" } else { "rejected" })
-        .bind(reason)
-        .bind(now_millis())
-        .bind(id)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
-    }
-
     pub async fn signatory_private(&self, id: i64) -> AppResult<Option<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!("SELECT {PRIVATE} FROM signatories WHERE id = $1"))
             .bind(id)
@@ -321,54 +307,6 @@ impl Store {
     }
 }
 
-/// A pending change of address: the new one waits in a private link of kind `email` until its
-/// owner opens the link mailed to it. Inside the caller's transaction.
-pub async fn add_email_link(conn: &mut sqlx::AnyConnection, id: i64, token_hash: &str, email: &str) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO signatory_links (token_hash, signatory_id, kind, created_at, email) VALUES ($1, $2, 'email', $3, $4)",
-    )
-    .bind(token_hash)
-    .bind(id)
-    .bind(now_millis())
-    .bind(email)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Takes (deletes and returns) a pending change of address younger than `max_age_ms`:
-/// (signature id, new address). Inside the caller's transaction.
-pub async fn take_email_link(
-    conn: &mut sqlx::AnyConnection,
-    token_hash: &str,
-    max_age_ms: i64,
-) -> AppResult<Option<(i64, String)>> {
-    let row: Option<(i64, Option<String>)> = sqlx::query_as(
-        "DELETE FROM signatory_links WHERE token_hash = $1 AND kind = 'email' AND created_at > $2 \
-         RETURNING signatory_id, email",
-    )
-    .bind(token_hash)
-    .bind(now_millis() - max_age_ms)
-    .fetch_optional(&mut *conn)
-    .await?;
-    Ok(row.and_then(|(id, email)| Some((id, email?))))
-}
-
-/// Sets a live signature's address; `Conflict` when another live signature of the territory
-/// has it. Inside the caller's transaction.
-pub async fn set_signature_email(conn: &mut sqlx::AnyConnection, id: i64, email: &str) -> AppResult<bool> {
-    match sqlx::query("UPDATE signatories SET email = $1 WHERE id = $2 AND status <> 'withdrawn'")
-        .bind(email)
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-    {
-        Ok(r) => Ok(r.rows_affected() == 1),
-        Err(e) if super::is_unique_violation(&e) => Err(AppError::Conflict("email-taken".into())),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// [`Store::update_signature`] inside the caller's transaction.
 pub async fn update_signature(conn: &mut sqlx::AnyConnection, id: i64, s: &NewSignature) -> AppResult<()> {
     let r = sqlx::query(
@@ -407,15 +345,6 @@ pub async fn clear_welcome_note(conn: &mut sqlx::AnyConnection, id: i64) -> AppR
 }
 
 impl Store {
-    pub async fn set_welcome_note(&self, id: i64, note: &str) -> AppResult<()> {
-        sqlx::query("UPDATE signatories SET welcome_note_ap_id = $1 WHERE id = $2")
-            .bind(note)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     /// Every signatory with contact details, for the admin export only.
     pub async fn signatories_private(&self, territory_id: i64) -> AppResult<Vec<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!(
@@ -473,16 +402,6 @@ impl SignatoryActorRow {
 }
 
 impl Store {
-    pub async fn set_signatory_keys(&self, id: i64, public_pem: &str, private_pem: &str) -> AppResult<()> {
-        sqlx::query("UPDATE signatories SET public_key_pem = $1, private_key_pem = $2 WHERE id = $3")
-            .bind(public_pem)
-            .bind(private_pem)
-            .bind(id)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
     pub async fn signatory_actor(&self, id: i64) -> AppResult<Option<SignatoryActorRow>> {
         signatory_actor_in(self.pool(), id).await
     }

@@ -7,9 +7,10 @@ use maillage::{
     domain::{account::Role, practice::PracticeInput, territory::FollowState},
     error::AppError,
     fail_point::Step,
-    processing::{accounts, follows as follow_cases, practice_pins, practices, territories},
+    processing::{accounts, follows as follow_cases, practice_pins, practices, signatures, territories},
     state::AppState,
     storage::{actors::NewRemoteActor, follows, territories::TerritoryUpdate},
+    text::i18n::{Lang, Tr},
 };
 use serde_json::json;
 
@@ -26,6 +27,8 @@ struct Snapshot {
     followers: Vec<String>,
     accounts: Vec<String>,
     settings: Vec<String>,
+    /// Each signature as `name status welcome-note key`.
+    signatories: Vec<String>,
     media: i64,
     activities: i64,
     deliveries: i64,
@@ -53,6 +56,11 @@ async fn snapshot(state: &AppState) -> Snapshot {
         followers: strings("SELECT CAST(actor_id AS TEXT) || ' ' || state FROM followers ORDER BY actor_id").await,
         accounts: strings("SELECT email || ' ' || CAST(disabled AS TEXT) FROM accounts ORDER BY id").await,
         settings: strings("SELECT key || ' ' || value FROM instance_settings ORDER BY key").await,
+        signatories: strings(
+            "SELECT name || ' ' || status || ' ' || COALESCE(welcome_note_ap_id, '-') || ' ' || \
+             CASE WHEN public_key_pem IS NULL THEN 'no-key' ELSE 'key' END FROM signatories ORDER BY id",
+        )
+        .await,
         media: count("media").await,
         activities: count("activities").await,
         deliveries: count("deliveries").await,
@@ -121,6 +129,21 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
                         practices::PracticeError::App(e) => e,
                         practices::PracticeError::Fields(f) => panic!("fields: {f:?}"),
                     })
+                }
+                .boxed()
+            },
+            Expect::ALL,
+        ),
+        (
+            // The decision, the actor's keys, the welcome Note's Create and its id, the audit.
+            "approve a listed signature",
+            |s, _| {
+                async move {
+                    let id: i64 = sqlx::query_scalar("SELECT id FROM signatories WHERE name = 'Camille'")
+                        .fetch_one(s.store.pool())
+                        .await
+                        .map_err(AppError::from)?;
+                    signatures::decide(s, id, true, "", "modo", Tr::new(Lang::Fr)).await
                 }
                 .boxed()
             },
@@ -263,6 +286,14 @@ async fn all_or_nothing(db: TestDb) {
     assert_eq!(after.practices.len(), before.practices.len() + 1, "[{label}] the practice is there");
     assert_eq!(after.audit.last(), Some(&format!("practice.propose practice {id}")), "[{label}]");
 
+    // A listed signature waiting for its decision (the "approve" change).
+    signatures::import_charter(state, "territoire", "# Charte\n\nTexte.", "2024", "test").await.expect("charter");
+    crate::browser_layout::signed_and_confirmed(
+        &inst,
+        crate::browser_layout::individual("Camille", "Redon", "camille@cces.example"),
+    )
+    .await;
+
     for (what, run, expect) in changes() {
         for step in Step::ALL {
             let before = snapshot(state).await;
@@ -276,7 +307,8 @@ async fn all_or_nothing(db: TestDb) {
         run(state, id).await.unwrap_or_else(|e| panic!("[{label}] {what}: {e}"));
         let after = snapshot(state).await;
         let rows = |s: &Snapshot| {
-            (s.practices.clone(), s.territories.clone(), s.followers.clone(), s.accounts.clone(), s.settings.clone())
+            let t = (s.territories.clone(), s.followers.clone(), s.accounts.clone(), s.settings.clone());
+            (s.practices.clone(), t, s.signatories.clone())
         };
         assert_ne!(rows(&after), rows(&before), "[{label}] {what} changed its rows");
         assert_eq!(

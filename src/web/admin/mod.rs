@@ -354,11 +354,9 @@ async fn icon_upload(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let bytes = file.unwrap_or_default();
-    let media = data.store.insert_media(sniff_image(&bytes).unwrap_or("application/octet-stream"), &bytes).await?;
-    data.store.set_territory_icon(t.id, media).await?;
-    // Followers learn the new icon through an Update of the actor.
-    processing::territories::update(&data, &t.slug, TerritoryUpdate::default(), &account.email).await?;
-    data.store.audit(&account.email, "territory.icon", &format!("{}: {} bytes", t.slug, bytes.len())).await?;
+    // Stored, set and sent to followers (an Update of the actor) with its audit entry, in one change.
+    let content_type = sniff_image(&bytes).unwrap_or("application/octet-stream");
+    processing::territories::set_icon(&data, &t.slug, content_type, &bytes, &account.email).await?;
     Ok(back(&format!("/admin/territory?t={}", t.slug)))
 }
 

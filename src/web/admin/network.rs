@@ -57,9 +57,7 @@ pub(super) async fn followers_decide(
         _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
     };
     let who = f.get("actor");
-    processing::follows::decide_follower(&data, &slug, &who, approve).await?;
-    let what = if approve { "follower.approve" } else { "follower.reject" };
-    data.store.audit(&account.email, what, &format!("{slug}: {who}")).await?;
+    processing::follows::decide_follower_audited(&data, &slug, &who, approve, Some(&account.email)).await?;
     Ok(back(&format!("/admin/followers?t={slug}")))
 }
 
@@ -130,11 +128,8 @@ pub(super) async fn following_add(
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let t = selected_territory(&data, &q).await?;
     let handle = f.get("handle");
-    match processing::follows::follow_remote(&data, &t.slug, &handle).await {
-        Ok(id) => {
-            data.store.audit(&account.email, "following.add", &format!("{}: {id}", t.slug)).await?;
-            Ok(back(&format!("/admin/following?t={}", t.slug)))
-        }
+    match processing::follows::follow_remote_audited(&data, &t.slug, &handle, Some(&account.email)).await {
+        Ok(_) => Ok(back(&format!("/admin/following?t={}", t.slug))),
         Err(e) => {
             // The operator sees which URL answered what (status, parse error), never a body.
             tracing::info!(error = %e, "follow from the admin console failed");
@@ -147,8 +142,7 @@ pub(super) async fn following_add(
 pub(super) async fn following_remove(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let (slug, actor) = (f.get("t"), f.get("actor"));
-    processing::follows::unfollow_remote(&data, &slug, &actor).await?;
-    data.store.audit(&account.email, "following.remove", &format!("{slug}: {actor}")).await?;
+    processing::follows::unfollow_remote_audited(&data, &slug, &actor, Some(&account.email)).await?;
     Ok(back(&format!("/admin/following?t={slug}")))
 }
 
@@ -194,16 +188,14 @@ pub(super) async fn domains_block(data: Data<AppState>, ctx: Ctx, body: Bytes) -
         return Ok(res);
     }
     let reason: String = f.get("reason").chars().take(500).collect();
-    let dropped = processing::domains::block(&data, &domain, &reason).await?;
-    data.store.audit(&account.email, "domain.block", &format!("{domain} ({dropped} deliveries dropped)")).await?;
+    processing::domains::block_audited(&data, &domain, &reason, Some(&account.email)).await?;
     Ok(back("/admin/domains"))
 }
 
 pub(super) async fn domains_unblock(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let domain = f.get("domain");
-    processing::domains::unblock(&data, &domain).await?;
-    data.store.audit(&account.email, "domain.unblock", &domain).await?;
+    processing::domains::unblock_audited(&data, &domain, Some(&account.email)).await?;
     Ok(back("/admin/domains"))
 }
 

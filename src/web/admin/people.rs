@@ -69,11 +69,8 @@ pub(super) async fn accounts_create(data: Data<AppState>, ctx: Ctx, body: Bytes)
     if let (Ok(email), true) = (&email, errors.is_empty()) {
         let hash =
             tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(AppError::internal)??;
-        match data.store.create_account(email, &hash, role).await {
-            Ok(_) => {
-                data.store.audit(&account.email, "account.create", &format!("{email} as {}", role.as_str())).await?;
-                return Ok(back("/admin/accounts"));
-            }
+        match crate::processing::accounts::create_account(&data, email, &hash, role, &account.email).await {
+            Ok(_) => return Ok(back("/admin/accounts")),
             Err(AppError::Conflict(_)) => errors.push(("email", ctx.tr.t("account-exists"))),
             Err(e) => return Err(e),
         }
@@ -98,9 +95,7 @@ pub(super) async fn accounts_toggle(data: Data<AppState>, ctx: Ctx, body: Bytes)
         .into_iter()
         .find(|a| a.id == id)
         .ok_or_else(|| AppError::NotFound("account".into()))?;
-    data.store.set_account_disabled(id, !target.disabled.0).await?;
-    let what = if target.disabled.0 { "account.enable" } else { "account.disable" };
-    data.store.audit(&me.email, what, &target.email).await?;
+    crate::processing::accounts::set_disabled(&data, &target, !target.disabled.0, &me.email).await?;
     Ok(back("/admin/accounts"))
 }
 
@@ -143,9 +138,8 @@ pub(super) async fn instance_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -
     if !contact.trim().is_empty() && parse_email(&contact).is_err() {
         return Err(AppError::Unprocessable("email-invalid".into()));
     }
-    data.store.set_setting("contact", contact.trim()).await?;
-    data.store.set_setting("rules", &f.get("rules").chars().take(10_000).collect::<String>()).await?;
-    data.store.audit(&account.email, "instance.update", "contact, rules").await?;
+    let rules: String = f.get("rules").chars().take(10_000).collect();
+    crate::processing::territories::set_instance_settings(&data, contact.trim(), &rules, &account.email).await?;
     let asked = f.get("moderation_mail");
     if !asked.is_empty() {
         let wanted = processing::moderation::Frequency::parse(&asked)
