@@ -34,6 +34,9 @@ use crate::{
 };
 
 pub mod practices;
+pub mod signatures;
+
+use signatures::{RejectBody, SignatureCreated, SignatureSchema};
 
 pub fn router() -> Router {
     Router::new()
@@ -44,10 +47,10 @@ pub fn router() -> Router {
         .route("/territories/{slug}/following", get(list_following))
         .route("/territories/{slug}/followers/approve", post(approve_follower))
         .route("/territories/{slug}/followers/reject", post(reject_follower))
-        .route("/signatures", post(create_signature))
-        .route("/signatures/{id}/approve", post(approve_signature))
-        .route("/signatures/{id}/reject", post(reject_signature))
-        .route("/signatories", get(list_signatories))
+        .route("/signatures", post(signatures::create_signature))
+        .route("/signatures/{id}/approve", post(signatures::approve_signature))
+        .route("/signatures/{id}/reject", post(signatures::reject_signature))
+        .route("/signatories", get(signatures::list_signatories))
         .route("/practices", get(practices::search).post(practices::create))
         .route("/practices/{id}", get(practices::get_one).patch(practices::patch).delete(practices::delete))
         .route("/practices/{id}/publish", post(practices::publish))
@@ -186,7 +189,7 @@ async fn dto(state: &AppState, t: TerritoryRow) -> AppResult<TerritoryDto> {
     })
 }
 
-async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
+pub(crate) async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
     state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
 }
 
@@ -195,7 +198,7 @@ pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> AppResult<T> {
     q.map(|Query(t)| t).map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
+pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
     body.map(|Json(t)| t).map_err(|e| match e {
         JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),
         other => AppError::BadRequest(other.body_text()),
@@ -358,166 +361,6 @@ async fn reject_follower(
 }
 
 /// A signature as the API takes it: the page's fields, in JSON.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-#[schema(example = json!({
-    "kind": "structure", "name": "Épicerie coopérative du Pays", "legal_form": "cooperative",
-    "domains": ["alimentation"], "website": "https://epicerie.example", "commune": "Redon",
-    "representative_name": "Camille Martin", "representative_role": "co-gérante",
-    "email": "contact@epicerie.example", "charter_version": "2024", "consent": true, "listed": true
-}))]
-pub struct SignatureSchema {
-    /// `individual` or `structure`.
-    kind: String,
-    name: String,
-    /// Individuals, at least one (else `field-choose-one`): citoyen, consommateur, producteur,
-    /// salarie, usager, distributeur, autre.
-    roles: Option<Vec<String>>,
-    /// Structures: association, cooperative, entreprise, collectivite, autre.
-    legal_form: Option<String>,
-    /// Structures, at least one (else `field-choose-one`).
-    domains: Option<Vec<String>>,
-    /// Structures: a web address; without a scheme (`amap.example`) it is stored as
-    /// `https://amap.example`. Anything else: `website-invalid`.
-    website: Option<String>,
-    commune: String,
-    representative_name: Option<String>,
-    representative_role: Option<String>,
-    governance: Option<String>,
-    partners: Option<String>,
-    /// Private.
-    email: String,
-    /// Private.
-    phone: Option<String>,
-    /// Private.
-    postal_address: Option<String>,
-    /// Must be the current charter version.
-    charter_version: String,
-    consent: bool,
-    listed: Option<bool>,
-    /// Territory slug (default: the instance's default territory).
-    territory: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct SignatureCreated {
-    /// Always `unconfirmed`: the same answer whether or not the address had signed already
-    /// (its owner is mailed either way), so that the API tells nobody who signed.
-    status: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"reason": "Structure hors du territoire"}))]
-pub struct RejectBody {
-    reason: String,
-}
-
-#[derive(Deserialize)]
-pub struct SignatoryQuery {
-    territory: Option<String>,
-    #[serde(flatten)]
-    filter: crate::storage::signatories::DirectoryFilter,
-}
-
-/// 422 with a message key per field.
-fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Response {
-    let fields: serde_json::Map<String, serde_json::Value> =
-        errors.into_iter().map(|(f, k)| (f.to_string(), serde_json::Value::String(k.to_string()))).collect();
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(serde_json::json!({"error": "unprocessable", "message": "some fields are invalid", "fields": fields})),
-    )
-        .into_response()
-}
-
-#[utoipa::path(post, path = "/api/v1/signatures", tag = "charter", request_body = SignatureSchema,
-    responses((status = 201, description = "Recorded; a confirmation link is mailed", body = SignatureCreated),
-        (status = 400, description = "Not JSON", body = ErrorDto),
-        (status = 404, description = "No such territory", body = ErrorDto),
-        (status = 422, description = "Invalid fields: `fields` maps each to its rule", body = ErrorDto),
-        (status = 429, description = "Too many attempts from this address: try later", body = ErrorDto)))]
-async fn create_signature(
-    data: Data<AppState>,
-    headers: http::HeaderMap,
-    extensions: http::Extensions,
-    body: Result<Json<crate::domain::signatory::SignatureInput>, JsonRejection>,
-) -> AppResult<Response> {
-    let input = json_body(body)?;
-    let slug =
-        if input.territory.is_empty() { data.config.default_territory.to_string() } else { input.territory.clone() };
-    let client = crate::web::client_ip::client_of(&extensions, &headers, &data.config.trusted_proxies);
-    let tr = crate::text::i18n::Tr::new(crate::text::i18n::Lang::from_headers(&headers));
-    match processing::signatures::submit(&data, &slug, &input, &client, tr).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(SignatureCreated { status: "unconfirmed".into() })).into_response()),
-        Err(processing::signatures::SignError::Fields(e)) => Ok(field_errors(e)),
-        Err(processing::signatures::SignError::TooMany) => Ok((
-            StatusCode::TOO_MANY_REQUESTS,
-            Json(serde_json::json!({"error": "too_many_requests", "message": "too many signatures from this address"})),
-        )
-            .into_response()),
-        Err(processing::signatures::SignError::App(e)) => Err(e),
-    }
-}
-
-#[utoipa::path(get, path = "/api/v1/signatories", tag = "charter",
-    params(("territory" = Option<String>, Query), ("kind" = Option<String>, Query), ("role" = Option<String>, Query),
-        ("domain" = Option<String>, Query), ("commune" = Option<String>, Query)),
-    responses((status = 200, description = "Approved, listed signatories: public fields only", body = [crate::storage::signatories::SignatoryPublic]),
-        (status = 400, description = "A filter is not of its type", body = ErrorDto),
-        (status = 404, description = "No such territory", body = ErrorDto)))]
-async fn list_signatories(
-    data: Data<AppState>,
-    q: Result<Query<SignatoryQuery>, QueryRejection>,
-) -> AppResult<Response> {
-    let q = query(q)?;
-    let slug = q.territory.clone().unwrap_or_else(|| data.config.default_territory.to_string());
-    let t = territory(&data, &slug).await?;
-    Ok(Json(data.store.directory(t.id, &q.filter).await?).into_response())
-}
-
-async fn decide_signature(
-    data: &AppState,
-    caller: &ApiCaller,
-    headers: &http::HeaderMap,
-    id: i64,
-    approve: bool,
-    reason: &str,
-) -> AppResult<Response> {
-    caller.require(Role::Moderator)?;
-    let tr = crate::text::i18n::Tr::new(crate::text::i18n::Lang::from_headers(headers));
-    processing::signatures::decide(data, id, approve, reason, &caller.audit_name(), tr).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[utoipa::path(post, path = "/api/v1/signatures/{id}/approve", tag = "charter", params(("id" = i64, Path)),
-    security(("bearer" = [])), responses((status = 204, description = "Approved; the signer is mailed"),
-        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
-        (status = 409, description = "Not awaiting a decision", body = ErrorDto)))]
-async fn approve_signature(
-    data: Data<AppState>,
-    caller: ApiCaller,
-    headers: http::HeaderMap,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    decide_signature(&data, &caller, &headers, id, true, "").await
-}
-
-#[utoipa::path(post, path = "/api/v1/signatures/{id}/reject", tag = "charter", params(("id" = i64, Path)),
-    request_body = RejectBody, security(("bearer" = [])),
-    responses((status = 204, description = "Rejected; the signer is mailed the reason"), (status = 400, description = "Not JSON, or a parameter not of its type", body = ErrorDto),
-        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
-        (status = 409, description = "Not awaiting a decision", body = ErrorDto), (status = 422, description = "Invalid fields", body = ErrorDto)))]
-async fn reject_signature(
-    data: Data<AppState>,
-    caller: ApiCaller,
-    headers: http::HeaderMap,
-    Path(id): Path<i64>,
-    body: Result<Json<RejectBody>, JsonRejection>,
-) -> AppResult<Response> {
-    let reason = json_body(body)?.reason;
-    decide_signature(&data, &caller, &headers, id, false, &reason).await
-}
-
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -535,7 +378,8 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Maillage API", description = "Territories of Circuits Courts Économiques et Solidaires", license(name = "AGPL-3.0-or-later")),
     paths(list_territories, get_territory, patch_territory, list_followers, list_following, approve_follower, reject_follower,
-        create_signature, list_signatories, approve_signature, reject_signature,
+        signatures::create_signature, signatures::list_signatories, signatures::approve_signature,
+        signatures::reject_signature,
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
         practices::unpublish, practices::pin, practices::unpin, practices::delete),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
