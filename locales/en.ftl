@@ -623,3 +623,8 @@ email-change-mail-body = Hello,
 email-change-done = Your new address is saved for your signature.
 email-change-invalid = This link is no longer valid (already used or too old). You can ask again from your private page.
 email-change-taken = This address is already that of another signature in this territory: it was not changed.
+
+## Confirmations of destructive console actions
+confirm-reject-follower = Reject this follow request? They will not receive the territory's news.
+confirm-unfollow = Stop following this account? Its good practices will no longer arrive.
+confirm-account-toggle = Change this account's access? A disabled account can no longer log in.

@@ -622,3 +622,8 @@ email-change-mail-body = Bonjour,
 email-change-done = Votre nouvelle adresse est enregistrée pour votre signature.
 email-change-invalid = Ce lien n'est plus valable (déjà utilisé ou trop ancien). Vous pouvez refaire la demande depuis votre espace personnel.
 email-change-taken = Cette adresse est déjà celle d'une autre signature de ce territoire : elle n'a pas été changée.
+
+## Confirmations of destructive console actions
+confirm-reject-follower = Refuser cet abonnement ? La personne ne recevra pas les nouvelles du territoire.
+confirm-unfollow = Ne plus suivre ce compte ? Ses bonnes pratiques ne seront plus reçues.
+confirm-account-toggle = Changer l'accès de ce compte ? Un compte désactivé ne peut plus se connecter.

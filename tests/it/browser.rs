@@ -134,6 +134,17 @@ async fn admin_edits_territory_approves_follower_and_switches_language() {
     c.goto(&m.url("/admin/followers")).await.expect("followers");
     assert!(text(c, "main").await.contains("@alice@"));
     shot(c, "admin-followers-fr").await;
+    // Rejecting asks first: its button shows only once "Refuser…" is opened.
+    let reject = c.find(Locator::Css("form[action*='decision=reject'] details.confirm button")).await.expect("reject");
+    assert!(!reject.is_displayed().await.expect("displayed"), "the reject button waits behind its question");
+    c.find(Locator::Css("form[action*='decision=reject'] details.confirm summary"))
+        .await
+        .expect("summary")
+        .click()
+        .await
+        .expect("open");
+    assert!(reject.is_displayed().await.expect("displayed"), "opened, the question and its button show");
+    assert!(text(c, "form[action*='decision=reject'] details.confirm p").await.contains("Refuser cet abonnement"));
     c.find(Locator::Css("form[action*='decision=approve'] button"))
         .await
         .expect("approve")

@@ -99,6 +99,16 @@ pub struct Action {
     class: &'static str,
     extra_name: &'static str,
     extra_value: String,
+    /// A destructive action asks first: the button sits inside a `<details>` whose summary is
+    /// the action and whose text is this question (works without JavaScript).
+    confirm: Option<String>,
+}
+
+impl Action {
+    fn confirming(mut self, question: String) -> Action {
+        self.confirm = Some(question);
+        self
+    }
 }
 
 pub struct FormDef {
@@ -393,5 +403,5 @@ fn action(
     class: &'static str,
     extra: (&'static str, String),
 ) -> Action {
-    Action { action: path.to_string(), field, label, class, extra_name: extra.0, extra_value: extra.1 }
+    Action { action: path.to_string(), field, label, class, extra_name: extra.0, extra_value: extra.1, confirm: None }
 }

@@ -19,7 +19,8 @@ pub(super) async fn followers_page(data: Data<AppState>, ctx: Ctx, Query(q): Que
                     tr.t("reject"),
                     "danger",
                     ("t", t.slug.clone()),
-                ),
+                )
+                .confirming(tr.t("confirm-reject-follower")),
             ]
         } else {
             vec![]
@@ -90,13 +91,10 @@ async fn following_view(
         title: tr.t("admin-following"),
         headers: vec![tr.t("follow-handle"), tr.t("state")],
         rows,
-        actions: vec![action(
-            "/admin/following/unfollow",
-            "actor",
-            tr.t("unfollow"),
-            "secondary",
-            ("t", t.slug.clone()),
-        )],
+        actions: vec![
+            action("/admin/following/unfollow", "actor", tr.t("unfollow"), "secondary", ("t", t.slug.clone()))
+                .confirming(tr.t("confirm-unfollow")),
+        ],
     });
     page.forms.push(FormDef {
         action: format!("/admin/following?t={}", t.slug),

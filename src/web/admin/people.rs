@@ -43,13 +43,16 @@ pub(super) async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut Admin
         title: tr.t("admin-accounts"),
         headers: vec![tr.t("email"), tr.t("role"), tr.t("state")],
         rows,
-        actions: vec![action(
-            "/admin/accounts/toggle",
-            "id",
-            format!("{} / {}", tr.t("disable"), tr.t("enable")),
-            "secondary",
-            ("", String::new()),
-        )],
+        actions: vec![
+            action(
+                "/admin/accounts/toggle",
+                "id",
+                format!("{} / {}", tr.t("disable"), tr.t("enable")),
+                "secondary",
+                ("", String::new()),
+            )
+            .confirming(tr.t("confirm-account-toggle")),
+        ],
     });
     Ok(())
 }
