@@ -51,8 +51,10 @@ pub async fn import_charter(
         return Err(AppError::Unprocessable("the charter text is empty or too long".into()));
     }
     let t = territory(state, slug).await?;
-    let c = state.store.insert_charter(t.id, version, markdown).await?;
-    state.store.audit(by, "charter.import", &format!("{slug}: version {version}")).await?;
+    let mut change = Change::begin(state).await?;
+    let c = crate::storage::charters::insert(change.conn(), t.id, version, markdown).await?;
+    change.audit(by, "charter.import", &format!("{slug}: version {version}")).await?;
+    change.commit().await?;
     Ok(c)
 }
 

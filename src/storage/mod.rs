@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod activities;
 pub mod actors;
 pub mod admin;
+pub mod charters;
 pub mod conversations;
 pub mod deliveries;
 pub mod follows;

@@ -86,23 +86,8 @@ pub struct DirectoryFilter {
 
 impl Store {
     pub async fn insert_charter(&self, territory_id: i64, version: &str, content_md: &str) -> AppResult<CharterRow> {
-        let r = sqlx::query_as(
-            "INSERT INTO charters (territory_id, version, content_md, published_at) VALUES ($1, $2, $3, $4) \
-             RETURNING id, territory_id, version, content_md, published_at",
-        )
-        .bind(territory_id)
-        .bind(version)
-        .bind(content_md)
-        .bind(now_millis())
-        .fetch_one(self.pool())
-        .await;
-        match r {
-            Ok(c) => Ok(c),
-            Err(e) if super::is_unique_violation(&e) => {
-                Err(AppError::Conflict(format!("charter version {version} exists")))
-            }
-            Err(e) => Err(e.into()),
-        }
+        let mut conn = self.pool().acquire().await?;
+        super::charters::insert(&mut conn, territory_id, version, content_md).await
     }
 
     /// The current charter: the latest imported.
