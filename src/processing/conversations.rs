@@ -28,7 +28,7 @@ use crate::{
         practices::{PracticeRow, practice_in},
         territories::TerritoryRow,
     },
-    web::html::markdown_to_html,
+    text::html::markdown_to_html,
 };
 
 /// Longest comment written here (characters of Markdown).

@@ -7,7 +7,7 @@ use crate::{
     error::AppResult,
     mail::{Mail, send},
     state::AppState,
-    web::i18n::{Lang, Tr},
+    text::i18n::{Lang, Tr},
 };
 
 /// Instance setting: `each`, `digest` or `never`.

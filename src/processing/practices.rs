@@ -1,7 +1,7 @@
 //! Authoring good practices: moderators write drafts, publish, edit, unpublish, delete; every
 //! change is recorded with its author (the charter's "traçabilité et transparence").
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use sqlx::AnyConnection;
 
@@ -20,10 +20,10 @@ use crate::{
     storage::{
         conversations::{comments_in, reactions_in},
         follows::follower_inboxes_in,
-        practices::{PracticeContent, PracticeRow, practice_in},
+        practices::{PracticeContent, PracticeRow, StoredDimension, StoredIndicator, practice_in},
         signatories::listed_in,
     },
-    web::html::markdown_to_html,
+    text::html::markdown_to_html,
 };
 
 /// Why a practice was not saved.
@@ -40,15 +40,22 @@ impl From<AppError> for PracticeError {
 }
 
 fn content(p: &NewPractice) -> PracticeContent {
-    let dimensions: Vec<Value> = p
+    let dimensions: Vec<StoredDimension> = p
         .dimensions
         .iter()
-        .map(|d| {
-            json!({
-                "dimension": d.dimension.code(),
-                "text": d.text,
-                "indicators": d.indicators.iter().map(|i| json!({"name": i.name, "value": i.value, "unit": i.unit, "period": i.period})).collect::<Vec<_>>(),
-            })
+        .map(|d| StoredDimension {
+            dimension: d.dimension.code().to_string(),
+            indicators: d
+                .indicators
+                .iter()
+                .map(|i| StoredIndicator {
+                    name: i.name.clone(),
+                    period: i.period.clone(),
+                    unit: i.unit.clone(),
+                    value: i.value,
+                })
+                .collect(),
+            text: d.text.clone(),
         })
         .collect();
     PracticeContent {
@@ -57,7 +64,8 @@ fn content(p: &NewPractice) -> PracticeContent {
         body_md: p.body.clone(),
         body_html: markdown_to_html(&p.body),
         domains: p.domains.iter().map(|d| d.code()).collect::<Vec<_>>().join(","),
-        dimensions: Value::Array(dimensions).to_string(),
+        // Plain structs of strings and numbers: serialising them cannot fail.
+        dimensions: serde_json::to_string(&dimensions).unwrap_or_else(|_| "[]".into()),
         structures: p.structures.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
         structure_refs: "[]".into(),
         partners: p.partners.clone(),
@@ -164,7 +172,7 @@ pub async fn update_audited(
     // The practice is read again inside the change: what is merged and sent is what is stored.
     let mut change = Change::begin(state).await?;
     let current = local_in(change.conn(), id).await?;
-    let mut merged = serde_json::to_value(SerializableInput(as_input(&current))).map_err(AppError::from)?;
+    let mut merged = serde_json::to_value(as_input(&current)).map_err(AppError::from)?;
     let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;
     let mut changed = vec![];
     for (k, v) in fields {
@@ -246,31 +254,8 @@ pub async fn replace_audited(
             i.value = Value::Number(n);
         }
     }
-    let patch = serde_json::to_value(SerializableInput(input)).map_err(AppError::from)?;
+    let patch = serde_json::to_value(&input).map_err(AppError::from)?;
     update_audited(state, id, &patch, author, action).await
-}
-
-/// `PracticeInput` as JSON with the same field names it is read with.
-struct SerializableInput(PracticeInput);
-
-impl serde::Serialize for SerializableInput {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = &self.0;
-        let dims: Vec<Value> = p
-            .dimensions
-            .iter()
-            .map(|d| {
-                json!({"dimension": d.dimension, "text": d.text, "indicators": d.indicators.iter()
-                    .map(|i| json!({"name": i.name, "value": i.value, "unit": i.unit, "period": i.period})).collect::<Vec<_>>()})
-            })
-            .collect();
-        json!({
-            "title": p.title, "summary": p.summary, "body": p.body, "domains": p.domains, "dimensions": dims,
-            "structures": p.structures, "partners": p.partners, "governance": p.governance, "commune": p.commune,
-            "latitude": p.latitude, "longitude": p.longitude, "tags": p.tags, "licence": p.licence,
-        })
-        .serialize(s)
-    }
 }
 
 /// The structures a local practice names, as its page and its `Article` show them: listed,

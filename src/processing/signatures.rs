@@ -18,7 +18,7 @@ use crate::{
         signatories::{CharterRow, SignatoryPrivate, update_signature},
         territories::TerritoryRow,
     },
-    web::i18n::{Lang, Tr},
+    text::i18n::{Lang, Tr},
 };
 
 /// The CCES charter as a web page (headings, without the paper form's last lines): what a new

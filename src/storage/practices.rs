@@ -255,6 +255,22 @@ impl Store {
     }
 }
 
+/// One dimension as `practices.dimensions` stores it (JSON; keys in the order written so far).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredDimension {
+    pub dimension: String,
+    pub indicators: Vec<StoredIndicator>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct StoredIndicator {
+    pub name: String,
+    pub period: String,
+    pub unit: String,
+    pub value: f64,
+}
+
 /// Binds the content columns as `$1`–`$17`, in the order both statements above name them:
 /// one place that knows the content's shape.
 fn bind_content<'q>(
