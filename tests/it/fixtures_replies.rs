@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{TestDb, TestInstance, client, eventually, fixture, get_html, localise, peer::Peer};
-use maillage::{domain::account::Role, federation::protocol::activities::parse_envelope};
+use maillage::federation::protocol::activities::parse_envelope;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -39,17 +39,8 @@ async fn mastodon_and_lemmy_replies_likes_and_deletions() {
         let follower = Peer::start().await;
         let group = follower.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
         follower.send(&group.inbox, "Follow", json!(group.id)).await.expect("follow");
-        let token = m.token(Role::Moderator).await;
-        let res = client()
-            .post(m.url("/api/v1/practices"))
-            .bearer_auth(&token)
-            .json(&json!({"title": "Jardin partagé", "summary": "Un jardin cultivé par le quartier."}))
-            .send()
-            .await
-            .expect("create");
-        let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
-        client().post(m.url(&format!("/api/v1/practices/{id}/publish"))).bearer_auth(&token).send().await.expect("p");
-        let practice = m.data.store.practice(id).await.expect("db").expect("practice").ap_id;
+        let (id, practice) =
+            common::published_practice(&m, "Jardin partagé", "Un jardin cultivé par le quartier.").await;
 
         let mastodon = Peer::start().await;
         let lemmy = Peer::start().await;

@@ -6,10 +6,7 @@
 use crate::common;
 
 use common::{TestDb, TestInstance, client, eventually, fixture, get_html, localise, peer::Peer};
-use maillage::{
-    domain::account::Role,
-    federation::{keys::Signer, signatures::SignatureFormat},
-};
+use maillage::federation::{keys::Signer, signatures::SignatureFormat};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -19,17 +16,7 @@ async fn count(m: &TestInstance, table: &str) -> i64 {
 
 /// A published practice of the default territory: (local id, ActivityPub id).
 async fn practice(m: &TestInstance) -> (i64, String) {
-    let token = m.token(Role::Moderator).await;
-    let res = client()
-        .post(m.url("/api/v1/practices"))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Jardin partagé", "summary": "Un jardin cultivé par le quartier."}))
-        .send()
-        .await
-        .expect("create");
-    let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
-    client().post(m.url(&format!("/api/v1/practices/{id}/publish"))).bearer_auth(&token).send().await.expect("pub");
-    (id, m.data.store.practice(id).await.expect("db").expect("practice").ap_id)
+    common::published_practice(m, "Jardin partagé", "Un jardin cultivé par le quartier.").await
 }
 
 /// POSTs `body` to `inbox`, signed by `peer` in `format` for the URL `signed_for` (normally

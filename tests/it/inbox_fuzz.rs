@@ -7,10 +7,7 @@
 use crate::common;
 
 use common::{TestDb, TestInstance, client, peer::Peer};
-use maillage::{
-    domain::account::Role,
-    federation::{keys::Signer, signatures::SignatureFormat},
-};
+use maillage::federation::{keys::Signer, signatures::SignatureFormat};
 use proptest::{
     prelude::*,
     test_runner::{Config, TestCaseError, TestRunner},
@@ -41,22 +38,7 @@ impl World {
         let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
         let (m, peer, practice) = rt.block_on(async {
             let m = TestInstance::start_with(TestDb::sqlite().await, |c| c.inbox_rate_per_minute = 0).await;
-            let token = m.token(Role::Moderator).await;
-            let res = client()
-                .post(m.url("/api/v1/practices"))
-                .bearer_auth(&token)
-                .json(&json!({"title": "Jardin partagé", "summary": "Un jardin du quartier."}))
-                .send()
-                .await
-                .expect("create");
-            let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
-            client()
-                .post(m.url(&format!("/api/v1/practices/{id}/publish")))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .expect("p");
-            let practice = m.data.store.practice(id).await.expect("db").expect("practice").ap_id;
+            let (_, practice) = common::published_practice(&m, "Jardin partagé", "Un jardin du quartier.").await;
             (m, Peer::start().await, practice)
         });
         World { rt, m, peer, practice }

@@ -6,9 +6,7 @@
 
 use crate::common;
 
-use common::{
-    TestDb, TestInstance, client, eventually, fixture, get_html, get_json, localise, peer::Peer, web::Browser,
-};
+use common::{TestDb, TestInstance, eventually, fixture, get_html, get_json, localise, peer::Peer, web::Browser};
 use maillage::{
     domain::account::Role, federation::protocol::activities::parse_envelope,
     federation::protocol::actor::RemoteActorJson,
@@ -53,17 +51,8 @@ async fn gotosocial_peer_follows_replies_likes_and_unfollows() {
         assert_eq!(followers["orderedItems"], json!([gts.actor_id().as_str()]), "[{label}]");
 
         // A practice; GoToSocial replies to it and likes it.
-        let token = m.token(Role::Moderator).await;
-        let res = client()
-            .post(m.url("/api/v1/practices"))
-            .bearer_auth(&token)
-            .json(&json!({"title": "Marché paysan", "summary": "Un marché de producteurs locaux chaque samedi."}))
-            .send()
-            .await
-            .expect("create");
-        let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
-        client().post(m.url(&format!("/api/v1/practices/{id}/publish"))).bearer_auth(&token).send().await.expect("p");
-        let practice = m.data.store.practice(id).await.expect("db").expect("practice").ap_id;
+        let (id, practice) =
+            common::published_practice(&m, "Marché paysan", "Un marché de producteurs locaux chaque samedi.").await;
         let reply = localise(&fixture("gotosocial/create_reply.json"), &gts, &m, &practice);
         assert_eq!(gts.post_signed(&m.url("/inbox"), &reply).await, StatusCode::ACCEPTED, "[{label}] reply");
         let html = get_html(&m.url(&format!("/pratiques/{id}"))).await;

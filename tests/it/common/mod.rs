@@ -230,6 +230,23 @@ pub async fn call(
 }
 
 /// A page as a browser asks for it.
+/// A practice of the default territory, created and published through the API as a moderator:
+/// (local id, ActivityPub id).
+pub async fn published_practice(m: &TestInstance, title: &str, summary: &str) -> (i64, String) {
+    let token = m.token(maillage::domain::account::Role::Moderator).await;
+    let res = client()
+        .post(m.url("/api/v1/practices"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"title": title, "summary": summary}))
+        .send()
+        .await
+        .expect("create");
+    let id = res.json::<serde_json::Value>().await.expect("json")["id"].as_i64().expect("id");
+    let res = client().post(m.url(&format!("/api/v1/practices/{id}/publish"))).bearer_auth(&token).send().await;
+    assert!(res.expect("publish").status().is_success(), "published");
+    (id, m.data.store.practice(id).await.expect("db").expect("practice").ap_id)
+}
+
 pub async fn get_html(url: &str) -> String {
     client().get(url).header("Accept", "text/html").send().await.expect("page").text().await.expect("text")
 }
