@@ -198,6 +198,24 @@ pub(crate) fn query<T>(q: Result<Query<T>, QueryRejection>) -> AppResult<T> {
     q.map(|Query(t)| t).map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
+/// The body of a 422: every invalid field with its rule's message key.
+#[derive(Serialize)]
+struct FieldErrorsBody {
+    error: &'static str,
+    message: &'static str,
+    fields: std::collections::BTreeMap<&'static str, &'static str>,
+}
+
+/// 422 with a message key per field (signatures, practices).
+pub(crate) fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Response {
+    let body = FieldErrorsBody {
+        error: "unprocessable",
+        message: "some fields are invalid",
+        fields: errors.into_iter().collect(),
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
     body.map(|Json(t)| t).map_err(|e| match e {
         JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),

@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ErrorDto};
@@ -51,15 +51,7 @@ pub struct PracticeCreated {
 
 fn practice_error(e: PracticeError) -> AppResult<Response> {
     match e {
-        PracticeError::Fields(errors) => {
-            let fields: serde_json::Map<String, Value> =
-                errors.into_iter().map(|(f, k)| (f.to_string(), Value::String(k.to_string()))).collect();
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Json(json!({"error": "unprocessable", "message": "some fields are invalid", "fields": fields})),
-            )
-                .into_response())
-        }
+        PracticeError::Fields(errors) => Ok(super::field_errors(errors)),
         PracticeError::App(e) => Err(e),
     }
 }

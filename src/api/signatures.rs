@@ -14,7 +14,7 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ApiCaller, ErrorDto, json_body, query, territory};
+use super::{ApiCaller, ErrorDto, field_errors, json_body, query, territory};
 use crate::{domain::account::Role, error::AppResult, processing, state::AppState};
 
 #[derive(Deserialize, ToSchema)]
@@ -76,17 +76,6 @@ pub struct SignatoryQuery {
     territory: Option<String>,
     #[serde(flatten)]
     filter: crate::storage::signatories::DirectoryFilter,
-}
-
-/// 422 with a message key per field.
-fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Response {
-    let fields: serde_json::Map<String, serde_json::Value> =
-        errors.into_iter().map(|(f, k)| (f.to_string(), serde_json::Value::String(k.to_string()))).collect();
-    (
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Json(serde_json::json!({"error": "unprocessable", "message": "some fields are invalid", "fields": fields})),
-    )
-        .into_response()
 }
 
 #[utoipa::path(post, path = "/api/v1/signatures", tag = "charter", request_body = SignatureSchema,
