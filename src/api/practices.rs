@@ -110,7 +110,7 @@ pub async fn create(
 pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): Path<i64>) -> AppResult<Response> {
     let p = data.store.practice(id).await?.ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
-    if p.status != "published" && !moderator {
+    if !p.is_published() && !moderator {
         return Err(AppError::NotFound(format!("practice {id}")));
     }
     // The conversation around it, as the page shows it (hidden comments for moderators only).

@@ -7,7 +7,7 @@ use super::{Backend, Store};
 use crate::{
     domain::{
         now_millis,
-        practice::{french_search_text, tag_key},
+        practice::{Status, french_search_text, tag_key},
     },
     error::AppResult,
 };
@@ -19,7 +19,9 @@ pub struct PracticeRow {
     pub ap_id: String,
     pub territory_id: Option<i64>,
     pub origin_actor: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: Status,
     pub title: String,
     pub summary: String,
     pub body_md: String,
@@ -45,6 +47,12 @@ pub struct PracticeRow {
     pub published_at: Option<i64>,
     /// When a moderator pinned it to the territory's `featured` collection.
     pub pinned_at: Option<i64>,
+}
+
+impl PracticeRow {
+    pub fn is_published(&self) -> bool {
+        self.status == Status::Published
+    }
 }
 
 const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
@@ -411,11 +419,12 @@ pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, at: Option<i64>
 /// Publishes or unpublishes, with its revision entry, inside the caller's transaction.
 pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, published: bool, author: &str) -> AppResult<bool> {
     let now = now_millis();
+    let status = if published { Status::Published } else { Status::Draft };
     let done = sqlx::query(
         "UPDATE practices SET status = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
          updated_at = $3 WHERE id = $4",
     )
-    .bind(if published { "published" } else { "draft" })
+    .bind(status.as_str())
     .bind(i64::from(published))
     .bind(now)
     .bind(id)

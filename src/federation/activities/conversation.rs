@@ -135,7 +135,7 @@ async fn store_comment(
     let allow_private = data.config.allow_private_network;
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
-    let ours = practice.territory_id.is_some() && practice.status == "published";
+    let ours = practice.territory_id.is_some() && practice.is_published();
     let territory = practice.territory_id.filter(|_| ours);
     let announcer = territory.and_then(|_| Url::parse(&practice.origin_actor).ok());
     // What the followers' hosts read is looked up before the change (network); the followers
@@ -323,7 +323,14 @@ async fn receive_practice_announce(
             tracing::info!(practice = %p.ap_id, by = %signer.ap_id, "practice adopted");
         }
         None => {
-            conv::add_reaction(change.conn(), p.id, "share", &signer.ap_id, env.id.as_str()).await?;
+            conv::add_reaction(
+                change.conn(),
+                p.id,
+                crate::domain::practice::Reaction::Share,
+                &signer.ap_id,
+                env.id.as_str(),
+            )
+            .await?;
         }
     }
     change.commit().await
@@ -338,7 +345,14 @@ pub async fn receive_like(data: &AppState, env: &Envelope, signer: &RemoteActorR
     data.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
     let mut change = Change::begin(data).await?;
     if claim_received(change.conn(), env.id.as_str(), &signer.ap_id, &env.kind).await? {
-        conv::add_reaction(change.conn(), p.id, "like", &signer.ap_id, env.id.as_str()).await?;
+        conv::add_reaction(
+            change.conn(),
+            p.id,
+            crate::domain::practice::Reaction::Like,
+            &signer.ap_id,
+            env.id.as_str(),
+        )
+        .await?;
         change.commit().await?;
     }
     Ok(())
