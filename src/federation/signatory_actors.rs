@@ -51,7 +51,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let id = state.config.url(&format!("/s/{}", s.id));
     let sub = |p: &str| state.config.url(&format!("/s/{}/{p}", s.id));
     let mut fields = vec![];
-    if s.kind == "structure" {
+    if s.kind == crate::domain::signatory::Kind::Structure {
         let domains: Vec<&str> = s
             .domains
             .split(',')
@@ -75,7 +75,11 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let actor = LocalActor {
         context: actor_context(),
         id: id.clone(),
-        kind: if s.kind == "structure" { ActorKind::Organization } else { ActorKind::Person },
+        kind: if s.kind == crate::domain::signatory::Kind::Structure {
+            ActorKind::Organization
+        } else {
+            ActorKind::Person
+        },
         preferred_username: format!("s{}", s.id),
         name: s.name.clone(),
         summary: if s.governance.is_empty() { String::new() } else { super::actors::html_paragraphs(&s.governance) },
