@@ -28,7 +28,11 @@ struct Dashboard {
     health: Vec<Line>,
 }
 
-pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn dashboard(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     let account = ctx.require(Role::Moderator)?;
     let tr = ctx.tr;
     let t = selected_territory(&data, &q).await?;

@@ -125,7 +125,11 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
     })
 }
 
-pub(super) async fn signatures_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub(super) async fn signatures_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let page = list(&data, &ctx, &q).await?;
     Ok(crate::web::private(render_status(StatusCode::OK, &page)?))
@@ -183,7 +187,7 @@ fn urlencode(s: &str) -> String {
 
 /// One signature approved, or rejected with its reason, from its row or its details page.
 pub(super) async fn signatures_decide(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(d): Query<super::network::DecisionQuery>,
     body: Bytes,
@@ -221,7 +225,7 @@ pub(super) async fn signatures_decide(
 }
 
 /// Many signatures at once: the ticked rows approved, or all rejected with one reason.
-pub(super) async fn signatures_bulk(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn signatures_bulk(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Moderator, &body)?;
     let tr = ctx.tr;
     let decision = f.get("decision");
@@ -271,7 +275,7 @@ pub(super) async fn signatures_bulk(data: Data<AppState>, ctx: Ctx, body: Bytes)
 
 /// A signature's details for the coordinator (moderators included: they decide on it).
 pub(super) async fn signature_page(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
