@@ -114,7 +114,8 @@ async fn bench_backend(label: &str, url: &str, count: usize) -> AppResult<()> {
     let started = Instant::now();
     seed(&store, count).await?;
     println!("  {label}: {count} practices seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM practices").fetch_all(store.pool()).await?;
+    let ids: Vec<maillage::domain::ids::PracticeId> =
+        sqlx::query_scalar("SELECT id FROM practices").fetch_all(store.pool()).await?;
     let base = rate(2.0, |n| {
         let store = store.clone();
         let id = ids[n % ids.len()];

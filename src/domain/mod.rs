@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod code;
+pub mod ids;
 pub mod list;
 pub mod places;
 pub mod practice;

@@ -2,6 +2,7 @@
 //! counts for the dashboard, the audit log searched and paged.
 
 use super::{Store, admin::AuditRow, signatories::SignatoryPrivate};
+use crate::domain::ids::PracticeId;
 use crate::{domain::practice::Status, error::AppResult};
 
 /// Audit actions that record access rather than change (logins, views of a record): listed
@@ -188,11 +189,11 @@ impl Store {
     }
 
     /// Titles of practices by id, for the audit log.
-    pub async fn practice_titles(&self, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    pub async fn practice_titles(&self, ids: &[PracticeId]) -> AppResult<Vec<(PracticeId, String)>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let list = ids.iter().map(PracticeId::to_string).collect::<Vec<_>>().join(", ");
         Ok(sqlx::query_as(&format!("SELECT id, title FROM practices WHERE id IN ({list})"))
             .fetch_all(self.pool())
             .await?)
@@ -208,12 +209,12 @@ impl Store {
         text: &str,
         limit: i64,
         offset: i64,
-    ) -> AppResult<(Vec<(i64, String, Status, i64)>, i64)> {
+    ) -> AppResult<(Vec<(PracticeId, String, Status, i64)>, i64)> {
         let status = status.map_or("", Status::as_str);
         let filter = "territory_id = $1 AND ($2 = '' OR status = $2) AND (LOWER(title) LIKE $3 ESCAPE '\\' \
                       OR LOWER(summary) LIKE $3 ESCAPE '\\' OR LOWER(commune) LIKE $3 ESCAPE '\\')";
         let pattern = like_pattern(text);
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+        let rows: Vec<(PracticeId, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT id, title, status, updated_at FROM practices WHERE {filter} ORDER BY updated_at DESC, id DESC \
              LIMIT $4 OFFSET $5"
         ))

@@ -14,6 +14,7 @@ use axum::{
 };
 
 use super::{Layout, practice_pages::moderator_form, render_status, session::Ctx};
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
@@ -31,13 +32,13 @@ pub fn router() -> Router<AppState> {
 #[template(path = "practice_delete.html")]
 struct DeletePage {
     l: Layout,
-    id: i64,
+    id: PracticeId,
     title: String,
     published: bool,
 }
 
 /// "Delete this practice?": the one place its delete button is.
-async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<PracticeId>) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let p = practices::local(&data, id).await?;
     let page = DeletePage {
@@ -50,7 +51,12 @@ async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i
 }
 
 /// Publish, unpublish, pin or delete a local practice.
-async fn status_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn status_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<PracticeId>,
+    body: Bytes,
+) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let action = f.get("action");
     match action.as_str() {

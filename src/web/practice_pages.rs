@@ -26,6 +26,7 @@ use super::{
     render_status,
     session::Ctx,
 };
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::{account::Role, practice::Dimension, territory::ActivityDomain},
     error::{AppError, AppResult},
@@ -77,7 +78,7 @@ async fn origin_name(state: &AppState, p: &PracticeRow) -> AppResult<(String, St
 }
 
 pub struct Card {
-    id: i64,
+    id: PracticeId,
     title: String,
     summary: String,
     origin: String,
@@ -155,7 +156,7 @@ async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<Pract
             .map(|(_, n, _)| n.clone())
             .unwrap_or_else(|| actor.to_string())
     };
-    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    let ids: Vec<PracticeId> = found.iter().map(|p| p.id).collect();
     let adopted = data.store.adoption_counts(&ids).await?;
     let mut cards = vec![];
     for p in &found {
@@ -348,7 +349,7 @@ fn quantity(tr: Tr, v: &Value, unit: &str) -> String {
 async fn practice_page(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     Query(nq): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let tr = ctx.tr;
@@ -488,7 +489,7 @@ pub(super) fn moderator_form(ctx: &Ctx, body: &[u8]) -> AppResult<(String, FormP
     Ok((account.email.clone(), f))
 }
 
-fn back_to(id: i64, notice: &str) -> Response {
+fn back_to(id: PracticeId, notice: &str) -> Response {
     Redirect::to(&format!("/pratiques/{id}?n={notice}#conversation")).into_response()
 }
 
@@ -497,7 +498,12 @@ fn acting_territory(state: &AppState, f: &FormPairs) -> String {
     Some(f.get("t")).filter(|t| !t.is_empty()).unwrap_or_else(|| state.config.default_territory.to_string())
 }
 
-async fn comment_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn comment_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<PracticeId>,
+    body: Bytes,
+) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let slug = acting_territory(&data, &f);
     conversations::comment(&data.federation()?, &slug, id, &f.get("text"), &by).await?;
@@ -507,7 +513,7 @@ async fn comment_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64
 async fn comment_visibility(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path((id, comment)): Path<(i64, i64)>,
+    Path((id, comment)): Path<(PracticeId, i64)>,
     body: Bytes,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
@@ -519,14 +525,24 @@ async fn comment_visibility(
     Ok(back_to(id, "comment-updated"))
 }
 
-async fn adopt_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn adopt_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<PracticeId>,
+    body: Bytes,
+) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let slug = acting_territory(&data, &f);
     conversations::adopt(&data.federation()?, &slug, id, &f.get("note"), &by).await?;
     Ok(back_to(id, "adopted"))
 }
 
-async fn unadopt_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn unadopt_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<PracticeId>,
+    body: Bytes,
+) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let slug = acting_territory(&data, &f);
     conversations::unadopt(&data.federation()?, &slug, id, &by).await?;

@@ -19,6 +19,7 @@ use super::{
     private, render_status,
     session::Ctx,
 };
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::signatory::SignatureInput,
     error::{AppError, AppResult},
@@ -166,7 +167,7 @@ async fn withdraw_post(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> A
 #[derive(Debug, Deserialize)]
 pub struct ProposalQuery {
     token: Option<String>,
-    id: Option<i64>,
+    id: Option<PracticeId>,
 }
 
 fn author_of(s: &SignatoryPrivate) -> String {
@@ -174,7 +175,7 @@ fn author_of(s: &SignatoryPrivate) -> String {
 }
 
 /// One of the signatory's own proposals, still a draft.
-async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: i64) -> AppResult<Option<PracticeRow>> {
+async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: PracticeId) -> AppResult<Option<PracticeRow>> {
     Ok(state
         .store
         .practice(id)
@@ -186,7 +187,7 @@ async fn practice_form(
     data: &AppState,
     ctx: &Ctx,
     (s, token): (&SignatoryPrivate, &str),
-    editing: Option<i64>,
+    editing: Option<PracticeId>,
     v: crate::domain::practice::PracticeInput,
     errors: crate::domain::signatory::FieldErrors,
 ) -> AppResult<Response> {
@@ -251,7 +252,7 @@ async fn practice_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> A
     let Some((s, slug, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);
     };
-    let editing = f.get("id").parse::<i64>().ok();
+    let editing = f.get("id").parse::<PracticeId>().ok();
     if let Some(id) = editing
         && own_draft(&data, &s, id).await?.is_none()
     {

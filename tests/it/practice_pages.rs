@@ -60,7 +60,8 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     let p = b.post("/admin/pratiques/nouvelle", &practice_form(&csrf, "Autopartage rural", "3")).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let path = p.location.expect("location");
-    let id: i64 = path.trim_start_matches("/pratiques/").split('?').next().expect("id").parse().expect("id");
+    let id: maillage::domain::ids::PracticeId =
+        path.trim_start_matches("/pratiques/").split('?').next().expect("id").parse().expect("id");
     let draft = b.get(&format!("/pratiques/{id}")).await;
     assert!(draft.body.contains("brouillon") && draft.body.contains("<strong>véhicules</strong>"));
     let public = client().get(m.url(&format!("/pratiques/{id}"))).header("Accept", "text/html").send().await;

@@ -276,7 +276,7 @@ mod tests {
 
     fn row() -> PracticeRow {
         PracticeRow {
-            id: 7,
+            id: crate::domain::ids::PracticeId(7),
             ap_id: "https://m.example/practices/0b5e".into(),
             territory_id: Some(1),
             origin_actor: "https://m.example/t/redon".into(),

@@ -2,6 +2,7 @@
 //! the shared practice form; publishing happens on the practice's page.
 
 use super::*;
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::{practice::PracticeInput, signatory::FieldErrors},
     processing::practices::{self as proc, PracticeError},
@@ -18,7 +19,7 @@ struct PracticesPage {
     slug: String,
     notice: Option<String>,
     alert: Option<String>,
-    rows: Vec<(i64, String, String, String)>,
+    rows: Vec<(PracticeId, String, String, String)>,
     q: String,
     status: String,
     statuses: Vec<(&'static str, String)>,
@@ -98,7 +99,7 @@ async fn form(
     data: &AppState,
     ctx: &Ctx,
     t: &TerritoryRow,
-    id: Option<i64>,
+    id: Option<PracticeId>,
     v: PracticeInput,
     errors: FieldErrors,
 ) -> AppResult<Response> {
@@ -145,7 +146,7 @@ pub(super) async fn new_save(
 }
 
 /// Creates (`id` None) or replaces a practice from the posted form; errors re-show the form.
-async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<i64>, body: &[u8]) -> AppResult<Response> {
+async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<PracticeId>, body: &[u8]) -> AppResult<Response> {
     let (account, f) = posted(ctx, Role::Moderator, body)?;
     let t = selected_territory(data, q).await?;
     let (input, mut errors) = practice_form::input_from_form(&f, ctx.tr.lang);
@@ -166,7 +167,7 @@ async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<i64>, body:
 pub(super) async fn edit_page(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     Query(q): Query<AdminQuery>,
 ) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
@@ -178,7 +179,7 @@ pub(super) async fn edit_page(
 pub(super) async fn edit_save(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     Query(q): Query<AdminQuery>,
     body: Bytes,
 ) -> AppResult<Response> {
