@@ -12,6 +12,7 @@ use activitypub_federation::config::{Data, FederationConfig};
 use tokio::sync::Notify;
 use url::Url;
 
+use crate::domain::ids::TerritoryId;
 use crate::{
     config::Config,
     error::{AppError, AppResult},
@@ -34,7 +35,7 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Per-actor and per-host limits on incoming comments, reactions and adoptions.
     pub flood: crate::federation::flood::FloodGuard,
-    signers: Mutex<HashMap<Option<i64>, (String, Signer)>>,
+    signers: Mutex<HashMap<Option<TerritoryId>, (String, Signer)>>,
     signatory_signers: Mutex<HashMap<i64, (String, Signer)>>,
     /// Blocked domains, reloaded from the database every few seconds (another process, the
     /// CLI, may change them).
@@ -101,7 +102,7 @@ impl AppState {
     }
 
     /// Key id and signer of a local actor: a territory, or the instance actor for `None`.
-    pub async fn signer_for(&self, territory_id: Option<i64>) -> AppResult<(String, Signer)> {
+    pub async fn signer_for(&self, territory_id: Option<TerritoryId>) -> AppResult<(String, Signer)> {
         if let Some(found) = self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&territory_id) {
             return Ok(found.clone());
         }

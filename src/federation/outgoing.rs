@@ -6,6 +6,7 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 use url::Url;
 
+use crate::domain::ids::TerritoryId;
 use crate::{
     error::AppResult,
     state::AppState,
@@ -23,7 +24,7 @@ pub fn new_activity_id(state: &AppState) -> Url {
 /// Stores `json` (whose `id` and `type` it reads) and queues one delivery per inbox.
 pub async fn queue(
     conn: &mut AnyConnection,
-    territory_id: Option<i64>,
+    territory_id: Option<TerritoryId>,
     json: &Value,
     public: bool,
     inboxes: &[String],
@@ -34,7 +35,7 @@ pub async fn queue(
 /// As [`queue`], for an activity authored by a signatory's actor (signed with its key).
 pub async fn queue_signed_by(
     conn: &mut AnyConnection,
-    territory_id: Option<i64>,
+    territory_id: Option<TerritoryId>,
     signatory_id: Option<i64>,
     json: &Value,
     public: bool,

@@ -11,6 +11,7 @@
 
 use serde_json::Value;
 
+use crate::domain::ids::TerritoryId;
 use crate::{
     error::AppResult,
     federation::{
@@ -108,7 +109,7 @@ fn with_context(inner: Value, authored: &Value) -> Value {
     v
 }
 
-pub async fn queue(change: &mut unit::Change, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
+pub async fn queue(change: &mut unit::Change, territory_id: Option<TerritoryId>, prepared: &Prepared) -> AppResult<()> {
     for (activity, public, inboxes) in &prepared.0 {
         change.queue(territory_id, activity, *public, inboxes).await?;
     }

@@ -11,6 +11,7 @@
 use serde_json::Value;
 use sqlx::AnyConnection;
 
+use crate::domain::ids::TerritoryId;
 use crate::{
     error::{AppError, AppResult},
     fail_point::Step,
@@ -49,7 +50,7 @@ impl Change {
     /// one delivery per inbox.
     pub async fn queue(
         &mut self,
-        territory_id: Option<i64>,
+        territory_id: Option<TerritoryId>,
         json: &Value,
         public: bool,
         inboxes: &[String],
@@ -60,7 +61,7 @@ impl Change {
     /// As [`Change::queue`], for an activity signed by a signatory's actor.
     pub async fn queue_signed_by(
         &mut self,
-        territory_id: Option<i64>,
+        territory_id: Option<TerritoryId>,
         signatory_id: Option<i64>,
         json: &Value,
         public: bool,

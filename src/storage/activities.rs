@@ -4,13 +4,14 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{domain::now_millis, error::AppResult};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ActivityRow {
     pub id: i64,
     pub ap_id: String,
-    pub territory_id: Option<i64>,
+    pub territory_id: Option<TerritoryId>,
     pub kind: String,
     pub object_ap_id: Option<String>,
     pub json: String,
@@ -30,7 +31,7 @@ impl Store {
     }
 
     /// Public activities of a territory, newest first.
-    pub async fn outbox_page(&self, territory_id: i64, limit: i64, offset: i64) -> AppResult<Vec<ActivityRow>> {
+    pub async fn outbox_page(&self, territory_id: TerritoryId, limit: i64, offset: i64) -> AppResult<Vec<ActivityRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM activities WHERE territory_id = $1 AND public = 1 ORDER BY id DESC LIMIT $2 OFFSET $3"
         ))
@@ -41,7 +42,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn count_outbox(&self, territory_id: i64) -> AppResult<i64> {
+    pub async fn count_outbox(&self, territory_id: TerritoryId) -> AppResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE territory_id = $1 AND public = 1")
             .bind(territory_id)
             .fetch_one(self.pool())
@@ -64,7 +65,7 @@ impl Store {
 /// A new outgoing activity.
 pub struct NewActivity<'a> {
     pub ap_id: &'a str,
-    pub territory_id: Option<i64>,
+    pub territory_id: Option<TerritoryId>,
     pub kind: &'a str,
     pub object_ap_id: Option<&'a str>,
     pub json: &'a serde_json::Value,

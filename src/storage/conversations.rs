@@ -5,6 +5,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{ids::PracticeId, now_millis, practice::Reaction},
     error::AppResult,
@@ -23,7 +24,8 @@ pub struct CommentRow {
     pub author_url: String,
     pub content_html: String,
     pub url: String,
-    pub local_territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub local_territory_id: Option<TerritoryId>,
     #[serde(skip)]
     pub announce_ap_id: Option<String>,
     #[sqlx(try_from = "i64")]
@@ -45,7 +47,7 @@ pub struct NewComment<'a> {
     pub author_url: &'a str,
     pub content_html: &'a str,
     pub url: &'a str,
-    pub local_territory_id: Option<i64>,
+    pub local_territory_id: Option<TerritoryId>,
     pub published_at: i64,
 }
 
@@ -60,7 +62,8 @@ pub struct AdoptionRow {
     pub note: String,
     #[serde(skip)]
     pub activity_ap_id: String,
-    pub local_territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub local_territory_id: Option<TerritoryId>,
     pub created_at: i64,
 }
 
@@ -74,7 +77,7 @@ pub struct NewAdoption<'a> {
     pub adopter_url: &'a str,
     pub note: &'a str,
     pub activity_ap_id: &'a str,
-    pub local_territory_id: Option<i64>,
+    pub local_territory_id: Option<TerritoryId>,
 }
 
 /// Likes and boosts of a practice.
@@ -127,7 +130,11 @@ impl Store {
     }
 
     /// This instance's territory's adoption of a practice, if any.
-    pub async fn local_adoption(&self, practice_id: PracticeId, territory_id: i64) -> AppResult<Option<AdoptionRow>> {
+    pub async fn local_adoption(
+        &self,
+        practice_id: PracticeId,
+        territory_id: TerritoryId,
+    ) -> AppResult<Option<AdoptionRow>> {
         local_adoption_in(self.pool(), practice_id, territory_id).await
     }
 }
@@ -315,7 +322,7 @@ pub async fn comment_in<'c>(
 pub async fn local_adoption_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     practice_id: PracticeId,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> AppResult<Option<AdoptionRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"

@@ -5,6 +5,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::{Backend, Store};
+use crate::domain::ids::TerritoryId;
 use crate::{domain::now_millis, error::AppResult};
 
 /// A delivery claimed by a worker, with what it needs to send it.
@@ -16,7 +17,7 @@ pub struct DueDelivery {
     pub attempts: i64,
     pub created_at: i64,
     pub activity_json: String,
-    pub territory_id: Option<i64>,
+    pub territory_id: Option<TerritoryId>,
     /// Set when a signatory's actor authored the activity (it signs with its own key).
     pub signatory_id: Option<i64>,
 }

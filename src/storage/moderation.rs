@@ -3,6 +3,7 @@
 
 use super::{Store, admin::AuditRow, signatories::SignatoryPrivate};
 use crate::domain::ids::PracticeId;
+use crate::domain::ids::TerritoryId;
 use crate::{domain::practice::Status, error::AppResult};
 
 /// Audit actions that record access rather than change (logins, views of a record): listed
@@ -52,7 +53,7 @@ impl Store {
     /// withdrawn signatures are not the coordinator's to see.
     pub async fn search_signatures(
         &self,
-        territory_id: i64,
+        territory_id: TerritoryId,
         s: &SignatureSearch,
     ) -> AppResult<(Vec<SignatoryPrivate>, i64)> {
         let status_clause =
@@ -80,7 +81,7 @@ impl Store {
     }
 
     /// Signatures of a territory waiting for a decision.
-    pub async fn count_pending_signatures(&self, territory_id: i64) -> AppResult<i64> {
+    pub async fn count_pending_signatures(&self, territory_id: TerritoryId) -> AppResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM signatories WHERE territory_id = $1 AND status = 'confirmed'")
             .bind(territory_id)
             .fetch_one(self.pool())
@@ -204,7 +205,7 @@ impl Store {
     /// `text` in the title, summary or commune.
     pub async fn console_practices(
         &self,
-        territory_id: i64,
+        territory_id: TerritoryId,
         status: Option<Status>,
         text: &str,
         limit: i64,

@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::{Backend, Store};
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{
         ids::PracticeId,
@@ -20,7 +21,8 @@ pub struct PracticeRow {
     #[schema(value_type = i64)]
     pub id: PracticeId,
     pub ap_id: String,
-    pub territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub territory_id: Option<TerritoryId>,
     pub origin_actor: String,
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
@@ -125,7 +127,7 @@ impl Store {
     pub async fn insert_practice(
         &self,
         ap_id: &str,
-        territory_id: Option<i64>,
+        territory_id: Option<TerritoryId>,
         origin_actor: &str,
         c: &PracticeContent,
         author: &str,
@@ -180,7 +182,7 @@ impl Store {
     }
 
     /// A local territory's practices, drafts included, latest change first (moderators' list).
-    pub async fn territory_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
+    pub async fn territory_practices(&self, territory_id: TerritoryId) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 ORDER BY updated_at DESC, id DESC"
         ))
@@ -190,7 +192,7 @@ impl Store {
     }
 
     /// Practices created by `author` (a signatory's proposals), newest first.
-    pub async fn practices_by_author(&self, territory_id: i64, author: &str) -> AppResult<Vec<PracticeRow>> {
+    pub async fn practices_by_author(&self, territory_id: TerritoryId, author: &str) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 AND author = $2 ORDER BY created_at DESC, id DESC"
         ))
@@ -201,7 +203,7 @@ impl Store {
     }
 
     /// A local territory's pinned practices (published ones), last pinned first.
-    pub async fn pinned_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
+    pub async fn pinned_practices(&self, territory_id: TerritoryId) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 AND pinned_at IS NOT NULL \
              AND status = 'published' ORDER BY pinned_at DESC, id DESC LIMIT 50"
@@ -372,7 +374,7 @@ pub async fn practice_in<'c>(
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     ap_id: &str,
-    territory_id: Option<i64>,
+    territory_id: Option<TerritoryId>,
     origin_actor: &str,
     c: &PracticeContent,
     author: &str,

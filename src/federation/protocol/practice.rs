@@ -278,7 +278,7 @@ mod tests {
         PracticeRow {
             id: crate::domain::ids::PracticeId(7),
             ap_id: "https://m.example/practices/0b5e".into(),
-            territory_id: Some(1),
+            territory_id: Some(crate::domain::ids::TerritoryId(1)),
             origin_actor: "https://m.example/t/redon".into(),
             status: crate::domain::practice::Status::Published,
             title: "Épicerie en circuit court".into(),

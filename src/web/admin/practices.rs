@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::ids::PracticeId;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{practice::PracticeInput, signatory::FieldErrors},
     processing::practices::{self as proc, PracticeError},
@@ -89,7 +90,7 @@ pub(super) async fn list_page(
 /// Listed structures of the territory, to tick those involved.
 pub async fn structures(
     state: &AppState,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> AppResult<Vec<crate::storage::signatories::SignatoryPublic>> {
     let f = DirectoryFilter { kind: Some("structure".into()), ..Default::default() };
     state.store.directory(territory_id, &f).await
