@@ -456,7 +456,8 @@ mod tests {
 
     #[test]
     fn field_errors() {
-        let cases: [(&str, fn(&mut ActionInput), &str, &str); 10] = [
+        type Case = (&'static str, fn(&mut ActionInput), &'static str, &'static str);
+        let cases: [Case; 10] = [
             ("no title", |i| i.title = " ".into(), "title", "field-required"),
             ("no start", |i| i.start = String::new(), "start", "field-required"),
             ("no end", |i| i.end = String::new(), "end", "field-required"),

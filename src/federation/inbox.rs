@@ -16,7 +16,7 @@ use axum::{
 };
 
 use super::{
-    activities::{accept, conversation, delete, follow, practice, undo, update},
+    activities::{accept, conversation, delete, event, follow, practice, undo, update},
     keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
     protocol::{
@@ -175,6 +175,9 @@ async fn knows_actor(data: &AppState, key_id: &str, env: &Envelope) -> AppResult
 async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
     match Inbound::of(env) {
         Inbound::Article => practice::receive_article(state, env, signer).await,
+        Inbound::Event => event::receive(state, env, signer).await,
+        Inbound::AnnouncedEvent => event::receive_announced(state, env, signer).await,
+        Inbound::EventDelete => event::receive_delete(state, env, signer).await,
         Inbound::Note => conversation::receive_note(state, env, signer).await,
         Inbound::Update => update::receive(state, env, signer).await,
         Inbound::AnnouncedPractice => practice::receive_announced(state, env, signer).await,

@@ -115,7 +115,7 @@ pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
 }
 
 /// A stored local action as a domain value (it was valid when stored).
-fn domain_of(r: &ActionRow, practices: &[i64]) -> AppResult<NewAction> {
+pub fn domain_of(r: &ActionRow, practices: &[i64]) -> AppResult<NewAction> {
     NewAction::parse(&as_input(r, practices))
         .map_err(|e| AppError::Internal(format!("action {} no longer valid: {e:?}", r.id)))
 }

@@ -5,6 +5,7 @@
 pub mod accept;
 pub mod conversation;
 pub mod delete;
+pub mod event;
 pub mod follow;
 pub mod practice;
 pub mod undo;

@@ -11,6 +11,13 @@ use super::activities::Envelope;
 pub enum Inbound {
     /// `Create`/`Update` of an `Article` (or Lemmy's `Page`): a practice.
     Article,
+    /// `Create`/`Update` of an `Event`: a shared action.
+    Event,
+    /// `Announce` of a `Create`/`Update` of an `Event`, or of a `Delete` of one: a group
+    /// relaying its author's activity on a shared action.
+    AnnouncedEvent,
+    /// `Delete` of an `Event` (a `Tombstone` whose `formerType` is `Event`).
+    EventDelete,
     /// `Create`/`Update` of a `Note` (or `Comment`): a reply.
     Note,
     /// `Update` of anything else: an actor refreshing itself.
@@ -37,6 +44,25 @@ pub fn is_note(object: &Value) -> bool {
     matches!(object.get("type").and_then(Value::as_str), Some("Note" | "Comment"))
 }
 
+pub fn is_event(object: &Value) -> bool {
+    object.get("type").and_then(Value::as_str) == Some("Event")
+}
+
+/// A `Tombstone` of an `Event` (what Maillage and Gancio read as its deletion).
+pub fn is_event_tombstone(object: &Value) -> bool {
+    object.get("formerType").and_then(Value::as_str) == Some("Event")
+}
+
+/// A group's `Announce` of an activity on a shared action.
+pub fn is_announced_event(object: &Value) -> bool {
+    let inner = object.get("object").unwrap_or(&Value::Null);
+    match object.get("type").and_then(Value::as_str) {
+        Some("Create" | "Update") => is_event(inner),
+        Some("Delete") => is_event_tombstone(inner),
+        _ => false,
+    }
+}
+
 /// A group's `Announce` of an activity on a practice: `Create`/`Update` of an `Article`, `Delete`.
 pub fn is_announced_practice(object: &Value) -> bool {
     match object.get("type").and_then(Value::as_str) {
@@ -52,6 +78,9 @@ impl Inbound {
         match env.kind.as_str() {
             "Create" | "Update" if is_article(o) => Inbound::Article,
             "Create" | "Update" if is_note(o) => Inbound::Note,
+            "Create" | "Update" if is_event(o) => Inbound::Event,
+            "Delete" if is_event_tombstone(o) => Inbound::EventDelete,
+            "Announce" if is_announced_event(o) => Inbound::AnnouncedEvent,
             "Update" => Inbound::Update,
             "Announce" if is_announced_practice(o) => Inbound::AnnouncedPractice,
             "Announce" => Inbound::Announce,
@@ -93,6 +122,16 @@ mod tests {
         assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Note"}}))), Inbound::Announce);
         assert_eq!(kind(a("Announce", json!("https://x.example/n"))), Inbound::Announce);
         assert_eq!(kind(a("Delete", json!("https://x.example/n"))), Inbound::Delete);
+        assert_eq!(kind(a("Create", json!({"type": "Event"}))), Inbound::Event);
+        assert_eq!(kind(a("Delete", json!({"type": "Tombstone", "formerType": "Event"}))), Inbound::EventDelete);
+        assert_eq!(
+            kind(a("Announce", json!({"type": "Update", "object": {"type": "Event"}}))),
+            Inbound::AnnouncedEvent
+        );
+        assert_eq!(
+            kind(a("Announce", json!({"type": "Delete", "object": {"type": "Tombstone", "formerType": "Event"}}))),
+            Inbound::AnnouncedEvent
+        );
         assert_eq!(kind(a("Move", json!("https://x.example/n"))), Inbound::Unknown);
         assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), Inbound::Unknown);
     }
