@@ -87,7 +87,7 @@ pub const MAX_SUMMARY: usize = 500;
     "title": "Marché des producteurs du pays de Redon",
     "summary": "Douze fermes vendent en direct, animation sur les circuits courts.",
     "description": "## Programme\n\n- 10 h : ouverture\n- 15 h : table ronde",
-    "start": "2026-03-14T10:00", "end": "2026-03-14T17:00", "timezone": "Europe/Paris",
+    "start": "2030-03-14T10:00", "end": "2030-03-14T17:00", "timezone": "Europe/Paris",
     "place_name": "Halle de Redon", "address": "Place du Marché", "postal_code": "35600", "commune": "Redon",
     "latitude": 47.65, "longitude": -2.08, "capacity": 200, "join_mode": "free", "status": "scheduled",
     "domains": ["alimentation"], "dimensions": ["economique", "territoriale"], "tags": ["CircuitCourt"]
