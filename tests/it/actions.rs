@@ -182,3 +182,105 @@ async fn only_moderators_author_actions() {
     assert_eq!((s, e["fields"]["practices"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("field-invalid")));
     m.stop().await;
 }
+
+/// Events in the shapes Gancio and Mobilizon send, on both backends: ignored from an actor no
+/// territory follows; stored from a followed one; changed or deleted by anyone else: 403 and
+/// nothing changed; a replayed Update applied once; Gancio's `Delete` (a `Tombstone` of an
+/// `Event`) removes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn received_events_from_gancio_and_mobilizon() {
+    for db in TestDb::all().await {
+        let m = TestInstance::start(db).await;
+        let origin = common::peer::Peer::start_as("gancio").await;
+        let group = origin.resolve(&format!("territoire@{}", m.authority)).await.expect("resolve");
+        let inbox = group.inbox.to_string();
+        let activity = |from: &common::peer::Peer, id: &str, kind: &str, object: Value| {
+            json!({"@context": "https://www.w3.org/ns/activitystreams", "id": id, "type": kind,
+                "actor": from.actor_id(), "object": object})
+            .to_string()
+        };
+        let event_id = origin.base.join("federation/m/12").expect("url").to_string();
+        // Gancio: `address` a string, `attachment` an array, UTC times, no time zone.
+        let gancio = json!({"id": event_id, "type": "Event", "name": "Concert à la halle",
+            "attributedTo": origin.actor_id(), "startTime": "2030-05-02T19:00:00.000Z",
+            "endTime": "2030-05-02T22:00:00.000Z", "content": "<p>Trois groupes.</p><script>x()</script>",
+            "location": {"type": "Place", "name": "Halle", "address": "1 rue Haute, Redon"},
+            "tag": [{"type": "Hashtag", "name": "#musique"}], "attachment": []});
+        let agenda = || async { call(Method::GET, m.url("/api/v1/actions"), None, None).await.1 };
+        let first = origin.new_id().to_string();
+        assert_eq!(
+            origin.post_signed(&inbox, &activity(&origin, &first, "Create", gancio.clone())).await,
+            StatusCode::ACCEPTED
+        );
+        assert_eq!(agenda().await, json!([]), "unsolicited Events stay out of the agenda");
+        maillage::processing::follows::follow_remote(&m.data, "territoire", origin.actor_id().as_str())
+            .await
+            .expect("follow");
+        let create = origin.new_id().to_string();
+        assert_eq!(
+            origin.post_signed(&inbox, &activity(&origin, &create, "Create", gancio.clone())).await,
+            StatusCode::ACCEPTED
+        );
+        let found = agenda().await;
+        assert_eq!(found[0]["title"], "Concert à la halle", "{found}");
+        assert_eq!(
+            (found[0]["place_name"].as_str(), found[0]["address"].as_str()),
+            (Some("Halle"), Some("1 rue Haute, Redon"))
+        );
+        assert_eq!(found[0]["description_html"], "<p>Trois groupes.</p>", "sanitised");
+        assert_eq!(found[0]["origin_actor"], origin.actor_id().as_str());
+
+        // Someone else: 403, nothing changed.
+        let other = common::peer::Peer::start().await;
+        let mut forged = gancio.clone();
+        forged["name"] = json!("Piraté");
+        forged["attributedTo"] = json!(other.actor_id());
+        let tombstone = json!({"id": event_id, "type": "Tombstone", "formerType": "Event"});
+        let id = other.new_id().to_string();
+        assert_eq!(other.post_signed(&inbox, &activity(&other, &id, "Update", forged)).await, StatusCode::FORBIDDEN);
+        let id = other.new_id().to_string();
+        assert_eq!(
+            other.post_signed(&inbox, &activity(&other, &id, "Delete", tombstone.clone())).await,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(agenda().await[0]["title"], "Concert à la halle");
+
+        // Mobilizon's shape of an update: PostalAddress, coordinates, status; replayed: once.
+        let mut mobilizon = gancio.clone();
+        mobilizon["location"] = json!({"type": "Place", "name": "Halle", "address": {"type": "PostalAddress",
+            "streetAddress": "1 rue Haute", "postalCode": "35600", "addressLocality": "Redon"},
+            "latitude": 47.65, "longitude": -2.08});
+        mobilizon["status"] = json!("CANCELLED");
+        mobilizon["timezone"] = json!("Europe/Paris");
+        mobilizon["participantCount"] = json!(4);
+        let update = origin.new_id().to_string();
+        assert_eq!(
+            origin.post_signed(&inbox, &activity(&origin, &update, "Update", mobilizon.clone())).await,
+            StatusCode::ACCEPTED
+        );
+        mobilizon["name"] = json!("Rejoué");
+        assert_eq!(
+            origin.post_signed(&inbox, &activity(&origin, &update, "Update", mobilizon)).await,
+            StatusCode::ACCEPTED
+        );
+        let found = agenda().await;
+        assert_eq!(
+            (found[0]["title"].as_str(), found[0]["status"].as_str()),
+            (Some("Concert à la halle"), Some("cancelled"))
+        );
+        assert_eq!((found[0]["postal_code"].as_str(), found[0]["latitude"].as_f64()), (Some("35600"), Some(47.65)));
+        let (_, detail) = call(Method::GET, m.url(&format!("/api/v1/actions/{}", found[0]["id"])), None, None).await;
+        assert_eq!(detail["participants"], 4);
+
+        let delete = origin.new_id().to_string();
+        assert_eq!(
+            origin.post_signed(&inbox, &activity(&origin, &delete, "Delete", tombstone)).await,
+            StatusCode::ACCEPTED
+        );
+        assert_eq!(agenda().await, json!([]));
+        assert!(m.data.store.was_received(&delete).await.expect("received"), "the Delete is claimed with its effect");
+        other.stop().await;
+        origin.stop().await;
+        m.stop().await;
+    }
+}
