@@ -2,11 +2,10 @@
 //! received) and authoring with moderator tokens: create (a draft), edit, publish, cancel,
 //! delete; each federates to the territory's followers once published.
 
-use activitypub_federation::config::Data;
 use axum::{
     Json,
     extract::{
-        Path, Query,
+        Path, Query, State,
         rejection::{JsonRejection, QueryRejection},
     },
     http::StatusCode,
@@ -78,7 +77,7 @@ fn action_error(e: ActionError) -> AppResult<Response> {
         (status = 401, description = "A bad token", body = ErrorDto),
         (status = 404, description = "No such territory", body = ErrorDto)))]
 pub async fn list(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: Option<ApiCaller>,
     q: Result<Query<AgendaQuery>, QueryRejection>,
 ) -> AppResult<Response> {
@@ -105,7 +104,7 @@ pub async fn list(
         (status = 404, description = "No such territory", body = ErrorDto),
         (status = 422, description = "Invalid fields (missing title or dates, end before start, unknown time zone, capacity below zero, bad coordinates…): `fields` maps each to its rule", body = ErrorDto)))]
 pub async fn create(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Query(q): Query<TerritoryQuery>,
     b: Result<Json<ActionInput>, JsonRejection>,
@@ -122,10 +121,14 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/actions/{id}", tag = "actions", params(("id" = i64, Path)),
     responses((status = 200, description = "OK", body = ActionDetail), (status = 401, description = "A bad token", body = ErrorDto),
         (status = 404, description = "No such published action (drafts: moderators only)", body = ErrorDto)))]
-pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn get_one(
+    State(data): State<AppState>,
+    caller: Option<ApiCaller>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let a = data.store.action(id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
-    if a.publication != "published" && !moderator {
+    if a.publication != crate::domain::action::PublicationState::Published && !moderator {
         return Err(AppError::NotFound(format!("action {id}")));
     }
     let participants =
@@ -148,7 +151,7 @@ pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): 
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto),
         (status = 422, description = "Invalid fields", body = ErrorDto)))]
 pub async fn patch(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<i64>,
     b: Result<Json<Value>, JsonRejection>,
@@ -164,7 +167,7 @@ pub async fn patch(
 #[utoipa::path(post, path = "/api/v1/actions/{id}/publish", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Published: followers get a Create(Event); published already: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn publish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn publish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::publish(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -173,7 +176,7 @@ pub async fn publish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64
 #[utoipa::path(post, path = "/api/v1/actions/{id}/cancel", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Cancelled: followers of a published action get an Update with status CANCELLED; cancelled already: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn cancel(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn cancel(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::cancel(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -182,7 +185,7 @@ pub async fn cancel(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>
 #[utoipa::path(delete, path = "/api/v1/actions/{id}", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Deleted (followers of a published action get a Delete)"),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn delete(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::delete(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -15,63 +15,33 @@ use super::{
     territory::ActivityDomain,
 };
 
-/// Where the action stands (FEP-8a8e `eventStatus`, Mobilizon `status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ActionStatus {
-    #[default]
-    Scheduled,
-    Tentative,
-    Cancelled,
-    Postponed,
-}
-
-impl ActionStatus {
-    pub const ALL: [ActionStatus; 4] =
-        [ActionStatus::Scheduled, ActionStatus::Tentative, ActionStatus::Cancelled, ActionStatus::Postponed];
-
-    /// Stable code: storage, forms, the API.
-    pub fn code(self) -> &'static str {
-        match self {
-            ActionStatus::Scheduled => "scheduled",
-            ActionStatus::Tentative => "tentative",
-            ActionStatus::Cancelled => "cancelled",
-            ActionStatus::Postponed => "postponed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ActionStatus> {
-        ActionStatus::ALL.into_iter().find(|x| x.code() == s.trim())
+super::code::closed_set! {
+    /// Where the action stands (FEP-8a8e `eventStatus`, Mobilizon `status`).
+    pub enum ActionStatus ("action status") {
+        Scheduled = "scheduled",
+        Tentative = "tentative",
+        Cancelled = "cancelled",
+        Postponed = "postponed",
     }
 }
 
-/// How people take part (FEP-8a8e / Mobilizon `joinMode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum JoinMode {
-    /// Anyone joins at once (while places remain).
-    #[default]
-    Free,
-    /// Moderators accept or decline each request.
-    Approval,
-    /// On another site (`join_url`).
-    External,
-    /// Nobody registers (an open event).
-    None,
+super::code::closed_set! {
+    /// How people take part (FEP-8a8e / Mobilizon `joinMode`): `Free`, anyone joins at once
+    /// (while places remain); `Approval`, moderators accept or decline each request;
+    /// `External`, on another site (`join_url`); `None`, nobody registers (an open event).
+    pub enum JoinMode ("join mode") {
+        Free = "free",
+        Approval = "approval",
+        External = "external",
+        None = "none",
+    }
 }
 
-impl JoinMode {
-    pub const ALL: [JoinMode; 4] = [JoinMode::Free, JoinMode::Approval, JoinMode::External, JoinMode::None];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            JoinMode::Free => "free",
-            JoinMode::Approval => "approval",
-            JoinMode::External => "external",
-            JoinMode::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<JoinMode> {
-        JoinMode::ALL.into_iter().find(|x| x.code() == s.trim())
+super::code::closed_set! {
+    /// Whether an action is public yet.
+    pub enum PublicationState ("action publication") {
+        Draft = "draft",
+        Published = "published",
     }
 }
 
@@ -278,7 +248,7 @@ impl NewAction {
         if join_mode.is_none() {
             e.push(("join_mode", "field-invalid"));
         }
-        let join_mode = join_mode.unwrap_or_default();
+        let join_mode = join_mode.unwrap_or(JoinMode::Free);
         let join_url = link(&mut e, "join_url", &input.join_url);
         if join_mode == JoinMode::External && join_url.is_none() && !e.iter().any(|(f, _)| *f == "join_url") {
             e.push(("join_url", "field-required"));
@@ -367,9 +337,9 @@ impl NewAction {
             longitude: place.coordinates.map(|c| c.1),
             online_url: self.online_url.clone().unwrap_or_default(),
             capacity: self.capacity.map(i64::from),
-            join_mode: self.join_mode.code().into(),
+            join_mode: self.join_mode.as_str().into(),
             join_url: self.join_url.clone().unwrap_or_default(),
-            status: self.status.code().into(),
+            status: self.status.as_str().into(),
             domains: self.domains.iter().map(|d| d.code().to_string()).collect(),
             dimensions: self.dimensions.iter().map(|d| d.code().to_string()).collect(),
             practices: self.practices.clone(),

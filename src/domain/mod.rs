@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod action;
+pub mod code;
 pub mod places;
 pub mod practice;
 pub mod signatory;

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     domain::{
-        action::{ActionInput, ActionStatus, NewAction},
+        action::{ActionInput, ActionStatus, NewAction, PublicationState},
         signatory::FieldErrors,
     },
     error::{AppError, AppResult},
@@ -55,7 +55,7 @@ fn list<T: ToString>(items: &[T]) -> String {
 fn content(a: &NewAction) -> ActionContent {
     let place = a.place.clone().unwrap_or_default();
     ActionContent {
-        status: a.status.code().into(),
+        status: a.status,
         title: a.title.clone(),
         summary: a.summary.clone(),
         description_md: a.description.clone(),
@@ -71,7 +71,7 @@ fn content(a: &NewAction) -> ActionContent {
         longitude: place.coordinates.map(|c| c.1),
         online_url: a.online_url.clone().unwrap_or_default(),
         capacity: a.capacity.map(i64::from),
-        join_mode: a.join_mode.code().into(),
+        join_mode: a.join_mode,
         join_url: a.join_url.clone().unwrap_or_default(),
         domains: list(&a.domains.iter().map(|d| d.code()).collect::<Vec<_>>()),
         dimensions: list(&a.dimensions.iter().map(|d| d.code()).collect::<Vec<_>>()),
@@ -103,9 +103,9 @@ pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
         longitude: r.longitude,
         online_url: r.online_url.clone(),
         capacity: r.capacity,
-        join_mode: r.join_mode.clone(),
+        join_mode: r.join_mode.as_str().into(),
         join_url: r.join_url.clone(),
-        status: r.status.clone(),
+        status: r.status.as_str().into(),
         domains: split(&r.domains),
         dimensions: split(&r.dimensions),
         practices: practices.to_vec(),
@@ -165,7 +165,7 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
         Some(t) if !a.contacts.is_empty() => listed_in(&mut *conn, t)
             .await?
             .into_iter()
-            .filter(|s| a.contacts.contains(&s.id) && s.kind == "structure")
+            .filter(|s| a.contacts.contains(&s.id) && s.kind == crate::domain::signatory::Kind::Structure)
             .map(|s| state.config.url(&format!("/s/{}", s.id)).to_string())
             .collect(),
         _ => vec![],
@@ -195,7 +195,7 @@ pub async fn event_json(state: &AppState, r: &ActionRow) -> AppResult<Value> {
 /// The software of the followers' hosts, asked before the change (network); empty when
 /// nothing will be sent.
 async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
-    if r.publication != "published" {
+    if r.publication != PublicationState::Published {
         return Ok(EventReaders::default());
     }
     let inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
@@ -242,7 +242,7 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Resul
     check_practices(change.conn(), &a).await?;
     store::update_content(change.conn(), id, &content(&a)).await?;
     store::set_practices(change.conn(), id, &a.practices).await?;
-    if current.publication == "published" {
+    if current.publication == PublicationState::Published {
         let fresh = local_in(change.conn(), id).await?;
         tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
     }
@@ -255,14 +255,14 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Resul
 pub async fn publish(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     let before = local_in(state.store.pool(), id).await?;
     let mut published = before.clone();
-    published.publication = "published".into();
+    published.publication = PublicationState::Published;
     let readers = readers_before(state, &published).await?;
     let mut change = Change::begin(state).await?;
     let current = local_in(change.conn(), id).await?;
-    if current.publication == "published" {
+    if current.publication == PublicationState::Published {
         return Ok(());
     }
-    store::set_published(change.conn(), id, true).await?;
+    store::set_publication(change.conn(), id, PublicationState::Published).await?;
     let fresh = local_in(change.conn(), id).await?;
     tell_followers(state, &mut change, &readers, &fresh, publication::Change::Create).await?;
     change.audit(by, "action.publish", &format!("action {id}")).await?;
@@ -276,11 +276,11 @@ pub async fn cancel(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     let readers = readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;
     let current = local_in(change.conn(), id).await?;
-    if current.status == ActionStatus::Cancelled.code() {
+    if current.status == ActionStatus::Cancelled {
         return Ok(());
     }
-    store::set_status(change.conn(), id, ActionStatus::Cancelled.code()).await?;
-    if current.publication == "published" {
+    store::set_status(change.conn(), id, ActionStatus::Cancelled).await?;
+    if current.publication == PublicationState::Published {
         let fresh = local_in(change.conn(), id).await?;
         tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
     }
@@ -296,7 +296,7 @@ pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
     let current = local_in(change.conn(), id).await?;
     crate::storage::activities::retract_public(change.conn(), &current.ap_id).await?;
-    if current.publication == "published" {
+    if current.publication == PublicationState::Published {
         tell_followers(state, &mut change, &readers, &current, publication::Change::Delete).await?;
     }
     store::delete(change.conn(), id).await?;

@@ -5,7 +5,13 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::{domain::now_millis, error::AppResult};
+use crate::{
+    domain::{
+        action::{ActionStatus, JoinMode, PublicationState},
+        now_millis,
+    },
+    error::AppResult,
+};
 
 /// An action as stored and as the API returns it (lists comma-separated, times in ms UTC).
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
@@ -15,9 +21,13 @@ pub struct ActionRow {
     pub territory_id: Option<i64>,
     pub origin_actor: String,
     /// `draft` or `published`.
-    pub publication: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub publication: PublicationState,
     /// `scheduled`, `tentative`, `cancelled` or `postponed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: ActionStatus,
     pub title: String,
     pub summary: String,
     pub description_md: String,
@@ -34,7 +44,9 @@ pub struct ActionRow {
     pub online_url: String,
     pub capacity: Option<i64>,
     /// `free`, `approval`, `external` or `none`.
-    pub join_mode: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub join_mode: JoinMode,
     pub join_url: String,
     pub domains: String,
     pub dimensions: String,
@@ -56,9 +68,9 @@ const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, publication, statu
                        contacts, remote_participants, author, created_at, updated_at, published_at";
 
 /// Everything an edit replaces.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ActionContent {
-    pub status: String,
+    pub status: ActionStatus,
     pub title: String,
     pub summary: String,
     pub description_md: String,
@@ -74,7 +86,7 @@ pub struct ActionContent {
     pub longitude: Option<f64>,
     pub online_url: String,
     pub capacity: Option<i64>,
-    pub join_mode: String,
+    pub join_mode: JoinMode,
     pub join_url: String,
     pub domains: String,
     pub dimensions: String,
@@ -97,7 +109,7 @@ fn bind_double(q: Query<'_>, v: Option<f64>) -> Query<'_> {
 /// Binds the content as `$1`–`$23`, in the order both statements below name them.
 fn bind_content<'q>(q: Query<'q>, c: &'q ActionContent) -> Query<'q> {
     let q = q
-        .bind(&c.status)
+        .bind(c.status.as_str())
         .bind(&c.title)
         .bind(&c.summary)
         .bind(&c.description_md)
@@ -112,7 +124,7 @@ fn bind_content<'q>(q: Query<'q>, c: &'q ActionContent) -> Query<'q> {
     bind_double(bind_double(q, c.latitude), c.longitude)
         .bind(&c.online_url)
         .bind(c.capacity)
-        .bind(&c.join_mode)
+        .bind(c.join_mode.as_str())
         .bind(&c.join_url)
         .bind(&c.domains)
         .bind(&c.dimensions)
@@ -167,12 +179,13 @@ pub async fn update_content(conn: &mut sqlx::AnyConnection, id: i64, c: &ActionC
 }
 
 /// Publishes (keeping the first publication time) or takes back to draft.
-pub async fn set_published(conn: &mut sqlx::AnyConnection, id: i64, published: bool) -> AppResult<()> {
+pub async fn set_publication(conn: &mut sqlx::AnyConnection, id: i64, to: PublicationState) -> AppResult<()> {
+    let published = to == PublicationState::Published;
     sqlx::query(
         "UPDATE actions SET publication = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) \
          ELSE published_at END, updated_at = $3 WHERE id = $4",
     )
-    .bind(if published { "published" } else { "draft" })
+    .bind(to.as_str())
     .bind(i64::from(published))
     .bind(now_millis())
     .bind(id)
@@ -181,9 +194,9 @@ pub async fn set_published(conn: &mut sqlx::AnyConnection, id: i64, published: b
     Ok(())
 }
 
-pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, status: &str) -> AppResult<()> {
+pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, status: ActionStatus) -> AppResult<()> {
     sqlx::query("UPDATE actions SET status = $1, updated_at = $2 WHERE id = $3")
-        .bind(status)
+        .bind(status.as_str())
         .bind(now_millis())
         .bind(id)
         .execute(&mut *conn)

@@ -3,11 +3,10 @@
 //! (`/t/<slug>/agenda.ics`) and of the whole catalogue (`/agenda.ics`) as calendars to
 //! subscribe to (`webcal://`). The agenda pages themselves come later (issue 12).
 
-use activitypub_federation::config::Data;
 use askama::Template;
 use axum::{
     Router,
-    extract::Path,
+    extract::{Path, State},
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -23,7 +22,7 @@ use crate::{
     text::html::{SafeHtml, clean},
 };
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/actions/{file}", get(action))
         .route("/t/{slug}/agenda.ics", get(territory_calendar))
@@ -40,7 +39,11 @@ async fn published_in(state: &AppState, slug: &str, id: i64) -> AppResult<Action
     let t = state.store.territory_by_slug(slug).await?;
     let a = state.store.action(id).await?;
     match (t, a) {
-        (Some(t), Some(a)) if a.territory_id == Some(t.id) && a.publication == "published" => Ok(a),
+        (Some(t), Some(a))
+            if a.territory_id == Some(t.id) && a.publication == crate::domain::action::PublicationState::Published =>
+        {
+            Ok(a)
+        }
         _ => Err(AppError::NotFound(format!("action {id}"))),
     }
 }
@@ -61,6 +64,8 @@ fn calendar_response(text: String, download: Option<String>) -> Response {
 struct ActionPage {
     l: Layout,
     a: ActionRow,
+    /// Not simply scheduled: its status is shown first.
+    notice: bool,
     status: String,
     when_where: String,
     start_iso: String,
@@ -72,7 +77,7 @@ struct ActionPage {
 }
 
 async fn action(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path((slug, file)): Path<(String, String)>,
@@ -95,6 +100,7 @@ async fn action(
     let participants = data.store.action_participants(id).await?;
     render(&ActionPage {
         l: Layout::new(&ctx, a.title.clone()),
+        notice: a.status != crate::domain::action::ActionStatus::Scheduled,
         status: ctx.tr.t(&format!("action-status-{}", a.status)),
         when_where: domain.when_and_where(),
         start_iso: domain.start.with_timezone(&domain.zone).to_rfc3339(),
@@ -107,7 +113,7 @@ async fn action(
     })
 }
 
-async fn territory_calendar(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+async fn territory_calendar(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let t =
         data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let filter = ActionFilter {
@@ -119,7 +125,7 @@ async fn territory_calendar(data: Data<AppState>, Path(slug): Path<String>) -> A
     Ok(calendar_response(super::ics::calendar(&t.name, &list), None))
 }
 
-async fn catalogue_calendar(data: Data<AppState>) -> AppResult<Response> {
+async fn catalogue_calendar(State(data): State<AppState>) -> AppResult<Response> {
     let filter =
         ActionFilter { ending_after: Some(crate::domain::now_millis() - CALENDAR_PAST_MS), ..ActionFilter::default() };
     let list = data.store.actions(&filter, CALENDAR_LIMIT).await?;

@@ -91,10 +91,11 @@ pub fn vtimezone(zone: Tz, first_year: i32, last_year: i32) -> String {
 }
 
 fn status(a: &ActionRow) -> EventStatus {
-    match a.status.as_str() {
-        "cancelled" => EventStatus::Cancelled,
-        "tentative" | "postponed" => EventStatus::Tentative,
-        _ => EventStatus::Confirmed,
+    use crate::domain::action::ActionStatus;
+    match a.status {
+        ActionStatus::Cancelled => EventStatus::Cancelled,
+        ActionStatus::Tentative | ActionStatus::Postponed => EventStatus::Tentative,
+        ActionStatus::Scheduled => EventStatus::Confirmed,
     }
 }
 

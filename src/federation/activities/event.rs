@@ -7,18 +7,21 @@
 
 use serde_json::Value;
 
-use super::practice::{Claim, sanitize};
+use super::{
+    Activity, Received,
+    practice::{Claim, sanitize},
+};
 use crate::{
     domain::{
-        action::{ActionStatus, JoinMode},
+        action::{ActionStatus, JoinMode, PublicationState},
         practice::{Dimension, parse_tag},
         territory::ActivityDomain,
     },
     error::{AppError, AppResult},
     federation::{
         protocol::{
-            activities::Envelope,
             id_of,
+            inbound::{AnnounceEvent, CreateEvent, DeleteEvent},
             remote_url::{remote_id, remote_link},
         },
         signatures::host_header,
@@ -113,7 +116,7 @@ fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
         strings(o, "cces:dimensions").into_iter().filter(|d| Dimension::parse(d).is_some()).collect();
     let count = |k: &str| o.get(k).and_then(Value::as_i64).filter(|n| *n >= 0);
     Some(ActionContent {
-        status: status(o).code().into(),
+        status: status(o),
         title,
         summary,
         description_md: o.get("source").map(|s| text(s, "content", 100_000)).unwrap_or_default(),
@@ -129,7 +132,7 @@ fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
         longitude,
         online_url: link("cces:onlineUrl"),
         capacity: count("maximumAttendeeCapacity"),
-        join_mode: join_mode(o).code().into(),
+        join_mode: join_mode(o),
         join_url: link("externalParticipationUrl"),
         domains: domains.join(","),
         dimensions: dimensions.join(","),
@@ -139,38 +142,60 @@ fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
     })
 }
 
-/// `Create`/`Update` of an `Event` sent by its origin, or by its author writing in a territory
-/// we know on the same host (the `audience`).
-pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let mut origin = signer.clone();
-    if let Some(audience) = env.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
-        && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
-        && territory.host == signer.host
-    {
-        origin = territory;
+impl Activity for CreateEvent {
+    /// Who may publish an action (its origin, or an author on its host writing in it) is
+    /// checked by `store_event`.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
     }
-    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
-    store_event(state, &env.object, &origin, claim).await
-}
 
-/// A territory's `Announce` of its author's `Create`/`Update`/`Delete` of an `Event`.
-pub async fn receive_announced(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let inner = &env.object;
-    let actor = inner.get("actor").and_then(id_of).and_then(|a| url::Url::parse(a).ok());
-    if actor.as_ref().map(host_header) != Some(signer.host.clone()) {
-        return Err(AppError::Forbidden("a group announces activities of its own host".into()));
-    }
-    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
-    match inner.get("type").and_then(Value::as_str) {
-        Some("Delete") => receive_delete_of(state, inner.get("object").and_then(id_of), signer, claim).await,
-        _ => store_event(state, inner.get("object").unwrap_or(&Value::Null), signer, claim).await,
+    /// Sent by its origin, or by its author writing in a territory of its own host we know
+    /// (the `audience`).
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let mut origin = signer.clone();
+        if let Some(audience) = self.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
+            && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
+            && territory.host == signer.host
+        {
+            origin = territory;
+        }
+        let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
+        store_event(state, &self.object, &origin, claim).await
     }
 }
 
-/// `Delete` of an `Event` sent by its origin.
-pub async fn receive_delete(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
-    receive_delete_of(state, id_of(&env.object), signer, claim).await
+impl Activity for AnnounceEvent {
+    /// A group announces activities of its own host.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        let actor = self.object.actor.as_ref().and_then(|a| url::Url::parse(a.id()).ok());
+        if actor.as_ref().map(host_header) != Some(ctx.signer.host.clone()) {
+            return Err(AppError::Forbidden("a group announces activities of its own host".into()));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
+        let inner = &self.object;
+        match inner.kind.as_deref() {
+            Some("Delete") => receive_delete_of(state, id_of(&inner.object), signer, claim).await,
+            _ => store_event(state, &inner.object, signer, claim).await,
+        }
+    }
+}
+
+impl Activity for DeleteEvent {
+    /// Only its origin deletes an action: checked against what is stored, in `receive`.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let claim = Claim { id: self.id.as_str(), actor: &ctx.signer.ap_id, kind: ctx.kind };
+        receive_delete_of(ctx.state(), Some(self.object.id()), ctx.signer, claim).await
+    }
 }
 
 async fn receive_delete_of(
@@ -238,7 +263,7 @@ async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim
         }
         None => store::insert(change.conn(), ap_id, None, &origin.ap_id, &c, &origin.ap_id).await?,
     };
-    store::set_published(change.conn(), id, true).await?;
+    store::set_publication(change.conn(), id, PublicationState::Published).await?;
     for organizer in strings(o, "organizers").iter().take(20) {
         if remote_link(Some(organizer), state.config.allow_private_network).is_some() {
             let state = if *organizer == origin.ap_id { "origin" } else { "accepted" };
@@ -266,7 +291,7 @@ mod tests {
         .expect("test");
         let c = content(&gancio, false).expect("stored");
         assert_eq!((c.place_name.as_str(), c.address.as_str()), ("Salle des fêtes", "1 rue Haute, Redon"));
-        assert_eq!((c.timezone.as_str(), c.tags.as_str(), c.status.as_str()), ("Etc/UTC", "musique", "scheduled"));
+        assert_eq!((c.timezone.as_str(), c.tags.as_str(), c.status), ("Etc/UTC", "musique", ActionStatus::Scheduled));
         let mobilizon: Value = serde_json::from_str(
             r#"{"id": "https://mz.example/events/5", "type": "Event", "name": "Atelier vélo",
                 "startTime": "2026-05-02T09:00:00Z", "endTime": "2026-05-02T12:00:00Z", "timezone": "Europe/Paris",
@@ -279,7 +304,7 @@ mod tests {
         .expect("test");
         let c = content(&mobilizon, false).expect("stored");
         assert_eq!((c.commune.as_str(), c.latitude, c.capacity), ("Redon", Some(47.65), Some(10)));
-        assert_eq!((c.join_mode.as_str(), c.status.as_str(), c.remote_participants), ("approval", "cancelled", 4));
+        assert_eq!((c.join_mode, c.status, c.remote_participants), (JoinMode::Approval, ActionStatus::Cancelled, 4));
         assert!(content(&serde_json::from_str(r#"{"id": "x", "name": "No date"}"#).expect("test"), false).is_none());
     }
 }
