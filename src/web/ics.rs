@@ -152,6 +152,9 @@ pub fn calendar(name: &str, actions: &[ActionRow]) -> String {
         let years = actions.iter().filter(|a| zone_of(a) == zone).flat_map(|a| [a.starts_at, a.ends_at]);
         let years: Vec<i32> = years.map(|ms| utc(ms).year()).collect();
         let (first, last) = (years.iter().min().copied().unwrap_or(1970), years.iter().max().copied().unwrap_or(1970));
+        // At most 30 years of changes (a day-by-day scan): a received action dated in the
+        // year 9999 must not make the catalogue's feed slow; later years keep the last offset.
+        let last = last.min(first + 30);
         // Written as text and read back by the crate, which has no VTIMEZONE builder.
         match vtimezone(zone, first - 1, last).parse::<CalendarComponent>() {
             Ok(c) => {
