@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod code;
+pub mod list;
 pub mod places;
 pub mod practice;
 pub mod signatory;
