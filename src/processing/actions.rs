@@ -84,7 +84,6 @@ fn content(a: &NewAction) -> ActionContent {
 /// A stored action back into the input shape (dates local to its zone); `practices` from
 /// `action_practices`.
 pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
-    let split = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
     let zone = r.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
     let local =
         |ms: i64| crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string();
@@ -106,11 +105,11 @@ pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
         join_mode: r.join_mode.as_str().into(),
         join_url: r.join_url.clone(),
         status: r.status.as_str().into(),
-        domains: split(&r.domains),
-        dimensions: split(&r.dimensions),
+        domains: r.domains.to_vec(),
+        dimensions: r.dimensions.to_vec(),
         practices: practices.to_vec(),
-        tags: split(&r.tags),
-        contacts: r.contacts.split(',').filter_map(|x| x.parse().ok()).collect(),
+        tags: r.tags.to_vec(),
+        contacts: r.contacts.to_vec(),
     }
 }
 

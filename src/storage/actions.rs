@@ -8,6 +8,7 @@ use super::Store;
 use crate::{
     domain::{
         action::{ActionStatus, JoinMode, PublicationState},
+        list::List,
         now_millis,
     },
     error::AppResult,
@@ -48,10 +49,20 @@ pub struct ActionRow {
     #[schema(value_type = String)]
     pub join_mode: JoinMode,
     pub join_url: String,
-    pub domains: String,
-    pub dimensions: String,
-    pub tags: String,
-    pub contacts: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub domains: List<String>,
+    /// Dimension codes it aims at.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub dimensions: List<String>,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub tags: List<String>,
+    /// Signatory ids of the contact structures.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub contacts: List<i64>,
     /// Received actions: the participants their origin counts.
     pub remote_participants: i64,
     /// Who created it (an account or token): never in public output.
