@@ -17,13 +17,13 @@ use super::{
     outgoing,
     protocol::{
         activities::answer_follow,
-        actor::{ActorKind, Endpoints, LocalActor, PropertyValue, PublicKey},
+        actor::{ActorDocument, ActorKind, Endpoints, PropertyValue, PublicKey},
         actor_context,
         collections::{OrderedCollection, OrderedCollectionPage},
     },
 };
 use crate::{
-    domain::millis_to_datetime,
+    domain::{local_actor::LocalActor, millis_to_datetime},
     error::{AppError, AppResult},
     processing::unit::Change,
     state::AppState,
@@ -48,8 +48,8 @@ fn field(name: &str, value: String) -> PropertyValue {
 }
 
 pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str) -> Value {
-    let id = state.config.url(&format!("/s/{}", s.id));
-    let sub = |p: &str| state.config.url(&format!("/s/{}/{p}", s.id));
+    let id = state.urls.signatory(s.id);
+    let sub = |p: &str| state.urls.signatory_collection(s.id, p);
     let mut fields = vec![];
     if s.kind == "structure" {
         let domains: Vec<&str> = s
@@ -69,22 +69,22 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
         fields
             .push(field("Site web", format!("<a href=\"{w}\" rel=\"me nofollow noopener\" target=\"_blank\">{w}</a>")));
     }
-    let territory = state.territory_id_url(territory_slug);
+    let territory = state.urls.territory(territory_slug);
     let published =
         millis_to_datetime(s.decided_at.unwrap_or_default()).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let actor = LocalActor {
+    let actor = ActorDocument {
         context: actor_context(),
         id: id.clone(),
         kind: if s.kind == "structure" { ActorKind::Organization } else { ActorKind::Person },
         preferred_username: format!("s{}", s.id),
         name: s.name.clone(),
         summary: if s.governance.is_empty() { String::new() } else { super::actors::html_paragraphs(&s.governance) },
-        url: state.config.url(&format!("/t/{territory_slug}/signataires")),
+        url: state.urls.signatory_directory(territory_slug),
         inbox: sub("inbox"),
         outbox: sub("outbox"),
         followers: sub("followers"),
         following: sub("following"),
-        endpoints: Endpoints { shared_inbox: Some(state.config.url("/inbox")) },
+        endpoints: Endpoints { shared_inbox: Some(state.urls.shared_inbox()) },
         public_key: PublicKey {
             id: format!("{id}#main-key"),
             owner: id.to_string(),
@@ -124,7 +124,7 @@ async fn public_signatory(state: &AppState, id: &str) -> AppResult<(SignatoryAct
 pub async fn get_actor(data: Data<AppState>, Path(id): Path<String>, headers: HeaderMap) -> AppResult<Response> {
     let result = public_signatory(&data, &id).await;
     if let Err(AppError::Gone(_)) = &result {
-        let mut res = ap_json(&super::protocol::tombstone(data.config.url(&format!("/s/{id}")).as_str()));
+        let mut res = ap_json(&super::protocol::tombstone(data.urls.signatory(&id).as_str()));
         *res.status_mut() = StatusCode::GONE;
         return Ok(res);
     }
@@ -145,7 +145,7 @@ pub async fn get_collection(data: Data<AppState>, Path((id, name)): Path<(String
     };
     Ok(ap_json(&OrderedCollection {
         context: super::protocol::activity_context(),
-        id: data.config.url(&format!("/s/{id}/{name}")),
+        id: data.urls.signatory_collection(&id, &name),
         kind: super::protocol::collections::CollectionKind::OrderedCollection,
         total_items: total,
         first: None,
@@ -157,9 +157,8 @@ pub async fn get_members(data: Data<AppState>, Path(slug): Path<String>) -> AppR
     let t =
         data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let ids = data.store.member_ids(t.id).await?;
-    let items: Vec<Value> =
-        ids.iter().map(|id| Value::String(data.config.url(&format!("/s/{id}")).to_string())).collect();
-    let collection = data.config.url(&format!("/t/{slug}/members"));
+    let items: Vec<Value> = ids.iter().map(|id| Value::String(data.urls.signatory(id).to_string())).collect();
+    let collection = data.urls.territory_collection(&slug, "members");
     // One page holds every member: a territory's signatories number in the hundreds at most.
     let mut page = OrderedCollectionPage::new(&collection, 1, items.len() as i64, items);
     page.id = collection;
@@ -178,15 +177,14 @@ pub async fn receive_follow(
     let mut change = Change::begin(state).await?;
     let s = signatory_actor_in(change.conn(), signatory_id).await?.filter(SignatoryActorRow::is_public);
     let s = s.ok_or_else(|| AppError::NotFound("actor".into()))?;
-    let actor = state.config.url(&format!("/s/{}", s.id));
+    let actor = state.urls.signatory(s.id);
     let answer = answer_follow("Accept", &outgoing::new_activity_id(state), &actor, follow);
     if !claim_received(change.conn(), follow_id, &follower.ap_id, "Follow").await? {
         return Ok(());
     }
     add_signatory_follower(change.conn(), s.id, follower.id, follow_id).await?;
-    change
-        .queue_signed_by(Some(s.territory_id), Some(s.id), &answer, false, std::slice::from_ref(&follower.inbox))
-        .await?;
+    let by = LocalActor::Signatory { territory: s.territory_id, id: s.id };
+    change.queue(by, &answer, false, std::slice::from_ref(&follower.inbox)).await?;
     change.commit().await
 }
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{Activity, Received, require_local_territory};
 use crate::{
-    domain::territory::FollowState,
+    domain::{local_actor::LocalActor, territory::FollowState},
     error::AppResult,
     federation::{
         outgoing,
@@ -69,9 +69,9 @@ pub async fn send_answer(
     follow: &Value,
     kind: &str,
 ) -> AppResult<()> {
-    let actor = change.state().territory_id_url(&territory.slug);
+    let actor = change.state().urls.territory(&territory.slug);
     let answer = answer_follow(kind, &outgoing::new_activity_id(change.state()), &actor, follow);
-    change.queue(Some(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
+    change.queue(LocalActor::Territory(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
     Ok(())
 }
 
