@@ -5,7 +5,7 @@ use std::future::Future;
 use activitypub_federation::config::{Data, FederationConfig, FederationMiddleware};
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
+    extract::{DefaultBodyLimit, State},
     routing::{get, post},
 };
 use tokio::{net::TcpListener, sync::watch};
@@ -57,6 +57,7 @@ impl App {
         let timeout = std::time::Duration::from_secs(config.http_timeout_secs);
         let client = http::build_client(config.allow_private_network, timeout)?;
         let state = AppState::new(config.clone(), store, client.clone(), instance_keys.clone());
+        let handle = state.clone();
         let fetch_client = http::fetch_client(
             client,
             format!("{}#main-key", state.instance_actor_id()),
@@ -73,6 +74,7 @@ impl App {
             .build()
             .await
             .map_err(|e| AppError::Internal(format!("federation config: {e}")))?;
+        handle.set_federation(Some(federation.clone()));
         Ok(App { federation })
     }
 
@@ -84,10 +86,12 @@ impl App {
         self.federation.to_request_data().app_data().clone()
     }
 
+    /// Every route. Federation routes (actors, inboxes, discovery, signatories' actors) take
+    /// the federation crate's `Data<AppState>`, given by its middleware on them alone; pages and
+    /// the API are a `Router<AppState>` whose handlers take axum's `State<AppState>`.
     pub fn router(&self) -> Router {
-        Router::new()
-            .route("/healthz", get(healthz))
-            .route("/metrics", get(metrics))
+        let state = self.state();
+        let federation = Router::new()
             .route("/.well-known/webfinger", get(discovery::webfinger))
             .route("/.well-known/nodeinfo", get(discovery::nodeinfo_links))
             .route("/.well-known/host-meta", get(discovery::host_meta))
@@ -98,7 +102,6 @@ impl App {
             .route("/actor", get(actors::get_instance_actor))
             .route("/actor/inbox", post(inbox::post_inbox))
             .route("/actor/{collection}", get(actors::get_instance_collection))
-            .route("/t/{slug}", get(web::pages::territory))
             .route("/t/{slug}/inbox", post(inbox::post_inbox))
             .route("/t/{slug}/outbox", get(actors::get_outbox))
             .route("/t/{slug}/editorial", get(actors::get_editorial))
@@ -112,13 +115,21 @@ impl App {
             .route("/s/{id}/inbox", post(inbox::post_inbox))
             .route("/s/{id}/{collection}", get(signatory_actors::get_collection))
             .route("/t/{slug}/members", get(signatory_actors::get_members))
+            .layer(FederationMiddleware::new(self.federation.clone()));
+        let pages_and_api = Router::new()
+            .route("/healthz", get(healthz))
+            .route("/metrics", get(metrics))
+            // The territory's page; its actor document to ActivityPub clients.
+            .route("/t/{slug}", get(web::pages::territory))
             .merge(web::router())
             .nest("/api/v1", api::router())
+            .with_state(state.clone());
+        federation
+            .merge(pages_and_api)
             .fallback(web::not_found)
             .layer(DefaultBodyLimit::max(inbox::MAX_BODY_BYTES))
             .layer(axum::middleware::from_fn(web::html_errors))
-            .layer(axum::middleware::from_fn(web::session::csrf_cookie))
-            .layer(FederationMiddleware::new(self.federation.clone()))
+            .layer(axum::middleware::from_fn_with_state(state, web::session::csrf_cookie))
             .layer(axum::middleware::from_fn(web::headers::security_headers))
             .layer(tower_http::trace::TraceLayer::new_for_http())
     }
@@ -143,12 +154,14 @@ impl App {
         let _ = stop_tx.send(true);
         let _ = worker.await;
         state.store.close().await;
+        // The state holds the federation configuration that holds it: let both go.
+        state.set_federation(None);
         tracing::info!("Maillage stopped");
         Ok(())
     }
 }
 
-async fn healthz(data: Data<AppState>) -> AppResult<&'static str> {
+async fn healthz(State(data): State<AppState>) -> AppResult<&'static str> {
     data.store.ping().await?;
     Ok("ok")
 }
@@ -177,7 +190,7 @@ pub async fn shutdown_signal() {
 }
 
 /// Prometheus metrics; behind `Authorization: Bearer <metrics_token>` when one is configured.
-async fn metrics(data: Data<AppState>, headers: axum::http::HeaderMap) -> AppResult<axum::response::Response> {
+async fn metrics(State(data): State<AppState>, headers: axum::http::HeaderMap) -> AppResult<axum::response::Response> {
     use axum::response::IntoResponse;
     if let Some(token) = &data.config.metrics_token {
         let given = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");

@@ -1,4 +1,6 @@
-//! Shared application state, handed to handlers through the federation crate's `Data<AppState>`.
+//! Shared application state: web and API handlers take it as axum's `State<AppState>`
+//! (`Router<AppState>`, so a route without it does not compile); federation routes take the
+//! federation crate's `Data<AppState>`, which wraps the same state.
 
 use std::{
     collections::HashMap,
@@ -6,6 +8,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
+use activitypub_federation::config::{Data, FederationConfig};
 use tokio::sync::Notify;
 use url::Url;
 
@@ -42,6 +45,11 @@ pub struct Inner {
     pub key_cache: KeyCache,
     /// Test seam: makes the next change fail at a chosen step (never armed in production).
     pub fail_point: crate::fail_point::FailPoint,
+    /// The federation crate's configuration, for the few use cases a page starts that fetch
+    /// remote objects (following an actor, commenting a remote practice). It holds this state,
+    /// so it is set once built (`App::with_store`) and taken back when the server stops
+    /// (`App::serve`), which frees both.
+    federation: Mutex<Option<FederationConfig<AppState>>>,
 }
 
 impl Deref for AppState {
@@ -69,7 +77,21 @@ impl AppState {
             blocks: Mutex::new(None),
             key_cache: KeyCache::default(),
             fail_point: crate::fail_point::FailPoint::default(),
+            federation: Mutex::new(None),
         }))
+    }
+
+    /// Records the federation configuration built around this state (see [`Inner`]).
+    pub fn set_federation(&self, config: Option<FederationConfig<AppState>>) {
+        if let Ok(mut f) = self.federation.lock() {
+            *f = config;
+        }
+    }
+
+    /// The federation crate's request data, for use cases that fetch remote objects.
+    pub fn federation(&self) -> AppResult<Data<AppState>> {
+        let f = self.federation.lock().map_err(|_| AppError::internal("poisoned lock"))?;
+        f.as_ref().map(FederationConfig::to_request_data).ok_or_else(|| AppError::internal("federation not started"))
     }
 
     /// The instance actor's id (as `urls.instance_actor()`, kept for web and API callers).

@@ -1,7 +1,7 @@
 //! JSON API under `/api/v1`: bearer tokens (`maillage token create`), errors as
 //! `{"error": code, "message": …}`, OpenAPI document at `/api/v1/openapi.json`.
 
-use activitypub_federation::config::Data;
+use axum::extract::State;
 use axum::{
     Json, Router,
     extract::{
@@ -38,7 +38,7 @@ pub mod signatures;
 
 use signatures::{RejectBody, SignatureCreated, SignatureSchema};
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/territories", get(list_territories))
@@ -66,13 +66,10 @@ pub struct ApiCaller {
     pub label: String,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
+impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let data = Data::<AppState>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::internal("federation middleware missing"))?;
+    async fn from_request_parts(parts: &mut Parts, data: &AppState) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(http::header::AUTHORIZATION)
@@ -90,14 +87,14 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiCaller {
 }
 
 /// Optional authentication: no `Authorization` header is anonymous, a bad token is still 401.
-impl<S: Send + Sync> axum::extract::OptionalFromRequestParts<S> for ApiCaller {
+impl axum::extract::OptionalFromRequestParts<AppState> for ApiCaller {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
         if !parts.headers.contains_key(http::header::AUTHORIZATION) {
             return Ok(None);
         }
-        <ApiCaller as FromRequestParts<S>>::from_request_parts(parts, state).await.map(Some)
+        <ApiCaller as FromRequestParts<AppState>>::from_request_parts(parts, state).await.map(Some)
     }
 }
 
@@ -225,7 +222,7 @@ pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T>
 
 #[utoipa::path(get, path = "/api/v1/territories", tag = "territories",
     responses((status = 200, description = "OK", body = [TerritoryDto]), (status = 500, description = "Server error (details in the log)", body = ErrorDto)))]
-async fn list_territories(data: Data<AppState>) -> AppResult<Json<Vec<TerritoryDto>>> {
+async fn list_territories(State(data): State<AppState>) -> AppResult<Json<Vec<TerritoryDto>>> {
     let mut out = vec![];
     for t in data.store.territories().await? {
         out.push(dto(&data, t).await?);
@@ -236,7 +233,7 @@ async fn list_territories(data: Data<AppState>) -> AppResult<Json<Vec<TerritoryD
 #[utoipa::path(get, path = "/api/v1/territories/{slug}", tag = "territories",
     params(("slug" = String, Path)),
     responses((status = 200, description = "OK", body = TerritoryDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-async fn get_territory(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Json<TerritoryDto>> {
+async fn get_territory(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Json<TerritoryDto>> {
     let t = territory(&data, &slug).await?;
     Ok(Json(dto(&data, t).await?))
 }
@@ -247,7 +244,7 @@ async fn get_territory(data: Data<AppState>, Path(slug): Path<String>) -> AppRes
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "Needs an admin token", body = ErrorDto),
         (status = 404, description = "No such resource", body = ErrorDto), (status = 422, description = "`<field>: <rule>`", body = ErrorDto)))]
 async fn patch_territory(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
     body: Result<Json<TerritoryPatch>, JsonRejection>,
@@ -296,7 +293,7 @@ async fn follows(state: &AppState, slug: &str, dir: Direction, q: &StateQuery) -
         for f in state.store.follows_page(dir, t.id, s, 10_000, 0).await? {
             out.push(FollowDto {
                 handle: f.handle(),
-                state: f.state.clone(),
+                state: f.state.as_str().to_string(),
                 since: crate::domain::millis_to_datetime(f.created_at).to_rfc3339(),
                 actor: f.actor_ap_id,
             });
@@ -311,7 +308,7 @@ async fn follows(state: &AppState, slug: &str, dir: Direction, q: &StateQuery) -
     responses((status = 200, description = "OK", body = [FollowDto]), (status = 400, description = "Unknown state", body = ErrorDto),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 async fn list_followers(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
     Query(q): Query<StateQuery>,
@@ -326,7 +323,7 @@ async fn list_followers(
     responses((status = 200, description = "OK", body = [FollowDto]), (status = 400, description = "Unknown state", body = ErrorDto),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
 async fn list_following(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
     Query(q): Query<StateQuery>,
@@ -355,7 +352,7 @@ async fn decide(
         (status = 404, description = "No such territory or pending follower", body = ErrorDto),
         (status = 422, description = "Invalid fields", body = ErrorDto)))]
 async fn approve_follower(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
     body: Result<Json<ActorRef>, JsonRejection>,
@@ -370,7 +367,7 @@ async fn approve_follower(
         (status = 404, description = "No such territory or pending follower", body = ErrorDto),
         (status = 422, description = "Invalid fields", body = ErrorDto)))]
 async fn reject_follower(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(slug): Path<String>,
     body: Result<Json<ActorRef>, JsonRejection>,

@@ -1,7 +1,7 @@
 //! `/api/v1/practices`: the catalogue (public search over local and remote practices) and
 //! authoring (moderator tokens).
 
-use activitypub_federation::config::Data;
+use axum::extract::State;
 use axum::{
     Json,
     extract::{
@@ -74,7 +74,10 @@ pub struct TerritoryQuery {
         ("tag" = Option<String>, Query), ("page" = Option<i64>, Query, description = "page of 100, from 1")),
     responses((status = 200, description = "Published practices, local and remote, newest first", body = [PracticeRow]),
         (status = 400, description = "A filter is not of its type", body = ErrorDto)))]
-pub async fn search(data: Data<AppState>, f: Result<Query<PracticeFilter>, QueryRejection>) -> AppResult<Response> {
+pub async fn search(
+    State(data): State<AppState>,
+    f: Result<Query<PracticeFilter>, QueryRejection>,
+) -> AppResult<Response> {
     let f = super::query(f)?;
     Ok(Json(data.store.search_practices(&f, 100).await?).into_response())
 }
@@ -88,7 +91,7 @@ pub async fn search(data: Data<AppState>, f: Result<Query<PracticeFilter>, Query
         (status = 404, description = "No such territory", body = ErrorDto),
         (status = 422, description = "Invalid fields: `fields` maps each to its rule", body = ErrorDto)))]
 pub async fn create(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Query(q): Query<TerritoryQuery>,
     b: Result<Json<PracticeInput>, JsonRejection>,
@@ -107,10 +110,14 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
     responses((status = 200, description = "OK", body = PracticeDetail), (status = 401, description = "A bad token", body = ErrorDto),
         (status = 404, description = "No such published practice", body = ErrorDto)))]
-pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn get_one(
+    State(data): State<AppState>,
+    caller: Option<ApiCaller>,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let p = data.store.practice(id).await?.ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
-    if p.status != "published" && !moderator {
+    if !p.is_published() && !moderator {
         return Err(AppError::NotFound(format!("practice {id}")));
     }
     // The conversation around it, as the page shows it (hidden comments for moderators only).
@@ -132,7 +139,7 @@ pub async fn get_one(data: Data<AppState>, caller: Option<ApiCaller>, Path(id): 
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
         (status = 422, description = "Invalid fields", body = ErrorDto)))]
 pub async fn patch(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     Path(id): Path<i64>,
     b: Result<Json<Value>, JsonRejection>,
@@ -154,14 +161,14 @@ async fn set_status(data: &AppState, caller: &ApiCaller, id: i64, published: boo
 #[utoipa::path(post, path = "/api/v1/practices/{id}/publish", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Published: a Create is sent to followers"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn publish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn publish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     set_status(&data, &caller, id, true).await
 }
 
 #[utoipa::path(post, path = "/api/v1/practices/{id}/unpublish", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Back to draft: a Delete is sent to followers"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn unpublish(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn unpublish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     set_status(&data, &caller, id, false).await
 }
 
@@ -176,21 +183,21 @@ async fn set_pin(data: &AppState, caller: &ApiCaller, id: i64, pinned: bool) -> 
     security(("bearer" = [])), responses((status = 204, description = "Pinned to the territory's featured collection (shown first on its profile; Mastodon-API followers get an Add); already pinned: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
         (status = 422, description = "Only a published practice can be pinned", body = ErrorDto)))]
-pub async fn pin(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn pin(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     set_pin(&data, &caller, id, true).await
 }
 
 #[utoipa::path(post, path = "/api/v1/practices/{id}/unpin", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Unpinned (Mastodon-API followers get a Remove and a Delete of the pin note); not pinned: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn unpin(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn unpin(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     set_pin(&data, &caller, id, false).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Deleted (followers get a Delete)"),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn delete(data: Data<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     practices::delete(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -1,7 +1,7 @@
 //! Charter signatures in the JSON API: signing (the same no-oracle answer as the form), the
 //! public directory, and moderators' decisions.
 
-use activitypub_federation::config::Data;
+use axum::extract::State;
 use axum::{
     Json,
     extract::{
@@ -85,7 +85,7 @@ pub struct SignatoryQuery {
         (status = 422, description = "Invalid fields: `fields` maps each to its rule", body = ErrorDto),
         (status = 429, description = "Too many attempts from this address: try later", body = ErrorDto)))]
 pub async fn create_signature(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     headers: http::HeaderMap,
     extensions: http::Extensions,
     body: Result<Json<crate::domain::signatory::SignatureInput>, JsonRejection>,
@@ -114,7 +114,7 @@ pub async fn create_signature(
         (status = 400, description = "A filter is not of its type", body = ErrorDto),
         (status = 404, description = "No such territory", body = ErrorDto)))]
 pub async fn list_signatories(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     q: Result<Query<SignatoryQuery>, QueryRejection>,
 ) -> AppResult<Response> {
     let q = query(q)?;
@@ -142,7 +142,7 @@ async fn decide_signature(
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
         (status = 409, description = "Not awaiting a decision", body = ErrorDto)))]
 pub async fn approve_signature(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     headers: http::HeaderMap,
     Path(id): Path<i64>,
@@ -156,7 +156,7 @@ pub async fn approve_signature(
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
         (status = 409, description = "Not awaiting a decision", body = ErrorDto), (status = 422, description = "Invalid fields", body = ErrorDto)))]
 pub async fn reject_signature(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     caller: ApiCaller,
     headers: http::HeaderMap,
     Path(id): Path<i64>,

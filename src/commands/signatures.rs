@@ -35,7 +35,12 @@ pub async fn signatures(state: &AppState, config: &Config, cmd: SignaturesCmd) -
     match cmd {
         SignaturesCmd::List { status, territory: slug } => {
             let t = territory(&state.store, &slug, config).await?;
-            for s in state.store.signatories_by_status(t.id, &status).await? {
+            // An unknown status matches no signature (as before statuses were typed).
+            let rows = match maillage::domain::signatory::Status::parse(&status) {
+                Some(status) => state.store.signatories_by_status(t.id, status).await?,
+                None => vec![],
+            };
+            for s in rows {
                 println!("{}\t{}\t{}\t{}", s.id, s.kind, s.name, s.commune);
             }
         }

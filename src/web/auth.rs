@@ -1,7 +1,7 @@
 //! Login, logout, password reset by mail.
 
-use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::State;
 use axum::{
     Form, Router,
     extract::{Query, rejection::FormRejection},
@@ -30,7 +30,7 @@ pub const MAX_FAILURES: i64 = 5;
 const WINDOW_MS: i64 = 15 * 60 * 1000;
 const RESET_TTL_MS: i64 = 3600 * 1000;
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
@@ -92,7 +92,7 @@ fn form<T>(f: Result<Form<T>, FormRejection>) -> AppResult<T> {
 }
 
 async fn login(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NextQuery>,
     f: Result<Form<LoginForm>, FormRejection>,
@@ -148,7 +148,11 @@ pub struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(data: Data<AppState>, ctx: Ctx, f: Result<Form<CsrfForm>, FormRejection>) -> AppResult<Response> {
+async fn logout(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    f: Result<Form<CsrfForm>, FormRejection>,
+) -> AppResult<Response> {
     let f = form(f)?;
     ctx.check_csrf(&f.csrf)?;
     if let Some(h) = &ctx.session_hash {
@@ -170,7 +174,11 @@ pub struct ForgotForm {
     email: String,
 }
 
-async fn forgot(data: Data<AppState>, ctx: Ctx, f: Result<Form<ForgotForm>, FormRejection>) -> AppResult<Response> {
+async fn forgot(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    f: Result<Form<ForgotForm>, FormRejection>,
+) -> AppResult<Response> {
     let f = form(f)?;
     ctx.check_csrf(&f.csrf)?;
     let mut page = LoginPage::new(&ctx, "login", "login-title");
@@ -213,7 +221,11 @@ pub struct ResetForm {
     password: String,
 }
 
-async fn reset(data: Data<AppState>, ctx: Ctx, f: Result<Form<ResetForm>, FormRejection>) -> AppResult<Response> {
+async fn reset(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    f: Result<Form<ResetForm>, FormRejection>,
+) -> AppResult<Response> {
     let f = form(f)?;
     ctx.check_csrf(&f.csrf)?;
     if let Err(key) = check_new_password(&f.password) {

@@ -1,8 +1,8 @@
 //! The charter (page and ActivityStreams `Document`), the signing form, confirmation, and the
 //! public directory with its exports.
 
-use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
@@ -41,7 +41,7 @@ use crate::{
 // space have always found them.
 pub use super::sign_form::{SignPage, admin_edit_page, input_from_form, manage_page};
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/charte", get(charter_current))
         .route("/t/{slug}/charte/{version}", get(charter_version))
@@ -130,7 +130,7 @@ fn split_title(md: &str) -> (Option<&str>, &str) {
 }
 
 async fn charter_current(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path(slug): Path<String>,
@@ -139,7 +139,7 @@ async fn charter_current(
 }
 
 async fn charter_version(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Path((slug, version)): Path<(String, String)>,
@@ -151,7 +151,7 @@ async fn current_version(state: &AppState, t: &TerritoryRow) -> AppResult<String
     state.store.current_charter(t.id).await?.map(|c| c.version).ok_or_else(|| AppError::NotFound("charter".into()))
 }
 
-async fn sign_page(data: Data<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
+async fn sign_page(State(data): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     let t = territory(&data, &slug).await?;
     let version = current_version(&data, &t).await?;
     render(&SignPage::new(&ctx, &t.slug, &version, SignatureInput::default(), vec![]))
@@ -169,7 +169,12 @@ pub fn message(ctx: &Ctx, status: StatusCode, title: &str, text: &str, class: &'
     render_status(status, &MessagePage { l: Layout::new(ctx, ctx.tr.t(title)), class, message: ctx.tr.t(text) })
 }
 
-async fn sign_post(data: Data<AppState>, ctx: Ctx, Path(slug): Path<String>, body: Bytes) -> AppResult<Response> {
+async fn sign_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> AppResult<Response> {
     let f = FormPairs::parse(&body);
     ctx.check_csrf(&f.get("csrf"))?;
     let t = territory(&data, &slug).await?;
@@ -192,7 +197,7 @@ pub struct TokenQuery {
     token: Option<String>,
 }
 
-async fn confirm_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+async fn confirm_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     if confirm(&data, q.token.as_deref().unwrap_or_default()).await? {
         message(&ctx, StatusCode::OK, "sign-title", "sign-confirmed", "notice")
     } else {
@@ -221,7 +226,7 @@ struct DirectoryPage {
 }
 
 fn describe(tr: crate::web::i18n::Tr, s: &SignatoryPublic) -> String {
-    let labels: Vec<String> = if s.kind == "structure" {
+    let labels: Vec<String> = if s.kind == crate::domain::signatory::Kind::Structure {
         std::iter::once(tr.t(&format!("legal-{}", s.legal_form)))
             .chain(s.domains.split(',').filter(|d| !d.is_empty()).map(|d| tr.t(&format!("domain-{d}"))))
             .collect()
@@ -232,7 +237,7 @@ fn describe(tr: crate::web::i18n::Tr, s: &SignatoryPublic) -> String {
 }
 
 async fn directory_page(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
     Query(f): Query<DirectoryFilter>,
@@ -275,7 +280,7 @@ async fn directory_page(
 }
 
 async fn directory_csv(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     Path(slug): Path<String>,
     Query(f): Query<DirectoryFilter>,
 ) -> AppResult<Response> {
@@ -285,7 +290,7 @@ async fn directory_csv(
         Csv::new(&["kind", "name", "roles", "legal_form", "domains", "website", "commune", "governance", "partners"])?;
     for s in data.store.directory(t.id, &f).await? {
         out.row(&[
-            &s.kind,
+            s.kind.as_str(),
             &s.name,
             &s.roles,
             &s.legal_form,
@@ -300,7 +305,7 @@ async fn directory_csv(
 }
 
 async fn directory_json(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     Path(slug): Path<String>,
     Query(f): Query<DirectoryFilter>,
 ) -> AppResult<Response> {

@@ -155,7 +155,7 @@ pub async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
 }
 
 /// Public pages, login and the admin console.
-pub fn router() -> Router {
+pub fn router() -> Router<crate::state::AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/about", get(pages::about))

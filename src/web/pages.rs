@@ -1,7 +1,7 @@
 //! Public pages: home, territory, about; language switch; remote follow; media.
 
-use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::State;
 use axum::{
     Form,
     extract::{Path, Query, rejection::FormRejection},
@@ -50,7 +50,7 @@ struct HomePage {
     territories: Vec<TerritoryCard>,
 }
 
-pub async fn home(data: Data<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
+pub async fn home(State(data): State<AppState>, ctx: Ctx, headers: HeaderMap) -> AppResult<Response> {
     // FEP-d556: the origin names the server actor. Served here rather than redirected: Lemmy's
     // federation library cannot follow a redirection to a relative `Location`.
     if wants_activity_json(&headers) {
@@ -98,7 +98,7 @@ pub struct TerritoryQuery {
 
 /// The territory's actor URL: JSON for ActivityPub clients, its home page for browsers.
 pub async fn territory(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     Path(slug): Path<String>,
     headers: HeaderMap,
     ctx: Ctx,
@@ -158,7 +158,7 @@ struct AboutPage {
     territories: Vec<TerritoryCard>,
 }
 
-pub async fn about(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> {
+pub async fn about(State(data): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     let contact = data.store.setting("contact").await?.unwrap_or_default();
     let rules = data.store.setting("rules").await?.unwrap_or_default();
     let territories = cards(&data, data.store.territories().await?);
@@ -176,7 +176,11 @@ pub struct Back {
 }
 
 /// `/lang/en?back=/t/territoire`: remembers the choice in a cookie for a year.
-pub async fn set_lang(data: Data<AppState>, Path(code): Path<String>, Query(q): Query<Back>) -> AppResult<Response> {
+pub async fn set_lang(
+    State(data): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+) -> AppResult<Response> {
     let lang = super::i18n::Lang::parse(&code).ok_or_else(|| AppError::NotFound("language".into()))?;
     let mut res = Redirect::to(&super::links::redirect_target(q.back.as_deref(), "/")).into_response();
     res.headers_mut()
@@ -194,7 +198,7 @@ pub struct RemoteFollowForm {
 /// Remote follow, as Mastodon's: the visitor names their account or instance; we find its
 /// WebFinger `http://ostatus.org/schema/1.0/subscribe` template and send them there.
 pub async fn remote_follow(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
     form: Result<Form<RemoteFollowForm>, FormRejection>,
@@ -255,7 +259,7 @@ async fn subscribe_url(state: &AppState, handle: &str, target: &str) -> Option<S
     }
 }
 
-pub async fn media(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+pub async fn media(State(data): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("media".into()))?;
     let (content_type, bytes) = data.store.media(id).await?.ok_or_else(|| AppError::NotFound("media".into()))?;
     let mut res = (StatusCode::OK, bytes).into_response();

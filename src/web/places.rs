@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::places;
 
-pub fn router() -> Router {
+pub fn router() -> Router<crate::state::AppState> {
     Router::new().route("/places", get(search))
 }
 

@@ -2,8 +2,8 @@
 //! to), unpublish, pin, delete. Deleting asks first on a page of its own, so that it works
 //! without JavaScript and a stray tap on a phone deletes nothing.
 
-use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
@@ -21,7 +21,7 @@ use crate::{
     state::AppState,
 };
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pratiques/{id}/statut", post(status_post))
         .route("/pratiques/{id}/supprimer", get(delete_confirm))
@@ -37,20 +37,20 @@ struct DeletePage {
 }
 
 /// "Delete this practice?": the one place its delete button is.
-async fn delete_confirm(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let p = practices::local(&data, id).await?;
     let page = DeletePage {
         l: Layout::new(&ctx, ctx.tr.t("practice-delete-title")),
         id,
-        published: p.status == "published",
+        published: p.is_published(),
         title: p.title,
     };
     render_status(StatusCode::OK, &page)
 }
 
 /// Publish, unpublish, pin or delete a local practice.
-async fn status_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn status_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let action = f.get("action");
     match action.as_str() {

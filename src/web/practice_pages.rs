@@ -3,8 +3,8 @@
 //! what moderators do there (comment, hide, adopt, publish). `/practices/<uuid>` is the
 //! `Article`'s id: JSON for ActivityPub clients, the page for browsers.
 
-use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
@@ -38,7 +38,7 @@ use crate::{
     },
 };
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/pratiques", get(catalogue))
         .route("/t/{slug}/pratiques", get(territory_catalogue))
@@ -123,7 +123,7 @@ fn dimension_codes(p: &PracticeRow) -> Vec<String> {
         .collect()
 }
 
-async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
+async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
     let tr = ctx.tr;
     let found = data.store.search_practices(&f, CATALOGUE_PAGE).await?;
     let page = f.page.unwrap_or(1).max(1);
@@ -203,7 +203,7 @@ async fn catalogue(data: Data<AppState>, ctx: Ctx, Query(f): Query<PracticeFilte
     render_status(StatusCode::OK, &page)
 }
 
-async fn territory_catalogue(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+async fn territory_catalogue(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let t =
         data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let actor = data.territory_id_url(&t.slug);
@@ -219,7 +219,7 @@ async fn published_here(state: &AppState, uuid: &str) -> AppResult<PracticeRow> 
         .store
         .practice_by_ap_id(ap_id.as_str())
         .await?
-        .filter(|p| p.status == "published" && p.territory_id.is_some())
+        .filter(|p| p.is_published() && p.territory_id.is_some())
         .ok_or_else(|| AppError::NotFound("practice".into()))
 }
 
@@ -230,7 +230,11 @@ struct RepliesQuery {
 
 /// The visible comments of a local practice, oldest first, as a `Collection` of ids with its
 /// first page inline (what Mastodon serves and fetches to show the conversation); `?page=N`.
-async fn replies(data: Data<AppState>, Path(uuid): Path<String>, Query(q): Query<RepliesQuery>) -> AppResult<Response> {
+async fn replies(
+    State(data): State<AppState>,
+    Path(uuid): Path<String>,
+    Query(q): Query<RepliesQuery>,
+) -> AppResult<Response> {
     let p = published_here(&data, &uuid).await?;
     let items: Vec<String> = data.store.comments(p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
     let page = q.page.unwrap_or(1);
@@ -249,7 +253,7 @@ async fn tag_page(Path(tag): Path<String>) -> Response {
 }
 
 /// The Article at its id for ActivityPub clients; browsers go to the page.
-async fn article(data: Data<AppState>, headers: HeaderMap, Path(uuid): Path<String>) -> AppResult<Response> {
+async fn article(State(data): State<AppState>, headers: HeaderMap, Path(uuid): Path<String>) -> AppResult<Response> {
     let p = published_here(&data, &uuid).await?;
     if wants_activity_json(&headers) {
         let article = practices::article_json(&data, &p).await?;
@@ -346,7 +350,7 @@ fn quantity(tr: Tr, v: &Value, unit: &str) -> String {
 }
 
 async fn practice_page(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(nq): Query<NoticeQuery>,
@@ -357,7 +361,7 @@ async fn practice_page(
         .store
         .practice(id)
         .await?
-        .filter(|p| p.status == "published" || (moderator && p.territory_id.is_some()))
+        .filter(|p| p.is_published() || (moderator && p.territory_id.is_some()))
         .ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let (origin_name, origin_url) = origin_name(&data, &p).await?;
     let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();
@@ -497,15 +501,15 @@ fn acting_territory(state: &AppState, f: &FormPairs) -> String {
     Some(f.get("t")).filter(|t| !t.is_empty()).unwrap_or_else(|| state.config.default_territory.to_string())
 }
 
-async fn comment_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn comment_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let slug = acting_territory(&data, &f);
-    conversations::comment(&data, &slug, id, &f.get("text"), &by).await?;
+    conversations::comment(&data.federation()?, &slug, id, &f.get("text"), &by).await?;
     Ok(back_to(id, "comment-posted"))
 }
 
 async fn comment_visibility(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path((id, comment)): Path<(i64, i64)>,
     body: Bytes,
@@ -519,16 +523,16 @@ async fn comment_visibility(
     Ok(back_to(id, "comment-updated"))
 }
 
-async fn adopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn adopt_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let slug = acting_territory(&data, &f);
-    conversations::adopt(&data, &slug, id, &f.get("note"), &by).await?;
+    conversations::adopt(&data.federation()?, &slug, id, &f.get("note"), &by).await?;
     Ok(back_to(id, "adopted"))
 }
 
-async fn unadopt_post(data: Data<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
+async fn unadopt_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, &body)?;
     let slug = acting_territory(&data, &f);
-    conversations::unadopt(&data, &slug, id, &by).await?;
+    conversations::unadopt(&data.federation()?, &slug, id, &by).await?;
     Ok(back_to(id, "unadopted"))
 }

@@ -1,6 +1,6 @@
 //! Feeds and data of a territory's published practices: Atom, JSON and CSV (with indicators).
 
-use activitypub_federation::config::Data;
+use axum::extract::State;
 use axum::{
     Router,
     extract::Path,
@@ -18,7 +18,7 @@ use crate::{
     storage::practices::{PracticeFilter, PracticeRow},
 };
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/t/{slug}/practices.atom", get(atom))
         .route("/t/{slug}/practices.json", get(json_export))
@@ -38,7 +38,7 @@ fn rfc3339(ms: i64) -> String {
 }
 
 /// Atom 1.0 (RFC 4287), newest first.
-async fn atom(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+async fn atom(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let practices = local_published(&data, &slug).await?;
     let self_url = data.config.url(&format!("/t/{slug}/practices.atom"));
     let updated = practices.iter().map(|p| p.updated_at).max().unwrap_or_default();
@@ -70,7 +70,7 @@ async fn atom(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Respo
     Ok(res)
 }
 
-async fn json_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+async fn json_export(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let practices = local_published(&data, &slug).await?;
     let out: Vec<Value> = practices
         .iter()
@@ -85,7 +85,7 @@ async fn json_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResul
 
 /// One line per indicator (practices without indicators get one line with empty indicator
 /// columns), so that spreadsheets can sum and chart them.
-async fn csv_export(data: Data<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+async fn csv_export(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
     let practices = local_published(&data, &slug).await?;
     let mut out = Csv::new(&[
         "id",

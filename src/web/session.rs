@@ -5,9 +5,8 @@
 //! (login, password reset, remote follow) use a double-submit cookie (`maillage_csrf`), set by
 //! [`csrf_cookie`] on every response that lacks it. Both cookies are SameSite=Lax.
 
-use activitypub_federation::config::Data;
 use axum::{
-    extract::{FromRequestParts, Request},
+    extract::{FromRequestParts, Request, State},
     http::{HeaderMap, HeaderValue, request::Parts},
     middleware::Next,
     response::Response,
@@ -52,7 +51,7 @@ struct PreCsrf(String);
 
 /// Middleware: gives every browser a CSRF cookie for the forms it may post before login.
 /// Federation and API traffic (no `text/html` in `Accept`) gets none: it posts no forms.
-pub async fn csrf_cookie(data: Data<AppState>, mut req: Request, next: Next) -> Response {
+pub async fn csrf_cookie(State(data): State<AppState>, mut req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|c| c.len() >= 32);
     let browser =
         req.headers().get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/html"));
@@ -82,13 +81,10 @@ pub struct Ctx {
     pub site: String,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<AppState> for Ctx {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let data = Data::<AppState>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::internal("federation middleware missing"))?;
+    async fn from_request_parts(parts: &mut Parts, data: &AppState) -> Result<Self, Self::Rejection> {
         let tr = Tr::zoned(Lang::from_headers(&parts.headers), data.config.time_zone);
         let session_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| hash_token(&t));
         let session = match &session_hash {
@@ -106,7 +102,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
             .territory_name(data.config.default_territory.as_str())
             .await?
             .unwrap_or_else(|| data.config.default_territory_name.clone());
-        Ok(Ctx { tr, account, csrf, path, session_hash, client: client_address(&data, parts), site })
+        Ok(Ctx { tr, account, csrf, path, session_hash, client: client_address(data, parts), site })
     }
 }
 

@@ -1,7 +1,7 @@
 //! The signer's own space, reached by the private link mailed at signing: view and edit their
 //! data, export it as JSON, withdraw (personal data erased).
 
-use activitypub_federation::config::Data;
+use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
@@ -28,7 +28,7 @@ use crate::{
     storage::{practices::PracticeRow, signatories::SignatoryPrivate},
 };
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/signature/manage", get(manage).post(manage_save))
         .route("/signature/email", get(email_confirm))
@@ -52,7 +52,7 @@ async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryP
 pub fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
     let list = |v: &str| v.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
     SignatureInput {
-        kind: s.kind.clone(),
+        kind: s.kind.as_str().to_string(),
         name: s.name.clone(),
         roles: list(&s.roles),
         legal_form: s.legal_form.clone(),
@@ -78,14 +78,14 @@ fn invalid(ctx: &Ctx) -> AppResult<Response> {
     message(ctx, StatusCode::NOT_FOUND, "manage-title", "manage-invalid", "alert")
 }
 
-async fn manage(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+async fn manage(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
-    let page = manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], false);
+    let page = manage_page(&ctx, (&slug, &version, s.status.as_str()), &token, as_input(&s, &version), vec![], false);
     Ok(private(render_status(StatusCode::OK, &page)?))
 }
 
-async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+async fn manage_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let f = FormPairs::parse(&body);
     ctx.check_csrf(&f.get("csrf"))?;
     let token = f.get("token");
@@ -95,7 +95,7 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
         Ok(address_pending) => {
             let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
             let mut page =
-                manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], true);
+                manage_page(&ctx, (&slug, &version, s.status.as_str()), &token, as_input(&s, &version), vec![], true);
             if address_pending {
                 page = page.with_notice(ctx.tr.t_with(
                     "manage-email-pending",
@@ -109,12 +109,12 @@ async fn manage_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<R
         Err(SignError::TooMany) => vec![],
         Err(SignError::App(e)) => return Err(e),
     };
-    let page = manage_page(&ctx, (&slug, &version, &s.status), &token, input, errors, false);
+    let page = manage_page(&ctx, (&slug, &version, s.status.as_str()), &token, input, errors, false);
     Ok(private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }
 
 /// The link mailed to a new address: the signature takes it.
-async fn email_confirm(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+async fn email_confirm(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let (status, text, class) = match confirm_new_address(&data, &q.token.unwrap_or_default()).await {
         Ok(true) => (StatusCode::OK, "email-change-done", "notice"),
         Ok(false) => (StatusCode::NOT_FOUND, "email-change-invalid", "alert"),
@@ -125,7 +125,7 @@ async fn email_confirm(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuer
 }
 
 /// Everything kept about the signer, as JSON (right of access and portability).
-async fn export(data: Data<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
+async fn export(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
     Ok(export_response(&s, &slug, &version))
@@ -150,7 +150,7 @@ pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Respo
     res
 }
 
-async fn withdraw_post(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+async fn withdraw_post(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let f = FormPairs::parse(&body);
     ctx.check_csrf(&f.get("csrf"))?;
     let Some((s, _, _)) = by_token(&data, &f.get("token")).await? else { return invalid(&ctx) };
@@ -180,7 +180,7 @@ async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: i64) -> AppResult
         .store
         .practice(id)
         .await?
-        .filter(|p| p.author == author_of(s) && p.status == "draft" && p.territory_id == Some(s.territory_id)))
+        .filter(|p| p.author == author_of(s) && !p.is_published() && p.territory_id == Some(s.territory_id)))
 }
 
 async fn practice_form(
@@ -212,7 +212,7 @@ async fn practice_form(
         .await?
         .into_iter()
         .map(|p| {
-            let link = (p.status == "draft").then(|| format!("/signature/manage/practice?token={encoded}&id={}", p.id));
+            let link = (!p.is_published()).then(|| format!("/signature/manage/practice?token={encoded}&id={}", p.id));
             (link, p.title, ctx.tr.t(&format!("status-{}", p.status)))
         })
         .collect();
@@ -220,7 +220,7 @@ async fn practice_form(
 }
 
 fn may_propose(s: &SignatoryPrivate) -> bool {
-    may_propose_status(&s.status)
+    may_propose_status(s.status.as_str())
 }
 
 /// Only a signature confirmed by email (accepted or awaiting a decision) may propose practices.
@@ -228,7 +228,7 @@ pub fn may_propose_status(status: &str) -> bool {
     matches!(status, "approved" | "confirmed")
 }
 
-async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ProposalQuery>) -> AppResult<Response> {
+async fn practice_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<ProposalQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, _, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);
@@ -243,7 +243,7 @@ async fn practice_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ProposalQ
     practice_form(&data, &ctx, (&s, &token), q.id, input, vec![]).await
 }
 
-async fn practice_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+async fn practice_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     use crate::processing::practices::{PracticeError, create_audited, replace_audited};
     const PROPOSE: &str = "practice.propose";
     let f = FormPairs::parse(&body);

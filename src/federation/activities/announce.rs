@@ -168,7 +168,8 @@ async fn announce_practice(ctx: &Received<'_>, announce: &Announce, p: &Practice
             tracing::info!(practice = %p.ap_id, by = %signer.ap_id, "practice adopted");
         }
         None => {
-            conv::add_reaction(change.conn(), p.id, "share", &signer.ap_id, id).await?;
+            conv::add_reaction(change.conn(), p.id, crate::domain::practice::Reaction::Share, &signer.ap_id, id)
+                .await?;
         }
     }
     change.commit().await

@@ -94,7 +94,7 @@ pub(super) async fn store_comment(
     let allow_private = data.config.allow_private_network;
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
-    let ours = practice.territory_id.is_some() && practice.status == "published";
+    let ours = practice.territory_id.is_some() && practice.is_published();
     let territory = practice.territory_id.filter(|_| ours);
     let announcer = territory.and_then(|_| Url::parse(&practice.origin_actor).ok());
     // What the followers' hosts read is looked up before the change (network); the followers

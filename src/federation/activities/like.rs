@@ -27,7 +27,14 @@ impl Activity for Like {
         state.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
         let mut change = Change::begin(state).await?;
         if claim_received(change.conn(), self.id.as_str(), &signer.ap_id, ctx.kind).await? {
-            conv::add_reaction(change.conn(), p.id, "like", &signer.ap_id, self.id.as_str()).await?;
+            conv::add_reaction(
+                change.conn(),
+                p.id,
+                crate::domain::practice::Reaction::Like,
+                &signer.ap_id,
+                self.id.as_str(),
+            )
+            .await?;
             change.commit().await?;
         }
         Ok(())

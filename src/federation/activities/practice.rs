@@ -187,7 +187,7 @@ pub async fn store_article(
     match known {
         Some(p) => {
             practices::update_content(change.conn(), p.id, &content, &signer.ap_id, "remote update").await?;
-            if p.status != "published" {
+            if !p.is_published() {
                 practices::set_status(change.conn(), p.id, true, &signer.ap_id).await?;
             }
         }

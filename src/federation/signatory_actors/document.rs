@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::{
-    domain::millis_to_datetime,
+    domain::{millis_to_datetime, signatory::Kind},
     federation::{
         actors::{escape_html, html_paragraphs},
         protocol::{
@@ -25,7 +25,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let id = state.urls.signatory(s.id);
     let sub = |p: &str| state.urls.signatory_collection(s.id, p);
     let mut fields = vec![];
-    if s.kind == "structure" {
+    if s.kind == Kind::Structure {
         let domains: Vec<&str> = s
             .domains
             .split(',')
@@ -49,7 +49,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let actor = ActorDocument {
         context: actor_context(),
         id: id.clone(),
-        kind: if s.kind == "structure" { ActorKind::Organization } else { ActorKind::Person },
+        kind: if s.kind == Kind::Structure { ActorKind::Organization } else { ActorKind::Person },
         preferred_username: format!("s{}", s.id),
         name: s.name.clone(),
         summary: if s.governance.is_empty() { String::new() } else { html_paragraphs(&s.governance) },

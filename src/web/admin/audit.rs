@@ -196,7 +196,11 @@ pub fn entries(tr: Tr, rows: &[AuditRow], names: &Names) -> Vec<Entry> {
         .collect()
 }
 
-pub(super) async fn audit_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AuditQuery>) -> AppResult<Response> {
+pub(super) async fn audit_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let tr = ctx.tr;
     let text = q.q.clone().unwrap_or_default();

@@ -28,7 +28,11 @@ struct Dashboard {
     health: Vec<Line>,
 }
 
-pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn dashboard(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     let account = ctx.require(Role::Moderator)?;
     let tr = ctx.tr;
     let t = selected_territory(&data, &q).await?;
@@ -36,7 +40,8 @@ pub(super) async fn dashboard(data: Data<AppState>, ctx: Ctx, Query(q): Query<Ad
     let signatures = data.store.count_pending_signatures(t.id).await?;
     let requests = data.store.count_follows(Direction::Followers, t.id, FollowState::Pending).await?;
     let followers = data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?;
-    let (_, drafts) = data.store.console_practices(t.id, "draft", "", 1, 0).await?;
+    let (_, drafts) =
+        data.store.console_practices(t.id, Some(crate::domain::practice::Status::Draft), "", 1, 0).await?;
     let count = |key: &str, n: i64| tr.t_args(key, &[("count", &tr.number(n))]);
     let waiting = vec![
         Line {

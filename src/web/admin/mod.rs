@@ -2,8 +2,8 @@
 //! domain blocks, accounts, instance settings, federation status, audit log. Every action is
 //! recorded in the audit log; admin-only pages answer 403 to moderators.
 
-use activitypub_federation::config::Data;
 use askama::Template;
+use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
@@ -49,7 +49,7 @@ pub const MAX_ICON_BYTES: usize = 1024 * 1024;
 /// phone is read to its end and answered with the form and its error, not a bare refusal.
 const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
 
-pub fn router() -> Router {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
@@ -249,7 +249,7 @@ fn territory_form(state: &AppState, ctx: &Ctx, t: &TerritoryRow, page: &mut Admi
         .collect();
 }
 
-async fn territory_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+async fn territory_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
     ctx.require(Role::Admin)?;
     let t = selected_territory(&data, &q).await?;
     let mut page = AdminPage::new(&ctx, "admin-territory", "territory", &t.slug);
@@ -259,7 +259,7 @@ async fn territory_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQue
 }
 
 async fn territory_save(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
     body: Bytes,
@@ -315,7 +315,7 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
 }
 
 async fn icon_upload(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
     mut multipart: Multipart,

@@ -87,10 +87,12 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
             commune: s.commune,
             received: tr.datetime(s.confirmed_at.unwrap_or(s.created_at)),
             status: match &s.reject_reason {
-                Some(reason) if s.status == "rejected" => format!("{} : {reason}", status_label(tr, &s.status)),
-                _ => status_label(tr, &s.status),
+                Some(reason) if s.status == crate::domain::signatory::Status::Rejected => {
+                    format!("{} : {reason}", status_label(tr, s.status.as_str()))
+                }
+                _ => status_label(tr, s.status.as_str()),
             },
-            pending: s.status == "confirmed",
+            pending: s.status == crate::domain::signatory::Status::Confirmed,
             name: s.name,
             reason: String::new(),
             error: None,
@@ -123,7 +125,11 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
     })
 }
 
-pub(super) async fn signatures_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub(super) async fn signatures_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let page = list(&data, &ctx, &q).await?;
     Ok(crate::web::private(render_status(StatusCode::OK, &page)?))
@@ -181,7 +187,7 @@ fn urlencode(s: &str) -> String {
 
 /// One signature approved, or rejected with its reason, from its row or its details page.
 pub(super) async fn signatures_decide(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(d): Query<super::network::DecisionQuery>,
     body: Bytes,
@@ -219,7 +225,7 @@ pub(super) async fn signatures_decide(
 }
 
 /// Many signatures at once: the ticked rows approved, or all rejected with one reason.
-pub(super) async fn signatures_bulk(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn signatures_bulk(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Moderator, &body)?;
     let tr = ctx.tr;
     let decision = f.get("decision");
@@ -269,7 +275,7 @@ pub(super) async fn signatures_bulk(data: Data<AppState>, ctx: Ctx, body: Bytes)
 
 /// A signature's details for the coordinator (moderators included: they decide on it).
 pub(super) async fn signature_page(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,

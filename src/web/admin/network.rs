@@ -2,7 +2,11 @@
 
 use super::*;
 
-pub(super) async fn followers_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn followers_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let t = selected_territory(&data, &q).await?;
     let mut page = AdminPage::new(&ctx, "admin-followers", "tables", &t.slug);
@@ -45,7 +49,7 @@ pub struct DecisionQuery {
 }
 
 pub(super) async fn followers_decide(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(d): Query<DecisionQuery>,
     body: Bytes,
@@ -62,7 +66,11 @@ pub(super) async fn followers_decide(
     Ok(back(&format!("/admin/followers?t={slug}")))
 }
 
-pub(super) async fn following_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn following_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     following_view(&data, &ctx, &q, None).await
 }
 
@@ -118,7 +126,7 @@ async fn following_view(
 }
 
 pub(super) async fn following_add(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
     body: Bytes,
@@ -126,7 +134,8 @@ pub(super) async fn following_add(
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let t = selected_territory(&data, &q).await?;
     let handle = f.get("handle");
-    match processing::follows::follow_remote_audited(&data, &t.slug, &handle, Some(&account.email)).await {
+    match processing::follows::follow_remote_audited(&data.federation()?, &t.slug, &handle, Some(&account.email)).await
+    {
         Ok(_) => Ok(back(&format!("/admin/following?t={}", t.slug))),
         Err(e) => {
             // The operator sees which URL answered what (status, parse error), never a body.
@@ -137,14 +146,18 @@ pub(super) async fn following_add(
     }
 }
 
-pub(super) async fn following_remove(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn following_remove(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let (slug, actor) = (f.get("t"), f.get("actor"));
-    processing::follows::unfollow_remote_audited(&data, &slug, &actor, Some(&account.email)).await?;
+    processing::follows::unfollow_remote_audited(&data.federation()?, &slug, &actor, Some(&account.email)).await?;
     Ok(back(&format!("/admin/following?t={slug}")))
 }
 
-pub(super) async fn domains_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn domains_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Admin)?;
     let mut page = AdminPage::new(&ctx, "admin-domains", "tables", &data.config.default_territory.to_string());
     page.notice = saved_notice(&ctx, &q);
@@ -174,14 +187,14 @@ pub(super) async fn domains_page(data: Data<AppState>, ctx: Ctx, Query(q): Query
     render_status(StatusCode::OK, &page)
 }
 
-pub(super) async fn domains_block(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn domains_block(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let domain = f.get("domain").trim().trim_start_matches("https://").trim_end_matches('/').to_lowercase();
     let valid = !domain.is_empty()
         && domain.len() <= 253
         && domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == ':');
     if !valid {
-        let mut res = domains_page(data, ctx, Query(AdminQuery { t: None, saved: None })).await?;
+        let mut res = domains_page(State(data), ctx, Query(AdminQuery { t: None, saved: None })).await?;
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }
@@ -190,14 +203,14 @@ pub(super) async fn domains_block(data: Data<AppState>, ctx: Ctx, body: Bytes) -
     Ok(back("/admin/domains"))
 }
 
-pub(super) async fn domains_unblock(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn domains_unblock(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let domain = f.get("domain");
     processing::domains::unblock_audited(&data, &domain, Some(&account.email)).await?;
     Ok(back("/admin/domains"))
 }
 
-pub(super) async fn federation_page(data: Data<AppState>, ctx: Ctx) -> AppResult<Response> {
+pub(super) async fn federation_page(State(data): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let mut page = AdminPage::new(&ctx, "admin-federation", "tables", &data.config.default_territory.to_string());
     let tr = ctx.tr;

@@ -16,7 +16,11 @@ fn account_form(ctx: &Ctx, email: String) -> FormDef {
     }
 }
 
-pub(super) async fn accounts_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn accounts_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Admin)?;
     let mut page = AdminPage::new(&ctx, "admin-accounts", "tables", &data.config.default_territory.to_string());
     page.notice = saved_notice(&ctx, &q);
@@ -57,7 +61,7 @@ pub(super) async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut Admin
     Ok(())
 }
 
-pub(super) async fn accounts_create(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn accounts_create(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let mut errors = vec![];
     let email = parse_email(&f.get("email"));
@@ -85,7 +89,7 @@ pub(super) async fn accounts_create(data: Data<AppState>, ctx: Ctx, body: Bytes)
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-pub(super) async fn accounts_toggle(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn accounts_toggle(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (me, f) = posted(&ctx, Role::Admin, &body)?;
     let id: i64 = f.get("id").parse().map_err(|_| AppError::BadRequest("id".into()))?;
     if id == me.id {
@@ -102,7 +106,11 @@ pub(super) async fn accounts_toggle(data: Data<AppState>, ctx: Ctx, body: Bytes)
     Ok(back("/admin/accounts"))
 }
 
-pub(super) async fn instance_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn instance_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Admin)?;
     let mut page = AdminPage::new(&ctx, "admin-instance", "tables", &data.config.default_territory.to_string());
     page.notice = saved_notice(&ctx, &q);
@@ -135,7 +143,7 @@ pub(super) async fn instance_page(data: Data<AppState>, ctx: Ctx, Query(q): Quer
     render_status(StatusCode::OK, &page)
 }
 
-pub(super) async fn instance_save(data: Data<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+pub(super) async fn instance_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, &body)?;
     let contact = f.get("contact");
     if !contact.trim().is_empty() && parse_email(&contact).is_err() {

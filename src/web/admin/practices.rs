@@ -36,7 +36,7 @@ pub(super) struct PracticeListQuery {
 
 /// The territory's practices: searched (title, summary, commune), filtered by status, paged.
 pub(super) async fn list_page(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(lq): Query<PracticeListQuery>,
 ) -> AppResult<Response> {
@@ -47,7 +47,16 @@ pub(super) async fn list_page(
     let status = lq.status.clone().filter(|s| s == "draft" || s == "published").unwrap_or_default();
     let text = lq.q.clone().unwrap_or_default();
     let (page, offset) = super::listing::page_and_offset(lq.page);
-    let (found, total) = data.store.console_practices(t.id, &status, &text, super::listing::PER_PAGE, offset).await?;
+    let (found, total) = data
+        .store
+        .console_practices(
+            t.id,
+            crate::domain::practice::Status::parse(&status),
+            &text,
+            super::listing::PER_PAGE,
+            offset,
+        )
+        .await?;
     let rows = found
         .into_iter()
         .map(|(id, title, status, updated)| (id, title, tr.t(&format!("status-{status}")), tr.datetime(updated)))
@@ -116,14 +125,18 @@ async fn form(
     render_status(status, &page)
 }
 
-pub(super) async fn new_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn new_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let t = selected_territory(&data, &q).await?;
     form(&data, &ctx, &t, None, PracticeInput::default(), vec![]).await
 }
 
 pub(super) async fn new_save(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
     body: Bytes,
@@ -151,7 +164,7 @@ async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<i64>, body:
 }
 
 pub(super) async fn edit_page(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<AdminQuery>,
@@ -163,7 +176,7 @@ pub(super) async fn edit_page(
 }
 
 pub(super) async fn edit_save(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(q): Query<AdminQuery>,

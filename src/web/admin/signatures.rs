@@ -6,7 +6,7 @@ use axum::extract::Path;
 
 /// The one place contact details leave the instance: a CSV for administrators, audited.
 pub(super) async fn signatures_export(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
 ) -> AppResult<Response> {
@@ -36,8 +36,8 @@ pub(super) async fn signatures_export(
         let listed = if s.listed != 0 { "yes" } else { "no" };
         out.row(&[
             &s.id.to_string(),
-            &s.status,
-            &s.kind,
+            s.status.as_str(),
+            s.kind.as_str(),
             &s.name,
             &s.roles,
             &s.legal_form,
@@ -59,7 +59,7 @@ pub(super) async fn signatures_export(
 
 /// Withdrawal on the signer's request, by an administrator (recorded without personal data).
 pub(super) async fn signatures_withdraw(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
     body: Bytes,
@@ -70,7 +70,11 @@ pub(super) async fn signatures_withdraw(
     Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
 }
 
-pub(super) async fn charter_page(data: Data<AppState>, ctx: Ctx, Query(q): Query<AdminQuery>) -> AppResult<Response> {
+pub(super) async fn charter_page(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<AdminQuery>,
+) -> AppResult<Response> {
     ctx.require(Role::Admin)?;
     let t = selected_territory(&data, &q).await?;
     let mut page = AdminPage::new(&ctx, "charter-title", "tables", &t.slug);
@@ -102,7 +106,7 @@ pub(super) async fn charter_page(data: Data<AppState>, ctx: Ctx, Query(q): Query
 }
 
 pub(super) async fn charter_import(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
     body: Bytes,
@@ -118,7 +122,7 @@ async fn signature_record(
     data: &AppState,
     id: i64,
 ) -> AppResult<(crate::storage::signatories::SignatoryPrivate, String, String)> {
-    let s = data.store.signatory_private(id).await?.filter(|s| s.status != "withdrawn");
+    let s = data.store.signatory_private(id).await?.filter(|s| s.status != crate::domain::signatory::Status::Withdrawn);
     let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
     let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
     let version = data.store.charter_version(s.charter_id).await?;
@@ -127,7 +131,11 @@ async fn signature_record(
 
 /// A signatory's record for an administrator acting on the signer's request: `<id>.json`
 /// downloads it (access, portability), `<id>` shows it as an editable form. Both audited by id.
-pub(super) async fn signature_export(data: Data<AppState>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
+pub(super) async fn signature_export(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
     let account = ctx.require(Role::Admin)?.clone();
     let json = id.ends_with(".json");
     let id: i64 = id.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound("signature".into()))?;
@@ -143,7 +151,7 @@ pub(super) async fn signature_export(data: Data<AppState>, ctx: Ctx, Path(id): P
 }
 
 pub(super) async fn signature_edit(
-    data: Data<AppState>,
+    State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
     body: Bytes,
