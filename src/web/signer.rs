@@ -50,13 +50,12 @@ async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryP
 }
 
 pub fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
-    let list = |v: &str| v.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
     SignatureInput {
         kind: s.kind.as_str().to_string(),
         name: s.name.clone(),
-        roles: list(&s.roles),
+        roles: s.roles.to_vec(),
         legal_form: s.legal_form.clone(),
-        domains: list(&s.domains),
+        domains: s.domains.to_vec(),
         website: s.website.clone(),
         commune: s.commune.clone(),
         representative_name: s.representative_name.clone(),
