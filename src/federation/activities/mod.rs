@@ -16,6 +16,7 @@ pub mod follow;
 pub mod like;
 pub mod note;
 pub mod practice;
+pub mod signatory_follow;
 pub mod undo;
 pub mod update;
 
