@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::{
+    domain::local_actor::LocalActor,
     error::AppResult,
     federation::{
         delivery::inbox_host,
@@ -91,7 +92,9 @@ impl EventReaders {
 }
 
 /// Activities to store, each with whether it is public (listed in the outbox) and its inboxes.
-pub struct Prepared(Vec<(Value, bool, Vec<String>)>);
+/// Each activity, whether it is public, its inboxes, and whether the editorial actor signs it
+/// (`by_author`) rather than the territory.
+pub struct Prepared(Vec<(Value, bool, Vec<String>, bool)>);
 
 /// `event` is the full `Event` (Create, Update); `ap_id` its id.
 pub fn prepare(
@@ -125,24 +128,28 @@ pub fn prepare(
         embedded["@context"] = c.clone();
     }
     let public = change != Change::Delete;
-    let mut out = vec![(announce(&id(), at, embedded, &now), public, groups)];
+    let mut out = vec![(announce(&id(), at, embedded, &now), public, groups, false)];
     match change {
         Change::Create => {
             // Delivered only inside the Announce; the Announce alone is listed in the outbox.
-            out.push((authored, false, vec![]));
-            out.push((announce(&id(), at, Value::String(ap_id.to_string()), &now), false, objects));
+            out.push((authored, false, vec![], true));
+            out.push((announce(&id(), at, Value::String(ap_id.to_string()), &now), false, objects, false));
         }
-        Change::Update | Change::Delete => out.push((authored, false, objects)),
+        Change::Update | Change::Delete => out.push((authored, false, objects, true)),
     }
     if !gancio.is_empty() {
-        out.push((by_territory(kind, &id(), at, &object, &now), false, gancio));
+        out.push((by_territory(kind, &id(), at, &object, &now), false, gancio, false));
     }
     Prepared(out)
 }
 
 pub async fn queue(change: &mut unit::Change, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
-    for (activity, public, inboxes) in &prepared.0 {
-        change.queue(territory_id, activity, *public, inboxes).await?;
+    for (activity, public, inboxes, by_editorial) in &prepared.0 {
+        let by = match territory_id {
+            Some(t) if *by_editorial => LocalActor::Editorial(t),
+            _ => LocalActor::territory_or_instance(territory_id),
+        };
+        change.queue(by, activity, *public, inboxes).await?;
     }
     Ok(())
 }
