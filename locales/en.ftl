@@ -628,3 +628,15 @@ email-change-taken = This address is already that of another signature in this t
 confirm-reject-follower = Reject this follow request? They will not receive the territory's news.
 confirm-unfollow = Stop following this account? Its good practices will no longer arrive.
 confirm-account-toggle = Change this account's access? A disabled account can no longer log in.
+
+# --- actions (issue 12) ---
+action-participants = Participants
+action-places-left = places left:
+action-map = Map
+action-online = Online
+action-add-to-calendar = Add to my calendar (.ics)
+action-agenda = Agenda
+action-status-scheduled = Scheduled
+action-status-tentative = To be confirmed
+action-status-cancelled = Cancelled
+action-status-postponed = Postponed

@@ -627,3 +627,15 @@ email-change-taken = Cette adresse est déjà celle d'une autre signature de ce 
 confirm-reject-follower = Refuser cet abonnement ? La personne ne recevra pas les nouvelles du territoire.
 confirm-unfollow = Ne plus suivre ce compte ? Ses bonnes pratiques ne seront plus reçues.
 confirm-account-toggle = Changer l'accès de ce compte ? Un compte désactivé ne peut plus se connecter.
+
+# --- actions (issue 12) ---
+action-participants = Participants
+action-places-left = places restantes :
+action-map = Carte
+action-online = En ligne
+action-add-to-calendar = Ajouter à mon agenda (.ics)
+action-agenda = Agenda
+action-status-scheduled = Programmée
+action-status-tentative = À confirmer
+action-status-cancelled = Annulée
+action-status-postponed = Reportée

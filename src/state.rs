@@ -12,9 +12,9 @@ use activitypub_federation::config::{Data, FederationConfig};
 use tokio::sync::Notify;
 use url::Url;
 
-use crate::domain::ids::TerritoryId;
 use crate::{
     config::Config,
+    domain::{local_actor::LocalActor, urls::Urls},
     error::{AppError, AppResult},
     federation::keys::{KeyCache, KeyPairPem, Signer, Verifier},
     metrics::Metrics,
@@ -26,6 +26,8 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
+    /// Every local URL (`domain::urls`), from `config.public_url`.
+    pub urls: Urls,
     pub store: Store,
     /// Client for deliveries (no middleware: those requests are signed explicitly).
     pub http: reqwest::Client,
@@ -35,8 +37,7 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Per-actor and per-host limits on incoming comments, reactions and adoptions.
     pub flood: crate::federation::flood::FloodGuard,
-    signers: Mutex<HashMap<Option<TerritoryId>, (String, Signer)>>,
-    signatory_signers: Mutex<HashMap<i64, (String, Signer)>>,
+    signers: Mutex<HashMap<LocalActor, (String, Signer)>>,
     /// Blocked domains, reloaded from the database every few seconds (another process, the
     /// CLI, may change them).
     blocks: Mutex<Option<(std::time::Instant, Vec<String>)>>,
@@ -65,6 +66,7 @@ impl AppState {
     pub fn new(config: Config, store: Store, http: reqwest::Client, instance_keys: KeyPairPem) -> AppState {
         AppState(Arc::new(Inner {
             flood: crate::federation::flood::FloodGuard::new(config.inbox_rate_per_minute),
+            urls: Urls::new(config.public_url.clone()),
             config,
             store,
             http,
@@ -72,7 +74,6 @@ impl AppState {
             delivery_notify: Notify::new(),
             metrics: Metrics::default(),
             signers: Mutex::new(HashMap::new()),
-            signatory_signers: Mutex::new(HashMap::new()),
             blocks: Mutex::new(None),
             key_cache: KeyCache::default(),
             fail_point: crate::fail_point::FailPoint::default(),
@@ -93,40 +94,44 @@ impl AppState {
         f.as_ref().map(FederationConfig::to_request_data).ok_or_else(|| AppError::internal("federation not started"))
     }
 
+    /// The instance actor's id (as `urls.instance_actor()`, kept for web and API callers).
     pub fn instance_actor_id(&self) -> Url {
-        self.config.url("/actor")
+        self.urls.instance_actor()
     }
 
+    /// A territory's actor id (as `urls.territory(slug)`, kept for web and API callers).
     pub fn territory_id_url(&self, slug: &str) -> Url {
-        self.config.url(&format!("/t/{slug}"))
+        self.urls.territory(slug)
     }
 
-    /// Key id and signer of a local actor: a territory, or the instance actor for `None`.
-    pub async fn signer_for(&self, territory_id: Option<TerritoryId>) -> AppResult<(String, Signer)> {
-        if let Some(found) = self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&territory_id) {
+    /// Key id and signer of a local actor (cached: keys do not change while we run).
+    pub async fn signer_for(&self, actor: LocalActor) -> AppResult<(String, Signer)> {
+        if let Some(found) = self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&actor) {
             return Ok(found.clone());
         }
-        let (key_id, pem) = match territory_id {
-            None => (format!("{}#main-key", self.instance_actor_id()), self.instance_keys.private_key_pem.clone()),
-            Some(id) => {
-                let t = self.store.territory_by_id(id).await?.ok_or_else(|| AppError::NotFound("territory".into()))?;
-                (format!("{}#main-key", self.territory_id_url(&t.slug)), t.private_key_pem)
+        let territory = |id| async move {
+            self.store.territory_by_id(id).await?.ok_or_else(|| AppError::NotFound("territory".into()))
+        };
+        let (key_id, pem) = match actor {
+            LocalActor::Instance => (self.instance_actor_id(), self.instance_keys.private_key_pem.clone()),
+            LocalActor::Territory(id) => {
+                let t = territory(id).await?;
+                (self.territory_id_url(&t.slug), t.private_key_pem)
+            }
+            // The editorial actor speaks with the territory's key under its own key id:
+            // receivers check that the key's owner is the activity's actor.
+            LocalActor::Editorial(id) => {
+                let t = territory(id).await?;
+                (self.urls.editorial(&t.slug), t.private_key_pem)
+            }
+            LocalActor::Signatory { id, .. } => {
+                let pem = self.store.signatory_private_key(id).await?;
+                let pem = pem.ok_or_else(|| AppError::NotFound(format!("keys of signatory {id}")))?;
+                (self.urls.signatory(id), pem)
             }
         };
-        let found = (key_id, Signer::from_pem(&pem)?);
-        self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(territory_id, found.clone());
-        Ok(found)
-    }
-
-    /// Key id and signer of a signatory's actor.
-    pub async fn signer_for_signatory(&self, id: i64) -> AppResult<(String, Signer)> {
-        if let Some(found) = self.signatory_signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.get(&id) {
-            return Ok(found.clone());
-        }
-        let pem = self.store.signatory_private_key(id).await?;
-        let pem = pem.ok_or_else(|| AppError::NotFound(format!("keys of signatory {id}")))?;
-        let found = (format!("{}#main-key", self.config.url(&format!("/s/{id}"))), Signer::from_pem(&pem)?);
-        self.signatory_signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(id, found.clone());
+        let found = (format!("{key_id}#main-key"), Signer::from_pem(&pem)?);
+        self.signers.lock().map_err(|_| AppError::internal("poisoned lock"))?.insert(actor, found.clone());
         Ok(found)
     }
 

@@ -33,6 +33,7 @@ use crate::{
     },
 };
 
+pub mod actions;
 pub mod practices;
 pub mod signatures;
 
@@ -57,6 +58,10 @@ pub fn router() -> Router<AppState> {
         .route("/practices/{id}/unpublish", post(practices::unpublish))
         .route("/practices/{id}/pin", post(practices::pin))
         .route("/practices/{id}/unpin", post(practices::unpin))
+        .route("/actions", get(actions::list).post(actions::create))
+        .route("/actions/{id}", get(actions::get_one).patch(actions::patch).delete(actions::delete))
+        .route("/actions/{id}/publish", post(actions::publish))
+        .route("/actions/{id}/cancel", post(actions::cancel))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 
@@ -396,10 +401,14 @@ impl Modify for BearerAuth {
         signatures::create_signature, signatures::list_signatories, signatures::approve_signature,
         signatures::reject_signature,
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
-        practices::unpublish, practices::pin, practices::unpin, practices::delete),
+        practices::unpublish, practices::pin, practices::unpin, practices::delete,
+        actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
+        actions::delete),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
-        practices::PracticeCreated, crate::storage::practices::PracticeRow)),
+        practices::PracticeCreated, crate::storage::practices::PracticeRow,
+        crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
+        crate::storage::actions::ActionRow)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -13,7 +13,6 @@ use axum::{
     routing::{get, post},
 };
 use futures::StreamExt;
-use serde_json::json;
 use tokio::{net::TcpListener, sync::oneshot};
 
 use maillage::{
@@ -22,6 +21,11 @@ use maillage::{
     error::{AppError, AppResult},
     federation::{
         keys::{Signer, generate_rsa_keypair},
+        protocol::{
+            activities::{Activity, Kind, now, to_value},
+            actor::{ActorDocument, ActorKind, Endpoints, PublicKey},
+            actor_context,
+        },
         signatures::sign_cavage,
     },
 };
@@ -44,14 +48,8 @@ async fn start_actor_host(public_key_pem: String) -> AppResult<String> {
             get(move |Path(n): Path<String>| {
                 let (base, pem) = (base.clone(), pem.clone());
                 async move {
-                    let id = format!("{base}/users/{n}");
-                    let doc = json!({
-                        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-                        "id": id, "type": "Person", "preferredUsername": format!("u{n}"),
-                        "inbox": format!("{id}/inbox"), "endpoints": {"sharedInbox": format!("{base}/inbox")},
-                        "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": *pem}
-                    });
-                    ([("content-type", "application/activity+json")], doc.to_string())
+                    let doc = person(&base, &n, &pem).map(|p| to_value(&p).to_string()).unwrap_or_default();
+                    ([("content-type", "application/activity+json")], doc)
                 }
             }),
         )
@@ -60,6 +58,40 @@ async fn start_actor_host(public_key_pem: String) -> AppResult<String> {
         let _ = axum::serve(listener, app).await;
     });
     Ok(authority)
+}
+
+/// The actor `u<n>` of the host at `base`, with the shared key.
+fn person(base: &str, n: &str, public_key_pem: &str) -> Result<ActorDocument, url::ParseError> {
+    let id = url::Url::parse(&format!("{base}/users/{n}"))?;
+    let sub = |p: &str| url::Url::parse(&format!("{id}/{p}"));
+    Ok(ActorDocument {
+        context: actor_context(),
+        id: id.clone(),
+        kind: ActorKind::Person,
+        preferred_username: format!("u{n}"),
+        name: format!("u{n}"),
+        summary: String::new(),
+        url: id.clone(),
+        inbox: sub("inbox")?,
+        outbox: sub("outbox")?,
+        followers: sub("followers")?,
+        following: sub("following")?,
+        endpoints: Endpoints { shared_inbox: Some(url::Url::parse(&format!("{base}/inbox"))?) },
+        public_key: PublicKey {
+            id: format!("{id}#main-key"),
+            owner: id.to_string(),
+            public_key_pem: public_key_pem.to_string(),
+        },
+        manually_approves_followers: false,
+        discoverable: false,
+        published: now(),
+        updated: None,
+        webfinger: String::new(),
+        attachment: vec![],
+        icon: None,
+        members: None,
+        featured: None,
+    })
 }
 
 pub async fn fresh_postgres(admin_url: &str) -> AppResult<(String, String)> {
@@ -109,18 +141,15 @@ async fn ingest(count: usize, database_url: Option<String>) -> AppResult<Ingest>
     let inbox = url::Url::parse(&format!("http://localhost:{port}/inbox")).map_err(AppError::internal)?;
     let territory = format!("http://localhost:{port}/t/territoire");
     // Signed ahead of time: the figure is the inbox's, not the client's signing.
-    let sign = |n: usize, kind: &str| -> AppResult<SignedRequest> {
+    let sign = |n: usize, kind: Kind| -> AppResult<SignedRequest> {
         let actor = format!("http://{host}/users/{}", n % ACTORS);
-        let body = serde_json::to_vec(&json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("http://{host}/activities/{}", uuid::Uuid::new_v4()),
-            "type": kind, "actor": actor, "object": territory
-        }))?;
+        let id = format!("http://{host}/activities/{}", uuid::Uuid::new_v4());
+        let body = serde_json::to_vec(&Activity::new(kind, id, &actor, &territory))?;
         let headers = sign_cavage(&http::Method::POST, &inbox, Some(&body), &format!("{actor}#main-key"), &signer)?;
         Ok((body, headers))
     };
-    let warm: Vec<_> = (0..ACTORS).map(|n| sign(n, "Like")).collect::<AppResult<_>>()?;
-    let requests: Vec<_> = (0..count).map(|n| sign(n, "Follow")).collect::<AppResult<_>>()?;
+    let warm: Vec<_> = (0..ACTORS).map(|n| sign(n, Kind::Like)).collect::<AppResult<_>>()?;
+    let requests: Vec<_> = (0..count).map(|n| sign(n, Kind::Follow)).collect::<AppResult<_>>()?;
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(AppError::internal)?;
     let send = |(body, headers): SignedRequest| {
         let client = client.clone();

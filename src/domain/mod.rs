@@ -1,13 +1,16 @@
 //! Pure types and rules of Maillage, without IO.
 
 pub mod account;
+pub mod action;
 pub mod code;
 pub mod ids;
 pub mod list;
+pub mod local_actor;
 pub mod places;
 pub mod practice;
 pub mod signatory;
 pub mod territory;
+pub mod urls;
 
 /// Milliseconds since the Unix epoch: how every timestamp is stored (portable across SQLite
 /// and PostgreSQL, sortable, comparable in SQL).

@@ -12,7 +12,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::protocol::{
-    actor::{ActorKind, Endpoints, LocalActor, PropertyValue, PublicKey},
+    actor::{ActorDocument, ActorKind, Endpoints, PropertyValue, PublicKey},
     actor_context,
     collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE, page_url},
 };
@@ -42,10 +42,10 @@ pub fn ap_json<T: serde::Serialize>(value: &T) -> Response {
     res
 }
 
-pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
-    let id = state.territory_id_url(&t.slug);
-    let sub = |p: &str| state.config.url(&format!("/t/{}/{p}", t.slug));
-    LocalActor {
+pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
+    let id = state.urls.territory(&t.slug);
+    let sub = |p: &str| state.urls.territory_collection(&t.slug, p);
+    ActorDocument {
         context: actor_context(),
         id: id.clone(),
         kind: ActorKind::Group,
@@ -58,7 +58,7 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         outbox: sub("outbox"),
         followers: sub("followers"),
         following: sub("following"),
-        endpoints: Endpoints { shared_inbox: Some(state.config.url("/inbox")) },
+        endpoints: Endpoints { shared_inbox: Some(state.urls.shared_inbox()) },
         public_key: PublicKey {
             id: format!("{id}#main-key"),
             owner: id.to_string(),
@@ -70,9 +70,9 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
         updated: Some(millis_to_datetime(t.updated_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         webfinger: format!("{}@{}", t.slug, state.config.authority()),
         attachment: territory_fields(t),
-        members: Some(state.config.url(&format!("/t/{}/members", t.slug))),
+        members: Some(state.urls.territory_collection(&t.slug, "members")),
         featured: Some(sub("featured")),
-        icon: t.icon_media_id.map(|id| super::protocol::image(state.config.url(&format!("/media/{id}")).as_str())),
+        icon: t.icon_media_id.map(|id| super::protocol::image(state.urls.media(id).as_str())),
     }
 }
 
@@ -109,24 +109,24 @@ pub fn instance_username(state: &AppState) -> String {
 
 /// The instance's `Application` actor (FEP-2677, FEP-d556): signs fetches, owns server-level
 /// activities.
-pub fn instance_actor(state: &AppState) -> LocalActor {
-    let id = state.instance_actor_id();
-    let sub = |p: &str| state.config.url(&format!("/actor/{p}"));
+pub fn instance_actor(state: &AppState) -> ActorDocument {
+    let id = state.urls.instance_actor();
+    let sub = |p: &str| state.urls.instance_collection(p);
     let authority = state.config.authority();
     let username = instance_username(state);
-    LocalActor {
+    ActorDocument {
         context: actor_context(),
         id: id.clone(),
         kind: ActorKind::Application,
         preferred_username: username.clone(),
         name: format!("Maillage {authority}"),
         summary: "<p>Acteur de l'instance Maillage (Instance actor)</p>".into(),
-        url: state.config.url("/"),
+        url: state.urls.root(),
         inbox: sub("inbox"),
         outbox: sub("outbox"),
         followers: sub("followers"),
         following: sub("following"),
-        endpoints: Endpoints { shared_inbox: Some(state.config.url("/inbox")) },
+        endpoints: Endpoints { shared_inbox: Some(state.urls.shared_inbox()) },
         public_key: PublicKey {
             id: format!("{id}#main-key"),
             owner: id.to_string(),
@@ -148,11 +148,11 @@ pub fn instance_actor(state: &AppState) -> LocalActor {
 /// posts by a `Group`, so the territory publishes through it and announces what it writes
 /// (FEP-1b12). It speaks with the territory's key and shares its inbox and collections; its
 /// username, `<slug>.redaction`, cannot be a territory's (slugs have no `.`).
-pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> LocalActor {
+pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
     let group = territory_actor(state, t);
-    let id = state.config.url(&format!("/t/{}/editorial", t.slug));
+    let id = state.urls.editorial(&t.slug);
     let username = editorial_username(&t.slug);
-    LocalActor {
+    ActorDocument {
         id: id.clone(),
         kind: ActorKind::Service,
         preferred_username: username.clone(),
@@ -275,7 +275,7 @@ async fn follow_collection(
         ),
         None => None,
     };
-    Ok(collection_or_page(data.config.url(&format!("/t/{slug}/{name}")), page, total, items))
+    Ok(collection_or_page(data.urls.territory_collection(slug, name), page, total, items))
 }
 
 pub async fn get_followers(
@@ -309,7 +309,7 @@ pub async fn get_outbox(
     let t = territory(&data, &slug).await?;
     let page = q.page()?;
     let total = data.store.count_outbox(t.id).await?;
-    let outbox = data.config.url(&format!("/t/{slug}/outbox"));
+    let outbox = data.urls.territory_collection(&slug, "outbox");
     if let Some(p) = page {
         let rows = data.store.outbox_page(t.id, PAGE_SIZE, (p - 1) * PAGE_SIZE).await?;
         let items = rows.into_iter().filter_map(|r| serde_json::from_str::<Value>(&r.json).ok()).collect();
@@ -335,7 +335,7 @@ async fn published_practices(
     limit: i64,
 ) -> AppResult<Vec<crate::storage::practices::PracticeRow>> {
     let own = crate::storage::practices::PracticeFilter {
-        territory: Some(data.territory_id_url(&t.slug).to_string()),
+        territory: Some(data.urls.territory(&t.slug).to_string()),
         ..Default::default()
     };
     data.store.search_practices(&own, limit).await
@@ -346,7 +346,7 @@ async fn published_practices(
 /// that remember activity ids take each once).
 fn outbox_item(data: &AppState, p: &crate::storage::practices::PracticeRow, article: Value) -> Value {
     use super::protocol::practice::{Publication, announce, by_author, time};
-    let tag_base = data.config.url("/tags/").to_string();
+    let tag_base = data.urls.tags().to_string();
     let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let published = time(p.published_at.unwrap_or(p.created_at));
     let mut create = by_author("Create", &format!("{}#create", p.ap_id), &at, &article, &published);
@@ -380,7 +380,7 @@ pub async fn get_featured(data: Data<AppState>, Path(slug): Path<String>) -> App
         }
         items.push(article);
     }
-    let id = data.config.url(&format!("/t/{slug}/featured"));
+    let id = data.urls.territory_collection(&slug, "featured");
     let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
     Ok(ap_json(&super::protocol::collections::inline_ordered(super::protocol::practice::context(), &id, total, items)))
 }
@@ -405,14 +405,14 @@ pub async fn get_instance_collection(data: Data<AppState>, Path(name): Path<Stri
     if !matches!(name.as_str(), "outbox" | "followers" | "following") {
         return Err(AppError::NotFound(name));
     }
-    Ok(collection_or_page(data.config.url(&format!("/actor/{name}")), None, 0, None))
+    Ok(collection_or_page(data.urls.instance_collection(&name), None, 0, None))
 }
 
 /// A public activity authored here, at its id. Activities addressed to someone in particular
 /// (an `Accept`, a `Delete` of a withdrawn actor) and retracted ones (an unpublished practice's
 /// `Create`/`Update`, a deleted welcome `Note`) are not served: 404, as if they never existed.
 pub async fn get_activity(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let ap_id = data.config.url(&format!("/activities/{id}"));
+    let ap_id = data.urls.activity(&id);
     let row = data
         .store
         .activity_by_ap_id(ap_id.as_str())
@@ -425,7 +425,7 @@ pub async fn get_activity(data: Data<AppState>, Path(id): Path<String>) -> AppRe
 
 /// A Note published here (welcome notes), at its id; 410 with a Tombstone once retracted.
 pub async fn get_note(data: Data<AppState>, Path(id): Path<String>) -> AppResult<Response> {
-    let ap_id = data.config.url(&format!("/notes/{id}"));
+    let ap_id = data.urls.note(&id);
     if let Some(object) = data.store.published_object(ap_id.as_str()).await? {
         let mut doc = object;
         if let Some(m) = doc.as_object_mut() {

@@ -277,19 +277,7 @@ async fn send(state: &AppState, hosts: &HostCache, d: &DueDelivery) -> AppResult
 }
 
 async fn post(state: &AppState, d: &DueDelivery, url: &url::Url, format: SignatureFormat) -> AppResult<Outcome> {
-    let (mut key_id, signer) = match d.signatory_id {
-        Some(id) => state.signer_for_signatory(id).await?,
-        None => state.signer_for(d.territory_id).await?,
-    };
-    // A territory's editorial actor speaks with the territory's key under its own key id:
-    // receivers check that the key's owner is the activity's actor.
-    if let Some(territory) = key_id.strip_suffix("#main-key")
-        && let Ok(activity) = serde_json::from_str::<serde_json::Value>(&d.activity_json)
-        && activity.get("actor").and_then(serde_json::Value::as_str)
-            == Some(crate::federation::protocol::practice::editorial_id(territory).as_str())
-    {
-        key_id = format!("{}#main-key", crate::federation::protocol::practice::editorial_id(territory));
-    }
+    let (key_id, signer) = state.signer_for(d.signer()).await?;
     let body = d.activity_json.clone().into_bytes();
     let headers = format.sign(&http::Method::POST, url, Some(&body), &key_id, &signer)?;
     let mut req = state

@@ -87,7 +87,7 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
     let (subject, actor, page) = match target_of(&data, resource.trim()) {
         Some(Target::Instance) => {
             let user = super::actors::instance_username(&data);
-            (format!("acct:{user}@{authority}"), data.instance_actor_id(), data.config.url("/"))
+            (format!("acct:{user}@{authority}"), data.urls.instance_actor(), data.urls.root())
         }
         Some(Target::Territory(slug)) => {
             let t = data
@@ -95,7 +95,7 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
                 .territory_by_slug(&slug)
                 .await?
                 .ok_or_else(|| AppError::NotFound("no such account".into()))?;
-            let id = data.territory_id_url(&t.slug);
+            let id = data.urls.territory(&t.slug);
             (format!("acct:{}@{authority}", t.slug), id.clone(), id)
         }
         Some(Target::Editorial(slug)) => {
@@ -104,14 +104,14 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
                 .territory_by_slug(&slug)
                 .await?
                 .ok_or_else(|| AppError::NotFound("no such account".into()))?;
-            let id = data.config.url(&format!("/t/{}/editorial", t.slug));
+            let id = data.urls.editorial(&t.slug);
             let username = super::actors::editorial_username(&t.slug);
-            (format!("acct:{username}@{authority}"), id, data.territory_id_url(&t.slug))
+            (format!("acct:{username}@{authority}"), id, data.urls.territory(&t.slug))
         }
         Some(Target::Signatory(id)) => {
             let s = data.store.signatory_actor(id).await?.filter(|s| s.is_public());
             let s = s.ok_or_else(|| AppError::NotFound("no such account".into()))?;
-            let id_url = data.config.url(&format!("/s/{}", s.id));
+            let id_url = data.urls.signatory(s.id);
             (format!("acct:s{}@{authority}", s.id), id_url.clone(), id_url)
         }
         None => return Err(AppError::NotFound("no such account".into())),
@@ -138,9 +138,9 @@ pub async fn host_meta_json(data: Data<AppState>) -> Response {
 pub async fn nodeinfo_links(data: Data<AppState>) -> Response {
     // FEP-2677: the application actor beside the NodeInfo documents.
     let links = protocol::nodeinfo_links(
-        data.config.url("/nodeinfo/2.1").as_str(),
-        data.config.url("/nodeinfo/2.0").as_str(),
-        data.instance_actor_id().as_str(),
+        data.urls.nodeinfo("2.1").as_str(),
+        data.urls.nodeinfo("2.0").as_str(),
+        data.urls.instance_actor().as_str(),
     );
     with_type(Json(links).into_response(), "application/json")
 }
@@ -157,7 +157,7 @@ async fn nodeinfo_doc(data: &AppState, version: &str) -> AppResult<Value> {
             .map(|t| protocol::NodeTerritory {
                 slug: &t.slug,
                 name: &t.name,
-                id: data.territory_id_url(&t.slug).to_string(),
+                id: data.urls.territory(&t.slug).to_string(),
             })
             .collect(),
     };

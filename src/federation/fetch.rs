@@ -73,7 +73,7 @@ pub async fn get_json(state: &AppState, url: &Url, accept: Accept) -> AppResult<
         if state.is_blocked(&super::signatures::host_header(&url)).await? {
             return Err(AppError::Forbidden(format!("{} is blocked by this instance", url.host_str().unwrap_or(""))));
         }
-        let (key_id, signer) = state.signer_for(None).await?;
+        let (key_id, signer) = state.signer_for(crate::domain::local_actor::LocalActor::Instance).await?;
         let mut req = state.http.get(url.as_str()).header(header::ACCEPT, accept.header());
         for (k, v) in sign_cavage(&http::Method::GET, &url, None, &key_id, &signer)? {
             req = req.header(k, v);

@@ -6,8 +6,8 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 use url::Url;
 
-use crate::domain::ids::TerritoryId;
 use crate::{
+    domain::local_actor::LocalActor,
     error::AppResult,
     state::AppState,
     storage::{
@@ -18,25 +18,14 @@ use crate::{
 
 /// A fresh id for an activity authored here: `/activities/<uuid>`.
 pub fn new_activity_id(state: &AppState) -> Url {
-    state.config.url(&format!("/activities/{}", uuid::Uuid::new_v4()))
+    state.urls.activity(uuid::Uuid::new_v4())
 }
 
-/// Stores `json` (whose `id` and `type` it reads) and queues one delivery per inbox.
+/// Stores `json` (whose `id` and `type` it reads), authored and signed by `by`, and queues
+/// one delivery per inbox.
 pub async fn queue(
     conn: &mut AnyConnection,
-    territory_id: Option<TerritoryId>,
-    json: &Value,
-    public: bool,
-    inboxes: &[String],
-) -> AppResult<i64> {
-    queue_signed_by(conn, territory_id, None, json, public, inboxes).await
-}
-
-/// As [`queue`], for an activity authored by a signatory's actor (signed with its key).
-pub async fn queue_signed_by(
-    conn: &mut AnyConnection,
-    territory_id: Option<TerritoryId>,
-    signatory_id: Option<i64>,
+    by: LocalActor,
     json: &Value,
     public: bool,
     inboxes: &[String],
@@ -44,11 +33,7 @@ pub async fn queue_signed_by(
     let ap_id = json.get("id").and_then(Value::as_str).unwrap_or_default();
     let kind = json.get("type").and_then(Value::as_str).unwrap_or_default();
     let object = json.get("object").and_then(super::protocol::id_of);
-    let id = insert_activity(
-        conn,
-        &NewActivity { ap_id, territory_id, kind, object_ap_id: object, json, public, signatory_id },
-    )
-    .await?;
+    let id = insert_activity(conn, &NewActivity { ap_id, by, kind, object_ap_id: object, json, public }).await?;
     // Activities about one object reach each inbox in order; an activity without object stands alone.
     deliveries::enqueue(conn, id, object.unwrap_or(ap_id), inboxes).await?;
     Ok(id)

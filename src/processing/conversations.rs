@@ -8,6 +8,7 @@ use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
 use url::Url;
 
 use crate::domain::ids::PracticeId;
+use crate::domain::local_actor::LocalActor;
 use crate::{
     error::{AppError, AppResult},
     federation::{
@@ -83,9 +84,9 @@ pub async fn comment(
     let t = territory(data, slug).await?;
     let p = published(data, practice_id).await?;
     let (origin_inbox, origin_handle) = origin_of(data, &p).await?;
-    let actor = data.territory_id_url(&t.slug);
+    let actor = data.urls.territory(&t.slug);
     let followers = Url::parse(&format!("{actor}/followers"))?;
-    let note_id = data.config.url(&format!("/notes/{}", uuid::Uuid::new_v4()));
+    let note_id = data.urls.note(uuid::Uuid::new_v4());
     let html = markdown_to_html(text);
     let published = now_rfc3339();
     let note = CommentNote {
@@ -122,7 +123,7 @@ pub async fn comment(
         published_at: crate::domain::now_millis(),
     };
     let id = conv::insert_comment(change.conn(), &new).await?.ok_or_else(|| AppError::Conflict("comment".into()))?;
-    change.queue(Some(t.id), &created, true, &inboxes).await?;
+    change.queue(LocalActor::Territory(t.id), &created, true, &inboxes).await?;
     change.audit(by, "practice.comment", &format!("practice {practice_id} comment {id}")).await?;
     change.commit().await?;
     Ok(id)
@@ -162,14 +163,21 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
             (Some(announce), true) => {
                 let undo = undo_announce(state, &p.origin_actor, announce, &c.ap_id)?;
                 conv::set_comment_announce(change.conn(), c.id, None).await?;
-                change.queue(Some(t), &undo, false, &inboxes).await?;
+                change.queue(LocalActor::Territory(t), &undo, false, &inboxes).await?;
             }
             (None, false) if c.local_territory_id.is_none() => {
                 let actor = Url::parse(&p.origin_actor)?;
                 let followers = Url::parse(&format!("{actor}/followers"))?;
                 let id = new_activity_id(state);
                 conv::set_comment_announce(change.conn(), c.id, Some(id.as_str())).await?;
-                change.queue(Some(t), &wire::announce(&id, &actor, &c.ap_id, &followers, None), true, &inboxes).await?;
+                change
+                    .queue(
+                        LocalActor::Territory(t),
+                        &wire::announce(&id, &actor, &c.ap_id, &followers, None),
+                        true,
+                        &inboxes,
+                    )
+                    .await?;
             }
             _ => {}
         }
@@ -183,7 +191,7 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
         all.dedup();
         let activity = delete(&new_activity_id(state), &author, &Url::parse(&c.ap_id)?, &followers);
         retract_public(change.conn(), &c.ap_id).await?;
-        change.queue(Some(t), &activity, false, &all).await?;
+        change.queue(LocalActor::Territory(t), &activity, false, &all).await?;
     }
     let action = if hidden { "comment.hide" } else { "comment.show" };
     change.audit(by, action, &format!("comment {comment_id}")).await?;
@@ -202,7 +210,7 @@ pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId, n
         return Err(AppError::Unprocessable("a territory adopts other territories' practices".into()));
     }
     let (origin_inbox, _) = origin_of(data, &p).await?;
-    let actor = data.territory_id_url(&t.slug);
+    let actor = data.urls.territory(&t.slug);
     let followers = Url::parse(&format!("{actor}/followers"))?;
     let id = new_activity_id(data);
     let activity = wire::adoption(&id, &actor, &p.ap_id, &p.origin_actor, &followers, note);
@@ -225,9 +233,9 @@ pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId, n
     if let Some(old) = previous {
         // A new note replaces the old adoption: followers see one boost, not two.
         let undo = undo_announce(data, actor.as_str(), &old.activity_ap_id, &p.ap_id)?;
-        change.queue(Some(t.id), &undo, false, &inboxes).await?;
+        change.queue(LocalActor::Territory(t.id), &undo, false, &inboxes).await?;
     }
-    change.queue(Some(t.id), &activity, true, &inboxes).await?;
+    change.queue(LocalActor::Territory(t.id), &activity, true, &inboxes).await?;
     change.audit(by, "practice.adopt", &format!("practice {practice_id} by {slug}")).await?;
     change.commit().await
 }
@@ -238,7 +246,7 @@ pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId,
     let p = data.store.practice(practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
     // The origin's inbox may need a fetch (network): before the change opens.
     let (origin_inbox, _) = origin_of(data, &p).await.unwrap_or((None, String::new()));
-    let actor = data.territory_id_url(&t.slug);
+    let actor = data.urls.territory(&t.slug);
     let mut change = Change::begin(data).await?;
     let Some(a) = conv::local_adoption_in(change.conn(), p.id, t.id).await? else { return Ok(()) };
     let mut inboxes = follower_inboxes_in(change.conn(), t.id).await?;
@@ -247,7 +255,7 @@ pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId,
     inboxes.dedup();
     let undo = undo_announce(data, actor.as_str(), &a.activity_ap_id, &p.ap_id)?;
     conv::remove_adoption(change.conn(), a.id).await?;
-    change.queue(Some(t.id), &undo, false, &inboxes).await?;
+    change.queue(LocalActor::Territory(t.id), &undo, false, &inboxes).await?;
     change.audit(by, "practice.unadopt", &format!("practice {practice_id} by {slug}")).await?;
     change.commit().await
 }

@@ -3,6 +3,7 @@
 use activitypub_federation::config::Data;
 use serde_json::Value;
 
+use crate::domain::local_actor::LocalActor;
 use crate::{
     domain::territory::FollowState,
     error::{AppError, AppResult},
@@ -46,13 +47,13 @@ pub async fn follow_remote_audited(
     let t = territory(data, slug).await?;
     // The remote actor may need a fetch (network): before the change opens.
     let target = resolve_actor(data, handle).await?;
-    let actor = data.territory_id_url(&t.slug);
+    let actor = data.urls.territory(&t.slug);
     let id = outgoing::new_activity_id(data);
     let json = follow(&id, &actor, &url::Url::parse(&target.row.ap_id)?);
     let mut change = Change::begin(data).await?;
     follows::upsert_follow(change.conn(), Direction::Following, t.id, target.row.id, id.as_str(), FollowState::Pending)
         .await?;
-    change.queue(Some(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
+    change.queue(LocalActor::Territory(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
     if let Some(by) = by {
         change.audit(by, "following.add", &format!("{}: {}", t.slug, target.row.ap_id)).await?;
     }
@@ -78,11 +79,11 @@ pub async fn unfollow_remote_audited(
     let f = follows::follow_in(change.conn(), Direction::Following, t.id, target.row.id)
         .await?
         .ok_or_else(|| AppError::NotFound("not following".into()))?;
-    let actor = data.territory_id_url(&t.slug);
+    let actor = data.urls.territory(&t.slug);
     let follow_json: Value = follow(&url::Url::parse(&f.follow_ap_id)?, &actor, &url::Url::parse(&f.actor_ap_id)?);
     let json = undo(&outgoing::new_activity_id(data), &actor, &follow_json);
     follows::delete_follow(change.conn(), Direction::Following, t.id, target.row.id).await?;
-    change.queue(Some(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
+    change.queue(LocalActor::Territory(t.id), &json, false, std::slice::from_ref(&target.row.inbox)).await?;
     if let Some(by) = by {
         change.audit(by, "following.remove", &format!("{slug}: {handle}")).await?;
     }
@@ -114,7 +115,7 @@ pub async fn decide_follower_audited(
     let follower = remote_actor_by_ap_id_in(change.conn(), &f.actor_ap_id)
         .await?
         .ok_or_else(|| AppError::NotFound("follower".into()))?;
-    let follow_json = stored_follow(&f.follow_ap_id, &f.actor_ap_id, state.territory_id_url(&t.slug).as_str());
+    let follow_json = stored_follow(&f.follow_ap_id, &f.actor_ap_id, state.urls.territory(&t.slug).as_str());
     if approve {
         follows::set_follow_state(change.conn(), Direction::Followers, t.id, follower.id, FollowState::Accepted)
             .await?;

@@ -62,7 +62,7 @@ fn bilingual(key: &str, args: &[(&str, &str)]) -> String {
 
 /// A console page's full address, with its query.
 fn admin_url(state: &AppState, path: &str, query: &[(&str, &str)]) -> url::Url {
-    let mut url = state.config.url(path);
+    let mut url = state.urls.path(path);
     url.query_pairs_mut().extend_pairs(query);
     url
 }

@@ -9,6 +9,7 @@ use super::{
     unit::Change,
 };
 use crate::domain::ids::PracticeId;
+use crate::domain::local_actor::LocalActor;
 use crate::{
     error::{AppError, AppResult},
     federation::{
@@ -28,7 +29,7 @@ pub async fn pin_note_of(state: &AppState, p: &PracticeRow) -> AppResult<Option<
     let Some(pinned_at) = p.pinned_at.filter(|_| p.is_published() && p.territory_id.is_some()) else {
         return Ok(None);
     };
-    let tag_base = state.config.url("/tags/").to_string();
+    let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let page = page_url(state, p);
     let shaped = microblog(&article_json(state, p).await?, &page);
@@ -54,7 +55,7 @@ pub async fn set_pinned(state: &AppState, id: PracticeId, pinned: bool, by: &str
     let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
     let [_, mut told, no_summary] = readers.split(&inboxes);
     told.extend(no_summary);
-    let tag_base = state.config.url("/tags/").to_string();
+    let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let now = crate::domain::now_millis();
     let published = time(now);
@@ -74,7 +75,7 @@ pub async fn set_pinned(state: &AppState, id: PracticeId, pinned: bool, by: &str
     let changed = crate::storage::practices::set_pinned(change.conn(), id, pinned.then_some(now)).await?;
     if changed {
         for activity in &activities {
-            change.queue(p.territory_id, activity, false, &told).await?;
+            change.queue(LocalActor::territory_or_instance(p.territory_id), activity, false, &told).await?;
         }
         let action = if pinned { "practice.pin" } else { "practice.unpin" };
         change.audit(by, action, &format!("practice {id}")).await?;

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::domain::ids::TerritoryId;
 use crate::{
+    domain::local_actor::LocalActor,
     error::AppResult,
     federation::{
         outgoing::new_activity_id,
@@ -34,12 +35,13 @@ pub enum Change {
     Delete,
 }
 
-/// Activities to store, each with whether it is public (listed in the outbox) and its inboxes.
-pub struct Prepared(Vec<(Value, bool, Vec<String>)>);
+/// Activities to store, each with whether it is public (listed in the outbox), its inboxes, and
+/// whether its author is the editorial actor (else the territory).
+pub struct Prepared(Vec<(Value, bool, Vec<String>, bool)>);
 
 /// The page of a practice, for people (what microblogs link to).
 pub fn page_url(state: &AppState, p: &PracticeRow) -> String {
-    state.config.url(&format!("/pratiques/{}", p.id)).to_string()
+    state.urls.practice_page(p.id).to_string()
 }
 
 /// `p` as it is (or was) when the change happens; `article` its full `Article` (Create, Update).
@@ -51,7 +53,7 @@ pub fn prepare(
     article: Option<Value>,
     inboxes: &[String],
 ) -> Prepared {
-    let tag_base = state.config.url("/tags/").to_string();
+    let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let [groups, microblogs, no_summary] = readers.split(inboxes);
     let now = time(crate::domain::now_millis());
@@ -73,27 +75,27 @@ pub fn prepare(
     let mut out = vec![];
     let public = change != Change::Delete;
     // Group readers: the territory announces its author's activity, embedded.
-    out.push((announce(&id(), &at, with_context(inner, &authored), &now), public, groups));
+    out.push((announce(&id(), &at, with_context(inner, &authored), &now), public, groups, false));
     match change {
         Change::Create => {
             // Delivered only inside the Announce (not public on its own). Only the Announce of the
             // Create is listed in the outbox: one entry per publication (Mastodon counts them).
-            out.push((authored, false, vec![]));
+            out.push((authored, false, vec![], true));
             let mut readers = microblogs;
             readers.extend(no_summary);
-            out.push((announce(&id(), &at, Value::String(p.ap_id.clone()), &now), false, readers));
+            out.push((announce(&id(), &at, Value::String(p.ap_id.clone()), &now), false, readers, false));
         }
         Change::Update => {
-            out.push((authored, false, microblogs));
+            out.push((authored, false, microblogs, true));
             if !no_summary.is_empty() {
                 let reshaped = microblog(&object, &page_url(state, p));
-                out.push((by_author("Update", &id(), &at, &reshaped, &now), false, no_summary));
+                out.push((by_author("Update", &id(), &at, &reshaped, &now), false, no_summary, true));
             }
         }
         Change::Delete => {
             let mut readers = microblogs;
             readers.extend(no_summary);
-            out.push((authored, false, readers));
+            out.push((authored, false, readers, true));
         }
     }
     Prepared(out)
@@ -110,8 +112,12 @@ fn with_context(inner: Value, authored: &Value) -> Value {
 }
 
 pub async fn queue(change: &mut unit::Change, territory_id: Option<TerritoryId>, prepared: &Prepared) -> AppResult<()> {
-    for (activity, public, inboxes) in &prepared.0 {
-        change.queue(territory_id, activity, *public, inboxes).await?;
+    for (activity, public, inboxes, by_editorial) in &prepared.0 {
+        let by = match territory_id {
+            Some(t) if *by_editorial => LocalActor::Editorial(t),
+            _ => LocalActor::territory_or_instance(territory_id),
+        };
+        change.queue(by, activity, *public, inboxes).await?;
     }
     Ok(())
 }

@@ -118,13 +118,13 @@ pub async fn create_audited(
     let t =
         state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let p = NewPractice::parse(input).map_err(PracticeError::Fields)?;
-    let ap_id = state.config.url(&format!("/practices/{}", uuid::Uuid::new_v4()));
+    let ap_id = state.urls.practice(uuid::Uuid::new_v4());
     let mut change = Change::begin(state).await?;
     let id = crate::storage::practices::insert(
         change.conn(),
         ap_id.as_str(),
         Some(t.id),
-        state.territory_id_url(&t.slug).as_str(),
+        state.urls.territory(&t.slug).as_str(),
         &content(&p),
         author,
     )
@@ -298,7 +298,7 @@ async fn structure_refs_in(
     Ok(listed
         .into_iter()
         .filter(|s| ids.contains(&s.id) && s.kind == Kind::Structure)
-        .map(|s| (state.config.url(&format!("/s/{}", s.id)).to_string(), s.name))
+        .map(|s| (state.urls.signatory(s.id).to_string(), s.name))
         .collect())
 }
 
@@ -311,7 +311,7 @@ pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value>
 
 /// [`article_json`], read inside a change (what the change is about to commit).
 pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &PracticeRow) -> AppResult<Value> {
-    let tag_base = state.config.url("/tags/").to_string();
+    let tag_base = state.urls.tags().to_string();
     let at = crate::federation::protocol::practice::Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let refs = structure_refs_in(state, conn, p).await?;
     let mut article = crate::federation::protocol::practice::article(p, &at, &refs);

@@ -2,6 +2,7 @@
 
 use super::unit::Change;
 use crate::domain::ids::TerritoryId;
+use crate::domain::local_actor::LocalActor;
 use crate::{
     domain::{
         now_millis,
@@ -150,13 +151,13 @@ pub async fn submit(
 }
 
 fn confirm_url(state: &AppState, token: &str) -> String {
-    let mut url = state.config.url("/signature/confirm");
+    let mut url = state.urls.signature_link("confirm");
     url.set_query(Some(&format!("token={token}")));
     url.to_string()
 }
 
 fn manage_url(state: &AppState, token: &str) -> String {
-    let mut url = state.config.url("/signature/manage");
+    let mut url = state.urls.signature_link("manage");
     url.set_query(Some(&format!("token={token}")));
     url.to_string()
 }
@@ -288,7 +289,7 @@ async fn mail_new_address(state: &AppState, s: &SignatoryPrivate, address: &str,
     if let Some((id, status)) = state.store.signature_by_email(s.territory_id, address).await? {
         return already_signed(state, id, status, (address, &territory, &version), tr).await;
     }
-    let mut link = state.config.url("/signature/email");
+    let mut link = state.urls.signature_link("email");
     link.set_query(Some(&format!("token={token}")));
     let hours = EMAIL_LINK_HOURS.to_string();
     let args = [("territory", territory.as_str()), ("link", link.as_str()), ("hours", hours.as_str())];
@@ -332,11 +333,11 @@ impl Retraction {
         if let Some((note, activity, inboxes)) = &self.note {
             crate::storage::activities::retract_public(tx, note).await?;
             crate::storage::signatories::clear_welcome_note(tx, self.signatory_id).await?;
-            outgoing::queue(tx, Some(self.territory_id), activity, false, inboxes).await?;
+            outgoing::queue(tx, LocalActor::Territory(self.territory_id), activity, false, inboxes).await?;
         }
         if let Some((activity, inboxes)) = &self.actor {
-            outgoing::queue_signed_by(tx, Some(self.territory_id), Some(self.signatory_id), activity, false, inboxes)
-                .await?;
+            let by = LocalActor::Signatory { territory: self.territory_id, id: self.signatory_id };
+            outgoing::queue(tx, by, activity, false, inboxes).await?;
         }
         Ok(())
     }
@@ -349,15 +350,15 @@ async fn public_traces(state: &AppState, id: i64) -> AppResult<Option<Retraction
     let territory_inboxes = state.store.follower_inboxes(t.id).await?;
     let note = match &s.welcome_note_ap_id {
         Some(note) => {
-            let actor = state.territory_id_url(&t.slug);
-            let followers = state.config.url(&format!("/t/{}/followers", t.slug));
+            let actor = state.urls.territory(&t.slug);
+            let followers = state.urls.territory_collection(&t.slug, "followers");
             let activity = delete(&outgoing::new_activity_id(state), &actor, &url::Url::parse(note)?, &followers);
             Some((note.clone(), activity, territory_inboxes.clone()))
         }
         None => None,
     };
     let actor = if state.store.signatory_actor(id).await?.is_some_and(|a| a.is_public()) {
-        let url = state.config.url(&format!("/s/{id}"));
+        let url = state.urls.signatory(id);
         let mut inboxes = state.store.signatory_follower_inboxes(id).await?;
         inboxes.extend(territory_inboxes);
         inboxes.sort();
@@ -413,7 +414,7 @@ pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: 
         signature_changes::set_keys(change.conn(), id, &keys.public_key_pem, &keys.private_key_pem).await?;
     }
     if let Some((note_id, activity, inboxes)) = &welcome {
-        change.queue(Some(s.territory_id), activity, true, inboxes).await?;
+        change.queue(LocalActor::Territory(s.territory_id), activity, true, inboxes).await?;
         signature_changes::set_welcome_note(change.conn(), id, note_id).await?;
     }
     let what = if approve { "signature.approve" } else { "signature.reject" };
@@ -422,7 +423,7 @@ pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: 
     if let Some(email) = &s.email {
         // The mail names the territory and, once accepted, links to its directory.
         let (name, slug) = t.map(|t| (t.name, t.slug)).unwrap_or_default();
-        let directory = state.config.url(&format!("/t/{slug}/signataires")).to_string();
+        let directory = state.urls.signatory_directory(&slug).to_string();
         let (subject, body) = if approve {
             (
                 tr.t_with("approved-mail-subject", "territory", &name),
@@ -447,10 +448,10 @@ async fn welcome_note(
     s: &SignatoryPrivate,
     t: &crate::storage::territories::TerritoryRow,
 ) -> AppResult<(String, serde_json::Value, Vec<String>)> {
-    let actor = state.territory_id_url(&t.slug);
-    let followers = state.config.url(&format!("/t/{}/followers", t.slug));
-    let note_id = state.config.url(&format!("/notes/{}", uuid::Uuid::new_v4()));
-    let directory = state.config.url(&format!("/t/{}/signataires", t.slug));
+    let actor = state.urls.territory(&t.slug);
+    let followers = state.urls.territory_collection(&t.slug, "followers");
+    let note_id = state.urls.note(uuid::Uuid::new_v4());
+    let directory = state.urls.signatory_directory(&t.slug);
     let tr = Tr::new(Lang::Fr);
     let text = tr.t_args("welcome-note", &[("name", &s.name), ("commune", &s.commune)]);
     let html = format!(

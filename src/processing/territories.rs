@@ -1,5 +1,6 @@
 //! Creating and editing territories.
 
+use crate::domain::local_actor::LocalActor;
 use crate::{
     domain::territory::{ActivityDomain, Slug, parse_name, parse_perimeter, parse_summary},
     error::{AppError, AppResult},
@@ -80,7 +81,7 @@ async fn update_in(
     let object = serde_json::to_value(&actor)?;
     let activity =
         protocol::activities::update(&outgoing::new_activity_id(&state), &actor.id, &object, &actor.followers);
-    change.queue(Some(t.id), &activity, true, &inboxes).await?;
+    change.queue(LocalActor::Territory(t.id), &activity, true, &inboxes).await?;
     change.audit(by, "territory.update", &format!("{}: {}", t.slug, describe(update))).await?;
     Ok(updated)
 }

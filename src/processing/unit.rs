@@ -11,8 +11,8 @@
 use serde_json::Value;
 use sqlx::AnyConnection;
 
-use crate::domain::ids::TerritoryId;
 use crate::{
+    domain::local_actor::LocalActor,
     error::{AppError, AppResult},
     fail_point::Step,
     federation::outgoing,
@@ -46,29 +46,11 @@ impl Change {
         &self.state
     }
 
-    /// Stores an activity authored by a territory (or the instance actor, `None`) and queues
-    /// one delivery per inbox.
-    pub async fn queue(
-        &mut self,
-        territory_id: Option<TerritoryId>,
-        json: &Value,
-        public: bool,
-        inboxes: &[String],
-    ) -> AppResult<i64> {
-        self.queue_signed_by(territory_id, None, json, public, inboxes).await
-    }
-
-    /// As [`Change::queue`], for an activity signed by a signatory's actor.
-    pub async fn queue_signed_by(
-        &mut self,
-        territory_id: Option<TerritoryId>,
-        signatory_id: Option<i64>,
-        json: &Value,
-        public: bool,
-        inboxes: &[String],
-    ) -> AppResult<i64> {
+    /// Stores an activity authored (and signed) by the local actor `by` and queues one
+    /// delivery per inbox.
+    pub async fn queue(&mut self, by: LocalActor, json: &Value, public: bool, inboxes: &[String]) -> AppResult<i64> {
         self.pass(Step::Rows)?;
-        let id = outgoing::queue_signed_by(&mut self.tx, territory_id, signatory_id, json, public, inboxes).await?;
+        let id = outgoing::queue(&mut self.tx, by, json, public, inboxes).await?;
         self.queued |= !inboxes.is_empty();
         Ok(id)
     }

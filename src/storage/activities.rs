@@ -5,7 +5,10 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
 use crate::domain::ids::TerritoryId;
-use crate::{domain::now_millis, error::AppResult};
+use crate::{
+    domain::{local_actor::LocalActor, now_millis},
+    error::AppResult,
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ActivityRow {
@@ -65,28 +68,28 @@ impl Store {
 /// A new outgoing activity.
 pub struct NewActivity<'a> {
     pub ap_id: &'a str,
-    pub territory_id: Option<TerritoryId>,
+    /// Who authors and signs it (and the territory it belongs to).
+    pub by: LocalActor,
     pub kind: &'a str,
     pub object_ap_id: Option<&'a str>,
     pub json: &'a serde_json::Value,
     pub public: bool,
-    /// The signatory whose actor authored it (signs with its key), if not the territory.
-    pub signatory_id: Option<i64>,
 }
 
 pub async fn insert_activity(conn: &mut AnyConnection, a: &NewActivity<'_>) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
-        "INSERT INTO activities (ap_id, territory_id, kind, object_ap_id, json, public, created_at, signatory_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO activities (ap_id, territory_id, kind, object_ap_id, json, public, created_at, signatory_id, signer) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(a.ap_id)
-    .bind(a.territory_id)
+    .bind(a.by.territory_id())
     .bind(a.kind)
     .bind(a.object_ap_id)
     .bind(a.json.to_string())
     .bind(super::flag(a.public))
     .bind(now_millis())
-    .bind(a.signatory_id)
+    .bind(a.by.signatory_id())
+    .bind(a.by.kind())
     .fetch_one(&mut *conn)
     .await?)
 }

@@ -6,7 +6,10 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::{Backend, Store};
 use crate::domain::ids::TerritoryId;
-use crate::{domain::now_millis, error::AppResult};
+use crate::{
+    domain::{local_actor::LocalActor, now_millis},
+    error::AppResult,
+};
 
 /// A delivery claimed by a worker, with what it needs to send it.
 #[derive(Debug, Clone, FromRow)]
@@ -18,8 +21,16 @@ pub struct DueDelivery {
     pub created_at: i64,
     pub activity_json: String,
     pub territory_id: Option<TerritoryId>,
-    /// Set when a signatory's actor authored the activity (it signs with its own key).
     pub signatory_id: Option<i64>,
+    /// Which local actor signs it (`LocalActor::kind`).
+    pub signer: String,
+}
+
+impl DueDelivery {
+    /// The local actor that authored the activity, whose key signs the delivery.
+    pub fn signer(&self) -> LocalActor {
+        LocalActor::from_row(&self.signer, self.territory_id, self.signatory_id)
+    }
 }
 
 /// Queue figures per destination host.
@@ -121,7 +132,7 @@ impl Store {
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         Ok(sqlx::query_as(&format!(
-            "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.json AS activity_json, a.territory_id, a.signatory_id \
+            "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.json AS activity_json, a.territory_id, a.signatory_id, a.signer \
              FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.id IN ({list}) ORDER BY d.id"
         ))
         .fetch_all(self.pool())

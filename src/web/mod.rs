@@ -3,12 +3,14 @@
 // Text rendering and i18n live in `crate::text`; these paths stay for the web layer's code.
 pub use crate::text::{html, i18n, numbers, time};
 
+pub mod action_pages;
 pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
 pub mod csv;
 pub mod headers;
+pub mod ics;
 pub mod lang;
 pub mod links;
 pub mod pages;
@@ -167,6 +169,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(charter::router())
         .merge(signer::router())
         .merge(practices::router())
+        .merge(action_pages::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
         .merge(places::router())

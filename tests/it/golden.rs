@@ -379,3 +379,64 @@ async fn get_gone(url: &str) -> Value {
     assert_eq!(res.status(), StatusCode::GONE, "GET {url}");
     res.json().await.expect("json")
 }
+
+/// A shared action (issue 12) published, cancelled and deleted: what is stored for delivery,
+/// what each reader gets (Lemmy the territory's Announce of the author's activity, Mastodon the
+/// Announce of the id then the author's activities, Gancio the territory's own Create, Update,
+/// Delete), and the Event as served at its id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn golden_actions() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    let lemmy = Peer::start_as("lemmy").await;
+    let mastodon = Peer::start_as("mastodon").await;
+    let gancio = Peer::start_as("gancio").await;
+    let g = Golden::default()
+        .host(m.base.as_str(), "maillage")
+        .host(lemmy.base.as_str(), "lemmy")
+        .host(mastodon.base.as_str(), "mastodon")
+        .host(gancio.base.as_str(), "gancio");
+    let modo = m.token(Role::Moderator).await;
+    for peer in [&lemmy, &mastodon, &gancio] {
+        follow(peer, &m).await;
+    }
+    let (last, _) = sent_since(&m, 0).await;
+    let body = json!({"title": "Marché des producteurs", "summary": "Douze fermes vendent en direct.",
+        "description": "**Programme** : ouverture à 10 h.", "start": "2030-03-14T10:00", "end": "2030-03-14T17:00",
+        "timezone": "Europe/Paris", "place_name": "Halle de Redon", "address": "Place du Marché",
+        "postal_code": "35600", "commune": "Redon", "latitude": 47.65, "longitude": -2.08, "capacity": 200,
+        "domains": ["alimentation"], "dimensions": ["economique"], "tags": ["circuit court"]});
+    let (s, created) = call(Method::POST, m.url("/api/v1/actions"), Some(&modo), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    call(Method::POST, m.url(&format!("/api/v1/actions/{id}/publish")), Some(&modo), None).await;
+    let (last, create) = sent_since(&m, last).await;
+    g.check("sent/action_create", &create);
+    let ap_id = m.url(&format!("/t/territoire/actions/{id}"));
+    let readers = [("lemmy", &lemmy), ("mastodon", &mastodon), ("gancio", &gancio)];
+    let is_create = |a: &Value| {
+        (a["type"] == "Announce" && (a["object"] == ap_id.as_str() || a["object"]["type"] == "Create"))
+            || (a["type"] == "Create" && a["object"]["id"] == ap_id.as_str())
+    };
+    g.check("received/action_create", &per_reader(&readers, [1, 1, 1], is_create).await);
+    g.check("served/action_event", &get_json(&ap_id).await);
+
+    call(Method::POST, m.url(&format!("/api/v1/actions/{id}/cancel")), Some(&modo), None).await;
+    let (last, cancel) = sent_since(&m, last).await;
+    g.check("sent/action_cancel", &cancel);
+    let is_update = |a: &Value| {
+        (a["type"] == "Update" && a["object"]["id"] == ap_id.as_str())
+            || (a["object"]["type"] == "Update" && a["object"]["object"]["id"] == ap_id.as_str())
+    };
+    g.check("received/action_cancel", &per_reader(&readers, [1, 1, 1], is_update).await);
+
+    call(Method::DELETE, m.url(&format!("/api/v1/actions/{id}")), Some(&modo), None).await;
+    let (_, delete) = sent_since(&m, last).await;
+    g.check("sent/action_delete", &delete);
+    let is_delete =
+        |a: &Value| (a["type"] == "Delete" && a["object"]["id"] == ap_id.as_str()) || a["object"]["type"] == "Delete";
+    g.check("received/action_delete", &per_reader(&readers, [1, 1, 1], is_delete).await);
+    for p in [lemmy, mastodon, gancio] {
+        p.stop().await;
+    }
+    m.stop().await;
+}

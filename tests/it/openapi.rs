@@ -252,6 +252,39 @@ async fn real_answers_match_the_document_and_examples_are_accepted() {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (s, _) = check(Method::DELETE, "/api/v1/practices/{id}", &one, Some(&admin), None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(checked, 19, "every call above is checked");
+
+    // An action from the documented example: created, edited, published, read, listed,
+    // cancelled, deleted; a body with nothing valid is a 422 naming its fields.
+    let input = example("post", "/api/v1/actions");
+    let (s, created) =
+        check(Method::POST, "/api/v1/actions", "/api/v1/actions", Some(&admin), Some(input.clone())).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let (s, e) = check(Method::POST, "/api/v1/actions", "/api/v1/actions", Some(&admin), Some(json!({}))).await;
+    assert_eq!((s, e["fields"]["start"].is_string()), (StatusCode::UNPROCESSABLE_ENTITY, true), "{e}");
+    let one = format!("/api/v1/actions/{id}");
+    let (s, _) = check(
+        Method::PATCH,
+        "/api/v1/actions/{id}",
+        &one,
+        Some(&admin),
+        Some(example("patch", "/api/v1/actions/{id}")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) =
+        check(Method::POST, "/api/v1/actions/{id}/publish", &format!("{one}/publish"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, a) = check(Method::GET, "/api/v1/actions/{id}", &one, None, None).await;
+    assert_eq!((s, a["title"].as_str()), (StatusCode::OK, input["title"].as_str()));
+    let (s, list) = check(Method::GET, "/api/v1/actions", "/api/v1/actions?territory=territoire", None, None).await;
+    assert_eq!((s, list[0]["id"].as_i64()), (StatusCode::OK, Some(id)));
+    let (s, _) = check(Method::POST, "/api/v1/actions/{id}/cancel", &format!("{one}/cancel"), Some(&admin), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = check(Method::DELETE, "/api/v1/actions/{id}", &one, Some(&admin), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = check(Method::GET, "/api/v1/actions/{id}", &one, None, None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert_eq!(checked, 28, "every call above is checked");
     m.stop().await;
 }

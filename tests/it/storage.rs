@@ -5,7 +5,7 @@ use crate::common;
 
 use common::TestDb;
 use maillage::{
-    domain::territory::FollowState,
+    domain::{local_actor::LocalActor, territory::FollowState},
     error::AppError,
     processing::territories,
     storage::{
@@ -142,12 +142,11 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
         &mut tx,
         &NewActivity {
             ap_id: "http://localhost/activities/1",
-            territory_id: Some(t.id),
+            by: LocalActor::Territory(t.id),
             kind: "Accept",
             object_ap_id: None,
             json: &json,
             public: false,
-            signatory_id: None,
         },
     )
     .await
@@ -187,12 +186,11 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
         &mut tx,
         &NewActivity {
             ap_id: "http://localhost/activities/2",
-            territory_id: Some(t.id),
+            by: LocalActor::Territory(t.id),
             kind: "Accept",
             object_ap_id: None,
             json: &json2,
             public: true,
-            signatory_id: None,
         },
     )
     .await
@@ -232,12 +230,11 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
             &mut tx,
             &NewActivity {
                 ap_id: &ap,
-                territory_id: Some(t.id),
+                by: LocalActor::Territory(t.id),
                 kind: "Update",
                 object_ap_id: Some("http://localhost/o"),
                 json: &json,
                 public: true,
-                signatory_id: None,
             },
         )
         .await

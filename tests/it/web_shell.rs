@@ -352,10 +352,14 @@ async fn json_api_tokens_and_openapi() {
         "/api/v1/practices/{id}/unpublish",
         "/api/v1/practices/{id}/pin",
         "/api/v1/practices/{id}/unpin",
+        "/api/v1/actions",
+        "/api/v1/actions/{id}",
+        "/api/v1/actions/{id}/publish",
+        "/api/v1/actions/{id}/cancel",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
-    assert_eq!(paths.len(), 16, "no undocumented or stale endpoints");
+    assert_eq!(paths.len(), 20, "no undocumented or stale endpoints");
     assert!(doc["paths"]["/api/v1/territories/{slug}"]["patch"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     m.stop().await;

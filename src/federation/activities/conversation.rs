@@ -10,6 +10,7 @@ use url::Url;
 
 use super::{Received, practice::sanitize};
 use crate::{
+    domain::local_actor::LocalActor,
     error::{AppError, AppResult},
     federation::{
         protocol::{
@@ -136,14 +137,14 @@ pub(super) async fn store_comment(
         let announce_id = crate::federation::outgoing::new_activity_id(data);
         let activity = conversation::announce(&announce_id, &actor, note_id, &followers, None);
         conv::set_comment_announce(change.conn(), id, Some(announce_id.as_str())).await?;
-        change.queue(practice.territory_id, &activity, true, &microblogs).await?;
+        change.queue(LocalActor::territory_or_instance(practice.territory_id), &activity, true, &microblogs).await?;
         let embedded = conversation::announce_activity(
             &crate::federation::outgoing::new_activity_id(data),
             &actor,
             ctx.raw,
             &followers,
         );
-        change.queue(practice.territory_id, &embedded, false, &groups).await?;
+        change.queue(LocalActor::territory_or_instance(practice.territory_id), &embedded, false, &groups).await?;
     }
     change.commit().await?;
     tracing::info!(comment = %note_id, practice = %practice.ap_id, "comment stored");
@@ -210,7 +211,7 @@ pub async fn delete_comment(
     conv::delete_comment(change.conn(), &c.ap_id).await?;
     if let (Some((announce, territory_id, inboxes)), Some(p)) = (undo, &p) {
         let activity = undo_announce(data, &p.origin_actor, &announce, &c.ap_id)?;
-        change.queue(Some(territory_id), &activity, false, &inboxes).await?;
+        change.queue(LocalActor::Territory(territory_id), &activity, false, &inboxes).await?;
     }
     change.commit().await?;
     tracing::info!(comment = %c.ap_id, "comment deleted");

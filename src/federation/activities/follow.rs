@@ -4,14 +4,13 @@
 
 use serde_json::Value;
 
-use super::{Activity, Received, require_local_territory};
+use super::{Activity, Received, require_local_territory, signatory_follow};
 use crate::{
-    domain::territory::FollowState,
+    domain::{local_actor::LocalActor, territory::FollowState},
     error::AppResult,
     federation::{
         outgoing,
         protocol::{activities::answer_follow, inbound::Follow},
-        signatory_actors,
     },
     processing::unit::Change,
     storage::{
@@ -30,8 +29,8 @@ impl Activity for Follow {
 
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, follower) = (ctx.state(), ctx.signer);
-        if let Some(id) = signatory_actors::local_signatory_id(state, self.object.id()) {
-            return signatory_actors::receive_follow(state, self.id.as_str(), ctx.raw, follower, id).await;
+        if let Some(id) = crate::federation::signatory_actors::local_signatory_id(state, self.object.id()) {
+            return signatory_follow::receive_follow(state, self.id.as_str(), ctx.raw, follower, id).await;
         }
         let territory = require_local_territory(state, self.object.id()).await?;
         let mut change = Change::begin(state).await?;
@@ -69,9 +68,9 @@ pub async fn send_answer(
     follow: &Value,
     kind: &str,
 ) -> AppResult<()> {
-    let actor = change.state().territory_id_url(&territory.slug);
+    let actor = change.state().urls.territory(&territory.slug);
     let answer = answer_follow(kind, &outgoing::new_activity_id(change.state()), &actor, follow);
-    change.queue(Some(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
+    change.queue(LocalActor::Territory(territory.id), &answer, false, std::slice::from_ref(&follower.inbox)).await?;
     Ok(())
 }
 

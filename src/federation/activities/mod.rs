@@ -11,10 +11,12 @@ pub mod announce;
 pub mod article;
 pub mod conversation;
 pub mod delete;
+pub mod event;
 pub mod follow;
 pub mod like;
 pub mod note;
 pub mod practice;
+pub mod signatory_follow;
 pub mod undo;
 pub mod update;
 
@@ -63,6 +65,9 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Accept(a) | Inbound::Reject(a) => run(a, ctx).await,
         Inbound::Undo(a) => run(a, ctx).await,
         Inbound::Article(a) => run(a, ctx).await,
+        Inbound::Event(a) => run(a, ctx).await,
+        Inbound::AnnounceEvent(a) => run(a, ctx).await,
+        Inbound::DeleteEvent(a) => run(a, ctx).await,
         Inbound::Note(a) => run(a, ctx).await,
         Inbound::UpdateActor(a) => run(*a, ctx).await,
         Inbound::Delete(a) => run(a, ctx).await,

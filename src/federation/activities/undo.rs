@@ -4,7 +4,7 @@
 //! ignored.
 //! https://www.w3.org/TR/activitypub/#undo-activity-inbox
 
-use super::{Activity, Received, local_territory};
+use super::{Activity, Received, local_territory, signatory_follow};
 use crate::{
     error::{AppError, AppResult},
     federation::{protocol::inbound::Undo, signatory_actors},
@@ -41,7 +41,7 @@ impl Activity for Undo {
         let territory = match (inner_kind, undone.and_then(|u| u.object.as_ref())) {
             (Some("Follow"), Some(object)) => {
                 if let Some(id) = signatory_actors::local_signatory_id(state, object.id()) {
-                    return signatory_actors::receive_unfollow(state, self.id.as_str(), signer, id).await;
+                    return signatory_follow::receive_unfollow(state, self.id.as_str(), signer, id).await;
                 }
                 local_territory(state, object.id()).await?
             }

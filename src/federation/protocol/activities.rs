@@ -47,7 +47,7 @@ pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The activity types Maillage sends.
+/// The activity types Maillage sends (and `Like`, which only the benchmarks send).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     Follow,
@@ -60,6 +60,7 @@ pub enum Kind {
     Announce,
     Add,
     Remove,
+    Like,
 }
 
 /// An activity as Maillage sends it, around an object `O` (an id, an embedded activity or

@@ -48,7 +48,7 @@ pub enum ActorKind {
 /// A local actor as served to the fediverse.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct LocalActor {
+pub struct ActorDocument {
     #[serde(rename = "@context")]
     pub context: Value,
     pub id: Url,

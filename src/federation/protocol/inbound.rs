@@ -26,6 +26,13 @@ pub enum Inbound {
     Undo(Undo),
     /// `Create`/`Update` of an `Article` (or Lemmy's `Page`): a practice.
     Article(CreateArticle),
+    /// `Create`/`Update` of an `Event`: a shared action.
+    Event(CreateEvent),
+    /// `Announce` of a `Create`/`Update` of an `Event`, or of a `Delete` of one: a group
+    /// relaying its author's activity on a shared action.
+    AnnounceEvent(AnnounceEvent),
+    /// `Delete` of an `Event` (a `Tombstone` whose `formerType` is `Event`).
+    DeleteEvent(DeleteEvent),
     /// `Create`/`Update` of a `Note` (or `Comment`): a reply.
     Note(CreateNote),
     /// `Update` of an actor by itself (new name, new key, new inbox).
@@ -154,6 +161,31 @@ pub struct CreateArticle {
     pub object: Value,
 }
 
+/// `Create`/`Update` of an `Event` (a shared action). Its object is read by
+/// `activities::event`, whatever program sent it (Maillage, Mobilizon, Gancio).
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreateEvent {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: Value,
+}
+
+/// `Announce` by a group of its author's `Create`/`Update`/`Delete` of an `Event`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnnounceEvent {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: AnnouncedActivity,
+}
+
+/// `Delete` whose object is a `Tombstone` of an `Event`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeleteEvent {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: Ref,
+}
+
 /// `Create`/`Update` of a `Note` or `Comment`. Its object is read by
 /// `activities::conversation`, as the Notes fetched or embedded in an `Announce` are.
 #[derive(Debug, Clone, Deserialize)]
@@ -239,6 +271,25 @@ pub fn is_note(object: &Value) -> bool {
     matches!(object.get("type").and_then(Value::as_str), Some("Note" | "Comment"))
 }
 
+pub fn is_event(object: &Value) -> bool {
+    object.get("type").and_then(Value::as_str) == Some("Event")
+}
+
+/// A `Tombstone` of an `Event` (what Maillage and Gancio read as its deletion).
+pub fn is_event_tombstone(object: &Value) -> bool {
+    object.get("formerType").and_then(Value::as_str) == Some("Event")
+}
+
+/// A group's `Announce` of an activity on a shared action.
+pub fn is_announced_event(object: &Value) -> bool {
+    let inner = object.get("object").unwrap_or(&Value::Null);
+    match object.get("type").and_then(Value::as_str) {
+        Some("Create" | "Update") => is_event(inner),
+        Some("Delete") => is_event_tombstone(inner),
+        _ => false,
+    }
+}
+
 /// A group's `Announce` of an activity on a practice: `Create`/`Update` of an `Article`, `Delete`.
 pub fn is_announced_practice(object: &Value) -> bool {
     match object.get("type").and_then(Value::as_str) {
@@ -260,6 +311,9 @@ impl Inbound {
         Ok(match env.kind.as_str() {
             "Create" | "Update" if is_article(o) => Inbound::Article(body(env)?),
             "Create" | "Update" if is_note(o) => Inbound::Note(body(env)?),
+            "Create" | "Update" if is_event(o) => Inbound::Event(body(env)?),
+            "Delete" if is_event_tombstone(o) => Inbound::DeleteEvent(body(env)?),
+            "Announce" if is_announced_event(o) => Inbound::AnnounceEvent(body(env)?),
             "Update" if is_actor_update(env) => Inbound::UpdateActor(Box::new(body(env)?)),
             "Announce" if is_announced_practice(o) => Inbound::AnnouncePractice(body(env)?),
             "Announce" => Inbound::Announce(body(env)?),
@@ -297,6 +351,9 @@ mod tests {
             Inbound::Reject(_) => "Reject",
             Inbound::Undo(_) => "Undo",
             Inbound::Article(_) => "Article",
+            Inbound::Event(_) => "Event",
+            Inbound::AnnounceEvent(_) => "AnnounceEvent",
+            Inbound::DeleteEvent(_) => "DeleteEvent",
             Inbound::Note(_) => "Note",
             Inbound::UpdateActor(_) => "UpdateActor",
             Inbound::Delete(_) => "Delete",
@@ -332,6 +389,11 @@ mod tests {
         assert_eq!(kind(a("Accept", json!("https://y.example/f"))), "Accept");
         assert_eq!(kind(a("Reject", Value::Null)), "Reject");
         assert_eq!(kind(a("Like", json!("https://y.example/p"))), "Like");
+        assert_eq!(kind(a("Create", json!({"type": "Event", "id": "https://x.example/e"}))), "Event");
+        let tombstone = json!({"type": "Tombstone", "formerType": "Event", "id": "https://x.example/e"});
+        assert_eq!(kind(a("Delete", tombstone.clone())), "DeleteEvent");
+        assert_eq!(kind(a("Announce", json!({"type": "Update", "object": {"type": "Event"}}))), "AnnounceEvent");
+        assert_eq!(kind(a("Announce", json!({"type": "Delete", "object": tombstone}))), "AnnounceEvent");
         assert_eq!(kind(a("Move", json!("https://x.example/n"))), "Unknown");
         assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), "Unknown");
     }

@@ -6,6 +6,7 @@ pub mod charter;
 pub mod collections;
 pub mod conversation;
 pub mod discovery;
+pub mod event;
 pub mod inbound;
 pub mod pins;
 pub mod practice;

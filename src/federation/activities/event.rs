@@ -1,0 +1,310 @@
+//! Shared actions from followed territories: `Create`/`Update` of an `Event` (sent by the
+//! territory, by its author with the territory as `audience`, or announced by the territory as
+//! FEP-1b12 groups do) stores or refreshes a remote action; `Delete` of it (a `Tombstone` whose
+//! `formerType` is `Event`) removes it. Only the action's origin changes it: anyone else gets
+//! 403 and nothing changes; Events from actors no territory follows are ignored (202).
+//! Shapes read: ours (docs/FEDERATION.md), Mobilizon's and Gancio's (`address` a string).
+
+use serde_json::Value;
+
+use super::{
+    Activity, Received,
+    practice::{Claim, sanitize},
+};
+use crate::{
+    domain::{
+        action::{ActionStatus, JoinMode, PublicationState},
+        practice::{Dimension, parse_tag},
+        territory::ActivityDomain,
+    },
+    error::{AppError, AppResult},
+    federation::{
+        protocol::{
+            id_of,
+            inbound::{AnnounceEvent, CreateEvent, DeleteEvent},
+            remote_url::{remote_id, remote_link},
+        },
+        signatures::host_header,
+    },
+    processing::unit::Change,
+    state::AppState,
+    storage::{
+        actions::{self as store, ActionContent},
+        activities::claim_received,
+        actors::RemoteActorRow,
+        follows::is_followed_in,
+    },
+};
+
+fn text(v: &Value, key: &str, max: usize) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().trim().chars().take(max).collect()
+}
+
+fn strings(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+fn millis(v: &Value, key: &str) -> Option<i64> {
+    let s = v.get(key).and_then(Value::as_str)?;
+    chrono::DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp_millis())
+}
+
+/// The status from FEP-8a8e's `eventStatus`, else Mobilizon's `status`.
+fn status(o: &Value) -> ActionStatus {
+    let said = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+    match (said("eventStatus").trim_start_matches("https://schema.org/"), said("status").as_str()) {
+        ("eventcancelled", _) | (_, "cancelled") => ActionStatus::Cancelled,
+        ("eventpostponed", _) => ActionStatus::Postponed,
+        ("eventtentative", _) | (_, "tentative") => ActionStatus::Tentative,
+        _ => ActionStatus::Scheduled,
+    }
+}
+
+fn join_mode(o: &Value) -> JoinMode {
+    match o.get("joinMode").and_then(Value::as_str).unwrap_or_default() {
+        "restricted" | "invite" => JoinMode::Approval,
+        "external" => JoinMode::External,
+        "none" => JoinMode::None,
+        _ => JoinMode::Free,
+    }
+}
+
+/// The received `Event` as stored; `None` without a name or a valid start.
+fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
+    let title = text(o, "name", 200);
+    let starts_at = millis(o, "startTime")?;
+    let ends_at = millis(o, "endTime").filter(|e| *e >= starts_at).unwrap_or(starts_at);
+    if title.is_empty() {
+        return None;
+    }
+    let zone = o.get("timezone").and_then(Value::as_str).and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+    let place = o.get("location").map(|l| match l {
+        Value::Array(a) => a.iter().find(|p| p.get("type").and_then(Value::as_str) == Some("Place")).cloned(),
+        one => Some(one.clone()),
+    });
+    let place = place.flatten().unwrap_or(Value::Null);
+    let address = place.get("address").cloned().unwrap_or(Value::Null);
+    // A `PostalAddress` (Mobilizon, ours) or a plain string (Gancio).
+    let (street, postal_code, commune) = match &address {
+        Value::String(s) => (s.chars().take(300).collect(), String::new(), String::new()),
+        a => (text(a, "streetAddress", 300), text(a, "postalCode", 20), text(a, "addressLocality", 100)),
+    };
+    let coordinate =
+        |k: &str, max: f64| place.get(k).and_then(Value::as_f64).filter(|v| v.is_finite() && v.abs() <= max);
+    let (latitude, longitude) = match (coordinate("latitude", 90.0), coordinate("longitude", 180.0)) {
+        (Some(a), Some(b)) => (Some(a), Some(b)),
+        _ => (None, None),
+    };
+    let link = |k: &str| remote_link(o.get(k).and_then(Value::as_str), allow_private_network).unwrap_or_default();
+    let summary =
+        if o.get("cces:summary").is_some() { text(o, "cces:summary", 2000) } else { text(o, "summary", 2000) };
+    let tags: Vec<String> = o
+        .get("tag")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("name").and_then(Value::as_str))
+        .filter_map(parse_tag)
+        .take(20)
+        .collect();
+    let domains: Vec<String> =
+        strings(o, "cces:domains").into_iter().filter(|d| ActivityDomain::parse(d).is_some()).collect();
+    let dimensions: Vec<String> =
+        strings(o, "cces:dimensions").into_iter().filter(|d| Dimension::parse(d).is_some()).collect();
+    let count = |k: &str| o.get(k).and_then(Value::as_i64).filter(|n| *n >= 0);
+    Some(ActionContent {
+        status: status(o),
+        title,
+        summary,
+        description_md: o.get("source").map(|s| text(s, "content", 100_000)).unwrap_or_default(),
+        description_html: sanitize(&text(o, "content", 200_000)),
+        starts_at,
+        ends_at,
+        timezone: zone.map(|z| z.name()).unwrap_or("Etc/UTC").into(),
+        place_name: text(&place, "name", 200),
+        address: street,
+        postal_code,
+        commune,
+        latitude,
+        longitude,
+        online_url: link("cces:onlineUrl"),
+        capacity: count("maximumAttendeeCapacity"),
+        join_mode: join_mode(o),
+        join_url: link("externalParticipationUrl"),
+        domains: domains.join(","),
+        dimensions: dimensions.join(","),
+        tags: tags.join(","),
+        contacts: String::new(),
+        remote_participants: count("participantCount").unwrap_or(0),
+    })
+}
+
+impl Activity for CreateEvent {
+    /// Who may publish an action (its origin, or an author on its host writing in it) is
+    /// checked by `store_event`.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
+    }
+
+    /// Sent by its origin, or by its author writing in a territory of its own host we know
+    /// (the `audience`).
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let mut origin = signer.clone();
+        if let Some(audience) = self.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
+            && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
+            && territory.host == signer.host
+        {
+            origin = territory;
+        }
+        let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
+        store_event(state, &self.object, &origin, claim).await
+    }
+}
+
+impl Activity for AnnounceEvent {
+    /// A group announces activities of its own host.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        let actor = self.object.actor.as_ref().and_then(|a| url::Url::parse(a.id()).ok());
+        if actor.as_ref().map(host_header) != Some(ctx.signer.host.clone()) {
+            return Err(AppError::Forbidden("a group announces activities of its own host".into()));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
+        let inner = &self.object;
+        match inner.kind.as_deref() {
+            Some("Delete") => receive_delete_of(state, id_of(&inner.object), signer, claim).await,
+            _ => store_event(state, &inner.object, signer, claim).await,
+        }
+    }
+}
+
+impl Activity for DeleteEvent {
+    /// Only its origin deletes an action: checked against what is stored, in `receive`.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let claim = Claim { id: self.id.as_str(), actor: &ctx.signer.ap_id, kind: ctx.kind };
+        receive_delete_of(ctx.state(), Some(self.object.id()), ctx.signer, claim).await
+    }
+}
+
+async fn receive_delete_of(
+    state: &AppState,
+    ap_id: Option<&str>,
+    signer: &RemoteActorRow,
+    claim: Claim<'_>,
+) -> AppResult<()> {
+    let Some(ap_id) = ap_id else { return Ok(()) };
+    if state.store.action_by_ap_id(ap_id).await?.is_none() {
+        tracing::info!(event = %ap_id, "Delete of an Event we do not keep: ignored");
+        return Ok(());
+    }
+    let mut change = Change::begin(state).await?;
+    let Some(a) = store::action_by_ap_id_in(change.conn(), ap_id).await? else { return Ok(()) };
+    if a.origin_actor != signer.ap_id || a.territory_id.is_some() {
+        return Err(AppError::Forbidden("only an action's origin may delete it".into()));
+    }
+    if claim_received(change.conn(), claim.id, claim.actor, claim.kind).await? {
+        store::delete(change.conn(), a.id).await?;
+        change.commit().await?;
+        tracing::info!(event = %ap_id, "remote action deleted");
+    }
+    Ok(())
+}
+
+/// Stores (or refreshes) the `Event` `o` of `origin`, with the claim of the activity that
+/// carried it, in one transaction.
+async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim: Claim<'_>) -> AppResult<()> {
+    let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Event without id".into()))?;
+    remote_id(ap_id, &origin.host, state.config.allow_private_network)?;
+    // Written by the origin itself, or by an author on its host who publishes in it.
+    let author = match o.get("attributedTo") {
+        Some(Value::Array(a)) => a.iter().find_map(id_of),
+        Some(v) => id_of(v),
+        None => None,
+    };
+    let author_host = author.and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
+    let in_origin =
+        author == Some(origin.ap_id.as_str()) || o.get("audience").and_then(id_of) == Some(origin.ap_id.as_str());
+    if author_host.as_deref() != Some(origin.host.as_str()) || !in_origin {
+        return Err(AppError::Forbidden("only an action's origin may publish it".into()));
+    }
+    let c = content(o, state.config.allow_private_network)
+        .ok_or_else(|| AppError::BadRequest("Event without name or startTime".into()))?;
+    let mut change = Change::begin(state).await?;
+    let known = store::action_by_ap_id_in(change.conn(), ap_id).await?;
+    if let Some(existing) = &known
+        && existing.origin_actor != origin.ap_id
+    {
+        return Err(AppError::Forbidden("only an action's origin may change it".into()));
+    }
+    // The agenda holds the actions of territories we follow, not whatever is pushed to us.
+    if known.is_none() && !is_followed_in(change.conn(), origin.id).await? {
+        tracing::info!(event = %ap_id, from = %origin.ap_id, "Event from an actor no territory follows: ignored");
+        return Ok(());
+    }
+    if !claim_received(change.conn(), claim.id, claim.actor, claim.kind).await? {
+        return Ok(()); // A redelivery: applied already.
+    }
+    let id = match known {
+        Some(a) => {
+            store::update_content(change.conn(), a.id, &c).await?;
+            a.id
+        }
+        None => store::insert(change.conn(), ap_id, None, &origin.ap_id, &c, &origin.ap_id).await?,
+    };
+    store::set_publication(change.conn(), id, PublicationState::Published).await?;
+    for organizer in strings(o, "organizers").iter().take(20) {
+        if remote_link(Some(organizer), state.config.allow_private_network).is_some() {
+            let state = if *organizer == origin.ap_id { "origin" } else { "accepted" };
+            store::add_organizer(change.conn(), id, organizer, None, state).await?;
+        }
+    }
+    change.commit().await?;
+    tracing::info!(event = %ap_id, from = %origin.ap_id, "remote action stored");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What Gancio and Mobilizon send reads as an action.
+    #[test]
+    fn gancio_and_mobilizon_shapes() {
+        let gancio: Value = serde_json::from_str(
+            r##"{"id": "https://g.example/federation/m/12", "type": "Event", "name": "Concert",
+                "startTime": "2026-05-02T19:00:00.000Z", "endTime": "2026-05-02T22:00:00.000Z",
+                "location": {"type": "Place", "name": "Salle des fêtes", "address": "1 rue Haute, Redon"},
+                "tag": [{"type": "Hashtag", "name": "#musique"}], "attachment": []}"##,
+        )
+        .expect("test");
+        let c = content(&gancio, false).expect("stored");
+        assert_eq!((c.place_name.as_str(), c.address.as_str()), ("Salle des fêtes", "1 rue Haute, Redon"));
+        assert_eq!((c.timezone.as_str(), c.tags.as_str(), c.status), ("Etc/UTC", "musique", ActionStatus::Scheduled));
+        let mobilizon: Value = serde_json::from_str(
+            r#"{"id": "https://mz.example/events/5", "type": "Event", "name": "Atelier vélo",
+                "startTime": "2026-05-02T09:00:00Z", "endTime": "2026-05-02T12:00:00Z", "timezone": "Europe/Paris",
+                "location": {"type": "Place", "name": "Atelier", "address": {"type": "PostalAddress",
+                  "streetAddress": "2 rue du Port", "postalCode": "35600", "addressLocality": "Redon"},
+                  "latitude": 47.65, "longitude": -2.08},
+                "joinMode": "restricted", "maximumAttendeeCapacity": 10, "participantCount": 4,
+                "status": "CANCELLED", "ical:status": "CANCELLED"}"#,
+        )
+        .expect("test");
+        let c = content(&mobilizon, false).expect("stored");
+        assert_eq!((c.commune.as_str(), c.latitude, c.capacity), ("Redon", Some(47.65), Some(10)));
+        assert_eq!((c.join_mode, c.status, c.remote_participants), (JoinMode::Approval, ActionStatus::Cancelled, 4));
+        assert!(content(&serde_json::from_str(r#"{"id": "x", "name": "No date"}"#).expect("test"), false).is_none());
+    }
+}

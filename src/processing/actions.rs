@@ -1,0 +1,304 @@
+//! Shared actions of a territory: moderators create drafts, edit, publish, cancel and delete;
+//! each is one `Change` (rows, the activities followers get, the audit entry). A published
+//! action's followers get `Create(Event)`, its edits `Update`, its cancellation an `Update`
+//! whose status is `CANCELLED`, its deletion `Delete` (`action_publication`).
+
+use serde_json::Value;
+use sqlx::AnyConnection;
+
+use super::{
+    action_publication::{self as publication, EventReaders, prepare, queue},
+    unit::Change,
+};
+use crate::{
+    domain::{
+        action::{ActionInput, ActionStatus, NewAction, PublicationState},
+        signatory::FieldErrors,
+    },
+    error::{AppError, AppResult},
+    federation::protocol::{
+        event::{EventFacts, event},
+        practice::Publication,
+    },
+    state::AppState,
+    storage::{
+        actions::{self as store, ActionContent, ActionRow},
+        follows::follower_inboxes_in,
+        signatories::listed_in,
+    },
+    text::html::markdown_to_html,
+};
+
+/// Why an action was not saved.
+#[derive(Debug)]
+pub enum ActionError {
+    Fields(FieldErrors),
+    App(AppError),
+}
+
+impl From<AppError> for ActionError {
+    fn from(e: AppError) -> Self {
+        ActionError::App(e)
+    }
+}
+
+impl From<sqlx::Error> for ActionError {
+    fn from(e: sqlx::Error) -> Self {
+        ActionError::App(e.into())
+    }
+}
+
+fn list<T: ToString>(items: &[T]) -> String {
+    items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn content(a: &NewAction) -> ActionContent {
+    let place = a.place.clone().unwrap_or_default();
+    ActionContent {
+        status: a.status,
+        title: a.title.clone(),
+        summary: a.summary.clone(),
+        description_md: a.description.clone(),
+        description_html: markdown_to_html(&a.description),
+        starts_at: a.start.timestamp_millis(),
+        ends_at: a.end.timestamp_millis(),
+        timezone: a.zone.name().into(),
+        place_name: place.name,
+        address: place.address,
+        postal_code: place.postal_code,
+        commune: place.commune,
+        latitude: place.coordinates.map(|c| c.0),
+        longitude: place.coordinates.map(|c| c.1),
+        online_url: a.online_url.clone().unwrap_or_default(),
+        capacity: a.capacity.map(i64::from),
+        join_mode: a.join_mode,
+        join_url: a.join_url.clone().unwrap_or_default(),
+        domains: list(&a.domains.iter().map(|d| d.code()).collect::<Vec<_>>()),
+        dimensions: list(&a.dimensions.iter().map(|d| d.code()).collect::<Vec<_>>()),
+        tags: a.tags.join(","),
+        contacts: list(&a.contacts),
+        remote_participants: 0,
+    }
+}
+
+/// A stored action back into the input shape (dates local to its zone); `practices` from
+/// `action_practices`.
+pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
+    let zone = r.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
+    let local =
+        |ms: i64| crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string();
+    ActionInput {
+        title: r.title.clone(),
+        summary: r.summary.clone(),
+        description: r.description_md.clone(),
+        start: local(r.starts_at),
+        end: local(r.ends_at),
+        timezone: zone.name().into(),
+        place_name: r.place_name.clone(),
+        address: r.address.clone(),
+        postal_code: r.postal_code.clone(),
+        commune: r.commune.clone(),
+        latitude: r.latitude,
+        longitude: r.longitude,
+        online_url: r.online_url.clone(),
+        capacity: r.capacity,
+        join_mode: r.join_mode.as_str().into(),
+        join_url: r.join_url.clone(),
+        status: r.status.as_str().into(),
+        domains: r.domains.to_vec(),
+        dimensions: r.dimensions.to_vec(),
+        practices: practices.to_vec(),
+        tags: r.tags.to_vec(),
+        contacts: r.contacts.to_vec(),
+    }
+}
+
+/// A stored local action as a domain value (it was valid when stored).
+pub fn domain_of(r: &ActionRow, practices: &[i64]) -> AppResult<NewAction> {
+    NewAction::parse(&as_input(r, practices))
+        .map_err(|e| AppError::Internal(format!("action {} no longer valid: {e:?}", r.id)))
+}
+
+/// Linked practices must exist here: unknown ids are a field error, not a database one.
+async fn check_practices(conn: &mut AnyConnection, a: &NewAction) -> Result<(), ActionError> {
+    if store::known_practices_in(conn, &a.practices).await?.len() != a.practices.len() {
+        return Err(ActionError::Fields(vec![("practices", "field-invalid")]));
+    }
+    Ok(())
+}
+
+pub async fn create(state: &AppState, slug: &str, input: &ActionInput, by: &str) -> Result<i64, ActionError> {
+    let t =
+        state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+    let a = NewAction::parse(input).map_err(ActionError::Fields)?;
+    let origin = state.territory_id_url(&t.slug).to_string();
+    let mut change = Change::begin(state).await?;
+    check_practices(change.conn(), &a).await?;
+    // Its id is its address under the territory, known once the row exists.
+    let draft_id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+    let id = store::insert(change.conn(), &draft_id, Some(t.id), &origin, &content(&a), by).await?;
+    let ap_id = state.config.url(&format!("/t/{}/actions/{id}", t.slug)).to_string();
+    store::set_ap_id(change.conn(), id, &ap_id).await?;
+    store::add_organizer(change.conn(), id, &origin, Some(t.id), "origin").await?;
+    store::set_practices(change.conn(), id, &a.practices).await?;
+    change.audit(by, "action.create", &format!("action {id}")).await?;
+    change.commit().await?;
+    Ok(id)
+}
+
+/// A local action, or 404 (received ones change only by their origin).
+pub async fn local_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<ActionRow> {
+    store::action_in(conn, id)
+        .await?
+        .filter(|a| a.territory_id.is_some())
+        .ok_or_else(|| AppError::NotFound(format!("action {id}")))
+}
+
+/// The action as an `Event`, read inside a change (what it is about to commit).
+pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &ActionRow) -> AppResult<Value> {
+    let practices = store::practices_in(&mut *conn, r.id).await?;
+    let a = domain_of(r, &practices.iter().map(|p| p.0).collect::<Vec<_>>())?;
+    let organizers = store::organizers_in(&mut *conn, r.id).await?;
+    // Contact structures as their actors: listed, approved structures only, looked up now.
+    let contacts: Vec<String> = match r.territory_id {
+        Some(t) if !a.contacts.is_empty() => listed_in(&mut *conn, t)
+            .await?
+            .into_iter()
+            .filter(|s| a.contacts.contains(&s.id) && s.kind == crate::domain::signatory::Kind::Structure)
+            .map(|s| state.config.url(&format!("/s/{}", s.id)).to_string())
+            .collect(),
+        _ => vec![],
+    };
+    let participants = store::participant_count_in(&mut *conn, r.id).await?;
+    let tag_base = state.config.url("/tags/").to_string();
+    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    Ok(event(&EventFacts {
+        id: &r.ap_id,
+        action: &a,
+        description_html: &r.description_html,
+        at: &at,
+        organizers: &organizers,
+        contacts: &contacts,
+        practices: &practices.into_iter().map(|p| p.1).collect::<Vec<_>>(),
+        participants,
+        published_ms: r.published_at.unwrap_or(r.created_at),
+        updated_ms: r.updated_at,
+    }))
+}
+
+/// [`event_json_in`] over the pool (serving the `Event`).
+pub async fn event_json(state: &AppState, r: &ActionRow) -> AppResult<Value> {
+    event_json_in(state, &mut *state.store.pool().acquire().await?, r).await
+}
+
+/// The software of the followers' hosts, asked before the change (network); empty when
+/// nothing will be sent.
+async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
+    if r.publication != PublicationState::Published {
+        return Ok(EventReaders::default());
+    }
+    let inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
+    Ok(EventReaders::of(state, &inboxes).await)
+}
+
+/// Queues what followers get of `r` (as it is once the change commits), inside the change.
+async fn tell_followers(
+    state: &AppState,
+    change: &mut Change,
+    readers: &EventReaders,
+    r: &ActionRow,
+    kind: publication::Change,
+) -> AppResult<()> {
+    let territory_id = r.territory_id.unwrap_or_default();
+    let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
+    let event = match kind {
+        publication::Change::Delete => None,
+        _ => Some(event_json_in(state, change.conn(), r).await?),
+    };
+    let tag_base = state.config.url("/tags/").to_string();
+    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    let prepared = prepare(state, readers, &at, &r.ap_id, kind, event, &inboxes);
+    queue(change, Some(territory_id), &prepared).await
+}
+
+/// Applies the fields present in `patch` (a JSON object) over the stored action; followers of
+/// a published one get the `Update` in the same transaction.
+pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Result<(), ActionError> {
+    let before = local_in(state.store.pool(), id).await?;
+    let readers = readers_before(state, &before).await?;
+    let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;
+    let mut change = Change::begin(state).await?;
+    let current = local_in(change.conn(), id).await?;
+    let practices: Vec<i64> = store::practices_in(change.conn(), id).await?.into_iter().map(|p| p.0).collect();
+    let mut merged = serde_json::to_value(as_input(&current, &practices)).map_err(AppError::from)?;
+    if let Some(m) = merged.as_object_mut() {
+        for (k, v) in fields {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    let input: ActionInput = serde_json::from_value(merged).map_err(|e| AppError::Unprocessable(e.to_string()))?;
+    let a = NewAction::parse(&input).map_err(ActionError::Fields)?;
+    check_practices(change.conn(), &a).await?;
+    store::update_content(change.conn(), id, &content(&a)).await?;
+    store::set_practices(change.conn(), id, &a.practices).await?;
+    if current.publication == PublicationState::Published {
+        let fresh = local_in(change.conn(), id).await?;
+        tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
+    }
+    change.audit(by, "action.update", &format!("action {id}")).await?;
+    change.commit().await?;
+    Ok(())
+}
+
+/// Publishes a draft: followers get its `Create`. Already published: nothing changes.
+pub async fn publish(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+    let before = local_in(state.store.pool(), id).await?;
+    let mut published = before.clone();
+    published.publication = PublicationState::Published;
+    let readers = readers_before(state, &published).await?;
+    let mut change = Change::begin(state).await?;
+    let current = local_in(change.conn(), id).await?;
+    if current.publication == PublicationState::Published {
+        return Ok(());
+    }
+    store::set_publication(change.conn(), id, PublicationState::Published).await?;
+    let fresh = local_in(change.conn(), id).await?;
+    tell_followers(state, &mut change, &readers, &fresh, publication::Change::Create).await?;
+    change.audit(by, "action.publish", &format!("action {id}")).await?;
+    change.commit().await
+}
+
+/// Cancels: the status becomes `cancelled` and followers of a published action get an
+/// `Update` saying so. Cancelled already: nothing changes.
+pub async fn cancel(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+    let before = local_in(state.store.pool(), id).await?;
+    let readers = readers_before(state, &before).await?;
+    let mut change = Change::begin(state).await?;
+    let current = local_in(change.conn(), id).await?;
+    if current.status == ActionStatus::Cancelled {
+        return Ok(());
+    }
+    store::set_status(change.conn(), id, ActionStatus::Cancelled).await?;
+    if current.publication == PublicationState::Published {
+        let fresh = local_in(change.conn(), id).await?;
+        tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
+    }
+    change.audit(by, "action.cancel", &format!("action {id}")).await?;
+    change.commit().await
+}
+
+/// Deletes a local action; followers of a published one get a `Delete`, and its activities
+/// leave the outbox.
+pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+    let before = local_in(state.store.pool(), id).await?;
+    let readers = readers_before(state, &before).await?;
+    let mut change = Change::begin(state).await?;
+    let current = local_in(change.conn(), id).await?;
+    crate::storage::activities::retract_public(change.conn(), &current.ap_id).await?;
+    if current.publication == PublicationState::Published {
+        tell_followers(state, &mut change, &readers, &current, publication::Change::Delete).await?;
+    }
+    store::delete(change.conn(), id).await?;
+    change.audit(by, "action.delete", &format!("action {id}")).await?;
+    change.commit().await
+}
