@@ -1,11 +1,10 @@
 //! JSON API under `/api/v1`: bearer tokens (`maillage token create`), errors as
 //! `{"error": code, "message": …}`, OpenAPI document at `/api/v1/openapi.json`.
 
-use axum::extract::State;
 use axum::{
     Json, Router,
     extract::{
-        FromRequestParts, Path, Query,
+        FromRequestParts, Path, Query, State,
         rejection::{JsonRejection, QueryRejection},
     },
     http::{StatusCode, request::Parts},
@@ -31,6 +30,7 @@ use crate::{
         follows::Direction,
         territories::{TerritoryRow, TerritoryUpdate},
     },
+    web::territory_path::TerritoryPath,
 };
 
 pub mod practices;
@@ -233,8 +233,7 @@ async fn list_territories(State(data): State<AppState>) -> AppResult<Json<Vec<Te
 #[utoipa::path(get, path = "/api/v1/territories/{slug}", tag = "territories",
     params(("slug" = String, Path)),
     responses((status = 200, description = "OK", body = TerritoryDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-async fn get_territory(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Json<TerritoryDto>> {
-    let t = territory(&data, &slug).await?;
+async fn get_territory(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Json<TerritoryDto>> {
     Ok(Json(dto(&data, t).await?))
 }
 
@@ -246,12 +245,11 @@ async fn get_territory(State(data): State<AppState>, Path(slug): Path<String>) -
 async fn patch_territory(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
     body: Result<Json<TerritoryPatch>, JsonRejection>,
 ) -> AppResult<Json<TerritoryDto>> {
     caller.require(Role::Admin)?;
     let patch = json_body(body)?;
-    let t = territory(&data, &slug).await?;
     // Field-level messages: "<field>: <rule>".
     let field = |name: &str, r: Result<String, String>| r.map_err(|e| AppError::Unprocessable(format!("{name}: {e}")));
     if let Some(n) = &patch.name {

@@ -1,11 +1,10 @@
 //! Charter signatures in the JSON API: signing (the same no-oracle answer as the form), the
 //! public directory, and moderators' decisions.
 
-use axum::extract::State;
 use axum::{
     Json,
     extract::{
-        Path, Query,
+        Path, Query, State,
         rejection::{JsonRejection, QueryRejection},
     },
     http::StatusCode,

@@ -1,10 +1,9 @@
 //! Login, logout, password reset by mail.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Form, Router,
-    extract::{Query, rejection::FormRejection},
+    extract::{Query, State, rejection::FormRejection},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

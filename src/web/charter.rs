@@ -2,11 +2,10 @@
 //! public directory with its exports.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
-    extract::{Path, Query},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
@@ -20,6 +19,7 @@ use super::{
     html::{SafeHtml, markdown, markdown_to_html},
     render, render_status,
     session::Ctx,
+    territory_path::TerritoryPath,
 };
 use crate::{
     domain::{
@@ -52,10 +52,6 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/signataires.json", get(directory_json))
 }
 
-async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
-    state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
-}
-
 #[derive(Template)]
 #[template(path = "charter.html")]
 struct CharterPage {
@@ -86,10 +82,9 @@ async fn charter_response(
     data: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
-    slug: &str,
+    t: &TerritoryRow,
     version: Option<&str>,
 ) -> AppResult<Response> {
-    let t = territory(data, slug).await?;
     let all = data.store.charters(t.id).await?;
     let chosen = match version {
         Some(v) => Some(
@@ -99,7 +94,7 @@ async fn charter_response(
     };
     if wants_activity_json(headers) {
         let (Some(c), Some(latest)) = (chosen, all.first()) else { return Err(AppError::NotFound("charter".into())) };
-        return Ok(ap_json(&charter_document(data, &t, c, latest)));
+        return Ok(ap_json(&charter_document(data, t, c, latest)));
     }
     // The charter's own first heading is the page's title (one `h1`, its sections `h2`).
     let (title, body) = match chosen.map(|c| split_title(&c.content_md)) {
@@ -133,26 +128,26 @@ async fn charter_current(
     State(data): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
 ) -> AppResult<Response> {
-    charter_response(&data, &ctx, &headers, &slug, None).await
+    charter_response(&data, &ctx, &headers, &t, None).await
 }
 
 async fn charter_version(
     State(data): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path((slug, version)): Path<(String, String)>,
+    TerritoryPath(t): TerritoryPath,
+    Path((_, version)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    charter_response(&data, &ctx, &headers, &slug, Some(&version)).await
+    charter_response(&data, &ctx, &headers, &t, Some(&version)).await
 }
 
 async fn current_version(state: &AppState, t: &TerritoryRow) -> AppResult<String> {
     state.store.current_charter(t.id).await?.map(|c| c.version).ok_or_else(|| AppError::NotFound("charter".into()))
 }
 
-async fn sign_page(State(data): State<AppState>, ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
-    let t = territory(&data, &slug).await?;
+async fn sign_page(State(data): State<AppState>, ctx: Ctx, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
     let version = current_version(&data, &t).await?;
     render(&SignPage::new(&ctx, &t.slug, &version, SignatureInput::default(), vec![]))
 }
@@ -172,12 +167,11 @@ pub fn message(ctx: &Ctx, status: StatusCode, title: &str, text: &str, class: &'
 async fn sign_post(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
     body: Bytes,
 ) -> AppResult<Response> {
     let f = FormPairs::parse(&body);
     ctx.check_csrf(&f.get("csrf"))?;
-    let t = territory(&data, &slug).await?;
     let input = input_from_form(&f);
     match submit(&data, &t.slug, &input, &ctx.client, ctx.tr).await {
         Ok(_) => message(&ctx, StatusCode::OK, "sign-title", "sign-sent", "notice"),
@@ -239,10 +233,9 @@ fn describe(tr: crate::web::i18n::Tr, s: &SignatoryPublic) -> String {
 async fn directory_page(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
     Query(f): Query<DirectoryFilter>,
 ) -> AppResult<Response> {
-    let t = territory(&data, &slug).await?;
     let tr = ctx.tr;
     let entries = data.store.directory(t.id, &f).await?;
     let counts = data
@@ -281,11 +274,9 @@ async fn directory_page(
 
 async fn directory_csv(
     State(data): State<AppState>,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
     Query(f): Query<DirectoryFilter>,
 ) -> AppResult<Response> {
-    let slug = slug.trim_end_matches(".csv").to_string();
-    let t = territory(&data, &slug).await?;
     let mut out =
         Csv::new(&["kind", "name", "roles", "legal_form", "domains", "website", "commune", "governance", "partners"])?;
     for s in data.store.directory(t.id, &f).await? {
@@ -306,10 +297,8 @@ async fn directory_csv(
 
 async fn directory_json(
     State(data): State<AppState>,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
     Query(f): Query<DirectoryFilter>,
 ) -> AppResult<Response> {
-    let slug = slug.trim_end_matches(".json").to_string();
-    let t = territory(&data, &slug).await?;
     Ok(axum::Json(data.store.directory(t.id, &f).await?).into_response())
 }

@@ -20,6 +20,7 @@ pub mod practices;
 pub mod session;
 pub mod sign_form;
 pub mod signer;
+pub mod territory_path;
 
 use askama::Template;
 use axum::{

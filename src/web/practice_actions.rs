@@ -3,11 +3,10 @@
 //! without JavaScript and a stray tap on a phone deletes nothing.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
-    extract::Path,
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},

@@ -4,11 +4,10 @@
 //! `Article`'s id: JSON for ActivityPub clients, the page for browsers.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
-    extract::{Path, Query},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -36,6 +35,7 @@ use crate::{
         practices::{PracticeFilter, PracticeRow},
         territories::TerritoryRow,
     },
+    web::territory_path::TerritoryPath,
 };
 
 pub fn router() -> Router<AppState> {
@@ -203,9 +203,7 @@ async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<Pract
     render_status(StatusCode::OK, &page)
 }
 
-async fn territory_catalogue(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
-    let t =
-        data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+async fn territory_catalogue(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
     let actor = data.territory_id_url(&t.slug);
     let q: String =
         url::form_urlencoded::Serializer::new(String::new()).append_pair("territory", actor.as_str()).finish();

@@ -1,11 +1,10 @@
 //! The signer's own space, reached by the private link mailed at signing: view and edit their
 //! data, export it as JSON, withdraw (personal data erased).
 
-use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
-    extract::Query,
+    extract::{Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},

@@ -3,11 +3,10 @@
 //! recorded in the audit log; admin-only pages answer 403 to moderators.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Multipart, Query},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
