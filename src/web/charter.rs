@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::{
     Router,
-    body::Bytes,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
@@ -35,6 +34,7 @@ use crate::{
         signatories::{CharterRow, DirectoryFilter, SignatoryPublic},
         territories::TerritoryRow,
     },
+    web::csrf_form::CsrfForm,
 };
 
 // The form's pages live in `sign_form`; kept reachable here, where the console and the signer's
@@ -168,10 +168,8 @@ async fn sign_post(
     State(data): State<AppState>,
     ctx: Ctx,
     TerritoryPath(t): TerritoryPath,
-    body: Bytes,
+    CsrfForm(f): CsrfForm<FormPairs>,
 ) -> AppResult<Response> {
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
     let input = input_from_form(&f);
     match submit(&data, &t.slug, &input, &ctx.client, ctx.tr).await {
         Ok(_) => message(&ctx, StatusCode::OK, "sign-title", "sign-sent", "notice"),

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
+pub mod csrf_form;
 pub mod csv;
 pub mod headers;
 pub mod lang;

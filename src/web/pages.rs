@@ -2,8 +2,7 @@
 
 use askama::Template;
 use axum::{
-    Form,
-    extract::{Path, Query, State, rejection::FormRejection},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -19,6 +18,7 @@ use crate::{
     },
     state::AppState,
     storage::{follows::Direction, territories::TerritoryRow},
+    web::csrf_form::CsrfForm,
     web::territory_path::TerritoryPath,
 };
 
@@ -188,8 +188,6 @@ pub async fn set_lang(
 
 #[derive(Debug, Deserialize)]
 pub struct RemoteFollowForm {
-    #[serde(default)]
-    csrf: String,
     handle: String,
 }
 
@@ -197,12 +195,9 @@ pub struct RemoteFollowForm {
 /// WebFinger `http://ostatus.org/schema/1.0/subscribe` template and send them there.
 pub async fn remote_follow(
     State(data): State<AppState>,
-    ctx: Ctx,
     TerritoryPath(t): TerritoryPath,
-    form: Result<Form<RemoteFollowForm>, FormRejection>,
+    CsrfForm(form): CsrfForm<RemoteFollowForm>,
 ) -> AppResult<Response> {
-    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    ctx.check_csrf(&form.csrf)?;
     let target = data.territory_id_url(&t.slug);
     // The template comes from a remote server: only ever a redirect to a web page.
     let subscribe =

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::{
     Router,
-    body::Bytes,
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
@@ -18,6 +17,7 @@ use crate::{
     error::{AppError, AppResult},
     processing::practices,
     state::AppState,
+    web::csrf_form::{CsrfForm, FormPairs},
 };
 
 pub fn router() -> Router<AppState> {
@@ -49,8 +49,13 @@ async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i
 }
 
 /// Publish, unpublish, pin or delete a local practice.
-async fn status_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
+async fn status_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, form)?;
     let action = f.get("action");
     match action.as_str() {
         "publish" => {

@@ -6,7 +6,6 @@
 use askama::Template;
 use axum::{
     Router,
-    body::Bytes,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
@@ -35,6 +34,7 @@ use crate::{
         practices::{PracticeFilter, PracticeRow},
         territories::TerritoryRow,
     },
+    web::csrf_form::CsrfForm,
     web::territory_path::TerritoryPath,
 };
 
@@ -482,11 +482,10 @@ fn changes_label(tr: Tr, changes: &str) -> String {
         .join(", ")
 }
 
-/// The moderator posting, with the form checked against CSRF.
-pub(super) fn moderator_form(ctx: &Ctx, body: &[u8]) -> AppResult<(String, FormPairs)> {
+/// The moderator posting (401 or 403 first), with the form checked against CSRF.
+pub(super) fn moderator_form(ctx: &Ctx, form: Result<CsrfForm<FormPairs>, AppError>) -> AppResult<(String, FormPairs)> {
     let account = ctx.require(Role::Moderator)?;
-    let f = FormPairs::parse(body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let CsrfForm(f) = form?;
     Ok((account.email.clone(), f))
 }
 
@@ -499,8 +498,13 @@ fn acting_territory(state: &AppState, f: &FormPairs) -> String {
     Some(f.get("t")).filter(|t| !t.is_empty()).unwrap_or_else(|| state.config.default_territory.to_string())
 }
 
-async fn comment_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
+async fn comment_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, form)?;
     let slug = acting_territory(&data, &f);
     conversations::comment(&data.federation()?, &slug, id, &f.get("text"), &by).await?;
     Ok(back_to(id, "comment-posted"))
@@ -510,9 +514,9 @@ async fn comment_visibility(
     State(data): State<AppState>,
     ctx: Ctx,
     Path((id, comment)): Path<(i64, i64)>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
+    let (by, f) = moderator_form(&ctx, form)?;
     let c = data.store.comment(comment).await?.filter(|c| c.practice_id == id);
     if c.is_none() {
         return Err(AppError::NotFound("comment".into()));
@@ -521,15 +525,25 @@ async fn comment_visibility(
     Ok(back_to(id, "comment-updated"))
 }
 
-async fn adopt_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
+async fn adopt_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, form)?;
     let slug = acting_territory(&data, &f);
     conversations::adopt(&data.federation()?, &slug, id, &f.get("note"), &by).await?;
     Ok(back_to(id, "adopted"))
 }
 
-async fn unadopt_post(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
+async fn unadopt_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (by, f) = moderator_form(&ctx, form)?;
     let slug = acting_territory(&data, &f);
     conversations::unadopt(&data.federation()?, &slug, id, &by).await?;
     Ok(back_to(id, "unadopted"))

@@ -3,7 +3,6 @@
 
 use axum::{
     Router,
-    body::Bytes,
     extract::{Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -25,6 +24,7 @@ use crate::{
     security::hash_token,
     state::AppState,
     storage::{practices::PracticeRow, signatories::SignatoryPrivate},
+    web::csrf_form::CsrfForm,
 };
 
 pub fn router() -> Router<AppState> {
@@ -84,9 +84,7 @@ async fn manage(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQue
     Ok(private(render_status(StatusCode::OK, &page)?))
 }
 
-async fn manage_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+async fn manage_save(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<FormPairs>) -> AppResult<Response> {
     let token = f.get("token");
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
     let input = input_from_form(&f);
@@ -149,9 +147,11 @@ pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Respo
     res
 }
 
-async fn withdraw_post(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+async fn withdraw_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<FormPairs>,
+) -> AppResult<Response> {
     let Some((s, _, _)) = by_token(&data, &f.get("token")).await? else { return invalid(&ctx) };
     if f.get("confirm") != "true" {
         return Err(AppError::Unprocessable("confirm: tick the box to withdraw".into()));
@@ -242,11 +242,13 @@ async fn practice_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<P
     practice_form(&data, &ctx, (&s, &token), q.id, input, vec![]).await
 }
 
-async fn practice_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+async fn practice_save(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<FormPairs>,
+) -> AppResult<Response> {
     use crate::processing::practices::{PracticeError, create_audited, replace_audited};
     const PROPOSE: &str = "practice.propose";
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
     let token = f.get("token");
     let Some((s, slug, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);

@@ -62,9 +62,9 @@ pub(super) async fn signatures_withdraw(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
     processing::signatures::withdraw(&data, id, &account.email).await?;
     Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
@@ -109,9 +109,9 @@ pub(super) async fn charter_import(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let t = selected_territory(&data, &q).await?;
     processing::signatures::import_charter(&data, &t.slug, &f.get("content"), &f.get("version"), &account.email)
         .await?;
@@ -154,9 +154,9 @@ pub(super) async fn signature_edit(
     State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
     let input = crate::web::charter::input_from_form(&f);
