@@ -131,7 +131,7 @@ pub struct TerritoryDto {
 /// Only the fields given change.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Pays de Redon", "perimeter": "Redon Agglomération", "domains": ["alimentation", "energie"]}))]
+#[schema(example = territory_patch_example)]
 pub struct TerritoryPatch {
     name: Option<String>,
     summary: Option<String>,
@@ -149,7 +149,7 @@ pub struct FollowDto {
 }
 
 #[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"actor": "alice@mastodon.example"}))]
+#[schema(example = actor_ref_example)]
 pub struct ActorRef {
     /// Actor id or `name@host`.
     actor: String,
@@ -164,6 +164,27 @@ pub struct ErrorDto {
     /// 422 on a form: each invalid field with the rule it breaks (`required`, `too-long`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl ErrorDto {
+    /// An error body without fields, for answers written by a handler (a 429 on signing).
+    pub(crate) fn new(error: &str, message: &str) -> ErrorDto {
+        ErrorDto { error: error.into(), message: message.into(), fields: None }
+    }
+}
+
+/// An OpenAPI example from its JSON text (`#[schema(example = <fn>)]` takes a function; the
+/// texts are literals checked by `tests::examples_are_json`).
+pub(crate) fn example(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn territory_patch_example() -> serde_json::Value {
+    example(r#"{"name": "Pays de Redon", "perimeter": "Redon Agglomération", "domains": ["alimentation", "energie"]}"#)
+}
+
+fn actor_ref_example() -> serde_json::Value {
+    example(r#"{"actor": "alice@mastodon.example"}"#)
 }
 
 #[derive(Deserialize)]
@@ -406,4 +427,19 @@ async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
     Json(doc).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn examples_are_json() {
+        for example in [
+            super::territory_patch_example(),
+            super::actor_ref_example(),
+            super::signatures::signature_example(),
+            super::signatures::reject_example(),
+        ] {
+            assert!(example.is_object(), "{example}");
+        }
+    }
 }

@@ -8,8 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::{
     admin::FormPairs,
@@ -128,17 +127,59 @@ async fn export(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQue
     Ok(export_response(&s, &slug, &version))
 }
 
+/// Everything kept about a signatory, as the signer downloads it. Fields in alphabetical order:
+/// the order the document has always had (it was a JSON map).
+#[derive(Serialize)]
+struct SignatoryExport<'a> {
+    charter_version: &'a str,
+    commune: &'a str,
+    confirmed_at: Option<String>,
+    decided_at: Option<String>,
+    domains: &'a str,
+    email: Option<&'a str>,
+    governance: &'a str,
+    kind: &'a str,
+    legal_form: &'a str,
+    listed: bool,
+    name: &'a str,
+    partners: &'a str,
+    phone: Option<&'a str>,
+    postal_address: Option<&'a str>,
+    representative_name: &'a str,
+    representative_role: &'a str,
+    roles: &'a str,
+    signed_at: Option<String>,
+    status: &'a str,
+    territory: &'a str,
+    website: &'a str,
+}
+
 /// A signatory's whole record as a JSON download (the signer's export, or an admin's on request).
 pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Response {
     let time = |t: Option<i64>| t.map(|t| crate::domain::millis_to_datetime(t).to_rfc3339());
-    let doc = json!({
-        "territory": slug, "charter_version": version, "kind": s.kind, "status": s.status, "listed": s.listed != 0,
-        "name": s.name, "roles": s.roles, "legal_form": s.legal_form, "domains": s.domains, "website": s.website,
-        "commune": s.commune, "governance": s.governance, "partners": s.partners,
-        "representative_name": s.representative_name, "representative_role": s.representative_role,
-        "email": s.email, "phone": s.phone, "postal_address": s.postal_address,
-        "signed_at": time(Some(s.created_at)), "confirmed_at": time(s.confirmed_at), "decided_at": time(s.decided_at),
-    });
+    let doc = SignatoryExport {
+        charter_version: version,
+        commune: &s.commune,
+        confirmed_at: time(s.confirmed_at),
+        decided_at: time(s.decided_at),
+        domains: &s.domains,
+        email: s.email.as_deref(),
+        governance: &s.governance,
+        kind: &s.kind,
+        legal_form: &s.legal_form,
+        listed: s.listed != 0,
+        name: &s.name,
+        partners: &s.partners,
+        phone: s.phone.as_deref(),
+        postal_address: s.postal_address.as_deref(),
+        representative_name: &s.representative_name,
+        representative_role: &s.representative_role,
+        roles: &s.roles,
+        signed_at: time(Some(s.created_at)),
+        status: &s.status,
+        territory: slug,
+        website: &s.website,
+    };
     let mut res = private(axum::Json(doc).into_response());
     res.headers_mut().insert(
         header::CONTENT_DISPOSITION,
