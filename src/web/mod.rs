@@ -15,6 +15,7 @@ pub mod links;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;
+pub mod practice_conversation;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
@@ -171,6 +172,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(practices::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
+        .merge(practice_conversation::router())
         .merge(places::router())
         .merge(admin::router())
 }

@@ -11,7 +11,7 @@ use axum::{
     routing::{get, post},
 };
 
-use super::{Layout, practice_pages::moderator_form, render_status, session::Ctx};
+use super::{Layout, practice_conversation::moderator_form, render_status, session::Ctx};
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
