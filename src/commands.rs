@@ -230,7 +230,12 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
                 .territory_by_slug(&slug)
                 .await?
                 .ok_or_else(|| maillage::error::AppError::NotFound(format!("territory {slug}")))?;
-            for s in store.signatories_by_status(t.id, &status).await? {
+            // An unknown status matches no signature (as before statuses were typed).
+            let rows = match maillage::domain::signatory::Status::parse(&status) {
+                Some(status) => store.signatories_by_status(t.id, status).await?,
+                None => vec![],
+            };
+            for s in rows {
                 println!("{}\t{}\t{}\t{}", s.id, s.kind, s.name, s.commune);
             }
         }

@@ -56,7 +56,7 @@ async fn follows(state: &AppState, slug: &str, dir: Direction, q: &StateQuery) -
         for f in state.store.follows_page(dir, t.id, s, 10_000, 0).await? {
             out.push(FollowDto {
                 handle: f.handle(),
-                state: f.state.clone(),
+                state: f.state.as_str().to_string(),
                 since: crate::domain::millis_to_datetime(f.created_at).to_rfc3339(),
                 actor: f.actor_ap_id,
             });

@@ -116,7 +116,7 @@ pub async fn get_one(
 ) -> AppResult<Response> {
     let p = data.store.practice(id).await?.ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
-    if p.status != "published" && !moderator {
+    if !p.is_published() && !moderator {
         return Err(AppError::NotFound(format!("practice {id}")));
     }
     // The conversation around it, as the page shows it (hidden comments for moderators only).

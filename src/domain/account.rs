@@ -1,27 +1,12 @@
 //! Accounts of the people who run an instance.
 
-/// What an account or API token may do. Admins: everything. Moderators: followers, audit log,
-/// federation status — not settings, domain blocks, accounts or tokens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Role {
-    Moderator,
-    Admin,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "moderator" => Some(Role::Moderator),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Moderator => "moderator",
-        }
+super::code::closed_set! {
+    /// What an account or API token may do. Admins: everything. Moderators: followers, audit log,
+    /// federation status — not settings, domain blocks, accounts or tokens.
+    #[derive(PartialOrd, Ord)]
+    pub enum Role ("role") {
+        Moderator = "moderator",
+        Admin = "admin",
     }
 }
 

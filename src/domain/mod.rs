@@ -1,6 +1,7 @@
 //! Pure types and rules of Maillage, without IO.
 
 pub mod account;
+pub mod code;
 pub mod places;
 pub mod practice;
 pub mod signatory;

@@ -35,6 +35,23 @@ impl Dimension {
     }
 }
 
+super::code::closed_set! {
+    /// A practice is seen by its territory's moderators and author while a draft, by everyone
+    /// (and its territory's followers) once published.
+    pub enum Status ("practice status") {
+        Draft = "draft",
+        Published = "published",
+    }
+}
+
+super::code::closed_set! {
+    /// What a remote actor did to a practice: liked it, or shared (boosted) it.
+    pub enum Reaction ("reaction") {
+        Like = "like",
+        Share = "share",
+    }
+}
+
 /// Licence when the author names none: free reuse with attribution and share-alike.
 pub const DEFAULT_LICENCE: &str = "CC-BY-SA-4.0";
 pub const MAX_SUMMARY: usize = 500;

@@ -4,25 +4,11 @@
 
 use super::{account::parse_email, territory::ActivityDomain};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Individual,
-    Structure,
-}
-
-impl Kind {
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Individual => "individual",
-            Kind::Structure => "structure",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "individual" => Some(Kind::Individual),
-            "structure" => Some(Kind::Structure),
-            _ => None,
-        }
+super::code::closed_set! {
+    /// Who signs: a person in their own name, or a structure.
+    pub enum Kind ("signatory kind") {
+        Individual = "individual",
+        Structure = "structure",
     }
 }
 
@@ -30,29 +16,15 @@ impl Kind {
 pub const ROLES: [&str; 7] = ["citoyen", "consommateur", "producteur", "salarie", "usager", "distributeur", "autre"];
 pub const LEGAL_FORMS: [&str; 5] = ["association", "cooperative", "entreprise", "collectivite", "autre"];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Unconfirmed,
-    Confirmed,
-    Approved,
-    Rejected,
-    Withdrawn,
-}
-
-impl Status {
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Unconfirmed => "unconfirmed",
-            Status::Confirmed => "confirmed",
-            Status::Approved => "approved",
-            Status::Rejected => "rejected",
-            Status::Withdrawn => "withdrawn",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Status> {
-        [Status::Unconfirmed, Status::Confirmed, Status::Approved, Status::Rejected, Status::Withdrawn]
-            .into_iter()
-            .find(|x| x.code() == s)
+super::code::closed_set! {
+    /// Where a signature is: waiting for its email confirmation, for a moderator's decision,
+    /// decided, or withdrawn by its signer.
+    pub enum Status ("signatory status") {
+        Unconfirmed = "unconfirmed",
+        Confirmed = "confirmed",
+        Approved = "approved",
+        Rejected = "rejected",
+        Withdrawn = "withdrawn",
     }
 }
 

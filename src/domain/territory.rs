@@ -139,24 +139,12 @@ pub fn parse_perimeter(input: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-/// State of a follow relation, in either direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FollowState {
-    /// Waiting for approval (incoming) or for the remote Accept (outgoing).
-    Pending,
-    Accepted,
-}
-
-impl FollowState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FollowState::Pending => "pending",
-            FollowState::Accepted => "accepted",
-        }
-    }
-
-    pub fn parse(s: &str) -> FollowState {
-        if s == "accepted" { FollowState::Accepted } else { FollowState::Pending }
+super::code::closed_set! {
+    /// State of a follow relation, in either direction.
+    pub enum FollowState ("follow state") {
+        /// Waiting for approval (incoming) or for the remote Accept (outgoing).
+        Pending = "pending",
+        Accepted = "accepted",
     }
 }
 

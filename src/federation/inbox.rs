@@ -16,7 +16,7 @@ use axum::{
 };
 
 use super::{
-    activities::{accept, conversation, delete, follow, practice, undo, update},
+    activities::{self, Received},
     keys::{Verifier, ed25519_from_multibase},
     objects::resolve_key_owner,
     protocol::{
@@ -171,23 +171,10 @@ async fn knows_actor(data: &AppState, key_id: &str, env: &Envelope) -> AppResult
         || data.store.remote_actor_by_ap_id(env.actor.as_str()).await?.is_some())
 }
 
-/// One arm per kind of activity (`protocol::inbound`), each with its receiver.
-async fn dispatch(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    match Inbound::of(env) {
-        Inbound::Article => practice::receive_article(state, env, signer).await,
-        Inbound::Note => conversation::receive_note(state, env, signer).await,
-        Inbound::Update => update::receive(state, env, signer).await,
-        Inbound::AnnouncedPractice => practice::receive_announced(state, env, signer).await,
-        Inbound::Announce => conversation::receive_announce(state, env, signer).await,
-        Inbound::Like => conversation::receive_like(state, env, signer).await,
-        Inbound::Follow => follow::receive(state, env, signer).await,
-        Inbound::Undo => undo::receive(state, env, signer).await,
-        Inbound::Accept => accept::receive(state, env, signer, true).await,
-        Inbound::Reject => accept::receive(state, env, signer, false).await,
-        Inbound::Delete => delete::receive(state, env, signer).await,
-        Inbound::Unknown => {
-            tracing::info!(activity = %env.id, kind = %env.kind, actor = %signer.ap_id, "activity type not handled: ignored");
-            Ok(())
-        }
-    }
+/// The activity as its typed arm (`protocol::inbound`, 400 when a known type lacks its
+/// shape), verified then applied by its handler (`activities::receive`).
+async fn dispatch(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
+    let inbound = Inbound::parse(env)?;
+    let ctx = Received { data, signer, raw: &env.raw, kind: &env.kind };
+    activities::receive(inbound, &ctx).await
 }

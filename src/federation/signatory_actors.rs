@@ -16,7 +16,7 @@ use super::{
     actors::{ap_json, escape_html, wants_activity_json},
     outgoing,
     protocol::{
-        activities::{Envelope, answer_follow},
+        activities::answer_follow,
         actor::{ActorKind, Endpoints, LocalActor, PropertyValue, PublicKey},
         actor_context,
         collections::{OrderedCollection, OrderedCollectionPage},
@@ -51,7 +51,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let id = state.config.url(&format!("/s/{}", s.id));
     let sub = |p: &str| state.config.url(&format!("/s/{}/{p}", s.id));
     let mut fields = vec![];
-    if s.kind == "structure" {
+    if s.kind == crate::domain::signatory::Kind::Structure {
         let domains: Vec<&str> = s
             .domains
             .split(',')
@@ -75,7 +75,11 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     let actor = LocalActor {
         context: actor_context(),
         id: id.clone(),
-        kind: if s.kind == "structure" { ActorKind::Organization } else { ActorKind::Person },
+        kind: if s.kind == crate::domain::signatory::Kind::Structure {
+            ActorKind::Organization
+        } else {
+            ActorKind::Person
+        },
         preferred_username: format!("s{}", s.id),
         name: s.name.clone(),
         summary: if s.governance.is_empty() { String::new() } else { super::actors::html_paragraphs(&s.governance) },
@@ -170,7 +174,8 @@ pub async fn get_members(data: Data<AppState>, Path(slug): Path<String>) -> AppR
 /// A Follow of a signatory's actor: accepted at once, the Accept signed with its key.
 pub async fn receive_follow(
     state: &AppState,
-    env: &Envelope,
+    follow_id: &str,
+    follow: &Value,
     follower: &RemoteActorRow,
     signatory_id: i64,
 ) -> AppResult<()> {
@@ -178,11 +183,11 @@ pub async fn receive_follow(
     let s = signatory_actor_in(change.conn(), signatory_id).await?.filter(SignatoryActorRow::is_public);
     let s = s.ok_or_else(|| AppError::NotFound("actor".into()))?;
     let actor = state.config.url(&format!("/s/{}", s.id));
-    let answer = answer_follow("Accept", &outgoing::new_activity_id(state), &actor, &env.raw);
-    if !claim_received(change.conn(), env.id.as_str(), &follower.ap_id, "Follow").await? {
+    let answer = answer_follow("Accept", &outgoing::new_activity_id(state), &actor, follow);
+    if !claim_received(change.conn(), follow_id, &follower.ap_id, "Follow").await? {
         return Ok(());
     }
-    add_signatory_follower(change.conn(), s.id, follower.id, env.id.as_str()).await?;
+    add_signatory_follower(change.conn(), s.id, follower.id, follow_id).await?;
     change
         .queue_signed_by(Some(s.territory_id), Some(s.id), &answer, false, std::slice::from_ref(&follower.inbox))
         .await?;
@@ -191,12 +196,12 @@ pub async fn receive_follow(
 
 pub async fn receive_unfollow(
     state: &AppState,
-    env: &Envelope,
+    undo_id: &str,
     follower: &RemoteActorRow,
     signatory_id: i64,
 ) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
-    if !claim_received(change.conn(), env.id.as_str(), &follower.ap_id, "Undo").await? {
+    if !claim_received(change.conn(), undo_id, &follower.ap_id, "Undo").await? {
         return Ok(());
     }
     remove_signatory_follower(change.conn(), signatory_id, follower.id).await?;

@@ -43,7 +43,7 @@ async fn published(state: &AppState, practice_id: i64) -> AppResult<PracticeRow>
         .store
         .practice(practice_id)
         .await?
-        .filter(|p| p.status == "published")
+        .filter(|p| p.is_published())
         .ok_or_else(|| AppError::NotFound(format!("practice {practice_id}")))
 }
 
@@ -131,7 +131,7 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
         return Ok(());
     }
     let p = practice_in(change.conn(), c.practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
-    let origin_territory = p.territory_id.filter(|_| p.status == "published");
+    let origin_territory = p.territory_id.filter(|_| p.is_published());
     let inboxes = match origin_territory {
         Some(t) => follower_inboxes_in(change.conn(), t).await?,
         None => vec![],

@@ -24,7 +24,7 @@ use crate::{
 
 /// The territory's `Note` for a pinned, published practice (None otherwise).
 pub async fn pin_note_of(state: &AppState, p: &PracticeRow) -> AppResult<Option<Value>> {
-    let Some(pinned_at) = p.pinned_at.filter(|_| p.status == "published" && p.territory_id.is_some()) else {
+    let Some(pinned_at) = p.pinned_at.filter(|_| p.is_published() && p.territory_id.is_some()) else {
         return Ok(None);
     };
     let tag_base = state.config.url("/tags/").to_string();
@@ -45,7 +45,7 @@ pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> Ap
         Readers::of(state, &state.store.follower_inboxes(before.territory_id.unwrap_or_default()).await?).await;
     let mut change = Change::begin(state).await?;
     let p = local_in(change.conn(), id).await?;
-    if pinned && p.status != "published" {
+    if pinned && !p.is_published() {
         return Err(AppError::Unprocessable("only a published practice can be pinned".into()));
     }
     // Lemmy reads the collection when it refreshes the community and refuses `Add` from a

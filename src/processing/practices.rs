@@ -11,8 +11,8 @@ use super::{
 };
 use crate::{
     domain::{
-        practice::{NewPractice, PracticeInput},
-        signatory::FieldErrors,
+        practice::{NewPractice, PracticeInput, Status},
+        signatory::{FieldErrors, Kind},
     },
     error::{AppError, AppResult},
     federation::software::Readers,
@@ -168,7 +168,7 @@ pub async fn update_audited(
     action: Option<&str>,
 ) -> Result<(), PracticeError> {
     let before = local(state, id).await?;
-    let readers = readers_before(state, &before, before.status == "published").await?;
+    let readers = readers_before(state, &before, before.is_published()).await?;
     // The practice is read again inside the change: what is merged and sent is what is stored.
     let mut change = Change::begin(state).await?;
     let current = local_in(change.conn(), id).await?;
@@ -191,7 +191,7 @@ pub async fn update_audited(
     // A public practice's followers get the `Update`, queued in the edit's transaction: both
     // happen or neither does.
     crate::storage::practices::update_content(change.conn(), id, &new_content, author, &changes).await?;
-    if current.status == "published" {
+    if current.is_published() {
         let fresh = with_content(&current, &new_content);
         let inboxes = follower_inboxes_in(change.conn(), current.territory_id.unwrap_or_default()).await?;
         let article = article_json_in(state, change.conn(), &fresh).await?;
@@ -284,7 +284,7 @@ async fn structure_refs_in(
     let listed = listed_in(conn, territory_id).await?;
     Ok(listed
         .into_iter()
-        .filter(|s| ids.contains(&s.id) && s.kind == "structure")
+        .filter(|s| ids.contains(&s.id) && s.kind == Kind::Structure)
         .map(|s| (state.config.url(&format!("/s/{}", s.id)).to_string(), s.name))
         .collect())
 }
@@ -327,16 +327,16 @@ pub struct Reached {
 /// just been published, with whom it was sent to.
 pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str) -> AppResult<Option<Reached>> {
     let before = local(state, id).await?;
-    let readers = readers_before(state, &before, (before.status == "published") != published).await?;
+    let readers = readers_before(state, &before, (before.is_published()) != published).await?;
     let mut change = Change::begin(state).await?;
     let p = local_in(change.conn(), id).await?;
-    let was_published = p.status == "published";
+    let was_published = p.is_published();
     let territory_id = p.territory_id.unwrap_or_default();
     let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
     let prepared = match (was_published, published) {
         (false, true) => {
             let mut fresh = p.clone();
-            fresh.status = "published".into();
+            fresh.status = Status::Published;
             fresh.published_at = Some(p.published_at.unwrap_or_else(crate::domain::now_millis));
             let article = article_json_in(state, change.conn(), &fresh).await?;
             Some(prepare(state, &readers, &fresh, publication::Change::Create, Some(article), &inboxes))
@@ -373,12 +373,12 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str)
 /// public, in the same transaction.
 pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     let before = local(state, id).await?;
-    let readers = readers_before(state, &before, before.status == "published").await?;
+    let readers = readers_before(state, &before, before.is_published()).await?;
     let mut change = Change::begin(state).await?;
     let p = local_in(change.conn(), id).await?;
     crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
     crate::storage::practices::delete(change.conn(), id).await?;
-    if p.status == "published" {
+    if p.is_published() {
         let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
         let prepared = prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes);
         queue(&mut change, p.territory_id, &prepared).await?;

@@ -4,7 +4,7 @@ use super::unit::Change;
 use crate::{
     domain::{
         now_millis,
-        signatory::{FieldErrors, NewSignature, SignatureInput},
+        signatory::{FieldErrors, NewSignature, SignatureInput, Status},
     },
     error::{AppError, AppResult},
     federation::{
@@ -106,7 +106,7 @@ pub async fn submit(
     // An unconfirmed signature past its deadline never was one: the address may sign afresh.
     state.store.expire_unconfirmed().await?;
     if let Some((id, status)) = state.store.signature_by_email(t.id, &sig.email).await? {
-        return Ok(already_signed(state, id, &status, (&sig.email, &t.name, &charter.version), tr).await?);
+        return Ok(already_signed(state, id, status, (&sig.email, &t.name, &charter.version), tr).await?);
     }
     let (confirm, manage) = (new_token()?, new_token()?);
     let hours = state.config.signature_confirm_hours;
@@ -126,7 +126,7 @@ pub async fn submit(
         // Signed at the same instant by another request: the same answer as above.
         Err(AppError::Conflict(_)) => match state.store.signature_by_email(t.id, &sig.email).await? {
             Some((id, status)) => {
-                return Ok(already_signed(state, id, &status, (&sig.email, &t.name, &charter.version), tr).await?);
+                return Ok(already_signed(state, id, status, (&sig.email, &t.name, &charter.version), tr).await?);
             }
             None => return Err(AppError::Conflict("signature changed meanwhile, try again".into()).into()),
         },
@@ -144,7 +144,7 @@ pub async fn submit(
     );
     let subject = tr.t_with("confirm-mail-subject", "territory", &t.name);
     send(state, Mail { to: &sig.email, subject: &subject, body: &body }).await?;
-    tracing::info!(signature = id, territory = %slug, kind = sig.kind.code(), "signature received, awaiting confirmation");
+    tracing::info!(signature = id, territory = %slug, kind = sig.kind.as_str(), "signature received, awaiting confirmation");
     Ok(())
 }
 
@@ -167,13 +167,13 @@ fn manage_url(state: &AppState, token: &str) -> String {
 async fn already_signed(
     state: &AppState,
     id: i64,
-    status: &str,
+    status: Status,
     (email, territory, version): (&str, &str, &str),
     tr: Tr,
 ) -> AppResult<()> {
     let manage = new_token()?;
     state.store.add_signature_link(id, "manage", &hash_token(&manage)).await?;
-    let (subject, body) = if status == "unconfirmed" {
+    let (subject, body) = if status == Status::Unconfirmed {
         let confirm = new_token()?;
         state.store.add_signature_link(id, "confirm", &hash_token(&confirm)).await?;
         let (hours, confirm, manage) = (
@@ -238,7 +238,7 @@ async fn apply_edit(
     version: &str,
     confirm_new_address: Option<Tr>,
 ) -> Result<bool, SignError> {
-    input.kind = s.kind.clone();
+    input.kind = s.kind.as_str().to_string();
     input.charter_version = version.to_string();
     input.consent = true;
     let mut new = NewSignature::parse(&input, version).map_err(SignError::Fields)?;
@@ -250,7 +250,7 @@ async fn apply_edit(
         }
         _ => None,
     };
-    let unlisting = s.status == "approved" && s.listed != 0 && !new.listed;
+    let unlisting = s.status == Status::Approved && s.listed != 0 && !new.listed;
     let retraction = if unlisting { public_traces(state, s.id).await? } else { None };
     let mut tx = state.store.begin().await?;
     match update_signature(&mut tx, s.id, &new).await {
@@ -285,7 +285,7 @@ async fn mail_new_address(state: &AppState, s: &SignatoryPrivate, address: &str,
     let territory = t.map(|t| t.name).unwrap_or_default();
     let version = state.store.charter_version(s.charter_id).await?.unwrap_or_default();
     if let Some((id, status)) = state.store.signature_by_email(s.territory_id, address).await? {
-        return already_signed(state, id, &status, (address, &territory, &version), tr).await;
+        return already_signed(state, id, status, (address, &territory, &version), tr).await;
     }
     let mut link = state.config.url("/signature/email");
     link.set_query(Some(&format!("token={token}")));

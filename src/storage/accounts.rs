@@ -14,7 +14,8 @@ pub struct AccountRow {
     pub id: i64,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     #[sqlx(try_from = "i64")]
     pub disabled: super::Flag,
     pub created_at: i64,
@@ -22,7 +23,7 @@ pub struct AccountRow {
 
 impl AccountRow {
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Moderator)
+        self.role
     }
 }
 
@@ -36,7 +37,8 @@ pub struct SessionRow {
 #[derive(Debug, Clone, FromRow)]
 pub struct ApiTokenRow {
     pub id: i64,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub label: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,

@@ -5,7 +5,10 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
-use crate::{domain::now_millis, error::AppResult};
+use crate::{
+    domain::{now_millis, practice::Reaction},
+    error::AppResult,
+};
 
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct CommentRow {
@@ -155,8 +158,8 @@ pub async fn reactions_in<'c>(
     .bind(practice_id)
     .fetch_all(conn)
     .await?;
-    let get = |k: &str| rows.iter().find(|(kind, _)| kind == k).map(|(_, n)| *n).unwrap_or(0);
-    Ok(Reactions { likes: get("like"), shares: get("share") })
+    let get = |k: Reaction| rows.iter().find(|(kind, _)| kind == k.as_str()).map(|(_, n)| *n).unwrap_or(0);
+    Ok(Reactions { likes: get(Reaction::Like), shares: get(Reaction::Share) })
 }
 
 pub async fn insert_comment(conn: &mut AnyConnection, c: &NewComment<'_>) -> AppResult<Option<i64>> {
@@ -220,7 +223,7 @@ pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str) -> AppResult<
 pub async fn add_reaction(
     conn: &mut AnyConnection,
     practice_id: i64,
-    kind: &str,
+    kind: Reaction,
     actor: &str,
     activity: &str,
 ) -> AppResult<bool> {
@@ -229,7 +232,7 @@ pub async fn add_reaction(
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (practice_id, kind, actor) DO NOTHING",
     )
     .bind(practice_id)
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(actor)
     .bind(activity)
     .bind(now_millis())

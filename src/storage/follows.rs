@@ -15,7 +15,8 @@ pub struct FollowRow {
     pub territory_id: i64,
     pub actor_id: i64,
     pub follow_ap_id: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: FollowState,
     pub created_at: i64,
     pub actor_ap_id: String,
     pub inbox: String,
@@ -26,7 +27,7 @@ pub struct FollowRow {
 
 impl FollowRow {
     pub fn state(&self) -> FollowState {
-        FollowState::parse(&self.state)
+        self.state
     }
 
     /// `@name@host` when the actor has a username, its id otherwise.

@@ -134,3 +134,9 @@ pub fn flag(b: bool) -> i64 {
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+/// A code read outside a row (a tuple, a scalar) decoded into its closed set; a stored value
+/// outside the set is a decoding error, as with `#[sqlx(try_from = "String")]` in rows.
+pub fn code<T: TryFrom<String, Error = crate::domain::code::UnknownCode>>(s: String) -> Result<T, sqlx::Error> {
+    T::try_from(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}

@@ -2,7 +2,7 @@
 //! counts for the dashboard, the audit log searched and paged.
 
 use super::{Store, admin::AuditRow, signatories::SignatoryPrivate};
-use crate::error::AppResult;
+use crate::{domain::practice::Status, error::AppResult};
 
 /// Audit actions that record access rather than change (logins, views of a record): listed
 /// apart so that they do not bury real actions.
@@ -199,20 +199,21 @@ impl Store {
     }
 
     /// One page of a territory's practices for the console (recently changed first), as
-    /// (id, title, status, updated_at), and how many match: `status` `draft`, `published` or
-    /// empty for both; `text` in the title, summary or commune.
+    /// (id, title, status, updated_at), and how many match: `status` one, or `None` for both;
+    /// `text` in the title, summary or commune.
     pub async fn console_practices(
         &self,
         territory_id: i64,
-        status: &str,
+        status: Option<Status>,
         text: &str,
         limit: i64,
         offset: i64,
-    ) -> AppResult<(Vec<(i64, String, String, i64)>, i64)> {
+    ) -> AppResult<(Vec<(i64, String, Status, i64)>, i64)> {
+        let status = status.map_or("", Status::as_str);
         let filter = "territory_id = $1 AND ($2 = '' OR status = $2) AND (LOWER(title) LIKE $3 ESCAPE '\\' \
                       OR LOWER(summary) LIKE $3 ESCAPE '\\' OR LOWER(commune) LIKE $3 ESCAPE '\\')";
         let pattern = like_pattern(text);
-        let rows = sqlx::query_as(&format!(
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT id, title, status, updated_at FROM practices WHERE {filter} ORDER BY updated_at DESC, id DESC \
              LIMIT $4 OFFSET $5"
         ))
@@ -229,7 +230,8 @@ impl Store {
             .bind(&pattern)
             .fetch_one(self.pool())
             .await?;
-        Ok((rows, total))
+        let rows = rows.into_iter().map(|(id, title, s, at)| Ok((id, title, super::code(s)?, at)));
+        Ok((rows.collect::<Result<_, sqlx::Error>>()?, total))
     }
 
     /// Sets setting `key` from `old` to `new` only if it still holds `old`: true when this

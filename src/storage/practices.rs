@@ -7,7 +7,7 @@ use super::{Backend, Store};
 use crate::{
     domain::{
         now_millis,
-        practice::{french_search_text, tag_key},
+        practice::{Status, french_search_text, tag_key},
     },
     error::AppResult,
 };
@@ -19,7 +19,9 @@ pub struct PracticeRow {
     pub ap_id: String,
     pub territory_id: Option<i64>,
     pub origin_actor: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: Status,
     pub title: String,
     pub summary: String,
     pub body_md: String,
@@ -45,6 +47,12 @@ pub struct PracticeRow {
     pub published_at: Option<i64>,
     /// When a moderator pinned it to the territory's `featured` collection.
     pub pinned_at: Option<i64>,
+}
+
+impl PracticeRow {
+    pub fn is_published(&self) -> bool {
+        self.status == Status::Published
+    }
 }
 
 const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
@@ -242,7 +250,8 @@ impl Store {
             arg(&mut sql, " AND origin_actor = $?", t);
         }
         if let Some(d) = given(&f.dimension) {
-            arg(&mut sql, " AND dimensions LIKE $?", format!("%\"dimension\":\"{d}\"%"));
+            let clause = " AND id IN (SELECT practice_id FROM practice_dimensions WHERE dimension = $?)";
+            arg(&mut sql, clause, d);
         }
         let limit = limit.clamp(1, 1000);
         let offset = (f.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
@@ -368,6 +377,7 @@ pub async fn insert(
         .fetch_one(&mut *conn)
         .await?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    set_dimensions(conn, id, c).await?;
     revision(conn, id, author, "created", c).await?;
     Ok(id)
 }
@@ -385,7 +395,32 @@ pub async fn update_content(
                longitude = $12, tags = $13, licence = $14, search_text = $15, structure_refs = $16, tag_keys = $17, \
                updated_at = $18 WHERE id = $19";
     bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *conn).await?;
+    set_dimensions(conn, id, c).await?;
     revision(conn, id, author, changes, c).await
+}
+
+/// The dimension codes of `c.dimensions` as `practice_dimensions` rows (what the catalogue's
+/// dimension filter reads; migration 0018), replaced in the caller's transaction. Entries
+/// without a textual `dimension` (a remote server's odd JSON) are skipped, as the backfill does.
+async fn set_dimensions(conn: &mut sqlx::AnyConnection, id: i64, c: &PracticeContent) -> AppResult<()> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        dimension: String,
+    }
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&c.dimensions).unwrap_or_default();
+    let mut codes: Vec<String> =
+        entries.into_iter().filter_map(|e| serde_json::from_value::<Named>(e).ok()).map(|n| n.dimension).collect();
+    codes.sort();
+    codes.dedup();
+    sqlx::query("DELETE FROM practice_dimensions WHERE practice_id = $1").bind(id).execute(&mut *conn).await?;
+    for code in codes {
+        sqlx::query("INSERT INTO practice_dimensions (practice_id, dimension) VALUES ($1, $2)")
+            .bind(id)
+            .bind(code)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Deletes a practice (its comments, reactions, adoptions and history go with it).
@@ -411,11 +446,12 @@ pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, at: Option<i64>
 /// Publishes or unpublishes, with its revision entry, inside the caller's transaction.
 pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, published: bool, author: &str) -> AppResult<bool> {
     let now = now_millis();
+    let status = if published { Status::Published } else { Status::Draft };
     let done = sqlx::query(
         "UPDATE practices SET status = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) ELSE published_at END, \
          updated_at = $3 WHERE id = $4",
     )
-    .bind(if published { "published" } else { "draft" })
+    .bind(status.as_str())
     .bind(i64::from(published))
     .bind(now)
     .bind(id)

@@ -5,7 +5,10 @@ use sqlx::FromRow;
 
 use super::Store;
 use crate::{
-    domain::{now_millis, signatory::NewSignature},
+    domain::{
+        now_millis,
+        signatory::{Kind, NewSignature, Status},
+    },
     error::{AppError, AppResult},
 };
 
@@ -24,7 +27,9 @@ pub struct SignatoryPublic {
     pub id: i64,
     #[serde(skip)]
     pub territory_id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub kind: Kind,
     pub name: String,
     pub roles: String,
     pub legal_form: String,
@@ -34,7 +39,8 @@ pub struct SignatoryPublic {
     pub governance: String,
     pub partners: String,
     #[serde(skip)]
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     #[serde(skip)]
     pub listed: i64,
     pub created_at: i64,
@@ -46,8 +52,10 @@ pub struct SignatoryPrivate {
     pub id: i64,
     pub territory_id: i64,
     pub charter_id: i64,
-    pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub listed: i64,
     pub name: String,
     pub roles: String,
@@ -148,7 +156,7 @@ impl Store {
         )
         .bind(territory_id)
         .bind(charter_id)
-        .bind(s.kind.code())
+        .bind(s.kind.as_str())
         .bind(super::flag(s.listed))
         .bind(&s.name)
         .bind(s.roles.join(","))
@@ -214,12 +222,12 @@ impl Store {
             .await?)
     }
 
-    pub async fn signatories_by_status(&self, territory_id: i64, status: &str) -> AppResult<Vec<SignatoryPublic>> {
+    pub async fn signatories_by_status(&self, territory_id: i64, status: Status) -> AppResult<Vec<SignatoryPublic>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = $2 ORDER BY id"
         ))
         .bind(territory_id)
-        .bind(status)
+        .bind(status.as_str())
         .fetch_all(self.pool())
         .await?)
     }
@@ -231,7 +239,7 @@ impl Store {
         let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
         Ok(rows
             .into_iter()
-            .filter(|s| f.kind.as_deref().is_none_or(|k| k.is_empty() || s.kind == k))
+            .filter(|s| f.kind.as_deref().is_none_or(|k| k.is_empty() || s.kind.as_str() == k))
             .filter(|s| f.role.as_deref().is_none_or(|r| r.is_empty() || has(&s.roles, r)))
             .filter(|s| f.domain.as_deref().is_none_or(|d| d.is_empty() || has(&s.domains, d)))
             .filter(|s| f.commune.as_deref().is_none_or(|c| c.is_empty() || s.commune.eq_ignore_ascii_case(c.trim())))
@@ -239,13 +247,14 @@ impl Store {
     }
 
     /// (kind, count) of approved signatories, listed or not (counts reveal no one).
-    pub async fn signatory_counts(&self, territory_id: i64) -> AppResult<Vec<(String, i64)>> {
-        Ok(sqlx::query_as(
+    pub async fn signatory_counts(&self, territory_id: i64) -> AppResult<Vec<(Kind, i64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT kind, COUNT(*) FROM signatories WHERE territory_id = $1 AND status = 'approved' GROUP BY kind ORDER BY kind",
         )
         .bind(territory_id)
         .fetch_all(self.pool())
-        .await?)
+        .await?;
+        rows.into_iter().map(|(k, n)| Ok((super::code(k)?, n))).collect()
     }
 
     /// The signer's own record, by one of their private management tokens (the one mailed at
@@ -262,14 +271,15 @@ impl Store {
     }
 
     /// The live signature of `email` in a territory, if any: (id, status).
-    pub async fn signature_by_email(&self, territory_id: i64, email: &str) -> AppResult<Option<(i64, String)>> {
-        Ok(sqlx::query_as(
+    pub async fn signature_by_email(&self, territory_id: i64, email: &str) -> AppResult<Option<(i64, Status)>> {
+        let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, status FROM signatories WHERE territory_id = $1 AND email = $2 AND status <> 'withdrawn'",
         )
         .bind(territory_id)
         .bind(email)
         .fetch_optional(self.pool())
-        .await?)
+        .await?;
+        row.map(|(id, s)| Ok((id, super::code(s)?))).transpose()
     }
 
     /// One more private link for a signature: `manage`, or `confirm` (then only while the
@@ -365,8 +375,10 @@ pub async fn withdraw_signature(conn: &mut sqlx::AnyConnection, id: i64) -> AppR
 pub struct SignatoryActorRow {
     pub id: i64,
     pub territory_id: i64,
-    pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub listed: i64,
     pub name: String,
     pub roles: String,
@@ -382,7 +394,7 @@ pub struct SignatoryActorRow {
 impl SignatoryActorRow {
     /// Published as an actor: approved, listed, with keys.
     pub fn is_public(&self) -> bool {
-        self.status == "approved" && self.listed != 0 && self.public_key_pem.is_some()
+        self.status == Status::Approved && self.listed != 0 && self.public_key_pem.is_some()
     }
 }
 

@@ -218,7 +218,7 @@ struct DirectoryPage {
 }
 
 fn describe(tr: crate::web::i18n::Tr, s: &SignatoryPublic) -> String {
-    let labels: Vec<String> = if s.kind == "structure" {
+    let labels: Vec<String> = if s.kind == crate::domain::signatory::Kind::Structure {
         std::iter::once(tr.t(&format!("legal-{}", s.legal_form)))
             .chain(s.domains.split(',').filter(|d| !d.is_empty()).map(|d| tr.t(&format!("domain-{d}"))))
             .collect()
@@ -279,7 +279,7 @@ async fn directory_csv(
         Csv::new(&["kind", "name", "roles", "legal_form", "domains", "website", "commune", "governance", "partners"])?;
     for s in data.store.directory(t.id, &f).await? {
         out.row(&[
-            &s.kind,
+            s.kind.as_str(),
             &s.name,
             &s.roles,
             &s.legal_form,

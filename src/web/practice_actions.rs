@@ -42,7 +42,7 @@ async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i
     let page = DeletePage {
         l: Layout::new(&ctx, ctx.tr.t("practice-delete-title")),
         id,
-        published: p.status == "published",
+        published: p.is_published(),
         title: p.title,
     };
     render_status(StatusCode::OK, &page)

@@ -212,7 +212,7 @@ async fn published_here(state: &AppState, uuid: &str) -> AppResult<PracticeRow> 
         .store
         .practice_by_ap_id(ap_id.as_str())
         .await?
-        .filter(|p| p.status == "published" && p.territory_id.is_some())
+        .filter(|p| p.is_published() && p.territory_id.is_some())
         .ok_or_else(|| AppError::NotFound("practice".into()))
 }
 
@@ -354,7 +354,7 @@ async fn practice_page(
         .store
         .practice(id)
         .await?
-        .filter(|p| p.status == "published" || (moderator && p.territory_id.is_some()))
+        .filter(|p| p.is_published() || (moderator && p.territory_id.is_some()))
         .ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let (origin_name, origin_url) = origin_name(&data, &p).await?;
     let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();

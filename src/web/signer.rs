@@ -50,7 +50,7 @@ async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryP
 pub fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
     let list = |v: &str| v.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
     SignatureInput {
-        kind: s.kind.clone(),
+        kind: s.kind.as_str().to_string(),
         name: s.name.clone(),
         roles: list(&s.roles),
         legal_form: s.legal_form.clone(),
@@ -79,7 +79,7 @@ fn invalid(ctx: &Ctx) -> AppResult<Response> {
 async fn manage(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
-    let page = manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], false);
+    let page = manage_page(&ctx, (&slug, &version, s.status.as_str()), &token, as_input(&s, &version), vec![], false);
     Ok(private(render_status(StatusCode::OK, &page)?))
 }
 
@@ -91,7 +91,7 @@ async fn manage_save(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfFo
         Ok(address_pending) => {
             let (s, _, _) = by_token(&data, &token).await?.ok_or_else(|| AppError::NotFound("signature".into()))?;
             let mut page =
-                manage_page(&ctx, (&slug, &version, &s.status), &token, as_input(&s, &version), vec![], true);
+                manage_page(&ctx, (&slug, &version, s.status.as_str()), &token, as_input(&s, &version), vec![], true);
             if address_pending {
                 page = page.with_notice(ctx.tr.t_with(
                     "manage-email-pending",
@@ -105,7 +105,7 @@ async fn manage_save(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfFo
         Err(SignError::TooMany) => vec![],
         Err(SignError::App(e)) => return Err(e),
     };
-    let page = manage_page(&ctx, (&slug, &version, &s.status), &token, input, errors, false);
+    let page = manage_page(&ctx, (&slug, &version, s.status.as_str()), &token, input, errors, false);
     Ok(private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }
 
@@ -138,7 +138,7 @@ struct SignatoryExport<'a> {
     domains: &'a str,
     email: Option<&'a str>,
     governance: &'a str,
-    kind: &'a str,
+    kind: &'a crate::domain::signatory::Kind,
     legal_form: &'a str,
     listed: bool,
     name: &'a str,
@@ -149,7 +149,7 @@ struct SignatoryExport<'a> {
     representative_role: &'a str,
     roles: &'a str,
     signed_at: Option<String>,
-    status: &'a str,
+    status: &'a crate::domain::signatory::Status,
     territory: &'a str,
     website: &'a str,
 }
@@ -220,7 +220,7 @@ async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: i64) -> AppResult
         .store
         .practice(id)
         .await?
-        .filter(|p| p.author == author_of(s) && p.status == "draft" && p.territory_id == Some(s.territory_id)))
+        .filter(|p| p.author == author_of(s) && !p.is_published() && p.territory_id == Some(s.territory_id)))
 }
 
 async fn practice_form(
@@ -252,7 +252,7 @@ async fn practice_form(
         .await?
         .into_iter()
         .map(|p| {
-            let link = (p.status == "draft").then(|| format!("/signature/manage/practice?token={encoded}&id={}", p.id));
+            let link = (!p.is_published()).then(|| format!("/signature/manage/practice?token={encoded}&id={}", p.id));
             (link, p.title, ctx.tr.t(&format!("status-{}", p.status)))
         })
         .collect();
@@ -260,7 +260,7 @@ async fn practice_form(
 }
 
 fn may_propose(s: &SignatoryPrivate) -> bool {
-    may_propose_status(&s.status)
+    may_propose_status(s.status.as_str())
 }
 
 /// Only a signature confirmed by email (accepted or awaiting a decision) may propose practices.

@@ -99,9 +99,25 @@ async fn catalogue_search_finds_french_word_forms() {
             store.search_practices(&search("circuits"), 10).await.expect("search").is_empty(),
             "[{label}] old text gone"
         );
+        // The dimension filter follows an edit of the dimensions (`practice_dimensions`, kept in
+        // the practice's transaction), and matches the code whole.
+        let by_dimension = |d: &str| PracticeFilter { dimension: Some(d.into()), ..Default::default() };
+        let mut social = content("Épicerie", "Des producteurs engagés.", "alimentation", "epicerie");
+        social.dimensions = r#"[{"dimension":"sociale","text":"Lien","indicators":[]},{"dimension":"sociale","text":"","indicators":[]}]"#.into();
+        store.update_practice(a, &social, "admin", "dimensions").await.expect("update");
+        let ids =
+            |found: Vec<maillage::storage::practices::PracticeRow>| found.iter().map(|p| p.id).collect::<Vec<_>>();
+        assert_eq!(ids(store.search_practices(&by_dimension("sociale"), 10).await.expect("f")), vec![a], "[{label}]");
+        assert_eq!(
+            ids(store.search_practices(&by_dimension("economique"), 10).await.expect("f")),
+            vec![b],
+            "[{label}]"
+        );
+        assert!(store.search_practices(&by_dimension("social"), 10).await.expect("f").is_empty(), "[{label}]");
+        assert!(store.search_practices(&by_dimension("%"), 10).await.expect("f").is_empty(), "[{label}]");
         let revisions = store.practice_revisions(a).await.expect("revisions");
         let changes: Vec<&str> = revisions.iter().map(|r| r.changes.as_str()).collect();
-        assert_eq!(changes, vec!["created", "published", "body, tags"], "[{label}]");
+        assert_eq!(changes, vec!["created", "published", "body, tags", "dimensions"], "[{label}]");
         assert_eq!(revisions[2].author, "admin");
         assert!(store.delete_practice(b).await.expect("delete"));
         assert!(store.search_practices(&search("partagé"), 10).await.expect("search").is_empty(), "[{label}] deleted");

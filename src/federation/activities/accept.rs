@@ -1,11 +1,10 @@
 //! `Accept` / `Reject` of a Follow one of our territories sent.
+//! https://www.w3.org/TR/activitypub/#accept-activity-inbox
 
-use activitypub_federation::config::Data;
-
-use super::local_territory;
+use super::{Activity, Received, local_territory};
 use crate::{
     error::{AppError, AppResult},
-    federation::protocol::{activities::Envelope, id_of},
+    federation::protocol::inbound::{AnswerFollow, AnsweredFollow},
     processing::unit::Change,
     state::AppState,
     storage::{
@@ -15,52 +14,71 @@ use crate::{
     },
 };
 
-pub async fn receive(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow, accepted: bool) -> AppResult<()> {
-    let follow = find_our_follow(state, env, signer).await?;
-    let Some(follow) = follow else {
-        tracing::info!(activity = %env.id, "Accept/Reject of no pending follow of ours: ignored");
-        return Ok(());
-    };
-    if follow.actor_ap_id != signer.ap_id {
-        return Err(AppError::Forbidden("only the followed actor may answer a Follow".into()));
-    }
-    let mut change = Change::begin(state).await?;
-    if !claim_received(change.conn(), env.id.as_str(), signer.ap_id.as_str(), &env.kind).await? {
-        return Ok(());
-    }
-    // Only the first Accept of a follow changes anything: a Group repeating Accepts (under
-    // new ids) must not start an outbox backfill each time.
-    let mut newly_accepted = false;
-    if accepted {
-        newly_accepted = follows::accept_pending(change.conn(), follow.territory_id, follow.actor_id).await?;
-    } else {
-        follows::delete_follow(change.conn(), Direction::Following, follow.territory_id, follow.actor_id).await?;
-    }
-    change.commit().await?;
-    tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
-    if newly_accepted && signer.kind == "Group" {
-        // Its earlier practices, in the background: the Accept is answered at once.
-        let data = state.reset_request_count();
-        let actor = signer.clone();
-        tokio::spawn(async move {
-            if let Err(e) = crate::federation::backfill::practices_of(&data, &actor).await {
-                tracing::info!(actor = %actor.ap_id, error = %e, "cannot fetch the outbox of a followed territory");
+impl Activity for AnswerFollow {
+    /// Only the followed actor answers a Follow.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        match find_our_follow(ctx.state(), self, ctx.signer).await? {
+            Some(follow) if follow.actor_ap_id != ctx.signer.ap_id => {
+                Err(AppError::Forbidden("only the followed actor may answer a Follow".into()))
             }
-        });
+            _ => Ok(()),
+        }
     }
-    Ok(())
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.data, ctx.signer);
+        let accepted = ctx.kind == "Accept";
+        let Some(follow) = find_our_follow(state, &self, signer).await? else {
+            tracing::info!(activity = %self.id, "Accept/Reject of no pending follow of ours: ignored");
+            return Ok(());
+        };
+        let mut change = Change::begin(state).await?;
+        if !claim_received(change.conn(), self.id.as_str(), signer.ap_id.as_str(), ctx.kind).await? {
+            return Ok(());
+        }
+        // Only the first Accept of a follow changes anything: a Group repeating Accepts (under
+        // new ids) must not start an outbox backfill each time.
+        let mut newly_accepted = false;
+        if accepted {
+            newly_accepted = follows::accept_pending(change.conn(), follow.territory_id, follow.actor_id).await?;
+        } else {
+            follows::delete_follow(change.conn(), Direction::Following, follow.territory_id, follow.actor_id).await?;
+        }
+        change.commit().await?;
+        tracing::info!(followed = %signer.ap_id, accepted, "answer to our Follow");
+        if newly_accepted && signer.kind == "Group" {
+            // Its earlier practices, in the background: the Accept is answered at once.
+            let data = state.reset_request_count();
+            let actor = signer.clone();
+            tokio::spawn(async move {
+                if let Err(e) = crate::federation::backfill::practices_of(&data, &actor).await {
+                    tracing::info!(actor = %actor.ap_id, error = %e, "cannot fetch the outbox of a followed territory");
+                }
+            });
+        }
+        Ok(())
+    }
 }
 
 /// The Follow is named by id (most servers) or embedded with a different id (some older
 /// software): then actor and object identify it.
-async fn find_our_follow(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<Option<FollowRow>> {
-    if let Some(id) = id_of(&env.object)
+async fn find_our_follow(
+    state: &AppState,
+    answer: &AnswerFollow,
+    signer: &RemoteActorRow,
+) -> AppResult<Option<FollowRow>> {
+    let (id, actor) = match &answer.object {
+        Some(AnsweredFollow::Id(id)) => (Some(id.as_str()), None),
+        Some(AnsweredFollow::Embedded { id, actor }) => (id.as_deref(), actor.as_ref()),
+        None => (None, None),
+    };
+    if let Some(id) = id
         && let Some(f) = state.store.following_by_follow_id(id).await?
     {
         return Ok(Some(f));
     }
-    if let Some(actor) = env.object.get("actor").and_then(id_of)
-        && let Some(t) = local_territory(state, actor).await?
+    if let Some(actor) = actor
+        && let Some(t) = local_territory(state, actor.id()).await?
     {
         return state.store.follow(Direction::Following, t.id, signer.id).await;
     }

@@ -2,34 +2,44 @@
 //! follows); of anything else, acknowledged and ignored.
 //! https://www.w3.org/TR/activitypub/#delete-activity-inbox
 
-use activitypub_federation::config::Data;
-
-use super::{conversation, practice};
+use super::{
+    Activity, Received, conversation,
+    practice::{self, Claim},
+};
 use crate::{
     error::AppResult,
-    federation::protocol::{activities::Envelope, id_of},
+    federation::protocol::inbound::{Delete, Ref},
     processing::unit::Change,
-    state::AppState,
-    storage::{
-        activities::claim_received,
-        actors::{RemoteActorRow, delete_remote_actor_in},
-    },
+    storage::{activities::claim_received, actors::delete_remote_actor_in},
 };
 
-pub async fn receive(state: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    if practice::receive_delete(state, env, signer).await? || conversation::receive_delete(state, env, signer).await? {
-        return Ok(());
+impl Activity for Delete {
+    /// Who may delete what (a practice's origin, a comment's author or its practice's
+    /// territory, an actor itself) is checked on the row read inside the change that deletes.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
     }
-    if id_of(&env.object) == Some(signer.ap_id.as_str()) {
-        // Claimed in the change that forgets the actor, as every other effect of an activity.
-        let mut change = Change::begin(state).await?;
-        if claim_received(change.conn(), env.id.as_str(), &signer.ap_id, "Delete").await? {
-            delete_remote_actor_in(change.conn(), &signer.ap_id).await?;
-            change.commit().await?;
-            tracing::info!(actor = %signer.ap_id, "remote actor deleted");
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let object = self.object.as_ref().map(Ref::id);
+        let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
+        if practice::delete_remote(state, object, signer, claim).await?
+            || conversation::delete_comment(state, object.unwrap_or_default(), self.id.as_str(), signer).await?
+        {
+            return Ok(());
         }
-    } else {
-        tracing::info!(activity = %env.id, actor = %signer.ap_id, "Delete of nothing we keep: ignored");
+        if object == Some(signer.ap_id.as_str()) {
+            // Claimed in the change that forgets the actor, as every other effect of an activity.
+            let mut change = Change::begin(state).await?;
+            if claim_received(change.conn(), self.id.as_str(), &signer.ap_id, "Delete").await? {
+                delete_remote_actor_in(change.conn(), &signer.ap_id).await?;
+                change.commit().await?;
+                tracing::info!(actor = %signer.ap_id, "remote actor deleted");
+            }
+        } else {
+            tracing::info!(activity = %self.id, actor = %signer.ap_id, "Delete of nothing we keep: ignored");
+        }
+        Ok(())
     }
-    Ok(())
 }

@@ -4,16 +4,16 @@
 
 use serde_json::Value;
 
-use super::require_local_territory;
+use super::{Activity, Received, require_local_territory};
 use crate::{
     domain::territory::FollowState,
     error::AppResult,
     federation::{
         outgoing,
-        protocol::{activities::Envelope, activities::answer_follow, id_of},
+        protocol::{activities::answer_follow, inbound::Follow},
+        signatory_actors,
     },
     processing::unit::Change,
-    state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
@@ -22,43 +22,43 @@ use crate::{
     },
 };
 
-pub async fn receive(state: &AppState, env: &Envelope, follower: &RemoteActorRow) -> AppResult<()> {
-    if let Some(id) = id_of(&env.object).and_then(|o| crate::federation::signatory_actors::local_signatory_id(state, o))
-    {
-        return crate::federation::signatory_actors::receive_follow(state, env, follower, id).await;
+impl Activity for Follow {
+    /// Anyone may ask to follow: the inbox checked that the signer is the follower.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
     }
-    let territory = require_local_territory(state, id_of(&env.object)).await?;
-    let mut change = Change::begin(state).await?;
-    if !claim_received(change.conn(), env.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
-        return Ok(());
-    }
-    let existing = follows::follow_in(change.conn(), Direction::Followers, territory.id, follower.id).await?;
-    let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
-    if territory.manually_approves_followers.0 && !already_accepted {
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, follower) = (ctx.state(), ctx.signer);
+        if let Some(id) = signatory_actors::local_signatory_id(state, self.object.id()) {
+            return signatory_actors::receive_follow(state, self.id.as_str(), ctx.raw, follower, id).await;
+        }
+        let territory = require_local_territory(state, self.object.id()).await?;
+        let mut change = Change::begin(state).await?;
+        if !claim_received(change.conn(), self.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
+            return Ok(());
+        }
+        let existing = follows::follow_in(change.conn(), Direction::Followers, territory.id, follower.id).await?;
+        let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
+        let held = territory.manually_approves_followers.0 && !already_accepted;
+        let state_now = if held { FollowState::Pending } else { FollowState::Accepted };
         follows::upsert_follow(
             change.conn(),
             Direction::Followers,
             territory.id,
             follower.id,
-            env.id.as_str(),
-            FollowState::Pending,
+            self.id.as_str(),
+            state_now,
         )
         .await?;
-        tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follow request held for approval");
-    } else {
-        follows::upsert_follow(
-            change.conn(),
-            Direction::Followers,
-            territory.id,
-            follower.id,
-            env.id.as_str(),
-            FollowState::Accepted,
-        )
-        .await?;
-        send_answer(&mut change, &territory, follower, &env.raw, "Accept").await?;
-        tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follower accepted");
+        if held {
+            tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follow request held for approval");
+        } else {
+            send_answer(&mut change, &territory, follower, ctx.raw, "Accept").await?;
+            tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follower accepted");
+        }
+        change.commit().await
     }
-    change.commit().await
 }
 
 /// Queues `Accept` or `Reject` of `follow` to the follower's own inbox, in `change`.

@@ -1,5 +1,6 @@
-//! Practices from followed territories: `Create`/`Update` of an `Article` stores or refreshes a
-//! remote practice (HTML sanitised), `Delete` removes it; Articles from actors no territory
+//! Practices from followed territories, as received (`article.rs`, `announce.rs`, `delete.rs`)
+//! or fetched from their outboxes (`backfill.rs`): an `Article` stores or refreshes a remote
+//! practice (HTML sanitised), a `Delete` removes it; Articles from actors no territory
 //! follows are ignored (202). Only the practice's origin may change it: anyone else gets 403
 //! and nothing changes.
 //!
@@ -14,7 +15,6 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         protocol::{
-            activities::Envelope,
             id_of,
             remote_url::{remote_id, remote_link},
         },
@@ -72,27 +72,6 @@ fn first_id(v: &Value) -> Option<&str> {
     }
 }
 
-/// `Announce(Create|Update|Delete)` by a territory of its author's activity on a practice.
-pub async fn receive_announced(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let inner = &env.object;
-    let actor = inner.get("actor").and_then(id_of).and_then(|a| url::Url::parse(a).ok());
-    if actor.as_ref().map(host_header) != Some(signer.host.clone()) {
-        return Err(AppError::Forbidden("a group announces activities of its own host".into()));
-    }
-    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
-    match inner.get("type").and_then(Value::as_str) {
-        Some("Delete") => {
-            if !delete_remote(state, inner.get("object").and_then(id_of), signer, claim).await? {
-                tracing::info!(activity = %env.id, "Announce of a Delete of nothing we keep: ignored");
-            }
-        }
-        _ => {
-            store_article(state, inner.get("object").unwrap_or(&Value::Null), signer, Some(claim)).await?;
-        }
-    }
-    Ok(())
-}
-
 /// The received activity that a change applies: its id is claimed in the change's
 /// transaction, so that a redelivery changes nothing and a failure leaves neither.
 #[derive(Clone, Copy)]
@@ -104,7 +83,7 @@ pub struct Claim<'a> {
 
 /// Deletes the remote practice `ap_id` of `signer` (its origin; 403 for anyone else) and claims
 /// the activity, in one transaction; false when we keep no such practice.
-async fn delete_remote(
+pub async fn delete_remote(
     state: &AppState,
     ap_id: Option<&str>,
     signer: &RemoteActorRow,
@@ -126,21 +105,6 @@ async fn delete_remote(
         tracing::info!(practice = %ap_id, "remote practice deleted");
     }
     Ok(true)
-}
-
-/// `Create`/`Update` sent by the practice's origin, or by its author (an editorial actor
-/// writing in a territory we know: the `audience`).
-pub async fn receive_article(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let mut origin = signer.clone();
-    if let Some(audience) = env.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
-        && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
-        && territory.host == signer.host
-    {
-        origin = territory;
-    }
-    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
-    store_article(state, &env.object, &origin, Some(claim)).await?;
-    Ok(())
 }
 
 /// Stores (or refreshes) the `Article` `o` of `signer`, its origin, in one transaction with the
@@ -223,7 +187,7 @@ pub async fn store_article(
     match known {
         Some(p) => {
             practices::update_content(change.conn(), p.id, &content, &signer.ap_id, "remote update").await?;
-            if p.status != "published" {
+            if !p.is_published() {
                 practices::set_status(change.conn(), p.id, true, &signer.ap_id).await?;
             }
         }
@@ -235,10 +199,4 @@ pub async fn store_article(
     change.commit().await?;
     tracing::info!(practice = %ap_id, from = %signer.ap_id, "remote practice stored");
     Ok(true)
-}
-
-/// `Delete` of a remote practice; true when it named one.
-pub async fn receive_delete(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
-    let claim = Claim { id: env.id.as_str(), actor: &signer.ap_id, kind: &env.kind };
-    delete_remote(state, id_of(&env.object), signer, claim).await
 }

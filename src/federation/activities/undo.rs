@@ -1,71 +1,84 @@
-//! `Undo(Follow)`: the follower leaves. `Undo` of a `Like` or an `Announce` goes to the
-//! conversations; of anything else, acknowledged and ignored.
+//! `Undo(Follow)`: the follower leaves (a territory or a signatory). `Undo` of a `Like` or an
+//! `Announce`: the reaction or adoption goes; a practice's territory undoing its `Announce` of
+//! a comment withdraws the comment (its moderators hid it). Of anything else, acknowledged and
+//! ignored.
 //! https://www.w3.org/TR/activitypub/#undo-activity-inbox
 
-use serde_json::Value;
-
-use super::local_territory;
+use super::{Activity, Received, local_territory};
 use crate::{
     error::{AppError, AppResult},
-    federation::protocol::{activities::Envelope, id_of},
+    federation::{protocol::inbound::Undo, signatory_actors},
     processing::unit::Change,
     state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
+        conversations as conv,
         follows::{self, Direction},
+        practices::practice_in,
+        territories::TerritoryRow,
     },
 };
 
-pub async fn receive(state: &AppState, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    let inner_kind = env.object.get("type").and_then(Value::as_str);
-    let follow_id = id_of(&env.object);
-    // The undone Follow is embedded (Mastodon, Lemmy) or named by id only (some others).
-    let territory = match (inner_kind, env.object.get("object").and_then(id_of)) {
-        (Some("Follow"), Some(object)) => {
-            if env.object.get("actor").and_then(id_of) != Some(signer.ap_id.as_str()) {
-                return Err(AppError::Forbidden("cannot undo another actor's Follow".into()));
-            }
-            if let Some(id) = crate::federation::signatory_actors::local_signatory_id(state, object) {
-                return crate::federation::signatory_actors::receive_unfollow(state, env, signer, id).await;
-            }
-            local_territory(state, object).await?
+impl Activity for Undo {
+    /// An embedded Follow is undone by its own actor only.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        if let Some(undone) = self.undone()
+            && undone.kind.as_deref() == Some("Follow")
+            && undone.object.is_some()
+            && undone.actor.as_ref().map(|a| a.id()) != Some(ctx.signer.ap_id.as_str())
+        {
+            return Err(AppError::Forbidden("cannot undo another actor's Follow".into()));
         }
-        (Some("Like" | "Announce"), _) => {
-            return super::conversation::receive_undo(state, env, signer).await;
-        }
-        (None, _) => match follow_id {
-            Some(id) => match follower_territory_by_follow_id(state, id, signer).await? {
-                Some(t) => Some(t),
-                // Only an id: perhaps a Like or Announce of ours to withdraw.
-                None => return super::conversation::receive_undo(state, env, signer).await,
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let undone = self.undone();
+        let inner_kind = undone.and_then(|u| u.kind.as_deref());
+        // The undone Follow is embedded (Mastodon, Lemmy) or named by id only (some others).
+        let territory = match (inner_kind, undone.and_then(|u| u.object.as_ref())) {
+            (Some("Follow"), Some(object)) => {
+                if let Some(id) = signatory_actors::local_signatory_id(state, object.id()) {
+                    return signatory_actors::receive_unfollow(state, self.id.as_str(), signer, id).await;
+                }
+                local_territory(state, object.id()).await?
+            }
+            (Some("Like" | "Announce"), _) => return undo_reaction(state, &self, signer).await,
+            (None, _) => match self.undone_id() {
+                Some(id) => match follower_territory_by_follow_id(state, id, signer).await? {
+                    Some(t) => Some(t),
+                    // Only an id: perhaps a Like or Announce of ours to withdraw.
+                    None => return undo_reaction(state, &self, signer).await,
+                },
+                None => None,
             },
-            None => None,
-        },
-        _ => {
-            tracing::info!(activity = %env.id, kind = ?inner_kind, "Undo of an activity we do not keep: ignored");
+            _ => {
+                tracing::info!(activity = %self.id, kind = ?inner_kind, "Undo of an activity we do not keep: ignored");
+                return Ok(());
+            }
+        };
+        let Some(territory_id) = territory.map(|t| t.id) else {
+            tracing::info!(activity = %self.id, "Undo(Follow) of no local follow: ignored");
+            return Ok(());
+        };
+        let mut change = Change::begin(state).await?;
+        if !claim_received(change.conn(), self.id.as_str(), signer.ap_id.as_str(), "Undo").await? {
             return Ok(());
         }
-    };
-    let Some(territory_id) = territory.map(|t| t.id) else {
-        tracing::info!(activity = %env.id, "Undo(Follow) of no local follow: ignored");
-        return Ok(());
-    };
-    let mut change = Change::begin(state).await?;
-    if !claim_received(change.conn(), env.id.as_str(), signer.ap_id.as_str(), "Undo").await? {
-        return Ok(());
+        follows::delete_follow(change.conn(), Direction::Followers, territory_id, signer.id).await?;
+        change.commit().await?;
+        tracing::info!(follower = %signer.ap_id, "follower left");
+        Ok(())
     }
-    follows::delete_follow(change.conn(), Direction::Followers, territory_id, signer.id).await?;
-    change.commit().await?;
-    tracing::info!(follower = %signer.ap_id, "follower left");
-    Ok(())
 }
 
 async fn follower_territory_by_follow_id(
     state: &AppState,
     follow_id: &str,
     signer: &RemoteActorRow,
-) -> AppResult<Option<crate::storage::territories::TerritoryRow>> {
+) -> AppResult<Option<TerritoryRow>> {
     for t in state.store.territories().await? {
         if let Some(f) = state.store.follow(Direction::Followers, t.id, signer.id).await?
             && f.follow_ap_id == follow_id
@@ -74,4 +87,33 @@ async fn follower_territory_by_follow_id(
         }
     }
     Ok(None)
+}
+
+/// `Undo` of a `Like` or an `Announce`: the reaction or adoption goes; the practice's
+/// territory undoing its `Announce` of a comment withdraws the comment.
+async fn undo_reaction(state: &AppState, undo: &Undo, signer: &RemoteActorRow) -> AppResult<()> {
+    let Some(inner) = undo.undone_id() else { return Ok(()) };
+    let mut change = Change::begin(state).await?;
+    if !claim_received(change.conn(), undo.id.as_str(), &signer.ap_id, "Undo").await? {
+        return Ok(());
+    }
+    let withdrawn_comment = match undo.undone().and_then(|u| u.object.as_ref()) {
+        Some(object) => conv::comment_by_ap_id_in(change.conn(), object.id()).await?,
+        None => None,
+    };
+    let comment_practice = match &withdrawn_comment {
+        Some(c) => practice_in(change.conn(), c.practice_id).await?,
+        None => None,
+    };
+    let undone = conv::remove_adoption_by_activity(change.conn(), inner, &signer.ap_id).await?
+        || conv::remove_reaction(change.conn(), inner, &signer.ap_id).await?;
+    if !undone
+        && let (Some(c), Some(p)) = (&withdrawn_comment, &comment_practice)
+        && p.origin_actor == signer.ap_id
+        && p.territory_id.is_none()
+    {
+        conv::delete_comment(change.conn(), &c.ap_id).await?;
+        tracing::info!(comment = %c.ap_id, "comment withdrawn by the practice's territory");
+    }
+    change.commit().await
 }

@@ -1,40 +1,39 @@
 //! `Update` of an actor by itself: refresh our copy (new name, new key, new inbox).
-//! Updates of other objects arrive with the content features that keep them.
+//! Updates of practices and comments are `Article` and `Note` (`article.rs`, `note.rs`);
+//! of anything else, `Unknown` (ignored).
 
-use activitypub_federation::{config::Data, traits::Object as _};
+use activitypub_federation::traits::Object as _;
 
+use super::{Activity, Received};
 use crate::{
-    error::{AppError, AppResult},
+    error::AppResult,
     federation::{
         objects::{DbRemoteActor, new_remote_actor},
-        protocol::{activities::Envelope, actor::RemoteActorJson, id_of},
+        protocol::inbound::UpdateActor,
     },
     processing::unit::Change,
-    state::AppState,
-    storage::{
-        activities::claim_received,
-        actors::{RemoteActorRow, upsert_remote_actor},
-    },
+    storage::{activities::claim_received, actors::upsert_remote_actor},
 };
 
-pub async fn receive(data: &Data<AppState>, env: &Envelope, signer: &RemoteActorRow) -> AppResult<()> {
-    if id_of(&env.object) != Some(signer.ap_id.as_str()) || !env.object.is_object() {
-        tracing::info!(activity = %env.id, "Update of an object we do not keep: ignored");
-        return Ok(());
+impl Activity for UpdateActor {
+    /// The document must be the signer's own, and a usable actor (the checks of every fetch).
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        let expected = url::Url::parse(&ctx.signer.ap_id)?;
+        DbRemoteActor::verify(&self.object, &expected, ctx.data).await
     }
-    let json: RemoteActorJson = serde_json::from_value(env.object.clone())
-        .map_err(|e| AppError::BadRequest(format!("Update: not an actor: {e}")))?;
-    let expected = url::Url::parse(&signer.ap_id)?;
-    DbRemoteActor::verify(&json, &expected, data).await?;
-    let new = new_remote_actor(&json)?;
-    // The activity id is claimed in the transaction that applies it: a redelivery finds it
-    // claimed and changes nothing; a failure leaves neither.
-    let mut change = Change::begin(data).await?;
-    if !claim_received(change.conn(), env.id.as_str(), &signer.ap_id, "Update").await? {
-        return Ok(());
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let signer = ctx.signer;
+        let new = new_remote_actor(&self.object)?;
+        // The activity id is claimed in the transaction that applies it: a redelivery finds it
+        // claimed and changes nothing; a failure leaves neither.
+        let mut change = Change::begin(ctx.state()).await?;
+        if !claim_received(change.conn(), self.id.as_str(), &signer.ap_id, "Update").await? {
+            return Ok(());
+        }
+        upsert_remote_actor(change.conn(), &new).await?;
+        change.commit().await?;
+        tracing::info!(actor = %signer.ap_id, "remote actor updated");
+        Ok(())
     }
-    upsert_remote_actor(change.conn(), &new).await?;
-    change.commit().await?;
-    tracing::info!(actor = %signer.ap_id, "remote actor updated");
-    Ok(())
 }

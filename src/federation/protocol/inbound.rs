@@ -1,32 +1,234 @@
-//! What an incoming activity is, read from its shape alone (no storage, no side effect): the
-//! inbox dispatches on [`Inbound`] with one arm per kind, each handled by one receiver in
-//! `federation::activities`. Types we do not handle are `Unknown`: logged and answered 202
-//! (ActivityPub 7: a server ignores what it does not understand).
+//! What an incoming activity is: one arm of [`Inbound`] per kind we handle, each carrying the
+//! serde struct its body deserialises into (no storage, no side effect here). The inbox
+//! verifies and applies each arm in `federation::activities` (one file per activity, a
+//! `verify` then a `receive` step, as Lemmy's `ActivityHandler`).
+//!
+//! A known type whose body does not have the shape it needs is a 400; a type we do not
+//! handle is `Unknown`: logged and answered 202 (ActivityPub 7: a server ignores what it does
+//! not understand).
+//!
+//! Adding an activity (`Join`, `Leave`, `Invite`, `Flag`): its struct and one line in
+//! [`Inbound::parse`] here, its handler file in `federation/activities/` and one line in
+//! `activities::receive`.
 
+use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
+use url::Url;
 
-use super::activities::Envelope;
+use super::{activities::Envelope, actor::RemoteActorJson, id_of};
+use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Inbound {
+    Follow(Follow),
+    Accept(AnswerFollow),
+    Reject(AnswerFollow),
+    Undo(Undo),
     /// `Create`/`Update` of an `Article` (or Lemmy's `Page`): a practice.
-    Article,
+    Article(CreateArticle),
     /// `Create`/`Update` of a `Note` (or `Comment`): a reply.
-    Note,
-    /// `Update` of anything else: an actor refreshing itself.
-    Update,
+    Note(CreateNote),
+    /// `Update` of an actor by itself (new name, new key, new inbox).
+    UpdateActor(Box<UpdateActor>),
+    Delete(Delete),
     /// `Announce` of a `Create`/`Update` of an `Article`, or of a `Delete`: a group relaying its
     /// author's activity on a practice (FEP-1b12).
-    AnnouncedPractice,
+    AnnouncePractice(AnnouncePractice),
     /// Any other `Announce`: a boost, an adoption, or a group relaying a comment.
-    Announce,
-    Like,
-    Follow,
-    Undo,
-    Accept,
-    Reject,
-    Delete,
+    Announce(Announce),
+    Like(Like),
+    /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
+}
+
+/// A reference as JSON-LD writes it: the id itself, or an object carrying it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Ref {
+    Id(String),
+    Object { id: String },
+}
+
+impl Ref {
+    pub fn id(&self) -> &str {
+        match self {
+            Ref::Id(id) | Ref::Object { id } => id,
+        }
+    }
+}
+
+/// `type` as JSON-LD allows it: a string, or a list whose first string names it.
+fn first_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Array(a)) => a.iter().find_map(Value::as_str).map(String::from),
+        _ => None,
+    })
+}
+
+/// `Follow` of one of our actors (a territory or a signatory).
+/// https://www.w3.org/TR/activitypub/#follow-activity-inbox
+#[derive(Debug, Clone, Deserialize)]
+pub struct Follow {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: Ref,
+}
+
+/// `Accept` or `Reject` of a Follow one of our territories sent.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnswerFollow {
+    pub id: Url,
+    pub actor: Ref,
+    #[serde(default)]
+    pub object: Option<AnsweredFollow>,
+}
+
+/// The Follow answered: named by id (most servers), or embedded with its actor (then the
+/// embedded id may be another than ours: some older software).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum AnsweredFollow {
+    Id(String),
+    Embedded {
+        #[serde(default)]
+        id: Option<String>,
+        #[serde(default)]
+        actor: Option<Ref>,
+    },
+}
+
+/// `Undo` of a `Follow`, `Like` or `Announce`, embedded (Mastodon, Lemmy) or named by id.
+/// https://www.w3.org/TR/activitypub/#undo-activity-inbox
+#[derive(Debug, Clone, Deserialize)]
+pub struct Undo {
+    pub id: Url,
+    pub actor: Ref,
+    #[serde(default)]
+    pub object: Option<Undone>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Undone {
+    Id(String),
+    Embedded(UndoneActivity),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UndoneActivity {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(rename = "type", default, deserialize_with = "first_type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub actor: Option<Ref>,
+    #[serde(default)]
+    pub object: Option<Ref>,
+}
+
+impl Undo {
+    /// The id of the undone activity, however it is given.
+    pub fn undone_id(&self) -> Option<&str> {
+        match &self.object {
+            Some(Undone::Id(id)) => Some(id),
+            Some(Undone::Embedded(a)) => a.id.as_deref(),
+            None => None,
+        }
+    }
+
+    pub fn undone(&self) -> Option<&UndoneActivity> {
+        match &self.object {
+            Some(Undone::Embedded(a)) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// `Create`/`Update` of an `Article` or `Page`. The object's content is read by
+/// `activities::article::store_article`, which also reads the Articles fetched from outboxes.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreateArticle {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: Value,
+}
+
+/// `Create`/`Update` of a `Note` or `Comment`. Its object is read by
+/// `activities::conversation`, as the Notes fetched or embedded in an `Announce` are.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CreateNote {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: Value,
+}
+
+/// `Update` of an actor by itself.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UpdateActor {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: RemoteActorJson,
+}
+
+/// `Delete` of a practice, a comment, or the actor itself.
+/// https://www.w3.org/TR/activitypub/#delete-activity-inbox
+#[derive(Debug, Clone, Deserialize)]
+pub struct Delete {
+    pub id: Url,
+    pub actor: Ref,
+    #[serde(default)]
+    pub object: Option<Ref>,
+}
+
+/// `Announce` by a group of an activity of its author on a practice (FEP-1b12).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnnouncePractice {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: AnnouncedActivity,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnnouncedActivity {
+    #[serde(rename = "type", default, deserialize_with = "first_type")]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub actor: Option<Ref>,
+    /// The `Article` of a `Create`/`Update`, the id (or `Tombstone`) of a `Delete`.
+    #[serde(default)]
+    pub object: Value,
+}
+
+/// `Announce` of a practice (a boost; with `cces:adoptionNote`, an adoption) or of a comment
+/// (a group relaying it, its `Create` embedded or its id).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Announce {
+    pub id: Url,
+    pub actor: Ref,
+    #[serde(default)]
+    pub object: Value,
+    #[serde(rename = "cces:adoptionNote", default)]
+    pub adoption_note: Option<Value>,
+}
+
+impl Announce {
+    /// What is announced: the object of an embedded `Create`, or the object itself.
+    pub fn announced(&self) -> &Value {
+        match self.object.get("type").and_then(Value::as_str) {
+            Some("Create") => self.object.get("object").unwrap_or(&Value::Null),
+            _ => &self.object,
+        }
+    }
+}
+
+/// `Like` of a practice.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Like {
+    pub id: Url,
+    pub actor: Ref,
+    #[serde(default)]
+    pub object: Option<Ref>,
 }
 
 pub fn is_article(object: &Value) -> bool {
@@ -46,24 +248,34 @@ pub fn is_announced_practice(object: &Value) -> bool {
     }
 }
 
+/// An `Update` whose object is its actor's own document.
+fn is_actor_update(env: &Envelope) -> bool {
+    env.object.is_object() && id_of(&env.object) == Some(env.actor.as_str())
+}
+
 impl Inbound {
-    pub fn of(env: &Envelope) -> Inbound {
+    /// The arm `env` is, with its body deserialised; 400 when a known type lacks its shape.
+    pub fn parse(env: &Envelope) -> AppResult<Inbound> {
         let o = &env.object;
-        match env.kind.as_str() {
-            "Create" | "Update" if is_article(o) => Inbound::Article,
-            "Create" | "Update" if is_note(o) => Inbound::Note,
-            "Update" => Inbound::Update,
-            "Announce" if is_announced_practice(o) => Inbound::AnnouncedPractice,
-            "Announce" => Inbound::Announce,
-            "Like" => Inbound::Like,
-            "Follow" => Inbound::Follow,
-            "Undo" => Inbound::Undo,
-            "Accept" => Inbound::Accept,
-            "Reject" => Inbound::Reject,
-            "Delete" => Inbound::Delete,
+        Ok(match env.kind.as_str() {
+            "Create" | "Update" if is_article(o) => Inbound::Article(body(env)?),
+            "Create" | "Update" if is_note(o) => Inbound::Note(body(env)?),
+            "Update" if is_actor_update(env) => Inbound::UpdateActor(Box::new(body(env)?)),
+            "Announce" if is_announced_practice(o) => Inbound::AnnouncePractice(body(env)?),
+            "Announce" => Inbound::Announce(body(env)?),
+            "Like" => Inbound::Like(body(env)?),
+            "Follow" => Inbound::Follow(body(env)?),
+            "Undo" => Inbound::Undo(body(env)?),
+            "Accept" => Inbound::Accept(body(env)?),
+            "Reject" => Inbound::Reject(body(env)?),
+            "Delete" => Inbound::Delete(body(env)?),
             _ => Inbound::Unknown,
-        }
+        })
     }
+}
+
+fn body<T: DeserializeOwned>(env: &Envelope) -> AppResult<T> {
+    T::deserialize(&env.raw).map_err(|e| AppError::BadRequest(format!("malformed {}: {e}", env.kind)))
 }
 
 #[cfg(test)]
@@ -73,27 +285,121 @@ mod tests {
     use super::*;
     use crate::federation::protocol::activities::parse_envelope;
 
-    fn kind(v: Value) -> Inbound {
-        Inbound::of(&parse_envelope(v.to_string().as_bytes()).expect("envelope"))
+    fn parse(v: &Value) -> AppResult<Inbound> {
+        Inbound::parse(&parse_envelope(v.to_string().as_bytes()).expect("envelope"))
+    }
+
+    /// The arm's name, to compare arms without comparing bodies.
+    fn arm(i: &Inbound) -> &'static str {
+        match i {
+            Inbound::Follow(_) => "Follow",
+            Inbound::Accept(_) => "Accept",
+            Inbound::Reject(_) => "Reject",
+            Inbound::Undo(_) => "Undo",
+            Inbound::Article(_) => "Article",
+            Inbound::Note(_) => "Note",
+            Inbound::UpdateActor(_) => "UpdateActor",
+            Inbound::Delete(_) => "Delete",
+            Inbound::AnnouncePractice(_) => "AnnouncePractice",
+            Inbound::Announce(_) => "Announce",
+            Inbound::Like(_) => "Like",
+            Inbound::Unknown => "Unknown",
+        }
+    }
+
+    fn kind(v: Value) -> &'static str {
+        arm(&parse(&v).expect("known shape"))
     }
 
     #[test]
     fn each_shape_has_one_kind() {
         let a = |t: &str, o: Value| json!({"id": "https://x.example/a", "type": t, "actor": "https://x.example/u", "object": o});
-        assert_eq!(kind(a("Create", json!({"type": "Article"}))), Inbound::Article);
-        assert_eq!(kind(a("Update", json!({"type": "Page"}))), Inbound::Article);
-        assert_eq!(kind(a("Create", json!({"type": "Note"}))), Inbound::Note);
-        assert_eq!(kind(a("Create", json!({"type": "Question"}))), Inbound::Unknown);
-        assert_eq!(kind(a("Update", json!({"type": "Person"}))), Inbound::Update);
-        assert_eq!(
-            kind(a("Announce", json!({"type": "Create", "object": {"type": "Page"}}))),
-            Inbound::AnnouncedPractice
-        );
-        assert_eq!(kind(a("Announce", json!({"type": "Delete"}))), Inbound::AnnouncedPractice);
-        assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Note"}}))), Inbound::Announce);
-        assert_eq!(kind(a("Announce", json!("https://x.example/n"))), Inbound::Announce);
-        assert_eq!(kind(a("Delete", json!("https://x.example/n"))), Inbound::Delete);
-        assert_eq!(kind(a("Move", json!("https://x.example/n"))), Inbound::Unknown);
-        assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), Inbound::Unknown);
+        let article = json!({"type": "Article", "id": "https://x.example/p"});
+        assert_eq!(kind(a("Create", article.clone())), "Article");
+        assert_eq!(kind(a("Update", json!({"type": "Page", "id": "https://x.example/p"}))), "Article");
+        assert_eq!(kind(a("Create", json!({"type": "Note", "id": "https://x.example/n"}))), "Note");
+        assert_eq!(kind(a("Create", json!({"type": "Question"}))), "Unknown");
+        assert_eq!(kind(a("Update", json!({"type": "Person", "id": "https://x.example/other"}))), "Unknown");
+        assert_eq!(kind(a("Update", json!({"type": "Question", "id": "https://x.example/q"}))), "Unknown");
+        assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Page"}}))), "AnnouncePractice");
+        assert_eq!(kind(a("Announce", json!({"type": "Delete"}))), "AnnouncePractice");
+        assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Note"}}))), "Announce");
+        assert_eq!(kind(a("Announce", json!("https://x.example/n"))), "Announce");
+        assert_eq!(kind(a("Delete", json!("https://x.example/n"))), "Delete");
+        assert_eq!(kind(a("Delete", json!({"type": "Tombstone", "id": "https://x.example/n"}))), "Delete");
+        assert_eq!(kind(a("Follow", json!({"id": "https://y.example/t"}))), "Follow");
+        assert_eq!(kind(a("Undo", json!({"type": ["Follow"], "object": "https://y.example/t"}))), "Undo");
+        assert_eq!(kind(a("Accept", json!("https://y.example/f"))), "Accept");
+        assert_eq!(kind(a("Reject", Value::Null)), "Reject");
+        assert_eq!(kind(a("Like", json!("https://y.example/p"))), "Like");
+        assert_eq!(kind(a("Move", json!("https://x.example/n"))), "Unknown");
+        assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), "Unknown");
+    }
+
+    #[test]
+    fn a_known_type_without_its_shape_is_a_bad_request() {
+        let a = |t: &str, o: Value| json!({"id": "https://x.example/a", "type": t, "actor": "https://x.example/u", "object": o});
+        for bad in [
+            a("Follow", Value::Null),
+            a("Follow", json!(5)),
+            a("Follow", json!({"id": 5})),
+            a("Undo", json!({"type": "Follow", "object": 5})),
+            a("Like", json!([1])),
+            a("Update", json!({"type": "Person", "id": "https://x.example/u", "inbox": 3})),
+        ] {
+            assert!(matches!(parse(&bad), Err(AppError::BadRequest(_))), "{bad}");
+        }
+    }
+
+    /// Every activity the fixtures hold, as Mastodon, GoToSocial, Lemmy and Maillage send
+    /// them, lands in the arm that handles it.
+    #[test]
+    fn every_fixture_lands_in_its_arm() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let expected = [
+            ("gotosocial/create_reply.json", "Note"),
+            ("gotosocial/follow.json", "Follow"),
+            ("gotosocial/like.json", "Like"),
+            ("gotosocial/undo_follow.json", "Undo"),
+            ("lemmy/announce_create_page.json", "AnnouncePractice"),
+            ("lemmy/create_comment.json", "Note"),
+            ("lemmy/like.json", "Like"),
+            ("lemmy/undo_like.json", "Undo"),
+            ("mastodon/accept_follow.json", "Accept"),
+            ("mastodon/create_reply.json", "Note"),
+            ("mastodon/create_reply_direct.json", "Note"),
+            ("mastodon/create_reply_followers_only.json", "Note"),
+            ("mastodon/delete_reply.json", "Delete"),
+            ("mastodon/follow.json", "Follow"),
+            ("mastodon/like.json", "Like"),
+            ("mastodon/undo_follow.json", "Undo"),
+            ("mastodon/undo_like.json", "Undo"),
+        ];
+        for (file, want) in expected {
+            let text = std::fs::read_to_string(dir.join(file)).expect(file);
+            let env = parse_envelope(text.as_bytes()).expect(file);
+            let got = Inbound::parse(&env).unwrap_or_else(|e| panic!("{file}: {e}"));
+            assert_eq!(arm(&got), want, "{file}");
+        }
+        // What Maillage sends is what another Maillage reads.
+        let golden = dir.join("golden/sent");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&golden).expect("golden/sent") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("golden");
+            let sent: Vec<Value> = match serde_json::from_str(&text).expect("golden JSON") {
+                Value::Array(all) => all,
+                one => vec![one],
+            };
+            for activity in sent {
+                let env = parse_envelope(activity.to_string().as_bytes()).expect("golden activity");
+                let got = Inbound::parse(&env).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                seen += 1;
+                if env.kind != "Add" && env.kind != "Remove" {
+                    assert_ne!(arm(&got), "Unknown", "{}", path.display());
+                }
+            }
+        }
+        assert!(seen > 0, "no activity in golden/sent");
     }
 }

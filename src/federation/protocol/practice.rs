@@ -281,7 +281,7 @@ mod tests {
             ap_id: "https://m.example/practices/0b5e".into(),
             territory_id: Some(1),
             origin_actor: "https://m.example/t/redon".into(),
-            status: "published".into(),
+            status: crate::domain::practice::Status::Published,
             title: "Épicerie en circuit court".into(),
             summary: "Douze fermes, une épicerie.".into(),
             body_md: "Les **circuits courts**.".into(),

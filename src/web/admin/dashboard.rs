@@ -40,7 +40,8 @@ pub(super) async fn dashboard(
     let signatures = data.store.count_pending_signatures(t.id).await?;
     let requests = data.store.count_follows(Direction::Followers, t.id, FollowState::Pending).await?;
     let followers = data.store.count_follows(Direction::Followers, t.id, FollowState::Accepted).await?;
-    let (_, drafts) = data.store.console_practices(t.id, "draft", "", 1, 0).await?;
+    let (_, drafts) =
+        data.store.console_practices(t.id, Some(crate::domain::practice::Status::Draft), "", 1, 0).await?;
     let count = |key: &str, n: i64| tr.t_args(key, &[("count", &tr.number(n))]);
     let waiting = vec![
         Line {

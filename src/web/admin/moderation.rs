@@ -87,10 +87,12 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
             commune: s.commune,
             received: tr.datetime(s.confirmed_at.unwrap_or(s.created_at)),
             status: match &s.reject_reason {
-                Some(reason) if s.status == "rejected" => format!("{} : {reason}", status_label(tr, &s.status)),
-                _ => status_label(tr, &s.status),
+                Some(reason) if s.status == crate::domain::signatory::Status::Rejected => {
+                    format!("{} : {reason}", status_label(tr, s.status.as_str()))
+                }
+                _ => status_label(tr, s.status.as_str()),
             },
-            pending: s.status == "confirmed",
+            pending: s.status == crate::domain::signatory::Status::Confirmed,
             name: s.name,
             reason: String::new(),
             error: None,

@@ -48,7 +48,16 @@ pub(super) async fn list_page(
     let status = lq.status.clone().filter(|s| s == "draft" || s == "published").unwrap_or_default();
     let text = lq.q.clone().unwrap_or_default();
     let (page, offset) = super::listing::page_and_offset(lq.page);
-    let (found, total) = data.store.console_practices(t.id, &status, &text, super::listing::PER_PAGE, offset).await?;
+    let (found, total) = data
+        .store
+        .console_practices(
+            t.id,
+            crate::domain::practice::Status::parse(&status),
+            &text,
+            super::listing::PER_PAGE,
+            offset,
+        )
+        .await?;
     let rows = found
         .into_iter()
         .map(|(id, title, status, updated)| (id, title, tr.t(&format!("status-{status}")), tr.datetime(updated)))

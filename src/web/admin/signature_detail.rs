@@ -52,15 +52,16 @@ pub(super) async fn detail(
     error: Option<String>,
 ) -> AppResult<SignatureDetail> {
     let tr = ctx.tr;
-    let s =
-        data.store.signatory_private(id).await?.filter(|s| !matches!(s.status.as_str(), "withdrawn" | "unconfirmed"));
+    let s = data.store.signatory_private(id).await?.filter(|s| {
+        !matches!(s.status, crate::domain::signatory::Status::Withdrawn | crate::domain::signatory::Status::Unconfirmed)
+    });
     let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
     let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
     let version: Option<String> = data.store.charter_version(s.charter_id).await?;
     let yes_no = |b: bool| tr.t(if b { "yes" } else { "no" });
-    let structure = s.kind == "structure";
+    let structure = s.kind == crate::domain::signatory::Kind::Structure;
     let facts = [
-        fact(tr.t("signature-status"), status_label(tr, &s.status), "text"),
+        fact(tr.t("signature-status"), status_label(tr, s.status.as_str()), "text"),
         s.reject_reason.clone().and_then(|r| fact(tr.t("reject-reason"), r, "text")),
         fact(tr.t("signature-as"), tr.t(&format!("kind-{}", s.kind)), "text"),
         fact(tr.t("field-commune"), s.commune.clone(), "text"),
@@ -90,8 +91,8 @@ pub(super) async fn detail(
         notice: None,
         alert: None,
         id,
-        status: status_label(tr, &s.status),
-        pending: s.status == "confirmed",
+        status: status_label(tr, s.status.as_str()),
+        pending: s.status == crate::domain::signatory::Status::Confirmed,
         name: s.name,
         facts: facts.into_iter().flatten().collect(),
         reason,

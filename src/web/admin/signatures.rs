@@ -36,8 +36,8 @@ pub(super) async fn signatures_export(
         let listed = if s.listed != 0 { "yes" } else { "no" };
         out.row(&[
             &s.id.to_string(),
-            &s.status,
-            &s.kind,
+            s.status.as_str(),
+            s.kind.as_str(),
             &s.name,
             &s.roles,
             &s.legal_form,
@@ -122,7 +122,7 @@ async fn signature_record(
     data: &AppState,
     id: i64,
 ) -> AppResult<(crate::storage::signatories::SignatoryPrivate, String, String)> {
-    let s = data.store.signatory_private(id).await?.filter(|s| s.status != "withdrawn");
+    let s = data.store.signatory_private(id).await?.filter(|s| s.status != crate::domain::signatory::Status::Withdrawn);
     let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
     let slug = data.store.territory_by_id(s.territory_id).await?.map(|t| t.slug).unwrap_or_default();
     let version = data.store.charter_version(s.charter_id).await?;

@@ -1,0 +1,80 @@
+//! `Create`/`Update` of a reply (`Note`, Lemmy's `Comment`) by its author: a comment on a
+//! practice (stored, and announced by the practice's territory: `conversation.rs`), or an
+//! edit of one.
+
+use super::{
+    Activity, Received,
+    conversation::{comment_html, practice_for, store_comment, url_of},
+};
+use crate::{
+    error::{AppError, AppResult},
+    federation::{
+        flood::Act,
+        protocol::{id_of, inbound::CreateNote, is_public, remote_url::remote_id},
+    },
+    processing::unit::Change,
+    storage::{activities::claim_received, conversations as conv},
+};
+
+impl CreateNote {
+    fn note_id(&self) -> AppResult<&str> {
+        id_of(&self.object).ok_or_else(|| AppError::BadRequest("Note without id".into()))
+    }
+
+    fn in_reply_to(&self) -> Option<&str> {
+        self.object.get("inReplyTo").and_then(id_of)
+    }
+}
+
+impl Activity for CreateNote {
+    /// A reply is sent by its author, from the host of its id.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let note_id = self.note_id()?;
+        if self.in_reply_to().is_none() {
+            return Ok(()); // Answers nothing: ignored by `receive`.
+        }
+        remote_id(note_id, &signer.host, state.config.allow_private_network)?;
+        if self.object.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+            return Err(AppError::Forbidden("a Note is sent by its author".into()));
+        }
+        url_of(&self.object, state.config.allow_private_network)?;
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let o = &self.object;
+        let note_id = self.note_id()?;
+        let Some(in_reply_to) = self.in_reply_to() else {
+            tracing::info!(activity = %self.id, "a Note that answers nothing here: ignored");
+            return Ok(());
+        };
+        if !is_public(o, Some(ctx.raw)) {
+            // Followers-only or direct (Mastodon, when someone mentions the territory privately):
+            // never a comment, never listed nor announced. Nothing is kept; moderators see nothing
+            // (docs/FEDERATION.md), the log says who without the content.
+            tracing::info!(activity = %self.id, actor = %signer.ap_id, "a reply that is not public: ignored");
+            return Ok(());
+        }
+        if let Some(existing) = state.store.comment_by_ap_id(note_id).await? {
+            if existing.author_actor != signer.ap_id {
+                return Err(AppError::Forbidden("only a comment's author may change it".into()));
+            }
+            let html = comment_html(o);
+            // `update_comment` changes only a comment by this author: the check above holds inside.
+            let mut change = Change::begin(state).await?;
+            if claim_received(change.conn(), self.id.as_str(), &signer.ap_id, ctx.kind).await? {
+                conv::update_comment(change.conn(), note_id, &signer.ap_id, &html).await?;
+                change.commit().await?;
+            }
+            return Ok(());
+        }
+        let Some(practice) = practice_for(state, in_reply_to).await? else {
+            tracing::info!(activity = %self.id, in_reply_to, "reply to no practice known here: ignored");
+            return Ok(());
+        };
+        state.flood.admit(Act::Comment, &signer.ap_id, &signer.host)?;
+        store_comment(ctx, self.id.as_str(), signer, o, &practice).await
+    }
+}
