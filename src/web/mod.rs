@@ -21,7 +21,9 @@ pub mod practice_pages;
 pub mod practices;
 pub mod session;
 pub mod sign_form;
+pub mod signatory_directory;
 pub mod signer;
+pub mod signing;
 pub mod territory_path;
 
 use askama::Template;
@@ -168,6 +170,8 @@ pub fn router() -> Router<crate::state::AppState> {
         .route("/static/{name}", get(static_file))
         .merge(auth::router())
         .merge(charter::router())
+        .merge(signing::router())
+        .merge(signatory_directory::router())
         .merge(signer::router())
         .merge(practices::router())
         .merge(practice_pages::router())

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     admin::FormPairs,
-    charter::{input_from_form, manage_page, message},
     private, render_status,
     session::Ctx,
+    sign_form::{input_from_form, manage_page},
+    signing::message,
 };
 use crate::{
     domain::signatory::SignatureInput,

@@ -146,7 +146,7 @@ pub(super) async fn signature_export(
     }
     data.store.audit(&account.email, "signature.view", &format!("signature #{id}")).await?;
     let input = crate::web::signer::as_input(&s, &version);
-    let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, vec![], false);
+    let page = crate::web::sign_form::admin_edit_page(&ctx, &slug, &version, id, input, vec![], false);
     Ok(crate::web::private(render_status(StatusCode::OK, &page)?))
 }
 
@@ -159,7 +159,7 @@ pub(super) async fn signature_edit(
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
-    let input = crate::web::charter::input_from_form(&f);
+    let input = crate::web::sign_form::input_from_form(&f);
     let errors = match processing::signatures::edit(&data, &s, input.clone(), &version).await {
         Ok(()) => {
             data.store.audit(&account.email, "signature.edit", &format!("signature #{id}")).await?;
@@ -169,6 +169,6 @@ pub(super) async fn signature_edit(
         Err(processing::signatures::SignError::TooMany) => vec![],
         Err(processing::signatures::SignError::App(e)) => return Err(e),
     };
-    let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
+    let page = crate::web::sign_form::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
     Ok(crate::web::private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }
