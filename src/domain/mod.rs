@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod code;
+pub mod list;
 pub mod places;
 pub mod practice;
 pub mod signatory;

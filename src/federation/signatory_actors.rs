@@ -54,14 +54,14 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
     if s.kind == crate::domain::signatory::Kind::Structure {
         let domains: Vec<&str> = s
             .domains
-            .split(',')
-            .filter_map(crate::domain::territory::ActivityDomain::parse)
+            .iter()
+            .filter_map(|d| crate::domain::territory::ActivityDomain::parse(d))
             .map(|d| d.label_fr())
             .collect();
         fields.push(field("Domaines", domains.join(", ")));
         fields.push(field("Forme juridique", escape_html(&s.legal_form)));
     } else {
-        fields.push(field("Rôles", escape_html(&s.roles.replace(',', ", "))));
+        fields.push(field("Rôles", escape_html(&s.roles.join(", "))));
     }
     fields.push(field("Commune", escape_html(&s.commune)));
     if !s.website.is_empty() {

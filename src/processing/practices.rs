@@ -63,37 +63,36 @@ fn content(p: &NewPractice) -> PracticeContent {
         summary: p.summary.clone(),
         body_md: p.body.clone(),
         body_html: markdown_to_html(&p.body),
-        domains: p.domains.iter().map(|d| d.code()).collect::<Vec<_>>().join(","),
+        domains: p.domains.iter().map(|d| d.code().to_string()).collect::<Vec<_>>().into(),
         // Plain structs of strings and numbers: serialising them cannot fail.
         dimensions: serde_json::to_string(&dimensions).unwrap_or_else(|_| "[]".into()),
-        structures: p.structures.iter().map(i64::to_string).collect::<Vec<_>>().join(","),
+        structures: p.structures.clone().into(),
         structure_refs: "[]".into(),
         partners: p.partners.clone(),
         governance: p.governance.clone(),
         commune: p.commune.clone(),
         latitude: p.place.map(|(lat, _)| lat),
         longitude: p.place.map(|(_, lon)| lon),
-        tags: p.tags.join(","),
+        tags: p.tags.clone().into(),
         licence: p.licence.clone(),
     }
 }
 
 /// The stored practice back into the input shape (for partial updates).
 pub fn as_input(p: &PracticeRow) -> PracticeInput {
-    let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
     PracticeInput {
         title: p.title.clone(),
         summary: p.summary.clone(),
         body: p.body_md.clone(),
-        domains: list(&p.domains),
+        domains: p.domains.to_vec(),
         dimensions: serde_json::from_str(&p.dimensions).unwrap_or_default(),
-        structures: p.structures.split(',').filter_map(|x| x.parse().ok()).collect(),
+        structures: p.structures.to_vec(),
         partners: p.partners.clone(),
         governance: p.governance.clone(),
         commune: p.commune.clone(),
         latitude: p.latitude,
         longitude: p.longitude,
-        tags: list(&p.tags),
+        tags: p.tags.to_vec(),
         licence: Some(p.licence.clone()),
     }
 }
@@ -277,7 +276,7 @@ async fn structure_refs_in(
             .filter_map(|r| Some((r.get("id")?.as_str()?.to_string(), r.get("name")?.as_str()?.to_string())))
             .collect());
     };
-    let ids: Vec<i64> = p.structures.split(',').filter_map(|x| x.parse().ok()).collect();
+    let ids = &p.structures;
     if ids.is_empty() {
         return Ok(vec![]);
     }

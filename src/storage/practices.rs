@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use super::{Backend, Store};
 use crate::{
     domain::{
+        list::List,
         now_millis,
         practice::{Status, french_search_text, tag_key},
     },
@@ -26,10 +27,14 @@ pub struct PracticeRow {
     pub summary: String,
     pub body_md: String,
     pub body_html: String,
-    pub domains: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub domains: List<String>,
     /// JSON array of `{dimension, text, indicators: [{name, value, unit, period}]}`.
     pub dimensions: String,
-    pub structures: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub structures: List<i64>,
     /// Remote practices: the structures their origin named, JSON `[{id, name}]`.
     pub structure_refs: String,
     pub partners: String,
@@ -37,7 +42,9 @@ pub struct PracticeRow {
     pub commune: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
-    pub tags: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub tags: List<String>,
     pub licence: String,
     /// Who created it (an account or token): never in public output.
     #[serde(skip)]
@@ -66,16 +73,16 @@ pub struct PracticeContent {
     pub summary: String,
     pub body_md: String,
     pub body_html: String,
-    pub domains: String,
+    pub domains: List<String>,
     pub dimensions: String,
-    pub structures: String,
+    pub structures: List<i64>,
     pub structure_refs: String,
     pub partners: String,
     pub governance: String,
     pub commune: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
-    pub tags: String,
+    pub tags: List<String>,
     pub licence: String,
 }
 
@@ -83,11 +90,11 @@ impl PracticeContent {
     /// `,`-separated [`tag_key`]s: what the catalogue's tag filter compares, on both backends
     /// (SQLite's `lower()` folds ASCII only, so folding happens here).
     fn tag_keys(&self) -> String {
-        self.tags.split(',').filter(|t| !t.is_empty()).map(tag_key).collect::<Vec<_>>().join(",")
+        self.tags.iter().map(|t| tag_key(t)).collect::<Vec<_>>().join(",")
     }
 
     fn search_text(&self) -> String {
-        french_search_text(&format!("{} {} {} {}", self.title, self.summary, self.body_md, self.tags.replace(',', " ")))
+        french_search_text(&format!("{} {} {} {}", self.title, self.summary, self.body_md, self.tags.join(" ")))
     }
 }
 
@@ -291,14 +298,14 @@ fn bind_content<'q>(
         .bind(&c.summary)
         .bind(&c.body_md)
         .bind(&c.body_html)
-        .bind(&c.domains)
+        .bind(c.domains.joined())
         .bind(&c.dimensions)
-        .bind(&c.structures)
+        .bind(c.structures.joined())
         .bind(&c.partners)
         .bind(&c.governance)
         .bind(&c.commune);
     let q = bind_double(bind_double(q, c.latitude), c.longitude);
-    q.bind(&c.tags).bind(&c.licence).bind(c.search_text()).bind(&c.structure_refs).bind(c.tag_keys())
+    q.bind(c.tags.joined()).bind(&c.licence).bind(c.search_text()).bind(&c.structure_refs).bind(c.tag_keys())
 }
 
 /// A nullable `DOUBLE PRECISION`. sqlx 0.8.6's `Any` driver sends a NULL `f64` to PostgreSQL

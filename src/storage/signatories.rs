@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use super::Store;
 use crate::{
     domain::{
+        list::List,
         now_millis,
         signatory::{Kind, NewSignature, Status},
     },
@@ -31,9 +32,13 @@ pub struct SignatoryPublic {
     #[schema(value_type = String)]
     pub kind: Kind,
     pub name: String,
-    pub roles: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub roles: List<String>,
     pub legal_form: String,
-    pub domains: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub domains: List<String>,
     pub website: String,
     pub commune: String,
     pub governance: String,
@@ -58,9 +63,11 @@ pub struct SignatoryPrivate {
     pub status: Status,
     pub listed: i64,
     pub name: String,
-    pub roles: String,
+    #[sqlx(try_from = "String")]
+    pub roles: List<String>,
     pub legal_form: String,
-    pub domains: String,
+    #[sqlx(try_from = "String")]
+    pub domains: List<String>,
     pub website: String,
     pub commune: String,
     pub governance: String,
@@ -236,7 +243,7 @@ impl Store {
     pub async fn directory(&self, territory_id: i64, f: &DirectoryFilter) -> AppResult<Vec<SignatoryPublic>> {
         let rows = listed_in(self.pool(), territory_id).await?;
         // Filters on comma lists are simplest and exact in Rust; directories are small.
-        let has = |list: &str, v: &str| list.split(',').any(|x| x == v);
+        let has = |list: &[String], v: &str| list.iter().any(|x| x == v);
         Ok(rows
             .into_iter()
             .filter(|s| f.kind.as_deref().is_none_or(|k| k.is_empty() || s.kind.as_str() == k))
@@ -381,9 +388,11 @@ pub struct SignatoryActorRow {
     pub status: Status,
     pub listed: i64,
     pub name: String,
-    pub roles: String,
+    #[sqlx(try_from = "String")]
+    pub roles: List<String>,
     pub legal_form: String,
-    pub domains: String,
+    #[sqlx(try_from = "String")]
+    pub domains: List<String>,
     pub website: String,
     pub commune: String,
     pub governance: String,

@@ -4,7 +4,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
 use crate::{
-    domain::{now_millis, territory::Slug},
+    domain::{list::List, now_millis, territory::Slug},
     error::{AppError, AppResult},
 };
 
@@ -25,7 +25,8 @@ pub struct TerritoryRow {
     /// Free text: the communes, pays or département the territory covers.
     pub perimeter: String,
     /// Comma-separated codes of `domain::territory::ActivityDomain`.
-    pub domains: String,
+    #[sqlx(try_from = "String")]
+    pub domains: List<String>,
     pub icon_media_id: Option<i64>,
     /// Publish a welcome Note when a listed signature is approved.
     #[sqlx(try_from = "i64")]
@@ -34,7 +35,7 @@ pub struct TerritoryRow {
 
 impl TerritoryRow {
     pub fn domain_list(&self) -> Vec<crate::domain::territory::ActivityDomain> {
-        self.domains.split(',').filter_map(crate::domain::territory::ActivityDomain::parse).collect()
+        self.domains.iter().filter_map(|d| crate::domain::territory::ActivityDomain::parse(d)).collect()
     }
 }
 

@@ -50,10 +50,6 @@ pub fn router() -> Router<AppState> {
 /// Practices per catalogue page.
 const CATALOGUE_PAGE: i64 = 50;
 
-pub fn list(s: &str) -> Vec<String> {
-    s.split(',').filter(|x| !x.is_empty()).map(String::from).collect()
-}
-
 /// A territory's display name from its actor id (local or remote).
 async fn actor_name(state: &AppState, actor: &str) -> AppResult<String> {
     if let Some(t) = crate::federation::activities::local_territory(state, actor).await? {
@@ -167,7 +163,7 @@ async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<Pract
             origin,
             remote: p.territory_id.is_none(),
             date: tr.datetime(p.published_at.unwrap_or(p.created_at)),
-            tags: list(&p.tags),
+            tags: p.tags.to_vec(),
             dimensions: dimension_codes(p).iter().map(|d| dimension_label(tr, d)).collect(),
             adoptions: if adoptions > 0 { tr.plural("adopted-by", adoptions) } else { String::new() },
         });
@@ -439,8 +435,8 @@ async fn practice_page(
         remote: p.territory_id.is_none(),
         date: tr.datetime(p.published_at.unwrap_or(p.created_at)),
         updated: tr.datetime(p.updated_at),
-        domains: list(&p.domains).iter().map(|d| tr.t(&format!("domain-{d}"))).collect(),
-        tags: list(&p.tags),
+        domains: p.domains.iter().map(|d| tr.t(&format!("domain-{d}"))).collect(),
+        tags: p.tags.to_vec(),
         dimensions,
         place: p.latitude.zip(p.longitude).map(|(a, b)| (a.to_string(), b.to_string())),
         structures: structures.into_iter().map(|(link, name)| (Href::new(&link), name)).collect(),

@@ -106,7 +106,8 @@ async fn csv_export(State(data): State<AppState>, TerritoryPath(t): TerritoryPat
     ])?;
     for p in &practices {
         let published = rfc3339(p.published_at.unwrap_or(p.created_at));
-        let base = [p.ap_id.as_str(), &p.title, &p.summary, &p.domains, &p.tags, &p.commune, &p.licence, &published];
+        let (domains, tags) = (p.domains.joined(), p.tags.joined());
+        let base = [p.ap_id.as_str(), &p.title, &p.summary, &domains, &tags, &p.commune, &p.licence, &published];
         let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();
         let mut lines = 0;
         for d in &dims {

@@ -46,10 +46,10 @@ struct DirectoryPage {
 fn describe(tr: crate::web::i18n::Tr, s: &SignatoryPublic) -> String {
     let labels: Vec<String> = if s.kind == crate::domain::signatory::Kind::Structure {
         std::iter::once(tr.t(&format!("legal-{}", s.legal_form)))
-            .chain(s.domains.split(',').filter(|d| !d.is_empty()).map(|d| tr.t(&format!("domain-{d}"))))
+            .chain(s.domains.iter().map(|d| tr.t(&format!("domain-{d}"))))
             .collect()
     } else {
-        s.roles.split(',').filter(|r| !r.is_empty()).map(|r| tr.t(&format!("role-{r}"))).collect()
+        s.roles.iter().map(|r| tr.t(&format!("role-{r}"))).collect()
     };
     labels.join(", ")
 }
@@ -107,9 +107,9 @@ async fn directory_csv(
         out.row(&[
             s.kind.as_str(),
             &s.name,
-            &s.roles,
+            &s.roles.joined(),
             &s.legal_form,
-            &s.domains,
+            &s.domains.joined(),
             &s.website,
             &s.commune,
             &s.governance,

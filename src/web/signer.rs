@@ -49,13 +49,12 @@ async fn by_token(state: &AppState, token: &str) -> AppResult<Option<(SignatoryP
 }
 
 pub fn as_input(s: &SignatoryPrivate, version: &str) -> SignatureInput {
-    let list = |v: &str| v.split(',').filter(|x| !x.is_empty()).map(String::from).collect();
     SignatureInput {
         kind: s.kind.as_str().to_string(),
         name: s.name.clone(),
-        roles: list(&s.roles),
+        roles: s.roles.to_vec(),
         legal_form: s.legal_form.clone(),
-        domains: list(&s.domains),
+        domains: s.domains.to_vec(),
         website: s.website.clone(),
         commune: s.commune.clone(),
         representative_name: s.representative_name.clone(),
@@ -136,7 +135,7 @@ struct SignatoryExport<'a> {
     commune: &'a str,
     confirmed_at: Option<String>,
     decided_at: Option<String>,
-    domains: &'a str,
+    domains: &'a crate::domain::list::List<String>,
     email: Option<&'a str>,
     governance: &'a str,
     kind: &'a crate::domain::signatory::Kind,
@@ -148,7 +147,7 @@ struct SignatoryExport<'a> {
     postal_address: Option<&'a str>,
     representative_name: &'a str,
     representative_role: &'a str,
-    roles: &'a str,
+    roles: &'a crate::domain::list::List<String>,
     signed_at: Option<String>,
     status: &'a crate::domain::signatory::Status,
     territory: &'a str,

@@ -4,9 +4,12 @@
 use crate::common;
 
 use common::TestDb;
-use maillage::storage::{
-    Store,
-    practices::{PracticeContent, PracticeFilter},
+use maillage::{
+    domain::list::List,
+    storage::{
+        Store,
+        practices::{PracticeContent, PracticeFilter},
+    },
 };
 
 fn content(title: &str, body: &str, domains: &str, tags: &str) -> PracticeContent {
@@ -15,16 +18,16 @@ fn content(title: &str, body: &str, domains: &str, tags: &str) -> PracticeConten
         summary: format!("{title}, en quelques mots."),
         body_md: body.into(),
         body_html: format!("<p>{body}</p>"),
-        domains: domains.into(),
+        domains: List::parse(domains).expect("domains"),
         dimensions: r#"[{"dimension":"economique","text":"","indicators":[{"name":"Prix","value":72.5,"unit":"%","period":"2025"}]}]"#.into(),
-        structures: String::new(),
+        structures: Default::default(),
         structure_refs: "[]".into(),
         partners: String::new(),
         governance: String::new(),
         commune: "Redon".into(),
         latitude: Some(47.65),
         longitude: Some(-2.08),
-        tags: tags.into(),
+        tags: List::parse(tags).expect("tags"),
         licence: "CC-BY-SA-4.0".into(),
     }
 }

@@ -77,16 +77,16 @@ async fn markdown_and_remote_html_never_render_a_script_link_or_a_third_party_im
         body_md: String::new(),
         body_html: "<p>Texte</p><a href=\"javascript:alert(1)\">lien</a><img src=\"https://tracker.example/p.png\">"
             .into(),
-        domains: String::new(),
+        domains: Default::default(),
         dimensions: "[]".into(),
-        structures: String::new(),
+        structures: Default::default(),
         structure_refs: r#"[{"id":"javascript:alert(3)","name":"Structure"}]"#.into(),
         partners: String::new(),
         governance: String::new(),
         commune: "Ailleurs".into(),
         latitude: None,
         longitude: None,
-        tags: String::new(),
+        tags: Default::default(),
         licence: "CC-BY-SA-4.0".into(),
     };
     let remote = m

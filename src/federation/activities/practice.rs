@@ -145,21 +145,21 @@ pub async fn store_article(
         summary: text(o, "summary", 2000),
         body_md: o.get("source").map(|s| text(s, "content", 100_000)).unwrap_or_default(),
         body_html: sanitize(&text(o, "content", 200_000)),
-        domains: domains.join(","),
+        domains: domains.into(),
         dimensions: o
             .get("cces:dimensions")
             .filter(|d| d.is_array())
             .cloned()
             .unwrap_or(Value::Array(vec![]))
             .to_string(),
-        structures: String::new(),
+        structures: Default::default(),
         structure_refs: structure_refs(o, state.config.allow_private_network),
         partners: text(o, "cces:partners", 2000),
         governance: text(o, "cces:governance", 2000),
         commune: text(o, "cces:commune", 100),
         latitude: o.get("location").and_then(|l| l.get("latitude")).and_then(Value::as_f64),
         longitude: o.get("location").and_then(|l| l.get("longitude")).and_then(Value::as_f64),
-        tags: tags.join(","),
+        tags: tags.into(),
         licence: text(o, "cces:licence", 100),
     };
     if content.title.is_empty() {

@@ -158,7 +158,6 @@ pub fn structure_ref(id: &str, name: &str) -> Value {
 
 /// `structures`: (actor id, name) of the structures involved.
 pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)]) -> Value {
-    let list = |s: &str| s.split(',').filter(|x| !x.is_empty()).map(String::from).collect::<Vec<_>>();
     let published = p.published_at.unwrap_or(p.created_at);
     to_value(&Article {
         context: Some(context()),
@@ -180,8 +179,8 @@ pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)
         // would say it was updated before it existed, and GoToSocial then refuses the whole
         // object ("'updated' predates 'published'"); Mastodon shows any `updated` as "edited".
         updated: (p.updated_at > published).then(|| time(p.updated_at)),
-        tag: list(&p.tags).iter().map(|t| hashtag_tag(at.tag_base, t)).collect(),
-        domains: list(&p.domains),
+        tag: p.tags.iter().map(|t| hashtag_tag(at.tag_base, t)).collect(),
+        domains: p.domains.to_vec(),
         dimensions: serde_json::from_str::<Value>(&p.dimensions).unwrap_or_else(|_| Value::Array(vec![])),
         commune: p.commune.clone(),
         licence: p.licence.clone(),
@@ -286,16 +285,16 @@ mod tests {
             summary: "Douze fermes, une épicerie.".into(),
             body_md: "Les **circuits courts**.".into(),
             body_html: "<p>Les <strong>circuits courts</strong>.</p>".into(),
-            domains: "alimentation".into(),
+            domains: vec!["alimentation".to_string()].into(),
             dimensions: r#"[{"dimension":"territoriale","text":"Emplois","indicators":[]}]"#.into(),
-            structures: String::new(),
+            structures: Default::default(),
             structure_refs: "[]".into(),
             partners: String::new(),
             governance: String::new(),
             commune: "Redon".into(),
             latitude: Some(47.65),
             longitude: Some(-2.08),
-            tags: "CircuitCourt,ÉconomieSociale".into(),
+            tags: vec!["CircuitCourt".to_string(), "ÉconomieSociale".to_string()].into(),
             licence: "CC-BY-SA-4.0".into(),
             author: "modo@m.example".into(),
             created_at: 1_764_000_000_000,

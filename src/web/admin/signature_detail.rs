@@ -65,8 +65,16 @@ pub(super) async fn detail(
         s.reject_reason.clone().and_then(|r| fact(tr.t("reject-reason"), r, "text")),
         fact(tr.t("signature-as"), tr.t(&format!("kind-{}", s.kind)), "text"),
         fact(tr.t("field-commune"), s.commune.clone(), "text"),
-        fact(tr.t("field-roles"), translated_list(tr, "role", &s.roles), "text"),
-        fact(tr.t("field-domains"), translated_list(tr, "domain", &s.domains), "text"),
+        fact(
+            tr.t("field-roles"),
+            s.roles.iter().map(|r| tr.t(&format!("role-{r}"))).collect::<Vec<_>>().join(", "),
+            "text",
+        ),
+        fact(
+            tr.t("field-domains"),
+            s.domains.iter().map(|d| tr.t(&format!("domain-{d}"))).collect::<Vec<_>>().join(", "),
+            "text",
+        ),
         structure
             .then(|| fact(tr.t("field-legal-form"), translated_list(tr, "legal", &s.legal_form), "text"))
             .flatten(),
