@@ -1,11 +1,10 @@
 //! `/api/v1/practices`: the catalogue (public search over local and remote practices) and
 //! authoring (moderator tokens).
 
-use axum::extract::State;
 use axum::{
     Json,
     extract::{
-        Path, Query,
+        Path, Query, State,
         rejection::{JsonRejection, QueryRejection},
     },
     http::StatusCode,

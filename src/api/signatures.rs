@@ -1,11 +1,10 @@
 //! Charter signatures in the JSON API: signing (the same no-oracle answer as the form), the
 //! public directory, and moderators' decisions.
 
-use axum::extract::State;
 use axum::{
     Json,
     extract::{
-        Path, Query,
+        Path, Query, State,
         rejection::{JsonRejection, QueryRejection},
     },
     http::StatusCode,
@@ -17,14 +16,25 @@ use utoipa::ToSchema;
 use super::{ApiCaller, ErrorDto, field_errors, json_body, query, territory};
 use crate::{domain::account::Role, error::AppResult, processing, state::AppState};
 
+/// OpenAPI examples (`example = <fn>`: utoipa serialises what the function returns).
+pub(super) fn signature_example() -> serde_json::Value {
+    super::example(
+        r#"{
+        "kind": "structure", "name": "Épicerie coopérative du Pays", "legal_form": "cooperative",
+        "domains": ["alimentation"], "website": "https://epicerie.example", "commune": "Redon",
+        "representative_name": "Camille Martin", "representative_role": "co-gérante",
+        "email": "contact@epicerie.example", "charter_version": "2024", "consent": true, "listed": true
+    }"#,
+    )
+}
+
+pub(super) fn reject_example() -> serde_json::Value {
+    super::example(r#"{"reason": "Structure hors du territoire"}"#)
+}
+
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
-#[schema(example = json!({
-    "kind": "structure", "name": "Épicerie coopérative du Pays", "legal_form": "cooperative",
-    "domains": ["alimentation"], "website": "https://epicerie.example", "commune": "Redon",
-    "representative_name": "Camille Martin", "representative_role": "co-gérante",
-    "email": "contact@epicerie.example", "charter_version": "2024", "consent": true, "listed": true
-}))]
+#[schema(example = signature_example)]
 pub struct SignatureSchema {
     /// `individual` or `structure`.
     kind: String,
@@ -66,7 +76,7 @@ pub struct SignatureCreated {
 }
 
 #[derive(Deserialize, ToSchema)]
-#[schema(example = json!({"reason": "Structure hors du territoire"}))]
+#[schema(example = reject_example)]
 pub struct RejectBody {
     reason: String,
 }
@@ -100,7 +110,7 @@ pub async fn create_signature(
         Err(processing::signatures::SignError::Fields(e)) => Ok(field_errors(e)),
         Err(processing::signatures::SignError::TooMany) => Ok((
             StatusCode::TOO_MANY_REQUESTS,
-            Json(serde_json::json!({"error": "too_many_requests", "message": "too many signatures from this address"})),
+            Json(ErrorDto::new("too_many_requests", "too many signatures from this address")),
         )
             .into_response()),
         Err(processing::signatures::SignError::App(e)) => Err(e),

@@ -76,20 +76,28 @@ pub struct DimensionInput {
     pub indicators: Vec<IndicatorInput>,
 }
 
+/// The OpenAPI example of [`PracticeInput`] (the document shows it; nothing reads it).
+fn practice_input_example() -> serde_json::Value {
+    serde_json::from_str(
+        r###"{
+        "title": "Un magasin de producteurs en gestion partagée",
+        "summary": "Douze fermes du pays de Redon vendent ensemble, sans intermédiaire, et se partagent les permanences.",
+        "body": "## Comment\n\nChaque ferme tient deux permanences par mois.",
+        "domains": ["alimentation"],
+        "dimensions": [{"dimension": "economique", "text": "Prix justes pour les producteurs",
+            "indicators": [{"name": "Part du prix revenant aux producteurs", "value": 62.5, "unit": "%", "period": "2025"}]}],
+        "commune": "Redon", "latitude": 47.65, "longitude": -2.08,
+        "tags": ["circuit-court", "magasin"]
+    }"###,
+    )
+    .unwrap_or_default()
+}
+
 /// A practice as written (API and forms). Every field may be left out; in a PATCH only the
 /// fields given change.
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
-#[schema(example = json!({
-    "title": "Un magasin de producteurs en gestion partagée",
-    "summary": "Douze fermes du pays de Redon vendent ensemble, sans intermédiaire, et se partagent les permanences.",
-    "body": "## Comment\n\nChaque ferme tient deux permanences par mois.",
-    "domains": ["alimentation"],
-    "dimensions": [{"dimension": "economique", "text": "Prix justes pour les producteurs",
-        "indicators": [{"name": "Part du prix revenant aux producteurs", "value": 62.5, "unit": "%", "period": "2025"}]}],
-    "commune": "Redon", "latitude": 47.65, "longitude": -2.08,
-    "tags": ["circuit-court", "magasin"]
-}))]
+#[schema(example = practice_input_example)]
 pub struct PracticeInput {
     pub title: String,
     pub summary: String,
@@ -282,10 +290,11 @@ impl NewPractice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::Value;
 
     fn valid() -> PracticeInput {
-        serde_json::from_value(json!({
+        serde_json::from_str(
+            r###"{
             "title": "Épicerie en circuit court",
             "summary": "Une épicerie associative vend les produits de douze fermes à moins de 30 km.",
             "body": "## Comment\n\nLes bénévoles…",
@@ -300,8 +309,14 @@ mod tests {
             ],
             "tags": ["#CircuitCourt", "épicerie"],
             "latitude": 47.65, "longitude": -2.08
-        }))
+        }"###,
+        )
         .expect("test")
+    }
+
+    #[test]
+    fn the_openapi_example_is_json() {
+        assert!(practice_input_example().is_object());
     }
 
     #[test]
@@ -341,10 +356,10 @@ mod tests {
         for (text, expected) in
             [("18 400,75", 18400.75), ("18\u{202f}400,75", 18400.75), ("62,5", 62.5), ("18400.75", 18400.75)]
         {
-            assert_eq!(number(&json!(text)), Some(expected), "{text}");
+            assert_eq!(number(&Value::from(text)), Some(expected), "{text}");
         }
-        assert_eq!(number(&json!(12)), Some(12.0));
-        assert_eq!(number(&json!("beaucoup")), None);
+        assert_eq!(number(&Value::from(12)), Some(12.0));
+        assert_eq!(number(&Value::from("beaucoup")), None);
     }
 
     #[test]
@@ -354,7 +369,7 @@ mod tests {
         p.summary = "x".repeat(MAX_SUMMARY + 1);
         p.domains.push("spatial".into());
         p.dimensions[0].dimension = "culturelle".into();
-        p.dimensions[1].indicators[0].value = json!("beaucoup");
+        p.dimensions[1].indicators[0].value = Value::from("beaucoup");
         p.latitude = Some(123.0);
         p.tags.push("#!?".into());
         let e = NewPractice::parse(&p).expect_err("test");
@@ -369,10 +384,12 @@ mod tests {
         ] {
             assert!(e.contains(&(field, key)), "{field}: {key} missing in {e:?}");
         }
-        let unknown: Result<PracticeInput, _> = serde_json::from_value(json!({"title": "x", "colour": "red"}));
+        let unknown: Result<PracticeInput, _> = serde_json::from_str(r#"{"title": "x", "colour": "red"}"#);
         assert!(unknown.is_err(), "unknown fields are refused");
-        let no_number: PracticeInput = serde_json::from_value(json!({"title": "t", "summary": "s",
-            "dimensions": [{"dimension": "sociale", "indicators": [{"name": "n"}]}]}))
+        let no_number: PracticeInput = serde_json::from_str(
+            r#"{"title": "t", "summary": "s",
+            "dimensions": [{"dimension": "sociale", "indicators": [{"name": "n"}]}]}"#,
+        )
         .expect("test");
         assert!(NewPractice::parse(&no_number).expect_err("test").contains(&("indicators", "indicator-not-a-number")));
     }

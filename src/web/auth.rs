@@ -1,10 +1,9 @@
 //! Login, logout, password reset by mail.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
-    Form, Router,
-    extract::{Query, rejection::FormRejection},
+    Router,
+    extract::{Query, State},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -23,6 +22,7 @@ use crate::{
     mail::{Mail, send},
     security::{check_new_password, hash_password, hash_token, new_token, verify_password},
     state::AppState,
+    web::csrf_form::CsrfForm,
 };
 
 /// At most this many failed logins per client address or per account in `WINDOW_MS`.
@@ -81,24 +81,16 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response>
 
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
     email: String,
     password: String,
-}
-
-fn form<T>(f: Result<Form<T>, FormRejection>) -> AppResult<T> {
-    f.map(|Form(t)| t).map_err(|e| AppError::BadRequest(e.body_text()))
 }
 
 async fn login(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<NextQuery>,
-    f: Result<Form<LoginForm>, FormRejection>,
+    CsrfForm(f): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
-    let f = form(f)?;
-    ctx.check_csrf(&f.csrf)?;
     let email = f.email.trim().to_lowercase();
     let keys = vec![format!("ip:{}", ctx.client), format!("email:{email}")];
     let mut page = LoginPage::new(&ctx, "login", "login-title");
@@ -143,18 +135,9 @@ fn dummy_hash() -> String {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
+pub struct LogoutForm {}
 
-async fn logout(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    f: Result<Form<CsrfForm>, FormRejection>,
-) -> AppResult<Response> {
-    let f = form(f)?;
-    ctx.check_csrf(&f.csrf)?;
+async fn logout(State(data): State<AppState>, ctx: Ctx, CsrfForm(_): CsrfForm<LogoutForm>) -> AppResult<Response> {
     if let Some(h) = &ctx.session_hash {
         data.store.delete_session(h).await?;
     }
@@ -169,18 +152,10 @@ async fn forgot_page(ctx: Ctx) -> AppResult<Response> {
 
 #[derive(Debug, Deserialize)]
 pub struct ForgotForm {
-    #[serde(default)]
-    csrf: String,
     email: String,
 }
 
-async fn forgot(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    f: Result<Form<ForgotForm>, FormRejection>,
-) -> AppResult<Response> {
-    let f = form(f)?;
-    ctx.check_csrf(&f.csrf)?;
+async fn forgot(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<ForgotForm>) -> AppResult<Response> {
     let mut page = LoginPage::new(&ctx, "login", "login-title");
     page.notice = Some(ctx.tr.t("forgot-sent"));
     let Ok(email) = parse_email(&f.email) else { return render(&page) };
@@ -215,19 +190,11 @@ async fn reset_page(ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response
 
 #[derive(Debug, Deserialize)]
 pub struct ResetForm {
-    #[serde(default)]
-    csrf: String,
     token: String,
     password: String,
 }
 
-async fn reset(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    f: Result<Form<ResetForm>, FormRejection>,
-) -> AppResult<Response> {
-    let f = form(f)?;
-    ctx.check_csrf(&f.csrf)?;
+async fn reset(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<ResetForm>) -> AppResult<Response> {
     if let Err(key) = check_new_password(&f.password) {
         let mut page = LoginPage::new(&ctx, "reset", "reset-title");
         page.token = f.token.clone();

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
+pub mod csrf_form;
 pub mod csv;
 pub mod headers;
 pub mod ics;
@@ -16,12 +17,16 @@ pub mod links;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;
+pub mod practice_conversation;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
 pub mod session;
 pub mod sign_form;
+pub mod signatory_directory;
 pub mod signer;
+pub mod signing;
+pub mod territory_path;
 
 use askama::Template;
 use axum::{
@@ -167,11 +172,14 @@ pub fn router() -> Router<crate::state::AppState> {
         .route("/static/{name}", get(static_file))
         .merge(auth::router())
         .merge(charter::router())
+        .merge(signing::router())
+        .merge(signatory_directory::router())
         .merge(signer::router())
         .merge(practices::router())
         .merge(action_pages::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
+        .merge(practice_conversation::router())
         .merge(places::router())
         .merge(admin::router())
 }

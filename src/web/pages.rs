@@ -1,10 +1,8 @@
 //! Public pages: home, territory, about; language switch; remote follow; media.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
-    Form,
-    extract::{Path, Query, rejection::FormRejection},
+    extract::{Path, Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
@@ -20,6 +18,8 @@ use crate::{
     },
     state::AppState,
     storage::{follows::Direction, territories::TerritoryRow},
+    web::csrf_form::CsrfForm,
+    web::territory_path::TerritoryPath,
 };
 
 pub struct TerritoryCard {
@@ -99,13 +99,11 @@ pub struct TerritoryQuery {
 /// The territory's actor URL: JSON for ActivityPub clients, its home page for browsers.
 pub async fn territory(
     State(data): State<AppState>,
-    Path(slug): Path<String>,
+    TerritoryPath(t): TerritoryPath,
     headers: HeaderMap,
     ctx: Ctx,
     Query(q): Query<TerritoryQuery>,
 ) -> AppResult<Response> {
-    let t =
-        data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     if wants_activity_json(&headers) {
         return Ok(ap_json(&territory_actor(&data, &t)));
     }
@@ -190,8 +188,6 @@ pub async fn set_lang(
 
 #[derive(Debug, Deserialize)]
 pub struct RemoteFollowForm {
-    #[serde(default)]
-    csrf: String,
     handle: String,
 }
 
@@ -199,14 +195,9 @@ pub struct RemoteFollowForm {
 /// WebFinger `http://ostatus.org/schema/1.0/subscribe` template and send them there.
 pub async fn remote_follow(
     State(data): State<AppState>,
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    form: Result<Form<RemoteFollowForm>, FormRejection>,
+    TerritoryPath(t): TerritoryPath,
+    CsrfForm(form): CsrfForm<RemoteFollowForm>,
 ) -> AppResult<Response> {
-    let Form(form) = form.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    ctx.check_csrf(&form.csrf)?;
-    let t =
-        data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let target = data.territory_id_url(&t.slug);
     // The template comes from a remote server: only ever a redirect to a web page.
     let subscribe =
@@ -215,7 +206,7 @@ pub async fn remote_follow(
         Some(url) => Ok(Redirect::to(url.as_str()).into_response()),
         None => {
             let handle = percent_encoding::utf8_percent_encode(form.handle.trim(), percent_encoding::NON_ALPHANUMERIC);
-            Ok(Redirect::to(&format!("/t/{slug}?remote_error=1&handle={handle}#remote")).into_response())
+            Ok(Redirect::to(&format!("/t/{}?remote_error=1&handle={handle}#remote", t.slug)).into_response())
         }
     }
 }

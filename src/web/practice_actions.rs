@@ -3,23 +3,22 @@
 //! without JavaScript and a stray tap on a phone deletes nothing.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
-    body::Bytes,
-    extract::Path,
+    extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
 
-use super::{Layout, practice_pages::moderator_form, render_status, session::Ctx};
+use super::{Layout, practice_conversation::moderator_form, render_status, session::Ctx};
 use crate::domain::ids::PracticeId;
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
     processing::practices,
     state::AppState,
+    web::csrf_form::{CsrfForm, FormPairs},
 };
 
 pub fn router() -> Router<AppState> {
@@ -55,9 +54,9 @@ async fn status_post(
     State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<PracticeId>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
+    let (by, f) = moderator_form(&ctx, form)?;
     let action = f.get("action");
     match action.as_str() {
         "publish" => {

@@ -1,24 +1,22 @@
 //! The catalogue of good practices (local and from followed territories) and a practice's
-//! page: its added value and indicators, comments, likes, adoptions, revision history; and
-//! what moderators do there (comment, hide, adopt, publish). `/practices/<uuid>` is the
-//! `Article`'s id: JSON for ActivityPub clients, the page for browsers.
+//! page: its added value and indicators, comments, likes, adoptions, revision history.
+//! `/practices/<uuid>` is the `Article`'s id: JSON for ActivityPub clients, the page for
+//! browsers. What moderators post there: `practice_conversation.rs` (comment, hide, adopt)
+//! and `practice_actions.rs` (publish, pin, delete).
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
-    body::Bytes,
-    extract::{Path, Query},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
+    routing::get,
 };
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
     Layout,
-    admin::FormPairs,
     html::{SafeHtml, clean},
     i18n::Tr,
     links::Href,
@@ -31,12 +29,13 @@ use crate::{
     domain::{account::Role, practice::Dimension, territory::ActivityDomain},
     error::{AppError, AppResult},
     federation::actors::{ap_json, wants_activity_json},
-    processing::{conversations, practices},
+    processing::practices,
     state::AppState,
     storage::{
         practices::{PracticeFilter, PracticeRow},
         territories::TerritoryRow,
     },
+    web::territory_path::TerritoryPath,
 };
 
 pub fn router() -> Router<AppState> {
@@ -46,10 +45,6 @@ pub fn router() -> Router<AppState> {
         .route("/pratiques/{id}", get(practice_page))
         .route("/practices/{uuid}", get(article))
         .route("/practices/{uuid}/replies", get(replies))
-        .route("/pratiques/{id}/commenter", post(comment_post))
-        .route("/pratiques/{id}/commentaires/{comment}", post(comment_visibility))
-        .route("/pratiques/{id}/adopter", post(adopt_post))
-        .route("/pratiques/{id}/abandonner", post(unadopt_post))
         .route("/tags/{tag}", get(tag_page))
 }
 
@@ -200,9 +195,7 @@ async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<Pract
     render_status(StatusCode::OK, &page)
 }
 
-async fn territory_catalogue(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
-    let t =
-        data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+async fn territory_catalogue(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
     let actor = data.territory_id_url(&t.slug);
     let q: String =
         url::form_urlencoded::Serializer::new(String::new()).append_pair("territory", actor.as_str()).finish();
@@ -479,72 +472,4 @@ fn changes_label(tr: Tr, changes: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The moderator posting, with the form checked against CSRF.
-pub(super) fn moderator_form(ctx: &Ctx, body: &[u8]) -> AppResult<(String, FormPairs)> {
-    let account = ctx.require(Role::Moderator)?;
-    let f = FormPairs::parse(body);
-    ctx.check_csrf(&f.get("csrf"))?;
-    Ok((account.email.clone(), f))
-}
-
-fn back_to(id: PracticeId, notice: &str) -> Response {
-    Redirect::to(&format!("/pratiques/{id}?n={notice}#conversation")).into_response()
-}
-
-/// The territory a moderator acts as: the form's `t`, else the instance's default.
-fn acting_territory(state: &AppState, f: &FormPairs) -> String {
-    Some(f.get("t")).filter(|t| !t.is_empty()).unwrap_or_else(|| state.config.default_territory.to_string())
-}
-
-async fn comment_post(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<PracticeId>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
-    let slug = acting_territory(&data, &f);
-    conversations::comment(&data.federation()?, &slug, id, &f.get("text"), &by).await?;
-    Ok(back_to(id, "comment-posted"))
-}
-
-async fn comment_visibility(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    Path((id, comment)): Path<(PracticeId, i64)>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
-    let c = data.store.comment(comment).await?.filter(|c| c.practice_id == id);
-    if c.is_none() {
-        return Err(AppError::NotFound("comment".into()));
-    }
-    conversations::set_hidden(&data, comment, f.get("hidden") == "true", &by).await?;
-    Ok(back_to(id, "comment-updated"))
-}
-
-async fn adopt_post(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<PracticeId>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
-    let slug = acting_territory(&data, &f);
-    conversations::adopt(&data.federation()?, &slug, id, &f.get("note"), &by).await?;
-    Ok(back_to(id, "adopted"))
-}
-
-async fn unadopt_post(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<PracticeId>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let (by, f) = moderator_form(&ctx, &body)?;
-    let slug = acting_territory(&data, &f);
-    conversations::unadopt(&data.federation()?, &slug, id, &by).await?;
-    Ok(back_to(id, "unadopted"))
 }

@@ -1,9 +1,8 @@
 //! Feeds and data of a territory's published practices: Atom, JSON and CSV (with indicators).
 
-use axum::extract::State;
 use axum::{
     Router,
-    extract::Path,
+    extract::State,
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
     routing::get,
@@ -12,10 +11,14 @@ use serde_json::Value;
 
 use super::csv::Csv;
 use crate::{
-    error::{AppError, AppResult},
+    error::AppResult,
     federation::actors::escape_html,
     state::AppState,
-    storage::practices::{PracticeFilter, PracticeRow},
+    storage::{
+        practices::{PracticeFilter, PracticeRow},
+        territories::TerritoryRow,
+    },
+    web::territory_path::TerritoryPath,
 };
 
 pub fn router() -> Router<AppState> {
@@ -25,9 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/practices.csv", get(csv_export))
 }
 
-async fn local_published(state: &AppState, slug: &str) -> AppResult<Vec<PracticeRow>> {
-    let t =
-        state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
+async fn local_published(state: &AppState, t: &TerritoryRow) -> AppResult<Vec<PracticeRow>> {
     let origin = state.territory_id_url(&t.slug).to_string();
     let filter = PracticeFilter { territory: Some(origin), ..Default::default() };
     state.store.search_practices(&filter, 1000).await
@@ -38,15 +39,16 @@ fn rfc3339(ms: i64) -> String {
 }
 
 /// Atom 1.0 (RFC 4287), newest first.
-async fn atom(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
-    let practices = local_published(&data, &slug).await?;
+async fn atom(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
+    let practices = local_published(&data, &t).await?;
+    let slug = &t.slug;
     let self_url = data.config.url(&format!("/t/{slug}/practices.atom"));
     let updated = practices.iter().map(|p| p.updated_at).max().unwrap_or_default();
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  \
          <title>Bonnes pratiques — {}</title>\n  <updated>{}</updated>\n  <link rel=\"self\" href=\"{}\"/>\n",
         escape_html(self_url.as_str()),
-        escape_html(&slug),
+        escape_html(slug),
         rfc3339(updated),
         escape_html(self_url.as_str())
     );
@@ -70,8 +72,8 @@ async fn atom(State(data): State<AppState>, Path(slug): Path<String>) -> AppResu
     Ok(res)
 }
 
-async fn json_export(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
-    let practices = local_published(&data, &slug).await?;
+async fn json_export(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
+    let practices = local_published(&data, &t).await?;
     let out: Vec<Value> = practices
         .iter()
         .map(|p| {
@@ -85,8 +87,8 @@ async fn json_export(State(data): State<AppState>, Path(slug): Path<String>) -> 
 
 /// One line per indicator (practices without indicators get one line with empty indicator
 /// columns), so that spreadsheets can sum and chart them.
-async fn csv_export(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
-    let practices = local_published(&data, &slug).await?;
+async fn csv_export(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
+    let practices = local_published(&data, &t).await?;
     let mut out = Csv::new(&[
         "id",
         "title",

@@ -68,6 +68,18 @@ pub async fn csrf_cookie(State(data): State<AppState>, mut req: Request, next: N
     res
 }
 
+/// The CSRF token `Ctx` found for this request, left for [`super::csrf_form::CsrfForm`].
+#[derive(Clone)]
+pub(super) struct ExpectedCsrf(pub String);
+
+/// A state-changing form must send back this request's CSRF token: 403 otherwise.
+pub(super) fn check_csrf(expected: &str, sent: &str) -> AppResult<()> {
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
+        return Err(AppError::Forbidden("missing or wrong CSRF token".into()));
+    }
+    Ok(())
+}
+
 /// Everything a page needs to know about the request.
 pub struct Ctx {
     pub tr: Tr,
@@ -96,6 +108,7 @@ impl FromRequestParts<AppState> for Ctx {
             Some(s) => (Some(s.account), s.csrf_token),
             None => (None, pre),
         };
+        parts.extensions.insert(ExpectedCsrf(csrf.clone()));
         let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
         let site = data
             .store
@@ -112,12 +125,10 @@ fn client_address(state: &AppState, parts: &Parts) -> String {
 }
 
 impl Ctx {
-    /// A state-changing form must send back this request's CSRF token: 403 otherwise.
+    /// A state-changing form must send back this request's CSRF token: 403 otherwise. Forms
+    /// come through [`super::csrf_form::CsrfForm`]; only the multipart upload checks by hand.
     pub fn check_csrf(&self, sent: &str) -> AppResult<()> {
-        if self.csrf.is_empty() || !constant_time_eq(self.csrf.as_bytes(), sent.as_bytes()) {
-            return Err(AppError::Forbidden("missing or wrong CSRF token".into()));
-        }
-        Ok(())
+        check_csrf(&self.csrf, sent)
     }
 
     /// The logged-in account with at least `role`: 401 (→ login page) or 403.

@@ -1,23 +1,21 @@
 //! The signer's own space, reached by the private link mailed at signing: view and edit their
 //! data, export it as JSON, withdraw (personal data erased).
 
-use axum::extract::State;
 use axum::{
     Router,
-    body::Bytes,
-    extract::Query,
+    extract::{Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::{
     admin::FormPairs,
-    charter::{input_from_form, manage_page, message},
     private, render_status,
     session::Ctx,
+    sign_form::{input_from_form, manage_page},
+    signing::message,
 };
 use crate::domain::ids::PracticeId;
 use crate::{
@@ -27,6 +25,7 @@ use crate::{
     security::hash_token,
     state::AppState,
     storage::{practices::PracticeRow, signatories::SignatoryPrivate},
+    web::csrf_form::CsrfForm,
 };
 
 pub fn router() -> Router<AppState> {
@@ -85,9 +84,7 @@ async fn manage(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQue
     Ok(private(render_status(StatusCode::OK, &page)?))
 }
 
-async fn manage_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+async fn manage_save(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<FormPairs>) -> AppResult<Response> {
     let token = f.get("token");
     let Some((s, slug, version)) = by_token(&data, &token).await? else { return invalid(&ctx) };
     let input = input_from_form(&f);
@@ -131,17 +128,59 @@ async fn export(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQue
     Ok(export_response(&s, &slug, &version))
 }
 
+/// Everything kept about a signatory, as the signer downloads it. Fields in alphabetical order:
+/// the order the document has always had (it was a JSON map).
+#[derive(Serialize)]
+struct SignatoryExport<'a> {
+    charter_version: &'a str,
+    commune: &'a str,
+    confirmed_at: Option<String>,
+    decided_at: Option<String>,
+    domains: &'a crate::domain::list::List<String>,
+    email: Option<&'a str>,
+    governance: &'a str,
+    kind: &'a crate::domain::signatory::Kind,
+    legal_form: &'a str,
+    listed: bool,
+    name: &'a str,
+    partners: &'a str,
+    phone: Option<&'a str>,
+    postal_address: Option<&'a str>,
+    representative_name: &'a str,
+    representative_role: &'a str,
+    roles: &'a crate::domain::list::List<String>,
+    signed_at: Option<String>,
+    status: &'a crate::domain::signatory::Status,
+    territory: &'a str,
+    website: &'a str,
+}
+
 /// A signatory's whole record as a JSON download (the signer's export, or an admin's on request).
 pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Response {
     let time = |t: Option<i64>| t.map(|t| crate::domain::millis_to_datetime(t).to_rfc3339());
-    let doc = json!({
-        "territory": slug, "charter_version": version, "kind": s.kind, "status": s.status, "listed": s.listed != 0,
-        "name": s.name, "roles": s.roles, "legal_form": s.legal_form, "domains": s.domains, "website": s.website,
-        "commune": s.commune, "governance": s.governance, "partners": s.partners,
-        "representative_name": s.representative_name, "representative_role": s.representative_role,
-        "email": s.email, "phone": s.phone, "postal_address": s.postal_address,
-        "signed_at": time(Some(s.created_at)), "confirmed_at": time(s.confirmed_at), "decided_at": time(s.decided_at),
-    });
+    let doc = SignatoryExport {
+        charter_version: version,
+        commune: &s.commune,
+        confirmed_at: time(s.confirmed_at),
+        decided_at: time(s.decided_at),
+        domains: &s.domains,
+        email: s.email.as_deref(),
+        governance: &s.governance,
+        kind: &s.kind,
+        legal_form: &s.legal_form,
+        listed: s.listed != 0,
+        name: &s.name,
+        partners: &s.partners,
+        phone: s.phone.as_deref(),
+        postal_address: s.postal_address.as_deref(),
+        representative_name: &s.representative_name,
+        representative_role: &s.representative_role,
+        roles: &s.roles,
+        signed_at: time(Some(s.created_at)),
+        status: &s.status,
+        territory: slug,
+        website: &s.website,
+    };
     let mut res = private(axum::Json(doc).into_response());
     res.headers_mut().insert(
         header::CONTENT_DISPOSITION,
@@ -150,9 +189,11 @@ pub fn export_response(s: &SignatoryPrivate, slug: &str, version: &str) -> Respo
     res
 }
 
-async fn withdraw_post(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
+async fn withdraw_post(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<FormPairs>,
+) -> AppResult<Response> {
     let Some((s, _, _)) = by_token(&data, &f.get("token")).await? else { return invalid(&ctx) };
     if f.get("confirm") != "true" {
         return Err(AppError::Unprocessable("confirm: tick the box to withdraw".into()));
@@ -243,11 +284,13 @@ async fn practice_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<P
     practice_form(&data, &ctx, (&s, &token), q.id, input, vec![]).await
 }
 
-async fn practice_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
+async fn practice_save(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<FormPairs>,
+) -> AppResult<Response> {
     use crate::processing::practices::{PracticeError, create_audited, replace_audited};
     const PROPOSE: &str = "practice.propose";
-    let f = FormPairs::parse(&body);
-    ctx.check_csrf(&f.get("csrf"))?;
     let token = f.get("token");
     let Some((s, slug, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);

@@ -3,11 +3,10 @@
 //! recorded in the audit log; admin-only pages answer 403 to moderators.
 
 use askama::Template;
-use axum::extract::State;
 use axum::{
     Router,
     body::Bytes,
-    extract::{DefaultBodyLimit, Multipart, Query},
+    extract::{DefaultBodyLimit, Multipart, Query, State},
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
@@ -28,6 +27,7 @@ use crate::{
         follows::Direction,
         territories::{TerritoryRow, TerritoryUpdate},
     },
+    web::csrf_form::CsrfForm,
 };
 
 mod audit;
@@ -186,20 +186,7 @@ impl AdminPage {
     }
 }
 
-/// `application/x-www-form-urlencoded` pairs, repeated names kept (checkbox lists).
-pub struct FormPairs(Vec<(String, String)>);
-
-impl FormPairs {
-    pub fn parse(body: &[u8]) -> FormPairs {
-        FormPairs(url::form_urlencoded::parse(body).into_owned().collect())
-    }
-    pub fn get(&self, name: &str) -> String {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
-    }
-    pub fn get_all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
-    }
-}
+pub use super::csrf_form::FormPairs;
 
 #[derive(Debug, Deserialize)]
 pub struct AdminQuery {
@@ -207,11 +194,15 @@ pub struct AdminQuery {
     saved: Option<String>,
 }
 
-/// The acting account (with at least `role`) and the posted form, its CSRF token checked.
-fn posted(ctx: &Ctx, role: Role, body: &[u8]) -> AppResult<(crate::storage::accounts::AccountRow, FormPairs)> {
+/// The acting account (with at least `role`: 401 or 403 first) and the posted form (its CSRF
+/// token checked by `CsrfForm`).
+fn posted(
+    ctx: &Ctx,
+    role: Role,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<(crate::storage::accounts::AccountRow, FormPairs)> {
     let account = ctx.require(role)?.clone();
-    let f = FormPairs::parse(body);
-    ctx.check_csrf(&f.get("csrf"))?;
+    let CsrfForm(f) = form?;
     Ok((account, f))
 }
 
@@ -262,9 +253,9 @@ async fn territory_save(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let t = selected_territory(&data, &q).await?;
     let mut errors = vec![];
     let name = f.get("name");

@@ -190,9 +190,9 @@ pub(super) async fn signatures_decide(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(d): Query<super::network::DecisionQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let (account, f) = posted(&ctx, Role::Moderator, form)?;
     let approve = d.decision == "approve";
     let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::BadRequest("id: a signature number".into()))?;
     let slug = f.get("t");
@@ -225,8 +225,12 @@ pub(super) async fn signatures_decide(
 }
 
 /// Many signatures at once: the ticked rows approved, or all rejected with one reason.
-pub(super) async fn signatures_bulk(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+pub(super) async fn signatures_bulk(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, form)?;
     let tr = ctx.tr;
     let decision = f.get("decision");
     let approve = decision == "approve";

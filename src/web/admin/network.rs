@@ -52,9 +52,9 @@ pub(super) async fn followers_decide(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(d): Query<DecisionQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Moderator, &body)?;
+    let (account, f) = posted(&ctx, Role::Moderator, form)?;
     let slug = f.get("t");
     let approve = match d.decision.as_str() {
         "approve" => true,
@@ -129,9 +129,9 @@ pub(super) async fn following_add(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let t = selected_territory(&data, &q).await?;
     let handle = f.get("handle");
     match processing::follows::follow_remote_audited(&data.federation()?, &t.slug, &handle, Some(&account.email)).await
@@ -146,8 +146,12 @@ pub(super) async fn following_add(
     }
 }
 
-pub(super) async fn following_remove(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+pub(super) async fn following_remove(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let (slug, actor) = (f.get("t"), f.get("actor"));
     processing::follows::unfollow_remote_audited(&data.federation()?, &slug, &actor, Some(&account.email)).await?;
     Ok(back(&format!("/admin/following?t={slug}")))
@@ -187,8 +191,12 @@ pub(super) async fn domains_page(
     render_status(StatusCode::OK, &page)
 }
 
-pub(super) async fn domains_block(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+pub(super) async fn domains_block(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let domain = f.get("domain").trim().trim_start_matches("https://").trim_end_matches('/').to_lowercase();
     let valid = !domain.is_empty()
         && domain.len() <= 253
@@ -203,8 +211,12 @@ pub(super) async fn domains_block(State(data): State<AppState>, ctx: Ctx, body: 
     Ok(back("/admin/domains"))
 }
 
-pub(super) async fn domains_unblock(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+pub(super) async fn domains_unblock(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let domain = f.get("domain");
     processing::domains::unblock_audited(&data, &domain, Some(&account.email)).await?;
     Ok(back("/admin/domains"))

@@ -61,8 +61,12 @@ pub(super) async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut Admin
     Ok(())
 }
 
-pub(super) async fn accounts_create(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+pub(super) async fn accounts_create(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let mut errors = vec![];
     let email = parse_email(&f.get("email"));
     if email.is_err() {
@@ -89,8 +93,12 @@ pub(super) async fn accounts_create(State(data): State<AppState>, ctx: Ctx, body
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-pub(super) async fn accounts_toggle(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (me, f) = posted(&ctx, Role::Admin, &body)?;
+pub(super) async fn accounts_toggle(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (me, f) = posted(&ctx, Role::Admin, form)?;
     let id: i64 = f.get("id").parse().map_err(|_| AppError::BadRequest("id".into()))?;
     if id == me.id {
         return Err(AppError::Conflict("you cannot disable your own account".into()));
@@ -143,8 +151,12 @@ pub(super) async fn instance_page(
     render_status(StatusCode::OK, &page)
 }
 
-pub(super) async fn instance_save(State(data): State<AppState>, ctx: Ctx, body: Bytes) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+pub(super) async fn instance_save(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let contact = f.get("contact");
     if !contact.trim().is_empty() && parse_email(&contact).is_err() {
         return Err(AppError::Unprocessable("email-invalid".into()));

@@ -8,6 +8,7 @@ use crate::{
     domain::{practice::PracticeInput, signatory::FieldErrors},
     processing::practices::{self as proc, PracticeError},
     storage::signatories::DirectoryFilter,
+    web::csrf_form::CsrfForm,
     web::practice_form::{self, FormSetup},
 };
 use axum::extract::Path;
@@ -141,14 +142,20 @@ pub(super) async fn new_save(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    save(&data, &ctx, &q, None, &body).await
+    save(&data, &ctx, &q, None, form).await
 }
 
 /// Creates (`id` None) or replaces a practice from the posted form; errors re-show the form.
-async fn save(data: &AppState, ctx: &Ctx, q: &AdminQuery, id: Option<PracticeId>, body: &[u8]) -> AppResult<Response> {
-    let (account, f) = posted(ctx, Role::Moderator, body)?;
+async fn save(
+    data: &AppState,
+    ctx: &Ctx,
+    q: &AdminQuery,
+    id: Option<PracticeId>,
+    posted_form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(ctx, Role::Moderator, posted_form)?;
     let t = selected_territory(data, q).await?;
     let (input, mut errors) = practice_form::input_from_form(&f, ctx.tr.lang);
     if errors.is_empty() {
@@ -182,7 +189,7 @@ pub(super) async fn edit_save(
     ctx: Ctx,
     Path(id): Path<PracticeId>,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    save(&data, &ctx, &q, Some(id), &body).await
+    save(&data, &ctx, &q, Some(id), form).await
 }

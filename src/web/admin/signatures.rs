@@ -62,9 +62,9 @@ pub(super) async fn signatures_withdraw(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
     processing::signatures::withdraw(&data, id, &account.email).await?;
     Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
@@ -109,9 +109,9 @@ pub(super) async fn charter_import(
     State(data): State<AppState>,
     ctx: Ctx,
     Query(q): Query<AdminQuery>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let t = selected_territory(&data, &q).await?;
     processing::signatures::import_charter(&data, &t.slug, &f.get("content"), &f.get("version"), &account.email)
         .await?;
@@ -146,7 +146,7 @@ pub(super) async fn signature_export(
     }
     data.store.audit(&account.email, "signature.view", &format!("signature #{id}")).await?;
     let input = crate::web::signer::as_input(&s, &version);
-    let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, vec![], false);
+    let page = crate::web::sign_form::admin_edit_page(&ctx, &slug, &version, id, input, vec![], false);
     Ok(crate::web::private(render_status(StatusCode::OK, &page)?))
 }
 
@@ -154,12 +154,12 @@ pub(super) async fn signature_edit(
     State(data): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    body: Bytes,
+    form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    let (account, f) = posted(&ctx, Role::Admin, &body)?;
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
-    let input = crate::web::charter::input_from_form(&f);
+    let input = crate::web::sign_form::input_from_form(&f);
     let errors = match processing::signatures::edit(&data, &s, input.clone(), &version).await {
         Ok(()) => {
             data.store.audit(&account.email, "signature.edit", &format!("signature #{id}")).await?;
@@ -169,6 +169,6 @@ pub(super) async fn signature_edit(
         Err(processing::signatures::SignError::TooMany) => vec![],
         Err(processing::signatures::SignError::App(e)) => return Err(e),
     };
-    let page = crate::web::charter::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
+    let page = crate::web::sign_form::admin_edit_page(&ctx, &slug, &version, id, input, errors, false);
     Ok(crate::web::private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?))
 }

@@ -1,0 +1,59 @@
+//! The OpenAPI document (`/api/v1/openapi.json`): every operation with its body, answers
+//! and errors as schemas (tests/it/openapi.rs holds it to the real answers).
+
+use axum::{
+    Json,
+    response::{IntoResponse, Response},
+};
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+use super::{
+    ErrorDto, actions,
+    follows::{self, ActorRef, FollowDto},
+    practices, signatures,
+    signatures::{RejectBody, SignatureCreated, SignatureSchema},
+    territories::{self, TerritoryDto, TerritoryPatch},
+};
+
+/// The bearer scheme every authenticated operation names.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Maillage API", description = "Territories of Circuits Courts Économiques et Solidaires", license(name = "AGPL-3.0-or-later")),
+    paths(territories::list_territories, territories::get_territory, territories::patch_territory, follows::list_followers,
+        follows::list_following, follows::approve_follower, follows::reject_follower,
+        signatures::create_signature, signatures::list_signatories, signatures::approve_signature,
+        signatures::reject_signature,
+        practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
+        practices::unpublish, practices::pin, practices::unpin, practices::delete,
+        actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
+        actions::delete),
+    components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
+        crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
+        practices::PracticeCreated, crate::storage::practices::PracticeRow,
+        crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
+        crate::storage::actions::ActionRow)),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+pub(super) async fn openapi() -> Response {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    Json(doc).into_response()
+}
