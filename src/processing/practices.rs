@@ -290,6 +290,29 @@ async fn structure_refs_in(
 
 use crate::federation::protocol::collections;
 
+/// The values an `Article` is built from (the wire type does not know storage rows).
+fn fields(p: &PracticeRow) -> crate::federation::protocol::practice::PracticeFields<'_> {
+    crate::federation::protocol::practice::PracticeFields {
+        ap_id: &p.ap_id,
+        title: &p.title,
+        summary: &p.summary,
+        body_html: &p.body_html,
+        body_md: &p.body_md,
+        domains: &p.domains,
+        dimensions: &p.dimensions,
+        tags: &p.tags,
+        commune: &p.commune,
+        licence: &p.licence,
+        partners: &p.partners,
+        governance: &p.governance,
+        latitude: p.latitude,
+        longitude: p.longitude,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+        published_at: p.published_at,
+    }
+}
+
 /// The practice as an `Article`, with the structures it names.
 pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
     article_json_in(state, &mut *state.store.pool().acquire().await?, p).await
@@ -300,7 +323,7 @@ pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &Pra
     let tag_base = state.urls.tags().to_string();
     let at = crate::federation::protocol::practice::Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let refs = structure_refs_in(state, conn, p).await?;
-    let mut article = crate::federation::protocol::practice::article(p, &at, &refs);
+    let mut article = crate::federation::protocol::practice::article(&fields(p), &at, &refs);
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
     // warns about a collection without one), and counts.
     let comments: Vec<String> = comments_in(&mut *conn, p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
