@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::{
-    practice_publication::{self as publication, prepare, queue},
+    practice_publication::{self as publication, prepare},
     unit::Change,
 };
 use crate::{
@@ -195,7 +195,7 @@ pub async fn update_audited(
         let inboxes = follower_inboxes_in(change.conn(), current.territory_id.unwrap_or_default()).await?;
         let article = article_json_in(state, change.conn(), &fresh).await?;
         let prepared = prepare(state, &readers, &fresh, publication::Change::Update, Some(article), &inboxes);
-        queue(&mut change, current.territory_id, &prepared).await?;
+        change.queue_prepared(current.territory_id, &prepared).await?;
     }
     if let Some(action) = action {
         change.audit(author, action, &format!("practice {id}")).await?;
@@ -372,7 +372,7 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str)
         crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
     }
     if let Some(prepared) = &prepared {
-        queue(&mut change, Some(territory_id), prepared).await?;
+        change.queue_prepared(Some(territory_id), prepared).await?;
     }
     let action = if published { "practice.publish" } else { "practice.unpublish" };
     change.audit(by, action, &format!("practice {id}")).await?;
@@ -403,7 +403,7 @@ pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     if p.is_published() {
         let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
         let prepared = prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes);
-        queue(&mut change, p.territory_id, &prepared).await?;
+        change.queue_prepared(p.territory_id, &prepared).await?;
     }
     change.audit(by, "practice.delete", &format!("practice {id}")).await?;
     change.commit().await
