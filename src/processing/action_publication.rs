@@ -15,7 +15,6 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::domain::ids::TerritoryId;
 use crate::{
     federation::{
         delivery::inbox_host,

@@ -11,7 +11,6 @@
 
 use serde_json::Value;
 
-use crate::domain::ids::TerritoryId;
 use crate::{
     federation::{
         outgoing::new_activity_id,
