@@ -46,9 +46,10 @@ impl App {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
         processing::identity::reconcile(&store, &mut config, first).await?;
-        processing::territories::ensure_default(&store, &config.default_territory, &config.default_territory_name)
-            .await?;
-        Self::with_store(config, store).await
+        let (slug, name) = (config.default_territory.clone(), config.default_territory_name.clone());
+        let app = Self::with_store(config, store).await?;
+        processing::territories::ensure_default(&app.data(), &slug, &name).await?;
+        Ok(app)
     }
 
     /// For commands that must not change the database layout (they still need keys).

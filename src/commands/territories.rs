@@ -13,7 +13,7 @@ pub async fn run(state: &AppState, cmd: TerritoryCmd) -> AppResult<()> {
             }
         }
         TerritoryCmd::Create { slug, name, summary } => {
-            let t = processing::territories::create(&state.store, &slug, &name, &summary).await?;
+            let t = processing::territories::create(state, &slug, &name, &summary, "cli").await?;
             println!("created {} (@{}@{})", t.slug, t.slug, state.config.authority());
         }
         TerritoryCmd::Update {

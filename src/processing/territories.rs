@@ -8,38 +8,59 @@ use crate::{
     processing::unit::Change,
     state::AppState,
     storage::{
-        self, Store,
+        self,
         territories::{TerritoryRow, TerritoryUpdate},
     },
 };
 
-pub async fn create(store: &Store, slug: &str, name: &str, summary: &str) -> AppResult<TerritoryRow> {
+/// Creates a territory, its audit entry with it (one change; nothing is federated: a new
+/// territory has no followers). `by` names who did it, for the audit log.
+pub async fn create(state: &AppState, slug: &str, name: &str, summary: &str, by: &str) -> AppResult<TerritoryRow> {
+    let (slug, name, summary) = parse_new(slug, name, summary)?;
+    let keys = new_keys().await?;
+    let mut change = Change::begin(state).await?;
+    let t = storage::territories::insert(change.conn(), &slug, &name, &summary, &keys).await?;
+    change.audit(by, "territory.create", &format!("territory {}", t.slug)).await?;
+    change.commit().await?;
+    Ok(t)
+}
+
+fn parse_new(slug: &str, name: &str, summary: &str) -> AppResult<(Slug, String, String)> {
     let slug = Slug::parse(slug).map_err(AppError::Unprocessable)?;
     let name = parse_name(name).map_err(AppError::Unprocessable)?;
     let summary = parse_summary(summary).map_err(AppError::Unprocessable)?;
-    // Key generation (aws-lc-rs) takes tens of milliseconds: keep it off the async threads.
-    let keys = tokio::task::spawn_blocking(generate_rsa_keypair).await.map_err(AppError::internal)??;
-    store.create_territory(&slug, &name, &summary, &keys).await
+    Ok((slug, name, summary))
 }
 
-/// Creates the configured default territory on a fresh database (a no-op afterwards). Racing
-/// processes on one database: the loser's insert fails on the unique slug and is ignored.
-pub async fn ensure_default(store: &Store, slug: &Slug, name: &str) -> AppResult<()> {
-    if store.count_territories().await? > 0 {
+/// Key generation (aws-lc-rs) takes tens of milliseconds: kept off the async threads, and
+/// before the change (no lock held while it runs).
+async fn new_keys() -> AppResult<crate::domain::key_pair::KeyPairPem> {
+    tokio::task::spawn_blocking(generate_rsa_keypair).await.map_err(AppError::internal)?
+}
+
+/// Creates the configured default territory on a fresh database, with the CCES charter so that
+/// it can be signed at once, in one change (a no-op afterwards). Racing processes on one
+/// database: the loser's insert fails on the unique slug, its change is rolled back, and that
+/// is not an error.
+pub async fn ensure_default(state: &AppState, slug: &Slug, name: &str) -> AppResult<()> {
+    if state.store.count_territories().await? > 0 {
         return Ok(());
     }
     let summary = "Réseau territorial des Circuits Courts Économiques et Solidaires.";
-    match create(store, slug.as_str(), name, summary).await {
-        Ok(t) => {
-            tracing::info!(slug = %t.slug, "default territory created");
-            // A new instance can be signed at once: the CCES charter, until another is imported.
-            use crate::processing::signatures::{DEFAULT_CHARTER, DEFAULT_CHARTER_VERSION};
-            store.insert_charter(t.id, DEFAULT_CHARTER_VERSION, DEFAULT_CHARTER).await?;
-            Ok(())
-        }
-        Err(AppError::Conflict(_)) => Ok(()),
-        Err(e) => Err(e),
-    }
+    let (slug, name, summary) = parse_new(slug.as_str(), name, summary)?;
+    let keys = new_keys().await?;
+    let mut change = Change::begin(state).await?;
+    let t = match storage::territories::insert(change.conn(), &slug, &name, &summary, &keys).await {
+        Ok(t) => t,
+        Err(AppError::Conflict(_)) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    use crate::processing::signatures::{DEFAULT_CHARTER, DEFAULT_CHARTER_VERSION};
+    storage::charters::insert(change.conn(), t.id, DEFAULT_CHARTER_VERSION, DEFAULT_CHARTER).await?;
+    change.audit("maillage", "territory.create", &format!("territory {} (default)", t.slug)).await?;
+    change.commit().await?;
+    tracing::info!(slug = %t.slug, "default territory created");
+    Ok(())
 }
 
 /// Changes a territory's settings and sends the new actor document to its followers

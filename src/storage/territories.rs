@@ -83,37 +83,6 @@ impl Store {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories ORDER BY id")).fetch_all(self.pool()).await?)
     }
 
-    /// Creates a territory; the slug must be free.
-    pub async fn create_territory(
-        &self,
-        slug: &Slug,
-        name: &str,
-        summary: &str,
-        keys: &crate::domain::key_pair::KeyPairPem,
-    ) -> AppResult<TerritoryRow> {
-        let now = now_millis();
-        let result = sqlx::query_as(&format!(
-            "INSERT INTO territories (slug, name, summary, manually_approves_followers, discoverable, \
-             public_key_pem, private_key_pem, created_at, updated_at) \
-             VALUES ($1, $2, $3, 0, 1, $4, $5, $6, $6) RETURNING {COLUMNS}"
-        ))
-        .bind(slug.as_str())
-        .bind(name)
-        .bind(summary)
-        .bind(&keys.public_key_pem)
-        .bind(&keys.private_key_pem)
-        .bind(now)
-        .fetch_one(self.pool())
-        .await;
-        match result {
-            Ok(row) => Ok(row),
-            Err(e) if super::is_unique_violation(&e) => {
-                Err(AppError::Conflict(format!("territory `{slug}` already exists")))
-            }
-            Err(e) => Err(e.into()),
-        }
-    }
-
     pub async fn update_territory(&self, id: TerritoryId, update: &TerritoryUpdate) -> AppResult<TerritoryRow> {
         let mut conn = self.pool().acquire().await?;
         update_territory(&mut conn, id, update).await
@@ -149,4 +118,35 @@ pub async fn update_territory(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| AppError::NotFound("territory".into()))
+}
+
+/// Creates a territory in the caller's transaction; the slug must be free (409 otherwise).
+pub async fn insert(
+    conn: &mut AnyConnection,
+    slug: &Slug,
+    name: &str,
+    summary: &str,
+    keys: &crate::domain::key_pair::KeyPairPem,
+) -> AppResult<TerritoryRow> {
+    let now = now_millis();
+    let result = sqlx::query_as(&format!(
+        "INSERT INTO territories (slug, name, summary, manually_approves_followers, discoverable, \
+         public_key_pem, private_key_pem, created_at, updated_at) \
+         VALUES ($1, $2, $3, 0, 1, $4, $5, $6, $6) RETURNING {COLUMNS}"
+    ))
+    .bind(slug.as_str())
+    .bind(name)
+    .bind(summary)
+    .bind(&keys.public_key_pem)
+    .bind(&keys.private_key_pem)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await;
+    match result {
+        Ok(row) => Ok(row),
+        Err(e) if super::is_unique_violation(&e) => {
+            Err(AppError::Conflict(format!("territory `{slug}` already exists")))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

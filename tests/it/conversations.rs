@@ -200,7 +200,7 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     .await;
 
     // B's instance hosts a second territory: its moderators choose in whose name they adopt.
-    maillage::processing::territories::create(&b.data.store, "pays-vannes", "Pays de Vannes", "Un autre territoire.")
+    maillage::processing::territories::create(&b.data, "pays-vannes", "Pays de Vannes", "Un autre territoire.", "test")
         .await
         .expect("second territory");
     let b_page = b_modo.get(&format!("/pratiques/{on_b}")).await;

@@ -49,7 +49,7 @@ async fn storage_suite() {
     for db in TestDb::all().await {
         let label = db.label;
         let store = open(&db).await;
-        territories_crud(&store, label).await;
+        territories_crud(&db, &store, label).await;
         actors_and_follows(&store, label).await;
         queue_and_idempotence(&store, label).await;
         let k1 = store.instance_keys(maillage::federation::keys::generate_rsa_keypair).await.expect("keys");
@@ -60,15 +60,22 @@ async fn storage_suite() {
     }
 }
 
-async fn territories_crud(store: &Store, label: &str) {
-    let t = territories::create(store, "pays-de-redon", "Pays de Redon", "Un territoire.").await.expect("create");
+async fn territories_crud(db: &TestDb, store: &Store, label: &str) {
+    // Creating a territory is a change (with its audit entry): it needs the application state.
+    let config =
+        maillage::config::Config::for_test("http://localhost:1", db.dir.path().to_path_buf(), Some(db.url.clone()))
+            .expect("config");
+    let app = maillage::app::App::with_store(config, store.clone()).await.expect("app");
+    let state = app.data();
+    let t =
+        territories::create(&state, "pays-de-redon", "Pays de Redon", "Un territoire.", "test").await.expect("create");
     assert_eq!(t.slug, "pays-de-redon");
     assert!(!t.manually_approves_followers.0 && t.discoverable.0);
     assert!(
-        matches!(territories::create(store, "pays-de-redon", "Autre", "").await, Err(AppError::Conflict(_))),
+        matches!(territories::create(&state, "pays-de-redon", "Autre", "", "test").await, Err(AppError::Conflict(_))),
         "[{label}]"
     );
-    assert!(matches!(territories::create(store, "Bad Slug", "x", "").await, Err(AppError::Unprocessable(_))));
+    assert!(matches!(territories::create(&state, "Bad Slug", "x", "", "test").await, Err(AppError::Unprocessable(_))));
     let u = store
         .update_territory(t.id, &TerritoryUpdate { manually_approves_followers: Some(true), ..Default::default() })
         .await

@@ -42,7 +42,7 @@ async fn the_presentation_is_markdown_everywhere_it_is_shown() {
     );
     assert!(!page.contains("**Rencontre**"), "no literal asterisks");
     // With a second territory, the home page lists both, each with its first paragraph.
-    maillage::processing::territories::create(&m.data.store, "voisin", "Territoire voisin", "Un *voisin*.")
+    maillage::processing::territories::create(&m.data, "voisin", "Territoire voisin", "Un *voisin*.", "test")
         .await
         .expect("second territory");
     let home = b.get("/").await.body;
