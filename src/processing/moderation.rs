@@ -44,12 +44,14 @@ pub async fn frequency(state: &AppState) -> AppResult<Frequency> {
 }
 
 pub async fn set_frequency(state: &AppState, f: Frequency, by: &str) -> AppResult<()> {
-    state.store.set_setting(SETTING, f.code()).await?;
+    let mut change = crate::processing::unit::Change::begin(state).await?;
+    crate::storage::admin::set_setting(change.conn(), SETTING, f.code()).await?;
     if f == Frequency::Digest {
         // The first digest covers what is confirmed from now on.
-        state.store.set_setting(DIGEST_AT, &now_millis().to_string()).await?;
+        crate::storage::admin::set_setting(change.conn(), DIGEST_AT, &now_millis().to_string()).await?;
     }
-    state.store.audit(by, "instance.moderation_mail", f.code()).await
+    change.audit(by, "instance.moderation_mail", f.code()).await?;
+    change.commit().await
 }
 
 /// Both languages in one mail: accounts have no language of their own, and a coordinator

@@ -214,8 +214,9 @@ pub async fn edit(
     s: &SignatoryPrivate,
     input: SignatureInput,
     version: &str,
+    by: &str,
 ) -> Result<(), SignError> {
-    apply_edit(state, s, input, version, None).await.map(|_| ())
+    apply_edit(state, s, input, version, None, Some(by)).await.map(|_| ())
 }
 
 /// The signer's own edit, on the private page: as [`edit`], but a new address is not applied
@@ -230,7 +231,7 @@ pub async fn edit_by_signer(
     version: &str,
     tr: Tr,
 ) -> Result<bool, SignError> {
-    apply_edit(state, s, input, version, Some(tr)).await
+    apply_edit(state, s, input, version, Some(tr), None).await
 }
 
 async fn apply_edit(
@@ -239,6 +240,7 @@ async fn apply_edit(
     mut input: SignatureInput,
     version: &str,
     confirm_new_address: Option<Tr>,
+    by: Option<&str>,
 ) -> Result<bool, SignError> {
     input.kind = s.kind.as_str().to_string();
     input.charter_version = version.to_string();
@@ -254,21 +256,23 @@ async fn apply_edit(
     };
     let unlisting = s.status == Status::Approved && s.listed != 0 && !new.listed;
     let retraction = if unlisting { public_traces(state, s.id).await? } else { None };
-    let mut tx = state.store.begin().await?;
-    match update_signature(&mut tx, s.id, &new).await {
+    let mut change = Change::begin(state).await?;
+    match update_signature(change.conn(), s.id, &new).await {
         Ok(()) => {}
         Err(AppError::Conflict(_)) => return Err(SignError::Fields(vec![("email", "email-taken")])),
         Err(e) => return Err(e.into()),
     }
     if let Some((address, token, _)) = &pending {
-        crate::storage::signature_changes::add_email_link(&mut tx, s.id, &hash_token(token), address).await?;
+        crate::storage::signature_changes::add_email_link(change.conn(), s.id, &hash_token(token), address).await?;
     }
     if let Some(r) = &retraction {
-        r.queue(&mut tx).await?;
+        r.queue(&mut change).await?;
     }
-    tx.commit().await.map_err(AppError::from)?;
+    if let Some(by) = by {
+        change.audit(by, "signature.edit", &format!("signature #{}", s.id)).await?;
+    }
+    change.commit().await?;
     if retraction.is_some() {
-        state.delivery_notify.notify_one();
         tracing::info!(signature = s.id, "signatory unlisted: welcome note and actor retracted");
     }
     if let Some((address, token, tr)) = &pending {
@@ -302,18 +306,18 @@ async fn mail_new_address(state: &AppState, s: &SignatoryPrivate, address: &str,
 /// transaction with the link's use. `Ok(false)` for an unknown or expired link; `Conflict` when
 /// the address signed here in the meantime.
 pub async fn confirm_new_address(state: &AppState, token: &str) -> AppResult<bool> {
-    let mut tx = state.store.begin().await?;
+    let mut change = Change::begin(state).await?;
     let max_age = EMAIL_LINK_HOURS * 3_600_000;
     let Some((id, address)) =
-        crate::storage::signature_changes::take_email_link(&mut tx, &hash_token(token), max_age).await?
+        crate::storage::signature_changes::take_email_link(change.conn(), &hash_token(token), max_age).await?
     else {
         return Ok(false);
     };
-    if !crate::storage::signature_changes::set_signature_email(&mut tx, id, &address).await? {
+    if !crate::storage::signature_changes::set_signature_email(change.conn(), id, &address).await? {
         return Ok(false);
     }
-    crate::storage::admin::audit_in(&mut tx, "signer", "signature.email", &format!("signature #{id}")).await?;
-    tx.commit().await?;
+    change.audit("signer", "signature.email", &format!("signature #{id}")).await?;
+    change.commit().await?;
     tracing::info!(signature = id, "signature's address changed");
     Ok(true)
 }
@@ -329,15 +333,15 @@ struct Retraction {
 }
 
 impl Retraction {
-    async fn queue(&self, tx: &mut sqlx::AnyConnection) -> AppResult<()> {
+    async fn queue(&self, change: &mut Change) -> AppResult<()> {
         if let Some((note, activity, inboxes)) = &self.note {
-            crate::storage::activities::retract_public(tx, note).await?;
-            crate::storage::signatories::clear_welcome_note(tx, self.signatory_id).await?;
-            outgoing::queue(tx, LocalActor::Territory(self.territory_id), activity, false, inboxes).await?;
+            crate::storage::activities::retract_public(change.conn(), note).await?;
+            crate::storage::signatories::clear_welcome_note(change.conn(), self.signatory_id).await?;
+            change.queue(LocalActor::Territory(self.territory_id), activity, false, inboxes).await?;
         }
         if let Some((activity, inboxes)) = &self.actor {
             let by = LocalActor::Signatory { territory: self.territory_id, id: self.signatory_id };
-            outgoing::queue(tx, by, activity, false, inboxes).await?;
+            change.queue(by, activity, false, inboxes).await?;
         }
         Ok(())
     }
@@ -474,22 +478,19 @@ pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     // Read before the withdrawal erases what they describe (followers, the note's id).
     let retraction = public_traces(state, id).await?;
     // The erasure and the Deletes commit together.
-    let mut tx = state.store.begin().await?;
-    if crate::storage::signatories::withdraw_signature(&mut tx, id).await?.is_none() {
-        drop(tx);
+    let mut change = Change::begin(state).await?;
+    if crate::storage::signatories::withdraw_signature(change.conn(), id).await?.is_none() {
+        drop(change);
         return Err(match state.store.signatory_private(id).await? {
             Some(_) => AppError::Conflict(format!("signature {id} is already withdrawn")),
             None => AppError::NotFound(format!("signature {id}")),
         });
     }
     if let Some(r) = &retraction {
-        r.queue(&mut tx).await?;
+        r.queue(&mut change).await?;
     }
-    crate::storage::admin::audit_in(&mut tx, by, "signature.withdraw", &format!("signature #{id}")).await?;
-    tx.commit().await?;
-    if retraction.is_some() {
-        state.delivery_notify.notify_one();
-    }
+    change.audit(by, "signature.withdraw", &format!("signature #{id}")).await?;
+    change.commit().await?;
     tracing::info!(signature = id, "signature withdrawn, personal data erased");
     Ok(())
 }

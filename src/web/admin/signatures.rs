@@ -160,11 +160,8 @@ pub(super) async fn signature_edit(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
     let input = crate::web::sign_form::input_from_form(&f);
-    let errors = match processing::signatures::edit(&data, &s, input.clone(), &version).await {
-        Ok(()) => {
-            data.store.audit(&account.email, "signature.edit", &format!("signature #{id}")).await?;
-            return Ok(back(&format!("/admin/signature/{id}")));
-        }
+    let errors = match processing::signatures::edit(&data, &s, input.clone(), &version, &account.email).await {
+        Ok(()) => return Ok(back(&format!("/admin/signature/{id}"))),
         Err(processing::signatures::SignError::Fields(e)) => e,
         Err(processing::signatures::SignError::TooMany) => vec![],
         Err(processing::signatures::SignError::App(e)) => return Err(e),
