@@ -11,9 +11,9 @@ use utoipa::{
 };
 
 use super::{
-    ErrorDto,
+    ErrorDto, actions,
     follows::{self, ActorRef, FollowDto},
-    actions, practices, signatures,
+    practices, signatures,
     signatures::{RejectBody, SignatureCreated, SignatureSchema},
     territories::{self, TerritoryDto, TerritoryPatch},
 };

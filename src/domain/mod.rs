@@ -5,6 +5,7 @@ pub mod action;
 pub mod code;
 pub mod list;
 pub mod local_actor;
+pub mod participation;
 pub mod places;
 pub mod practice;
 pub mod signatory;
