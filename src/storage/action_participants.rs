@@ -71,3 +71,27 @@ pub async fn remove(conn: &mut AnyConnection, action_id: i64, actor: &str) -> Ap
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+pub async fn by_id_in(conn: &mut AnyConnection, id: i64) -> AppResult<Option<ParticipantRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// The action's participants, oldest first.
+pub async fn of_action_in(conn: &mut AnyConnection, action_id: i64) -> AppResult<Vec<ParticipantRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE action_id = $1 ORDER BY id"))
+        .bind(action_id)
+        .fetch_all(conn)
+        .await?)
+}
+
+pub async fn set_state(conn: &mut AnyConnection, id: i64, state: ParticipantState) -> AppResult<()> {
+    sqlx::query("UPDATE action_participants SET state = $1 WHERE id = $2")
+        .bind(state.as_str())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

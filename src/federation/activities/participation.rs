@@ -10,16 +10,12 @@ use super::{Activity, Received};
 use crate::{
     domain::{
         action::PublicationState,
-        local_actor::LocalActor,
         now_millis,
         participation::{JoinAnswer, JoinFacts, ParticipantState, answer_join},
     },
     error::{AppError, AppResult},
-    federation::{
-        outgoing,
-        protocol::{inbound::Join, participation},
-    },
-    processing::unit::Change,
+    federation::protocol::{inbound::Join, participation},
+    processing::{action_participation::queue_answer, unit::Change},
     state::AppState,
     storage::{
         action_participants as parts,
@@ -121,20 +117,4 @@ async fn open_action(state: &AppState, event_id: &str) -> AppResult<Option<Actio
         .action_by_ap_id(event_id)
         .await?
         .filter(|a| a.territory_id.is_some() && a.publication == PublicationState::Published))
-}
-
-/// Queues the organising territory's `Accept` (no reason) or `Reject` of `join` to the
-/// joiner's inbox, in `change`.
-pub async fn queue_answer(
-    change: &mut Change,
-    action: &ActionRow,
-    joiner: &RemoteActorRow,
-    join: &serde_json::Value,
-    reason: Option<&str>,
-) -> AppResult<()> {
-    let territory_id = action.territory_id.unwrap_or_default();
-    let organiser = url::Url::parse(&action.origin_actor).map_err(|e| AppError::Internal(e.to_string()))?;
-    let answer = participation::answer_join(&outgoing::new_activity_id(change.state()), &organiser, join, reason);
-    change.queue(LocalActor::Territory(territory_id), &answer, false, std::slice::from_ref(&joiner.inbox)).await?;
-    Ok(())
 }

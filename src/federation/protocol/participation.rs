@@ -62,3 +62,22 @@ pub fn answer_join(id: &Url, actor: &Url, join: &Value, reason: Option<&str>) ->
     };
     super::activities::to_value(&answer)
 }
+
+/// A `Join` we received, rebuilt from what we stored (to answer it after a moderator decides).
+#[derive(Debug, Clone, Serialize)]
+pub struct StoredJoin {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub actor: String,
+    pub object: String,
+}
+
+pub fn stored_join(join_ap_id: &str, actor: &str, event_id: &str) -> Value {
+    super::activities::to_value(&StoredJoin {
+        id: join_ap_id.to_string(),
+        kind: "Join",
+        actor: actor.to_string(),
+        object: event_id.to_string(),
+    })
+}
