@@ -118,3 +118,60 @@ async fn fediverse_people_join_and_leave_an_action() {
         assert_eq!(counts(&m, id, &ap_id).await.0, 0, "[{label}]");
     }
 }
+
+/// Join mode `approval`: the `Join` waits (no answer, not counted); a moderator approves →
+/// `Accept`, counted; another rejected → `Reject`, removed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_join_waits_for_the_moderators() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let (camille, dominique) = (Peer::start_as("mobilizon").await, Peer::start_as("mobilizon").await);
+        let modo = m.token(Role::Moderator).await;
+        let mut body = workshop();
+        body["join_mode"] = json!("approval");
+        body["capacity"] = json!(5);
+        let (s, created) = call(Method::POST, m.url("/api/v1/actions"), Some(&modo), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let id = created["id"].as_i64().expect("id");
+        call(Method::POST, m.url(&format!("/api/v1/actions/{id}/publish")), Some(&modo), None).await;
+        let ap_id = m.url(&format!("/t/territoire/actions/{id}"));
+        let inbox = Url::parse(&m.url("/t/territoire/inbox")).expect("inbox");
+
+        let join = camille.send(&inbox, "Join", json!(ap_id)).await.expect("join");
+        dominique.send(&inbox, "Join", json!(ap_id)).await.expect("join");
+        let list = m.url(&format!("/api/v1/actions/{id}/participants"));
+        let (s, _) = call(Method::GET, list.clone(), None, None).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "[{label}] moderators only");
+        let (s, held) = call(Method::GET, list.clone(), Some(&modo), None).await;
+        assert_eq!(s, StatusCode::OK, "[{label}] {held}");
+        let held = held.as_array().cloned().unwrap_or_default();
+        assert_eq!(held.len(), 2, "[{label}] {held:?}");
+        assert!(held.iter().all(|p| p["state"] == "pending"), "{held:?}");
+        assert_eq!(counts(&m, id, &ap_id).await.0, 0, "[{label}] held, not counted");
+        assert!(answers(&camille).is_empty(), "[{label}] no answer yet");
+
+        let pid = |who: &Peer| {
+            held.iter().find(|p| p["actor"] == who.actor_id().as_str()).and_then(|p| p["id"].as_i64()).expect("pid")
+        };
+        let approve = m.url(&format!("/api/v1/actions/{id}/participants/{}/approve", pid(&camille)));
+        let (s, e) = call(Method::POST, approve.clone(), Some(&modo), None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "[{label}] {e}");
+        let accept = next_answer(&camille, 1).await;
+        assert_eq!(
+            (accept["type"].as_str(), accept["object"]["id"].as_str()),
+            (Some("Accept"), Some(join.id.as_str()))
+        );
+        assert_eq!(accept["object"]["type"], "Join");
+        assert_eq!(counts(&m, id, &ap_id).await.0, 1, "[{label}]");
+        let (s, _) = call(Method::POST, approve, Some(&modo), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "[{label}] no longer pending");
+
+        let reject = m.url(&format!("/api/v1/actions/{id}/participants/{}/reject", pid(&dominique)));
+        let (s, e) = call(Method::POST, reject, Some(&modo), None).await;
+        assert_eq!(s, StatusCode::NO_CONTENT, "[{label}] {e}");
+        assert_eq!(next_answer(&dominique, 1).await["type"], "Reject", "[{label}]");
+        let (_, left) = call(Method::GET, list, Some(&modo), None).await;
+        assert_eq!(left.as_array().map(Vec::len), Some(1), "[{label}] {left}");
+    }
+}
