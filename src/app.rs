@@ -53,7 +53,7 @@ impl App {
 
     /// For commands that must not change the database layout (they still need keys).
     pub async fn with_store(config: Config, store: Store) -> AppResult<App> {
-        let instance_keys = store.instance_keys().await?;
+        let instance_keys = store.instance_keys(crate::federation::keys::generate_rsa_keypair).await?;
         let timeout = std::time::Duration::from_secs(config.http_timeout_secs);
         let client = http::build_client(config.allow_private_network, timeout)?;
         let state = AppState::new(config.clone(), store, client.clone(), instance_keys.clone());

@@ -95,19 +95,15 @@ fn person(base: &str, n: &str, public_key_pem: &str) -> Result<ActorDocument, ur
 }
 
 pub async fn fresh_postgres(admin_url: &str) -> AppResult<(String, String)> {
-    sqlx::any::install_default_drivers();
     let name = format!("maillage_bench_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await?;
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await?;
+    maillage::storage::bench_seed::create_postgres_database(admin_url, &name).await?;
     let mut url = url::Url::parse(admin_url)?;
     url.set_path(&format!("/{name}"));
     Ok((url.to_string(), name))
 }
 
 pub async fn drop_postgres(admin_url: &str, name: &str) {
-    if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await {
-        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
-    }
+    maillage::storage::bench_seed::drop_postgres_database(admin_url, name).await;
 }
 
 struct Ingest {

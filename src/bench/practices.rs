@@ -8,7 +8,7 @@ use std::time::Instant;
 use maillage::{
     domain::{now_millis, practice::french_search_text},
     error::AppResult,
-    storage::{Store, practices::PracticeFilter},
+    storage::{Store, bench_seed::SeedPractice, practices::PracticeFilter},
 };
 
 const WORDS: [&str; 24] = [
@@ -52,8 +52,8 @@ fn pick(seed: &mut u64, n: usize) -> usize {
 
 async fn seed(store: &Store, count: usize) -> AppResult<()> {
     let mut rng = 7_u64;
-    let mut tx = store.begin().await?;
     let now = now_millis();
+    let mut seeds = Vec::with_capacity(count);
     for n in 0..count {
         let words: Vec<&str> = (0..40).map(|_| WORDS[pick(&mut rng, WORDS.len())]).collect();
         let title = format!("{} {} {}", words[0], words[1], n);
@@ -61,34 +61,21 @@ async fn seed(store: &Store, count: usize) -> AppResult<()> {
         let domain = DOMAINS[pick(&mut rng, DOMAINS.len())];
         let dimension = DIMENSIONS[pick(&mut rng, DIMENSIONS.len())];
         let tag = WORDS[pick(&mut rng, WORDS.len())].replace('é', "e");
-        let dims = format!(
-            r#"[{{"dimension":"{dimension}","text":"","indicators":[{{"name":"n","value":1.0,"unit":"","period":""}}]}}]"#
-        );
         let origin = format!("https://t{}.example/t/territoire", n % 20);
-        sqlx::query(
-            "INSERT INTO practices (ap_id, origin_actor, status, title, summary, body_md, body_html, domains, dimensions, \
-             tags, tag_keys, licence, search_text, author, created_at, updated_at, published_at) VALUES ($1, $2, \
-             'published', $3, $4, $5, $5, $6, $7, $8, $8, 'CC-BY-SA-4.0', $9, 'bench', $10, $10, $10)",
-        )
-        .bind(format!("{origin}/p/{n}"))
-        .bind(&origin)
-        .bind(&title)
-        .bind(format!("{title}, en quelques mots."))
-        .bind(&body)
-        .bind(domain)
-        .bind(&dims)
-        .bind(&tag)
-        .bind(french_search_text(&format!("{title} {title} {body} {tag}")))
-        .bind(now + n as i64)
-        .execute(&mut *tx)
-        .await?;
+        seeds.push(SeedPractice {
+            ap_id: format!("{origin}/p/{n}"),
+            origin_actor: origin,
+            summary: format!("{title}, en quelques mots."),
+            search_text: french_search_text(&format!("{title} {title} {body} {tag}")),
+            title,
+            body,
+            domain: domain.to_string(),
+            dimension: dimension.to_string(),
+            tag,
+            at: now + n as i64,
+        });
     }
-    tx.commit().await?;
-    // Statistics as a running server has them (autovacuum's analyze): without, PostgreSQL
-    // guesses that a word is rare and sorts every match of a common one.
-    if store.backend() == maillage::storage::Backend::Postgres {
-        sqlx::query("ANALYZE practices").execute(store.pool()).await?;
-    }
+    store.seed_practices(&seeds).await?;
     Ok(())
 }
 
@@ -114,7 +101,7 @@ async fn bench_backend(label: &str, url: &str, count: usize) -> AppResult<()> {
     let started = Instant::now();
     seed(&store, count).await?;
     println!("  {label}: {count} practices seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM practices").fetch_all(store.pool()).await?;
+    let ids = store.practice_ids().await?;
     let base = rate(2.0, |n| {
         let store = store.clone();
         let id = ids[n % ids.len()];

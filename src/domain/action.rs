@@ -48,12 +48,10 @@ super::code::closed_set! {
 pub const MAX_TITLE: usize = 200;
 pub const MAX_SUMMARY: usize = 500;
 
-/// An action as written (API and forms). Dates are local to `timezone`
-/// (`2026-03-14T14:00`, as an HTML `datetime-local` sends them) or carry their offset
-/// (RFC 3339).
-#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
-#[schema(example = json!({
+/// The OpenAPI example of [`ActionInput`] (the document shows it; nothing reads it).
+fn action_input_example() -> serde_json::Value {
+    serde_json::from_str(
+        r###"{
     "title": "Marché des producteurs du pays de Redon",
     "summary": "Douze fermes vendent en direct, animation sur les circuits courts.",
     "description": "## Programme\n\n- 10 h : ouverture\n- 15 h : table ronde",
@@ -61,7 +59,17 @@ pub const MAX_SUMMARY: usize = 500;
     "place_name": "Halle de Redon", "address": "Place du Marché", "postal_code": "35600", "commune": "Redon",
     "latitude": 47.65, "longitude": -2.08, "capacity": 200, "join_mode": "free", "status": "scheduled",
     "domains": ["alimentation"], "dimensions": ["economique", "territoriale"], "tags": ["CircuitCourt"]
-}))]
+}"###,
+    )
+    .unwrap_or_default()
+}
+
+/// An action as written (API and forms). Dates are local to `timezone`
+/// (`2026-03-14T14:00`, as an HTML `datetime-local` sends them) or carry their offset
+/// (RFC 3339).
+#[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+#[schema(example = action_input_example)]
 pub struct ActionInput {
     pub title: String,
     pub summary: String,
@@ -383,6 +391,14 @@ impl NewAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_openapi_example_is_valid_input() {
+        let example = action_input_example();
+        assert!(example.is_object());
+        let input: ActionInput = serde_json::from_value(example).expect("example is an ActionInput");
+        assert_eq!(input.timezone, "Europe/Paris");
+    }
 
     fn valid() -> ActionInput {
         serde_json::from_str(

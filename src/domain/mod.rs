@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod code;
+pub mod key_pair;
 pub mod list;
 pub mod local_actor;
 pub mod participation;

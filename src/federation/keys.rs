@@ -17,19 +17,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 
 use crate::error::{AppError, AppResult};
 
-/// A key pair as stored: PKCS#8 private key and SubjectPublicKeyInfo public key, both PEM.
-#[derive(Clone)]
-pub struct KeyPairPem {
-    pub public_key_pem: String,
-    pub private_key_pem: String,
-}
-
-impl std::fmt::Debug for KeyPairPem {
-    // Never print a private key, even in debug logs.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyPairPem").field("public_key_pem", &self.public_key_pem).finish_non_exhaustive()
-    }
-}
+pub use crate::domain::key_pair::KeyPairPem;
 
 /// Generates an RSA-2048 key pair, the size every fediverse server accepts.
 pub fn generate_rsa_keypair() -> AppResult<KeyPairPem> {

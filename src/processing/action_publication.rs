@@ -16,8 +16,6 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::{
-    domain::local_actor::LocalActor,
-    error::AppResult,
     federation::{
         delivery::inbox_host,
         outgoing::new_activity_id,
@@ -28,7 +26,6 @@ use crate::{
         },
         software::{Reader, software_of},
     },
-    processing::unit,
     state::AppState,
 };
 
@@ -91,10 +88,7 @@ impl EventReaders {
     }
 }
 
-/// Activities to store, each with whether it is public (listed in the outbox) and its inboxes.
-/// Each activity, whether it is public, its inboxes, and whether the editorial actor signs it
-/// (`by_author`) rather than the territory.
-pub struct Prepared(Vec<(Value, bool, Vec<String>, bool)>);
+pub use super::unit::Prepared;
 
 /// `event` is the full `Event` (Create, Update); `ap_id` its id.
 pub fn prepare(
@@ -141,15 +135,4 @@ pub fn prepare(
         out.push((by_territory(kind, &id(), at, &object, &now), false, gancio, false));
     }
     Prepared(out)
-}
-
-pub async fn queue(change: &mut unit::Change, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
-    for (activity, public, inboxes, by_editorial) in &prepared.0 {
-        let by = match territory_id {
-            Some(t) if *by_editorial => LocalActor::Editorial(t),
-            _ => LocalActor::territory_or_instance(territory_id),
-        };
-        change.queue(by, activity, *public, inboxes).await?;
-    }
-    Ok(())
 }

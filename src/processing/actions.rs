@@ -7,7 +7,7 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::{
-    action_publication::{self as publication, EventReaders, prepare, queue},
+    action_publication::{self as publication, EventReaders, prepare},
     unit::Change,
 };
 use crate::{
@@ -218,7 +218,7 @@ async fn tell_followers(
     let tag_base = state.config.url("/tags/").to_string();
     let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
     let prepared = prepare(state, readers, &at, &r.ap_id, kind, event, &inboxes);
-    queue(change, Some(territory_id), &prepared).await
+    change.queue_prepared(Some(territory_id), &prepared).await
 }
 
 /// Applies the fields present in `patch` (a JSON object) over the stored action; followers of

@@ -12,8 +12,6 @@
 use serde_json::Value;
 
 use crate::{
-    domain::local_actor::LocalActor,
-    error::AppResult,
     federation::{
         outgoing::new_activity_id,
         protocol::{
@@ -22,7 +20,6 @@ use crate::{
         },
         software::Readers,
     },
-    processing::unit,
     state::AppState,
     storage::practices::PracticeRow,
 };
@@ -34,9 +31,7 @@ pub enum Change {
     Delete,
 }
 
-/// Activities to store, each with whether it is public (listed in the outbox), its inboxes, and
-/// whether its author is the editorial actor (else the territory).
-pub struct Prepared(Vec<(Value, bool, Vec<String>, bool)>);
+pub use super::unit::Prepared;
 
 /// The page of a practice, for people (what microblogs link to).
 pub fn page_url(state: &AppState, p: &PracticeRow) -> String {
@@ -108,15 +103,4 @@ fn with_context(inner: Value, authored: &Value) -> Value {
         v["@context"] = c.clone();
     }
     v
-}
-
-pub async fn queue(change: &mut unit::Change, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
-    for (activity, public, inboxes, by_editorial) in &prepared.0 {
-        let by = match territory_id {
-            Some(t) if *by_editorial => LocalActor::Editorial(t),
-            _ => LocalActor::territory_or_instance(territory_id),
-        };
-        change.queue(by, activity, *public, inboxes).await?;
-    }
-    Ok(())
 }

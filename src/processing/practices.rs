@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::{
-    practice_publication::{self as publication, prepare, queue},
+    practice_publication::{self as publication, prepare},
     unit::Change,
 };
 use crate::{
@@ -195,7 +195,7 @@ pub async fn update_audited(
         let inboxes = follower_inboxes_in(change.conn(), current.territory_id.unwrap_or_default()).await?;
         let article = article_json_in(state, change.conn(), &fresh).await?;
         let prepared = prepare(state, &readers, &fresh, publication::Change::Update, Some(article), &inboxes);
-        queue(&mut change, current.territory_id, &prepared).await?;
+        change.queue_prepared(current.territory_id, &prepared).await?;
     }
     if let Some(action) = action {
         change.audit(author, action, &format!("practice {id}")).await?;
@@ -290,6 +290,29 @@ async fn structure_refs_in(
 
 use crate::federation::protocol::collections;
 
+/// The values an `Article` is built from (the wire type does not know storage rows).
+fn fields(p: &PracticeRow) -> crate::federation::protocol::practice::PracticeFields<'_> {
+    crate::federation::protocol::practice::PracticeFields {
+        ap_id: &p.ap_id,
+        title: &p.title,
+        summary: &p.summary,
+        body_html: &p.body_html,
+        body_md: &p.body_md,
+        domains: &p.domains,
+        dimensions: &p.dimensions,
+        tags: &p.tags,
+        commune: &p.commune,
+        licence: &p.licence,
+        partners: &p.partners,
+        governance: &p.governance,
+        latitude: p.latitude,
+        longitude: p.longitude,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+        published_at: p.published_at,
+    }
+}
+
 /// The practice as an `Article`, with the structures it names.
 pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value> {
     article_json_in(state, &mut *state.store.pool().acquire().await?, p).await
@@ -300,7 +323,7 @@ pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &Pra
     let tag_base = state.urls.tags().to_string();
     let at = crate::federation::protocol::practice::Publication { territory: &p.origin_actor, tag_base: &tag_base };
     let refs = structure_refs_in(state, conn, p).await?;
-    let mut article = crate::federation::protocol::practice::article(p, &at, &refs);
+    let mut article = crate::federation::protocol::practice::article(&fields(p), &at, &refs);
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
     // warns about a collection without one), and counts.
     let comments: Vec<String> = comments_in(&mut *conn, p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
@@ -349,7 +372,7 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str)
         crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
     }
     if let Some(prepared) = &prepared {
-        queue(&mut change, Some(territory_id), prepared).await?;
+        change.queue_prepared(Some(territory_id), prepared).await?;
     }
     let action = if published { "practice.publish" } else { "practice.unpublish" };
     change.audit(by, action, &format!("practice {id}")).await?;
@@ -380,7 +403,7 @@ pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     if p.is_published() {
         let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
         let prepared = prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes);
-        queue(&mut change, p.territory_id, &prepared).await?;
+        change.queue_prepared(p.territory_id, &prepared).await?;
     }
     change.audit(by, "practice.delete", &format!("practice {id}")).await?;
     change.commit().await

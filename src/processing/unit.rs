@@ -20,6 +20,11 @@ use crate::{
     storage::admin::audit_in,
 };
 
+/// Activities built before a change (after any network look-up), each with whether it is public
+/// (listed in the outbox), its inboxes, and whether its author is the territory's editorial actor
+/// (else the territory itself): what a publication queues with [`Change::queue_prepared`].
+pub struct Prepared(pub Vec<(Value, bool, Vec<String>, bool)>);
+
 /// One change in progress. Dropped without [`Change::commit`], it is rolled back.
 #[must_use = "a change is rolled back unless committed"]
 pub struct Change {
@@ -53,6 +58,19 @@ impl Change {
         let id = outgoing::queue(&mut self.tx, by, json, public, inboxes).await?;
         self.queued |= !inboxes.is_empty();
         Ok(id)
+    }
+
+    /// Queues every activity of `prepared`, signed by the territory or its editorial actor (the
+    /// instance actor when there is no territory).
+    pub async fn queue_prepared(&mut self, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
+        for (activity, public, inboxes, by_editorial) in &prepared.0 {
+            let by = match territory_id {
+                Some(t) if *by_editorial => LocalActor::Editorial(t),
+                _ => LocalActor::territory_or_instance(territory_id),
+            };
+            self.queue(by, activity, *public, inboxes).await?;
+        }
+        Ok(())
     }
 
     /// The change's audit entry (who did what; `detail` must not carry personal data).

@@ -3,7 +3,10 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::{domain::now_millis, error::AppResult, federation::keys::KeyPairPem};
+use crate::{
+    domain::{key_pair::KeyPairPem, now_millis},
+    error::AppResult,
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct RemoteActorRow {
@@ -73,13 +76,14 @@ impl Store {
         delete_remote_actor_in(&mut *self.pool().acquire().await?, ap_id).await
     }
 
-    /// The instance actor's key pair, created on first call. Concurrent first calls (several
-    /// processes on one database) converge on the row that was inserted first.
-    pub async fn instance_keys(&self) -> AppResult<KeyPairPem> {
+    /// The instance actor's key pair, created by `generate` on first call (storage keeps keys,
+    /// it does not make them). Concurrent first calls (several processes on one database)
+    /// converge on the row that was inserted first.
+    pub async fn instance_keys(&self, generate: impl FnOnce() -> AppResult<KeyPairPem>) -> AppResult<KeyPairPem> {
         if let Some(k) = self.read_instance_keys().await? {
             return Ok(k);
         }
-        let keys = crate::federation::keys::generate_rsa_keypair()?;
+        let keys = generate()?;
         sqlx::query(
             "INSERT INTO instance_actor (id, public_key_pem, private_key_pem, created_at) VALUES (1, $1, $2, $3) \
              ON CONFLICT (id) DO NOTHING",

@@ -88,7 +88,7 @@ impl Store {
         slug: &Slug,
         name: &str,
         summary: &str,
-        keys: &crate::federation::keys::KeyPairPem,
+        keys: &crate::domain::key_pair::KeyPairPem,
     ) -> AppResult<TerritoryRow> {
         let now = now_millis();
         let result = sqlx::query_as(&format!(

@@ -52,8 +52,8 @@ async fn storage_suite() {
         territories_crud(&store, label).await;
         actors_and_follows(&store, label).await;
         queue_and_idempotence(&store, label).await;
-        let k1 = store.instance_keys().await.expect("keys");
-        let k2 = store.instance_keys().await.expect("keys");
+        let k1 = store.instance_keys(maillage::federation::keys::generate_rsa_keypair).await.expect("keys");
+        let k2 = store.instance_keys(maillage::federation::keys::generate_rsa_keypair).await.expect("keys");
         assert_eq!(k1.public_key_pem, k2.public_key_pem, "[{label}] instance keys are generated once");
         store.close().await;
         db.cleanup().await;

@@ -16,7 +16,7 @@ use super::{
     AS_PUBLIC, CCES_NS,
     activities::{Activity, Kind, Tag, TagKind, to_value},
 };
-use crate::{domain::practice::tag_key, storage::practices::PracticeRow};
+use crate::domain::practice::tag_key;
 
 /// The vocabulary a practice adds to ActivityStreams: the `cces:` terms and `Hashtag`.
 #[derive(Debug, Serialize)]
@@ -156,19 +156,43 @@ pub fn structure_ref(id: &str, name: &str) -> Value {
     to_value(&StructureRef { id: id.into(), name: name.into() })
 }
 
+/// What an `Article` is made of: plain values (the caller reads them from wherever the practice
+/// is kept; the wire type knows nothing of storage).
+pub struct PracticeFields<'a> {
+    pub ap_id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub body_html: &'a str,
+    pub body_md: &'a str,
+    pub domains: &'a [String],
+    /// As stored: JSON array of `{dimension, text, indicators}`.
+    pub dimensions: &'a str,
+    pub tags: &'a [String],
+    pub commune: &'a str,
+    pub licence: &'a str,
+    pub partners: &'a str,
+    pub governance: &'a str,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
 /// `structures`: (actor id, name) of the structures involved.
-pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)]) -> Value {
+pub fn article(p: &PracticeFields, at: &Publication, structures: &[(String, String)]) -> Value {
     let published = p.published_at.unwrap_or(p.created_at);
     to_value(&Article {
         context: Some(context()),
-        id: p.ap_id.clone(),
+        id: p.ap_id.to_string(),
         kind: ArticleKind::Article,
-        name: p.title.clone(),
-        summary: Some(p.summary.clone()),
-        content: p.body_html.clone(),
+        name: p.title.to_string(),
+        summary: Some(p.summary.to_string()),
+        content: p.body_html.to_string(),
         media_type: "text/html".into(),
-        source: Some(Source { content: p.body_md.clone(), media_type: "text/markdown".into() }),
-        url: p.ap_id.clone(),
+        source: Some(Source { content: p.body_md.to_string(), media_type: "text/markdown".into() }),
+        url: p.ap_id.to_string(),
         attributed_to: at.author(),
         audience: at.territory.to_string(),
         // The group first in `to`: Lemmy takes the first `Group` of `to`/`cc` as the community.
@@ -181,15 +205,15 @@ pub fn article(p: &PracticeRow, at: &Publication, structures: &[(String, String)
         updated: (p.updated_at > published).then(|| time(p.updated_at)),
         tag: p.tags.iter().map(|t| hashtag_tag(at.tag_base, t)).collect(),
         domains: p.domains.to_vec(),
-        dimensions: serde_json::from_str::<Value>(&p.dimensions).unwrap_or_else(|_| Value::Array(vec![])),
-        commune: p.commune.clone(),
-        licence: p.licence.clone(),
-        partners: p.partners.clone(),
-        governance: p.governance.clone(),
+        dimensions: serde_json::from_str::<Value>(p.dimensions).unwrap_or_else(|_| Value::Array(vec![])),
+        commune: p.commune.to_string(),
+        licence: p.licence.to_string(),
+        partners: p.partners.to_string(),
+        governance: p.governance.to_string(),
         structures: structures.iter().map(|(id, name)| StructureRef { id: id.clone(), name: name.clone() }).collect(),
         location: match (p.latitude, p.longitude) {
             (Some(latitude), Some(longitude)) => {
-                Some(Place { kind: PlaceKind::Place, name: p.commune.clone(), latitude, longitude })
+                Some(Place { kind: PlaceKind::Place, name: p.commune.to_string(), latitude, longitude })
             }
             _ => None,
         },
@@ -274,33 +298,29 @@ pub fn announce(id: &str, at: &Publication, object: Value, published: &str) -> V
 mod tests {
     use super::*;
 
-    fn row() -> PracticeRow {
-        PracticeRow {
-            id: 7,
-            ap_id: "https://m.example/practices/0b5e".into(),
-            territory_id: Some(1),
-            origin_actor: "https://m.example/t/redon".into(),
-            status: crate::domain::practice::Status::Published,
-            title: "Épicerie en circuit court".into(),
-            summary: "Douze fermes, une épicerie.".into(),
-            body_md: "Les **circuits courts**.".into(),
-            body_html: "<p>Les <strong>circuits courts</strong>.</p>".into(),
-            domains: vec!["alimentation".to_string()].into(),
-            dimensions: r#"[{"dimension":"territoriale","text":"Emplois","indicators":[]}]"#.into(),
-            structures: Default::default(),
-            structure_refs: "[]".into(),
-            partners: String::new(),
-            governance: String::new(),
-            commune: "Redon".into(),
+    fn lists() -> (Vec<String>, Vec<String>) {
+        (vec!["alimentation".to_string()], vec!["CircuitCourt".to_string(), "ÉconomieSociale".to_string()])
+    }
+
+    fn fields<'a>(domains: &'a [String], tags: &'a [String]) -> PracticeFields<'a> {
+        PracticeFields {
+            ap_id: "https://m.example/practices/0b5e",
+            title: "Épicerie en circuit court",
+            summary: "Douze fermes, une épicerie.",
+            body_md: "Les **circuits courts**.",
+            body_html: "<p>Les <strong>circuits courts</strong>.</p>",
+            domains,
+            dimensions: r#"[{"dimension":"territoriale","text":"Emplois","indicators":[]}]"#,
+            partners: "",
+            governance: "",
+            commune: "Redon",
             latitude: Some(47.65),
             longitude: Some(-2.08),
-            tags: vec!["CircuitCourt".to_string(), "ÉconomieSociale".to_string()].into(),
-            licence: "CC-BY-SA-4.0".into(),
-            author: "modo@m.example".into(),
+            tags,
+            licence: "CC-BY-SA-4.0",
             created_at: 1_764_000_000_000,
             updated_at: 1_764_000_000_000,
             published_at: Some(1_764_000_000_000),
-            pinned_at: None,
         }
     }
 
@@ -309,7 +329,8 @@ mod tests {
     #[test]
     fn golden_shapes() {
         let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
-        let full = article(&row(), &at, &[]);
+        let (domains, tags) = lists();
+        let full = article(&fields(&domains, &tags), &at, &[]);
         let short = microblog(&full, "https://m.example/pratiques/7");
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden");
         for (name, value) in [("practice_article.json", &full), ("practice_gotosocial.json", &short)] {
@@ -333,7 +354,8 @@ mod tests {
         let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
         // A draft written, edited, then published later: no `updated` (GoToSocial refuses one
         // that predates `published`).
-        let mut p = row();
+        let (domains, tags) = lists();
+        let mut p = fields(&domains, &tags);
         p.created_at = 1_700_000_000_000;
         p.updated_at = 1_700_000_500_000;
         p.published_at = Some(1_764_000_000_000);
