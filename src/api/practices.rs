@@ -15,6 +15,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ErrorDto};
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::{account::Role, practice::PracticeInput},
     error::{AppError, AppResult},
@@ -43,7 +44,8 @@ pub struct PracticeDetail {
 
 #[derive(Serialize, ToSchema)]
 pub struct PracticeCreated {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: PracticeId,
     /// Always `draft`: publishing is a separate step.
     pub status: String,
 }
@@ -112,7 +114,7 @@ pub async fn create(
 pub async fn get_one(
     State(data): State<AppState>,
     caller: Option<ApiCaller>,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
 ) -> AppResult<Response> {
     let p = data.store.practice(id).await?.ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
@@ -140,7 +142,7 @@ pub async fn get_one(
 pub async fn patch(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     b: Result<Json<Value>, JsonRejection>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
@@ -151,7 +153,7 @@ pub async fn patch(
     }
 }
 
-async fn set_status(data: &AppState, caller: &ApiCaller, id: i64, published: bool) -> AppResult<Response> {
+async fn set_status(data: &AppState, caller: &ApiCaller, id: PracticeId, published: bool) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     practices::set_published(data, id, published, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -160,18 +162,26 @@ async fn set_status(data: &AppState, caller: &ApiCaller, id: i64, published: boo
 #[utoipa::path(post, path = "/api/v1/practices/{id}/publish", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Published: a Create is sent to followers"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn publish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn publish(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<PracticeId>,
+) -> AppResult<Response> {
     set_status(&data, &caller, id, true).await
 }
 
 #[utoipa::path(post, path = "/api/v1/practices/{id}/unpublish", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Back to draft: a Delete is sent to followers"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn unpublish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn unpublish(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<PracticeId>,
+) -> AppResult<Response> {
     set_status(&data, &caller, id, false).await
 }
 
-async fn set_pin(data: &AppState, caller: &ApiCaller, id: i64, pinned: bool) -> AppResult<Response> {
+async fn set_pin(data: &AppState, caller: &ApiCaller, id: PracticeId, pinned: bool) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     crate::processing::practice_pins::set_pinned(data, id, pinned, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -182,21 +192,25 @@ async fn set_pin(data: &AppState, caller: &ApiCaller, id: i64, pinned: bool) -> 
     security(("bearer" = [])), responses((status = 204, description = "Pinned to the territory's featured collection (shown first on its profile; Mastodon-API followers get an Add); already pinned: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto),
         (status = 422, description = "Only a published practice can be pinned", body = ErrorDto)))]
-pub async fn pin(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn pin(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<PracticeId>) -> AppResult<Response> {
     set_pin(&data, &caller, id, true).await
 }
 
 #[utoipa::path(post, path = "/api/v1/practices/{id}/unpin", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Unpinned (Mastodon-API followers get a Remove and a Delete of the pin note); not pinned: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn unpin(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn unpin(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<PracticeId>) -> AppResult<Response> {
     set_pin(&data, &caller, id, false).await
 }
 
 #[utoipa::path(delete, path = "/api/v1/practices/{id}", tag = "practices", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Deleted (followers get a Delete)"),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such resource", body = ErrorDto)))]
-pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn delete(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<PracticeId>,
+) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     practices::delete(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

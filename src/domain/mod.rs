@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod code;
+pub mod ids;
 pub mod key_pair;
 pub mod list;
 pub mod local_actor;

@@ -94,7 +94,7 @@ impl Urls {
     }
 
     /// A practice's page, for people.
-    pub fn practice_page(&self, id: i64) -> Url {
+    pub fn practice_page(&self, id: super::ids::PracticeId) -> Url {
         self.path(&format!("/pratiques/{id}"))
     }
 
@@ -131,7 +131,10 @@ mod tests {
         assert_eq!(urls.signatory(7).as_str(), "https://maillage.example/s/7");
         assert_eq!(urls.signatory_collection(7, "followers").as_str(), "https://maillage.example/s/7/followers");
         assert_eq!(urls.instance_actor().as_str(), "https://maillage.example/actor");
-        assert_eq!(urls.practice_page(3).as_str(), "https://maillage.example/pratiques/3");
+        assert_eq!(
+            urls.practice_page(crate::domain::ids::PracticeId(3)).as_str(),
+            "https://maillage.example/pratiques/3"
+        );
         assert_eq!(urls.root().as_str(), "https://maillage.example/");
     }
 }

@@ -7,6 +7,7 @@
 use activitypub_federation::{config::Data, fetch::object_id::ObjectId};
 use url::Url;
 
+use crate::domain::ids::PracticeId;
 use crate::domain::local_actor::LocalActor;
 use crate::{
     error::{AppError, AppResult},
@@ -39,7 +40,7 @@ async fn territory(state: &AppState, slug: &str) -> AppResult<TerritoryRow> {
     state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))
 }
 
-async fn published(state: &AppState, practice_id: i64) -> AppResult<PracticeRow> {
+async fn published(state: &AppState, practice_id: PracticeId) -> AppResult<PracticeRow> {
     state
         .store
         .practice(practice_id)
@@ -69,7 +70,13 @@ fn now_rfc3339() -> String {
 
 /// A territory comments a practice: a public `Note` to the practice's territory and to its own
 /// followers. Returns the comment's id.
-pub async fn comment(data: &Data<AppState>, slug: &str, practice_id: i64, text: &str, by: &str) -> AppResult<i64> {
+pub async fn comment(
+    data: &Data<AppState>,
+    slug: &str,
+    practice_id: PracticeId,
+    text: &str,
+    by: &str,
+) -> AppResult<i64> {
     let text = text.trim();
     if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
         return Err(AppError::Unprocessable("comment-length".into()));
@@ -192,7 +199,7 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
 }
 
 /// A territory adopts another territory's practice, saying how it adapted it.
-pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: i64, note: &str, by: &str) -> AppResult<()> {
+pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId, note: &str, by: &str) -> AppResult<()> {
     let note = note.trim();
     if note.chars().count() > 2000 {
         return Err(AppError::Unprocessable("adoption-note-length".into()));
@@ -234,7 +241,7 @@ pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: i64, note: &s
 }
 
 /// Withdraws a territory's adoption: `Undo` of its `Announce`.
-pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: i64, by: &str) -> AppResult<()> {
+pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId, by: &str) -> AppResult<()> {
     let t = territory(data, slug).await?;
     let p = data.store.practice(practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
     // The origin's inbox may need a fetch (network): before the change opens.

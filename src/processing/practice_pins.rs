@@ -8,6 +8,7 @@ use super::{
     practices::{article_json, local, local_in},
     unit::Change,
 };
+use crate::domain::ids::PracticeId;
 use crate::domain::local_actor::LocalActor;
 use crate::{
     error::{AppError, AppResult},
@@ -39,7 +40,7 @@ pub async fn pin_note_of(state: &AppState, p: &PracticeRow) -> AppResult<Option<
 /// Pins a published local practice (or unpins it), with its audit entry and the activities that
 /// tell microblog followers (`Add`; `Remove` and `Delete`), in one change. False when nothing
 /// changed.
-pub async fn set_pinned(state: &AppState, id: i64, pinned: bool, by: &str) -> AppResult<bool> {
+pub async fn set_pinned(state: &AppState, id: PracticeId, pinned: bool, by: &str) -> AppResult<bool> {
     // What the followers' hosts read is looked up before the change (network).
     let before = local(state, id).await?;
     let readers =

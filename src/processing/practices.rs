@@ -9,6 +9,7 @@ use super::{
     practice_publication::{self as publication, prepare},
     unit::Change,
 };
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::{
         practice::{NewPractice, PracticeInput, Status},
@@ -97,7 +98,12 @@ pub fn as_input(p: &PracticeRow) -> PracticeInput {
     }
 }
 
-pub async fn create(state: &AppState, slug: &str, input: &PracticeInput, author: &str) -> Result<i64, PracticeError> {
+pub async fn create(
+    state: &AppState,
+    slug: &str,
+    input: &PracticeInput,
+    author: &str,
+) -> Result<PracticeId, PracticeError> {
     create_audited(state, slug, input, author, None).await
 }
 
@@ -108,7 +114,7 @@ pub async fn create_audited(
     input: &PracticeInput,
     author: &str,
     action: Option<&str>,
-) -> Result<i64, PracticeError> {
+) -> Result<PracticeId, PracticeError> {
     let t =
         state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let p = NewPractice::parse(input).map_err(PracticeError::Fields)?;
@@ -131,12 +137,15 @@ pub async fn create_audited(
 }
 
 /// A local practice, or 404 (remote ones are edited by their own territory only).
-pub async fn local(state: &AppState, id: i64) -> AppResult<PracticeRow> {
+pub async fn local(state: &AppState, id: PracticeId) -> AppResult<PracticeRow> {
     local_in(state.store.pool(), id).await
 }
 
 /// [`local`], read through the pool or inside a change.
-pub async fn local_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<PracticeRow> {
+pub async fn local_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: PracticeId,
+) -> AppResult<PracticeRow> {
     practice_in(conn, id)
         .await?
         .filter(|p| p.territory_id.is_some())
@@ -154,14 +163,14 @@ async fn readers_before(state: &AppState, p: &PracticeRow, sends: bool) -> AppRe
 }
 
 /// Applies the fields present in `patch` (JSON object) over the stored practice.
-pub async fn update(state: &AppState, id: i64, patch: &Value, author: &str) -> Result<(), PracticeError> {
+pub async fn update(state: &AppState, id: PracticeId, patch: &Value, author: &str) -> Result<(), PracticeError> {
     update_audited(state, id, patch, author, None).await
 }
 
 /// As [`update`], with an audit entry `action` in the same transaction.
 pub async fn update_audited(
     state: &AppState,
-    id: i64,
+    id: PracticeId,
     patch: &Value,
     author: &str,
     action: Option<&str>,
@@ -229,14 +238,19 @@ fn with_content(p: &PracticeRow, c: &PracticeContent) -> PracticeRow {
 
 /// Replaces a local practice's content with a whole form's input (pages), recording which
 /// fields changed, and tells followers when it is public.
-pub async fn replace(state: &AppState, id: i64, input: PracticeInput, author: &str) -> Result<(), PracticeError> {
+pub async fn replace(
+    state: &AppState,
+    id: PracticeId,
+    input: PracticeInput,
+    author: &str,
+) -> Result<(), PracticeError> {
     replace_audited(state, id, input, author, None).await
 }
 
 /// As [`replace`], with an audit entry `action` in the same transaction.
 pub async fn replace_audited(
     state: &AppState,
-    id: i64,
+    id: PracticeId,
     mut input: PracticeInput,
     author: &str,
     action: Option<&str>,
@@ -347,7 +361,7 @@ pub struct Reached {
 
 /// Publishes or unpublishes a local practice, with its audit entry (`by`); `Some` when it has
 /// just been published, with whom it was sent to.
-pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str) -> AppResult<Option<Reached>> {
+pub async fn set_published(state: &AppState, id: PracticeId, published: bool, by: &str) -> AppResult<Option<Reached>> {
     let before = local(state, id).await?;
     let readers = readers_before(state, &before, (before.is_published()) != published).await?;
     let mut change = Change::begin(state).await?;
@@ -393,7 +407,7 @@ pub async fn set_published(state: &AppState, id: i64, published: bool, by: &str)
 
 /// Deletes a local practice, with its audit entry (`by`); followers get a `Delete` if it was
 /// public, in the same transaction.
-pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+pub async fn delete(state: &AppState, id: PracticeId, by: &str) -> AppResult<()> {
     let before = local(state, id).await?;
     let readers = readers_before(state, &before, before.is_published()).await?;
     let mut change = Change::begin(state).await?;

@@ -1,6 +1,7 @@
 //! The charter and its signatures: import, sign (double opt-in by mail), moderate.
 
 use super::unit::Change;
+use crate::domain::ids::TerritoryId;
 use crate::domain::local_actor::LocalActor;
 use crate::{
     domain::{
@@ -320,7 +321,7 @@ pub async fn confirm_new_address(state: &AppState, token: &str) -> AppResult<boo
 /// What a listed signatory has in public, and the activities that retract it.
 struct Retraction {
     signatory_id: i64,
-    territory_id: i64,
+    territory_id: TerritoryId,
     /// The welcome Note's id and its `Delete` (by the territory, to its followers).
     note: Option<(String, serde_json::Value, Vec<String>)>,
     /// The actor's own `Delete`, to its followers and the territory's.

@@ -62,7 +62,11 @@ impl Change {
 
     /// Queues every activity of `prepared`, signed by the territory or its editorial actor (the
     /// instance actor when there is no territory).
-    pub async fn queue_prepared(&mut self, territory_id: Option<i64>, prepared: &Prepared) -> AppResult<()> {
+    pub async fn queue_prepared(
+        &mut self,
+        territory_id: Option<crate::domain::ids::TerritoryId>,
+        prepared: &Prepared,
+    ) -> AppResult<()> {
         for (activity, public, inboxes, by_editorial) in &prepared.0 {
             let by = match territory_id {
                 Some(t) if *by_editorial => LocalActor::Editorial(t),

@@ -5,6 +5,7 @@
 use sqlx::FromRow;
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{
         action::{ActionStatus, JoinMode, PublicationState},
@@ -19,7 +20,8 @@ use crate::{
 pub struct ActionRow {
     pub id: i64,
     pub ap_id: String,
-    pub territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub territory_id: Option<TerritoryId>,
     pub origin_actor: String,
     /// `draft` or `published`.
     #[sqlx(try_from = "String")]
@@ -152,7 +154,7 @@ const CONTENT_COLUMNS: &str = "status, title, summary, description_md, descripti
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     ap_id: &str,
-    territory_id: Option<i64>,
+    territory_id: Option<TerritoryId>,
     origin_actor: &str,
     c: &ActionContent,
     author: &str,
@@ -243,7 +245,7 @@ pub async fn add_organizer(
     conn: &mut sqlx::AnyConnection,
     action_id: i64,
     actor: &str,
-    territory_id: Option<i64>,
+    territory_id: Option<TerritoryId>,
     state: &str,
 ) -> AppResult<()> {
     sqlx::query(
@@ -328,7 +330,7 @@ pub async fn participant_count_in<'c>(
 pub struct ActionFilter {
     /// A local territory's own actions (drafts included when `drafts`).
     #[serde(skip)]
-    pub territory_id: Option<i64>,
+    pub territory_id: Option<TerritoryId>,
     /// Origin territory actor id (local or remote).
     pub origin: Option<String>,
     /// Only those not ended at this time (ms).

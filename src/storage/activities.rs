@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{local_actor::LocalActor, now_millis},
     error::AppResult,
@@ -13,7 +14,7 @@ use crate::{
 pub struct ActivityRow {
     pub id: i64,
     pub ap_id: String,
-    pub territory_id: Option<i64>,
+    pub territory_id: Option<TerritoryId>,
     pub kind: String,
     pub object_ap_id: Option<String>,
     pub json: String,
@@ -33,7 +34,7 @@ impl Store {
     }
 
     /// Public activities of a territory, newest first.
-    pub async fn outbox_page(&self, territory_id: i64, limit: i64, offset: i64) -> AppResult<Vec<ActivityRow>> {
+    pub async fn outbox_page(&self, territory_id: TerritoryId, limit: i64, offset: i64) -> AppResult<Vec<ActivityRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM activities WHERE territory_id = $1 AND public = 1 ORDER BY id DESC LIMIT $2 OFFSET $3"
         ))
@@ -44,7 +45,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn count_outbox(&self, territory_id: i64) -> AppResult<i64> {
+    pub async fn count_outbox(&self, territory_id: TerritoryId) -> AppResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM activities WHERE territory_id = $1 AND public = 1")
             .bind(territory_id)
             .fetch_one(self.pool())

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{domain::now_millis, error::AppResult};
 
 #[derive(Debug, Clone, FromRow)]
@@ -61,7 +62,7 @@ impl Store {
             .await?)
     }
 
-    pub async fn set_territory_icon(&self, territory_id: i64, media_id: i64) -> AppResult<()> {
+    pub async fn set_territory_icon(&self, territory_id: TerritoryId, media_id: i64) -> AppResult<()> {
         set_territory_icon(&mut *self.pool().acquire().await?, territory_id, media_id).await
     }
 
@@ -88,7 +89,11 @@ pub async fn insert_media(conn: &mut sqlx::AnyConnection, content_type: &str, by
         .await?)
 }
 
-pub async fn set_territory_icon(conn: &mut sqlx::AnyConnection, territory_id: i64, media_id: i64) -> AppResult<()> {
+pub async fn set_territory_icon(
+    conn: &mut sqlx::AnyConnection,
+    territory_id: TerritoryId,
+    media_id: i64,
+) -> AppResult<()> {
     sqlx::query("UPDATE territories SET icon_media_id = $1, updated_at = $2 WHERE id = $3")
         .bind(media_id)
         .bind(now_millis())

@@ -74,7 +74,7 @@ impl Store {
     }
 
     /// Every practice id (the benchmark's one-row reads pick among them).
-    pub async fn practice_ids(&self) -> AppResult<Vec<i64>> {
+    pub async fn practice_ids(&self) -> AppResult<Vec<crate::domain::ids::PracticeId>> {
         Ok(sqlx::query_scalar("SELECT id FROM practices").fetch_all(self.pool()).await?)
     }
 }

@@ -3,6 +3,7 @@
 use sqlx::AnyConnection;
 
 use super::signatories::CharterRow;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::now_millis,
     error::{AppError, AppResult},
@@ -11,7 +12,7 @@ use crate::{
 /// A new version of a territory's charter; `Conflict` when that version exists.
 pub async fn insert(
     conn: &mut AnyConnection,
-    territory_id: i64,
+    territory_id: TerritoryId,
     version: &str,
     content_md: &str,
 ) -> AppResult<CharterRow> {

@@ -5,15 +5,17 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
-    domain::{now_millis, practice::Reaction},
+    domain::{ids::PracticeId, now_millis, practice::Reaction},
     error::AppResult,
 };
 
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct CommentRow {
     pub id: i64,
-    pub practice_id: i64,
+    #[schema(value_type = i64)]
+    pub practice_id: PracticeId,
     pub ap_id: String,
     pub in_reply_to: String,
     pub author_actor: String,
@@ -22,7 +24,8 @@ pub struct CommentRow {
     pub author_url: String,
     pub content_html: String,
     pub url: String,
-    pub local_territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub local_territory_id: Option<TerritoryId>,
     #[serde(skip)]
     pub announce_ap_id: Option<String>,
     #[sqlx(try_from = "i64")]
@@ -35,7 +38,7 @@ const COMMENT_COLUMNS: &str = "id, practice_id, ap_id, in_reply_to, author_actor
 
 /// A comment to store.
 pub struct NewComment<'a> {
-    pub practice_id: i64,
+    pub practice_id: PracticeId,
     pub ap_id: &'a str,
     pub in_reply_to: &'a str,
     pub author_actor: &'a str,
@@ -44,21 +47,23 @@ pub struct NewComment<'a> {
     pub author_url: &'a str,
     pub content_html: &'a str,
     pub url: &'a str,
-    pub local_territory_id: Option<i64>,
+    pub local_territory_id: Option<TerritoryId>,
     pub published_at: i64,
 }
 
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct AdoptionRow {
     pub id: i64,
-    pub practice_id: i64,
+    #[schema(value_type = i64)]
+    pub practice_id: PracticeId,
     pub adopter_actor: String,
     pub adopter_name: String,
     pub adopter_url: String,
     pub note: String,
     #[serde(skip)]
     pub activity_ap_id: String,
-    pub local_territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub local_territory_id: Option<TerritoryId>,
     pub created_at: i64,
 }
 
@@ -66,13 +71,13 @@ const ADOPTION_COLUMNS: &str =
     "id, practice_id, adopter_actor, adopter_name, adopter_url, note, activity_ap_id, local_territory_id, created_at";
 
 pub struct NewAdoption<'a> {
-    pub practice_id: i64,
+    pub practice_id: PracticeId,
     pub adopter_actor: &'a str,
     pub adopter_name: &'a str,
     pub adopter_url: &'a str,
     pub note: &'a str,
     pub activity_ap_id: &'a str,
-    pub local_territory_id: Option<i64>,
+    pub local_territory_id: Option<TerritoryId>,
 }
 
 /// Likes and boosts of a practice.
@@ -92,16 +97,16 @@ impl Store {
     }
 
     /// A practice's comments, oldest first; hidden ones only when asked (moderators).
-    pub async fn comments(&self, practice_id: i64, with_hidden: bool) -> AppResult<Vec<CommentRow>> {
+    pub async fn comments(&self, practice_id: PracticeId, with_hidden: bool) -> AppResult<Vec<CommentRow>> {
         comments_in(self.pool(), practice_id, with_hidden).await
     }
 
-    pub async fn reactions(&self, practice_id: i64) -> AppResult<Reactions> {
+    pub async fn reactions(&self, practice_id: PracticeId) -> AppResult<Reactions> {
         reactions_in(self.pool(), practice_id).await
     }
 
     /// Territories that adopted a practice, first adopters first.
-    pub async fn adoptions(&self, practice_id: i64) -> AppResult<Vec<AdoptionRow>> {
+    pub async fn adoptions(&self, practice_id: PracticeId) -> AppResult<Vec<AdoptionRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 ORDER BY created_at, id"
         ))
@@ -111,12 +116,12 @@ impl Store {
     }
 
     /// (practice id, number of adoptions) for the practices given that have any.
-    pub async fn adoption_counts(&self, practice_ids: &[i64]) -> AppResult<Vec<(i64, i64)>> {
+    pub async fn adoption_counts(&self, practice_ids: &[PracticeId]) -> AppResult<Vec<(PracticeId, i64)>> {
         if practice_ids.is_empty() {
             return Ok(vec![]);
         }
         // Ids are integers from our own rows: listed inline, no injection possible.
-        let list = practice_ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let list = practice_ids.iter().map(PracticeId::to_string).collect::<Vec<_>>().join(",");
         Ok(sqlx::query_as(&format!(
             "SELECT practice_id, COUNT(*) FROM practice_adoptions WHERE practice_id IN ({list}) GROUP BY practice_id"
         ))
@@ -125,7 +130,11 @@ impl Store {
     }
 
     /// This instance's territory's adoption of a practice, if any.
-    pub async fn local_adoption(&self, practice_id: i64, territory_id: i64) -> AppResult<Option<AdoptionRow>> {
+    pub async fn local_adoption(
+        &self,
+        practice_id: PracticeId,
+        territory_id: TerritoryId,
+    ) -> AppResult<Option<AdoptionRow>> {
         local_adoption_in(self.pool(), practice_id, territory_id).await
     }
 }
@@ -134,7 +143,7 @@ impl Store {
 /// [`Store::comments`], read through the pool or inside a change's transaction.
 pub async fn comments_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    practice_id: i64,
+    practice_id: PracticeId,
     with_hidden: bool,
 ) -> AppResult<Vec<CommentRow>> {
     Ok(sqlx::query_as(&format!(
@@ -150,7 +159,7 @@ pub async fn comments_in<'c>(
 /// [`Store::reactions`], read through the pool or inside a change's transaction.
 pub async fn reactions_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    practice_id: i64,
+    practice_id: PracticeId,
 ) -> AppResult<Reactions> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT kind, COUNT(*) FROM practice_reactions WHERE practice_id = $1 GROUP BY kind ORDER BY kind",
@@ -222,7 +231,7 @@ pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str) -> AppResult<
 /// Records a like or a boost; false when this actor had already done so.
 pub async fn add_reaction(
     conn: &mut AnyConnection,
-    practice_id: i64,
+    practice_id: PracticeId,
     kind: Reaction,
     actor: &str,
     activity: &str,
@@ -312,8 +321,8 @@ pub async fn comment_in<'c>(
 /// [`Store::local_adoption`], read through the pool or inside a change's transaction.
 pub async fn local_adoption_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    practice_id: i64,
-    territory_id: i64,
+    practice_id: PracticeId,
+    territory_id: TerritoryId,
 ) -> AppResult<Option<AdoptionRow>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {ADOPTION_COLUMNS} FROM practice_adoptions WHERE practice_id = $1 AND local_territory_id = $2"

@@ -5,6 +5,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::{Backend, Store};
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{local_actor::LocalActor, now_millis},
     error::AppResult,
@@ -19,7 +20,7 @@ pub struct DueDelivery {
     pub attempts: i64,
     pub created_at: i64,
     pub activity_json: String,
-    pub territory_id: Option<i64>,
+    pub territory_id: Option<TerritoryId>,
     pub signatory_id: Option<i64>,
     /// Which local actor signs it (`LocalActor::kind`).
     pub signer: String,

@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{now_millis, territory::FollowState},
     error::AppResult,
@@ -12,7 +13,7 @@ use crate::{
 /// One follow relation joined with the remote actor's public fields.
 #[derive(Debug, Clone, FromRow)]
 pub struct FollowRow {
-    pub territory_id: i64,
+    pub territory_id: TerritoryId,
     pub actor_id: i64,
     pub follow_ap_id: String,
     #[sqlx(try_from = "String")]
@@ -66,7 +67,12 @@ fn select(direction: Direction) -> String {
 }
 
 impl Store {
-    pub async fn follow(&self, dir: Direction, territory_id: i64, actor_id: i64) -> AppResult<Option<FollowRow>> {
+    pub async fn follow(
+        &self,
+        dir: Direction,
+        territory_id: TerritoryId,
+        actor_id: i64,
+    ) -> AppResult<Option<FollowRow>> {
         follow_in(self.pool(), dir, territory_id, actor_id).await
     }
 
@@ -87,7 +93,7 @@ impl Store {
     pub async fn follows_page(
         &self,
         dir: Direction,
-        territory_id: i64,
+        territory_id: TerritoryId,
         state: FollowState,
         limit: i64,
         offset: i64,
@@ -95,7 +101,7 @@ impl Store {
         follows_page_in(self.pool(), dir, territory_id, state, limit, offset).await
     }
 
-    pub async fn count_follows(&self, dir: Direction, territory_id: i64, state: FollowState) -> AppResult<i64> {
+    pub async fn count_follows(&self, dir: Direction, territory_id: TerritoryId, state: FollowState) -> AppResult<i64> {
         Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} WHERE territory_id = $1 AND state = $2", dir.table()))
             .bind(territory_id)
             .bind(state.as_str())
@@ -106,7 +112,7 @@ impl Store {
     /// Distinct inboxes of a territory's accepted followers: the shared inbox when the follower
     /// advertises one, so that each host receives one copy.
     /// https://www.w3.org/TR/activitypub/#shared-inbox-delivery
-    pub async fn follower_inboxes(&self, territory_id: i64) -> AppResult<Vec<String>> {
+    pub async fn follower_inboxes(&self, territory_id: TerritoryId) -> AppResult<Vec<String>> {
         follower_inboxes_in(self.pool(), territory_id).await
     }
 }
@@ -125,7 +131,7 @@ pub async fn is_followed_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::A
 pub async fn follows_page_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     dir: Direction,
-    territory_id: i64,
+    territory_id: TerritoryId,
     state: FollowState,
     limit: i64,
     offset: i64,
@@ -146,7 +152,7 @@ pub async fn follows_page_in<'c>(
 pub async fn follow_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     dir: Direction,
-    territory_id: i64,
+    territory_id: TerritoryId,
     actor_id: i64,
 ) -> AppResult<Option<FollowRow>> {
     Ok(sqlx::query_as(&format!("{} WHERE f.territory_id = $1 AND f.actor_id = $2", select(dir)))
@@ -159,7 +165,7 @@ pub async fn follow_in<'c>(
 /// [`Store::follower_inboxes`], read through the pool or inside a change's transaction.
 pub async fn follower_inboxes_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
@@ -175,7 +181,7 @@ pub async fn follower_inboxes_in<'c>(
 pub async fn upsert_follow(
     conn: &mut AnyConnection,
     dir: Direction,
-    territory_id: i64,
+    territory_id: TerritoryId,
     actor_id: i64,
     follow_ap_id: &str,
     state: FollowState,
@@ -200,7 +206,7 @@ pub async fn upsert_follow(
 pub async fn set_follow_state(
     conn: &mut AnyConnection,
     dir: Direction,
-    territory_id: i64,
+    territory_id: TerritoryId,
     actor_id: i64,
     state: FollowState,
 ) -> AppResult<bool> {
@@ -215,7 +221,7 @@ pub async fn set_follow_state(
 
 /// Marks a pending follow of ours accepted; false when there was none or it already was (so
 /// that what follows an acceptance happens once per follow).
-pub async fn accept_pending(conn: &mut AnyConnection, territory_id: i64, actor_id: i64) -> AppResult<bool> {
+pub async fn accept_pending(conn: &mut AnyConnection, territory_id: TerritoryId, actor_id: i64) -> AppResult<bool> {
     let done = sqlx::query(&format!(
         "UPDATE {} SET state = $1 WHERE territory_id = $2 AND actor_id = $3 AND state <> $4",
         Direction::Following.table()
@@ -233,7 +239,7 @@ pub async fn accept_pending(conn: &mut AnyConnection, territory_id: i64, actor_i
 pub async fn delete_follow(
     conn: &mut AnyConnection,
     dir: Direction,
-    territory_id: i64,
+    territory_id: TerritoryId,
     actor_id: i64,
 ) -> AppResult<bool> {
     let done = sqlx::query(&format!("DELETE FROM {} WHERE territory_id = $1 AND actor_id = $2", dir.table()))

@@ -2,6 +2,8 @@
 //! counts for the dashboard, the audit log searched and paged.
 
 use super::{Store, admin::AuditRow, signatories::SignatoryPrivate};
+use crate::domain::ids::PracticeId;
+use crate::domain::ids::TerritoryId;
 use crate::{domain::practice::Status, error::AppResult};
 
 /// Audit actions that record access rather than change (logins, views of a record): listed
@@ -51,7 +53,7 @@ impl Store {
     /// withdrawn signatures are not the coordinator's to see.
     pub async fn search_signatures(
         &self,
-        territory_id: i64,
+        territory_id: TerritoryId,
         s: &SignatureSearch,
     ) -> AppResult<(Vec<SignatoryPrivate>, i64)> {
         let status_clause =
@@ -79,7 +81,7 @@ impl Store {
     }
 
     /// Signatures of a territory waiting for a decision.
-    pub async fn count_pending_signatures(&self, territory_id: i64) -> AppResult<i64> {
+    pub async fn count_pending_signatures(&self, territory_id: TerritoryId) -> AppResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM signatories WHERE territory_id = $1 AND status = 'confirmed'")
             .bind(territory_id)
             .fetch_one(self.pool())
@@ -188,11 +190,11 @@ impl Store {
     }
 
     /// Titles of practices by id, for the audit log.
-    pub async fn practice_titles(&self, ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    pub async fn practice_titles(&self, ids: &[PracticeId]) -> AppResult<Vec<(PracticeId, String)>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let list = ids.iter().map(PracticeId::to_string).collect::<Vec<_>>().join(", ");
         Ok(sqlx::query_as(&format!("SELECT id, title FROM practices WHERE id IN ({list})"))
             .fetch_all(self.pool())
             .await?)
@@ -203,17 +205,17 @@ impl Store {
     /// `text` in the title, summary or commune.
     pub async fn console_practices(
         &self,
-        territory_id: i64,
+        territory_id: TerritoryId,
         status: Option<Status>,
         text: &str,
         limit: i64,
         offset: i64,
-    ) -> AppResult<(Vec<(i64, String, Status, i64)>, i64)> {
+    ) -> AppResult<(Vec<(PracticeId, String, Status, i64)>, i64)> {
         let status = status.map_or("", Status::as_str);
         let filter = "territory_id = $1 AND ($2 = '' OR status = $2) AND (LOWER(title) LIKE $3 ESCAPE '\\' \
                       OR LOWER(summary) LIKE $3 ESCAPE '\\' OR LOWER(commune) LIKE $3 ESCAPE '\\')";
         let pattern = like_pattern(text);
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(&format!(
+        let rows: Vec<(PracticeId, String, String, i64)> = sqlx::query_as(&format!(
             "SELECT id, title, status, updated_at FROM practices WHERE {filter} ORDER BY updated_at DESC, id DESC \
              LIMIT $4 OFFSET $5"
         ))

@@ -4,8 +4,10 @@
 use sqlx::FromRow;
 
 use super::{Backend, Store};
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{
+        ids::PracticeId,
         list::List,
         now_millis,
         practice::{Status, french_search_text, tag_key},
@@ -16,9 +18,11 @@ use crate::{
 /// A practice as stored and as the API returns it (lists are comma-separated, dimensions JSON).
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct PracticeRow {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: PracticeId,
     pub ap_id: String,
-    pub territory_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub territory_id: Option<TerritoryId>,
     pub origin_actor: String,
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
@@ -123,11 +127,11 @@ impl Store {
     pub async fn insert_practice(
         &self,
         ap_id: &str,
-        territory_id: Option<i64>,
+        territory_id: Option<TerritoryId>,
         origin_actor: &str,
         c: &PracticeContent,
         author: &str,
-    ) -> AppResult<i64> {
+    ) -> AppResult<PracticeId> {
         let mut tx = self.begin().await?;
         let id = insert(&mut tx, ap_id, territory_id, origin_actor, c, author).await?;
         tx.commit().await?;
@@ -135,21 +139,27 @@ impl Store {
     }
 
     /// Replaces the content and records who changed which fields.
-    pub async fn update_practice(&self, id: i64, c: &PracticeContent, author: &str, changes: &str) -> AppResult<()> {
+    pub async fn update_practice(
+        &self,
+        id: PracticeId,
+        c: &PracticeContent,
+        author: &str,
+        changes: &str,
+    ) -> AppResult<()> {
         let mut tx = self.begin().await?;
         update_content(&mut tx, id, c, author, changes).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn set_practice_status(&self, id: i64, published: bool, author: &str) -> AppResult<bool> {
+    pub async fn set_practice_status(&self, id: PracticeId, published: bool, author: &str) -> AppResult<bool> {
         let mut tx = self.begin().await?;
         let done = set_status(&mut tx, id, published, author).await?;
         tx.commit().await?;
         Ok(done)
     }
 
-    pub async fn delete_practice(&self, id: i64) -> AppResult<bool> {
+    pub async fn delete_practice(&self, id: PracticeId) -> AppResult<bool> {
         let mut conn = self.pool().acquire().await?;
         delete(&mut conn, id).await
     }
@@ -158,7 +168,7 @@ impl Store {
         practice_by_ap_id_in(self.pool(), ap_id).await
     }
 
-    pub async fn practice(&self, id: i64) -> AppResult<Option<PracticeRow>> {
+    pub async fn practice(&self, id: PracticeId) -> AppResult<Option<PracticeRow>> {
         practice_in(self.pool(), id).await
     }
 
@@ -172,7 +182,7 @@ impl Store {
     }
 
     /// A local territory's practices, drafts included, latest change first (moderators' list).
-    pub async fn territory_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
+    pub async fn territory_practices(&self, territory_id: TerritoryId) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 ORDER BY updated_at DESC, id DESC"
         ))
@@ -182,7 +192,7 @@ impl Store {
     }
 
     /// Practices created by `author` (a signatory's proposals), newest first.
-    pub async fn practices_by_author(&self, territory_id: i64, author: &str) -> AppResult<Vec<PracticeRow>> {
+    pub async fn practices_by_author(&self, territory_id: TerritoryId, author: &str) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 AND author = $2 ORDER BY created_at DESC, id DESC"
         ))
@@ -193,7 +203,7 @@ impl Store {
     }
 
     /// A local territory's pinned practices (published ones), last pinned first.
-    pub async fn pinned_practices(&self, territory_id: i64) -> AppResult<Vec<PracticeRow>> {
+    pub async fn pinned_practices(&self, territory_id: TerritoryId) -> AppResult<Vec<PracticeRow>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {COLUMNS} FROM practices WHERE territory_id = $1 AND pinned_at IS NOT NULL \
              AND status = 'published' ORDER BY pinned_at DESC, id DESC LIMIT 50"
@@ -203,7 +213,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn practice_revisions(&self, id: i64) -> AppResult<Vec<RevisionRow>> {
+    pub async fn practice_revisions(&self, id: PracticeId) -> AppResult<Vec<RevisionRow>> {
         Ok(sqlx::query_as(
             "SELECT id, author, changes, created_at FROM practice_revisions WHERE practice_id = $1 ORDER BY id",
         )
@@ -325,7 +335,7 @@ fn bind_double<'q>(
 
 async fn revision(
     conn: &mut sqlx::AnyConnection,
-    id: i64,
+    id: PracticeId,
     author: &str,
     changes: &str,
     c: &PracticeContent,
@@ -356,7 +366,7 @@ pub async fn practice_by_ap_id_in<'c>(
 /// A practice, read through the pool or inside a change's transaction.
 pub async fn practice_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    id: i64,
+    id: PracticeId,
 ) -> AppResult<Option<PracticeRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM practices WHERE id = $1")).bind(id).fetch_optional(conn).await?)
 }
@@ -364,11 +374,11 @@ pub async fn practice_in<'c>(
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
     ap_id: &str,
-    territory_id: Option<i64>,
+    territory_id: Option<TerritoryId>,
     origin_actor: &str,
     c: &PracticeContent,
     author: &str,
-) -> AppResult<i64> {
+) -> AppResult<PracticeId> {
     let now = now_millis();
     // $1–$17: the content (see `bind_content`), then the rest.
     let sql = "INSERT INTO practices (title, summary, body_md, body_html, domains, dimensions, structures, partners, \
@@ -383,7 +393,7 @@ pub async fn insert(
         .bind(now)
         .fetch_one(&mut *conn)
         .await?;
-    let id: i64 = sqlx::Row::try_get(&row, 0)?;
+    let id: PracticeId = sqlx::Row::try_get(&row, 0)?;
     set_dimensions(conn, id, c).await?;
     revision(conn, id, author, "created", c).await?;
     Ok(id)
@@ -392,7 +402,7 @@ pub async fn insert(
 /// Replaces the content, with its revision entry, inside the caller's transaction.
 pub async fn update_content(
     conn: &mut sqlx::AnyConnection,
-    id: i64,
+    id: PracticeId,
     c: &PracticeContent,
     author: &str,
     changes: &str,
@@ -409,7 +419,7 @@ pub async fn update_content(
 /// The dimension codes of `c.dimensions` as `practice_dimensions` rows (what the catalogue's
 /// dimension filter reads; migration 0018), replaced in the caller's transaction. Entries
 /// without a textual `dimension` (a remote server's odd JSON) are skipped, as the backfill does.
-async fn set_dimensions(conn: &mut sqlx::AnyConnection, id: i64, c: &PracticeContent) -> AppResult<()> {
+async fn set_dimensions(conn: &mut sqlx::AnyConnection, id: PracticeId, c: &PracticeContent) -> AppResult<()> {
     #[derive(serde::Deserialize)]
     struct Named {
         dimension: String,
@@ -431,14 +441,14 @@ async fn set_dimensions(conn: &mut sqlx::AnyConnection, id: i64, c: &PracticeCon
 }
 
 /// Deletes a practice (its comments, reactions, adoptions and history go with it).
-pub async fn delete(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<bool> {
+pub async fn delete(conn: &mut sqlx::AnyConnection, id: PracticeId) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM practices WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// Pins at `at` (to the territory's `featured` collection) or unpins (`None`), inside the
 /// caller's transaction; false when nothing changed.
-pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, at: Option<i64>) -> AppResult<bool> {
+pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: PracticeId, at: Option<i64>) -> AppResult<bool> {
     let done = if let Some(at) = at {
         sqlx::query("UPDATE practices SET pinned_at = $1 WHERE id = $2 AND pinned_at IS NULL").bind(at)
     } else {
@@ -451,7 +461,12 @@ pub async fn set_pinned(conn: &mut sqlx::AnyConnection, id: i64, at: Option<i64>
 }
 
 /// Publishes or unpublishes, with its revision entry, inside the caller's transaction.
-pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, published: bool, author: &str) -> AppResult<bool> {
+pub async fn set_status(
+    conn: &mut sqlx::AnyConnection,
+    id: PracticeId,
+    published: bool,
+    author: &str,
+) -> AppResult<bool> {
     let now = now_millis();
     let status = if published { Status::Published } else { Status::Draft };
     let done = sqlx::query(

@@ -4,6 +4,7 @@
 use sqlx::FromRow;
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{
         list::List,
@@ -16,7 +17,7 @@ use crate::{
 #[derive(Debug, Clone, FromRow)]
 pub struct CharterRow {
     pub id: i64,
-    pub territory_id: i64,
+    pub territory_id: TerritoryId,
     pub version: String,
     pub content_md: String,
     pub published_at: i64,
@@ -27,7 +28,8 @@ pub struct CharterRow {
 pub struct SignatoryPublic {
     pub id: i64,
     #[serde(skip)]
-    pub territory_id: i64,
+    #[schema(value_type = i64)]
+    pub territory_id: TerritoryId,
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub kind: Kind,
@@ -55,7 +57,7 @@ pub struct SignatoryPublic {
 #[derive(Debug, Clone, FromRow)]
 pub struct SignatoryPrivate {
     pub id: i64,
-    pub territory_id: i64,
+    pub territory_id: TerritoryId,
     pub charter_id: i64,
     #[sqlx(try_from = "String")]
     pub kind: Kind,
@@ -100,13 +102,18 @@ pub struct DirectoryFilter {
 }
 
 impl Store {
-    pub async fn insert_charter(&self, territory_id: i64, version: &str, content_md: &str) -> AppResult<CharterRow> {
+    pub async fn insert_charter(
+        &self,
+        territory_id: TerritoryId,
+        version: &str,
+        content_md: &str,
+    ) -> AppResult<CharterRow> {
         let mut conn = self.pool().acquire().await?;
         super::charters::insert(&mut conn, territory_id, version, content_md).await
     }
 
     /// The current charter: the latest imported.
-    pub async fn current_charter(&self, territory_id: i64) -> AppResult<Option<CharterRow>> {
+    pub async fn current_charter(&self, territory_id: TerritoryId) -> AppResult<Option<CharterRow>> {
         Ok(sqlx::query_as(
             "SELECT id, territory_id, version, content_md, published_at FROM charters WHERE territory_id = $1 \
              ORDER BY published_at DESC, id DESC LIMIT 1",
@@ -116,7 +123,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn charters(&self, territory_id: i64) -> AppResult<Vec<CharterRow>> {
+    pub async fn charters(&self, territory_id: TerritoryId) -> AppResult<Vec<CharterRow>> {
         Ok(sqlx::query_as(
             "SELECT id, territory_id, version, content_md, published_at FROM charters WHERE territory_id = $1 \
              ORDER BY published_at DESC, id DESC",
@@ -147,7 +154,7 @@ impl Store {
     /// same territory is refused (Conflict).
     pub async fn insert_signature(
         &self,
-        territory_id: i64,
+        territory_id: TerritoryId,
         charter_id: i64,
         s: &NewSignature,
         confirm_token_hash: &str,
@@ -229,7 +236,11 @@ impl Store {
             .await?)
     }
 
-    pub async fn signatories_by_status(&self, territory_id: i64, status: Status) -> AppResult<Vec<SignatoryPublic>> {
+    pub async fn signatories_by_status(
+        &self,
+        territory_id: TerritoryId,
+        status: Status,
+    ) -> AppResult<Vec<SignatoryPublic>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = $2 ORDER BY id"
         ))
@@ -240,7 +251,7 @@ impl Store {
     }
 
     /// The public directory: approved and listed, filtered.
-    pub async fn directory(&self, territory_id: i64, f: &DirectoryFilter) -> AppResult<Vec<SignatoryPublic>> {
+    pub async fn directory(&self, territory_id: TerritoryId, f: &DirectoryFilter) -> AppResult<Vec<SignatoryPublic>> {
         let rows = listed_in(self.pool(), territory_id).await?;
         // Filters on comma lists are simplest and exact in Rust; directories are small.
         let has = |list: &[String], v: &str| list.iter().any(|x| x == v);
@@ -254,7 +265,7 @@ impl Store {
     }
 
     /// (kind, count) of approved signatories, listed or not (counts reveal no one).
-    pub async fn signatory_counts(&self, territory_id: i64) -> AppResult<Vec<(Kind, i64)>> {
+    pub async fn signatory_counts(&self, territory_id: TerritoryId) -> AppResult<Vec<(Kind, i64)>> {
         let rows: Vec<(String, i64)> = sqlx::query_as(
             "SELECT kind, COUNT(*) FROM signatories WHERE territory_id = $1 AND status = 'approved' GROUP BY kind ORDER BY kind",
         )
@@ -278,7 +289,7 @@ impl Store {
     }
 
     /// The live signature of `email` in a territory, if any: (id, status).
-    pub async fn signature_by_email(&self, territory_id: i64, email: &str) -> AppResult<Option<(i64, Status)>> {
+    pub async fn signature_by_email(&self, territory_id: TerritoryId, email: &str) -> AppResult<Option<(i64, Status)>> {
         let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, status FROM signatories WHERE territory_id = $1 AND email = $2 AND status <> 'withdrawn'",
         )
@@ -348,7 +359,7 @@ pub async fn clear_welcome_note(conn: &mut sqlx::AnyConnection, id: i64) -> AppR
 
 impl Store {
     /// Every signatory with contact details, for the admin export only.
-    pub async fn signatories_private(&self, territory_id: i64) -> AppResult<Vec<SignatoryPrivate>> {
+    pub async fn signatories_private(&self, territory_id: TerritoryId) -> AppResult<Vec<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PRIVATE} FROM signatories WHERE territory_id = $1 AND status <> 'withdrawn' ORDER BY id"
         ))
@@ -381,7 +392,7 @@ pub async fn withdraw_signature(conn: &mut sqlx::AnyConnection, id: i64) -> AppR
 #[derive(Debug, Clone, FromRow)]
 pub struct SignatoryActorRow {
     pub id: i64,
-    pub territory_id: i64,
+    pub territory_id: TerritoryId,
     #[sqlx(try_from = "String")]
     pub kind: Kind,
     #[sqlx(try_from = "String")]
@@ -413,7 +424,7 @@ impl Store {
     }
 
     /// Ids of the territory's public signatory actors, for its `members` collection.
-    pub async fn member_ids(&self, territory_id: i64) -> AppResult<Vec<i64>> {
+    pub async fn member_ids(&self, territory_id: TerritoryId) -> AppResult<Vec<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 \
              AND public_key_pem IS NOT NULL ORDER BY id",
@@ -477,7 +488,7 @@ pub async fn remove_signatory_follower(
 /// inside a change's transaction.
 pub async fn listed_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> AppResult<Vec<SignatoryPublic>> {
     Ok(sqlx::query_as(&format!(
         "SELECT {PUBLIC} FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 ORDER BY name, id"

@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{list::List, now_millis, territory::Slug},
     error::{AppError, AppResult},
@@ -10,7 +11,7 @@ use crate::{
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TerritoryRow {
-    pub id: i64,
+    pub id: TerritoryId,
     pub slug: String,
     pub name: String,
     pub summary: String,
@@ -71,7 +72,7 @@ impl Store {
             .await?)
     }
 
-    pub async fn territory_by_id(&self, id: i64) -> AppResult<Option<TerritoryRow>> {
+    pub async fn territory_by_id(&self, id: TerritoryId) -> AppResult<Option<TerritoryRow>> {
         Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
@@ -113,7 +114,7 @@ impl Store {
         }
     }
 
-    pub async fn update_territory(&self, id: i64, update: &TerritoryUpdate) -> AppResult<TerritoryRow> {
+    pub async fn update_territory(&self, id: TerritoryId, update: &TerritoryUpdate) -> AppResult<TerritoryRow> {
         let mut conn = self.pool().acquire().await?;
         update_territory(&mut conn, id, update).await
     }
@@ -123,7 +124,11 @@ impl Store {
     }
 }
 
-pub async fn update_territory(conn: &mut AnyConnection, id: i64, u: &TerritoryUpdate) -> AppResult<TerritoryRow> {
+pub async fn update_territory(
+    conn: &mut AnyConnection,
+    id: TerritoryId,
+    u: &TerritoryUpdate,
+) -> AppResult<TerritoryRow> {
     // COALESCE keeps the stored value where the update has none: one statement, no read-modify-write race.
     sqlx::query_as(&format!(
         "UPDATE territories SET name = COALESCE($1, name), summary = COALESCE($2, summary), \

@@ -12,6 +12,7 @@ use axum::{
 };
 
 use super::{Layout, practice_conversation::moderator_form, render_status, session::Ctx};
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
@@ -30,13 +31,13 @@ pub fn router() -> Router<AppState> {
 #[template(path = "practice_delete.html")]
 struct DeletePage {
     l: Layout,
-    id: i64,
+    id: PracticeId,
     title: String,
     published: bool,
 }
 
 /// "Delete this practice?": the one place its delete button is.
-async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<PracticeId>) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let p = practices::local(&data, id).await?;
     let page = DeletePage {
@@ -52,7 +53,7 @@ async fn delete_confirm(State(data): State<AppState>, ctx: Ctx, Path(id): Path<i
 async fn status_post(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, form)?;

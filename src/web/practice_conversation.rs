@@ -9,6 +9,7 @@ use axum::{
 };
 
 use super::session::Ctx;
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
@@ -32,7 +33,7 @@ pub(super) fn moderator_form(ctx: &Ctx, form: Result<CsrfForm<FormPairs>, AppErr
     Ok((account.email.clone(), f))
 }
 
-fn back_to(id: i64, notice: &str) -> Response {
+fn back_to(id: PracticeId, notice: &str) -> Response {
     Redirect::to(&format!("/pratiques/{id}?n={notice}#conversation")).into_response()
 }
 
@@ -44,7 +45,7 @@ fn acting_territory(state: &AppState, f: &FormPairs) -> String {
 async fn comment_post(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, form)?;
@@ -56,7 +57,7 @@ async fn comment_post(
 async fn comment_visibility(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path((id, comment)): Path<(i64, i64)>,
+    Path((id, comment)): Path<(PracticeId, i64)>,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, form)?;
@@ -71,7 +72,7 @@ async fn comment_visibility(
 async fn adopt_post(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, form)?;
@@ -83,7 +84,7 @@ async fn adopt_post(
 async fn unadopt_post(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, form)?;

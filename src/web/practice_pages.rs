@@ -24,6 +24,7 @@ use super::{
     render_status,
     session::Ctx,
 };
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::{account::Role, practice::Dimension, territory::ActivityDomain},
     error::{AppError, AppResult},
@@ -72,7 +73,7 @@ async fn origin_name(state: &AppState, p: &PracticeRow) -> AppResult<(String, St
 }
 
 pub struct Card {
-    id: i64,
+    id: PracticeId,
     title: String,
     summary: String,
     origin: String,
@@ -150,7 +151,7 @@ async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<Pract
             .map(|(_, n, _)| n.clone())
             .unwrap_or_else(|| actor.to_string())
     };
-    let ids: Vec<i64> = found.iter().map(|p| p.id).collect();
+    let ids: Vec<PracticeId> = found.iter().map(|p| p.id).collect();
     let adopted = data.store.adoption_counts(&ids).await?;
     let mut cards = vec![];
     for p in &found {
@@ -341,7 +342,7 @@ fn quantity(tr: Tr, v: &Value, unit: &str) -> String {
 async fn practice_page(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     Query(nq): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let tr = ctx.tr;

@@ -17,6 +17,7 @@ use super::{
     sign_form::{input_from_form, manage_page},
     signing::message,
 };
+use crate::domain::ids::PracticeId;
 use crate::{
     domain::signatory::SignatureInput,
     error::{AppError, AppResult},
@@ -207,7 +208,7 @@ async fn withdraw_post(
 #[derive(Debug, Deserialize)]
 pub struct ProposalQuery {
     token: Option<String>,
-    id: Option<i64>,
+    id: Option<PracticeId>,
 }
 
 fn author_of(s: &SignatoryPrivate) -> String {
@@ -215,7 +216,7 @@ fn author_of(s: &SignatoryPrivate) -> String {
 }
 
 /// One of the signatory's own proposals, still a draft.
-async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: i64) -> AppResult<Option<PracticeRow>> {
+async fn own_draft(state: &AppState, s: &SignatoryPrivate, id: PracticeId) -> AppResult<Option<PracticeRow>> {
     Ok(state
         .store
         .practice(id)
@@ -227,7 +228,7 @@ async fn practice_form(
     data: &AppState,
     ctx: &Ctx,
     (s, token): (&SignatoryPrivate, &str),
-    editing: Option<i64>,
+    editing: Option<PracticeId>,
     v: crate::domain::practice::PracticeInput,
     errors: crate::domain::signatory::FieldErrors,
 ) -> AppResult<Response> {
@@ -294,7 +295,7 @@ async fn practice_save(
     let Some((s, slug, _)) = by_token(&data, &token).await?.filter(|(s, _, _)| may_propose(s)) else {
         return invalid(&ctx);
     };
-    let editing = f.get("id").parse::<i64>().ok();
+    let editing = f.get("id").parse::<PracticeId>().ok();
     if let Some(id) = editing
         && own_draft(&data, &s, id).await?.is_none()
     {

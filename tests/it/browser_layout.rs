@@ -131,8 +131,15 @@ async fn no_page_is_wider_than_a_phone() {
         ("tags", "autopartage, mobilité"),
     ];
     b.post("/admin/pratiques/nouvelle", &form).await;
-    let practice =
-        m.data.store.territory_practices(1).await.expect("practices").first().map(|p| p.id).expect("a practice");
+    let practice = m
+        .data
+        .store
+        .territory_practices(maillage::domain::ids::TerritoryId(1))
+        .await
+        .expect("practices")
+        .first()
+        .map(|p| p.id)
+        .expect("a practice");
     maillage::processing::practices::set_published(&m.data, practice, true, "test").await.expect("publish");
 
     let driver = start_browser().await;

@@ -181,7 +181,7 @@ async fn without_javascript_the_commune_typed_is_found_and_errors_sit_beside_the
     value.send_keys("1 200,5").await.expect("type");
     c.find(Locator::Css("form.practice-form button[type=submit]")).await.expect("save").click().await.expect("click");
     eventually(10, "saved", || async { text(c, "main").await.contains("brouillon") }).await;
-    let p = &m.data.store.territory_practices(1).await.expect("db")[0];
+    let p = &m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db")[0];
     let lat = p.latitude.expect("Guer's coordinates found on the server");
     assert!((lat - 47.9).abs() < 0.05, "{lat}");
     assert!(plain(&text(c, "table.indicators").await).contains("1 200,5 kg"));

@@ -276,7 +276,8 @@ async fn practices_list_is_searched_and_filtered() {
             ];
             assert_eq!(b.post("/admin/pratiques/nouvelle", &form).await.status, StatusCode::SEE_OTHER, "{label}");
         }
-        let practices = m.data.store.territory_practices(1).await.expect("practices");
+        let practices =
+            m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("practices");
         let shared = practices.iter().find(|p| p.title == "Autopartage rural").expect("practice").id;
         maillage::processing::practices::set_published(&m.data, shared, true, "test").await.expect("publish");
         assert!(b.get("/admin").await.body.contains("1 bonne(s) pratique(s) en brouillon"), "{label}");

@@ -19,11 +19,15 @@ async fn follow(from: &TestInstance, to: &TestInstance) {
 }
 
 /// The local id of the practice `ap_id` on instance `m`, once it is there.
-async fn local_id(m: &TestInstance, q: &str, ap_id: &str) -> i64 {
+async fn local_id(m: &TestInstance, q: &str, ap_id: &str) -> maillage::domain::ids::PracticeId {
     let mut found = None;
     for _ in 0..100 {
         let (_, list) = call(Method::GET, m.url(&format!("/api/v1/practices?q={q}")), None, None).await;
-        found = list.as_array().and_then(|a| a.iter().find(|p| p["ap_id"] == ap_id)).and_then(|p| p["id"].as_i64());
+        found = list
+            .as_array()
+            .and_then(|a| a.iter().find(|p| p["ap_id"] == ap_id))
+            .and_then(|p| p["id"].as_i64())
+            .map(maillage::domain::ids::PracticeId);
         if found.is_some() {
             break;
         }
@@ -72,7 +76,7 @@ async fn three_territories_exchange_discuss_and_adopt_a_practice() {
     });
     let (s, created) = call(Method::POST, a.url("/api/v1/practices"), Some(&token), Some(practice)).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
-    let id = created["id"].as_i64().expect("id");
+    let id = maillage::domain::ids::PracticeId(created["id"].as_i64().expect("id"));
     call(Method::POST, a.url(&format!("/api/v1/practices/{id}/publish")), Some(&token), None).await;
     let ap_id = call(Method::GET, a.url(&format!("/api/v1/practices/{id}")), None, None).await.1["ap_id"]
         .as_str()

@@ -10,7 +10,7 @@ use maillage::federation::protocol::activities::parse_envelope;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-async fn page(m: &TestInstance, id: i64) -> String {
+async fn page(m: &TestInstance, id: maillage::domain::ids::PracticeId) -> String {
     get_html(&m.url(&format!("/pratiques/{id}"))).await
 }
 

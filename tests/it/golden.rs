@@ -259,7 +259,7 @@ async fn golden_conversations_between_territories() {
     let body = json!({"title": "Jardin partagé", "summary": "Quarante parcelles au pied des immeubles.",
         "body": "Un jardin **partagé**.", "domains": ["alimentation"], "tags": ["jardin"], "commune": "Redon"});
     let (_, created) = call(Method::POST, a.url("/api/v1/practices"), Some(&token), Some(body)).await;
-    let id = created["id"].as_i64().expect("id");
+    let id = maillage::domain::ids::PracticeId(created["id"].as_i64().expect("id"));
     call(Method::POST, a.url(&format!("/api/v1/practices/{id}/publish")), Some(&token), None).await;
     let ap_id = call(Method::GET, a.url(&format!("/api/v1/practices/{id}")), None, None).await.1["ap_id"]
         .as_str()

@@ -15,7 +15,7 @@ async fn count(m: &TestInstance, table: &str) -> i64 {
 }
 
 /// A published practice of the default territory: (local id, ActivityPub id).
-async fn practice(m: &TestInstance) -> (i64, String) {
+async fn practice(m: &TestInstance) -> (maillage::domain::ids::PracticeId, String) {
     common::published_practice(m, "Jardin partagé", "Un jardin cultivé par le quartier.").await
 }
 

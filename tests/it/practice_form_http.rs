@@ -67,7 +67,10 @@ async fn french_numbers_are_read_and_shown_the_french_way() {
     assert!(p.body.contains("value=\"18\u{202f}400,75\""), "the good value comes back written the French way");
     assert!(!p.body.contains("id=\"ind-economique-0-error\""), "no error on the good value");
     assert!(p.body.contains("id=\"title-error\""), "the title's error in the same answer");
-    assert!(m.data.store.territory_practices(1).await.expect("db").is_empty(), "nothing stored");
+    assert!(
+        m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db").is_empty(),
+        "nothing stored"
+    );
     for bad in ["18.400,75", "1,2,3", "12 €", "18 40,75"] {
         let p = b.post("/admin/pratiques/nouvelle", &form(&csrf, "Épicerie", "Redon", ["1", bad, "2"])).await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?} refused");
@@ -79,7 +82,7 @@ async fn french_numbers_are_read_and_shown_the_french_way() {
     let values = ["18 400,75", "12,50", "62,5"];
     let p = b.post("/admin/pratiques/nouvelle", &form(&csrf, "Épicerie solidaire", "redon", values)).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
-    let id = m.data.store.territory_practices(1).await.expect("db")[0].id;
+    let id = m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db")[0].id;
     let stored = m.data.store.practice(id).await.expect("db").expect("row");
     let (lat, lon) = (stored.latitude.expect("latitude"), stored.longitude.expect("longitude"));
     assert!((lat - 47.65).abs() < 0.05 && (lon + 2.08).abs() < 0.05, "Redon's coordinates: {lat} {lon}");
@@ -128,7 +131,7 @@ async fn deleting_asks_first_and_publishing_says_who_it_went_to() {
         let p = b.post("/admin/pratiques/nouvelle", &form(&csrf, title, "Guer", ["3", "4", "5"])).await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     }
-    let rows = m.data.store.territory_practices(1).await.expect("db");
+    let rows = m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db");
     let id_of = |title: &str| rows.iter().find(|p| p.title == title).map(|p| p.id).expect("practice");
     let (first, second) = (id_of("Épicerie solidaire"), id_of("Jardin partagé"));
     add_followers(

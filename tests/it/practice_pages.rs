@@ -52,7 +52,10 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     assert!(p.body.contains("id=\"summary-error\"") && p.body.contains("Ce texte est trop long."));
     assert!(p.body.contains("id=\"indicators-error\""), "the indicator without a number is named");
     assert!(p.body.contains("value=\"beaucoup\""), "what was typed is kept");
-    assert!(m.data.store.territory_practices(1).await.expect("db").is_empty(), "nothing stored");
+    assert!(
+        m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db").is_empty(),
+        "nothing stored"
+    );
     let forged = b.post("/admin/pratiques/nouvelle", &practice_form("forged", "Autopartage", "3")).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN, "CSRF checked");
 
@@ -60,7 +63,8 @@ async fn moderators_write_publish_and_edit_practices_in_pages() {
     let p = b.post("/admin/pratiques/nouvelle", &practice_form(&csrf, "Autopartage rural", "3")).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
     let path = p.location.expect("location");
-    let id: i64 = path.trim_start_matches("/pratiques/").split('?').next().expect("id").parse().expect("id");
+    let id: maillage::domain::ids::PracticeId =
+        path.trim_start_matches("/pratiques/").split('?').next().expect("id").parse().expect("id");
     let draft = b.get(&format!("/pratiques/{id}")).await;
     assert!(draft.body.contains("brouillon") && draft.body.contains("<strong>véhicules</strong>"));
     let public = client().get(m.url(&format!("/pratiques/{id}"))).header("Accept", "text/html").send().await;
@@ -138,7 +142,7 @@ async fn signatories_propose_practices_through_their_private_link() {
     let p = b.post("/signature/manage/practice", &fields).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);
     assert!(p.body.contains("brouillon"), "the signer is told it awaits review");
-    let drafts = m.data.store.territory_practices(1).await.expect("db");
+    let drafts = m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db");
     assert_eq!((drafts.len(), drafts[0].status.as_str()), (1, "draft"));
     assert!(drafts[0].author.starts_with("signatory:"), "recorded as the signatory's");
     let public = client().get(m.url("/api/v1/practices")).send().await.expect("get").text().await.expect("text");
@@ -163,7 +167,11 @@ async fn signatories_propose_practices_through_their_private_link() {
     assert_eq!(b.post("/signature/manage/practice", &fields).await.status, StatusCode::OK);
     let p = m.data.store.practice(drafts[0].id).await.expect("db").expect("row");
     assert_eq!(p.title, "Troc de graines et de plants");
-    assert_eq!(m.data.store.territory_practices(1).await.expect("db").len(), 1, "edited, not duplicated");
+    assert_eq!(
+        m.data.store.territory_practices(maillage::domain::ids::TerritoryId(1)).await.expect("db").len(),
+        1,
+        "edited, not duplicated"
+    );
     // Once published, the proposal is the moderators' to change.
     m.data.store.set_practice_status(p.id, true, "test").await.expect("publish");
     assert_eq!(b.get(&edit_path).await.status, StatusCode::NOT_FOUND);

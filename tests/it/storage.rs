@@ -75,7 +75,10 @@ async fn territories_crud(store: &Store, label: &str) {
         .expect("update");
     assert_eq!(u.name, "Pays de Redon", "[{label}] a partial update keeps other fields");
     assert!(u.manually_approves_followers.0);
-    assert!(matches!(store.update_territory(-1, &TerritoryUpdate::default()).await, Err(AppError::NotFound(_))));
+    assert!(matches!(
+        store.update_territory(maillage::domain::ids::TerritoryId(-1), &TerritoryUpdate::default()).await,
+        Err(AppError::NotFound(_))
+    ));
     assert_eq!(store.territories().await.expect("list").len(), 1);
     assert_eq!(store.territory_by_id(t.id).await.expect("by id").expect("some").slug, "pays-de-redon");
 }

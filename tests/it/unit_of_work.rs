@@ -110,7 +110,8 @@ async fn follower(state: &AppState, name: &str, follow: FollowState) -> String {
 }
 
 /// One change under test: what it is called, and the call.
-type Run = for<'a> fn(&'a AppState, i64) -> futures::future::BoxFuture<'a, Result<(), AppError>>;
+type Run =
+    for<'a> fn(&'a AppState, maillage::domain::ids::PracticeId) -> futures::future::BoxFuture<'a, Result<(), AppError>>;
 
 fn changes() -> Vec<(&'static str, Run, Expect)> {
     use futures::FutureExt;

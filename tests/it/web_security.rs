@@ -32,13 +32,13 @@ fn assert_no_live_script(html: &str, what: &str) {
     }
 }
 
-async fn practice(m: &TestInstance, token: &str, title: &str, body: &str) -> i64 {
+async fn practice(m: &TestInstance, token: &str, title: &str, body: &str) -> maillage::domain::ids::PracticeId {
     let p = json!({"title": title, "summary": "Un résumé de la pratique, assez long pour passer.", "body": body,
         "dimensions": [{"dimension": "economique", "text": "Des prix justes",
             "indicators": [{"name": "Écart", "value": -5, "unit": "%", "period": "2025"}]}]});
     let (status, created) = call(Method::POST, m.url("/api/v1/practices"), Some(token), Some(p)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
-    let id = created["id"].as_i64().expect("id");
+    let id = maillage::domain::ids::PracticeId(created["id"].as_i64().expect("id"));
     let (status, _) = call(Method::POST, m.url(&format!("/api/v1/practices/{id}/publish")), Some(token), None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     id

@@ -12,6 +12,7 @@
 //! again, so pinning the same practice later needs a new one.
 //! https://docs.joinmastodon.org/spec/activitypub/#featured
 
+use crate::domain::ids::PracticeId;
 use serde_json::Value;
 
 use super::{
@@ -21,12 +22,12 @@ use super::{
 };
 
 /// `<territory>/pins/<practice>-<pinned_at>`.
-pub fn pin_id(territory: &str, practice_id: i64, pinned_at: i64) -> String {
+pub fn pin_id(territory: &str, practice_id: PracticeId, pinned_at: i64) -> String {
     format!("{territory}/pins/{practice_id}-{pinned_at}")
 }
 
 /// `(practice id, pinned_at)` of a pin's last path segment.
-pub fn parse_pin(segment: &str) -> Option<(i64, i64)> {
+pub fn parse_pin(segment: &str) -> Option<(PracticeId, i64)> {
     let (practice, at) = segment.split_once('-')?;
     Some((practice.parse().ok()?, at.parse().ok()?))
 }
@@ -88,9 +89,9 @@ mod tests {
 
     #[test]
     fn pin_ids_round_trip_and_refuse_anything_else() {
-        let id = pin_id("https://x.example/t/redon", 12, 1_700_000_000_000);
+        let id = pin_id("https://x.example/t/redon", PracticeId(12), 1_700_000_000_000);
         assert_eq!(id, "https://x.example/t/redon/pins/12-1700000000000");
-        assert_eq!(parse_pin("12-1700000000000"), Some((12, 1_700_000_000_000)));
+        assert_eq!(parse_pin("12-1700000000000"), Some((PracticeId(12), 1_700_000_000_000)));
         for bad in ["12", "-1", "a-1", "12-", "12-x", ""] {
             assert_eq!(parse_pin(bad), None, "{bad}");
         }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::listing::{PER_PAGE, Pager, page_and_offset};
 use super::*;
+use crate::domain::ids::PracticeId;
 use crate::{
     storage::{admin::AuditRow, moderation::AuditSearch},
     web::i18n::Tr,
@@ -116,13 +117,14 @@ fn number_after(detail: &str, marker: &str) -> Option<i64> {
 /// Names and titles the entries refer to, looked up once for the page.
 pub struct Names {
     signatures: HashMap<i64, (String, Option<String>)>,
-    practices: HashMap<i64, String>,
+    practices: HashMap<PracticeId, String>,
 }
 
 impl Names {
     pub async fn of(data: &AppState, rows: &[AuditRow]) -> AppResult<Names> {
         let sig_ids: Vec<i64> = rows.iter().filter_map(|r| number_after(&r.detail, "signature #")).collect();
-        let practice_ids: Vec<i64> = rows.iter().filter_map(|r| number_after(&r.detail, "practice ")).collect();
+        let practice_ids: Vec<PracticeId> =
+            rows.iter().filter_map(|r| number_after(&r.detail, "practice ")).map(PracticeId).collect();
         Ok(Names {
             signatures: data.store.signatory_names(&sig_ids).await?.into_iter().map(|(i, n, r)| (i, (n, r))).collect(),
             practices: data.store.practice_titles(&practice_ids).await?.into_iter().collect(),
@@ -141,7 +143,7 @@ pub fn describe(tr: Tr, row: &AuditRow, names: &Names) -> (String, String) {
             None => tr.t_with("audit-signature-gone", "id", &id.to_string()),
         }
     } else if let Some(id) = number_after(&row.detail, "practice ") {
-        match names.practices.get(&id) {
+        match names.practices.get(&PracticeId(id)) {
             Some(title) => format!("« {title} »"),
             None => tr.t_with("audit-practice-gone", "id", &id.to_string()),
         }

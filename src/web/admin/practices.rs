@@ -2,6 +2,8 @@
 //! the shared practice form; publishing happens on the practice's page.
 
 use super::*;
+use crate::domain::ids::PracticeId;
+use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{practice::PracticeInput, signatory::FieldErrors},
     processing::practices::{self as proc, PracticeError},
@@ -19,7 +21,7 @@ struct PracticesPage {
     slug: String,
     notice: Option<String>,
     alert: Option<String>,
-    rows: Vec<(i64, String, String, String)>,
+    rows: Vec<(PracticeId, String, String, String)>,
     q: String,
     status: String,
     statuses: Vec<(&'static str, String)>,
@@ -89,7 +91,7 @@ pub(super) async fn list_page(
 /// Listed structures of the territory, to tick those involved.
 pub async fn structures(
     state: &AppState,
-    territory_id: i64,
+    territory_id: TerritoryId,
 ) -> AppResult<Vec<crate::storage::signatories::SignatoryPublic>> {
     let f = DirectoryFilter { kind: Some("structure".into()), ..Default::default() };
     state.store.directory(territory_id, &f).await
@@ -99,7 +101,7 @@ async fn form(
     data: &AppState,
     ctx: &Ctx,
     t: &TerritoryRow,
-    id: Option<i64>,
+    id: Option<PracticeId>,
     v: PracticeInput,
     errors: FieldErrors,
 ) -> AppResult<Response> {
@@ -150,7 +152,7 @@ async fn save(
     data: &AppState,
     ctx: &Ctx,
     q: &AdminQuery,
-    id: Option<i64>,
+    id: Option<PracticeId>,
     posted_form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (account, f) = posted(ctx, Role::Moderator, posted_form)?;
@@ -173,7 +175,7 @@ async fn save(
 pub(super) async fn edit_page(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     Query(q): Query<AdminQuery>,
 ) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
@@ -185,7 +187,7 @@ pub(super) async fn edit_page(
 pub(super) async fn edit_save(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<i64>,
+    Path(id): Path<PracticeId>,
     Query(q): Query<AdminQuery>,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {

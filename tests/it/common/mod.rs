@@ -232,7 +232,11 @@ pub async fn call(
 /// A page as a browser asks for it.
 /// A practice of the default territory, created and published through the API as a moderator:
 /// (local id, ActivityPub id).
-pub async fn published_practice(m: &TestInstance, title: &str, summary: &str) -> (i64, String) {
+pub async fn published_practice(
+    m: &TestInstance,
+    title: &str,
+    summary: &str,
+) -> (maillage::domain::ids::PracticeId, String) {
     let token = m.token(maillage::domain::account::Role::Moderator).await;
     let res = client()
         .post(m.url("/api/v1/practices"))
@@ -241,7 +245,9 @@ pub async fn published_practice(m: &TestInstance, title: &str, summary: &str) ->
         .send()
         .await
         .expect("create");
-    let id = res.json::<serde_json::Value>().await.expect("json")["id"].as_i64().expect("id");
+    let id = maillage::domain::ids::PracticeId(
+        res.json::<serde_json::Value>().await.expect("json")["id"].as_i64().expect("id"),
+    );
     let res = client().post(m.url(&format!("/api/v1/practices/{id}/publish"))).bearer_auth(&token).send().await;
     assert!(res.expect("publish").status().is_success(), "published");
     (id, m.data.store.practice(id).await.expect("db").expect("practice").ap_id)
