@@ -1,6 +1,7 @@
 //! `/api/v1/actions`: shared actions — the agenda (public: published actions, local and
 //! received) and authoring with moderator tokens: create (a draft), edit, publish, cancel,
-//! delete; each federates to the territory's followers once published.
+//! delete; each federates to the territory's followers once published. Participants from the
+//! fediverse (moderators): list, approve or reject a held `Join`.
 
 use axum::{
     Json,
@@ -19,9 +20,15 @@ use super::{ApiCaller, ErrorDto};
 use crate::{
     domain::{account::Role, action::ActionInput},
     error::{AppError, AppResult},
-    processing::actions::{self, ActionError},
+    processing::{
+        action_participation,
+        actions::{self, ActionError},
+    },
     state::AppState,
-    storage::actions::{ActionFilter, ActionRow},
+    storage::{
+        action_participants::ParticipantRow,
+        actions::{ActionFilter, ActionRow},
+    },
 };
 
 /// An action with its organisers, linked practices and places.
@@ -188,5 +195,43 @@ pub async fn cancel(State(data): State<AppState>, caller: ApiCaller, Path(id): P
 pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::delete(&data, id, &caller.audit_name()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/actions/{id}/participants", tag = "actions", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 200, description = "The participants from the fediverse (`pending`: waiting for a decision)", body = Vec<ParticipantRow>),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
+pub async fn participants(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    Ok(Json(action_participation::list(&data, id).await?).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/actions/{id}/participants/{pid}/approve", tag = "actions",
+    params(("id" = i64, Path), ("pid" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "Approved: counted, the organising territory sends Accept of the Join"),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto),
+        (status = 404, description = "No such pending participant", body = ErrorDto), (status = 409, description = "No place left", body = ErrorDto)))]
+pub async fn approve_participant(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path((id, pid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    action_participation::decide(&data, id, pid, true, &caller.audit_name()).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/actions/{id}/participants/{pid}/reject", tag = "actions",
+    params(("id" = i64, Path), ("pid" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204, description = "Declined: removed, the organising territory sends Reject of the Join"),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto),
+        (status = 404, description = "No such pending participant", body = ErrorDto)))]
+pub async fn reject_participant(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path((id, pid)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    action_participation::decide(&data, id, pid, false, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -54,6 +54,9 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}", get(actions::get_one).patch(actions::patch).delete(actions::delete))
         .route("/actions/{id}/publish", post(actions::publish))
         .route("/actions/{id}/cancel", post(actions::cancel))
+        .route("/actions/{id}/participants", get(actions::participants))
+        .route("/actions/{id}/participants/{pid}/approve", post(actions::approve_participant))
+        .route("/actions/{id}/participants/{pid}/reject", post(actions::reject_participant))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 

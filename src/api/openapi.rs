@@ -42,12 +42,12 @@ impl Modify for BearerAuth {
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
         practices::unpublish, practices::pin, practices::unpin, practices::delete,
         actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
-        actions::delete),
+        actions::delete, actions::participants, actions::approve_participant, actions::reject_participant),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
         practices::PracticeCreated, crate::storage::practices::PracticeRow,
         crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
-        crate::storage::actions::ActionRow)),
+        crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

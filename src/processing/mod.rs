@@ -1,6 +1,7 @@
 //! Operations behind the CLI, the admin pages and the API: thin handlers call these.
 
 pub mod accounts;
+pub mod action_participation;
 pub mod action_publication;
 pub mod actions;
 pub mod conversations;

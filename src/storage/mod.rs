@@ -8,6 +8,7 @@
 //! connection): see the rule on [`Store::begin`].
 
 pub mod accounts;
+pub mod action_participants;
 pub mod actions;
 pub mod activities;
 pub mod actors;

@@ -1,6 +1,7 @@
 //! All integration tests in one binary: one link instead of one per file (CI time and disk),
 //! modules named after what they test. Run one with `cargo test --test it <module>::`.
 
+mod action_participation;
 mod actions;
 mod actors_strict;
 mod browser;

@@ -356,10 +356,13 @@ async fn json_api_tokens_and_openapi() {
         "/api/v1/actions/{id}",
         "/api/v1/actions/{id}/publish",
         "/api/v1/actions/{id}/cancel",
+        "/api/v1/actions/{id}/participants",
+        "/api/v1/actions/{id}/participants/{pid}/approve",
+        "/api/v1/actions/{id}/participants/{pid}/reject",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
-    assert_eq!(paths.len(), 20, "no undocumented or stale endpoints");
+    assert_eq!(paths.len(), 23, "no undocumented or stale endpoints");
     assert!(doc["paths"]["/api/v1/territories/{slug}"]["patch"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     m.stop().await;

@@ -15,6 +15,7 @@ pub mod event;
 pub mod follow;
 pub mod like;
 pub mod note;
+pub mod participation;
 pub mod practice;
 pub mod signatory_follow;
 pub mod undo;
@@ -74,6 +75,8 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::AnnouncePractice(a) => run(a, ctx).await,
         Inbound::Announce(a) => run(a, ctx).await,
         Inbound::Like(a) => run(a, ctx).await,
+        Inbound::Join(a) => run(a, ctx).await,
+        Inbound::Leave(a) => run(a, ctx).await,
         Inbound::Unknown => {
             let id = ctx.raw.get("id").and_then(Value::as_str).unwrap_or_default();
             tracing::info!(activity = id, kind = ctx.kind, actor = %ctx.signer.ap_id, "activity type not handled: ignored");

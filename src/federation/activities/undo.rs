@@ -1,6 +1,7 @@
 //! `Undo(Follow)`: the follower leaves (a territory or a signatory). `Undo` of a `Like` or an
 //! `Announce`: the reaction or adoption goes; a practice's territory undoing its `Announce` of
-//! a comment withdraws the comment (its moderators hid it). Of anything else, acknowledged and
+//! a comment withdraws the comment (its moderators hid it). `Undo(Join)`: the participant
+//! leaves the shared action (as a `Leave`). Of anything else, acknowledged and
 //! ignored.
 //! https://www.w3.org/TR/activitypub/#undo-activity-inbox
 
@@ -46,6 +47,9 @@ impl Activity for Undo {
                 local_territory(state, object.id()).await?
             }
             (Some("Like" | "Announce"), _) => return undo_reaction(state, &self, signer).await,
+            (Some("Join"), Some(event)) => {
+                return super::participation::leave(state, self.id.as_str(), signer, event.id()).await;
+            }
             (None, _) => match self.undone_id() {
                 Some(id) => match follower_territory_by_follow_id(state, id, signer).await? {
                     Some(t) => Some(t),

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 use url::Url;
 
+pub use super::participation::{Join, Leave};
 use super::{activities::Envelope, actor::RemoteActorJson, id_of};
 use crate::error::{AppError, AppResult};
 
@@ -44,6 +45,10 @@ pub enum Inbound {
     /// Any other `Announce`: a boost, an adoption, or a group relaying a comment.
     Announce(Announce),
     Like(Like),
+    /// `Join` of a shared action (Mobilizon).
+    Join(Join),
+    /// `Leave` of a shared action (Mobilizon).
+    Leave(Leave),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
@@ -318,6 +323,8 @@ impl Inbound {
             "Announce" if is_announced_practice(o) => Inbound::AnnouncePractice(body(env)?),
             "Announce" => Inbound::Announce(body(env)?),
             "Like" => Inbound::Like(body(env)?),
+            "Join" => Inbound::Join(body(env)?),
+            "Leave" => Inbound::Leave(body(env)?),
             "Follow" => Inbound::Follow(body(env)?),
             "Undo" => Inbound::Undo(body(env)?),
             "Accept" => Inbound::Accept(body(env)?),
@@ -360,6 +367,8 @@ mod tests {
             Inbound::AnnouncePractice(_) => "AnnouncePractice",
             Inbound::Announce(_) => "Announce",
             Inbound::Like(_) => "Like",
+            Inbound::Join(_) => "Join",
+            Inbound::Leave(_) => "Leave",
             Inbound::Unknown => "Unknown",
         }
     }
@@ -436,6 +445,8 @@ mod tests {
             ("mastodon/like.json", "Like"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
+            ("mobilizon/join.json", "Join"),
+            ("mobilizon/leave.json", "Leave"),
         ];
         for (file, want) in expected {
             let text = std::fs::read_to_string(dir.join(file)).expect(file);

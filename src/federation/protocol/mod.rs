@@ -8,6 +8,7 @@ pub mod conversation;
 pub mod discovery;
 pub mod event;
 pub mod inbound;
+pub mod participation;
 pub mod pins;
 pub mod practice;
 pub mod remote_url;
