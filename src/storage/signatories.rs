@@ -1,4 +1,4 @@
-//! Charter versions and signatories. Private columns (email, phone, postal_address,
+//! Signatories (charter versions: `charters.rs`). Private columns (email, phone, postal_address,
 //! representative) are read only by [`Store::signatory_private`] and the admin export.
 
 use sqlx::FromRow;
@@ -14,14 +14,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-#[derive(Debug, Clone, FromRow)]
-pub struct CharterRow {
-    pub id: i64,
-    pub territory_id: TerritoryId,
-    pub version: String,
-    pub content_md: String,
-    pub published_at: i64,
-}
+pub use super::charters::CharterRow;
 
 /// The public face of a signatory: no contact details, no representative.
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
@@ -102,45 +95,6 @@ pub struct DirectoryFilter {
 }
 
 impl Store {
-    pub async fn insert_charter(
-        &self,
-        territory_id: TerritoryId,
-        version: &str,
-        content_md: &str,
-    ) -> AppResult<CharterRow> {
-        let mut conn = self.pool().acquire().await?;
-        super::charters::insert(&mut conn, territory_id, version, content_md).await
-    }
-
-    /// The current charter: the latest imported.
-    pub async fn current_charter(&self, territory_id: TerritoryId) -> AppResult<Option<CharterRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, territory_id, version, content_md, published_at FROM charters WHERE territory_id = $1 \
-             ORDER BY published_at DESC, id DESC LIMIT 1",
-        )
-        .bind(territory_id)
-        .fetch_optional(self.pool())
-        .await?)
-    }
-
-    pub async fn charters(&self, territory_id: TerritoryId) -> AppResult<Vec<CharterRow>> {
-        Ok(sqlx::query_as(
-            "SELECT id, territory_id, version, content_md, published_at FROM charters WHERE territory_id = $1 \
-             ORDER BY published_at DESC, id DESC",
-        )
-        .bind(territory_id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    /// The version a charter was published under (what a signature was given for).
-    pub async fn charter_version(&self, charter_id: i64) -> AppResult<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT version FROM charters WHERE id = $1")
-            .bind(charter_id)
-            .fetch_optional(self.pool())
-            .await?)
-    }
-
     /// A signatory actor's private key (PEM), for signing what it sends.
     pub async fn signatory_private_key(&self, id: i64) -> AppResult<Option<String>> {
         Ok(sqlx::query_scalar::<_, Option<String>>("SELECT private_key_pem FROM signatories WHERE id = $1")
