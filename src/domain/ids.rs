@@ -55,15 +55,4 @@ mod tests {
         assert_eq!(PracticeId(3).to_string(), "3");
         assert_eq!("12".parse::<PracticeId>().ok(), Some(PracticeId(12)));
     }
-
-    #[tokio::test]
-    async fn round_trips_through_the_any_driver() {
-        sqlx::any::install_default_drivers();
-        let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect("sqlite::memory:").await else {
-            panic!("sqlite in memory");
-        };
-        let row: Result<(PracticeId, Option<TerritoryId>), _> =
-            sqlx::query_as("SELECT $1, $2").bind(PracticeId(5)).bind(Some(TerritoryId(9))).fetch_one(&mut conn).await;
-        assert_eq!(row.ok(), Some((PracticeId(5), Some(TerritoryId(9)))));
-    }
 }

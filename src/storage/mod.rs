@@ -143,3 +143,20 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 pub fn code<T: TryFrom<String, Error = crate::domain::code::UnknownCode>>(s: String) -> Result<T, sqlx::Error> {
     T::try_from(s).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::ids::{PracticeId, TerritoryId};
+
+    /// The id newtypes (`domain/ids.rs`) bind and decode as their `i64` through sqlx's Any driver.
+    #[tokio::test]
+    async fn round_trips_through_the_any_driver() {
+        sqlx::any::install_default_drivers();
+        let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect("sqlite::memory:").await else {
+            panic!("sqlite in memory");
+        };
+        let row: Result<(PracticeId, Option<TerritoryId>), _> =
+            sqlx::query_as("SELECT $1, $2").bind(PracticeId(5)).bind(Some(TerritoryId(9))).fetch_one(&mut conn).await;
+        assert_eq!(row.ok(), Some((PracticeId(5), Some(TerritoryId(9)))));
+    }
+}
