@@ -49,8 +49,18 @@ fn run_ok(c: &mut Command) {
 }
 
 async fn serve(db: &TestDb, public_port: u16, bind_port: u16) -> Proc {
+    serve_with_lease(db, public_port, bind_port, 2).await
+}
+
+async fn serve_with_lease(db: &TestDb, public_port: u16, bind_port: u16, lease_secs: u32) -> Proc {
     let log = std::fs::File::create(db.dir.path().join(format!("serve-{bind_port}.log"))).expect("log");
-    let child = cmd(db, public_port, bind_port).arg("serve").stdout(Stdio::null()).stderr(log).spawn().expect("serve");
+    let child = cmd(db, public_port, bind_port)
+        .env("MAILLAGE_DELIVERY_LEASE_SECS", lease_secs.to_string())
+        .arg("serve")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("serve");
     let url = format!("http://127.0.0.1:{bind_port}/healthz");
     eventually(120, "server up", || {
         let url = url.clone();
@@ -144,8 +154,12 @@ async fn two_processes_on_postgresql_send_each_delivery_once() {
     run_ok(cmd(&db, public, p1).args(["territory", "list"]));
     let store = Store::connect(&db.url).await.expect("store");
     let (mocks, inboxes) = fleet(&store, 30, 10, 20).await;
-    let a = serve(&db, public, p1).await;
-    let b = serve(&db, public, p2).await;
+    // What is tested: two processes never hold the same delivery at once. A lease that lapses
+    // is taken again on purpose (at least once: a crashed process loses nothing), so the lease
+    // here is the default's order of magnitude, not 2 s: on a loaded 2-core machine a send can
+    // wait longer than 2 s for the CPU, and its redelivery would be by design, not a double claim.
+    let a = serve_with_lease(&db, public, p1, 30).await;
+    let b = serve_with_lease(&db, public, p2, 30).await;
     run_ok(cmd(&db, public, p1).args(["territory", "update", "territoire", "--name", "Deux processus"]));
     eventually(180, "fan-out done", || async { pending(&store).await == 0 }).await;
     let c = counts(&mocks);
