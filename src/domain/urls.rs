@@ -98,6 +98,26 @@ impl Urls {
         self.path(&format!("/pratiques/{id}"))
     }
 
+    /// A territory's shared action (its `Event` id and page).
+    pub fn action(&self, slug: &str, id: impl Display) -> Url {
+        self.path(&format!("/t/{slug}/actions/{id}"))
+    }
+
+    /// One version of a territory's charter (its `Document`).
+    pub fn charter(&self, slug: &str, version: &str) -> Url {
+        self.path(&format!("/t/{slug}/charte/{version}"))
+    }
+
+    /// A territory's Atom feed of practices.
+    pub fn practices_feed(&self, slug: &str) -> Url {
+        self.path(&format!("/t/{slug}/practices.atom"))
+    }
+
+    /// Where a password reset link points.
+    pub fn password_reset(&self) -> Url {
+        self.path("/password/reset")
+    }
+
     /// Where hashtags link (`<tags>/<tag>`).
     pub fn tags(&self) -> Url {
         self.path("/tags/")

@@ -137,7 +137,7 @@ pub async fn create(state: &AppState, slug: &str, input: &ActionInput, by: &str)
     // Its id is its address under the territory, known once the row exists.
     let draft_id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
     let id = store::insert(change.conn(), &draft_id, Some(t.id), &origin, &content(&a), by).await?;
-    let ap_id = state.config.url(&format!("/t/{}/actions/{id}", t.slug)).to_string();
+    let ap_id = state.urls.action(&t.slug, id).to_string();
     store::set_ap_id(change.conn(), id, &ap_id).await?;
     store::add_organizer(change.conn(), id, &origin, Some(t.id), "origin").await?;
     store::set_practices(change.conn(), id, &a.practices).await?;
@@ -165,12 +165,12 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
             .await?
             .into_iter()
             .filter(|s| a.contacts.contains(&s.id) && s.kind == crate::domain::signatory::Kind::Structure)
-            .map(|s| state.config.url(&format!("/s/{}", s.id)).to_string())
+            .map(|s| state.urls.signatory(s.id).to_string())
             .collect(),
         _ => vec![],
     };
     let participants = store::participant_count_in(&mut *conn, r.id).await?;
-    let tag_base = state.config.url("/tags/").to_string();
+    let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
     Ok(event(&EventFacts {
         id: &r.ap_id,
@@ -215,7 +215,7 @@ async fn tell_followers(
         publication::Change::Delete => None,
         _ => Some(event_json_in(state, change.conn(), r).await?),
     };
-    let tag_base = state.config.url("/tags/").to_string();
+    let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
     let prepared = prepare(state, readers, &at, &r.ap_id, kind, event, &inboxes);
     change.queue_prepared(Some(territory_id), &prepared).await

@@ -168,7 +168,7 @@ async fn forgot(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<Fo
         let token = new_token()?;
         crate::processing::accounts::request_password_reset(&data, &account, &key, &hash_token(&token), RESET_TTL_MS)
             .await?;
-        let mut link = data.config.url("/password/reset");
+        let mut link = data.urls.password_reset();
         link.set_query(Some(&format!("token={token}")));
         let body = ctx.tr.t_with("reset-mail-body", "link", link.as_str());
         send(&data, Mail { to: &account.email, subject: &ctx.tr.t("reset-mail-subject"), body: &body }).await?;

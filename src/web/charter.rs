@@ -42,7 +42,7 @@ struct CharterPage {
 }
 
 fn charter_document(state: &AppState, t: &TerritoryRow, c: &CharterRow, latest: &CharterRow) -> serde_json::Value {
-    let id = state.config.url(&format!("/t/{}/charte/{}", t.slug, c.version));
+    let id = state.urls.charter(&t.slug, &c.version);
     let time = |ms: i64| millis_to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     crate::federation::protocol::charter::Charter {
         id: id.as_str(),

@@ -204,7 +204,7 @@ async fn territory_catalogue(State(data): State<AppState>, TerritoryPath(t): Ter
 
 /// A published practice of ours by the uuid of its id (`/practices/<uuid>`), or 404.
 async fn published_here(state: &AppState, uuid: &str) -> AppResult<PracticeRow> {
-    let ap_id = state.config.url(&format!("/practices/{uuid}"));
+    let ap_id = state.urls.practice(uuid);
     state
         .store
         .practice_by_ap_id(ap_id.as_str())

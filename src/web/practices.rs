@@ -42,7 +42,7 @@ fn rfc3339(ms: i64) -> String {
 async fn atom(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
     let practices = local_published(&data, &t).await?;
     let slug = &t.slug;
-    let self_url = data.config.url(&format!("/t/{slug}/practices.atom"));
+    let self_url = data.urls.practices_feed(slug);
     let updated = practices.iter().map(|p| p.updated_at).max().unwrap_or_default();
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>{}</id>\n  \
