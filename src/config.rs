@@ -67,6 +67,9 @@ pub struct Config {
     pub inbox_rate_per_minute: u32,
     /// Time zone in which pages and mails show times (IANA name). Default `Europe/Paris`.
     pub time_zone: chrono_tz::Tz,
+    /// Licence of the observatory's open data (exports, `datapackage.json`). Default
+    /// `Licence Ouverte / Etalab 2.0`.
+    pub open_data_licence: String,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -95,6 +98,7 @@ pub struct ConfigLayer {
     pub mail_from: Option<String>,
     pub inbox_rate_per_minute: Option<u32>,
     pub time_zone: Option<String>,
+    pub open_data_licence: Option<String>,
 }
 
 impl ConfigLayer {
@@ -149,6 +153,7 @@ impl ConfigLayer {
                     layer.inbox_rate_per_minute = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "TIME_ZONE" => layer.time_zone = Some(value),
+                "OPEN_DATA_LICENCE" => layer.open_data_licence = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -185,6 +190,7 @@ impl ConfigLayer {
             mail_from: other.mail_from.or(self.mail_from),
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
             time_zone: other.time_zone.or(self.time_zone),
+            open_data_licence: other.open_data_licence.or(self.open_data_licence),
         }
     }
 
@@ -244,6 +250,11 @@ impl ConfigLayer {
                 Some(z) => crate::web::time::parse_zone(z)?,
                 None => crate::web::time::DEFAULT_ZONE,
             },
+            open_data_licence: self
+                .open_data_licence
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| "Licence Ouverte / Etalab 2.0".into()),
         })
     }
 }

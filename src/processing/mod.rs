@@ -9,6 +9,7 @@ pub mod domains;
 pub mod follows;
 pub mod identity;
 pub mod moderation;
+pub mod observatory;
 pub mod practice_pins;
 pub mod practice_publication;
 pub mod practices;

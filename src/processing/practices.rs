@@ -50,6 +50,7 @@ fn content(p: &NewPractice) -> PracticeContent {
                 .indicators
                 .iter()
                 .map(|i| StoredIndicator {
+                    indicator: i.reference.map(str::to_string),
                     name: i.name.clone(),
                     period: i.period.clone(),
                     unit: i.unit.clone(),

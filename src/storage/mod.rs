@@ -21,6 +21,7 @@ pub mod follows;
 pub mod hosts;
 pub mod identity;
 pub mod moderation;
+pub mod observatory;
 pub mod practices;
 pub mod signatories;
 pub mod signature_changes;

@@ -14,6 +14,8 @@ pub mod headers;
 pub mod ics;
 pub mod lang;
 pub mod links;
+pub mod observatory;
+pub mod observatory_data;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;
@@ -181,5 +183,6 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(practice_actions::router())
         .merge(practice_conversation::router())
         .merge(places::router())
+        .merge(observatory::router())
         .merge(admin::router())
 }

@@ -31,6 +31,7 @@ mod interop_gotosocial;
 mod interop_lemmy;
 mod interop_peer;
 mod interop_timelines;
+mod observatory;
 mod openapi;
 mod practice_form_http;
 mod practice_pages;
