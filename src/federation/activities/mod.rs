@@ -65,7 +65,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Follow(a) => run(a, ctx).await,
         Inbound::Accept(a) | Inbound::Reject(a) => run(a, ctx).await,
         Inbound::Undo(a) => run(a, ctx).await,
-        Inbound::Article(a) => run(a, ctx).await,
+        Inbound::Article(a) => run(*a, ctx).await,
         Inbound::Event(a) => run(a, ctx).await,
         Inbound::AnnounceEvent(a) => run(a, ctx).await,
         Inbound::DeleteEvent(a) => run(a, ctx).await,
