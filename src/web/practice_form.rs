@@ -18,6 +18,7 @@ use super::{
 };
 use crate::{
     domain::{
+        ids::SignatoryId,
         observatory,
         practice::{Dimension, DimensionInput, IndicatorInput, PracticeInput},
         signatory::FieldErrors,
@@ -66,7 +67,7 @@ pub struct PracticeFormPage {
     pub longitude: String,
     pub domains: Vec<(&'static str, String, bool)>,
     pub dimensions: Vec<DimensionBlock>,
-    pub structures: Vec<(i64, String, bool)>,
+    pub structures: Vec<(SignatoryId, String, bool)>,
     pub errors: Vec<(&'static str, String)>,
     pub submit: String,
     /// A signatory's earlier proposals: (edit link or none, title, status label).
