@@ -641,7 +641,7 @@ action-status-tentative = To be confirmed
 action-status-cancelled = Cancelled
 action-status-postponed = Postponed
 
-## Announcements (annonces, issue 12)
+# Announcements (annonces, issue 12)
 announcements-title = Announcements
 announcements-latest = Latest announcements
 announcements-all = All announcements

@@ -640,7 +640,7 @@ action-status-tentative = À confirmer
 action-status-cancelled = Annulée
 action-status-postponed = Reportée
 
-## Announcements (annonces, issue 12)
+# Announcements (annonces, issue 12)
 announcements-title = Annonces
 announcements-latest = Dernières annonces
 announcements-all = Toutes les annonces
