@@ -343,3 +343,40 @@ async fn scheduled_backups_run_and_show_on_the_console() {
     assert!(page.body.contains("1 échec(s) depuis la dernière sauvegarde réussie"), "{}", page.body);
     m.stop().await;
 }
+
+/// The commands as an administrator runs them (output not a terminal: log lines, no bar):
+/// backup, a refused restore over the same directory, a restore elsewhere that the next
+/// command opens.
+#[test]
+fn backup_and_restore_commands() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+            .current_dir(dir.path())
+            .env_remove("RUST_LOG")
+            .env_remove("MAILLAGE_DATABASE_URL")
+            .env_remove("MAILLAGE_PUBLIC_URL")
+            .env_remove("MAILLAGE_DATA_DIR")
+            .args(args)
+            .output()
+            .expect("run maillage")
+    };
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    ok(&["--data-dir", "a", "territory", "create", "redon", "--name", "Pays de Redon"]);
+    let (out, err) = ok(&["--data-dir", "a", "backup", "b/redon.tar.gz"]);
+    assert!(out.contains("backup written: b/redon.tar.gz"), "{out}");
+    assert!(err.contains("archive") && err.contains("done"), "progress as log lines: {err}");
+    let refused = run(&["--data-dir", "a", "restore", "b/redon.tar.gz"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not empty"));
+    let (out, _) = ok(&["--data-dir", "c", "restore", "b/redon.tar.gz"]);
+    assert!(out.contains("restored the backup of http://localhost:8080/"), "{out}");
+    let (out, _) = ok(&["--data-dir", "c", "territory", "list"]);
+    assert!(out.contains("redon\tPays de Redon"), "{out}");
+    let again = run(&["--data-dir", "a", "backup", "b/redon.tar.gz"]);
+    assert!(!again.status.success(), "an existing file is not overwritten");
+}
