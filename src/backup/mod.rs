@@ -128,7 +128,7 @@ pub async fn create(store: &Store, config: &Config, target: &Path, progress: Arc
         }
     };
     progress.end("database");
-    let media_dir = config.data_dir.join("media");
+    let media_dir = crate::processing::media::dir(&config.data_dir);
     let media = archive::list_files(&media_dir)?;
     let config_file = config.config_file.clone().filter(|p| p.is_file());
     let manifest = Manifest {
