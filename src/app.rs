@@ -145,7 +145,8 @@ impl App {
         let state = self.state();
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = tokio::spawn(delivery::run(state.clone(), stop_rx.clone()));
-        let observatory = tokio::spawn(crate::processing::observatory::run(state.clone(), stop_rx));
+        let observatory = tokio::spawn(crate::processing::observatory::run(state.clone(), stop_rx.clone()));
+        let backups = tokio::spawn(crate::backup::schedule::run(state.clone(), stop_rx));
         let addr = listener.local_addr().map_err(AppError::internal)?;
         tracing::info!(%addr, public_url = %state.config.public_url, "Maillage listening");
         // The peer address feeds login rate limiting.
@@ -156,6 +157,7 @@ impl App {
         let _ = stop_tx.send(true);
         let _ = worker.await;
         let _ = observatory.await;
+        let _ = backups.await;
         state.store.close().await;
         // The state holds the federation configuration that holds it: let both go.
         state.set_federation(None);

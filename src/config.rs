@@ -70,6 +70,14 @@ pub struct Config {
     /// Licence of the observatory's open data (exports, `datapackage.json`). Default
     /// `Licence Ouverte / Etalab 2.0`.
     pub open_data_licence: String,
+    /// Hours between scheduled backups made by `serve` (docs/admin.md "Backups"). Default 0: none.
+    pub backup_interval_hours: u64,
+    /// Scheduled backups kept in `backup_dir`; older ones are deleted. Default 7.
+    pub backup_retention: usize,
+    /// Where scheduled backups are written. Default `<data_dir>/backups`.
+    pub backup_dir: PathBuf,
+    /// The configuration file read, if any: backups carry a copy of it. Set by the command line.
+    pub config_file: Option<PathBuf>,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -99,6 +107,9 @@ pub struct ConfigLayer {
     pub inbox_rate_per_minute: Option<u32>,
     pub time_zone: Option<String>,
     pub open_data_licence: Option<String>,
+    pub backup_interval_hours: Option<u64>,
+    pub backup_retention: Option<usize>,
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl ConfigLayer {
@@ -154,6 +165,13 @@ impl ConfigLayer {
                 }
                 "TIME_ZONE" => layer.time_zone = Some(value),
                 "OPEN_DATA_LICENCE" => layer.open_data_licence = Some(value),
+                "BACKUP_INTERVAL_HOURS" => {
+                    layer.backup_interval_hours = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "BACKUP_RETENTION" => {
+                    layer.backup_retention = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "BACKUP_DIR" => layer.backup_dir = Some(value.into()),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -191,6 +209,9 @@ impl ConfigLayer {
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
             time_zone: other.time_zone.or(self.time_zone),
             open_data_licence: other.open_data_licence.or(self.open_data_licence),
+            backup_interval_hours: other.backup_interval_hours.or(self.backup_interval_hours),
+            backup_retention: other.backup_retention.or(self.backup_retention),
+            backup_dir: other.backup_dir.or(self.backup_dir),
         }
     }
 
@@ -221,6 +242,7 @@ impl ConfigLayer {
         if delivery_concurrency == 0 {
             return Err("delivery_concurrency: at least 1".into());
         }
+        let data_dir_for_backups = data_dir.clone();
         Ok(Config {
             bind,
             public_url: public_url.clone(),
@@ -255,6 +277,10 @@ impl ConfigLayer {
                 .map(|l| l.trim().to_string())
                 .filter(|l| !l.is_empty())
                 .unwrap_or_else(|| "Licence Ouverte / Etalab 2.0".into()),
+            backup_interval_hours: self.backup_interval_hours.unwrap_or(0),
+            backup_retention: self.backup_retention.unwrap_or(7).max(1),
+            backup_dir: self.backup_dir.unwrap_or_else(|| data_dir_for_backups.join("backups")),
+            config_file: None,
         })
     }
 }
