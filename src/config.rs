@@ -67,6 +67,9 @@ pub struct Config {
     pub inbox_rate_per_minute: u32,
     /// Time zone in which pages and mails show times (IANA name). Default `Europe/Paris`.
     pub time_zone: chrono_tz::Tz,
+    /// Instances subscribing to this one as a whole (their instance actor following `/actor`)
+    /// wait for an admin's approval. Default false: accepted at once.
+    pub subscribers_by_hand: bool,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -95,6 +98,7 @@ pub struct ConfigLayer {
     pub mail_from: Option<String>,
     pub inbox_rate_per_minute: Option<u32>,
     pub time_zone: Option<String>,
+    pub subscribers_by_hand: Option<bool>,
 }
 
 impl ConfigLayer {
@@ -149,6 +153,7 @@ impl ConfigLayer {
                     layer.inbox_rate_per_minute = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "TIME_ZONE" => layer.time_zone = Some(value),
+                "SUBSCRIBERS_BY_HAND" => layer.subscribers_by_hand = Some(parse_bool(&key, &value)?),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -185,6 +190,7 @@ impl ConfigLayer {
             mail_from: other.mail_from.or(self.mail_from),
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
             time_zone: other.time_zone.or(self.time_zone),
+            subscribers_by_hand: other.subscribers_by_hand.or(self.subscribers_by_hand),
         }
     }
 
@@ -244,6 +250,7 @@ impl ConfigLayer {
                 Some(z) => crate::web::time::parse_zone(z)?,
                 None => crate::web::time::DEFAULT_ZONE,
             },
+            subscribers_by_hand: self.subscribers_by_hand.unwrap_or(false),
         })
     }
 }

@@ -24,6 +24,7 @@ pub mod moderation;
 pub mod practices;
 pub mod signatories;
 pub mod signature_changes;
+pub mod subscriptions;
 pub mod territories;
 
 use std::{str::FromStr, time::Duration};

@@ -27,6 +27,7 @@ mod hostile_peer_fetches;
 mod inbox_bad_input;
 mod inbox_concurrency;
 mod inbox_fuzz;
+mod instance_subscription;
 mod interop_gotosocial;
 mod interop_lemmy;
 mod interop_peer;

@@ -18,6 +18,7 @@ pub mod note;
 pub mod participation;
 pub mod practice;
 pub mod signatory_follow;
+pub mod subscription;
 pub mod undo;
 pub mod update;
 
