@@ -190,3 +190,18 @@ pub async fn note_learned(conn: &mut AnyConnection, actor_id: i64) -> AppResult<
     .await?;
     Ok(())
 }
+
+/// Records that `actor_id` (a remote territory) was learned through `via` (a relay we follow),
+/// once: the first sighting is kept.
+pub async fn record_learned(conn: &mut AnyConnection, actor_id: i64, via: i64) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO subscription_territories (actor_id, via_actor_id, first_seen_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (actor_id) DO NOTHING",
+    )
+    .bind(actor_id)
+    .bind(via)
+    .bind(now_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -159,3 +159,66 @@ async fn subscription_held_for_approval_then_refused_or_approved() {
     o.stop().await;
     p.stop().await;
 }
+
+/// A LitePub relay (the test peer answering in activityrelay's shapes): O follows it with
+/// object `as:Public`, its Accept embeds our Follow; its Announce of a practice of A (which O
+/// does not follow) makes O fetch the practice from A, not trust the relay; an Announce of an
+/// id that its origin does not serve stores nothing; O's public activities go to the relay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_follow_accept_and_announce_fetched_from_origin() {
+    let o = TestInstance::start(TestDb::sqlite().await).await;
+    let a = TestInstance::start(TestDb::sqlite().await).await;
+    let relay = common::peer::Peer::start().await;
+    let localise = |json: &str| {
+        json.replace("https://relay.example/actor", relay.actor_id().as_str())
+            .replace("https://relay.example/", relay.base.as_str())
+            .replace("https://maillage.example/", o.base.as_str())
+    };
+    subscriptions::subscribe(&o.data, relay.actor_id().as_str(), SubscriptionKind::Relay, "test")
+        .await
+        .expect("relay add");
+    let sub = o.data.store.subscriptions().await.expect("db").remove(0);
+    assert_eq!((sub.kind, sub.state), (SubscriptionKind::Relay, FollowState::Pending));
+    // The Follow as the relay received it: of as:Public, by our instance actor.
+    eventually(15, "the relay receives our Follow", || async {
+        relay.received().iter().any(|r| r["type"] == "Follow")
+    })
+    .await;
+    let follow = relay.received().iter().find(|r| r["type"] == "Follow").cloned().expect("follow");
+    assert_eq!(follow["object"], "https://www.w3.org/ns/activitystreams#Public");
+    assert_eq!(follow["actor"], o.url("/actor"));
+    let accept = localise(&common::fixture("activityrelay/accept.json")).replace("FOLLOW_ID", &sub.follow_ap_id);
+    assert!(relay.post_signed(&o.url("/inbox"), &accept).await.is_success());
+    assert_eq!(subscription_state(&o).await, Some(FollowState::Accepted));
+
+    // A practice of A, relayed: fetched from A, stored with A's territory as origin.
+    let practice = publish(&a, "territoire", "Conserverie partagée").await;
+    let announce = localise(&common::fixture("activityrelay/announce.json")).replace("OBJECT_ID", &practice);
+    assert!(relay.post_signed(&o.url("/inbox"), &announce).await.is_success());
+    let stored = o.data.store.practice_by_ap_id(&practice).await.expect("db").expect("stored");
+    assert_eq!((stored.title.as_str(), stored.origin_actor.as_str()), ("Conserverie partagée", a.territory().as_str()));
+    let learned = o.data.store.learned_territories().await.expect("db");
+    assert!(learned.iter().any(|t| t.actor_ap_id == a.territory() && t.via_ap_id == relay.actor_id().as_str()));
+    // An id its origin does not serve: nothing stored (the relay is not trusted).
+    let fake = a.url("/practices/00000000-0000-0000-0000-000000000000");
+    let announce = localise(&common::fixture("activityrelay/announce.json"))
+        .replace("OBJECT_ID", &fake)
+        .replace("0b8f6a52", "1c9f6a52");
+    assert!(relay.post_signed(&o.url("/inbox"), &announce).await.is_success());
+    assert!(o.data.store.practice_by_ap_id(&fake).await.expect("db").is_none());
+
+    // O's own public activities go to the relay too.
+    let own = publish(&o, "territoire", "Pratique d'O").await;
+    eventually(15, "the relay receives O's practice", || async {
+        relay.received().iter().any(|r| r.to_string().contains(&own))
+    })
+    .await;
+
+    subscriptions::unsubscribe(&o.data, relay.actor_id().as_str(), "test").await.expect("relay remove");
+    eventually(15, "the relay receives Undo(Follow)", || async {
+        relay.received().iter().any(|r| r["type"] == "Undo" && r["object"]["type"] == "Follow")
+    })
+    .await;
+    o.stop().await;
+    a.stop().await;
+}
