@@ -222,3 +222,63 @@ async fn relay_follow_accept_and_announce_fetched_from_origin() {
     o.stop().await;
     a.stop().await;
 }
+
+/// The console page, as an admin uses it: subscribe O to A from the form (an empty or
+/// unreachable address answered 422 beside its field, typed value kept), A's admin approves
+/// the held subscription from A's page, O lists it accepted, then unsubscribes. Moderators get
+/// 403.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_page_subscribes_approves_and_unsubscribes() {
+    use common::web::Browser;
+    use maillage::domain::account::Role;
+    use reqwest::StatusCode;
+    const PW: &str = "un mot de passe solide";
+    let o = TestInstance::start(TestDb::sqlite().await).await;
+    let a = TestInstance::start_with(TestDb::sqlite().await, |c| c.subscribers_by_hand = true).await;
+    for m in [&o, &a] {
+        m.account("admin@cces.example", PW, Role::Admin).await;
+        m.account("modo@cces.example", PW, Role::Moderator).await;
+    }
+    let mut modo = Browser::new(o.url("").trim_end_matches('/'));
+    modo.login("modo@cces.example", PW).await;
+    assert_eq!(modo.get("/admin/abonnements").await.status, StatusCode::FORBIDDEN);
+
+    let mut admin_o = Browser::new(o.url("").trim_end_matches('/'));
+    admin_o.login("admin@cces.example", PW).await;
+    let page = admin_o.get("/admin/abonnements").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.csrf();
+    let empty = admin_o.post("/admin/abonnements?kind=instance", &[("csrf", &csrf), ("instance", " ")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("id=\"instance-error\""), "{}", empty.body);
+    let nowhere =
+        admin_o.post("/admin/abonnements?kind=instance", &[("csrf", &csrf), ("instance", "http://localhost:9/")]).await;
+    assert_eq!(nowhere.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nowhere.body.contains("value=\"http://localhost:9/\""), "typed value kept");
+    assert!(o.data.store.subscriptions().await.expect("db").is_empty(), "nothing half-written");
+
+    let ok = admin_o.post("/admin/abonnements?kind=instance", &[("csrf", &csrf), ("instance", &a.url("/"))]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    eventually(15, "held on A", || async { a.data.store.subscribers().await.expect("db").len() == 1 }).await;
+
+    let mut admin_a = Browser::new(a.url("").trim_end_matches('/'));
+    admin_a.login("admin@cces.example", PW).await;
+    let page = admin_a.get("/admin/abonnements").await;
+    assert!(page.body.contains(&o.url("/actor")), "the waiting instance is listed");
+    let decided = admin_a
+        .post("/admin/abonnements/decider?decision=approve", &[("csrf", &page.csrf()), ("actor", &o.url("/actor"))])
+        .await;
+    assert_eq!(decided.status, StatusCode::SEE_OTHER);
+    eventually(15, "O accepted", || async { subscription_state(&o).await == Some(FollowState::Accepted) }).await;
+    let page = admin_o.get("/admin/abonnements").await;
+    assert!(page.body.contains(&a.url("/actor")) && page.body.contains("Acceptés"), "{}", page.body);
+
+    let gone = admin_o.post("/admin/abonnements/retirer", &[("csrf", &page.csrf()), ("actor", &a.url("/actor"))]).await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    eventually(15, "A drops O", || async { a.data.store.subscribers().await.expect("db").is_empty() }).await;
+    let audit = o.data.store.audit_page(50, 0).await.expect("db");
+    assert!(audit.iter().any(|e| e.action == "subscription.add" && e.actor == "admin@cces.example"));
+    assert!(audit.iter().any(|e| e.action == "subscription.remove"));
+    o.stop().await;
+    a.stop().await;
+}
