@@ -4,6 +4,7 @@
 mod action_participation;
 mod actions;
 mod actors_strict;
+mod announcements;
 mod browser;
 mod browser_console;
 mod browser_layout;
@@ -24,6 +25,7 @@ mod golden;
 mod hostile_keys;
 mod hostile_peer;
 mod hostile_peer_fetches;
+mod inbound_ownership;
 mod inbox_bad_input;
 mod inbox_concurrency;
 mod inbox_fuzz;

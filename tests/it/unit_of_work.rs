@@ -140,10 +140,11 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
             "approve a listed signature",
             |s, _| {
                 async move {
-                    let id: i64 = sqlx::query_scalar("SELECT id FROM signatories WHERE name = 'Camille'")
-                        .fetch_one(s.store.pool())
-                        .await
-                        .map_err(AppError::from)?;
+                    let id: maillage::domain::ids::SignatoryId =
+                        sqlx::query_scalar("SELECT id FROM signatories WHERE name = 'Camille'")
+                            .fetch_one(s.store.pool())
+                            .await
+                            .map_err(AppError::from)?;
                     signatures::decide(s, id, true, "", "modo", Tr::new(Lang::Fr)).await
                 }
                 .boxed()

@@ -62,6 +62,7 @@ pub async fn receive(ctx: &Received<'_>, id: &str, object_id: &str, relay: &Subs
     subs::record_learned(change.conn(), origin.row.id, signer.id).await?;
     change.commit().await?;
     let claim = Claim { id, actor: &signer.ap_id, kind: ctx.kind };
-    store_article(data, &object, &origin.row, Some(claim)).await?;
+    let article = crate::federation::protocol::received_article::ArticleObject::from_value(&object)?;
+    store_article(data, &article, &origin.row, Some(claim)).await?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod announcement;
 pub mod charter;
 pub mod collections;
 pub mod conversation;
@@ -11,6 +12,7 @@ pub mod inbound;
 pub mod participation;
 pub mod pins;
 pub mod practice;
+pub mod received_article;
 pub mod remote_url;
 
 use serde::{Deserialize, Deserializer, Serialize};
