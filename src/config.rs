@@ -70,6 +70,14 @@ pub struct Config {
     /// Instances subscribing to this one as a whole (their instance actor following `/actor`)
     /// wait for an admin's approval. Default false: accepted at once.
     pub subscribers_by_hand: bool,
+    /// Hours between scheduled backups made by `serve` (docs/admin.md "Backups"). Default 0: none.
+    pub backup_interval_hours: u64,
+    /// Scheduled backups kept in `backup_dir`; older ones are deleted. Default 7.
+    pub backup_retention: usize,
+    /// Where scheduled backups are written. Default `<data_dir>/backups`.
+    pub backup_dir: PathBuf,
+    /// The configuration file read, if any: backups carry a copy of it. Set by the command line.
+    pub config_file: Option<PathBuf>,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -99,6 +107,9 @@ pub struct ConfigLayer {
     pub inbox_rate_per_minute: Option<u32>,
     pub time_zone: Option<String>,
     pub subscribers_by_hand: Option<bool>,
+    pub backup_interval_hours: Option<u64>,
+    pub backup_retention: Option<usize>,
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl ConfigLayer {
@@ -154,6 +165,13 @@ impl ConfigLayer {
                 }
                 "TIME_ZONE" => layer.time_zone = Some(value),
                 "SUBSCRIBERS_BY_HAND" => layer.subscribers_by_hand = Some(parse_bool(&key, &value)?),
+                "BACKUP_INTERVAL_HOURS" => {
+                    layer.backup_interval_hours = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "BACKUP_RETENTION" => {
+                    layer.backup_retention = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "BACKUP_DIR" => layer.backup_dir = Some(value.into()),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -191,6 +209,9 @@ impl ConfigLayer {
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
             time_zone: other.time_zone.or(self.time_zone),
             subscribers_by_hand: other.subscribers_by_hand.or(self.subscribers_by_hand),
+            backup_interval_hours: other.backup_interval_hours.or(self.backup_interval_hours),
+            backup_retention: other.backup_retention.or(self.backup_retention),
+            backup_dir: other.backup_dir.or(self.backup_dir),
         }
     }
 
@@ -221,6 +242,7 @@ impl ConfigLayer {
         if delivery_concurrency == 0 {
             return Err("delivery_concurrency: at least 1".into());
         }
+        let data_dir_for_backups = data_dir.clone();
         Ok(Config {
             bind,
             public_url: public_url.clone(),
@@ -251,6 +273,10 @@ impl ConfigLayer {
                 None => crate::web::time::DEFAULT_ZONE,
             },
             subscribers_by_hand: self.subscribers_by_hand.unwrap_or(false),
+            backup_interval_hours: self.backup_interval_hours.unwrap_or(0),
+            backup_retention: self.backup_retention.unwrap_or(7).max(1),
+            backup_dir: self.backup_dir.unwrap_or_else(|| data_dir_for_backups.join("backups")),
+            config_file: None,
         })
     }
 }
