@@ -641,6 +641,38 @@ action-status-tentative = To be confirmed
 action-status-cancelled = Cancelled
 action-status-postponed = Postponed
 
+## Instance-to-instance subscriptions and relays (issue 13, point 7)
+admin-subscriptions = Instance subscriptions
+subscriptions-intro = An observatory subscribes to whole instances: every territory of the instance followed, including those created later, sends it its public practices and actions.
+subscriptions-ours = Our subscriptions (instances, relays)
+subscriptions-empty = No subscription.
+subscription-actor = Actor
+subscription-kind = Kind
+subscription-instance = Instance
+subscription-relay = Relay
+unsubscribe = Unsubscribe
+confirm-unsubscribe = Unsubscribe? What was received stays; nothing new will arrive.
+subscribers-pending = Instances waiting for approval
+subscribers-accepted = Instances subscribed to ours
+subscribers-empty = No instance.
+confirm-reject-subscriber = Refuse this instance's subscription?
+learned-territories = Territories known through subscriptions
+learned-empty = No territory yet.
+learned-territory = Territory
+learned-via = Received through
+subscribe-title = Subscribe to an instance
+subscribe-target = Instance address (https://other.example)
+subscribe-submit = Subscribe
+relay-add-title = Add a relay
+relay-url = Relay actor (https://relay.example/actor)
+relay-add-submit = Follow the relay
+subscribe-failed = Could not subscribe: { $reason }
+subscribe-empty-target = Give an address.
+audit-subscription-add = Subscribed to an instance or a relay
+audit-subscription-remove = Unsubscribed from an instance or a relay
+audit-subscriber-approve = Instance subscription approved
+audit-subscriber-reject = Instance subscription refused
+
 # --- backups (issue 15) ---
 backup-title = Backups
 backup-schedule = Schedule

@@ -640,6 +640,38 @@ action-status-tentative = À confirmer
 action-status-cancelled = Annulée
 action-status-postponed = Reportée
 
+## Abonnements d'instance à instance et relais (issue 13, point 7)
+admin-subscriptions = Abonnements d'instances
+subscriptions-intro = Un observatoire s'abonne à des instances entières : chaque territoire de l'instance suivie, y compris ceux créés plus tard, lui envoie ses pratiques et actions publiques.
+subscriptions-ours = Nos abonnements (instances, relais)
+subscriptions-empty = Aucun abonnement.
+subscription-actor = Acteur
+subscription-kind = Type
+subscription-instance = Instance
+subscription-relay = Relais
+unsubscribe = Se désabonner
+confirm-unsubscribe = Se désabonner ? Ce qui a été reçu reste, plus rien de nouveau n'arrivera.
+subscribers-pending = Instances en attente d'accord
+subscribers-accepted = Instances abonnées à la nôtre
+subscribers-empty = Aucune instance.
+confirm-reject-subscriber = Refuser l'abonnement de cette instance ?
+learned-territories = Territoires connus par abonnement
+learned-empty = Aucun territoire pour l'instant.
+learned-territory = Territoire
+learned-via = Reçu par
+subscribe-title = S'abonner à une instance
+subscribe-target = Adresse de l'instance (https://autre.exemple)
+subscribe-submit = S'abonner
+relay-add-title = Ajouter un relais
+relay-url = Acteur du relais (https://relais.exemple/actor)
+relay-add-submit = Suivre le relais
+subscribe-failed = Abonnement impossible : { $reason }
+subscribe-empty-target = Indiquez une adresse.
+audit-subscription-add = Abonnement à une instance ou un relais
+audit-subscription-remove = Désabonnement d'une instance ou d'un relais
+audit-subscriber-approve = Abonnement d'une instance accepté
+audit-subscriber-reject = Abonnement d'une instance refusé
+
 # --- sauvegardes (issue 15) ---
 backup-title = Sauvegardes
 backup-schedule = Planification

@@ -105,6 +105,35 @@ enum Command {
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Subscribe to a whole instance (`https://other.example`): our instance actor follows its
+    /// instance actor; every territory there then delivers its public activities here.
+    Subscribe { target: String },
+    /// Stop a subscription to an instance (or a relay): Undo(Follow).
+    Unsubscribe { target: String },
+    /// Our subscriptions (instances, relays) and the instances subscribed to ours.
+    #[command(subcommand)]
+    Subscriptions(SubscriptionsCmd),
+    /// LitePub relays (activityrelay, Pleroma): our instance actor follows them.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+}
+
+#[derive(Subcommand)]
+pub enum SubscriptionsCmd {
+    /// Our subscriptions, the instances subscribed to ours, the territories learned.
+    List,
+    /// Approve an instance waiting to subscribe (setting `subscribers_by_hand`).
+    Approve { who: String },
+    /// Refuse an instance waiting to subscribe.
+    Reject { who: String },
+}
+
+#[derive(Subcommand)]
+pub enum RelayCmd {
+    /// Follow a relay's actor (e.g. https://relay.example/actor) with object as:Public.
+    Add { url: String },
+    /// Stop following a relay.
+    Remove { url: String },
 }
 
 #[derive(Subcommand)]

@@ -7,6 +7,7 @@ mod backups;
 mod federation;
 mod follows;
 mod signatures;
+mod subscriptions;
 mod territories;
 
 use maillage::{
@@ -91,6 +92,10 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         Command::Signatures(cmd) => signatures::signatures(&data, &config, cmd).await?,
         Command::Admin(cmd) => accounts::admin(&data, cmd).await?,
         Command::Token(cmd) => accounts::token(&data, cmd).await?,
+        Command::Subscribe { target } => subscriptions::subscribe(&data, &target).await?,
+        Command::Unsubscribe { target } => subscriptions::unsubscribe(&data, &target).await?,
+        Command::Subscriptions(cmd) => subscriptions::run(&data, cmd).await?,
+        Command::Relay(cmd) => subscriptions::relay(&data, cmd).await?,
     }
     data.store.close().await;
     Ok(())

@@ -17,5 +17,6 @@ pub mod practice_pins;
 pub mod practice_publication;
 pub mod practices;
 pub mod signatures;
+pub mod subscriptions;
 pub mod territories;
 pub mod unit;

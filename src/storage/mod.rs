@@ -27,6 +27,7 @@ pub mod observatory;
 pub mod practices;
 pub mod signatories;
 pub mod signature_changes;
+pub mod subscriptions;
 pub mod territories;
 
 use std::{str::FromStr, time::Duration};

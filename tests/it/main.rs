@@ -30,6 +30,7 @@ mod inbound_ownership;
 mod inbox_bad_input;
 mod inbox_concurrency;
 mod inbox_fuzz;
+mod instance_subscription;
 mod interop_gotosocial;
 mod interop_lemmy;
 mod interop_peer;

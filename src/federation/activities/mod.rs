@@ -18,7 +18,9 @@ pub mod like;
 pub mod note;
 pub mod participation;
 pub mod practice;
+pub mod relayed;
 pub mod signatory_follow;
+pub mod subscription;
 pub mod undo;
 pub mod update;
 

@@ -41,6 +41,7 @@ mod signature_detail;
 
 pub use practices::structures as practices_structures;
 mod signatures;
+mod subscriptions;
 
 /// Largest icon accepted.
 pub const MAX_ICON_BYTES: usize = 1024 * 1024;
@@ -76,6 +77,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/pratiques/{id}", get(practices::edit_page).post(practices::edit_save))
         .route("/admin/charter", get(signatures::charter_page).post(signatures::charter_import))
         .route("/admin/signature/{id}", get(signatures::signature_export).post(signatures::signature_edit))
+        .route("/admin/abonnements", get(subscriptions::page).post(subscriptions::add))
+        .route("/admin/abonnements/retirer", post(subscriptions::remove))
+        .route("/admin/abonnements/decider", post(subscriptions::decide))
 }
 
 pub struct Table {
