@@ -640,3 +640,33 @@ action-status-scheduled = Scheduled
 action-status-tentative = To be confirmed
 action-status-cancelled = Cancelled
 action-status-postponed = Postponed
+
+# --- agenda (issue 12, point 4) ---
+agenda-subscribe = Subscribe to this agenda in a calendar application:
+agenda-webcal = subscription (webcal)
+agenda-ics = iCalendar file (.ics)
+agenda-views = Agenda views
+agenda-upcoming = Upcoming
+agenda-past = Past
+agenda-month = Month
+agenda-months = Months
+agenda-month-prev = ← Previous month
+agenda-month-next = Next month →
+agenda-empty-month = No action this month.
+agenda-join-mode = Registration
+agenda-count = { $count ->
+    [0] No action found.
+    [one] { $count } action
+   *[other] { $count } actions
+}
+agenda-day-mon = Monday
+agenda-day-tue = Tuesday
+agenda-day-wed = Wednesday
+agenda-day-thu = Thursday
+agenda-day-fri = Friday
+agenda-day-sat = Saturday
+agenda-day-sun = Sunday
+action-join-mode-free = Open
+action-join-mode-approval = On approval
+action-join-mode-external = On another site
+action-join-mode-none = No registration

@@ -639,3 +639,33 @@ action-status-scheduled = Programmée
 action-status-tentative = À confirmer
 action-status-cancelled = Annulée
 action-status-postponed = Reportée
+
+# --- agenda (issue 12, point 4) ---
+agenda-subscribe = S'abonner à cet agenda dans une application de calendrier :
+agenda-webcal = abonnement (webcal)
+agenda-ics = fichier iCalendar (.ics)
+agenda-views = Vues de l'agenda
+agenda-upcoming = À venir
+agenda-past = Passées
+agenda-month = Mois
+agenda-months = Mois
+agenda-month-prev = ← Mois précédent
+agenda-month-next = Mois suivant →
+agenda-empty-month = Aucune action ce mois-ci.
+agenda-join-mode = Inscription
+agenda-count = { $count ->
+    [0] Aucune action trouvée.
+    [one] { $count } action
+   *[other] { $count } actions
+}
+agenda-day-mon = lundi
+agenda-day-tue = mardi
+agenda-day-wed = mercredi
+agenda-day-thu = jeudi
+agenda-day-fri = vendredi
+agenda-day-sat = samedi
+agenda-day-sun = dimanche
+action-join-mode-free = Libre
+action-join-mode-approval = Sur validation
+action-join-mode-external = Sur un autre site
+action-join-mode-none = Sans inscription

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod action_participants;
 pub mod actions;
+pub mod agenda;
 pub mod activities;
 pub mod actors;
 pub mod admin;

@@ -5,6 +5,7 @@ pub use crate::text::{html, i18n, numbers, time};
 
 pub mod action_pages;
 pub mod admin;
+pub mod agenda;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
@@ -177,6 +178,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(signer::router())
         .merge(practices::router())
         .merge(action_pages::router())
+        .merge(agenda::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
         .merge(practice_conversation::router())
