@@ -10,10 +10,10 @@
 pub mod accounts;
 pub mod action_participants;
 pub mod actions;
-pub mod agenda;
 pub mod activities;
 pub mod actors;
 pub mod admin;
+pub mod agenda;
 pub mod bench_seed;
 pub mod charters;
 pub mod conversations;

@@ -120,25 +120,9 @@ fn zone_of(a: &ActionRow) -> Tz {
     a.timezone.parse().unwrap_or(crate::text::time::DEFAULT_ZONE)
 }
 
-/// "4 décembre 2026 à 10:00 – 17:00" in the action's zone, its zone named when it is not the
-/// reader's.
+/// When an action takes place, in its own zone (`text::time::span`).
 pub fn when(tr: Tr, a: &ActionRow) -> String {
-    let zone = zone_of(a);
-    let local = Tr::zoned(tr.lang, zone);
-    let start = local.datetime(a.starts_at);
-    let same_day = local.date(a.starts_at) == local.date(a.ends_at);
-    let end = if same_day {
-        let full = local.datetime(a.ends_at);
-        let hour = full.rsplit_once(" à ").or_else(|| full.rsplit_once(" at ")).map(|p| p.1.to_string());
-        hour.unwrap_or(full)
-    } else {
-        local.datetime(a.ends_at)
-    };
-    let mut text = format!("{start} – {end}");
-    if zone != tr.tz {
-        text.push_str(&format!(" ({})", zone.name()));
-    }
-    text
+    crate::text::time::span(a.starts_at, a.ends_at, zone_of(a), tr.lang, tr.tz)
 }
 
 /// The place in one line: "Halle de Redon, Redon", or "En ligne".
@@ -165,7 +149,10 @@ fn card(tr: Tr, a: &ActionRow, local: &HashMap<i64, (String, String)>) -> Card {
     let (href, organiser) = match a.territory_id.and_then(|t| local.get(&t.0)) {
         Some((slug, name)) => (Href::new(&format!("/t/{slug}/actions/{}", a.id)), name.clone()),
         // Received from another server: its own page.
-        None => (Href::new(&a.ap_id), url::Url::parse(&a.origin_actor).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default()),
+        None => (
+            Href::new(&a.ap_id),
+            url::Url::parse(&a.origin_actor).ok().and_then(|u| u.host_str().map(String::from)).unwrap_or_default(),
+        ),
     };
     let start = crate::domain::millis_to_datetime(a.starts_at).with_timezone(&zone_of(a));
     Card {
@@ -218,7 +205,13 @@ fn month_view(tr: Tr, month: Month, list: &[ActionRow], base: &str, p: &AgendaPa
     let mut index: HashMap<NaiveDate, usize> = HashMap::new();
     for d in month.days() {
         index.insert(d, days.len());
-        days.push(Day { number: d.day(), iso: d.to_string(), label: day_label(tr, d), today: d == today, cards: vec![] });
+        days.push(Day {
+            number: d.day(),
+            iso: d.to_string(),
+            label: day_label(tr, d),
+            today: d == today,
+            cards: vec![],
+        });
     }
     for (i, a) in list.iter().enumerate() {
         for d in days_covered(a.starts_at, a.ends_at, zone_of(a)) {

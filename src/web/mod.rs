@@ -3,6 +3,7 @@
 // Text rendering and i18n live in `crate::text`; these paths stay for the web layer's code.
 pub use crate::text::{html, i18n, numbers, time};
 
+pub mod action_join;
 pub mod action_pages;
 pub mod admin;
 pub mod agenda;
@@ -179,6 +180,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(practices::router())
         .merge(action_pages::router())
         .merge(agenda::router())
+        .merge(action_join::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
         .merge(practice_conversation::router())

@@ -4,6 +4,7 @@
 mod action_participation;
 mod actions;
 mod actors_strict;
+mod agenda;
 mod browser;
 mod browser_console;
 mod browser_layout;
