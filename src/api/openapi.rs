@@ -11,7 +11,7 @@ use utoipa::{
 };
 
 use super::{
-    ErrorDto, actions,
+    ErrorDto, actions, announcements,
     follows::{self, ActorRef, FollowDto},
     practices, signatures,
     signatures::{RejectBody, SignatureCreated, SignatureSchema},
@@ -42,12 +42,15 @@ impl Modify for BearerAuth {
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
         practices::unpublish, practices::pin, practices::unpin, practices::delete,
         actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
-        actions::delete, actions::participants, actions::approve_participant, actions::reject_participant),
+        actions::delete, actions::participants, actions::approve_participant, actions::reject_participant,
+        announcements::list, announcements::create, announcements::get_one, announcements::patch, announcements::delete),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
         practices::PracticeCreated, crate::storage::practices::PracticeRow,
         crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
-        crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow)),
+        crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow,
+        crate::domain::announcement::AnnouncementInput, announcements::AnnouncementDetail, announcements::AnnouncementCreated,
+        crate::storage::announcements::AnnouncementRow)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod action;
+pub mod announcement;
 pub mod calendar;
 pub mod code;
 pub mod ids;

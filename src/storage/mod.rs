@@ -14,6 +14,7 @@ pub mod activities;
 pub mod actors;
 pub mod admin;
 pub mod agenda;
+pub mod announcements;
 pub mod bench_seed;
 pub mod charters;
 pub mod conversations;

@@ -7,6 +7,8 @@ pub mod action_join;
 pub mod action_pages;
 pub mod admin;
 pub mod agenda;
+pub mod announcement_form;
+pub mod announcement_pages;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
@@ -185,5 +187,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(practice_actions::router())
         .merge(practice_conversation::router())
         .merge(places::router())
+        .merge(announcement_pages::router())
+        .merge(announcement_form::router())
         .merge(admin::router())
 }

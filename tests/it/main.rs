@@ -5,6 +5,7 @@ mod action_participation;
 mod actions;
 mod actors_strict;
 mod agenda;
+mod announcements;
 mod browser;
 mod browser_console;
 mod browser_layout;
