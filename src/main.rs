@@ -99,6 +99,19 @@ enum Command {
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Shared actions: their participants, and the registrations held for approval.
+    #[command(subcommand)]
+    Action(ActionCmd),
+}
+
+#[derive(Subcommand)]
+enum ActionCmd {
+    /// List an action's participants (id, state, who).
+    Participants { territory: String, action: i64 },
+    /// Approve a participant held for approval (the fediverse gets an Accept, the web a mail).
+    Approve { territory: String, action: i64, participant: i64 },
+    /// Decline a participant held for approval (the fediverse gets a Reject, the web a mail).
+    Reject { territory: String, action: i64, participant: i64 },
 }
 
 #[derive(Subcommand)]

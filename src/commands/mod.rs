@@ -3,6 +3,7 @@
 //! (delivery status, blocked domains). Serving, migrating and benchmarks are here.
 
 mod accounts;
+mod actions;
 mod federation;
 mod follows;
 mod signatures;
@@ -70,6 +71,7 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
     match command {
         Command::Serve | Command::Migrate | Command::Bench(_) | Command::SetPublicUrl { .. } => {}
         Command::Territory(cmd) => territories::run(&data, cmd).await?,
+        Command::Action(cmd) => actions::run(&data, cmd).await?,
         Command::Followers(cmd) => follows::followers(&data, &config, cmd).await?,
         Command::Following { territory } => follows::following(&data, &config, &territory).await?,
         Command::Follow { handle, territory } => follows::follow(&data, &config, &handle, &territory).await?,

@@ -264,8 +264,24 @@ async fn joins_on_approval_wait_for_a_moderator() {
             .collect();
         assert_eq!(pending.len(), 2, "{list}");
         let url = |pid: i64, what: &str| m.url(&format!("/api/v1/actions/{id}/participants/{pid}/{what}"));
-        let (s, e) = call(Method::POST, url(pending[0], "approve"), Some(&modo), None).await;
-        assert!(s.is_success(), "{s} {e}");
+        // Dora approved from the command line (the same database, another process).
+        let cli = |args: &[String]| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+                .args(args)
+                .current_dir(m.db.dir.path())
+                .env_remove("RUST_LOG")
+                .env("MAILLAGE_DATABASE_URL", &m.db.url)
+                .env("MAILLAGE_PUBLIC_URL", m.url("").trim_end_matches('/'))
+                .env("MAILLAGE_DATA_DIR", m.db.dir.path())
+                .output()
+                .expect("maillage");
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let listed = cli(&["action".into(), "participants".into(), "territoire".into(), id.to_string()]);
+        assert!(listed.contains(&format!("{}\tpending\tDora (web)", pending[0])), "{listed}");
+        assert!(!listed.contains("dora@"), "no address printed");
+        cli(&["action".into(), "approve".into(), "territoire".into(), id.to_string(), pending[0].to_string()]);
         assert!(mails(&m).pop().expect("mail").contains("accept"), "Dora is told");
         let (s, _) = call(Method::POST, url(pending[1], "reject"), Some(&modo), None).await;
         assert!(s.is_success());
