@@ -141,10 +141,10 @@ enum SignaturesCmd {
         territory: String,
     },
     /// Approve a confirmed signature.
-    Approve { id: i64 },
+    Approve { id: maillage::domain::ids::SignatoryId },
     /// Reject a confirmed signature, with the reason mailed to the signer.
     Reject {
-        id: i64,
+        id: maillage::domain::ids::SignatoryId,
         #[arg(long)]
         reason: String,
     },

@@ -4,6 +4,7 @@
 //! by name, a fediverse one by its actor id.
 
 use maillage::{
+    domain::ids::{ActionId, ParticipantId},
     error::{AppError, AppResult},
     processing::{action_participation, actions::local_in},
     state::AppState,
@@ -13,7 +14,7 @@ use maillage::{
 use crate::ActionCmd;
 
 /// The action, which must belong to the territory named.
-async fn check(state: &AppState, slug: &str, action: i64) -> AppResult<()> {
+async fn check(state: &AppState, slug: &str, action: ActionId) -> AppResult<()> {
     let t =
         state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let a = local_in(state.store.pool(), action).await?;
@@ -26,6 +27,7 @@ async fn check(state: &AppState, slug: &str, action: i64) -> AppResult<()> {
 pub async fn run(state: &AppState, cmd: ActionCmd) -> AppResult<()> {
     match cmd {
         ActionCmd::Participants { territory, action } => {
+            let action = ActionId(action);
             check(state, &territory, action).await?;
             let mut conn = state.store.pool().acquire().await?;
             for p in action_participation::list(state, action).await? {
@@ -39,11 +41,13 @@ pub async fn run(state: &AppState, cmd: ActionCmd) -> AppResult<()> {
             }
         }
         ActionCmd::Approve { territory, action, participant } => {
+            let (action, participant) = (ActionId(action), ParticipantId(participant));
             check(state, &territory, action).await?;
             action_participation::decide(state, action, participant, true, "cli").await?;
             println!("approved participant {participant}");
         }
         ActionCmd::Reject { territory, action, participant } => {
+            let (action, participant) = (ActionId(action), ParticipantId(participant));
             check(state, &territory, action).await?;
             action_participation::decide(state, action, participant, false, "cli").await?;
             println!("declined participant {participant}");

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::{actions::local_in, unit::Change};
 use crate::{
     domain::{
+        ids::{ActionId, ParticipantId},
         local_actor::LocalActor,
         participation::{ParticipantState, RefusalReason},
     },
@@ -38,7 +39,7 @@ pub async fn queue_answer(
 }
 
 /// The participants of a local action (moderators).
-pub async fn list(state: &AppState, action_id: i64) -> AppResult<Vec<ParticipantRow>> {
+pub async fn list(state: &AppState, action_id: ActionId) -> AppResult<Vec<ParticipantRow>> {
     let mut conn = state.store.pool().acquire().await?;
     local_in(&mut *conn, action_id).await?;
     parts::of_action_in(&mut conn, action_id).await
@@ -49,7 +50,13 @@ pub async fn list(state: &AppState, action_id: i64) -> AppResult<Vec<Participant
 /// participant gets the territory's `Accept` or `Reject` of its `Join`; one who joined from the
 /// page gets a mail (after the commit). An approval changes the count: followers and
 /// fediverse participants get the `Update` in the same change.
-pub async fn decide(state: &AppState, action_id: i64, pid: i64, approve: bool, by: &str) -> AppResult<()> {
+pub async fn decide(
+    state: &AppState,
+    action_id: ActionId,
+    pid: ParticipantId,
+    approve: bool,
+    by: &str,
+) -> AppResult<()> {
     let before = local_in(state.store.pool(), action_id).await?;
     let readers = super::actions::readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;

@@ -46,7 +46,7 @@ pub async fn decided(
         &[("name", p.name.as_str()), ("title", a.title.as_str()), ("page", page.as_str())],
     );
     if let Err(e) = send(state, Mail { to: email, subject: &subject, body: &body }).await {
-        tracing::warn!(action = a.id, error = %e, "a participant could not be mailed");
+        tracing::warn!(action = a.id.0, error = %e, "a participant could not be mailed");
     }
 }
 
@@ -78,7 +78,7 @@ pub async fn tell(state: &AppState, a: &ActionRow, news: News, people: &[(String
             &[("name", name.as_str()), ("title", a.title.as_str()), ("when", when.as_str()), ("page", page.as_str())],
         );
         if let Err(e) = send(state, Mail { to: email, subject: &subject, body: &body }).await {
-            tracing::warn!(action = a.id, error = %e, "a participant could not be mailed");
+            tracing::warn!(action = a.id.0, error = %e, "a participant could not be mailed");
         }
     }
 }

@@ -158,7 +158,7 @@ pub async fn submit(
         None => (tr.t_with("join-again-mail-subject", "title", &a.title), tr.t_args("join-again-mail-body", &args)),
     };
     send(state, Mail { to: &email, subject: &subject, body: &body }).await?;
-    tracing::info!(action = a.id, "participation from the page received, mail sent");
+    tracing::info!(action = a.id.0, "participation from the page received, mail sent");
     Ok(())
 }
 

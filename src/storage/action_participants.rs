@@ -4,15 +4,21 @@
 use sqlx::AnyConnection;
 
 use crate::{
-    domain::{now_millis, participation::ParticipantState},
+    domain::{
+        ids::{ActionId, ParticipantId},
+        now_millis,
+        participation::ParticipantState,
+    },
     error::AppResult,
 };
 
 /// A participant from the fediverse.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct ParticipantRow {
-    pub id: i64,
-    pub action_id: i64,
+    #[schema(value_type = i64)]
+    pub id: ParticipantId,
+    #[schema(value_type = i64)]
+    pub action_id: ActionId,
     pub actor: Option<String>,
     /// The `Join`'s id (Mobilizon makes it the participation's id).
     pub join_ap_id: Option<String>,
@@ -25,7 +31,11 @@ pub struct ParticipantRow {
 const COLUMNS: &str = "id, action_id, actor, join_ap_id, state, created_at";
 
 /// `actor`'s participation in the action, if any.
-pub async fn by_actor_in(conn: &mut AnyConnection, action_id: i64, actor: &str) -> AppResult<Option<ParticipantRow>> {
+pub async fn by_actor_in(
+    conn: &mut AnyConnection,
+    action_id: ActionId,
+    actor: &str,
+) -> AppResult<Option<ParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE action_id = $1 AND actor = $2"))
         .bind(action_id)
         .bind(actor)
@@ -43,7 +53,7 @@ pub async fn by_join_in(conn: &mut AnyConnection, join_ap_id: &str) -> AppResult
 
 pub async fn insert(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     actor: &str,
     join_ap_id: &str,
     state: ParticipantState,
@@ -63,7 +73,7 @@ pub async fn insert(
 }
 
 /// Removes `actor` from the action; whether it took part.
-pub async fn remove(conn: &mut AnyConnection, action_id: i64, actor: &str) -> AppResult<bool> {
+pub async fn remove(conn: &mut AnyConnection, action_id: ActionId, actor: &str) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM action_participants WHERE action_id = $1 AND actor = $2")
         .bind(action_id)
         .bind(actor)
@@ -72,7 +82,7 @@ pub async fn remove(conn: &mut AnyConnection, action_id: i64, actor: &str) -> Ap
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn by_id_in(conn: &mut AnyConnection, id: i64) -> AppResult<Option<ParticipantRow>> {
+pub async fn by_id_in(conn: &mut AnyConnection, id: ParticipantId) -> AppResult<Option<ParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -80,14 +90,14 @@ pub async fn by_id_in(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Par
 }
 
 /// The action's participants, oldest first.
-pub async fn of_action_in(conn: &mut AnyConnection, action_id: i64) -> AppResult<Vec<ParticipantRow>> {
+pub async fn of_action_in(conn: &mut AnyConnection, action_id: ActionId) -> AppResult<Vec<ParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE action_id = $1 ORDER BY id"))
         .bind(action_id)
         .fetch_all(conn)
         .await?)
 }
 
-pub async fn set_state(conn: &mut AnyConnection, id: i64, state: ParticipantState) -> AppResult<()> {
+pub async fn set_state(conn: &mut AnyConnection, id: ParticipantId, state: ParticipantState) -> AppResult<()> {
     sqlx::query("UPDATE action_participants SET state = $1 WHERE id = $2")
         .bind(state.as_str())
         .bind(id)
@@ -99,8 +109,8 @@ pub async fn set_state(conn: &mut AnyConnection, id: i64, state: ParticipantStat
 /// A participation from the web page, as its private links see it (never public).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WebParticipantRow {
-    pub id: i64,
-    pub action_id: i64,
+    pub id: ParticipantId,
+    pub action_id: ActionId,
     pub name: String,
     pub email: Option<String>,
     #[sqlx(try_from = "String")]
@@ -114,7 +124,7 @@ const WEB_COLUMNS: &str = "id, action_id, name, email, state, lang, confirm_befo
 /// The participation of `email` (lower-case) in the action, if any.
 pub async fn by_email_in(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     email: &str,
 ) -> AppResult<Option<WebParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {WEB_COLUMNS} FROM action_participants WHERE action_id = $1 AND email = $2"))
@@ -128,11 +138,11 @@ pub async fn by_email_in(
 /// `Conflict` when the address joined meanwhile (unique per action).
 pub async fn insert_web(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     (name, email, lang): (&str, &str, &str),
     (confirm_hash, manage_hash): (&str, &str),
     confirm_before: i64,
-) -> AppResult<i64> {
+) -> AppResult<ParticipantId> {
     let row = sqlx::query(
         "INSERT INTO action_participants (action_id, name, email, lang, state, token_hash, manage_hash, \
          confirm_before, created_at) VALUES ($1, $2, $3, $4, 'unconfirmed', $5, $6, $7, $8) RETURNING id",
@@ -147,14 +157,14 @@ pub async fn insert_web(
     .bind(now_millis())
     .fetch_one(conn)
     .await?;
-    Ok(sqlx::Row::try_get(&row, 0)?)
+    Ok(ParticipantId(sqlx::Row::try_get(&row, 0)?))
 }
 
 /// New private links for a participation (the old ones stop working); the confirmation
 /// link only while it is unconfirmed.
 pub async fn renew_links(
     conn: &mut AnyConnection,
-    id: i64,
+    id: ParticipantId,
     confirm_hash: Option<&str>,
     manage_hash: &str,
     confirm_before: i64,
@@ -189,7 +199,7 @@ pub async fn by_manage_in<'c>(
 }
 
 /// Confirmed: its state becomes `state` and the confirmation link is spent.
-pub async fn confirm_web(conn: &mut AnyConnection, id: i64, state: ParticipantState) -> AppResult<()> {
+pub async fn confirm_web(conn: &mut AnyConnection, id: ParticipantId, state: ParticipantState) -> AppResult<()> {
     sqlx::query("UPDATE action_participants SET state = $1, token_hash = NULL, confirm_before = NULL WHERE id = $2")
         .bind(state.as_str())
         .bind(id)
@@ -198,7 +208,7 @@ pub async fn confirm_web(conn: &mut AnyConnection, id: i64, state: ParticipantSt
     Ok(())
 }
 
-pub async fn remove_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
+pub async fn remove_by_id(conn: &mut AnyConnection, id: ParticipantId) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM action_participants WHERE id = $1").bind(id).execute(conn).await?;
     Ok(done.rows_affected() > 0)
 }
@@ -217,7 +227,10 @@ pub async fn expire_unconfirmed(conn: &mut AnyConnection, now: i64) -> AppResult
 
 /// Addresses and languages of the confirmed participants from the page (mails about a
 /// cancellation or new dates).
-pub async fn web_recipients_in(conn: &mut AnyConnection, action_id: i64) -> AppResult<Vec<(String, String, String)>> {
+pub async fn web_recipients_in(
+    conn: &mut AnyConnection,
+    action_id: ActionId,
+) -> AppResult<Vec<(String, String, String)>> {
     Ok(sqlx::query_as(
         "SELECT email, lang, name FROM action_participants WHERE action_id = $1 AND email IS NOT NULL \
          AND state IN ('accepted', 'pending') ORDER BY id",
@@ -231,7 +244,7 @@ pub async fn web_recipients_in(conn: &mut AnyConnection, action_id: i64) -> AppR
 /// `Update`s as its followers do.
 pub async fn participant_inboxes_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    action_id: i64,
+    action_id: ActionId,
 ) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM action_participants p \
@@ -243,7 +256,7 @@ pub async fn participant_inboxes_in<'c>(
 }
 
 /// A participation from the web page by its id (`None` for a fediverse one).
-pub async fn web_by_id_in(conn: &mut AnyConnection, id: i64) -> AppResult<Option<WebParticipantRow>> {
+pub async fn web_by_id_in(conn: &mut AnyConnection, id: ParticipantId) -> AppResult<Option<WebParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {WEB_COLUMNS} FROM action_participants WHERE id = $1 AND email IS NOT NULL"))
         .bind(id)
         .fetch_optional(conn)

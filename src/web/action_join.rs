@@ -50,7 +50,7 @@ fn refusal_key(r: RefusalReason) -> &'static str {
 async fn join(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, crate::domain::ids::ActionId)>,
     CsrfForm(input): CsrfForm<WebJoinInput>,
 ) -> AppResult<Response> {
     let a = published_in(&data, &slug, id).await?;
@@ -80,7 +80,7 @@ struct RemoteForm {
 async fn remote(
     State(data): State<AppState>,
     ctx: Ctx,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(String, crate::domain::ids::ActionId)>,
     CsrfForm(form): CsrfForm<RemoteForm>,
 ) -> AppResult<Response> {
     let a = published_in(&data, &slug, id).await?;

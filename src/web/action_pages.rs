@@ -14,6 +14,7 @@ use axum::{
 };
 
 use super::{Layout, links::Href, render, session::Ctx};
+use crate::domain::ids::{ActionId, PracticeId};
 use crate::{
     domain::action::{ActionStatus, JoinMode},
     error::{AppError, AppResult},
@@ -37,7 +38,7 @@ const CALENDAR_LIMIT: i64 = 2000;
 const CALENDAR_PAST_MS: i64 = 180 * 24 * 3600 * 1000;
 
 /// A published action of the territory `slug`, or 404.
-pub(super) async fn published_in(state: &AppState, slug: &str, id: i64) -> AppResult<ActionRow> {
+pub(super) async fn published_in(state: &AppState, slug: &str, id: ActionId) -> AppResult<ActionRow> {
     let t = state.store.territory_by_slug(slug).await?;
     let a = state.store.action(id).await?;
     match (t, a) {
@@ -140,14 +141,13 @@ pub async fn action_page(
     let tr = ctx.tr;
     let id = a.id;
     let linked = state.store.action_practices(id).await?;
-    let practice_ids: Vec<i64> = linked.iter().map(|p| p.0).collect();
+    let practice_ids: Vec<PracticeId> = linked.iter().map(|p| p.0).collect();
     let domain = actions::domain_of(&a, &practice_ids)?;
     let count = state.store.action_participants(id).await?;
     let remaining = domain.remaining(count);
     let mut practices = vec![];
     for (pid, _) in &linked {
-        if let Some(p) = state.store.practice(crate::domain::ids::PracticeId(*pid)).await?.filter(|p| p.is_published())
-        {
+        if let Some(p) = state.store.practice(*pid).await?.filter(|p| p.is_published()) {
             practices.push((p.title, Href::new(&format!("/pratiques/{pid}"))));
         }
     }
@@ -226,7 +226,7 @@ async fn action(
         Some(id) => (id, true),
         None => (file.as_str(), false),
     };
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound(format!("action {file}")))?;
+    let id: ActionId = id.parse().map_err(|_| AppError::NotFound(format!("action {file}")))?;
     let a = published_in(&data, &slug, id).await?;
     if ics {
         let text = super::ics::calendar(&a.title, std::slice::from_ref(&a));

@@ -26,6 +26,7 @@ mod golden;
 mod hostile_keys;
 mod hostile_peer;
 mod hostile_peer_fetches;
+mod inbound_ownership;
 mod inbox_bad_input;
 mod inbox_concurrency;
 mod inbox_fuzz;
