@@ -782,3 +782,117 @@ obs-actions-held = Actions held
 obs-actions-held-desc = Shared actions published and not cancelled.
 obs-actions-participants = Action participants
 obs-actions-participants-desc = Accepted participants of shared actions.
+
+# --- agenda (issue 12, point 4) ---
+agenda-subscribe = Subscribe to this agenda in a calendar application:
+agenda-webcal = subscription (webcal)
+agenda-ics = iCalendar file (.ics)
+agenda-views = Agenda views
+agenda-upcoming = Upcoming
+agenda-past = Past
+agenda-month = Month
+agenda-months = Months
+agenda-month-prev = ← Previous month
+agenda-month-next = Next month →
+agenda-empty-month = No action this month.
+agenda-join-mode = Registration
+agenda-count = { $count ->
+    [0] No action found.
+    [one] { $count } action
+   *[other] { $count } actions
+}
+agenda-day-mon = Monday
+agenda-day-tue = Tuesday
+agenda-day-wed = Wednesday
+agenda-day-thu = Thursday
+agenda-day-fri = Friday
+agenda-day-sat = Saturday
+agenda-day-sun = Sunday
+action-join-mode-free = Open
+action-join-mode-approval = On approval
+action-join-mode-external = On another site
+action-join-mode-none = No registration
+
+# --- action page and joining from it (issue 12, points 4 and 6) ---
+action-when = When
+action-where = Where
+action-map-link = See on the map (OpenStreetMap)
+action-organisers = Organised by
+action-practices = Linked good practices
+action-participant-count = { $count ->
+    [0] No participant yet
+    [one] { $count } participant
+   *[other] { $count } participants
+}
+action-remaining = { $count ->
+    [0] full
+    [one] { $count } place left
+   *[other] { $count } places left
+}
+join-title = Take part
+join-approval = The organisers approve each registration: you will get their answer.
+join-name = Your name
+join-email = Your email address
+join-email-hint = To confirm your registration and let you cancel it. Never published; only the number of participants is public.
+join-submit = I'll be there
+join-fediverse-title = From the fediverse
+join-mobilizon = Have a Mobilizon or Maillage account? Enter it: your server will show you the action so you can join it.
+join-handle = Your account (name@server)
+join-remote-submit = Continue on my server
+join-handle-unknown = This account was not found, or its server offers no remote interaction.
+join-mastodon = On Mastodon or GoToSocial (which cannot join events), paste this address in the search to see the action, share it or reply:
+join-page-address = Address of the action
+join-full = This action is full: no place left.
+join-closed-cancelled = This action is cancelled: registrations are closed.
+join-closed-ended = This action has ended.
+join-external = Register on the organisers' site
+join-none = No registration: just come.
+join-sent = Thank you! A message is on its way to your address: open the link in it to confirm your participation.
+join-throttled = Too many registrations from your connection. Please try again in an hour.
+join-confirmed = Your participation is confirmed. See you soon!
+join-held = Your address is confirmed. The organisers approve registrations: you will get their answer.
+join-link-invalid = This link is no longer valid (already used, too old or cancelled).
+join-manage-title = Your participation
+join-state-accepted = Your participation is confirmed.
+join-state-pending = Your registration awaits the organisers' approval.
+join-state-unconfirmed = Your registration is not confirmed yet.
+join-cancel-intro = Can't come any more? Cancel your participation: your place is freed and your name and address erased.
+join-cancel = Cancel my participation
+join-cancelled = Your participation is cancelled; your name and address are erased.
+join-mail-subject = Confirm your participation: { $title }
+join-mail-body = Hello { $name },
+
+    you registered for "{ $title }" ({ $page }).
+    To confirm your participation, open this link (valid { $hours } hours):
+    { $confirm }
+
+    To cancel your participation at any time, keep this private link:
+    { $manage }
+join-again-mail-subject = Your participation: { $title }
+join-again-mail-body = Hello { $name },
+
+    someone (probably you) asked again to take part in "{ $title }" ({ $page })
+    with this address, which is already registered. Nothing changed.
+    To cancel your participation, here is a new private link:
+    { $manage }
+participant-cancelled-mail-subject = Cancelled: { $title }
+participant-cancelled-mail-body = Hello { $name },
+
+    the organisers cancelled "{ $title }" ({ $when }), for which you registered.
+    { $page }
+participant-moved-mail-subject = New dates: { $title }
+participant-moved-mail-body = Hello { $name },
+
+    "{ $title }", for which you registered, moves: { $when }.
+    { $page }
+participant-approved-mail-subject = Registration accepted: { $title }
+participant-approved-mail-body = Hello { $name },
+
+    the organisers accepted your registration for "{ $title }". See you soon!
+    { $page }
+participant-declined-mail-subject = Registration declined: { $title }
+participant-declined-mail-body = Hello { $name },
+
+    the organisers could not accept your registration for "{ $title }".
+    Your name and address are erased.
+    { $page }

@@ -781,3 +781,117 @@ obs-actions-held = Actions tenues
 obs-actions-held-desc = Actions partagées publiées et non annulées.
 obs-actions-participants = Participants aux actions
 obs-actions-participants-desc = Participants acceptés des actions partagées.
+
+# --- agenda (issue 12, point 4) ---
+agenda-subscribe = S'abonner à cet agenda dans une application de calendrier :
+agenda-webcal = abonnement (webcal)
+agenda-ics = fichier iCalendar (.ics)
+agenda-views = Vues de l'agenda
+agenda-upcoming = À venir
+agenda-past = Passées
+agenda-month = Mois
+agenda-months = Mois
+agenda-month-prev = ← Mois précédent
+agenda-month-next = Mois suivant →
+agenda-empty-month = Aucune action ce mois-ci.
+agenda-join-mode = Inscription
+agenda-count = { $count ->
+    [0] Aucune action trouvée.
+    [one] { $count } action
+   *[other] { $count } actions
+}
+agenda-day-mon = lundi
+agenda-day-tue = mardi
+agenda-day-wed = mercredi
+agenda-day-thu = jeudi
+agenda-day-fri = vendredi
+agenda-day-sat = samedi
+agenda-day-sun = dimanche
+action-join-mode-free = Libre
+action-join-mode-approval = Sur validation
+action-join-mode-external = Sur un autre site
+action-join-mode-none = Sans inscription
+
+# --- action page and joining from it (issue 12, points 4 and 6) ---
+action-when = Quand
+action-where = Où
+action-map-link = Voir sur la carte (OpenStreetMap)
+action-organisers = Organisé par
+action-practices = Bonnes pratiques liées
+action-participant-count = { $count ->
+    [0] Aucun participant pour l'instant
+    [one] { $count } participant
+   *[other] { $count } participants
+}
+action-remaining = { $count ->
+    [0] complet
+    [one] { $count } place restante
+   *[other] { $count } places restantes
+}
+join-title = Participer
+join-approval = Les organisateurs valident chaque inscription : vous recevrez leur réponse.
+join-name = Votre nom
+join-email = Votre adresse électronique
+join-email-hint = Pour confirmer votre inscription et pouvoir l'annuler. Elle n'est jamais publiée ; seul le nombre de participants est public.
+join-submit = Je participe
+join-fediverse-title = Depuis le fédivers
+join-mobilizon = Vous avez un compte Mobilizon ou Maillage ? Indiquez-le : votre serveur vous présentera l'action pour vous y inscrire.
+join-handle = Votre compte (nom@serveur)
+join-remote-submit = Continuer sur mon serveur
+join-handle-unknown = Ce compte n'a pas été trouvé, ou son serveur ne propose pas l'interaction à distance.
+join-mastodon = Sur Mastodon ou GoToSocial (qui ne permettent pas de s'inscrire à un évènement), collez cette adresse dans la recherche pour voir l'action, la partager ou y répondre :
+join-page-address = Adresse de l'action
+join-full = Cette action est complète : il ne reste plus de place.
+join-closed-cancelled = Cette action est annulée : les inscriptions sont fermées.
+join-closed-ended = Cette action est terminée.
+join-external = S'inscrire sur le site des organisateurs
+join-none = Pas d'inscription : venez librement.
+join-sent = Merci ! Un message vient de partir vers votre adresse : ouvrez le lien qu'il contient pour confirmer votre participation.
+join-throttled = Trop d'inscriptions depuis votre connexion. Réessayez dans une heure.
+join-confirmed = Votre participation est confirmée. À bientôt !
+join-held = Votre adresse est confirmée. Les organisateurs valident les inscriptions : vous recevrez leur réponse.
+join-link-invalid = Ce lien n'est plus valable (déjà utilisé, trop ancien ou annulé).
+join-manage-title = Votre participation
+join-state-accepted = Votre participation est confirmée.
+join-state-pending = Votre inscription attend la validation des organisateurs.
+join-state-unconfirmed = Votre inscription n'est pas encore confirmée.
+join-cancel-intro = Vous ne pouvez plus venir ? Annulez votre participation : votre place sera libérée et vos nom et adresse effacés.
+join-cancel = Annuler ma participation
+join-cancelled = Votre participation est annulée, vos nom et adresse sont effacés.
+join-mail-subject = Confirmez votre participation : { $title }
+join-mail-body = Bonjour { $name },
+
+    vous vous êtes inscrit·e à « { $title } » ({ $page }).
+    Pour confirmer votre participation, ouvrez ce lien (valable { $hours } heures) :
+    { $confirm }
+
+    Pour annuler votre participation à tout moment, gardez ce lien privé :
+    { $manage }
+join-again-mail-subject = Votre participation : { $title }
+join-again-mail-body = Bonjour { $name },
+
+    quelqu'un (sans doute vous) a de nouveau demandé à participer à « { $title } » ({ $page })
+    avec cette adresse, déjà inscrite. Rien n'a changé.
+    Pour annuler votre participation, voici un nouveau lien privé :
+    { $manage }
+participant-cancelled-mail-subject = Annulée : { $title }
+participant-cancelled-mail-body = Bonjour { $name },
+
+    les organisateurs ont annulé « { $title } » ({ $when }), à laquelle vous étiez inscrit·e.
+    { $page }
+participant-moved-mail-subject = Nouvelles dates : { $title }
+participant-moved-mail-body = Bonjour { $name },
+
+    « { $title } », à laquelle vous êtes inscrit·e, change de date : { $when }.
+    { $page }
+participant-approved-mail-subject = Inscription acceptée : { $title }
+participant-approved-mail-body = Bonjour { $name },
+
+    les organisateurs ont accepté votre inscription à « { $title } ». À bientôt !
+    { $page }
+participant-declined-mail-subject = Inscription non retenue : { $title }
+participant-declined-mail-body = Bonjour { $name },
+
+    les organisateurs n'ont pas pu retenir votre inscription à « { $title } ».
+    Vos nom et adresse sont effacés.
+    { $page }

@@ -105,6 +105,9 @@ enum Command {
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Shared actions: their participants, and the registrations held for approval.
+    #[command(subcommand)]
+    Action(ActionCmd),
     /// Subscribe to a whole instance (`https://other.example`): our instance actor follows its
     /// instance actor; every territory there then delivers its public activities here.
     Subscribe { target: String },
@@ -134,6 +137,16 @@ pub enum RelayCmd {
     Add { url: String },
     /// Stop following a relay.
     Remove { url: String },
+}
+
+#[derive(Subcommand)]
+enum ActionCmd {
+    /// List an action's participants (id, state, who).
+    Participants { territory: String, action: i64 },
+    /// Approve a participant held for approval (the fediverse gets an Accept, the web a mail).
+    Approve { territory: String, action: i64, participant: i64 },
+    /// Decline a participant held for approval (the fediverse gets a Reject, the web a mail).
+    Reject { territory: String, action: i64, participant: i64 },
 }
 
 #[derive(Subcommand)]

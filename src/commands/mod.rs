@@ -3,6 +3,7 @@
 //! (delivery status, blocked domains). Serving, migrating and benchmarks are here.
 
 mod accounts;
+mod actions;
 mod backups;
 mod federation;
 mod follows;
@@ -82,6 +83,7 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         | Command::Backup { .. }
         | Command::Restore { .. } => {}
         Command::Territory(cmd) => territories::run(&data, cmd).await?,
+        Command::Action(cmd) => actions::run(&data, cmd).await?,
         Command::Followers(cmd) => follows::followers(&data, &config, cmd).await?,
         Command::Following { territory } => follows::following(&data, &config, &territory).await?,
         Command::Follow { handle, territory } => follows::follow(&data, &config, &handle, &territory).await?,

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod action;
 pub mod announcement;
+pub mod calendar;
 pub mod code;
 pub mod ids;
 pub mod key_pair;

@@ -13,6 +13,7 @@ pub mod actions;
 pub mod activities;
 pub mod actors;
 pub mod admin;
+pub mod agenda;
 pub mod announcements;
 pub mod backup;
 pub mod bench_seed;

@@ -3,8 +3,10 @@
 // Text rendering and i18n live in `crate::text`; these paths stay for the web layer's code.
 pub use crate::text::{html, i18n, numbers, time};
 
+pub mod action_join;
 pub mod action_pages;
 pub mod admin;
+pub mod agenda;
 pub mod announcement_form;
 pub mod announcement_pages;
 pub mod auth;
@@ -181,6 +183,8 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(signer::router())
         .merge(practices::router())
         .merge(action_pages::router())
+        .merge(agenda::router())
+        .merge(action_join::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
         .merge(practice_conversation::router())

@@ -4,6 +4,7 @@
 mod action_participation;
 mod actions;
 mod actors_strict;
+mod agenda;
 mod announcements;
 mod backup;
 mod browser;
