@@ -10,6 +10,7 @@ pub mod local_actor;
 pub mod participation;
 pub mod places;
 pub mod practice;
+pub mod report;
 pub mod signatory;
 pub mod territory;
 pub mod urls;

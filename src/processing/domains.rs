@@ -31,6 +31,20 @@ pub async fn block_audited(state: &AppState, domain: &str, reason: &str, by: Opt
     let given = domain;
     let domain = entry(domain)?;
     let mut change = Change::begin(state).await?;
+    let dropped = block_in(&mut change, &domain, reason).await?;
+    if let Some(by) = by {
+        change.audit(by, "domain.block", &format!("{given} ({dropped} deliveries dropped)")).await?;
+    }
+    change.commit().await?;
+    state.blocks_changed();
+    tracing::info!(%domain, dropped, "domain blocked");
+    Ok(dropped)
+}
+
+/// Blocks `given` inside the caller's change, dropping pending deliveries to it; the caller
+/// calls `state.blocks_changed()` after its commit. Returns the deliveries dropped.
+pub async fn block_in(change: &mut Change, given: &str, reason: &str) -> AppResult<u64> {
+    let domain = entry(given)?;
     hosts::block_domain_in(change.conn(), &domain, reason).await?;
     let mut dropped = 0;
     for host in deliveries::pending_hosts_in(change.conn()).await? {
@@ -38,12 +52,6 @@ pub async fn block_audited(state: &AppState, domain: &str, reason: &str, by: Opt
             dropped += deliveries::drop_deliveries_to_in(change.conn(), &host, "domain blocked").await?;
         }
     }
-    if let Some(by) = by {
-        change.audit(by, "domain.block", &format!("{given} ({dropped} deliveries dropped)")).await?;
-    }
-    change.commit().await?;
-    state.blocks_changed();
-    tracing::info!(%domain, dropped, "domain blocked");
     Ok(dropped)
 }
 

@@ -12,6 +12,7 @@ pub mod moderation;
 pub mod practice_pins;
 pub mod practice_publication;
 pub mod practices;
+pub mod reports;
 pub mod signatures;
 pub mod territories;
 pub mod unit;

@@ -198,7 +198,9 @@ impl Store {
     }
 
     pub async fn domain_blocks(&self) -> AppResult<Vec<(String, String)>> {
-        Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks ORDER BY domain").fetch_all(self.pool()).await?)
+        Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks WHERE severity = 'suspend' ORDER BY domain")
+            .fetch_all(self.pool())
+            .await?)
     }
 }
 

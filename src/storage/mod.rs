@@ -22,6 +22,7 @@ pub mod hosts;
 pub mod identity;
 pub mod moderation;
 pub mod practices;
+pub mod reports;
 pub mod signatories;
 pub mod signature_changes;
 pub mod territories;
