@@ -26,6 +26,7 @@ pub mod actions;
 pub mod follows;
 pub mod openapi;
 pub mod practices;
+pub mod reports;
 pub mod signatures;
 pub mod territories;
 
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}/participants", get(actions::participants))
         .route("/actions/{id}/participants/{pid}/approve", post(actions::approve_participant))
         .route("/actions/{id}/participants/{pid}/reject", post(actions::reject_participant))
+        .route("/reports", post(reports::create_report))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 

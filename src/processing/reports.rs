@@ -39,8 +39,18 @@ pub struct Target {
     pub snapshot: String,
 }
 
+/// The OpenAPI example of [`ReportInput`] (the document shows it; nothing reads it).
+fn report_input_example() -> serde_json::Value {
+    serde_json::from_str(
+        r#"{"kind": "practice", "target": "https://maillage.example/practices/8f0c2a9e-1b7d-4c3e-9a51-2f6d0b7e4c11",
+            "reason": "Publicité pour un produit, pas une pratique du territoire.", "email": ""}"#,
+    )
+    .unwrap_or_default()
+}
+
 /// A report as a visitor or an API caller files it.
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[schema(example = report_input_example)]
 pub struct ReportInput {
     /// `comment`, `practice`, `announcement`, `action` or `actor`.
     pub kind: String,
@@ -480,4 +490,42 @@ pub async fn forward(state: &AppState, id: i64, comment: &str, by: &str) -> AppR
     change.audit(by, "report.forward", &format!("report {id} to {}", remote.host)).await?;
     change.commit().await?;
     Ok(inbox)
+}
+
+/// Instance setting: the kinds of decisions the public moderation log shows (codes, comma
+/// separated); absent: all of them.
+pub const PUBLIC_KINDS: &str = "moderation_log_kinds";
+
+pub async fn public_log_kinds(state: &AppState) -> AppResult<Vec<report::LogKind>> {
+    Ok(match state.store.setting(PUBLIC_KINDS).await? {
+        None => report::LogKind::ALL.to_vec(),
+        Some(v) => v.split(',').filter_map(|c| report::LogKind::parse(c.trim())).collect(),
+    })
+}
+
+pub async fn set_public_log_kinds(state: &AppState, kinds: &[report::LogKind], by: &str) -> AppResult<()> {
+    let value = kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",");
+    let mut change = Change::begin(state).await?;
+    crate::storage::admin::set_setting(change.conn(), PUBLIC_KINDS, &value).await?;
+    change.audit(by, "instance.moderation_log", &value).await?;
+    change.commit().await
+}
+
+/// Whether a logged target is still public (then the log links it; otherwise its label stands).
+pub async fn still_public(state: &AppState, kind: &str, ap_id: &str) -> AppResult<bool> {
+    if ap_id.is_empty() {
+        return Ok(false);
+    }
+    Ok(match TargetKind::parse(kind) {
+        Some(TargetKind::Practice) => state.store.practice_by_ap_id(ap_id).await?.is_some_and(|p| p.is_published()),
+        Some(TargetKind::Action) => state
+            .store
+            .action_by_ap_id(ap_id)
+            .await?
+            .is_some_and(|a| a.publication == crate::domain::action::PublicationState::Published),
+        Some(TargetKind::Comment) => state.store.comment_by_ap_id(ap_id).await?.is_some_and(|c| !c.hidden.0),
+        Some(TargetKind::Announcement) => state.store.published_object(ap_id).await?.is_some(),
+        Some(TargetKind::Actor) => true,
+        None => false,
+    })
 }

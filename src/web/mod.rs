@@ -14,6 +14,7 @@ pub mod headers;
 pub mod ics;
 pub mod lang;
 pub mod links;
+pub mod moderation_log;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;
@@ -21,6 +22,7 @@ pub mod practice_conversation;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
+pub mod reports;
 pub mod session;
 pub mod sign_form;
 pub mod signatory_directory;
@@ -182,4 +184,6 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(practice_conversation::router())
         .merge(places::router())
         .merge(admin::router())
+        .merge(reports::router())
+        .merge(moderation_log::router())
 }

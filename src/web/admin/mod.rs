@@ -37,6 +37,7 @@ mod moderation;
 mod network;
 mod people;
 mod practices;
+mod reports;
 mod signature_detail;
 
 pub use practices::structures as practices_structures;
@@ -51,6 +52,11 @@ const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/admin/reports", get(reports::list_page))
+        .route("/admin/reports/settings", post(reports::settings))
+        .route("/admin/reports/{id}", get(reports::report_page))
+        .route("/admin/reports/{id}/decide", post(reports::decide))
+        .route("/admin/reports/{id}/forward", post(reports::forward))
         .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
