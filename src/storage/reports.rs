@@ -224,9 +224,10 @@ pub async fn remove_follows(
              (SELECT id FROM remote_actors WHERE ap_id = $2 OR host = $3 OR host LIKE $4)"
         ))
         .bind(territory_id)
-        .bind(actor.unwrap_or("\u{0}"))
-        .bind(host.unwrap_or("\u{0}"))
-        .bind(host.map_or("\u{0}".to_string(), |h| format!("%.{h}")))
+        // An empty string matches no actor id and no host.
+        .bind(actor.unwrap_or_default())
+        .bind(host.unwrap_or_default())
+        .bind(host.map_or(String::new(), |h| format!("%.{h}")))
         .execute(&mut *conn)
         .await?;
         removed += done.rows_affected();
