@@ -23,6 +23,7 @@ use crate::{
 };
 
 pub mod actions;
+pub mod announcements;
 pub mod follows;
 pub mod openapi;
 pub mod practices;
@@ -58,6 +59,19 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}/participants", get(actions::participants))
         .route("/actions/{id}/participants/{pid}/approve", post(actions::approve_participant))
         .route("/actions/{id}/participants/{pid}/reject", post(actions::reject_participant))
+        .route(
+            "/announcements",
+            get(announcements::list)
+                .post(announcements::create)
+                .layer(axum::extract::DefaultBodyLimit::max(announcements::MAX_BODY)),
+        )
+        .route(
+            "/announcements/{id}",
+            get(announcements::get_one)
+                .patch(announcements::patch)
+                .delete(announcements::delete)
+                .layer(axum::extract::DefaultBodyLimit::max(announcements::MAX_BODY)),
+        )
         .route("/reports", post(reports::create_report))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }

@@ -11,7 +11,7 @@ use utoipa::{
 };
 
 use super::{
-    ErrorDto, actions,
+    ErrorDto, actions, announcements,
     follows::{self, ActorRef, FollowDto},
     practices, reports, signatures,
     signatures::{RejectBody, SignatureCreated, SignatureSchema},
@@ -43,12 +43,15 @@ impl Modify for BearerAuth {
         practices::unpublish, practices::pin, practices::unpin, practices::delete,
         actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
         actions::delete, actions::participants, actions::approve_participant, actions::reject_participant,
+        announcements::list, announcements::create, announcements::get_one, announcements::patch, announcements::delete,
         reports::create_report),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
         practices::PracticeCreated, crate::storage::practices::PracticeRow,
         crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
         crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow,
+        crate::domain::announcement::AnnouncementInput, announcements::AnnouncementDetail, announcements::AnnouncementCreated,
+        crate::storage::announcements::AnnouncementRow,
         crate::processing::reports::ReportInput, reports::ReportFiled)),
     modifiers(&BearerAuth)
 )]
