@@ -734,3 +734,9 @@ modlog-kind-block_actor = Account blocked
 modlog-kind-block_domain = Domain blocked
 modlog-kind-limit_domain = Domain limited
 modlog-kind-dismiss = Report dismissed
+reports-mail-subject = Reports to review: { $count }
+reports-mail-body = Hello,
+
+    A new report arrived; { $count } report(s) wait for your decision:
+    { $list }
+    You receive this message because you moderate this instance (setting: Administration → Instance).

@@ -733,3 +733,9 @@ modlog-kind-block_actor = Compte bloqué
 modlog-kind-block_domain = Domaine bloqué
 modlog-kind-limit_domain = Domaine limité
 modlog-kind-dismiss = Signalement classé
+reports-mail-subject = Signalements à examiner : { $count }
+reports-mail-body = Bonjour,
+
+    Un nouveau signalement est arrivé ; { $count } signalement(s) attendent votre décision :
+    { $list }
+    Vous recevez ce message parce que vous modérez cette instance (réglage : Administration → Instance).

@@ -133,6 +133,7 @@ pub async fn file(
         .await?;
     change.commit().await?;
     tracing::info!(report = id, kind = %target.kind, "report filed");
+    super::moderation::reports_waiting(state, 1).await;
     Ok(id)
 }
 
@@ -192,6 +193,7 @@ pub async fn file_flag(
         change.audit(reporter, "report.file", &format!("report {id}: {} {}", t.kind, t.ap_id)).await?;
     }
     change.commit().await?;
+    super::moderation::reports_waiting(state, targets.len()).await;
     Ok(targets.len())
 }
 

@@ -254,6 +254,8 @@ async fn a_report_is_forwarded_to_the_origin_without_the_reporter() {
     let (_, practice) = common::published_practice(&m, "Repair café", "Réparer ensemble.").await;
     let origin = Peer::start().await;
     let comment = remote_comment(&m, &origin, &practice).await;
+    // Moderators are told of new reports (instance setting `moderation_mail`, each time by default).
+    m.account("moderatrice@maillage.example", PW, Role::Moderator).await;
     let res = client()
         .post(m.url("/api/v1/reports"))
         .json(&json!({"kind": "comment", "target": comment, "reason": "Arnaque au faux prêt", "email": REPORTER_EMAIL}))
@@ -262,6 +264,8 @@ async fn a_report_is_forwarded_to_the_origin_without_the_reporter() {
         .expect("report");
     assert_eq!(res.status(), StatusCode::CREATED);
     let id = res.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    let links = common::mailed_links(&m);
+    assert!(links.iter().any(|l| l.ends_with("/admin/reports")), "moderators mailed: {links:?}");
     let before = origin.received().len();
     let inbox = reports::forward(&m.data, id, "Arnaque au faux prêt", "moderatrice").await.expect("forward");
     assert!(inbox.starts_with(origin.base.as_str()), "{inbox}");
