@@ -740,3 +740,6 @@ reports-mail-body = Hello,
     A new report arrived; { $count } report(s) wait for your decision:
     { $list }
     You receive this message because you moderate this instance (setting: Administration → Instance).
+blocks-export = Export the domain blocks (Mastodon's CSV)
+blocks-import = Import domain blocks (Mastodon's CSV, pasted here)
+blocks-import-submit = Import

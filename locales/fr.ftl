@@ -739,3 +739,6 @@ reports-mail-body = Bonjour,
     Un nouveau signalement est arrivé ; { $count } signalement(s) attendent votre décision :
     { $list }
     Vous recevez ce message parce que vous modérez cette instance (réglage : Administration → Instance).
+blocks-export = Exporter les blocages de domaines (CSV de Mastodon)
+blocks-import = Importer des blocages de domaines (CSV de Mastodon, collé ici)
+blocks-import-submit = Importer

@@ -286,3 +286,28 @@ async fn a_report_is_forwarded_to_the_origin_without_the_reporter() {
     origin.stop().await;
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mastodon_block_lists_import_and_export() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let csv = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+                   spam.example,suspend,true,true,Spam,false\nnoisy.example,limit,false,false,Bruyant,false\n";
+        // A bad line: nothing of the file is imported.
+        let bad = format!("{csv}third.example,ban,false,false,,false\n");
+        assert!(maillage::processing::domains::import_csv(&m.data, &bad, "admin").await.is_err(), "[{label}]");
+        assert!(m.data.store.all_domain_blocks().await.expect("blocks").is_empty(), "[{label}] all or nothing");
+        let n = maillage::processing::domains::import_csv(&m.data, csv, "admin").await.expect("import");
+        assert_eq!(n, 2, "[{label}]");
+        assert!(m.data.is_blocked("spam.example").await.expect("blocked"), "[{label}] suspended");
+        assert!(!m.data.is_blocked("noisy.example").await.expect("blocked"), "[{label}] limited is not refused");
+        let exported = maillage::web::admin::domain_blocks_csv(&m.data.store.all_domain_blocks().await.expect("b"))
+            .expect("export");
+        // Exported sorted by domain, every field kept.
+        let sorted = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+                      noisy.example,limit,false,false,Bruyant,false\nspam.example,suspend,true,true,Spam,false\n";
+        assert_eq!(exported, sorted, "[{label}]");
+        m.stop().await;
+    }
+}

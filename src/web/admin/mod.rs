@@ -41,6 +41,7 @@ mod reports;
 mod signature_detail;
 
 pub use practices::structures as practices_structures;
+pub use reports::domain_blocks_csv;
 mod signatures;
 
 /// Largest icon accepted.
@@ -57,6 +58,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/reports/{id}", get(reports::report_page))
         .route("/admin/reports/{id}/decide", post(reports::decide))
         .route("/admin/reports/{id}/forward", post(reports::forward))
+        .route("/admin/domains.csv", get(reports::domains_export))
+        .route("/admin/domains/import", post(reports::domains_import))
         .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))

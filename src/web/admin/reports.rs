@@ -184,3 +184,58 @@ pub(super) async fn settings(
     reports::set_public_log_kinds(&data, &kinds, &account.email).await?;
     Ok(back("/admin/reports"))
 }
+
+/// The instance's domain blocks in Mastodon's CSV format.
+pub fn domain_blocks_csv(blocks: &[crate::storage::hosts::DomainBlockRow]) -> AppResult<String> {
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(crate::processing::domains::CSV_HEADER).map_err(AppError::internal)?;
+    for b in blocks {
+        let flag = |f: crate::storage::Flag| if f.0 { "true" } else { "false" };
+        w.write_record([
+            b.domain.as_str(),
+            b.severity.as_str(),
+            flag(b.reject_media),
+            flag(b.reject_reports),
+            &crate::web::csv::neutralise(&b.reason),
+            flag(b.obfuscate),
+        ])
+        .map_err(AppError::internal)?;
+    }
+    String::from_utf8(w.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
+}
+
+/// `GET /admin/domains.csv`: the instance's domain blocks as Mastodon exports them.
+pub(super) async fn domains_export(State(data): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    ctx.require(Role::Admin)?;
+    let csv = domain_blocks_csv(&data.store.all_domain_blocks().await?)?;
+    let mut res = csv.into_response();
+    let headers = res.headers_mut();
+    headers.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        axum::http::header::CONTENT_DISPOSITION,
+        axum::http::HeaderValue::from_static("attachment; filename=\"domain_blocks.csv\""),
+    );
+    Ok(res)
+}
+
+/// `POST /admin/domains/import` (field `csv`): a Mastodon CSV of domain blocks, all or nothing.
+pub(super) async fn domains_import(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Admin, form)?;
+    crate::processing::domains::import_csv(&data, &f.get("csv"), &account.email).await?;
+    Ok(back("/admin/domains"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mastodon_csv_round_trips() {
+        let text = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+                    spam.example,suspend,true,true,Spam,false\nnoisy.example,limit,false,false,\"Trop de bruit, parfois\",true\n";
+        let blocks = crate::processing::domains::parse_csv(text).expect("parse");
+        assert_eq!(super::domain_blocks_csv(&blocks).expect("export"), text);
+    }
+}
