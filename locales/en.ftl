@@ -896,3 +896,69 @@ participant-declined-mail-body = Hello { $name },
     the organisers could not accept your registration for "{ $title }".
     Your name and address are erased.
     { $page }
+## Reports and moderation log (issue 15)
+report-title = Report content
+report-intro = Tell the moderators what is wrong. Your report is never published; your address, if you give it, is only used to answer you.
+report-about = Reported content
+report-reason = Reason
+report-email = Your email address (optional)
+report-email-hint = Only moderators see it; it is neither published nor passed on.
+report-send = Send the report
+report-thanks = Thank you: the moderators will look at your report.
+report-too-many = Too many reports from this address: try again in an hour.
+report-target-unknown = This content cannot be found on this instance.
+report-link = Report
+report-kind-comment = Comment
+report-kind-practice = Practice
+report-kind-announcement = Announcement
+report-kind-action = Action
+report-kind-actor = Account
+report-kind-domain = Domain
+report-source-web = Page
+report-source-api = API
+report-source-federation = Fediverse
+reports-title = Reports
+reports-open = Open
+reports-resolved = Resolved
+reports-none = No report.
+reports-source = Source
+reports-status = Status
+reports-status-open = Open
+reports-status-resolved = Resolved
+reports-snapshot = The content as it was when reported
+reports-decision = Decision
+reports-decision-hide_comment = Hide the comment
+reports-decision-unpublish = Unpublish
+reports-decision-block_actor = Block this account for the territory
+reports-decision-block_domain = Block the whole domain
+reports-decision-dismiss = Dismiss
+reports-public-reason = Reason published in the moderation log (no personal data)
+reports-decide = Decide
+reports-forward = Forward to the origin server
+reports-forward-hint = The report goes to the origin server in the instance's name, never naming who reported.
+reports-forward-comment = Comment forwarded
+reports-forwarded = Forwarded
+reports-public-kinds = Decisions published in the moderation log
+modlog-title = Moderation log
+modlog-intro = Every moderation decision, with its date, kind, target and reason. Who reported never appears.
+modlog-empty = No decision yet.
+modlog-date = Date
+modlog-kind = Decision
+modlog-target = Target
+modlog-reason = Reason
+modlog-author = Moderation
+modlog-kind-hide_comment = Comment hidden
+modlog-kind-unpublish = Content unpublished
+modlog-kind-block_actor = Account blocked
+modlog-kind-block_domain = Domain blocked
+modlog-kind-limit_domain = Domain limited
+modlog-kind-dismiss = Report dismissed
+reports-mail-subject = Reports to review: { $count }
+reports-mail-body = Hello,
+
+    A new report arrived; { $count } report(s) wait for your decision:
+    { $list }
+    You receive this message because you moderate this instance (setting: Administration → Instance).
+blocks-export = Export the domain blocks (Mastodon's CSV)
+blocks-import = Import domain blocks (Mastodon's CSV, pasted here)
+blocks-import-submit = Import

@@ -895,3 +895,69 @@ participant-declined-mail-body = Bonjour { $name },
     les organisateurs n'ont pas pu retenir votre inscription à « { $title } ».
     Vos nom et adresse sont effacés.
     { $page }
+## Signalements et journal de modération (issue 15)
+report-title = Signaler un contenu
+report-intro = Dites aux modérateurs ce qui ne va pas. Votre signalement n'est jamais publié ; votre adresse, si vous la donnez, ne sert qu'à vous répondre.
+report-about = Contenu signalé
+report-reason = Motif
+report-email = Votre adresse électronique (facultative)
+report-email-hint = Seuls les modérateurs la voient ; elle n'est ni publiée ni transmise.
+report-send = Envoyer le signalement
+report-thanks = Merci : les modérateurs examineront votre signalement.
+report-too-many = Trop de signalements depuis cette adresse : réessayez dans une heure.
+report-target-unknown = Ce contenu est introuvable sur cette instance.
+report-link = Signaler
+report-kind-comment = Commentaire
+report-kind-practice = Pratique
+report-kind-announcement = Annonce
+report-kind-action = Action
+report-kind-actor = Compte
+report-kind-domain = Domaine
+report-source-web = Page
+report-source-api = API
+report-source-federation = Fédivers
+reports-title = Signalements
+reports-open = Ouverts
+reports-resolved = Traités
+reports-none = Aucun signalement.
+reports-source = Origine
+reports-status = État
+reports-status-open = Ouvert
+reports-status-resolved = Traité
+reports-snapshot = Le contenu tel qu'il était au moment du signalement
+reports-decision = Décision
+reports-decision-hide_comment = Masquer le commentaire
+reports-decision-unpublish = Dépublier
+reports-decision-block_actor = Bloquer ce compte pour le territoire
+reports-decision-block_domain = Bloquer tout le domaine
+reports-decision-dismiss = Classer sans suite
+reports-public-reason = Motif publié dans le journal de modération (sans donnée personnelle)
+reports-decide = Décider
+reports-forward = Transmettre au serveur d'origine
+reports-forward-hint = Le signalement part au serveur d'origine au nom de l'instance, sans jamais nommer la personne qui a signalé.
+reports-forward-comment = Commentaire transmis
+reports-forwarded = Transmis
+reports-public-kinds = Décisions publiées dans le journal de modération
+modlog-title = Journal de modération
+modlog-intro = Chaque décision de modération, avec sa date, sa nature, sa cible et son motif. Les personnes qui signalent n'y figurent jamais.
+modlog-empty = Aucune décision pour l'instant.
+modlog-date = Date
+modlog-kind = Décision
+modlog-target = Cible
+modlog-reason = Motif
+modlog-author = Modération
+modlog-kind-hide_comment = Commentaire masqué
+modlog-kind-unpublish = Contenu dépublié
+modlog-kind-block_actor = Compte bloqué
+modlog-kind-block_domain = Domaine bloqué
+modlog-kind-limit_domain = Domaine limité
+modlog-kind-dismiss = Signalement classé
+reports-mail-subject = Signalements à examiner : { $count }
+reports-mail-body = Bonjour,
+
+    Un nouveau signalement est arrivé ; { $count } signalement(s) attendent votre décision :
+    { $list }
+    Vous recevez ce message parce que vous modérez cette instance (réglage : Administration → Instance).
+blocks-export = Exporter les blocages de domaines (CSV de Mastodon)
+blocks-import = Importer des blocages de domaines (CSV de Mastodon, collé ici)
+blocks-import-submit = Importer

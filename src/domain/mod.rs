@@ -13,6 +13,7 @@ pub mod observatory;
 pub mod participation;
 pub mod places;
 pub mod practice;
+pub mod report;
 pub mod signatory;
 pub mod subscription;
 pub mod territory;

@@ -327,3 +327,29 @@ pub async fn delete(state: &AppState, id: ActionId, by: &str) -> AppResult<()> {
     change.audit(by, "action.delete", &format!("action {id}")).await?;
     change.commit().await
 }
+
+/// What followers' software reads, asked before a change that takes action `id` back.
+pub async fn readers_for(state: &AppState, id: ActionId) -> AppResult<EventReaders> {
+    readers_before(state, &local_in(state.store.pool(), id).await?).await
+}
+
+/// Takes a published action back to draft inside the caller's change (a moderator's decision
+/// on a report): followers get a `Delete`, its activities leave the outbox. False when it was
+/// not published.
+pub async fn unpublish_in(
+    state: &AppState,
+    change: &mut Change,
+    readers: &EventReaders,
+    id: ActionId,
+    by: &str,
+) -> AppResult<bool> {
+    let current = local_in(change.conn(), id).await?;
+    if current.publication != PublicationState::Published {
+        return Ok(false);
+    }
+    crate::storage::activities::retract_public(change.conn(), &current.ap_id).await?;
+    tell_followers(state, change, readers, &current, publication::Change::Delete).await?;
+    store::set_publication(change.conn(), id, PublicationState::Draft).await?;
+    change.audit(by, "action.unpublish", &format!("action {id}")).await?;
+    Ok(true)
+}

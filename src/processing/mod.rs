@@ -17,6 +17,7 @@ pub mod participant_mail;
 pub mod practice_pins;
 pub mod practice_publication;
 pub mod practices;
+pub mod reports;
 pub mod signatures;
 pub mod subscriptions;
 pub mod territories;

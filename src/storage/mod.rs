@@ -26,6 +26,7 @@ pub mod identity;
 pub mod moderation;
 pub mod observatory;
 pub mod practices;
+pub mod reports;
 pub mod signatories;
 pub mod signature_changes;
 pub mod subscriptions;

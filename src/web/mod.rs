@@ -20,6 +20,7 @@ pub mod lang;
 pub mod links;
 pub mod observatory;
 pub mod observatory_data;
+pub mod moderation_log;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;
@@ -27,6 +28,7 @@ pub mod practice_conversation;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
+pub mod reports;
 pub mod session;
 pub mod sign_form;
 pub mod signatory_directory;
@@ -193,4 +195,6 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(announcement_form::router())
         .merge(observatory::router())
         .merge(admin::router())
+        .merge(reports::router())
+        .merge(moderation_log::router())
 }

@@ -42,6 +42,7 @@ mod practice_form_http;
 mod practice_pages;
 mod practices;
 mod privacy;
+mod reports;
 mod signatory_privacy;
 mod signature_vectors;
 mod signatures;

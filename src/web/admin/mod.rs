@@ -37,9 +37,11 @@ mod moderation;
 mod network;
 mod people;
 mod practices;
+mod reports;
 mod signature_detail;
 
 pub use practices::structures as practices_structures;
+pub use reports::domain_blocks_csv;
 mod signatures;
 mod subscriptions;
 
@@ -52,6 +54,13 @@ const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/admin/reports", get(reports::list_page))
+        .route("/admin/reports/settings", post(reports::settings))
+        .route("/admin/reports/{id}", get(reports::report_page))
+        .route("/admin/reports/{id}/decide", post(reports::decide))
+        .route("/admin/reports/{id}/forward", post(reports::forward))
+        .route("/admin/domains.csv", get(reports::domains_export))
+        .route("/admin/domains/import", post(reports::domains_import))
         .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
