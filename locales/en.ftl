@@ -962,3 +962,23 @@ reports-mail-body = Hello,
 blocks-export = Export the domain blocks (Mastodon's CSV)
 blocks-import = Import domain blocks (Mastodon's CSV, pasted here)
 blocks-import-submit = Import
+
+## Held registrations to actions (agenda2)
+admin-held = Held registrations
+held-intro = Actions taking registrations on approval: the people below wait for your decision. Approved, they count and are told (mail or Accept); declined, they are told and erased.
+held-none = No registration waiting.
+held-who = Person
+held-web = (from the page)
+held-fediverse = (fediverse)
+held-approved = { $count ->
+    [one] One registration approved.
+   *[other] { $count } registrations approved.
+}
+held-declined = { $count ->
+    [one] One registration declined.
+   *[other] { $count } registrations declined.
+}
+held-skipped = { $count ->
+    [one] One registration could not be handled (no longer waiting, or no place left).
+   *[other] { $count } registrations could not be handled (no longer waiting, or no place left).
+}

@@ -961,3 +961,23 @@ reports-mail-body = Bonjour,
 blocks-export = Exporter les blocages de domaines (CSV de Mastodon)
 blocks-import = Importer des blocages de domaines (CSV de Mastodon, collé ici)
 blocks-import-submit = Importer
+
+## Inscriptions aux actions en attente (agenda2)
+admin-held = Inscriptions en attente
+held-intro = Les actions en mode « sur validation » : les personnes ci-dessous attendent votre décision. Acceptées, elles comptent et sont prévenues (courriel ou réponse Accept) ; refusées, elles sont prévenues et effacées.
+held-none = Aucune inscription en attente.
+held-who = Personne
+held-web = (inscrite depuis la page)
+held-fediverse = (fédivers)
+held-approved = { $count ->
+    [one] Une inscription acceptée.
+   *[other] { $count } inscriptions acceptées.
+}
+held-declined = { $count ->
+    [one] Une inscription refusée.
+   *[other] { $count } inscriptions refusées.
+}
+held-skipped = { $count ->
+    [one] Une inscription n'a pas pu être traitée (plus en attente, ou plus de place).
+   *[other] { $count } inscriptions n'ont pas pu être traitées (plus en attente, ou plus de place).
+}

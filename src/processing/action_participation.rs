@@ -45,6 +45,11 @@ pub async fn list(state: &AppState, action_id: ActionId) -> AppResult<Vec<Partic
     parts::of_action_in(&mut conn, action_id).await
 }
 
+/// The participations of the territory's actions held for the moderators (the console).
+pub async fn held(state: &AppState, territory: crate::domain::ids::TerritoryId) -> AppResult<Vec<parts::HeldRow>> {
+    parts::held_of_territory(state.store.pool(), territory).await
+}
+
 /// Approves (`approve`) or rejects a pending participant; 404 when it is not a pending
 /// participant of this action, 409 when approving would go over the capacity. A fediverse
 /// participant gets the territory's `Accept` or `Reject` of its `Join`; one who joined from the

@@ -262,3 +262,34 @@ pub async fn web_by_id_in(conn: &mut AnyConnection, id: ParticipantId) -> AppRes
         .fetch_optional(conn)
         .await?)
 }
+
+/// A participation held for the moderators (join mode `approval`), as the console lists it.
+/// `name` is the web participant's (moderators only); a fediverse one shows by its actor.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HeldRow {
+    pub id: ParticipantId,
+    pub action_id: ActionId,
+    pub title: String,
+    pub starts_at: i64,
+    pub actor: Option<String>,
+    pub username: Option<String>,
+    pub host: Option<String>,
+    pub name: Option<String>,
+    pub created_at: i64,
+}
+
+/// The participations of the territory's actions waiting for a decision, by action then age.
+pub async fn held_of_territory<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    territory_id: crate::domain::ids::TerritoryId,
+) -> AppResult<Vec<HeldRow>> {
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.action_id, a.title, a.starts_at, p.actor, r.preferred_username AS username, r.host, \
+         p.name, p.created_at FROM action_participants p JOIN actions a ON a.id = p.action_id \
+         LEFT JOIN remote_actors r ON r.ap_id = p.actor \
+         WHERE a.territory_id = $1 AND p.state = 'pending' ORDER BY a.starts_at, a.id, p.id",
+    )
+    .bind(territory_id)
+    .fetch_all(conn)
+    .await?)
+}

@@ -24,6 +24,7 @@ mod federation_follow;
 mod fixtures_mastodon;
 mod fixtures_replies;
 mod golden;
+mod held_joins;
 mod hostile_keys;
 mod hostile_peer;
 mod hostile_peer_fetches;

@@ -32,6 +32,7 @@ use crate::{
 
 mod audit;
 mod dashboard;
+mod held_joins;
 mod listing;
 mod moderation;
 mod network;
@@ -89,6 +90,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/abonnements", get(subscriptions::page).post(subscriptions::add))
         .route("/admin/abonnements/retirer", post(subscriptions::remove))
         .route("/admin/abonnements/decider", post(subscriptions::decide))
+        .route("/admin/actions/attente", get(held_joins::page).post(held_joins::decide))
 }
 
 pub struct Table {
