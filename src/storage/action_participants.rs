@@ -293,3 +293,49 @@ pub async fn held_of_territory<'c>(
     .fetch_all(conn)
     .await?)
 }
+
+/// A participation from a Friendica-style RSVP (`Accept`/`TentativeAccept` of the `Event`),
+/// `tentative` kept apart from the firm count; a later RSVP of the same actor replaces it.
+pub async fn upsert_rsvp(
+    conn: &mut AnyConnection,
+    action_id: ActionId,
+    actor: &str,
+    rsvp_ap_id: &str,
+    state: ParticipantState,
+    tentative: bool,
+) -> AppResult<()> {
+    let updated =
+        sqlx::query("UPDATE action_participants SET state = $1, tentative = $2 WHERE action_id = $3 AND actor = $4")
+            .bind(state.as_str())
+            .bind(i64::from(tentative))
+            .bind(action_id)
+            .bind(actor)
+            .execute(&mut *conn)
+            .await?;
+    if updated.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO action_participants (action_id, actor, join_ap_id, state, tentative, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(action_id)
+        .bind(actor)
+        .bind(rsvp_ap_id)
+        .bind(state.as_str())
+        .bind(i64::from(tentative))
+        .bind(now_millis())
+        .execute(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether `actor`'s participation is only tentative (`None`: no participation).
+pub async fn is_tentative_in(conn: &mut AnyConnection, action_id: ActionId, actor: &str) -> AppResult<Option<bool>> {
+    let t: Option<i64> =
+        sqlx::query_scalar("SELECT tentative FROM action_participants WHERE action_id = $1 AND actor = $2")
+            .bind(action_id)
+            .bind(actor)
+            .fetch_optional(conn)
+            .await?;
+    Ok(t.map(|t| t != 0))
+}

@@ -324,10 +324,12 @@ pub async fn participant_count_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     action_id: ActionId,
 ) -> AppResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM action_participants WHERE action_id = $1 AND state = 'accepted'")
-        .bind(action_id)
-        .fetch_one(conn)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM action_participants WHERE action_id = $1 AND state = 'accepted' AND tentative = 0",
+    )
+    .bind(action_id)
+    .fetch_one(conn)
+    .await?)
 }
 
 /// Which actions a list shows.

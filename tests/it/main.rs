@@ -44,6 +44,7 @@ mod practice_pages;
 mod practices;
 mod privacy;
 mod reports;
+mod rsvp_friendica;
 mod signatory_privacy;
 mod signature_vectors;
 mod signatures;

@@ -36,6 +36,12 @@ impl Activity for AnswerFollow {
             }
             None => (None, false),
         };
+        // Friendica's RSVP names our Event by id: going (`Accept`) or not (`Reject`).
+        if let Some(AnsweredFollow::Id(id)) = &self.object
+            && super::rsvp::rsvp(state, self.id.as_str(), signer, id, ctx.kind).await?
+        {
+            return Ok(());
+        }
         if super::subscription::receive_answer(state, self.id.as_str(), follow_id, ours, signer, ctx.kind).await? {
             return Ok(());
         }

@@ -20,6 +20,7 @@ pub mod note;
 pub mod participation;
 pub mod practice;
 pub mod relayed;
+pub mod rsvp;
 pub mod signatory_follow;
 pub mod subscription;
 pub mod undo;
@@ -81,6 +82,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Like(a) => run(a, ctx).await,
         Inbound::Join(a) => run(a, ctx).await,
         Inbound::Leave(a) => run(a, ctx).await,
+        Inbound::Rsvp(a) => run(a, ctx).await,
         Inbound::Flag(a) => run(a, ctx).await,
         Inbound::Unknown => {
             let id = ctx.raw.get("id").and_then(Value::as_str).unwrap_or_default();

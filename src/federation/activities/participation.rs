@@ -111,7 +111,7 @@ pub async fn leave(state: &AppState, activity_id: &str, leaver: &RemoteActorRow,
 }
 
 /// The published local action whose id is `event_id`.
-async fn open_action(state: &AppState, event_id: &str) -> AppResult<Option<ActionRow>> {
+pub(super) async fn open_action(state: &AppState, event_id: &str) -> AppResult<Option<ActionRow>> {
     Ok(state
         .store
         .action_by_ap_id(event_id)

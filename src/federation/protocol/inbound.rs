@@ -16,7 +16,7 @@ use serde_json::Value;
 use url::Url;
 
 pub use super::flag::Flag;
-pub use super::participation::{Join, Leave};
+pub use super::participation::{Join, Leave, Rsvp};
 use super::{activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject};
 use crate::error::{AppError, AppResult};
 
@@ -50,6 +50,10 @@ pub enum Inbound {
     Join(Join),
     /// `Leave` of a shared action (Mobilizon).
     Leave(Leave),
+    /// `Accept`/`TentativeAccept`/`Reject` of an `Event` (Friendica's RSVP). An `Accept` or
+    /// `Reject` naming the event by id only comes as `Accept`/`Reject` and is told apart there
+    /// (by the id being one of our actions).
+    Rsvp(Rsvp),
     /// `Flag`: a report (Mastodon, Lemmy, Misskey, GoToSocial).
     Flag(Flag),
     /// A type we do not handle (or an `Update` of something we do not keep).
@@ -326,6 +330,8 @@ impl Inbound {
             "Announce" if is_announced_practice(o) => Inbound::AnnouncePractice(body(env)?),
             "Announce" => Inbound::Announce(body(env)?),
             "Like" => Inbound::Like(body(env)?),
+            "Accept" | "Reject" | "TentativeAccept" if is_event(o) => Inbound::Rsvp(body(env)?),
+            "TentativeAccept" => Inbound::Rsvp(body(env)?),
             "Join" => Inbound::Join(body(env)?),
             "Leave" => Inbound::Leave(body(env)?),
             "Flag" => Inbound::Flag(body(env)?),
@@ -373,6 +379,7 @@ mod tests {
             Inbound::Like(_) => "Like",
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
+            Inbound::Rsvp(_) => "Rsvp",
             Inbound::Flag(_) => "Flag",
             Inbound::Unknown => "Unknown",
         }

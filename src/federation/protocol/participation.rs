@@ -21,6 +21,16 @@ pub struct Join {
     pub object: Ref,
 }
 
+/// Friendica's RSVP: `Accept` (going), `TentativeAccept` (maybe) or `Reject` (not going) whose
+/// object is the `Event` itself (its id or embedded), not a `Join`.
+/// /work/shared/docs/interop-notes.md "Events"; https://www.w3.org/TR/activitystreams-vocabulary/#dfn-tentativeaccept
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rsvp {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: Ref,
+}
+
 /// `Leave` of an `Event`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Leave {
