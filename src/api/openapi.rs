@@ -11,7 +11,7 @@ use utoipa::{
 };
 
 use super::{
-    ErrorDto, actions,
+    ErrorDto, action_coorganisation, actions,
     follows::{self, ActorRef, FollowDto},
     practices, signatures,
     signatures::{RejectBody, SignatureCreated, SignatureSchema},
@@ -42,12 +42,19 @@ impl Modify for BearerAuth {
         practices::search, practices::create, practices::get_one, practices::patch, practices::publish,
         practices::unpublish, practices::pin, practices::unpin, practices::delete,
         actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
-        actions::delete, actions::participants, actions::approve_participant, actions::reject_participant),
+        actions::delete, actions::participants, actions::approve_participant, actions::reject_participant,
+        action_coorganisation::list, action_coorganisation::invite, action_coorganisation::received,
+        action_coorganisation::accept, action_coorganisation::decline, action_coorganisation::withdraw,
+        action_coorganisation::get_evaluation, action_coorganisation::put_evaluation),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
         practices::PracticeCreated, crate::storage::practices::PracticeRow,
         crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
-        crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow)),
+        crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow,
+        action_coorganisation::InviteBody, action_coorganisation::InvitationCreated,
+        crate::storage::action_invitations::InvitationRow, crate::domain::evaluation::EvaluationInput,
+        crate::domain::evaluation::EvaluationIndicatorInput, crate::processing::action_evaluation::Evaluation,
+        crate::storage::action_evaluations::EvaluationRow, crate::storage::action_evaluations::IndicatorRow)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

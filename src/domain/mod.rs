@@ -3,6 +3,8 @@
 pub mod account;
 pub mod action;
 pub mod code;
+pub mod coorganisation;
+pub mod evaluation;
 pub mod ids;
 pub mod key_pair;
 pub mod list;

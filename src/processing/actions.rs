@@ -23,6 +23,7 @@ use crate::{
     state::AppState,
     storage::{
         actions::{self as store, ActionContent, ActionRow},
+        actors::remote_actor_by_ap_id_in,
         follows::follower_inboxes_in,
         signatories::listed_in,
     },
@@ -52,7 +53,7 @@ fn list<T: ToString>(items: &[T]) -> String {
     items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn content(a: &NewAction) -> ActionContent {
+pub(crate) fn content(a: &NewAction) -> ActionContent {
     let place = a.place.clone().unwrap_or_default();
     ActionContent {
         status: a.status,
@@ -169,7 +170,11 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
             .collect(),
         _ => vec![],
     };
-    let participants = store::participant_count_in(&mut *conn, r.id).await?;
+    let participants = match r.territory_id {
+        Some(_) => store::participant_count_in(&mut *conn, r.id).await?,
+        None => r.remote_participants,
+    };
+    let evaluation = super::action_evaluation::wire_in(&mut *conn, r.id).await?;
     let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
     Ok(event(&EventFacts {
@@ -183,6 +188,7 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
         participants,
         published_ms: r.published_at.unwrap_or(r.created_at),
         updated_ms: r.updated_at,
+        evaluation: &evaluation,
     }))
 }
 
@@ -193,16 +199,33 @@ pub async fn event_json(state: &AppState, r: &ActionRow) -> AppResult<Value> {
 
 /// The software of the followers' hosts, asked before the change (network); empty when
 /// nothing will be sent.
-async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
+pub(crate) async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
     if r.publication != PublicationState::Published {
         return Ok(EventReaders::default());
     }
-    let inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
+    let mut inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
+    inboxes.extend(coorganizer_inboxes_in(&mut *state.store.pool().acquire().await?, r).await?);
     Ok(EventReaders::of(state, &inboxes).await)
 }
 
-/// Queues what followers get of `r` (as it is once the change commits), inside the change.
-async fn tell_followers(
+/// The inboxes of the remote territories co-organising `r` (they get its changes, followers
+/// or not: docs/FEDERATION.md, "Co-organisation").
+pub(crate) async fn coorganizer_inboxes_in(conn: &mut AnyConnection, r: &ActionRow) -> AppResult<Vec<String>> {
+    let mut out = vec![];
+    for actor in store::organizers_in(&mut *conn, r.id).await? {
+        if actor == r.origin_actor {
+            continue;
+        }
+        if let Some(a) = remote_actor_by_ap_id_in(&mut *conn, &actor).await? {
+            out.push(a.shared_inbox.unwrap_or(a.inbox));
+        }
+    }
+    Ok(out)
+}
+
+/// Queues what followers (and co-organisers) get of `r` (as it is once the change commits),
+/// inside the change.
+pub(crate) async fn tell_followers(
     state: &AppState,
     change: &mut Change,
     readers: &EventReaders,
@@ -210,7 +233,12 @@ async fn tell_followers(
     kind: publication::Change,
 ) -> AppResult<()> {
     let territory_id = r.territory_id.unwrap_or_default();
-    let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
+    let mut inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
+    for inbox in coorganizer_inboxes_in(change.conn(), r).await? {
+        if !inboxes.contains(&inbox) {
+            inboxes.push(inbox);
+        }
+    }
     let event = match kind {
         publication::Change::Delete => None,
         _ => Some(event_json_in(state, change.conn(), r).await?),
@@ -224,6 +252,12 @@ async fn tell_followers(
 /// Applies the fields present in `patch` (a JSON object) over the stored action; followers of
 /// a published one get the `Update` in the same transaction.
 pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Result<(), ActionError> {
+    let found = store::action_in(state.store.pool(), id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
+    if found.territory_id.is_none() {
+        // A remote action one of our territories co-organises: its practical details, through
+        // its origin (404 when none of ours does).
+        return super::action_coorganisation::update_details(state, &found, patch, by).await;
+    }
     let before = local_in(state.store.pool(), id).await?;
     let readers = readers_before(state, &before).await?;
     let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;

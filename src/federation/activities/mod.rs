@@ -10,6 +10,7 @@ pub mod accept;
 pub mod announce;
 pub mod article;
 pub mod conversation;
+pub mod coorganisation;
 pub mod delete;
 pub mod event;
 pub mod follow;
@@ -77,6 +78,9 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Like(a) => run(a, ctx).await,
         Inbound::Join(a) => run(a, ctx).await,
         Inbound::Leave(a) => run(a, ctx).await,
+        Inbound::Invite(a) => run(a, ctx).await,
+        Inbound::AnswerInvite(a) => run(a, ctx).await,
+        Inbound::RemoveOrganizer(a) => run(a, ctx).await,
         Inbound::Unknown => {
             let id = ctx.raw.get("id").and_then(Value::as_str).unwrap_or_default();
             tracing::info!(activity = id, kind = ctx.kind, actor = %ctx.signer.ap_id, "activity type not handled: ignored");

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 use url::Url;
 
+pub use super::coorganisation::{AnswerInvite, Invite, RemoveOrganizerIn};
 pub use super::participation::{Join, Leave};
 use super::{activities::Envelope, actor::RemoteActorJson, id_of};
 use crate::error::{AppError, AppResult};
@@ -49,6 +50,12 @@ pub enum Inbound {
     Join(Join),
     /// `Leave` of a shared action (Mobilizon).
     Leave(Leave),
+    /// `Invite` of one of our territories to co-organise a shared action.
+    Invite(Invite),
+    /// `Accept`/`Reject` of an `Invite` one of our territories sent.
+    AnswerInvite(AnswerInvite),
+    /// `Remove` of a co-organiser from a shared action, by its origin.
+    RemoveOrganizer(RemoveOrganizerIn),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
@@ -324,7 +331,10 @@ impl Inbound {
             "Announce" => Inbound::Announce(body(env)?),
             "Like" => Inbound::Like(body(env)?),
             "Join" => Inbound::Join(body(env)?),
-            "Leave" => Inbound::Leave(body(env)?),
+"Leave" => Inbound::Leave(body(env)?),
+            "Invite" => Inbound::Invite(body(env)?),
+            "Accept" | "Reject" if super::coorganisation::is_invite_answer(o) => Inbound::AnswerInvite(body(env)?),
+            "Remove" if super::coorganisation::is_organizer_removal(&env.raw) => Inbound::RemoveOrganizer(body(env)?),
             "Follow" => Inbound::Follow(body(env)?),
             "Undo" => Inbound::Undo(body(env)?),
             "Accept" => Inbound::Accept(body(env)?),
@@ -369,6 +379,9 @@ mod tests {
             Inbound::Like(_) => "Like",
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
+            Inbound::Invite(_) => "Invite",
+            Inbound::AnswerInvite(_) => "AnswerInvite",
+            Inbound::RemoveOrganizer(_) => "RemoveOrganizer",
             Inbound::Unknown => "Unknown",
         }
     }

@@ -5,6 +5,7 @@ pub mod actor;
 pub mod charter;
 pub mod collections;
 pub mod conversation;
+pub mod coorganisation;
 pub mod discovery;
 pub mod event;
 pub mod inbound;
