@@ -52,7 +52,11 @@ use crate::{
 };
 
 /// Our territory `territory_id` as an actor id.
-async fn territory_url(state: &AppState, conn: &mut sqlx::AnyConnection, t: crate::domain::ids::TerritoryId) -> AppResult<String> {
+async fn territory_url(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    t: crate::domain::ids::TerritoryId,
+) -> AppResult<String> {
     let row = territory_by_id_in(conn, t).await?.ok_or_else(|| AppError::NotFound(format!("territory {t}")))?;
     Ok(state.urls.territory(&row.slug).to_string())
 }
@@ -120,7 +124,8 @@ async fn invitation_of(change: &mut Change, action_id: i64, id: i64) -> AppResul
 
 /// Our territory accepts (`accept`) or declines the pending invitation `id` it received.
 pub async fn answer(state: &AppState, action_id: i64, id: i64, accept: bool, by: &str) -> AppResult<()> {
-    let before = state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
+    let before =
+        state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     let mut change = Change::begin(state).await?;
     let inv = invitation_of(&mut change, action_id, id).await?;
     if inv.direction != InvitationDirection::Received || inv.state != InvitationState::Pending {
@@ -161,7 +166,8 @@ pub async fn answer(state: &AppState, action_id: i64, id: i64, accept: bool, by:
 /// → `Undo` of our `Accept`; sent (our action) → `Remove` of the co-organiser, and everyone
 /// gets the `Event` without it. A pending invitation we sent is withdrawn quietly.
 pub async fn withdraw(state: &AppState, action_id: i64, id: i64, by: &str) -> AppResult<()> {
-    let before = state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
+    let before =
+        state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     let readers = readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;
     let inv = invitation_of(&mut change, action_id, id).await?;
@@ -219,7 +225,10 @@ pub const PRACTICAL: [&str; 11] = [
 
 /// `patch` (a JSON object of practical details) over `current`: the action it gives, or the
 /// field errors (a field a co-organiser may not change is one).
-pub fn merge_practical(current: &ActionInput, patch: &serde_json::Map<String, Value>) -> Result<NewAction, ActionError> {
+pub fn merge_practical(
+    current: &ActionInput,
+    patch: &serde_json::Map<String, Value>,
+) -> Result<NewAction, ActionError> {
     let mut merged = serde_json::to_value(current).map_err(AppError::from)?;
     let mut errors = vec![];
     for (k, v) in patch {

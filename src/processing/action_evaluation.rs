@@ -107,7 +107,8 @@ async fn our_organizer(state: &AppState, conn: &mut AnyConnection, r: &ActionRow
 
 /// Records (or replaces) our territory's evaluation of the ended action `action_id`.
 pub async fn evaluate(state: &AppState, action_id: i64, input: &EvaluationInput, by: &str) -> Result<(), ActionError> {
-    let before = state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
+    let before =
+        state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     let readers = readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;
     let r = store::action_in(change.conn(), action_id)

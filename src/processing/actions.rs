@@ -252,7 +252,8 @@ pub(crate) async fn tell_followers(
 /// Applies the fields present in `patch` (a JSON object) over the stored action; followers of
 /// a published one get the `Update` in the same transaction.
 pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Result<(), ActionError> {
-    let found = store::action_in(state.store.pool(), id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
+    let found =
+        store::action_in(state.store.pool(), id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
     if found.territory_id.is_none() {
         // A remote action one of our territories co-organises: its practical details, through
         // its origin (404 when none of ours does).

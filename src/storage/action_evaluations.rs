@@ -80,7 +80,10 @@ pub async fn upsert(
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;
-    sqlx::query("DELETE FROM action_evaluation_indicators WHERE evaluation_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM action_evaluation_indicators WHERE evaluation_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     for (position, i) in c.indicators.iter().enumerate() {
         sqlx::query(
             "INSERT INTO action_evaluation_indicators (evaluation_id, position, dimension, label, value, unit, period, \

@@ -153,5 +153,8 @@ pub async fn territory_by_id_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     id: TerritoryId,
 ) -> AppResult<Option<TerritoryRow>> {
-    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1")).bind(id).fetch_optional(conn).await?)
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }

@@ -33,8 +33,7 @@ use crate::{
     },
     state::AppState,
     storage::{
-        action_evaluations as evaluations,
-        action_invitations as invitations,
+        action_evaluations as evaluations, action_invitations as invitations,
         actions::{self as store, ActionRow},
         activities::claim_received,
         actors::RemoteActorRow,
@@ -90,7 +89,9 @@ impl Activity for Invite {
             &signer.ap_id,
         )
         .await?;
-        change.audit(&signer.ap_id, "action.invitation.receive", &format!("action {id} for {}", territory.slug)).await?;
+        change
+            .audit(&signer.ap_id, "action.invitation.receive", &format!("action {id} for {}", territory.slug))
+            .await?;
         change.commit().await?;
         tracing::info!(action = id, from = %signer.ap_id, territory = %territory.slug, "invitation to co-organise");
         Ok(())
@@ -210,7 +211,9 @@ impl Activity for RemoveOrganizerIn {
         {
             invitations::set_state(change.conn(), inv.id, InvitationState::Withdrawn, &signer.ap_id).await?;
         }
-        change.audit(&signer.ap_id, "action.coorganizer.removed", &format!("action {} {}", a.id, territory.slug)).await?;
+        change
+            .audit(&signer.ap_id, "action.coorganizer.removed", &format!("action {} {}", a.id, territory.slug))
+            .await?;
         change.commit().await
     }
 }
@@ -243,9 +246,8 @@ pub async fn organizer_update(
     let practices: Vec<i64> = store::practices_in(change.conn(), r.id).await?.into_iter().map(|p| p.0).collect();
     // What it says of the practical details, over what we have.
     let zone = received.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
-    let local = |ms: i64| {
-        crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string()
-    };
+    let local =
+        |ms: i64| crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string();
     let mut patch = serde_json::Map::new();
     let said: [(&str, Value); 11] = [
         ("start", Value::from(local(received.starts_at))),

@@ -20,8 +20,8 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         protocol::{
-            id_of,
             coorganisation::EvaluationJson,
+            id_of,
             inbound::{AnnounceEvent, CreateEvent, DeleteEvent},
             remote_url::{remote_id, remote_link},
         },
@@ -315,9 +315,7 @@ pub async fn apply_event_in(
     }
     let organizers = store::organizers_in(change.conn(), id).await?;
     let evaluation: Vec<EvaluationJson> = match o.get("cces:evaluation") {
-        Some(Value::Array(all)) => {
-            all.iter().take(20).filter_map(|e| serde_json::from_value(e.clone()).ok()).collect()
-        }
+        Some(Value::Array(all)) => all.iter().take(20).filter_map(|e| serde_json::from_value(e.clone()).ok()).collect(),
         _ => vec![],
     };
     for e in evaluation.iter().filter(|e| organizers.contains(&e.attributed_to)) {

@@ -205,7 +205,8 @@ mod tests {
         let ok = answer_invite(&id, "https://b.example/t/b", &inv, true);
         assert!(is_invite_answer(&ok["object"]));
         assert_eq!(ok["to"], serde_json::json!(["https://a.example/t/a"]));
-        let rm = remove_organizer(&id, "https://a.example/t/a", "https://b.example/t/b", "https://a.example/t/a/actions/1");
+        let rm =
+            remove_organizer(&id, "https://a.example/t/a", "https://b.example/t/b", "https://a.example/t/a/actions/1");
         assert!(is_organizer_removal(&rm));
         let parsed: RemoveOrganizerIn = serde_json::from_value(rm).expect("reads back");
         assert_eq!(parsed.object.id(), "https://b.example/t/b");

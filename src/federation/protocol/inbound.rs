@@ -331,7 +331,7 @@ impl Inbound {
             "Announce" => Inbound::Announce(body(env)?),
             "Like" => Inbound::Like(body(env)?),
             "Join" => Inbound::Join(body(env)?),
-"Leave" => Inbound::Leave(body(env)?),
+            "Leave" => Inbound::Leave(body(env)?),
             "Invite" => Inbound::Invite(body(env)?),
             "Accept" | "Reject" if super::coorganisation::is_invite_answer(o) => Inbound::AnswerInvite(body(env)?),
             "Remove" if super::coorganisation::is_organizer_removal(&env.raw) => Inbound::RemoveOrganizer(body(env)?),
