@@ -29,8 +29,16 @@ use crate::{
     storage::action_invitations::InvitationRow,
 };
 
+/// The OpenAPI example of [`InviteBody`].
+fn invite_example() -> serde_json::Value {
+    serde_json::Value::Object(
+        [("territory".to_string(), serde_json::Value::from("pays-de-redon@maillage.example"))].into_iter().collect(),
+    )
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = invite_example)]
 pub struct InviteBody {
     /// The territory invited: its handle (`territoire@maillage.example`) or actor URL.
     pub territory: String,

@@ -193,3 +193,24 @@ pub async fn local_coorganizer_in(conn: &mut AnyConnection, action_id: i64) -> A
     .fetch_optional(conn)
     .await?)
 }
+
+impl super::Store {
+    /// The invitations a territory sent or received, newest first, with the action's title.
+    pub async fn invitations_of_territory(&self, territory_id: TerritoryId) -> AppResult<Vec<(InvitationRow, String)>> {
+        let rows: Vec<InvitationRow> = sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM action_invitations WHERE territory_id = $1 ORDER BY id DESC LIMIT 500"
+        ))
+        .bind(territory_id)
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = vec![];
+        for r in rows {
+            let title: Option<String> = sqlx::query_scalar("SELECT title FROM actions WHERE id = $1")
+                .bind(r.action_id)
+                .fetch_optional(self.pool())
+                .await?;
+            out.push((r, title.unwrap_or_default()));
+        }
+        Ok(out)
+    }
+}

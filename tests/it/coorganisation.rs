@@ -252,9 +252,22 @@ async fn three_instances_coorganise_join_cancel_and_evaluate() {
     let (s, _) = invite(&a, &ta, y, &b).await;
     assert_eq!(s, StatusCode::CREATED);
     let (by, binv) = received_invitation(&b, &tb, &y_ap).await;
-    let (s, _) =
-        call(Method::POST, b.url(&format!("/api/v1/actions/{by}/invitations/{binv}/accept")), Some(&tb), None).await;
-    assert_eq!(s, StatusCode::NO_CONTENT);
+    // This time B's moderator accepts in B's console.
+    b.account("modo@b.example", "un mot de passe assez long", Role::Moderator).await;
+    let mut console = common::web::Browser::new(&b.url(""));
+    console.login("modo@b.example", "un mot de passe assez long").await;
+    let page = console.get("/admin/invitations?t=territoire").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let key = format!("{by}:{binv}");
+    assert!(page.body.contains("Atelier") && page.body.contains(&key), "{}", page.body);
+    let csrf = page.csrf();
+    let done = console
+        .post(
+            "/admin/invitations/decide?decision=accept",
+            &[("csrf", &csrf), ("t", "territoire"), ("invitation", &key)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     eventually(15, "B co-organises Y", || async { get_json(&y_ap).await["organizers"] == both }).await;
     let (s, _) = call(Method::POST, a.url(&format!("/api/v1/actions/{y}/cancel")), Some(&ta), None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);

@@ -390,4 +390,24 @@ mod tests {
         assert_eq!((c.join_mode, c.status, c.remote_participants), (JoinMode::Approval, ActionStatus::Cancelled, 4));
         assert!(content(&serde_json::from_str(r#"{"id": "x", "name": "No date"}"#).expect("test"), false).is_none());
     }
+
+    /// The `Create(Event)` fixtures of Mobilizon and Gancio (tests/fixtures) read as actions.
+    #[test]
+    fn fixtures_of_created_events() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let read = |f: &str| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(dir.join(f)).expect("fixture")).expect("JSON")
+        };
+        let m = content(&read("mobilizon/create_event.json")["object"], false).expect("Mobilizon's");
+        assert_eq!(
+            (m.title.as_str(), m.timezone.as_str(), m.commune.as_str()),
+            ("Atelier vélo participatif", "Europe/Paris", "Redon")
+        );
+        assert_eq!((m.join_mode, m.capacity, m.remote_participants), (JoinMode::Approval, Some(10), 4));
+        assert_eq!(m.tags, "velo");
+        let g = content(&read("gancio/create_event.json")["object"], false).expect("Gancio's");
+        assert_eq!((g.place_name.as_str(), g.address.as_str()), ("Halle", "1 rue Haute, Redon"));
+        assert!(!g.description_html.contains("script"), "sanitised: {}", g.description_html);
+        assert_eq!(g.ends_at - g.starts_at, 3 * 3600 * 1000);
+    }
 }

@@ -458,6 +458,8 @@ mod tests {
             ("mastodon/like.json", "Like"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
+            ("gancio/create_event.json", "Event"),
+            ("mobilizon/create_event.json", "Event"),
             ("mobilizon/join.json", "Join"),
             ("mobilizon/leave.json", "Leave"),
         ];
