@@ -641,6 +641,43 @@ action-status-tentative = To be confirmed
 action-status-cancelled = Cancelled
 action-status-postponed = Postponed
 
+## Announcements (annonces, issue 12)
+announcements-title = Announcements
+announcements-latest = Latest announcements
+announcements-all = All announcements
+announcements-feed = Atom feed of announcements
+announcements-none = No announcement yet.
+announcements-pages = Pages of announcements
+announcements-newer = Newer
+announcements-older = Older
+announcement-untitled = Announcement
+announcement-draft = Draft: only moderators see it.
+announcement-likes = Likes:
+announcement-comments = Comments
+announcement-no-comments = No comment yet. You can reply from Mastodon, Lemmy or another fediverse server.
+announcement-comment-hide = Hide
+announcement-comment-show = Show
+announcement-new-title = New announcement
+announcement-edit-title = Edit the announcement
+announcement-delete-title = Delete the announcement
+announcement-delete-question = Delete this announcement?
+announcement-delete-published = It is published: followers on the fediverse will be told it is deleted.
+announcement-delete-confirm = Delete
+announcement-field-title = Title (optional)
+announcement-field-text = Text
+announcement-field-link = Link (optional)
+announcement-field-image = Image (PNG, JPEG, WebP or GIF, at most { $max })
+announcement-remove-image = Remove the image
+announcement-field-alt = Image description
+announcement-alt-hint = Required with an image: what someone looking at it sees, for those who cannot.
+announcement-field-tags = Hashtags (separated by spaces)
+announcement-field-status = Publication
+announcement-status-published = Publish now
+announcement-status-draft = Draft
+announcement-save = Save
+announcement-image-too-large = This file is too large.
+announcement-image-invalid = This file is not a readable PNG, JPEG, WebP or GIF image.
+
 # --- co-organisation and evaluation of actions (issue 12, points 7 and 8) ---
 evaluation-before-end = An action is evaluated once it has ended.
 evaluation-unknown-dimension = Each indicator belongs to one of the four dimensions: social, economic, territorial, environmental.

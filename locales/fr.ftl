@@ -640,6 +640,43 @@ action-status-tentative = À confirmer
 action-status-cancelled = Annulée
 action-status-postponed = Reportée
 
+## Announcements (annonces, issue 12)
+announcements-title = Annonces
+announcements-latest = Dernières annonces
+announcements-all = Toutes les annonces
+announcements-feed = Flux Atom des annonces
+announcements-none = Aucune annonce pour l’instant.
+announcements-pages = Pages des annonces
+announcements-newer = Plus récentes
+announcements-older = Plus anciennes
+announcement-untitled = Annonce
+announcement-draft = Brouillon : visible des seuls modérateurs.
+announcement-likes = J’aime :
+announcement-comments = Commentaires
+announcement-no-comments = Aucun commentaire. On peut répondre depuis Mastodon, Lemmy ou un autre serveur du fédivers.
+announcement-comment-hide = Masquer
+announcement-comment-show = Afficher
+announcement-new-title = Nouvelle annonce
+announcement-edit-title = Modifier l’annonce
+announcement-delete-title = Supprimer l’annonce
+announcement-delete-question = Supprimer cette annonce ?
+announcement-delete-published = Elle est publiée : les abonnés du fédivers recevront sa suppression.
+announcement-delete-confirm = Supprimer
+announcement-field-title = Titre (facultatif)
+announcement-field-text = Texte
+announcement-field-link = Lien (facultatif)
+announcement-field-image = Image (PNG, JPEG, WebP ou GIF, au plus { $max })
+announcement-remove-image = Retirer l’image
+announcement-field-alt = Description de l’image
+announcement-alt-hint = Obligatoire avec une image : ce que voit qui la regarde, pour qui ne la voit pas.
+announcement-field-tags = Mots-clés (séparés par des espaces)
+announcement-field-status = Publication
+announcement-status-published = Publier maintenant
+announcement-status-draft = Brouillon
+announcement-save = Enregistrer
+announcement-image-too-large = Ce fichier est trop lourd.
+announcement-image-invalid = Ce fichier n’est pas une image PNG, JPEG, WebP ou GIF lisible.
+
 # --- co-organisation et évaluation des actions (issue 12, points 7 et 8) ---
 evaluation-before-end = Une action s'évalue une fois terminée.
 evaluation-unknown-dimension = Chaque indicateur relève d'une des quatre dimensions : sociale, économique, territoriale, environnementale.

@@ -24,6 +24,7 @@ use crate::{
 
 pub mod action_coorganisation;
 pub mod actions;
+pub mod announcements;
 pub mod follows;
 pub mod openapi;
 pub mod practices;
@@ -66,6 +67,19 @@ pub fn router() -> Router<AppState> {
         .route(
             "/actions/{id}/evaluation",
             get(action_coorganisation::get_evaluation).put(action_coorganisation::put_evaluation),
+        )
+        .route(
+            "/announcements",
+            get(announcements::list)
+                .post(announcements::create)
+                .layer(axum::extract::DefaultBodyLimit::max(announcements::MAX_BODY)),
+        )
+        .route(
+            "/announcements/{id}",
+            get(announcements::get_one)
+                .patch(announcements::patch)
+                .delete(announcements::delete)
+                .layer(axum::extract::DefaultBodyLimit::max(announcements::MAX_BODY)),
         )
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }

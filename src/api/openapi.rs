@@ -11,7 +11,7 @@ use utoipa::{
 };
 
 use super::{
-    ErrorDto, action_coorganisation, actions,
+    ErrorDto, action_coorganisation, actions, announcements,
     follows::{self, ActorRef, FollowDto},
     practices, signatures,
     signatures::{RejectBody, SignatureCreated, SignatureSchema},
@@ -45,7 +45,8 @@ impl Modify for BearerAuth {
         actions::delete, actions::participants, actions::approve_participant, actions::reject_participant,
         action_coorganisation::list, action_coorganisation::invite, action_coorganisation::received,
         action_coorganisation::accept, action_coorganisation::decline, action_coorganisation::withdraw,
-        action_coorganisation::get_evaluation, action_coorganisation::put_evaluation),
+        action_coorganisation::get_evaluation, action_coorganisation::put_evaluation,
+        announcements::list, announcements::create, announcements::get_one, announcements::patch, announcements::delete),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
         crate::storage::signatories::SignatoryPublic, crate::domain::practice::PracticeInput, practices::PracticeDetail,
         practices::PracticeCreated, crate::storage::practices::PracticeRow,
@@ -54,7 +55,9 @@ impl Modify for BearerAuth {
         action_coorganisation::InviteBody, action_coorganisation::InvitationCreated,
         crate::storage::action_invitations::InvitationRow, crate::domain::evaluation::EvaluationInput,
         crate::domain::evaluation::EvaluationIndicatorInput, crate::processing::action_evaluation::Evaluation,
-        crate::storage::action_evaluations::EvaluationRow, crate::storage::action_evaluations::IndicatorRow)),
+        crate::storage::action_evaluations::EvaluationRow, crate::storage::action_evaluations::IndicatorRow,
+        crate::domain::announcement::AnnouncementInput, announcements::AnnouncementDetail, announcements::AnnouncementCreated,
+        crate::storage::announcements::AnnouncementRow)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

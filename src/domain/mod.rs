@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod action;
+pub mod announcement;
 pub mod code;
 pub mod coorganisation;
 pub mod evaluation;

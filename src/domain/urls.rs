@@ -123,6 +123,26 @@ impl Urls {
         self.path("/tags/")
     }
 
+    /// A territory's announcement (its `Note` id and page).
+    pub fn announcement(&self, slug: &str, id: impl Display) -> Url {
+        self.path(&format!("/t/{slug}/annonces/{id}"))
+    }
+
+    /// The list of a territory's announcements.
+    pub fn announcements(&self, slug: &str) -> Url {
+        self.path(&format!("/t/{slug}/annonces"))
+    }
+
+    /// A territory's Atom feed of announcements.
+    pub fn announcements_feed(&self, slug: &str) -> Url {
+        self.path(&format!("/t/{slug}/annonces.atom"))
+    }
+
+    /// A stored announcement image (`<hash>.<ext>`, never changes: cached for ever).
+    pub fn announcement_media(&self, name: &str) -> Url {
+        self.path(&format!("/media/a/{name}"))
+    }
+
     pub fn media(&self, id: impl Display) -> Url {
         self.path(&format!("/media/{id}"))
     }

@@ -15,6 +15,7 @@ pub mod actions;
 pub mod activities;
 pub mod actors;
 pub mod admin;
+pub mod announcements;
 pub mod bench_seed;
 pub mod charters;
 pub mod conversations;

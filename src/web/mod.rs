@@ -5,6 +5,8 @@ pub use crate::text::{html, i18n, numbers, time};
 
 pub mod action_pages;
 pub mod admin;
+pub mod announcement_form;
+pub mod announcement_pages;
 pub mod auth;
 pub mod charter;
 pub mod client_ip;
@@ -181,5 +183,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(practice_actions::router())
         .merge(practice_conversation::router())
         .merge(places::router())
+        .merge(announcement_pages::router())
+        .merge(announcement_form::router())
         .merge(admin::router())
 }

@@ -88,6 +88,8 @@ struct TerritoryPage {
     remote_value: String,
     /// The territory's latest practices: (page link, title, summary).
     practices: Vec<(String, String, String)>,
+    /// The territory's latest announcements.
+    announcements: Vec<super::announcement_pages::Card>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,7 +124,15 @@ pub async fn territory(
         .into_iter()
         .map(|p| (format!("/pratiques/{}", p.id), p.title, p.summary))
         .collect();
+    let announcements = data
+        .store
+        .announcements(t.id, false, 3, 0)
+        .await?
+        .iter()
+        .map(|a| super::announcement_pages::card(&data, &ctx, &t.slug, a))
+        .collect();
     let page = TerritoryPage {
+        announcements,
         signatories: tr.number(signatories),
         signatories_label: tr.plural("signatories-label", signatories),
         l: Layout::new(&ctx, t.name.clone()),

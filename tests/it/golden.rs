@@ -440,3 +440,65 @@ async fn golden_actions() {
     }
     m.stop().await;
 }
+
+/// Announcements (issue 12) published with an image, edited and deleted: what is stored for
+/// delivery, what each reader gets (Lemmy the territory's Announce of the author's activity on a
+/// titled `Page`, Mastodon the Announce of the id then the author's activities, another Maillage
+/// the Announce of the author's activity on the `Note`), the `Note` served at its id and its
+/// `Tombstone` once deleted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn golden_announcements() {
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    let lemmy = Peer::start_as("lemmy").await;
+    let mastodon = Peer::start_as("mastodon").await;
+    let other = Peer::start_as("maillage").await;
+    let g = Golden::default()
+        .host(m.base.as_str(), "maillage")
+        .host(lemmy.base.as_str(), "lemmy")
+        .host(mastodon.base.as_str(), "mastodon")
+        .host(other.base.as_str(), "other-maillage");
+    let modo = m.token(Role::Moderator).await;
+    for peer in [&lemmy, &mastodon, &other] {
+        follow(peer, &m).await;
+    }
+    let (last, _) = sent_since(&m, 0).await;
+    use base64::Engine;
+    let image = base64::engine::general_purpose::STANDARD.encode(common::web::PNG);
+    let body = json!({"title": "Marché de producteurs", "text": "Samedi, **marché** place de la mairie.",
+        "link": "https://example.org/marche", "tags": ["circuit court"], "image_base64": image,
+        "image_alt": "Des étals de légumes"});
+    let (s, created) = call(Method::POST, m.url("/api/v1/announcements"), Some(&modo), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let ap_id = created["ap_id"].as_str().expect("ap_id").to_string();
+    let (last, create) = sent_since(&m, last).await;
+    g.check("sent/announcement_create", &create);
+    let readers = [("lemmy", &lemmy), ("mastodon", &mastodon), ("maillage", &other)];
+    let is_create = |a: &Value| {
+        a["type"] == "Announce" && (a["object"] == ap_id.as_str() || a["object"]["object"]["id"] == ap_id.as_str())
+    };
+    g.check("received/announcement_create", &per_reader(&readers, [1, 1, 1], is_create).await);
+    g.check("served/announcement_note", &get_json(&ap_id).await);
+
+    let patch = json!({"text": "Samedi **et dimanche**, marché."});
+    call(Method::PATCH, m.url(&format!("/api/v1/announcements/{id}")), Some(&modo), Some(patch)).await;
+    let (last, update) = sent_since(&m, last).await;
+    g.check("sent/announcement_update", &update);
+    let is_update = |a: &Value| {
+        (a["type"] == "Update" && a["object"]["id"] == ap_id.as_str())
+            || (a["object"]["type"] == "Update" && a["object"]["object"]["id"] == ap_id.as_str())
+    };
+    g.check("received/announcement_update", &per_reader(&readers, [1, 1, 1], is_update).await);
+
+    call(Method::DELETE, m.url(&format!("/api/v1/announcements/{id}")), Some(&modo), None).await;
+    let (_, delete) = sent_since(&m, last).await;
+    g.check("sent/announcement_delete", &delete);
+    let is_delete =
+        |a: &Value| (a["type"] == "Delete" && a["object"]["id"] == ap_id.as_str()) || a["object"]["type"] == "Delete";
+    g.check("received/announcement_delete", &per_reader(&readers, [1, 1, 1], is_delete).await);
+    g.check("served/announcement_tombstone", &get_gone(&ap_id).await);
+    for p in [lemmy, mastodon, other] {
+        p.stop().await;
+    }
+    m.stop().await;
+}

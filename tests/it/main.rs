@@ -4,6 +4,7 @@
 mod action_participation;
 mod actions;
 mod actors_strict;
+mod announcements;
 mod browser;
 mod browser_console;
 mod browser_layout;

@@ -133,3 +133,37 @@ async fn personal_data_never_reaches_the_logs() {
         assert!(!logs.contains(secret), "{secret} appears in the logs");
     }
 }
+
+/// Announcements (issue 12): who wrote one (a moderator's email) never appears in its page, its
+/// `Note`, the API, the Atom feed or the territory's home; what a picture carries besides its
+/// pixels (here text after the image data, as metadata would be) is dropped by re-encoding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_keep_their_authors_and_picture_metadata_private() {
+    use common::{TestDb, TestInstance, web::Browser};
+    const MODO: &str = "moderatrice.privee@territoire-discret.example";
+    let m = TestInstance::start(TestDb::sqlite().await).await;
+    m.account(MODO, "un mot de passe assez long", maillage::domain::account::Role::Moderator).await;
+    let mut browser = Browser::new(&m.url("/"));
+    browser.login(MODO, "un mot de passe assez long").await;
+    let csrf = browser.get("/t/territoire/annonces/nouvelle").await.csrf();
+    let mut picture = common::web::PNG.to_vec();
+    picture.extend(format!("GPS 48.1173N 1.6778W {MODO} {PHONE}").as_bytes());
+    let fields = [("csrf", csrf.as_str()), ("title", "Assemblée"), ("text", "Jeudi soir."), ("image_alt", "Une salle")];
+    let posted =
+        browser.post_form_data("/t/territoire/annonces/nouvelle", &fields, Some(("image", picture, "p.png"))).await;
+    assert_eq!(posted.status, reqwest::StatusCode::SEE_OTHER, "{}", posted.body);
+    let page_url = m.url(posted.location.as_deref().expect("location"));
+    let note = client().get(&page_url).header("Accept", "application/activity+json").send().await.expect("note");
+    let note: serde_json::Value = note.json().await.expect("json");
+    let image = note["attachment"][0]["url"].as_str().expect("image").to_string();
+    let bytes = client().get(&image).send().await.expect("image").bytes().await.expect("bytes");
+    assert!(!String::from_utf8_lossy(&bytes).contains("GPS"), "metadata dropped");
+    let mut seen = note.to_string();
+    for path in ["/api/v1/announcements", "/t/territoire/annonces.atom", "/t/territoire", "/t/territoire/annonces"] {
+        seen.push_str(&client().get(m.url(path)).send().await.expect("get").text().await.expect("text"));
+    }
+    seen.push_str(&client().get(&page_url).send().await.expect("page").text().await.expect("text"));
+    assert!(seen.contains("Jeudi soir."), "the announcement is there");
+    assert!(!seen.contains(MODO) && !seen.contains("moderatrice.privee"), "the author's email leaked");
+    m.stop().await;
+}

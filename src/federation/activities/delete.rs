@@ -26,6 +26,8 @@ impl Activity for Delete {
         let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
         if practice::delete_remote(state, object, signer, claim).await?
             || conversation::delete_comment(state, object.unwrap_or_default(), self.id.as_str(), signer).await?
+            || super::announcement_reply::delete_reply(state, object.unwrap_or_default(), self.id.as_str(), signer)
+                .await?
         {
             return Ok(());
         }

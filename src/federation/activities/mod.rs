@@ -8,6 +8,7 @@
 
 pub mod accept;
 pub mod announce;
+pub mod announcement_reply;
 pub mod article;
 pub mod conversation;
 pub mod coorganisation;

@@ -57,6 +57,9 @@ impl Activity for CreateNote {
             tracing::info!(activity = %self.id, actor = %signer.ap_id, "a reply that is not public: ignored");
             return Ok(());
         }
+        if super::announcement_reply::edit_reply(ctx, self.id.as_str(), note_id, o).await? {
+            return Ok(());
+        }
         if let Some(existing) = state.store.comment_by_ap_id(note_id).await? {
             if existing.author_actor != signer.ap_id {
                 return Err(AppError::Forbidden("only a comment's author may change it".into()));
@@ -71,6 +74,9 @@ impl Activity for CreateNote {
             return Ok(());
         }
         let Some(practice) = practice_for(state, in_reply_to).await? else {
+            if let Some(a) = super::announcement_reply::announcement_for(state, in_reply_to).await? {
+                return super::announcement_reply::store_reply(ctx, self.id.as_str(), signer, o, &a).await;
+            }
             tracing::info!(activity = %self.id, in_reply_to, "reply to no practice known here: ignored");
             return Ok(());
         };

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod announcement;
 pub mod charter;
 pub mod collections;
 pub mod conversation;

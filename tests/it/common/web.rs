@@ -103,6 +103,35 @@ impl Browser {
         self.send(req).await
     }
 
+    /// A multipart form with text `fields` and an optional file (field name, bytes, file name).
+    pub async fn post_form_data(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, Vec<u8>, &str)>,
+    ) -> Page {
+        let url = format!("{}{path}", self.base);
+        let boundary = "maillage-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        if let Some((name, bytes, file_name)) = file {
+            body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend(bytes);
+            body.extend(b"\r\n");
+        }
+        body.extend(format!("--{boundary}--\r\n").as_bytes());
+        let req = self
+            .client
+            .post(url)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(body);
+        self.send(req).await
+    }
+
     /// Logs in through the form; panics unless it succeeds.
     pub async fn login(&mut self, email: &str, password: &str) {
         let csrf = self.get("/login").await.csrf();

@@ -1,0 +1,364 @@
+//! Announcements, their comments and likes (migration 0022). Writes take the caller's
+//! connection (a change's transaction); reads exist over any executor (`*_in`).
+
+use sqlx::{AnyConnection, FromRow};
+
+use super::Store;
+use crate::{
+    domain::{announcement::AnnouncementStatus, ids::TerritoryId, list::List, now_millis},
+    error::AppResult,
+};
+
+/// An announcement as stored and as the API returns it (times in ms UTC).
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct AnnouncementRow {
+    pub id: i64,
+    pub ap_id: String,
+    #[schema(value_type = i64)]
+    pub territory_id: TerritoryId,
+    /// `draft`, `published` or `deleted`.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub status: AnnouncementStatus,
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub link: String,
+    /// The image's file name under `/media/a/` (empty: none).
+    pub image_name: String,
+    pub image_type: String,
+    pub image_width: i64,
+    pub image_height: i64,
+    pub image_alt: String,
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub tags: List<String>,
+    /// Who wrote it (an account or token): never in public output.
+    #[serde(skip)]
+    pub author: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+}
+
+impl AnnouncementRow {
+    pub fn is_published(&self) -> bool {
+        self.status == AnnouncementStatus::Published
+    }
+}
+
+const COLUMNS: &str = "id, ap_id, territory_id, status, title, body_md, body_html, link, image_name, image_type, \
+                       image_width, image_height, image_alt, tags, author, created_at, updated_at, published_at";
+
+/// Everything an edit replaces.
+#[derive(Debug, Clone, Default)]
+pub struct AnnouncementContent {
+    pub title: String,
+    pub body_md: String,
+    pub body_html: String,
+    pub link: String,
+    pub image_name: String,
+    pub image_type: String,
+    pub image_width: i64,
+    pub image_height: i64,
+    pub image_alt: String,
+    pub tags: String,
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the content as `$1`–`$10`.
+fn bind_content<'q>(q: Query<'q>, c: &'q AnnouncementContent) -> Query<'q> {
+    q.bind(&c.title)
+        .bind(&c.body_md)
+        .bind(&c.body_html)
+        .bind(&c.link)
+        .bind(&c.image_name)
+        .bind(&c.image_type)
+        .bind(c.image_width)
+        .bind(c.image_height)
+        .bind(&c.image_alt)
+        .bind(&c.tags)
+}
+
+/// A new announcement (its status `draft` or `published`); its id.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    ap_id: &str,
+    territory_id: TerritoryId,
+    c: &AnnouncementContent,
+    status: AnnouncementStatus,
+    author: &str,
+) -> AppResult<i64> {
+    let now = now_millis();
+    let published = (status == AnnouncementStatus::Published).then_some(now);
+    Ok(sqlx::query_scalar(
+        "INSERT INTO announcements (title, body_md, body_html, link, image_name, image_type, image_width, \
+         image_height, image_alt, tags, ap_id, territory_id, status, author, created_at, updated_at, published_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16) RETURNING id",
+    )
+    .bind(&c.title)
+    .bind(&c.body_md)
+    .bind(&c.body_html)
+    .bind(&c.link)
+    .bind(&c.image_name)
+    .bind(&c.image_type)
+    .bind(c.image_width)
+    .bind(c.image_height)
+    .bind(&c.image_alt)
+    .bind(&c.tags)
+    .bind(ap_id)
+    .bind(territory_id)
+    .bind(status.as_str())
+    .bind(author)
+    .bind(now)
+    .bind(published)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// Its id is its address under the territory, known once inserted.
+pub async fn set_ap_id(conn: &mut AnyConnection, id: i64, ap_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE announcements SET ap_id = $1 WHERE id = $2").bind(ap_id).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn update_content(conn: &mut AnyConnection, id: i64, c: &AnnouncementContent) -> AppResult<()> {
+    let sql = "UPDATE announcements SET title = $1, body_md = $2, body_html = $3, link = $4, image_name = $5, \
+               image_type = $6, image_width = $7, image_height = $8, image_alt = $9, tags = $10, updated_at = $11 \
+               WHERE id = $12";
+    bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Changes the status (the first publication time is kept).
+pub async fn set_status(conn: &mut AnyConnection, id: i64, to: AnnouncementStatus) -> AppResult<()> {
+    let published = i64::from(to == AnnouncementStatus::Published);
+    sqlx::query(
+        "UPDATE announcements SET status = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) \
+         ELSE published_at END, updated_at = $3 WHERE id = $4",
+    )
+    .bind(to.as_str())
+    .bind(published)
+    .bind(now_millis())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn announcement_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<Option<AnnouncementRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM announcements WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
+}
+
+/// A comment on an announcement.
+#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct AnnouncementCommentRow {
+    pub id: i64,
+    pub announcement_id: i64,
+    pub ap_id: String,
+    pub in_reply_to: String,
+    pub author_actor: String,
+    pub author_name: String,
+    pub author_handle: String,
+    pub author_url: String,
+    pub content_html: String,
+    pub url: String,
+    pub hidden: i64,
+    pub published_at: i64,
+}
+
+const COMMENT_COLUMNS: &str = "id, announcement_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \
+                               author_url, content_html, url, hidden, published_at";
+
+/// A reply to store.
+pub struct NewAnnouncementComment<'a> {
+    pub announcement_id: i64,
+    pub ap_id: &'a str,
+    pub in_reply_to: &'a str,
+    pub author_actor: &'a str,
+    pub author_name: &'a str,
+    pub author_handle: &'a str,
+    pub author_url: &'a str,
+    pub content_html: &'a str,
+    pub url: &'a str,
+    pub published_at: i64,
+}
+
+impl Store {
+    pub async fn announcement(&self, id: i64) -> AppResult<Option<AnnouncementRow>> {
+        announcement_in(self.pool(), id).await
+    }
+
+    pub async fn announcement_by_ap_id(&self, ap_id: &str) -> AppResult<Option<AnnouncementRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM announcements WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// A territory's announcements, newest first: published ones, and drafts when asked
+    /// (moderators); never deleted ones.
+    pub async fn announcements(
+        &self,
+        territory_id: TerritoryId,
+        drafts: bool,
+        limit: i64,
+        offset: i64,
+    ) -> AppResult<Vec<AnnouncementRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM announcements WHERE territory_id = $1 AND (status = 'published' OR \
+             (status = 'draft' AND $2 = 1)) ORDER BY COALESCE(published_at, created_at) DESC, id DESC \
+             LIMIT $3 OFFSET $4"
+        ))
+        .bind(territory_id)
+        .bind(i64::from(drafts))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn announcement_count(&self, territory_id: TerritoryId) -> AppResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM announcements WHERE territory_id = $1 AND status = 'published'")
+            .bind(territory_id)
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    pub async fn announcement_comment_by_ap_id(&self, ap_id: &str) -> AppResult<Option<AnnouncementCommentRow>> {
+        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM announcement_comments WHERE ap_id = $1"))
+            .bind(ap_id)
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// An announcement's comments, oldest first; hidden ones only when asked (moderators).
+    pub async fn announcement_comments(&self, id: i64, with_hidden: bool) -> AppResult<Vec<AnnouncementCommentRow>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COMMENT_COLUMNS} FROM announcement_comments WHERE announcement_id = $1 AND \
+             (hidden = 0 OR $2 = 1) ORDER BY published_at, id"
+        ))
+        .bind(id)
+        .bind(i64::from(with_hidden))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn announcement_likes(&self, id: i64) -> AppResult<i64> {
+        likes_in(self.pool(), id).await
+    }
+}
+
+pub async fn likes_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM announcement_likes WHERE announcement_id = $1")
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Visible comments, for the `replies` count of the `Note`.
+pub async fn comment_count_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM announcement_comments WHERE announcement_id = $1 AND hidden = 0")
+        .bind(id)
+        .fetch_one(conn)
+        .await?)
+}
+
+/// Stores a comment; `None` when its id is already known (a repeated delivery).
+pub async fn insert_comment(conn: &mut AnyConnection, c: &NewAnnouncementComment<'_>) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO announcement_comments (announcement_id, ap_id, in_reply_to, author_actor, author_name, \
+         author_handle, author_url, content_html, url, published_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (ap_id) DO NOTHING RETURNING id",
+    )
+    .bind(c.announcement_id)
+    .bind(c.ap_id)
+    .bind(c.in_reply_to)
+    .bind(c.author_actor)
+    .bind(c.author_name)
+    .bind(c.author_handle)
+    .bind(c.author_url)
+    .bind(c.content_html)
+    .bind(c.url)
+    .bind(c.published_at)
+    .bind(now_millis())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// An edit by the comment's author.
+pub async fn update_comment(conn: &mut AnyConnection, ap_id: &str, author: &str, html: &str) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE announcement_comments SET content_html = $1 WHERE ap_id = $2 AND author_actor = $3")
+        .bind(html)
+        .bind(ap_id)
+        .bind(author)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Removes a comment by its author (the caller checked who asks).
+pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str, author: &str) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM announcement_comments WHERE ap_id = $1 AND author_actor = $2")
+        .bind(ap_id)
+        .bind(author)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Hides or shows a comment of the announcement `announcement_id` (moderation).
+pub async fn set_comment_hidden(
+    conn: &mut AnyConnection,
+    announcement_id: i64,
+    comment_id: i64,
+    hidden: bool,
+) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE announcement_comments SET hidden = $1 WHERE id = $2 AND announcement_id = $3")
+        .bind(i64::from(hidden))
+        .bind(comment_id)
+        .bind(announcement_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Records a like; false when this actor had already liked it.
+pub async fn add_like(conn: &mut AnyConnection, id: i64, actor: &str, activity: &str) -> AppResult<bool> {
+    let done = sqlx::query(
+        "INSERT INTO announcement_likes (announcement_id, actor, activity_ap_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (announcement_id, actor) DO NOTHING",
+    )
+    .bind(id)
+    .bind(actor)
+    .bind(activity)
+    .bind(now_millis())
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Withdraws the like an actor made with `activity` (its `Undo`).
+pub async fn remove_like(conn: &mut AnyConnection, activity: &str, actor: &str) -> AppResult<bool> {
+    let done = sqlx::query("DELETE FROM announcement_likes WHERE activity_ap_id = $1 AND actor = $2")
+        .bind(activity)
+        .bind(actor)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The slug of a territory, read through any executor (an announcement's territory, inside its change).
+pub async fn territory_slug_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    territory_id: TerritoryId,
+) -> AppResult<Option<String>> {
+    Ok(sqlx::query_scalar("SELECT slug FROM territories WHERE id = $1").bind(territory_id).fetch_optional(conn).await?)
+}
