@@ -145,6 +145,7 @@ pub async fn answer(state: &AppState, action_id: i64, id: i64, accept: bool, by:
     let by_us = LocalActor::Territory(inv.territory_id);
     change.queue(by_us, &json, false, std::slice::from_ref(&inviter.inbox)).await?;
     if accept {
+        store::set_publication(change.conn(), action_id, PublicationState::Published).await?;
         invitations::set_state(change.conn(), inv.id, InvitationState::Accepted, by).await?;
         invitations::accept_organizer(change.conn(), action_id, &me, Some(inv.territory_id)).await?;
         // Our followers learn of it: an `Announce` of the action's id (they fetch it).
@@ -154,6 +155,9 @@ pub async fn answer(state: &AppState, action_id: i64, id: i64, accept: bool, by:
         let now = time(crate::domain::now_millis());
         let boost = announce(new_activity_id(state).as_str(), &at, Value::String(before.ap_id.clone()), &now);
         change.queue(by_us, &boost, true, &followers).await?;
+    } else if before.publication == PublicationState::Draft {
+        // Held only for the invitation: declined, it goes (its invitation with it).
+        store::delete(change.conn(), action_id).await?;
     } else {
         invitations::set_state(change.conn(), inv.id, InvitationState::Declined, by).await?;
     }

@@ -56,11 +56,25 @@ async fn create_published(m: &TestInstance, token: &str, body: Value) -> (i64, S
 
 /// B's invitation to `ap_id`, once it arrived: (B's action id, invitation id).
 async fn received_invitation(b: &TestInstance, token: &str, ap_id: &str) -> (i64, i64) {
-    eventually(15, "B receives the Invite", || async { find(b, ap_id).await.is_some() }).await;
-    let local = find(b, ap_id).await.and_then(|d| d["id"].as_i64()).expect("B's copy");
-    let (s, pending) = call(Method::GET, b.url("/api/v1/invitations?pending=true"), Some(token), None).await;
-    assert_eq!(s, StatusCode::OK, "{pending}");
-    let inv = pending.as_array().into_iter().flatten().find(|i| i["action_id"] == local).expect("pending invitation");
+    let pending = || async { call(Method::GET, b.url("/api/v1/invitations?pending=true"), Some(token), None).await.1 };
+    let copy = || async {
+        let list = pending().await;
+        let ids: Vec<i64> = list.as_array().into_iter().flatten().filter_map(|i| i["action_id"].as_i64()).collect();
+        for id in ids {
+            let (_, d) = call(Method::GET, b.url(&format!("/api/v1/actions/{id}")), Some(token), None).await;
+            if d["ap_id"] == ap_id {
+                return Some(d);
+            }
+        }
+        None
+    };
+    eventually(15, "B receives the Invite", || async { copy().await.is_some() }).await;
+    let held = copy().await.expect("B's copy");
+    assert_eq!(held["publication"], "draft", "out of B's agenda until accepted: {held}");
+    assert!(find(b, ap_id).await.is_none(), "not in B's public agenda");
+    let local = held["id"].as_i64().expect("id");
+    let list = pending().await;
+    let inv = list.as_array().into_iter().flatten().find(|i| i["action_id"] == local).expect("pending invitation");
     assert_eq!((inv["direction"].as_str(), inv["state"].as_str()), (Some("received"), Some("pending")), "{inv}");
     (local, inv["id"].as_i64().expect("invitation id"))
 }

@@ -2,7 +2,8 @@
 //! `processing::action_coorganisation`):
 //!
 //! - `Invite` of one of our territories by the origin of a shared action: the action is stored
-//!   (as received `Event`s are) with a pending invitation for its moderators. An `Invite` from
+//!   (as received `Event`s are, but kept out of the agenda until accepted) with a pending
+//!   invitation for its moderators. An `Invite` from
 //!   anyone but the action's origin is ignored (202, nothing stored).
 //! - `Accept`/`Reject` of one of our `Invite`s, by the invited territory only (403 otherwise):
 //!   accepted, it joins the `organizers` and everyone gets an `Update` of the `Event`.
@@ -16,6 +17,7 @@ use serde_json::Value;
 use super::{Activity, Received, event::apply_event_in, local_territory, practice::Claim};
 use crate::{
     domain::{
+        action::PublicationState,
         coorganisation::{InvitationDirection, InvitationState},
         now_millis,
     },
@@ -78,7 +80,9 @@ impl Activity for Invite {
         if !claim_received(change.conn(), self.id.as_str(), &signer.ap_id, ctx.kind).await? {
             return Ok(());
         }
-        let id = apply_event_in(state, &mut change, o, ap_id, &signer.ap_id, &c).await?;
+        // Out of the agenda until our moderators accept (unless we have it already: we follow A).
+        let publish = known.as_ref().is_some_and(|a| a.publication == PublicationState::Published);
+        let id = apply_event_in(state, &mut change, o, ap_id, &signer.ap_id, &c, publish).await?;
         invitations::upsert(
             change.conn(),
             id,

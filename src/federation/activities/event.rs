@@ -269,14 +269,16 @@ async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim
     if !claim_received(change.conn(), claim.id, claim.actor, claim.kind).await? {
         return Ok(()); // A redelivery: applied already.
     }
-    apply_event_in(state, &mut change, o, ap_id, &origin.ap_id, &c).await?;
+    // An action we hold only as an invitation not yet accepted stays out of the agenda.
+    let publish = known.as_ref().is_none_or(|a| a.publication == PublicationState::Published);
+    apply_event_in(state, &mut change, o, ap_id, &origin.ap_id, &c, publish).await?;
     change.commit().await?;
     tracing::info!(event = %ap_id, from = %origin.ap_id, "remote action stored");
     Ok(())
 }
 
 /// Writes the received `Event` `o` (id `ap_id`, of `origin`, read as `c`) inside `change`:
-/// its row (inserted or refreshed, published), its organisers as it lists them (the origin
+/// its row (inserted or refreshed; published when `publish`, else a new one stays a draft), its organisers as it lists them (the origin
 /// first; a local territory co-organising stays while listed) and the organisers'
 /// evaluations (`cces:evaluation`). Its row id.
 pub async fn apply_event_in(
@@ -286,6 +288,7 @@ pub async fn apply_event_in(
     ap_id: &str,
     origin: &str,
     c: &ActionContent,
+    publish: bool,
 ) -> AppResult<i64> {
     let id = match store::action_by_ap_id_in(change.conn(), ap_id).await? {
         Some(a) => {
@@ -294,7 +297,9 @@ pub async fn apply_event_in(
         }
         None => store::insert(change.conn(), ap_id, None, origin, c, origin).await?,
     };
-    store::set_publication(change.conn(), id, PublicationState::Published).await?;
+    if publish {
+        store::set_publication(change.conn(), id, PublicationState::Published).await?;
+    }
     let listed: Vec<String> = strings(o, "organizers")
         .into_iter()
         .filter(|a| remote_link(Some(a), state.config.allow_private_network).is_some())
