@@ -641,6 +641,18 @@ action-status-tentative = To be confirmed
 action-status-cancelled = Cancelled
 action-status-postponed = Postponed
 
+# --- backups (issue 15) ---
+backup-title = Backups
+backup-schedule = Schedule
+backup-none-scheduled = No backup scheduled (setting backup_interval_hours; see docs/admin.md).
+backup-every = Every { $hours } hours, the last { $keep } kept in { $dir }
+backup-last = Last backup
+backup-last-value = { $when }: { $file } ({ $size })
+backup-next = Next backup
+backup-failures = Failures
+backup-no-failure = None since the last successful backup.
+backup-failures-value = { $count } failure(s) since the last successful backup; the latest { $when }: { $error }
+
 ## Announcements (annonces, issue 12)
 announcements-title = Announcements
 announcements-latest = Latest announcements

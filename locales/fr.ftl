@@ -640,6 +640,18 @@ action-status-tentative = À confirmer
 action-status-cancelled = Annulée
 action-status-postponed = Reportée
 
+# --- sauvegardes (issue 15) ---
+backup-title = Sauvegardes
+backup-schedule = Planification
+backup-none-scheduled = Aucune sauvegarde planifiée (réglage backup_interval_hours ; voir docs/admin.md).
+backup-every = Toutes les { $hours } heures, les { $keep } dernières gardées dans { $dir }
+backup-last = Dernière sauvegarde
+backup-last-value = { $when } : { $file } ({ $size })
+backup-next = Prochaine sauvegarde
+backup-failures = Échecs
+backup-no-failure = Aucun depuis la dernière sauvegarde réussie.
+backup-failures-value = { $count } échec(s) depuis la dernière sauvegarde réussie ; le dernier { $when } : { $error }
+
 ## Announcements (annonces, issue 12)
 announcements-title = Annonces
 announcements-latest = Dernières annonces

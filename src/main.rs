@@ -8,6 +8,7 @@ use maillage::config::{Config, ConfigLayer};
 
 mod bench;
 mod commands;
+mod progress;
 
 #[derive(Parser)]
 #[command(name = "maillage", version, about = "Serveur ActivityPub des Circuits Courts Économiques et Solidaires")]
@@ -96,6 +97,11 @@ enum Command {
     /// API bearer tokens.
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Write a backup of the running instance (database, keys, media, configuration) to FILE
+    /// (.tar.gz); PostgreSQL through pg_dump (docs/admin.md "Backups").
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty data directory (and an empty PostgreSQL database).
+    Restore { file: PathBuf },
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
@@ -128,10 +134,10 @@ enum SignaturesCmd {
         territory: String,
     },
     /// Approve a confirmed signature.
-    Approve { id: i64 },
+    Approve { id: maillage::domain::ids::SignatoryId },
     /// Reject a confirmed signature, with the reason mailed to the signer.
     Reject {
-        id: i64,
+        id: maillage::domain::ids::SignatoryId,
         #[arg(long)]
         reason: String,
     },
@@ -296,7 +302,9 @@ fn load_config(flags: &Flags) -> Result<Config, String> {
         allow_private_network: flags.allow_private_network.then_some(true),
         ..Default::default()
     };
-    ConfigLayer::default().merge(file).merge(ConfigLayer::from_env(env)?).merge(cli).resolve()
+    let mut config = ConfigLayer::default().merge(file).merge(ConfigLayer::from_env(env)?).merge(cli).resolve()?;
+    config.config_file = file_path;
+    Ok(config)
 }
 
 fn init_logging(config: &Config) {

@@ -62,7 +62,11 @@ pub struct ReceivedQuery {
     responses((status = 200, description = "Invitations to co-organise it, sent (our action) or received (a remote action)", body = Vec<InvitationRow>),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto),
         (status = 404, description = "No such action", body = ErrorDto)))]
-pub async fn list(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn list(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<crate::domain::ids::ActionId>,
+) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     Ok(Json(coorganisation::list(&data, id).await?).into_response())
 }
@@ -77,7 +81,7 @@ pub async fn list(State(data): State<AppState>, caller: ApiCaller, Path(id): Pat
 pub async fn invite(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::ids::ActionId>,
     b: Result<Json<InviteBody>, JsonRejection>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
@@ -101,7 +105,13 @@ pub async fn received(
     Ok(Json(coorganisation::received(&data, q.pending.unwrap_or(false)).await?).into_response())
 }
 
-async fn answer(data: &AppState, caller: &ApiCaller, id: i64, iid: i64, accept: bool) -> AppResult<Response> {
+async fn answer(
+    data: &AppState,
+    caller: &ApiCaller,
+    id: crate::domain::ids::ActionId,
+    iid: i64,
+    accept: bool,
+) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     coorganisation::answer(data, id, iid, accept, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -115,7 +125,7 @@ async fn answer(data: &AppState, caller: &ApiCaller, id: i64, iid: i64, accept: 
 pub async fn accept(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path((id, iid)): Path<(i64, i64)>,
+    Path((id, iid)): Path<(crate::domain::ids::ActionId, i64)>,
 ) -> AppResult<Response> {
     answer(&data, &caller, id, iid, true).await
 }
@@ -128,7 +138,7 @@ pub async fn accept(
 pub async fn decline(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path((id, iid)): Path<(i64, i64)>,
+    Path((id, iid)): Path<(crate::domain::ids::ActionId, i64)>,
 ) -> AppResult<Response> {
     answer(&data, &caller, id, iid, false).await
 }
@@ -141,7 +151,7 @@ pub async fn decline(
 pub async fn withdraw(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path((id, iid)): Path<(i64, i64)>,
+    Path((id, iid)): Path<(crate::domain::ids::ActionId, i64)>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     coorganisation::withdraw(&data, id, iid, &caller.audit_name()).await?;
@@ -154,7 +164,7 @@ pub async fn withdraw(
 pub async fn get_evaluation(
     State(data): State<AppState>,
     caller: Option<ApiCaller>,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::ids::ActionId>,
 ) -> AppResult<Response> {
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
     Ok(Json(evaluation::list(&data, id, moderator).await?).into_response())
@@ -170,7 +180,7 @@ pub async fn get_evaluation(
 pub async fn put_evaluation(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<crate::domain::ids::ActionId>,
     b: Result<Json<EvaluationInput>, JsonRejection>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;

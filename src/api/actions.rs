@@ -17,6 +17,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ErrorDto};
+use crate::domain::ids::{ActionId, ParticipantId, PracticeId};
 use crate::{
     domain::{account::Role, action::ActionInput},
     error::{AppError, AppResult},
@@ -39,7 +40,8 @@ pub struct ActionDetail {
     /// Organising territories (actor ids), the owner first.
     pub organizers: Vec<String>,
     /// Ids of the linked practices.
-    pub practices: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub practices: Vec<PracticeId>,
     /// Participants counted (for a received action: what its origin says).
     pub participants: i64,
     /// Places left, when the number is limited.
@@ -48,7 +50,8 @@ pub struct ActionDetail {
 
 #[derive(Serialize, ToSchema)]
 pub struct ActionCreated {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ActionId,
     /// Always `draft`: publishing is a separate step.
     pub publication: String,
 }
@@ -131,7 +134,7 @@ pub async fn create(
 pub async fn get_one(
     State(data): State<AppState>,
     caller: Option<ApiCaller>,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
 ) -> AppResult<Response> {
     let a = data.store.action(id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
     let moderator = caller.is_some_and(|c| c.role >= Role::Moderator);
@@ -160,7 +163,7 @@ pub async fn get_one(
 pub async fn patch(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ActionId>,
     b: Result<Json<Value>, JsonRejection>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
@@ -174,7 +177,7 @@ pub async fn patch(
 #[utoipa::path(post, path = "/api/v1/actions/{id}/publish", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Published: followers get a Create(Event); published already: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn publish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn publish(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<ActionId>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::publish(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -183,7 +186,7 @@ pub async fn publish(State(data): State<AppState>, caller: ApiCaller, Path(id): 
 #[utoipa::path(post, path = "/api/v1/actions/{id}/cancel", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Cancelled: followers of a published action get an Update with status CANCELLED; cancelled already: unchanged"), (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto),
         (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn cancel(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn cancel(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<ActionId>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::cancel(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -192,7 +195,7 @@ pub async fn cancel(State(data): State<AppState>, caller: ApiCaller, Path(id): P
 #[utoipa::path(delete, path = "/api/v1/actions/{id}", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 204, description = "Deleted (followers of a published action get a Delete)"),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<ActionId>) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     actions::delete(&data, id, &caller.audit_name()).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -201,7 +204,11 @@ pub async fn delete(State(data): State<AppState>, caller: ApiCaller, Path(id): P
 #[utoipa::path(get, path = "/api/v1/actions/{id}/participants", tag = "actions", params(("id" = i64, Path)),
     security(("bearer" = [])), responses((status = 200, description = "The participants from the fediverse (`pending`: waiting for a decision)", body = Vec<ParticipantRow>),
         (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such local action", body = ErrorDto)))]
-pub async fn participants(State(data): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn participants(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<ActionId>,
+) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     Ok(Json(action_participation::list(&data, id).await?).into_response())
 }
@@ -214,7 +221,7 @@ pub async fn participants(State(data): State<AppState>, caller: ApiCaller, Path(
 pub async fn approve_participant(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(ActionId, ParticipantId)>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     action_participation::decide(&data, id, pid, true, &caller.audit_name()).await?;
@@ -229,7 +236,7 @@ pub async fn approve_participant(
 pub async fn reject_participant(
     State(data): State<AppState>,
     caller: ApiCaller,
-    Path((id, pid)): Path<(i64, i64)>,
+    Path((id, pid)): Path<(ActionId, ParticipantId)>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     action_participation::decide(&data, id, pid, false, &caller.audit_name()).await?;

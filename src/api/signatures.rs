@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ApiCaller, ErrorDto, field_errors, json_body, query, territory};
+use crate::domain::ids::SignatoryId;
 use crate::{domain::account::Role, error::AppResult, processing, state::AppState};
 
 /// OpenAPI examples (`example = <fn>`: utoipa serialises what the function returns).
@@ -137,7 +138,7 @@ async fn decide_signature(
     data: &AppState,
     caller: &ApiCaller,
     headers: &http::HeaderMap,
-    id: i64,
+    id: SignatoryId,
     approve: bool,
     reason: &str,
 ) -> AppResult<Response> {
@@ -155,7 +156,7 @@ pub async fn approve_signature(
     State(data): State<AppState>,
     caller: ApiCaller,
     headers: http::HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<SignatoryId>,
 ) -> AppResult<Response> {
     decide_signature(&data, &caller, &headers, id, true, "").await
 }
@@ -169,7 +170,7 @@ pub async fn reject_signature(
     State(data): State<AppState>,
     caller: ApiCaller,
     headers: http::HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<SignatoryId>,
     body: Result<Json<RejectBody>, JsonRejection>,
 ) -> AppResult<Response> {
     let reason = json_body(body)?.reason;

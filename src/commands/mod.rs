@@ -3,6 +3,7 @@
 //! (delivery status, blocked domains). Serving, migrating and benchmarks are here.
 
 mod accounts;
+mod backups;
 mod federation;
 mod follows;
 mod signatures;
@@ -46,6 +47,11 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
         return crate::bench::practices::run(count, postgres.as_deref()).await;
     }
+    match &command {
+        Command::Backup { file } => return backups::backup(&config, file).await,
+        Command::Restore { file } => return backups::restore(&config, file).await,
+        _ => {}
+    }
     if let Command::Migrate = command {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
@@ -68,7 +74,12 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
     let app = App::init_for_command(config.clone()).await?;
     let data = app.data();
     match command {
-        Command::Serve | Command::Migrate | Command::Bench(_) | Command::SetPublicUrl { .. } => {}
+        Command::Serve
+        | Command::Migrate
+        | Command::Bench(_)
+        | Command::SetPublicUrl { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => {}
         Command::Territory(cmd) => territories::run(&data, cmd).await?,
         Command::Followers(cmd) => follows::followers(&data, &config, cmd).await?,
         Command::Following { territory } => follows::following(&data, &config, &territory).await?,

@@ -10,6 +10,7 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::{
+    ids::{PracticeId, SignatoryId},
     practice::{Dimension, parse_tag, tag_key},
     signatory::FieldErrors,
     territory::ActivityDomain,
@@ -99,10 +100,12 @@ pub struct ActionInput {
     /// `environnementale`.
     pub dimensions: Vec<String>,
     /// Ids of linked good practices.
-    pub practices: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub practices: Vec<PracticeId>,
     pub tags: Vec<String>,
     /// Signatory ids of the contact structures.
-    pub contacts: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub contacts: Vec<SignatoryId>,
 }
 
 /// A physical place.
@@ -133,9 +136,9 @@ pub struct NewAction {
     pub status: ActionStatus,
     pub domains: Vec<ActivityDomain>,
     pub dimensions: Vec<Dimension>,
-    pub practices: Vec<i64>,
+    pub practices: Vec<PracticeId>,
     pub tags: Vec<String>,
-    pub contacts: Vec<i64>,
+    pub contacts: Vec<SignatoryId>,
 }
 
 fn text(e: &mut FieldErrors, field: &'static str, v: &str, max: usize, required: bool) -> String {

@@ -42,6 +42,22 @@ id_type!(
     /// `territories.id`
     TerritoryId
 );
+id_type!(
+    /// `signatories.id`: a charter signature (an individual or a structure)
+    SignatoryId
+);
+id_type!(
+    /// `accounts.id`: an admin or moderator account
+    AccountId
+);
+id_type!(
+    /// `actions.id`: a shared action (federated as an `Event`)
+    ActionId
+);
+id_type!(
+    /// `action_participants.id`: one participant of a shared action
+    ParticipantId
+);
 
 #[cfg(test)]
 mod tests {

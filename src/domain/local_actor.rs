@@ -2,7 +2,7 @@
 //! an `activities` row records as its signer (`activities.signer`, with `territory_id` and
 //! `signatory_id`), so that delivery knows the key without reading the activity.
 
-use super::ids::TerritoryId;
+use super::ids::{SignatoryId, TerritoryId};
 
 /// An actor of this instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,7 +15,7 @@ pub enum LocalActor {
     /// practices: it signs with the territory's key, under its own key id.
     Editorial(TerritoryId),
     /// A listed signatory (`/s/<id>`), with its own key; its activities belong to its territory.
-    Signatory { territory: TerritoryId, id: i64 },
+    Signatory { territory: TerritoryId, id: SignatoryId },
 }
 
 impl LocalActor {
@@ -32,7 +32,7 @@ impl LocalActor {
         }
     }
 
-    pub fn signatory_id(self) -> Option<i64> {
+    pub fn signatory_id(self) -> Option<SignatoryId> {
         match self {
             LocalActor::Signatory { id, .. } => Some(id),
             _ => None,
@@ -51,7 +51,7 @@ impl LocalActor {
 
     /// Back from a stored row; an unknown kind or a missing id reads as the territory (or the
     /// instance actor), as rows did before signers were recorded.
-    pub fn from_row(kind: &str, territory_id: Option<TerritoryId>, signatory_id: Option<i64>) -> LocalActor {
+    pub fn from_row(kind: &str, territory_id: Option<TerritoryId>, signatory_id: Option<SignatoryId>) -> LocalActor {
         match (kind, territory_id, signatory_id) {
             ("instance", _, _) => LocalActor::Instance,
             ("editorial", Some(t), _) => LocalActor::Editorial(t),
@@ -71,7 +71,7 @@ mod tests {
             LocalActor::Instance,
             LocalActor::Territory(TerritoryId(3)),
             LocalActor::Editorial(TerritoryId(3)),
-            LocalActor::Signatory { territory: TerritoryId(3), id: 9 },
+            LocalActor::Signatory { territory: TerritoryId(3), id: SignatoryId(9) },
         ] {
             assert_eq!(LocalActor::from_row(a.kind(), a.territory_id(), a.signatory_id()), a);
         }

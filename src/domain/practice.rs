@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{signatory::FieldErrors, territory::ActivityDomain};
+use super::{ids::SignatoryId, signatory::FieldErrors, territory::ActivityDomain};
 
 /// The four dimensions of added value named by the charter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,8 @@ pub struct PracticeInput {
     pub domains: Vec<String>,
     pub dimensions: Vec<DimensionInput>,
     /// Signatory ids of the structures involved.
-    pub structures: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub structures: Vec<SignatoryId>,
     pub partners: String,
     pub governance: String,
     pub commune: String,
@@ -138,7 +139,7 @@ pub struct NewPractice {
     pub body: String,
     pub domains: Vec<ActivityDomain>,
     pub dimensions: Vec<DimensionEntry>,
-    pub structures: Vec<i64>,
+    pub structures: Vec<SignatoryId>,
     pub partners: String,
     pub governance: String,
     pub commune: String,

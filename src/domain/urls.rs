@@ -6,6 +6,21 @@ use std::fmt::Display;
 
 use url::Url;
 
+use super::ids::{ActionId, PracticeId, SignatoryId};
+
+/// An actor of this instance, as its URL names it (the parse side of [`Urls`]' builders).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorUrl {
+    /// `/` or `/actor` (FEP-d556: the server's origin names the server actor).
+    Instance,
+    /// `/t/<slug>`
+    Territory(String),
+    /// `/t/<slug>/editorial`
+    Editorial(String),
+    /// `/s/<id>`
+    Signatory(SignatoryId),
+}
+
 #[derive(Debug, Clone)]
 pub struct Urls {
     base: Url,
@@ -70,11 +85,11 @@ impl Urls {
     }
 
     /// A listed signatory's actor (`Organization` or `Person`).
-    pub fn signatory(&self, id: impl Display) -> Url {
+    pub fn signatory(&self, id: SignatoryId) -> Url {
         self.path(&format!("/s/{id}"))
     }
 
-    pub fn signatory_collection(&self, id: impl Display, name: &str) -> Url {
+    pub fn signatory_collection(&self, id: SignatoryId, name: &str) -> Url {
         self.path(&format!("/s/{id}/{name}"))
     }
 
@@ -94,12 +109,12 @@ impl Urls {
     }
 
     /// A practice's page, for people.
-    pub fn practice_page(&self, id: super::ids::PracticeId) -> Url {
+    pub fn practice_page(&self, id: PracticeId) -> Url {
         self.path(&format!("/pratiques/{id}"))
     }
 
     /// A territory's shared action (its `Event` id and page).
-    pub fn action(&self, slug: &str, id: impl Display) -> Url {
+    pub fn action(&self, slug: &str, id: ActionId) -> Url {
         self.path(&format!("/t/{slug}/actions/{id}"))
     }
 
@@ -156,6 +171,53 @@ impl Urls {
     pub fn signature_link(&self, kind: &str) -> Url {
         self.path(&format!("/signature/{kind}"))
     }
+
+    /// The WebFinger URL template host-meta gives (RFC 6415: `{uri}` is left for the client).
+    pub fn webfinger_template(&self) -> String {
+        format!("{}?resource={{uri}}", self.path("/.well-known/webfinger"))
+    }
+
+    /// Whether `url` is on this instance (same scheme, host and port).
+    pub fn is_local(&self, url: &Url) -> bool {
+        url.origin() == self.base.origin()
+    }
+
+    /// The actor of this instance `url` names, if any: what [`Urls::instance_actor`],
+    /// [`Urls::territory`], [`Urls::editorial`] and [`Urls::signatory`] build, read back.
+    pub fn actor_of(&self, url: &Url) -> Option<ActorUrl> {
+        if !self.is_local(url) {
+            return None;
+        }
+        let path = url.path().trim_end_matches('/');
+        if path.is_empty() || path == "/actor" {
+            return Some(ActorUrl::Instance);
+        }
+        if let Some(id) = path.strip_prefix("/s/") {
+            return id.parse().ok().map(ActorUrl::Signatory);
+        }
+        let rest = path.strip_prefix("/t/")?;
+        match rest.split_once('/') {
+            None if !rest.is_empty() => Some(ActorUrl::Territory(rest.to_string())),
+            Some((slug, "editorial")) if !slug.is_empty() => Some(ActorUrl::Editorial(slug.to_string())),
+            _ => None,
+        }
+    }
+
+    /// The territory `url` names (`/t/<slug>`), if it is one of this instance.
+    pub fn territory_slug_of(&self, url: &Url) -> Option<String> {
+        match self.actor_of(url)? {
+            ActorUrl::Territory(slug) => Some(slug),
+            _ => None,
+        }
+    }
+
+    /// The signatory actor `url` names (`/s/<id>`), if it is one of this instance.
+    pub fn signatory_id_of(&self, url: &Url) -> Option<SignatoryId> {
+        match self.actor_of(url)? {
+            ActorUrl::Signatory(id) => Some(id),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -168,13 +230,42 @@ mod tests {
         assert_eq!(urls.territory("redon").as_str(), "https://maillage.example/t/redon");
         assert_eq!(urls.territory_inbox("redon").as_str(), "https://maillage.example/t/redon/inbox");
         assert_eq!(urls.editorial("redon").as_str(), "https://maillage.example/t/redon/editorial");
-        assert_eq!(urls.signatory(7).as_str(), "https://maillage.example/s/7");
-        assert_eq!(urls.signatory_collection(7, "followers").as_str(), "https://maillage.example/s/7/followers");
+        assert_eq!(urls.signatory(SignatoryId(7)).as_str(), "https://maillage.example/s/7");
+        assert_eq!(
+            urls.signatory_collection(SignatoryId(7), "followers").as_str(),
+            "https://maillage.example/s/7/followers"
+        );
         assert_eq!(urls.instance_actor().as_str(), "https://maillage.example/actor");
         assert_eq!(
             urls.practice_page(crate::domain::ids::PracticeId(3)).as_str(),
             "https://maillage.example/pratiques/3"
         );
         assert_eq!(urls.root().as_str(), "https://maillage.example/");
+        assert_eq!(urls.webfinger_template(), "https://maillage.example/.well-known/webfinger?resource={uri}");
+    }
+
+    #[test]
+    fn local_actor_urls_read_back() {
+        let urls = Urls::new(Url::parse("https://maillage.example").expect("url"));
+        let of = |s: &str| urls.actor_of(&Url::parse(s).expect("url"));
+        for built in [
+            (urls.instance_actor(), ActorUrl::Instance),
+            (urls.root(), ActorUrl::Instance),
+            (urls.territory("redon"), ActorUrl::Territory("redon".into())),
+            (urls.editorial("redon"), ActorUrl::Editorial("redon".into())),
+            (urls.signatory(SignatoryId(7)), ActorUrl::Signatory(SignatoryId(7))),
+        ] {
+            assert_eq!(urls.actor_of(&built.0), Some(built.1), "{}", built.0);
+        }
+        assert_eq!(of("https://maillage.example/t/redon/"), Some(ActorUrl::Territory("redon".into())));
+        assert_eq!(of("https://maillage.example/t/redon/followers"), None);
+        assert_eq!(of("https://maillage.example/s/x"), None);
+        assert_eq!(of("https://maillage.example/t/"), None);
+        assert_eq!(of("http://maillage.example/t/redon"), None, "another scheme");
+        assert_eq!(of("https://maillage.example:8443/t/redon"), None, "another port");
+        assert_eq!(of("https://other.example/t/redon"), None);
+        let t = Url::parse("https://maillage.example/t/redon").expect("url");
+        assert_eq!(urls.territory_slug_of(&t).as_deref(), Some("redon"));
+        assert_eq!(urls.signatory_id_of(&urls.signatory(SignatoryId(3))), Some(SignatoryId(3)));
     }
 }

@@ -76,7 +76,8 @@ pub async fn practices_of(data: &Data<AppState>, actor: &RemoteActorRow) -> AppR
         // The current version, from its own id: gone (deleted, unpublished) means skipped.
         let Ok(object) = fetch_object(data, object_id).await else { continue };
         if super::protocol::inbound::is_article(&object) && id_of(&object) == Some(object_id) {
-            match practice::store_article(data, &object, actor, None).await {
+            let Ok(article) = super::protocol::received_article::ArticleObject::from_value(&object) else { continue };
+            match practice::store_article(data, &article, actor, None).await {
                 Ok(true) => stored += 1,
                 Ok(false) => {}
                 Err(e) => tracing::info!(object = object_id, error = %e, "practice not taken from the outbox"),

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::protocol::discovery as protocol;
+use crate::domain::{ids::SignatoryId, urls::ActorUrl};
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
@@ -32,12 +33,12 @@ enum Target {
     Territory(String),
     /// A territory's editorial actor (`<slug>.redaction`), author of its practices.
     Editorial(String),
-    Signatory(i64),
+    Signatory(SignatoryId),
     Instance,
 }
 
 /// `s<id>`: the username of signatory actors.
-fn signatory_username(user: &str) -> Option<i64> {
+fn signatory_username(user: &str) -> Option<SignatoryId> {
     user.strip_prefix('s')
         .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
         .and_then(|d| d.parse().ok())
@@ -66,19 +67,12 @@ fn target_of(state: &AppState, resource: &str) -> Option<Target> {
         return Some(Target::Territory(user.to_ascii_lowercase()));
     }
     let url = url::Url::parse(resource).ok()?;
-    if super::signatures::host_header(&url) != authority || url.scheme() != state.config.public_url.scheme() {
-        return None;
-    }
-    // FEP-d556: the server's origin names the server actor.
-    match url.path().trim_end_matches('/') {
-        "" | "/actor" => Some(Target::Instance),
-        p if p.starts_with("/s/") => p[3..].parse().ok().map(Target::Signatory),
-        p if p.starts_with("/t/") && p.ends_with("/editorial") => p
-            .strip_prefix("/t/")
-            .and_then(|s| s.strip_suffix("/editorial"))
-            .map(|slug| Target::Editorial(slug.to_string())),
-        p => p.strip_prefix("/t/").filter(|s| !s.contains('/')).map(|s| Target::Territory(s.to_string())),
-    }
+    Some(match state.urls.actor_of(&url)? {
+        ActorUrl::Instance => Target::Instance,
+        ActorUrl::Signatory(id) => Target::Signatory(id),
+        ActorUrl::Editorial(slug) => Target::Editorial(slug),
+        ActorUrl::Territory(slug) => Target::Territory(slug),
+    })
 }
 
 pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) -> AppResult<Response> {
@@ -121,7 +115,7 @@ pub async fn webfinger(data: Data<AppState>, Query(q): Query<WebfingerQuery>) ->
 }
 
 pub async fn host_meta(data: Data<AppState>) -> Response {
-    let template = format!("{}.well-known/webfinger?resource={{uri}}", data.config.public_url);
+    let template = data.urls.webfinger_template();
     let xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n  \
          <Link rel=\"lrdd\" template=\"{}\"/>\n</XRD>\n",
@@ -131,7 +125,7 @@ pub async fn host_meta(data: Data<AppState>) -> Response {
 }
 
 pub async fn host_meta_json(data: Data<AppState>) -> Response {
-    let template = format!("{}.well-known/webfinger?resource={{uri}}", data.config.public_url);
+    let template = data.urls.webfinger_template();
     with_type(Json(protocol::host_meta_json(&template)).into_response(), "application/json")
 }
 

@@ -3,7 +3,7 @@
 //! must not hold the write lock).
 
 use crate::{
-    domain::account::Role,
+    domain::{account::Role, ids::AccountId},
     error::AppResult,
     processing::unit::Change,
     state::AppState,
@@ -57,7 +57,7 @@ pub async fn request_password_reset(
 
 /// Uses a reset token and sets the new password (ending every session), audited as
 /// `password.reset`; the account id, or None when the token was not valid.
-pub async fn reset_password(state: &AppState, token_hash: &str, password_hash: &str) -> AppResult<Option<i64>> {
+pub async fn reset_password(state: &AppState, token_hash: &str, password_hash: &str) -> AppResult<Option<AccountId>> {
     let mut change = Change::begin(state).await?;
     let Some(account_id) = accounts::consume_password_reset(change.conn(), token_hash).await? else {
         return Ok(None);

@@ -27,6 +27,7 @@ use crate::{
     domain::{
         action::{ActionInput, NewAction, PublicationState},
         coorganisation::{InvitationDirection, InvitationState},
+        ids::ActionId,
         local_actor::LocalActor,
     },
     error::{AppError, AppResult},
@@ -63,7 +64,7 @@ async fn territory_url(
 
 /// Invites the remote territory `handle` (`name@host` or its actor URL) to co-organise our
 /// published action `action_id`. Its invitation id.
-pub async fn invite(data: &Data<AppState>, action_id: i64, handle: &str, by: &str) -> AppResult<i64> {
+pub async fn invite(data: &Data<AppState>, action_id: ActionId, handle: &str, by: &str) -> AppResult<i64> {
     let handle = handle.trim();
     if handle.is_empty() {
         return Err(AppError::Unprocessable("territory: a handle (name@host) or an actor URL is required".into()));
@@ -105,7 +106,7 @@ pub async fn invite(data: &Data<AppState>, action_id: i64, handle: &str, by: &st
 }
 
 /// The invitations of an action, sent or received (moderators).
-pub async fn list(state: &AppState, action_id: i64) -> AppResult<Vec<InvitationRow>> {
+pub async fn list(state: &AppState, action_id: ActionId) -> AppResult<Vec<InvitationRow>> {
     state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     invitations::of_action_in(state.store.pool(), action_id).await
 }
@@ -115,7 +116,7 @@ pub async fn received(state: &AppState, pending_only: bool) -> AppResult<Vec<Inv
     invitations::received_in(state.store.pool(), pending_only).await
 }
 
-async fn invitation_of(change: &mut Change, action_id: i64, id: i64) -> AppResult<InvitationRow> {
+async fn invitation_of(change: &mut Change, action_id: ActionId, id: i64) -> AppResult<InvitationRow> {
     invitations::by_id_in(change.conn(), id)
         .await?
         .filter(|i| i.action_id == action_id)
@@ -123,7 +124,7 @@ async fn invitation_of(change: &mut Change, action_id: i64, id: i64) -> AppResul
 }
 
 /// Our territory accepts (`accept`) or declines the pending invitation `id` it received.
-pub async fn answer(state: &AppState, action_id: i64, id: i64, accept: bool, by: &str) -> AppResult<()> {
+pub async fn answer(state: &AppState, action_id: ActionId, id: i64, accept: bool, by: &str) -> AppResult<()> {
     let before =
         state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     let mut change = Change::begin(state).await?;
@@ -169,7 +170,7 @@ pub async fn answer(state: &AppState, action_id: i64, id: i64, accept: bool, by:
 /// Ends an accepted co-organisation from our side: received (we co-organise a remote action)
 /// → `Undo` of our `Accept`; sent (our action) → `Remove` of the co-organiser, and everyone
 /// gets the `Event` without it. A pending invitation we sent is withdrawn quietly.
-pub async fn withdraw(state: &AppState, action_id: i64, id: i64, by: &str) -> AppResult<()> {
+pub async fn withdraw(state: &AppState, action_id: ActionId, id: i64, by: &str) -> AppResult<()> {
     let before =
         state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     let readers = readers_before(state, &before).await?;

@@ -17,7 +17,7 @@ use crate::{
     domain::{
         action::PublicationState,
         evaluation::{EvaluationInput, NewEvaluation},
-        ids::TerritoryId,
+        ids::{ActionId, TerritoryId},
         local_actor::LocalActor,
         now_millis,
         signatory::Kind,
@@ -41,7 +41,7 @@ use crate::{
 };
 
 /// The evaluations of an action as the `Event` carries them.
-pub async fn wire_in(conn: &mut AnyConnection, action_id: i64) -> AppResult<Vec<EvaluationJson>> {
+pub async fn wire_in(conn: &mut AnyConnection, action_id: ActionId) -> AppResult<Vec<EvaluationJson>> {
     Ok(evaluations::of_action_in(conn, action_id)
         .await?
         .into_iter()
@@ -76,7 +76,7 @@ pub struct Evaluation {
 }
 
 /// The evaluations of a published action (or of a draft, for moderators: `drafts`).
-pub async fn list(state: &AppState, action_id: i64, drafts: bool) -> AppResult<Vec<Evaluation>> {
+pub async fn list(state: &AppState, action_id: ActionId, drafts: bool) -> AppResult<Vec<Evaluation>> {
     let r = state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     if r.publication != PublicationState::Published && !drafts {
         return Err(AppError::NotFound(format!("action {action_id}")));
@@ -106,7 +106,12 @@ async fn our_organizer(state: &AppState, conn: &mut AnyConnection, r: &ActionRow
 }
 
 /// Records (or replaces) our territory's evaluation of the ended action `action_id`.
-pub async fn evaluate(state: &AppState, action_id: i64, input: &EvaluationInput, by: &str) -> Result<(), ActionError> {
+pub async fn evaluate(
+    state: &AppState,
+    action_id: ActionId,
+    input: &EvaluationInput,
+    by: &str,
+) -> Result<(), ActionError> {
     let before =
         state.store.action(action_id).await?.ok_or_else(|| AppError::NotFound(format!("action {action_id}")))?;
     let readers = readers_before(state, &before).await?;
@@ -119,7 +124,7 @@ pub async fn evaluate(state: &AppState, action_id: i64, input: &EvaluationInput,
     let listed = listed_in(change.conn(), territory).await?;
     let mut structures = vec![];
     for id in &ev.structures {
-        match listed.iter().find(|s| s.id == *id && s.kind == Kind::Structure) {
+        match listed.iter().find(|s| s.id.0 == *id && s.kind == Kind::Structure) {
             Some(s) => structures.push(state.urls.signatory(s.id).to_string()),
             None => return Err(ActionError::Fields(vec![("structures", "field-invalid")])),
         }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::{actions::local_in, unit::Change};
 use crate::{
     domain::{
+        ids::{ActionId, ParticipantId},
         local_actor::LocalActor,
         participation::{ParticipantState, RefusalReason},
     },
@@ -38,7 +39,7 @@ pub async fn queue_answer(
 }
 
 /// The participants of a local action (moderators).
-pub async fn list(state: &AppState, action_id: i64) -> AppResult<Vec<ParticipantRow>> {
+pub async fn list(state: &AppState, action_id: ActionId) -> AppResult<Vec<ParticipantRow>> {
     let mut conn = state.store.pool().acquire().await?;
     local_in(&mut *conn, action_id).await?;
     parts::of_action_in(&mut conn, action_id).await
@@ -46,7 +47,13 @@ pub async fn list(state: &AppState, action_id: i64) -> AppResult<Vec<Participant
 
 /// Approves (`approve`) or rejects a pending participant; 404 when it is not a pending
 /// participant of this action, 409 when approving would go over the capacity.
-pub async fn decide(state: &AppState, action_id: i64, pid: i64, approve: bool, by: &str) -> AppResult<()> {
+pub async fn decide(
+    state: &AppState,
+    action_id: ActionId,
+    pid: ParticipantId,
+    approve: bool,
+    by: &str,
+) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
     let action = local_in(change.conn(), action_id).await?;
     let p = parts::by_id_in(change.conn(), pid)

@@ -13,6 +13,7 @@ use super::{
 use crate::{
     domain::{
         action::{ActionInput, ActionStatus, NewAction, PublicationState},
+        ids::{ActionId, PracticeId},
         signatory::FieldErrors,
     },
     error::{AppError, AppResult},
@@ -84,7 +85,7 @@ pub(crate) fn content(a: &NewAction) -> ActionContent {
 
 /// A stored action back into the input shape (dates local to its zone); `practices` from
 /// `action_practices`.
-pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
+pub fn as_input(r: &ActionRow, practices: &[PracticeId]) -> ActionInput {
     let zone = r.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
     let local =
         |ms: i64| crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string();
@@ -115,7 +116,7 @@ pub fn as_input(r: &ActionRow, practices: &[i64]) -> ActionInput {
 }
 
 /// A stored local action as a domain value (it was valid when stored).
-pub fn domain_of(r: &ActionRow, practices: &[i64]) -> AppResult<NewAction> {
+pub fn domain_of(r: &ActionRow, practices: &[PracticeId]) -> AppResult<NewAction> {
     NewAction::parse(&as_input(r, practices))
         .map_err(|e| AppError::Internal(format!("action {} no longer valid: {e:?}", r.id)))
 }
@@ -128,7 +129,7 @@ async fn check_practices(conn: &mut AnyConnection, a: &NewAction) -> Result<(), 
     Ok(())
 }
 
-pub async fn create(state: &AppState, slug: &str, input: &ActionInput, by: &str) -> Result<i64, ActionError> {
+pub async fn create(state: &AppState, slug: &str, input: &ActionInput, by: &str) -> Result<ActionId, ActionError> {
     let t =
         state.store.territory_by_slug(slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let a = NewAction::parse(input).map_err(ActionError::Fields)?;
@@ -148,7 +149,7 @@ pub async fn create(state: &AppState, slug: &str, input: &ActionInput, by: &str)
 }
 
 /// A local action, or 404 (received ones change only by their origin).
-pub async fn local_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<ActionRow> {
+pub async fn local_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: ActionId) -> AppResult<ActionRow> {
     store::action_in(conn, id)
         .await?
         .filter(|a| a.territory_id.is_some())
@@ -251,7 +252,7 @@ pub(crate) async fn tell_followers(
 
 /// Applies the fields present in `patch` (a JSON object) over the stored action; followers of
 /// a published one get the `Update` in the same transaction.
-pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Result<(), ActionError> {
+pub async fn update(state: &AppState, id: ActionId, patch: &Value, by: &str) -> Result<(), ActionError> {
     let found =
         store::action_in(state.store.pool(), id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
     if found.territory_id.is_none() {
@@ -264,7 +265,7 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Resul
     let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;
     let mut change = Change::begin(state).await?;
     let current = local_in(change.conn(), id).await?;
-    let practices: Vec<i64> = store::practices_in(change.conn(), id).await?.into_iter().map(|p| p.0).collect();
+    let practices: Vec<PracticeId> = store::practices_in(change.conn(), id).await?.into_iter().map(|p| p.0).collect();
     let mut merged = serde_json::to_value(as_input(&current, &practices)).map_err(AppError::from)?;
     if let Some(m) = merged.as_object_mut() {
         for (k, v) in fields {
@@ -286,7 +287,7 @@ pub async fn update(state: &AppState, id: i64, patch: &Value, by: &str) -> Resul
 }
 
 /// Publishes a draft: followers get its `Create`. Already published: nothing changes.
-pub async fn publish(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+pub async fn publish(state: &AppState, id: ActionId, by: &str) -> AppResult<()> {
     let before = local_in(state.store.pool(), id).await?;
     let mut published = before.clone();
     published.publication = PublicationState::Published;
@@ -305,7 +306,7 @@ pub async fn publish(state: &AppState, id: i64, by: &str) -> AppResult<()> {
 
 /// Cancels: the status becomes `cancelled` and followers of a published action get an
 /// `Update` saying so. Cancelled already: nothing changes.
-pub async fn cancel(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+pub async fn cancel(state: &AppState, id: ActionId, by: &str) -> AppResult<()> {
     let before = local_in(state.store.pool(), id).await?;
     let readers = readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;
@@ -324,7 +325,7 @@ pub async fn cancel(state: &AppState, id: i64, by: &str) -> AppResult<()> {
 
 /// Deletes a local action; followers of a published one get a `Delete`, and its activities
 /// leave the outbox.
-pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+pub async fn delete(state: &AppState, id: ActionId, by: &str) -> AppResult<()> {
     let before = local_in(state.store.pool(), id).await?;
     let readers = readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;

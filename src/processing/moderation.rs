@@ -3,7 +3,7 @@
 //! sent by the delivery worker's maintenance pass, which runs every minute.
 
 use crate::{
-    domain::now_millis,
+    domain::{ids::SignatoryId, now_millis},
     error::AppResult,
     mail::{Mail, send},
     state::AppState,
@@ -71,13 +71,13 @@ fn admin_url(state: &AppState, path: &str, query: &[(&str, &str)]) -> url::Url {
 
 /// Signature `id` was just confirmed by its signer: moderators are mailed when the instance
 /// says "each time". A mail that cannot be sent is logged, the confirmation stands.
-pub async fn signature_waiting(state: &AppState, id: i64) {
+pub async fn signature_waiting(state: &AppState, id: SignatoryId) {
     if let Err(e) = mail_waiting(state, id).await {
-        tracing::error!(signature = id, error = %e, "could not tell moderators that a signature waits");
+        tracing::error!(signature = %id, error = %e, "could not tell moderators that a signature waits");
     }
 }
 
-async fn mail_waiting(state: &AppState, id: i64) -> AppResult<()> {
+async fn mail_waiting(state: &AppState, id: SignatoryId) -> AppResult<()> {
     if frequency(state).await? != Frequency::Each {
         return Ok(());
     }

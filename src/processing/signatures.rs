@@ -1,7 +1,7 @@
 //! The charter and its signatures: import, sign (double opt-in by mail), moderate.
 
 use super::unit::Change;
-use crate::domain::ids::TerritoryId;
+use crate::domain::ids::{SignatoryId, TerritoryId};
 use crate::domain::local_actor::LocalActor;
 use crate::{
     domain::{
@@ -146,7 +146,7 @@ pub async fn submit(
     );
     let subject = tr.t_with("confirm-mail-subject", "territory", &t.name);
     send(state, Mail { to: &sig.email, subject: &subject, body: &body }).await?;
-    tracing::info!(signature = id, territory = %slug, kind = sig.kind.as_str(), "signature received, awaiting confirmation");
+    tracing::info!(signature = %id, territory = %slug, kind = sig.kind.as_str(), "signature received, awaiting confirmation");
     Ok(())
 }
 
@@ -168,7 +168,7 @@ fn manage_url(state: &AppState, token: &str) -> String {
 /// charter signed: one address may sign in several territories.
 async fn already_signed(
     state: &AppState,
-    id: i64,
+    id: SignatoryId,
     status: Status,
     (email, territory, version): (&str, &str, &str),
     tr: Tr,
@@ -199,7 +199,7 @@ async fn already_signed(
         )
     };
     send(state, Mail { to: email, subject: &subject, body: &body }).await?;
-    tracing::info!(signature = id, "signature attempt with an address that already signed: its owner was mailed");
+    tracing::info!(signature = %id, "signature attempt with an address that already signed: its owner was mailed");
     Ok(())
 }
 
@@ -273,7 +273,7 @@ async fn apply_edit(
     }
     change.commit().await?;
     if retraction.is_some() {
-        tracing::info!(signature = s.id, "signatory unlisted: welcome note and actor retracted");
+        tracing::info!(signature = %s.id, "signatory unlisted: welcome note and actor retracted");
     }
     if let Some((address, token, tr)) = &pending {
         mail_new_address(state, s, address, token, *tr).await?;
@@ -318,13 +318,13 @@ pub async fn confirm_new_address(state: &AppState, token: &str) -> AppResult<boo
     }
     change.audit("signer", "signature.email", &format!("signature #{id}")).await?;
     change.commit().await?;
-    tracing::info!(signature = id, "signature's address changed");
+    tracing::info!(signature = %id, "signature's address changed");
     Ok(true)
 }
 
 /// What a listed signatory has in public, and the activities that retract it.
 struct Retraction {
-    signatory_id: i64,
+    signatory_id: SignatoryId,
     territory_id: TerritoryId,
     /// The welcome Note's id and its `Delete` (by the territory, to its followers).
     note: Option<(String, serde_json::Value, Vec<String>)>,
@@ -348,7 +348,7 @@ impl Retraction {
 }
 
 /// The retraction of signatory `id`'s public traces (none when it has none).
-async fn public_traces(state: &AppState, id: i64) -> AppResult<Option<Retraction>> {
+async fn public_traces(state: &AppState, id: SignatoryId) -> AppResult<Option<Retraction>> {
     let Some(s) = state.store.signatory_private(id).await? else { return Ok(None) };
     let Some(t) = state.store.territory_by_id(s.territory_id).await? else { return Ok(None) };
     let territory_inboxes = state.store.follower_inboxes(t.id).await?;
@@ -377,7 +377,7 @@ async fn public_traces(state: &AppState, id: i64) -> AppResult<Option<Retraction
 pub async fn confirm(state: &AppState, token: &str) -> AppResult<bool> {
     let id = state.store.confirm_signature(&hash_token(token)).await?;
     if let Some(id) = id {
-        tracing::info!(signature = id, "signature confirmed");
+        tracing::info!(signature = %id, "signature confirmed");
         super::moderation::signature_waiting(state, id).await;
     }
     Ok(id.is_some())
@@ -387,7 +387,7 @@ pub async fn confirm(state: &AppState, token: &str) -> AppResult<bool> {
 /// the audit entry (by id, without personal data) and, for a listed signatory, its actor's keys,
 /// the welcome `Note`'s `Create` and the Note's id (so that it can always be retracted). The
 /// signer is mailed after the commit.
-pub async fn decide(state: &AppState, id: i64, approve: bool, reason: &str, by: &str, tr: Tr) -> AppResult<()> {
+pub async fn decide(state: &AppState, id: SignatoryId, approve: bool, reason: &str, by: &str, tr: Tr) -> AppResult<()> {
     use crate::storage::signature_changes;
     let reason = reason.trim();
     if !approve && (reason.is_empty() || reason.chars().count() > 1000) {
@@ -474,7 +474,7 @@ async fn welcome_note(
 /// is still public retracted (the welcome Note, the signatory's actor) with federated
 /// `Delete`s. After an earlier switch to unlisted there is nothing left to retract. The audit
 /// log records the id only.
-pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
+pub async fn withdraw(state: &AppState, id: SignatoryId, by: &str) -> AppResult<()> {
     // Read before the withdrawal erases what they describe (followers, the note's id).
     let retraction = public_traces(state, id).await?;
     // The erasure and the Deletes commit together.
@@ -491,6 +491,6 @@ pub async fn withdraw(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     }
     change.audit(by, "signature.withdraw", &format!("signature #{id}")).await?;
     change.commit().await?;
-    tracing::info!(signature = id, "signature withdrawn, personal data erased");
+    tracing::info!(signature = %id, "signature withdrawn, personal data erased");
     Ok(())
 }

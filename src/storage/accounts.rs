@@ -5,13 +5,13 @@ use sqlx::{AnyConnection, FromRow};
 
 use super::Store;
 use crate::{
-    domain::{account::Role, now_millis},
+    domain::{account::Role, ids::AccountId, now_millis},
     error::{AppError, AppResult},
 };
 
 #[derive(Debug, Clone, FromRow)]
 pub struct AccountRow {
-    pub id: i64,
+    pub id: AccountId,
     pub email: String,
     pub password_hash: String,
     #[sqlx(try_from = "String")]
@@ -52,21 +52,27 @@ impl Store {
     }
 
     /// Disables (ending its sessions) or enables an account, in one transaction.
-    pub async fn set_account_disabled(&self, id: i64, disabled: bool) -> AppResult<()> {
+    pub async fn set_account_disabled(&self, id: AccountId, disabled: bool) -> AppResult<()> {
         let mut tx = self.begin().await?;
         set_account_disabled(&mut tx, id, disabled).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn set_password(&self, account_id: i64, password_hash: &str) -> AppResult<()> {
+    pub async fn set_password(&self, account_id: AccountId, password_hash: &str) -> AppResult<()> {
         let mut tx = self.begin().await?;
         set_password(&mut tx, account_id, password_hash).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn create_session(&self, token_hash: &str, account_id: i64, csrf: &str, ttl_ms: i64) -> AppResult<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: AccountId,
+        csrf: &str,
+        ttl_ms: i64,
+    ) -> AppResult<()> {
         create_session(&mut *self.pool().acquire().await?, token_hash, account_id, csrf, ttl_ms).await
     }
 
@@ -74,12 +80,12 @@ impl Store {
         record_login_failure(&mut *self.pool().acquire().await?, keys).await
     }
 
-    pub async fn create_password_reset(&self, token_hash: &str, account_id: i64, ttl_ms: i64) -> AppResult<()> {
+    pub async fn create_password_reset(&self, token_hash: &str, account_id: AccountId, ttl_ms: i64) -> AppResult<()> {
         create_password_reset(&mut *self.pool().acquire().await?, token_hash, account_id, ttl_ms).await
     }
 
     /// Uses a reset token once: the account id when it was valid, unused and not expired.
-    pub async fn consume_password_reset(&self, token_hash: &str) -> AppResult<Option<i64>> {
+    pub async fn consume_password_reset(&self, token_hash: &str) -> AppResult<Option<AccountId>> {
         consume_password_reset(&mut *self.pool().acquire().await?, token_hash).await
     }
 
@@ -116,7 +122,7 @@ impl Store {
 
     /// The session for a cookie's token hash, if valid and its account enabled.
     pub async fn session(&self, token_hash: &str) -> AppResult<Option<SessionRow>> {
-        let row: Option<(String, i64)> =
+        let row: Option<(String, AccountId)> =
             sqlx::query_as("SELECT csrf_token, account_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
                 .bind(token_hash)
                 .bind(now_millis())
@@ -191,7 +197,7 @@ pub async fn create_account(
     }
 }
 
-pub async fn set_account_disabled(conn: &mut AnyConnection, id: i64, disabled: bool) -> AppResult<()> {
+pub async fn set_account_disabled(conn: &mut AnyConnection, id: AccountId, disabled: bool) -> AppResult<()> {
     sqlx::query("UPDATE accounts SET disabled = $1 WHERE id = $2")
         .bind(super::flag(disabled))
         .bind(id)
@@ -203,7 +209,7 @@ pub async fn set_account_disabled(conn: &mut AnyConnection, id: i64, disabled: b
     Ok(())
 }
 
-pub async fn set_password(conn: &mut AnyConnection, account_id: i64, password_hash: &str) -> AppResult<()> {
+pub async fn set_password(conn: &mut AnyConnection, account_id: AccountId, password_hash: &str) -> AppResult<()> {
     sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(account_id)
@@ -217,7 +223,7 @@ pub async fn set_password(conn: &mut AnyConnection, account_id: i64, password_ha
 pub async fn create_session(
     conn: &mut AnyConnection,
     token_hash: &str,
-    account_id: i64,
+    account_id: AccountId,
     csrf: &str,
     ttl_ms: i64,
 ) -> AppResult<()> {
@@ -249,7 +255,7 @@ pub async fn record_login_failure(conn: &mut AnyConnection, keys: &[String]) -> 
 pub async fn create_password_reset(
     conn: &mut AnyConnection,
     token_hash: &str,
-    account_id: i64,
+    account_id: AccountId,
     ttl_ms: i64,
 ) -> AppResult<()> {
     sqlx::query("INSERT INTO password_resets (token_hash, account_id, expires_at) VALUES ($1, $2, $3)")
@@ -262,7 +268,7 @@ pub async fn create_password_reset(
 }
 
 /// Uses a reset token once: the account id when it was valid, unused and not expired.
-pub async fn consume_password_reset(conn: &mut AnyConnection, token_hash: &str) -> AppResult<Option<i64>> {
+pub async fn consume_password_reset(conn: &mut AnyConnection, token_hash: &str) -> AppResult<Option<AccountId>> {
     Ok(sqlx::query_scalar(
         "UPDATE password_resets SET used = 1 WHERE token_hash = $1 AND used = 0 AND expires_at > $2 RETURNING account_id",
     )

@@ -6,7 +6,11 @@
 use sqlx::AnyConnection;
 
 use crate::{
-    domain::{ids::TerritoryId, list::List, now_millis},
+    domain::{
+        ids::{ActionId, TerritoryId},
+        list::List,
+        now_millis,
+    },
     error::AppResult,
 };
 
@@ -14,7 +18,8 @@ use crate::{
 pub struct EvaluationRow {
     #[serde(skip)]
     pub id: i64,
-    pub action_id: i64,
+    #[schema(value_type = i64)]
+    pub action_id: ActionId,
     /// The organising territory that wrote it (actor id).
     pub organizer: String,
     #[serde(skip)]
@@ -57,7 +62,7 @@ const COLUMNS: &str =
 /// Writes (or replaces) the evaluation of `organizer` and its indicators.
 pub async fn upsert(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     organizer: &str,
     territory_id: Option<TerritoryId>,
     c: &EvaluationContent,
@@ -104,7 +109,7 @@ pub async fn upsert(
 }
 
 /// Removes the evaluations of organisers not in `keep` (a received `Event` is the whole list).
-pub async fn retain_organizers(conn: &mut AnyConnection, action_id: i64, keep: &[String]) -> AppResult<()> {
+pub async fn retain_organizers(conn: &mut AnyConnection, action_id: ActionId, keep: &[String]) -> AppResult<()> {
     for e in of_action_in(&mut *conn, action_id).await? {
         if !keep.contains(&e.0.organizer) {
             sqlx::query("DELETE FROM action_evaluations WHERE id = $1").bind(e.0.id).execute(&mut *conn).await?;
@@ -116,7 +121,7 @@ pub async fn retain_organizers(conn: &mut AnyConnection, action_id: i64, keep: &
 /// The evaluations of an action with their indicators, in the order they were written.
 pub async fn of_action_in(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
 ) -> AppResult<Vec<(EvaluationRow, Vec<IndicatorRow>)>> {
     let rows: Vec<EvaluationRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_evaluations WHERE action_id = $1 ORDER BY id"))

@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use crate::{
     domain::{
         coorganisation::{InvitationDirection, InvitationState},
-        ids::TerritoryId,
+        ids::{ActionId, TerritoryId},
         now_millis,
     },
     error::AppResult,
@@ -17,7 +17,8 @@ use crate::{
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct InvitationRow {
     pub id: i64,
-    pub action_id: i64,
+    #[schema(value_type = i64)]
+    pub action_id: ActionId,
     /// `sent` (the action is ours) or `received` (the action is another instance's).
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
@@ -47,7 +48,7 @@ const COLUMNS: &str =
 /// the new `Invite`'s id). Its id.
 pub async fn upsert(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     direction: InvitationDirection,
     territory_id: TerritoryId,
     actor: &str,
@@ -100,7 +101,7 @@ pub async fn by_invite_in(conn: &mut AnyConnection, invite_ap_id: &str) -> AppRe
 /// The invitation of `direction` between the action and the remote territory `actor`.
 pub async fn with_actor_in(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     direction: InvitationDirection,
     actor: &str,
 ) -> AppResult<Option<InvitationRow>> {
@@ -118,7 +119,7 @@ pub async fn with_actor_in(
 /// The invitations of an action, oldest first.
 pub async fn of_action_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    action_id: i64,
+    action_id: ActionId,
 ) -> AppResult<Vec<InvitationRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_invitations WHERE action_id = $1 ORDER BY id"))
         .bind(action_id)
@@ -143,7 +144,7 @@ pub async fn received_in<'c>(
 /// `actor` co-organises the action (accepted), whatever it was before.
 pub async fn accept_organizer(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     actor: &str,
     territory_id: Option<TerritoryId>,
 ) -> AppResult<()> {
@@ -162,7 +163,7 @@ pub async fn accept_organizer(
 }
 
 /// `actor` no longer organises the action (the origin is never removed).
-pub async fn remove_organizer(conn: &mut AnyConnection, action_id: i64, actor: &str) -> AppResult<bool> {
+pub async fn remove_organizer(conn: &mut AnyConnection, action_id: ActionId, actor: &str) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM action_organizers WHERE action_id = $1 AND actor = $2 AND state <> 'origin'")
         .bind(action_id)
         .bind(actor)
@@ -172,7 +173,7 @@ pub async fn remove_organizer(conn: &mut AnyConnection, action_id: i64, actor: &
 }
 
 /// Whether `actor` organises the action (its origin or an accepted co-organiser).
-pub async fn is_organizer_in(conn: &mut AnyConnection, action_id: i64, actor: &str) -> AppResult<bool> {
+pub async fn is_organizer_in(conn: &mut AnyConnection, action_id: ActionId, actor: &str) -> AppResult<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM action_organizers WHERE action_id = $1 AND actor = $2 AND state IN ('origin', 'accepted')",
     )
@@ -184,7 +185,7 @@ pub async fn is_organizer_in(conn: &mut AnyConnection, action_id: i64, actor: &s
 }
 
 /// The local territory co-organising a remote action, if one does (accepted).
-pub async fn local_coorganizer_in(conn: &mut AnyConnection, action_id: i64) -> AppResult<Option<TerritoryId>> {
+pub async fn local_coorganizer_in(conn: &mut AnyConnection, action_id: ActionId) -> AppResult<Option<TerritoryId>> {
     Ok(sqlx::query_scalar(
         "SELECT territory_id FROM action_organizers WHERE action_id = $1 AND state = 'accepted' \
          AND territory_id IS NOT NULL ORDER BY created_at LIMIT 1",

@@ -4,15 +4,21 @@
 use sqlx::AnyConnection;
 
 use crate::{
-    domain::{now_millis, participation::ParticipantState},
+    domain::{
+        ids::{ActionId, ParticipantId},
+        now_millis,
+        participation::ParticipantState,
+    },
     error::AppResult,
 };
 
 /// A participant from the fediverse.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct ParticipantRow {
-    pub id: i64,
-    pub action_id: i64,
+    #[schema(value_type = i64)]
+    pub id: ParticipantId,
+    #[schema(value_type = i64)]
+    pub action_id: ActionId,
     pub actor: Option<String>,
     /// The `Join`'s id (Mobilizon makes it the participation's id).
     pub join_ap_id: Option<String>,
@@ -25,7 +31,11 @@ pub struct ParticipantRow {
 const COLUMNS: &str = "id, action_id, actor, join_ap_id, state, created_at";
 
 /// `actor`'s participation in the action, if any.
-pub async fn by_actor_in(conn: &mut AnyConnection, action_id: i64, actor: &str) -> AppResult<Option<ParticipantRow>> {
+pub async fn by_actor_in(
+    conn: &mut AnyConnection,
+    action_id: ActionId,
+    actor: &str,
+) -> AppResult<Option<ParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE action_id = $1 AND actor = $2"))
         .bind(action_id)
         .bind(actor)
@@ -43,7 +53,7 @@ pub async fn by_join_in(conn: &mut AnyConnection, join_ap_id: &str) -> AppResult
 
 pub async fn insert(
     conn: &mut AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     actor: &str,
     join_ap_id: &str,
     state: ParticipantState,
@@ -63,7 +73,7 @@ pub async fn insert(
 }
 
 /// Removes `actor` from the action; whether it took part.
-pub async fn remove(conn: &mut AnyConnection, action_id: i64, actor: &str) -> AppResult<bool> {
+pub async fn remove(conn: &mut AnyConnection, action_id: ActionId, actor: &str) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM action_participants WHERE action_id = $1 AND actor = $2")
         .bind(action_id)
         .bind(actor)
@@ -72,7 +82,7 @@ pub async fn remove(conn: &mut AnyConnection, action_id: i64, actor: &str) -> Ap
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn by_id_in(conn: &mut AnyConnection, id: i64) -> AppResult<Option<ParticipantRow>> {
+pub async fn by_id_in(conn: &mut AnyConnection, id: ParticipantId) -> AppResult<Option<ParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE id = $1"))
         .bind(id)
         .fetch_optional(conn)
@@ -80,14 +90,14 @@ pub async fn by_id_in(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Par
 }
 
 /// The action's participants, oldest first.
-pub async fn of_action_in(conn: &mut AnyConnection, action_id: i64) -> AppResult<Vec<ParticipantRow>> {
+pub async fn of_action_in(conn: &mut AnyConnection, action_id: ActionId) -> AppResult<Vec<ParticipantRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM action_participants WHERE action_id = $1 ORDER BY id"))
         .bind(action_id)
         .fetch_all(conn)
         .await?)
 }
 
-pub async fn set_state(conn: &mut AnyConnection, id: i64, state: ParticipantState) -> AppResult<()> {
+pub async fn set_state(conn: &mut AnyConnection, id: ParticipantId, state: ParticipantState) -> AppResult<()> {
     sqlx::query("UPDATE action_participants SET state = $1 WHERE id = $2")
         .bind(state.as_str())
         .bind(id)

@@ -5,7 +5,7 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::domain::ids::TerritoryId;
+use crate::domain::ids::{ActionId, PracticeId, SignatoryId, TerritoryId};
 use crate::{
     domain::{
         action::{ActionStatus, JoinMode, PublicationState},
@@ -18,7 +18,8 @@ use crate::{
 /// An action as stored and as the API returns it (lists comma-separated, times in ms UTC).
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct ActionRow {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: ActionId,
     pub ap_id: String,
     #[schema(value_type = Option<i64>)]
     pub territory_id: Option<TerritoryId>,
@@ -64,7 +65,7 @@ pub struct ActionRow {
     /// Signatory ids of the contact structures.
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
-    pub contacts: List<i64>,
+    pub contacts: List<SignatoryId>,
     /// Received actions: the participants their origin counts.
     pub remote_participants: i64,
     /// Who created it (an account or token): never in public output.
@@ -158,7 +159,7 @@ pub async fn insert(
     origin_actor: &str,
     c: &ActionContent,
     author: &str,
-) -> AppResult<i64> {
+) -> AppResult<ActionId> {
     let sql = format!(
         "INSERT INTO actions ({CONTENT_COLUMNS}, ap_id, territory_id, origin_actor, publication, author, created_at, \
          updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
@@ -176,12 +177,12 @@ pub async fn insert(
 }
 
 /// A local action's id is its address, known once inserted.
-pub async fn set_ap_id(conn: &mut sqlx::AnyConnection, id: i64, ap_id: &str) -> AppResult<()> {
+pub async fn set_ap_id(conn: &mut sqlx::AnyConnection, id: ActionId, ap_id: &str) -> AppResult<()> {
     sqlx::query("UPDATE actions SET ap_id = $1 WHERE id = $2").bind(ap_id).bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
-pub async fn update_content(conn: &mut sqlx::AnyConnection, id: i64, c: &ActionContent) -> AppResult<()> {
+pub async fn update_content(conn: &mut sqlx::AnyConnection, id: ActionId, c: &ActionContent) -> AppResult<()> {
     let sql = "UPDATE actions SET status = $1, title = $2, summary = $3, description_md = $4, description_html = $5, \
                starts_at = $6, ends_at = $7, timezone = $8, place_name = $9, address = $10, postal_code = $11, \
                commune = $12, latitude = $13, longitude = $14, online_url = $15, capacity = $16, join_mode = $17, \
@@ -192,7 +193,7 @@ pub async fn update_content(conn: &mut sqlx::AnyConnection, id: i64, c: &ActionC
 }
 
 /// Publishes (keeping the first publication time) or takes back to draft.
-pub async fn set_publication(conn: &mut sqlx::AnyConnection, id: i64, to: PublicationState) -> AppResult<()> {
+pub async fn set_publication(conn: &mut sqlx::AnyConnection, id: ActionId, to: PublicationState) -> AppResult<()> {
     let published = to == PublicationState::Published;
     sqlx::query(
         "UPDATE actions SET publication = $1, published_at = CASE WHEN $2 = 1 THEN COALESCE(published_at, $3) \
@@ -207,7 +208,7 @@ pub async fn set_publication(conn: &mut sqlx::AnyConnection, id: i64, to: Public
     Ok(())
 }
 
-pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, status: ActionStatus) -> AppResult<()> {
+pub async fn set_status(conn: &mut sqlx::AnyConnection, id: ActionId, status: ActionStatus) -> AppResult<()> {
     sqlx::query("UPDATE actions SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(status.as_str())
         .bind(now_millis())
@@ -218,14 +219,14 @@ pub async fn set_status(conn: &mut sqlx::AnyConnection, id: i64, status: ActionS
 }
 
 /// Deletes an action (organisers, practice links and participants go with it).
-pub async fn delete(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<bool> {
+pub async fn delete(conn: &mut sqlx::AnyConnection, id: ActionId) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM actions WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
 }
 
 pub async fn action_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    id: i64,
+    id: ActionId,
 ) -> AppResult<Option<ActionRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM actions WHERE id = $1")).bind(id).fetch_optional(conn).await?)
 }
@@ -243,7 +244,7 @@ pub async fn action_by_ap_id_in<'c>(
 /// Adds an organising territory (`state`: `origin`, `invited`, `accepted`); unchanged when listed.
 pub async fn add_organizer(
     conn: &mut sqlx::AnyConnection,
-    action_id: i64,
+    action_id: ActionId,
     actor: &str,
     territory_id: Option<TerritoryId>,
     state: &str,
@@ -265,7 +266,7 @@ pub async fn add_organizer(
 /// The organising territories (actor ids) that take part: its own first.
 pub async fn organizers_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    action_id: i64,
+    action_id: ActionId,
 ) -> AppResult<Vec<String>> {
     Ok(sqlx::query_scalar(
         "SELECT actor FROM action_organizers WHERE action_id = $1 AND state IN ('origin', 'accepted') \
@@ -277,7 +278,11 @@ pub async fn organizers_in<'c>(
 }
 
 /// Replaces the linked practices.
-pub async fn set_practices(conn: &mut sqlx::AnyConnection, action_id: i64, practices: &[i64]) -> AppResult<()> {
+pub async fn set_practices(
+    conn: &mut sqlx::AnyConnection,
+    action_id: ActionId,
+    practices: &[PracticeId],
+) -> AppResult<()> {
     sqlx::query("DELETE FROM action_practices WHERE action_id = $1").bind(action_id).execute(&mut *conn).await?;
     for p in practices {
         sqlx::query("INSERT INTO action_practices (action_id, practice_id) VALUES ($1, $2)")
@@ -292,8 +297,8 @@ pub async fn set_practices(conn: &mut sqlx::AnyConnection, action_id: i64, pract
 /// The linked practices: (id, ActivityPub id), in id order.
 pub async fn practices_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    action_id: i64,
-) -> AppResult<Vec<(i64, String)>> {
+    action_id: ActionId,
+) -> AppResult<Vec<(PracticeId, String)>> {
     Ok(sqlx::query_as(
         "SELECT p.id, p.ap_id FROM action_practices a JOIN practices p ON p.id = a.practice_id \
          WHERE a.action_id = $1 ORDER BY p.id",
@@ -304,10 +309,10 @@ pub async fn practices_in<'c>(
 }
 
 /// Which of `ids` are practices of this server (local or received).
-pub async fn known_practices_in(conn: &mut sqlx::AnyConnection, ids: &[i64]) -> AppResult<Vec<i64>> {
+pub async fn known_practices_in(conn: &mut sqlx::AnyConnection, ids: &[PracticeId]) -> AppResult<Vec<PracticeId>> {
     let mut out = vec![];
     for id in ids {
-        let found: Option<i64> =
+        let found: Option<PracticeId> =
             sqlx::query_scalar("SELECT id FROM practices WHERE id = $1").bind(id).fetch_optional(&mut *conn).await?;
         out.extend(found);
     }
@@ -317,7 +322,7 @@ pub async fn known_practices_in(conn: &mut sqlx::AnyConnection, ids: &[i64]) -> 
 /// Participants counted (accepted), for a local action.
 pub async fn participant_count_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    action_id: i64,
+    action_id: ActionId,
 ) -> AppResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM action_participants WHERE action_id = $1 AND state = 'accepted'")
         .bind(action_id)
@@ -341,7 +346,7 @@ pub struct ActionFilter {
 }
 
 impl Store {
-    pub async fn action(&self, id: i64) -> AppResult<Option<ActionRow>> {
+    pub async fn action(&self, id: ActionId) -> AppResult<Option<ActionRow>> {
         action_in(self.pool(), id).await
     }
 
@@ -368,15 +373,15 @@ impl Store {
         Ok(q.fetch_all(self.pool()).await?)
     }
 
-    pub async fn action_organizers(&self, id: i64) -> AppResult<Vec<String>> {
+    pub async fn action_organizers(&self, id: ActionId) -> AppResult<Vec<String>> {
         organizers_in(self.pool(), id).await
     }
 
-    pub async fn action_practices(&self, id: i64) -> AppResult<Vec<(i64, String)>> {
+    pub async fn action_practices(&self, id: ActionId) -> AppResult<Vec<(PracticeId, String)>> {
         practices_in(self.pool(), id).await
     }
 
-    pub async fn action_participants(&self, id: i64) -> AppResult<i64> {
+    pub async fn action_participants(&self, id: ActionId) -> AppResult<i64> {
         participant_count_in(self.pool(), id).await
     }
 }

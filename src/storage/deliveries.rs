@@ -5,7 +5,7 @@
 use sqlx::{AnyConnection, FromRow};
 
 use super::{Backend, Store};
-use crate::domain::ids::TerritoryId;
+use crate::domain::ids::{SignatoryId, TerritoryId};
 use crate::{
     domain::{local_actor::LocalActor, now_millis},
     error::AppResult,
@@ -21,7 +21,7 @@ pub struct DueDelivery {
     pub created_at: i64,
     pub activity_json: String,
     pub territory_id: Option<TerritoryId>,
-    pub signatory_id: Option<i64>,
+    pub signatory_id: Option<SignatoryId>,
     /// Which local actor signs it (`LocalActor::kind`).
     pub signer: String,
 }

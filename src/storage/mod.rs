@@ -16,6 +16,7 @@ pub mod activities;
 pub mod actors;
 pub mod admin;
 pub mod announcements;
+pub mod backup;
 pub mod bench_seed;
 pub mod charters;
 pub mod conversations;

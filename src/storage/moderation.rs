@@ -3,7 +3,7 @@
 
 use super::{Store, admin::AuditRow, signatories::SignatoryPrivate};
 use crate::domain::ids::PracticeId;
-use crate::domain::ids::TerritoryId;
+use crate::domain::ids::{SignatoryId, TerritoryId};
 use crate::{domain::practice::Status, error::AppResult};
 
 /// Audit actions that record access rather than change (logins, views of a record): listed
@@ -18,7 +18,7 @@ pub struct AuditSearch {
     /// Actions whose words match `text` (the caller translates), also matched.
     pub actions: Vec<String>,
     /// Signatures whose name matches `text`: their entries match too.
-    pub signature_ids: Vec<i64>,
+    pub signature_ids: Vec<SignatoryId>,
     /// Action families (`signature`, `practice`…); empty: all.
     pub families: Vec<String>,
     /// Logins and views of records too.
@@ -164,7 +164,7 @@ impl Store {
     }
 
     /// Ids of signatories (any territory, not withdrawn) whose name matches `text`.
-    pub async fn signatory_ids_named(&self, text: &str) -> AppResult<Vec<i64>> {
+    pub async fn signatory_ids_named(&self, text: &str) -> AppResult<Vec<SignatoryId>> {
         if text.trim().is_empty() {
             return Ok(vec![]);
         }
@@ -177,11 +177,11 @@ impl Store {
     }
 
     /// Names of signatories by id, for the audit log (withdrawn ones have none left).
-    pub async fn signatory_names(&self, ids: &[i64]) -> AppResult<Vec<(i64, String, Option<String>)>> {
+    pub async fn signatory_names(&self, ids: &[SignatoryId]) -> AppResult<Vec<(SignatoryId, String, Option<String>)>> {
         if ids.is_empty() {
             return Ok(vec![]);
         }
-        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let list = ids.iter().map(SignatoryId::to_string).collect::<Vec<_>>().join(", ");
         Ok(sqlx::query_as(&format!(
             "SELECT id, name, reject_reason FROM signatories WHERE id IN ({list}) AND status <> 'withdrawn'"
         ))

@@ -7,7 +7,7 @@ use super::{Backend, Store};
 use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{
-        ids::PracticeId,
+        ids::{PracticeId, SignatoryId},
         list::List,
         now_millis,
         practice::{Status, french_search_text, tag_key},
@@ -38,7 +38,7 @@ pub struct PracticeRow {
     pub dimensions: String,
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
-    pub structures: List<i64>,
+    pub structures: List<SignatoryId>,
     /// Remote practices: the structures their origin named, JSON `[{id, name}]`.
     pub structure_refs: String,
     pub partners: String,
@@ -79,7 +79,7 @@ pub struct PracticeContent {
     pub body_html: String,
     pub domains: List<String>,
     pub dimensions: String,
-    pub structures: List<i64>,
+    pub structures: List<SignatoryId>,
     pub structure_refs: String,
     pub partners: String,
     pub governance: String,

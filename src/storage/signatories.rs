@@ -4,7 +4,7 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::domain::ids::TerritoryId;
+use crate::domain::ids::{SignatoryId, TerritoryId};
 use crate::{
     domain::{
         list::List,
@@ -19,7 +19,8 @@ pub use super::charters::CharterRow;
 /// The public face of a signatory: no contact details, no representative.
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct SignatoryPublic {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: SignatoryId,
     #[serde(skip)]
     #[schema(value_type = i64)]
     pub territory_id: TerritoryId,
@@ -49,7 +50,7 @@ pub struct SignatoryPublic {
 /// Everything, for the signer themself and the admin export.
 #[derive(Debug, Clone, FromRow)]
 pub struct SignatoryPrivate {
-    pub id: i64,
+    pub id: SignatoryId,
     pub territory_id: TerritoryId,
     pub charter_id: i64,
     #[sqlx(try_from = "String")]
@@ -96,7 +97,7 @@ pub struct DirectoryFilter {
 
 impl Store {
     /// A signatory actor's private key (PEM), for signing what it sends.
-    pub async fn signatory_private_key(&self, id: i64) -> AppResult<Option<String>> {
+    pub async fn signatory_private_key(&self, id: SignatoryId) -> AppResult<Option<String>> {
         Ok(sqlx::query_scalar::<_, Option<String>>("SELECT private_key_pem FROM signatories WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())
@@ -114,7 +115,7 @@ impl Store {
         confirm_token_hash: &str,
         confirm_expires_at: i64,
         manage_token_hash: &str,
-    ) -> AppResult<i64> {
+    ) -> AppResult<SignatoryId> {
         let r = sqlx::query_scalar(
             "INSERT INTO signatories (territory_id, charter_id, kind, status, listed, name, roles, legal_form, domains, \
              website, commune, governance, partners, representative_name, representative_role, email, phone, \
@@ -153,7 +154,7 @@ impl Store {
     }
 
     /// Confirms by the mailed token, once, before it expires. Returns the signatory id.
-    pub async fn confirm_signature(&self, token_hash: &str) -> AppResult<Option<i64>> {
+    pub async fn confirm_signature(&self, token_hash: &str) -> AppResult<Option<SignatoryId>> {
         let now = now_millis();
         Ok(sqlx::query_scalar(
             "UPDATE signatories SET status = 'confirmed', confirmed_at = $1, confirm_token_hash = NULL \
@@ -183,7 +184,7 @@ impl Store {
         Ok(done.rows_affected())
     }
 
-    pub async fn signatory_private(&self, id: i64) -> AppResult<Option<SignatoryPrivate>> {
+    pub async fn signatory_private(&self, id: SignatoryId) -> AppResult<Option<SignatoryPrivate>> {
         Ok(sqlx::query_as(&format!("SELECT {PRIVATE} FROM signatories WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.pool())
@@ -243,8 +244,12 @@ impl Store {
     }
 
     /// The live signature of `email` in a territory, if any: (id, status).
-    pub async fn signature_by_email(&self, territory_id: TerritoryId, email: &str) -> AppResult<Option<(i64, Status)>> {
-        let row: Option<(i64, String)> = sqlx::query_as(
+    pub async fn signature_by_email(
+        &self,
+        territory_id: TerritoryId,
+        email: &str,
+    ) -> AppResult<Option<(SignatoryId, Status)>> {
+        let row: Option<(SignatoryId, String)> = sqlx::query_as(
             "SELECT id, status FROM signatories WHERE territory_id = $1 AND email = $2 AND status <> 'withdrawn'",
         )
         .bind(territory_id)
@@ -256,7 +261,7 @@ impl Store {
 
     /// One more private link for a signature: `manage`, or `confirm` (then only while the
     /// signature waits for its confirmation).
-    pub async fn add_signature_link(&self, id: i64, kind: &str, token_hash: &str) -> AppResult<()> {
+    pub async fn add_signature_link(&self, id: SignatoryId, kind: &str, token_hash: &str) -> AppResult<()> {
         sqlx::query("INSERT INTO signatory_links (token_hash, signatory_id, kind, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(id)
@@ -268,14 +273,14 @@ impl Store {
     }
 
     /// The signer edits their signature (kind and charter version stay).
-    pub async fn update_signature(&self, id: i64, s: &NewSignature) -> AppResult<()> {
+    pub async fn update_signature(&self, id: SignatoryId, s: &NewSignature) -> AppResult<()> {
         let mut conn = self.pool().acquire().await?;
         update_signature(&mut conn, id, s).await
     }
 }
 
 /// [`Store::update_signature`] inside the caller's transaction.
-pub async fn update_signature(conn: &mut sqlx::AnyConnection, id: i64, s: &NewSignature) -> AppResult<()> {
+pub async fn update_signature(conn: &mut sqlx::AnyConnection, id: SignatoryId, s: &NewSignature) -> AppResult<()> {
     let r = sqlx::query(
         "UPDATE signatories SET listed = $1, name = $2, roles = $3, legal_form = $4, domains = $5, website = $6, \
          commune = $7, governance = $8, partners = $9, representative_name = $10, representative_role = $11, \
@@ -306,7 +311,7 @@ pub async fn update_signature(conn: &mut sqlx::AnyConnection, id: i64, s: &NewSi
 }
 
 /// The welcome Note was retracted: nothing left to retract at withdrawal.
-pub async fn clear_welcome_note(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<()> {
+pub async fn clear_welcome_note(conn: &mut sqlx::AnyConnection, id: SignatoryId) -> AppResult<()> {
     sqlx::query("UPDATE signatories SET welcome_note_ap_id = NULL WHERE id = $1").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
@@ -326,7 +331,7 @@ impl Store {
 /// Withdrawal: every personal field erased, extra private links deleted; kind, commune and
 /// dates stay, anonymous, for statistics. Returns the welcome note (`None`: already withdrawn).
 /// In the caller's transaction, with the retraction of what was public.
-pub async fn withdraw_signature(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<Option<Option<String>>> {
+pub async fn withdraw_signature(conn: &mut sqlx::AnyConnection, id: SignatoryId) -> AppResult<Option<Option<String>>> {
     let note: Option<Option<String>> = sqlx::query_scalar(
         "UPDATE signatories SET status = 'withdrawn', withdrawn_at = $1, listed = 0, name = '', roles = '', \
          legal_form = '', domains = '', website = '', governance = '', partners = '', representative_name = '', \
@@ -345,7 +350,7 @@ pub async fn withdraw_signature(conn: &mut sqlx::AnyConnection, id: i64) -> AppR
 /// What a signatory's actor document needs.
 #[derive(Debug, Clone, FromRow)]
 pub struct SignatoryActorRow {
-    pub id: i64,
+    pub id: SignatoryId,
     pub territory_id: TerritoryId,
     #[sqlx(try_from = "String")]
     pub kind: Kind,
@@ -373,12 +378,12 @@ impl SignatoryActorRow {
 }
 
 impl Store {
-    pub async fn signatory_actor(&self, id: i64) -> AppResult<Option<SignatoryActorRow>> {
+    pub async fn signatory_actor(&self, id: SignatoryId) -> AppResult<Option<SignatoryActorRow>> {
         signatory_actor_in(self.pool(), id).await
     }
 
     /// Ids of the territory's public signatory actors, for its `members` collection.
-    pub async fn member_ids(&self, territory_id: TerritoryId) -> AppResult<Vec<i64>> {
+    pub async fn member_ids(&self, territory_id: TerritoryId) -> AppResult<Vec<SignatoryId>> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM signatories WHERE territory_id = $1 AND status = 'approved' AND listed = 1 \
              AND public_key_pem IS NOT NULL ORDER BY id",
@@ -388,7 +393,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn signatory_follower_inboxes(&self, id: i64) -> AppResult<Vec<String>> {
+    pub async fn signatory_follower_inboxes(&self, id: SignatoryId) -> AppResult<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM signatory_followers f \
              JOIN remote_actors a ON a.id = f.actor_id WHERE f.signatory_id = $1",
@@ -398,7 +403,7 @@ impl Store {
         .await?)
     }
 
-    pub async fn count_signatory_followers(&self, id: i64) -> AppResult<i64> {
+    pub async fn count_signatory_followers(&self, id: SignatoryId) -> AppResult<i64> {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM signatory_followers WHERE signatory_id = $1")
             .bind(id)
             .fetch_one(self.pool())
@@ -408,7 +413,7 @@ impl Store {
 
 pub async fn add_signatory_follower(
     conn: &mut sqlx::AnyConnection,
-    signatory_id: i64,
+    signatory_id: SignatoryId,
     actor_id: i64,
     follow_ap_id: &str,
 ) -> AppResult<()> {
@@ -427,7 +432,7 @@ pub async fn add_signatory_follower(
 
 pub async fn remove_signatory_follower(
     conn: &mut sqlx::AnyConnection,
-    signatory_id: i64,
+    signatory_id: SignatoryId,
     actor_id: i64,
 ) -> AppResult<bool> {
     let done = sqlx::query("DELETE FROM signatory_followers WHERE signatory_id = $1 AND actor_id = $2")
@@ -455,7 +460,7 @@ pub async fn listed_in<'c>(
 /// [`Store::signatory_actor`], read through the pool or inside a change's transaction.
 pub async fn signatory_actor_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
-    id: i64,
+    id: SignatoryId,
 ) -> AppResult<Option<SignatoryActorRow>> {
     Ok(sqlx::query_as(
         "SELECT id, territory_id, kind, status, listed, name, roles, legal_form, domains, website, commune, governance, \

@@ -4,13 +4,15 @@
 
 use sqlx::AnyConnection;
 
+use crate::domain::ids::SignatoryId;
+
 use crate::{
     domain::now_millis,
     error::{AppError, AppResult},
 };
 
 /// Approves or rejects a signature that waits for it; false when it no longer waits.
-pub async fn decide(conn: &mut AnyConnection, id: i64, approve: bool, reason: Option<&str>) -> AppResult<bool> {
+pub async fn decide(conn: &mut AnyConnection, id: SignatoryId, approve: bool, reason: Option<&str>) -> AppResult<bool> {
     let done = sqlx::query(
         "UPDATE signatories SET status = $1, reject_reason = $2, decided_at = $3 WHERE id = $4 AND status = 'confirmed'",
     )
@@ -24,7 +26,7 @@ pub async fn decide(conn: &mut AnyConnection, id: i64, approve: bool, reason: Op
 }
 
 /// The keys of a listed signatory's actor.
-pub async fn set_keys(conn: &mut AnyConnection, id: i64, public_pem: &str, private_pem: &str) -> AppResult<()> {
+pub async fn set_keys(conn: &mut AnyConnection, id: SignatoryId, public_pem: &str, private_pem: &str) -> AppResult<()> {
     sqlx::query("UPDATE signatories SET public_key_pem = $1, private_key_pem = $2 WHERE id = $3")
         .bind(public_pem)
         .bind(private_pem)
@@ -36,7 +38,7 @@ pub async fn set_keys(conn: &mut AnyConnection, id: i64, public_pem: &str, priva
 
 /// The id of the territory's welcome Note (recorded with the Note's `Create`, so that it can
 /// always be retracted).
-pub async fn set_welcome_note(conn: &mut AnyConnection, id: i64, note: &str) -> AppResult<()> {
+pub async fn set_welcome_note(conn: &mut AnyConnection, id: SignatoryId, note: &str) -> AppResult<()> {
     sqlx::query("UPDATE signatories SET welcome_note_ap_id = $1 WHERE id = $2")
         .bind(note)
         .bind(id)
@@ -47,7 +49,7 @@ pub async fn set_welcome_note(conn: &mut AnyConnection, id: i64, note: &str) -> 
 
 /// A pending change of address: the new one waits in a private link of kind `email` until its
 /// owner opens the link mailed to it. Inside the caller's transaction.
-pub async fn add_email_link(conn: &mut AnyConnection, id: i64, token_hash: &str, email: &str) -> AppResult<()> {
+pub async fn add_email_link(conn: &mut AnyConnection, id: SignatoryId, token_hash: &str, email: &str) -> AppResult<()> {
     sqlx::query(
         "INSERT INTO signatory_links (token_hash, signatory_id, kind, created_at, email) VALUES ($1, $2, 'email', $3, $4)",
     )
@@ -66,8 +68,8 @@ pub async fn take_email_link(
     conn: &mut AnyConnection,
     token_hash: &str,
     max_age_ms: i64,
-) -> AppResult<Option<(i64, String)>> {
-    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+) -> AppResult<Option<(SignatoryId, String)>> {
+    let row: Option<(SignatoryId, Option<String>)> = sqlx::query_as(
         "DELETE FROM signatory_links WHERE token_hash = $1 AND kind = 'email' AND created_at > $2 \
          RETURNING signatory_id, email",
     )
@@ -80,7 +82,7 @@ pub async fn take_email_link(
 
 /// Sets a live signature's address; `Conflict` when another live signature of the territory
 /// has it. Inside the caller's transaction.
-pub async fn set_signature_email(conn: &mut AnyConnection, id: i64, email: &str) -> AppResult<bool> {
+pub async fn set_signature_email(conn: &mut AnyConnection, id: SignatoryId, email: &str) -> AppResult<bool> {
     match sqlx::query("UPDATE signatories SET email = $1 WHERE id = $2 AND status <> 'withdrawn'")
         .bind(email)
         .bind(id)

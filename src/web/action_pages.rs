@@ -13,6 +13,7 @@ use axum::{
 };
 
 use super::{Layout, render, session::Ctx};
+use crate::domain::ids::{ActionId, PracticeId};
 use crate::{
     error::{AppError, AppResult},
     federation::actors::{ap_json, wants_activity_json},
@@ -35,7 +36,7 @@ const CALENDAR_LIMIT: i64 = 2000;
 const CALENDAR_PAST_MS: i64 = 180 * 24 * 3600 * 1000;
 
 /// A published action of the territory `slug`, or 404.
-async fn published_in(state: &AppState, slug: &str, id: i64) -> AppResult<ActionRow> {
+async fn published_in(state: &AppState, slug: &str, id: ActionId) -> AppResult<ActionRow> {
     let t = state.store.territory_by_slug(slug).await?;
     let a = state.store.action(id).await?;
     match (t, a) {
@@ -86,7 +87,7 @@ async fn action(
         Some(id) => (id, true),
         None => (file.as_str(), false),
     };
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound(format!("action {file}")))?;
+    let id: ActionId = id.parse().map_err(|_| AppError::NotFound(format!("action {file}")))?;
     let a = published_in(&data, &slug, id).await?;
     if ics {
         let text = super::ics::calendar(&a.title, std::slice::from_ref(&a));
@@ -95,7 +96,7 @@ async fn action(
     if wants_activity_json(&headers) {
         return Ok(ap_json(&actions::event_json(&data, &a).await?));
     }
-    let practices: Vec<i64> = data.store.action_practices(id).await?.into_iter().map(|p| p.0).collect();
+    let practices: Vec<PracticeId> = data.store.action_practices(id).await?.into_iter().map(|p| p.0).collect();
     let domain = actions::domain_of(&a, &practices)?;
     let participants = data.store.action_participants(id).await?;
     render(&ActionPage {

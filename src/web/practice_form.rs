@@ -17,6 +17,7 @@ use super::{
 };
 use crate::{
     domain::{
+        ids::SignatoryId,
         practice::{Dimension, DimensionInput, IndicatorInput, PracticeInput},
         signatory::FieldErrors,
         territory::ActivityDomain,
@@ -60,7 +61,7 @@ pub struct PracticeFormPage {
     pub longitude: String,
     pub domains: Vec<(&'static str, String, bool)>,
     pub dimensions: Vec<DimensionBlock>,
-    pub structures: Vec<(i64, String, bool)>,
+    pub structures: Vec<(SignatoryId, String, bool)>,
     pub errors: Vec<(&'static str, String)>,
     pub submit: String,
     /// A signatory's earlier proposals: (edit link or none, title, status label).

@@ -4,6 +4,7 @@
 use askama::Template;
 
 use super::{Layout, admin::FormPairs, session::Ctx};
+use crate::domain::ids::SignatoryId;
 use crate::domain::{
     signatory::{FieldErrors, LEGAL_FORMS, ROLES, SignatureInput},
     territory::ActivityDomain,
@@ -47,7 +48,7 @@ pub struct SignPage {
     edit_mode: bool,
     /// Shown to a coordinator correcting a signature on request, not to the signer: the
     /// words speak about the person rather than to them.
-    for_admin: Option<i64>,
+    for_admin: Option<SignatoryId>,
     notice: Option<String>,
     /// The signature's status in words (the signer's private page).
     status: Option<String>,
@@ -216,7 +217,7 @@ pub fn admin_edit_page(
     ctx: &Ctx,
     slug: &str,
     version: &str,
-    id: i64,
+    id: SignatoryId,
     v: SignatureInput,
     errors: FieldErrors,
     saved: bool,

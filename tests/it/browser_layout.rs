@@ -101,7 +101,7 @@ async fn no_page_is_wider_than_a_phone() {
     let other = signed_and_confirmed(&m, individual("Ada Lovelace", "Redon", "ada@example.org")).await;
     maillage::processing::signatures::decide(
         &m.data,
-        other,
+        maillage::domain::ids::SignatoryId(other),
         true,
         "",
         "test",

@@ -205,7 +205,7 @@ async fn a_structure_gives_a_bare_domain_and_finds_it_as_https() {
     for link in mailed_links(&m).iter().filter(|l| l.contains("/signature/confirm")) {
         c.goto(link).await.expect("confirm");
     }
-    let ids: Vec<i64> =
+    let ids: Vec<maillage::domain::ids::SignatoryId> =
         sqlx::query_scalar("SELECT id FROM signatories").fetch_all(m.data.store.pool()).await.expect("ids");
     for id in ids {
         maillage::processing::signatures::decide(&m.data, id, true, "", "test", Tr::new(Lang::Fr))

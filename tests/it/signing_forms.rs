@@ -223,7 +223,8 @@ async fn a_new_instance_shows_the_web_charter_and_speaks_plainly_to_signers() {
     assert!(private.contains("Télécharger toutes mes données") && !private.contains("JSON"));
     client().get(&confirm).send().await.expect("confirm");
     assert!(b.get(&manage).await.body.contains("en attente de validation par l&#39;équipe du territoire"));
-    let id: i64 = sqlx::query_scalar("SELECT id FROM signatories").fetch_one(m.data.store.pool()).await.expect("id");
+    let id: maillage::domain::ids::SignatoryId =
+        sqlx::query_scalar("SELECT id FROM signatories").fetch_one(m.data.store.pool()).await.expect("id");
     maillage::processing::signatures::decide(&m.data, id, true, "", "test", Tr::new(Lang::Fr)).await.expect("approve");
     assert!(b.get(&manage).await.body.contains("État de votre signature : acceptée"));
     // The acceptance mail names the territory and links to its directory.

@@ -1,13 +1,14 @@
 //! Every change is all or nothing: the `FailPoint` seam makes a change fail after its rows,
 //! after its activities, after its audit entry and at its commit, in turn; each time nothing of
 //! it is left (rows, activities, deliveries, audit entry), and run again without the failure
-//! all of it is there (practices, territory settings, follower decisions). On SQLite, and on PostgreSQL when MAILLAGE_TEST_POSTGRES is set.
+//! all of it is there (practices, signatures, shared actions, territory settings, follower
+//! decisions). On SQLite, and on PostgreSQL when MAILLAGE_TEST_POSTGRES is set.
 
 use maillage::{
-    domain::{account::Role, practice::PracticeInput, territory::FollowState},
+    domain::{account::Role, action::ActionInput, ids::ActionId, practice::PracticeInput, territory::FollowState},
     error::AppError,
     fail_point::Step,
-    processing::{accounts, follows as follow_cases, practice_pins, practices, signatures, territories},
+    processing::{accounts, actions, follows as follow_cases, practice_pins, practices, signatures, territories},
     state::AppState,
     storage::{actors::NewRemoteActor, follows, territories::TerritoryUpdate},
     text::i18n::{Lang, Tr},
@@ -29,6 +30,8 @@ struct Snapshot {
     settings: Vec<String>,
     /// Each signature as `name status welcome-note key`.
     signatories: Vec<String>,
+    /// Each shared action as `id publication status title`.
+    actions: Vec<String>,
     media: i64,
     activities: i64,
     deliveries: i64,
@@ -59,6 +62,10 @@ async fn snapshot(state: &AppState) -> Snapshot {
         signatories: strings(
             "SELECT name || ' ' || status || ' ' || COALESCE(welcome_note_ap_id, '-') || ' ' || \
              CASE WHEN public_key_pem IS NULL THEN 'no-key' ELSE 'key' END FROM signatories ORDER BY id",
+        )
+        .await,
+        actions: strings(
+            "SELECT CAST(id AS TEXT) || ' ' || publication || ' ' || status || ' ' || title FROM actions ORDER BY id",
         )
         .await,
         media: count("media").await,
@@ -140,10 +147,11 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
             "approve a listed signature",
             |s, _| {
                 async move {
-                    let id: i64 = sqlx::query_scalar("SELECT id FROM signatories WHERE name = 'Camille'")
-                        .fetch_one(s.store.pool())
-                        .await
-                        .map_err(AppError::from)?;
+                    let id: maillage::domain::ids::SignatoryId =
+                        sqlx::query_scalar("SELECT id FROM signatories WHERE name = 'Camille'")
+                            .fetch_one(s.store.pool())
+                            .await
+                            .map_err(AppError::from)?;
                     signatures::decide(s, id, true, "", "modo", Tr::new(Lang::Fr)).await
                 }
                 .boxed()
@@ -230,6 +238,40 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
             Expect::NO_ACTIVITY,
         ),
         (
+            "create a shared action",
+            |s, _| {
+                async move {
+                    let input: ActionInput = serde_json::from_value(json!({
+                        "title": "Marché des producteurs", "summary": "Douze fermes vendent en direct.",
+                        "start": "2030-03-14T10:00", "end": "2030-03-14T17:00", "timezone": "Europe/Paris",
+                        "place_name": "Halle de Redon", "commune": "Redon", "join_mode": "free"
+                    }))
+                    .expect("input");
+                    actions::create(s, "territoire", &input, "modo").await.map(drop).map_err(|e| match e {
+                        actions::ActionError::App(e) => e,
+                        actions::ActionError::Fields(f) => panic!("fields: {f:?}"),
+                    })
+                }
+                .boxed()
+            },
+            Expect::NO_ACTIVITY,
+        ),
+        (
+            "publish the shared action",
+            |s, _| async move { actions::publish(s, the_action(s).await?, "modo").await }.boxed(),
+            Expect::ALL,
+        ),
+        (
+            "cancel the shared action",
+            |s, _| async move { actions::cancel(s, the_action(s).await?, "modo").await }.boxed(),
+            Expect::ALL,
+        ),
+        (
+            "delete the shared action",
+            |s, _| async move { actions::delete(s, the_action(s).await?, "modo").await }.boxed(),
+            Expect::ALL,
+        ),
+        (
             "disable an account",
             |s, _| {
                 async move {
@@ -241,6 +283,11 @@ fn changes() -> Vec<(&'static str, Run, Expect)> {
             Expect::NO_ACTIVITY,
         ),
     ]
+}
+
+/// The one shared action the changes above create, publish, cancel and delete.
+async fn the_action(s: &AppState) -> Result<ActionId, AppError> {
+    Ok(sqlx::query_scalar("SELECT id FROM actions").fetch_one(s.store.pool()).await?)
 }
 
 /// What a successful change must add.
@@ -309,7 +356,7 @@ async fn all_or_nothing(db: TestDb) {
         let after = snapshot(state).await;
         let rows = |s: &Snapshot| {
             let t = (s.territories.clone(), s.followers.clone(), s.accounts.clone(), s.settings.clone());
-            (s.practices.clone(), t, s.signatories.clone())
+            (s.practices.clone(), t, s.signatories.clone(), s.actions.clone())
         };
         assert_ne!(rows(&after), rows(&before), "[{label}] {what} changed its rows");
         assert_eq!(

@@ -24,6 +24,7 @@ use crate::{
             id_of,
             inbound::{Announce, AnnouncePractice, is_note},
             is_public,
+            received_article::ArticleObject,
             remote_url::{remote_link, remote_url},
         },
         signatures::host_header,
@@ -55,7 +56,7 @@ impl Activity for AnnouncePractice {
                 tracing::info!(activity = %self.id, "Announce of a Delete of nothing we keep: ignored");
             }
         } else {
-            store_article(state, &inner.object, signer, Some(claim)).await?;
+            store_article(state, &ArticleObject::from_value(&inner.object)?, signer, Some(claim)).await?;
         }
         Ok(())
     }

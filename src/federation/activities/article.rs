@@ -4,20 +4,17 @@
 
 use super::{
     Activity, Received,
-    practice::{Claim, store_article},
+    practice::{Claim, check_origin, store_article},
 };
 use crate::{
-    error::AppResult,
-    federation::protocol::{id_of, inbound::CreateArticle},
-    state::AppState,
-    storage::actors::RemoteActorRow,
+    error::AppResult, federation::protocol::inbound::CreateArticle, state::AppState, storage::actors::RemoteActorRow,
 };
 
 impl CreateArticle {
     /// Whom the practice is from: the territory it names as `audience` when the signer writes
     /// in a territory of its own host we know, else the signer.
     async fn origin(&self, state: &AppState, signer: &RemoteActorRow) -> AppResult<RemoteActorRow> {
-        if let Some(audience) = self.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
+        if let Some(audience) = self.object.audience().filter(|a| *a != signer.ap_id)
             && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
             && territory.host == signer.host
         {
@@ -28,10 +25,12 @@ impl CreateArticle {
 }
 
 impl Activity for CreateArticle {
-    /// Who may publish a practice (its origin, or an author on its host writing in it) is
-    /// checked by `store_article`, which applies the same rule to Articles fetched from outboxes.
-    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
-        Ok(())
+    /// Who may publish a practice: its origin, or an author on its host writing in it (the
+    /// object's id and `attributedTo` on the signer's host; 403 otherwise). `store_article`
+    /// applies the same rule to Articles fetched from outboxes.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        let origin = self.origin(ctx.state(), ctx.signer).await?;
+        check_origin(&self.object, &origin, ctx.state().config.allow_private_network)
     }
 
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {

@@ -69,6 +69,16 @@ pub(super) fn url_of(o: &Value, allow_private_network: bool) -> AppResult<Option
     first.map(|u| remote_url(u, allow_private_network).map(String::from)).transpose()
 }
 
+/// The followers collection of `actor`, a territory of ours (the origin of a local practice,
+/// which announces its comments): built by `Urls`, never guessed from the actor's URL.
+fn local_followers(state: &AppState, actor: &Url) -> AppResult<Url> {
+    let slug = state
+        .urls
+        .territory_slug_of(actor)
+        .ok_or_else(|| AppError::Internal(format!("{actor} is not a territory of this instance")))?;
+    Ok(state.urls.territory_followers(&slug))
+}
+
 pub(super) fn comment_html(o: &Value) -> String {
     let raw: String = o.get("content").and_then(Value::as_str).unwrap_or_default().chars().take(MAX_COMMENT).collect();
     sanitize(&raw)
@@ -128,7 +138,7 @@ pub(super) async fn store_comment(
     if let (Some(actor), Some(t)) = (announcer, territory) {
         let inboxes = follower_inboxes_in(change.conn(), t).await?;
         let readers = readers.split(&inboxes);
-        let followers = Url::parse(&format!("{actor}/followers"))?;
+        let followers = local_followers(data, &actor)?;
         // Group readers (Lemmy) take the author's `Create` embedded; Mastodon-API servers the
         // comment's id, which they fetch (they cannot read `Announce(Create)`). The latter is
         // the one recorded, listed and undone when a moderator hides the comment.
@@ -221,7 +231,7 @@ pub async fn delete_comment(
 /// `Undo` of our `Announce` of `object`, by the territory `actor`.
 pub fn undo_announce(state: &AppState, actor: &str, announce: &str, object: &str) -> AppResult<Value> {
     let actor = Url::parse(actor)?;
-    let followers = Url::parse(&format!("{actor}/followers"))?;
+    let followers = local_followers(state, &actor)?;
     let id = crate::federation::outgoing::new_activity_id(state);
     Ok(conversation::undo_announce(&id, &actor, announce, object, &followers))
 }

@@ -97,7 +97,7 @@ impl Activity for Invite {
             .audit(&signer.ap_id, "action.invitation.receive", &format!("action {id} for {}", territory.slug))
             .await?;
         change.commit().await?;
-        tracing::info!(action = id, from = %signer.ap_id, territory = %territory.slug, "invitation to co-organise");
+        tracing::info!(action = %id, from = %signer.ap_id, territory = %territory.slug, "invitation to co-organise");
         Ok(())
     }
 }
@@ -151,7 +151,7 @@ impl Activity for AnswerInvite {
         let what = if accepted { "action.invitation.accepted" } else { "action.invitation.declined" };
         change.audit(&signer.ap_id, what, &format!("action {}", inv.action_id)).await?;
         change.commit().await?;
-        tracing::info!(action = inv.action_id, by = %signer.ap_id, accepted, "answer to our invitation");
+        tracing::info!(action = %inv.action_id, by = %signer.ap_id, accepted, "answer to our invitation");
         Ok(())
     }
 }
@@ -247,7 +247,7 @@ pub async fn organizer_update(
         return Ok(());
     }
     let current = local_in(change.conn(), r.id).await?;
-    let practices: Vec<i64> = store::practices_in(change.conn(), r.id).await?.into_iter().map(|p| p.0).collect();
+    let practices: Vec<_> = store::practices_in(change.conn(), r.id).await?.into_iter().map(|p| p.0).collect();
     // What it says of the practical details, over what we have.
     let zone = received.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
     let local =
@@ -293,6 +293,6 @@ pub async fn organizer_update(
     tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
     change.audit(&signer.ap_id, "action.coorganizer.update", &format!("action {}", r.id)).await?;
     change.commit().await?;
-    tracing::info!(action = r.id, by = %signer.ap_id, "action changed by a co-organiser");
+    tracing::info!(action = %r.id, by = %signer.ap_id, "action changed by a co-organiser");
     Ok(())
 }

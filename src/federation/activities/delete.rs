@@ -7,16 +7,37 @@ use super::{
     practice::{self, Claim},
 };
 use crate::{
-    error::AppResult,
+    error::{AppError, AppResult},
     federation::protocol::inbound::{Delete, Ref},
     processing::unit::Change,
     storage::{activities::claim_received, actors::delete_remote_actor_in},
 };
 
 impl Activity for Delete {
-    /// Who may delete what (a practice's origin, a comment's author or its practice's
-    /// territory, an actor itself) is checked on the row read inside the change that deletes.
-    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+    /// Only who owns what it names may delete it: a practice's origin, a comment's author or
+    /// its practice's territory, an actor itself (403 for anyone else, nothing read for
+    /// writing). `receive` checks again on the row it reads inside the change that deletes,
+    /// which a concurrent change cannot slip past.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        let (state, signer) = (ctx.state(), ctx.signer);
+        let Some(object) = self.object.as_ref().map(Ref::id).filter(|o| *o != signer.ap_id) else {
+            return Ok(());
+        };
+        if let Some(p) = state.store.practice_by_ap_id(object).await? {
+            if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
+                return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
+            }
+        } else if let Some(c) = state.store.comment_by_ap_id(object).await? {
+            let practice = state.store.practice(c.practice_id).await?;
+            let by_origin = practice.is_some_and(|p| p.origin_actor == signer.ap_id && p.territory_id.is_none());
+            if c.author_actor != signer.ap_id && !by_origin {
+                return Err(AppError::Forbidden("only a comment's author may delete it".into()));
+            }
+        } else if let Some(c) = state.store.announcement_comment_by_ap_id(object).await?
+            && c.author_actor != signer.ap_id
+        {
+            return Err(AppError::Forbidden("only a comment's author may delete it".into()));
+        }
         Ok(())
     }
 

@@ -289,7 +289,7 @@ pub async fn apply_event_in(
     origin: &str,
     c: &ActionContent,
     publish: bool,
-) -> AppResult<i64> {
+) -> AppResult<crate::domain::ids::ActionId> {
     let id = match store::action_by_ap_id_in(change.conn(), ap_id).await? {
         Some(a) => {
             store::update_content(change.conn(), a.id, c).await?;

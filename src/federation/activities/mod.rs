@@ -29,7 +29,7 @@ use activitypub_federation::config::Data;
 use serde_json::Value;
 use url::Url;
 
-use super::{protocol::inbound::Inbound, signatures::host_header};
+use super::protocol::inbound::Inbound;
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
@@ -67,7 +67,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Follow(a) => run(a, ctx).await,
         Inbound::Accept(a) | Inbound::Reject(a) => run(a, ctx).await,
         Inbound::Undo(a) => run(a, ctx).await,
-        Inbound::Article(a) => run(a, ctx).await,
+        Inbound::Article(a) => run(*a, ctx).await,
         Inbound::Event(a) => run(a, ctx).await,
         Inbound::AnnounceEvent(a) => run(a, ctx).await,
         Inbound::DeleteEvent(a) => run(a, ctx).await,
@@ -97,16 +97,9 @@ async fn run<A: Activity + Send>(activity: A, ctx: &Received<'_>) -> AppResult<(
 
 /// The local territory an object URL names (`<public_url>/t/<slug>`), if any.
 pub async fn local_territory(state: &AppState, url: &str) -> AppResult<Option<TerritoryRow>> {
-    let Ok(url) = Url::parse(url) else {
-        return Ok(None);
-    };
-    if url.scheme() != state.config.public_url.scheme() || host_header(&url) != state.config.authority() {
-        return Ok(None);
-    }
-    let mut segments = url.path_segments().into_iter().flatten();
-    match (segments.next(), segments.next(), segments.next()) {
-        (Some("t"), Some(slug), None) => state.store.territory_by_slug(slug).await,
-        _ => Ok(None),
+    match Url::parse(url).ok().and_then(|u| state.urls.territory_slug_of(&u)) {
+        Some(slug) => state.store.territory_by_slug(&slug).await,
+        None => Ok(None),
     }
 }
 

@@ -76,7 +76,7 @@ impl Activity for Join {
         }
         change.audit(&joiner.ap_id, "action.join", &format!("action {}: {answer:?}", action.id)).await?;
         change.commit().await?;
-        tracing::info!(action = action.id, joiner = %joiner.ap_id, ?answer, "Join answered");
+        tracing::info!(action = %action.id, joiner = %joiner.ap_id, ?answer, "Join answered");
         Ok(())
     }
 }
@@ -105,7 +105,7 @@ pub async fn leave(state: &AppState, activity_id: &str, leaver: &RemoteActorRow,
     }
     if parts::remove(change.conn(), action.id, &leaver.ap_id).await? {
         change.audit(&leaver.ap_id, "action.leave", &format!("action {}", action.id)).await?;
-        tracing::info!(action = action.id, leaver = %leaver.ap_id, "participant left");
+        tracing::info!(action = %action.id, leaver = %leaver.ap_id, "participant left");
     }
     change.commit().await
 }

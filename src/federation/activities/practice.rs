@@ -15,7 +15,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         protocol::{
-            id_of,
+            received_article::ArticleObject,
             remote_url::{remote_id, remote_link},
         },
         signatures::host_header,
@@ -36,27 +36,19 @@ pub fn sanitize(html: &str) -> String {
     crate::text::html::clean(html).into_string()
 }
 
-fn text(v: &Value, key: &str, max: usize) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().chars().take(max).collect()
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
-        .unwrap_or_default()
+/// At most `max` characters of an optional text.
+fn text(v: Option<&str>, max: usize) -> String {
+    v.unwrap_or_default().chars().take(max).collect()
 }
 
 /// `cces:structures` as received: at most 50, each an `{id, name}` with a usable id (`remote_url`).
-fn structure_refs(o: &Value, allow_private_network: bool) -> String {
+fn structure_refs(o: &ArticleObject, allow_private_network: bool) -> String {
     let refs: Vec<Value> = o
-        .get("cces:structures")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+        .structures
+        .iter()
         .filter_map(|r| {
-            let id = remote_link(r.get("id").and_then(Value::as_str), allow_private_network)?;
-            let name: String = r.get("name").and_then(Value::as_str)?.chars().take(200).collect();
+            let id = remote_link(Some(&r.id), allow_private_network)?;
+            let name: String = r.name.chars().take(200).collect();
             Some(crate::federation::protocol::practice::structure_ref(&id, &name))
         })
         .take(50)
@@ -64,12 +56,19 @@ fn structure_refs(o: &Value, allow_private_network: bool) -> String {
     Value::Array(refs).to_string()
 }
 
-/// The first id of `attributedTo` (a string, an object, or a list of either, as PeerTube sends).
-fn first_id(v: &Value) -> Option<&str> {
-    match v {
-        Value::Array(a) => a.iter().find_map(id_of),
-        v => id_of(v),
+/// Whether `signer` may publish the `Article` `o`: its id is on the signer's host, and it is
+/// written by the signer (the origin territory) or by an author on its host who names the
+/// signer as `audience` (FEP-1b12). 403 otherwise. Checked before anything is read or written
+/// (`CreateArticle::verify`) and again for Articles fetched from outboxes.
+pub fn check_origin(o: &ArticleObject, signer: &RemoteActorRow, allow_private_network: bool) -> AppResult<()> {
+    remote_id(&o.id, &signer.host, allow_private_network)?;
+    let author = o.attributed_to.as_deref();
+    let author_host = author.and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
+    let in_origin = author == Some(signer.ap_id.as_str()) || o.audience() == Some(signer.ap_id.as_str());
+    if author_host.as_deref() != Some(signer.host.as_str()) || !in_origin {
+        return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
     }
+    Ok(())
 }
 
 /// The received activity that a change applies: its id is claimed in the change's
@@ -112,55 +111,33 @@ pub async fn delete_remote(
 /// territory here follows the signer).
 pub async fn store_article(
     state: &AppState,
-    o: &Value,
+    o: &ArticleObject,
     signer: &RemoteActorRow,
     claim: Option<Claim<'_>>,
 ) -> AppResult<bool> {
-    let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Article without id".into()))?;
-    remote_id(ap_id, &signer.host, state.config.allow_private_network)?;
-    // Written by the origin itself, or by an author on its host who publishes in it.
-    let author = o.get("attributedTo").and_then(first_id);
-    let author_host = author.and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
-    let in_origin =
-        author == Some(signer.ap_id.as_str()) || o.get("audience").and_then(id_of) == Some(signer.ap_id.as_str());
-    if author_host.as_deref() != Some(signer.host.as_str()) || !in_origin {
-        return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
-    }
-    let tags: Vec<String> = o
-        .get("tag")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|t| t.get("name").and_then(Value::as_str))
-                .filter_map(crate::domain::practice::parse_tag)
-                .collect()
-        })
-        .unwrap_or_default();
-    let domains: Vec<String> = strings(o, "cces:domains")
-        .into_iter()
-        .filter(|d| crate::domain::territory::ActivityDomain::parse(d).is_some())
-        .collect();
+    let ap_id = o.id.as_str();
+    check_origin(o, signer, state.config.allow_private_network)?;
+    let tags: Vec<String> =
+        o.tag.iter().filter_map(|t| t.name.as_deref()).filter_map(crate::domain::practice::parse_tag).collect();
+    let domains: Vec<String> =
+        o.domains.iter().filter(|d| crate::domain::territory::ActivityDomain::parse(d).is_some()).cloned().collect();
+    let location = o.location.as_ref();
     let content = PracticeContent {
-        title: text(o, "name", 200),
-        summary: text(o, "summary", 2000),
-        body_md: o.get("source").map(|s| text(s, "content", 100_000)).unwrap_or_default(),
-        body_html: sanitize(&text(o, "content", 200_000)),
+        title: text(o.name.as_deref(), 200),
+        summary: text(o.summary.as_deref(), 2000),
+        body_md: text(o.source.as_ref().and_then(|s| s.content.as_deref()), 100_000),
+        body_html: sanitize(&text(o.content.as_deref(), 200_000)),
         domains: domains.into(),
-        dimensions: o
-            .get("cces:dimensions")
-            .filter(|d| d.is_array())
-            .cloned()
-            .unwrap_or(Value::Array(vec![]))
-            .to_string(),
+        dimensions: o.dimensions.clone().filter(Value::is_array).unwrap_or(Value::Array(vec![])).to_string(),
         structures: Default::default(),
         structure_refs: structure_refs(o, state.config.allow_private_network),
-        partners: text(o, "cces:partners", 2000),
-        governance: text(o, "cces:governance", 2000),
-        commune: text(o, "cces:commune", 100),
-        latitude: o.get("location").and_then(|l| l.get("latitude")).and_then(Value::as_f64),
-        longitude: o.get("location").and_then(|l| l.get("longitude")).and_then(Value::as_f64),
+        partners: text(o.partners.as_deref(), 2000),
+        governance: text(o.governance.as_deref(), 2000),
+        commune: text(o.commune.as_deref(), 100),
+        latitude: location.and_then(|l| l.latitude),
+        longitude: location.and_then(|l| l.longitude),
         tags: tags.into(),
-        licence: text(o, "cces:licence", 100),
+        licence: text(o.licence.as_deref(), 100),
     };
     if content.title.is_empty() {
         return Err(AppError::BadRequest("Article without name".into()));

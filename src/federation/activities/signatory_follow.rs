@@ -22,7 +22,7 @@ pub async fn receive_follow(
     follow_id: &str,
     follow: &Value,
     follower: &RemoteActorRow,
-    signatory_id: i64,
+    signatory_id: crate::domain::ids::SignatoryId,
 ) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
     let s = signatory_actor_in(change.conn(), signatory_id).await?.filter(SignatoryActorRow::is_public);
@@ -42,7 +42,7 @@ pub async fn receive_unfollow(
     state: &AppState,
     undo_id: &str,
     follower: &RemoteActorRow,
-    signatory_id: i64,
+    signatory_id: crate::domain::ids::SignatoryId,
 ) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
     if !claim_received(change.conn(), undo_id, &follower.ap_id, "Undo").await? {

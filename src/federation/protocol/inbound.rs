@@ -17,7 +17,7 @@ use url::Url;
 
 pub use super::coorganisation::{AnswerInvite, Invite, RemoveOrganizerIn};
 pub use super::participation::{Join, Leave};
-use super::{activities::Envelope, actor::RemoteActorJson, id_of};
+use super::{activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub enum Inbound {
     Reject(AnswerFollow),
     Undo(Undo),
     /// `Create`/`Update` of an `Article` (or Lemmy's `Page`): a practice.
-    Article(CreateArticle),
+    Article(Box<CreateArticle>),
     /// `Create`/`Update` of an `Event`: a shared action.
     Event(CreateEvent),
     /// `Announce` of a `Create`/`Update` of an `Event`, or of a `Delete` of one: a group
@@ -170,7 +170,7 @@ impl Undo {
 pub struct CreateArticle {
     pub id: Url,
     pub actor: Ref,
-    pub object: Value,
+    pub object: ArticleObject,
 }
 
 /// `Create`/`Update` of an `Event` (a shared action). Its object is read by
@@ -321,7 +321,7 @@ impl Inbound {
     pub fn parse(env: &Envelope) -> AppResult<Inbound> {
         let o = &env.object;
         Ok(match env.kind.as_str() {
-            "Create" | "Update" if is_article(o) => Inbound::Article(body(env)?),
+            "Create" | "Update" if is_article(o) => Inbound::Article(Box::new(body(env)?)),
             "Create" | "Update" if is_note(o) => Inbound::Note(body(env)?),
             "Create" | "Update" if is_event(o) => Inbound::Event(body(env)?),
             "Delete" if is_event_tombstone(o) => Inbound::DeleteEvent(body(env)?),

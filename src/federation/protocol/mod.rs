@@ -13,6 +13,7 @@ pub mod inbound;
 pub mod participation;
 pub mod pins;
 pub mod practice;
+pub mod received_article;
 pub mod remote_url;
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -13,6 +13,8 @@ use axum::{
 use serde_json::Value;
 use url::Url;
 
+use crate::domain::ids::SignatoryId;
+
 mod document;
 
 pub use document::actor_json;
@@ -28,16 +30,16 @@ use crate::{
 };
 
 /// `/s/<id>` when `url` names a signatory actor of this instance.
-pub fn local_signatory_id(state: &AppState, url: &str) -> Option<i64> {
-    let u = Url::parse(url).ok()?;
-    if crate::federation::signatures::host_header(&u) != state.config.authority() {
-        return None;
-    }
-    u.path().strip_prefix("/s/").and_then(|id| id.parse().ok())
+pub fn local_signatory_id(state: &AppState, url: &str) -> Option<SignatoryId> {
+    state.urls.signatory_id_of(&Url::parse(url).ok()?)
 }
 
-async fn public_signatory(state: &AppState, id: &str) -> AppResult<(SignatoryActorRow, String)> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound("actor".into()))?;
+/// A signatory actor's path segment, or 404 (not axum's 400: `/s/abc` names no actor).
+fn parse_id(id: &str) -> AppResult<SignatoryId> {
+    id.parse().map_err(|_| AppError::NotFound("actor".into()))
+}
+
+async fn public_signatory(state: &AppState, id: SignatoryId) -> AppResult<(SignatoryActorRow, String)> {
     let s = state.store.signatory_actor(id).await?.ok_or_else(|| AppError::NotFound("actor".into()))?;
     // Once an actor (it has keys), always a trace: withdrawn or unlisted since, it is gone.
     if s.public_key_pem.is_some() && !s.is_public() {
@@ -51,9 +53,10 @@ async fn public_signatory(state: &AppState, id: &str) -> AppResult<(SignatoryAct
 }
 
 pub async fn get_actor(data: Data<AppState>, Path(id): Path<String>, headers: HeaderMap) -> AppResult<Response> {
-    let result = public_signatory(&data, &id).await;
+    let id = parse_id(&id)?;
+    let result = public_signatory(&data, id).await;
     if let Err(AppError::Gone(_)) = &result {
-        let mut res = ap_json(&super::protocol::tombstone(data.urls.signatory(&id).as_str()));
+        let mut res = ap_json(&super::protocol::tombstone(data.urls.signatory(id).as_str()));
         *res.status_mut() = StatusCode::GONE;
         return Ok(res);
     }
@@ -66,7 +69,8 @@ pub async fn get_actor(data: Data<AppState>, Path(id): Path<String>, headers: He
 
 /// Outbox and following are empty; followers counts who follows.
 pub async fn get_collection(data: Data<AppState>, Path((id, name)): Path<(String, String)>) -> AppResult<Response> {
-    let (s, _) = public_signatory(&data, &id).await?;
+    let id = parse_id(&id)?;
+    let (s, _) = public_signatory(&data, id).await?;
     let total = match name.as_str() {
         "followers" => data.store.count_signatory_followers(s.id).await?,
         "outbox" | "following" => 0,
@@ -74,7 +78,7 @@ pub async fn get_collection(data: Data<AppState>, Path((id, name)): Path<(String
     };
     Ok(ap_json(&OrderedCollection {
         context: super::protocol::activity_context(),
-        id: data.urls.signatory_collection(&id, &name),
+        id: data.urls.signatory_collection(id, &name),
         kind: super::protocol::collections::CollectionKind::OrderedCollection,
         total_items: total,
         first: None,
@@ -86,7 +90,7 @@ pub async fn get_members(data: Data<AppState>, Path(slug): Path<String>) -> AppR
     let t =
         data.store.territory_by_slug(&slug).await?.ok_or_else(|| AppError::NotFound(format!("territory {slug}")))?;
     let ids = data.store.member_ids(t.id).await?;
-    let items: Vec<Value> = ids.iter().map(|id| Value::String(data.urls.signatory(id).to_string())).collect();
+    let items: Vec<Value> = ids.iter().map(|id| Value::String(data.urls.signatory(*id).to_string())).collect();
     let collection = data.urls.territory_collection(&slug, "members");
     // One page holds every member: a territory's signatories number in the hundreds at most.
     let mut page = OrderedCollectionPage::new(&collection, 1, items.len() as i64, items);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::listing::{PER_PAGE, Pager, page_and_offset};
 use super::*;
-use crate::domain::ids::PracticeId;
+use crate::domain::ids::{PracticeId, SignatoryId};
 use crate::{
     storage::{admin::AuditRow, moderation::AuditSearch},
     web::i18n::Tr,
@@ -116,13 +116,14 @@ fn number_after(detail: &str, marker: &str) -> Option<i64> {
 
 /// Names and titles the entries refer to, looked up once for the page.
 pub struct Names {
-    signatures: HashMap<i64, (String, Option<String>)>,
+    signatures: HashMap<SignatoryId, (String, Option<String>)>,
     practices: HashMap<PracticeId, String>,
 }
 
 impl Names {
     pub async fn of(data: &AppState, rows: &[AuditRow]) -> AppResult<Names> {
-        let sig_ids: Vec<i64> = rows.iter().filter_map(|r| number_after(&r.detail, "signature #")).collect();
+        let sig_ids: Vec<SignatoryId> =
+            rows.iter().filter_map(|r| number_after(&r.detail, "signature #")).map(SignatoryId).collect();
         let practice_ids: Vec<PracticeId> =
             rows.iter().filter_map(|r| number_after(&r.detail, "practice ")).map(PracticeId).collect();
         Ok(Names {
@@ -137,7 +138,7 @@ pub fn describe(tr: Tr, row: &AuditRow, names: &Names) -> (String, String) {
     let key = format!("audit-{}", row.action.replace(['.', '_'], "-"));
     let what = if tr.has(&key) { tr.t(&key) } else { row.action.clone() };
     let detail = if let Some(id) = number_after(&row.detail, "signature #") {
-        match names.signatures.get(&id) {
+        match names.signatures.get(&SignatoryId(id)) {
             Some((name, Some(reason))) if row.action == "signature.reject" => format!("{name} ({reason})"),
             Some((name, _)) => format!("{name} (n° {id})"),
             None => tr.t_with("audit-signature-gone", "id", &id.to_string()),

@@ -82,7 +82,7 @@ pub(super) async fn invitations_decide(
     let key = f.get("invitation");
     let (action_id, id) = key
         .split_once(':')
-        .and_then(|(a, i)| Some((a.parse::<i64>().ok()?, i.parse::<i64>().ok()?)))
+        .and_then(|(a, i)| Some((crate::domain::ids::ActionId(a.parse::<i64>().ok()?), i.parse::<i64>().ok()?)))
         .ok_or_else(|| AppError::BadRequest("invitation is <action>:<invitation>".into()))?;
     let co = processing::action_coorganisation::answer;
     match d.decision.as_str() {

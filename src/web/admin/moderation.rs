@@ -5,6 +5,7 @@
 
 use super::listing::{PER_PAGE, Pager, page_and_offset, return_path};
 use super::*;
+use crate::domain::ids::SignatoryId;
 use crate::storage::moderation::SignatureSearch;
 use axum::extract::Path;
 
@@ -19,7 +20,7 @@ pub struct ListQuery {
 }
 
 pub struct SignatureRow {
-    pub id: i64,
+    pub id: SignatoryId,
     pub name: String,
     pub kind: String,
     pub commune: String,
@@ -194,7 +195,8 @@ pub(super) async fn signatures_decide(
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Moderator, form)?;
     let approve = d.decision == "approve";
-    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::BadRequest("id: a signature number".into()))?;
+    let id: SignatoryId =
+        f.get("id").trim().parse().map_err(|_| AppError::BadRequest("id: a signature number".into()))?;
     let slug = f.get("t");
     let from = return_path(&f.get("return"), format!("/admin/signatures?t={slug}"));
     let reason = f.get("reason");
@@ -239,7 +241,7 @@ pub(super) async fn signatures_bulk(
     }
     let slug = f.get("t");
     let from = return_path(&f.get("return"), format!("/admin/signatures?t={slug}"));
-    let ids: Vec<i64> = f.get_all("ids").iter().filter_map(|i| i.trim().parse().ok()).collect();
+    let ids: Vec<SignatoryId> = f.get_all("ids").iter().filter_map(|i| i.trim().parse().ok()).collect();
     let reason = f.get("reason");
     let refuse = |page: &mut SignaturesPage, message: String, field: bool| {
         page.bulk_reason = reason.clone();
@@ -285,7 +287,7 @@ pub(super) async fn signature_page(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let account = ctx.require(Role::Moderator)?.clone();
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
+    let id: SignatoryId = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let mut page = super::signature_detail::detail(&data, &ctx, id, String::new(), None).await?;
     page.notice = done_notice(ctx.tr, q.done.as_deref(), q.n);
     data.store.audit(&account.email, "signature.view", &format!("signature #{id}")).await?;

@@ -1,6 +1,7 @@
 //! Admin console: accounts and instance settings.
 
 use super::*;
+use crate::domain::ids::AccountId;
 
 fn account_form(ctx: &Ctx, email: String) -> FormDef {
     let tr = ctx.tr;
@@ -99,7 +100,7 @@ pub(super) async fn accounts_toggle(
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (me, f) = posted(&ctx, Role::Admin, form)?;
-    let id: i64 = f.get("id").parse().map_err(|_| AppError::BadRequest("id".into()))?;
+    let id: AccountId = f.get("id").parse().map_err(|_| AppError::BadRequest("id".into()))?;
     if id == me.id {
         return Err(AppError::Conflict("you cannot disable your own account".into()));
     }

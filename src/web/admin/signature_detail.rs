@@ -4,6 +4,7 @@
 
 use super::moderation::{status_label, translated_list};
 use super::*;
+use crate::domain::ids::SignatoryId;
 
 /// One line of the details: label, value, and how to show it (`text`, `mailto`, `tel`, `url`).
 pub struct Fact {
@@ -20,7 +21,7 @@ pub(super) struct SignatureDetail {
     slug: String,
     pub(super) notice: Option<String>,
     alert: Option<String>,
-    id: i64,
+    id: SignatoryId,
     name: String,
     status: String,
     pending: bool,
@@ -47,7 +48,7 @@ fn website(v: &str) -> String {
 pub(super) async fn detail(
     data: &AppState,
     ctx: &Ctx,
-    id: i64,
+    id: SignatoryId,
     reason: String,
     error: Option<String>,
 ) -> AppResult<SignatureDetail> {

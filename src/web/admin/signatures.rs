@@ -2,6 +2,7 @@
 //! the signer's request, withdrawal (moderation itself: `moderation.rs`).
 
 use super::*;
+use crate::domain::ids::SignatoryId;
 use axum::extract::Path;
 
 /// The one place contact details leave the instance: a CSV for administrators, audited.
@@ -65,7 +66,8 @@ pub(super) async fn signatures_withdraw(
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
-    let id: i64 = f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
+    let id: SignatoryId =
+        f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
     processing::signatures::withdraw(&data, id, &account.email).await?;
     Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
 }
@@ -120,7 +122,7 @@ pub(super) async fn charter_import(
 
 async fn signature_record(
     data: &AppState,
-    id: i64,
+    id: SignatoryId,
 ) -> AppResult<(crate::storage::signatories::SignatoryPrivate, String, String)> {
     let s = data.store.signatory_private(id).await?.filter(|s| s.status != crate::domain::signatory::Status::Withdrawn);
     let s = s.ok_or_else(|| AppError::NotFound("signature".into()))?;
@@ -138,7 +140,7 @@ pub(super) async fn signature_export(
 ) -> AppResult<Response> {
     let account = ctx.require(Role::Admin)?.clone();
     let json = id.ends_with(".json");
-    let id: i64 = id.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound("signature".into()))?;
+    let id: SignatoryId = id.trim_end_matches(".json").parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
     if json {
         data.store.audit(&account.email, "signature.export", &format!("signature #{id}")).await?;
@@ -157,7 +159,7 @@ pub(super) async fn signature_edit(
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
+    let id: SignatoryId = id.parse().map_err(|_| AppError::NotFound("signature".into()))?;
     let (s, slug, version) = signature_record(&data, id).await?;
     let input = crate::web::sign_form::input_from_form(&f);
     let errors = match processing::signatures::edit(&data, &s, input.clone(), &version, &account.email).await {
