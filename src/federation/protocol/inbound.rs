@@ -474,6 +474,11 @@ mod tests {
             ("mobilizon/create_event.json", "Event"),
             ("mobilizon/join.json", "Join"),
             ("mobilizon/leave.json", "Leave"),
+            // Friendica names the Event by id: `Accept`/`Reject` are told apart from a Follow's
+            // answer by the id being one of our actions (activities/accept.rs).
+            ("friendica/rsvp_accept.json", "Accept"),
+            ("friendica/rsvp_tentative_accept.json", "Rsvp"),
+            ("friendica/rsvp_reject.json", "Reject"),
             ("mastodon/flag.json", "Flag"),
             ("lemmy/flag.json", "Flag"),
             ("misskey/flag.json", "Flag"),
