@@ -100,7 +100,8 @@ fn escape(s: &str) -> String {
 }
 
 /// The announcement's `Note`, as served at its id and sent to Mastodon, GoToSocial, Mobilizon
-/// and Maillage. A title becomes the first, bold paragraph (Mastodon ignores a `Note`'s `name`);
+/// and Maillage. A title becomes the first, bold paragraph (Mastodon ignores a `Note`'s `name`,
+/// GoToSocial shows it as a content warning: tried against GoToSocial 0.20, so none is sent);
 /// the link and the hashtags end the text, as Mastodon users write them.
 pub fn note(a: &AnnouncementFields, at: &Publication) -> Value {
     let published = a.published_at.unwrap_or(a.created_at);
@@ -144,7 +145,9 @@ pub fn note(a: &AnnouncementFields, at: &Publication) -> Value {
         context: Some(context()),
         id: a.ap_id.to_string(),
         kind: "Note".into(),
-        name: (!a.title.is_empty()).then(|| a.title.to_string()),
+        // No `name`: GoToSocial shows a `Note`'s name as a content warning (when it has no
+        // `summary`), hiding the text; the title is already the first, bold paragraph.
+        name: None,
         content,
         media_type: "text/html".into(),
         source: Source { content: a.body_md.to_string(), media_type: "text/markdown".into() },
