@@ -171,8 +171,8 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
         _ => vec![],
     };
     let participants = store::participant_count_in(&mut *conn, r.id).await?;
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    let at = Publication::of(&state.urls, &r.origin_actor)
+        .ok_or_else(|| AppError::internal("a local action's territory is not one of this instance"))?;
     Ok(event(&EventFacts {
         id: &r.ap_id,
         action: &a,
@@ -216,8 +216,8 @@ async fn tell_followers(
         publication::Change::Delete => None,
         _ => Some(event_json_in(state, change.conn(), r).await?),
     };
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    let at = Publication::of(&state.urls, &r.origin_actor)
+        .ok_or_else(|| AppError::internal("a local action's territory is not one of this instance"))?;
     let prepared = prepare(state, readers, &at, &r.ap_id, kind, event, &inboxes);
     change.queue_prepared(Some(territory_id), &prepared).await
 }
