@@ -67,6 +67,20 @@ pub struct Config {
     pub inbox_rate_per_minute: u32,
     /// Time zone in which pages and mails show times (IANA name). Default `Europe/Paris`.
     pub time_zone: chrono_tz::Tz,
+    /// Licence of the observatory's open data (exports, `datapackage.json`). Default
+    /// `Licence Ouverte / Etalab 2.0`.
+    pub open_data_licence: String,
+    /// Instances subscribing to this one as a whole (their instance actor following `/actor`)
+    /// wait for an admin's approval. Default false: accepted at once.
+    pub subscribers_by_hand: bool,
+    /// Hours between scheduled backups made by `serve` (docs/admin.md "Backups"). Default 0: none.
+    pub backup_interval_hours: u64,
+    /// Scheduled backups kept in `backup_dir`; older ones are deleted. Default 7.
+    pub backup_retention: usize,
+    /// Where scheduled backups are written. Default `<data_dir>/backups`.
+    pub backup_dir: PathBuf,
+    /// The configuration file read, if any: backups carry a copy of it. Set by the command line.
+    pub config_file: Option<PathBuf>,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -95,6 +109,11 @@ pub struct ConfigLayer {
     pub mail_from: Option<String>,
     pub inbox_rate_per_minute: Option<u32>,
     pub time_zone: Option<String>,
+    pub open_data_licence: Option<String>,
+    pub subscribers_by_hand: Option<bool>,
+    pub backup_interval_hours: Option<u64>,
+    pub backup_retention: Option<usize>,
+    pub backup_dir: Option<PathBuf>,
 }
 
 impl ConfigLayer {
@@ -149,6 +168,15 @@ impl ConfigLayer {
                     layer.inbox_rate_per_minute = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "TIME_ZONE" => layer.time_zone = Some(value),
+                "OPEN_DATA_LICENCE" => layer.open_data_licence = Some(value),
+                "SUBSCRIBERS_BY_HAND" => layer.subscribers_by_hand = Some(parse_bool(&key, &value)?),
+                "BACKUP_INTERVAL_HOURS" => {
+                    layer.backup_interval_hours = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "BACKUP_RETENTION" => {
+                    layer.backup_retention = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "BACKUP_DIR" => layer.backup_dir = Some(value.into()),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -185,6 +213,11 @@ impl ConfigLayer {
             mail_from: other.mail_from.or(self.mail_from),
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
             time_zone: other.time_zone.or(self.time_zone),
+            open_data_licence: other.open_data_licence.or(self.open_data_licence),
+            subscribers_by_hand: other.subscribers_by_hand.or(self.subscribers_by_hand),
+            backup_interval_hours: other.backup_interval_hours.or(self.backup_interval_hours),
+            backup_retention: other.backup_retention.or(self.backup_retention),
+            backup_dir: other.backup_dir.or(self.backup_dir),
         }
     }
 
@@ -215,6 +248,7 @@ impl ConfigLayer {
         if delivery_concurrency == 0 {
             return Err("delivery_concurrency: at least 1".into());
         }
+        let data_dir_for_backups = data_dir.clone();
         Ok(Config {
             bind,
             public_url: public_url.clone(),
@@ -244,6 +278,16 @@ impl ConfigLayer {
                 Some(z) => crate::web::time::parse_zone(z)?,
                 None => crate::web::time::DEFAULT_ZONE,
             },
+            open_data_licence: self
+                .open_data_licence
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| "Licence Ouverte / Etalab 2.0".into()),
+            subscribers_by_hand: self.subscribers_by_hand.unwrap_or(false),
+            backup_interval_hours: self.backup_interval_hours.unwrap_or(0),
+            backup_retention: self.backup_retention.unwrap_or(7).max(1),
+            backup_dir: self.backup_dir.unwrap_or_else(|| data_dir_for_backups.join("backups")),
+            config_file: None,
         })
     }
 }

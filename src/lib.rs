@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod app;
+pub mod backup;
 pub mod config;
 pub mod domain;
 pub mod error;

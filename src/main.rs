@@ -8,6 +8,7 @@ use maillage::config::{Config, ConfigLayer};
 
 mod bench;
 mod commands;
+mod progress;
 
 #[derive(Parser)]
 #[command(name = "maillage", version, about = "Serveur ActivityPub des Circuits Courts Économiques et Solidaires")]
@@ -96,9 +97,56 @@ enum Command {
     /// API bearer tokens.
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Write a backup of the running instance (database, keys, media, configuration) to FILE
+    /// (.tar.gz); PostgreSQL through pg_dump (docs/admin.md "Backups").
+    Backup { file: PathBuf },
+    /// Restore a backup into an empty data directory (and an empty PostgreSQL database).
+    Restore { file: PathBuf },
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Shared actions: their participants, and the registrations held for approval.
+    #[command(subcommand)]
+    Action(ActionCmd),
+    /// Subscribe to a whole instance (`https://other.example`): our instance actor follows its
+    /// instance actor; every territory there then delivers its public activities here.
+    Subscribe { target: String },
+    /// Stop a subscription to an instance (or a relay): Undo(Follow).
+    Unsubscribe { target: String },
+    /// Our subscriptions (instances, relays) and the instances subscribed to ours.
+    #[command(subcommand)]
+    Subscriptions(SubscriptionsCmd),
+    /// LitePub relays (activityrelay, Pleroma): our instance actor follows them.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+}
+
+#[derive(Subcommand)]
+pub enum SubscriptionsCmd {
+    /// Our subscriptions, the instances subscribed to ours, the territories learned.
+    List,
+    /// Approve an instance waiting to subscribe (setting `subscribers_by_hand`).
+    Approve { who: String },
+    /// Refuse an instance waiting to subscribe.
+    Reject { who: String },
+}
+
+#[derive(Subcommand)]
+pub enum RelayCmd {
+    /// Follow a relay's actor (e.g. https://relay.example/actor) with object as:Public.
+    Add { url: String },
+    /// Stop following a relay.
+    Remove { url: String },
+}
+
+#[derive(Subcommand)]
+enum ActionCmd {
+    /// List an action's participants (id, state, who).
+    Participants { territory: String, action: i64 },
+    /// Approve a participant held for approval (the fediverse gets an Accept, the web a mail).
+    Approve { territory: String, action: i64, participant: i64 },
+    /// Decline a participant held for approval (the fediverse gets a Reject, the web a mail).
+    Reject { territory: String, action: i64, participant: i64 },
 }
 
 #[derive(Subcommand)]
@@ -296,7 +344,9 @@ fn load_config(flags: &Flags) -> Result<Config, String> {
         allow_private_network: flags.allow_private_network.then_some(true),
         ..Default::default()
     };
-    ConfigLayer::default().merge(file).merge(ConfigLayer::from_env(env)?).merge(cli).resolve()
+    let mut config = ConfigLayer::default().merge(file).merge(ConfigLayer::from_env(env)?).merge(cli).resolve()?;
+    config.config_file = file_path;
+    Ok(config)
 }
 
 fn init_logging(config: &Config) {

@@ -39,6 +39,8 @@ CREATE TABLE announcement_comments (
     author_url TEXT NOT NULL DEFAULT '',
     content_html TEXT NOT NULL,
     url TEXT NOT NULL DEFAULT '',
+    -- The territory's `Announce` of it to its followers (FEP-1b12), undone when hidden.
+    announce_ap_id TEXT,
     hidden BIGINT NOT NULL DEFAULT 0,
     published_at BIGINT NOT NULL,
     created_at BIGINT NOT NULL

@@ -27,6 +27,7 @@ pub mod announcements;
 pub mod follows;
 pub mod openapi;
 pub mod practices;
+pub mod reports;
 pub mod signatures;
 pub mod territories;
 
@@ -71,6 +72,7 @@ pub fn router() -> Router<AppState> {
                 .delete(announcements::delete)
                 .layer(axum::extract::DefaultBodyLimit::max(announcements::MAX_BODY)),
         )
+        .route("/reports", post(reports::create_report))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 

@@ -315,9 +315,15 @@ pub async fn run(opts: BenchOptions) -> AppResult<()> {
         cpu_model()
     );
     println!();
+    // Phases on standard error (a spinner on a terminal, log lines otherwise); results on stdout.
+    let progress = crate::progress::for_command();
+    progress.begin("(a) signatures", None);
     let signs = tokio::task::spawn_blocking(bench_signatures).await.map_err(AppError::internal)??;
+    progress.end("(a) signatures");
     println!();
+    progress.begin("(b) fan-out", None);
     let b = bench_fan_out(opts.followers, opts.hosts, false).await?;
+    progress.end("(b) fan-out");
     let rate = b.inboxes as f64 / b.secs;
     println!(
         "(b) fan-out of one activity to {} followers over {} hosts (half with a shared inbox)",
@@ -333,9 +339,13 @@ pub async fn run(opts: BenchOptions) -> AppResult<()> {
     );
     println!("    deliveries/s ÷ raw signs/s  {:>10.3}", rate / signs.raw_sign);
     println!();
+    progress.begin("(c) inbox ingest", None);
     ingest::run(opts.ingest, opts.postgres.as_deref()).await?;
+    progress.end("(c) inbox ingest");
     println!();
+    progress.begin("(d) fan-out, one dead host", None);
     let d = bench_fan_out(opts.followers, opts.hosts, true).await?;
+    progress.end("(d) fan-out, one dead host");
     let rate_d = d.inboxes as f64 / d.secs;
     println!("(d) the same fan-out with one more host that never answers");
     println!("    wall time to the others     {:>10.2} s", d.secs);

@@ -153,12 +153,17 @@ pub async fn run(count: usize, postgres_admin: Option<&str>) -> AppResult<()> {
     let dir = std::env::temp_dir().join(format!("maillage-bench-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).map_err(maillage::error::AppError::internal)?;
     let sqlite = format!("sqlite://{}?mode=rwc", dir.join("bench.db").display());
+    let progress = crate::progress::for_command();
+    progress.begin("SQLite", None);
     let result = bench_backend("SQLite", &sqlite, count).await;
+    progress.end("SQLite");
     let _ = std::fs::remove_dir_all(&dir);
     result?;
     if let Some(admin) = postgres_admin {
         let (url, name) = super::ingest::fresh_postgres(admin).await?;
+        progress.begin("PostgreSQL", None);
         let result = bench_backend("PostgreSQL", &url, count).await;
+        progress.end("PostgreSQL");
         super::ingest::drop_postgres(admin, &name).await;
         result?;
     } else {

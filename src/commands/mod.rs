@@ -3,9 +3,12 @@
 //! (delivery status, blocked domains). Serving, migrating and benchmarks are here.
 
 mod accounts;
+mod actions;
+mod backups;
 mod federation;
 mod follows;
 mod signatures;
+mod subscriptions;
 mod territories;
 
 use maillage::{
@@ -46,6 +49,11 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
         return crate::bench::practices::run(count, postgres.as_deref()).await;
     }
+    match &command {
+        Command::Backup { file } => return backups::backup(&config, file).await,
+        Command::Restore { file } => return backups::restore(&config, file).await,
+        _ => {}
+    }
     if let Command::Migrate = command {
         let store = Store::connect(&config.database_url).await?;
         store.migrate().await?;
@@ -68,8 +76,14 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
     let app = App::init_for_command(config.clone()).await?;
     let data = app.data();
     match command {
-        Command::Serve | Command::Migrate | Command::Bench(_) | Command::SetPublicUrl { .. } => {}
+        Command::Serve
+        | Command::Migrate
+        | Command::Bench(_)
+        | Command::SetPublicUrl { .. }
+        | Command::Backup { .. }
+        | Command::Restore { .. } => {}
         Command::Territory(cmd) => territories::run(&data, cmd).await?,
+        Command::Action(cmd) => actions::run(&data, cmd).await?,
         Command::Followers(cmd) => follows::followers(&data, &config, cmd).await?,
         Command::Following { territory } => follows::following(&data, &config, &territory).await?,
         Command::Follow { handle, territory } => follows::follow(&data, &config, &handle, &territory).await?,
@@ -80,6 +94,10 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         Command::Signatures(cmd) => signatures::signatures(&data, &config, cmd).await?,
         Command::Admin(cmd) => accounts::admin(&data, cmd).await?,
         Command::Token(cmd) => accounts::token(&data, cmd).await?,
+        Command::Subscribe { target } => subscriptions::subscribe(&data, &target).await?,
+        Command::Unsubscribe { target } => subscriptions::unsubscribe(&data, &target).await?,
+        Command::Subscriptions(cmd) => subscriptions::run(&data, cmd).await?,
+        Command::Relay(cmd) => subscriptions::relay(&data, cmd).await?,
     }
     data.store.close().await;
     Ok(())

@@ -316,11 +316,48 @@ pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     change.commit().await
 }
 
-/// Hides or shows a comment (moderators), as for practice comments.
+/// Hides or shows a comment (moderators), as for practice comments: hidden, the territory's
+/// `Announce` of it is undone for its followers; shown again, it is announced anew.
 pub async fn set_comment_hidden(state: &AppState, id: i64, comment: i64, hidden: bool, by: &str) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
-    if !store::set_comment_hidden(change.conn(), id, comment, hidden).await? {
-        return Err(AppError::NotFound(format!("comment {comment}")));
+    let c = store::comment_in(change.conn(), id, comment)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("comment {comment}")))?;
+    let a = live_in(change.conn(), id).await?;
+    store::set_comment_hidden(change.conn(), id, comment, hidden).await?;
+    if a.is_published() && (c.hidden == 1) != hidden {
+        let slug = store::territory_slug_in(change.conn(), a.territory_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("territory".into()))?;
+        let actor = state.urls.territory(&slug);
+        let inboxes = follower_inboxes_in(change.conn(), a.territory_id).await?;
+        let by_territory = crate::domain::local_actor::LocalActor::Territory(a.territory_id);
+        match (&c.announce_ap_id, hidden) {
+            (Some(announce), true) => {
+                let undo = crate::federation::activities::conversation::undo_announce(
+                    state,
+                    actor.as_str(),
+                    announce,
+                    &c.ap_id,
+                )?;
+                store::set_comment_announce(change.conn(), c.id, None).await?;
+                change.queue(by_territory, &undo, false, &inboxes).await?;
+            }
+            (None, false) => {
+                let followers = state.urls.territory_followers(&slug);
+                let announce_id = crate::federation::outgoing::new_activity_id(state);
+                let activity = crate::federation::protocol::conversation::announce(
+                    &announce_id,
+                    &actor,
+                    &c.ap_id,
+                    &followers,
+                    None,
+                );
+                store::set_comment_announce(change.conn(), c.id, Some(announce_id.as_str())).await?;
+                change.queue(by_territory, &activity, true, &inboxes).await?;
+            }
+            _ => {}
+        }
     }
     let action = if hidden { "announcement.comment.hide" } else { "announcement.comment.show" };
     change.audit(by, action, &format!("announcement {id} comment {comment}")).await?;

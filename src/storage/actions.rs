@@ -76,7 +76,7 @@ pub struct ActionRow {
     pub published_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, publication, status, title, summary, description_md, \
+pub(super) const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, publication, status, title, summary, description_md, \
                        description_html, starts_at, ends_at, timezone, place_name, address, postal_code, commune, \
                        latitude, longitude, online_url, capacity, join_mode, join_url, domains, dimensions, tags, \
                        contacts, remote_participants, author, created_at, updated_at, published_at";

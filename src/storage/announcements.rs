@@ -170,12 +170,15 @@ pub struct AnnouncementCommentRow {
     pub author_url: String,
     pub content_html: String,
     pub url: String,
+    /// The territory's `Announce` of it, while it is relayed.
+    #[serde(skip)]
+    pub announce_ap_id: Option<String>,
     pub hidden: i64,
     pub published_at: i64,
 }
 
 const COMMENT_COLUMNS: &str = "id, announcement_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \
-                               author_url, content_html, url, hidden, published_at";
+                               author_url, content_html, url, announce_ap_id, hidden, published_at";
 
 /// A reply to store.
 pub struct NewAnnouncementComment<'a> {
@@ -312,6 +315,31 @@ pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str, author: &str)
         .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// A comment of the announcement `announcement_id`, read inside a change.
+pub async fn comment_in(
+    conn: &mut AnyConnection,
+    announcement_id: i64,
+    comment_id: i64,
+) -> AppResult<Option<AnnouncementCommentRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COMMENT_COLUMNS} FROM announcement_comments WHERE id = $1 AND announcement_id = $2"
+    ))
+    .bind(comment_id)
+    .bind(announcement_id)
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// Records (or clears) the territory's `Announce` of a comment.
+pub async fn set_comment_announce(conn: &mut AnyConnection, comment_id: i64, announce: Option<&str>) -> AppResult<()> {
+    sqlx::query("UPDATE announcement_comments SET announce_ap_id = $1 WHERE id = $2")
+        .bind(announce)
+        .bind(comment_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Hides or shows a comment of the announcement `announcement_id` (moderation).

@@ -159,6 +159,23 @@ async fn announcements_reach_each_program_and_their_answers_come_back() {
     })
     .await;
 
+    // A moderator hides the Lemmy comment: gone from the page, its Announce undone.
+    a.account("modo@example.org", "un mot de passe assez long", Role::Moderator).await;
+    let mut browser = Browser::new(&a.url("/"));
+    browser.login("modo@example.org", "un mot de passe assez long").await;
+    let own = browser.get(&format!("/t/territoire/annonces/{id}")).await;
+    let actions: Vec<&str> = own.body.split("action=\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+    let hide = actions.iter().filter(|p| p.contains("/commentaires/")).nth(1).expect("the Lemmy comment's form");
+    let hidden = browser.post(hide, &[("csrf", &own.csrf()), ("action", "hide")]).await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER, "{}", hidden.body);
+    assert!(!get_html(&ap_id).await.contains("On y sera avec les paniers !"), "hidden from the public");
+    eventually(15, "Mastodon gets the Undo of the comment's Announce", || async {
+        mastodon.received().iter().any(|x| {
+            x["type"] == "Undo" && x["object"]["object"].as_str().is_some_and(|o| o.ends_with("/comment/73544"))
+        })
+    })
+    .await;
+
     // Edit → Update (from the author, to Mastodon; announced to Lemmy).
     let (status, _) = call(
         Method::PATCH,

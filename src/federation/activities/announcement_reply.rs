@@ -90,9 +90,9 @@ pub async fn store_reply(
         url: &url,
         published_at: published_millis(o),
     };
-    if store::insert_comment(change.conn(), &new).await?.is_none() {
+    let Some(comment_id) = store::insert_comment(change.conn(), &new).await? else {
         return change.commit().await;
-    }
+    };
     let slug = store::territory_slug_in(change.conn(), a.territory_id)
         .await?
         .ok_or_else(|| AppError::NotFound("territory".into()))?;
@@ -105,6 +105,8 @@ pub async fn store_reply(
     // `Create`, embedded.
     let by = LocalActor::Territory(a.territory_id);
     let id = crate::federation::outgoing::new_activity_id(state);
+    // Recorded: a moderator hiding the comment undoes it.
+    store::set_comment_announce(change.conn(), comment_id, Some(id.as_str())).await?;
     change.queue(by, &conversation::announce(&id, &actor, note_id, &followers, None), true, &microblogs).await?;
     let id = crate::federation::outgoing::new_activity_id(state);
     change.queue(by, &conversation::announce_activity(&id, &actor, ctx.raw, &followers), false, &groups).await?;

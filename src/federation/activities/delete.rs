@@ -33,6 +33,10 @@ impl Activity for Delete {
             if c.author_actor != signer.ap_id && !by_origin {
                 return Err(AppError::Forbidden("only a comment's author may delete it".into()));
             }
+        } else if let Some(c) = state.store.announcement_comment_by_ap_id(object).await?
+            && c.author_actor != signer.ap_id
+        {
+            return Err(AppError::Forbidden("only a comment's author may delete it".into()));
         }
         Ok(())
     }

@@ -256,6 +256,9 @@ async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim
     if !claim_received(change.conn(), claim.id, claim.actor, claim.kind).await? {
         return Ok(()); // A redelivery: applied already.
     }
+    if known.is_none() {
+        crate::storage::subscriptions::note_learned(change.conn(), origin.id).await?;
+    }
     let id = match known {
         Some(a) => {
             store::update_content(change.conn(), a.id, &c).await?;

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 use url::Url;
 
+pub use super::flag::Flag;
 pub use super::participation::{Join, Leave};
 use super::{activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject};
 use crate::error::{AppError, AppResult};
@@ -49,6 +50,8 @@ pub enum Inbound {
     Join(Join),
     /// `Leave` of a shared action (Mobilizon).
     Leave(Leave),
+    /// `Flag`: a report (Mastodon, Lemmy, Misskey, GoToSocial).
+    Flag(Flag),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
@@ -325,6 +328,7 @@ impl Inbound {
             "Like" => Inbound::Like(body(env)?),
             "Join" => Inbound::Join(body(env)?),
             "Leave" => Inbound::Leave(body(env)?),
+            "Flag" => Inbound::Flag(body(env)?),
             "Follow" => Inbound::Follow(body(env)?),
             "Undo" => Inbound::Undo(body(env)?),
             "Accept" => Inbound::Accept(body(env)?),
@@ -369,6 +373,7 @@ mod tests {
             Inbound::Like(_) => "Like",
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
+            Inbound::Flag(_) => "Flag",
             Inbound::Unknown => "Unknown",
         }
     }
@@ -447,6 +452,10 @@ mod tests {
             ("mastodon/undo_like.json", "Undo"),
             ("mobilizon/join.json", "Join"),
             ("mobilizon/leave.json", "Leave"),
+            ("mastodon/flag.json", "Flag"),
+            ("lemmy/flag.json", "Flag"),
+            ("misskey/flag.json", "Flag"),
+            ("gotosocial/flag.json", "Flag"),
         ];
         for (file, want) in expected {
             let text = std::fs::read_to_string(dir.join(file)).expect(file);

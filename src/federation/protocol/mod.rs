@@ -8,6 +8,7 @@ pub mod collections;
 pub mod conversation;
 pub mod discovery;
 pub mod event;
+pub mod flag;
 pub mod inbound;
 pub mod participation;
 pub mod pins;

@@ -264,5 +264,66 @@ pub(super) async fn federation_page(State(data): State<AppState>, ctx: Ctx) -> A
         rows,
         actions: vec![],
     });
+    backups_table(&data, &mut page).await?;
     render_status(StatusCode::OK, &page)
+}
+
+/// The scheduled backups (issue 15, point 8): the schedule, the last backup, the next one, and
+/// the failures since the last success (also as the page's alert).
+async fn backups_table(data: &AppState, page: &mut AdminPage) -> AppResult<()> {
+    let tr = page.l.tr;
+    let status = crate::backup::schedule::status(data).await?;
+    let time = |t: Option<i64>| t.map(|t| tr.datetime(t)).unwrap_or_else(|| "—".into());
+    let schedule = if status.interval_hours == 0 {
+        tr.t("backup-none-scheduled")
+    } else {
+        tr.t_args(
+            "backup-every",
+            &[
+                ("hours", &tr.number(i64::try_from(status.interval_hours).unwrap_or(i64::MAX))),
+                ("keep", &tr.number(i64::try_from(data.config.backup_retention).unwrap_or(i64::MAX))),
+                ("dir", &data.config.backup_dir.display().to_string()),
+            ],
+        )
+    };
+    let last = match &status.last_success {
+        Some(r) => tr.t_args(
+            "backup-last-value",
+            &[
+                ("when", &time(r.finished_at)),
+                ("file", r.file.as_deref().unwrap_or("")),
+                ("size", &crate::text::numbers::bytes(u64::try_from(r.bytes.unwrap_or(0)).unwrap_or(0), tr.lang)),
+            ],
+        ),
+        None => "—".into(),
+    };
+    let failures = match status.failures.first() {
+        Some(latest) => {
+            let message = tr.t_args(
+                "backup-failures-value",
+                &[
+                    ("count", &tr.number(i64::try_from(status.failures.len()).unwrap_or(i64::MAX))),
+                    ("when", &time(latest.finished_at)),
+                    ("error", latest.error.as_deref().unwrap_or("")),
+                ],
+            );
+            page.alert = Some(message.clone());
+            message
+        }
+        None => tr.t("backup-no-failure"),
+    };
+    let row = |key: &str, value: String| Row { key: key.to_string(), cells: vec![tr.t(key), value] };
+    page.tables.push(Table {
+        empty: String::new(),
+        title: tr.t("backup-title"),
+        headers: vec![String::new(), String::new()],
+        rows: vec![
+            row("backup-schedule", schedule),
+            row("backup-last", last),
+            row("backup-next", time(status.next_at)),
+            row("backup-failures", failures),
+        ],
+        actions: vec![],
+    });
+    Ok(())
 }
