@@ -43,6 +43,9 @@ pub struct Publication {
     pub territory: String,
     /// `<public_url>/tags/`.
     pub tag_base: String,
+    /// For a territory of another Maillage instance (an action co-organised with it): its
+    /// editorial author and followers collection, as that instance names them.
+    remote: Option<(String, String)>,
 }
 
 impl Publication {
@@ -53,6 +56,21 @@ impl Publication {
             slug: slug.to_string(),
             territory: urls.territory(slug).to_string(),
             tag_base: urls.tags().to_string(),
+            remote: None,
+        }
+    }
+
+    /// A territory of another Maillage instance (the origin of an action one of ours
+    /// co-organises): only Maillage co-organises, so its editorial actor and followers sit where
+    /// Maillage puts them (docs/FEDERATION.md, "Co-organisation").
+    pub fn remote(urls: &Urls, territory: &str) -> Publication {
+        let base = territory.trim_end_matches('/');
+        Publication {
+            urls: urls.clone(),
+            slug: String::new(),
+            territory: territory.to_string(),
+            tag_base: urls.tags().to_string(),
+            remote: Some((format!("{base}/editorial"), format!("{base}/followers"))),
         }
     }
 
@@ -65,11 +83,17 @@ impl Publication {
 
     /// The editorial actor (a `Service`): the author of its practices.
     pub fn author(&self) -> String {
-        self.urls.editorial(&self.slug).to_string()
+        match &self.remote {
+            Some((author, _)) => author.clone(),
+            None => self.urls.editorial(&self.slug).to_string(),
+        }
     }
 
     pub fn followers(&self) -> String {
-        self.urls.territory_followers(&self.slug).to_string()
+        match &self.remote {
+            Some((_, followers)) => followers.clone(),
+            None => self.urls.territory_followers(&self.slug).to_string(),
+        }
     }
 
     /// The territory's `featured` collection.
