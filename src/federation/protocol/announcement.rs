@@ -113,7 +113,7 @@ pub fn note(a: &AnnouncementFields, at: &Publication) -> Value {
     if !a.link.is_empty() {
         content.push_str(&format!("<p><a href=\"{0}\" rel=\"nofollow noopener\">{0}</a></p>", escape(a.link)));
     }
-    let tags: Vec<Tag> = a.tags.iter().map(|t| hashtag_tag(at.tag_base, t)).collect();
+    let tags: Vec<Tag> = a.tags.iter().map(|t| hashtag_tag(&at.tag_base, t)).collect();
     let links: Vec<String> = tags
         .iter()
         .filter_map(|t| {
@@ -236,7 +236,8 @@ mod tests {
     /// `MAILLAGE_BLESS=1` rewrites them after a deliberate change.
     #[test]
     fn golden_shapes() {
-        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        let at =
+            Publication::local(&crate::domain::urls::Urls::new(url::Url::parse("https://m.example").unwrap()), "redon");
         let tags = vec!["CircuitCourt".to_string()];
         let f = fields(&tags);
         let note = note(&f, &at);
