@@ -17,4 +17,6 @@ pub mod practice_publication;
 pub mod practices;
 pub mod signatures;
 pub mod territories;
+pub mod territory_moves;
+pub mod territory_transfer;
 pub mod unit;

@@ -27,6 +27,7 @@ pub mod practices;
 pub mod signatories;
 pub mod signature_changes;
 pub mod territories;
+pub mod territory_export;
 
 use std::{str::FromStr, time::Duration};
 

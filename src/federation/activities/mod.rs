@@ -15,6 +15,7 @@ pub mod delete;
 pub mod event;
 pub mod follow;
 pub mod like;
+pub mod moves;
 pub mod note;
 pub mod participation;
 pub mod practice;
@@ -78,6 +79,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Like(a) => run(a, ctx).await,
         Inbound::Join(a) => run(a, ctx).await,
         Inbound::Leave(a) => run(a, ctx).await,
+        Inbound::Move(a) => run(a, ctx).await,
         Inbound::Unknown => {
             let id = ctx.raw.get("id").and_then(Value::as_str).unwrap_or_default();
             tracing::info!(activity = id, kind = ctx.kind, actor = %ctx.signer.ap_id, "activity type not handled: ignored");

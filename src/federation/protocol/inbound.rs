@@ -49,6 +49,8 @@ pub enum Inbound {
     Join(Join),
     /// `Leave` of a shared action (Mobilizon).
     Leave(Leave),
+    /// `Move` of an actor to its new address (a territory that changed instance).
+    Move(super::moves::Move),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
@@ -330,6 +332,7 @@ impl Inbound {
             "Accept" => Inbound::Accept(body(env)?),
             "Reject" => Inbound::Reject(body(env)?),
             "Delete" => Inbound::Delete(body(env)?),
+            "Move" => Inbound::Move(body(env)?),
             _ => Inbound::Unknown,
         })
     }
@@ -369,6 +372,7 @@ mod tests {
             Inbound::Like(_) => "Like",
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
+            Inbound::Move(_) => "Move",
             Inbound::Unknown => "Unknown",
         }
     }

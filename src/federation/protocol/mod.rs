@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod discovery;
 pub mod event;
 pub mod inbound;
+pub mod moves;
 pub mod participation;
 pub mod pins;
 pub mod practice;
