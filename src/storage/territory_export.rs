@@ -85,10 +85,37 @@ fn cell(row: &AnyRow, i: usize) -> AppResult<Cell> {
     Ok(Cell::Text(row.try_get::<String, _>(i)?))
 }
 
+/// The stored columns of `table`, in order: generated ones (PostgreSQL's `search_vector` of
+/// practices) are computed again by the target, and the Any driver cannot read them.
+async fn stored_columns(conn: &mut AnyConnection, table: &str) -> AppResult<Vec<String>> {
+    let names: Vec<String> = if conn.backend_name() == "PostgreSQL" {
+        sqlx::query_scalar(
+            "SELECT CAST(column_name AS TEXT) FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' \
+             ORDER BY ordinal_position",
+        )
+        .bind(table)
+        .fetch_all(&mut *conn)
+        .await?
+    } else {
+        // hidden: 0 a stored column, 2 and 3 generated ones.
+        sqlx::query_scalar("SELECT name FROM pragma_table_xinfo($1) WHERE hidden = 0 ORDER BY cid")
+            .bind(table)
+            .fetch_all(&mut *conn)
+            .await?
+    };
+    if names.is_empty() {
+        return Err(AppError::Internal(format!("no columns for table {table}")));
+    }
+    Ok(names)
+}
+
 /// Every row of `table` that belongs to the territory.
 pub async fn rows_of(conn: &mut AnyConnection, table: &Table, territory_id: i64) -> AppResult<Rows> {
-    // Table names and scopes are constants of this file, never input.
-    let sql = format!("SELECT * FROM {} WHERE {} ORDER BY 1", table.name, table.scope);
+    let columns = stored_columns(conn, table.name).await?.join(", ");
+    // Table names and scopes are constants of this file, never input; the columns come from
+    // the database's own catalogue.
+    let sql = format!("SELECT {columns} FROM {} WHERE {} ORDER BY 1", table.name, table.scope);
     let rows = sqlx::query(&sql).bind(territory_id).fetch_all(&mut *conn).await?;
     rows.iter()
         .map(|row| {

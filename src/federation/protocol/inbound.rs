@@ -447,6 +447,7 @@ mod tests {
             ("mastodon/delete_reply.json", "Delete"),
             ("mastodon/follow.json", "Follow"),
             ("mastodon/like.json", "Like"),
+            ("mastodon/move.json", "Move"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
             ("mobilizon/join.json", "Join"),
