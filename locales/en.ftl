@@ -641,6 +641,38 @@ action-status-tentative = To be confirmed
 action-status-cancelled = Cancelled
 action-status-postponed = Postponed
 
+## Instance-to-instance subscriptions and relays (issue 13, point 7)
+admin-subscriptions = Instance subscriptions
+subscriptions-intro = An observatory subscribes to whole instances: every territory of the instance followed, including those created later, sends it its public practices and actions.
+subscriptions-ours = Our subscriptions (instances, relays)
+subscriptions-empty = No subscription.
+subscription-actor = Actor
+subscription-kind = Kind
+subscription-instance = Instance
+subscription-relay = Relay
+unsubscribe = Unsubscribe
+confirm-unsubscribe = Unsubscribe? What was received stays; nothing new will arrive.
+subscribers-pending = Instances waiting for approval
+subscribers-accepted = Instances subscribed to ours
+subscribers-empty = No instance.
+confirm-reject-subscriber = Refuse this instance's subscription?
+learned-territories = Territories known through subscriptions
+learned-empty = No territory yet.
+learned-territory = Territory
+learned-via = Received through
+subscribe-title = Subscribe to an instance
+subscribe-target = Instance address (https://other.example)
+subscribe-submit = Subscribe
+relay-add-title = Add a relay
+relay-url = Relay actor (https://relay.example/actor)
+relay-add-submit = Follow the relay
+subscribe-failed = Could not subscribe: { $reason }
+subscribe-empty-target = Give an address.
+audit-subscription-add = Subscribed to an instance or a relay
+audit-subscription-remove = Unsubscribed from an instance or a relay
+audit-subscriber-approve = Instance subscription approved
+audit-subscriber-reject = Instance subscription refused
+
 # --- backups (issue 15) ---
 backup-title = Backups
 backup-schedule = Schedule
@@ -689,3 +721,261 @@ announcement-status-draft = Draft
 announcement-save = Save
 announcement-image-too-large = This file is too large.
 announcement-image-invalid = This file is not a readable PNG, JPEG, WebP or GIF image.
+## Observatory (issue 13)
+nav-observatory = Observatory
+indicator-reference = Reference indicator
+indicator-free = Free indicator
+indicator-unknown-reference = This reference indicator does not exist for this dimension.
+indicator-unit-mismatch = The unit must be the reference indicator's.
+indicator-out-of-range = This value is outside the reference indicator's plausible range.
+indicator-period-invalid = Unreadable period: write 2025, 2025-03, 2025-Q1, 2025-S1 or 2024-2025.
+obs-title = CCES observatory
+obs-title-territory = Observatory — { $name }
+obs-intro = Every figure says which territories and which practices or actions it comes from. Figures are recomputed as soon as data changes.
+obs-scope = Scope:
+obs-scope-territoire = This territory
+obs-scope-instance = This instance
+obs-scope-reseau = The network
+obs-origins = Territories counted
+obs-origin-local = on this instance
+obs-origin-remote = followed territory
+obs-received = received on { $date }
+obs-empty = No territory in this scope yet.
+obs-evolution = Month by month
+obs-evolution-desc = Practices published per month; the table also gives signatories and actions.
+obs-evolution-table = Signatories, practices and actions per month
+obs-month = Month
+obs-signatories = Signatories
+obs-practices = Practices
+obs-actions = Actions
+obs-category = Category
+obs-value = Value
+obs-from = Where this figure comes from
+obs-more = and { $count } more
+obs-catalogue = see them in the catalogue
+obs-indicators = Reference indicators
+obs-indicators-hint = Summed or averaged as their definition says, per period.
+obs-indicators-empty = No published practice gives a reference indicator yet.
+obs-vocabulary = The list of reference indicators
+obs-period-unsaid = not given
+obs-aggregation-sum = sum
+obs-aggregation-mean = mean
+obs-aggregation-share = mean share
+obs-open-data = Open data:
+obs-signatories-kind = Signatories by kind
+obs-signatories-kind-desc = Approved signatories, people and structures.
+obs-signatories-role = Signatories by role
+obs-signatories-role-desc = Roles given by signing people.
+obs-signatories-domain = Structures by domain
+obs-signatories-domain-desc = Domains of activity given by signing structures.
+obs-signatories-legal_form = Structures by legal form
+obs-signatories-legal_form-desc = Legal forms of signing structures.
+obs-signatories-commune = Signatories by commune
+obs-signatories-commune-desc = Communes of signatories (the fifteen largest).
+obs-practices-published = Practices published
+obs-practices-published-desc = Good practices published.
+obs-practices-domain = Practices by domain
+obs-practices-domain-desc = Published good practices, by domain of activity.
+obs-practices-dimension = Practices by dimension
+obs-practices-dimension-desc = Published good practices, by dimension of added value documented.
+obs-actions-held = Actions held
+obs-actions-held-desc = Shared actions published and not cancelled.
+obs-actions-participants = Action participants
+obs-actions-participants-desc = Accepted participants of shared actions.
+
+# --- agenda (issue 12, point 4) ---
+agenda-subscribe = Subscribe to this agenda in a calendar application:
+agenda-webcal = subscription (webcal)
+agenda-ics = iCalendar file (.ics)
+agenda-views = Agenda views
+agenda-upcoming = Upcoming
+agenda-past = Past
+agenda-month = Month
+agenda-months = Months
+agenda-month-prev = ← Previous month
+agenda-month-next = Next month →
+agenda-empty-month = No action this month.
+agenda-join-mode = Registration
+agenda-count = { $count ->
+    [0] No action found.
+    [one] { $count } action
+   *[other] { $count } actions
+}
+agenda-day-mon = Monday
+agenda-day-tue = Tuesday
+agenda-day-wed = Wednesday
+agenda-day-thu = Thursday
+agenda-day-fri = Friday
+agenda-day-sat = Saturday
+agenda-day-sun = Sunday
+action-join-mode-free = Open
+action-join-mode-approval = On approval
+action-join-mode-external = On another site
+action-join-mode-none = No registration
+
+# --- action page and joining from it (issue 12, points 4 and 6) ---
+action-when = When
+action-where = Where
+action-map-link = See on the map (OpenStreetMap)
+action-organisers = Organised by
+action-practices = Linked good practices
+action-participant-count = { $count ->
+    [0] No participant yet
+    [one] { $count } participant
+   *[other] { $count } participants
+}
+action-remaining = { $count ->
+    [0] full
+    [one] { $count } place left
+   *[other] { $count } places left
+}
+join-title = Take part
+join-approval = The organisers approve each registration: you will get their answer.
+join-name = Your name
+join-email = Your email address
+join-email-hint = To confirm your registration and let you cancel it. Never published; only the number of participants is public.
+join-submit = I'll be there
+join-fediverse-title = From the fediverse
+join-mobilizon = Have a Mobilizon or Maillage account? Enter it: your server will show you the action so you can join it.
+join-handle = Your account (name@server)
+join-remote-submit = Continue on my server
+join-handle-unknown = This account was not found, or its server offers no remote interaction.
+join-mastodon = On Mastodon or GoToSocial (which cannot join events), paste this address in the search to see the action, share it or reply:
+join-page-address = Address of the action
+join-full = This action is full: no place left.
+join-closed-cancelled = This action is cancelled: registrations are closed.
+join-closed-ended = This action has ended.
+join-external = Register on the organisers' site
+join-none = No registration: just come.
+join-sent = Thank you! A message is on its way to your address: open the link in it to confirm your participation.
+join-throttled = Too many registrations from your connection. Please try again in an hour.
+join-confirmed = Your participation is confirmed. See you soon!
+join-held = Your address is confirmed. The organisers approve registrations: you will get their answer.
+join-link-invalid = This link is no longer valid (already used, too old or cancelled).
+join-manage-title = Your participation
+join-state-accepted = Your participation is confirmed.
+join-state-pending = Your registration awaits the organisers' approval.
+join-state-unconfirmed = Your registration is not confirmed yet.
+join-cancel-intro = Can't come any more? Cancel your participation: your place is freed and your name and address erased.
+join-cancel = Cancel my participation
+join-cancelled = Your participation is cancelled; your name and address are erased.
+join-mail-subject = Confirm your participation: { $title }
+join-mail-body = Hello { $name },
+
+    you registered for "{ $title }" ({ $page }).
+    To confirm your participation, open this link (valid { $hours } hours):
+    { $confirm }
+
+    To cancel your participation at any time, keep this private link:
+    { $manage }
+join-again-mail-subject = Your participation: { $title }
+join-again-mail-body = Hello { $name },
+
+    someone (probably you) asked again to take part in "{ $title }" ({ $page })
+    with this address, which is already registered. Nothing changed.
+    To cancel your participation, here is a new private link:
+    { $manage }
+participant-cancelled-mail-subject = Cancelled: { $title }
+participant-cancelled-mail-body = Hello { $name },
+
+    the organisers cancelled "{ $title }" ({ $when }), for which you registered.
+    { $page }
+participant-moved-mail-subject = New dates: { $title }
+participant-moved-mail-body = Hello { $name },
+
+    "{ $title }", for which you registered, moves: { $when }.
+    { $page }
+participant-approved-mail-subject = Registration accepted: { $title }
+participant-approved-mail-body = Hello { $name },
+
+    the organisers accepted your registration for "{ $title }". See you soon!
+    { $page }
+participant-declined-mail-subject = Registration declined: { $title }
+participant-declined-mail-body = Hello { $name },
+
+    the organisers could not accept your registration for "{ $title }".
+    Your name and address are erased.
+    { $page }
+## Reports and moderation log (issue 15)
+report-title = Report content
+report-intro = Tell the moderators what is wrong. Your report is never published; your address, if you give it, is only used to answer you.
+report-about = Reported content
+report-reason = Reason
+report-email = Your email address (optional)
+report-email-hint = Only moderators see it; it is neither published nor passed on.
+report-send = Send the report
+report-thanks = Thank you: the moderators will look at your report.
+report-too-many = Too many reports from this address: try again in an hour.
+report-target-unknown = This content cannot be found on this instance.
+report-link = Report
+report-kind-comment = Comment
+report-kind-practice = Practice
+report-kind-announcement = Announcement
+report-kind-action = Action
+report-kind-actor = Account
+report-kind-domain = Domain
+report-source-web = Page
+report-source-api = API
+report-source-federation = Fediverse
+reports-title = Reports
+reports-open = Open
+reports-resolved = Resolved
+reports-none = No report.
+reports-source = Source
+reports-status = Status
+reports-status-open = Open
+reports-status-resolved = Resolved
+reports-snapshot = The content as it was when reported
+reports-decision = Decision
+reports-decision-hide_comment = Hide the comment
+reports-decision-unpublish = Unpublish
+reports-decision-block_actor = Block this account for the territory
+reports-decision-block_domain = Block the whole domain
+reports-decision-dismiss = Dismiss
+reports-public-reason = Reason published in the moderation log (no personal data)
+reports-decide = Decide
+reports-forward = Forward to the origin server
+reports-forward-hint = The report goes to the origin server in the instance's name, never naming who reported.
+reports-forward-comment = Comment forwarded
+reports-forwarded = Forwarded
+reports-public-kinds = Decisions published in the moderation log
+modlog-title = Moderation log
+modlog-intro = Every moderation decision, with its date, kind, target and reason. Who reported never appears.
+modlog-empty = No decision yet.
+modlog-date = Date
+modlog-kind = Decision
+modlog-target = Target
+modlog-reason = Reason
+modlog-author = Moderation
+modlog-kind-hide_comment = Comment hidden
+modlog-kind-unpublish = Content unpublished
+modlog-kind-block_actor = Account blocked
+modlog-kind-block_domain = Domain blocked
+modlog-kind-limit_domain = Domain limited
+modlog-kind-dismiss = Report dismissed
+reports-mail-subject = Reports to review: { $count }
+reports-mail-body = Hello,
+
+    A new report arrived; { $count } report(s) wait for your decision:
+    { $list }
+    You receive this message because you moderate this instance (setting: Administration → Instance).
+blocks-export = Export the domain blocks (Mastodon's CSV)
+blocks-import = Import domain blocks (Mastodon's CSV, pasted here)
+blocks-import-submit = Import
+
+# --- co-organisation and evaluation of actions (issue 12, points 7 and 8) ---
+evaluation-before-end = An action is evaluated once it has ended.
+evaluation-unknown-dimension = Each indicator belongs to one of the four dimensions: social, economic, territorial, environmental.
+coorganizer-practical-only = A co-organising territory changes only the practical details: place, times, capacity, online link.
+admin-invitations = Co-organisation
+invitations-received = Invitations to co-organise, awaiting an answer
+invitations-in-force = Co-organisations in force and invitations sent
+invitations-empty = None.
+invitation-action = Action
+invitation-territory = Territory
+invitation-pending = Pending
+invitation-accepted = Accepted
+invitation-declined = Declined
+invitation-withdrawn = Withdrawn
+invitation-withdraw = Withdraw
+confirm-invitation-withdraw = End this co-organisation? The other territory will be told.

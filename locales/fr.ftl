@@ -640,6 +640,38 @@ action-status-tentative = À confirmer
 action-status-cancelled = Annulée
 action-status-postponed = Reportée
 
+## Abonnements d'instance à instance et relais (issue 13, point 7)
+admin-subscriptions = Abonnements d'instances
+subscriptions-intro = Un observatoire s'abonne à des instances entières : chaque territoire de l'instance suivie, y compris ceux créés plus tard, lui envoie ses pratiques et actions publiques.
+subscriptions-ours = Nos abonnements (instances, relais)
+subscriptions-empty = Aucun abonnement.
+subscription-actor = Acteur
+subscription-kind = Type
+subscription-instance = Instance
+subscription-relay = Relais
+unsubscribe = Se désabonner
+confirm-unsubscribe = Se désabonner ? Ce qui a été reçu reste, plus rien de nouveau n'arrivera.
+subscribers-pending = Instances en attente d'accord
+subscribers-accepted = Instances abonnées à la nôtre
+subscribers-empty = Aucune instance.
+confirm-reject-subscriber = Refuser l'abonnement de cette instance ?
+learned-territories = Territoires connus par abonnement
+learned-empty = Aucun territoire pour l'instant.
+learned-territory = Territoire
+learned-via = Reçu par
+subscribe-title = S'abonner à une instance
+subscribe-target = Adresse de l'instance (https://autre.exemple)
+subscribe-submit = S'abonner
+relay-add-title = Ajouter un relais
+relay-url = Acteur du relais (https://relais.exemple/actor)
+relay-add-submit = Suivre le relais
+subscribe-failed = Abonnement impossible : { $reason }
+subscribe-empty-target = Indiquez une adresse.
+audit-subscription-add = Abonnement à une instance ou un relais
+audit-subscription-remove = Désabonnement d'une instance ou d'un relais
+audit-subscriber-approve = Abonnement d'une instance accepté
+audit-subscriber-reject = Abonnement d'une instance refusé
+
 # --- sauvegardes (issue 15) ---
 backup-title = Sauvegardes
 backup-schedule = Planification
@@ -688,3 +720,261 @@ announcement-status-draft = Brouillon
 announcement-save = Enregistrer
 announcement-image-too-large = Ce fichier est trop lourd.
 announcement-image-invalid = Ce fichier n’est pas une image PNG, JPEG, WebP ou GIF lisible.
+## Observatoire (issue 13)
+nav-observatory = Observatoire
+indicator-reference = Indicateur de référence
+indicator-free = Indicateur libre
+indicator-unknown-reference = Cet indicateur de référence n'existe pas pour cette dimension.
+indicator-unit-mismatch = L'unité doit être celle de l'indicateur de référence.
+indicator-out-of-range = Cette valeur est hors de la plage plausible de l'indicateur de référence.
+indicator-period-invalid = Période illisible : écrivez 2025, 2025-03, 2025-T1, 2025-S1 ou 2024-2025.
+obs-title = Observatoire des CCES
+obs-title-territory = Observatoire — { $name }
+obs-intro = Chaque chiffre dit de quels territoires et de quelles pratiques ou actions il vient. Les chiffres sont recalculés dès qu'une donnée change.
+obs-scope = Périmètre :
+obs-scope-territoire = Ce territoire
+obs-scope-instance = Cette instance
+obs-scope-reseau = Le réseau
+obs-origins = Territoires comptés
+obs-origin-local = sur cette instance
+obs-origin-remote = territoire suivi
+obs-received = reçu le { $date }
+obs-empty = Aucun territoire dans ce périmètre pour l'instant.
+obs-evolution = Évolution mois par mois
+obs-evolution-desc = Pratiques publiées par mois ; le tableau donne aussi les signataires et les actions.
+obs-evolution-table = Signataires, pratiques et actions par mois
+obs-month = Mois
+obs-signatories = Signataires
+obs-practices = Pratiques
+obs-actions = Actions
+obs-category = Catégorie
+obs-value = Valeur
+obs-from = D'où vient ce chiffre
+obs-more = et { $count } autres
+obs-catalogue = voir dans le catalogue
+obs-indicators = Indicateurs de référence
+obs-indicators-hint = Additionnés ou moyennés comme leur définition le dit, par période.
+obs-indicators-empty = Aucune pratique publiée ne donne encore d'indicateur de référence.
+obs-vocabulary = La liste des indicateurs de référence
+obs-period-unsaid = non précisée
+obs-aggregation-sum = somme
+obs-aggregation-mean = moyenne
+obs-aggregation-share = part moyenne
+obs-open-data = Données ouvertes :
+obs-signatories-kind = Signataires par type
+obs-signatories-kind-desc = Nombre de signataires approuvés, personnes et structures.
+obs-signatories-role = Signataires par rôle
+obs-signatories-role-desc = Rôles déclarés par les personnes signataires.
+obs-signatories-domain = Structures par domaine
+obs-signatories-domain-desc = Domaines d'activité déclarés par les structures signataires.
+obs-signatories-legal_form = Structures par forme juridique
+obs-signatories-legal_form-desc = Formes juridiques des structures signataires.
+obs-signatories-commune = Signataires par commune
+obs-signatories-commune-desc = Communes des signataires (les quinze plus nombreuses).
+obs-practices-published = Pratiques publiées
+obs-practices-published-desc = Nombre de bonnes pratiques publiées.
+obs-practices-domain = Pratiques par domaine
+obs-practices-domain-desc = Bonnes pratiques publiées, par domaine d'activité.
+obs-practices-dimension = Pratiques par dimension
+obs-practices-dimension-desc = Bonnes pratiques publiées, par dimension de valeur ajoutée documentée.
+obs-actions-held = Actions tenues
+obs-actions-held-desc = Actions partagées publiées et non annulées.
+obs-actions-participants = Participants aux actions
+obs-actions-participants-desc = Participants acceptés des actions partagées.
+
+# --- agenda (issue 12, point 4) ---
+agenda-subscribe = S'abonner à cet agenda dans une application de calendrier :
+agenda-webcal = abonnement (webcal)
+agenda-ics = fichier iCalendar (.ics)
+agenda-views = Vues de l'agenda
+agenda-upcoming = À venir
+agenda-past = Passées
+agenda-month = Mois
+agenda-months = Mois
+agenda-month-prev = ← Mois précédent
+agenda-month-next = Mois suivant →
+agenda-empty-month = Aucune action ce mois-ci.
+agenda-join-mode = Inscription
+agenda-count = { $count ->
+    [0] Aucune action trouvée.
+    [one] { $count } action
+   *[other] { $count } actions
+}
+agenda-day-mon = lundi
+agenda-day-tue = mardi
+agenda-day-wed = mercredi
+agenda-day-thu = jeudi
+agenda-day-fri = vendredi
+agenda-day-sat = samedi
+agenda-day-sun = dimanche
+action-join-mode-free = Libre
+action-join-mode-approval = Sur validation
+action-join-mode-external = Sur un autre site
+action-join-mode-none = Sans inscription
+
+# --- action page and joining from it (issue 12, points 4 and 6) ---
+action-when = Quand
+action-where = Où
+action-map-link = Voir sur la carte (OpenStreetMap)
+action-organisers = Organisé par
+action-practices = Bonnes pratiques liées
+action-participant-count = { $count ->
+    [0] Aucun participant pour l'instant
+    [one] { $count } participant
+   *[other] { $count } participants
+}
+action-remaining = { $count ->
+    [0] complet
+    [one] { $count } place restante
+   *[other] { $count } places restantes
+}
+join-title = Participer
+join-approval = Les organisateurs valident chaque inscription : vous recevrez leur réponse.
+join-name = Votre nom
+join-email = Votre adresse électronique
+join-email-hint = Pour confirmer votre inscription et pouvoir l'annuler. Elle n'est jamais publiée ; seul le nombre de participants est public.
+join-submit = Je participe
+join-fediverse-title = Depuis le fédivers
+join-mobilizon = Vous avez un compte Mobilizon ou Maillage ? Indiquez-le : votre serveur vous présentera l'action pour vous y inscrire.
+join-handle = Votre compte (nom@serveur)
+join-remote-submit = Continuer sur mon serveur
+join-handle-unknown = Ce compte n'a pas été trouvé, ou son serveur ne propose pas l'interaction à distance.
+join-mastodon = Sur Mastodon ou GoToSocial (qui ne permettent pas de s'inscrire à un évènement), collez cette adresse dans la recherche pour voir l'action, la partager ou y répondre :
+join-page-address = Adresse de l'action
+join-full = Cette action est complète : il ne reste plus de place.
+join-closed-cancelled = Cette action est annulée : les inscriptions sont fermées.
+join-closed-ended = Cette action est terminée.
+join-external = S'inscrire sur le site des organisateurs
+join-none = Pas d'inscription : venez librement.
+join-sent = Merci ! Un message vient de partir vers votre adresse : ouvrez le lien qu'il contient pour confirmer votre participation.
+join-throttled = Trop d'inscriptions depuis votre connexion. Réessayez dans une heure.
+join-confirmed = Votre participation est confirmée. À bientôt !
+join-held = Votre adresse est confirmée. Les organisateurs valident les inscriptions : vous recevrez leur réponse.
+join-link-invalid = Ce lien n'est plus valable (déjà utilisé, trop ancien ou annulé).
+join-manage-title = Votre participation
+join-state-accepted = Votre participation est confirmée.
+join-state-pending = Votre inscription attend la validation des organisateurs.
+join-state-unconfirmed = Votre inscription n'est pas encore confirmée.
+join-cancel-intro = Vous ne pouvez plus venir ? Annulez votre participation : votre place sera libérée et vos nom et adresse effacés.
+join-cancel = Annuler ma participation
+join-cancelled = Votre participation est annulée, vos nom et adresse sont effacés.
+join-mail-subject = Confirmez votre participation : { $title }
+join-mail-body = Bonjour { $name },
+
+    vous vous êtes inscrit·e à « { $title } » ({ $page }).
+    Pour confirmer votre participation, ouvrez ce lien (valable { $hours } heures) :
+    { $confirm }
+
+    Pour annuler votre participation à tout moment, gardez ce lien privé :
+    { $manage }
+join-again-mail-subject = Votre participation : { $title }
+join-again-mail-body = Bonjour { $name },
+
+    quelqu'un (sans doute vous) a de nouveau demandé à participer à « { $title } » ({ $page })
+    avec cette adresse, déjà inscrite. Rien n'a changé.
+    Pour annuler votre participation, voici un nouveau lien privé :
+    { $manage }
+participant-cancelled-mail-subject = Annulée : { $title }
+participant-cancelled-mail-body = Bonjour { $name },
+
+    les organisateurs ont annulé « { $title } » ({ $when }), à laquelle vous étiez inscrit·e.
+    { $page }
+participant-moved-mail-subject = Nouvelles dates : { $title }
+participant-moved-mail-body = Bonjour { $name },
+
+    « { $title } », à laquelle vous êtes inscrit·e, change de date : { $when }.
+    { $page }
+participant-approved-mail-subject = Inscription acceptée : { $title }
+participant-approved-mail-body = Bonjour { $name },
+
+    les organisateurs ont accepté votre inscription à « { $title } ». À bientôt !
+    { $page }
+participant-declined-mail-subject = Inscription non retenue : { $title }
+participant-declined-mail-body = Bonjour { $name },
+
+    les organisateurs n'ont pas pu retenir votre inscription à « { $title } ».
+    Vos nom et adresse sont effacés.
+    { $page }
+## Signalements et journal de modération (issue 15)
+report-title = Signaler un contenu
+report-intro = Dites aux modérateurs ce qui ne va pas. Votre signalement n'est jamais publié ; votre adresse, si vous la donnez, ne sert qu'à vous répondre.
+report-about = Contenu signalé
+report-reason = Motif
+report-email = Votre adresse électronique (facultative)
+report-email-hint = Seuls les modérateurs la voient ; elle n'est ni publiée ni transmise.
+report-send = Envoyer le signalement
+report-thanks = Merci : les modérateurs examineront votre signalement.
+report-too-many = Trop de signalements depuis cette adresse : réessayez dans une heure.
+report-target-unknown = Ce contenu est introuvable sur cette instance.
+report-link = Signaler
+report-kind-comment = Commentaire
+report-kind-practice = Pratique
+report-kind-announcement = Annonce
+report-kind-action = Action
+report-kind-actor = Compte
+report-kind-domain = Domaine
+report-source-web = Page
+report-source-api = API
+report-source-federation = Fédivers
+reports-title = Signalements
+reports-open = Ouverts
+reports-resolved = Traités
+reports-none = Aucun signalement.
+reports-source = Origine
+reports-status = État
+reports-status-open = Ouvert
+reports-status-resolved = Traité
+reports-snapshot = Le contenu tel qu'il était au moment du signalement
+reports-decision = Décision
+reports-decision-hide_comment = Masquer le commentaire
+reports-decision-unpublish = Dépublier
+reports-decision-block_actor = Bloquer ce compte pour le territoire
+reports-decision-block_domain = Bloquer tout le domaine
+reports-decision-dismiss = Classer sans suite
+reports-public-reason = Motif publié dans le journal de modération (sans donnée personnelle)
+reports-decide = Décider
+reports-forward = Transmettre au serveur d'origine
+reports-forward-hint = Le signalement part au serveur d'origine au nom de l'instance, sans jamais nommer la personne qui a signalé.
+reports-forward-comment = Commentaire transmis
+reports-forwarded = Transmis
+reports-public-kinds = Décisions publiées dans le journal de modération
+modlog-title = Journal de modération
+modlog-intro = Chaque décision de modération, avec sa date, sa nature, sa cible et son motif. Les personnes qui signalent n'y figurent jamais.
+modlog-empty = Aucune décision pour l'instant.
+modlog-date = Date
+modlog-kind = Décision
+modlog-target = Cible
+modlog-reason = Motif
+modlog-author = Modération
+modlog-kind-hide_comment = Commentaire masqué
+modlog-kind-unpublish = Contenu dépublié
+modlog-kind-block_actor = Compte bloqué
+modlog-kind-block_domain = Domaine bloqué
+modlog-kind-limit_domain = Domaine limité
+modlog-kind-dismiss = Signalement classé
+reports-mail-subject = Signalements à examiner : { $count }
+reports-mail-body = Bonjour,
+
+    Un nouveau signalement est arrivé ; { $count } signalement(s) attendent votre décision :
+    { $list }
+    Vous recevez ce message parce que vous modérez cette instance (réglage : Administration → Instance).
+blocks-export = Exporter les blocages de domaines (CSV de Mastodon)
+blocks-import = Importer des blocages de domaines (CSV de Mastodon, collé ici)
+blocks-import-submit = Importer
+
+# --- co-organisation et évaluation des actions (issue 12, points 7 et 8) ---
+evaluation-before-end = Une action s'évalue une fois terminée.
+evaluation-unknown-dimension = Chaque indicateur relève d'une des quatre dimensions : sociale, économique, territoriale, environnementale.
+coorganizer-practical-only = Un territoire co-organisateur ne modifie que les détails pratiques : lieu, horaires, capacité, lien en ligne.
+admin-invitations = Co-organisation
+invitations-received = Invitations à co-organiser, en attente de réponse
+invitations-in-force = Co-organisations en cours et invitations envoyées
+invitations-empty = Aucune.
+invitation-action = Action
+invitation-territory = Territoire
+invitation-pending = En attente
+invitation-accepted = Acceptée
+invitation-declined = Déclinée
+invitation-withdrawn = Retirée
+invitation-withdraw = Retirer
+confirm-invitation-withdraw = Mettre fin à cette co-organisation ? L'autre territoire en sera informé.

@@ -145,6 +145,7 @@ impl App {
         let state = self.state();
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = tokio::spawn(delivery::run(state.clone(), stop_rx.clone()));
+        let observatory = tokio::spawn(crate::processing::observatory::run(state.clone(), stop_rx.clone()));
         let backups = tokio::spawn(crate::backup::schedule::run(state.clone(), stop_rx));
         let addr = listener.local_addr().map_err(AppError::internal)?;
         tracing::info!(%addr, public_url = %state.config.public_url, "Maillage listening");
@@ -155,6 +156,7 @@ impl App {
             .map_err(|e| AppError::Internal(format!("server: {e}")))?;
         let _ = stop_tx.send(true);
         let _ = worker.await;
+        let _ = observatory.await;
         let _ = backups.await;
         state.store.close().await;
         // The state holds the federation configuration that holds it: let both go.

@@ -67,6 +67,12 @@ pub struct Config {
     pub inbox_rate_per_minute: u32,
     /// Time zone in which pages and mails show times (IANA name). Default `Europe/Paris`.
     pub time_zone: chrono_tz::Tz,
+    /// Licence of the observatory's open data (exports, `datapackage.json`). Default
+    /// `Licence Ouverte / Etalab 2.0`.
+    pub open_data_licence: String,
+    /// Instances subscribing to this one as a whole (their instance actor following `/actor`)
+    /// wait for an admin's approval. Default false: accepted at once.
+    pub subscribers_by_hand: bool,
     /// Hours between scheduled backups made by `serve` (docs/admin.md "Backups"). Default 0: none.
     pub backup_interval_hours: u64,
     /// Scheduled backups kept in `backup_dir`; older ones are deleted. Default 7.
@@ -103,6 +109,8 @@ pub struct ConfigLayer {
     pub mail_from: Option<String>,
     pub inbox_rate_per_minute: Option<u32>,
     pub time_zone: Option<String>,
+    pub open_data_licence: Option<String>,
+    pub subscribers_by_hand: Option<bool>,
     pub backup_interval_hours: Option<u64>,
     pub backup_retention: Option<usize>,
     pub backup_dir: Option<PathBuf>,
@@ -160,6 +168,8 @@ impl ConfigLayer {
                     layer.inbox_rate_per_minute = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "TIME_ZONE" => layer.time_zone = Some(value),
+                "OPEN_DATA_LICENCE" => layer.open_data_licence = Some(value),
+                "SUBSCRIBERS_BY_HAND" => layer.subscribers_by_hand = Some(parse_bool(&key, &value)?),
                 "BACKUP_INTERVAL_HOURS" => {
                     layer.backup_interval_hours = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
@@ -203,6 +213,8 @@ impl ConfigLayer {
             mail_from: other.mail_from.or(self.mail_from),
             inbox_rate_per_minute: other.inbox_rate_per_minute.or(self.inbox_rate_per_minute),
             time_zone: other.time_zone.or(self.time_zone),
+            open_data_licence: other.open_data_licence.or(self.open_data_licence),
+            subscribers_by_hand: other.subscribers_by_hand.or(self.subscribers_by_hand),
             backup_interval_hours: other.backup_interval_hours.or(self.backup_interval_hours),
             backup_retention: other.backup_retention.or(self.backup_retention),
             backup_dir: other.backup_dir.or(self.backup_dir),
@@ -266,6 +278,12 @@ impl ConfigLayer {
                 Some(z) => crate::web::time::parse_zone(z)?,
                 None => crate::web::time::DEFAULT_ZONE,
             },
+            open_data_licence: self
+                .open_data_licence
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .unwrap_or_else(|| "Licence Ouverte / Etalab 2.0".into()),
+            subscribers_by_hand: self.subscribers_by_hand.unwrap_or(false),
             backup_interval_hours: self.backup_interval_hours.unwrap_or(0),
             backup_retention: self.backup_retention.unwrap_or(7).max(1),
             backup_dir: self.backup_dir.unwrap_or_else(|| data_dir_for_backups.join("backups")),

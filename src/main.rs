@@ -105,6 +105,48 @@ enum Command {
     /// Benchmarks (build with --release): `maillage bench federation`.
     #[command(subcommand)]
     Bench(BenchCmd),
+    /// Shared actions: their participants, and the registrations held for approval.
+    #[command(subcommand)]
+    Action(ActionCmd),
+    /// Subscribe to a whole instance (`https://other.example`): our instance actor follows its
+    /// instance actor; every territory there then delivers its public activities here.
+    Subscribe { target: String },
+    /// Stop a subscription to an instance (or a relay): Undo(Follow).
+    Unsubscribe { target: String },
+    /// Our subscriptions (instances, relays) and the instances subscribed to ours.
+    #[command(subcommand)]
+    Subscriptions(SubscriptionsCmd),
+    /// LitePub relays (activityrelay, Pleroma): our instance actor follows them.
+    #[command(subcommand)]
+    Relay(RelayCmd),
+}
+
+#[derive(Subcommand)]
+pub enum SubscriptionsCmd {
+    /// Our subscriptions, the instances subscribed to ours, the territories learned.
+    List,
+    /// Approve an instance waiting to subscribe (setting `subscribers_by_hand`).
+    Approve { who: String },
+    /// Refuse an instance waiting to subscribe.
+    Reject { who: String },
+}
+
+#[derive(Subcommand)]
+pub enum RelayCmd {
+    /// Follow a relay's actor (e.g. https://relay.example/actor) with object as:Public.
+    Add { url: String },
+    /// Stop following a relay.
+    Remove { url: String },
+}
+
+#[derive(Subcommand)]
+enum ActionCmd {
+    /// List an action's participants (id, state, who).
+    Participants { territory: String, action: i64 },
+    /// Approve a participant held for approval (the fediverse gets an Accept, the web a mail).
+    Approve { territory: String, action: i64, participant: i64 },
+    /// Decline a participant held for approval (the fediverse gets a Reject, the web a mail).
+    Reject { territory: String, action: i64, participant: i64 },
 }
 
 #[derive(Subcommand)]

@@ -19,7 +19,7 @@ document.querySelectorAll("button.add-indicator").forEach(function (b) {
     var row = last.cloneNode(true);
     var n = rows.length;
     row.querySelectorAll(".error").forEach(function (e) { e.remove(); });
-    row.querySelectorAll("input").forEach(function (input) {
+    row.querySelectorAll("input, select").forEach(function (input) {
       input.name = input.name.replace(/-\d+-(\w+)$/, "-" + n + "-$1");
       if (input.id) { input.id = input.name; }
       input.value = "";

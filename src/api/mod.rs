@@ -22,11 +22,13 @@ use crate::{
     storage::territories::TerritoryRow,
 };
 
+pub mod action_coorganisation;
 pub mod actions;
 pub mod announcements;
 pub mod follows;
 pub mod openapi;
 pub mod practices;
+pub mod reports;
 pub mod signatures;
 pub mod territories;
 
@@ -58,6 +60,15 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}/participants", get(actions::participants))
         .route("/actions/{id}/participants/{pid}/approve", post(actions::approve_participant))
         .route("/actions/{id}/participants/{pid}/reject", post(actions::reject_participant))
+        .route("/actions/{id}/invitations", get(action_coorganisation::list).post(action_coorganisation::invite))
+        .route("/actions/{id}/invitations/{iid}/accept", post(action_coorganisation::accept))
+        .route("/actions/{id}/invitations/{iid}/decline", post(action_coorganisation::decline))
+        .route("/actions/{id}/invitations/{iid}/withdraw", post(action_coorganisation::withdraw))
+        .route("/invitations", get(action_coorganisation::received))
+        .route(
+            "/actions/{id}/evaluation",
+            get(action_coorganisation::get_evaluation).put(action_coorganisation::put_evaluation),
+        )
         .route(
             "/announcements",
             get(announcements::list)
@@ -71,6 +82,7 @@ pub fn router() -> Router<AppState> {
                 .delete(announcements::delete)
                 .layer(axum::extract::DefaultBodyLimit::max(announcements::MAX_BODY)),
         )
+        .route("/reports", post(reports::create_report))
         .fallback(|| async { AppError::NotFound("no such API endpoint".into()) })
 }
 

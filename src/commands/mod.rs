@@ -3,10 +3,12 @@
 //! (delivery status, blocked domains). Serving, migrating and benchmarks are here.
 
 mod accounts;
+mod actions;
 mod backups;
 mod federation;
 mod follows;
 mod signatures;
+mod subscriptions;
 mod territories;
 
 use maillage::{
@@ -81,6 +83,7 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         | Command::Backup { .. }
         | Command::Restore { .. } => {}
         Command::Territory(cmd) => territories::run(&data, cmd).await?,
+        Command::Action(cmd) => actions::run(&data, cmd).await?,
         Command::Followers(cmd) => follows::followers(&data, &config, cmd).await?,
         Command::Following { territory } => follows::following(&data, &config, &territory).await?,
         Command::Follow { handle, territory } => follows::follow(&data, &config, &handle, &territory).await?,
@@ -91,6 +94,10 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         Command::Signatures(cmd) => signatures::signatures(&data, &config, cmd).await?,
         Command::Admin(cmd) => accounts::admin(&data, cmd).await?,
         Command::Token(cmd) => accounts::token(&data, cmd).await?,
+        Command::Subscribe { target } => subscriptions::subscribe(&data, &target).await?,
+        Command::Unsubscribe { target } => subscriptions::unsubscribe(&data, &target).await?,
+        Command::Subscriptions(cmd) => subscriptions::run(&data, cmd).await?,
+        Command::Relay(cmd) => subscriptions::relay(&data, cmd).await?,
     }
     data.store.close().await;
     Ok(())

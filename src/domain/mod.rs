@@ -3,15 +3,21 @@
 pub mod account;
 pub mod action;
 pub mod announcement;
+pub mod calendar;
 pub mod code;
+pub mod coorganisation;
+pub mod evaluation;
 pub mod ids;
 pub mod key_pair;
 pub mod list;
 pub mod local_actor;
+pub mod observatory;
 pub mod participation;
 pub mod places;
 pub mod practice;
+pub mod report;
 pub mod signatory;
+pub mod subscription;
 pub mod territory;
 pub mod urls;
 

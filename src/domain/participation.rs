@@ -85,6 +85,40 @@ pub fn answer_join(f: &JoinFacts) -> JoinAnswer {
     if f.join_mode == JoinMode::Approval { JoinAnswer::Hold } else { JoinAnswer::Accept }
 }
 
+/// Joining from the action's page, as the form sends it (`nickname`: a honeypot, left empty
+/// by people).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct WebJoinInput {
+    pub name: String,
+    pub email: String,
+    pub nickname: String,
+}
+
+pub const MAX_NAME: usize = 100;
+
+/// (name, email lower-cased), or the fields' errors.
+pub fn parse_web_join(i: &WebJoinInput) -> Result<(String, String), super::signatory::FieldErrors> {
+    let mut e = vec![];
+    let name = i.name.trim();
+    if name.is_empty() {
+        e.push(("name", "field-required"));
+    } else if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        e.push(("name", "field-too-long"));
+    }
+    let email = match i.email.trim() {
+        "" => {
+            e.push(("email", "field-required"));
+            String::new()
+        }
+        v => super::account::parse_email(v).unwrap_or_else(|k| {
+            e.push(("email", k));
+            String::new()
+        }),
+    };
+    if e.is_empty() { Ok((name.to_string(), email)) } else { Err(e) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,5 +153,16 @@ mod tests {
             let closed = JoinFacts { join_mode: mode, ..open() };
             assert_eq!(answer_join(&closed), JoinAnswer::Reject(RefusalReason::NotOpen));
         }
+    }
+
+    #[test]
+    fn a_web_join_needs_a_name_and_an_address() {
+        let ok = WebJoinInput { name: " Aline ".into(), email: "Aline@Example.FR".into(), ..Default::default() };
+        assert_eq!(parse_web_join(&ok), Ok(("Aline".into(), "aline@example.fr".into())));
+        let e = parse_web_join(&WebJoinInput::default()).expect_err("empty");
+        assert!(e.contains(&("name", "field-required")) && e.contains(&("email", "field-required")), "{e:?}");
+        let bad = WebJoinInput { name: "x".repeat(101), email: "not an address".into(), ..Default::default() };
+        let e = parse_web_join(&bad).expect_err("bad");
+        assert!(e.contains(&("name", "field-too-long")) && e.contains(&("email", "email-invalid")), "{e:?}");
     }
 }

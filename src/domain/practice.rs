@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ids::SignatoryId, signatory::FieldErrors, territory::ActivityDomain};
+use super::{ids::SignatoryId, observatory, signatory::FieldErrors, territory::ActivityDomain};
 
 /// The four dimensions of added value named by the charter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +65,10 @@ pub struct IndicatorInput {
     pub value: Value,
     pub unit: String,
     pub period: String,
+    /// A reference indicator's id (`cces:indicator/jobs-fte`, docs/indicators.md); empty for a
+    /// free indicator. The unit must then be the reference's (or empty: it is filled in).
+    #[serde(alias = "cces:indicator", skip_serializing_if = "String::is_empty")]
+    pub indicator: String,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
@@ -122,7 +126,10 @@ pub struct Indicator {
     pub name: String,
     pub value: f64,
     pub unit: String,
+    /// Canonical ([`observatory::parse_period`]).
     pub period: String,
+    /// The reference indicator it measures, if any ([`observatory::REFERENCE`]).
+    pub reference: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +165,7 @@ fn text(e: &mut FieldErrors, field: &'static str, v: &str, max: usize, required:
     v.to_string()
 }
 
-fn number(v: &Value) -> Option<f64> {
+pub fn number(v: &Value) -> Option<f64> {
     let n = match v {
         Value::Number(n) => n.as_f64(),
         // A string as people write it in French ("18 400,75", any space), else with a dot.
@@ -168,6 +175,49 @@ fn number(v: &Value) -> Option<f64> {
         _ => None,
     };
     n.filter(|n| n.is_finite())
+}
+
+/// One indicator as written, checked against its reference indicator when it names one
+/// (issue 13: unit as the reference's, value in its plausible range, a period that parses).
+fn indicator(e: &mut FieldErrors, dimension: Dimension, i: &IndicatorInput) -> Option<Indicator> {
+    let reference = match i.indicator.trim() {
+        "" => None,
+        id => match observatory::reference(id) {
+            Some(r) if r.dimension == dimension => Some(r),
+            _ => {
+                e.push(("indicators", "indicator-unknown-reference"));
+                return None;
+            }
+        },
+    };
+    let named = !i.name.trim().is_empty() || reference.is_none();
+    let mut name = text(e, "indicators", &i.name, 100, named);
+    let mut unit = text(e, "indicators", &i.unit, 30, false);
+    let period = text(e, "indicators", &i.period, 50, false);
+    let Some(period) = observatory::parse_period(&period) else {
+        e.push(("indicators", "indicator-period-invalid"));
+        return None;
+    };
+    let Some(value) = number(&i.value) else {
+        e.push(("indicators", "indicator-not-a-number"));
+        return None;
+    };
+    if let Some(r) = reference {
+        if name.is_empty() {
+            name = r.label_fr.to_string();
+        }
+        if unit.is_empty() {
+            unit = r.unit.to_string();
+        } else if !observatory::same_unit(&unit, r.unit) {
+            e.push(("indicators", "indicator-unit-mismatch"));
+            return None;
+        }
+        if !r.plausible(value) {
+            e.push(("indicators", "indicator-out-of-range"));
+            return None;
+        }
+    }
+    Some(Indicator { name, value, unit, period, reference: reference.map(|r| r.id) })
 }
 
 /// Longest hashtag kept, in characters.
@@ -232,12 +282,8 @@ impl NewPractice {
             }
             let mut indicators = vec![];
             for i in &d.indicators {
-                let name = text(&mut e, "indicators", &i.name, 100, true);
-                let unit = text(&mut e, "indicators", &i.unit, 30, false);
-                let period = text(&mut e, "indicators", &i.period, 50, false);
-                match number(&i.value) {
-                    Some(value) => indicators.push(Indicator { name, value, unit, period }),
-                    None => e.push(("indicators", "indicator-not-a-number")),
+                if let Some(i) = indicator(&mut e, dimension, i) {
+                    indicators.push(i);
                 }
             }
             dimensions.push(DimensionEntry { dimension, text: dim_text, indicators });

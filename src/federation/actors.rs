@@ -134,7 +134,8 @@ pub fn instance_actor(state: &AppState) -> ActorDocument {
             owner: id.to_string(),
             public_key_pem: state.instance_keys.public_key_pem.clone(),
         },
-        manually_approves_followers: true,
+        // Instances subscribe to it as a whole (issue 13): held for an admin when so configured.
+        manually_approves_followers: state.config.subscribers_by_hand,
         discoverable: false,
         published: "2026-01-01T00:00:00Z".into(),
         updated: None,

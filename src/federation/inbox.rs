@@ -111,8 +111,48 @@ async fn receive(
         // Cheap early exit; the authoritative check is the claim in each handler's transaction.
         return Ok(StatusCode::ACCEPTED);
     }
+    if blocked_by_territory(data, uri.path(), &env, &signer).await? {
+        return Err(AppError::Forbidden("blocked by this territory".into()));
+    }
     dispatch(data, &env, &signer).await?;
     Ok(StatusCode::ACCEPTED)
+}
+
+/// Whether a territory the activity concerns blocks its signer or the signer's domain
+/// (issue 15, point 5): the territory of the inbox posted to (`/t/<slug>/inbox`), or the one
+/// whose actor, practice or action the activity's object (or the object's `inReplyTo`) names.
+async fn blocked_by_territory(data: &AppState, path: &str, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
+    let mut territories = vec![];
+    let mut segments = path.trim_start_matches('/').split('/');
+    if let (Some("t"), Some(slug), Some("inbox"), None) =
+        (segments.next(), segments.next(), segments.next(), segments.next())
+        && let Some(t) = data.store.territory_by_slug(slug).await?
+    {
+        territories.push(t.id);
+    }
+    let named = [super::protocol::id_of(&env.object), env.object.get("inReplyTo").and_then(super::protocol::id_of)];
+    for id in named.into_iter().flatten() {
+        if let Some(t) = activities::local_territory(data, id).await? {
+            territories.push(t.id);
+        } else if let Some(t) = data.store.practice_by_ap_id(id).await?.and_then(|p| p.territory_id) {
+            territories.push(t);
+        } else if let Some(t) = data.store.action_by_ap_id(id).await?.and_then(|a| a.territory_id) {
+            territories.push(t);
+        } else if let Some(c) = data.store.comment_by_ap_id(id).await?
+            && let Some(t) = data.store.practice(c.practice_id).await?.and_then(|p| p.territory_id)
+        {
+            territories.push(t);
+        }
+    }
+    territories.sort();
+    territories.dedup();
+    for t in territories {
+        if data.store.blocked_by_territory(t, &signer.ap_id, &signer.host).await? {
+            tracing::info!(actor = %signer.ap_id, territory = %t, kind = %env.kind, "activity refused: blocked by the territory");
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The verifier for the key the signature names (RSA `publicKey`, or FEP-521a Ed25519).

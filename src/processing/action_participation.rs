@@ -46,7 +46,10 @@ pub async fn list(state: &AppState, action_id: ActionId) -> AppResult<Vec<Partic
 }
 
 /// Approves (`approve`) or rejects a pending participant; 404 when it is not a pending
-/// participant of this action, 409 when approving would go over the capacity.
+/// participant of this action, 409 when approving would go over the capacity. A fediverse
+/// participant gets the territory's `Accept` or `Reject` of its `Join`; one who joined from the
+/// page gets a mail (after the commit). An approval changes the count: followers and
+/// fediverse participants get the `Update` in the same change.
 pub async fn decide(
     state: &AppState,
     action_id: ActionId,
@@ -54,18 +57,14 @@ pub async fn decide(
     approve: bool,
     by: &str,
 ) -> AppResult<()> {
+    let before = local_in(state.store.pool(), action_id).await?;
+    let readers = super::actions::readers_before(state, &before).await?;
     let mut change = Change::begin(state).await?;
     let action = local_in(change.conn(), action_id).await?;
     let p = parts::by_id_in(change.conn(), pid)
         .await?
         .filter(|p| p.action_id == action_id && p.state == ParticipantState::Pending)
         .ok_or_else(|| AppError::NotFound(format!("pending participant {pid}")))?;
-    let (Some(actor), Some(join_id)) = (p.actor.clone(), p.join_ap_id.clone()) else {
-        return Err(AppError::NotFound(format!("participant {pid} from the fediverse")));
-    };
-    let joiner = remote_actor_by_ap_id_in(change.conn(), &actor)
-        .await?
-        .ok_or_else(|| AppError::NotFound(format!("actor {actor}")))?;
     let full = match action.capacity {
         Some(c) => participant_count_in(change.conn(), action_id).await? >= c,
         None => false,
@@ -73,15 +72,41 @@ pub async fn decide(
     if approve && full {
         return Err(AppError::Conflict(RefusalReason::Full.as_text().into()));
     }
-    let join = participation::stored_join(&join_id, &actor, &action.ap_id);
-    if approve {
-        parts::set_state(change.conn(), pid, ParticipantState::Accepted).await?;
-        queue_answer(&mut change, &action, &joiner, &join, None).await?;
-    } else {
-        parts::remove(change.conn(), action_id, &actor).await?;
-        queue_answer(&mut change, &action, &joiner, &join, Some("The organisers declined the request.")).await?;
+    let mut mail = None;
+    match (p.actor.clone(), p.join_ap_id.clone()) {
+        (Some(actor), Some(join_id)) => {
+            let joiner = remote_actor_by_ap_id_in(change.conn(), &actor)
+                .await?
+                .ok_or_else(|| AppError::NotFound(format!("actor {actor}")))?;
+            let join = participation::stored_join(&join_id, &actor, &action.ap_id);
+            if approve {
+                parts::set_state(change.conn(), pid, ParticipantState::Accepted).await?;
+                queue_answer(&mut change, &action, &joiner, &join, None).await?;
+            } else {
+                parts::remove(change.conn(), action_id, &actor).await?;
+                queue_answer(&mut change, &action, &joiner, &join, Some("The organisers declined the request."))
+                    .await?;
+            }
+        }
+        _ => {
+            mail = parts::web_by_id_in(change.conn(), pid).await?;
+            if approve {
+                parts::set_state(change.conn(), pid, ParticipantState::Accepted).await?;
+            } else {
+                parts::remove_by_id(change.conn(), pid).await?;
+            }
+        }
+    }
+    if approve && action.publication == crate::domain::action::PublicationState::Published {
+        let fresh = local_in(change.conn(), action_id).await?;
+        super::actions::tell_followers(state, &mut change, &readers, &fresh, super::action_publication::Change::Update)
+            .await?;
     }
     let what = if approve { "action.participant.approve" } else { "action.participant.reject" };
     change.audit(by, what, &format!("action {action_id} participant {pid}")).await?;
-    change.commit().await
+    change.commit().await?;
+    if let Some(p) = mail {
+        super::participant_mail::decided(state, &action, approve, &p).await;
+    }
+    Ok(())
 }

@@ -23,7 +23,9 @@ use crate::{
     },
     state::AppState,
     storage::{
+        action_participants::{participant_inboxes_in, web_recipients_in},
         actions::{self as store, ActionContent, ActionRow},
+        actors::remote_actor_by_ap_id_in,
         follows::follower_inboxes_in,
         signatories::listed_in,
     },
@@ -53,7 +55,7 @@ fn list<T: ToString>(items: &[T]) -> String {
     items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn content(a: &NewAction) -> ActionContent {
+pub(crate) fn content(a: &NewAction) -> ActionContent {
     let place = a.place.clone().unwrap_or_default();
     ActionContent {
         status: a.status,
@@ -170,7 +172,11 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
             .collect(),
         _ => vec![],
     };
-    let participants = store::participant_count_in(&mut *conn, r.id).await?;
+    let participants = match r.territory_id {
+        Some(_) => store::participant_count_in(&mut *conn, r.id).await?,
+        None => r.remote_participants,
+    };
+    let evaluation = super::action_evaluation::wire_in(&mut *conn, r.id).await?;
     let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
     Ok(event(&EventFacts {
@@ -184,6 +190,7 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
         participants,
         published_ms: r.published_at.unwrap_or(r.created_at),
         updated_ms: r.updated_at,
+        evaluation: &evaluation,
     }))
 }
 
@@ -194,16 +201,35 @@ pub async fn event_json(state: &AppState, r: &ActionRow) -> AppResult<Value> {
 
 /// The software of the followers' hosts, asked before the change (network); empty when
 /// nothing will be sent.
-async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
+pub(crate) async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
     if r.publication != PublicationState::Published {
         return Ok(EventReaders::default());
     }
-    let inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
+    let mut inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
+    inboxes.extend(participant_inboxes_in(state.store.pool(), r.id).await?);
+    inboxes.extend(coorganizer_inboxes_in(&mut *state.store.pool().acquire().await?, r).await?);
     Ok(EventReaders::of(state, &inboxes).await)
 }
 
-/// Queues what followers get of `r` (as it is once the change commits), inside the change.
-async fn tell_followers(
+/// The inboxes of the remote territories co-organising `r` (they get its changes, followers
+/// or not: docs/FEDERATION.md, "Co-organisation").
+pub(crate) async fn coorganizer_inboxes_in(conn: &mut AnyConnection, r: &ActionRow) -> AppResult<Vec<String>> {
+    let mut out = vec![];
+    for actor in store::organizers_in(&mut *conn, r.id).await? {
+        if actor == r.origin_actor {
+            continue;
+        }
+        if let Some(a) = remote_actor_by_ap_id_in(&mut *conn, &actor).await? {
+            out.push(a.shared_inbox.unwrap_or(a.inbox));
+        }
+    }
+    Ok(out)
+}
+
+/// Queues what followers (and co-organisers) get of `r` (as it is once the change commits),
+/// inside the change. Its fediverse participants get the same `Update`s and `Delete` (their
+/// count, a cancellation, new dates), whether or not they follow the territory.
+pub(crate) async fn tell_followers(
     state: &AppState,
     change: &mut Change,
     readers: &EventReaders,
@@ -211,7 +237,19 @@ async fn tell_followers(
     kind: publication::Change,
 ) -> AppResult<()> {
     let territory_id = r.territory_id.unwrap_or_default();
-    let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
+    let mut inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
+    if kind != publication::Change::Create {
+        for inbox in participant_inboxes_in(change.conn(), r.id).await? {
+            if !inboxes.contains(&inbox) {
+                inboxes.push(inbox);
+            }
+        }
+    }
+    for inbox in coorganizer_inboxes_in(change.conn(), r).await? {
+        if !inboxes.contains(&inbox) {
+            inboxes.push(inbox);
+        }
+    }
     let event = match kind {
         publication::Change::Delete => None,
         _ => Some(event_json_in(state, change.conn(), r).await?),
@@ -225,6 +263,13 @@ async fn tell_followers(
 /// Applies the fields present in `patch` (a JSON object) over the stored action; followers of
 /// a published one get the `Update` in the same transaction.
 pub async fn update(state: &AppState, id: ActionId, patch: &Value, by: &str) -> Result<(), ActionError> {
+    let found =
+        store::action_in(state.store.pool(), id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
+    if found.territory_id.is_none() {
+        // A remote action one of our territories co-organises: its practical details, through
+        // its origin (404 when none of ours does).
+        return super::action_coorganisation::update_details(state, &found, patch, by).await;
+    }
     let before = local_in(state.store.pool(), id).await?;
     let readers = readers_before(state, &before).await?;
     let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;
@@ -242,12 +287,20 @@ pub async fn update(state: &AppState, id: ActionId, patch: &Value, by: &str) -> 
     check_practices(change.conn(), &a).await?;
     store::update_content(change.conn(), id, &content(&a)).await?;
     store::set_practices(change.conn(), id, &a.practices).await?;
+    let mut told = None;
     if current.publication == PublicationState::Published {
         let fresh = local_in(change.conn(), id).await?;
         tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
+        // People who joined from the page learn of new dates or a cancellation by mail.
+        if let Some(what) = super::participant_mail::news(&current, &fresh) {
+            told = Some((what, web_recipients_in(change.conn(), id).await?, fresh));
+        }
     }
     change.audit(by, "action.update", &format!("action {id}")).await?;
     change.commit().await?;
+    if let Some((what, people, fresh)) = told {
+        super::participant_mail::tell(state, &fresh, what, &people).await;
+    }
     Ok(())
 }
 
@@ -280,12 +333,17 @@ pub async fn cancel(state: &AppState, id: ActionId, by: &str) -> AppResult<()> {
         return Ok(());
     }
     store::set_status(change.conn(), id, ActionStatus::Cancelled).await?;
+    let mut told = vec![];
+    let fresh = local_in(change.conn(), id).await?;
     if current.publication == PublicationState::Published {
-        let fresh = local_in(change.conn(), id).await?;
         tell_followers(state, &mut change, &readers, &fresh, publication::Change::Update).await?;
+        told = web_recipients_in(change.conn(), id).await?;
     }
     change.audit(by, "action.cancel", &format!("action {id}")).await?;
-    change.commit().await
+    change.commit().await?;
+    // Mails go once the cancellation is committed (a mail cannot be taken back).
+    super::participant_mail::tell(state, &fresh, super::participant_mail::News::Cancelled, &told).await;
+    Ok(())
 }
 
 /// Deletes a local action; followers of a published one get a `Delete`, and its activities
@@ -302,4 +360,30 @@ pub async fn delete(state: &AppState, id: ActionId, by: &str) -> AppResult<()> {
     store::delete(change.conn(), id).await?;
     change.audit(by, "action.delete", &format!("action {id}")).await?;
     change.commit().await
+}
+
+/// What followers' software reads, asked before a change that takes action `id` back.
+pub async fn readers_for(state: &AppState, id: ActionId) -> AppResult<EventReaders> {
+    readers_before(state, &local_in(state.store.pool(), id).await?).await
+}
+
+/// Takes a published action back to draft inside the caller's change (a moderator's decision
+/// on a report): followers get a `Delete`, its activities leave the outbox. False when it was
+/// not published.
+pub async fn unpublish_in(
+    state: &AppState,
+    change: &mut Change,
+    readers: &EventReaders,
+    id: ActionId,
+    by: &str,
+) -> AppResult<bool> {
+    let current = local_in(change.conn(), id).await?;
+    if current.publication != PublicationState::Published {
+        return Ok(false);
+    }
+    crate::storage::activities::retract_public(change.conn(), &current.ap_id).await?;
+    tell_followers(state, change, readers, &current, publication::Change::Delete).await?;
+    store::set_publication(change.conn(), id, PublicationState::Draft).await?;
+    change.audit(by, "action.unpublish", &format!("action {id}")).await?;
+    Ok(true)
 }

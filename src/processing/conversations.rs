@@ -134,9 +134,23 @@ pub async fn comment(
 /// only: the deleted Note stays a Tombstone); showing a received comment announces it again.
 pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &str) -> AppResult<()> {
     let mut change = Change::begin(state).await?;
+    if set_hidden_in(state, &mut change, comment_id, hidden, by).await? {
+        change.commit().await?;
+    }
+    Ok(())
+}
+
+/// [`set_hidden`] inside the caller's change; false when the comment was so already.
+pub async fn set_hidden_in(
+    state: &AppState,
+    change: &mut Change,
+    comment_id: i64,
+    hidden: bool,
+    by: &str,
+) -> AppResult<bool> {
     let c = conv::comment_in(change.conn(), comment_id).await?.ok_or_else(|| AppError::NotFound("comment".into()))?;
     if c.hidden.0 == hidden {
-        return Ok(());
+        return Ok(false);
     }
     let p = practice_in(change.conn(), c.practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
     let origin_territory = p.territory_id.filter(|_| p.is_published());
@@ -195,7 +209,7 @@ pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &st
     }
     let action = if hidden { "comment.hide" } else { "comment.show" };
     change.audit(by, action, &format!("comment {comment_id}")).await?;
-    change.commit().await
+    Ok(true)
 }
 
 /// A territory adopts another territory's practice, saying how it adapted it.

@@ -31,6 +31,20 @@ pub async fn block_audited(state: &AppState, domain: &str, reason: &str, by: Opt
     let given = domain;
     let domain = entry(domain)?;
     let mut change = Change::begin(state).await?;
+    let dropped = block_in(&mut change, &domain, reason).await?;
+    if let Some(by) = by {
+        change.audit(by, "domain.block", &format!("{given} ({dropped} deliveries dropped)")).await?;
+    }
+    change.commit().await?;
+    state.blocks_changed();
+    tracing::info!(%domain, dropped, "domain blocked");
+    Ok(dropped)
+}
+
+/// Blocks `given` inside the caller's change, dropping pending deliveries to it; the caller
+/// calls `state.blocks_changed()` after its commit. Returns the deliveries dropped.
+pub async fn block_in(change: &mut Change, given: &str, reason: &str) -> AppResult<u64> {
+    let domain = entry(given)?;
     hosts::block_domain_in(change.conn(), &domain, reason).await?;
     let mut dropped = 0;
     for host in deliveries::pending_hosts_in(change.conn()).await? {
@@ -38,12 +52,6 @@ pub async fn block_audited(state: &AppState, domain: &str, reason: &str, by: Opt
             dropped += deliveries::drop_deliveries_to_in(change.conn(), &host, "domain blocked").await?;
         }
     }
-    if let Some(by) = by {
-        change.audit(by, "domain.block", &format!("{given} ({dropped} deliveries dropped)")).await?;
-    }
-    change.commit().await?;
-    state.blocks_changed();
-    tracing::info!(%domain, dropped, "domain blocked");
     Ok(dropped)
 }
 
@@ -62,4 +70,92 @@ pub async fn unblock_audited(state: &AppState, domain: &str, by: Option<&str>) -
     change.commit().await?;
     state.blocks_changed();
     Ok(done)
+}
+
+/// The header of Mastodon's domain block CSV (Administration → Federation → Export).
+pub const CSV_HEADER: [&str; 6] =
+    ["#domain", "#severity", "#reject_media", "#reject_reports", "#public_comment", "#obfuscate"];
+
+/// Reads Mastodon's CSV (columns by their header, `#domain` required, the others optional as in
+/// Mastodon's import); a bad line is a 422 naming it, and nothing is imported.
+pub fn parse_csv(text: &str) -> AppResult<Vec<hosts::DomainBlockRow>> {
+    use crate::domain::report::Severity;
+    let mut r = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = r.headers().map_err(|e| AppError::Unprocessable(format!("not a CSV: {e}")))?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('#') == name);
+    let domain_at = col("domain").ok_or_else(|| AppError::Unprocessable("no #domain column".into()))?;
+    let (severity_at, media_at, reports_at, comment_at, obfuscate_at) =
+        (col("severity"), col("reject_media"), col("reject_reports"), col("public_comment"), col("obfuscate"));
+    let mut out = vec![];
+    for (n, record) in r.records().enumerate() {
+        let line = n + 2;
+        let record = record.map_err(|e| AppError::Unprocessable(format!("line {line}: {e}")))?;
+        let get = |at: Option<usize>| at.and_then(|i| record.get(i)).unwrap_or_default();
+        let flag = |at: Option<usize>| -> AppResult<crate::storage::Flag> {
+            match get(at) {
+                "" | "false" => Ok(crate::storage::Flag(false)),
+                "true" => Ok(crate::storage::Flag(true)),
+                other => Err(AppError::Unprocessable(format!("line {line}: not true or false: {other}"))),
+            }
+        };
+        let severity = match get(severity_at) {
+            "" => Severity::Suspend,
+            s => Severity::parse(s).ok_or_else(|| AppError::Unprocessable(format!("line {line}: severity {s}")))?,
+        };
+        out.push(hosts::DomainBlockRow {
+            domain: entry(get(Some(domain_at)))
+                .map_err(|_| AppError::Unprocessable(format!("line {line}: not a domain")))?,
+            severity,
+            reject_media: flag(media_at)?,
+            reject_reports: flag(reports_at)?,
+            reason: get(comment_at).to_string(),
+            obfuscate: flag(obfuscate_at)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Imports a Mastodon CSV of domain blocks in one change (all lines or none); returns how many.
+pub async fn import_csv(state: &AppState, text: &str, by: &str) -> AppResult<usize> {
+    let blocks = parse_csv(text)?;
+    let mut change = Change::begin(state).await?;
+    for b in &blocks {
+        if b.severity == crate::domain::report::Severity::Suspend {
+            block_in(&mut change, &b.domain, &b.reason).await?;
+        }
+        hosts::upsert_domain_block_in(change.conn(), b).await?;
+    }
+    change.audit(by, "domain.import", &format!("{} domain blocks", blocks.len())).await?;
+    change.commit().await?;
+    state.blocks_changed();
+    Ok(blocks.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mastodon_csv_round_trips_and_bad_lines_are_refused() {
+        let text = "#domain,#severity,#reject_media,#reject_reports,#public_comment,#obfuscate\n\
+                    spam.example,suspend,true,true,Spam,false\nnoisy.example,limit,false,false,\"Trop de bruit, parfois\",true\n";
+        let blocks = parse_csv(text).expect("parse");
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[1].severity, crate::domain::report::Severity::Limit);
+        assert_eq!(blocks[1].reason, "Trop de bruit, parfois");
+        assert!(blocks[1].obfuscate.0 && blocks[0].reject_media.0);
+        // Only the domain column is needed (an older export).
+        assert_eq!(
+            parse_csv("#domain\nold.example\n").expect("short")[0].severity,
+            crate::domain::report::Severity::Suspend
+        );
+        for bad in [
+            "#severity\nsuspend\n",
+            "#domain,#severity\nx.example,ban\n",
+            "#domain\nnot a domain\n",
+            "#domain,#obfuscate\nx.example,yes\n",
+        ] {
+            assert!(matches!(parse_csv(bad), Err(AppError::Unprocessable(_))), "{bad}");
+        }
+    }
 }

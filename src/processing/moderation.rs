@@ -77,6 +77,29 @@ pub async fn signature_waiting(state: &AppState, id: SignatoryId) {
     }
 }
 
+/// New reports were filed: moderators are mailed when the instance says "each time" (the daily
+/// digest counts them otherwise). A mail that cannot be sent is logged, the reports stand.
+pub async fn reports_waiting(state: &AppState, filed: usize) {
+    if let Err(e) = mail_reports(state, filed).await {
+        tracing::error!(error = %e, "could not tell moderators of new reports");
+    }
+}
+
+async fn mail_reports(state: &AppState, filed: usize) -> AppResult<()> {
+    if filed == 0 || frequency(state).await? != Frequency::Each {
+        return Ok(());
+    }
+    let open = state.store.count_reports(crate::domain::report::ReportStatus::Open).await?.to_string();
+    let list = state.urls.path("/admin/reports").to_string();
+    let args = [("count", open.as_str()), ("list", list.as_str())];
+    let subject = Tr::new(Lang::Fr).t_args("reports-mail-subject", &args);
+    let body = bilingual("reports-mail-body", &args);
+    for to in state.store.moderator_emails().await? {
+        send(state, Mail { to: &to, subject: &subject, body: &body }).await?;
+    }
+    Ok(())
+}
+
 async fn mail_waiting(state: &AppState, id: SignatoryId) -> AppResult<()> {
     if frequency(state).await? != Frequency::Each {
         return Ok(());
@@ -123,10 +146,16 @@ pub async fn digest_if_due(state: &AppState) -> AppResult<bool> {
         return Ok(false);
     }
     let waiting = state.store.pending_confirmed_since(last).await?;
-    if waiting.is_empty() {
+    // Reports received since, in the same digest (issue 15).
+    let reports = state.store.open_reports_since(last).await?;
+    if waiting.is_empty() && reports == 0 {
         return Ok(false);
     }
     let mut lines = String::new();
+    if reports > 0 {
+        let link = state.urls.path("/admin/reports");
+        lines.push_str(&format!("- {} : {reports} → {link}\n", Tr::new(Lang::Fr).t("reports-title")));
+    }
     for (slug, count) in &waiting {
         let name = state.store.territory_by_slug(slug).await?.map(|t| t.name).unwrap_or_else(|| slug.clone());
         let link = admin_url(state, "/admin/signatures", &[("t", slug), ("status", "confirmed")]);

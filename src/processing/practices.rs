@@ -50,6 +50,7 @@ fn content(p: &NewPractice) -> PracticeContent {
                 .indicators
                 .iter()
                 .map(|i| StoredIndicator {
+                    indicator: i.reference.map(str::to_string),
                     name: i.name.clone(),
                     period: i.period.clone(),
                     unit: i.unit.clone(),
@@ -362,34 +363,10 @@ pub struct Reached {
 /// Publishes or unpublishes a local practice, with its audit entry (`by`); `Some` when it has
 /// just been published, with whom it was sent to.
 pub async fn set_published(state: &AppState, id: PracticeId, published: bool, by: &str) -> AppResult<Option<Reached>> {
-    let before = local(state, id).await?;
-    let readers = readers_before(state, &before, (before.is_published()) != published).await?;
+    let readers = readers_for_publication(state, id, published).await?;
     let mut change = Change::begin(state).await?;
-    let p = local_in(change.conn(), id).await?;
-    let was_published = p.is_published();
-    let territory_id = p.territory_id.unwrap_or_default();
-    let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
-    let prepared = match (was_published, published) {
-        (false, true) => {
-            let mut fresh = p.clone();
-            fresh.status = Status::Published;
-            fresh.published_at = Some(p.published_at.unwrap_or_else(crate::domain::now_millis));
-            let article = article_json_in(state, change.conn(), &fresh).await?;
-            Some(prepare(state, &readers, &fresh, publication::Change::Create, Some(article), &inboxes))
-        }
-        (true, false) => Some(prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes)),
-        _ => None,
-    };
-    crate::storage::practices::set_status(change.conn(), id, published, by).await?;
-    if was_published && !published {
-        // Its `Create`, `Update`s and `Announce`s leave the outbox and `/activities/{id}` with it.
-        crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
-    }
-    if let Some(prepared) = &prepared {
-        change.queue_prepared(Some(territory_id), prepared).await?;
-    }
-    let action = if published { "practice.publish" } else { "practice.unpublish" };
-    change.audit(by, action, &format!("practice {id}")).await?;
+    let (was_published, territory_id, inboxes) =
+        set_published_in(state, &mut change, &readers, id, published, by).await?;
     change.commit().await?;
     if was_published || !published {
         return Ok(None);
@@ -402,7 +379,51 @@ pub async fn set_published(state: &AppState, id: PracticeId, published: bool, by
             crate::domain::territory::FollowState::Accepted,
         )
         .await?;
-    Ok(Some(Reached { followers, inboxes: inboxes.len() }))
+    Ok(Some(Reached { followers, inboxes }))
+}
+
+/// What the followers' software reads, asked before a change that (un)publishes practice `id`.
+pub async fn readers_for_publication(state: &AppState, id: PracticeId, published: bool) -> AppResult<Readers> {
+    let before = local(state, id).await?;
+    readers_before(state, &before, (before.is_published()) != published).await
+}
+
+/// [`set_published`] inside the caller's change (a report's decision commits its own rows
+/// with it): whether it was published before, its territory, and how many inboxes are told.
+pub async fn set_published_in(
+    state: &AppState,
+    change: &mut Change,
+    readers: &Readers,
+    id: PracticeId,
+    published: bool,
+    by: &str,
+) -> AppResult<(bool, crate::domain::ids::TerritoryId, usize)> {
+    let p = local_in(change.conn(), id).await?;
+    let was_published = p.is_published();
+    let territory_id = p.territory_id.unwrap_or_default();
+    let inboxes = follower_inboxes_in(change.conn(), territory_id).await?;
+    let prepared = match (was_published, published) {
+        (false, true) => {
+            let mut fresh = p.clone();
+            fresh.status = Status::Published;
+            fresh.published_at = Some(p.published_at.unwrap_or_else(crate::domain::now_millis));
+            let article = article_json_in(state, change.conn(), &fresh).await?;
+            Some(prepare(state, readers, &fresh, publication::Change::Create, Some(article), &inboxes))
+        }
+        (true, false) => Some(prepare(state, readers, &p, publication::Change::Delete, None, &inboxes)),
+        _ => None,
+    };
+    crate::storage::practices::set_status(change.conn(), id, published, by).await?;
+    if was_published && !published {
+        // Its `Create`, `Update`s and `Announce`s leave the outbox and `/activities/{id}` with it.
+        crate::storage::activities::retract_public(change.conn(), &p.ap_id).await?;
+    }
+    if let Some(prepared) = &prepared {
+        change.queue_prepared(Some(territory_id), prepared).await?;
+    }
+    let action = if published { "practice.publish" } else { "practice.unpublish" };
+    change.audit(by, action, &format!("practice {id}")).await?;
+    Ok((was_published, territory_id, inboxes.len()))
 }
 
 /// Deletes a local practice, with its audit entry (`by`); followers get a `Delete` if it was

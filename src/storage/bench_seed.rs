@@ -32,6 +32,7 @@ impl Store {
             let dims = serde_json::to_string(&[StoredDimension {
                 dimension: p.dimension.clone(),
                 indicators: vec![StoredIndicator {
+                    indicator: None,
                     name: "n".into(),
                     period: String::new(),
                     unit: String::new(),

@@ -119,11 +119,18 @@ impl Store {
 
 /// [`Store::is_followed`], read through the pool or inside a change's transaction.
 pub async fn is_followed_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, actor_id: i64) -> AppResult<bool> {
-    let n: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')")
-            .bind(actor_id)
-            .fetch_one(conn)
-            .await?;
+    // Or an actor of an instance we subscribe to as a whole, or a territory learned through a
+    // subscription or a relay we follow (`storage::subscriptions`).
+    let n: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')) \
+         + (SELECT COUNT(*) FROM instance_following s JOIN remote_actors r ON r.id = s.actor_id \
+            JOIN remote_actors a ON a.host = r.host WHERE a.id = $1 AND s.state = 'accepted' AND s.kind = 'instance') \
+         + (SELECT COUNT(*) FROM subscription_territories l JOIN instance_following s ON s.actor_id = l.via_actor_id \
+            WHERE l.actor_id = $1 AND s.state = 'accepted')",
+    )
+    .bind(actor_id)
+    .fetch_one(conn)
+    .await?;
     Ok(n > 0)
 }
 
@@ -167,9 +174,15 @@ pub async fn follower_inboxes_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     territory_id: TerritoryId,
 ) -> AppResult<Vec<String>> {
+    // Instances subscribed to ours as a whole, and the relays we follow, receive every
+    // territory's public activities too (issue 13 point 7, docs/FEDERATION.md).
     Ok(sqlx::query_scalar(
-        "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
-         WHERE f.territory_id = $1 AND f.state = 'accepted'",
+        "SELECT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
+         WHERE f.territory_id = $1 AND f.state = 'accepted' \
+         UNION SELECT COALESCE(a.shared_inbox, a.inbox) FROM instance_followers s \
+         JOIN remote_actors a ON a.id = s.actor_id WHERE s.state = 'accepted' \
+         UNION SELECT a.inbox FROM instance_following s JOIN remote_actors a ON a.id = s.actor_id \
+         WHERE s.kind = 'relay' AND s.state = 'accepted'",
     )
     .bind(territory_id)
     .fetch_all(conn)

@@ -198,8 +198,56 @@ impl Store {
     }
 
     pub async fn domain_blocks(&self) -> AppResult<Vec<(String, String)>> {
-        Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks ORDER BY domain").fetch_all(self.pool()).await?)
+        Ok(sqlx::query_as("SELECT domain, reason FROM domain_blocks WHERE severity = 'suspend' ORDER BY domain")
+            .fetch_all(self.pool())
+            .await?)
     }
+}
+
+/// A domain block with Mastodon's fields (its CSV export and import).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DomainBlockRow {
+    pub domain: String,
+    #[sqlx(try_from = "String")]
+    pub severity: crate::domain::report::Severity,
+    #[sqlx(try_from = "i64")]
+    pub reject_media: super::Flag,
+    #[sqlx(try_from = "i64")]
+    pub reject_reports: super::Flag,
+    pub reason: String,
+    #[sqlx(try_from = "i64")]
+    pub obfuscate: super::Flag,
+}
+
+impl Store {
+    /// Every domain block, whatever its severity.
+    pub async fn all_domain_blocks(&self) -> AppResult<Vec<DomainBlockRow>> {
+        Ok(sqlx::query_as(
+            "SELECT domain, severity, reject_media, reject_reports, reason, obfuscate FROM domain_blocks ORDER BY domain",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+}
+
+/// Stores a block with all its fields, inside the caller's transaction.
+pub async fn upsert_domain_block_in(conn: &mut sqlx::AnyConnection, b: &DomainBlockRow) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO domain_blocks (domain, reason, created_at, severity, reject_media, reject_reports, obfuscate) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason, \
+         severity = excluded.severity, reject_media = excluded.reject_media, reject_reports = excluded.reject_reports, \
+         obfuscate = excluded.obfuscate",
+    )
+    .bind(block_entry(&b.domain))
+    .bind(&b.reason)
+    .bind(now_millis())
+    .bind(b.severity.as_str())
+    .bind(super::flag(b.reject_media.0))
+    .bind(super::flag(b.reject_reports.0))
+    .bind(super::flag(b.obfuscate.0))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Blocks `domain`, inside the caller's transaction.

@@ -8,11 +8,14 @@
 //! connection): see the rule on [`Store::begin`].
 
 pub mod accounts;
+pub mod action_evaluations;
+pub mod action_invitations;
 pub mod action_participants;
 pub mod actions;
 pub mod activities;
 pub mod actors;
 pub mod admin;
+pub mod agenda;
 pub mod announcements;
 pub mod backup;
 pub mod bench_seed;
@@ -23,9 +26,12 @@ pub mod follows;
 pub mod hosts;
 pub mod identity;
 pub mod moderation;
+pub mod observatory;
 pub mod practices;
+pub mod reports;
 pub mod signatories;
 pub mod signature_changes;
+pub mod subscriptions;
 pub mod territories;
 pub mod territory_export;
 

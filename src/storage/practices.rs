@@ -291,6 +291,9 @@ pub struct StoredDimension {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StoredIndicator {
+    /// The reference indicator's id (docs/indicators.md), federated as is in `cces:dimensions`.
+    #[serde(rename = "cces:indicator", default, skip_serializing_if = "Option::is_none")]
+    pub indicator: Option<String>,
     pub name: String,
     pub period: String,
     pub unit: String,
@@ -395,6 +398,7 @@ pub async fn insert(
         .await?;
     let id: PracticeId = sqlx::Row::try_get(&row, 0)?;
     set_dimensions(conn, id, c).await?;
+    super::observatory::set_practice_indicators(conn, id, &c.dimensions).await?;
     revision(conn, id, author, "created", c).await?;
     Ok(id)
 }
@@ -413,6 +417,7 @@ pub async fn update_content(
                updated_at = $18 WHERE id = $19";
     bind_content(sqlx::query(sql), c).bind(now_millis()).bind(id).execute(&mut *conn).await?;
     set_dimensions(conn, id, c).await?;
+    super::observatory::set_practice_indicators(conn, id, &c.dimensions).await?;
     revision(conn, id, author, changes, c).await
 }
 

@@ -79,10 +79,7 @@ impl Store {
     }
 
     pub async fn territory_by_id(&self, id: TerritoryId) -> AppResult<Option<TerritoryRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+        territory_by_id_in(self.pool(), id).await
     }
 
     pub async fn territories(&self) -> AppResult<Vec<TerritoryRow>> {
@@ -187,10 +184,13 @@ pub async fn add_also_known_as(conn: &mut AnyConnection, id: TerritoryId, old: &
     Ok(())
 }
 
-/// [`Store::territory_by_id`] inside a change's transaction.
-pub async fn territory_by_id_in(conn: &mut AnyConnection, id: TerritoryId) -> AppResult<Option<TerritoryRow>> {
+/// [`Store::territory_by_id`], read through the pool or inside a change's transaction.
+pub async fn territory_by_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: TerritoryId,
+) -> AppResult<Option<TerritoryRow>> {
     Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
         .bind(id)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(conn)
         .await?)
 }

@@ -72,6 +72,21 @@ pub fn date(ms: i64, lang: Lang, tz: Tz) -> String {
     }
 }
 
+/// From `start_ms` to `end_ms` in `zone` (an action's own): "14 mars 2030 à 10:00 – 17:00",
+/// the end's date written only when it is another day, and the zone named when it is not the
+/// reader's (`reader`).
+pub fn span(start_ms: i64, end_ms: i64, zone: Tz, lang: Lang, reader: Tz) -> String {
+    let start = format(start_ms, lang, zone);
+    let end = if date(start_ms, lang, zone) == date(end_ms, lang, zone) {
+        let full = format(end_ms, lang, zone);
+        let sep = if lang == Lang::Fr { " à " } else { " at " };
+        full.rsplit_once(sep).map(|p| p.1.to_string()).unwrap_or(full)
+    } else {
+        format(end_ms, lang, zone)
+    };
+    if zone == reader { format!("{start} – {end}") } else { format!("{start} – {end} ({})", zone.name()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

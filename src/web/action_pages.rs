@@ -1,7 +1,8 @@
 //! A shared action at its id, `/t/<slug>/actions/<id>`: the `Event` to ActivityPub clients, a
 //! page to browsers; `<id>.ics` for calendars; the agenda of a territory
 //! (`/t/<slug>/agenda.ics`) and of the whole catalogue (`/agenda.ics`) as calendars to
-//! subscribe to (`webcal://`). The agenda pages themselves come later (issue 12).
+//! subscribe to (`webcal://`). The agenda pages: `agenda.rs`; joining from the page:
+//! `action_join.rs`.
 
 use askama::Template;
 use axum::{
@@ -12,9 +13,10 @@ use axum::{
     routing::get,
 };
 
-use super::{Layout, render, session::Ctx};
+use super::{Layout, links::Href, render, session::Ctx};
 use crate::domain::ids::{ActionId, PracticeId};
 use crate::{
+    domain::action::{ActionStatus, JoinMode},
     error::{AppError, AppResult},
     federation::actors::{ap_json, wants_activity_json},
     processing::actions,
@@ -36,7 +38,7 @@ const CALENDAR_LIMIT: i64 = 2000;
 const CALENDAR_PAST_MS: i64 = 180 * 24 * 3600 * 1000;
 
 /// A published action of the territory `slug`, or 404.
-async fn published_in(state: &AppState, slug: &str, id: ActionId) -> AppResult<ActionRow> {
+pub(super) async fn published_in(state: &AppState, slug: &str, id: ActionId) -> AppResult<ActionRow> {
     let t = state.store.territory_by_slug(slug).await?;
     let a = state.store.action(id).await?;
     match (t, a) {
@@ -60,21 +62,158 @@ fn calendar_response(text: String, download: Option<String>) -> Response {
     res
 }
 
+/// The join form as sent back with its errors (422), or empty.
+#[derive(Default)]
+pub struct JoinForm {
+    pub name: String,
+    pub email: String,
+    /// (field, message) beside each field.
+    pub errors: Vec<(&'static str, String)>,
+}
+
+impl JoinForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+/// How a reader may take part, as the page offers it.
+pub enum Joining {
+    /// The form (name and email) and the remote-interaction form.
+    Open {
+        approval: bool,
+    },
+    Full,
+    /// Cancelled or ended.
+    Closed(String),
+    External(Href),
+    NoRegistration,
+}
+
 #[derive(Template)]
 #[template(path = "action.html")]
-struct ActionPage {
+pub struct ActionPage {
     l: Layout,
     a: ActionRow,
-    /// Not simply scheduled: its status is shown first.
-    notice: bool,
-    status: String,
-    when_where: String,
+    slug: String,
+    /// Its status in words when not simply scheduled, shown first.
+    status: Option<String>,
+    cancelled: bool,
+    when: String,
+    zone: String,
     start_iso: String,
     body: SafeHtml,
-    participants: i64,
-    remaining: Option<i64>,
-    place: Option<(f64, f64)>,
+    participants: String,
+    remaining: Option<String>,
+    /// The place's lines (name, address, postal code and commune).
+    place: Vec<String>,
+    map: Option<String>,
+    online: Href,
     ics: String,
+    /// (name, link) of each organising territory.
+    organisers: Vec<(String, Href)>,
+    /// (title, link) of each linked practice.
+    practices: Vec<(String, Href)>,
+    tags: Vec<String>,
+    joining: Joining,
+    form: JoinForm,
+}
+
+/// An organiser's name and link: a territory of ours, or a remote actor as last seen.
+async fn organiser(state: &AppState, actor: &str) -> AppResult<(String, Href)> {
+    if let Some(t) = crate::federation::activities::local_territory(state, actor).await? {
+        return Ok((t.name, Href::new(&format!("/t/{}", t.slug))));
+    }
+    let remote = state.store.remote_actor_by_ap_id(actor).await?;
+    let name = remote.as_ref().and_then(|r| r.name.clone().or_else(|| r.preferred_username.clone()));
+    let link = remote.and_then(|r| r.url).unwrap_or_else(|| actor.to_string());
+    Ok((name.unwrap_or_else(|| actor.to_string()), Href::new(&link)))
+}
+
+/// The page of a published local action of `slug`, with the join form as given.
+pub async fn action_page(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    a: ActionRow,
+    form: JoinForm,
+) -> AppResult<ActionPage> {
+    let tr = ctx.tr;
+    let id = a.id;
+    let linked = state.store.action_practices(id).await?;
+    let practice_ids: Vec<PracticeId> = linked.iter().map(|p| p.0).collect();
+    let domain = actions::domain_of(&a, &practice_ids)?;
+    let count = state.store.action_participants(id).await?;
+    let remaining = domain.remaining(count);
+    let mut practices = vec![];
+    for (pid, _) in &linked {
+        if let Some(p) = state.store.practice(*pid).await?.filter(|p| p.is_published()) {
+            practices.push((p.title, Href::new(&format!("/pratiques/{pid}"))));
+        }
+    }
+    let mut organisers = vec![];
+    for actor in state.store.action_organizers(id).await? {
+        organisers.push(organiser(state, &actor).await?);
+    }
+    let open = a.status != ActionStatus::Cancelled && a.ends_at >= crate::domain::now_millis();
+    let joining = match a.join_mode {
+        JoinMode::External => Joining::External(Href::new(&a.join_url)),
+        JoinMode::None => Joining::NoRegistration,
+        _ if !open => Joining::Closed(tr.t(if a.status == ActionStatus::Cancelled {
+            "join-closed-cancelled"
+        } else {
+            "join-closed-ended"
+        })),
+        _ if remaining == Some(0) => Joining::Full,
+        mode => Joining::Open { approval: mode == JoinMode::Approval },
+    };
+    let place: Vec<String> = domain
+        .place
+        .as_ref()
+        .map(|p| {
+            let town = [p.postal_code.as_str(), p.commune.as_str()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            [p.name.clone(), p.address.clone(), town].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    // OpenStreetMap at the coordinates, or a search for the address when there are none.
+    let map = match (a.latitude.zip(a.longitude), place.is_empty()) {
+        (Some((lat, lon)), _) => {
+            Some(format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"))
+        }
+        (None, false) => {
+            let q: String =
+                url::form_urlencoded::Serializer::new(String::new()).append_pair("query", &place.join(", ")).finish();
+            Some(format!("https://www.openstreetmap.org/search?{q}"))
+        }
+        (None, true) => None,
+    };
+    Ok(ActionPage {
+        l: Layout::new(ctx, a.title.clone()),
+        slug: slug.to_string(),
+        status: (a.status != ActionStatus::Scheduled).then(|| tr.t(&format!("action-status-{}", a.status))),
+        cancelled: a.status == ActionStatus::Cancelled,
+        when: super::agenda::when(tr, &a),
+        zone: domain.zone.name().to_string(),
+        start_iso: domain.start.with_timezone(&domain.zone).to_rfc3339(),
+        body: clean(&a.description_html),
+        participants: tr.plural("action-participant-count", count),
+        remaining: remaining.map(|r| tr.plural("action-remaining", r)),
+        place,
+        map,
+        online: Href::new(&a.online_url),
+        ics: format!("/t/{slug}/actions/{id}.ics"),
+        organisers,
+        practices,
+        tags: a.tags.to_vec(),
+        joining,
+        form,
+        a,
+    })
 }
 
 async fn action(
@@ -96,22 +235,7 @@ async fn action(
     if wants_activity_json(&headers) {
         return Ok(ap_json(&actions::event_json(&data, &a).await?));
     }
-    let practices: Vec<PracticeId> = data.store.action_practices(id).await?.into_iter().map(|p| p.0).collect();
-    let domain = actions::domain_of(&a, &practices)?;
-    let participants = data.store.action_participants(id).await?;
-    render(&ActionPage {
-        l: Layout::new(&ctx, a.title.clone()),
-        notice: a.status != crate::domain::action::ActionStatus::Scheduled,
-        status: ctx.tr.t(&format!("action-status-{}", a.status)),
-        when_where: domain.when_and_where(),
-        start_iso: domain.start.with_timezone(&domain.zone).to_rfc3339(),
-        body: clean(&a.description_html),
-        participants,
-        remaining: domain.remaining(participants),
-        place: a.latitude.zip(a.longitude),
-        ics: format!("/t/{slug}/actions/{id}.ics"),
-        a,
-    })
+    render(&action_page(&data, &ctx, &slug, a, JoinForm::default()).await?)
 }
 
 async fn territory_calendar(State(data): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {

@@ -3,8 +3,10 @@
 // Text rendering and i18n live in `crate::text`; these paths stay for the web layer's code.
 pub use crate::text::{html, i18n, numbers, time};
 
+pub mod action_join;
 pub mod action_pages;
 pub mod admin;
+pub mod agenda;
 pub mod announcement_form;
 pub mod announcement_pages;
 pub mod auth;
@@ -16,6 +18,9 @@ pub mod headers;
 pub mod ics;
 pub mod lang;
 pub mod links;
+pub mod moderation_log;
+pub mod observatory;
+pub mod observatory_data;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;
@@ -23,6 +28,7 @@ pub mod practice_conversation;
 pub mod practice_form;
 pub mod practice_pages;
 pub mod practices;
+pub mod reports;
 pub mod session;
 pub mod sign_form;
 pub mod signatory_directory;
@@ -179,11 +185,16 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(signer::router())
         .merge(practices::router())
         .merge(action_pages::router())
+        .merge(agenda::router())
+        .merge(action_join::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
         .merge(practice_conversation::router())
         .merge(places::router())
         .merge(announcement_pages::router())
         .merge(announcement_form::router())
+        .merge(observatory::router())
         .merge(admin::router())
+        .merge(reports::router())
+        .merge(moderation_log::router())
 }

@@ -221,7 +221,7 @@ pub async fn remote_follow(
     }
 }
 
-async fn subscribe_url(state: &AppState, handle: &str, target: &str) -> Option<String> {
+pub(super) async fn subscribe_url(state: &AppState, handle: &str, target: &str) -> Option<String> {
     let handle = handle.trim_start_matches('@').trim_start_matches("acct:");
     let (user, host) = match handle.rsplit_once('@') {
         Some((u, h)) => (Some(u), h),

@@ -1,6 +1,7 @@
 //! The practice form, shared by moderators (console) and signatories (their management link):
 //! plain HTML fields, no JavaScript needed. Each dimension has a text and indicator rows
-//! (`ind-<dimension>-<n>-name|value|unit|period`); a row left empty is ignored. Three empty
+//! (`ind-<dimension>-<n>-indicator|name|value|unit|period`, `indicator` a <select> of the
+//! dimension's reference indicators, issue 13); a row left empty is ignored. Three empty
 //! rows are offered without JavaScript, and a button adds more with it. Values are read the
 //! reader's way ("18 400,75" in French, see [`super::numbers`]); one that is not a number is
 //! kept as typed and shown again with its error beside it.
@@ -18,6 +19,7 @@ use super::{
 use crate::{
     domain::{
         ids::SignatoryId,
+        observatory,
         practice::{Dimension, DimensionInput, IndicatorInput, PracticeInput},
         signatory::FieldErrors,
         territory::ActivityDomain,
@@ -27,6 +29,8 @@ use crate::{
 
 pub struct IndicatorRow {
     pub n: usize,
+    /// The reference indicator chosen (`cces:indicator/…`), empty for a free one.
+    pub indicator: String,
     pub name: String,
     pub value: String,
     pub unit: String,
@@ -45,6 +49,8 @@ pub struct DimensionBlock {
     pub rows: Vec<IndicatorRow>,
     /// Example indicator (name, value, unit, period), shown as placeholders.
     pub example: [String; 4],
+    /// The dimension's reference indicators offered first: (id, "label (unit)").
+    pub references: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]
@@ -109,6 +115,7 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
                             let (value, error) = value_text(&i.value, tr.lang);
                             IndicatorRow {
                                 n,
+                                indicator: i.indicator.clone(),
                                 name: i.name.clone(),
                                 value,
                                 unit: i.unit.clone(),
@@ -122,6 +129,7 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
             let start = rows.len();
             rows.extend((start..start + EMPTY_ROWS).map(|n| IndicatorRow {
                 n,
+                indicator: String::new(),
                 name: String::new(),
                 value: String::new(),
                 unit: String::new(),
@@ -135,6 +143,9 @@ pub fn page(s: FormSetup<'_>, v: PracticeInput, errors: FieldErrors) -> Practice
                 rows,
                 example: ["name", "value", "unit", "period"]
                     .map(|part| tr.t(&format!("indicator-example-{}-{part}", d.code()))),
+                references: observatory::references_of(*d)
+                    .map(|r| (r.id, format!("{} ({})", r.label(tr.lang == Lang::En), r.unit)))
+                    .collect(),
             }
         })
         .collect();
@@ -212,6 +223,7 @@ pub fn input_from_form(f: &FormPairs, lang: Lang) -> (PracticeInput, FieldErrors
         for n in 0..50 {
             let field = |part: &str| f.get(&format!("ind-{code}-{n}-{part}")).trim().to_string();
             let (name, value, unit, period) = (field("name"), field("value"), field("unit"), field("period"));
+            let indicator = field("indicator");
             if [&name, &value, &unit, &period].iter().all(|s| s.is_empty()) {
                 continue;
             }
@@ -224,7 +236,7 @@ pub fn input_from_form(f: &FormPairs, lang: Lang) -> (PracticeInput, FieldErrors
                     Value::String(value)
                 }
             };
-            indicators.push(IndicatorInput { name, value, unit, period });
+            indicators.push(IndicatorInput { name, value, unit, period, indicator });
         }
         if !text.trim().is_empty() || !indicators.is_empty() {
             dimensions.push(DimensionInput { dimension: code.to_string(), text, indicators });

@@ -287,6 +287,7 @@ pub struct CommentView {
     html: SafeHtml,
     date: String,
     hidden: bool,
+    report: String,
 }
 
 #[derive(Template)]
@@ -321,6 +322,13 @@ struct PracticePage {
     can_adopt: Vec<(String, String)>,
     territories: Vec<(String, String)>,
     revisions: Vec<(String, String, String)>,
+}
+
+impl PracticePage {
+    /// The report form about this practice.
+    fn report_link(&self) -> String {
+        super::reports::link(crate::domain::report::TargetKind::Practice, &self.p.ap_id)
+    }
 }
 
 #[derive(Deserialize)]
@@ -405,6 +413,7 @@ async fn practice_page(
             html: clean(&c.content_html),
             date: tr.datetime(c.published_at),
             hidden: c.hidden.0,
+            report: super::reports::link(crate::domain::report::TargetKind::Comment, &c.ap_id),
         })
         .collect();
     let revisions = if p.territory_id.is_some() {

@@ -79,6 +79,13 @@ async fn personal_data_never_reaches_the_logs() {
         .expect("json");
     let article_path = article["ap_id"].as_str().expect("ap_id").replace(&base, "");
     let practice_page = format!("/pratiques/{practice_id}");
+    // The observatory counts the approved structure and the practice (background refresher).
+    eventually(30, "observatory figures", || async {
+        let res = client().get(format!("{base}/observatoire.json")).send().await.expect("observatory");
+        let text = res.text().await.unwrap_or_default();
+        text.contains("signatories.commune") && text.contains("practices.published")
+    })
+    .await;
     // Every public output: pages, API, exports, ActivityPub objects and collections.
     let mut public = String::new();
     for (path, accept) in [
@@ -104,6 +111,14 @@ async fn personal_data_never_reaches_the_logs() {
         ("/t/territoire/practices.json", "*/*"),
         ("/t/territoire/practices.csv", "*/*"),
         ("/t/territoire/practices.atom", "*/*"),
+        ("/observatoire", "text/html"),
+        ("/observatoire?scope=reseau", "text/html"),
+        ("/observatoire.csv?scope=reseau", "*/*"),
+        ("/observatoire.json?scope=reseau", "*/*"),
+        ("/t/territoire/observatoire", "text/html"),
+        ("/t/territoire/observatoire.csv", "*/*"),
+        ("/t/territoire/observatoire.json", "*/*"),
+        ("/observatoire/datapackage.json", "*/*"),
     ] {
         let res = client().get(format!("{base}{path}")).header("accept", accept).send().await.expect("public page");
         public.push_str(&res.text().await.unwrap_or_default());
@@ -117,6 +132,7 @@ async fn personal_data_never_reaches_the_logs() {
     public.push_str(&wf.text().await.unwrap_or_default());
     assert!(public.contains("Coopérative Discrète") && public.contains("\"Organization\""), "the outputs are real");
     assert!(public.contains("Énergie citoyenne") && public.contains("/s/1\""), "the practice names its structure");
+    assert!(public.contains("signatories.legal_form,cooperative"), "the observatory's exports are real");
     for secret in [EMAIL, PHONE, ADDRESS, "tres.prive", "Confidences"] {
         assert!(!public.contains(secret), "{secret} appears in a public output");
     }

@@ -28,6 +28,17 @@ impl Activity for AnswerFollow {
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.data, ctx.signer);
         let accepted = ctx.kind == "Accept";
+        // Of our instance actor's Follow (a subscription to an instance or a relay)?
+        let (follow_id, ours) = match &self.object {
+            Some(AnsweredFollow::Id(id)) => (Some(id.as_str()), false),
+            Some(AnsweredFollow::Embedded { id, actor }) => {
+                (id.as_deref(), actor.as_ref().is_some_and(|a| a.id() == state.urls.instance_actor().as_str()))
+            }
+            None => (None, false),
+        };
+        if super::subscription::receive_answer(state, self.id.as_str(), follow_id, ours, signer, ctx.kind).await? {
+            return Ok(());
+        }
         let Some(follow) = find_our_follow(state, &self, signer).await? else {
             tracing::info!(activity = %self.id, "Accept/Reject of no pending follow of ours: ignored");
             return Ok(());

@@ -78,6 +78,12 @@ impl Activity for Announce {
         // the announcer's own: the embedded copy carries no signature of its author).
         let announced = self.announced();
         let object_id = id_of(announced).ok_or_else(|| AppError::BadRequest("Announce without object".into()))?;
+        // A LitePub relay we follow relays another server's object: not a boost.
+        if let Some(relay) = data.store.subscription_of(signer.id).await?
+            && relay.kind == crate::domain::subscription::SubscriptionKind::Relay
+        {
+            return super::relayed::receive(ctx, self.id.as_str(), object_id, &relay).await;
+        }
         if let Some(p) = data.store.practice_by_ap_id(object_id).await? {
             return announce_practice(ctx, &self, &p).await;
         }

@@ -32,6 +32,9 @@ impl Activity for Follow {
         if let Some(id) = crate::federation::signatory_actors::local_signatory_id(state, self.object.id()) {
             return signatory_follow::receive_follow(state, self.id.as_str(), ctx.raw, follower, id).await;
         }
+        if self.object.id() == state.urls.instance_actor().as_str() {
+            return super::subscription::receive_follow(state, self.id.as_str(), ctx.raw, follower).await;
+        }
         let territory = require_local_territory(state, self.object.id()).await?;
         let mut change = Change::begin(state).await?;
         if !claim_received(change.conn(), self.id.as_str(), follower.ap_id.as_str(), "Follow").await? {

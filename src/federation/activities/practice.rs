@@ -161,6 +161,9 @@ pub async fn store_article(
     {
         return Ok(true); // A redelivery: applied already.
     }
+    if known.is_none() {
+        crate::storage::subscriptions::note_learned(change.conn(), signer.id).await?;
+    }
     match known {
         Some(p) => {
             practices::update_content(change.conn(), p.id, &content, &signer.ap_id, "remote update").await?;

@@ -41,12 +41,18 @@ impl Activity for Undo {
         // The undone Follow is embedded (Mastodon, Lemmy) or named by id only (some others).
         let territory = match (inner_kind, undone.and_then(|u| u.object.as_ref())) {
             (Some("Follow"), Some(object)) => {
+                if object.id() == state.urls.instance_actor().as_str() {
+                    return super::subscription::receive_unfollow(state, self.id.as_str(), signer).await;
+                }
                 if let Some(id) = signatory_actors::local_signatory_id(state, object.id()) {
                     return signatory_follow::receive_unfollow(state, self.id.as_str(), signer, id).await;
                 }
                 local_territory(state, object.id()).await?
             }
             (Some("Like" | "Announce"), _) => return undo_reaction(state, &self, signer).await,
+            (Some("Accept"), Some(invite)) => {
+                return super::coorganisation::invitee_withdraws(state, self.id.as_str(), signer, invite.id()).await;
+            }
             (Some("Join"), Some(event)) => {
                 return super::participation::leave(state, self.id.as_str(), signer, event.id()).await;
             }

@@ -15,6 +15,8 @@ use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 use url::Url;
 
+pub use super::coorganisation::{AnswerInvite, Invite, RemoveOrganizerIn};
+pub use super::flag::Flag;
 pub use super::participation::{Join, Leave};
 use super::{activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject};
 use crate::error::{AppError, AppResult};
@@ -51,6 +53,14 @@ pub enum Inbound {
     Leave(Leave),
     /// `Move` of an actor to its new address (a territory that changed instance).
     Move(super::moves::Move),
+    /// `Flag`: a report (Mastodon, Lemmy, Misskey, GoToSocial).
+    Flag(Flag),
+    /// `Invite` of one of our territories to co-organise a shared action.
+    Invite(Invite),
+    /// `Accept`/`Reject` of an `Invite` one of our territories sent.
+    AnswerInvite(AnswerInvite),
+    /// `Remove` of a co-organiser from a shared action, by its origin.
+    RemoveOrganizer(RemoveOrganizerIn),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
@@ -327,6 +337,10 @@ impl Inbound {
             "Like" => Inbound::Like(body(env)?),
             "Join" => Inbound::Join(body(env)?),
             "Leave" => Inbound::Leave(body(env)?),
+            "Flag" => Inbound::Flag(body(env)?),
+            "Invite" => Inbound::Invite(body(env)?),
+            "Accept" | "Reject" if super::coorganisation::is_invite_answer(o) => Inbound::AnswerInvite(body(env)?),
+            "Remove" if super::coorganisation::is_organizer_removal(&env.raw) => Inbound::RemoveOrganizer(body(env)?),
             "Follow" => Inbound::Follow(body(env)?),
             "Undo" => Inbound::Undo(body(env)?),
             "Accept" => Inbound::Accept(body(env)?),
@@ -373,6 +387,10 @@ mod tests {
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
             Inbound::Move(_) => "Move",
+            Inbound::Flag(_) => "Flag",
+            Inbound::Invite(_) => "Invite",
+            Inbound::AnswerInvite(_) => "AnswerInvite",
+            Inbound::RemoveOrganizer(_) => "RemoveOrganizer",
             Inbound::Unknown => "Unknown",
         }
     }
@@ -407,7 +425,7 @@ mod tests {
         assert_eq!(kind(a("Delete", tombstone.clone())), "DeleteEvent");
         assert_eq!(kind(a("Announce", json!({"type": "Update", "object": {"type": "Event"}}))), "AnnounceEvent");
         assert_eq!(kind(a("Announce", json!({"type": "Delete", "object": tombstone}))), "AnnounceEvent");
-        assert_eq!(kind(a("Move", json!("https://x.example/n"))), "Unknown");
+        assert!(parse(&a("Move", json!("https://x.example/n"))).is_err(), "a Move without its target is malformed");
         assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), "Unknown");
     }
 
@@ -450,8 +468,14 @@ mod tests {
             ("mastodon/move.json", "Move"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
+            ("gancio/create_event.json", "Event"),
+            ("mobilizon/create_event.json", "Event"),
             ("mobilizon/join.json", "Join"),
             ("mobilizon/leave.json", "Leave"),
+            ("mastodon/flag.json", "Flag"),
+            ("lemmy/flag.json", "Flag"),
+            ("misskey/flag.json", "Flag"),
+            ("gotosocial/flag.json", "Flag"),
         ];
         for (file, want) in expected {
             let text = std::fs::read_to_string(dir.join(file)).expect(file);

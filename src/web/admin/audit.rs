@@ -30,7 +30,7 @@ const KINDS: [(&str, &[&str]); 5] = [
 ];
 
 /// Every action the console records, so that a search in words finds them.
-const ACTIONS: [&str; 38] = [
+const ACTIONS: [&str; 42] = [
     "login",
     "account.create",
     "account.enable",
@@ -69,6 +69,10 @@ const ACTIONS: [&str; 38] = [
     "territory.icon",
     "token.create",
     "token.revoke",
+    "subscription.add",
+    "subscription.remove",
+    "subscriber.approve",
+    "subscriber.reject",
 ];
 
 /// Actions whose words (in the reader's language) contain `text`.

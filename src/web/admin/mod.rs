@@ -31,16 +31,20 @@ use crate::{
 };
 
 mod audit;
+mod coorganisation;
 mod dashboard;
 mod listing;
 mod moderation;
 mod network;
 mod people;
 mod practices;
+mod reports;
 mod signature_detail;
 
 pub use practices::structures as practices_structures;
+pub use reports::domain_blocks_csv;
 mod signatures;
+mod subscriptions;
 
 /// Largest icon accepted.
 pub const MAX_ICON_BYTES: usize = 1024 * 1024;
@@ -51,11 +55,20 @@ const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/admin/reports", get(reports::list_page))
+        .route("/admin/reports/settings", post(reports::settings))
+        .route("/admin/reports/{id}", get(reports::report_page))
+        .route("/admin/reports/{id}/decide", post(reports::decide))
+        .route("/admin/reports/{id}/forward", post(reports::forward))
+        .route("/admin/domains.csv", get(reports::domains_export))
+        .route("/admin/domains/import", post(reports::domains_import))
         .route("/admin", get(dashboard::dashboard))
         .route("/admin/territory", get(territory_page).post(territory_save))
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
         .route("/admin/followers", get(network::followers_page))
         .route("/admin/followers/decide", post(network::followers_decide))
+        .route("/admin/invitations", get(coorganisation::invitations_page))
+        .route("/admin/invitations/decide", post(coorganisation::invitations_decide))
         .route("/admin/following", get(network::following_page).post(network::following_add))
         .route("/admin/following/unfollow", post(network::following_remove))
         .route("/admin/domains", get(network::domains_page).post(network::domains_block))
@@ -76,6 +89,9 @@ pub fn router() -> Router<AppState> {
         .route("/admin/pratiques/{id}", get(practices::edit_page).post(practices::edit_save))
         .route("/admin/charter", get(signatures::charter_page).post(signatures::charter_import))
         .route("/admin/signature/{id}", get(signatures::signature_export).post(signatures::signature_edit))
+        .route("/admin/abonnements", get(subscriptions::page).post(subscriptions::add))
+        .route("/admin/abonnements/retirer", post(subscriptions::remove))
+        .route("/admin/abonnements/decider", post(subscriptions::decide))
 }
 
 pub struct Table {

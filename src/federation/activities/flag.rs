@@ -1,0 +1,31 @@
+//! `Flag`: a report from the fediverse (Mastodon, Misskey, GoToSocial: from the instance actor,
+//! the account and its posts in `object`; Lemmy: from the user, one post or comment). Each
+//! object this instance holds becomes a report in the moderators' queue
+//! (`processing::reports::file_flag`); a `Flag` with no object, or about nothing of ours, is
+//! ignored (202). A blocked domain never gets here (the inbox refuses it first).
+
+use super::{Activity, Received};
+use crate::{error::AppResult, federation::protocol::inbound::Flag, processing::reports};
+
+impl Activity for Flag {
+    /// Anyone may report: the inbox checked that the signer is the reporter.
+    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
+        Ok(())
+    }
+
+    async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
+        let objects = self.objects();
+        if objects.is_empty() {
+            tracing::info!(activity = %self.id, "Flag without object: ignored");
+            return Ok(());
+        }
+        let filed =
+            reports::file_flag(ctx.state(), self.id.as_str(), &ctx.signer.ap_id, &objects, self.comment()).await?;
+        if filed == 0 {
+            tracing::info!(activity = %self.id, "Flag of nothing held here: ignored");
+        } else {
+            tracing::info!(activity = %self.id, reports = filed, "Flag received: reports filed");
+        }
+        Ok(())
+    }
+}
