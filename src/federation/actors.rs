@@ -72,6 +72,8 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
         attachment: territory_fields(t),
         members: Some(state.urls.territory_collection(&t.slug, "members")),
         featured: Some(sub("featured")),
+        also_known_as: t.also_known_as.iter().filter_map(|u| Url::parse(u).ok()).collect(),
+        moved_to: t.moved_to.as_deref().and_then(|u| Url::parse(u).ok()),
         icon: t.icon_media_id.map(|id| super::protocol::image(state.urls.media(id).as_str())),
     }
 }
@@ -142,6 +144,8 @@ pub fn instance_actor(state: &AppState) -> ActorDocument {
         icon: None,
         members: None,
         featured: None,
+        also_known_as: Vec::new(),
+        moved_to: None,
     }
 }
 
@@ -175,6 +179,8 @@ pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
         attachment: vec![],
         members: None,
         featured: None,
+        also_known_as: Vec::new(),
+        moved_to: None,
         ..group
     }
 }

@@ -33,6 +33,7 @@ pub mod signatories;
 pub mod signature_changes;
 pub mod subscriptions;
 pub mod territories;
+pub mod territory_export;
 
 use std::{str::FromStr, time::Duration};
 

@@ -49,6 +49,8 @@ mod signature_vectors;
 mod signatures;
 mod signing_forms;
 mod storage;
+mod territory_move;
+mod territory_move_federation;
 mod territory_settings;
 mod unit_of_work;
 mod web_security;

@@ -51,6 +51,8 @@ pub enum Inbound {
     Join(Join),
     /// `Leave` of a shared action (Mobilizon).
     Leave(Leave),
+    /// `Move` of an actor to its new address (a territory that changed instance).
+    Move(super::moves::Move),
     /// `Flag`: a report (Mastodon, Lemmy, Misskey, GoToSocial).
     Flag(Flag),
     /// `Invite` of one of our territories to co-organise a shared action.
@@ -344,6 +346,7 @@ impl Inbound {
             "Accept" => Inbound::Accept(body(env)?),
             "Reject" => Inbound::Reject(body(env)?),
             "Delete" => Inbound::Delete(body(env)?),
+            "Move" => Inbound::Move(body(env)?),
             _ => Inbound::Unknown,
         })
     }
@@ -383,6 +386,7 @@ mod tests {
             Inbound::Like(_) => "Like",
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
+            Inbound::Move(_) => "Move",
             Inbound::Flag(_) => "Flag",
             Inbound::Invite(_) => "Invite",
             Inbound::AnswerInvite(_) => "AnswerInvite",
@@ -421,7 +425,7 @@ mod tests {
         assert_eq!(kind(a("Delete", tombstone.clone())), "DeleteEvent");
         assert_eq!(kind(a("Announce", json!({"type": "Update", "object": {"type": "Event"}}))), "AnnounceEvent");
         assert_eq!(kind(a("Announce", json!({"type": "Delete", "object": tombstone}))), "AnnounceEvent");
-        assert_eq!(kind(a("Move", json!("https://x.example/n"))), "Unknown");
+        assert!(parse(&a("Move", json!("https://x.example/n"))).is_err(), "a Move without its target is malformed");
         assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), "Unknown");
     }
 
@@ -461,6 +465,7 @@ mod tests {
             ("mastodon/delete_reply.json", "Delete"),
             ("mastodon/follow.json", "Follow"),
             ("mastodon/like.json", "Like"),
+            ("mastodon/move.json", "Move"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
             ("gancio/create_event.json", "Event"),
