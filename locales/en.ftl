@@ -980,3 +980,20 @@ map-empty = Nothing to place yet.
 map-open-data = Data (GeoJSON):
 map-observatory = Back to the observatory
 map-link = See the map
+
+# --- co-organisation and evaluation of actions (issue 12, points 7 and 8) ---
+evaluation-before-end = An action is evaluated once it has ended.
+evaluation-unknown-dimension = Each indicator belongs to one of the four dimensions: social, economic, territorial, environmental.
+coorganizer-practical-only = A co-organising territory changes only the practical details: place, times, capacity, online link.
+admin-invitations = Co-organisation
+invitations-received = Invitations to co-organise, awaiting an answer
+invitations-in-force = Co-organisations in force and invitations sent
+invitations-empty = None.
+invitation-action = Action
+invitation-territory = Territory
+invitation-pending = Pending
+invitation-accepted = Accepted
+invitation-declined = Declined
+invitation-withdrawn = Withdrawn
+invitation-withdraw = Withdraw
+confirm-invitation-withdraw = End this co-organisation? The other territory will be told.

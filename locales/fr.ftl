@@ -979,3 +979,20 @@ map-empty = Rien à placer pour l'instant.
 map-open-data = Données (GeoJSON) :
 map-observatory = Retour à l'observatoire
 map-link = Voir la carte
+
+# --- co-organisation et évaluation des actions (issue 12, points 7 et 8) ---
+evaluation-before-end = Une action s'évalue une fois terminée.
+evaluation-unknown-dimension = Chaque indicateur relève d'une des quatre dimensions : sociale, économique, territoriale, environnementale.
+coorganizer-practical-only = Un territoire co-organisateur ne modifie que les détails pratiques : lieu, horaires, capacité, lien en ligne.
+admin-invitations = Co-organisation
+invitations-received = Invitations à co-organiser, en attente de réponse
+invitations-in-force = Co-organisations en cours et invitations envoyées
+invitations-empty = Aucune.
+invitation-action = Action
+invitation-territory = Territoire
+invitation-pending = En attente
+invitation-accepted = Acceptée
+invitation-declined = Déclinée
+invitation-withdrawn = Retirée
+invitation-withdraw = Retirer
+confirm-invitation-withdraw = Mettre fin à cette co-organisation ? L'autre territoire en sera informé.

@@ -22,6 +22,7 @@ use crate::{
     storage::territories::TerritoryRow,
 };
 
+pub mod action_coorganisation;
 pub mod actions;
 pub mod announcements;
 pub mod follows;
@@ -59,6 +60,15 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}/participants", get(actions::participants))
         .route("/actions/{id}/participants/{pid}/approve", post(actions::approve_participant))
         .route("/actions/{id}/participants/{pid}/reject", post(actions::reject_participant))
+        .route("/actions/{id}/invitations", get(action_coorganisation::list).post(action_coorganisation::invite))
+        .route("/actions/{id}/invitations/{iid}/accept", post(action_coorganisation::accept))
+        .route("/actions/{id}/invitations/{iid}/decline", post(action_coorganisation::decline))
+        .route("/actions/{id}/invitations/{iid}/withdraw", post(action_coorganisation::withdraw))
+        .route("/invitations", get(action_coorganisation::received))
+        .route(
+            "/actions/{id}/evaluation",
+            get(action_coorganisation::get_evaluation).put(action_coorganisation::put_evaluation),
+        )
         .route(
             "/announcements",
             get(announcements::list)

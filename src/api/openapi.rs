@@ -11,7 +11,7 @@ use utoipa::{
 };
 
 use super::{
-    ErrorDto, actions, announcements,
+    ErrorDto, action_coorganisation, actions, announcements,
     follows::{self, ActorRef, FollowDto},
     practices, reports, signatures,
     signatures::{RejectBody, SignatureCreated, SignatureSchema},
@@ -43,6 +43,9 @@ impl Modify for BearerAuth {
         practices::unpublish, practices::pin, practices::unpin, practices::delete,
         actions::list, actions::create, actions::get_one, actions::patch, actions::publish, actions::cancel,
         actions::delete, actions::participants, actions::approve_participant, actions::reject_participant,
+        action_coorganisation::list, action_coorganisation::invite, action_coorganisation::received,
+        action_coorganisation::accept, action_coorganisation::decline, action_coorganisation::withdraw,
+        action_coorganisation::get_evaluation, action_coorganisation::put_evaluation,
         announcements::list, announcements::create, announcements::get_one, announcements::patch, announcements::delete,
         reports::create_report),
     components(schemas(TerritoryDto, TerritoryPatch, FollowDto, ActorRef, ErrorDto, SignatureSchema, SignatureCreated, RejectBody,
@@ -50,6 +53,10 @@ impl Modify for BearerAuth {
         practices::PracticeCreated, crate::storage::practices::PracticeRow,
         crate::domain::action::ActionInput, actions::ActionDetail, actions::ActionCreated,
         crate::storage::actions::ActionRow, crate::storage::action_participants::ParticipantRow,
+        action_coorganisation::InviteBody, action_coorganisation::InvitationCreated,
+        crate::storage::action_invitations::InvitationRow, crate::domain::evaluation::EvaluationInput,
+        crate::domain::evaluation::EvaluationIndicatorInput, crate::processing::action_evaluation::Evaluation,
+        crate::storage::action_evaluations::EvaluationRow, crate::storage::action_evaluations::IndicatorRow,
         crate::domain::announcement::AnnouncementInput, announcements::AnnouncementDetail, announcements::AnnouncementCreated,
         crate::storage::announcements::AnnouncementRow,
         crate::processing::reports::ReportInput, reports::ReportFiled)),

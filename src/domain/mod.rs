@@ -5,6 +5,8 @@ pub mod action;
 pub mod announcement;
 pub mod calendar;
 pub mod code;
+pub mod coorganisation;
+pub mod evaluation;
 pub mod ids;
 pub mod key_pair;
 pub mod list;

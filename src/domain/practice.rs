@@ -165,7 +165,7 @@ fn text(e: &mut FieldErrors, field: &'static str, v: &str, max: usize, required:
     v.to_string()
 }
 
-fn number(v: &Value) -> Option<f64> {
+pub fn number(v: &Value) -> Option<f64> {
     let n = match v {
         Value::Number(n) => n.as_f64(),
         // A string as people write it in French ("18 400,75", any space), else with a dot.

@@ -25,6 +25,7 @@ use crate::{
     storage::{
         action_participants::{participant_inboxes_in, web_recipients_in},
         actions::{self as store, ActionContent, ActionRow},
+        actors::remote_actor_by_ap_id_in,
         follows::follower_inboxes_in,
         signatories::listed_in,
     },
@@ -54,7 +55,7 @@ fn list<T: ToString>(items: &[T]) -> String {
     items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn content(a: &NewAction) -> ActionContent {
+pub(crate) fn content(a: &NewAction) -> ActionContent {
     let place = a.place.clone().unwrap_or_default();
     ActionContent {
         status: a.status,
@@ -171,7 +172,11 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
             .collect(),
         _ => vec![],
     };
-    let participants = store::participant_count_in(&mut *conn, r.id).await?;
+    let participants = match r.territory_id {
+        Some(_) => store::participant_count_in(&mut *conn, r.id).await?,
+        None => r.remote_participants,
+    };
+    let evaluation = super::action_evaluation::wire_in(&mut *conn, r.id).await?;
     let tag_base = state.urls.tags().to_string();
     let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
     Ok(event(&EventFacts {
@@ -185,6 +190,7 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
         participants,
         published_ms: r.published_at.unwrap_or(r.created_at),
         updated_ms: r.updated_at,
+        evaluation: &evaluation,
     }))
 }
 
@@ -201,12 +207,28 @@ pub(crate) async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult
     }
     let mut inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
     inboxes.extend(participant_inboxes_in(state.store.pool(), r.id).await?);
+    inboxes.extend(coorganizer_inboxes_in(&mut *state.store.pool().acquire().await?, r).await?);
     Ok(EventReaders::of(state, &inboxes).await)
 }
 
-/// Queues what followers get of `r` (as it is once the change commits), inside the change.
-/// Its fediverse participants get the same `Update`s and `Delete` (their count, a
-/// cancellation, new dates), whether or not they follow the territory.
+/// The inboxes of the remote territories co-organising `r` (they get its changes, followers
+/// or not: docs/FEDERATION.md, "Co-organisation").
+pub(crate) async fn coorganizer_inboxes_in(conn: &mut AnyConnection, r: &ActionRow) -> AppResult<Vec<String>> {
+    let mut out = vec![];
+    for actor in store::organizers_in(&mut *conn, r.id).await? {
+        if actor == r.origin_actor {
+            continue;
+        }
+        if let Some(a) = remote_actor_by_ap_id_in(&mut *conn, &actor).await? {
+            out.push(a.shared_inbox.unwrap_or(a.inbox));
+        }
+    }
+    Ok(out)
+}
+
+/// Queues what followers (and co-organisers) get of `r` (as it is once the change commits),
+/// inside the change. Its fediverse participants get the same `Update`s and `Delete` (their
+/// count, a cancellation, new dates), whether or not they follow the territory.
 pub(crate) async fn tell_followers(
     state: &AppState,
     change: &mut Change,
@@ -223,6 +245,11 @@ pub(crate) async fn tell_followers(
             }
         }
     }
+    for inbox in coorganizer_inboxes_in(change.conn(), r).await? {
+        if !inboxes.contains(&inbox) {
+            inboxes.push(inbox);
+        }
+    }
     let event = match kind {
         publication::Change::Delete => None,
         _ => Some(event_json_in(state, change.conn(), r).await?),
@@ -236,6 +263,13 @@ pub(crate) async fn tell_followers(
 /// Applies the fields present in `patch` (a JSON object) over the stored action; followers of
 /// a published one get the `Update` in the same transaction.
 pub async fn update(state: &AppState, id: ActionId, patch: &Value, by: &str) -> Result<(), ActionError> {
+    let found =
+        store::action_in(state.store.pool(), id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
+    if found.territory_id.is_none() {
+        // A remote action one of our territories co-organises: its practical details, through
+        // its origin (404 when none of ours does).
+        return super::action_coorganisation::update_details(state, &found, patch, by).await;
+    }
     let before = local_in(state.store.pool(), id).await?;
     let readers = readers_before(state, &before).await?;
     let fields = patch.as_object().ok_or_else(|| AppError::BadRequest("a JSON object".into()))?;

@@ -333,7 +333,7 @@ pub async fn participant_count_in<'c>(
 /// Which actions a list shows.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct ActionFilter {
-    /// A local territory's own actions (drafts included when `drafts`).
+    /// A local territory's own actions (drafts included when `drafts`) and those it co-organises.
     #[serde(skip)]
     pub territory_id: Option<TerritoryId>,
     /// Origin territory actor id (local or remote).
@@ -360,7 +360,8 @@ impl Store {
         // every placeholder used (PostgreSQL cannot type a parameter no clause names).
         let sql = format!(
             "SELECT {COLUMNS} FROM actions WHERE ($1 = 1 OR publication = 'published') \
-             AND ($2 = 0 OR territory_id = $2) AND ($3 = '' OR origin_actor = $3) AND ($4 = 0 OR ends_at >= $4) \
+             AND ($2 = 0 OR territory_id = $2 OR id IN (SELECT action_id FROM action_organizers \
+             WHERE territory_id = $2 AND state = 'accepted')) AND ($3 = '' OR origin_actor = $3) AND ($4 = 0 OR ends_at >= $4) \
              ORDER BY starts_at, id LIMIT {}",
             limit.clamp(1, 5000)
         );

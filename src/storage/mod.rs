@@ -8,6 +8,8 @@
 //! connection): see the rule on [`Store::begin`].
 
 pub mod accounts;
+pub mod action_evaluations;
+pub mod action_invitations;
 pub mod action_participants;
 pub mod actions;
 pub mod activities;

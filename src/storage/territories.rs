@@ -73,10 +73,7 @@ impl Store {
     }
 
     pub async fn territory_by_id(&self, id: TerritoryId) -> AppResult<Option<TerritoryRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?)
+        territory_by_id_in(self.pool(), id).await
     }
 
     pub async fn territories(&self) -> AppResult<Vec<TerritoryRow>> {
@@ -149,4 +146,15 @@ pub async fn insert(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// [`Store::territory_by_id`], read through the pool or inside a change's transaction.
+pub async fn territory_by_id_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: TerritoryId,
+) -> AppResult<Option<TerritoryRow>> {
+    Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM territories WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?)
 }

@@ -16,6 +16,7 @@ mod cli;
 mod common;
 mod console;
 mod conversations;
+mod coorganisation;
 mod delivery;
 mod delivery_processes;
 mod discovery;

@@ -279,6 +279,21 @@ async fn real_answers_match_the_document_and_examples_are_accepted() {
     assert_eq!((s, a["title"].as_str()), (StatusCode::OK, input["title"].as_str()));
     let (s, list) = check(Method::GET, "/api/v1/actions", "/api/v1/actions?territory=territoire", None, None).await;
     assert_eq!((s, list[0]["id"].as_i64()), (StatusCode::OK, Some(id)));
+    // Co-organisation and evaluation: no invitation yet; the documented evaluation names
+    // structures this territory does not list: a documented 422; none recorded.
+    let (s, list) =
+        check(Method::GET, "/api/v1/actions/{id}/invitations", &format!("{one}/invitations"), Some(&admin), None).await;
+    assert_eq!((s, list), (StatusCode::OK, json!([])));
+    let (s, list) =
+        check(Method::GET, "/api/v1/invitations", "/api/v1/invitations?pending=true", Some(&admin), None).await;
+    assert_eq!((s, list), (StatusCode::OK, json!([])));
+    let evaluation = format!("{one}/evaluation");
+    let body = example("put", "/api/v1/actions/{id}/evaluation");
+    let (s, e) = check(Method::PUT, "/api/v1/actions/{id}/evaluation", &evaluation, Some(&admin), Some(body)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["fields"]["structures"].is_string() || e["fields"]["action"].is_string(), "{e}");
+    let (s, list) = check(Method::GET, "/api/v1/actions/{id}/evaluation", &evaluation, None, None).await;
+    assert_eq!((s, list), (StatusCode::OK, json!([])));
     let (s, _) = check(Method::POST, "/api/v1/actions/{id}/cancel", &format!("{one}/cancel"), Some(&admin), None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, _) = check(Method::DELETE, "/api/v1/actions/{id}", &one, Some(&admin), None).await;
@@ -297,6 +312,6 @@ async fn real_answers_match_the_document_and_examples_are_accepted() {
     report["kind"] = json!("actor");
     let (s, _) = check(Method::POST, "/api/v1/reports", "/api/v1/reports", None, Some(report)).await;
     assert_eq!(s, StatusCode::CREATED);
-    assert_eq!(checked, 30, "every call above is checked");
+    assert_eq!(checked, 34, "every call above is checked");
     m.stop().await;
 }

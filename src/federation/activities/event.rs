@@ -20,6 +20,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         protocol::{
+            coorganisation::EvaluationJson,
             id_of,
             inbound::{AnnounceEvent, CreateEvent, DeleteEvent},
             remote_url::{remote_id, remote_link},
@@ -29,6 +30,8 @@ use crate::{
     processing::unit::Change,
     state::AppState,
     storage::{
+        action_evaluations::{self as evaluations, EvaluationContent, IndicatorRow},
+        action_invitations as invitations,
         actions::{self as store, ActionContent},
         activities::claim_received,
         actors::RemoteActorRow,
@@ -73,7 +76,7 @@ fn join_mode(o: &Value) -> JoinMode {
 }
 
 /// The received `Event` as stored; `None` without a name or a valid start.
-fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
+pub fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
     let title = text(o, "name", 200);
     let starts_at = millis(o, "startTime")?;
     let ends_at = millis(o, "endTime").filter(|e| *e >= starts_at).unwrap_or(starts_at);
@@ -153,6 +156,16 @@ impl Activity for CreateEvent {
     /// (the `audience`).
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
+        // One of our actions: only its co-organisers change it (their practical details).
+        if let Some(ap_id) = id_of(&self.object)
+            && let Some(ours) = state.store.action_by_ap_id(ap_id).await?.filter(|a| a.territory_id.is_some())
+        {
+            if ctx.kind != "Update" {
+                return Err(AppError::Forbidden("only an action's origin publishes it".into()));
+            }
+            let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
+            return super::coorganisation::organizer_update(state, &ours, &self.object, signer, claim).await;
+        }
         let mut origin = signer.clone();
         if let Some(audience) = self.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
             && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
@@ -259,23 +272,98 @@ async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim
     if known.is_none() {
         crate::storage::subscriptions::note_learned(change.conn(), origin.id).await?;
     }
-    let id = match known {
-        Some(a) => {
-            store::update_content(change.conn(), a.id, &c).await?;
-            a.id
-        }
-        None => store::insert(change.conn(), ap_id, None, &origin.ap_id, &c, &origin.ap_id).await?,
-    };
-    store::set_publication(change.conn(), id, PublicationState::Published).await?;
-    for organizer in strings(o, "organizers").iter().take(20) {
-        if remote_link(Some(organizer), state.config.allow_private_network).is_some() {
-            let state = if *organizer == origin.ap_id { "origin" } else { "accepted" };
-            store::add_organizer(change.conn(), id, organizer, None, state).await?;
-        }
-    }
+    // An action we hold only as an invitation not yet accepted stays out of the agenda.
+    let publish = known.as_ref().is_none_or(|a| a.publication == PublicationState::Published);
+    apply_event_in(state, &mut change, o, ap_id, &origin.ap_id, &c, publish).await?;
     change.commit().await?;
     tracing::info!(event = %ap_id, from = %origin.ap_id, "remote action stored");
     Ok(())
+}
+
+/// Writes the received `Event` `o` (id `ap_id`, of `origin`, read as `c`) inside `change`:
+/// its row (inserted or refreshed; published when `publish`, else a new one stays a draft), its organisers as it lists them (the origin
+/// first; a local territory co-organising stays while listed) and the organisers'
+/// evaluations (`cces:evaluation`). Its row id.
+pub async fn apply_event_in(
+    state: &AppState,
+    change: &mut Change,
+    o: &Value,
+    ap_id: &str,
+    origin: &str,
+    c: &ActionContent,
+    publish: bool,
+) -> AppResult<crate::domain::ids::ActionId> {
+    let id = match store::action_by_ap_id_in(change.conn(), ap_id).await? {
+        Some(a) => {
+            store::update_content(change.conn(), a.id, c).await?;
+            a.id
+        }
+        None => store::insert(change.conn(), ap_id, None, origin, c, origin).await?,
+    };
+    if publish {
+        store::set_publication(change.conn(), id, PublicationState::Published).await?;
+    }
+    let listed: Vec<String> = strings(o, "organizers")
+        .into_iter()
+        .filter(|a| remote_link(Some(a), state.config.allow_private_network).is_some())
+        .take(20)
+        .collect();
+    for organizer in &listed {
+        if organizer == origin {
+            store::add_organizer(change.conn(), id, organizer, None, "origin").await?;
+        } else {
+            invitations::accept_organizer(change.conn(), id, organizer, None).await?;
+        }
+    }
+    // Those it no longer lists (withdrawn) go; the origin stays.
+    for organizer in store::organizers_in(change.conn(), id).await? {
+        if !listed.contains(&organizer) {
+            invitations::remove_organizer(change.conn(), id, &organizer).await?;
+        }
+    }
+    let organizers = store::organizers_in(change.conn(), id).await?;
+    let evaluation: Vec<EvaluationJson> = match o.get("cces:evaluation") {
+        Some(Value::Array(all)) => all.iter().take(20).filter_map(|e| serde_json::from_value(e.clone()).ok()).collect(),
+        _ => vec![],
+    };
+    for e in evaluation.iter().filter(|e| organizers.contains(&e.attributed_to)) {
+        let content = evaluation_content(e, state.config.allow_private_network);
+        evaluations::upsert(change.conn(), id, &e.attributed_to, None, &content, &e.attributed_to).await?;
+    }
+    let written: Vec<String> = evaluation.iter().map(|e| e.attributed_to.clone()).collect();
+    evaluations::retain_organizers(change.conn(), id, &written).await?;
+    Ok(id)
+}
+
+/// A received evaluation as stored (texts bounded, unknown dimensions and non-finite numbers
+/// dropped, structures only as web links).
+pub(crate) fn evaluation_content(e: &EvaluationJson, allow_private_network: bool) -> EvaluationContent {
+    let cut = |s: &str, max: usize| s.trim().chars().take(max).collect::<String>();
+    EvaluationContent {
+        participants: e.participants.filter(|n| (0..=10_000_000).contains(n)),
+        structures: e
+            .structures
+            .iter()
+            .filter_map(|s| remote_link(Some(s), allow_private_network))
+            .filter(|s| !s.contains(','))
+            .take(100)
+            .collect(),
+        summary: cut(&e.summary, 2000),
+        indicators: e
+            .indicators
+            .iter()
+            .filter(|i| Dimension::parse(&i.dimension).is_some() && i.value.is_finite())
+            .take(40)
+            .map(|i| IndicatorRow {
+                dimension: i.dimension.clone(),
+                label: cut(&i.name, 100),
+                value: i.value,
+                unit: cut(&i.unit, 30),
+                period: cut(&i.period, 50),
+                cces_indicator: i.indicator.as_deref().map(|r| cut(r, 100)).filter(|r| !r.is_empty()),
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -309,5 +397,25 @@ mod tests {
         assert_eq!((c.commune.as_str(), c.latitude, c.capacity), ("Redon", Some(47.65), Some(10)));
         assert_eq!((c.join_mode, c.status, c.remote_participants), (JoinMode::Approval, ActionStatus::Cancelled, 4));
         assert!(content(&serde_json::from_str(r#"{"id": "x", "name": "No date"}"#).expect("test"), false).is_none());
+    }
+
+    /// The `Create(Event)` fixtures of Mobilizon and Gancio (tests/fixtures) read as actions.
+    #[test]
+    fn fixtures_of_created_events() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let read = |f: &str| -> Value {
+            serde_json::from_str(&std::fs::read_to_string(dir.join(f)).expect("fixture")).expect("JSON")
+        };
+        let m = content(&read("mobilizon/create_event.json")["object"], false).expect("Mobilizon's");
+        assert_eq!(
+            (m.title.as_str(), m.timezone.as_str(), m.commune.as_str()),
+            ("Atelier vélo participatif", "Europe/Paris", "Redon")
+        );
+        assert_eq!((m.join_mode, m.capacity, m.remote_participants), (JoinMode::Approval, Some(10), 4));
+        assert_eq!(m.tags, "velo");
+        let g = content(&read("gancio/create_event.json")["object"], false).expect("Gancio's");
+        assert_eq!((g.place_name.as_str(), g.address.as_str()), ("Halle", "1 rue Haute, Redon"));
+        assert!(!g.description_html.contains("script"), "sanitised: {}", g.description_html);
+        assert_eq!(g.ends_at - g.starts_at, 3 * 3600 * 1000);
     }
 }

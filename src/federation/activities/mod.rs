@@ -11,6 +11,7 @@ pub mod announce;
 pub mod announcement_reply;
 pub mod article;
 pub mod conversation;
+pub mod coorganisation;
 pub mod delete;
 pub mod event;
 pub mod flag;
@@ -82,6 +83,9 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Join(a) => run(a, ctx).await,
         Inbound::Leave(a) => run(a, ctx).await,
         Inbound::Flag(a) => run(a, ctx).await,
+        Inbound::Invite(a) => run(a, ctx).await,
+        Inbound::AnswerInvite(a) => run(a, ctx).await,
+        Inbound::RemoveOrganizer(a) => run(a, ctx).await,
         Inbound::Unknown => {
             let id = ctx.raw.get("id").and_then(Value::as_str).unwrap_or_default();
             tracing::info!(activity = id, kind = ctx.kind, actor = %ctx.signer.ap_id, "activity type not handled: ignored");

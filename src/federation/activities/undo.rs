@@ -50,6 +50,9 @@ impl Activity for Undo {
                 local_territory(state, object.id()).await?
             }
             (Some("Like" | "Announce"), _) => return undo_reaction(state, &self, signer).await,
+            (Some("Accept"), Some(invite)) => {
+                return super::coorganisation::invitee_withdraws(state, self.id.as_str(), signer, invite.id()).await;
+            }
             (Some("Join"), Some(event)) => {
                 return super::participation::leave(state, self.id.as_str(), signer, event.id()).await;
             }

@@ -61,6 +61,8 @@ pub enum Kind {
     Add,
     Remove,
     Like,
+    /// An invitation to co-organise a shared action (docs/FEDERATION.md, "Co-organisation").
+    Invite,
 }
 
 /// An activity as Maillage sends it, around an object `O` (an id, an embedded activity or

@@ -144,6 +144,13 @@ pub struct Event {
     pub practices: Vec<String>,
     #[serde(rename = "cces:onlineUrl", default, skip_serializing_if = "Option::is_none")]
     pub online_url: Option<String>,
+    /// The co-organising territories (all `organizers` but the owner), as Mobilizon names the
+    /// actors who take part in a group's object; left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributors: Vec<String>,
+    /// The organisers' evaluations once it has ended (left out before).
+    #[serde(rename = "cces:evaluation", default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluation: Vec<super::coorganisation::EvaluationJson>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -215,6 +222,8 @@ pub struct EventFacts<'a> {
     pub participants: i64,
     pub published_ms: i64,
     pub updated_ms: i64,
+    /// The organisers' evaluations.
+    pub evaluation: &'a [super::coorganisation::EvaluationJson],
 }
 
 /// Mobilizon's `category` for a domain (its list: upper-case codes; unknown reads as MEETING).
@@ -310,6 +319,8 @@ pub fn event(f: &EventFacts) -> Value {
         dimensions: a.dimensions.iter().map(|d| d.code().to_string()).collect(),
         practices: f.practices.to_vec(),
         online_url: a.online_url.clone(),
+        contributors: f.organizers.iter().skip(1).cloned().collect(),
+        evaluation: f.evaluation.to_vec(),
     })
 }
 
@@ -357,6 +368,7 @@ mod tests {
             participants: 12,
             published_ms: 1_764_000_000_000,
             updated_ms: 1_764_000_000_000,
+            evaluation: &[],
         })
     }
 

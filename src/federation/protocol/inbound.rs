@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer, de::DeserializeOwned};
 use serde_json::Value;
 use url::Url;
 
+pub use super::coorganisation::{AnswerInvite, Invite, RemoveOrganizerIn};
 pub use super::flag::Flag;
 pub use super::participation::{Join, Leave};
 use super::{activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject};
@@ -52,6 +53,12 @@ pub enum Inbound {
     Leave(Leave),
     /// `Flag`: a report (Mastodon, Lemmy, Misskey, GoToSocial).
     Flag(Flag),
+    /// `Invite` of one of our territories to co-organise a shared action.
+    Invite(Invite),
+    /// `Accept`/`Reject` of an `Invite` one of our territories sent.
+    AnswerInvite(AnswerInvite),
+    /// `Remove` of a co-organiser from a shared action, by its origin.
+    RemoveOrganizer(RemoveOrganizerIn),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
@@ -329,6 +336,9 @@ impl Inbound {
             "Join" => Inbound::Join(body(env)?),
             "Leave" => Inbound::Leave(body(env)?),
             "Flag" => Inbound::Flag(body(env)?),
+            "Invite" => Inbound::Invite(body(env)?),
+            "Accept" | "Reject" if super::coorganisation::is_invite_answer(o) => Inbound::AnswerInvite(body(env)?),
+            "Remove" if super::coorganisation::is_organizer_removal(&env.raw) => Inbound::RemoveOrganizer(body(env)?),
             "Follow" => Inbound::Follow(body(env)?),
             "Undo" => Inbound::Undo(body(env)?),
             "Accept" => Inbound::Accept(body(env)?),
@@ -374,6 +384,9 @@ mod tests {
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
             Inbound::Flag(_) => "Flag",
+            Inbound::Invite(_) => "Invite",
+            Inbound::AnswerInvite(_) => "AnswerInvite",
+            Inbound::RemoveOrganizer(_) => "RemoveOrganizer",
             Inbound::Unknown => "Unknown",
         }
     }
@@ -450,6 +463,8 @@ mod tests {
             ("mastodon/like.json", "Like"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
+            ("gancio/create_event.json", "Event"),
+            ("mobilizon/create_event.json", "Event"),
             ("mobilizon/join.json", "Join"),
             ("mobilizon/leave.json", "Leave"),
             ("mastodon/flag.json", "Flag"),

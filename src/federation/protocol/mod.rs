@@ -6,6 +6,7 @@ pub mod announcement;
 pub mod charter;
 pub mod collections;
 pub mod conversation;
+pub mod coorganisation;
 pub mod discovery;
 pub mod event;
 pub mod flag;

@@ -31,6 +31,7 @@ use crate::{
 };
 
 mod audit;
+mod coorganisation;
 mod dashboard;
 mod listing;
 mod moderation;
@@ -66,6 +67,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
         .route("/admin/followers", get(network::followers_page))
         .route("/admin/followers/decide", post(network::followers_decide))
+        .route("/admin/invitations", get(coorganisation::invitations_page))
+        .route("/admin/invitations/decide", post(coorganisation::invitations_decide))
         .route("/admin/following", get(network::following_page).post(network::following_add))
         .route("/admin/following/unfollow", post(network::following_remove))
         .route("/admin/domains", get(network::domains_page).post(network::domains_block))
