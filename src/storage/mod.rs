@@ -25,6 +25,7 @@ pub mod deliveries;
 pub mod follows;
 pub mod hosts;
 pub mod identity;
+pub mod map;
 pub mod moderation;
 pub mod observatory;
 pub mod practices;

@@ -37,6 +37,7 @@ mod interop_gotosocial;
 mod interop_lemmy;
 mod interop_peer;
 mod interop_timelines;
+mod map;
 mod observatory;
 mod openapi;
 mod practice_form_http;
