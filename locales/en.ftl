@@ -963,6 +963,24 @@ blocks-export = Export the domain blocks (Mastodon's CSV)
 blocks-import = Import domain blocks (Mastodon's CSV, pasted here)
 blocks-import-submit = Import
 
+## Map of the observatory (issue 13 point 6)
+map-title = Map
+map-title-territory = Map — { $name }
+map-intro = Signatories listed in the directory (at the centre of their commune, never at their address), published good practices and actions.
+map-label = Interactive map of signatories, practices and actions
+map-layer-signataires = Signatories
+map-layer-pratiques = Good practices
+map-layer-actions = Actions
+map-kind-individual = Person
+map-kind-structure = Structure
+map-kind-practice = Good practice
+map-kind-action = Action
+map-list = List of places
+map-empty = Nothing to place yet.
+map-open-data = Data (GeoJSON):
+map-observatory = Back to the observatory
+map-link = See the map
+
 # --- co-organisation and evaluation of actions (issue 12, points 7 and 8) ---
 evaluation-before-end = An action is evaluated once it has ended.
 evaluation-unknown-dimension = Each indicator belongs to one of the four dimensions: social, economic, territorial, environmental.

@@ -962,6 +962,24 @@ blocks-export = Exporter les blocages de domaines (CSV de Mastodon)
 blocks-import = Importer des blocages de domaines (CSV de Mastodon, collé ici)
 blocks-import-submit = Importer
 
+## Map of the observatory (issue 13 point 6)
+map-title = Carte
+map-title-territory = Carte — { $name }
+map-intro = Les signataires inscrits à l'annuaire (au centre de leur commune, jamais à leur adresse), les bonnes pratiques et les actions publiées.
+map-label = Carte interactive des signataires, pratiques et actions
+map-layer-signataires = Signataires
+map-layer-pratiques = Bonnes pratiques
+map-layer-actions = Actions
+map-kind-individual = Personne
+map-kind-structure = Structure
+map-kind-practice = Bonne pratique
+map-kind-action = Action
+map-list = Liste des lieux
+map-empty = Rien à placer pour l'instant.
+map-open-data = Données (GeoJSON) :
+map-observatory = Retour à l'observatoire
+map-link = Voir la carte
+
 # --- co-organisation et évaluation des actions (issue 12, points 7 et 8) ---
 evaluation-before-end = Une action s'évalue une fois terminée.
 evaluation-unknown-dimension = Chaque indicateur relève d'une des quatre dimensions : sociale, économique, territoriale, environnementale.

@@ -81,6 +81,12 @@ pub struct Config {
     pub backup_dir: PathBuf,
     /// The configuration file read, if any: backups carry a copy of it. Set by the command line.
     pub config_file: Option<PathBuf>,
+    /// Tile server of the map pages (`{z}`, `{x}`, `{y}`, optional `{s}` subdomain). Default
+    /// OpenStreetMap's `https://tile.openstreetmap.org/{z}/{x}/{y}.png`; the map page's CSP lets
+    /// images come from that host and nothing else.
+    pub map_tiles_url: String,
+    /// The tiles' attribution shown on the map (plain text). Default `© OpenStreetMap`.
+    pub map_tiles_attribution: String,
 }
 
 /// Values from one layer (file, environment or flags): every field optional.
@@ -114,6 +120,8 @@ pub struct ConfigLayer {
     pub backup_interval_hours: Option<u64>,
     pub backup_retention: Option<usize>,
     pub backup_dir: Option<PathBuf>,
+    pub map_tiles_url: Option<String>,
+    pub map_tiles_attribution: Option<String>,
 }
 
 impl ConfigLayer {
@@ -177,6 +185,8 @@ impl ConfigLayer {
                     layer.backup_retention = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "BACKUP_DIR" => layer.backup_dir = Some(value.into()),
+                "MAP_TILES_URL" => layer.map_tiles_url = Some(value),
+                "MAP_TILES_ATTRIBUTION" => layer.map_tiles_attribution = Some(value),
                 // MAILLAGE_CONFIG names the file; MAILLAGE_TEST_* belong to the test suite.
                 _ => {}
             }
@@ -218,6 +228,8 @@ impl ConfigLayer {
             backup_interval_hours: other.backup_interval_hours.or(self.backup_interval_hours),
             backup_retention: other.backup_retention.or(self.backup_retention),
             backup_dir: other.backup_dir.or(self.backup_dir),
+            map_tiles_url: other.map_tiles_url.or(self.map_tiles_url),
+            map_tiles_attribution: other.map_tiles_attribution.or(self.map_tiles_attribution),
         }
     }
 
@@ -249,6 +261,9 @@ impl ConfigLayer {
             return Err("delivery_concurrency: at least 1".into());
         }
         let data_dir_for_backups = data_dir.clone();
+        let map_tiles_url = self.map_tiles_url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+        let map_tiles_url = map_tiles_url.unwrap_or_else(|| DEFAULT_MAP_TILES_URL.into());
+        tiles_origin(&map_tiles_url).map_err(|e| format!("map_tiles_url: {e}"))?;
         Ok(Config {
             bind,
             public_url: public_url.clone(),
@@ -288,8 +303,39 @@ impl ConfigLayer {
             backup_retention: self.backup_retention.unwrap_or(7).max(1),
             backup_dir: self.backup_dir.unwrap_or_else(|| data_dir_for_backups.join("backups")),
             config_file: None,
+            map_tiles_url,
+            map_tiles_attribution: self
+                .map_tiles_attribution
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .unwrap_or_else(|| "© OpenStreetMap".into()),
         })
     }
+}
+
+pub const DEFAULT_MAP_TILES_URL: &str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+/// The CSP source of a tile URL template: `https://tile.openstreetmap.org`, or
+/// `https://*.tile.example` for a `{s}` subdomain (CSP 3 §2.3.1 host-source wildcard).
+pub fn tiles_origin(template: &str) -> Result<String, String> {
+    for needed in ["{z}", "{x}", "{y}"] {
+        if !template.contains(needed) {
+            return Err(format!("`{template}` has no {needed}"));
+        }
+    }
+    let (scheme, rest) = template.split_once("://").ok_or_else(|| format!("`{template}` is not a URL"))?;
+    if !matches!(scheme, "https" | "http") {
+        return Err(format!("`{template}`: https:// or http:// only"));
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    let host = host.strip_prefix("{s}.").map(|h| format!("*.{h}")).unwrap_or_else(|| host.to_string());
+    let plain = host.strip_prefix("*.").unwrap_or(&host);
+    let ok = !plain.is_empty()
+        && plain.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !ok || Url::parse(&format!("{scheme}://{plain}/")).is_err() {
+        return Err(format!("`{template}`: the host must be a plain name (or {{s}}.name)"));
+    }
+    Ok(format!("{scheme}://{host}"))
 }
 
 /// `10.0.0.0/8`, `2001:db8::/32`, or one address (`127.0.0.1`); empty entries are skipped.
@@ -411,6 +457,30 @@ mod tests {
         assert!(
             ConfigLayer { trusted_proxies: Some(vec!["10.0.0.0/33".into()]), ..Default::default() }.resolve().is_err()
         );
+    }
+
+    #[test]
+    fn map_tiles_url_gives_the_csp_origin() {
+        let c = ConfigLayer::default().resolve().expect("test");
+        assert_eq!(c.map_tiles_url, DEFAULT_MAP_TILES_URL);
+        assert_eq!(tiles_origin(&c.map_tiles_url).expect("test"), "https://tile.openstreetmap.org");
+        assert_eq!(
+            tiles_origin("https://{s}.tiles.example:8443/{z}/{x}/{y}.png").expect("test"),
+            "https://*.tiles.example:8443"
+        );
+        for bad in [
+            "ftp://a.example/{z}/{x}/{y}",
+            "https://a.example/{z}/{x}.png",
+            "https://a b/{z}/{x}/{y}",
+            "https://x{z}.example/{x}/{y}",
+            "https:///{z}/{x}/{y}",
+        ] {
+            assert!(tiles_origin(bad).is_err(), "{bad}");
+            assert!(ConfigLayer { map_tiles_url: Some(bad.into()), ..Default::default() }.resolve().is_err(), "{bad}");
+        }
+        let env =
+            ConfigLayer::from_env([("MAILLAGE_MAP_TILES_URL".into(), "https://t.example/{z}/{x}/{y}.png".into())]);
+        assert_eq!(env.expect("test").resolve().expect("test").map_tiles_url, "https://t.example/{z}/{x}/{y}.png");
     }
 
     #[test]

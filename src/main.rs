@@ -291,6 +291,27 @@ enum TerritoryCmd {
         #[arg(long)]
         welcome_notes: Option<bool>,
     },
+    /// Export a territory (signatories with their consent, charter versions, practices with
+    /// history, actions, announcements, followers) into FILE, encrypted with a passphrase
+    /// (MAILLAGE_EXPORT_PASSPHRASE, or asked on a terminal). docs/admin.md "Moving a territory".
+    Export { slug: String, file: PathBuf },
+    /// Import a territory exported by `territory export` (one transaction: all or nothing).
+    Import { file: PathBuf },
+    /// Move a territory to its new address (imported there first): `movedTo`, and a `Move`
+    /// to its followers, whose servers follow the new Group.
+    Move {
+        slug: String,
+        /// The new Group's id, e.g. https://new.example/t/slug
+        #[arg(long)]
+        to: url::Url,
+    },
+    /// Add an old id to a territory's `alsoKnownAs` (a Group moving here from elsewhere).
+    Alias {
+        slug: String,
+        /// The old Group's id.
+        #[arg(long)]
+        old: url::Url,
+    },
 }
 
 #[derive(Subcommand)]

@@ -15,6 +15,7 @@
 
 mod archive;
 pub mod schedule;
+pub mod sealed;
 
 use std::{
     path::{Path, PathBuf},

@@ -91,6 +91,8 @@ fn person(base: &str, n: &str, public_key_pem: &str) -> Result<ActorDocument, ur
         icon: None,
         members: None,
         featured: None,
+        also_known_as: Vec::new(),
+        moved_to: None,
     })
 }
 

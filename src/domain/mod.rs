@@ -11,6 +11,7 @@ pub mod ids;
 pub mod key_pair;
 pub mod list;
 pub mod local_actor;
+pub mod map;
 pub mod observatory;
 pub mod participation;
 pub mod places;

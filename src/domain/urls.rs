@@ -79,6 +79,11 @@ impl Urls {
         self.territory_collection(slug, "editorial")
     }
 
+    /// A territory's pin `Note` of a practice (`parse_pin` in `protocol/pins.rs` reads it back).
+    pub fn territory_pin(&self, slug: &str, practice: PracticeId, pinned_at: i64) -> Url {
+        self.territory_collection(slug, &format!("pins/{practice}-{pinned_at}"))
+    }
+
     /// The page listing a territory's signatories.
     pub fn signatory_directory(&self, slug: &str) -> Url {
         self.territory_collection(slug, "signataires")

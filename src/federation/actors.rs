@@ -72,6 +72,8 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
         attachment: territory_fields(t),
         members: Some(state.urls.territory_collection(&t.slug, "members")),
         featured: Some(sub("featured")),
+        also_known_as: t.also_known_as.iter().filter_map(|u| Url::parse(u).ok()).collect(),
+        moved_to: t.moved_to.as_deref().and_then(|u| Url::parse(u).ok()),
         icon: t.icon_media_id.map(|id| super::protocol::image(state.urls.media(id).as_str())),
     }
 }
@@ -142,6 +144,8 @@ pub fn instance_actor(state: &AppState) -> ActorDocument {
         icon: None,
         members: None,
         featured: None,
+        also_known_as: Vec::new(),
+        moved_to: None,
     }
 }
 
@@ -175,6 +179,8 @@ pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
         attachment: vec![],
         members: None,
         featured: None,
+        also_known_as: Vec::new(),
+        moved_to: None,
         ..group
     }
 }
@@ -317,9 +323,10 @@ pub async fn get_outbox(
         return Ok(ap_json(&OrderedCollectionPage::new(&outbox, p, total, items)));
     }
     let mut items = vec![];
+    let at = super::protocol::practice::Publication::local(&data.urls, &t.slug);
     for p in published_practices(&data, &t, OUTBOX_INLINE).await? {
         let article = crate::processing::practices::article_json(&data, &p).await?;
-        items.push(outbox_item(&data, &p, article));
+        items.push(outbox_item(&at, &p, article));
     }
     let mut doc =
         super::protocol::collections::inline_ordered(super::protocol::practice::context(), &outbox, total, items);
@@ -345,16 +352,18 @@ async fn published_practices(
 /// `Announce(Create(Article))` of a published practice, as the outbox lists it: the current
 /// version, with ids derived from the practice's (stable across fetches, so that receivers
 /// that remember activity ids take each once).
-fn outbox_item(data: &AppState, p: &crate::storage::practices::PracticeRow, article: Value) -> Value {
-    use super::protocol::practice::{Publication, announce, by_author, time};
-    let tag_base = data.urls.tags().to_string();
-    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+fn outbox_item(
+    at: &super::protocol::practice::Publication,
+    p: &crate::storage::practices::PracticeRow,
+    article: Value,
+) -> Value {
+    use super::protocol::practice::{announce, by_author, time};
     let published = time(p.published_at.unwrap_or(p.created_at));
-    let mut create = by_author("Create", &format!("{}#create", p.ap_id), &at, &article, &published);
+    let mut create = by_author("Create", &format!("{}#create", p.ap_id), at, &article, &published);
     if let Some(m) = create.as_object_mut() {
         m.remove("@context");
     }
-    let mut item = announce(&format!("{}#announce", p.ap_id), &at, create, &published);
+    let mut item = announce(&format!("{}#announce", p.ap_id), at, create, &published);
     if let Some(m) = item.as_object_mut() {
         m.remove("@context");
     }

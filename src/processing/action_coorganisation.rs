@@ -151,8 +151,8 @@ pub async fn answer(state: &AppState, action_id: ActionId, id: i64, accept: bool
         invitations::accept_organizer(change.conn(), action_id, &me, Some(inv.territory_id)).await?;
         // Our followers learn of it: an `Announce` of the action's id (they fetch it).
         let followers = follower_inboxes_in(change.conn(), inv.territory_id).await?;
-        let tag_base = state.urls.tags().to_string();
-        let at = Publication { territory: &me, tag_base: &tag_base };
+        let at = Publication::of(&state.urls, &me)
+            .ok_or_else(|| AppError::internal("an invited territory is not one of this instance"))?;
         let now = time(crate::domain::now_millis());
         let boost = announce(new_activity_id(state).as_str(), &at, Value::String(before.ap_id.clone()), &now);
         change.queue(by_us, &boost, true, &followers).await?;
@@ -265,8 +265,7 @@ pub async fn update_details(state: &AppState, r: &ActionRow, patch: &Value, by: 
         .ok_or_else(|| AppError::NotFound(format!("actor {}", r.origin_actor)))?;
     let organizers = store::organizers_in(change.conn(), r.id).await?;
     let evaluation = super::action_evaluation::wire_in(change.conn(), r.id).await?;
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    let at = Publication::remote(&state.urls, &r.origin_actor);
     let json = event(&EventFacts {
         id: &r.ap_id,
         action: &a,

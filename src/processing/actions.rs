@@ -177,8 +177,11 @@ pub async fn event_json_in(state: &AppState, conn: &mut AnyConnection, r: &Actio
         None => r.remote_participants,
     };
     let evaluation = super::action_evaluation::wire_in(&mut *conn, r.id).await?;
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    let at = match r.territory_id {
+        Some(_) => Publication::of(&state.urls, &r.origin_actor)
+            .ok_or_else(|| AppError::internal("a local action's territory is not one of this instance"))?,
+        None => Publication::remote(&state.urls, &r.origin_actor),
+    };
     Ok(event(&EventFacts {
         id: &r.ap_id,
         action: &a,
@@ -254,8 +257,8 @@ pub(crate) async fn tell_followers(
         publication::Change::Delete => None,
         _ => Some(event_json_in(state, change.conn(), r).await?),
     };
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &r.origin_actor, tag_base: &tag_base };
+    let at = Publication::of(&state.urls, &r.origin_actor)
+        .ok_or_else(|| AppError::internal("a local action's territory is not one of this instance"))?;
     let prepared = prepare(state, readers, &at, &r.ap_id, kind, event, &inboxes);
     change.queue_prepared(Some(territory_id), &prepared).await
 }

@@ -157,17 +157,15 @@ pub fn image_url(state: &AppState, r: &AnnouncementRow) -> Option<String> {
     (!r.image_name.is_empty()).then(|| state.urls.announcement_media(&r.image_name).to_string())
 }
 
-/// The territory's actor id (the `Group`), for `r`.
-async fn territory_actor_in(state: &AppState, conn: &mut AnyConnection, r: &AnnouncementRow) -> AppResult<String> {
+/// The territory that publishes `r`.
+async fn publication_in(state: &AppState, conn: &mut AnyConnection, r: &AnnouncementRow) -> AppResult<Publication> {
     let slug =
         store::territory_slug_in(conn, r.territory_id).await?.ok_or_else(|| AppError::NotFound("territory".into()))?;
-    Ok(state.territory_id_url(&slug).to_string())
+    Ok(Publication::local(&state.urls, &slug))
 }
 
 /// The `Note` of `r` (as served at its id) and its Lemmy `Page`.
-pub fn shapes(state: &AppState, territory: &str, r: &AnnouncementRow) -> (Value, Value) {
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory, tag_base: &tag_base };
+pub fn shapes(state: &AppState, at: &Publication, r: &AnnouncementRow) -> (Value, Value) {
     let image = image_url(state, r);
     let tags = r.tags.to_vec();
     let f = AnnouncementFields {
@@ -184,15 +182,15 @@ pub fn shapes(state: &AppState, territory: &str, r: &AnnouncementRow) -> (Value,
         updated_at: r.updated_at,
         published_at: r.published_at,
     };
-    let n = note(&f, &at);
+    let n = note(&f, at);
     let page = lemmy_page(&n, &title_for_lemmy(&r.title, &r.body_md), &r.link);
     (n, page)
 }
 
 /// The `Note` served at the announcement's id.
 pub async fn note_json(state: &AppState, r: &AnnouncementRow) -> AppResult<Value> {
-    let territory = territory_actor_in(state, &mut *state.store.pool().acquire().await?, r).await?;
-    Ok(shapes(state, &territory, r).0)
+    let at = publication_in(state, &mut *state.store.pool().acquire().await?, r).await?;
+    Ok(shapes(state, &at, r).0)
 }
 
 /// What the followers' hosts read, asked before the change (network).
@@ -210,10 +208,8 @@ async fn tell_followers(
     kind: Kind,
 ) -> AppResult<()> {
     let inboxes = follower_inboxes_in(change.conn(), r.territory_id).await?;
-    let territory = territory_actor_in(state, change.conn(), r).await?;
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &territory, tag_base: &tag_base };
-    let shapes = (kind != Kind::Delete).then(|| shapes(state, &territory, r));
+    let at = publication_in(state, change.conn(), r).await?;
+    let shapes = (kind != Kind::Delete).then(|| shapes(state, &at, r));
     let prepared = prepare(state, readers, &at, &r.ap_id, kind, shapes, &inboxes);
     change.queue_prepared(Some(r.territory_id), &prepared).await
 }

@@ -85,7 +85,7 @@ pub async fn comment(
     let p = published(data, practice_id).await?;
     let (origin_inbox, origin_handle) = origin_of(data, &p).await?;
     let actor = data.urls.territory(&t.slug);
-    let followers = Url::parse(&format!("{actor}/followers"))?;
+    let followers = data.urls.territory_followers(&t.slug);
     let note_id = data.urls.note(uuid::Uuid::new_v4());
     let html = markdown_to_html(text);
     let published = now_rfc3339();
@@ -181,7 +181,7 @@ pub async fn set_hidden_in(
             }
             (None, false) if c.local_territory_id.is_none() => {
                 let actor = Url::parse(&p.origin_actor)?;
-                let followers = Url::parse(&format!("{actor}/followers"))?;
+                let followers = local_followers(state, &actor)?;
                 let id = new_activity_id(state);
                 conv::set_comment_announce(change.conn(), c.id, Some(id.as_str())).await?;
                 change
@@ -198,7 +198,7 @@ pub async fn set_hidden_in(
     }
     if let (Some(t), true) = (c.local_territory_id, hidden) {
         let author = Url::parse(&c.author_actor)?;
-        let followers = Url::parse(&format!("{author}/followers"))?;
+        let followers = local_followers(state, &author)?;
         let mut all = author_inboxes;
         all.extend(inboxes.iter().cloned());
         all.sort();
@@ -225,7 +225,7 @@ pub async fn adopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId, n
     }
     let (origin_inbox, _) = origin_of(data, &p).await?;
     let actor = data.urls.territory(&t.slug);
-    let followers = Url::parse(&format!("{actor}/followers"))?;
+    let followers = data.urls.territory_followers(&t.slug);
     let id = new_activity_id(data);
     let activity = wire::adoption(&id, &actor, &p.ap_id, &p.origin_actor, &followers, note);
     let mut change = Change::begin(data).await?;
@@ -272,4 +272,14 @@ pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId,
     change.queue(LocalActor::Territory(t.id), &undo, false, &inboxes).await?;
     change.audit(by, "practice.unadopt", &format!("practice {practice_id} by {slug}")).await?;
     change.commit().await
+}
+
+/// The followers of `territory`, a territory of this instance (a comment's local author, a local
+/// practice's origin).
+fn local_followers(state: &AppState, territory: &Url) -> AppResult<Url> {
+    let slug = state
+        .urls
+        .territory_slug_of(territory)
+        .ok_or_else(|| AppError::internal("a local comment's territory is not one of this instance"))?;
+    Ok(state.urls.territory_followers(&slug))
 }

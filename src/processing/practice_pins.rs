@@ -15,7 +15,7 @@ use crate::{
     federation::{
         outgoing::new_activity_id,
         protocol::{
-            pins::{delete_pin, featured_change, pin_id, pin_note},
+            pins::{delete_pin, featured_change, pin_note},
             practice::{Publication, microblog, time},
         },
         software::Readers,
@@ -29,11 +29,11 @@ pub async fn pin_note_of(state: &AppState, p: &PracticeRow) -> AppResult<Option<
     let Some(pinned_at) = p.pinned_at.filter(|_| p.is_published() && p.territory_id.is_some()) else {
         return Ok(None);
     };
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let at = Publication::of(&state.urls, &p.origin_actor)
+        .ok_or_else(|| AppError::internal("a pinned practice's territory is not one of this instance"))?;
     let page = page_url(state, p);
     let shaped = microblog(&article_json(state, p).await?, &page);
-    let id = pin_id(&p.origin_actor, p.id, pinned_at);
+    let id = at.pin(p.id, pinned_at);
     Ok(Some(pin_note(&id, &at, &shaped, &page, &time(pinned_at))))
 }
 
@@ -55,18 +55,18 @@ pub async fn set_pinned(state: &AppState, id: PracticeId, pinned: bool, by: &str
     let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
     let [_, mut told, no_summary] = readers.split(&inboxes);
     told.extend(no_summary);
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let at = Publication::of(&state.urls, &p.origin_actor)
+        .ok_or_else(|| AppError::internal("a pinned practice's territory is not one of this instance"))?;
     let now = crate::domain::now_millis();
     let published = time(now);
     let mut activities = vec![];
     match (pinned, p.pinned_at) {
         (true, None) => {
-            let note = pin_id(&p.origin_actor, id, now);
+            let note = at.pin(id, now);
             activities.push(featured_change("Add", new_activity_id(state).as_str(), &at, &note, &published));
         }
         (false, Some(was)) => {
-            let note = pin_id(&p.origin_actor, id, was);
+            let note = at.pin(id, was);
             activities.push(featured_change("Remove", new_activity_id(state).as_str(), &at, &note, &published));
             activities.push(delete_pin(new_activity_id(state).as_str(), &at, &note, &published));
         }

@@ -12,6 +12,7 @@
 use serde_json::Value;
 
 use crate::{
+    error::{AppError, AppResult},
     federation::{
         outgoing::new_activity_id,
         protocol::{
@@ -46,9 +47,9 @@ pub fn prepare(
     change: Change,
     article: Option<Value>,
     inboxes: &[String],
-) -> Prepared {
-    let tag_base = state.urls.tags().to_string();
-    let at = Publication { territory: &p.origin_actor, tag_base: &tag_base };
+) -> AppResult<Prepared> {
+    let at = Publication::of(&state.urls, &p.origin_actor)
+        .ok_or_else(|| AppError::internal("a local practice's territory is not one of this instance"))?;
     let [groups, microblogs, no_summary] = readers.split(inboxes);
     let now = time(crate::domain::now_millis());
     let id = || new_activity_id(state).to_string();
@@ -92,7 +93,7 @@ pub fn prepare(
             out.push((authored, false, readers, true));
         }
     }
-    Prepared(out)
+    Ok(Prepared(out))
 }
 
 /// The embedded activity keeps the vocabulary of its object (`cces:`, `Hashtag`) in the

@@ -204,7 +204,7 @@ pub async fn update_audited(
         let fresh = with_content(&current, &new_content);
         let inboxes = follower_inboxes_in(change.conn(), current.territory_id.unwrap_or_default()).await?;
         let article = article_json_in(state, change.conn(), &fresh).await?;
-        let prepared = prepare(state, &readers, &fresh, publication::Change::Update, Some(article), &inboxes);
+        let prepared = prepare(state, &readers, &fresh, publication::Change::Update, Some(article), &inboxes)?;
         change.queue_prepared(current.territory_id, &prepared).await?;
     }
     if let Some(action) = action {
@@ -335,8 +335,8 @@ pub async fn article_json(state: &AppState, p: &PracticeRow) -> AppResult<Value>
 
 /// [`article_json`], read inside a change (what the change is about to commit).
 pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &PracticeRow) -> AppResult<Value> {
-    let tag_base = state.urls.tags().to_string();
-    let at = crate::federation::protocol::practice::Publication { territory: &p.origin_actor, tag_base: &tag_base };
+    let at = crate::federation::protocol::practice::Publication::of(&state.urls, &p.origin_actor)
+        .ok_or_else(|| AppError::internal("a practice's territory is not one of this instance"))?;
     let refs = structure_refs_in(state, conn, p).await?;
     let mut article = crate::federation::protocol::practice::article(&fields(p), &at, &refs);
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
@@ -408,9 +408,9 @@ pub async fn set_published_in(
             fresh.status = Status::Published;
             fresh.published_at = Some(p.published_at.unwrap_or_else(crate::domain::now_millis));
             let article = article_json_in(state, change.conn(), &fresh).await?;
-            Some(prepare(state, readers, &fresh, publication::Change::Create, Some(article), &inboxes))
+            Some(prepare(state, readers, &fresh, publication::Change::Create, Some(article), &inboxes)?)
         }
-        (true, false) => Some(prepare(state, readers, &p, publication::Change::Delete, None, &inboxes)),
+        (true, false) => Some(prepare(state, readers, &p, publication::Change::Delete, None, &inboxes)?),
         _ => None,
     };
     crate::storage::practices::set_status(change.conn(), id, published, by).await?;
@@ -437,7 +437,7 @@ pub async fn delete(state: &AppState, id: PracticeId, by: &str) -> AppResult<()>
     crate::storage::practices::delete(change.conn(), id).await?;
     if p.is_published() {
         let inboxes = follower_inboxes_in(change.conn(), p.territory_id.unwrap_or_default()).await?;
-        let prepared = prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes);
+        let prepared = prepare(state, &readers, &p, publication::Change::Delete, None, &inboxes)?;
         change.queue_prepared(p.territory_id, &prepared).await?;
     }
     change.audit(by, "practice.delete", &format!("practice {id}")).await?;

@@ -262,3 +262,11 @@ pub async fn delete_follow(
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// The local territories following the remote actor `actor_id` (a `Move` of it concerns them).
+pub async fn territories_following(conn: &mut AnyConnection, actor_id: i64) -> AppResult<Vec<FollowRow>> {
+    Ok(sqlx::query_as(&format!("{} WHERE f.actor_id = $1 ORDER BY f.territory_id", select(Direction::Following)))
+        .bind(actor_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}

@@ -25,6 +25,7 @@ pub mod deliveries;
 pub mod follows;
 pub mod hosts;
 pub mod identity;
+pub mod map;
 pub mod moderation;
 pub mod observatory;
 pub mod practices;
@@ -33,6 +34,7 @@ pub mod signatories;
 pub mod signature_changes;
 pub mod subscriptions;
 pub mod territories;
+pub mod territory_export;
 
 use std::{str::FromStr, time::Duration};
 

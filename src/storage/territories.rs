@@ -32,6 +32,11 @@ pub struct TerritoryRow {
     /// Publish a welcome Note when a listed signature is approved.
     #[sqlx(try_from = "i64")]
     pub welcome_notes: super::Flag,
+    /// The new Group's id once the territory moved away (docs/admin.md "Moving a territory").
+    pub moved_to: Option<String>,
+    /// Old ids of a Group that moved here, comma-separated.
+    #[sqlx(try_from = "String")]
+    pub also_known_as: List<String>,
 }
 
 impl TerritoryRow {
@@ -41,7 +46,8 @@ impl TerritoryRow {
 }
 
 const COLUMNS: &str = "id, slug, name, summary, manually_approves_followers, discoverable, \
-                       public_key_pem, private_key_pem, created_at, updated_at, perimeter, domains, icon_media_id, welcome_notes";
+                       public_key_pem, private_key_pem, created_at, updated_at, perimeter, domains, icon_media_id, welcome_notes, \
+                       moved_to, also_known_as";
 
 /// Fields an admin may change; `None` leaves the value as it is.
 #[derive(Debug, Default, Clone)]
@@ -146,6 +152,36 @@ pub async fn insert(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Records the move of a territory away (its actor then carries `movedTo`).
+pub async fn set_moved_to(conn: &mut AnyConnection, id: TerritoryId, target: &str) -> AppResult<()> {
+    sqlx::query("UPDATE territories SET moved_to = $1, updated_at = $2 WHERE id = $3")
+        .bind(target)
+        .bind(now_millis())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds `old` to the ids a territory was known by (its actor's `alsoKnownAs`).
+pub async fn add_also_known_as(conn: &mut AnyConnection, id: TerritoryId, old: &str) -> AppResult<()> {
+    let current: String = sqlx::query_scalar("SELECT also_known_as FROM territories WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut list: Vec<String> = current.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect();
+    if !list.iter().any(|s| s == old) {
+        list.push(old.to_string());
+    }
+    sqlx::query("UPDATE territories SET also_known_as = $1, updated_at = $2 WHERE id = $3")
+        .bind(list.join(","))
+        .bind(now_millis())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// [`Store::territory_by_id`], read through the pool or inside a change's transaction.

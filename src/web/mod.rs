@@ -18,6 +18,8 @@ pub mod headers;
 pub mod ics;
 pub mod lang;
 pub mod links;
+pub mod map;
+pub mod map_data;
 pub mod moderation_log;
 pub mod observatory;
 pub mod observatory_data;
@@ -197,4 +199,5 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(admin::router())
         .merge(reports::router())
         .merge(moderation_log::router())
+        .merge(map::router())
 }

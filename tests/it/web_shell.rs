@@ -359,10 +359,19 @@ async fn json_api_tokens_and_openapi() {
         "/api/v1/actions/{id}/participants",
         "/api/v1/actions/{id}/participants/{pid}/approve",
         "/api/v1/actions/{id}/participants/{pid}/reject",
+        "/api/v1/actions/{id}/evaluation",
+        "/api/v1/actions/{id}/invitations",
+        "/api/v1/actions/{id}/invitations/{iid}/accept",
+        "/api/v1/actions/{id}/invitations/{iid}/decline",
+        "/api/v1/actions/{id}/invitations/{iid}/withdraw",
+        "/api/v1/announcements",
+        "/api/v1/announcements/{id}",
+        "/api/v1/invitations",
+        "/api/v1/reports",
     ] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
-    assert_eq!(paths.len(), 23, "no undocumented or stale endpoints");
+    assert_eq!(paths.len(), 32, "no undocumented or stale endpoints");
     assert!(doc["paths"]["/api/v1/territories/{slug}"]["patch"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     m.stop().await;

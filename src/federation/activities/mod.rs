@@ -17,6 +17,7 @@ pub mod event;
 pub mod flag;
 pub mod follow;
 pub mod like;
+pub mod moves;
 pub mod note;
 pub mod participation;
 pub mod practice;
@@ -84,6 +85,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Join(a) => run(a, ctx).await,
         Inbound::Leave(a) => run(a, ctx).await,
         Inbound::Rsvp(a) => run(a, ctx).await,
+        Inbound::Move(a) => run(a, ctx).await,
         Inbound::Flag(a) => run(a, ctx).await,
         Inbound::Invite(a) => run(a, ctx).await,
         Inbound::AnswerInvite(a) => run(a, ctx).await,

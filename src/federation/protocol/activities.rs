@@ -61,6 +61,7 @@ pub enum Kind {
     Add,
     Remove,
     Like,
+    Move,
     /// An invitation to co-organise a shared action (docs/FEDERATION.md, "Co-organisation").
     Invite,
 }
@@ -223,6 +224,15 @@ pub fn answer_follow(kind: &str, id: &Url, actor: &Url, follow: &Value) -> Value
     let mut answer = Activity::new(kind, id, actor, embedded(follow));
     answer.to = follow.get("actor").and_then(id_of).map(String::from).into_iter().collect();
     answer.to_json()
+}
+
+/// `Move` of `actor` to `target`, as Mastodon's account migration sends it (object: the old
+/// actor itself; <https://docs.joinmastodon.org/spec/activitypub/#Move>), public, to the
+/// followers.
+pub fn move_actor(id: &Url, actor: &Url, target: &Url, followers: &Url) -> Value {
+    let mut activity = Activity::new(Kind::Move, id, actor, actor.to_string()).public(&[followers]);
+    activity.target = Some(target.to_string());
+    activity.to_json()
 }
 
 /// `Update` of an object (here: a territory's actor document), public, to the followers.

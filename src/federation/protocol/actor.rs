@@ -81,6 +81,13 @@ pub struct ActorDocument {
     /// Pinned posts (Mastodon's `toot:featured`), shown first on the profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub featured: Option<Url>,
+    /// The actor's former ids (a Group moved here), as Mastodon's account migration reads them
+    /// before following a `Move` (<https://docs.joinmastodon.org/spec/activitypub/#as>).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_known_as: Vec<Url>,
+    /// Where the actor moved (it still serves this document, with its followers told by `Move`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_to: Option<Url>,
 }
 
 /// Any actor from another server. Tolerant: only what we need is required.

@@ -212,7 +212,7 @@ pub struct EventFacts<'a> {
     pub action: &'a NewAction,
     /// The description rendered from Markdown (the one sanitiser).
     pub description_html: &'a str,
-    pub at: &'a Publication<'a>,
+    pub at: &'a Publication,
     /// Organising territories (actor ids), the owner first.
     pub organizers: &'a [String],
     /// Actor ids of the contact structures.
@@ -276,9 +276,9 @@ pub fn event(f: &EventFacts) -> Value {
         source: super::practice::Source { content: a.description.clone(), media_type: "text/markdown".into() },
         url: f.id.into(),
         attributed_to: f.at.author(),
-        audience: f.at.territory.into(),
+        audience: f.at.territory.clone(),
         // The group first in `to`: Lemmy takes the first `Group` of `to`/`cc` as the community.
-        to: vec![f.at.territory.into(), AS_PUBLIC.into()],
+        to: vec![f.at.territory.clone(), AS_PUBLIC.into()],
         cc: vec![f.at.followers()],
         published: time(f.published_ms),
         // Only for an edit after publication (GoToSocial refuses an `updated` before `published`).
@@ -312,7 +312,7 @@ pub fn event(f: &EventFacts) -> Value {
         organizers: f.organizers.to_vec(),
         contacts: f.contacts.to_vec(),
         category: category(&a.domains).into(),
-        tag: a.tags.iter().map(|t| hashtag_tag(f.at.tag_base, t)).collect(),
+        tag: a.tags.iter().map(|t| hashtag_tag(&f.at.tag_base, t)).collect(),
         attachment: vec![],
         plain_summary: a.summary.clone(),
         domains: a.domains.iter().map(|d| d.code().to_string()).collect(),
@@ -329,7 +329,7 @@ pub fn event(f: &EventFacts) -> Value {
 pub fn by_territory(kind: Kind, id: &str, at: &Publication, object: &Value, published: &str) -> Value {
     let mut object = object.clone();
     let context = object.as_object_mut().and_then(|o| o.remove("@context")).unwrap_or_else(context);
-    let mut a = Activity::new(kind, id, at.territory, object).public(&[&at.followers()]);
+    let mut a = Activity::new(kind, id, &at.territory, object).public(&[&at.followers()]);
     a.context = Some(context);
     a.published = Some(published.to_string());
     a.audience = Some(at.territory.to_string());
@@ -356,7 +356,8 @@ mod tests {
     }
 
     pub fn facts_event(a: &NewAction) -> Value {
-        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        let at =
+            Publication::local(&crate::domain::urls::Urls::new(url::Url::parse("https://m.example").unwrap()), "redon");
         event(&EventFacts {
             id: "https://m.example/t/redon/actions/3",
             action: a,
@@ -376,7 +377,8 @@ mod tests {
     #[test]
     fn golden_event_and_create() {
         let e = facts_event(&sample());
-        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        let at =
+            Publication::local(&crate::domain::urls::Urls::new(url::Url::parse("https://m.example").unwrap()), "redon");
         let create = super::super::practice::by_author(
             "Create",
             "https://m.example/activities/7f3c",

@@ -55,6 +55,8 @@ pub enum Inbound {
     /// `Reject` naming the event by id only comes as `Accept`/`Reject` and is told apart there
     /// (by the id being one of our actions).
     Rsvp(Rsvp),
+    /// `Move` of an actor to its new address (a territory that changed instance).
+    Move(super::moves::Move),
     /// `Flag`: a report (Mastodon, Lemmy, Misskey, GoToSocial).
     Flag(Flag),
     /// `Invite` of one of our territories to co-organise a shared action.
@@ -350,6 +352,7 @@ impl Inbound {
             "Accept" => Inbound::Accept(body(env)?),
             "Reject" => Inbound::Reject(body(env)?),
             "Delete" => Inbound::Delete(body(env)?),
+            "Move" => Inbound::Move(body(env)?),
             _ => Inbound::Unknown,
         })
     }
@@ -390,6 +393,7 @@ mod tests {
             Inbound::Join(_) => "Join",
             Inbound::Leave(_) => "Leave",
             Inbound::Rsvp(_) => "Rsvp",
+            Inbound::Move(_) => "Move",
             Inbound::Flag(_) => "Flag",
             Inbound::Invite(_) => "Invite",
             Inbound::AnswerInvite(_) => "AnswerInvite",
@@ -428,7 +432,7 @@ mod tests {
         assert_eq!(kind(a("Delete", tombstone.clone())), "DeleteEvent");
         assert_eq!(kind(a("Announce", json!({"type": "Update", "object": {"type": "Event"}}))), "AnnounceEvent");
         assert_eq!(kind(a("Announce", json!({"type": "Delete", "object": tombstone}))), "AnnounceEvent");
-        assert_eq!(kind(a("Move", json!("https://x.example/n"))), "Unknown");
+        assert!(parse(&a("Move", json!("https://x.example/n"))).is_err(), "a Move without its target is malformed");
         assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), "Unknown");
     }
 
@@ -468,6 +472,7 @@ mod tests {
             ("mastodon/delete_reply.json", "Delete"),
             ("mastodon/follow.json", "Follow"),
             ("mastodon/like.json", "Like"),
+            ("mastodon/move.json", "Move"),
             ("mastodon/undo_follow.json", "Undo"),
             ("mastodon/undo_like.json", "Undo"),
             ("gancio/create_event.json", "Event"),

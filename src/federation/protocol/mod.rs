@@ -11,6 +11,7 @@ pub mod discovery;
 pub mod event;
 pub mod flag;
 pub mod inbound;
+pub mod moves;
 pub mod participation;
 pub mod pins;
 pub mod practice;

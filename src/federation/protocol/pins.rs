@@ -21,19 +21,10 @@ use super::{
     practice::Publication,
 };
 
-/// `<territory>/pins/<practice>-<pinned_at>`.
-pub fn pin_id(territory: &str, practice_id: PracticeId, pinned_at: i64) -> String {
-    format!("{territory}/pins/{practice_id}-{pinned_at}")
-}
-
 /// `(practice id, pinned_at)` of a pin's last path segment.
 pub fn parse_pin(segment: &str) -> Option<(PracticeId, i64)> {
     let (practice, at) = segment.split_once('-')?;
     Some((practice.parse().ok()?, at.parse().ok()?))
-}
-
-pub fn featured_id(territory: &str) -> String {
-    format!("{territory}/featured")
 }
 
 /// The territory's `Note` for a pin. `microblog` is the practice in the shape microblogs read
@@ -63,7 +54,7 @@ pub fn pin_note(id: &str, at: &Publication, microblog: &Value, page_url: &str, p
 
 /// An activity of the territory about one of its pins, public, to its followers.
 fn by_territory<O>(kind: Kind, id: &str, at: &Publication, object: O, published: &str) -> Activity<O> {
-    let mut a = Activity::new(kind, id, at.territory, object).public(&[&at.followers()]);
+    let mut a = Activity::new(kind, id, &at.territory, object).public(&[&at.followers()]);
     a.published = Some(published.to_string());
     a
 }
@@ -73,7 +64,7 @@ fn by_territory<O>(kind: Kind, id: &str, at: &Publication, object: O, published:
 pub fn featured_change(kind: &str, id: &str, at: &Publication, note_id: &str, published: &str) -> Value {
     let kind = if kind == "Remove" { Kind::Remove } else { Kind::Add };
     let mut change = by_territory(kind, id, at, note_id, published);
-    change.target = Some(featured_id(at.territory));
+    change.target = Some(at.featured());
     change.to_json()
 }
 
@@ -85,11 +76,13 @@ pub fn delete_pin(id: &str, at: &Publication, note_id: &str, published: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::urls::Urls;
     use serde_json::json;
 
     #[test]
     fn pin_ids_round_trip_and_refuse_anything_else() {
-        let id = pin_id("https://x.example/t/redon", PracticeId(12), 1_700_000_000_000);
+        let at = Publication::local(&Urls::new(url::Url::parse("https://x.example").unwrap()), "redon");
+        let id = at.pin(PracticeId(12), 1_700_000_000_000);
         assert_eq!(id, "https://x.example/t/redon/pins/12-1700000000000");
         assert_eq!(parse_pin("12-1700000000000"), Some((PracticeId(12), 1_700_000_000_000)));
         for bad in ["12", "-1", "a-1", "12-", "12-x", ""] {
@@ -99,7 +92,7 @@ mod tests {
 
     #[test]
     fn the_note_is_the_territorys_and_carries_the_microblog_content() {
-        let at = Publication { territory: "https://x.example/t/redon", tag_base: "https://x.example/tags/" };
+        let at = Publication::local(&Urls::new(url::Url::parse("https://x.example").unwrap()), "redon");
         let mb = json!({"content": "<p><strong>Jardin</strong></p>", "tag": [{"type": "Hashtag", "name": "#Jardin"}]});
         let n = pin_note(
             "https://x.example/t/redon/pins/1-2",

@@ -16,7 +16,7 @@ use super::{
     AS_PUBLIC, CCES_NS,
     activities::{Activity, Kind, Tag, TagKind, to_value},
 };
-use crate::domain::practice::tag_key;
+use crate::domain::{ids::PracticeId, practice::tag_key, urls::Urls};
 
 /// The vocabulary a practice adds to ActivityStreams: the `cces:` terms and `Hashtag`.
 #[derive(Debug, Serialize)]
@@ -34,26 +34,76 @@ pub fn time(ms: i64) -> String {
     crate::domain::millis_to_datetime(ms).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The editorial actor of a territory (a `Service`): the author of its practices.
-pub fn editorial_id(territory: &str) -> String {
-    format!("{territory}/editorial")
-}
-
-/// Who publishes a practice, and where.
-pub struct Publication<'a> {
+/// Who publishes a practice, and where: a local territory, every URL from [`Urls`].
+#[derive(Debug, Clone)]
+pub struct Publication {
+    urls: Urls,
+    slug: String,
     /// The territory's `Group` id.
-    pub territory: &'a str,
+    pub territory: String,
     /// `<public_url>/tags/`.
-    pub tag_base: &'a str,
+    pub tag_base: String,
+    /// For a territory of another Maillage instance (an action co-organised with it): its
+    /// editorial author and followers collection, as that instance names them.
+    remote: Option<(String, String)>,
 }
 
-impl Publication<'_> {
+impl Publication {
+    /// The territory `slug` of this instance.
+    pub fn local(urls: &Urls, slug: &str) -> Publication {
+        Publication {
+            urls: urls.clone(),
+            slug: slug.to_string(),
+            territory: urls.territory(slug).to_string(),
+            tag_base: urls.tags().to_string(),
+            remote: None,
+        }
+    }
+
+    /// A territory of another Maillage instance (the origin of an action one of ours
+    /// co-organises): only Maillage co-organises, so its editorial actor and followers sit where
+    /// Maillage puts them (docs/FEDERATION.md, "Co-organisation").
+    pub fn remote(urls: &Urls, territory: &str) -> Publication {
+        let base = territory.trim_end_matches('/');
+        Publication {
+            urls: urls.clone(),
+            slug: String::new(),
+            territory: territory.to_string(),
+            tag_base: urls.tags().to_string(),
+            remote: Some((format!("{base}/editorial"), format!("{base}/followers"))),
+        }
+    }
+
+    /// The territory whose actor id is `territory` (a local practice's `origin_actor`); None
+    /// when it names no territory of this instance.
+    pub fn of(urls: &Urls, territory: &str) -> Option<Publication> {
+        let slug = urls.territory_slug_of(&url::Url::parse(territory).ok()?)?;
+        Some(Publication::local(urls, &slug))
+    }
+
+    /// The editorial actor (a `Service`): the author of its practices.
     pub fn author(&self) -> String {
-        editorial_id(self.territory)
+        match &self.remote {
+            Some((author, _)) => author.clone(),
+            None => self.urls.editorial(&self.slug).to_string(),
+        }
     }
 
     pub fn followers(&self) -> String {
-        format!("{}/followers", self.territory)
+        match &self.remote {
+            Some((_, followers)) => followers.clone(),
+            None => self.urls.territory_followers(&self.slug).to_string(),
+        }
+    }
+
+    /// The territory's `featured` collection.
+    pub fn featured(&self) -> String {
+        self.urls.territory_collection(&self.slug, "featured").to_string()
+    }
+
+    /// The territory's pin `Note` of `practice`, pinned at `pinned_at` (ms).
+    pub fn pin(&self, practice: PracticeId, pinned_at: i64) -> String {
+        self.urls.territory_pin(&self.slug, practice, pinned_at).to_string()
     }
 }
 
@@ -203,7 +253,7 @@ pub fn article(p: &PracticeFields, at: &Publication, structures: &[(String, Stri
         // would say it was updated before it existed, and GoToSocial then refuses the whole
         // object ("'updated' predates 'published'"); Mastodon shows any `updated` as "edited".
         updated: (p.updated_at > published).then(|| time(p.updated_at)),
-        tag: p.tags.iter().map(|t| hashtag_tag(at.tag_base, t)).collect(),
+        tag: p.tags.iter().map(|t| hashtag_tag(&at.tag_base, t)).collect(),
         domains: p.domains.to_vec(),
         dimensions: serde_json::from_str::<Value>(p.dimensions).unwrap_or_else(|_| Value::Array(vec![])),
         commune: p.commune.to_string(),
@@ -287,7 +337,7 @@ pub fn by_author(kind: &str, id: &str, at: &Publication, object: &Value, publish
 pub fn announce(id: &str, at: &Publication, object: Value, published: &str) -> Value {
     let mut object = object;
     let context = object.as_object_mut().and_then(|o| o.remove("@context")).unwrap_or_else(super::activity_context);
-    let mut a = Activity::new(Kind::Announce, id, at.territory, object).public(&[&at.followers()]);
+    let mut a = Activity::new(Kind::Announce, id, &at.territory, object).public(&[&at.followers()]);
     a.context = Some(context);
     a.published = Some(published.to_string());
     a.audience = Some(at.territory.to_string());
@@ -328,7 +378,7 @@ mod tests {
     /// `MAILLAGE_BLESS=1` rewrites them after a deliberate change.
     #[test]
     fn golden_shapes() {
-        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        let at = Publication::local(&Urls::new(url::Url::parse("https://m.example").unwrap()), "redon");
         let (domains, tags) = lists();
         let full = article(&fields(&domains, &tags), &at, &[]);
         let short = microblog(&full, "https://m.example/pratiques/7");
@@ -351,7 +401,7 @@ mod tests {
 
     #[test]
     fn updated_never_predates_published() {
-        let at = Publication { territory: "https://m.example/t/redon", tag_base: "https://m.example/tags/" };
+        let at = Publication::local(&Urls::new(url::Url::parse("https://m.example").unwrap()), "redon");
         // A draft written, edited, then published later: no `updated` (GoToSocial refuses one
         // that predates `published`).
         let (domains, tags) = lists();

@@ -73,6 +73,8 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
         icon: None,
         members: None,
         featured: None,
+        also_known_as: Vec::new(),
+        moved_to: None,
     };
     let mut v = serde_json::to_value(actor).unwrap_or(Value::Null);
     if let Some(m) = v.as_object_mut() {

@@ -1,0 +1,92 @@
+//! The rows the map places (issue 13 point 6): listed signatories (their commune only: no
+//! address, no contact), published practices and actions of this instance's territories with
+//! their coordinates. Where they go on the map: domain/map.rs.
+
+use super::Store;
+use crate::{
+    domain::{
+        ids::{ActionId, PracticeId, SignatoryId, TerritoryId},
+        signatory::Kind,
+    },
+    error::AppResult,
+};
+
+/// A listed, approved signatory as the map needs it: no contact detail is even read.
+#[derive(Debug, sqlx::FromRow)]
+pub struct SignatoryPlace {
+    pub id: SignatoryId,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
+    pub name: String,
+    pub commune: String,
+}
+
+/// A published practice or action and where it says it is.
+#[derive(Debug, sqlx::FromRow)]
+pub struct ItemPlace {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub commune: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+impl ItemPlace {
+    pub fn practice_id(&self) -> PracticeId {
+        PracticeId(self.id)
+    }
+
+    pub fn action_id(&self) -> ActionId {
+        ActionId(self.id)
+    }
+}
+
+/// `AND <column> = $1` for one territory, nothing for the whole instance.
+fn scope(column: &str, territory: Option<TerritoryId>) -> String {
+    territory.map(|_| format!(" AND {column} = $1")).unwrap_or_default()
+}
+
+impl Store {
+    /// Approved and listed signatories of one territory, or of every local territory.
+    pub async fn map_signatories(&self, territory: Option<TerritoryId>) -> AppResult<Vec<SignatoryPlace>> {
+        let sql = format!(
+            "SELECT id, kind, name, commune FROM signatories WHERE status = 'approved' AND listed = 1{} ORDER BY name, id",
+            scope("territory_id", territory)
+        );
+        let mut q = sqlx::query_as(&sql);
+        if let Some(t) = territory {
+            q = q.bind(t);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Published practices of one local territory, or of every local territory.
+    pub async fn map_practices(&self, territory: Option<TerritoryId>) -> AppResult<Vec<ItemPlace>> {
+        let sql = format!(
+            "SELECT p.id, t.slug, p.title, p.commune, p.latitude, p.longitude FROM practices p \
+             JOIN territories t ON t.id = p.territory_id WHERE p.status = 'published'{} ORDER BY p.title, p.id",
+            scope("p.territory_id", territory)
+        );
+        let mut q = sqlx::query_as(&sql);
+        if let Some(t) = territory {
+            q = q.bind(t);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Published, not cancelled, actions of one local territory, or of every local territory.
+    pub async fn map_actions(&self, territory: Option<TerritoryId>) -> AppResult<Vec<ItemPlace>> {
+        let sql = format!(
+            "SELECT a.id, t.slug, a.title, a.commune, a.latitude, a.longitude FROM actions a \
+             JOIN territories t ON t.id = a.territory_id WHERE a.publication = 'published' \
+             AND a.status <> 'cancelled'{} ORDER BY a.starts_at DESC, a.id",
+            scope("a.territory_id", territory)
+        );
+        let mut q = sqlx::query_as(&sql);
+        if let Some(t) = territory {
+            q = q.bind(t);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
+    }
+}
