@@ -23,6 +23,7 @@ pub mod reports;
 pub mod signatures;
 pub mod subscriptions;
 pub mod territories;
+pub mod territory_blocks;
 pub mod territory_moves;
 pub mod territory_transfer;
 pub mod unit;

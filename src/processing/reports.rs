@@ -24,6 +24,8 @@ use crate::{
     },
 };
 
+pub use super::territory_blocks::{block, block_for_territory};
+
 /// Reports one address may file in an hour from the page or the API.
 pub const MAX_REPORTS_PER_HOUR: i64 = 10;
 
@@ -398,75 +400,6 @@ fn remote_host(r: &ReportRow) -> AppResult<String> {
     let actor = r.target_actor.as_deref().ok_or_else(|| AppError::Unprocessable("not remote content".into()))?;
     let url = url::Url::parse(actor)?;
     Ok(domain_of(url.host_str().unwrap_or_default()))
-}
-
-/// Blocks a remote actor or domain for one territory, inside the caller's change: its follows
-/// of the territory (and the territory's of it) are removed, its comments on the territory's
-/// practices hidden; its activities for the territory are refused from then on (403, inbox).
-pub async fn block_for_territory(
-    change: &mut Change,
-    territory: TerritoryId,
-    kind: BlockKind,
-    target: &str,
-    reason: &str,
-    by: &str,
-) -> AppResult<()> {
-    store::block(change.conn(), territory, kind, target, reason).await?;
-    let (removed, hidden) = match kind {
-        BlockKind::Actor => (
-            store::remove_follows(change.conn(), territory, Some(target), None).await?,
-            store::hide_comments_of(change.conn(), territory, target).await?,
-        ),
-        BlockKind::Domain => (store::remove_follows(change.conn(), territory, None, Some(target)).await?, 0),
-    };
-    change
-        .audit(
-            by,
-            "territory.block",
-            &format!("territory {territory}: {kind} {target} ({removed} follows removed, {hidden} comments hidden)"),
-        )
-        .await
-}
-
-/// A territory's block made from the console, without a report: logged publicly too.
-pub async fn block(
-    state: &AppState,
-    territory: TerritoryId,
-    kind: BlockKind,
-    target: &str,
-    reason: &str,
-    by: &str,
-) -> AppResult<()> {
-    let target = match kind {
-        BlockKind::Actor => crate::federation::protocol::remote_url::remote_url(target, true)?.to_string(),
-        BlockKind::Domain => domain_of(target.trim()),
-    };
-    if target.is_empty() {
-        return Err(AppError::Unprocessable("nothing to block".into()));
-    }
-    let mut change = Change::begin(state).await?;
-    block_for_territory(&mut change, territory, kind, &target, reason, by).await?;
-    let log_kind = match kind {
-        BlockKind::Actor => report::LogKind::BlockActor,
-        BlockKind::Domain => report::LogKind::BlockDomain,
-    };
-    let label = match kind {
-        BlockKind::Actor => target.clone(),
-        BlockKind::Domain => target.clone(),
-    };
-    store::log(
-        change.conn(),
-        &NewLogLine {
-            territory_id: Some(territory),
-            kind: log_kind,
-            target_kind: kind.as_str(),
-            target_ap_id: "",
-            target_label: &label,
-            reason,
-        },
-    )
-    .await?;
-    change.commit().await
 }
 
 /// Forwards report `id` to the origin of the remote content as a `Flag` from the instance
