@@ -199,9 +199,14 @@ async fn the_map_draws_markers_on_a_phone_and_lists_them_without_javascript() {
     shot(c, "map-phone-fr").await;
     // Markers open a popup linking to the page (a DOM click, as a tap on the marker gives).
     c.execute("document.querySelector('.map-marker-pratiques').click()", vec![]).await.expect("click");
-    eventually(5, "the popup", || async { c.find(Locator::Css(".leaflet-popup-content a")).await.is_ok() }).await;
-    let popup = c.find(Locator::Css(".leaflet-popup-content a")).await.expect("popup");
-    assert_eq!(popup.text().await.expect("text"), "Magasin de producteurs");
+    // The popup fades in: WebDriver reads no text while it is still transparent, so wait for the text.
+    eventually(5, "the popup names the practice", || async {
+        match c.find(Locator::Css(".leaflet-popup-content a")).await {
+            Ok(link) => link.text().await.is_ok_and(|t| t == "Magasin de producteurs"),
+            Err(_) => false,
+        }
+    })
+    .await;
     let list = c.find(Locator::Css(".map-list")).await.expect("list").text().await.expect("text");
     assert!(list.contains("Dominique Listée") && list.contains("Marché des producteurs"), "{list}");
     shot(c, "map-popup-phone-fr").await;
