@@ -250,9 +250,16 @@ enum DomainCmd {
         #[arg(long, default_value = "")]
         reason: String,
     },
-    /// Lift a block.
+    /// Limit a domain: its follows wait for approval, its content stays out of the catalogue
+    /// and the agenda (Mastodon's "limit").
+    Limit {
+        domain: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Lift a block or a limit.
     Unblock { domain: String },
-    /// List blocked domains.
+    /// List blocked and limited domains.
     List,
 }
 

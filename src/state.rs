@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::{
     config::Config,
-    domain::{local_actor::LocalActor, urls::Urls},
+    domain::{local_actor::LocalActor, report::Severity, urls::Urls},
     error::{AppError, AppResult},
     federation::keys::{KeyCache, KeyPairPem, Signer, Verifier},
     metrics::Metrics,
@@ -38,9 +38,9 @@ pub struct Inner {
     /// Per-actor and per-host limits on incoming comments, reactions and adoptions.
     pub flood: crate::federation::flood::FloodGuard,
     signers: Mutex<HashMap<LocalActor, (String, Signer)>>,
-    /// Blocked domains, reloaded from the database every few seconds (another process, the
-    /// CLI, may change them).
-    blocks: Mutex<Option<(std::time::Instant, Vec<String>)>>,
+    /// Blocked and limited domains, reloaded from the database every few seconds (another
+    /// process, the CLI, may change them).
+    blocks: Mutex<Option<(std::time::Instant, DomainLists)>>,
     /// Parsed remote keys (negative cache included) and key-refetch limits.
     pub key_cache: KeyCache,
     /// Test seam: makes the next change fail at a chosen step (never armed in production).
@@ -57,6 +57,15 @@ impl Deref for AppState {
     fn deref(&self) -> &Inner {
         &self.0
     }
+}
+
+/// The instance's domain blocks by severity, as cached (`is_blocked`, `is_limited`).
+#[derive(Debug, Clone, Default)]
+struct DomainLists {
+    /// `suspend`: everything from them refused.
+    suspended: Vec<String>,
+    /// `limit`: their follows held for approval, their content kept out of public lists.
+    limited: Vec<String>,
 }
 
 /// How stale the in-memory list of blocked domains may be.
@@ -137,23 +146,37 @@ impl AppState {
 
     /// Whether `host` (or a parent domain) is blocked; at most `BLOCKS_TTL` stale.
     pub async fn is_blocked(&self, host: &str) -> AppResult<bool> {
+        Ok(crate::storage::hosts::is_blocked_by(&self.domain_lists().await?.suspended, host))
+    }
+
+    /// Whether `host` (or a parent domain) is limited (issue 15, point 5): its follows wait
+    /// for a moderator, its content stays out of the catalogue and the agenda.
+    pub async fn is_limited(&self, host: &str) -> AppResult<bool> {
+        Ok(crate::storage::hosts::is_blocked_by(&self.domain_lists().await?.limited, host))
+    }
+
+    async fn domain_lists(&self) -> AppResult<DomainLists> {
         let cached = self
             .blocks
             .lock()
             .map_err(|_| AppError::internal("poisoned lock"))?
             .as_ref()
             .filter(|(at, _)| at.elapsed() < BLOCKS_TTL)
-            .map(|(_, list)| list.clone());
-        let list = match cached {
-            Some(l) => l,
-            None => {
-                let l: Vec<String> = self.store.domain_blocks().await?.into_iter().map(|(d, _)| d).collect();
-                *self.blocks.lock().map_err(|_| AppError::internal("poisoned lock"))? =
-                    Some((std::time::Instant::now(), l.clone()));
-                l
+            .map(|(_, lists)| lists.clone());
+        if let Some(lists) = cached {
+            return Ok(lists);
+        }
+        let mut lists = DomainLists::default();
+        for b in self.store.all_domain_blocks().await? {
+            match b.severity {
+                Severity::Suspend => lists.suspended.push(b.domain),
+                Severity::Limit => lists.limited.push(b.domain),
+                Severity::Noop => {}
             }
-        };
-        Ok(crate::storage::hosts::is_blocked_by(&list, host))
+        }
+        *self.blocks.lock().map_err(|_| AppError::internal("poisoned lock"))? =
+            Some((std::time::Instant::now(), lists.clone()));
+        Ok(lists)
     }
 
     /// Forget the cached block list (after a change made by this process).

@@ -41,6 +41,10 @@ pub async fn domain(state: &AppState, cmd: DomainCmd) -> AppResult<()> {
             let dropped = processing::domains::block(state, &domain, &reason).await?;
             println!("blocked {domain} ({dropped} pending deliveries dropped; running servers apply it within 5 s)");
         }
+        DomainCmd::Limit { domain, reason } => {
+            processing::domains::limit_audited(state, &domain, &reason, "cli").await?;
+            println!("limited {domain} (follows from it wait for approval; running servers apply it within 5 s)");
+        }
         DomainCmd::Unblock { domain } => {
             if processing::domains::unblock(state, &domain).await? {
                 println!("unblocked {domain}");
@@ -49,8 +53,8 @@ pub async fn domain(state: &AppState, cmd: DomainCmd) -> AppResult<()> {
             }
         }
         DomainCmd::List => {
-            for (domain, reason) in state.store.domain_blocks().await? {
-                println!("{domain}\t{reason}");
+            for b in state.store.all_domain_blocks().await? {
+                println!("{}\t{}\t{}", b.domain, b.severity, b.reason);
             }
         }
     }

@@ -2,8 +2,9 @@
 //! https://www.w3.org/TR/activitypub/#inbox-delivery
 //!
 //! Order of checks, cheapest first, each with its status: size (413), JSON shape (400),
-//! blocked domain (403), signature syntax, time window and digest (401), actor and id on the
-//! signer's host (403), key fetch and signature (401), the actor named is the signer (403).
+//! blocked domain (403; a `Flag` from one: 202, dropped), signature syntax, time window and
+//! digest (401), actor and id on the signer's host (403), key fetch and signature (401), the
+//! actor named is the signer (403).
 //! Only then are effects applied, in one transaction, before answering 202.
 
 use std::time::Instant;
@@ -76,6 +77,12 @@ async fn receive(
     remote_url(env.id.as_str(), data.config.allow_private_network)?;
     remote_url(env.actor.as_str(), data.config.allow_private_network)?;
     if data.is_blocked(&host_header(&env.actor)).await? {
+        if env.kind == "Flag" {
+            // A report from a blocked server is dropped without a word (issue 15): a 403 would
+            // only tell it to try again, and nothing it reports is acted on here.
+            tracing::info!(actor = %env.actor, "Flag from a blocked domain: ignored");
+            return Ok(StatusCode::ACCEPTED);
+        }
         return Err(AppError::Forbidden("domain blocked by this instance".into()));
     }
     let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");

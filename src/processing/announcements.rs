@@ -316,6 +316,39 @@ pub async fn delete(state: &AppState, id: i64, by: &str) -> AppResult<()> {
     change.commit().await
 }
 
+/// A published announcement and what its followers' hosts read (network, asked before a
+/// moderator's change); `None` when `ap_id` names no published announcement.
+pub async fn published_with_readers(
+    state: &AppState,
+    ap_id: &str,
+) -> AppResult<Option<(AnnouncementRow, AnnouncementReaders)>> {
+    let Some(a) = state.store.announcement_by_ap_id(ap_id).await?.filter(|a| a.is_published()) else {
+        return Ok(None);
+    };
+    let readers = readers_before(state, &a).await?;
+    Ok(Some((a, readers)))
+}
+
+/// Takes a published announcement back to draft inside the caller's change (a moderator's
+/// decision on a report): it leaves the public pages and the outbox, followers get a `Delete`.
+/// A draft rather than a deletion, so that its authors can correct it and publish it again.
+pub async fn unpublish_in(
+    state: &AppState,
+    change: &mut Change,
+    readers: &AnnouncementReaders,
+    id: i64,
+    by: &str,
+) -> AppResult<()> {
+    let current = live_in(change.conn(), id).await?;
+    if !current.is_published() {
+        return Err(AppError::Conflict(format!("announcement {id} is not published")));
+    }
+    crate::storage::activities::retract_public(change.conn(), &current.ap_id).await?;
+    tell_followers(state, change, readers, &current, Kind::Delete).await?;
+    store::set_status(change.conn(), id, AnnouncementStatus::Draft).await?;
+    change.audit(by, "announcement.unpublish", &format!("announcement {id}")).await
+}
+
 /// Hides or shows a comment (moderators), as for practice comments: hidden, the territory's
 /// `Announce` of it is undone for its followers; shown again, it is announced anew.
 pub async fn set_comment_hidden(state: &AppState, id: i64, comment: i64, hidden: bool, by: &str) -> AppResult<()> {

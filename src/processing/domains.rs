@@ -55,6 +55,33 @@ pub async fn block_in(change: &mut Change, given: &str, reason: &str) -> AppResu
     Ok(dropped)
 }
 
+/// Limits a domain (issue 15, point 5; Mastodon's "limit"): its actors' follows of our
+/// territories wait for a moderator's approval, its practices and actions stay out of the
+/// catalogue and the agenda; its activities are still received. One change with the audit
+/// entry `domain.limit` and the line of the public moderation log.
+pub async fn limit_audited(state: &AppState, domain: &str, reason: &str, by: &str) -> AppResult<()> {
+    let domain = entry(domain)?;
+    let mut change = Change::begin(state).await?;
+    hosts::limit_domain_in(change.conn(), &domain, reason).await?;
+    crate::storage::reports::log(
+        change.conn(),
+        &crate::storage::reports::NewLogLine {
+            territory_id: None,
+            kind: crate::domain::report::LogKind::LimitDomain,
+            target_kind: "domain",
+            target_ap_id: "",
+            target_label: &domain,
+            reason,
+        },
+    )
+    .await?;
+    change.audit(by, "domain.limit", &domain).await?;
+    change.commit().await?;
+    state.blocks_changed();
+    tracing::info!(%domain, "domain limited");
+    Ok(())
+}
+
 pub async fn unblock(state: &AppState, domain: &str) -> AppResult<bool> {
     unblock_audited(state, domain, None).await
 }

@@ -106,14 +106,33 @@ pub fn path_of(data_dir: &std::path::Path, name: &str) -> Option<PathBuf> {
 /// a row naming no file is not). Written under a temporary name, then renamed: a reader never
 /// sees half a file.
 pub async fn store(data_dir: &std::path::Path, img: &Image) -> AppResult<()> {
+    write(data_dir, &img.name, &img.bytes).await
+}
+
+/// Writes a file received whole (the images of a territory moving here): only under one of our
+/// names, and only when the bytes are what the name says (it is their SHA-256), so that an
+/// export cannot put anything else in the folder nor replace an image another row names.
+pub async fn store_file(data_dir: &std::path::Path, name: &str, bytes: &[u8]) -> AppResult<()> {
+    if path_of(data_dir, name).is_none() {
+        return Err(AppError::BadRequest(format!("not a media file name: {name}")));
+    }
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
+    let hash: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    if !name.to_ascii_lowercase().starts_with(&hash) {
+        return Err(AppError::BadRequest(format!("media file {name}: its bytes do not match its name")));
+    }
+    write(data_dir, name, bytes).await
+}
+
+async fn write(data_dir: &std::path::Path, name: &str, bytes: &[u8]) -> AppResult<()> {
     let dir = dir(data_dir);
     tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(format!("media folder: {e}")))?;
-    let path = dir.join(&img.name);
+    let path = dir.join(name);
     if tokio::fs::try_exists(&path).await.unwrap_or(false) {
         return Ok(());
     }
-    let tmp = dir.join(format!(".{}.{}", img.name, uuid::Uuid::new_v4()));
-    tokio::fs::write(&tmp, &img.bytes).await.map_err(|e| AppError::Internal(format!("media write: {e}")))?;
+    let tmp = dir.join(format!(".{name}.{}", uuid::Uuid::new_v4()));
+    tokio::fs::write(&tmp, bytes).await.map_err(|e| AppError::Internal(format!("media write: {e}")))?;
     tokio::fs::rename(&tmp, &path).await.map_err(|e| AppError::Internal(format!("media rename: {e}")))?;
     Ok(())
 }
@@ -142,6 +161,18 @@ mod tests {
         assert!(img.name.ends_with(".jpg") && img.name.len() == 64 + 4);
         let small = prepare(&png(40, 30, true)).expect("image");
         assert_eq!((small.width, small.height, small.content_type), (40, 30, "image/png"));
+    }
+
+    #[tokio::test]
+    async fn received_files_are_kept_only_under_their_own_hash() {
+        let dir = tempfile::tempdir().expect("dir");
+        let img = prepare(&png(40, 30, false)).expect("image");
+        store_file(dir.path(), &img.name, &img.bytes).await.expect("its own name");
+        assert_eq!(std::fs::read(dir.path().join("media").join(&img.name)).expect("written"), img.bytes);
+        let other = format!("{}.png", "b".repeat(64));
+        assert!(store_file(dir.path(), &other, &img.bytes).await.is_err(), "bytes under another name");
+        assert!(store_file(dir.path(), "../../evil.png", &img.bytes).await.is_err(), "not one of our names");
+        assert!(!dir.path().join("media").join(&other).exists());
     }
 
     #[test]

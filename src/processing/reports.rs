@@ -16,7 +16,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::{outgoing::new_activity_id, protocol::flag},
-    processing::{actions, conversations, domains, practices, unit::Change},
+    processing::{actions, announcements, conversations, domains, practices, unit::Change},
     state::AppState,
     storage::{
         hosts::domain_of,
@@ -271,7 +271,11 @@ pub async fn target(
         && let Some(territory_id) = state.store.publisher_of(id).await?
     {
         let text = |k: &str| object.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-        let label = [text("name"), text("summary")].into_iter().find(|s| !s.is_empty()).unwrap_or_else(|| id.into());
+        // An announcement's `Note` has no `name` (see `protocol::announcement`): its title is in
+        // its row.
+        let title = state.store.announcement_by_ap_id(id).await?.map(|a| a.title).unwrap_or_default();
+        let label =
+            [title, text("name"), text("summary")].into_iter().find(|s| !s.is_empty()).unwrap_or_else(|| id.into());
         return Ok(Some(Target {
             kind: TargetKind::Announcement,
             ap_id: id.to_string(),
@@ -320,6 +324,12 @@ pub async fn decide(state: &AppState, id: i64, decision: Decision, reason: &str,
         (Decision::Unpublish, TargetKind::Action) => state.store.action_by_ap_id(&r.target_ap_id).await?,
         _ => None,
     };
+    let announcement = match (decision, r.target_kind) {
+        (Decision::Unpublish, TargetKind::Announcement) => {
+            announcements::published_with_readers(state, &r.target_ap_id).await?
+        }
+        _ => None,
+    };
     let practice_readers = match &practice {
         Some(p) if p.territory_id.is_some() => Some(practices::readers_for_publication(state, p.id, false).await?),
         _ => None,
@@ -344,14 +354,17 @@ pub async fn decide(state: &AppState, id: i64, decision: Decision, reason: &str,
                 .ok_or_else(|| AppError::Gone(format!("comment {}", r.target_ap_id)))?;
             conversations::set_hidden_in(state, &mut change, c.id, true, by).await?;
         }
-        Decision::Unpublish => match (&practice, &practice_readers, &action, &action_readers) {
-            (Some(p), Some(readers), _, _) => {
+        Decision::Unpublish => match (&practice, &practice_readers, &action, &action_readers, &announcement) {
+            (Some(p), Some(readers), _, _, _) => {
                 practices::set_published_in(state, &mut change, readers, p.id, false, by).await?;
             }
-            (_, _, Some(a), Some(readers)) => {
+            (_, _, Some(a), Some(readers), _) => {
                 actions::unpublish_in(state, &mut change, readers, a.id, by).await?;
             }
-            _ => return Err(AppError::Unprocessable("only local content can be unpublished".into())),
+            (_, _, _, _, Some((a, readers))) => {
+                announcements::unpublish_in(state, &mut change, readers, a.id, by).await?;
+            }
+            _ => return Err(AppError::Unprocessable("only published local content can be unpublished".into())),
         },
         Decision::BlockActor => {
             let (Some(actor), Some(t)) = (&r.target_actor, territory) else {

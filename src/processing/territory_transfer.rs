@@ -1,14 +1,16 @@
 //! A territory leaving for another instance (issue 15 point 9; docs/admin.md "Moving a
-//! territory"): its rows exported into one file sealed with a passphrase, imported whole on the
-//! new instance in one change, or not at all.
+//! territory"): its rows and its uploaded media (icon, announcements' images) exported into one
+//! file sealed with a passphrase, imported whole on the new instance in one change, or not at
+//! all.
 
+use base64::{Engine, engine::general_purpose::STANDARD};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     backup::sealed,
     domain::ids::TerritoryId,
     error::{AppError, AppResult},
-    processing::unit::Change,
+    processing::{media, unit::Change},
     state::AppState,
     storage::{
         self,
@@ -35,6 +37,45 @@ pub struct Bundle {
     pub tables: Vec<(String, Rows)>,
     /// Accepted followers' actor ids (they move with the `Move`, not with the file).
     pub followers: Vec<String>,
+    /// The territory's icon (its `name` empty: it is a `media` row). Absent from exports written
+    /// before media travelled: they still import, without it.
+    #[serde(default)]
+    pub icon: Option<MediaFile>,
+    /// The announcements' images (files under `<data_dir>/media`), by file name.
+    #[serde(default)]
+    pub media: Vec<MediaFile>,
+}
+
+/// An uploaded file travelling with the territory.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MediaFile {
+    pub name: String,
+    pub content_type: String,
+    /// The bytes, base64 (standard alphabet).
+    pub base64: String,
+}
+
+/// The image files the exported announcements name, read from the media folder; a name whose
+/// file is missing (already broken on this instance) is left out.
+async fn announcement_images(state: &AppState, tables: &[(String, Rows)]) -> AppResult<Vec<MediaFile>> {
+    let mut out: Vec<MediaFile> = Vec::new();
+    let rows = tables.iter().filter(|(name, _)| name == "announcements").flat_map(|(_, rows)| rows);
+    for row in rows {
+        let text = |k: &str| match row.get(k) {
+            Some(territory_export::Cell::Text(t)) => t.clone(),
+            _ => String::new(),
+        };
+        let name = text("image_name");
+        if name.is_empty() || out.iter().any(|m| m.name == name) {
+            continue;
+        }
+        let Some(path) = media::path_of(&state.config.data_dir, &name) else { continue };
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => out.push(MediaFile { name, content_type: text("image_type"), base64: STANDARD.encode(bytes) }),
+            Err(e) => tracing::warn!(file = %path.display(), error = %e, "announcement image missing: not exported"),
+        }
+    }
+    Ok(out)
 }
 
 /// What an import did.
@@ -59,7 +100,9 @@ pub async fn export(state: &AppState, slug: &str, passphrase: &str) -> AppResult
         tables.push((table.name.to_string(), territory_export::rows_of(&mut tx, table, territory.id.0).await?));
     }
     let followers = territory_export::follower_ids(&mut tx, territory.id.0).await?;
+    let icon = territory_export::icon_of(&mut tx, territory.id.0).await?;
     drop(tx);
+    let media = announcement_images(state, &tables).await?;
     let bundle = Bundle {
         format: FORMAT,
         software_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -70,6 +113,12 @@ pub async fn export(state: &AppState, slug: &str, passphrase: &str) -> AppResult
         created_at: chrono::Utc::now().to_rfc3339(),
         tables,
         followers,
+        icon: icon.map(|(content_type, bytes)| MediaFile {
+            name: String::new(),
+            content_type,
+            base64: STANDARD.encode(bytes),
+        }),
+        media,
     };
     let plain = serde_json::to_vec(&bundle).map_err(|e| AppError::Internal(format!("export: {e}")))?;
     sealed::seal(&plain, passphrase)
@@ -109,6 +158,16 @@ pub async fn import(state: &AppState, sealed_file: &[u8], passphrase: &str, by: 
             _ => value.to_string(),
         }
     };
+    let decode = |m: &MediaFile| {
+        STANDARD.decode(&m.base64).map_err(|e| AppError::BadRequest(format!("media {}: not base64: {e}", m.name)))
+    };
+    // Files first (as an upload does): a file no row names is harmless, a row naming no file
+    // is not. Every file is checked before any is written.
+    let files = bundle.media.iter().map(|m| Ok((m.name.as_str(), decode(m)?))).collect::<AppResult<Vec<_>>>()?;
+    let icon = bundle.icon.as_ref().map(|m| Ok::<_, AppError>((m.content_type.as_str(), decode(m)?))).transpose()?;
+    for (name, bytes) in &files {
+        media::store_file(&state.config.data_dir, name, bytes).await?;
+    }
     let mut change = Change::begin(state).await?;
     let mut ids = IdMap::default();
     let mut counts = Vec::new();
@@ -125,6 +184,11 @@ pub async fn import(state: &AppState, sealed_file: &[u8], passphrase: &str, by: 
     // The new Group names the old one in `alsoKnownAs`: the old instance checks it before
     // sending its `Move`, and followers' servers check it before following here.
     storage::territories::add_also_known_as(change.conn(), TerritoryId(territory_id), &bundle.source_actor).await?;
+    if let Some((content_type, bytes)) = icon {
+        let media_id = storage::admin::insert_media(change.conn(), content_type, &bytes).await?;
+        storage::admin::set_territory_icon(change.conn(), TerritoryId(territory_id), media_id).await?;
+    }
+    counts.push(("media".to_string(), files.len() + usize::from(bundle.icon.is_some())));
     change.audit(by, "territory.import", &format!("territory {} from {}", bundle.slug, bundle.source_actor)).await?;
     change.commit().await?;
     Ok(Imported { slug: bundle.slug, source_actor: bundle.source_actor, counts, followers: bundle.followers.len() })

@@ -27,7 +27,11 @@ pub struct AgendaQuery {
 impl Store {
     /// A page of the agenda: at most `limit` actions after skipping `offset`.
     pub async fn agenda(&self, q: &AgendaQuery, limit: i64, offset: i64) -> AppResult<Vec<ActionRow>> {
-        let mut sql = format!("SELECT {COLUMNS} FROM actions WHERE publication = 'published'");
+        // Actions of limited domains stay out of the agenda (their page still answers).
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM actions WHERE publication = 'published' AND {}",
+            super::hosts::not_limited("origin_actor")
+        );
         let mut texts: Vec<String> = vec![];
         let mut numbers: Vec<i64> = vec![];
         // Placeholders are numbered in order: texts first, then numbers (bound in that order).

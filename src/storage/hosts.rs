@@ -4,7 +4,10 @@
 use sqlx::FromRow;
 
 use super::Store;
-use crate::{domain::now_millis, error::AppResult};
+use crate::{
+    domain::{now_millis, report::Severity},
+    error::AppResult,
+};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct HostRow {
@@ -250,18 +253,47 @@ pub async fn upsert_domain_block_in(conn: &mut sqlx::AnyConnection, b: &DomainBl
     Ok(())
 }
 
-/// Blocks `domain`, inside the caller's transaction.
+/// Blocks `domain` (`suspend`, also when it was limited), inside the caller's transaction.
 pub async fn block_domain_in(conn: &mut sqlx::AnyConnection, domain: &str, reason: &str) -> AppResult<()> {
+    set_domain_severity_in(conn, domain, reason, Severity::Suspend).await
+}
+
+/// Limits `domain` (`limit`, also when it was blocked: a block eased), inside the caller's
+/// transaction.
+pub async fn limit_domain_in(conn: &mut sqlx::AnyConnection, domain: &str, reason: &str) -> AppResult<()> {
+    set_domain_severity_in(conn, domain, reason, Severity::Limit).await
+}
+
+async fn set_domain_severity_in(
+    conn: &mut sqlx::AnyConnection,
+    domain: &str,
+    reason: &str,
+    severity: Severity,
+) -> AppResult<()> {
     sqlx::query(
-        "INSERT INTO domain_blocks (domain, reason, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason",
+        "INSERT INTO domain_blocks (domain, reason, created_at, severity) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (domain) DO UPDATE SET reason = excluded.reason, severity = excluded.severity",
     )
     .bind(block_entry(domain))
     .bind(reason)
     .bind(now_millis())
+    .bind(severity.as_str())
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// An SQL condition true when the URL in `column` (an actor's or an object's id) is not on a
+/// limited domain, its subdomains or, for an entry without a port, any of their ports: what
+/// `is_blocked_by` decides in Rust, for the public lists filtered in SQL (catalogue, agenda).
+/// Matched on the lowercased URL: hosts are stored lowercased (`block_entry`).
+pub fn not_limited(column: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM domain_blocks lim WHERE lim.severity = 'limit' AND (\
+         LOWER({column}) LIKE '%://' || lim.domain || '/%' OR LOWER({column}) LIKE '%://%.' || lim.domain || '/%' \
+         OR (lim.domain NOT LIKE '%:%' AND (LOWER({column}) LIKE '%://' || lim.domain || ':%' \
+         OR LOWER({column}) LIKE '%://%.' || lim.domain || ':%'))))"
+    )
 }
 
 /// Lifts the block of `domain`, inside the caller's transaction; false when there was none.

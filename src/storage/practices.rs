@@ -222,11 +222,15 @@ impl Store {
         .await?)
     }
 
-    /// Published practices, local and remote, newest first, filtered in SQL (so that old
-    /// practices are found as well as new ones), `limit` a page (`f.page`, from 1); `q` matches
-    /// French word forms.
+    /// Published practices, local and remote (not from a limited domain), newest first,
+    /// filtered in SQL (so that old practices are found as well as new ones), `limit` a page
+    /// (`f.page`, from 1); `q` matches French word forms.
     pub async fn search_practices(&self, f: &PracticeFilter, limit: i64) -> AppResult<Vec<PracticeRow>> {
-        let mut sql = format!("SELECT {COLUMNS} FROM practices WHERE status = 'published'");
+        // Practices of limited domains stay out of public lists (their page still answers).
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM practices WHERE status = 'published' AND {}",
+            super::hosts::not_limited("origin_actor")
+        );
         let mut args: Vec<String> = vec![];
         let mut arg = |sql: &mut String, clause: &str, value: String| {
             args.push(value);

@@ -67,8 +67,8 @@ pub const TABLES: &[Table] = &[
     Table { name: "announcements", scope: "territory_id = $1", refs: &[("territory_id", "territories")], has_id: true },
 ];
 
-/// Columns that do not travel: they name what stays on the old instance (its media rows); the
-/// target's defaults apply. Token hashes do travel: links already mailed reach the new
+/// Columns that do not travel: they name a row of the old instance (its `media` row: the icon
+/// travels as bytes and gets a new row); the target's defaults apply. Token hashes do travel: links already mailed reach the new
 /// instance through the old address's redirect and still work there.
 const LEFT_BEHIND: &[(&str, &str)] = &[("territories", "icon_media_id")];
 
@@ -139,6 +139,17 @@ pub async fn follower_ids(conn: &mut AnyConnection, territory_id: i64) -> AppRes
     )
     .bind(territory_id)
     .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The territory's icon (content type, bytes): a `media` row, which travels beside the rows
+/// (`icon_media_id` itself is left behind).
+pub async fn icon_of(conn: &mut AnyConnection, territory_id: i64) -> AppResult<Option<(String, Vec<u8>)>> {
+    Ok(sqlx::query_as(
+        "SELECT m.content_type, m.bytes FROM media m JOIN territories t ON t.icon_media_id = m.id WHERE t.id = $1",
+    )
+    .bind(territory_id)
+    .fetch_optional(&mut *conn)
     .await?)
 }
 

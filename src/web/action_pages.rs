@@ -119,6 +119,13 @@ pub struct ActionPage {
     form: JoinForm,
 }
 
+impl ActionPage {
+    /// The report form about this action (issue 15): visitors report it as they report a practice.
+    fn report_link(&self) -> String {
+        super::reports::link(crate::domain::report::TargetKind::Action, &self.a.ap_id)
+    }
+}
+
 /// An organiser's name and link: a territory of ours, or a remote actor as last seen.
 async fn organiser(state: &AppState, actor: &str) -> AppResult<(String, Href)> {
     if let Some(t) = crate::federation::activities::local_territory(state, actor).await? {

@@ -120,6 +120,13 @@ struct OnePage {
     moderator: bool,
 }
 
+impl OnePage {
+    /// The report form about this announcement (issue 15), beside what may be reported.
+    fn report_link(&self) -> String {
+        super::reports::link(crate::domain::report::TargetKind::Announcement, &self.a.ap_id)
+    }
+}
+
 /// A live announcement of the territory `slug` (drafts for moderators only), or 404; a deleted
 /// one is 410.
 async fn of_territory(state: &AppState, slug: &str, id: &str, moderator: bool) -> AppResult<AnnouncementRow> {

@@ -311,3 +311,80 @@ async fn mastodon_block_lists_import_and_export() {
         m.stop().await;
     }
 }
+
+/// Announcements and actions (issue 15, point 3): their pages link to the report form; a
+/// moderator unpublishes each from a report (the announcement back to draft, its followers
+/// told with a `Delete`), and the public log says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn announcements_and_actions_are_reported_and_unpublished_from_the_queue() {
+    use maillage::{domain::announcement::AnnouncementInput, processing::announcements};
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    let (_, practice) = common::published_practice(&m, "Ressourcerie", "Réemploi.").await;
+    let follower = Peer::start().await;
+    let follow = localise(&fixture("mastodon/follow.json"), &follower, &m, &practice);
+    assert_eq!(follower.post_signed(&m.url("/inbox"), &follow).await, StatusCode::ACCEPTED);
+    let input = AnnouncementInput {
+        title: "Loterie gagnante".into(),
+        text: "Cliquez ici pour gagner.".into(),
+        status: "published".into(),
+        ..Default::default()
+    };
+    let id = announcements::create(&m.data, "territoire", &input, &announcements::ImageChange::Keep, "modo")
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .expect("announcement");
+    let announcement = m.data.store.announcement(id).await.expect("db").expect("row").ap_id;
+    let modo = m.token(Role::Moderator).await;
+    let body = json!({"title": "Marché", "summary": "Des fermes.", "description": "Programme.",
+        "start": "2030-03-14T10:00", "end": "2030-03-14T17:00", "timezone": "Europe/Paris", "commune": "Redon"});
+    let (s, created) = common::call(reqwest::Method::POST, m.url("/api/v1/actions"), Some(&modo), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let action_id = created["id"].as_i64().expect("id");
+    let publish = m.url(&format!("/api/v1/actions/{action_id}/publish"));
+    let (s, _) = common::call(reqwest::Method::POST, publish, Some(&modo), None).await;
+    assert!(s.is_success());
+    let action_path = format!("/t/territoire/actions/{action_id}");
+    let action = m.url(&action_path);
+
+    let mut visitor = Browser::new(m.base.as_str());
+    let page = visitor.get(&action_path).await.body;
+    assert!(page.contains("/signaler?kind=action&#38;target="), "a report link on the action's page: {page}");
+    let page = visitor.get(&format!("/t/territoire/annonces/{id}")).await.body;
+    assert!(page.contains("/signaler?kind=announcement&#38;target="), "and on the announcement's: {page}");
+
+    for (kind, target, label) in [("announcement", &announcement, "Loterie gagnante"), ("action", &action, "Marché")] {
+        let form = visitor.get(&format!("/signaler?kind={kind}&target={}", urlencoding(target))).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains(label), "the form names what is reported: {}", form.body);
+        let csrf = form.csrf();
+        let p = visitor
+            .post("/signaler", &[("csrf", &csrf), ("kind", kind), ("target", target), ("reason", "Arnaque")])
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{kind}: {}", p.body);
+    }
+    let open = m.data.store.reports(ReportStatus::Open, 10, 0).await.expect("reports");
+    assert_eq!(open.len(), 2);
+    let before = follower.received().len();
+    for r in &open {
+        reports::decide(&m.data, r.id, Decision::Unpublish, "Escroquerie", "moderatrice").await.expect("unpublish");
+    }
+    let a = m.data.store.announcement(id).await.expect("db").expect("row");
+    assert_eq!(a.status, maillage::domain::announcement::AnnouncementStatus::Draft, "back to draft");
+    assert_eq!(visitor.get(&format!("/t/territoire/annonces/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_ne!(visitor.get(&action_path).await.status, StatusCode::OK, "the action's page is gone");
+    eventually(15, "the follower is told to delete the announcement", || async {
+        follower.received().iter().skip(before).any(|a| a["type"] == "Delete" && a.to_string().contains(&announcement))
+    })
+    .await;
+    let log: Value = client().get(m.url("/moderation.json")).send().await.expect("log").json().await.expect("json");
+    let kinds: Vec<(&str, &str)> = log
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|l| (l["kind"].as_str().unwrap_or(""), l["target_kind"].as_str().unwrap_or("")))
+        .collect();
+    assert!(kinds.contains(&("unpublish", "announcement")) && kinds.contains(&("unpublish", "action")), "{log}");
+    assert!(!log.to_string().contains("Arnaque"), "the reporter's words stay private");
+    follower.stop().await;
+    m.stop().await;
+}

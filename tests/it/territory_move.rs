@@ -6,9 +6,13 @@
 
 use maillage::{
     backup::sealed,
+    domain::announcement::AnnouncementInput,
     domain::{signatory::SignatureInput, territory::Slug},
     error::AppError,
-    processing::{signatures, territory_transfer},
+    processing::{
+        announcements::{self, ImageChange},
+        signatures, territory_transfer,
+    },
     state::AppState,
     storage::signatories::SignatoryPrivate,
     text::i18n::{Lang, Tr},
@@ -144,6 +148,54 @@ async fn export_then_import_keeps_signatories_consent_and_history() {
         a.stop().await;
         b.stop().await;
     }
+}
+
+/// A PNG of `w`×`h`.
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, 40]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Png).expect("png");
+    out.into_inner()
+}
+
+/// The territory's icon and its announcements' images travel in the export: B serves the same
+/// bytes at the announcement's image and the territory's icon.
+#[tokio::test]
+async fn media_travel_with_the_territory() {
+    let a = seeded(TestDb::prefer_postgres().await).await;
+    let b = target(TestDb::sqlite().await).await;
+    let t = a.data.store.territory_by_slug("territoire").await.expect("db").expect("territory");
+    let icon = png(64, 64);
+    let media_id = a.data.store.insert_media("image/png", &icon).await.expect("media");
+    a.data.store.set_territory_icon(t.id, media_id).await.expect("icon");
+    let input = AnnouncementInput {
+        title: "Fête des voisins".into(),
+        text: "Samedi, place de la mairie.".into(),
+        image_alt: "La place pavoisée".into(),
+        status: "published".into(),
+        ..Default::default()
+    };
+    let id = announcements::create(&a.data, "territoire", &input, &ImageChange::New(png(300, 200)), "test")
+        .await
+        .map_err(|e| format!("{e:?}"))
+        .expect("announcement");
+    let image = a.data.store.announcement(id).await.expect("db").expect("row").image_name;
+    assert!(!image.is_empty());
+    let image_bytes = std::fs::read(a.data.config.data_dir.join("media").join(&image)).expect("file on A");
+
+    let sealed_file = territory_transfer::export(&a.data, "territoire", PASS).await.expect("export");
+    let done = territory_transfer::import(&b.data, &sealed_file, PASS, "cli").await.expect("import");
+    assert!(done.counts.contains(&("media".to_string(), 2)), "{:?}", done.counts);
+
+    let moved = b.data.store.territory_by_slug("territoire").await.expect("db").expect("territory");
+    let icon_id = moved.icon_media_id.expect("the icon travelled");
+    let (kind, bytes) = b.data.store.media(icon_id).await.expect("db").expect("icon row");
+    assert_eq!((kind.as_str(), bytes), ("image/png", icon));
+    let served = crate::common::client().get(b.url(&format!("/media/a/{image}"))).send().await.expect("image");
+    assert_eq!(served.status(), reqwest::StatusCode::OK);
+    assert_eq!(served.bytes().await.expect("bytes").to_vec(), image_bytes, "the same image, served by B");
+    a.stop().await;
+    b.stop().await;
 }
 
 #[tokio::test]

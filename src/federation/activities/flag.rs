@@ -2,7 +2,7 @@
 //! the account and its posts in `object`; Lemmy: from the user, one post or comment). Each
 //! object this instance holds becomes a report in the moderators' queue
 //! (`processing::reports::file_flag`); a `Flag` with no object, or about nothing of ours, is
-//! ignored (202). A blocked domain never gets here (the inbox refuses it first).
+//! ignored (202). One from a blocked domain never gets here (the inbox answers it 202 and drops it).
 
 use super::{Activity, Received};
 use crate::{error::AppResult, federation::protocol::inbound::Flag, processing::reports};

@@ -1,5 +1,5 @@
 //! `Follow` of a territory: accepted at once, or held until an admin approves it when the
-//! territory has `manuallyApprovesFollowers`.
+//! territory has `manuallyApprovesFollowers` or the follower's domain is limited (issue 15).
 //! https://www.w3.org/TR/activitypub/#follow-activity-inbox
 
 use serde_json::Value;
@@ -36,13 +36,15 @@ impl Activity for Follow {
             return super::subscription::receive_follow(state, self.id.as_str(), ctx.raw, follower).await;
         }
         let territory = require_local_territory(state, self.object.id()).await?;
+        // A limited domain's follows wait for a moderator, whatever the territory's setting.
+        let limited = state.is_limited(&follower.host).await?;
         let mut change = Change::begin(state).await?;
         if !claim_received(change.conn(), self.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
             return Ok(());
         }
         let existing = follows::follow_in(change.conn(), Direction::Followers, territory.id, follower.id).await?;
         let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
-        let held = territory.manually_approves_followers.0 && !already_accepted;
+        let held = (territory.manually_approves_followers.0 || limited) && !already_accepted;
         let state_now = if held { FollowState::Pending } else { FollowState::Accepted };
         follows::upsert_follow(
             change.conn(),
@@ -54,7 +56,7 @@ impl Activity for Follow {
         )
         .await?;
         if held {
-            tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follow request held for approval");
+            tracing::info!(territory = %territory.slug, follower = %follower.ap_id, limited, "follow request held for approval");
         } else {
             send_answer(&mut change, &territory, follower, ctx.raw, "Accept").await?;
             tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follower accepted");

@@ -51,6 +51,10 @@ pub const CCES_NS: &str = "https://maillage.cces.fr/ns#";
 #[serde(rename_all = "camelCase")]
 struct ActorTerms {
     manually_approves_followers: &'static str,
+    /// A moved territory's old and new actors name each other (`Move`, issue 15): Mastodon
+    /// declares both terms in the ActivityStreams namespace, as ids.
+    also_known_as: IdTerm,
+    moved_to: IdTerm,
     toot: &'static str,
     discoverable: &'static str,
     featured: IdTerm,
@@ -75,6 +79,8 @@ struct IdTerm {
 pub fn actor_context() -> Value {
     let terms = ActorTerms {
         manually_approves_followers: "as:manuallyApprovesFollowers",
+        also_known_as: IdTerm { id: "as:alsoKnownAs", kind: "@id" },
+        moved_to: IdTerm { id: "as:movedTo", kind: "@id" },
         toot: "http://joinmastodon.org/ns#",
         discoverable: "toot:discoverable",
         featured: IdTerm { id: "toot:featured", kind: "@id" },

@@ -1,6 +1,7 @@
 //! Admin console: followers, following, domain blocks, federation status.
 
 use super::*;
+use crate::domain::report::Severity;
 
 pub(super) async fn followers_page(
     State(data): State<AppState>,
@@ -169,13 +170,16 @@ pub(super) async fn domains_page(
     page.tables.push(Table {
         empty: String::new(),
         title: tr.t("admin-domains"),
-        headers: vec![tr.t("domain"), tr.t("reason")],
+        headers: vec![tr.t("domain"), tr.t("domain-severity"), tr.t("reason")],
         rows: data
             .store
-            .domain_blocks()
+            .all_domain_blocks()
             .await?
             .into_iter()
-            .map(|(d, r)| Row { key: d.clone(), cells: vec![d, r] })
+            .map(|b| Row {
+                key: b.domain.clone(),
+                cells: vec![b.domain, tr.t(&format!("domain-severity-{}", b.severity)), b.reason],
+            })
             .collect(),
         actions: vec![action("/admin/domains/unblock", "domain", tr.t("unblock"), "secondary", ("", String::new()))],
     });
@@ -188,6 +192,15 @@ pub(super) async fn domains_page(
         ],
         submit: tr.t("block"),
     });
+    page.forms.push(FormDef {
+        action: "/admin/domains/limit".into(),
+        title: tr.t("domain-limit-title"),
+        fields: vec![
+            Field { name: "domain", label: tr.t("domain"), kind: "text", value: String::new() },
+            Field { name: "reason", label: tr.t("reason"), kind: "text", value: String::new() },
+        ],
+        submit: tr.t("domain-limit"),
+    });
     render_status(StatusCode::OK, &page)
 }
 
@@ -195,6 +208,24 @@ pub(super) async fn domains_block(
     State(data): State<AppState>,
     ctx: Ctx,
     form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    domains_set(data, ctx, form, Severity::Suspend).await
+}
+
+/// Limits a domain (issue 15, point 5): its follows wait for approval on the followers page.
+pub(super) async fn domains_limit(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    domains_set(data, ctx, form, Severity::Limit).await
+}
+
+async fn domains_set(
+    data: AppState,
+    ctx: Ctx,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+    severity: Severity,
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     let domain = f.get("domain").trim().trim_start_matches("https://").trim_end_matches('/').to_lowercase();
@@ -207,7 +238,11 @@ pub(super) async fn domains_block(
         return Ok(res);
     }
     let reason: String = f.get("reason").chars().take(500).collect();
-    processing::domains::block_audited(&data, &domain, &reason, Some(&account.email)).await?;
+    if severity == Severity::Limit {
+        processing::domains::limit_audited(&data, &domain, &reason, &account.email).await?;
+    } else {
+        processing::domains::block_audited(&data, &domain, &reason, Some(&account.email)).await?;
+    }
     Ok(back("/admin/domains"))
 }
 

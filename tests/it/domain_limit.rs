@@ -1,0 +1,163 @@
+//! An instance-wide "limit" of a domain (issue 15, point 5; Mastodon's limit): its accounts'
+//! follows of a territory wait for a moderator (the console lists them; approving sends
+//! `Accept`, refusing `Reject`), its practices stay out of the catalogue and the API's list, the
+//! decision shows in the public moderation log; a `Flag` from a blocked domain is answered 202
+//! and dropped. Both backends.
+
+use crate::common;
+
+use common::{TestDb, TestInstance, client, eventually, fixture, localise, peer::Peer, web::Browser};
+use maillage::{
+    domain::{account::Role, list::List, report::ReportStatus, territory::FollowState},
+    processing::domains,
+    storage::{follows::Direction, practices::PracticeContent},
+};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const PW: &str = "un mot de passe assez long";
+
+/// `peer` follows the default territory of `m` (Mastodon's shape).
+async fn follows(peer: &Peer, m: &TestInstance, practice: &str) {
+    let follow = localise(&fixture("mastodon/follow.json"), peer, m, practice);
+    assert_eq!(peer.post_signed(&m.url("/inbox"), &follow).await, StatusCode::ACCEPTED);
+}
+
+/// A published practice received from `origin` (as a followed territory's `Article` lands).
+async fn remote_practice(m: &TestInstance, origin: &Peer, title: &str) {
+    let content = PracticeContent {
+        title: title.into(),
+        summary: format!("{title}, en quelques mots."),
+        body_md: "Texte.".into(),
+        body_html: "<p>Texte.</p>".into(),
+        domains: List::parse("alimentation").expect("domains"),
+        dimensions: "[]".into(),
+        structures: Default::default(),
+        structure_refs: "[]".into(),
+        partners: String::new(),
+        governance: String::new(),
+        commune: "Redon".into(),
+        latitude: None,
+        longitude: None,
+        tags: List::parse("").expect("tags"),
+        licence: "CC-BY-SA-4.0".into(),
+    };
+    let origin_actor = format!("{}groups/ailleurs", origin.base);
+    let ap_id = format!("{}practices/{}", origin.base, uuid::Uuid::new_v4());
+    let store = &m.data.store;
+    let id = store.insert_practice(&ap_id, None, &origin_actor, &content, "remote").await.expect("insert");
+    assert!(store.set_practice_status(id, true, "remote").await.expect("publish"));
+}
+
+async fn catalogue(m: &TestInstance) -> (String, String) {
+    let html = common::get_html(&m.url("/pratiques")).await;
+    let api = client().get(m.url("/api/v1/practices")).send().await.expect("api").text().await.expect("text");
+    (html, api)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limited_domain_waits_for_approval_and_stays_out_of_public_lists() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let t = m.data.store.territory_by_slug("territoire").await.expect("db").expect("t");
+        let (_, practice) = common::published_practice(&m, "Ressourcerie", "Réemploi.").await;
+        let (noisy, noisy2, calm) = (Peer::start().await, Peer::start().await, Peer::start().await);
+        for p in [&noisy, &noisy2] {
+            domains::limit_audited(&m.data, &p.authority, "Comptes créés en masse", "admin").await.expect("limit");
+        }
+        assert!(m.data.is_limited(&noisy.authority).await.expect("limited"), "[{label}]");
+        assert!(!m.data.is_blocked(&noisy.authority).await.expect("blocked"), "[{label}] limited is not blocked");
+        assert!(!m.data.is_limited(&calm.authority).await.expect("limited"), "[{label}] another port, another server");
+
+        // Follows: the limited servers' wait, the other's is accepted at once.
+        let (store, tid) = (&m.data.store, t.id);
+        let count = |s| async move { store.count_follows(Direction::Followers, tid, s).await.expect("count") };
+        for p in [&noisy, &noisy2, &calm] {
+            follows(p, &m, &practice).await;
+        }
+        assert_eq!((count(FollowState::Pending).await, count(FollowState::Accepted).await), (2, 1), "[{label}]");
+        eventually(15, "the calm server's Accept", || async { calm.received().iter().any(|a| a["type"] == "Accept") })
+            .await;
+        assert!(!noisy.received().iter().any(|a| a["type"] == "Accept"), "[{label}] no answer before a decision");
+
+        // The console lists them; one approved (Accept), one refused (Reject).
+        m.account("moderatrice@maillage.example", PW, Role::Moderator).await;
+        let mut moderator = Browser::new(m.base.as_str());
+        moderator.login("moderatrice@maillage.example", PW).await;
+        let page = moderator.get("/admin/followers?t=territoire").await;
+        for p in [&noisy, &noisy2] {
+            assert!(page.body.contains(p.actor_id().as_str()), "[{label}] listed as waiting: {}", page.body);
+        }
+        let csrf = page.csrf();
+        for (p, decision) in [(&noisy, "approve"), (&noisy2, "reject")] {
+            let res = moderator
+                .post(
+                    &format!("/admin/followers/decide?decision={decision}"),
+                    &[("csrf", &csrf), ("t", "territoire"), ("actor", p.actor_id().as_str())],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "[{label}] {decision}: {}", res.body);
+        }
+        eventually(15, "Accept and Reject reach the limited servers", || async {
+            noisy.received().iter().any(|a| a["type"] == "Accept")
+                && noisy2.received().iter().any(|a| a["type"] == "Reject")
+        })
+        .await;
+        assert_eq!((count(FollowState::Pending).await, count(FollowState::Accepted).await), (0, 2), "[{label}]");
+
+        // Content: the limited server's practice is out of the catalogue and the API's list.
+        remote_practice(&m, &noisy, "Vente pyramidale").await;
+        remote_practice(&m, &calm, "Jardin partagé").await;
+        let (html, api) = catalogue(&m).await;
+        for text in [&html, &api] {
+            assert!(text.contains("Jardin partagé") && text.contains("Ressourcerie"), "[{label}] the others stay");
+            assert!(!text.contains("Vente pyramidale"), "[{label}] the limited domain's practice is not listed");
+        }
+        // The public log says so, without the reason's author.
+        let log: Value = client().get(m.url("/moderation.json")).send().await.expect("log").json().await.expect("json");
+        let lines: Vec<&Value> =
+            log.as_array().expect("array").iter().filter(|l| l["kind"] == "limit_domain").collect();
+        assert_eq!(lines.len(), 2, "[{label}] {log}");
+        assert_eq!(lines[0]["reason"], "Comptes créés en masse");
+        // Lifted: listed again; a block of a limited domain makes it blocked, not limited.
+        domains::unblock(&m.data, &noisy.authority).await.expect("unblock");
+        assert!(catalogue(&m).await.0.contains("Vente pyramidale"), "[{label}] listed again");
+        domains::block(&m.data, &noisy2.authority, "").await.expect("block");
+        assert!(m.data.is_blocked(&noisy2.authority).await.expect("blocked"), "[{label}] limit → block");
+        assert!(!m.data.is_limited(&noisy2.authority).await.expect("limited"), "[{label}]");
+        for p in [noisy, noisy2, calm] {
+            p.stop().await;
+        }
+        m.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flag_from_a_blocked_domain_is_accepted_and_dropped() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let (_, practice) = common::published_practice(&m, "Épicerie solidaire", "Une épicerie.").await;
+        let blocked = Peer::start().await;
+        domains::block(&m.data, &blocked.authority, "Spam").await.expect("block");
+        let flag = fixture("mastodon/flag.json")
+            .replace("https://mastodon.example/actor", "https://mastodon.example/users/alice");
+        let flag = localise(&flag, &blocked, &m, &practice);
+        assert_eq!(blocked.post_signed(&m.url("/inbox"), &flag).await, StatusCode::ACCEPTED, "[{label}] 202");
+        assert_eq!(m.data.store.count_reports(ReportStatus::Open).await.expect("count"), 0, "[{label}] dropped");
+        // Anything else from there is still refused.
+        let like = localise(&fixture("mastodon/like.json"), &blocked, &m, &practice);
+        assert_eq!(blocked.post_signed(&m.url("/inbox"), &like).await, StatusCode::FORBIDDEN, "[{label}]");
+        // The same Flag from a server not blocked lands in the queue (the fixture is sound).
+        let open = Peer::start().await;
+        let flag = fixture("mastodon/flag.json")
+            .replace("https://mastodon.example/actor", "https://mastodon.example/users/alice");
+        let flag = localise(&flag, &open, &m, &practice);
+        assert_eq!(open.post_signed(&m.url("/inbox"), &flag).await, StatusCode::ACCEPTED, "[{label}]");
+        assert_eq!(m.data.store.count_reports(ReportStatus::Open).await.expect("count"), 1, "[{label}] filed");
+        blocked.stop().await;
+        open.stop().await;
+        m.stop().await;
+    }
+}
