@@ -142,6 +142,17 @@ async fn no_page_is_wider_than_a_phone() {
         .expect("a practice");
     maillage::processing::practices::set_published(&m.data, practice, true, "test").await.expect("publish");
 
+    let ap_id = m.data.store.practice(practice).await.expect("db").expect("practice").ap_id;
+    let report_target: String = url::form_urlencoded::byte_serialize(ap_id.as_bytes()).collect();
+    // A line in the public log, with a long reason.
+    maillage::processing::domains::limit_audited(
+        &m.data,
+        "un-domaine-tres-long-de-spam-publicitaire.example",
+        long,
+        "test",
+    )
+    .await
+    .expect("limit");
     let driver = start_browser().await;
     let c = &driver.client;
     c.set_window_size(390, 844).await.expect("phone");
@@ -161,6 +172,10 @@ async fn no_page_is_wider_than_a_phone() {
         "/login".into(),
         "/password/forgot".into(),
         "/nowhere".into(),
+        // Issue 15: the report form and the public moderation log (screenshots below).
+        format!("/signaler?kind=practice&target={report_target}"),
+        "/moderation".into(),
+        "/t/territoire/moderation".into(),
     ];
     let admin = [
         "/admin".to_string(),
@@ -181,6 +196,7 @@ async fn no_page_is_wider_than_a_phone() {
         "/admin/audit".into(),
         "/admin/audit?routine=1".into(),
         "/admin/federation".into(),
+        "/admin/reports".into(),
     ];
     let mut wide = vec![];
     let mut twice = vec![];
@@ -194,6 +210,10 @@ async fn no_page_is_wider_than_a_phone() {
     };
     for path in public {
         c.goto(&m.url(&path)).await.expect("goto");
+        if path.starts_with("/signaler") || path.ends_with("/moderation") {
+            let name = format!("layout-phone{}", path.split('?').next().unwrap_or_default().replace('/', "-"));
+            shot(c, &name).await;
+        }
         check(path, overflow(c).await, duplicate_ids(c).await);
     }
     login(c, &m, "admin-de-la-coordination-territoriale@cces-pays-de-redon.example").await;
