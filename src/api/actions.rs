@@ -21,10 +21,7 @@ use crate::domain::ids::{ActionId, ParticipantId, PracticeId};
 use crate::{
     domain::{account::Role, action::ActionInput},
     error::{AppError, AppResult},
-    processing::{
-        action_participation,
-        actions::{self, ActionError},
-    },
+    processing::{action_participation, actions},
     state::AppState,
     storage::{
         action_participants::ParticipantRow,
@@ -71,13 +68,6 @@ pub struct TerritoryQuery {
     territory: Option<String>,
 }
 
-fn action_error(e: ActionError) -> AppResult<Response> {
-    match e {
-        ActionError::Fields(errors) => Ok(super::field_errors(errors)),
-        ActionError::App(e) => Err(e),
-    }
-}
-
 #[utoipa::path(get, path = "/api/v1/actions", tag = "actions",
     params(("territory" = Option<String>, Query, description = "territory slug: its own actions (drafts too with a moderator token)"),
         ("origin" = Option<String>, Query, description = "origin territory actor id"),
@@ -122,10 +112,9 @@ pub async fn create(
     caller.require(Role::Moderator)?;
     let input = super::json_body(b)?;
     let slug = q.territory.unwrap_or_else(|| data.config.default_territory.to_string());
-    match actions::create(&data, &slug, &input, &caller.audit_name()).await {
-        Ok(id) => Ok((StatusCode::CREATED, Json(ActionCreated { id, publication: "draft".into() })).into_response()),
-        Err(e) => action_error(e),
-    }
+    super::answer(actions::create(&data, &slug, &input, &caller.audit_name()).await, |id| {
+        (StatusCode::CREATED, Json(ActionCreated { id, publication: "draft".into() })).into_response()
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/actions/{id}", tag = "actions", params(("id" = i64, Path)),
@@ -168,10 +157,9 @@ pub async fn patch(
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     let patch = super::json_body(b)?;
-    match actions::update(&data, id, &patch, &caller.audit_name()).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(e) => action_error(e),
-    }
+    super::answer(actions::update(&data, id, &patch, &caller.audit_name()).await, |()| {
+        StatusCode::NO_CONTENT.into_response()
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/actions/{id}/publish", tag = "actions", params(("id" = i64, Path)),

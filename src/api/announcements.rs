@@ -25,7 +25,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     processing::{
-        announcements::{self, AnnouncementError, ImageChange},
+        announcements::{self, ImageChange},
         media,
     },
     state::AppState,
@@ -65,13 +65,6 @@ pub struct ListQuery {
 #[derive(Deserialize)]
 pub struct TerritoryQuery {
     territory: Option<String>,
-}
-
-fn error(e: AnnouncementError) -> AppResult<Response> {
-    match e {
-        AnnouncementError::Fields(errors) => Ok(super::field_errors(errors)),
-        AnnouncementError::App(e) => Err(e),
-    }
 }
 
 fn slug_or_default(data: &AppState, territory: Option<String>) -> String {
@@ -120,15 +113,13 @@ pub async fn create(
         ImageChange::Remove => ImageChange::Keep,
         other => other,
     };
-    match announcements::create(&data, &slug, &input, &image, &caller.audit_name()).await {
-        Ok(id) => {
-            let a =
-                data.store.announcement(id).await?.ok_or_else(|| AppError::NotFound(format!("announcement {id}")))?;
-            let created = AnnouncementCreated { id, ap_id: a.ap_id, status: a.status.as_str().into() };
-            Ok((StatusCode::CREATED, Json(created)).into_response())
-        }
-        Err(e) => error(e),
-    }
+    let id = match announcements::create(&data, &slug, &input, &image, &caller.audit_name()).await {
+        Ok(id) => id,
+        Err(e) => return Ok(super::field_errors(e.fields()?)),
+    };
+    let a = data.store.announcement(id).await?.ok_or_else(|| AppError::NotFound(format!("announcement {id}")))?;
+    let created = AnnouncementCreated { id, ap_id: a.ap_id, status: a.status.as_str().into() };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 #[utoipa::path(get, path = "/api/v1/announcements/{id}", tag = "announcements", params(("id" = i64, Path)),
@@ -173,10 +164,9 @@ pub async fn patch(
     caller.require(Role::Moderator)?;
     let patch = super::json_body(b)?;
     let image = ImageChange::from_base64(patch.get("image_base64").and_then(Value::as_str).unwrap_or_default());
-    match announcements::update(&data, id, &patch, &image, &caller.audit_name()).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(e) => error(e),
-    }
+    super::answer(announcements::update(&data, id, &patch, &image, &caller.audit_name()).await, |()| {
+        StatusCode::NO_CONTENT.into_response()
+    })
 }
 
 #[utoipa::path(delete, path = "/api/v1/announcements/{id}", tag = "announcements", params(("id" = i64, Path)),

@@ -188,6 +188,18 @@ pub(crate) fn field_errors(errors: crate::domain::signatory::FieldErrors) -> Res
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
+/// The answer to a write of practices, actions or announcements: `ok` of what it did, or 422
+/// with the fields to correct.
+pub(crate) fn answer<T>(
+    done: Result<T, crate::processing::input_error::InputError>,
+    ok: impl FnOnce(T) -> Response,
+) -> AppResult<Response> {
+    match done {
+        Ok(v) => Ok(ok(v)),
+        Err(e) => Ok(field_errors(e.fields()?)),
+    }
+}
+
 pub(crate) fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> AppResult<T> {
     body.map(|Json(t)| t).map_err(|e| match e {
         JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),

@@ -19,7 +19,7 @@ use crate::domain::ids::PracticeId;
 use crate::{
     domain::{account::Role, practice::PracticeInput},
     error::{AppError, AppResult},
-    processing::practices::{self, PracticeError},
+    processing::practices,
     state::AppState,
     storage::{
         conversations::{AdoptionRow, CommentRow, Reactions},
@@ -48,20 +48,6 @@ pub struct PracticeCreated {
     pub id: PracticeId,
     /// Always `draft`: publishing is a separate step.
     pub status: String,
-}
-
-fn practice_error(e: PracticeError) -> AppResult<Response> {
-    match e {
-        PracticeError::Fields(errors) => Ok(super::field_errors(errors)),
-        PracticeError::App(e) => Err(e),
-    }
-}
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
-    b.map(|Json(t)| t).map_err(|e| match e {
-        JsonRejection::JsonDataError(e) => AppError::Unprocessable(e.body_text()),
-        other => AppError::BadRequest(other.body_text()),
-    })
 }
 
 #[derive(Deserialize)]
@@ -98,12 +84,11 @@ pub async fn create(
     b: Result<Json<PracticeInput>, JsonRejection>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
-    let input = body(b)?;
+    let input = super::json_body(b)?;
     let slug = q.territory.unwrap_or_else(|| data.config.default_territory.to_string());
-    match practices::create(&data, &slug, &input, &caller.audit_name()).await {
-        Ok(id) => Ok((StatusCode::CREATED, Json(PracticeCreated { id, status: "draft".into() })).into_response()),
-        Err(e) => practice_error(e),
-    }
+    super::answer(practices::create(&data, &slug, &input, &caller.audit_name()).await, |id| {
+        (StatusCode::CREATED, Json(PracticeCreated { id, status: "draft".into() })).into_response()
+    })
 }
 
 /// A practice with its comments, adoptions and reactions: published ones for everyone; drafts,
@@ -146,11 +131,10 @@ pub async fn patch(
     b: Result<Json<Value>, JsonRejection>,
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
-    let patch = body(b)?;
-    match practices::update(&data, id, &patch, &caller.audit_name()).await {
-        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(e) => practice_error(e),
-    }
+    let patch = super::json_body(b)?;
+    super::answer(practices::update(&data, id, &patch, &caller.audit_name()).await, |()| {
+        StatusCode::NO_CONTENT.into_response()
+    })
 }
 
 async fn set_status(data: &AppState, caller: &ApiCaller, id: PracticeId, published: bool) -> AppResult<Response> {

@@ -61,6 +61,12 @@ impl Urls {
         self.path(&format!("/t/{slug}"))
     }
 
+    /// The collection `name` of the territory `territory` of another Maillage instance, where
+    /// Maillage puts it (only Maillage co-organises: docs/FEDERATION.md, "Co-organisation").
+    pub fn remote_territory_collection(territory: &str, name: &str) -> String {
+        format!("{}/{name}", territory.trim_end_matches('/'))
+    }
+
     /// A territory's inbox, outbox, followers, following, members or featured collection.
     pub fn territory_collection(&self, slug: &str, name: &str) -> Url {
         self.path(&format!("/t/{slug}/{name}"))
@@ -113,9 +119,19 @@ impl Urls {
         self.path(&format!("/practices/{id}"))
     }
 
+    /// The `replies` collection of the local practice whose id is `practice`.
+    pub fn practice_replies(&self, practice: &Url) -> Url {
+        self.path(&format!("{}/replies", practice.path().trim_end_matches('/')))
+    }
+
     /// A practice's page, for people.
     pub fn practice_page(&self, id: PracticeId) -> Url {
         self.path(&format!("/pratiques/{id}"))
+    }
+
+    /// The moderators' page confirming a practice's deletion.
+    pub fn practice_delete(&self, id: PracticeId) -> Url {
+        self.path(&format!("/pratiques/{id}/supprimer"))
     }
 
     /// A territory's shared action (its `Event` id and page).
@@ -126,6 +142,11 @@ impl Urls {
     /// One version of a territory's charter (its `Document`).
     pub fn charter(&self, slug: &str, version: &str) -> Url {
         self.path(&format!("/t/{slug}/charte/{version}"))
+    }
+
+    /// A territory's public moderation log (its page; `.json` and `.atom` beside it).
+    pub fn moderation_log(&self, slug: &str) -> Url {
+        self.path(&format!("/t/{slug}/moderation"))
     }
 
     /// A territory's Atom feed of practices.
@@ -146,6 +167,21 @@ impl Urls {
     /// A territory's announcement (its `Note` id and page).
     pub fn announcement(&self, slug: &str, id: impl Display) -> Url {
         self.path(&format!("/t/{slug}/annonces/{id}"))
+    }
+
+    /// The moderators' form for a new announcement.
+    pub fn announcement_new(&self, slug: &str) -> Url {
+        self.path(&format!("/t/{slug}/annonces/nouvelle"))
+    }
+
+    /// The moderators' form changing an announcement.
+    pub fn announcement_edit(&self, slug: &str, id: impl Display) -> Url {
+        self.path(&format!("/t/{slug}/annonces/{id}/modifier"))
+    }
+
+    /// The moderators' page deleting an announcement.
+    pub fn announcement_delete(&self, slug: &str, id: impl Display) -> Url {
+        self.path(&format!("/t/{slug}/annonces/{id}/supprimer"))
     }
 
     /// The list of a territory's announcements.

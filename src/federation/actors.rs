@@ -194,7 +194,7 @@ pub fn editorial_username(slug: &str) -> String {
 pub async fn get_editorial(data: Data<AppState>, headers: HeaderMap, Path(slug): Path<String>) -> AppResult<Response> {
     let t = territory(&data, &slug).await?;
     if !wants_activity_json(&headers) {
-        return Ok(axum::response::Redirect::to(&format!("/t/{slug}")).into_response());
+        return Ok(axum::response::Redirect::to(data.urls.territory(&slug).path()).into_response());
     }
     Ok(ap_json(&editorial_actor(&data, &t)))
 }

@@ -14,7 +14,6 @@ use crate::{
     domain::{
         action::{ActionInput, ActionStatus, NewAction, PublicationState},
         ids::{ActionId, PracticeId},
-        signatory::FieldErrors,
     },
     error::{AppError, AppResult},
     federation::protocol::{
@@ -33,23 +32,7 @@ use crate::{
 };
 
 /// Why an action was not saved.
-#[derive(Debug)]
-pub enum ActionError {
-    Fields(FieldErrors),
-    App(AppError),
-}
-
-impl From<AppError> for ActionError {
-    fn from(e: AppError) -> Self {
-        ActionError::App(e)
-    }
-}
-
-impl From<sqlx::Error> for ActionError {
-    fn from(e: sqlx::Error) -> Self {
-        ActionError::App(e.into())
-    }
-}
+pub type ActionError = super::input_error::InputError;
 
 fn list<T: ToString>(items: &[T]) -> String {
     items.iter().map(T::to_string).collect::<Vec<_>>().join(",")

@@ -11,10 +11,7 @@ use super::{
     unit::Change,
 };
 use crate::{
-    domain::{
-        announcement::{AnnouncementInput, AnnouncementStatus, NewAnnouncement},
-        signatory::FieldErrors,
-    },
+    domain::announcement::{AnnouncementInput, AnnouncementStatus, NewAnnouncement},
     error::{AppError, AppResult},
     federation::protocol::{
         announcement::{AnnouncementFields, lemmy_page, note, title_for_lemmy},
@@ -29,23 +26,7 @@ use crate::{
 };
 
 /// Why an announcement was not saved.
-#[derive(Debug)]
-pub enum AnnouncementError {
-    Fields(FieldErrors),
-    App(AppError),
-}
-
-impl From<AppError> for AnnouncementError {
-    fn from(e: AppError) -> Self {
-        AnnouncementError::App(e)
-    }
-}
-
-impl From<sqlx::Error> for AnnouncementError {
-    fn from(e: sqlx::Error) -> Self {
-        AnnouncementError::App(e.into())
-    }
-}
+pub type AnnouncementError = super::input_error::InputError;
 
 /// What becomes of the image.
 #[derive(Debug, Clone)]

@@ -12,6 +12,7 @@ pub mod conversations;
 pub mod domains;
 pub mod follows;
 pub mod identity;
+pub mod input_error;
 pub mod media;
 pub mod moderation;
 pub mod observatory;

@@ -13,7 +13,7 @@ use crate::domain::ids::PracticeId;
 use crate::{
     domain::{
         practice::{NewPractice, PracticeInput, Status},
-        signatory::{FieldErrors, Kind},
+        signatory::Kind,
     },
     error::{AppError, AppResult},
     federation::software::Readers,
@@ -28,17 +28,7 @@ use crate::{
 };
 
 /// Why a practice was not saved.
-#[derive(Debug)]
-pub enum PracticeError {
-    Fields(FieldErrors),
-    App(AppError),
-}
-
-impl From<AppError> for PracticeError {
-    fn from(e: AppError) -> Self {
-        PracticeError::App(e)
-    }
-}
+pub type PracticeError = super::input_error::InputError;
 
 fn content(p: &NewPractice) -> PracticeContent {
     let dimensions: Vec<StoredDimension> = p
@@ -342,7 +332,7 @@ pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &Pra
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
     // warns about a collection without one), and counts.
     let comments: Vec<String> = comments_in(&mut *conn, p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
-    article["replies"] = collections::replies(&p.ap_id, &comments, 1);
+    article["replies"] = collections::replies(&state.urls.practice_replies(&url::Url::parse(&p.ap_id)?), &comments, 1);
     let reactions = reactions_in(&mut *conn, p.id).await?;
     article["likes"] = collections::counted(reactions.likes);
     article["shares"] = collections::counted(reactions.shares);

@@ -358,31 +358,6 @@ pub async fn set_comment_hidden(
     Ok(done.rows_affected() > 0)
 }
 
-/// Records a like; false when this actor had already liked it.
-pub async fn add_like(conn: &mut AnyConnection, id: i64, actor: &str, activity: &str) -> AppResult<bool> {
-    let done = sqlx::query(
-        "INSERT INTO announcement_likes (announcement_id, actor, activity_ap_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (announcement_id, actor) DO NOTHING",
-    )
-    .bind(id)
-    .bind(actor)
-    .bind(activity)
-    .bind(now_millis())
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Withdraws the like an actor made with `activity` (its `Undo`).
-pub async fn remove_like(conn: &mut AnyConnection, activity: &str, actor: &str) -> AppResult<bool> {
-    let done = sqlx::query("DELETE FROM announcement_likes WHERE activity_ap_id = $1 AND actor = $2")
-        .bind(activity)
-        .bind(actor)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
 /// The slug of a territory, read through any executor (an announcement's territory, inside its change).
 pub async fn territory_slug_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,

@@ -228,38 +228,6 @@ pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str) -> AppResult<
     Ok(done.rows_affected() > 0)
 }
 
-/// Records a like or a boost; false when this actor had already done so.
-pub async fn add_reaction(
-    conn: &mut AnyConnection,
-    practice_id: PracticeId,
-    kind: Reaction,
-    actor: &str,
-    activity: &str,
-) -> AppResult<bool> {
-    let done = sqlx::query(
-        "INSERT INTO practice_reactions (practice_id, kind, actor, activity_ap_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (practice_id, kind, actor) DO NOTHING",
-    )
-    .bind(practice_id)
-    .bind(kind.as_str())
-    .bind(actor)
-    .bind(activity)
-    .bind(now_millis())
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Withdraws the reaction an actor made with `activity` (its `Undo`).
-pub async fn remove_reaction(conn: &mut AnyConnection, activity: &str, actor: &str) -> AppResult<bool> {
-    let done = sqlx::query("DELETE FROM practice_reactions WHERE activity_ap_id = $1 AND actor = $2")
-        .bind(activity)
-        .bind(actor)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
 /// Records (or renews, with a new note) an adoption.
 pub async fn upsert_adoption(conn: &mut AnyConnection, a: &NewAdoption<'_>) -> AppResult<()> {
     sqlx::query(

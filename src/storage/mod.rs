@@ -29,6 +29,7 @@ pub mod map;
 pub mod moderation;
 pub mod observatory;
 pub mod practices;
+pub mod reactions;
 pub mod reports;
 pub mod signatories;
 pub mod signature_changes;

@@ -70,6 +70,7 @@ impl FormPage {
 fn form_page(
     state: &AppState,
     ctx: &Ctx,
+    slug: &str,
     action: String,
     v: AnnouncementInput,
     current: Option<&AnnouncementRow>,
@@ -82,7 +83,7 @@ fn form_page(
         current_image: current.and_then(|c| announcements::image_url(state, c).map(|u| (u, c.image_alt.clone()))),
         errors: errors.iter().map(|(f, k)| (*f, ctx.tr.t(k))).collect(),
         max_image: crate::text::numbers::bytes(media::MAX_UPLOAD as u64, ctx.tr.lang),
-        delete: current.map(|_| action.replace("/modifier", "/supprimer")),
+        delete: current.map(|c| state.urls.announcement_delete(slug, c.id).path().to_string()),
         action,
         v,
     }
@@ -167,9 +168,9 @@ fn check(ctx: &Ctx, p: &Posted) -> AppResult<()> {
 
 async fn new_form(State(data): State<AppState>, ctx: Ctx, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
-    let action = format!("{}/nouvelle", data.urls.announcements(&t.slug).path());
+    let action = data.urls.announcement_new(&t.slug).path().to_string();
     let v = AnnouncementInput { status: "published".into(), ..AnnouncementInput::default() };
-    render_status(StatusCode::OK, &form_page(&data, &ctx, action, v, None, &vec![]))
+    render_status(StatusCode::OK, &form_page(&data, &ctx, &t.slug, action, v, None, &vec![]))
 }
 
 async fn new_post(
@@ -184,8 +185,11 @@ async fn new_post(
     match announcements::create(&data, &t.slug, &p.input, &p.image, &by).await {
         Ok(id) => Ok(Redirect::to(data.urls.announcement(&t.slug, id).path()).into_response()),
         Err(AnnouncementError::Fields(errors)) => {
-            let action = format!("{}/nouvelle", data.urls.announcements(&t.slug).path());
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&data, &ctx, action, p.input, None, &errors))
+            let action = data.urls.announcement_new(&t.slug).path().to_string();
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&data, &ctx, &t.slug, action, p.input, None, &errors),
+            )
         }
         Err(AnnouncementError::App(e)) => Err(e),
     }
@@ -207,9 +211,9 @@ async fn edit_form(
 ) -> AppResult<Response> {
     ctx.require(Role::Moderator)?;
     let a = editable(&data, &slug, id).await?;
-    let action = format!("{}/modifier", data.urls.announcement(&slug, id).path());
+    let action = data.urls.announcement_edit(&slug, id).path().to_string();
     let v = announcements::as_input(&a);
-    render_status(StatusCode::OK, &form_page(&data, &ctx, action, v, Some(&a), &vec![]))
+    render_status(StatusCode::OK, &form_page(&data, &ctx, &slug, action, v, Some(&a), &vec![]))
 }
 
 async fn edit_post(
@@ -226,8 +230,11 @@ async fn edit_post(
     match announcements::update(&data, a.id, &patch, &p.image, &by).await {
         Ok(()) => Ok(Redirect::to(data.urls.announcement(&slug, id).path()).into_response()),
         Err(AnnouncementError::Fields(errors)) => {
-            let action = format!("{}/modifier", data.urls.announcement(&slug, id).path());
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&data, &ctx, action, p.input, Some(&a), &errors))
+            let action = data.urls.announcement_edit(&slug, id).path().to_string();
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&data, &ctx, &slug, action, p.input, Some(&a), &errors),
+            )
         }
         Err(AnnouncementError::App(e)) => Err(e),
     }
@@ -254,7 +261,7 @@ async fn delete_confirm(
         StatusCode::OK,
         &DeletePage {
             l: Layout::new(&ctx, ctx.tr.t("announcement-delete-title")),
-            action: format!("{page}/supprimer"),
+            action: data.urls.announcement_delete(&slug, id).path().to_string(),
             back: page,
             published: a.is_published(),
         },

@@ -85,7 +85,7 @@ async fn territory_page(
 ) -> AppResult<Response> {
     let rows = lines(&data, Some(t.id)).await?;
     let title = format!("{} — {}", ctx.tr.t("modlog-title"), t.name);
-    page(&data, &ctx, title, format!("/t/{}/moderation", t.slug), rows).await
+    page(&data, &ctx, title, data.urls.moderation_log(&t.slug).path().to_string(), rows).await
 }
 
 async fn instance_json(State(data): State<AppState>) -> AppResult<Json<Vec<LogRow>>> {
@@ -103,7 +103,7 @@ async fn instance_atom(State(data): State<AppState>) -> AppResult<Response> {
 
 async fn territory_atom(State(data): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
     let rows = lines(&data, Some(t.id)).await?;
-    atom(&data, &format!("/t/{}/moderation", t.slug), &rows)
+    atom(&data, data.urls.moderation_log(&t.slug).path(), &rows)
 }
 
 fn rfc3339(ms: i64) -> String {

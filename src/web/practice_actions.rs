@@ -62,24 +62,23 @@ async fn status_post(
         "publish" => {
             // Each use case records its audit entry in its own transaction.
             let reached = practices::set_published(&data, id, true, &by).await?;
+            let page = data.urls.practice_page(id);
             let to = match reached {
-                Some(r) => format!("/pratiques/{id}?n=published&c={}", r.followers),
-                None => format!("/pratiques/{id}?n=saved"),
+                Some(r) => format!("{}?n=published&c={}", page.path(), r.followers),
+                None => format!("{}?n=saved", page.path()),
             };
             Ok(Redirect::to(&to).into_response())
         }
         "unpublish" => {
             practices::set_published(&data, id, false, &by).await?;
-            Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
+            Ok(Redirect::to(&format!("{}?n=saved", data.urls.practice_page(id).path())).into_response())
         }
         "pin" | "unpin" => {
             crate::processing::practice_pins::set_pinned(&data, id, action == "pin", &by).await?;
-            Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response())
+            Ok(Redirect::to(&format!("{}?n=saved", data.urls.practice_page(id).path())).into_response())
         }
         // Only the confirmation page sends `confirm`: an older page's one-click button asks first.
-        "delete" if f.get("confirm") != "yes" => {
-            Ok(Redirect::to(&format!("/pratiques/{id}/supprimer")).into_response())
-        }
+        "delete" if f.get("confirm") != "yes" => Ok(Redirect::to(data.urls.practice_delete(id).path()).into_response()),
         "delete" => {
             practices::delete(&data, id, &by).await?;
             Ok(Redirect::to("/admin/pratiques?saved=deleted").into_response())

@@ -33,8 +33,8 @@ pub(super) fn moderator_form(ctx: &Ctx, form: Result<CsrfForm<FormPairs>, AppErr
     Ok((account.email.clone(), f))
 }
 
-fn back_to(id: PracticeId, notice: &str) -> Response {
-    Redirect::to(&format!("/pratiques/{id}?n={notice}#conversation")).into_response()
+fn back_to(state: &AppState, id: PracticeId, notice: &str) -> Response {
+    Redirect::to(&format!("{}?n={notice}#conversation", state.urls.practice_page(id).path())).into_response()
 }
 
 /// The territory a moderator acts as: the form's `t`, else the instance's default.
@@ -51,7 +51,7 @@ async fn comment_post(
     let (by, f) = moderator_form(&ctx, form)?;
     let slug = acting_territory(&data, &f);
     conversations::comment(&data.federation()?, &slug, id, &f.get("text"), &by).await?;
-    Ok(back_to(id, "comment-posted"))
+    Ok(back_to(&data, id, "comment-posted"))
 }
 
 async fn comment_visibility(
@@ -66,7 +66,7 @@ async fn comment_visibility(
         return Err(AppError::NotFound("comment".into()));
     }
     conversations::set_hidden(&data, comment, f.get("hidden") == "true", &by).await?;
-    Ok(back_to(id, "comment-updated"))
+    Ok(back_to(&data, id, "comment-updated"))
 }
 
 async fn adopt_post(
@@ -78,7 +78,7 @@ async fn adopt_post(
     let (by, f) = moderator_form(&ctx, form)?;
     let slug = acting_territory(&data, &f);
     conversations::adopt(&data.federation()?, &slug, id, &f.get("note"), &by).await?;
-    Ok(back_to(id, "adopted"))
+    Ok(back_to(&data, id, "adopted"))
 }
 
 async fn unadopt_post(
@@ -90,5 +90,5 @@ async fn unadopt_post(
     let (by, f) = moderator_form(&ctx, form)?;
     let slug = acting_territory(&data, &f);
     conversations::unadopt(&data.federation()?, &slug, id, &by).await?;
-    Ok(back_to(id, "unadopted"))
+    Ok(back_to(&data, id, "unadopted"))
 }

@@ -231,7 +231,11 @@ async fn replies(
     if !(1..=100_000).contains(&page) {
         return Err(AppError::BadRequest("page is a number from 1".into()));
     }
-    let mut doc = crate::federation::protocol::collections::replies(&p.ap_id, &items, page);
+    let mut doc = crate::federation::protocol::collections::replies(
+        &data.urls.practice_replies(&data.urls.practice(&uuid)),
+        &items,
+        page,
+    );
     doc["@context"] = crate::federation::protocol::activity_context();
     Ok(ap_json(&doc))
 }

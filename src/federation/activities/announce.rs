@@ -23,8 +23,8 @@ use crate::{
         protocol::{
             id_of,
             inbound::{Announce, AnnouncePractice, is_note},
-            is_public,
             received_article::ArticleObject,
+            received_note::NoteObject,
             remote_url::{remote_link, remote_url},
         },
         signatures::host_header,
@@ -34,6 +34,7 @@ use crate::{
         activities::claim_received,
         conversations::{self as conv, NewAdoption},
         practices::PracticeRow,
+        reactions::{self, Reacted},
     },
 };
 
@@ -117,11 +118,12 @@ impl Activity for Announce {
             tracing::info!(activity = %self.id, "Announce of nothing we keep: ignored");
             return Ok(());
         }
-        if !is_public(&note, None) {
+        let note = NoteObject::from_value(&note)?;
+        if note.addressed_public() != Some(true) {
             tracing::info!(activity = %self.id, "Announce of a reply that is not public: ignored");
             return Ok(());
         }
-        let in_reply_to = note.get("inReplyTo").and_then(id_of).unwrap_or_default();
+        let in_reply_to = note.in_reply_to().unwrap_or_default();
         let Some(practice) = practice_for(data, in_reply_to).await? else {
             tracing::info!(activity = %self.id, "Announce of a reply to no practice known here: ignored");
             return Ok(());
@@ -130,7 +132,7 @@ impl Activity for Announce {
             tracing::info!(activity = %self.id, "Announce of a comment by another than the practice's territory: ignored");
             return Ok(());
         }
-        let author_id = note.get("attributedTo").and_then(id_of).unwrap_or_default();
+        let author_id = note.attributed_to.as_deref().unwrap_or_default();
         remote_url(author_id, data.config.allow_private_network)?;
         if host_of(author_id).is_none() || host_of(author_id) != host_of(object_id) {
             return Err(AppError::BadRequest("a comment's author is on its host".into()));
@@ -175,8 +177,8 @@ async fn announce_practice(ctx: &Received<'_>, announce: &Announce, p: &Practice
             tracing::info!(practice = %p.ap_id, by = %signer.ap_id, "practice adopted");
         }
         None => {
-            conv::add_reaction(change.conn(), p.id, crate::domain::practice::Reaction::Share, &signer.ap_id, id)
-                .await?;
+            let on = Reacted::Practice(p.id, crate::domain::practice::Reaction::Share);
+            reactions::add(change.conn(), on, &signer.ap_id, id).await?;
         }
     }
     change.commit().await

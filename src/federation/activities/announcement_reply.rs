@@ -6,8 +6,6 @@
 //! comment, its `Delete` removes it, an `Undo` withdraws a like.
 //! https://codeberg.org/fediverse/fep/src/branch/main/fep/1b12/fep-1b12.md
 
-use serde_json::Value;
-
 use super::{
     Received,
     conversation::{comment_html, handle, url_of},
@@ -17,7 +15,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         flood::Act,
-        protocol::{conversation, id_of, remote_url::remote_link},
+        protocol::{conversation, received_note::NoteObject, remote_url::remote_link},
         software::Readers,
     },
     processing::unit::Change,
@@ -27,6 +25,7 @@ use crate::{
         actors::RemoteActorRow,
         announcements::{self as store, AnnouncementRow, NewAnnouncementComment},
         follows::follower_inboxes_in,
+        reactions::{self, Reacted},
     },
 };
 
@@ -43,26 +42,18 @@ pub async fn announcement_for(state: &AppState, in_reply_to: &str) -> AppResult<
     Ok(a.filter(AnnouncementRow::is_published))
 }
 
-fn published_millis(o: &Value) -> i64 {
-    o.get("published")
-        .and_then(Value::as_str)
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.timestamp_millis())
-        .unwrap_or_else(crate::domain::now_millis)
-}
-
 /// Stores the reply `o` by `author` (claimed with the activity) and announces it to the
 /// territory's followers, in one change.
 pub async fn store_reply(
     ctx: &Received<'_>,
     activity_id: &str,
     author: &RemoteActorRow,
-    o: &Value,
+    o: &NoteObject,
     a: &AnnouncementRow,
 ) -> AppResult<()> {
     let state = ctx.state();
     state.flood.admit(Act::Comment, &author.ap_id, &author.host)?;
-    let note_id = id_of(o).unwrap_or_default();
+    let note_id = o.id.as_str();
     let html = comment_html(o);
     if html.trim().is_empty() {
         return Err(AppError::BadRequest("an empty comment".into()));
@@ -70,7 +61,7 @@ pub async fn store_reply(
     let allow_private = state.config.allow_private_network;
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
-    let in_reply_to = o.get("inReplyTo").and_then(id_of).unwrap_or(&a.ap_id);
+    let in_reply_to = o.in_reply_to().unwrap_or(&a.ap_id);
     let readers = Readers::of(state, &state.store.follower_inboxes(a.territory_id).await?).await;
     let name = author.name.clone().unwrap_or_default();
     let handle = handle(author);
@@ -88,7 +79,7 @@ pub async fn store_reply(
         author_url: &profile,
         content_html: &html,
         url: &url,
-        published_at: published_millis(o),
+        published_at: o.published_millis().unwrap_or_else(crate::domain::now_millis),
     };
     let Some(comment_id) = store::insert_comment(change.conn(), &new).await? else {
         return change.commit().await;
@@ -116,7 +107,7 @@ pub async fn store_reply(
 }
 
 /// An edit of a comment by its author: true when `note_id` is a comment on an announcement.
-pub async fn edit_reply(ctx: &Received<'_>, activity_id: &str, note_id: &str, o: &Value) -> AppResult<bool> {
+pub async fn edit_reply(ctx: &Received<'_>, activity_id: &str, note_id: &str, o: &NoteObject) -> AppResult<bool> {
     let (state, signer) = (ctx.state(), ctx.signer);
     let Some(existing) = state.store.announcement_comment_by_ap_id(note_id).await? else {
         return Ok(false);
@@ -163,13 +154,8 @@ pub async fn like(ctx: &Received<'_>, activity_id: &str, object: &str) -> AppRes
     state.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
     let mut change = Change::begin(state).await?;
     if claim_received(change.conn(), activity_id, &signer.ap_id, ctx.kind).await? {
-        store::add_like(change.conn(), a.id, &signer.ap_id, activity_id).await?;
+        reactions::add(change.conn(), Reacted::Announcement(a.id), &signer.ap_id, activity_id).await?;
         change.commit().await?;
     }
     Ok(true)
-}
-
-/// `Undo` of a like: withdrawn inside the caller's change. True when it withdrew one.
-pub async fn undo_like(conn: &mut sqlx::AnyConnection, like_id: &str, actor: &str) -> AppResult<bool> {
-    store::remove_like(conn, like_id, actor).await
 }

@@ -14,7 +14,8 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         protocol::{
-            conversation, id_of,
+            conversation,
+            received_note::NoteObject,
             remote_url::{remote_link, remote_url},
         },
         signatures::host_header,
@@ -50,23 +51,10 @@ pub fn handle(actor: &RemoteActorRow) -> String {
     format!("{user}@{}", actor.host)
 }
 
-fn published_millis(o: &Value) -> i64 {
-    o.get("published")
-        .and_then(Value::as_str)
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.timestamp_millis())
-        .unwrap_or_else(crate::domain::now_millis)
-}
-
 /// `url` as a string, a `Link`, or a list of either (Lemmy, Mastodon): the first one given,
 /// which must be a usable link (422 otherwise, see `remote_url`).
-pub(super) fn url_of(o: &Value, allow_private_network: bool) -> AppResult<Option<String>> {
-    let Some(u) = o.get("url") else { return Ok(None) };
-    let first = match u {
-        Value::Array(a) => a.iter().find_map(|u| id_of(u).or_else(|| u.get("href").and_then(Value::as_str))),
-        u => id_of(u).or_else(|| u.get("href").and_then(Value::as_str)),
-    };
-    first.map(|u| remote_url(u, allow_private_network).map(String::from)).transpose()
+pub(super) fn url_of(o: &NoteObject, allow_private_network: bool) -> AppResult<Option<String>> {
+    o.first_url().map(|u| remote_url(u, allow_private_network).map(String::from)).transpose()
 }
 
 /// The followers collection of `actor`, a territory of ours (the origin of a local practice,
@@ -79,8 +67,8 @@ fn local_followers(state: &AppState, actor: &Url) -> AppResult<Url> {
     Ok(state.urls.territory_followers(&slug))
 }
 
-pub(super) fn comment_html(o: &Value) -> String {
-    let raw: String = o.get("content").and_then(Value::as_str).unwrap_or_default().chars().take(MAX_COMMENT).collect();
+pub(super) fn comment_html(o: &NoteObject) -> String {
+    let raw: String = o.content.as_deref().unwrap_or_default().chars().take(MAX_COMMENT).collect();
     sanitize(&raw)
 }
 
@@ -91,16 +79,16 @@ pub(super) async fn store_comment(
     ctx: &Received<'_>,
     activity_id: &str,
     author: &RemoteActorRow,
-    o: &Value,
+    o: &NoteObject,
     practice: &PracticeRow,
 ) -> AppResult<()> {
     let data = ctx.state();
-    let note_id = id_of(o).unwrap_or_default();
+    let note_id = o.id.as_str();
     let html = comment_html(o);
     if html.trim().is_empty() {
         return Err(AppError::BadRequest("an empty comment".into()));
     }
-    let in_reply_to = o.get("inReplyTo").and_then(id_of).unwrap_or(&practice.ap_id);
+    let in_reply_to = o.in_reply_to().unwrap_or(&practice.ap_id);
     let allow_private = data.config.allow_private_network;
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
@@ -130,7 +118,7 @@ pub(super) async fn store_comment(
         content_html: &html,
         url: &url,
         local_territory_id: None,
-        published_at: published_millis(o),
+        published_at: o.published_millis().unwrap_or_else(crate::domain::now_millis),
     };
     let Some(id) = conv::insert_comment(change.conn(), &new).await? else {
         return change.commit().await;

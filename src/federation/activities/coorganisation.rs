@@ -23,9 +23,9 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::protocol::{
-        coorganisation::{AnswerInvite, EvaluationJson, Invite, RemoveOrganizerIn},
-        id_of,
+        coorganisation::{AnswerInvite, Invite, RemoveOrganizerIn},
         inbound::is_event,
+        received_event::EventObject,
     },
     processing::{
         action_coorganisation::{PRACTICAL, merge_practical},
@@ -59,16 +59,16 @@ impl Activity for Invite {
             tracing::info!(activity = %self.id, "Invite of none of our territories: ignored");
             return Ok(());
         };
-        let o = &self.object;
-        let Some(ap_id) = id_of(o).filter(|_| is_event(o)) else {
+        let Some(o) = Some(&self.object).filter(|o| is_event(o)).and_then(|o| EventObject::from_value(o).ok()) else {
             tracing::info!(activity = %self.id, "Invite without an embedded Event: ignored");
             return Ok(());
         };
+        let (o, ap_id) = (&o, o.id.as_str());
         // Only the action's origin invites: it is its `audience` and on its host.
         let same_host = url::Url::parse(ap_id).ok().map(|u| crate::federation::signatures::host_header(&u))
             == Some(signer.host.clone());
         let known = state.store.action_by_ap_id(ap_id).await?;
-        let origin_ok = o.get("audience").and_then(id_of) == Some(signer.ap_id.as_str())
+        let origin_ok = o.audience() == Some(signer.ap_id.as_str())
             && known.as_ref().is_none_or(|a| a.origin_actor == signer.ap_id && a.territory_id.is_none());
         if !same_host || !origin_ok {
             tracing::info!(activity = %self.id, from = %signer.ap_id, "Invite from one who does not organise the action: ignored");
@@ -228,7 +228,7 @@ impl Activity for RemoveOrganizerIn {
 pub async fn organizer_update(
     state: &AppState,
     r: &ActionRow,
-    o: &Value,
+    o: &EventObject,
     signer: &RemoteActorRow,
     claim: Claim<'_>,
 ) -> AppResult<()> {
@@ -278,11 +278,7 @@ pub async fn organizer_update(
     content.description_html = current.description_html.clone();
     store::update_content(change.conn(), r.id, &content).await?;
     // Its own evaluation, if it sends one.
-    let evaluation: Vec<EvaluationJson> = match o.get("cces:evaluation") {
-        Some(Value::Array(all)) => all.iter().filter_map(|e| serde_json::from_value(e.clone()).ok()).collect(),
-        _ => vec![],
-    };
-    if let Some(e) = evaluation.iter().find(|e| e.attributed_to == signer.ap_id) {
+    if let Some(e) = o.evaluation.iter().find(|e| e.attributed_to == signer.ap_id) {
         if current.ends_at > now_millis() {
             return Err(AppError::BadRequest("an evaluation before the action ended".into()));
         }

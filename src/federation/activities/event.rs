@@ -5,8 +5,6 @@
 //! 403 and nothing changes; Events from actors no territory follows are ignored (202).
 //! Shapes read: ours (docs/FEDERATION.md), Mobilizon's and Gancio's (`address` a string).
 
-use serde_json::Value;
-
 use super::{
     Activity, Received,
     practice::{Claim, sanitize},
@@ -23,6 +21,7 @@ use crate::{
             coorganisation::EvaluationJson,
             id_of,
             inbound::{AnnounceEvent, CreateEvent, DeleteEvent},
+            received_event::{Address, EventObject},
             remote_url::{remote_id, remote_link},
         },
         signatures::host_header,
@@ -39,26 +38,19 @@ use crate::{
     },
 };
 
-fn text(v: &Value, key: &str, max: usize) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().trim().chars().take(max).collect()
+/// At most `max` characters of `s`, trimmed.
+fn text(s: Option<&str>, max: usize) -> String {
+    s.unwrap_or_default().trim().chars().take(max).collect()
 }
 
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(String::from).collect())
-        .unwrap_or_default()
-}
-
-fn millis(v: &Value, key: &str) -> Option<i64> {
-    let s = v.get(key).and_then(Value::as_str)?;
-    chrono::DateTime::parse_from_rfc3339(s).ok().map(|d| d.timestamp_millis())
+fn millis(s: Option<&str>) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s?).ok().map(|d| d.timestamp_millis())
 }
 
 /// The status from FEP-8a8e's `eventStatus`, else Mobilizon's `status`.
-fn status(o: &Value) -> ActionStatus {
-    let said = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-    match (said("eventStatus").trim_start_matches("https://schema.org/"), said("status").as_str()) {
+fn status(o: &EventObject) -> ActionStatus {
+    let said = |s: &Option<String>| s.as_deref().unwrap_or_default().to_ascii_lowercase();
+    match (said(&o.event_status).trim_start_matches("https://schema.org/"), said(&o.status).as_str()) {
         ("eventcancelled", _) | (_, "cancelled") => ActionStatus::Cancelled,
         ("eventpostponed", _) => ActionStatus::Postponed,
         ("eventtentative", _) | (_, "tentative") => ActionStatus::Tentative,
@@ -66,8 +58,8 @@ fn status(o: &Value) -> ActionStatus {
     }
 }
 
-fn join_mode(o: &Value) -> JoinMode {
-    match o.get("joinMode").and_then(Value::as_str).unwrap_or_default() {
+fn join_mode(o: &EventObject) -> JoinMode {
+    match o.join_mode.as_deref().unwrap_or_default() {
         "restricted" | "invite" => JoinMode::Approval,
         "external" => JoinMode::External,
         "none" => JoinMode::None,
@@ -76,80 +68,83 @@ fn join_mode(o: &Value) -> JoinMode {
 }
 
 /// The received `Event` as stored; `None` without a name or a valid start.
-pub fn content(o: &Value, allow_private_network: bool) -> Option<ActionContent> {
-    let title = text(o, "name", 200);
-    let starts_at = millis(o, "startTime")?;
-    let ends_at = millis(o, "endTime").filter(|e| *e >= starts_at).unwrap_or(starts_at);
+pub fn content(o: &EventObject, allow_private_network: bool) -> Option<ActionContent> {
+    let title = text(o.name.as_deref(), 200);
+    let starts_at = millis(o.start_time.as_deref())?;
+    let ends_at = millis(o.end_time.as_deref()).filter(|e| *e >= starts_at).unwrap_or(starts_at);
     if title.is_empty() {
         return None;
     }
-    let zone = o.get("timezone").and_then(Value::as_str).and_then(|z| z.parse::<chrono_tz::Tz>().ok());
-    let place = o.get("location").map(|l| match l {
-        Value::Array(a) => a.iter().find(|p| p.get("type").and_then(Value::as_str) == Some("Place")).cloned(),
-        one => Some(one.clone()),
-    });
-    let place = place.flatten().unwrap_or(Value::Null);
-    let address = place.get("address").cloned().unwrap_or(Value::Null);
-    // A `PostalAddress` (Mobilizon, ours) or a plain string (Gancio).
-    let (street, postal_code, commune) = match &address {
-        Value::String(s) => (s.chars().take(300).collect(), String::new(), String::new()),
-        a => (text(a, "streetAddress", 300), text(a, "postalCode", 20), text(a, "addressLocality", 100)),
+    let zone = o.timezone.as_deref().and_then(|z| z.parse::<chrono_tz::Tz>().ok());
+    let place = o.location.clone().unwrap_or_default();
+    let (street, postal_code, commune) = match &place.address {
+        Some(Address::Text(s)) => (s.chars().take(300).collect(), String::new(), String::new()),
+        Some(Address::Postal { street, postal_code, locality }) => {
+            (text(street.as_deref(), 300), text(postal_code.as_deref(), 20), text(locality.as_deref(), 100))
+        }
+        None => Default::default(),
     };
-    let coordinate =
-        |k: &str, max: f64| place.get(k).and_then(Value::as_f64).filter(|v| v.is_finite() && v.abs() <= max);
-    let (latitude, longitude) = match (coordinate("latitude", 90.0), coordinate("longitude", 180.0)) {
+    let coordinate = |v: Option<f64>, max: f64| v.filter(|v| v.is_finite() && v.abs() <= max);
+    let (latitude, longitude) = match (coordinate(place.latitude, 90.0), coordinate(place.longitude, 180.0)) {
         (Some(a), Some(b)) => (Some(a), Some(b)),
         _ => (None, None),
     };
-    let link = |k: &str| remote_link(o.get(k).and_then(Value::as_str), allow_private_network).unwrap_or_default();
-    let summary =
-        if o.get("cces:summary").is_some() { text(o, "cces:summary", 2000) } else { text(o, "summary", 2000) };
-    let tags: Vec<String> = o
-        .get("tag")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.get("name").and_then(Value::as_str))
-        .filter_map(parse_tag)
-        .take(20)
-        .collect();
-    let domains: Vec<String> =
-        strings(o, "cces:domains").into_iter().filter(|d| ActivityDomain::parse(d).is_some()).collect();
-    let dimensions: Vec<String> =
-        strings(o, "cces:dimensions").into_iter().filter(|d| Dimension::parse(d).is_some()).collect();
-    let count = |k: &str| o.get(k).and_then(Value::as_i64).filter(|n| *n >= 0);
+    let link = |s: &Option<String>| remote_link(s.as_deref(), allow_private_network).unwrap_or_default();
+    let summary = text(o.cces_summary.as_deref().or(o.summary.as_deref()), 2000);
+    let tags: Vec<String> = o.tag.iter().filter_map(|t| t.name.as_deref()).filter_map(parse_tag).take(20).collect();
+    let domains: Vec<&str> =
+        o.domains.iter().map(String::as_str).filter(|d| ActivityDomain::parse(d).is_some()).collect();
+    let dimensions: Vec<&str> =
+        o.dimensions.iter().map(String::as_str).filter(|d| Dimension::parse(d).is_some()).collect();
+    let count = |n: Option<i64>| n.filter(|n| *n >= 0);
     Some(ActionContent {
         status: status(o),
         title,
         summary,
-        description_md: o.get("source").map(|s| text(s, "content", 100_000)).unwrap_or_default(),
-        description_html: sanitize(&text(o, "content", 200_000)),
+        description_md: o.source.as_ref().map(|s| text(s.content.as_deref(), 100_000)).unwrap_or_default(),
+        description_html: sanitize(&text(o.content.as_deref(), 200_000)),
         starts_at,
         ends_at,
         timezone: zone.map(|z| z.name()).unwrap_or("Etc/UTC").into(),
-        place_name: text(&place, "name", 200),
+        place_name: text(place.name.as_deref(), 200),
         address: street,
         postal_code,
         commune,
         latitude,
         longitude,
-        online_url: link("cces:onlineUrl"),
-        capacity: count("maximumAttendeeCapacity"),
+        online_url: link(&o.online_url),
+        capacity: count(o.maximum_attendee_capacity),
         join_mode: join_mode(o),
-        join_url: link("externalParticipationUrl"),
+        join_url: link(&o.external_participation_url),
         domains: domains.join(","),
         dimensions: dimensions.join(","),
         tags: tags.join(","),
         contacts: String::new(),
-        remote_participants: count("participantCount").unwrap_or(0),
+        remote_participants: count(o.participant_count).unwrap_or(0),
     })
 }
 
+/// Who may publish the `Event` `o` sent by `signer`: one of ours is changed only by its
+/// co-organisers (checked in `receive`); any other is on its sender's host, and so is its
+/// author (403 otherwise).
+fn verify_origin(o: &EventObject, ctx: &Received<'_>) -> AppResult<()> {
+    let state = ctx.state();
+    if url::Url::parse(&o.id).is_ok_and(|u| state.urls.is_local(&u)) {
+        return Ok(());
+    }
+    remote_id(&o.id, &ctx.signer.host, state.config.allow_private_network)?;
+    let author_host = o.attributed_to.as_deref().and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
+    if author_host.as_deref() != Some(ctx.signer.host.as_str()) {
+        return Err(AppError::Forbidden("an Event is written on its sender's host".into()));
+    }
+    Ok(())
+}
+
 impl Activity for CreateEvent {
-    /// Who may publish an action (its origin, or an author on its host writing in it) is
-    /// checked by `store_event`.
-    async fn verify(&self, _: &Received<'_>) -> AppResult<()> {
-        Ok(())
+    /// Sent from its own host, by an author of that host; whether the author may publish in
+    /// its origin is checked by `store_event`.
+    async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
+        verify_origin(&self.object, ctx)
     }
 
     /// Sent by its origin, or by its author writing in a territory of its own host we know
@@ -157,7 +152,7 @@ impl Activity for CreateEvent {
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
         // One of our actions: only its co-organisers change it (their practical details).
-        if let Some(ap_id) = id_of(&self.object)
+        if let Some(ap_id) = Some(self.object.id.as_str())
             && let Some(ours) = state.store.action_by_ap_id(ap_id).await?.filter(|a| a.territory_id.is_some())
         {
             if ctx.kind != "Update" {
@@ -167,7 +162,7 @@ impl Activity for CreateEvent {
             return super::coorganisation::organizer_update(state, &ours, &self.object, signer, claim).await;
         }
         let mut origin = signer.clone();
-        if let Some(audience) = self.object.get("audience").and_then(id_of).filter(|a| *a != signer.ap_id)
+        if let Some(audience) = self.object.audience().filter(|a| *a != signer.ap_id)
             && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
             && territory.host == signer.host
         {
@@ -179,13 +174,16 @@ impl Activity for CreateEvent {
 }
 
 impl Activity for AnnounceEvent {
-    /// A group announces activities of its own host.
+    /// A group announces activities of its own host, on Events of its own host.
     async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
         let actor = self.object.actor.as_ref().and_then(|a| url::Url::parse(a.id()).ok());
         if actor.as_ref().map(host_header) != Some(ctx.signer.host.clone()) {
             return Err(AppError::Forbidden("a group announces activities of its own host".into()));
         }
-        Ok(())
+        match self.object.kind.as_deref() {
+            Some("Delete") => Ok(()),
+            _ => verify_origin(&EventObject::from_value(&self.object.object)?, ctx),
+        }
     }
 
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
@@ -194,7 +192,7 @@ impl Activity for AnnounceEvent {
         let inner = &self.object;
         match inner.kind.as_deref() {
             Some("Delete") => receive_delete_of(state, id_of(&inner.object), signer, claim).await,
-            _ => store_event(state, &inner.object, signer, claim).await,
+            _ => store_event(state, &EventObject::from_value(&inner.object)?, signer, claim).await,
         }
     }
 }
@@ -237,19 +235,14 @@ async fn receive_delete_of(
 
 /// Stores (or refreshes) the `Event` `o` of `origin`, with the claim of the activity that
 /// carried it, in one transaction.
-async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim: Claim<'_>) -> AppResult<()> {
-    let ap_id = id_of(o).ok_or_else(|| AppError::BadRequest("Event without id".into()))?;
+async fn store_event(state: &AppState, o: &EventObject, origin: &RemoteActorRow, claim: Claim<'_>) -> AppResult<()> {
+    let ap_id = o.id.as_str();
+    // On the origin's host (`verify_origin` checked the sender's, which is the origin's).
     remote_id(ap_id, &origin.host, state.config.allow_private_network)?;
     // Written by the origin itself, or by an author on its host who publishes in it.
-    let author = match o.get("attributedTo") {
-        Some(Value::Array(a)) => a.iter().find_map(id_of),
-        Some(v) => id_of(v),
-        None => None,
-    };
-    let author_host = author.and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
-    let in_origin =
-        author == Some(origin.ap_id.as_str()) || o.get("audience").and_then(id_of) == Some(origin.ap_id.as_str());
-    if author_host.as_deref() != Some(origin.host.as_str()) || !in_origin {
+    let author = o.attributed_to.as_deref();
+    let in_origin = author == Some(origin.ap_id.as_str()) || o.audience() == Some(origin.ap_id.as_str());
+    if !in_origin {
         return Err(AppError::Forbidden("only an action's origin may publish it".into()));
     }
     let c = content(o, state.config.allow_private_network)
@@ -287,7 +280,7 @@ async fn store_event(state: &AppState, o: &Value, origin: &RemoteActorRow, claim
 pub async fn apply_event_in(
     state: &AppState,
     change: &mut Change,
-    o: &Value,
+    o: &EventObject,
     ap_id: &str,
     origin: &str,
     c: &ActionContent,
@@ -303,10 +296,12 @@ pub async fn apply_event_in(
     if publish {
         store::set_publication(change.conn(), id, PublicationState::Published).await?;
     }
-    let listed: Vec<String> = strings(o, "organizers")
-        .into_iter()
+    let listed: Vec<String> = o
+        .organizers
+        .iter()
         .filter(|a| remote_link(Some(a), state.config.allow_private_network).is_some())
         .take(20)
+        .cloned()
         .collect();
     for organizer in &listed {
         if organizer == origin {
@@ -322,10 +317,7 @@ pub async fn apply_event_in(
         }
     }
     let organizers = store::organizers_in(change.conn(), id).await?;
-    let evaluation: Vec<EvaluationJson> = match o.get("cces:evaluation") {
-        Some(Value::Array(all)) => all.iter().take(20).filter_map(|e| serde_json::from_value(e.clone()).ok()).collect(),
-        _ => vec![],
-    };
+    let evaluation: Vec<&EvaluationJson> = o.evaluation.iter().take(20).collect();
     for e in evaluation.iter().filter(|e| organizers.contains(&e.attributed_to)) {
         let content = evaluation_content(e, state.config.allow_private_network);
         evaluations::upsert(change.conn(), id, &e.attributed_to, None, &content, &e.attributed_to).await?;
@@ -368,12 +360,14 @@ pub(crate) fn evaluation_content(e: &EvaluationJson, allow_private_network: bool
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     /// What Gancio and Mobilizon send reads as an action.
     #[test]
     fn gancio_and_mobilizon_shapes() {
-        let gancio: Value = serde_json::from_str(
+        let gancio: EventObject = serde_json::from_str(
             r##"{"id": "https://g.example/federation/m/12", "type": "Event", "name": "Concert",
                 "startTime": "2026-05-02T19:00:00.000Z", "endTime": "2026-05-02T22:00:00.000Z",
                 "location": {"type": "Place", "name": "Salle des fêtes", "address": "1 rue Haute, Redon"},
@@ -383,7 +377,7 @@ mod tests {
         let c = content(&gancio, false).expect("stored");
         assert_eq!((c.place_name.as_str(), c.address.as_str()), ("Salle des fêtes", "1 rue Haute, Redon"));
         assert_eq!((c.timezone.as_str(), c.tags.as_str(), c.status), ("Etc/UTC", "musique", ActionStatus::Scheduled));
-        let mobilizon: Value = serde_json::from_str(
+        let mobilizon: EventObject = serde_json::from_str(
             r#"{"id": "https://mz.example/events/5", "type": "Event", "name": "Atelier vélo",
                 "startTime": "2026-05-02T09:00:00Z", "endTime": "2026-05-02T12:00:00Z", "timezone": "Europe/Paris",
                 "location": {"type": "Place", "name": "Atelier", "address": {"type": "PostalAddress",
@@ -406,14 +400,15 @@ mod tests {
         let read = |f: &str| -> Value {
             serde_json::from_str(&std::fs::read_to_string(dir.join(f)).expect("fixture")).expect("JSON")
         };
-        let m = content(&read("mobilizon/create_event.json")["object"], false).expect("Mobilizon's");
+        let event = |v: &Value| EventObject::from_value(v).expect("an Event");
+        let m = content(&event(&read("mobilizon/create_event.json")["object"]), false).expect("Mobilizon's");
         assert_eq!(
             (m.title.as_str(), m.timezone.as_str(), m.commune.as_str()),
             ("Atelier vélo participatif", "Europe/Paris", "Redon")
         );
         assert_eq!((m.join_mode, m.capacity, m.remote_participants), (JoinMode::Approval, Some(10), 4));
         assert_eq!(m.tags, "velo");
-        let g = content(&read("gancio/create_event.json")["object"], false).expect("Gancio's");
+        let g = content(&event(&read("gancio/create_event.json")["object"]), false).expect("Gancio's");
         assert_eq!((g.place_name.as_str(), g.address.as_str()), ("Halle", "1 rue Haute, Redon"));
         assert!(!g.description_html.contains("script"), "sanitised: {}", g.description_html);
         assert_eq!(g.ends_at - g.starts_at, 3 * 3600 * 1000);

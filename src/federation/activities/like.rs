@@ -8,7 +8,10 @@ use crate::{
         protocol::inbound::{Like, Ref},
     },
     processing::unit::Change,
-    storage::{activities::claim_received, conversations as conv},
+    storage::{
+        activities::claim_received,
+        reactions::{self, Reacted},
+    },
 };
 
 impl Activity for Like {
@@ -30,14 +33,8 @@ impl Activity for Like {
         state.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
         let mut change = Change::begin(state).await?;
         if claim_received(change.conn(), self.id.as_str(), &signer.ap_id, ctx.kind).await? {
-            conv::add_reaction(
-                change.conn(),
-                p.id,
-                crate::domain::practice::Reaction::Like,
-                &signer.ap_id,
-                self.id.as_str(),
-            )
-            .await?;
+            let on = Reacted::Practice(p.id, crate::domain::practice::Reaction::Like);
+            reactions::add(change.conn(), on, &signer.ap_id, self.id.as_str()).await?;
             change.commit().await?;
         }
         Ok(())

@@ -73,7 +73,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Accept(a) | Inbound::Reject(a) => run(a, ctx).await,
         Inbound::Undo(a) => run(a, ctx).await,
         Inbound::Article(a) => run(*a, ctx).await,
-        Inbound::Event(a) => run(a, ctx).await,
+        Inbound::Event(a) => run(*a, ctx).await,
         Inbound::AnnounceEvent(a) => run(a, ctx).await,
         Inbound::DeleteEvent(a) => run(a, ctx).await,
         Inbound::Note(a) => run(a, ctx).await,

@@ -10,32 +10,21 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         flood::Act,
-        protocol::{id_of, inbound::CreateNote, is_public, remote_url::remote_id},
+        protocol::{inbound::CreateNote, is_public, remote_url::remote_id},
     },
     processing::unit::Change,
     storage::{activities::claim_received, conversations as conv},
 };
 
-impl CreateNote {
-    fn note_id(&self) -> AppResult<&str> {
-        id_of(&self.object).ok_or_else(|| AppError::BadRequest("Note without id".into()))
-    }
-
-    fn in_reply_to(&self) -> Option<&str> {
-        self.object.get("inReplyTo").and_then(id_of)
-    }
-}
-
 impl Activity for CreateNote {
-    /// A reply is sent by its author, from the host of its id.
+    /// A reply is sent by its author, from the host of its id (403 otherwise).
     async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
-        let note_id = self.note_id()?;
-        if self.in_reply_to().is_none() {
+        if self.object.in_reply_to().is_none() {
             return Ok(()); // Answers nothing: ignored by `receive`.
         }
-        remote_id(note_id, &signer.host, state.config.allow_private_network)?;
-        if self.object.get("attributedTo").and_then(id_of) != Some(signer.ap_id.as_str()) {
+        remote_id(&self.object.id, &signer.host, state.config.allow_private_network)?;
+        if self.object.attributed_to.as_deref() != Some(signer.ap_id.as_str()) {
             return Err(AppError::Forbidden("a Note is sent by its author".into()));
         }
         url_of(&self.object, state.config.allow_private_network)?;
@@ -45,12 +34,12 @@ impl Activity for CreateNote {
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
         let o = &self.object;
-        let note_id = self.note_id()?;
-        let Some(in_reply_to) = self.in_reply_to() else {
+        let note_id = o.id.as_str();
+        let Some(in_reply_to) = o.in_reply_to() else {
             tracing::info!(activity = %self.id, "a Note that answers nothing here: ignored");
             return Ok(());
         };
-        if !is_public(o, Some(ctx.raw)) {
+        if !o.addressed_public().unwrap_or_else(|| is_public(ctx.raw, None)) {
             // Followers-only or direct (Mastodon, when someone mentions the territory privately):
             // never a comment, never listed nor announced. Nothing is kept; moderators see nothing
             // (docs/FEDERATION.md), the log says who without the content.

@@ -114,20 +114,19 @@ pub struct InlineOrderedCollection {
 
 /// `replies` of a practice: a `Collection` of comment ids whose `first` page is inline (as
 /// Mastodon serves it; GoToSocial warns about a collection without one), or page `page` alone.
-pub fn replies(ap_id: &str, comments: &[String], page: usize) -> Value {
-    let id = format!("{ap_id}/replies");
+pub fn replies(id: &Url, comments: &[String], page: usize) -> Value {
     let page_of = |n: usize| CollectionPage {
-        id: format!("{id}?page={n}"),
+        id: page_url(id, n as i64).to_string(),
         kind: CollectionKind::CollectionPage,
-        part_of: id.clone(),
+        part_of: id.to_string(),
         items: comments.iter().skip((n - 1) * REPLIES_PAGE).take(REPLIES_PAGE).cloned().collect(),
-        next: (comments.len() > n * REPLIES_PAGE).then(|| format!("{id}?page={}", n + 1)),
+        next: (comments.len() > n * REPLIES_PAGE).then(|| page_url(id, n as i64 + 1).to_string()),
     };
     if page > 1 {
         return to_value(&page_of(page));
     }
     to_value(&Collection {
-        id: Some(id.clone()),
+        id: Some(id.to_string()),
         kind: CollectionKind::Collection,
         total_items: i64::try_from(comments.len()).unwrap_or(i64::MAX),
         first: Some(page_of(1)),

@@ -18,7 +18,10 @@ use url::Url;
 pub use super::coorganisation::{AnswerInvite, Invite, RemoveOrganizerIn};
 pub use super::flag::Flag;
 pub use super::participation::{Join, Leave, Rsvp};
-use super::{activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject};
+use super::{
+    activities::Envelope, actor::RemoteActorJson, id_of, received_article::ArticleObject, received_event::EventObject,
+    received_note::NoteObject,
+};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone)]
@@ -30,7 +33,7 @@ pub enum Inbound {
     /// `Create`/`Update` of an `Article` (or Lemmy's `Page`): a practice.
     Article(Box<CreateArticle>),
     /// `Create`/`Update` of an `Event`: a shared action.
-    Event(CreateEvent),
+    Event(Box<CreateEvent>),
     /// `Announce` of a `Create`/`Update` of an `Event`, or of a `Delete` of one: a group
     /// relaying its author's activity on a shared action.
     AnnounceEvent(AnnounceEvent),
@@ -188,7 +191,7 @@ pub struct CreateArticle {
 pub struct CreateEvent {
     pub id: Url,
     pub actor: Ref,
-    pub object: Value,
+    pub object: EventObject,
 }
 
 /// `Announce` by a group of its author's `Create`/`Update`/`Delete` of an `Event`.
@@ -213,7 +216,7 @@ pub struct DeleteEvent {
 pub struct CreateNote {
     pub id: Url,
     pub actor: Ref,
-    pub object: Value,
+    pub object: NoteObject,
 }
 
 /// `Update` of an actor by itself.
@@ -332,7 +335,7 @@ impl Inbound {
         Ok(match env.kind.as_str() {
             "Create" | "Update" if is_article(o) => Inbound::Article(Box::new(body(env)?)),
             "Create" | "Update" if is_note(o) => Inbound::Note(body(env)?),
-            "Create" | "Update" if is_event(o) => Inbound::Event(body(env)?),
+            "Create" | "Update" if is_event(o) => Inbound::Event(Box::new(body(env)?)),
             "Delete" if is_event_tombstone(o) => Inbound::DeleteEvent(body(env)?),
             "Announce" if is_announced_event(o) => Inbound::AnnounceEvent(body(env)?),
             "Update" if is_actor_update(env) => Inbound::UpdateActor(Box::new(body(env)?)),

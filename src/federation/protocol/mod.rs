@@ -16,6 +16,8 @@ pub mod participation;
 pub mod pins;
 pub mod practice;
 pub mod received_article;
+pub mod received_event;
+pub mod received_note;
 pub mod remote_url;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -150,6 +152,26 @@ pub enum ImageKind {
 
 pub fn image(url: &str) -> Image {
     Image { kind: ImageKind::Image, url: url.into() }
+}
+
+/// Every object of one of `types` in tests/fixtures (a file's `object`, or the file itself),
+/// with its file: what the parsers of received objects must read.
+#[cfg(test)]
+pub(crate) fn fixture_objects(types: &[&str]) -> Vec<(std::path::PathBuf, Value)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let files = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .flat_map(|program| std::fs::read_dir(program.path()).into_iter().flatten().flatten().map(|f| f.path()));
+    files
+        .filter_map(|path| {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+            let object = if v.get("object").is_some_and(Value::is_object) { v["object"].clone() } else { v };
+            let kind = object.get("type").and_then(Value::as_str)?;
+            types.contains(&kind).then_some((path, object))
+        })
+        .collect()
 }
 
 #[cfg(test)]

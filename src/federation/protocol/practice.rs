@@ -64,13 +64,13 @@ impl Publication {
     /// co-organises): only Maillage co-organises, so its editorial actor and followers sit where
     /// Maillage puts them (docs/FEDERATION.md, "Co-organisation").
     pub fn remote(urls: &Urls, territory: &str) -> Publication {
-        let base = territory.trim_end_matches('/');
+        let at = |name: &str| Urls::remote_territory_collection(territory, name);
         Publication {
             urls: urls.clone(),
             slug: String::new(),
             territory: territory.to_string(),
             tag_base: urls.tags().to_string(),
-            remote: Some((format!("{base}/editorial"), format!("{base}/followers"))),
+            remote: Some((at("editorial"), at("followers"))),
         }
     }
 

@@ -13,20 +13,20 @@ use super::{id_of, inbound::Ref, one_or_many};
 use crate::error::{AppError, AppResult};
 
 /// A field of the wrong shape reads as its default (absent), never as an error.
-fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+pub(super) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(T::deserialize(v).unwrap_or_default())
 }
 
 /// A list that may be sent as one item; items of another shape are dropped.
-fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+pub(super) fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
     let v = Value::deserialize(d)?;
     let items: Vec<Value> = one_or_many(v).unwrap_or_default();
     Ok(items.into_iter().filter_map(|i| T::deserialize(i).ok()).collect())
 }
 
 /// The first id of a reference or a list of them (`attributedTo` as PeerTube sends it).
-fn first_ref<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(super) fn first_ref<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let v = Value::deserialize(d)?;
     Ok(match &v {
         Value::Array(a) => a.iter().find_map(id_of),

@@ -62,7 +62,7 @@ pub async fn get_actor(data: Data<AppState>, Path(id): Path<String>, headers: He
     }
     let (s, slug) = result?;
     if !wants_activity_json(&headers) {
-        return Ok(Redirect::to(&format!("/t/{slug}/signataires")).into_response());
+        return Ok(Redirect::to(data.urls.signatory_directory(&slug).path()).into_response());
     }
     Ok(ap_json(&actor_json(&data, &s, &slug)))
 }

@@ -252,7 +252,7 @@ fn territory_form(state: &AppState, ctx: &Ctx, t: &TerritoryRow, page: &mut Admi
     page.t_perimeter = t.perimeter.clone();
     page.t_manual = t.manually_approves_followers.0;
     page.t_welcome = t.welcome_notes.0;
-    page.icon_url = t.icon_media_id.map(|id| format!("/media/{id}"));
+    page.icon_url = t.icon_media_id.map(|id| state.urls.media(id).path().to_string());
     page.domain_choices = ActivityDomain::ALL
         .iter()
         .map(|d| (d.code(), ctx.tr.t(&format!("domain-{}", d.code())), chosen.contains(d)))

@@ -164,7 +164,9 @@ async fn save(
             None => proc::create(data, &t.slug, &input, &account.email).await,
         };
         match saved {
-            Ok(id) => return Ok(Redirect::to(&format!("/pratiques/{id}?n=saved")).into_response()),
+            Ok(id) => {
+                return Ok(Redirect::to(&format!("{}?n=saved", data.urls.practice_page(id).path())).into_response());
+            }
             Err(PracticeError::Fields(e)) => errors = e,
             Err(PracticeError::App(e)) => return Err(e),
         }
