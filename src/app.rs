@@ -142,15 +142,28 @@ impl App {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> AppResult<()> {
+        let router = self.router();
+        self.serve_router(listener, router, shutdown).await
+    }
+
+    /// As [`App::serve`], with `router` in place of [`App::router`]: `maillage bench` wraps
+    /// it with a route of its own, to measure the server's limits in the same process.
+    pub async fn serve_router(
+        self,
+        listener: TcpListener,
+        router: Router,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> AppResult<()> {
         let state = self.state();
         let (stop_tx, stop_rx) = watch::channel(false);
         let worker = tokio::spawn(delivery::run(state.clone(), stop_rx.clone()));
         let observatory = tokio::spawn(crate::processing::observatory::run(state.clone(), stop_rx.clone()));
-        let backups = tokio::spawn(crate::backup::schedule::run(state.clone(), stop_rx));
+        let backups = tokio::spawn(crate::backup::schedule::run(state.clone(), stop_rx.clone()));
+        let hosts = tokio::spawn(flush_hosts_heard(state.clone(), stop_rx));
         let addr = listener.local_addr().map_err(AppError::internal)?;
         tracing::info!(%addr, public_url = %state.config.public_url, "Maillage listening");
         // The peer address feeds login rate limiting.
-        axum::serve(listener, self.router().into_make_service_with_connect_info::<std::net::SocketAddr>())
+        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(|e| AppError::Internal(format!("server: {e}")))?;
@@ -158,11 +171,26 @@ impl App {
         let _ = worker.await;
         let _ = observatory.await;
         let _ = backups.await;
+        let _ = hosts.await;
         state.store.close().await;
         // The state holds the federation configuration that holds it: let both go.
         state.set_federation(None);
         tracing::info!("Maillage stopped");
         Ok(())
+    }
+}
+
+/// Writes back, every few seconds, when hosts were last heard from (`storage::host_book`);
+/// the last ones are written when the store closes.
+async fn flush_hosts_heard(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(crate::storage::host_book::FLUSH_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = state.store.flush_hosts_heard().await {
+            tracing::warn!(error = %e, "could not write back when hosts were last heard from");
+        }
     }
 }
 

@@ -227,10 +227,19 @@ enum BenchCmd {
         /// Signed activities sent to the inbox in part (c).
         #[arg(long, default_value_t = 2_000)]
         ingest: usize,
+        /// Part (c)'s open loop: signed activities per second.
+        #[arg(long, default_value_t = 200.0)]
+        rate: f64,
+        /// Part (c)'s open loop: how many seconds it lasts.
+        #[arg(long, default_value_t = 30.0)]
+        duration: f64,
         /// PostgreSQL server for part (c) (a database is created and dropped); default
         /// MAILLAGE_TEST_POSTGRES.
         #[arg(long)]
         postgres: Option<String>,
+        /// Run only one part: signatures, fan-out, ingest or dead-host.
+        #[arg(long, value_parser = ["signatures", "fan-out", "ingest", "dead-host"])]
+        only: Option<String>,
     },
     /// The practices catalogue: searches per second over a seeded catalogue, SQLite and PostgreSQL.
     Practices {

@@ -1,67 +1,43 @@
 //! Benchmark part (c): signed activities accepted and committed per second by a running
-//! instance's inbox, with latency percentiles, on SQLite and (when given) PostgreSQL.
+//! instance's inbox, on SQLite and (when given) PostgreSQL, beside the limits measured in the
+//! same run on the same server: what it can receive (a route that only reads the body), what
+//! its database commits (one-row write transactions on its pool) and what the cores verify.
+//! Then a fixed-rate (open-loop) run, for latency at a steady load.
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use axum::{
-    Router,
-    extract::Path,
-    http::StatusCode,
-    routing::{get, post},
+use aws_lc_rs::{
+    rand::SystemRandom,
+    rsa::{KeyPair, KeySize},
+    signature::{self, KeyPair as _, ParsedPublicKey},
 };
-use futures::StreamExt;
-use tokio::{net::TcpListener, sync::oneshot};
 
 use maillage::{
-    app::App,
-    config::ConfigLayer,
     error::{AppError, AppResult},
-    federation::{
-        keys::{Signer, generate_rsa_keypair},
-        protocol::{
-            activities::{Activity, Kind, now, to_value},
-            actor::{ActorDocument, ActorKind, Endpoints, PublicKey},
-            actor_context,
-        },
-        signatures::sign_cavage,
+    federation::protocol::{
+        activities::now,
+        actor::{ActorDocument, ActorKind, Endpoints, PublicKey},
+        actor_context,
     },
 };
 
-const ACTORS: usize = 100;
+use super::ingest_target::{Run, Target};
 
-/// A request body and its signature headers.
-type SignedRequest = (Vec<u8>, Vec<(http::HeaderName, http::HeaderValue)>);
-const CONCURRENCY: usize = 16;
+pub const ACTORS: usize = 100;
+pub const CONCURRENCY: usize = 16;
+const ROUNDS: usize = 3;
 
-/// A host serving `ACTORS` actors (one shared key) and an inbox that takes anything.
-async fn start_actor_host(public_key_pem: String) -> AppResult<String> {
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(AppError::internal)?;
-    let authority = format!("localhost:{}", listener.local_addr().map_err(AppError::internal)?.port());
-    let base = format!("http://{authority}");
-    let pem = Arc::new(public_key_pem);
-    let app = Router::new()
-        .route(
-            "/users/{n}",
-            get(move |Path(n): Path<String>| {
-                let (base, pem) = (base.clone(), pem.clone());
-                async move {
-                    let doc = person(&base, &n, &pem).map(|p| to_value(&p).to_string()).unwrap_or_default();
-                    ([("content-type", "application/activity+json")], doc)
-                }
-            }),
-        )
-        .route("/{*path}", post(|| async { StatusCode::ACCEPTED }));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(authority)
+pub struct IngestOptions {
+    /// Activities per closed-loop run.
+    pub count: usize,
+    /// Open loop: activities per second, and for how long.
+    pub rate: f64,
+    pub secs: f64,
+    pub postgres: Option<String>,
 }
 
 /// The actor `u<n>` of the host at `base`, with the shared key.
-fn person(base: &str, n: &str, public_key_pem: &str) -> Result<ActorDocument, url::ParseError> {
+pub fn person(base: &str, n: &str, public_key_pem: &str) -> Result<ActorDocument, url::ParseError> {
     let id = url::Url::parse(&format!("{base}/users/{n}"))?;
     let sub = |p: &str| url::Url::parse(&format!("{id}/{p}"));
     Ok(ActorDocument {
@@ -108,105 +84,140 @@ pub async fn drop_postgres(admin_url: &str, name: &str) {
     maillage::storage::bench_seed::drop_postgres_database(admin_url, name).await;
 }
 
-struct Ingest {
-    per_sec: f64,
-    p50: Duration,
-    p99: Duration,
-    refused: usize,
-}
-
-async fn ingest(count: usize, database_url: Option<String>) -> AppResult<Ingest> {
-    let dir = std::env::temp_dir().join(format!("maillage-bench-{}", uuid::Uuid::new_v4()));
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(AppError::internal)?;
-    let port = listener.local_addr().map_err(AppError::internal)?.port();
-    let config = ConfigLayer {
-        public_url: Some(format!("http://localhost:{port}")),
-        data_dir: Some(dir.clone()),
-        database_url,
-        allow_private_network: Some(true),
-        ..Default::default()
-    }
-    .resolve()
-    .map_err(AppError::Internal)?;
-    let app = App::init(config).await?;
-    let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let server = tokio::spawn(app.serve(listener, async {
-        let _ = stop_rx.await;
-    }));
-    let keys = generate_rsa_keypair()?;
-    let signer = Signer::from_pem(&keys.private_key_pem)?;
-    let host = start_actor_host(keys.public_key_pem.clone()).await?;
-    let inbox = url::Url::parse(&format!("http://localhost:{port}/inbox")).map_err(AppError::internal)?;
-    let territory = format!("http://localhost:{port}/t/territoire");
-    // Signed ahead of time: the figure is the inbox's, not the client's signing.
-    let sign = |n: usize, kind: Kind| -> AppResult<SignedRequest> {
-        let actor = format!("http://{host}/users/{}", n % ACTORS);
-        let id = format!("http://{host}/activities/{}", uuid::Uuid::new_v4());
-        let body = serde_json::to_vec(&Activity::new(kind, id, &actor, &territory))?;
-        let headers = sign_cavage(&http::Method::POST, &inbox, Some(&body), &format!("{actor}#main-key"), &signer)?;
-        Ok((body, headers))
-    };
-    let warm: Vec<_> = (0..ACTORS).map(|n| sign(n, Kind::Like)).collect::<AppResult<_>>()?;
-    let requests: Vec<_> = (0..count).map(|n| sign(n, Kind::Follow)).collect::<AppResult<_>>()?;
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().map_err(AppError::internal)?;
-    let send = |(body, headers): SignedRequest| {
-        let client = client.clone();
-        let inbox = inbox.clone();
-        async move {
-            let mut req = client.post(inbox).header("content-type", "application/activity+json");
-            for (k, v) in headers {
-                req = req.header(k, v);
-            }
-            let t = Instant::now();
-            let ok = req.body(body).send().await.map(|r| r.status() == StatusCode::ACCEPTED).unwrap_or(false);
-            (ok, t.elapsed())
-        }
-    };
-    // Warm-up: every actor fetched and cached once.
-    let _: Vec<_> = futures::stream::iter(warm).map(send).buffer_unordered(CONCURRENCY).collect().await;
+/// Raw RSA-2048 verifications per second on one thread (aws-lc-rs, no parsing).
+fn raw_verifies_per_sec() -> AppResult<f64> {
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| AppError::internal("keygen"))?;
+    let msg = b"(request-target): post /inbox\nhost: localhost\ndate: Tue, 20 Apr 2021 02:07:55 GMT";
+    let mut sig = vec![0u8; pair.public_modulus_len()];
+    pair.sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), msg, &mut sig)
+        .map_err(|_| AppError::internal("sign"))?;
+    let public = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, pair.public_key().as_ref())
+        .map_err(|_| AppError::internal("public key"))?;
     let started = Instant::now();
-    let results: Vec<(bool, Duration)> =
-        futures::stream::iter(requests).map(send).buffer_unordered(CONCURRENCY).collect().await;
-    let secs = started.elapsed().as_secs_f64();
-    let _ = stop_tx.send(());
-    let _ = server.await;
-    let _ = std::fs::remove_dir_all(&dir);
-    let accepted = results.iter().filter(|(ok, _)| *ok).count();
-    let mut lat: Vec<Duration> = results.iter().map(|(_, d)| *d).collect();
-    lat.sort();
-    let pct = |p: f64| {
-        lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or_default()
-    };
-    Ok(Ingest { per_sec: accepted as f64 / secs, p50: pct(0.50), p99: pct(0.99), refused: count - accepted })
+    let mut n = 0u64;
+    while started.elapsed() < Duration::from_millis(300) {
+        for _ in 0..16 {
+            let _ = public.verify_sig(msg, &sig);
+        }
+        n += 16;
+    }
+    Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
-pub async fn run(count: usize, postgres_admin: Option<&str>) -> AppResult<()> {
-    println!(
-        "(c) inbox ingest: {count} signed Follows from {ACTORS} actors, {CONCURRENCY} in flight, each committed before 202"
-    );
-    let s = ingest(count, None).await?;
-    println!(
-        "    SQLite      {:>8.0} activities/s   p50 {:>6.1} ms   p99 {:>6.1} ms   refused {}",
-        s.per_sec,
-        s.p50.as_secs_f64() * 1e3,
-        s.p99.as_secs_f64() * 1e3,
-        s.refused
-    );
-    match postgres_admin {
-        Some(admin) => {
-            let (url, name) = fresh_postgres(admin).await?;
-            let result = ingest(count, Some(url)).await;
-            drop_postgres(admin, &name).await;
-            let p = result?;
-            println!(
-                "    PostgreSQL  {:>8.0} activities/s   p50 {:>6.1} ms   p99 {:>6.1} ms   refused {}",
-                p.per_sec,
-                p.p50.as_secs_f64() * 1e3,
-                p.p99.as_secs_f64() * 1e3,
-                p.refused
-            );
+/// The best of the rounds, per backend.
+#[derive(Default)]
+struct Best {
+    ingest: Option<Run>,
+    receive: f64,
+    commit: f64,
+    drained: f64,
+}
+
+impl Best {
+    fn ingest_per_sec(&self) -> f64 {
+        self.ingest.as_ref().map_or(0.0, |r| r.per_sec)
+    }
+}
+
+pub async fn run(opts: IngestOptions) -> AppResult<()> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mut targets = vec![("SQLite", Target::start(None).await?, None)];
+    if let Some(admin) = &opts.postgres {
+        let (url, name) = fresh_postgres(admin).await?;
+        match Target::start(Some(url)).await {
+            Ok(t) => targets.push(("PostgreSQL", t, Some(name))),
+            Err(e) => {
+                drop_postgres(admin, &name).await;
+                return Err(e);
+            }
         }
-        None => println!("    PostgreSQL  skipped (pass --postgres URL or set MAILLAGE_TEST_POSTGRES)"),
+    }
+    let result = measure(&opts, cores, &targets).await;
+    for (_, t, pg) in targets {
+        t.stop().await;
+        if let (Some(admin), Some(name)) = (&opts.postgres, pg) {
+            drop_postgres(admin, &name).await;
+        }
+    }
+    result
+}
+
+async fn measure(opts: &IngestOptions, cores: usize, targets: &[(&str, Target, Option<String>)]) -> AppResult<()> {
+    for (_, t, _) in targets {
+        t.warm().await?;
+        t.drain().await?;
+    }
+    let mut verify = 0f64;
+    let mut best: Vec<Best> = targets.iter().map(|_| Best::default()).collect();
+    for _ in 0..ROUNDS {
+        verify = verify.max(tokio::task::spawn_blocking(raw_verifies_per_sec).await.map_err(AppError::internal)??);
+        for ((_, t, _), b) in targets.iter().zip(best.iter_mut()) {
+            let requests = t.follows(opts.count)?;
+            b.receive = b.receive.max(t.closed_loop(false, requests.clone()).await.per_sec);
+            b.commit = b.commit.max(t.commit_limit(1.0).await?);
+            let run = t.closed_loop(true, requests).await;
+            b.drained = b.drained.max(t.drain().await?);
+            if run.per_sec > b.ingest_per_sec() {
+                b.ingest = Some(run);
+            }
+        }
+    }
+    let verify_limit = verify * cores as f64;
+    println!(
+        "(c) inbox ingest: {} signed Follows from {ACTORS} actors, {CONCURRENCY} in flight, each committed (with the \
+         Accept it queues) before 202; best of {ROUNDS} interleaved rounds",
+        opts.count
+    );
+    println!(
+        "    verify limit: {verify:.0} raw RSA-2048 verifies/s on one thread × {cores} cores = {verify_limit:.0}/s"
+    );
+    println!(
+        "    receive limit: the same signed bodies, same server and concurrency, a route that reads and answers 202"
+    );
+    println!("    commit limit: one-row write transactions on the server's own pool, same concurrency");
+    println!(
+        "                  ingest/s  receive/s   commit/s    ingest ÷ min(receive, commit, verify)   p50 ms   p99 ms  refused"
+    );
+    for ((label, _, _), b) in targets.iter().zip(&best) {
+        let Some(run) = &b.ingest else { continue };
+        let limit = b.receive.min(b.commit).min(verify_limit);
+        println!(
+            "    {label:<11} {:>10.0} {:>10.0} {:>10.0}    {:>6.3} (of {limit:.0}/s)                  {:>8.1} {:>8.1} {:>8}",
+            run.per_sec,
+            b.receive,
+            b.commit,
+            run.per_sec / limit,
+            run.ms(0.50),
+            run.ms(0.99),
+            run.refused
+        );
+    }
+    for ((label, _, _), b) in targets.iter().zip(&best) {
+        println!("    {label}: the delivery worker then took up to {:.2} s to send the queued Accepts", b.drained);
+    }
+    if opts.postgres.is_none() {
+        println!("    PostgreSQL  skipped (pass --postgres URL or set MAILLAGE_TEST_POSTGRES)");
+    }
+    println!();
+    let total = (opts.rate * opts.secs).round() as usize;
+    println!(
+        "(c2) open loop: {total} signed Follows at {:.0}/s for {:.0} s (latency counted from when each was due)",
+        opts.rate, opts.secs
+    );
+    println!("                  sent/s     p50 ms   p90 ms   p99 ms   max ms   errors");
+    for (label, t, _) in targets {
+        let requests = t.follows(total)?;
+        let run = t.open_loop(opts.rate, requests).await;
+        t.drain().await?;
+        println!(
+            "    {label:<11} {:>8.0} {:>10.1} {:>8.1} {:>8.1} {:>8.1} {:>8}",
+            run.per_sec,
+            run.ms(0.50),
+            run.ms(0.90),
+            run.ms(0.99),
+            run.latencies.last().map_or(0.0, |d| d.as_secs_f64() * 1e3),
+            run.refused
+        );
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! baselines measured in the same run, so that the ratios mean something on any machine.
 
 mod ingest;
+mod ingest_target;
 pub mod practices;
 
 use std::{
@@ -48,7 +49,12 @@ pub struct BenchOptions {
     pub followers: usize,
     pub hosts: usize,
     pub ingest: usize,
+    /// Part (c)'s open loop: activities per second, and for how many seconds.
+    pub rate: f64,
+    pub duration: f64,
     pub postgres: Option<String>,
+    /// Run only this part: `signatures`, `fan-out`, `ingest` or `dead-host`.
+    pub only: Option<String>,
 }
 
 /// Runs `f` repeatedly for about `secs` seconds; returns operations per second.
@@ -315,41 +321,61 @@ pub async fn run(opts: BenchOptions) -> AppResult<()> {
         cpu_model()
     );
     println!();
+    let part = |name: &str| opts.only.as_deref().is_none_or(|o| o == name);
     // Phases on standard error (a spinner on a terminal, log lines otherwise); results on stdout.
     let progress = crate::progress::for_command();
-    progress.begin("(a) signatures", None);
-    let signs = tokio::task::spawn_blocking(bench_signatures).await.map_err(AppError::internal)??;
-    progress.end("(a) signatures");
-    println!();
-    progress.begin("(b) fan-out", None);
-    let b = bench_fan_out(opts.followers, opts.hosts, false).await?;
-    progress.end("(b) fan-out");
-    let rate = b.inboxes as f64 / b.secs;
-    println!(
-        "(b) fan-out of one activity to {} followers over {} hosts (half with a shared inbox)",
-        opts.followers, opts.hosts
-    );
-    println!("    distinct inboxes            {:>10}", b.inboxes);
-    println!("    wall time                   {:>10.2} s", b.secs);
-    println!("    deliveries/s                {rate:>10.0}");
-    println!(
-        "    requests ÷ distinct inboxes {:>10.3}   (bad signatures: {})",
-        b.requests as f64 / b.inboxes as f64,
-        b.bad
-    );
-    println!("    deliveries/s ÷ raw signs/s  {:>10.3}", rate / signs.raw_sign);
-    println!();
-    progress.begin("(c) inbox ingest", None);
-    ingest::run(opts.ingest, opts.postgres.as_deref()).await?;
-    progress.end("(c) inbox ingest");
-    println!();
-    progress.begin("(d) fan-out, one dead host", None);
-    let d = bench_fan_out(opts.followers, opts.hosts, true).await?;
-    progress.end("(d) fan-out, one dead host");
-    let rate_d = d.inboxes as f64 / d.secs;
-    println!("(d) the same fan-out with one more host that never answers");
-    println!("    wall time to the others     {:>10.2} s", d.secs);
-    println!("    deliveries/s to the others  {rate_d:>10.0}   {:.0} % of (b)", 100.0 * rate_d / rate);
+    let mut signs = None;
+    if part("signatures") || part("fan-out") {
+        progress.begin("(a) signatures", None);
+        signs = Some(tokio::task::spawn_blocking(bench_signatures).await.map_err(AppError::internal)??);
+        progress.end("(a) signatures");
+        println!();
+    }
+    let mut rate = None;
+    if part("fan-out") || part("dead-host") {
+        progress.begin("(b) fan-out", None);
+        let b = bench_fan_out(opts.followers, opts.hosts, false).await?;
+        progress.end("(b) fan-out");
+        let r = b.inboxes as f64 / b.secs;
+        rate = Some(r);
+        println!(
+            "(b) fan-out of one activity to {} followers over {} hosts (half with a shared inbox)",
+            opts.followers, opts.hosts
+        );
+        println!("    distinct inboxes            {:>10}", b.inboxes);
+        println!("    wall time                   {:>10.2} s", b.secs);
+        println!("    deliveries/s                {r:>10.0}");
+        println!(
+            "    requests ÷ distinct inboxes {:>10.3}   (bad signatures: {})",
+            b.requests as f64 / b.inboxes as f64,
+            b.bad
+        );
+        if let Some(signs) = &signs {
+            println!("    deliveries/s ÷ raw signs/s  {:>10.3}", r / signs.raw_sign);
+        }
+        println!();
+    }
+    if part("ingest") {
+        progress.begin("(c) inbox ingest", None);
+        ingest::run(ingest::IngestOptions {
+            count: opts.ingest,
+            rate: opts.rate,
+            secs: opts.duration,
+            postgres: opts.postgres.clone(),
+        })
+        .await?;
+        progress.end("(c) inbox ingest");
+        println!();
+    }
+    if let Some(rate) = rate.filter(|_| part("dead-host")) {
+        progress.begin("(d) fan-out, one dead host", None);
+        let d = bench_fan_out(opts.followers, opts.hosts, true).await?;
+        progress.end("(d) fan-out, one dead host");
+        let rate_d = d.inboxes as f64 / d.secs;
+        println!("(d) the same fan-out with one more host that never answers");
+        println!("    wall time to the others     {:>10.2} s", d.secs);
+        println!("    deliveries/s to the others  {rate_d:>10.0}   {:.0} % of (b)", 100.0 * rate_d / rate);
+    }
     Ok(())
 }
 

@@ -40,10 +40,19 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         let app = App::init(config).await?;
         return app.serve(listener, shutdown_signal()).await;
     }
-    if let Command::Bench(BenchCmd::Federation { followers, hosts, ingest, postgres }) = command {
+    if let Command::Bench(BenchCmd::Federation { followers, hosts, ingest, rate, duration, postgres, only }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
-        return crate::bench::run(crate::bench::BenchOptions { followers, hosts: hosts.max(1), ingest, postgres })
-            .await;
+        let (rate, duration) = (rate.max(1.0), duration.max(0.0));
+        return crate::bench::run(crate::bench::BenchOptions {
+            followers,
+            hosts: hosts.max(1),
+            ingest,
+            rate,
+            duration,
+            postgres,
+            only,
+        })
+        .await;
     }
     if let Command::Bench(BenchCmd::Practices { count, postgres }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));

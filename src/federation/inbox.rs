@@ -108,9 +108,9 @@ async fn receive(
         Err(AppError::Gone(_)) if env.kind == "Delete" => return Ok(StatusCode::ACCEPTED),
         Err(e) => return Err(e),
     };
-    // It spoke, so it is up: deliveries held back for it may go again.
-    data.store.learn_signature_format(&signer.host, sig.format()).await?;
-    if data.store.host_alive(&signer.host, false).await? {
+    // It spoke, so it is up: deliveries held back for it may go again. Written only when
+    // that changes something (`storage::host_book`): no write of its own per activity.
+    if data.store.heard_from(&signer.host, sig.format()).await? {
         tracing::info!(host = %signer.host, "host is reachable again");
         data.delivery_notify.notify_one();
     }

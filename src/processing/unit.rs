@@ -29,7 +29,7 @@ pub struct Prepared(pub Vec<(Value, bool, Vec<String>, bool)>);
 #[must_use = "a change is rolled back unless committed"]
 pub struct Change {
     state: AppState,
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: crate::storage::WriteTx,
     /// Whether an activity was queued (the delivery worker is woken on commit).
     queued: bool,
     /// The last step passed (for the test seam `AppState::fail_point`).

@@ -101,6 +101,7 @@ impl Store {
     /// A delivery succeeded, or the host sent us a valid activity: it is alive.
     /// Returns true when it was marked unreachable before.
     pub async fn host_alive(&self, host: &str, success: bool) -> AppResult<bool> {
+        self.host_book.forget(host);
         self.ensure_host(host).await?;
         let was = self.host(host).await?.and_then(|h| h.unreachable_since).is_some();
         let sql = if success {
@@ -124,6 +125,7 @@ impl Store {
     }
 
     pub async fn mark_unreachable(&self, host: &str) -> AppResult<()> {
+        self.host_book.forget(host);
         self.ensure_host(host).await?;
         sqlx::query("UPDATE hosts SET unreachable_since = COALESCE(unreachable_since, $1) WHERE host = $2")
             .bind(now_millis())
@@ -149,20 +151,9 @@ impl Store {
     }
 
     pub async fn set_signature_format(&self, host: &str, format: &str) -> AppResult<()> {
+        self.host_book.forget(host);
         self.ensure_host(host).await?;
         sqlx::query("UPDATE hosts SET signature_format = $1 WHERE host = $2")
-            .bind(format)
-            .bind(host)
-            .execute(self.pool())
-            .await?;
-        Ok(())
-    }
-
-    /// Records the format a host signed with, unless we already know what it accepts: a host
-    /// that signs with RFC 9421 verifies it too, so our first knock uses it.
-    pub async fn learn_signature_format(&self, host: &str, format: &str) -> AppResult<()> {
-        self.ensure_host(host).await?;
-        sqlx::query("UPDATE hosts SET signature_format = $1 WHERE host = $2 AND signature_format IS NULL")
             .bind(format)
             .bind(host)
             .execute(self.pool())

@@ -18,11 +18,13 @@ pub mod admin;
 pub mod agenda;
 pub mod announcements;
 pub mod backup;
+pub mod bench_commits;
 pub mod bench_seed;
 pub mod charters;
 pub mod conversations;
 pub mod deliveries;
 pub mod follows;
+pub mod host_book;
 pub mod hosts;
 pub mod identity;
 pub mod map;
@@ -36,6 +38,9 @@ pub mod signature_changes;
 pub mod subscriptions;
 pub mod territories;
 pub mod territory_export;
+pub mod write_tx;
+
+pub use write_tx::WriteTx;
 
 use std::{str::FromStr, time::Duration};
 
@@ -60,6 +65,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Host bookkeeping kept in memory, written back on change or in batches.
+    host_book: std::sync::Arc<host_book::HostBook>,
+    /// SQLite writers' turn (`write_tx`).
+    writers: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
@@ -88,7 +97,7 @@ impl Store {
             }
             Backend::Postgres => pool_options.max_connections(16).connect_with(options).await?,
         };
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, host_book: Default::default(), writers: write_tx::writers() })
     }
 
     /// Applies pending migrations of the backend's directory.
@@ -108,23 +117,16 @@ impl Store {
         self.backend
     }
 
-    /// A write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`):
-    /// a deferred transaction that read first and must then upgrade fails with "database is
-    /// locked" instead of waiting. Rule for callers: never use the pool (another connection)
-    /// while holding a transaction; read before `begin` or through the transaction.
-    pub async fn begin(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
-    }
-
     pub async fn ping(&self) -> AppResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
+    /// Writes back what is kept in memory, then closes the pool.
     pub async fn close(&self) {
+        if let Err(e) = self.flush_hosts_heard().await {
+            tracing::warn!(error = %e, "could not write back when hosts were last heard from");
+        }
         self.pool.close().await;
     }
 }

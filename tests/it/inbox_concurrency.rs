@@ -73,3 +73,60 @@ async fn concurrent_follows_all_commit() {
         m.stop().await;
     }
 }
+
+/// Host bookkeeping is kept in memory (issue 14) yet stays true: the first activity of a host
+/// records it with the format it signed in, an activity from a host marked unreachable revives
+/// it at once (its held deliveries must not wait for the cache), and "last heard from" reaches
+/// the database when written back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn host_bookkeeping_is_written_when_it_changes() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let host = MockInbox::start().await;
+        let keys = generate_rsa_keypair().expect("keys");
+        let id = format!("{}users/u", host.base);
+        host.state.docs.lock().expect("lock").insert(
+            "/users/u".into(),
+            json!({
+                "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+                "id": id, "type": "Person", "inbox": format!("{id}/inbox"),
+                "publicKey": {"id": format!("{id}#main-key"), "owner": id, "publicKeyPem": keys.public_key_pem}
+            }),
+        );
+        let signer = Signer::from_pem(&keys.private_key_pem).expect("signer");
+        let inbox = url::Url::parse(&m.url("/inbox")).expect("url");
+        let send = |n: u32| {
+            let body = serde_json::to_vec(&json!({
+                "id": format!("{}activities/{n}", host.base), "type": "Follow", "actor": id, "object": m.territory()
+            }))
+            .expect("json");
+            let headers = sign_cavage(&http::Method::POST, &inbox, Some(&body), &format!("{id}#main-key"), &signer)
+                .expect("sign");
+            let mut req = common::client().post(inbox.clone());
+            for (k, v) in headers {
+                req = req.header(k, v);
+            }
+            async move { req.body(body).send().await.map(|r| r.status().as_u16()).unwrap_or(0) }
+        };
+        let row = || async { m.data.store.host(&host.authority).await.expect("db") };
+
+        assert_eq!(send(1).await, 202, "[{label}]");
+        let first = row().await.expect("the host is recorded on its first activity");
+        assert_eq!(first.signature_format.as_deref(), Some("cavage"), "[{label}] format learned");
+        assert!(first.unreachable_since.is_none() && first.last_probe_at.is_some(), "[{label}] {first:?}");
+
+        m.data.store.mark_unreachable(&host.authority).await.expect("mark");
+        assert_eq!(send(2).await, 202, "[{label}]");
+        assert!(row().await.expect("row").unreachable_since.is_none(), "[{label}] revived by its activity at once");
+
+        let before = row().await.expect("row").last_probe_at.expect("heard");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert_eq!(send(3).await, 202, "[{label}]");
+        m.data.store.flush_hosts_heard().await.expect("flush");
+        let after = row().await.expect("row").last_probe_at.expect("heard");
+        assert!(after > before, "[{label}] last heard from written back: {before} then {after}");
+        host.stop().await;
+        m.stop().await;
+    }
+}
