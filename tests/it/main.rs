@@ -40,6 +40,7 @@ mod interop_peer;
 mod interop_timelines;
 mod map;
 mod observatory;
+mod observatory_federation;
 mod openapi;
 mod practice_form_http;
 mod practice_pages;
