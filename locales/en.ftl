@@ -1023,3 +1023,22 @@ held-skipped = { $count ->
     [one] One registration could not be handled (no longer waiting, or no place left).
    *[other] { $count } registrations could not be handled (no longer waiting, or no place left).
 }
+
+# Console: mapping free indicators to reference ones (issue 13, point 1)
+admin-indicators = Free indicators
+indicators-intro = Some practices give free indicators; mapping one to a reference indicator counts it in the observatory, for practices already published and later ones (received ones too).
+indicators-free = Free indicators in use
+indicators-empty = No free indicator: every one given is a reference indicator.
+indicator-label = Label
+indicator-dimension = Dimension
+indicator-practices = Practices
+mapping-title = Map a free indicator
+mapping-submit = Map
+mapping-label-invalid = Give the free indicator's label, as the list shows it.
+mapping-unknown-reference = Choose an indicator of the reference list.
+mapping-unit-mismatch = The unit does not match the reference indicator's unit.
+
+# The map's scope (issue 13, point 4)
+map-scope-local = Here
+map-scope-network = With the territories followed
+export-geojson = Export (GeoJSON: signatories per commune)

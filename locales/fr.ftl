@@ -1022,3 +1022,22 @@ held-skipped = { $count ->
     [one] Une inscription n'a pas pu être traitée (plus en attente, ou plus de place).
    *[other] { $count } inscriptions n'ont pas pu être traitées (plus en attente, ou plus de place).
 }
+
+# Console: mapping free indicators to reference ones (issue 13, point 1)
+admin-indicators = Indicateurs libres
+indicators-intro = Des pratiques donnent des indicateurs libres ; rattacher l'un d'eux à un indicateur de référence le compte dans l'observatoire, pour les pratiques déjà publiées comme pour les suivantes (reçues comprises).
+indicators-free = Indicateurs libres en usage
+indicators-empty = Aucun indicateur libre : tous ceux donnés sont des indicateurs de référence.
+indicator-label = Libellé
+indicator-dimension = Dimension
+indicator-practices = Pratiques
+mapping-title = Rattacher un indicateur libre
+mapping-submit = Rattacher
+mapping-label-invalid = Donnez le libellé de l'indicateur libre, tel qu'il figure dans la liste.
+mapping-unknown-reference = Choisissez un indicateur de la liste de référence.
+mapping-unit-mismatch = L'unité ne correspond pas à celle de l'indicateur de référence.
+
+# The map's scope (issue 13, point 4)
+map-scope-local = Ici
+map-scope-network = Avec les territoires suivis
+export-geojson = Exporter (GeoJSON : signataires par commune)

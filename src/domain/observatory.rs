@@ -358,6 +358,41 @@ pub fn plausible(figure: Figure, key: &str, value: f64) -> bool {
     }
 }
 
+/// A moderator's mapping of a free indicator (its label and unit) to a reference one, checked:
+/// the reference indicator, or the field at fault and the message key (422 beside it).
+pub fn check_mapping(
+    label: &str,
+    unit: &str,
+    reference_id: &str,
+) -> Result<&'static ReferenceIndicator, (&'static str, &'static str)> {
+    if label.trim().is_empty() || label.chars().count() > 200 {
+        return Err(("label", "mapping-label-invalid"));
+    }
+    let r = reference(reference_id).ok_or(("reference", "mapping-unknown-reference"))?;
+    if !same_unit(unit, r.unit) {
+        return Err(("unit", "mapping-unit-mismatch"));
+    }
+    Ok(r)
+}
+
+/// Why a figure of a received aggregate makes the whole aggregate untrustworthy: a negative
+/// count or total, a count of values that is not a whole positive number, or a reference
+/// indicator whose value (as its definition adds it up) lies outside its declared range. None
+/// when the figure may be shown. A figure or indicator this version does not know is not an
+/// error: the caller skips it (a newer vocabulary).
+pub fn implausible_received(figure: Figure, key: &str, total: f64, n: i64) -> Option<String> {
+    if n < 0 || !total.is_finite() {
+        return Some(format!("{} {key}: count {n}, total {total}", figure.as_str()));
+    }
+    match (figure, reference(key)) {
+        (Figure::Indicator, Some(r)) => {
+            let value = Cell { total, n, sources: vec![] }.value(r.aggregation);
+            (!r.plausible(value)).then(|| format!("{}: {value} outside {}..={}", r.id, r.min, r.max))
+        }
+        _ => (total < 0.0).then(|| format!("{} {key}: negative total {total}", figure.as_str())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,5 +459,33 @@ mod tests {
         assert!(!plausible(Figure::Indicator, "cces:indicator/jobs-fte", f64::NAN));
         assert!(same_unit("t CO₂e", "t co2e") && !same_unit("km", "m"));
         assert_eq!(month_of(1_740_787_200_000), "2025-03");
+    }
+
+    #[test]
+    fn mappings_are_checked() {
+        assert_eq!(
+            check_mapping("Emplois", "ETP", "cces:indicator/jobs-fte").map(|r| r.id),
+            Ok("cces:indicator/jobs-fte")
+        );
+        assert_eq!(check_mapping(" ", "ETP", "cces:indicator/jobs-fte"), Err(("label", "mapping-label-invalid")));
+        assert_eq!(
+            check_mapping("Emplois", "ETP", "cces:indicator/x"),
+            Err(("reference", "mapping-unknown-reference"))
+        );
+        assert_eq!(check_mapping("Emplois", "h", "cces:indicator/jobs-fte"), Err(("unit", "mapping-unit-mismatch")));
+    }
+
+    #[test]
+    fn received_aggregates_are_checked_figure_by_figure() {
+        let share = "cces:indicator/producer-price-share";
+        assert_eq!(implausible_received(Figure::ActionsParticipants, "", 12.0, 3), None);
+        assert!(implausible_received(Figure::ActionsParticipants, "", -12.0, 3).is_some());
+        assert!(implausible_received(Figure::SignatoriesKind, "structure", 2.0, -1).is_some());
+        assert!(implausible_received(Figure::PracticesPublished, "", f64::INFINITY, 1).is_some());
+        // A share is checked as the mean it is: 150 over two practices is 75 %.
+        assert_eq!(implausible_received(Figure::Indicator, share, 150.0, 2), None);
+        assert!(implausible_received(Figure::Indicator, share, 250.0, 2).is_some());
+        assert!(implausible_received(Figure::Indicator, "cces:indicator/jobs-fte", -1.0, 1).is_some());
+        assert!(implausible_received(Figure::Indicator, "cces:indicator/jobs-fte", 1e12, 1).is_some());
     }
 }

@@ -16,6 +16,7 @@ pub mod input_error;
 pub mod media;
 pub mod moderation;
 pub mod observatory;
+pub mod observatory_aggregates;
 pub mod participant_mail;
 pub mod practice_pins;
 pub mod practice_publication;

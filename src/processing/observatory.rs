@@ -14,8 +14,8 @@ use crate::{
     domain::{
         ids::TerritoryId,
         observatory::{
-            ALL_PERIODS, Cell, Combined, Figure, Scope, Source, Tally, month_of, parse_period, plausible, reference,
-            same_unit,
+            ALL_PERIODS, Cell, Combined, Figure, ID_PREFIX, Scope, Source, Tally, month_of, parse_period, plausible,
+            reference, same_unit,
         },
     },
     error::AppResult,
@@ -91,8 +91,23 @@ pub fn tally(origin: &str, facts: &OriginFacts) -> Tally {
         }
         t.count(Figure::ActionsParticipants, "", &month, participants as f64, Some(&source));
     }
-    // Join point: evaluations of shared actions (`action_evaluation_indicators`, helper
-    // "coorg") add here as `Figure::Indicator` cells once that table exists on main.
+    for e in &facts.evaluations {
+        // The vocabulary's id as sent (`cces:indicator/jobs-fte`) or its bare slug.
+        let id = if e.reference_id.starts_with(ID_PREFIX) {
+            e.reference_id.clone()
+        } else {
+            format!("{ID_PREFIX}{}", e.reference_id)
+        };
+        let Some(r) = reference(&id) else { continue };
+        let period = parse_period(&e.period);
+        if !same_unit(&e.unit, r.unit) || !plausible(Figure::Indicator, r.id, e.value) || period.is_none() {
+            tracing::info!(%origin, action = %e.ap_id, indicator = r.id, value = e.value, unit = %e.unit,
+                "evaluation value ignored by the observatory (unit, range or period)");
+            continue;
+        }
+        let source = Source { id: e.ap_id.clone(), title: e.title.clone() };
+        t.add(Figure::Indicator, r.id, &period.unwrap_or_default(), e.value, Some(&source));
+    }
     t
 }
 
@@ -121,11 +136,34 @@ pub async fn refresh_dirty(state: &AppState) -> AppResult<usize> {
     Ok(dirty.len())
 }
 
+/// A moderator maps a free indicator to a reference one (checked by the caller with
+/// `domain::observatory::check_mapping`): one change with its audit entry; the rows stored so far
+/// take the reference and their territories' figures are recomputed by the refresher.
+pub async fn map_free_indicator(
+    state: &AppState,
+    label: &str,
+    unit: &str,
+    reference_id: &str,
+    by: &str,
+) -> AppResult<u64> {
+    let mut change = crate::processing::unit::Change::begin(state).await?;
+    let rows = crate::storage::observatory::map_indicator(change.conn(), label, unit, reference_id, by).await?;
+    // Label and unit name an indicator, not a person: fit for the audit log.
+    let detail = format!("{} ({}) -> {reference_id}: {rows} rows", label.trim().to_lowercase(), unit.trim());
+    change.audit(by, "observatory.indicator.map", &detail).await?;
+    change.commit().await?;
+    Ok(rows)
+}
+
 /// The refresher: runs until `stop` turns true.
 pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         if let Err(e) = refresh_dirty(&state).await {
             tracing::warn!(error = %e, "observatory refresh failed; retrying");
+        }
+        // Then the territories whose figures changed tell their followers (debounced).
+        if let Err(e) = super::observatory_aggregates::send_due(&state).await {
+            tracing::warn!(error = %e, "observatory aggregates not sent; retrying");
         }
         tokio::select! {
             _ = tokio::time::sleep(REFRESH_EVERY) => {}
@@ -240,4 +278,41 @@ fn combine(origins: Vec<OriginRow>, rows: &[FigureRow]) -> View {
         combined.merge(&r.origin, &cell);
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::observatory::EvaluationFact;
+
+    #[test]
+    fn evaluations_count_with_their_action_as_source() {
+        let e = |reference_id: &str, value: f64, unit: &str| EvaluationFact {
+            ap_id: "https://a.example/t/a/actions/1".into(),
+            title: "Chantier".into(),
+            reference_id: reference_id.into(),
+            value,
+            unit: unit.into(),
+            period: "2026".into(),
+        };
+        let facts = OriginFacts {
+            evaluations: vec![
+                e("cces:indicator/volunteers", 12.0, "personnes"),
+                // The bare slug names the same indicator.
+                e("volunteers", 3.0, "personnes"),
+                e("cces:indicator/volunteers", 5.0, "h"),
+                e("cces:indicator/producer-price-share", 140.0, "%"),
+                e("ventes-directes", 4200.0, "€"),
+            ],
+            ..Default::default()
+        };
+        let t = tally("https://a.example/t/a", &facts);
+        assert_eq!(t.cells.len(), 1, "wrong unit, out of range and unknown ids are left out: {:?}", t.cells);
+        let cell = &t.cells[&(Figure::Indicator, "cces:indicator/volunteers".into(), "2026".into())];
+        assert_eq!((cell.total, cell.n), (15.0, 2));
+        assert_eq!(
+            cell.sources,
+            vec![Source { id: "https://a.example/t/a/actions/1".into(), title: "Chantier".into() }]
+        );
+    }
 }

@@ -42,6 +42,22 @@ impl ItemPlace {
     }
 }
 
+/// A published practice or action received from a territory one of ours follows: its id is
+/// its page, at its origin.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RemotePlace {
+    pub ap_id: String,
+    pub title: String,
+    pub commune: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
+/// Origins the network scope adds: the remote territories a local territory follows (accepted),
+/// as `scope_clause` of storage/observatory.rs says it for the figures.
+const FOLLOWED: &str =
+    "SELECT r.ap_id FROM following f JOIN remote_actors r ON r.id = f.actor_id WHERE f.state = 'accepted'";
+
 /// `AND <column> = $1` for one territory, nothing for the whole instance.
 fn scope(column: &str, territory: Option<TerritoryId>) -> String {
     territory.map(|_| format!(" AND {column} = $1")).unwrap_or_default()
@@ -88,5 +104,27 @@ impl Store {
             q = q.bind(t);
         }
         Ok(q.fetch_all(self.pool()).await?)
+    }
+
+    /// Published practices received from the territories ours follow (the map's network scope).
+    pub async fn map_followed_practices(&self) -> AppResult<Vec<RemotePlace>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT p.ap_id, p.title, p.commune, p.latitude, p.longitude FROM practices p \
+             WHERE p.territory_id IS NULL AND p.status = 'published' AND p.origin_actor IN ({FOLLOWED}) \
+             ORDER BY p.title, p.id"
+        ))
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    /// Published, not cancelled, actions received from the territories ours follow.
+    pub async fn map_followed_actions(&self) -> AppResult<Vec<RemotePlace>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT a.ap_id, a.title, a.commune, a.latitude, a.longitude FROM actions a \
+             WHERE a.territory_id IS NULL AND a.publication = 'published' AND a.status <> 'cancelled' \
+             AND a.origin_actor IN ({FOLLOWED}) ORDER BY a.starts_at DESC, a.id"
+        ))
+        .fetch_all(self.pool())
+        .await?)
     }
 }

@@ -30,6 +30,7 @@ pub mod identity;
 pub mod map;
 pub mod moderation;
 pub mod observatory;
+pub mod observatory_aggregates;
 pub mod practices;
 pub mod reactions;
 pub mod reports;

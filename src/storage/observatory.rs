@@ -162,8 +162,9 @@ impl Store {
     /// Origins whose data changed since their figures were computed, oldest change first.
     pub async fn dirty_origins(&self, limit: i64) -> AppResult<Vec<DirtyOrigin>> {
         Ok(sqlx::query_as(
+            // An origin whose own aggregate was received keeps those figures (migration 0035).
             "SELECT origin, territory_id, version FROM observatory_origins WHERE version > computed_version \
-             ORDER BY computed_at IS NOT NULL, computed_at LIMIT $1",
+             AND aggregate_received_at IS NULL ORDER BY computed_at IS NOT NULL, computed_at LIMIT $1",
         )
         .bind(limit)
         .fetch_all(self.pool())
@@ -299,7 +300,21 @@ pub struct OriginFacts {
     pub dimensions: Vec<(PracticeId, String)>,
     pub indicators: Vec<IndicatorFact>,
     pub actions: Vec<ActionFact>,
+    /// Reference indicators of the origin's evaluations of shared actions.
+    pub evaluations: Vec<EvaluationFact>,
     pub received_at: Option<i64>,
+}
+
+/// A reference indicator of an evaluation an origin wrote of a shared action (the action is
+/// the figure's source).
+#[derive(Debug, Clone, FromRow)]
+pub struct EvaluationFact {
+    pub ap_id: String,
+    pub title: String,
+    pub reference_id: String,
+    pub value: f64,
+    pub unit: String,
+    pub period: String,
 }
 
 /// Reads what `origin`'s figures are computed from (published practices and actions; approved
@@ -351,6 +366,17 @@ pub async fn origin_facts(
     .bind(origin)
     .fetch_all(&mut *conn)
     .await?;
+    // Evaluations count for the territory that wrote them (`organizer`), whichever territory
+    // the action comes from: each organiser evaluates its own part.
+    let evaluations = sqlx::query_as(
+        "SELECT a.ap_id, a.title, i.cces_indicator AS reference_id, i.value, i.unit, i.period \
+         FROM action_evaluation_indicators i JOIN action_evaluations e ON e.id = i.evaluation_id \
+         JOIN actions a ON a.id = e.action_id WHERE e.organizer = $1 AND i.cces_indicator IS NOT NULL \
+         AND a.publication = 'published' AND a.status <> 'cancelled' ORDER BY e.id, i.position",
+    )
+    .bind(origin)
+    .fetch_all(&mut *conn)
+    .await?;
     let received_at: Option<i64> = if territory.is_none() {
         sqlx::query_scalar(
             "SELECT MAX(at) FROM (SELECT MAX(updated_at) AS at FROM practices WHERE origin_actor = $1 \
@@ -362,7 +388,7 @@ pub async fn origin_facts(
     } else {
         None
     };
-    Ok(OriginFacts { signatories, practices, dimensions, indicators, actions, received_at })
+    Ok(OriginFacts { signatories, practices, dimensions, indicators, actions, evaluations, received_at })
 }
 
 /// Replaces `origin`'s figures by `tally` and records the `version` they were computed from,

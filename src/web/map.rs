@@ -7,18 +7,22 @@
 use askama::Template;
 use axum::{
     Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
 
-use super::{Layout, headers::CONTENT_SECURITY_POLICY, map_data, render, session::Ctx, territory_path::TerritoryPath};
+use super::{
+    Layout, headers::CONTENT_SECURITY_POLICY, map_data, observatory::ScopeQuery, render, session::Ctx,
+    territory_path::TerritoryPath,
+};
 use crate::{
     config::tiles_origin,
     domain::{
         ids::TerritoryId,
         map::{Layer, Point},
+        observatory::Scope,
     },
     error::{AppError, AppResult},
     state::AppState,
@@ -50,6 +54,10 @@ struct MapPage {
     tiles: String,
     attribution: String,
     observatory: String,
+    /// Whether the followed territories' practices and actions are shown too.
+    network: bool,
+    /// The page's own path (the scope links).
+    base: String,
 }
 
 impl MapPage {
@@ -59,14 +67,23 @@ impl MapPage {
     }
 }
 
-async fn page(state: &AppState, ctx: &Ctx, base: &str, title: String, t: Option<TerritoryId>) -> AppResult<Response> {
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    base: &str,
+    title: String,
+    t: Option<TerritoryId>,
+    scope: Scope,
+) -> AppResult<Response> {
     let mut layers = Vec::new();
+    // The network scope: the same layers, plus what the territories followed published.
+    let query = if scope == Scope::Network { "?scope=reseau" } else { "" };
     for &layer in Layer::ALL {
         layers.push(LayerView {
             code: layer.as_str(),
-            url: format!("{base}/{}.geojson", layer.as_str()),
+            url: format!("{base}/{}.geojson{query}", layer.as_str()),
             title: ctx.tr.t(&format!("map-layer-{}", layer.as_str())),
-            points: map_data::points(state, layer, t).await?,
+            points: map_data::scoped_points(state, layer, t, scope).await?,
         });
     }
     let observatory = base.replace("/carte", "/observatoire");
@@ -76,6 +93,8 @@ async fn page(state: &AppState, ctx: &Ctx, base: &str, title: String, t: Option<
         tiles: state.config.map_tiles_url.clone(),
         attribution: state.config.map_tiles_attribution.clone(),
         observatory,
+        network: scope == Scope::Network,
+        base: base.to_string(),
     })?;
     // The tiles are the only images from elsewhere; `data:` is Leaflet's blank tile
     // (`Util.emptyImageUrl`), set on tiles being removed.
@@ -85,18 +104,19 @@ async fn page(state: &AppState, ctx: &Ctx, base: &str, title: String, t: Option<
     Ok(res)
 }
 
-async fn instance_page(State(state): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+async fn instance_page(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ScopeQuery>) -> AppResult<Response> {
     let title = ctx.tr.t("map-title");
-    page(&state, &ctx, "/carte", title, None).await
+    page(&state, &ctx, "/carte", title, None, q.scope(Scope::Instance, false)).await
 }
 
 async fn territory_page(
     State(state): State<AppState>,
     ctx: Ctx,
     TerritoryPath(t): TerritoryPath,
+    Query(q): Query<ScopeQuery>,
 ) -> AppResult<Response> {
     let title = ctx.tr.t_with("map-title-territory", "name", &t.name);
-    page(&state, &ctx, &format!("/t/{}/carte", t.slug), title, Some(t.id)).await
+    page(&state, &ctx, &format!("/t/{}/carte", t.slug), title, Some(t.id), q.scope(Scope::Territory, true)).await
 }
 
 fn static_response(body: &'static [u8], content_type: &'static str) -> Response {

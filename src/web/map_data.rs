@@ -5,17 +5,18 @@
 //! (domain/map.rs says why); nothing else about them is read.
 
 use axum::{
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use geojson::{Feature, FeatureCollection, Geometry};
 
-use super::territory_path::TerritoryPath;
+use super::{observatory::ScopeQuery, territory_path::TerritoryPath};
 use crate::{
     domain::{
         ids::TerritoryId,
         map::{Layer, Point, commune_centre, item_position},
+        observatory::Scope,
         signatory::Kind,
     },
     error::{AppError, AppResult},
@@ -77,6 +78,44 @@ pub async fn points(state: &AppState, layer: Layer, territory: Option<TerritoryI
     })
 }
 
+/// What the network scope adds to a layer: the practices and actions received from the
+/// territories ours follow, linked to their pages at their origin (signatories do not travel
+/// one by one: the observatory's figures count them).
+pub async fn followed_points(state: &AppState, layer: Layer) -> AppResult<Vec<Point>> {
+    let (kind, rows) = match layer {
+        Layer::Signatories => return Ok(vec![]),
+        Layer::Practices => ("practice", state.store.map_followed_practices().await?),
+        Layer::Actions => ("action", state.store.map_followed_actions().await?),
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Point {
+                position: item_position(r.latitude, r.longitude, &r.commune)?,
+                kind,
+                link: r.ap_id,
+                name: r.title,
+                commune: r.commune,
+            })
+        })
+        .collect())
+}
+
+/// A layer's points in `scope` (the network: this instance's or territory's, then the followed
+/// territories').
+pub async fn scoped_points(
+    state: &AppState,
+    layer: Layer,
+    territory: Option<TerritoryId>,
+    scope: Scope,
+) -> AppResult<Vec<Point>> {
+    let mut all = points(state, layer, territory).await?;
+    if scope == Scope::Network {
+        all.extend(followed_points(state, layer).await?);
+    }
+    Ok(all)
+}
+
 /// The points as a GeoJSON FeatureCollection.
 pub fn collection(points: Vec<Point>) -> FeatureCollection {
     FeatureCollection::new(points.into_iter().map(|p| {
@@ -94,10 +133,10 @@ fn layer_of(file: &str) -> AppResult<Layer> {
     file.strip_suffix(".geojson").and_then(Layer::parse).ok_or_else(|| AppError::NotFound(format!("map layer {file}")))
 }
 
-async fn answer(state: &AppState, file: &str, territory: Option<TerritoryId>) -> AppResult<Response> {
+async fn answer(state: &AppState, file: &str, territory: Option<TerritoryId>, scope: Scope) -> AppResult<Response> {
     let layer = layer_of(file)?;
-    let body =
-        serde_json::to_string(&collection(points(state, layer, territory).await?)).map_err(AppError::internal)?;
+    let points = scoped_points(state, layer, territory, scope).await?;
+    let body = serde_json::to_string(&collection(points)).map_err(AppError::internal)?;
     let mut res = body.into_response();
     // RFC 7946 §12: the media type of GeoJSON.
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json"));
@@ -105,14 +144,19 @@ async fn answer(state: &AppState, file: &str, territory: Option<TerritoryId>) ->
     Ok(res)
 }
 
-pub async fn instance_geojson(State(state): State<AppState>, Path(file): Path<String>) -> AppResult<Response> {
-    answer(&state, &file, None).await
+pub async fn instance_geojson(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(q): Query<ScopeQuery>,
+) -> AppResult<Response> {
+    answer(&state, &file, None, q.scope(Scope::Instance, false)).await
 }
 
 pub async fn territory_geojson(
     State(state): State<AppState>,
     TerritoryPath(t): TerritoryPath,
     Path((_, file)): Path<(String, String)>,
+    Query(q): Query<ScopeQuery>,
 ) -> AppResult<Response> {
-    answer(&state, &file, Some(t.id)).await
+    answer(&state, &file, Some(t.id), q.scope(Scope::Territory, true)).await
 }

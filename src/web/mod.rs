@@ -23,6 +23,7 @@ pub mod map_data;
 pub mod moderation_log;
 pub mod observatory;
 pub mod observatory_data;
+mod observatory_geojson;
 pub mod pages;
 pub mod places;
 pub mod practice_actions;

@@ -32,6 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/observatoire.json", get(instance_json))
         .route("/t/{slug}/observatoire.csv", get(territory_csv))
         .route("/t/{slug}/observatoire.json", get(territory_json))
+        .route("/t/{slug}/observatoire/agregat", get(territory_aggregate))
+        .route("/observatoire.geojson", get(super::observatory_geojson::instance))
+        .route("/t/{slug}/observatoire.geojson", get(super::observatory_geojson::territory))
         .route("/observatoire/indicateurs.csv", get(vocabulary_csv))
         .route("/observatoire/indicateurs.json", get(vocabulary_json))
         .route("/observatoire/datapackage.json", get(datapackage))
@@ -108,7 +111,7 @@ pub struct ObservatoryOut {
     pub figures: Vec<FigureOut>,
 }
 
-async fn export(state: &AppState, scope: Scope, territory: Option<TerritoryId>) -> AppResult<Vec<FigureOut>> {
+pub async fn export(state: &AppState, scope: Scope, territory: Option<TerritoryId>) -> AppResult<Vec<FigureOut>> {
     let (origins, rows) = rows(state, scope, territory).await?;
     Ok(figures_out(&origins, &rows))
 }
@@ -160,6 +163,15 @@ async fn territory_csv(
     Query(q): Query<ScopeQuery>,
 ) -> AppResult<Response> {
     csv(&export(&state, q.scope(Scope::Territory, true), Some(t.id)).await?)
+}
+
+/// The territory's figures as its `cces:Aggregate` (the object its followers receive).
+async fn territory_aggregate(State(state): State<AppState>, TerritoryPath(t): TerritoryPath) -> AppResult<Response> {
+    let origin = state.urls.territory(&t.slug).to_string();
+    let (sent, rows) = state.store.origin_figures(&origin).await?;
+    let computed_at = sent.and_then(|s| s.computed_at);
+    let aggregate = crate::processing::observatory_aggregates::aggregate_of(&state, &t.slug, computed_at, &rows);
+    Ok(crate::federation::actors::ap_json(&aggregate))
 }
 
 async fn territory_json(

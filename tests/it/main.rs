@@ -42,6 +42,7 @@ mod interop_timelines;
 mod map;
 mod moderation_scenario;
 mod observatory;
+mod observatory_federation;
 mod openapi;
 mod practice_form_http;
 mod practice_pages;

@@ -24,7 +24,7 @@ use maillage::{
 const ADDRESS: &str = "12 rue des Lilas";
 const PHONE: &str = "+33 6 12 34 56 78";
 
-async fn sign(m: &TestInstance, kind: &str, name: &str, commune: &str, email: &str, listed: bool) {
+pub(crate) async fn sign(m: &TestInstance, kind: &str, name: &str, commune: &str, email: &str, listed: bool) {
     let modo = m.token(Role::Moderator).await;
     let mut sig = json!({"kind": kind, "name": name, "domains": ["alimentation"], "commune": commune,
         "email": email, "phone": PHONE, "postal_address": ADDRESS, "charter_version": "2024", "consent": true,
@@ -46,7 +46,7 @@ async fn sign(m: &TestInstance, kind: &str, name: &str, commune: &str, email: &s
 }
 
 /// Two listed signatories, one unlisted, a practice and an action with coordinates.
-async fn seed(m: &TestInstance) {
+pub(crate) async fn seed(m: &TestInstance) {
     let charter = ["/../shared/seed/charte-cces.md", "/../../shared/seed/charte-cces.md"]
         .iter()
         .find_map(|p| std::fs::read_to_string(format!("{}{p}", env!("CARGO_MANIFEST_DIR"))).ok())
@@ -77,7 +77,7 @@ async fn seed(m: &TestInstance) {
 }
 
 /// A layer as served: its media type, its body, parsed.
-async fn layer(m: &TestInstance, path: &str) -> (String, geojson::FeatureCollection) {
+pub(crate) async fn layer(m: &TestInstance, path: &str) -> (String, geojson::FeatureCollection) {
     let res = client().get(m.url(path)).send().await.expect("GET");
     assert_eq!(res.status(), StatusCode::OK, "{path}");
     let kind = res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
@@ -88,7 +88,7 @@ async fn layer(m: &TestInstance, path: &str) -> (String, geojson::FeatureCollect
 }
 
 /// (name, kind, link, [lon, lat]) of every feature, checking each is a Point.
-fn features(fc: &geojson::FeatureCollection) -> Vec<(String, String, String, Vec<f64>)> {
+pub(crate) fn features(fc: &geojson::FeatureCollection) -> Vec<(String, String, String, Vec<f64>)> {
     fc.features
         .iter()
         .map(|f| {

@@ -7,6 +7,7 @@
 //! half-written.
 
 pub mod accept;
+pub mod aggregate;
 pub mod announce;
 pub mod announcement_reply;
 pub mod article;
@@ -90,6 +91,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Invite(a) => run(a, ctx).await,
         Inbound::AnswerInvite(a) => run(a, ctx).await,
         Inbound::RemoveOrganizer(a) => run(a, ctx).await,
+        Inbound::Aggregate(a) => run(*a, ctx).await,
         Inbound::Unknown => {
             let id = ctx.raw.get("id").and_then(Value::as_str).unwrap_or_default();
             tracing::info!(activity = id, kind = ctx.kind, actor = %ctx.signer.ap_id, "activity type not handled: ignored");

@@ -68,12 +68,14 @@ pub enum Inbound {
     AnswerInvite(AnswerInvite),
     /// `Remove` of a co-organiser from a shared action, by its origin.
     RemoveOrganizer(RemoveOrganizerIn),
+    /// `Create`/`Update` of a territory's observatory figures (`cces:Aggregate`).
+    Aggregate(Box<super::aggregate::CreateAggregate>),
     /// A type we do not handle (or an `Update` of something we do not keep).
     Unknown,
 }
 
 /// A reference as JSON-LD writes it: the id itself, or an object carrying it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(untagged)]
 pub enum Ref {
     Id(String),
@@ -336,6 +338,7 @@ impl Inbound {
             "Create" | "Update" if is_article(o) => Inbound::Article(Box::new(body(env)?)),
             "Create" | "Update" if is_note(o) => Inbound::Note(body(env)?),
             "Create" | "Update" if is_event(o) => Inbound::Event(Box::new(body(env)?)),
+            "Create" | "Update" if super::aggregate::is_aggregate(o) => Inbound::Aggregate(Box::new(body(env)?)),
             "Delete" if is_event_tombstone(o) => Inbound::DeleteEvent(body(env)?),
             "Announce" if is_announced_event(o) => Inbound::AnnounceEvent(body(env)?),
             "Update" if is_actor_update(env) => Inbound::UpdateActor(Box::new(body(env)?)),

@@ -34,6 +34,7 @@ fn arm(i: &Inbound) -> &'static str {
         Inbound::Invite(_) => "Invite",
         Inbound::AnswerInvite(_) => "AnswerInvite",
         Inbound::RemoveOrganizer(_) => "RemoveOrganizer",
+        Inbound::Aggregate(_) => "Aggregate",
         Inbound::Unknown => "Unknown",
     }
 }
@@ -70,6 +71,9 @@ fn each_shape_has_one_kind() {
     assert_eq!(kind(a("Announce", json!({"type": "Delete", "object": tombstone}))), "AnnounceEvent");
     assert!(parse(&a("Move", json!("https://x.example/n"))).is_err(), "a Move without its target is malformed");
     assert_eq!(kind(a("EmojiReact", json!("https://x.example/n"))), "Unknown");
+    let aggregate = json!({"type": "cces:Aggregate", "id": "https://x.example/t/a/observatoire/agregat",
+        "attributedTo": "https://x.example/t/a", "updated": "2026-01-01T00:00:00Z", "cces:figures": []});
+    assert_eq!(kind(a("Update", aggregate)), "Aggregate");
 }
 
 #[test]
@@ -82,6 +86,11 @@ fn a_known_type_without_its_shape_is_a_bad_request() {
         a("Undo", json!({"type": "Follow", "object": 5})),
         a("Like", json!([1])),
         a("Update", json!({"type": "Person", "id": "https://x.example/u", "inbox": 3})),
+        a(
+            "Create",
+            json!({"type": "cces:Aggregate", "id": "https://x.example/g", "attributedTo": "https://x.example/u",
+            "updated": "2026-01-01T00:00:00Z", "cces:figures": [{"cces:figure": "indicator", "cces:total": "beaucoup"}]}),
+        ),
     ] {
         assert!(matches!(parse(&bad), Err(AppError::BadRequest(_))), "{bad}");
     }

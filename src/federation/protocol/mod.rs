@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod actor;
+pub mod aggregate;
 pub mod announcement;
 pub mod charter;
 pub mod collections;

@@ -34,6 +34,7 @@ mod audit;
 mod coorganisation;
 mod dashboard;
 mod held_joins;
+mod indicators;
 mod listing;
 mod moderation;
 mod network;
@@ -95,6 +96,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/abonnements/retirer", post(subscriptions::remove))
         .route("/admin/abonnements/decider", post(subscriptions::decide))
         .route("/admin/actions/attente", get(held_joins::page).post(held_joins::decide))
+        .route("/admin/indicateurs", get(indicators::page).post(indicators::map))
 }
 
 pub struct Table {
@@ -168,6 +170,8 @@ struct AdminPage {
     intro: String,
     tables: Vec<Table>,
     forms: Vec<FormDef>,
+    /// Options of a `choice` field: (value, label).
+    choices: Vec<(String, String)>,
 }
 
 impl AdminPage {
@@ -192,6 +196,7 @@ impl AdminPage {
             intro: String::new(),
             tables: vec![],
             forms: vec![],
+            choices: vec![],
         }
     }
 
