@@ -830,6 +830,31 @@ action-participant-count = { $count ->
     [one] { $count } participant
    *[other] { $count } participants
 }
+action-tentative-count = { $count ->
+    [one] { $count } person maybe (on the fediverse)
+   *[other] { $count } people maybe (on the fediverse)
+}
+evaluation-title = Outcome
+evaluation-by = Evaluation by
+evaluation-participants = { $count ->
+    [one] { $count } person took part
+   *[other] { $count } people took part
+}
+evaluation-structures = Structures involved:
+feedback-title = What participants said
+feedback-ratings = Ratings given
+feedback-answers = { $count ->
+    [one] { $count } answer
+   *[other] { $count } answers
+}
+feedback-form-title = Your feedback on the action
+feedback-form-intro = The action took place: tell us what you thought of it. Your text stays private (the organisers read it); only the rating counts in the public summary.
+feedback-rating = Your rating
+feedback-rating-value = { $n } out of 5
+feedback-comment = In a few words (optional)
+feedback-submit = Send my feedback
+feedback-thanks = Thank you for your feedback!
+feedback-not-open = Feedback can be given once the action has ended, if it was not cancelled.
 action-remaining = { $count ->
     [0] full
     [one] { $count } place left

@@ -829,6 +829,31 @@ action-participant-count = { $count ->
     [one] { $count } participant
    *[other] { $count } participants
 }
+action-tentative-count = { $count ->
+    [one] { $count } personne peut-être (sur le fédivers)
+   *[other] { $count } personnes peut-être (sur le fédivers)
+}
+evaluation-title = Bilan
+evaluation-by = Évaluation de
+evaluation-participants = { $count ->
+    [one] { $count } personne a participé
+   *[other] { $count } personnes ont participé
+}
+evaluation-structures = Structures impliquées :
+feedback-title = L’avis des participants
+feedback-ratings = Notes données
+feedback-answers = { $count ->
+    [one] { $count } réponse
+   *[other] { $count } réponses
+}
+feedback-form-title = Votre avis sur l’action
+feedback-form-intro = L’action a eu lieu : dites-nous ce que vous en avez pensé. Votre texte reste privé (les organisateurs le lisent) ; seule la note compte dans le bilan public.
+feedback-rating = Votre note
+feedback-rating-value = { $n } sur 5
+feedback-comment = En quelques mots (facultatif)
+feedback-submit = Envoyer mon avis
+feedback-thanks = Merci pour votre avis !
+feedback-not-open = On peut donner son avis une fois l’action terminée, si elle n’a pas été annulée.
 action-remaining = { $count ->
     [0] complet
     [one] { $count } place restante

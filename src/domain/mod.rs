@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod code;
 pub mod coorganisation;
 pub mod evaluation;
+pub mod feedback;
 pub mod ids;
 pub mod key_pair;
 pub mod list;

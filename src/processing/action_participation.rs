@@ -115,3 +115,25 @@ pub async fn decide(
     }
     Ok(())
 }
+
+/// After a fediverse participation changed inside `change` (a `Join`, `Leave`, `Undo` or an
+/// RSVP): when the firm count is no longer `before`, followers, co-organisers and fediverse
+/// participants get the `Update(Event)` with the new `participantCount` and
+/// `remainingAttendeeCapacity`, in the same change, as for a participation from the page.
+pub async fn tell_count_if_changed(
+    state: &AppState,
+    change: &mut Change,
+    readers: &super::action_publication::EventReaders,
+    action_id: ActionId,
+    before: i64,
+) -> AppResult<bool> {
+    if participant_count_in(change.conn(), action_id).await? == before {
+        return Ok(false);
+    }
+    let fresh = local_in(change.conn(), action_id).await?;
+    if fresh.publication != crate::domain::action::PublicationState::Published {
+        return Ok(false);
+    }
+    super::actions::tell_followers(state, change, readers, &fresh, super::action_publication::Change::Update).await?;
+    Ok(true)
+}

@@ -6,6 +6,9 @@
 //! Mobilizon on creation (they fetch it), while edits and deletions reach those from the author.
 //! Gancio imports only a `Create(Event)` from the actor it follows (the territory) and refuses
 //! an `Announce` of a `Create`: it gets `Create`/`Update`/`Delete` from the territory itself.
+//! GoToSocial, Pleroma and Akkoma make `summary` a content warning and show no `name`: they
+//! fetch (on creation) and receive (edits) the `Event` with title, date and place in `content`
+//! (`protocol::event::microblog`).
 //! docs/FEDERATION.md, "Shared actions (Event)".
 //!
 //! The software of each follower's host is looked up before the change's transaction
@@ -21,7 +24,7 @@ use crate::{
         outgoing::new_activity_id,
         protocol::{
             activities::Kind,
-            event::{by_territory, tombstone},
+            event::{by_territory, microblog, tombstone},
             practice::{Publication, announce, by_author, time},
         },
         software::{Reader, software_of},
@@ -67,13 +70,14 @@ impl EventReaders {
         )
     }
 
-    /// (group readers, object readers, Gancio); a host not looked up is of unknown software:
-    /// in the first two.
-    fn split(&self, inboxes: &[String]) -> [Vec<String>; 3] {
-        let mut out: [Vec<String>; 3] = Default::default();
+    /// (group readers, object readers, object readers that make `summary` a content warning,
+    /// Gancio); a host not looked up is of unknown software: in the first two.
+    fn split(&self, inboxes: &[String]) -> [Vec<String>; 4] {
+        let mut out: [Vec<String>; 4] = Default::default();
         for inbox in inboxes {
             match self.0.get(&inbox_host(inbox)).copied().unwrap_or(EventReader::As(Reader::Unknown)) {
-                EventReader::Gancio => out[2].push(inbox.clone()),
+                EventReader::Gancio => out[3].push(inbox.clone()),
+                EventReader::As(Reader::MicroblogNoSummary) => out[2].push(inbox.clone()),
                 EventReader::As(r) => {
                     if r.reads_group_announces() {
                         out[0].push(inbox.clone());
@@ -100,7 +104,7 @@ pub fn prepare(
     event: Option<Value>,
     inboxes: &[String],
 ) -> Prepared {
-    let [groups, objects, gancio] = readers.split(inboxes);
+    let [groups, objects, no_summary, gancio] = readers.split(inboxes);
     let now = time(crate::domain::now_millis());
     let id = || new_activity_id(state).to_string();
     let object = match (change, event) {
@@ -127,9 +131,23 @@ pub fn prepare(
         Change::Create => {
             // Delivered only inside the Announce; the Announce alone is listed in the outbox.
             out.push((authored, false, vec![], true));
-            out.push((announce(&id(), at, Value::String(ap_id.to_string()), &now), false, objects, false));
+            // They fetch the Event at its id, which serves each its shape (`web::action_pages`).
+            let mut readers = objects;
+            readers.extend(no_summary);
+            out.push((announce(&id(), at, Value::String(ap_id.to_string()), &now), false, readers, false));
         }
-        Change::Update | Change::Delete => out.push((authored, false, objects, true)),
+        Change::Update => {
+            out.push((authored, false, objects, true));
+            if !no_summary.is_empty() {
+                let reshaped = by_author(name, &id(), at, &microblog(&object), &now);
+                out.push((reshaped, false, no_summary, false));
+            }
+        }
+        Change::Delete => {
+            let mut readers = objects;
+            readers.extend(no_summary);
+            out.push((authored, false, readers, true));
+        }
     }
     if !gancio.is_empty() {
         out.push((by_territory(kind, &id(), at, &object, &now), false, gancio, false));

@@ -188,10 +188,16 @@ pub async fn event_json(state: &AppState, r: &ActionRow) -> AppResult<Value> {
 /// The software of the followers' hosts, asked before the change (network); empty when
 /// nothing will be sent.
 pub(crate) async fn readers_before(state: &AppState, r: &ActionRow) -> AppResult<EventReaders> {
+    readers_with(state, r, &[]).await
+}
+
+/// [`readers_before`], with `extra` inboxes the change is about to add (a new participant's).
+pub(crate) async fn readers_with(state: &AppState, r: &ActionRow, extra: &[String]) -> AppResult<EventReaders> {
     if r.publication != PublicationState::Published {
         return Ok(EventReaders::default());
     }
     let mut inboxes = state.store.follower_inboxes(r.territory_id.unwrap_or_default()).await?;
+    inboxes.extend_from_slice(extra);
     inboxes.extend(participant_inboxes_in(state.store.pool(), r.id).await?);
     inboxes.extend(coorganizer_inboxes_in(&mut *state.store.pool().acquire().await?, r).await?);
     Ok(EventReaders::of(state, &inboxes).await)

@@ -1,6 +1,7 @@
 //! Operations behind the CLI, the admin pages and the API: thin handlers call these.
 
 pub mod accounts;
+pub mod action_conversation;
 pub mod action_coorganisation;
 pub mod action_evaluation;
 pub mod action_participation;

@@ -332,6 +332,19 @@ pub async fn participant_count_in<'c>(
     .await?)
 }
 
+/// Fediverse participants who answered "maybe" (`TentativeAccept`): shown apart, take no place.
+pub async fn tentative_count_in<'c>(
+    conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    action_id: ActionId,
+) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM action_participants WHERE action_id = $1 AND state = 'accepted' AND tentative = 1",
+    )
+    .bind(action_id)
+    .fetch_one(conn)
+    .await?)
+}
+
 /// Which actions a list shows.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct ActionFilter {
@@ -385,5 +398,9 @@ impl Store {
 
     pub async fn action_participants(&self, id: ActionId) -> AppResult<i64> {
         participant_count_in(self.pool(), id).await
+    }
+
+    pub async fn action_tentatives(&self, id: ActionId) -> AppResult<i64> {
+        tentative_count_in(self.pool(), id).await
     }
 }

@@ -8,7 +8,9 @@
 //! connection): see the rule on [`Store::begin`].
 
 pub mod accounts;
+pub mod action_comments;
 pub mod action_evaluations;
+pub mod action_feedback;
 pub mod action_invitations;
 pub mod action_participants;
 pub mod actions;

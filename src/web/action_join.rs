@@ -2,7 +2,8 @@
 //! (`processing::web_participation`: double opt-in, private), its confirmation and management
 //! links, and the remote-interaction form that sends a Mobilizon or Maillage user to their own
 //! server (which sends the `Join`). Mastodon and GoToSocial cannot send a `Join`: the page
-//! offers them its address to look up instead.
+//! offers them its address to look up instead. Once the action has ended, the management page
+//! carries the participants' feedback form (`processing::action_conversation`).
 
 use askama::Template;
 use axum::{
@@ -23,9 +24,15 @@ use super::{
     signing::message,
 };
 use crate::{
-    domain::participation::{ParticipantState, RefusalReason, WebJoinInput},
+    domain::{
+        feedback::FeedbackInput,
+        participation::{ParticipantState, RefusalReason, WebJoinInput},
+    },
     error::AppResult,
-    processing::web_participation::{self as joining, Confirmed, JoinError},
+    processing::{
+        action_conversation::{self as conversation, FeedbackError},
+        web_participation::{self as joining, Confirmed, JoinError},
+    },
     state::AppState,
     storage::actions::ActionRow,
 };
@@ -36,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/t/{slug}/actions/{id}/distant", post(remote))
         .route("/participation/confirmer", get(confirm))
         .route("/participation/gerer", get(manage_page).post(cancel))
+        .route("/participation/avis", post(feedback))
 }
 
 fn refusal_key(r: RefusalReason) -> &'static str {
@@ -124,12 +132,57 @@ struct ManagePage {
     page: String,
     when: String,
     state: String,
+    /// The feedback form, once the action has ended (confirmed participants only).
+    feedback: Option<FeedbackForm>,
+}
+
+/// The feedback form as shown: the answer so far (or as sent back with its errors).
+#[derive(Default)]
+struct FeedbackForm {
+    rating: String,
+    comment: String,
+    errors: Vec<(&'static str, String)>,
+    choices: Vec<(i64, String, bool)>,
+}
+
+impl FeedbackForm {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+
+    /// With (rating, its words, chosen) for each of 1 to 5.
+    fn with_choices(mut self, tr: crate::text::i18n::Tr) -> Self {
+        self.choices = (1..=5_i64)
+            .map(|n| (n, tr.t_with("feedback-rating-value", "n", &n.to_string()), self.rating.trim() == n.to_string()))
+            .collect();
+        self
+    }
 }
 
 async fn manage_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> AppResult<Response> {
-    let Some((p, a)) = joining::managed(&data, &q.token).await? else {
-        return Ok(super::private(message(&ctx, StatusCode::BAD_REQUEST, "join-title", "join-link-invalid", "alert")?));
+    manage_view(&data, &ctx, q.token, StatusCode::OK, None).await
+}
+
+/// The management page of the participation `token` names; `form` the feedback as sent back.
+async fn manage_view(
+    data: &AppState,
+    ctx: &Ctx,
+    token: String,
+    status: StatusCode,
+    form: Option<FeedbackForm>,
+) -> AppResult<Response> {
+    let Some((p, a)) = joining::managed(data, &token).await? else {
+        return Ok(super::private(message(ctx, StatusCode::BAD_REQUEST, "join-title", "join-link-invalid", "alert")?));
     };
+    let feedback = match (conversation::may_answer(&p, &a), form) {
+        (false, _) => None,
+        (true, Some(f)) => Some(f),
+        (true, None) => Some(match conversation::given(data, &p).await? {
+            Some(g) => FeedbackForm { rating: g.rating.to_string(), comment: g.comment, ..FeedbackForm::default() },
+            None => FeedbackForm::default(),
+        }),
+    }
+    .map(|f| f.with_choices(ctx.tr));
     let slug = match a.territory_id {
         Some(t) => data.store.territory_by_id(t).await?.map(|t| t.slug).unwrap_or_default(),
         None => String::new(),
@@ -140,14 +193,35 @@ async fn manage_page(State(data): State<AppState>, ctx: Ctx, Query(q): Query<Tok
         _ => "join-state-unconfirmed",
     };
     let page = ManagePage {
-        l: Layout::new(&ctx, ctx.tr.t("join-manage-title")),
-        token: q.token,
+        l: Layout::new(ctx, ctx.tr.t("join-manage-title")),
+        token,
         page: format!("/t/{slug}/actions/{}", a.id),
         when: super::agenda::when(ctx.tr, &a),
         state: ctx.tr.t(state),
+        feedback,
         a,
     };
-    Ok(super::private(render(&page)?))
+    Ok(super::private(render_status(status, &page)?))
+}
+
+/// The feedback form sent from the management page (issue 12, point 8).
+async fn feedback(State(data): State<AppState>, ctx: Ctx, CsrfForm(f): CsrfForm<FeedbackInput>) -> AppResult<Response> {
+    let res = match conversation::give_feedback(&data, &f).await {
+        Ok(()) => message(&ctx, StatusCode::OK, "feedback-form-title", "feedback-thanks", "notice")?,
+        Err(FeedbackError::Fields(errors)) => {
+            let errors = errors.into_iter().map(|(field, k)| (field, ctx.tr.t(k))).collect();
+            let form = FeedbackForm { rating: f.rating, comment: f.comment, errors, choices: vec![] };
+            return manage_view(&data, &ctx, f.token, StatusCode::UNPROCESSABLE_ENTITY, Some(form)).await;
+        }
+        Err(FeedbackError::InvalidLink) => {
+            message(&ctx, StatusCode::BAD_REQUEST, "feedback-form-title", "join-link-invalid", "alert")?
+        }
+        Err(FeedbackError::NotOpen) => {
+            message(&ctx, StatusCode::CONFLICT, "feedback-form-title", "feedback-not-open", "alert")?
+        }
+        Err(FeedbackError::App(e)) => return Err(e),
+    };
+    Ok(super::private(res))
 }
 
 #[derive(Debug, Deserialize)]

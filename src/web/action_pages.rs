@@ -2,7 +2,7 @@
 //! page to browsers; `<id>.ics` for calendars; the agenda of a territory
 //! (`/t/<slug>/agenda.ics`) and of the whole catalogue (`/agenda.ics`) as calendars to
 //! subscribe to (`webcal://`). The agenda pages: `agenda.rs`; joining from the page:
-//! `action_join.rs`.
+//! `action_join.rs`; evaluations, feedback and comments on the page: `action_outcome.rs`.
 
 use askama::Template;
 use axum::{
@@ -18,7 +18,11 @@ use crate::domain::ids::{ActionId, PracticeId};
 use crate::{
     domain::action::{ActionStatus, JoinMode},
     error::{AppError, AppResult},
-    federation::actors::{ap_json, wants_activity_json},
+    federation::{
+        actors::{ap_json, wants_activity_json},
+        protocol::event::microblog,
+        software::Reader,
+    },
     processing::actions,
     state::AppState,
     storage::actions::{ActionFilter, ActionRow},
@@ -104,6 +108,8 @@ pub struct ActionPage {
     start_iso: String,
     body: SafeHtml,
     participants: String,
+    /// Fediverse "maybe" answers, apart from the count (they take no place).
+    tentative: Option<String>,
     remaining: Option<String>,
     /// The place's lines (name, address, postal code and commune).
     place: Vec<String>,
@@ -117,6 +123,8 @@ pub struct ActionPage {
     tags: Vec<String>,
     joining: Joining,
     form: JoinForm,
+    /// Evaluations, feedback, comments and likes (`action_outcome.rs`).
+    outcome: super::action_outcome::Outcome,
 }
 
 impl ActionPage {
@@ -127,7 +135,7 @@ impl ActionPage {
 }
 
 /// An organiser's name and link: a territory of ours, or a remote actor as last seen.
-async fn organiser(state: &AppState, actor: &str) -> AppResult<(String, Href)> {
+pub(super) async fn organiser(state: &AppState, actor: &str) -> AppResult<(String, Href)> {
     if let Some(t) = crate::federation::activities::local_territory(state, actor).await? {
         return Ok((t.name, Href::new(&format!("/t/{}", t.slug))));
     }
@@ -151,6 +159,7 @@ pub async fn action_page(
     let practice_ids: Vec<PracticeId> = linked.iter().map(|p| p.0).collect();
     let domain = actions::domain_of(&a, &practice_ids)?;
     let count = state.store.action_participants(id).await?;
+    let tentative = state.store.action_tentatives(id).await?;
     let remaining = domain.remaining(count);
     let mut practices = vec![];
     for (pid, _) in &linked {
@@ -199,6 +208,7 @@ pub async fn action_page(
         }
         (None, true) => None,
     };
+    let outcome = super::action_outcome::outcome(state, ctx, &a).await?;
     Ok(ActionPage {
         l: Layout::new(ctx, a.title.clone()),
         slug: slug.to_string(),
@@ -209,6 +219,7 @@ pub async fn action_page(
         start_iso: domain.start.with_timezone(&domain.zone).to_rfc3339(),
         body: clean(&a.description_html),
         participants: tr.plural("action-participant-count", count),
+        tentative: (tentative > 0).then(|| tr.plural("action-tentative-count", tentative)),
         remaining: remaining.map(|r| tr.plural("action-remaining", r)),
         place,
         map,
@@ -219,6 +230,7 @@ pub async fn action_page(
         tags: a.tags.to_vec(),
         joining,
         form,
+        outcome,
         a,
     })
 }
@@ -240,7 +252,19 @@ async fn action(
         return Ok(calendar_response(text, Some(format!("action-{id}.ics"))));
     }
     if wants_activity_json(&headers) {
-        return Ok(ap_json(&actions::event_json(&data, &a).await?));
+        let event = actions::event_json(&data, &a).await?;
+        // Programs that would hide it behind a content warning get title, date and place in
+        // `content` (they fetch it with a signed GET: the key names their host).
+        let no_summary = match crate::federation::software::requester_host(&headers) {
+            Some(host) => {
+                Reader::of(&crate::federation::software::known_software(&data, &host).await)
+                    == Reader::MicroblogNoSummary
+            }
+            None => false,
+        };
+        let mut res = ap_json(&if no_summary { microblog(&event) } else { event });
+        res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept, Signature, Signature-Input"));
+        return Ok(res);
     }
     render(&action_page(&data, &ctx, &slug, a, JoinForm::default()).await?)
 }

@@ -4,6 +4,7 @@
 pub use crate::text::{html, i18n, numbers, time};
 
 pub mod action_join;
+pub mod action_outcome;
 pub mod action_pages;
 pub mod admin;
 pub mod agenda;
@@ -190,6 +191,7 @@ pub fn router() -> Router<crate::state::AppState> {
         .merge(action_pages::router())
         .merge(agenda::router())
         .merge(action_join::router())
+        .merge(action_outcome::router())
         .merge(practice_pages::router())
         .merge(practice_actions::router())
         .merge(practice_conversation::router())

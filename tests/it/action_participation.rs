@@ -71,6 +71,16 @@ async fn fediverse_people_join_and_leave_an_action() {
         assert_eq!(accept["to"], json!([camille.actor_id().as_str()]));
         g.check("sent/accept_join", &accept);
         assert_eq!(counts(&m, id, &ap_id).await, (1, 0, json!(1), json!(0)), "[{label}]");
+        // The new count reaches the participants (and followers) as an Update of the Event.
+        eventually(15, "Update(Event) with the new count", || async {
+            camille.received().iter().any(|a| {
+                a["type"] == "Update"
+                    && a["object"]["id"] == ap_id.as_str()
+                    && a["object"]["participantCount"] == 1
+                    && a["object"]["remainingAttendeeCapacity"] == 0
+            })
+        })
+        .await;
 
         // A second Join of the same person: the same answer, counted once.
         camille.send(&inbox, "Join", json!(ap_id)).await.expect("join again");

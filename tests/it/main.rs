@@ -1,6 +1,7 @@
 //! All integration tests in one binary: one link instead of one per file (CI time and disk),
 //! modules named after what they test. Run one with `cargo test --test it <module>::`.
 
+mod action_outcome;
 mod action_participation;
 mod actions;
 mod actors_strict;
@@ -8,6 +9,7 @@ mod agenda;
 mod announcements;
 mod backup;
 mod browser;
+mod browser_action_join;
 mod browser_console;
 mod browser_layout;
 mod browser_practice_form;
@@ -21,6 +23,7 @@ mod delivery;
 mod delivery_processes;
 mod discovery;
 mod domain_limit;
+mod event_timelines;
 mod federation_engine;
 mod federation_follow;
 mod fixtures_mastodon;

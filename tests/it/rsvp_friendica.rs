@@ -2,11 +2,13 @@
 //! `Accept` and `Reject` whose object is our `Event` (fixtures in Friendica's shape, the event
 //! by id as Friendica sends it, and embedded) count as maybe (kept apart, no place taken),
 //! going (counted, capacity honoured) and not going (withdrawn); a repeated delivery counts
-//! once; an RSVP to an unknown event is accepted (202) and changes nothing.
+//! once; an RSVP to an unknown event is accepted (202) and changes nothing. A change of the
+//! firm count reaches the participants as an `Update(Event)` with the new `participantCount`
+//! and `remainingAttendeeCapacity`; the page shows the "maybe" answers apart from the count.
 
 use crate::common;
 
-use common::{TestDb, TestInstance, call, fixture, peer::Peer};
+use common::{TestDb, TestInstance, call, eventually, fixture, get_html, peer::Peer};
 use maillage::domain::account::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -31,6 +33,15 @@ async fn counts(m: &TestInstance, id: i64) -> (i64, i64) {
             .await
             .expect("count");
     (detail["participants"].as_i64().unwrap_or(-1), tentative)
+}
+
+/// The `(participantCount, remainingAttendeeCapacity)` of every `Update(Event)` `peer` got.
+fn counts_told(peer: &Peer) -> Vec<(Value, Value)> {
+    peer.received()
+        .into_iter()
+        .filter(|a| a["type"] == "Update" && a["object"]["type"] == "Event")
+        .map(|a| (a["object"]["participantCount"].clone(), a["object"]["remainingAttendeeCapacity"].clone()))
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,11 +71,18 @@ async fn friendica_rsvps_count_as_going_maybe_and_not_going() {
         let s = send("alice", rsvp("tentative_accept", &alice, &m, &event, 1)).await;
         assert!(s.is_success(), "[{label}] {s}");
         assert_eq!(counts(&m, id).await, (0, 1), "[{label}] maybe");
+        let page = get_html(&event).await;
+        assert!(page.contains("Aucun participant") && page.contains("1 personne peut-être"), "[{label}] apart");
         // Going (the Event by id, as Friendica sends it): counted; delivered twice, once.
         let going = rsvp("accept", &alice, &m, &event, 2);
         assert!(send("alice", going.clone()).await.is_success());
         assert!(send("alice", going).await.is_success());
         assert_eq!(counts(&m, id).await, (1, 0), "[{label}] going");
+        eventually(15, "the participant hears of the new count", || async {
+            counts_told(&alice).contains(&(json!(1), json!(0)))
+        })
+        .await;
+        assert!(!get_html(&event).await.contains("peut-être"), "[{label}] no maybe left");
         // Bob going: the only place is taken; maybe still fits.
         assert!(send("bob", rsvp("accept", &bob, &m, &event, 3)).await.is_success());
         assert_eq!(counts(&m, id).await, (1, 0), "[{label}] full");
@@ -77,6 +95,12 @@ async fn friendica_rsvps_count_as_going_maybe_and_not_going() {
         embedded["object"] = json!({"id": event, "type": "Event", "name": "Repair café"});
         assert!(send("bob", embedded.to_string()).await.is_success());
         assert_eq!(counts(&m, id).await, (1, 0), "[{label}] bob going");
+        eventually(15, "Bob is told he has the place", || async {
+            counts_told(&bob).contains(&(json!(1), json!(0)))
+        })
+        .await;
+        // Alice's withdrawal (0 going) was told to Bob, then a participant (maybe).
+        assert!(counts_told(&bob).contains(&(json!(0), json!(1))), "[{label}] {:?}", counts_told(&bob));
         // Unknown event: accepted, nothing changes.
         let unknown = m.url("/t/territoire/actions/999999");
         let s = send("alice", rsvp("accept", &alice, &m, &unknown, 7)).await;

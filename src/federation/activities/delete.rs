@@ -37,6 +37,10 @@ impl Activity for Delete {
             && c.author_actor != signer.ap_id
         {
             return Err(AppError::Forbidden("only a comment's author may delete it".into()));
+        } else if let Some(c) = state.store.action_comment_by_ap_id(object).await?
+            && c.author_actor != signer.ap_id
+        {
+            return Err(AppError::Forbidden("only a comment's author may delete it".into()));
         }
         Ok(())
     }
@@ -49,6 +53,7 @@ impl Activity for Delete {
             || conversation::delete_comment(state, object.unwrap_or_default(), self.id.as_str(), signer).await?
             || super::announcement_reply::delete_reply(state, object.unwrap_or_default(), self.id.as_str(), signer)
                 .await?
+            || super::action_reply::delete_reply(state, object.unwrap_or_default(), self.id.as_str(), signer).await?
         {
             return Ok(());
         }

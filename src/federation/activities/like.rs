@@ -1,4 +1,5 @@
-//! `Like` of a practice: counted (within the flood limits); of anything else, ignored.
+//! `Like` of a practice, an announcement or a shared action: counted (within the flood limits);
+//! of anything else, ignored.
 
 use super::{Activity, Received};
 use crate::{
@@ -24,7 +25,9 @@ impl Activity for Like {
         let (state, signer) = (ctx.state(), ctx.signer);
         let object = self.object.as_ref().map(Ref::id).unwrap_or_default();
         let Some(p) = state.store.practice_by_ap_id(object).await? else {
-            if super::announcement_reply::like(ctx, self.id.as_str(), object).await? {
+            if super::announcement_reply::like(ctx, self.id.as_str(), object).await?
+                || super::action_reply::like(ctx, self.id.as_str(), object).await?
+            {
                 return Ok(());
             }
             tracing::info!(activity = %self.id, "Like of nothing we keep: ignored");

@@ -7,6 +7,7 @@
 //! half-written.
 
 pub mod accept;
+pub mod action_reply;
 pub mod aggregate;
 pub mod announce;
 pub mod announcement_reply;

@@ -1,6 +1,7 @@
 //! `Create`/`Update` of a reply (`Note`, Lemmy's `Comment`) by its author: a comment on a
-//! practice (stored, and announced by the practice's territory: `conversation.rs`), or an
-//! edit of one.
+//! practice (stored, and announced by the practice's territory: `conversation.rs`), an
+//! announcement (`announcement_reply.rs`) or a shared action (`action_reply.rs`), or an edit of
+//! one.
 
 use super::{
     Activity, Received,
@@ -46,7 +47,9 @@ impl Activity for CreateNote {
             tracing::info!(activity = %self.id, actor = %signer.ap_id, "a reply that is not public: ignored");
             return Ok(());
         }
-        if super::announcement_reply::edit_reply(ctx, self.id.as_str(), note_id, o).await? {
+        if super::announcement_reply::edit_reply(ctx, self.id.as_str(), note_id, o).await?
+            || super::action_reply::edit_reply(ctx, self.id.as_str(), note_id, o).await?
+        {
             return Ok(());
         }
         if let Some(existing) = state.store.comment_by_ap_id(note_id).await? {
@@ -65,6 +68,9 @@ impl Activity for CreateNote {
         let Some(practice) = practice_for(state, in_reply_to).await? else {
             if let Some(a) = super::announcement_reply::announcement_for(state, in_reply_to).await? {
                 return super::announcement_reply::store_reply(ctx, self.id.as_str(), signer, o, &a).await;
+            }
+            if let Some(a) = super::action_reply::action_for(state, in_reply_to).await? {
+                return super::action_reply::store_reply(ctx, self.id.as_str(), signer, o, &a).await;
             }
             tracing::info!(activity = %self.id, in_reply_to, "reply to no practice known here: ignored");
             return Ok(());

@@ -15,7 +15,11 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::protocol::{inbound::Join, participation},
-    processing::{action_participation::queue_answer, unit::Change},
+    processing::{
+        action_participation::{queue_answer, tell_count_if_changed},
+        actions::{readers_before, readers_with},
+        unit::Change,
+    },
     state::AppState,
     storage::{
         action_participants as parts,
@@ -37,6 +41,8 @@ impl Activity for Join {
             tracing::info!(activity = %self.id, object = self.object.id(), "Join of no local action: ignored");
             return Ok(());
         };
+        // Who will hear of a new count, the joiner included (network, before the change).
+        let readers = readers_with(state, &action, &[joiner.shared_inbox.clone().unwrap_or(joiner.inbox.clone())]).await?;
         let mut change = Change::begin(state).await?;
         if !claim_received(change.conn(), self.id.as_str(), &joiner.ap_id, "Join").await? {
             return Ok(());
@@ -45,13 +51,14 @@ impl Activity for Join {
             .await?
             .ok_or_else(|| AppError::NotFound(format!("action {}", action.id)))?;
         let already = parts::by_actor_in(change.conn(), action.id, &joiner.ap_id).await?.map(|p| p.state);
+        let count = store::participant_count_in(change.conn(), action.id).await?;
         let facts = JoinFacts {
             status: action.status,
             join_mode: action.join_mode,
             ends_at: action.ends_at,
             now: now_millis(),
             capacity: action.capacity,
-            accepted: store::participant_count_in(change.conn(), action.id).await?,
+            accepted: count,
             already,
         };
         let answer = answer_join(&facts);
@@ -74,6 +81,7 @@ impl Activity for Join {
         if let Some(reason) = reason {
             queue_answer(&mut change, &action, joiner, ctx.raw, reason).await?;
         }
+        tell_count_if_changed(state, &mut change, &readers, action.id, count).await?;
         change.audit(&joiner.ap_id, "action.join", &format!("action {}: {answer:?}", action.id)).await?;
         change.commit().await?;
         tracing::info!(action = %action.id, joiner = %joiner.ap_id, ?answer, "Join answered");
@@ -99,13 +107,16 @@ pub async fn leave(state: &AppState, activity_id: &str, leaver: &RemoteActorRow,
         tracing::info!(activity = activity_id, object = event_id, "Leave of no local action: ignored");
         return Ok(());
     };
+    let readers = readers_before(state, &action).await?;
     let mut change = Change::begin(state).await?;
     if !claim_received(change.conn(), activity_id, &leaver.ap_id, "Leave").await? {
         return Ok(());
     }
+    let count = store::participant_count_in(change.conn(), action.id).await?;
     if parts::remove(change.conn(), action.id, &leaver.ap_id).await? {
         change.audit(&leaver.ap_id, "action.leave", &format!("action {}", action.id)).await?;
         tracing::info!(action = %action.id, leaver = %leaver.ap_id, "participant left");
+        tell_count_if_changed(state, &mut change, &readers, action.id, count).await?;
     }
     change.commit().await
 }

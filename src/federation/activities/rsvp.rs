@@ -3,7 +3,8 @@
 //! (/work/shared/docs/interop-notes.md "Events"). Going counts as a participant under the
 //! same rules as a `Join` (capacity, join mode; approval holds it); maybe is kept apart
 //! (`tentative`, not in the count, takes no place); not going withdraws. Friendica expects no
-//! answer, so none is sent. An `Accept`/`Reject` naming the event by id only arrives through
+//! answer, so none is sent; a change of the firm count reaches followers and participants as
+//! an `Update(Event)`, as a `Join` does. An `Accept`/`Reject` naming the event by id only arrives through
 //! `accept.rs`, which hands it to [`rsvp`] when the id is one of our actions.
 
 use super::{Activity, Received, participation::open_action};
@@ -14,7 +15,7 @@ use crate::{
     },
     error::AppResult,
     federation::protocol::inbound::Rsvp,
-    processing::unit::Change,
+    processing::{action_participation::tell_count_if_changed, actions::readers_with, unit::Change},
     state::AppState,
     storage::{action_participants as parts, actions as store, activities::claim_received, actors::RemoteActorRow},
 };
@@ -42,10 +43,12 @@ pub async fn rsvp(
     let Some(action) = open_action(state, event_id).await? else {
         return Ok(false);
     };
+    let readers = readers_with(state, &action, &[who.shared_inbox.clone().unwrap_or(who.inbox.clone())]).await?;
     let mut change = Change::begin(state).await?;
     if !claim_received(change.conn(), activity_id, &who.ap_id, kind).await? {
         return Ok(true);
     }
+    let count = store::participant_count_in(change.conn(), action.id).await?;
     let tentative = kind == "TentativeAccept";
     let was_tentative = parts::is_tentative_in(change.conn(), action.id, &who.ap_id).await?;
     let outcome = if kind == "Reject" {
@@ -61,7 +64,7 @@ pub async fn rsvp(
             ends_at: action.ends_at,
             now: now_millis(),
             capacity: action.capacity,
-            accepted: store::participant_count_in(change.conn(), action.id).await?,
+            accepted: count,
             // A firm answer after a "maybe" asks for a place as a new participant would.
             already: if was_tentative == Some(true) && !tentative { None } else { already },
         };
@@ -102,6 +105,7 @@ pub async fn rsvp(
             (JoinAnswer::Reject(r), _) => r.as_text(),
         }
     };
+    tell_count_if_changed(state, &mut change, &readers, action.id, count).await?;
     change.audit(&who.ap_id, "action.rsvp", &format!("action {}: {kind}: {outcome}", action.id)).await?;
     change.commit().await?;
     tracing::info!(action = %action.id, actor = %who.ap_id, kind, outcome, "RSVP");

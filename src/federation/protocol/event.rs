@@ -324,6 +324,47 @@ pub fn event(f: &EventFacts) -> Value {
     })
 }
 
+/// The same `Event` for programs that make `summary` a content warning and show no `name`
+/// (GoToSocial, Pleroma, Akkoma: /work/shared/docs/interop-notes.md, docs/FEDERATION.md): no
+/// `summary`; `content` is the title, the date and place with the summary, a link to the page
+/// and the hashtags, what Mastodon shows of the full shape. The event's own fields
+/// (`startTime`, `location`, counts, `cces:`) stay. Anything but an object is returned as is.
+pub fn microblog(full: &Value) -> Value {
+    let mut e = full.clone();
+    let Some(m) = e.as_object_mut() else { return e };
+    let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let (name, summary, url) = (text("name"), text("summary"), text("url"));
+    let esc = crate::federation::actors::escape_html;
+    let lines = summary.split("\n\n").map(|p| esc(p).replace('\n', "<br>")).collect::<Vec<_>>().join("</p><p>");
+    let tags: Vec<String> = m
+        .get("tag")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| {
+            let (href, name) = (t.get("href")?.as_str()?, t.get("name")?.as_str()?);
+            Some(format!(
+                "<a href=\"{}\" class=\"mention hashtag\" rel=\"tag\">#<span>{}</span></a>",
+                esc(href),
+                esc(name.trim_start_matches('#'))
+            ))
+        })
+        .collect();
+    let mut html = format!(
+        "<p><strong>{}</strong></p><p>{lines}</p><p><a href=\"{}\">{}</a></p>",
+        esc(&name),
+        esc(&url),
+        esc(&url)
+    );
+    if !tags.is_empty() {
+        html.push_str(&format!("<p>{}</p>", tags.join(" ")));
+    }
+    m.remove("summary");
+    m.remove("source");
+    m.insert("content".into(), Value::String(html));
+    e
+}
+
 /// `Create(Event)` by the territory itself, for Gancio: it imports only a `Create` with an
 /// embedded `Event` from the actor it follows (and refuses an `Announce` of a `Create`).
 pub fn by_territory(kind: Kind, id: &str, at: &Publication, object: &Value, published: &str) -> Value {
@@ -340,6 +381,7 @@ pub fn by_territory(kind: Kind, id: &str, at: &Publication, object: &Value, publ
 mod tests {
     use super::*;
     use crate::domain::action::ActionInput;
+    use serde_json::json;
 
     pub fn sample() -> NewAction {
         let input: ActionInput = serde_json::from_str(
@@ -414,5 +456,23 @@ mod tests {
         assert_eq!((e["status"].as_str(), e["eventStatus"].as_str()), (Some("CANCELLED"), Some("EventCancelled")));
         assert!(e.get("location").is_none() && e["isOnline"] == true);
         assert_eq!(tombstone("https://m.example/t/redon/actions/3")["formerType"], "Event");
+    }
+
+    #[test]
+    fn microblogs_get_the_title_and_the_date_in_the_content() {
+        let mut full = facts_event(&sample());
+        full["name"] = json!("Marché <des> producteurs");
+        full["tag"] = json!([{"type": "Hashtag", "href": "https://m.example/tags/marche", "name": "#marche"}]);
+        let e = microblog(&full);
+        assert!(e.get("summary").is_none() && e.get("source").is_none(), "no content warning: {e}");
+        let html = e["content"].as_str().expect("content");
+        assert!(html.starts_with("<p><strong>Marché &lt;des&gt; producteurs</strong></p><p>14/03/2026 10:00"), "{html}");
+        assert!(html.contains("Douze fermes vendent en direct."), "{html}");
+        assert!(html.contains(&format!("<a href=\"{0}\">{0}</a>", full["url"].as_str().expect("url"))), "{html}");
+        assert!(html.contains("#<span>marche</span>"), "{html}");
+        for kept in ["startTime", "endTime", "location", "participantCount", "name", "cces:summary"] {
+            assert_eq!(e[kept], full[kept], "{kept}");
+        }
+        assert_eq!(microblog(&json!("x")), json!("x"));
     }
 }
