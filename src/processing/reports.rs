@@ -264,18 +264,28 @@ pub async fn target(
             snapshot: html_escape(&t.summary),
         }));
     }
-    // Announcements (and any other object the instance published): what its public `Create`
+    // A published announcement, by its row: its title (its `Note` has none) and its text.
+    if wants(TargetKind::Announcement)
+        && let Some(a) = state.store.announcement_by_ap_id(id).await?.filter(|a| a.is_published())
+    {
+        let label = if a.title.is_empty() { a.ap_id.clone() } else { a.title.clone() };
+        return Ok(Some(Target {
+            kind: TargetKind::Announcement,
+            ap_id: a.ap_id,
+            label,
+            territory_id: Some(a.territory_id),
+            remote_actor: None,
+            snapshot: crate::text::html::clean(&a.body_html).into_string(),
+        }));
+    }
+    // Other objects the instance published: what its public `Create`
     // carried, so a new kind of local object can be reported without a table of its own here.
     if wants(TargetKind::Announcement)
         && let Some(object) = state.store.published_object(id).await?
         && let Some(territory_id) = state.store.publisher_of(id).await?
     {
         let text = |k: &str| object.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
-        // An announcement's `Note` has no `name` (see `protocol::announcement`): its title is in
-        // its row.
-        let title = state.store.announcement_by_ap_id(id).await?.map(|a| a.title).unwrap_or_default();
-        let label =
-            [title, text("name"), text("summary")].into_iter().find(|s| !s.is_empty()).unwrap_or_else(|| id.into());
+        let label = [text("name"), text("summary")].into_iter().find(|s| !s.is_empty()).unwrap_or_else(|| id.into());
         return Ok(Some(Target {
             kind: TargetKind::Announcement,
             ap_id: id.to_string(),
@@ -472,7 +482,10 @@ pub async fn still_public(state: &AppState, kind: &str, ap_id: &str) -> AppResul
             .await?
             .is_some_and(|a| a.publication == crate::domain::action::PublicationState::Published),
         Some(TargetKind::Comment) => state.store.comment_by_ap_id(ap_id).await?.is_some_and(|c| !c.hidden.0),
-        Some(TargetKind::Announcement) => state.store.published_object(ap_id).await?.is_some(),
+        Some(TargetKind::Announcement) => {
+            state.store.announcement_by_ap_id(ap_id).await?.is_some_and(|a| a.is_published())
+                || state.store.published_object(ap_id).await?.is_some()
+        }
         Some(TargetKind::Actor) => true,
         None => false,
     })

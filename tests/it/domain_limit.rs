@@ -63,9 +63,21 @@ async fn a_limited_domain_waits_for_approval_and_stays_out_of_public_lists() {
         let t = m.data.store.territory_by_slug("territoire").await.expect("db").expect("t");
         let (_, practice) = common::published_practice(&m, "Ressourcerie", "Réemploi.").await;
         let (noisy, noisy2, calm) = (Peer::start().await, Peer::start().await, Peer::start().await);
-        for p in [&noisy, &noisy2] {
-            domains::limit_audited(&m.data, &p.authority, "Comptes créés en masse", "admin").await.expect("limit");
-        }
+        domains::limit_audited(&m.data, &noisy.authority, "Comptes créés en masse", "admin").await.expect("limit");
+        // The other from the console's domain page, as an administrator does it.
+        m.account("admin@maillage.example", PW, Role::Admin).await;
+        let mut admin = Browser::new(m.base.as_str());
+        admin.login("admin@maillage.example", PW).await;
+        let csrf = admin.get("/admin/domains").await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("domain", noisy2.authority.as_str()),
+            ("reason", "Comptes créés en masse"),
+            ("severity", "limit"),
+        ];
+        assert_eq!(admin.post("/admin/domains", &fields).await.status, StatusCode::SEE_OTHER, "[{label}]");
+        let listed = admin.get("/admin/domains").await.body;
+        assert!(listed.contains(&noisy2.authority) && listed.contains("Limité"), "[{label}] {listed}");
         assert!(m.data.is_limited(&noisy.authority).await.expect("limited"), "[{label}]");
         assert!(!m.data.is_blocked(&noisy.authority).await.expect("blocked"), "[{label}] limited is not blocked");
         assert!(!m.data.is_limited(&calm.authority).await.expect("limited"), "[{label}] another port, another server");

@@ -75,7 +75,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/following/unfollow", post(network::following_remove))
         .route("/admin/domains", get(network::domains_page).post(network::domains_block))
         .route("/admin/domains/unblock", post(network::domains_unblock))
-        .route("/admin/domains/limit", post(network::domains_limit))
         .route("/admin/accounts", get(people::accounts_page).post(people::accounts_create))
         .route("/admin/accounts/toggle", post(people::accounts_toggle))
         .route("/admin/instance", get(people::instance_page).post(people::instance_save))

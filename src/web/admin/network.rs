@@ -189,45 +189,22 @@ pub(super) async fn domains_page(
         fields: vec![
             Field { name: "domain", label: tr.t("domain"), kind: "text", value: String::new() },
             Field { name: "reason", label: tr.t("reason"), kind: "text", value: String::new() },
+            Field { name: "severity", label: tr.t("domain-severity"), kind: "severity", value: String::new() },
         ],
         submit: tr.t("block"),
-    });
-    page.forms.push(FormDef {
-        action: "/admin/domains/limit".into(),
-        title: tr.t("domain-limit-title"),
-        fields: vec![
-            Field { name: "domain", label: tr.t("domain"), kind: "text", value: String::new() },
-            Field { name: "reason", label: tr.t("reason"), kind: "text", value: String::new() },
-        ],
-        submit: tr.t("domain-limit"),
     });
     render_status(StatusCode::OK, &page)
 }
 
+/// Blocks or, with `severity=limit`, limits a domain (issue 15, point 5: its follows wait for
+/// approval on the followers page).
 pub(super) async fn domains_block(
     State(data): State<AppState>,
     ctx: Ctx,
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
-    domains_set(data, ctx, form, Severity::Suspend).await
-}
-
-/// Limits a domain (issue 15, point 5): its follows wait for approval on the followers page.
-pub(super) async fn domains_limit(
-    State(data): State<AppState>,
-    ctx: Ctx,
-    form: Result<CsrfForm<FormPairs>, AppError>,
-) -> AppResult<Response> {
-    domains_set(data, ctx, form, Severity::Limit).await
-}
-
-async fn domains_set(
-    data: AppState,
-    ctx: Ctx,
-    form: Result<CsrfForm<FormPairs>, AppError>,
-    severity: Severity,
-) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
+    let severity = if f.get("severity") == "limit" { Severity::Limit } else { Severity::Suspend };
     let domain = f.get("domain").trim().trim_start_matches("https://").trim_end_matches('/').to_lowercase();
     let valid = !domain.is_empty()
         && domain.len() <= 253
