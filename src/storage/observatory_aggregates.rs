@@ -58,8 +58,8 @@ impl Store {
     /// An origin's figures and when they were computed (its aggregate as served).
     pub async fn origin_figures(&self, origin: &str) -> AppResult<(Option<SentState>, Vec<FigureRow>)> {
         let mut conn = self.pool().acquire().await?;
-        let state = sent_state(&mut *conn, origin).await?;
-        Ok((state, origin_figures_in(&mut *conn, origin).await?))
+        let state = sent_state(&mut conn, origin).await?;
+        Ok((state, origin_figures_in(&mut conn, origin).await?))
     }
 }
 

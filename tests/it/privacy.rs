@@ -119,6 +119,10 @@ async fn personal_data_never_reaches_the_logs() {
         ("/t/territoire/observatoire.csv", "*/*"),
         ("/t/territoire/observatoire.json", "*/*"),
         ("/observatoire/datapackage.json", "*/*"),
+        ("/observatoire.geojson?scope=reseau", "*/*"),
+        ("/t/territoire/observatoire.geojson", "*/*"),
+        ("/t/territoire/observatoire/agregat", "application/activity+json"),
+        ("/carte/pratiques.geojson?scope=reseau", "*/*"),
     ] {
         let res = client().get(format!("{base}{path}")).header("accept", accept).send().await.expect("public page");
         public.push_str(&res.text().await.unwrap_or_default());
