@@ -67,9 +67,8 @@ pub async fn give_feedback(state: &AppState, input: &FeedbackInput) -> Result<()
     }
     let (rating, text) = parse(input).map_err(FeedbackError::Fields)?;
     let mut change = Change::begin(state).await?;
-    let p = parts::by_manage_in(&mut *change.conn(), &hash_token(&input.token))
-        .await?
-        .ok_or(FeedbackError::InvalidLink)?;
+    let p =
+        parts::by_manage_in(&mut *change.conn(), &hash_token(&input.token)).await?.ok_or(FeedbackError::InvalidLink)?;
     let a = local_in(change.conn(), p.action_id).await?;
     if p.state != ParticipantState::Accepted {
         return Err(FeedbackError::InvalidLink);

@@ -19,7 +19,7 @@ use super::{
     Layout,
     action_pages::{JoinForm, action_page, published_in},
     csrf_form::CsrfForm,
-    render, render_status,
+    render_status,
     session::Ctx,
     signing::message,
 };

@@ -113,8 +113,7 @@ pub async fn outcome(state: &AppState, ctx: &Ctx, a: &ActionRow) -> AppResult<Ou
         ratings: (1..=5).rev().zip(summary.by_rating.iter().rev().copied()).collect(),
     });
     let moderator = ctx.account.as_ref().is_some_and(|acc| acc.role() >= Role::Moderator);
-    let comments =
-        state.store.action_comments(a.id, moderator).await?.into_iter().map(|c| (clean(&c.content_html), c));
+    let comments = state.store.action_comments(a.id, moderator).await?.into_iter().map(|c| (clean(&c.content_html), c));
     Ok(Outcome {
         evaluations,
         feedback,

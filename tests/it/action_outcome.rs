@@ -30,7 +30,12 @@ async fn published_action(m: &TestInstance, token: &str, start: &str, end: &str)
 
 /// The form actions of a page that hide or show comments.
 fn comment_forms(body: &str) -> Vec<String> {
-    body.split("action=\"").skip(1).filter_map(|s| s.split('"').next()).filter(|p| p.contains("/commentaires/")).map(String::from).collect()
+    body.split("action=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|p| p.contains("/commentaires/"))
+        .map(String::from)
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -45,7 +50,8 @@ async fn fediverse_replies_to_an_action_become_its_comments() {
         assert!(get_html(&ap_id).await.contains("<strong id=\"likes\">0</strong>"), "[{label}] no like yet");
 
         let reply = localise(&fixture("mastodon/reply_to_announcement.json"), &mastodon, &m, &ap_id);
-        let note_id = serde_json::from_str::<Value>(&reply).expect("json")["object"]["id"].as_str().expect("id").to_string();
+        let note_id =
+            serde_json::from_str::<Value>(&reply).expect("json")["object"]["id"].as_str().expect("id").to_string();
         assert_eq!(mastodon.post_signed(&inbox, &reply).await, StatusCode::ACCEPTED, "[{label}]");
         assert_eq!(mastodon.post_signed(&inbox, &reply).await, StatusCode::ACCEPTED, "[{label}] again");
         let like_id = mastodon.new_id();
@@ -57,7 +63,11 @@ async fn fediverse_replies_to_an_action_become_its_comments() {
         assert!(page.contains("Super, on passera au marché samedi !"), "[{label}] the reply is a comment");
         assert!(!page.contains("alert(1)"), "[{label}] remote HTML sanitised");
         assert!(page.contains("<strong id=\"likes\">1</strong>"), "[{label}] liked once");
-        assert_eq!(m.data.store.action_comments(maillage::domain::ids::ActionId(id), false).await.expect("comments").len(), 1, "[{label}]");
+        assert_eq!(
+            m.data.store.action_comments(maillage::domain::ids::ActionId(id), false).await.expect("comments").len(),
+            1,
+            "[{label}]"
+        );
 
         // A reply that is not public (followers only): never kept.
         let mut private: Value = serde_json::from_str(&reply).expect("json");
@@ -71,7 +81,11 @@ async fn fediverse_replies_to_an_action_become_its_comments() {
         assert_eq!(mastodon.post_signed(&inbox, &private.to_string()).await, StatusCode::ACCEPTED);
         assert!(!get_html(&ap_id).await.contains("Entre nous"), "[{label}] a private reply is not a comment");
 
-        // Someone else cannot delete it.
+        // Someone else cannot delete it (known here first: a Delete from an unknown actor is
+        // ignored before any check). Its Leave of an action it never joined changes nothing.
+        let leave = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": stranger.new_id(),
+            "type": "Leave", "actor": stranger.actor_id(), "object": ap_id});
+        assert_eq!(stranger.post_signed(&inbox, &leave.to_string()).await, StatusCode::ACCEPTED);
         let delete = |by: &Peer| {
             json!({"@context": "https://www.w3.org/ns/activitystreams", "id": by.new_id(), "type": "Delete",
                 "actor": by.actor_id(), "object": {"id": note_id, "type": "Tombstone"}})
@@ -131,7 +145,9 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
         // Joins from the page, confirms.
         let mut b = Browser::new(&m.url("/"));
         let csrf = b.get(&path).await.csrf();
-        let p = b.post(&format!("{path}/participer"), &[("csrf", &csrf), ("name", "Inès"), ("email", "ines@example.org")]).await;
+        let p = b
+            .post(&format!("{path}/participer"), &[("csrf", &csrf), ("name", "Inès"), ("email", "ines@example.org")])
+            .await;
         assert_eq!(p.status, StatusCode::OK, "[{label}] {}", p.body);
         let links = mailed_links(&m);
         let confirm = links.iter().find(|l| l.contains("/participation/confirmer")).expect("confirm link");
@@ -142,11 +158,14 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
         // Not before the end: no form, and a direct answer is refused.
         let before = b.get(&manage).await;
         assert!(!before.body.contains("feedback-rating-5"), "[{label}] no form before the end");
-        let early = b.post("/participation/avis", &[("csrf", &before.csrf()), ("token", &token), ("rating", "4")]).await;
+        let early =
+            b.post("/participation/avis", &[("csrf", &before.csrf()), ("token", &token), ("rating", "4")]).await;
         assert_eq!(early.status, StatusCode::CONFLICT, "[{label}] {}", early.body);
 
         let ended = local(-chrono::Duration::minutes(1));
-        let (s, e) = call(Method::PATCH, m.url(&format!("/api/v1/actions/{id}")), Some(&modo), Some(json!({"end": ended}))).await;
+        let (s, e) =
+            call(Method::PATCH, m.url(&format!("/api/v1/actions/{id}")), Some(&modo), Some(json!({"end": ended})))
+                .await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
         let form = b.get(&manage).await;
         assert!(form.body.contains("feedback-rating-5"), "[{label}] the form once ended");
@@ -154,17 +173,35 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
 
         // Bad input: 422 with the field's message, nothing stored.
         for (rating, comment) in [("9", "Bien."), ("", "Bien."), ("4", &"x".repeat(1001) as &str)] {
-            let p = b.post("/participation/avis", &[("csrf", &csrf), ("token", &token), ("rating", rating), ("comment", comment)]).await;
+            let p = b
+                .post(
+                    "/participation/avis",
+                    &[("csrf", &csrf), ("token", &token), ("rating", rating), ("comment", comment)],
+                )
+                .await;
             assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "[{label}] {rating}");
             assert!(p.body.contains("error-summary"), "[{label}] {rating}");
         }
-        assert!(m.data.store.action_feedback(maillage::domain::ids::ActionId(id)).await.expect("feedback").is_empty(), "[{label}] nothing stored");
+        assert!(
+            m.data.store.action_feedback(maillage::domain::ids::ActionId(id)).await.expect("feedback").is_empty(),
+            "[{label}] nothing stored"
+        );
         let wrong = b.post("/participation/avis", &[("csrf", &csrf), ("token", "nope"), ("rating", "4")]).await;
         assert_eq!(wrong.status, StatusCode::BAD_REQUEST, "[{label}]");
 
-        let ok = b.post("/participation/avis", &[("csrf", &csrf), ("token", &token), ("rating", "3"), ("comment", "Trop court.")]).await;
+        let ok = b
+            .post(
+                "/participation/avis",
+                &[("csrf", &csrf), ("token", &token), ("rating", "3"), ("comment", "Trop court.")],
+            )
+            .await;
         assert_eq!(ok.status, StatusCode::OK, "[{label}] {}", ok.body);
-        let again = b.post("/participation/avis", &[("csrf", &csrf), ("token", &token), ("rating", "5"), ("comment", "Très bien organisé, merci.")]).await;
+        let again = b
+            .post(
+                "/participation/avis",
+                &[("csrf", &csrf), ("token", &token), ("rating", "5"), ("comment", "Très bien organisé, merci.")],
+            )
+            .await;
         assert_eq!(again.status, StatusCode::OK, "[{label}]");
         let stored = m.data.store.action_feedback(maillage::domain::ids::ActionId(id)).await.expect("feedback");
         assert_eq!(stored.len(), 1, "[{label}] the second answer replaces the first");
@@ -175,12 +212,22 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
         let eval = json!({"summary": "Une belle fête, des graines pour tout le monde.", "participants": 45,
             "indicators": [{"dimension": "environnementale", "label": "Variétés échangées", "value": 120, "unit": "variétés", "period": "2030"},
                            {"dimension": "sociale", "label": "Bénévoles", "value": 9, "unit": "personnes", "period": "2030"}]});
-        let (s, e) = call(Method::PUT, m.url(&format!("/api/v1/actions/{id}/evaluation")), Some(&modo), Some(eval)).await;
+        let (s, e) =
+            call(Method::PUT, m.url(&format!("/api/v1/actions/{id}/evaluation")), Some(&modo), Some(eval)).await;
         assert_eq!(s, StatusCode::NO_CONTENT, "{e}");
         let page = get_html(&ap_id).await;
-        for want in ["Bilan", "Une belle fête", "45 personnes ont participé", "Environnementale", "Variétés échangées",
-            "120", "Sociale", "Bénévoles", "L’avis des participants", "1 réponse"]
-        {
+        for want in [
+            "Bilan",
+            "Une belle fête",
+            "45 personnes ont participé",
+            "Environnementale",
+            "Variétés échangées",
+            "120",
+            "Sociale",
+            "Bénévoles",
+            "L’avis des participants",
+            "1 réponse",
+        ] {
             assert!(page.contains(want), "[{label}] {want} on the page");
         }
         for private in ["Très bien organisé", "Inès", "ines@example.org"] {

@@ -54,7 +54,9 @@ async fn gotosocial_gets_the_title_and_date_of_an_action_in_its_content() {
         let gts_event = gts.fetch_json(&ap_id).await.expect("fetch");
         assert!(gts_event.get("summary").is_none(), "[{label}] no content warning: {gts_event}");
         let content = gts_event["content"].as_str().expect("content");
-        for want in ["<strong>Troc de plants</strong>", "18/04/2030", "Jardin partagé", "Apportez vos boutures.", &ap_id] {
+        for want in
+            ["<strong>Troc de plants</strong>", "18/04/2030", "Jardin partagé", "Apportez vos boutures.", &ap_id]
+        {
             assert!(content.contains(want), "[{label}] {want} in {content}");
         }
         assert!(content.contains("#<span>"), "[{label}] hashtags: {content}");

@@ -95,10 +95,8 @@ async fn friendica_rsvps_count_as_going_maybe_and_not_going() {
         embedded["object"] = json!({"id": event, "type": "Event", "name": "Repair café"});
         assert!(send("bob", embedded.to_string()).await.is_success());
         assert_eq!(counts(&m, id).await, (1, 0), "[{label}] bob going");
-        eventually(15, "Bob is told he has the place", || async {
-            counts_told(&bob).contains(&(json!(1), json!(0)))
-        })
-        .await;
+        eventually(15, "Bob is told he has the place", || async { counts_told(&bob).contains(&(json!(1), json!(0))) })
+            .await;
         // Alice's withdrawal (0 going) was told to Bob, then a participant (maybe).
         assert!(counts_told(&bob).contains(&(json!(0), json!(1))), "[{label}] {:?}", counts_told(&bob));
         // Unknown event: accepted, nothing changes.

@@ -42,7 +42,8 @@ impl Activity for Join {
             return Ok(());
         };
         // Who will hear of a new count, the joiner included (network, before the change).
-        let readers = readers_with(state, &action, &[joiner.shared_inbox.clone().unwrap_or(joiner.inbox.clone())]).await?;
+        let readers =
+            readers_with(state, &action, &[joiner.shared_inbox.clone().unwrap_or(joiner.inbox.clone())]).await?;
         let mut change = Change::begin(state).await?;
         if !claim_received(change.conn(), self.id.as_str(), &joiner.ap_id, "Join").await? {
             return Ok(());

@@ -466,7 +466,10 @@ mod tests {
         let e = microblog(&full);
         assert!(e.get("summary").is_none() && e.get("source").is_none(), "no content warning: {e}");
         let html = e["content"].as_str().expect("content");
-        assert!(html.starts_with("<p><strong>Marché &lt;des&gt; producteurs</strong></p><p>14/03/2026 10:00"), "{html}");
+        assert!(
+            html.starts_with("<p><strong>Marché &lt;des&gt; producteurs</strong></p><p>14/03/2026 10:00"),
+            "{html}"
+        );
         assert!(html.contains("Douze fermes vendent en direct."), "{html}");
         assert!(html.contains(&format!("<a href=\"{0}\">{0}</a>", full["url"].as_str().expect("url"))), "{html}");
         assert!(html.contains("#<span>marche</span>"), "{html}");
