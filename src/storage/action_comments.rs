@@ -133,27 +133,3 @@ pub async fn set_comment_hidden(
     Ok(done.rows_affected() > 0)
 }
 
-/// Records a like; false when this actor had already liked it.
-pub async fn add_like(conn: &mut AnyConnection, id: ActionId, actor: &str, activity: &str) -> AppResult<bool> {
-    let done = sqlx::query(
-        "INSERT INTO action_likes (action_id, actor, activity_ap_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (action_id, actor) DO NOTHING",
-    )
-    .bind(id)
-    .bind(actor)
-    .bind(activity)
-    .bind(now_millis())
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Withdraws the like an actor made with `activity` (its `Undo`).
-pub async fn remove_like(conn: &mut AnyConnection, activity: &str, actor: &str) -> AppResult<bool> {
-    let done = sqlx::query("DELETE FROM action_likes WHERE activity_ap_id = $1 AND actor = $2")
-        .bind(activity)
-        .bind(actor)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}

@@ -1,13 +1,14 @@
 //! Reactions received on what this instance publishes: likes and boosts of a practice
 //! (`practice_reactions`, one per actor and kind) and likes of an announcement
-//! (`announcement_likes`, one per actor). Both are withdrawn by the `Undo` of the activity that
+//! (`announcement_likes`, one per actor) and of a shared action (`action_likes`, one per actor).
+//! All are withdrawn by the `Undo` of the activity that
 //! made them, so both keep its id. Writes take a connection: they belong to the change that
 //! claims the activity.
 
 use sqlx::AnyConnection;
 
 use crate::{
-    domain::{ids::PracticeId, now_millis, practice::Reaction},
+    domain::{ids::{ActionId, PracticeId}, now_millis, practice::Reaction},
     error::AppResult,
 };
 
@@ -17,6 +18,8 @@ pub enum Reacted {
     Practice(PracticeId, Reaction),
     /// An announcement (its row id): only liked.
     Announcement(i64),
+    /// A shared action's `Event`: only liked.
+    Action(ActionId),
 }
 
 /// Records a reaction by `actor` made with `activity`; false when this actor had already
@@ -34,6 +37,11 @@ pub async fn add(conn: &mut AnyConnection, on: Reacted, actor: &str, activity: &
              VALUES ($1, $2, $3, $4) ON CONFLICT (announcement_id, actor) DO NOTHING",
         )
         .bind(id),
+        Reacted::Action(id) => sqlx::query(
+            "INSERT INTO action_likes (action_id, actor, activity_ap_id, created_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (action_id, actor) DO NOTHING",
+        )
+        .bind(id),
     };
     let done = query.bind(actor).bind(activity).bind(now_millis()).execute(&mut *conn).await?;
     Ok(done.rows_affected() > 0)
@@ -45,6 +53,7 @@ pub async fn remove(conn: &mut AnyConnection, activity: &str, actor: &str) -> Ap
     for sql in [
         "DELETE FROM practice_reactions WHERE activity_ap_id = $1 AND actor = $2",
         "DELETE FROM announcement_likes WHERE activity_ap_id = $1 AND actor = $2",
+        "DELETE FROM action_likes WHERE activity_ap_id = $1 AND actor = $2",
     ] {
         if sqlx::query(sql).bind(activity).bind(actor).execute(&mut *conn).await?.rows_affected() > 0 {
             return Ok(true);

@@ -5,8 +5,6 @@
 //! `Update` edits its comment, its `Delete` removes it, an `Undo` withdraws a like.
 //! docs/FEDERATION.md, "Shared actions (Event)".
 
-use serde_json::Value;
-
 use super::{
     Received,
     conversation::{comment_html, handle, url_of},
@@ -16,7 +14,7 @@ use crate::{
     error::{AppError, AppResult},
     federation::{
         flood::Act,
-        protocol::{id_of, remote_url::remote_link},
+        protocol::{received_note::NoteObject, remote_url::remote_link},
     },
     processing::unit::Change,
     state::AppState,
@@ -25,6 +23,7 @@ use crate::{
         actions::ActionRow,
         activities::claim_received,
         actors::RemoteActorRow,
+        reactions::{self, Reacted},
     },
 };
 
@@ -45,25 +44,17 @@ pub async fn action_for(state: &AppState, in_reply_to: &str) -> AppResult<Option
     Ok(a.and_then(open))
 }
 
-fn published_millis(o: &Value) -> i64 {
-    o.get("published")
-        .and_then(Value::as_str)
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.timestamp_millis())
-        .unwrap_or_else(crate::domain::now_millis)
-}
-
 /// Stores the reply `o` by `author` (claimed with the activity), in one change.
 pub async fn store_reply(
     ctx: &Received<'_>,
     activity_id: &str,
     author: &RemoteActorRow,
-    o: &Value,
+    o: &NoteObject,
     a: &ActionRow,
 ) -> AppResult<()> {
     let state = ctx.state();
     state.flood.admit(Act::Comment, &author.ap_id, &author.host)?;
-    let note_id = id_of(o).unwrap_or_default();
+    let note_id = o.id.as_str();
     let html = comment_html(o);
     if html.trim().is_empty() {
         return Err(AppError::BadRequest("an empty comment".into()));
@@ -71,7 +62,7 @@ pub async fn store_reply(
     let allow_private = state.config.allow_private_network;
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
-    let in_reply_to = o.get("inReplyTo").and_then(id_of).unwrap_or(&a.ap_id);
+    let in_reply_to = o.in_reply_to().unwrap_or(&a.ap_id);
     let name = author.name.clone().unwrap_or_default();
     let handle = handle(author);
     let mut change = Change::begin(state).await?;
@@ -88,7 +79,7 @@ pub async fn store_reply(
         author_url: &profile,
         content_html: &html,
         url: &url,
-        published_at: published_millis(o),
+        published_at: o.published_millis().unwrap_or_else(crate::domain::now_millis),
     };
     if store::insert_comment(change.conn(), &new).await?.is_some() {
         change.audit(&author.ap_id, "action.comment", &format!("action {}", a.id)).await?;
@@ -99,7 +90,7 @@ pub async fn store_reply(
 }
 
 /// An edit of a comment by its author: true when `note_id` is a comment on an action.
-pub async fn edit_reply(ctx: &Received<'_>, activity_id: &str, note_id: &str, o: &Value) -> AppResult<bool> {
+pub async fn edit_reply(ctx: &Received<'_>, activity_id: &str, note_id: &str, o: &NoteObject) -> AppResult<bool> {
     let (state, signer) = (ctx.state(), ctx.signer);
     let Some(existing) = state.store.action_comment_by_ap_id(note_id).await? else {
         return Ok(false);
@@ -146,13 +137,8 @@ pub async fn like(ctx: &Received<'_>, activity_id: &str, object: &str) -> AppRes
     state.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
     let mut change = Change::begin(state).await?;
     if claim_received(change.conn(), activity_id, &signer.ap_id, ctx.kind).await? {
-        store::add_like(change.conn(), a.id, &signer.ap_id, activity_id).await?;
+        reactions::add(change.conn(), Reacted::Action(a.id), &signer.ap_id, activity_id).await?;
         change.commit().await?;
     }
     Ok(true)
-}
-
-/// `Undo` of a like: withdrawn inside the caller's change. True when it withdrew one.
-pub async fn undo_like(conn: &mut sqlx::AnyConnection, like_id: &str, actor: &str) -> AppResult<bool> {
-    store::remove_like(conn, like_id, actor).await
 }

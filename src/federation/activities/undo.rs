@@ -117,8 +117,7 @@ async fn undo_reaction(state: &AppState, undo: &Undo, signer: &RemoteActorRow) -
         None => None,
     };
     let undone = conv::remove_adoption_by_activity(change.conn(), inner, &signer.ap_id).await?
-        || reactions::remove(change.conn(), inner, &signer.ap_id).await?
-        || super::action_reply::undo_like(change.conn(), inner, &signer.ap_id).await?;
+        || reactions::remove(change.conn(), inner, &signer.ap_id).await?;
     if !undone
         && let (Some(c), Some(p)) = (&withdrawn_comment, &comment_practice)
         && p.origin_actor == signer.ap_id
