@@ -46,6 +46,24 @@ async fn spoofed_authors_and_deletes_of_others_objects_are_refused() {
         let foreign = activity(&other, "Create", article(3, json!(other.actor_id())));
         assert_eq!(other.post_signed(&inbox, &foreign).await, StatusCode::FORBIDDEN, "[{label}] foreign id");
         assert_eq!(practices_matching(&m, "verger").await, json!([]), "[{label}] nothing stored");
+        // The same for an Event (a shared action) and a reply Note: written on another host
+        // than their sender's, or with an id on another host, 403.
+        let event = |n: u32, id_on: &Peer, author: Value| {
+            json!({"id": id_on.base.join(&format!("events/{n}")).expect("url"), "type": "Event",
+                "name": format!("Troc de graines {n}"), "attributedTo": author,
+                "startTime": "2030-05-02T19:00:00.000Z"})
+        };
+        let spoofed = activity(&origin, "Create", event(1, &origin, json!(other.actor_id())));
+        assert_eq!(origin.post_signed(&inbox, &spoofed).await, StatusCode::FORBIDDEN, "[{label}] Event by another");
+        let foreign = activity(&origin, "Create", event(2, &other, json!(origin.actor_id())));
+        assert_eq!(origin.post_signed(&inbox, &foreign).await, StatusCode::FORBIDDEN, "[{label}] Event elsewhere");
+        let actions = m.data.store.actions(&Default::default(), 100).await.expect("actions");
+        assert!(actions.iter().all(|a| !a.title.starts_with("Troc")), "[{label}] no Event stored");
+        let note = json!({"id": origin.base.join("notes/1").expect("url"), "type": "Note",
+            "attributedTo": other.actor_id(), "inReplyTo": origin.base.join("articles/9").expect("url"),
+            "content": "<p>Bonjour</p>", "to": ["https://www.w3.org/ns/activitystreams#Public"]});
+        let spoofed = activity(&origin, "Create", note);
+        assert_eq!(origin.post_signed(&inbox, &spoofed).await, StatusCode::FORBIDDEN, "[{label}] Note by another");
         // Its own Article, as itself: stored.
         let own = activity(&origin, "Create", article(4, json!(origin.actor_id())));
         assert_eq!(origin.post_signed(&inbox, &own).await, StatusCode::ACCEPTED, "[{label}]");
