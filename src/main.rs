@@ -224,6 +224,19 @@ enum BenchCmd {
         followers: usize,
         #[arg(long, default_value_t = 500)]
         hosts: usize,
+        /// Followers of the growth run, part (e).
+        #[arg(long, default_value_t = 100_000)]
+        growth_followers: usize,
+        /// Hosts of the growth run, part (e).
+        #[arg(long, default_value_t = 5_000)]
+        growth_hosts: usize,
+        /// Rounds of each fan-out figure; the best is printed.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Parts to run, comma-separated: signatures, fanout, ingest, hung, growth, processes
+        /// (default: all).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
         /// Signed activities sent to the inbox in part (c).
         #[arg(long, default_value_t = 2_000)]
         ingest: usize,

@@ -40,10 +40,29 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         let app = App::init(config).await?;
         return app.serve(listener, shutdown_signal()).await;
     }
-    if let Command::Bench(BenchCmd::Federation { followers, hosts, ingest, postgres }) = command {
+    if let Command::Bench(BenchCmd::Federation {
+        followers,
+        hosts,
+        growth_followers,
+        growth_hosts,
+        rounds,
+        only,
+        ingest,
+        postgres,
+    }) = command
+    {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
-        return crate::bench::run(crate::bench::BenchOptions { followers, hosts: hosts.max(1), ingest, postgres })
-            .await;
+        return crate::bench::run(crate::bench::BenchOptions {
+            followers,
+            hosts: hosts.max(1),
+            growth_followers,
+            growth_hosts: growth_hosts.max(1),
+            rounds,
+            ingest,
+            postgres,
+            only,
+        })
+        .await;
     }
     if let Command::Bench(BenchCmd::Practices { count, postgres }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));

@@ -19,6 +19,7 @@ mod conversations;
 mod coorganisation;
 mod delivery;
 mod delivery_processes;
+mod delivery_queue;
 mod discovery;
 mod federation_engine;
 mod federation_follow;
