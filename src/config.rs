@@ -43,6 +43,12 @@ pub struct Config {
     /// How long a worker holds a delivery it took before another may retry it (a process that
     /// died mid-send). Default 60 seconds.
     pub delivery_lease_secs: i64,
+    /// Delivered rows stay in the queue this long (the admin pages count them), then are
+    /// deleted. Default 1 hour; 0 deletes them at the next maintenance pass.
+    pub delivery_keep_done_secs: i64,
+    /// How often an idle worker looks at the queue for work another process queued, in
+    /// milliseconds (work queued by this process wakes it at once). Default 2000.
+    pub delivery_poll_ms: u64,
     /// Timeout of one outgoing HTTP request (fetch or delivery), seconds. Default 10.
     pub http_timeout_secs: u64,
     /// How often unreachable hosts are probed (seconds). Default 1 hour.
@@ -105,6 +111,8 @@ pub struct ConfigLayer {
     pub delivery_horizon_secs: Option<i64>,
     pub delivery_backoff_ms: Option<i64>,
     pub delivery_lease_secs: Option<i64>,
+    pub delivery_keep_done_secs: Option<i64>,
+    pub delivery_poll_ms: Option<u64>,
     pub probe_interval_secs: Option<u64>,
     pub http_timeout_secs: Option<u64>,
     pub metrics_token: Option<String>,
@@ -155,6 +163,12 @@ impl ConfigLayer {
                 }
                 "DELIVERY_LEASE_SECS" => {
                     layer.delivery_lease_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "DELIVERY_KEEP_DONE_SECS" => {
+                    layer.delivery_keep_done_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
+                }
+                "DELIVERY_POLL_MS" => {
+                    layer.delivery_poll_ms = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
                 }
                 "PROBE_INTERVAL_SECS" => {
                     layer.probe_interval_secs = Some(value.parse().map_err(|_| format!("{key}: not a number"))?)
@@ -213,6 +227,8 @@ impl ConfigLayer {
             delivery_horizon_secs: other.delivery_horizon_secs.or(self.delivery_horizon_secs),
             delivery_backoff_ms: other.delivery_backoff_ms.or(self.delivery_backoff_ms),
             delivery_lease_secs: other.delivery_lease_secs.or(self.delivery_lease_secs),
+            delivery_keep_done_secs: other.delivery_keep_done_secs.or(self.delivery_keep_done_secs),
+            delivery_poll_ms: other.delivery_poll_ms.or(self.delivery_poll_ms),
             probe_interval_secs: other.probe_interval_secs.or(self.probe_interval_secs),
             http_timeout_secs: other.http_timeout_secs.or(self.http_timeout_secs),
             metrics_token: other.metrics_token.or(self.metrics_token),
@@ -278,6 +294,8 @@ impl ConfigLayer {
             delivery_horizon_secs: self.delivery_horizon_secs.unwrap_or(3 * 24 * 3600),
             delivery_backoff_ms: self.delivery_backoff_ms.unwrap_or(5000).clamp(1, 3_600_000),
             delivery_lease_secs: self.delivery_lease_secs.unwrap_or(60).max(1),
+            delivery_keep_done_secs: self.delivery_keep_done_secs.unwrap_or(3600).max(0),
+            delivery_poll_ms: self.delivery_poll_ms.unwrap_or(2000).clamp(10, 60_000),
             probe_interval_secs: self.probe_interval_secs.unwrap_or(3600).max(1),
             http_timeout_secs: self.http_timeout_secs.unwrap_or(10).clamp(1, 300),
             metrics_token: self.metrics_token.filter(|t| !t.is_empty()),

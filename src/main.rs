@@ -224,6 +224,19 @@ enum BenchCmd {
         followers: usize,
         #[arg(long, default_value_t = 500)]
         hosts: usize,
+        /// Followers of the growth run, part (e).
+        #[arg(long, default_value_t = 100_000)]
+        growth_followers: usize,
+        /// Hosts of the growth run, part (e).
+        #[arg(long, default_value_t = 5_000)]
+        growth_hosts: usize,
+        /// Rounds of each fan-out figure; the best is printed.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Parts to run, comma-separated: signatures, fanout, ingest, hung, growth, processes
+        /// (default: all).
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
         /// Signed activities sent to the inbox in part (c).
         #[arg(long, default_value_t = 2_000)]
         ingest: usize,
@@ -237,9 +250,6 @@ enum BenchCmd {
         /// MAILLAGE_TEST_POSTGRES.
         #[arg(long)]
         postgres: Option<String>,
-        /// Run only one part: signatures, fan-out, ingest or dead-host.
-        #[arg(long, value_parser = ["signatures", "fan-out", "ingest", "dead-host"])]
-        only: Option<String>,
     },
     /// The practices catalogue: searches per second over a seeded catalogue, SQLite and PostgreSQL.
     Practices {

@@ -2,63 +2,58 @@
 //! loopback, where every inbox verifies the signatures it receives, and prints figures next to
 //! baselines measured in the same run, so that the ratios mean something on any machine.
 
+mod fanout;
+mod fanout_runs;
+mod fleet;
 mod ingest;
 mod ingest_target;
 pub mod practices;
+mod servers;
 
-use std::{
-    collections::HashMap,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use std::time::Instant;
 
 use aws_lc_rs::{
     rand::SystemRandom,
     rsa::{KeyPair, KeySize},
     signature::{self, KeyPair as _, ParsedPublicKey},
 };
-use axum::{
-    Router,
-    body::Bytes,
-    extract::State,
-    http::{HeaderMap, Method, StatusCode, Uri},
-    routing::post,
-};
-use tokio::{net::TcpListener, sync::watch};
+use http::{HeaderMap, Method};
 use url::Url;
 
 use maillage::{
-    app::App,
-    config::ConfigLayer,
-    domain::territory::FollowState,
     error::{AppError, AppResult},
     federation::{
-        delivery,
         keys::{Signer, Verifier, generate_rsa_keypair},
         rfc9421,
-        signatures::{IncomingSignature, RequestSignature, sign_cavage},
+        signatures::{IncomingSignature, sign_cavage},
     },
-    processing::territories,
-    storage::{actors::NewRemoteActor, follows, territories::TerritoryUpdate},
 };
 
 pub struct BenchOptions {
     pub followers: usize,
     pub hosts: usize,
+    /// Followers and hosts of the growth run (part e).
+    pub growth_followers: usize,
+    pub growth_hosts: usize,
+    /// Rounds of each fan-out figure (the best is kept).
+    pub rounds: usize,
     pub ingest: usize,
     /// Part (c)'s open loop: activities per second, and for how many seconds.
     pub rate: f64,
     pub duration: f64,
     pub postgres: Option<String>,
-    /// Run only this part: `signatures`, `fan-out`, `ingest` or `dead-host`.
-    pub only: Option<String>,
+    /// Parts to run (`signatures`, `fanout`, `ingest`, `hung`, `growth`, `processes`); empty: all.
+    pub only: Vec<String>,
+}
+
+impl BenchOptions {
+    fn runs(&self, part: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|p| p == part)
+    }
 }
 
 /// Runs `f` repeatedly for about `secs` seconds; returns operations per second.
-fn ops_per_sec(secs: f64, f: &mut dyn FnMut()) -> f64 {
+pub(crate) fn ops_per_sec(secs: f64, f: &mut dyn FnMut()) -> f64 {
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed().as_secs_f64() < secs {
@@ -68,10 +63,6 @@ fn ops_per_sec(secs: f64, f: &mut dyn FnMut()) -> f64 {
         n += 16;
     }
     n as f64 / start.elapsed().as_secs_f64()
-}
-
-struct SignFigures {
-    raw_sign: f64,
 }
 
 /// Best of `rounds` interleaved measurements of each closure: on a small shared machine the
@@ -86,7 +77,18 @@ fn interleaved<const N: usize>(rounds: usize, secs: f64, fs: &mut [&mut dyn FnMu
     best
 }
 
-fn bench_signatures() -> AppResult<SignFigures> {
+/// Raw RSA-2048 signs per second on one thread for about `secs` (the sign limit's unit).
+pub(crate) fn raw_signs_per_sec(secs: f64) -> AppResult<f64> {
+    let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| AppError::internal("keygen"))?;
+    let rng = SystemRandom::new();
+    let mut sig = vec![0u8; pair.public_modulus_len()];
+    let msg = b"(request-target): post /inbox\nhost: a.example\ndate: Tue, 20 Apr 2021 02:07:55 GMT";
+    Ok(ops_per_sec(secs, &mut || {
+        let _ = pair.sign(&signature::RSA_PKCS1_SHA256, &rng, msg, &mut sig);
+    }))
+}
+
+fn bench_signatures() -> AppResult<()> {
     let pair = KeyPair::generate(KeySize::Rsa2048).map_err(|_| AppError::internal("keygen"))?;
     let msg = b"(request-target): post /users/alice/inbox\nhost: mastodon.example\ndate: Tue, 20 Apr 2021 02:07:55 GMT\ndigest: SHA-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=";
     let rng = SystemRandom::new();
@@ -159,203 +161,30 @@ fn bench_signatures() -> AppResult<SignFigures> {
         cavage_verify / raw_verify
     );
     println!("    RFC 9421 verify             {rfc_verify:>10.0} ops/s   {:.2} × baseline", rfc_verify / raw_verify);
-    Ok(SignFigures { raw_sign })
-}
-
-/// One mock host: verifies every signature with the territory's key, counts requests per path.
-#[derive(Default)]
-struct Fleet {
-    requests: AtomicU64,
-    bad: AtomicU64,
-    per_inbox: Mutex<HashMap<String, u32>>,
-}
-
-struct MockHost {
-    fleet: Arc<Fleet>,
-    verifier: Verifier,
-    base: Url,
-}
-
-async fn mock_inbox(
-    State(h): State<Arc<MockHost>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let ok = RequestSignature::prepare(&method, path, &headers, Some(&body), &h.base, chrono::Utc::now().timestamp())
-        .map(|s| s.verify(&h.verifier))
-        .unwrap_or(false);
-    h.fleet.requests.fetch_add(1, Ordering::Relaxed);
-    if !ok {
-        h.fleet.bad.fetch_add(1, Ordering::Relaxed);
-        return StatusCode::UNAUTHORIZED;
-    }
-    if let Ok(mut m) = h.fleet.per_inbox.lock() {
-        *m.entry(format!("{}{}", h.base.authority(), path)).or_default() += 1;
-    }
-    StatusCode::ACCEPTED
-}
-
-async fn start_mock(fleet: Arc<Fleet>, verifier: Verifier) -> AppResult<String> {
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(AppError::internal)?;
-    let authority = format!("localhost:{}", listener.local_addr().map_err(AppError::internal)?.port());
-    let base = Url::parse(&format!("http://{authority}/")).map_err(AppError::internal)?;
-    let host = Arc::new(MockHost { fleet, verifier, base });
-    let app = Router::new().route("/{*path}", post(mock_inbox)).with_state(host);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(authority)
-}
-
-/// A host that accepts connections and never answers.
-async fn start_black_hole() -> AppResult<String> {
-    let listener = TcpListener::bind("127.0.0.1:0").await.map_err(AppError::internal)?;
-    let authority = format!("localhost:{}", listener.local_addr().map_err(AppError::internal)?.port());
-    tokio::spawn(async move {
-        let mut held = vec![];
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    Ok(authority)
-}
-
-struct FanOut {
-    secs: f64,
-    inboxes: usize,
-    requests: u64,
-    bad: u64,
-}
-
-/// Queues one Update to `followers` followers over `hosts` hosts (half advertise a shared
-/// inbox, as Mastodon does; half do not), runs the delivery worker, and times it.
-async fn bench_fan_out(followers: usize, hosts: usize, black_hole: bool) -> AppResult<FanOut> {
-    let dir = std::env::temp_dir().join(format!("maillage-bench-{}", uuid::Uuid::new_v4()));
-    let config = ConfigLayer {
-        public_url: Some("http://localhost:9".into()),
-        data_dir: Some(dir.clone()),
-        allow_private_network: Some(true),
-        ..Default::default()
-    }
-    .resolve()
-    .map_err(AppError::Internal)?;
-    let app = App::init(config).await?;
-    let state = app.state();
-    let t = state.store.territory_by_slug("territoire").await?.ok_or_else(|| AppError::internal("territory"))?;
-    let verifier = Verifier::from_pem(&t.public_key_pem)?;
-    let fleet = Arc::new(Fleet::default());
-    let mut authorities = vec![];
-    for _ in 0..hosts {
-        authorities.push(start_mock(fleet.clone(), verifier.clone()).await?);
-    }
-    let per_host = followers.div_ceil(hosts);
-    let mut conn = state.store.pool().acquire().await?;
-    let mut distinct = std::collections::HashSet::new();
-    for (h, authority) in authorities.iter().enumerate() {
-        for i in 0..per_host {
-            let ap_id = format!("http://{authority}/users/u{i}");
-            let inbox = format!("{ap_id}/inbox");
-            let shared = (h % 2 == 0).then(|| format!("http://{authority}/inbox"));
-            distinct.insert(shared.clone().unwrap_or_else(|| inbox.clone()));
-            let actor = state.store.upsert_remote_actor(&bench_actor(&ap_id, inbox, shared, authority)).await?;
-            follows::upsert_follow(
-                &mut conn,
-                follows::Direction::Followers,
-                t.id,
-                actor.id,
-                &format!("{ap_id}/f"),
-                FollowState::Accepted,
-            )
-            .await?;
-        }
-    }
-    drop(conn);
-    if black_hole {
-        let hole = start_black_hole().await?;
-        let ap_id = format!("http://{hole}/users/never");
-        let actor =
-            state.store.upsert_remote_actor(&bench_actor(&ap_id, format!("http://{hole}/inbox"), None, &hole)).await?;
-        let mut conn = state.store.pool().acquire().await?;
-        follows::upsert_follow(&mut conn, follows::Direction::Followers, t.id, actor.id, "x:f", FollowState::Accepted)
-            .await?;
-    }
-    territories::update(
-        &state,
-        "territoire",
-        TerritoryUpdate { name: Some("Bench".into()), ..Default::default() },
-        "bench",
-    )
-    .await?;
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let started = Instant::now();
-    let worker = tokio::spawn(delivery::run(state.clone(), stop_rx));
-    let target = distinct.len();
-    loop {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let done = fleet.per_inbox.lock().map(|m| m.len()).unwrap_or(0);
-        if done >= target || started.elapsed() > Duration::from_secs(600) {
-            break;
-        }
-    }
-    let secs = started.elapsed().as_secs_f64();
-    let _ = stop_tx.send(true);
-    let _ = tokio::time::timeout(Duration::from_secs(1), worker).await;
-    state.store.close().await;
-    let _ = std::fs::remove_dir_all(&dir);
-    Ok(FanOut {
-        secs,
-        inboxes: target,
-        requests: fleet.requests.load(Ordering::Relaxed),
-        bad: fleet.bad.load(Ordering::Relaxed),
-    })
+    Ok(())
 }
 
 pub async fn run(opts: BenchOptions) -> AppResult<()> {
     println!("Maillage {} — federation benchmark", env!("CARGO_PKG_VERSION"));
-    println!(
-        "machine: {} logical CPUs, {}",
-        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        cpu_model()
-    );
+    println!("machine: {} logical CPUs, {}", cores(), cpu_model());
     println!();
-    let part = |name: &str| opts.only.as_deref().is_none_or(|o| o == name);
     // Phases on standard error (a spinner on a terminal, log lines otherwise); results on stdout.
     let progress = crate::progress::for_command();
-    let mut signs = None;
-    if part("signatures") || part("fan-out") {
+    if opts.runs("signatures") {
         progress.begin("(a) signatures", None);
-        signs = Some(tokio::task::spawn_blocking(bench_signatures).await.map_err(AppError::internal)??);
+        tokio::task::spawn_blocking(bench_signatures).await.map_err(AppError::internal)??;
         progress.end("(a) signatures");
         println!();
     }
-    let mut rate = None;
-    if part("fan-out") || part("dead-host") {
+    // (b)'s time is (d)'s and (e)'s reference; without (b), they measure their own.
+    let mut reference = None;
+    if opts.runs("fanout") {
         progress.begin("(b) fan-out", None);
-        let b = bench_fan_out(opts.followers, opts.hosts, false).await?;
+        reference = Some(fanout_runs::limits(&opts).await?);
         progress.end("(b) fan-out");
-        let r = b.inboxes as f64 / b.secs;
-        rate = Some(r);
-        println!(
-            "(b) fan-out of one activity to {} followers over {} hosts (half with a shared inbox)",
-            opts.followers, opts.hosts
-        );
-        println!("    distinct inboxes            {:>10}", b.inboxes);
-        println!("    wall time                   {:>10.2} s", b.secs);
-        println!("    deliveries/s                {r:>10.0}");
-        println!(
-            "    requests ÷ distinct inboxes {:>10.3}   (bad signatures: {})",
-            b.requests as f64 / b.inboxes as f64,
-            b.bad
-        );
-        if let Some(signs) = &signs {
-            println!("    deliveries/s ÷ raw signs/s  {:>10.3}", r / signs.raw_sign);
-        }
         println!();
     }
-    if part("ingest") {
+    if opts.runs("ingest") {
         progress.begin("(c) inbox ingest", None);
         ingest::run(ingest::IngestOptions {
             count: opts.ingest,
@@ -367,34 +196,28 @@ pub async fn run(opts: BenchOptions) -> AppResult<()> {
         progress.end("(c) inbox ingest");
         println!();
     }
-    if let Some(rate) = rate.filter(|_| part("dead-host")) {
-        progress.begin("(d) fan-out, one dead host", None);
-        let d = bench_fan_out(opts.followers, opts.hosts, true).await?;
-        progress.end("(d) fan-out, one dead host");
-        let rate_d = d.inboxes as f64 / d.secs;
-        println!("(d) the same fan-out with one more host that never answers");
-        println!("    wall time to the others     {:>10.2} s", d.secs);
-        println!("    deliveries/s to the others  {rate_d:>10.0}   {:.0} % of (b)", 100.0 * rate_d / rate);
+    if opts.runs("hung") {
+        progress.begin("(d) fan-out, one hung host", None);
+        fanout_runs::hung_host(&opts, reference).await?;
+        progress.end("(d) fan-out, one hung host");
+        println!();
+    }
+    if opts.runs("growth") {
+        progress.begin("(e) growth and memory", None);
+        fanout_runs::growth(&opts, reference).await?;
+        progress.end("(e) growth and memory");
+        println!();
+    }
+    if opts.runs("processes") {
+        progress.begin("(f) two processes", None);
+        fanout_runs::two_processes(&opts).await?;
+        progress.end("(f) two processes");
     }
     Ok(())
 }
 
-/// A follower for the fan-out (its key is never used: we only send to it).
-fn bench_actor(ap_id: &str, inbox: String, shared_inbox: Option<String>, host: &str) -> NewRemoteActor {
-    NewRemoteActor {
-        ap_id: ap_id.to_string(),
-        kind: "Person".into(),
-        preferred_username: None,
-        name: None,
-        url: None,
-        inbox,
-        shared_inbox,
-        key_id: format!("{ap_id}#main-key"),
-        public_key_pem: String::new(),
-        host: host.to_string(),
-        ed25519_key_id: None,
-        ed25519_public_key: None,
-    }
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
 fn cpu_model() -> String {

@@ -40,12 +40,27 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         let app = App::init(config).await?;
         return app.serve(listener, shutdown_signal()).await;
     }
-    if let Command::Bench(BenchCmd::Federation { followers, hosts, ingest, rate, duration, postgres, only }) = command {
+    if let Command::Bench(BenchCmd::Federation {
+        followers,
+        hosts,
+        growth_followers,
+        growth_hosts,
+        rounds,
+        only,
+        ingest,
+        rate,
+        duration,
+        postgres,
+    }) = command
+    {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
         let (rate, duration) = (rate.max(1.0), duration.max(0.0));
         return crate::bench::run(crate::bench::BenchOptions {
             followers,
             hosts: hosts.max(1),
+            growth_followers,
+            growth_hosts: growth_hosts.max(1),
+            rounds,
             ingest,
             rate,
             duration,

@@ -12,6 +12,7 @@ use std::{collections::HashMap, time::Duration};
 use tokio::{sync::watch, task::JoinSet, time::Instant};
 
 use super::{
+    delivery_record::{self, Recorder},
     http::check_target,
     signatures::{SignatureFormat, host_header},
 };
@@ -22,8 +23,6 @@ use crate::{
     storage::deliveries::DueDelivery,
 };
 
-/// Longest sleep between queue polls (other processes may have queued work).
-const MAX_IDLE: Duration = Duration::from_secs(2);
 /// How often expired deliveries are dropped and unreachable hosts probed.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 
@@ -78,8 +77,13 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let per_host = state.config.delivery_per_host;
     // The lease outlasts a send with one double-knock retry (2 × 10 s timeouts) by default.
     let lease_ms = state.config.delivery_lease_secs * 1000;
+    // Longest sleep between queue polls (other processes may have queued work).
+    let max_idle = Duration::from_millis(state.config.delivery_poll_ms);
     let hosts = std::sync::Arc::new(HostCache::default());
     let mut tasks: JoinSet<String> = JoinSet::new();
+    let (recorder, recording) = Recorder::start(state.clone());
+    // Set by any send; the delivered rows are pruned when the queue next drains.
+    let mut prune_when_idle = false;
     // Per host: deliveries in flight plus those waiting in `ready`.
     let mut by_host: HashMap<String, usize> = HashMap::new();
     let mut in_flight: HashMap<String, usize> = HashMap::new();
@@ -125,25 +129,32 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
             let Some(d) = ready.remove(i) else { break };
             *in_flight.entry(d.host.clone()).or_default() += 1;
-            let (state, hosts) = (state.clone(), hosts.clone());
+            let (state, hosts, recorder) = (state.clone(), hosts.clone(), recorder.clone());
+            prune_when_idle = true;
             tasks.spawn(async move {
                 let host = d.host.clone();
-                process(&state, &hosts, d).await;
+                process(&state, &hosts, &recorder, d).await;
                 host
             });
         }
         let idle = if claimed_nothing && ready.is_empty() {
+            if prune_when_idle && tasks.is_empty() {
+                // The queue has drained: delivered rows past their keeping time go now rather
+                // than at the next maintenance pass.
+                prune_when_idle = false;
+                delivery_record::prune(&state).await;
+            }
             match state.store.next_delivery_at().await {
                 Ok(Some(at)) => {
-                    Duration::from_millis((at - now_millis()).clamp(10, MAX_IDLE.as_millis() as i64) as u64)
+                    Duration::from_millis((at - now_millis()).clamp(10, max_idle.as_millis() as i64) as u64)
                 }
-                _ => MAX_IDLE,
+                _ => max_idle,
             }
         } else if tasks.len() < global && !claimed_nothing {
             // More may be due right away.
             continue;
         } else {
-            MAX_IDLE
+            max_idle
         };
         tokio::select! {
             Some(done) = tasks.join_next(), if !tasks.is_empty() => {
@@ -171,23 +182,36 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     }
     let _ = tokio::time::timeout(Duration::from_secs(12), async { while tasks.join_next().await.is_some() {} }).await;
     tasks.abort_all();
+    drop(recorder);
+    let _ = recording.await;
     tracing::debug!("delivery worker stopped");
 }
 
-async fn process(state: &AppState, hosts: &HostCache, d: DueDelivery) {
+/// Sends one delivery and records its outcome (a success through the recorder, with others).
+async fn process(state: &AppState, hosts: &HostCache, recorder: &Recorder, d: DueDelivery) {
     let started = std::time::Instant::now();
     let outcome = match send(state, hosts, &d).await {
         Ok(o) => o,
         Err(e) => Outcome::GiveUp { status: None, error: e.to_string() },
     };
     state.metrics.delivery_latency.observe(started.elapsed());
-    if let Err(e) = record(state, hosts, &d, outcome).await {
-        // The lease expires and the delivery is tried again: at least once, never lost.
-        tracing::error!(error = %e, delivery = d.id, "could not record delivery outcome");
+    match record(state, hosts, &d, outcome).await {
+        Ok(Some((id, status))) => recorder.succeeded(id, status).await,
+        Ok(None) => {}
+        Err(e) => {
+            // The lease expires and the delivery is tried again: at least once, never lost.
+            tracing::error!(error = %e, delivery = d.id, "could not record delivery outcome");
+        }
     }
 }
 
-async fn record(state: &AppState, hosts: &HostCache, d: &DueDelivery, outcome: Outcome) -> AppResult<()> {
+/// Records a failure or a refusal; a success is returned for the recorder to write.
+async fn record(
+    state: &AppState,
+    hosts: &HostCache,
+    d: &DueDelivery,
+    outcome: Outcome,
+) -> AppResult<Option<(i64, u16)>> {
     let store = &state.store;
     let due = |t: Option<Instant>| t.is_none_or(|t| t.elapsed() >= HEALTH_WRITE_EVERY);
     let info = hosts.get(&d.host);
@@ -195,11 +219,14 @@ async fn record(state: &AppState, hosts: &HostCache, d: &DueDelivery, outcome: O
         Outcome::Done(status) => {
             state.metrics.delivery("success");
             tracing::debug!(inbox = %d.inbox, status, "delivered");
-            store.delivery_succeeded(d.id, status).await?;
             if due(info.alive_written) {
-                store.host_alive(&d.host, true).await?;
-                hosts.update(&d.host, |h| h.alive_written = Some(Instant::now()));
+                // Not `?`: the success must still be recorded when host bookkeeping fails.
+                match store.host_alive(&d.host, true).await {
+                    Ok(_) => hosts.update(&d.host, |h| h.alive_written = Some(Instant::now())),
+                    Err(e) => tracing::error!(error = %e, host = %d.host, "could not record host health"),
+                }
             }
+            return Ok(Some((d.id, status)));
         }
         Outcome::Gone => {
             state.metrics.delivery("gone");
@@ -236,7 +263,7 @@ async fn record(state: &AppState, hosts: &HostCache, d: &DueDelivery, outcome: O
             }
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Sends once in the format this host is known to accept; on 401 or 400, knocks again with
@@ -343,6 +370,7 @@ async fn maintenance(state: &AppState) {
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "could not send the moderation digest"),
     }
+    delivery_record::prune(state).await;
     let cutoff = now_millis() - state.config.delivery_horizon_secs * 1000;
     match state.store.expire_deliveries(cutoff).await {
         Ok(n) if n > 0 => tracing::warn!(expired = n, "deliveries past the retry horizon given up"),

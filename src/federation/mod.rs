@@ -7,6 +7,7 @@ pub mod activities;
 pub mod actors;
 pub mod backfill;
 pub mod delivery;
+pub mod delivery_record;
 pub mod discovery;
 pub mod fetch;
 pub mod flood;

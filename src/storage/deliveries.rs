@@ -107,17 +107,24 @@ impl Store {
             Backend::Postgres => "FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
+        // The candidates are the first page of due rows in queue order (an index range, see
+        // migration 0031), not every pending row: the cost of a claim stays the same whether
+        // the queue holds a thousand deliveries or a hundred thousand. The per-host cap then
+        // ranks that page only.
         let sql = format!(
             "UPDATE deliveries SET leased_until = $1 WHERE id IN ( \
                SELECT id FROM deliveries WHERE state = 'pending' AND leased_until <= $2 AND id IN ( \
                  SELECT id FROM ( \
-                   SELECT d.id, d.next_attempt_at, \
-                     ROW_NUMBER() OVER (PARTITION BY d.host ORDER BY d.next_attempt_at, d.id) AS rn \
-                   FROM deliveries d \
-                   WHERE d.state = 'pending' AND d.next_attempt_at <= $2 AND d.leased_until <= $2 {skip} \
-                     AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.inbox = d.inbox AND e.object_key = d.object_key \
-                                     AND d.object_key <> '' AND e.state = 'pending' AND e.id < d.id) \
-                     AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = d.host AND h.unreachable_since IS NOT NULL) \
+                   SELECT c.id, c.next_attempt_at, \
+                     ROW_NUMBER() OVER (PARTITION BY c.host ORDER BY c.next_attempt_at, c.id) AS rn \
+                   FROM ( \
+                     SELECT d.id, d.host, d.next_attempt_at FROM deliveries d \
+                     WHERE d.state = 'pending' AND d.next_attempt_at <= $2 AND d.leased_until <= $2 {skip} \
+                       AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.inbox = d.inbox AND e.object_key = d.object_key \
+                                       AND d.object_key <> '' AND e.state = 'pending' AND e.id < d.id) \
+                       AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = d.host AND h.unreachable_since IS NOT NULL) \
+                     ORDER BY d.next_attempt_at, d.id LIMIT $4 * 16 \
+                   ) c \
                  ) ranked WHERE rn <= $3 ORDER BY next_attempt_at, id LIMIT $4 * 4 \
                ) ORDER BY next_attempt_at, id LIMIT $4 {lock} \
              ) AND leased_until <= $2 RETURNING id"
@@ -165,16 +172,50 @@ impl Store {
     }
 
     pub async fn delivery_succeeded(&self, id: i64, status: u16) -> AppResult<()> {
-        sqlx::query(
-            "UPDATE deliveries SET state = 'done', attempts = attempts + 1, last_status = $1, last_error = NULL, \
-             leased_until = 0, updated_at = $2 WHERE id = $3",
+        self.deliveries_succeeded(&[(id, status)]).await
+    }
+
+    /// Records many successes in one statement per status (a fan-out's outcomes are written in
+    /// batches, not one transaction per request).
+    pub async fn deliveries_succeeded(&self, done: &[(i64, u16)]) -> AppResult<()> {
+        let mut statuses: Vec<u16> = done.iter().map(|(_, s)| *s).collect();
+        statuses.sort_unstable();
+        statuses.dedup();
+        let now = now_millis();
+        for status in statuses {
+            // Integers only: the list is built from ids, never from outside text.
+            let list = done.iter().filter(|(_, s)| *s == status).map(|(id, _)| id.to_string()).collect::<Vec<_>>();
+            sqlx::query(&format!(
+                "UPDATE deliveries SET state = 'done', attempts = attempts + 1, last_status = $1, last_error = NULL, \
+                 leased_until = 0, updated_at = $2 WHERE id IN ({})",
+                list.join(",")
+            ))
+            .bind(i64::from(status))
+            .bind(now)
+            .execute(self.pool())
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Deletes delivered rows last updated before `before`, at most `batch` of them (the queue
+    /// keeps what is pending or failed, and delivered rows for a while for the admin pages).
+    /// Returns how many.
+    pub async fn prune_delivered(&self, before: i64, batch: i64) -> AppResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM deliveries WHERE id IN \
+             (SELECT id FROM deliveries WHERE state = 'done' AND updated_at < $1 LIMIT $2)",
         )
-        .bind(i64::from(status))
-        .bind(now_millis())
-        .bind(id)
+        .bind(before)
+        .bind(batch)
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(done.rows_affected())
+    }
+
+    /// Rows in the queue, whatever their state (the benchmark prints it).
+    pub async fn delivery_rows(&self) -> AppResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM deliveries").fetch_one(self.pool()).await?)
     }
 
     /// Records a failed try: retried at `retry_at`, or given up when `None`.

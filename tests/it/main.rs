@@ -21,6 +21,7 @@ mod conversations;
 mod coorganisation;
 mod delivery;
 mod delivery_processes;
+mod delivery_queue;
 mod discovery;
 mod domain_limit;
 mod event_timelines;
