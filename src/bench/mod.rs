@@ -371,6 +371,12 @@ fn bench_actor(ap_id: &str, inbox: String, shared_inbox: Option<String>, host: &
     }
 }
 
+/// The machine, as each benchmark prints it first: logical cores and CPU model.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    format!("machine: {cores} logical CPUs, {}", cpu_model())
+}
+
 fn cpu_model() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()

@@ -28,6 +28,7 @@ pub mod identity;
 pub mod map;
 pub mod moderation;
 pub mod observatory;
+pub mod practice_search;
 pub mod practices;
 pub mod reports;
 pub mod signatories;
