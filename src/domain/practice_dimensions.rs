@@ -120,11 +120,11 @@ impl From<&[DimensionEntry]> for Dimensions {
     }
 }
 
-/// Rows decode leniently: stored JSON from older versions or other servers never fails a read.
-impl TryFrom<String> for Dimensions {
-    type Error = std::convert::Infallible;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Ok(Dimensions::from_json(&s))
+/// Rows decode leniently (`#[sqlx(try_from = "String")]` takes the blanket `TryFrom`): stored
+/// JSON from older versions or other servers never fails a read.
+impl From<String> for Dimensions {
+    fn from(s: String) -> Dimensions {
+        Dimensions::from_json(&s)
     }
 }
 
