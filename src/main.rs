@@ -255,6 +255,9 @@ enum BenchCmd {
     Practices {
         #[arg(long, default_value_t = 20_000)]
         count: usize,
+        /// Also run with ten times `count` (200,000 by default) and print how far each ratio falls.
+        #[arg(long)]
+        large: bool,
         /// PostgreSQL server (a database is created and dropped); default MAILLAGE_TEST_POSTGRES.
         #[arg(long)]
         postgres: Option<String>,

@@ -69,9 +69,9 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         })
         .await;
     }
-    if let Command::Bench(BenchCmd::Practices { count, postgres }) = command {
+    if let Command::Bench(BenchCmd::Practices { count, large, postgres }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
-        return crate::bench::practices::run(count, postgres.as_deref()).await;
+        return crate::bench::practices::run(count, large, postgres.as_deref()).await;
     }
     match &command {
         Command::Backup { file } => return backups::backup(&config, file).await,

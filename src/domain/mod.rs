@@ -17,6 +17,7 @@ pub mod observatory;
 pub mod participation;
 pub mod places;
 pub mod practice;
+pub mod practice_dimensions;
 pub mod report;
 pub mod signatory;
 pub mod subscription;

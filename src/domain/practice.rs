@@ -9,7 +9,8 @@ use serde_json::Value;
 use super::{ids::SignatoryId, observatory, signatory::FieldErrors, territory::ActivityDomain};
 
 /// The four dimensions of added value named by the charter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Dimension {
     Sociale,
     Economique,

@@ -12,7 +12,8 @@ use super::{
 use crate::domain::ids::PracticeId;
 use crate::{
     domain::{
-        practice::{NewPractice, PracticeInput, Status},
+        practice::{DimensionInput, IndicatorInput, NewPractice, PracticeInput, Status},
+        practice_dimensions::Dimensions,
         signatory::Kind,
     },
     error::{AppError, AppResult},
@@ -21,7 +22,7 @@ use crate::{
     storage::{
         conversations::{comments_in, reactions_in},
         follows::follower_inboxes_in,
-        practices::{PracticeContent, PracticeRow, StoredDimension, StoredIndicator, practice_in},
+        practices::{PracticeContent, PracticeRow, practice_in},
         signatories::listed_in,
     },
     text::html::markdown_to_html,
@@ -31,33 +32,13 @@ use crate::{
 pub type PracticeError = super::input_error::InputError;
 
 fn content(p: &NewPractice) -> PracticeContent {
-    let dimensions: Vec<StoredDimension> = p
-        .dimensions
-        .iter()
-        .map(|d| StoredDimension {
-            dimension: d.dimension.code().to_string(),
-            indicators: d
-                .indicators
-                .iter()
-                .map(|i| StoredIndicator {
-                    indicator: i.reference.map(str::to_string),
-                    name: i.name.clone(),
-                    period: i.period.clone(),
-                    unit: i.unit.clone(),
-                    value: i.value,
-                })
-                .collect(),
-            text: d.text.clone(),
-        })
-        .collect();
     PracticeContent {
         title: p.title.clone(),
         summary: p.summary.clone(),
         body_md: p.body.clone(),
         body_html: markdown_to_html(&p.body),
         domains: p.domains.iter().map(|d| d.code().to_string()).collect::<Vec<_>>().into(),
-        // Plain structs of strings and numbers: serialising them cannot fail.
-        dimensions: serde_json::to_string(&dimensions).unwrap_or_else(|_| "[]".into()),
+        dimensions: Dimensions::from(p.dimensions.as_slice()),
         structures: p.structures.clone().into(),
         structure_refs: "[]".into(),
         partners: p.partners.clone(),
@@ -77,7 +58,25 @@ pub fn as_input(p: &PracticeRow) -> PracticeInput {
         summary: p.summary.clone(),
         body: p.body_md.clone(),
         domains: p.domains.to_vec(),
-        dimensions: serde_json::from_str(&p.dimensions).unwrap_or_default(),
+        dimensions: p
+            .dimensions
+            .iter()
+            .map(|d| DimensionInput {
+                dimension: d.dimension.code().to_string(),
+                text: d.text.clone(),
+                indicators: d
+                    .indicators
+                    .iter()
+                    .map(|i| IndicatorInput {
+                        name: i.name.clone(),
+                        value: Value::Number(i.value.clone()),
+                        unit: i.unit.clone(),
+                        period: i.period.clone(),
+                        indicator: i.indicator.clone().unwrap_or_default(),
+                    })
+                    .collect(),
+            })
+            .collect(),
         structures: p.structures.to_vec(),
         partners: p.partners.clone(),
         governance: p.governance.clone(),

@@ -2,11 +2,14 @@
 //! throwaway PostgreSQL databases. The server never calls these; they live here because all SQL
 //! does (the benchmark must measure the same tables and indexes the server uses).
 
-use super::{
-    Backend, Store,
-    practices::{StoredDimension, StoredIndicator},
+use super::{Backend, Store};
+use crate::{
+    domain::{
+        practice::Dimension,
+        practice_dimensions::{DimensionTarget, Dimensions, IndicatorValue},
+    },
+    error::AppResult,
 };
-use crate::error::AppResult;
 
 /// One published practice received from another territory, as the benchmark invents it.
 pub struct SeedPractice {
@@ -17,7 +20,7 @@ pub struct SeedPractice {
     pub body: String,
     pub domain: String,
     /// The dimension it documents (one, with one indicator).
-    pub dimension: String,
+    pub dimension: Dimension,
     pub tag: String,
     pub search_text: String,
     pub at: i64,
@@ -29,17 +32,18 @@ impl Store {
     pub async fn seed_practices(&self, practices: &[SeedPractice]) -> AppResult<()> {
         let mut tx = self.begin().await?;
         for p in practices {
-            let dims = serde_json::to_string(&[StoredDimension {
-                dimension: p.dimension.clone(),
-                indicators: vec![StoredIndicator {
+            let dims = Dimensions(vec![DimensionTarget {
+                dimension: p.dimension,
+                indicators: vec![IndicatorValue {
                     indicator: None,
                     name: "n".into(),
                     period: String::new(),
                     unit: String::new(),
-                    value: 1.0,
+                    value: 1.into(),
                 }],
                 text: String::new(),
-            }])?;
+            }])
+            .to_json();
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO practices (ap_id, origin_actor, status, title, summary, body_md, body_html, domains, \
                  dimensions, tags, tag_keys, licence, search_text, author, created_at, updated_at, published_at) \
@@ -60,7 +64,7 @@ impl Store {
             .await?;
             sqlx::query("INSERT INTO practice_dimensions (practice_id, dimension) VALUES ($1, $2)")
                 .bind(id)
-                .bind(&p.dimension)
+                .bind(p.dimension.code())
                 .execute(&mut *tx)
                 .await?;
         }

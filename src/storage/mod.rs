@@ -33,6 +33,7 @@ pub mod map;
 pub mod moderation;
 pub mod observatory;
 pub mod observatory_aggregates;
+pub mod practice_search;
 pub mod practices;
 pub mod reactions;
 pub mod reports;

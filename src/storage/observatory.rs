@@ -3,7 +3,6 @@
 //! triggers bump) and the figures themselves. What the figures mean: domain/observatory.rs;
 //! who computes them: processing/observatory.rs.
 
-use serde_json::Value;
 use sqlx::FromRow;
 
 use super::Store;
@@ -12,31 +11,29 @@ use crate::{
         ids::{PracticeId, TerritoryId},
         now_millis,
         observatory::{Cell, Figure, Scope, Source, Tally, reference},
+        practice_dimensions::Dimensions,
     },
     error::AppResult,
 };
 
-/// Replaces the rows of practice `id`'s indicators from its dimensions JSON (as stored, local
+/// Replaces the rows of practice `id`'s indicators from its dimensions (as stored, local
 /// or received), in the caller's transaction. A reference id this version does not know is
 /// dropped (the indicator stays free); a free indicator a moderator mapped gets its reference.
 pub async fn set_practice_indicators(
     conn: &mut sqlx::AnyConnection,
     id: PracticeId,
-    dimensions: &str,
+    dimensions: &Dimensions,
 ) -> AppResult<()> {
     sqlx::query("DELETE FROM practice_indicators WHERE practice_id = $1").bind(id).execute(&mut *conn).await?;
-    let dims: Vec<Value> = serde_json::from_str(dimensions).unwrap_or_default();
-    for (d_index, d) in dims.iter().enumerate() {
-        let Some(dimension) = d.get("dimension").and_then(Value::as_str) else { continue };
-        let indicators = d.get("indicators").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        for (i_index, i) in indicators.iter().enumerate() {
-            let Some(value) = i.get("value").and_then(Value::as_f64).filter(|v| v.is_finite()) else { continue };
-            let field =
-                |k: &str| i.get(k).and_then(Value::as_str).unwrap_or_default().chars().take(200).collect::<String>();
-            let (label, unit, period) = (field("name"), field("unit"), field("period"));
+    for (d_index, d) in dimensions.iter().enumerate() {
+        let dimension = d.dimension.code();
+        for (i_index, i) in d.indicators.iter().enumerate() {
+            let value = i.number();
+            let field = |v: &str| v.chars().take(200).collect::<String>();
+            let (label, unit, period) = (field(&i.name), field(&i.unit), field(&i.period));
             let mut reference_id = i
-                .get("cces:indicator")
-                .and_then(Value::as_str)
+                .indicator
+                .as_deref()
                 .and_then(reference)
                 .filter(|r| r.dimension.code() == dimension)
                 .map(|r| r.id.to_string());

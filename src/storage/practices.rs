@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use super::{Backend, Store};
+use super::Store;
 use crate::domain::ids::TerritoryId;
 use crate::{
     domain::{
@@ -11,6 +11,7 @@ use crate::{
         list::List,
         now_millis,
         practice::{Status, french_search_text, tag_key},
+        practice_dimensions::Dimensions,
     },
     error::AppResult,
 };
@@ -34,8 +35,10 @@ pub struct PracticeRow {
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub domains: List<String>,
-    /// JSON array of `{dimension, text, indicators: [{name, value, unit, period}]}`.
-    pub dimensions: String,
+    /// Stored as JSON text (`{dimension, indicators, text}`), shown as that text by the API.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = String)]
+    pub dimensions: Dimensions,
     #[sqlx(try_from = "String")]
     #[schema(value_type = String)]
     pub structures: List<SignatoryId>,
@@ -66,7 +69,7 @@ impl PracticeRow {
     }
 }
 
-const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
+pub(super) const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, status, title, summary, body_md, body_html, domains, \
                        dimensions, structures, structure_refs, partners, governance, commune, latitude, longitude, tags, licence, author, \
                        created_at, updated_at, published_at, pinned_at";
 
@@ -78,7 +81,7 @@ pub struct PracticeContent {
     pub body_md: String,
     pub body_html: String,
     pub domains: List<String>,
-    pub dimensions: String,
+    pub dimensions: Dimensions,
     pub structures: List<SignatoryId>,
     pub structure_refs: String,
     pub partners: String,
@@ -110,18 +113,7 @@ pub struct RevisionRow {
     pub created_at: i64,
 }
 
-/// Catalogue filters (all optional).
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-pub struct PracticeFilter {
-    pub q: Option<String>,
-    pub domain: Option<String>,
-    pub dimension: Option<String>,
-    /// Origin territory actor id (local or remote).
-    pub territory: Option<String>,
-    pub tag: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<i64>,
-}
+pub use super::practice_search::PracticeFilter;
 
 impl Store {
     pub async fn insert_practice(
@@ -221,87 +213,6 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
-
-    /// Published practices, local and remote (not from a limited domain), newest first,
-    /// filtered in SQL (so that old practices are found as well as new ones), `limit` a page
-    /// (`f.page`, from 1); `q` matches French word forms.
-    pub async fn search_practices(&self, f: &PracticeFilter, limit: i64) -> AppResult<Vec<PracticeRow>> {
-        // Practices of limited domains stay out of public lists (their page still answers).
-        let mut sql = format!(
-            "SELECT {COLUMNS} FROM practices WHERE status = 'published' AND {}",
-            super::hosts::not_limited("origin_actor")
-        );
-        let mut args: Vec<String> = vec![];
-        let mut arg = |sql: &mut String, clause: &str, value: String| {
-            args.push(value);
-            sql.push_str(&clause.replace("$?", &format!("${}", args.len())));
-        };
-        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
-        if let Some(q) = given(&f.q) {
-            match self.backend() {
-                Backend::Sqlite => {
-                    let terms: Vec<String> = french_search_text(&q)
-                        .split(' ')
-                        .filter(|t| !t.is_empty())
-                        .map(|t| format!("\"{t}\""))
-                        .collect();
-                    if terms.is_empty() {
-                        return Ok(vec![]);
-                    }
-                    let clause = " AND id IN (SELECT rowid FROM practices_fts WHERE practices_fts MATCH $?)";
-                    arg(&mut sql, clause, terms.join(" "));
-                }
-                Backend::Postgres => {
-                    // `search_vector`: the stored `to_tsvector('french', …)` (migration 0008).
-                    let clause = " AND search_vector @@ plainto_tsquery('french', $?)";
-                    arg(&mut sql, clause, q);
-                }
-            }
-        }
-        // Comma lists are matched whole: ",alimentation," in ",commerce,alimentation,".
-        if let Some(d) = given(&f.domain) {
-            arg(&mut sql, " AND ',' || domains || ',' LIKE $?", format!("%,{d},%"));
-        }
-        // "circuit court", "#CircuitCourt" and "circuitcourt" name one tag.
-        if let Some(t) = given(&f.tag) {
-            let key = crate::domain::practice::parse_tag(&t).map(|t| tag_key(&t)).unwrap_or_else(|| tag_key(&t));
-            arg(&mut sql, " AND ',' || tag_keys || ',' LIKE $?", format!("%,{key},%"));
-        }
-        if let Some(t) = given(&f.territory) {
-            arg(&mut sql, " AND origin_actor = $?", t);
-        }
-        if let Some(d) = given(&f.dimension) {
-            let clause = " AND id IN (SELECT practice_id FROM practice_dimensions WHERE dimension = $?)";
-            arg(&mut sql, clause, d);
-        }
-        let limit = limit.clamp(1, 1000);
-        let offset = (f.page.unwrap_or(1).max(1) - 1).saturating_mul(limit);
-        sql.push_str(&format!(" ORDER BY published_at DESC, id DESC LIMIT {limit} OFFSET {offset}"));
-        let mut query = sqlx::query_as(&sql);
-        for a in &args {
-            query = query.bind(a);
-        }
-        Ok(query.fetch_all(self.pool()).await?)
-    }
-}
-
-/// One dimension as `practices.dimensions` stores it (JSON; keys in the order written so far).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct StoredDimension {
-    pub dimension: String,
-    pub indicators: Vec<StoredIndicator>,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct StoredIndicator {
-    /// The reference indicator's id (docs/indicators.md), federated as is in `cces:dimensions`.
-    #[serde(rename = "cces:indicator", default, skip_serializing_if = "Option::is_none")]
-    pub indicator: Option<String>,
-    pub name: String,
-    pub period: String,
-    pub unit: String,
-    pub value: f64,
 }
 
 /// Binds the content columns as `$1`–`$17`, in the order both statements above name them:
@@ -316,7 +227,7 @@ fn bind_content<'q>(
         .bind(&c.body_md)
         .bind(&c.body_html)
         .bind(c.domains.joined())
-        .bind(&c.dimensions)
+        .bind(c.dimensions.to_json())
         .bind(c.structures.joined())
         .bind(&c.partners)
         .bind(&c.governance)
@@ -426,23 +337,13 @@ pub async fn update_content(
 }
 
 /// The dimension codes of `c.dimensions` as `practice_dimensions` rows (what the catalogue's
-/// dimension filter reads; migration 0018), replaced in the caller's transaction. Entries
-/// without a textual `dimension` (a remote server's odd JSON) are skipped, as the backfill does.
+/// dimension filter reads; migration 0018), replaced in the caller's transaction.
 async fn set_dimensions(conn: &mut sqlx::AnyConnection, id: PracticeId, c: &PracticeContent) -> AppResult<()> {
-    #[derive(serde::Deserialize)]
-    struct Named {
-        dimension: String,
-    }
-    let entries: Vec<serde_json::Value> = serde_json::from_str(&c.dimensions).unwrap_or_default();
-    let mut codes: Vec<String> =
-        entries.into_iter().filter_map(|e| serde_json::from_value::<Named>(e).ok()).map(|n| n.dimension).collect();
-    codes.sort();
-    codes.dedup();
     sqlx::query("DELETE FROM practice_dimensions WHERE practice_id = $1").bind(id).execute(&mut *conn).await?;
-    for code in codes {
+    for code in c.dimensions.codes() {
         sqlx::query("INSERT INTO practice_dimensions (practice_id, dimension) VALUES ($1, $2)")
             .bind(id)
-            .bind(code)
+            .bind(code.code())
             .execute(&mut *conn)
             .await?;
     }

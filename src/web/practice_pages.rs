@@ -107,12 +107,8 @@ fn dimension_label(tr: Tr, code: &str) -> String {
     tr.t(&format!("dimension-{code}"))
 }
 
-fn dimension_codes(p: &PracticeRow) -> Vec<String> {
-    serde_json::from_str::<Vec<Value>>(&p.dimensions)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|d| d.get("dimension").and_then(Value::as_str).map(String::from))
-        .collect()
+fn dimension_codes(p: &PracticeRow) -> Vec<&'static str> {
+    p.dimensions.iter().map(|d| d.dimension.code()).collect()
 }
 
 async fn catalogue(State(data): State<AppState>, ctx: Ctx, Query(f): Query<PracticeFilter>) -> AppResult<Response> {
@@ -366,21 +362,16 @@ async fn practice_page(
         .filter(|p| p.is_published() || (moderator && p.territory_id.is_some()))
         .ok_or_else(|| AppError::NotFound(format!("practice {id}")))?;
     let (origin_name, origin_url) = origin_name(&data, &p).await?;
-    let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();
-    let dimensions = dims
+    let dimensions = p
+        .dimensions
         .iter()
         .map(|d| DimensionView {
-            label: dimension_label(tr, d.get("dimension").and_then(Value::as_str).unwrap_or_default()),
-            text: d.get("text").and_then(Value::as_str).unwrap_or_default().to_string(),
+            label: dimension_label(tr, d.dimension.code()),
+            text: d.text.clone(),
             indicators: d
-                .get("indicators")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|i| {
-                    let s = |k: &str| i.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-                    (s("name"), quantity(tr, i.get("value").unwrap_or(&Value::Null), &s("unit")), s("period"))
-                })
+                .indicators
+                .iter()
+                .map(|i| (i.name.clone(), quantity(tr, &Value::Number(i.value.clone()), &i.unit), i.period.clone()))
                 .collect(),
         })
         .collect();

@@ -78,7 +78,7 @@ async fn json_export(State(data): State<AppState>, TerritoryPath(t): TerritoryPa
         .iter()
         .map(|p| {
             let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
-            v["dimensions"] = serde_json::from_str(&p.dimensions).unwrap_or(Value::Array(vec![]));
+            v["dimensions"] = serde_json::to_value(&p.dimensions.0).unwrap_or(Value::Array(vec![]));
             v
         })
         .collect();
@@ -108,17 +108,12 @@ async fn csv_export(State(data): State<AppState>, TerritoryPath(t): TerritoryPat
         let published = rfc3339(p.published_at.unwrap_or(p.created_at));
         let (domains, tags) = (p.domains.joined(), p.tags.joined());
         let base = [p.ap_id.as_str(), &p.title, &p.summary, &domains, &tags, &p.commune, &p.licence, &published];
-        let dims: Vec<Value> = serde_json::from_str(&p.dimensions).unwrap_or_default();
         let mut lines = 0;
-        for d in &dims {
-            let dim = d.get("dimension").and_then(Value::as_str).unwrap_or_default();
-            for i in d.get("indicators").and_then(Value::as_array).into_iter().flatten() {
-                let s = |k: &str| {
-                    i.get(k).map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string())).unwrap_or_default()
-                };
-                let (name, value, unit, period) = (s("name"), s("value"), s("unit"), s("period"));
+        for d in p.dimensions.iter() {
+            for i in &d.indicators {
+                let value = i.value.to_string();
                 let mut row: Vec<&str> = base.to_vec();
-                row.extend([dim, &name, &value, &unit, &period]);
+                row.extend([d.dimension.code(), &i.name, &value, &i.unit, &i.period]);
                 out.row(&row)?;
                 lines += 1;
             }

@@ -31,7 +31,7 @@ async fn remote_practice(m: &TestInstance, origin: &Peer, title: &str) {
         body_md: "Texte.".into(),
         body_html: "<p>Texte.</p>".into(),
         domains: List::parse("alimentation").expect("domains"),
-        dimensions: "[]".into(),
+        dimensions: Default::default(),
         structures: Default::default(),
         structure_refs: "[]".into(),
         partners: String::new(),

@@ -5,9 +5,14 @@ use crate::common;
 
 use common::TestDb;
 use maillage::{
-    domain::list::List,
+    domain::{
+        list::List,
+        practice::{Dimension, french_search_text},
+        practice_dimensions::Dimensions,
+    },
     storage::{
         Store,
+        bench_seed::SeedPractice,
         practices::{PracticeContent, PracticeFilter},
     },
 };
@@ -19,7 +24,9 @@ fn content(title: &str, body: &str, domains: &str, tags: &str) -> PracticeConten
         body_md: body.into(),
         body_html: format!("<p>{body}</p>"),
         domains: List::parse(domains).expect("domains"),
-        dimensions: r#"[{"dimension":"economique","text":"","indicators":[{"name":"Prix","value":72.5,"unit":"%","period":"2025"}]}]"#.into(),
+        dimensions: Dimensions::from_json(
+            r#"[{"dimension":"economique","text":"","indicators":[{"name":"Prix","value":72.5,"unit":"%","period":"2025"}]}]"#,
+        ),
         structures: Default::default(),
         structure_refs: "[]".into(),
         partners: String::new(),
@@ -106,7 +113,9 @@ async fn catalogue_search_finds_french_word_forms() {
         // the practice's transaction), and matches the code whole.
         let by_dimension = |d: &str| PracticeFilter { dimension: Some(d.into()), ..Default::default() };
         let mut social = content("Épicerie", "Des producteurs engagés.", "alimentation", "epicerie");
-        social.dimensions = r#"[{"dimension":"sociale","text":"Lien","indicators":[]},{"dimension":"sociale","text":"","indicators":[]}]"#.into();
+        social.dimensions = Dimensions::from_json(
+            r#"[{"dimension":"sociale","text":"Lien","indicators":[]},{"dimension":"sociale","text":"","indicators":[]}]"#,
+        );
         store.update_practice(a, &social, "admin", "dimensions").await.expect("update");
         let ids =
             |found: Vec<maillage::storage::practices::PracticeRow>| found.iter().map(|p| p.id).collect::<Vec<_>>();
@@ -187,6 +196,88 @@ async fn catalogue_filters_reach_old_practices_and_pages() {
         assert_eq!(store.search_practices(&words, 20).await.expect("s").len(), 5, "[{label}] words and pages");
         let newest = store.search_practices(&PracticeFilter::default(), 1).await.expect("s");
         assert_eq!(newest[0].ap_id, format!("{new}/p/1099"), "[{label}] newest first");
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
+/// Searches with words walk the newest practices first and fall back to the full-text index when
+/// the walk finds too few (storage/practice_search.rs): every page must be the one the plain
+/// filter gives, for common words (found by the walk), rarer ones (after a larger window) and
+/// rare ones (the fallback), with the other filters, on every page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn word_search_pages_are_the_same_whichever_plan_finds_them() {
+    const DOMAINS: [&str; 3] = ["alimentation", "habitat", "culture"];
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let mut seeds = vec![];
+        for n in 0..900_usize {
+            // "jardin" in 9 of 10, "cantine" in 1 of 12, "recyclerie" in 1 of 150.
+            let mut words = vec!["marché"];
+            if n % 10 != 0 {
+                words.push("jardin");
+            }
+            if n % 12 == 0 {
+                words.push("cantine");
+            }
+            if n % 150 == 7 {
+                words.push("recyclerie");
+            }
+            let body = words.join(" ");
+            seeds.push(SeedPractice {
+                ap_id: format!("https://t.example/t/x/p/{n}"),
+                origin_actor: "https://t.example/t/x".into(),
+                title: format!("Pratique {n}"),
+                summary: "s".into(),
+                search_text: french_search_text(&body),
+                body,
+                domain: DOMAINS[n % 3].into(),
+                dimension: Dimension::ALL[n % 4],
+                tag: "t".into(),
+                // Out of id order, with ties: the catalogue's order is (published_at, id).
+                at: 1_800_000_000_000 + ((n * 7) % 450) as i64,
+            });
+        }
+        store.seed_practices(&seeds).await.expect("seed");
+        let mut order: Vec<&SeedPractice> = seeds.iter().collect();
+        // Ids follow the seeding order: ties on the date go to the later seed first.
+        order.sort_by_key(|p| {
+            std::cmp::Reverse((p.at, p.ap_id.rsplit('/').next().and_then(|n| n.parse::<usize>().ok())))
+        });
+        let cases: [(&str, &str, Option<&str>, Option<Dimension>); 6] = [
+            ("jardins", "jardin", None, None),
+            ("jardin", "jardin", Some("habitat"), Some(Dimension::Territoriale)),
+            ("cantines", "cantine", None, None),
+            ("cantine jardin", "cantine", Some("culture"), None),
+            ("recyclerie", "recyclerie", None, None),
+            ("marchés", "marché", None, Some(Dimension::Sociale)),
+        ];
+        for (q, word, domain, dimension) in cases {
+            let expected: Vec<&str> = order
+                .iter()
+                .filter(|p| {
+                    p.body.split(' ').any(|w| w == word) && (q != "cantine jardin" || p.body.contains("jardin"))
+                })
+                .filter(|p| domain.is_none_or(|d| p.domain == d))
+                .filter(|p| dimension.is_none_or(|d| p.dimension == d))
+                .map(|p| p.ap_id.as_str())
+                .collect();
+            for page in 1..=4_i64 {
+                let f = PracticeFilter {
+                    q: Some(q.into()),
+                    domain: domain.map(String::from),
+                    dimension: dimension.map(|d| d.code().to_string()),
+                    page: Some(page),
+                    ..Default::default()
+                };
+                let found = store.search_practices(&f, 25).await.expect("search");
+                let got: Vec<&str> = found.iter().map(|p| p.ap_id.as_str()).collect();
+                let want: Vec<&str> = expected.iter().skip((page as usize - 1) * 25).take(25).copied().collect();
+                assert_eq!(got, want, "[{label}] {q:?} {domain:?} {dimension:?} page {page}");
+            }
+        }
         store.close().await;
         db.cleanup().await;
     }

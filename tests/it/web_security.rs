@@ -78,7 +78,7 @@ async fn markdown_and_remote_html_never_render_a_script_link_or_a_third_party_im
         body_html: "<p>Texte</p><a href=\"javascript:alert(1)\">lien</a><img src=\"https://tracker.example/p.png\">"
             .into(),
         domains: Default::default(),
-        dimensions: "[]".into(),
+        dimensions: Default::default(),
         structures: Default::default(),
         structure_refs: r#"[{"id":"javascript:alert(3)","name":"Structure"}]"#.into(),
         partners: String::new(),

@@ -12,6 +12,7 @@
 use serde_json::Value;
 
 use crate::{
+    domain::practice_dimensions::Dimensions,
     error::{AppError, AppResult},
     federation::{
         protocol::{
@@ -128,7 +129,7 @@ pub async fn store_article(
         body_md: text(o.source.as_ref().and_then(|s| s.content.as_deref()), 100_000),
         body_html: sanitize(&text(o.content.as_deref(), 200_000)),
         domains: domains.into(),
-        dimensions: o.dimensions.clone().filter(Value::is_array).unwrap_or(Value::Array(vec![])).to_string(),
+        dimensions: o.dimensions.as_ref().map(Dimensions::from_value).unwrap_or_default(),
         structures: Default::default(),
         structure_refs: structure_refs(o, state.config.allow_private_network),
         partners: text(o.partners.as_deref(), 2000),

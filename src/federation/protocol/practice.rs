@@ -16,7 +16,12 @@ use super::{
     AS_PUBLIC, CCES_NS,
     activities::{Activity, Kind, Tag, TagKind, to_value},
 };
-use crate::domain::{ids::PracticeId, practice::tag_key, urls::Urls};
+use crate::domain::{
+    ids::PracticeId,
+    practice::tag_key,
+    practice_dimensions::{DimensionTarget, Dimensions},
+    urls::Urls,
+};
 
 /// The vocabulary a practice adds to ActivityStreams: the `cces:` terms and `Hashtag`.
 #[derive(Debug, Serialize)]
@@ -137,7 +142,7 @@ pub struct Article {
     pub domains: Vec<String>,
     /// As stored: the domain's dimensions with their indicators (docs/FEDERATION.md).
     #[serde(rename = "cces:dimensions")]
-    pub dimensions: Value,
+    pub dimensions: Vec<DimensionTarget>,
     #[serde(rename = "cces:commune")]
     pub commune: String,
     #[serde(rename = "cces:licence")]
@@ -215,8 +220,7 @@ pub struct PracticeFields<'a> {
     pub body_html: &'a str,
     pub body_md: &'a str,
     pub domains: &'a [String],
-    /// As stored: JSON array of `{dimension, text, indicators}`.
-    pub dimensions: &'a str,
+    pub dimensions: &'a Dimensions,
     pub tags: &'a [String],
     pub commune: &'a str,
     pub licence: &'a str,
@@ -255,7 +259,7 @@ pub fn article(p: &PracticeFields, at: &Publication, structures: &[(String, Stri
         updated: (p.updated_at > published).then(|| time(p.updated_at)),
         tag: p.tags.iter().map(|t| hashtag_tag(&at.tag_base, t)).collect(),
         domains: p.domains.to_vec(),
-        dimensions: serde_json::from_str::<Value>(p.dimensions).unwrap_or_else(|_| Value::Array(vec![])),
+        dimensions: p.dimensions.0.clone(),
         commune: p.commune.to_string(),
         licence: p.licence.to_string(),
         partners: p.partners.to_string(),
@@ -360,7 +364,9 @@ mod tests {
             body_md: "Les **circuits courts**.",
             body_html: "<p>Les <strong>circuits courts</strong>.</p>",
             domains,
-            dimensions: r#"[{"dimension":"territoriale","text":"Emplois","indicators":[]}]"#,
+            dimensions: Box::leak(Box::new(Dimensions::from_json(
+                r#"[{"dimension":"territoriale","text":"Emplois","indicators":[]}]"#,
+            ))),
             partners: "",
             governance: "",
             commune: "Redon",
