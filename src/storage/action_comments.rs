@@ -132,4 +132,3 @@ pub async fn set_comment_hidden(
         .await?;
     Ok(done.rows_affected() > 0)
 }
-

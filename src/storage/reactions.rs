@@ -8,7 +8,11 @@
 use sqlx::AnyConnection;
 
 use crate::{
-    domain::{ids::{ActionId, PracticeId}, now_millis, practice::Reaction},
+    domain::{
+        ids::{ActionId, PracticeId},
+        now_millis,
+        practice::Reaction,
+    },
     error::AppResult,
 };
 
