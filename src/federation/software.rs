@@ -159,6 +159,20 @@ impl Readers {
     }
 }
 
+/// The inboxes of `inboxes` on Maillage instances (NodeInfo's software name): what reads our
+/// own `cces:` objects, such as the observatory's aggregates.
+pub async fn maillage_inboxes(state: &AppState, inboxes: &[String]) -> std::collections::HashSet<String> {
+    use futures::StreamExt;
+    let hosts: std::collections::BTreeSet<String> = inboxes.iter().map(|i| inbox_host(i)).collect();
+    let maillage: std::collections::HashSet<String> = futures::stream::iter(hosts)
+        .map(|host| async move { (software_of(state, &host).await == "maillage").then_some(host) })
+        .buffer_unordered(16)
+        .filter_map(|h| async move { h })
+        .collect()
+        .await;
+    inboxes.iter().filter(|i| maillage.contains(&inbox_host(i))).cloned().collect()
+}
+
 /// Inboxes split by what their hosts read (see [`Readers::split`]).
 pub async fn split_inboxes(state: &AppState, inboxes: &[String]) -> [Vec<String>; 3] {
     Readers::of(state, inboxes).await.split(inboxes)

@@ -104,6 +104,11 @@ pub async fn send_due(state: &AppState) -> AppResult<usize> {
 
 async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> AppResult<bool> {
     let Some(territory) = state.store.territory_by_id(territory_id).await? else { return Ok(false) };
+    // Only other Maillage instances read `cces:Aggregate`: Mastodon, Lemmy and the rest would
+    // drop it unread, so they are not sent it (software from NodeInfo, looked up before the
+    // transaction: no network inside a held write lock).
+    let readers =
+        crate::federation::software::maillage_inboxes(state, &state.store.follower_inboxes(territory_id).await?).await;
     let mut change = Change::begin(state).await?;
     // The version first, then the figures: figures written meanwhile are newer than the version
     // recorded, and are sent again (or found unchanged) at the next pass.
@@ -119,7 +124,11 @@ async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> 
     let kind = if before.aggregate_sent_at.is_none() { Kind::Create } else { Kind::Update };
     let followers = state.urls.territory_collection(&territory.slug, "followers");
     let activity = Activity::new(kind, new_activity_id(state), origin, aggregate).public(&[&followers]).to_json();
-    let inboxes = follower_inboxes_in(&mut *change.conn(), territory_id).await?;
+    let inboxes: Vec<String> = follower_inboxes_in(&mut *change.conn(), territory_id)
+        .await?
+        .into_iter()
+        .filter(|i| readers.contains(i))
+        .collect();
     if !inboxes.is_empty() {
         // Not listed in the outbox (`false`): a figure change is not a post.
         change.queue(LocalActor::Territory(territory_id), &activity, false, &inboxes).await?;
