@@ -22,15 +22,18 @@ impl Step {
     pub const ALL: [Step; 4] = [Step::Rows, Step::Activities, Step::Audit, Step::Commit];
 }
 
-/// Armed with a step, the next change that passes it fails there (once).
+/// Armed with a step, the next change of the arming task (or, armed outside any task, as a
+/// test's body runs, of code outside any task) that passes it fails there (once).
+/// Scoped to the task: background changes (the observatory's recounts and aggregates, host
+/// bookkeeping) run meanwhile and must neither take the failure nor be failed by it.
 #[derive(Debug, Default)]
-pub struct FailPoint(Mutex<Option<Step>>);
+pub struct FailPoint(Mutex<Option<(Step, Option<tokio::task::Id>)>>);
 
 impl FailPoint {
     /// For tests only: the next change fails after `step`.
     pub fn arm(&self, step: Step) {
         if let Ok(mut s) = self.0.lock() {
-            *s = Some(step);
+            *s = Some((step, tokio::task::try_id()));
         }
     }
 
@@ -43,7 +46,7 @@ impl FailPoint {
     /// True (and disarmed) when armed with `step`.
     pub fn hit(&self, step: Step) -> bool {
         match self.0.lock() {
-            Ok(mut s) if *s == Some(step) => {
+            Ok(mut s) if s.is_some_and(|(armed, task)| armed == step && task == tokio::task::try_id()) => {
                 *s = None;
                 true
             }

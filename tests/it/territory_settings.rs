@@ -79,7 +79,7 @@ async fn a_picture_too_large_is_answered_on_the_form() {
     assert!(p.body.contains("id=\"icon-error\"") && p.body.contains("L&#39;image dépasse 1\u{a0}Mo"), "{}", p.body);
     assert!(p.body.contains("aria-describedby=\"icon-error\""));
     assert!(p.body.contains("action=\"/logout\""), "still logged in");
-    // Even beyond the request limit, the same form.
+    // A 30 MB camera file is read to its end (and dropped): the same form, never a reset.
     let mut huge = PNG.to_vec();
     huge.resize(30 * 1024 * 1024, 7);
     let p = b.post_multipart("/admin/territory/icon", &csrf, huge, "huge.png").await;

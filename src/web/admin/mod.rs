@@ -52,8 +52,11 @@ mod subscriptions;
 pub const MAX_ICON_BYTES: usize = 1024 * 1024;
 
 /// Largest upload request read: well above [`MAX_ICON_BYTES`], so that a photo straight from a
-/// phone is read to its end and answered with the form and its error, not a bare refusal.
-const MAX_ICON_REQUEST: usize = 24 * 1024 * 1024;
+/// phone is read to its end and answered with the form and its error, not a bare refusal: a
+/// server that answers before it has read the request closes a connection the browser is still
+/// writing to, and the browser then shows a reset instead of the answer. Only an admin's session
+/// gets this far (the role is checked before the body is read).
+const MAX_ICON_REQUEST: usize = 64 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
