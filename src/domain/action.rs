@@ -359,6 +359,18 @@ impl NewAction {
         }
     }
 
+    /// The word that leads the line a microblog shows when the action is not simply scheduled:
+    /// Mastodon and GoToSocial show an `Event`'s name and summary only, so without it a
+    /// cancellation would reach their users as an unchanged post (their `Update` shows an edit).
+    pub fn status_notice(&self) -> Option<&'static str> {
+        match self.status {
+            ActionStatus::Scheduled => None,
+            ActionStatus::Tentative => Some("À CONFIRMER"),
+            ActionStatus::Cancelled => Some("ANNULÉE"),
+            ActionStatus::Postponed => Some("REPORTÉE"),
+        }
+    }
+
     /// When and where, in one line that stands alone (what Mastodon shows of an `Event`, with
     /// its name): "14/03/2026 10:00 – 17:00 (Europe/Paris) · Halle de Redon, Redon".
     pub fn when_and_where(&self) -> String {

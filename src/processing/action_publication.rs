@@ -140,7 +140,7 @@ pub fn prepare(
             out.push((authored, false, objects, true));
             if !no_summary.is_empty() {
                 let reshaped = by_author(name, &id(), at, &microblog(&object), &now);
-                out.push((reshaped, false, no_summary, false));
+                out.push((reshaped, false, no_summary, true));
             }
         }
         Change::Delete => {

@@ -263,7 +263,10 @@ pub fn event(f: &EventFacts) -> Value {
     let local =
         |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&a.zone).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (status, event_status) = statuses(a.status);
-    let when_where = a.when_and_where();
+    let when_where = match a.status_notice() {
+        Some(notice) => format!("{notice} · {}", a.when_and_where()),
+        None => a.when_and_where(),
+    };
     let summary = if a.summary.is_empty() { when_where } else { format!("{when_where}\n\n{}", a.summary) };
     to_value(&Event {
         context: Some(context()),
@@ -454,6 +457,9 @@ mod tests {
         a.online_url = Some("https://visio.example/marche".into());
         let e = facts_event(&a);
         assert_eq!((e["status"].as_str(), e["eventStatus"].as_str()), (Some("CANCELLED"), Some("EventCancelled")));
+        // What Mastodon and GoToSocial show of it says so too.
+        assert!(e["summary"].as_str().is_some_and(|s| s.starts_with("ANNULÉE · ")), "{e}");
+        assert!(microblog(&e)["content"].as_str().is_some_and(|c| c.contains("ANNULÉE · ")), "{e}");
         assert!(e.get("location").is_none() && e["isOnline"] == true);
         assert_eq!(tombstone("https://m.example/t/redon/actions/3")["formerType"], "Event");
     }

@@ -217,6 +217,12 @@ impl Activity for Incoming {
         Ok(())
     }
     async fn receive(self, data: &Data<PeerState>) -> Result<(), Self::Error> {
+        // GoToSocial and Mastodon take the key's owner as the sender: an activity whose `actor`
+        // is not the signer is treated as forwarded (GoToSocial ignores the object it carries).
+        let key = SIGNED_WITH.try_with(Clone::clone).unwrap_or_default();
+        if !key.starts_with(&format!("{}#", self.actor.inner())) {
+            anyhow::bail!("{} signed with {key}, not a key of its actor {}", self.id, self.actor.inner());
+        }
         let v = serde_json::to_value(&self)?;
         data.received.lock().expect("lock").push(v);
         Ok(())
@@ -272,8 +278,28 @@ async fn get_person(data: Data<PeerState>) -> impl IntoResponse {
     }
 }
 
-async fn post_inbox(data: Data<PeerState>, activity: ActivityData) -> impl IntoResponse {
-    match receive_activity::<WithContext<Incoming>, KnownActor, PeerState>(activity, &data).await {
+tokio::task_local! {
+    /// The key id the request being received was signed with (see [`Incoming::receive`]).
+    static SIGNED_WITH: String;
+}
+
+/// The `keyId` of a cavage `Signature` header or the `keyid` of an RFC 9421 `Signature-Input`.
+fn key_id_of(headers: &axum::http::HeaderMap) -> String {
+    let field = |name: &str, key: &str| {
+        let text = headers.get(name)?.to_str().ok()?;
+        let start = text.find(key)? + key.len();
+        text[start..].split('"').next().map(str::to_string)
+    };
+    field("signature", "keyId=\"").or_else(|| field("signature-input", "keyid=\"")).unwrap_or_default()
+}
+
+async fn post_inbox(
+    data: Data<PeerState>,
+    headers: axum::http::HeaderMap,
+    activity: ActivityData,
+) -> impl IntoResponse {
+    let received = receive_activity::<WithContext<Incoming>, KnownActor, PeerState>(activity, &data);
+    match SIGNED_WITH.scope(key_id_of(&headers), received).await {
         Ok(()) => StatusCode::ACCEPTED,
         Err(e) => {
             data.refused.lock().expect("lock").push(e.to_string());
