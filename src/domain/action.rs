@@ -329,36 +329,6 @@ impl NewAction {
         }
     }
 
-    /// Back into the input shape (partial updates merge over it): dates local to the zone.
-    pub fn to_input(&self) -> ActionInput {
-        let local = |t: DateTime<Utc>| t.with_timezone(&self.zone).format("%Y-%m-%dT%H:%M:%S").to_string();
-        let place = self.place.clone().unwrap_or_default();
-        ActionInput {
-            title: self.title.clone(),
-            summary: self.summary.clone(),
-            description: self.description.clone(),
-            start: local(self.start),
-            end: local(self.end),
-            timezone: self.zone.name().to_string(),
-            place_name: place.name,
-            address: place.address,
-            postal_code: place.postal_code,
-            commune: place.commune,
-            latitude: place.coordinates.map(|c| c.0),
-            longitude: place.coordinates.map(|c| c.1),
-            online_url: self.online_url.clone().unwrap_or_default(),
-            capacity: self.capacity.map(i64::from),
-            join_mode: self.join_mode.as_str().into(),
-            join_url: self.join_url.clone().unwrap_or_default(),
-            status: self.status.as_str().into(),
-            domains: self.domains.iter().map(|d| d.code().to_string()).collect(),
-            dimensions: self.dimensions.iter().map(|d| d.code().to_string()).collect(),
-            practices: self.practices.clone(),
-            tags: self.tags.clone(),
-            contacts: self.contacts.clone(),
-        }
-    }
-
     /// The word that leads the line a microblog shows when the action is not simply scheduled:
     /// Mastodon and GoToSocial show an `Event`'s name and summary only, so without it a
     /// cancellation would reach their users as an unchanged post (their `Update` shows an edit).

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod action;
+pub mod action_content;
+pub mod admin_paths;
 pub mod announcement;
 pub mod calendar;
 pub mod code;

@@ -6,7 +6,10 @@ use std::fmt::Display;
 
 use url::Url;
 
-use super::ids::{ActionId, PracticeId, SignatoryId};
+use super::{
+    admin_paths::AdminPath,
+    ids::{ActionId, PracticeId, SignatoryId},
+};
 
 /// An actor of this instance, as its URL names it (the parse side of [`Urls`]' builders).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,6 +221,15 @@ impl Urls {
         format!("{}?resource={{uri}}", self.path("/.well-known/webfinger"))
     }
 
+    /// A page of the console, absolute (what mails to moderators link to).
+    pub fn admin(&self, page: &AdminPath) -> Url {
+        let mut url = self.path(page.path());
+        if !page.query().is_empty() {
+            url.query_pairs_mut().extend_pairs(page.query());
+        }
+        url
+    }
+
     /// Whether `url` is on this instance (same scheme, host and port).
     pub fn is_local(&self, url: &Url) -> bool {
         url.origin() == self.base.origin()
@@ -283,6 +295,11 @@ mod tests {
         );
         assert_eq!(urls.root().as_str(), "https://maillage.example/");
         assert_eq!(urls.webfinger_template(), "https://maillage.example/.well-known/webfinger?resource={uri}");
+        assert_eq!(
+            urls.admin(&AdminPath::signature(4).of("redon")).as_str(),
+            "https://maillage.example/admin/signatures/4?t=redon"
+        );
+        assert_eq!(urls.admin(&AdminPath::reports()).as_str(), "https://maillage.example/admin/reports");
     }
 
     #[test]

@@ -23,80 +23,20 @@ use crate::{
     state::AppState,
     storage::{
         action_participants::{participant_inboxes_in, web_recipients_in},
-        actions::{self as store, ActionContent, ActionRow},
+        actions::{self as store, ActionRow},
         actors::remote_actor_by_ap_id_in,
         follows::follower_inboxes_in,
         signatories::listed_in,
     },
-    text::html::markdown_to_html,
 };
 
 /// Why an action was not saved.
 pub type ActionError = super::input_error::InputError;
 
-fn list<T: ToString>(items: &[T]) -> String {
-    items.iter().map(T::to_string).collect::<Vec<_>>().join(",")
-}
-
-pub(crate) fn content(a: &NewAction) -> ActionContent {
-    let place = a.place.clone().unwrap_or_default();
-    ActionContent {
-        status: a.status,
-        title: a.title.clone(),
-        summary: a.summary.clone(),
-        description_md: a.description.clone(),
-        description_html: markdown_to_html(&a.description),
-        starts_at: a.start.timestamp_millis(),
-        ends_at: a.end.timestamp_millis(),
-        timezone: a.zone.name().into(),
-        place_name: place.name,
-        address: place.address,
-        postal_code: place.postal_code,
-        commune: place.commune,
-        latitude: place.coordinates.map(|c| c.0),
-        longitude: place.coordinates.map(|c| c.1),
-        online_url: a.online_url.clone().unwrap_or_default(),
-        capacity: a.capacity.map(i64::from),
-        join_mode: a.join_mode,
-        join_url: a.join_url.clone().unwrap_or_default(),
-        domains: list(&a.domains.iter().map(|d| d.code()).collect::<Vec<_>>()),
-        dimensions: list(&a.dimensions.iter().map(|d| d.code()).collect::<Vec<_>>()),
-        tags: a.tags.join(","),
-        contacts: list(&a.contacts),
-        remote_participants: 0,
-    }
-}
-
 /// A stored action back into the input shape (dates local to its zone); `practices` from
 /// `action_practices`.
 pub fn as_input(r: &ActionRow, practices: &[PracticeId]) -> ActionInput {
-    let zone = r.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
-    let local =
-        |ms: i64| crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string();
-    ActionInput {
-        title: r.title.clone(),
-        summary: r.summary.clone(),
-        description: r.description_md.clone(),
-        start: local(r.starts_at),
-        end: local(r.ends_at),
-        timezone: zone.name().into(),
-        place_name: r.place_name.clone(),
-        address: r.address.clone(),
-        postal_code: r.postal_code.clone(),
-        commune: r.commune.clone(),
-        latitude: r.latitude,
-        longitude: r.longitude,
-        online_url: r.online_url.clone(),
-        capacity: r.capacity,
-        join_mode: r.join_mode.as_str().into(),
-        join_url: r.join_url.clone(),
-        status: r.status.as_str().into(),
-        domains: r.domains.to_vec(),
-        dimensions: r.dimensions.to_vec(),
-        practices: practices.to_vec(),
-        tags: r.tags.to_vec(),
-        contacts: r.contacts.to_vec(),
-    }
+    r.content().to_input(practices)
 }
 
 /// A stored local action as a domain value (it was valid when stored).
@@ -122,7 +62,7 @@ pub async fn create(state: &AppState, slug: &str, input: &ActionInput, by: &str)
     check_practices(change.conn(), &a).await?;
     // Its id is its address under the territory, known once the row exists.
     let draft_id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
-    let id = store::insert(change.conn(), &draft_id, Some(t.id), &origin, &content(&a), by).await?;
+    let id = store::insert(change.conn(), &draft_id, Some(t.id), &origin, &a.content(), by).await?;
     let ap_id = state.urls.action(&t.slug, id).to_string();
     store::set_ap_id(change.conn(), id, &ap_id).await?;
     store::add_organizer(change.conn(), id, &origin, Some(t.id), "origin").await?;
@@ -277,7 +217,7 @@ pub async fn update(state: &AppState, id: ActionId, patch: &Value, by: &str) -> 
     let input: ActionInput = serde_json::from_value(merged).map_err(|e| AppError::Unprocessable(e.to_string()))?;
     let a = NewAction::parse(&input).map_err(ActionError::Fields)?;
     check_practices(change.conn(), &a).await?;
-    store::update_content(change.conn(), id, &content(&a)).await?;
+    store::update_content(change.conn(), id, &a.content()).await?;
     store::set_practices(change.conn(), id, &a.practices).await?;
     let mut told = None;
     if current.publication == PublicationState::Published {

@@ -3,7 +3,7 @@
 //! sent by the delivery worker's maintenance pass, which runs every minute.
 
 use crate::{
-    domain::{ids::SignatoryId, now_millis},
+    domain::{admin_paths::AdminPath, ids::SignatoryId, now_millis},
     error::AppResult,
     mail::{Mail, send},
     state::AppState,
@@ -62,13 +62,6 @@ fn bilingual(key: &str, args: &[(&str, &str)]) -> String {
     format!("{fr}\n\n-- \n\n{en}\n")
 }
 
-/// A console page's full address, with its query.
-fn admin_url(state: &AppState, path: &str, query: &[(&str, &str)]) -> url::Url {
-    let mut url = state.urls.path(path);
-    url.query_pairs_mut().extend_pairs(query);
-    url
-}
-
 /// Signature `id` was just confirmed by its signer: moderators are mailed when the instance
 /// says "each time". A mail that cannot be sent is logged, the confirmation stands.
 pub async fn signature_waiting(state: &AppState, id: SignatoryId) {
@@ -90,7 +83,7 @@ async fn mail_reports(state: &AppState, filed: usize) -> AppResult<()> {
         return Ok(());
     }
     let open = state.store.count_reports(crate::domain::report::ReportStatus::Open).await?.to_string();
-    let list = state.urls.path("/admin/reports").to_string();
+    let list = state.urls.admin(&AdminPath::reports()).to_string();
     let args = [("count", open.as_str()), ("list", list.as_str())];
     let subject = Tr::new(Lang::Fr).t_args("reports-mail-subject", &args);
     let body = bilingual("reports-mail-body", &args);
@@ -107,8 +100,8 @@ async fn mail_waiting(state: &AppState, id: SignatoryId) -> AppResult<()> {
     let Some(s) = state.store.signatory_private(id).await? else { return Ok(()) };
     let Some(t) = state.store.territory_by_id(s.territory_id).await? else { return Ok(()) };
     let waiting = state.store.count_pending_signatures(t.id).await?;
-    let link = admin_url(state, &format!("/admin/signatures/{id}"), &[("t", &t.slug)]);
-    let list = admin_url(state, "/admin/signatures", &[("t", &t.slug)]);
+    let link = state.urls.admin(&AdminPath::signature(id).of(&t.slug));
+    let list = state.urls.admin(&AdminPath::signatures().of(&t.slug));
     let (waiting, link, list) = (waiting.to_string(), link.to_string(), list.to_string());
     let args = [
         ("territory", t.name.as_str()),
@@ -153,12 +146,12 @@ pub async fn digest_if_due(state: &AppState) -> AppResult<bool> {
     }
     let mut lines = String::new();
     if reports > 0 {
-        let link = state.urls.path("/admin/reports");
+        let link = state.urls.admin(&AdminPath::reports());
         lines.push_str(&format!("- {} : {reports} → {link}\n", Tr::new(Lang::Fr).t("reports-title")));
     }
     for (slug, count) in &waiting {
         let name = state.store.territory_by_slug(slug).await?.map(|t| t.name).unwrap_or_else(|| slug.clone());
-        let link = admin_url(state, "/admin/signatures", &[("t", slug), ("status", "confirmed")]);
+        let link = state.urls.admin(&AdminPath::signatures().of(slug).with("status", "confirmed"));
         lines.push_str(&format!("- {name} : {count} → {link}\n"));
     }
     let total: i64 = waiting.iter().map(|(_, c)| c).sum();

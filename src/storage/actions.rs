@@ -9,6 +9,7 @@ use crate::domain::ids::{ActionId, PracticeId, SignatoryId, TerritoryId};
 use crate::{
     domain::{
         action::{ActionStatus, JoinMode, PublicationState},
+        action_content::ActionContent,
         list::List,
         now_millis,
     },
@@ -76,38 +77,41 @@ pub struct ActionRow {
     pub published_at: Option<i64>,
 }
 
+impl ActionRow {
+    /// What it says, as an edit would write it back.
+    pub fn content(&self) -> ActionContent {
+        ActionContent {
+            status: self.status,
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description_md: self.description_md.clone(),
+            description_html: self.description_html.clone(),
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            timezone: self.timezone.clone(),
+            place_name: self.place_name.clone(),
+            address: self.address.clone(),
+            postal_code: self.postal_code.clone(),
+            commune: self.commune.clone(),
+            latitude: self.latitude,
+            longitude: self.longitude,
+            online_url: self.online_url.clone(),
+            capacity: self.capacity,
+            join_mode: self.join_mode,
+            join_url: self.join_url.clone(),
+            domains: self.domains.clone(),
+            dimensions: self.dimensions.clone(),
+            tags: self.tags.clone(),
+            contacts: self.contacts.clone(),
+            remote_participants: self.remote_participants,
+        }
+    }
+}
+
 pub(super) const COLUMNS: &str = "id, ap_id, territory_id, origin_actor, publication, status, title, summary, description_md, \
                        description_html, starts_at, ends_at, timezone, place_name, address, postal_code, commune, \
                        latitude, longitude, online_url, capacity, join_mode, join_url, domains, dimensions, tags, \
                        contacts, remote_participants, author, created_at, updated_at, published_at";
-
-/// Everything an edit replaces.
-#[derive(Debug, Clone)]
-pub struct ActionContent {
-    pub status: ActionStatus,
-    pub title: String,
-    pub summary: String,
-    pub description_md: String,
-    pub description_html: String,
-    pub starts_at: i64,
-    pub ends_at: i64,
-    pub timezone: String,
-    pub place_name: String,
-    pub address: String,
-    pub postal_code: String,
-    pub commune: String,
-    pub latitude: Option<f64>,
-    pub longitude: Option<f64>,
-    pub online_url: String,
-    pub capacity: Option<i64>,
-    pub join_mode: JoinMode,
-    pub join_url: String,
-    pub domains: String,
-    pub dimensions: String,
-    pub tags: String,
-    pub contacts: String,
-    pub remote_participants: i64,
-}
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
@@ -140,10 +144,10 @@ fn bind_content<'q>(q: Query<'q>, c: &'q ActionContent) -> Query<'q> {
         .bind(c.capacity)
         .bind(c.join_mode.as_str())
         .bind(&c.join_url)
-        .bind(&c.domains)
-        .bind(&c.dimensions)
-        .bind(&c.tags)
-        .bind(&c.contacts)
+        .bind(c.domains.joined())
+        .bind(c.dimensions.joined())
+        .bind(c.tags.joined())
+        .bind(c.contacts.joined())
         .bind(c.remote_participants)
 }
 

@@ -17,7 +17,7 @@ use super::{
     session::{Ctx, SESSION_COOKIE, SESSION_TTL_MS, set_cookie},
 };
 use crate::{
-    domain::{account::parse_email, now_millis},
+    domain::{account::parse_email, admin_paths::AdminPath, now_millis},
     error::{AppError, AppResult},
     mail::{Mail, send},
     security::{check_new_password, hash_password, hash_token, new_token, verify_password},
@@ -121,7 +121,7 @@ async fn login(
     let token = new_token()?;
     crate::processing::accounts::open_session(&data, &account, &hash_token(&token), &new_token()?, SESSION_TTL_MS)
         .await?;
-    let target = redirect_target(q.next.as_deref(), "/admin");
+    let target = redirect_target(q.next.as_deref(), AdminPath::dashboard().path());
     let mut res = Redirect::to(&target).into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(&data, SESSION_COOKIE, &token, SESSION_TTL_MS / 1000));
     Ok(res)

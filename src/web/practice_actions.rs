@@ -12,7 +12,7 @@ use axum::{
 };
 
 use super::{Layout, practice_conversation::moderator_form, render_status, session::Ctx};
-use crate::domain::ids::PracticeId;
+use crate::domain::{admin_paths::AdminPath, ids::PracticeId};
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
@@ -81,7 +81,7 @@ async fn status_post(
         "delete" if f.get("confirm") != "yes" => Ok(Redirect::to(data.urls.practice_delete(id).path()).into_response()),
         "delete" => {
             practices::delete(&data, id, &by).await?;
-            Ok(Redirect::to("/admin/pratiques?saved=deleted").into_response())
+            Ok(Redirect::to(&AdminPath::practices().with("saved", "deleted").to_string()).into_response())
         }
         _ => Err(AppError::BadRequest("unknown action".into())),
     }

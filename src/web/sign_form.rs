@@ -4,7 +4,7 @@
 use askama::Template;
 
 use super::{Layout, admin::FormPairs, session::Ctx};
-use crate::domain::ids::SignatoryId;
+use crate::domain::{admin_paths::AdminPath, ids::SignatoryId};
 use crate::domain::{
     signatory::{FieldErrors, LEGAL_FORMS, ROLES, SignatureInput},
     territory::ActivityDomain,
@@ -225,7 +225,7 @@ pub fn admin_edit_page(
     let mut page = SignPage::new(ctx, slug, version, v, errors);
     page.l.title = ctx.tr.t_with("admin-edit-title", "name", &page.v.name);
     page.for_admin = Some(id);
-    page.action = format!("/admin/signature/{id}");
+    page.action = AdminPath::signature_record(id).into();
     page.edit_mode = true;
     page.notice = saved.then(|| ctx.tr.t("saved"));
     page

@@ -50,6 +50,7 @@ mod observatory_federation;
 mod openapi;
 mod practice_form_http;
 mod practice_pages;
+mod practice_storage;
 mod practices;
 mod privacy;
 mod reports;

@@ -14,7 +14,7 @@ impl CreateArticle {
     /// Whom the practice is from: the territory it names as `audience` when the signer writes
     /// in a territory of its own host we know, else the signer.
     async fn origin(&self, state: &AppState, signer: &RemoteActorRow) -> AppResult<RemoteActorRow> {
-        if let Some(audience) = self.object.audience().filter(|a| *a != signer.ap_id)
+        if let Some(audience) = self.object.common.audience().filter(|a| *a != signer.ap_id)
             && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
             && territory.host == signer.host
         {

@@ -30,7 +30,7 @@ use crate::{
     processing::{
         action_coorganisation::{PRACTICAL, merge_practical},
         action_publication as publication,
-        actions::{ActionError, as_input, content as action_content, local_in, readers_before, tell_followers},
+        actions::{ActionError, as_input, local_in, readers_before, tell_followers},
         unit::Change,
     },
     state::AppState,
@@ -63,12 +63,12 @@ impl Activity for Invite {
             tracing::info!(activity = %self.id, "Invite without an embedded Event: ignored");
             return Ok(());
         };
-        let (o, ap_id) = (&o, o.id.as_str());
+        let (o, ap_id) = (&o, o.common.id.as_str());
         // Only the action's origin invites: it is its `audience` and on its host.
         let same_host = url::Url::parse(ap_id).ok().map(|u| crate::federation::signatures::host_header(&u))
             == Some(signer.host.clone());
         let known = state.store.action_by_ap_id(ap_id).await?;
-        let origin_ok = o.audience() == Some(signer.ap_id.as_str())
+        let origin_ok = o.common.audience() == Some(signer.ap_id.as_str())
             && known.as_ref().is_none_or(|a| a.origin_actor == signer.ap_id && a.territory_id.is_none());
         if !same_host || !origin_ok {
             tracing::info!(activity = %self.id, from = %signer.ap_id, "Invite from one who does not organise the action: ignored");
@@ -249,31 +249,15 @@ pub async fn organizer_update(
     let current = local_in(change.conn(), r.id).await?;
     let practices: Vec<_> = store::practices_in(change.conn(), r.id).await?.into_iter().map(|p| p.0).collect();
     // What it says of the practical details, over what we have.
-    let zone = received.timezone.parse::<chrono_tz::Tz>().unwrap_or(crate::text::time::DEFAULT_ZONE);
-    let local =
-        |ms: i64| crate::domain::millis_to_datetime(ms).with_timezone(&zone).format("%Y-%m-%dT%H:%M:%S").to_string();
-    let mut patch = serde_json::Map::new();
-    let said: [(&str, Value); 11] = [
-        ("start", Value::from(local(received.starts_at))),
-        ("end", Value::from(local(received.ends_at))),
-        ("timezone", Value::from(received.timezone.clone())),
-        ("place_name", Value::from(received.place_name.clone())),
-        ("address", Value::from(received.address.clone())),
-        ("postal_code", Value::from(received.postal_code.clone())),
-        ("commune", Value::from(received.commune.clone())),
-        ("latitude", received.latitude.map(Value::from).unwrap_or(Value::Null)),
-        ("longitude", received.longitude.map(Value::from).unwrap_or(Value::Null)),
-        ("capacity", received.capacity.map(Value::from).unwrap_or(Value::Null)),
-        ("online_url", Value::from(received.online_url.clone())),
-    ];
-    debug_assert!(said.iter().all(|(k, _)| PRACTICAL.contains(k)));
-    patch.extend(said.into_iter().map(|(k, v)| (k.to_string(), v)));
+    let said = serde_json::to_value(received.to_input(&practices)).map_err(AppError::from)?;
+    let patch: serde_json::Map<String, Value> =
+        PRACTICAL.iter().filter_map(|k| Some((k.to_string(), said.get(*k)?.clone()))).collect();
     let a = match merge_practical(&as_input(&current, &practices), &patch) {
         Ok(a) => a,
         Err(ActionError::Fields(e)) => return Err(AppError::BadRequest(format!("practical details refused: {e:?}"))),
         Err(ActionError::App(e)) => return Err(e),
     };
-    let mut content = action_content(&a);
+    let mut content = a.content();
     content.description_md = current.description_md.clone();
     content.description_html = current.description_html.clone();
     store::update_content(change.conn(), r.id, &content).await?;

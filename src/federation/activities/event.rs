@@ -12,6 +12,7 @@ use super::{
 use crate::{
     domain::{
         action::{ActionStatus, JoinMode, PublicationState},
+        action_content::ActionContent,
         practice::{Dimension, parse_tag},
         territory::ActivityDomain,
     },
@@ -30,8 +31,7 @@ use crate::{
     state::AppState,
     storage::{
         action_evaluations::{self as evaluations, EvaluationContent, IndicatorRow},
-        action_invitations as invitations,
-        actions::{self as store, ActionContent},
+        action_invitations as invitations, actions as store,
         activities::claim_received,
         actors::RemoteActorRow,
         follows::is_followed_in,
@@ -69,7 +69,7 @@ fn join_mode(o: &EventObject) -> JoinMode {
 
 /// The received `Event` as stored; `None` without a name or a valid start.
 pub fn content(o: &EventObject, allow_private_network: bool) -> Option<ActionContent> {
-    let title = text(o.name.as_deref(), 200);
+    let title = text(o.common.name.as_deref(), 200);
     let starts_at = millis(o.start_time.as_deref())?;
     let ends_at = millis(o.end_time.as_deref()).filter(|e| *e >= starts_at).unwrap_or(starts_at);
     if title.is_empty() {
@@ -90,19 +90,17 @@ pub fn content(o: &EventObject, allow_private_network: bool) -> Option<ActionCon
         _ => (None, None),
     };
     let link = |s: &Option<String>| remote_link(s.as_deref(), allow_private_network).unwrap_or_default();
-    let summary = text(o.cces_summary.as_deref().or(o.summary.as_deref()), 2000);
-    let tags: Vec<String> = o.tag.iter().filter_map(|t| t.name.as_deref()).filter_map(parse_tag).take(20).collect();
-    let domains: Vec<&str> =
-        o.domains.iter().map(String::as_str).filter(|d| ActivityDomain::parse(d).is_some()).collect();
-    let dimensions: Vec<&str> =
-        o.dimensions.iter().map(String::as_str).filter(|d| Dimension::parse(d).is_some()).collect();
+    let summary = text(o.cces_summary.as_deref().or(o.common.summary.as_deref()), 2000);
+    let tags: Vec<String> = o.common.tag_names().filter_map(parse_tag).take(20).collect();
+    let domains: Vec<String> = o.domains.iter().filter(|d| ActivityDomain::parse(d).is_some()).cloned().collect();
+    let dimensions: Vec<String> = o.dimensions.iter().filter(|d| Dimension::parse(d).is_some()).cloned().collect();
     let count = |n: Option<i64>| n.filter(|n| *n >= 0);
     Some(ActionContent {
         status: status(o),
         title,
         summary,
-        description_md: o.source.as_ref().map(|s| text(s.content.as_deref(), 100_000)).unwrap_or_default(),
-        description_html: sanitize(&text(o.content.as_deref(), 200_000)),
+        description_md: text(o.common.source_text(), 100_000),
+        description_html: sanitize(&text(o.common.content.as_deref(), 200_000)),
         starts_at,
         ends_at,
         timezone: zone.map(|z| z.name()).unwrap_or("Etc/UTC").into(),
@@ -116,10 +114,10 @@ pub fn content(o: &EventObject, allow_private_network: bool) -> Option<ActionCon
         capacity: count(o.maximum_attendee_capacity),
         join_mode: join_mode(o),
         join_url: link(&o.external_participation_url),
-        domains: domains.join(","),
-        dimensions: dimensions.join(","),
-        tags: tags.join(","),
-        contacts: String::new(),
+        domains: domains.into(),
+        dimensions: dimensions.into(),
+        tags: tags.into(),
+        contacts: Default::default(),
         remote_participants: count(o.participant_count).unwrap_or(0),
     })
 }
@@ -128,7 +126,7 @@ pub fn content(o: &EventObject, allow_private_network: bool) -> Option<ActionCon
 /// co-organisers (checked in `receive`); any other is on its sender's host, and so is its
 /// author (403 otherwise).
 fn verify_origin(o: &EventObject, ctx: &Received<'_>) -> AppResult<()> {
-    let state = ctx.state();
+    let (state, o) = (ctx.state(), &o.common);
     if url::Url::parse(&o.id).is_ok_and(|u| state.urls.is_local(&u)) {
         return Ok(());
     }
@@ -152,7 +150,7 @@ impl Activity for CreateEvent {
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
         // One of our actions: only its co-organisers change it (their practical details).
-        if let Some(ap_id) = Some(self.object.id.as_str())
+        if let Some(ap_id) = Some(self.object.common.id.as_str())
             && let Some(ours) = state.store.action_by_ap_id(ap_id).await?.filter(|a| a.territory_id.is_some())
         {
             if ctx.kind != "Update" {
@@ -162,7 +160,7 @@ impl Activity for CreateEvent {
             return super::coorganisation::organizer_update(state, &ours, &self.object, signer, claim).await;
         }
         let mut origin = signer.clone();
-        if let Some(audience) = self.object.audience().filter(|a| *a != signer.ap_id)
+        if let Some(audience) = self.object.common.audience().filter(|a| *a != signer.ap_id)
             && let Some(territory) = state.store.remote_actor_by_ap_id(audience).await?
             && territory.host == signer.host
         {
@@ -236,13 +234,11 @@ async fn receive_delete_of(
 /// Stores (or refreshes) the `Event` `o` of `origin`, with the claim of the activity that
 /// carried it, in one transaction.
 async fn store_event(state: &AppState, o: &EventObject, origin: &RemoteActorRow, claim: Claim<'_>) -> AppResult<()> {
-    let ap_id = o.id.as_str();
+    let ap_id = o.common.id.as_str();
     // On the origin's host (`verify_origin` checked the sender's, which is the origin's).
     remote_id(ap_id, &origin.host, state.config.allow_private_network)?;
     // Written by the origin itself, or by an author on its host who publishes in it.
-    let author = o.attributed_to.as_deref();
-    let in_origin = author == Some(origin.ap_id.as_str()) || o.audience() == Some(origin.ap_id.as_str());
-    if !in_origin {
+    if !o.common.is_in(&origin.ap_id) {
         return Err(AppError::Forbidden("only an action's origin may publish it".into()));
     }
     let c = content(o, state.config.allow_private_network)
@@ -376,7 +372,10 @@ mod tests {
         .expect("test");
         let c = content(&gancio, false).expect("stored");
         assert_eq!((c.place_name.as_str(), c.address.as_str()), ("Salle des fêtes", "1 rue Haute, Redon"));
-        assert_eq!((c.timezone.as_str(), c.tags.as_str(), c.status), ("Etc/UTC", "musique", ActionStatus::Scheduled));
+        assert_eq!(
+            (c.timezone.as_str(), c.tags.joined().as_str(), c.status),
+            ("Etc/UTC", "musique", ActionStatus::Scheduled)
+        );
         let mobilizon: EventObject = serde_json::from_str(
             r#"{"id": "https://mz.example/events/5", "type": "Event", "name": "Atelier vélo",
                 "startTime": "2026-05-02T09:00:00Z", "endTime": "2026-05-02T12:00:00Z", "timezone": "Europe/Paris",
@@ -407,7 +406,7 @@ mod tests {
             ("Atelier vélo participatif", "Europe/Paris", "Redon")
         );
         assert_eq!((m.join_mode, m.capacity, m.remote_participants), (JoinMode::Approval, Some(10), 4));
-        assert_eq!(m.tags, "velo");
+        assert_eq!(m.tags.joined(), "velo");
         let g = content(&event(&read("gancio/create_event.json")["object"]), false).expect("Gancio's");
         assert_eq!((g.place_name.as_str(), g.address.as_str()), ("Halle", "1 rue Haute, Redon"));
         assert!(!g.description_html.contains("script"), "sanitised: {}", g.description_html);

@@ -62,11 +62,10 @@ fn structure_refs(o: &ArticleObject, allow_private_network: bool) -> String {
 /// signer as `audience` (FEP-1b12). 403 otherwise. Checked before anything is read or written
 /// (`CreateArticle::verify`) and again for Articles fetched from outboxes.
 pub fn check_origin(o: &ArticleObject, signer: &RemoteActorRow, allow_private_network: bool) -> AppResult<()> {
+    let o = &o.common;
     remote_id(&o.id, &signer.host, allow_private_network)?;
-    let author = o.attributed_to.as_deref();
-    let author_host = author.and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
-    let in_origin = author == Some(signer.ap_id.as_str()) || o.audience() == Some(signer.ap_id.as_str());
-    if author_host.as_deref() != Some(signer.host.as_str()) || !in_origin {
+    let author_host = o.attributed_to.as_deref().and_then(|a| url::Url::parse(a).ok()).map(|a| host_header(&a));
+    if author_host.as_deref() != Some(signer.host.as_str()) || !o.is_in(&signer.ap_id) {
         return Err(AppError::Forbidden("only a practice's origin may publish it".into()));
     }
     Ok(())
@@ -116,18 +115,17 @@ pub async fn store_article(
     signer: &RemoteActorRow,
     claim: Option<Claim<'_>>,
 ) -> AppResult<bool> {
-    let ap_id = o.id.as_str();
+    let (ap_id, common) = (o.common.id.as_str(), &o.common);
     check_origin(o, signer, state.config.allow_private_network)?;
-    let tags: Vec<String> =
-        o.tag.iter().filter_map(|t| t.name.as_deref()).filter_map(crate::domain::practice::parse_tag).collect();
+    let tags: Vec<String> = common.tag_names().filter_map(crate::domain::practice::parse_tag).collect();
     let domains: Vec<String> =
         o.domains.iter().filter(|d| crate::domain::territory::ActivityDomain::parse(d).is_some()).cloned().collect();
     let location = o.location.as_ref();
     let content = PracticeContent {
-        title: text(o.name.as_deref(), 200),
-        summary: text(o.summary.as_deref(), 2000),
-        body_md: text(o.source.as_ref().and_then(|s| s.content.as_deref()), 100_000),
-        body_html: sanitize(&text(o.content.as_deref(), 200_000)),
+        title: text(common.name.as_deref(), 200),
+        summary: text(common.summary.as_deref(), 2000),
+        body_md: text(common.source_text(), 100_000),
+        body_html: sanitize(&text(common.content.as_deref(), 200_000)),
         domains: domains.into(),
         dimensions: o.dimensions.as_ref().map(Dimensions::from_value).unwrap_or_default(),
         structures: Default::default(),

@@ -19,6 +19,7 @@ pub mod practice;
 pub mod received_article;
 pub mod received_event;
 pub mod received_note;
+pub mod received_object;
 pub mod remote_url;
 
 use serde::{Deserialize, Deserializer, Serialize};

@@ -1,51 +1,16 @@
 //! The `Article` (Lemmy: `Page`) of a practice as other servers send it: inside a
 //! `Create`/`Update`, inside a group's `Announce` of one (FEP-1b12), or fetched from an outbox.
 //!
-//! Lenient on purpose: Mastodon, GoToSocial, Lemmy and Maillage each omit or shape fields
-//! differently (`attributedTo` a string, an object or a list, as PeerTube sends; `tag` one
-//! object or a list; `cces:*` absent outside Maillage). A field of an unexpected shape reads as
-//! absent, as it did when these were read from a `serde_json::Value`; only `id` is required.
+//! Lenient like every object received (`received_object`: the fields it shares with the
+//! `Event` and the `Note`): `cces:*` are absent outside Maillage, and a field of an unexpected
+//! shape reads as absent, as it did when these were read from a `serde_json::Value`; only `id`
+//! is required.
 
-use serde::{Deserialize, Deserializer, de::DeserializeOwned};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{id_of, inbound::Ref, one_or_many};
+use super::received_object::{ObjectFields, lenient, lenient_list};
 use crate::error::{AppError, AppResult};
-
-/// A field of the wrong shape reads as its default (absent), never as an error.
-pub(super) fn lenient<'de, D: Deserializer<'de>, T: DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(T::deserialize(v).unwrap_or_default())
-}
-
-/// A list that may be sent as one item; items of another shape are dropped.
-pub(super) fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
-    let v = Value::deserialize(d)?;
-    let items: Vec<Value> = one_or_many(v).unwrap_or_default();
-    Ok(items.into_iter().filter_map(|i| T::deserialize(i).ok()).collect())
-}
-
-/// The first id of a reference or a list of them (`attributedTo` as PeerTube sends it).
-pub(super) fn first_ref<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let v = Value::deserialize(d)?;
-    Ok(match &v {
-        Value::Array(a) => a.iter().find_map(id_of),
-        v => id_of(v),
-    }
-    .map(String::from))
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Source {
-    #[serde(default, deserialize_with = "lenient")]
-    pub content: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct Hashtag {
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Location {
@@ -65,24 +30,9 @@ pub struct StructureRef {
 /// A practice as received.
 #[derive(Debug, Clone, Deserialize)]
 pub struct ArticleObject {
-    pub id: String,
-    /// Its author (the origin territory, or an actor of its host writing in it).
-    #[serde(rename = "attributedTo", default, deserialize_with = "first_ref")]
-    pub attributed_to: Option<String>,
-    /// The territory it is published in (FEP-1b12).
-    #[serde(default, deserialize_with = "lenient")]
-    pub audience: Option<Ref>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub summary: Option<String>,
-    /// HTML, sanitised before it is kept.
-    #[serde(default, deserialize_with = "lenient")]
-    pub content: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub source: Option<Source>,
-    #[serde(default, deserialize_with = "lenient_list")]
-    pub tag: Vec<Hashtag>,
+    /// `id`, author, `audience`, `name`, `summary`, `content`, `source`, `tag`.
+    #[serde(flatten)]
+    pub common: ObjectFields,
     #[serde(default, deserialize_with = "lenient")]
     pub location: Option<Location>,
     #[serde(rename = "cces:domains", default, deserialize_with = "lenient_list")]
@@ -107,10 +57,6 @@ impl ArticleObject {
     pub fn from_value(v: &Value) -> AppResult<ArticleObject> {
         ArticleObject::deserialize(v).map_err(|e| AppError::BadRequest(format!("malformed Article: {e}")))
     }
-
-    pub fn audience(&self) -> Option<&str> {
-        self.audience.as_ref().map(Ref::id)
-    }
 }
 
 #[cfg(test)]
@@ -129,10 +75,10 @@ mod tests {
             "cces:structures": [{"id": "https://x.example/s/7", "name": "Coin"}, {"id": 3}]
         }))
         .expect("lenient");
-        assert_eq!(a.name, None);
-        assert_eq!(a.attributed_to.as_deref(), Some("https://x.example/u/a"));
-        assert_eq!(a.audience(), Some("https://x.example/c/b"));
-        assert_eq!(a.tag.len(), 1);
+        assert_eq!(a.common.name, None);
+        assert_eq!(a.common.attributed_to.as_deref(), Some("https://x.example/u/a"));
+        assert_eq!(a.common.audience(), Some("https://x.example/c/b"));
+        assert_eq!(a.common.tag.len(), 1);
         assert_eq!(a.domains, vec!["alimentation"]);
         assert_eq!(a.location.and_then(|l| l.latitude), None);
         assert_eq!(a.structures.len(), 1);
@@ -146,7 +92,7 @@ mod tests {
         let text = std::fs::read_to_string(dir.join("announce_create_page.json")).expect("fixture");
         let announce: Value = serde_json::from_str(&text).expect("json");
         let page: ArticleObject = serde_json::from_value(announce["object"]["object"].clone()).expect("page");
-        assert!(page.name.is_some_and(|n| !n.is_empty()));
-        assert!(page.attributed_to.is_some());
+        assert!(page.common.name.is_some_and(|n| !n.is_empty()));
+        assert!(page.common.attributed_to.is_some());
     }
 }

@@ -1,7 +1,8 @@
 //! A shared action (`Event`) as other servers send it: inside a `Create`/`Update`, an
 //! `Invite`, or a group's `Announce` of one (FEP-1b12).
 //!
-//! Lenient like `received_article`: Maillage, Mobilizon and Gancio shape `location`, `address`
+//! Lenient like every object received (`received_object`: the fields it shares with the
+//! `Article` and the `Note`): Maillage, Mobilizon and Gancio shape `location`, `address`
 //! and the status differently (`address` a `PostalAddress` or a plain string, `location` one
 //! `Place` or a list, FEP-8a8e's `eventStatus` or Mobilizon's `status`); a field of an unexpected
 //! shape reads as absent. Only `id` is required; `activities::event::content` says which fields
@@ -12,8 +13,7 @@ use serde_json::Value;
 
 use super::{
     coorganisation::EvaluationJson,
-    inbound::Ref,
-    received_article::{Hashtag, Source, first_ref, lenient, lenient_list},
+    received_object::{ObjectFields, lenient, lenient_list},
 };
 use crate::error::{AppError, AppResult};
 
@@ -57,25 +57,12 @@ fn place<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Place>, D::Error> {
 /// An action as received.
 #[derive(Debug, Clone, Deserialize)]
 pub struct EventObject {
-    pub id: String,
-    /// Its author (the origin territory, or an actor of its host writing in it).
-    #[serde(rename = "attributedTo", default, deserialize_with = "first_ref")]
-    pub attributed_to: Option<String>,
-    /// The territory it is published in (FEP-1b12).
-    #[serde(default, deserialize_with = "lenient")]
-    pub audience: Option<Ref>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub summary: Option<String>,
+    /// `id`, author, `audience`, `name`, `summary`, `content`, `source`, `tag`.
+    #[serde(flatten)]
+    pub common: ObjectFields,
     /// Maillage's plain-text summary; `summary` when absent.
     #[serde(rename = "cces:summary", default, deserialize_with = "lenient")]
     pub cces_summary: Option<String>,
-    /// HTML, sanitised before it is kept.
-    #[serde(default, deserialize_with = "lenient")]
-    pub content: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    pub source: Option<Source>,
     #[serde(rename = "startTime", default, deserialize_with = "lenient")]
     pub start_time: Option<String>,
     #[serde(rename = "endTime", default, deserialize_with = "lenient")]
@@ -84,8 +71,6 @@ pub struct EventObject {
     pub timezone: Option<String>,
     #[serde(default, deserialize_with = "place")]
     pub location: Option<Place>,
-    #[serde(default, deserialize_with = "lenient_list")]
-    pub tag: Vec<Hashtag>,
     #[serde(rename = "cces:domains", default, deserialize_with = "lenient_list")]
     pub domains: Vec<String>,
     #[serde(rename = "cces:dimensions", default, deserialize_with = "lenient_list")]
@@ -120,10 +105,6 @@ impl EventObject {
     pub fn from_value(v: &Value) -> AppResult<EventObject> {
         EventObject::deserialize(v).map_err(|e| AppError::BadRequest(format!("malformed Event: {e}")))
     }
-
-    pub fn audience(&self) -> Option<&str> {
-        self.audience.as_ref().map(Ref::id)
-    }
 }
 
 #[cfg(test)]
@@ -142,11 +123,11 @@ mod tests {
             "cces:evaluation": [{"type": "nonsense"}], "maximumAttendeeCapacity": 2.5
         }))
         .expect("lenient");
-        assert_eq!((e.name, e.start_time, e.maximum_attendee_capacity), (None, None, None));
+        assert_eq!((e.common.name, e.start_time, e.maximum_attendee_capacity), (None, None, None));
         let place = e.location.expect("the Place of the list");
         assert_eq!((place.name.as_deref(), place.latitude), (Some("Halle"), None));
         assert!(place.address.is_none());
-        assert_eq!((e.tag.len(), e.organizers.len(), e.evaluation.len()), (1, 1, 0));
+        assert_eq!((e.common.tag.len(), e.organizers.len(), e.evaluation.len()), (1, 1, 0));
         assert!(EventObject::from_value(&json!({"type": "Event"})).is_err(), "an id is required");
     }
 
@@ -156,7 +137,7 @@ mod tests {
         let all = crate::federation::protocol::fixture_objects(&["Event"]);
         for (path, object) in &all {
             let e = EventObject::from_value(object).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(e.attributed_to.is_some() && e.start_time.is_some(), "{}", path.display());
+            assert!(e.common.attributed_to.is_some() && e.start_time.is_some(), "{}", path.display());
         }
         assert!(all.len() >= 3, "only {} Event fixtures", all.len());
     }

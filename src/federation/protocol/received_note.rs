@@ -1,9 +1,9 @@
 //! A reply (`Note`; Lemmy: `Comment`) as other servers send it: inside a `Create`/`Update`,
 //! inside a group's `Announce`, or fetched from its id.
 //!
-//! Lenient like `received_article`: Mastodon, GoToSocial, Lemmy, Friendica and Maillage shape
-//! `url`, `to`/`cc` and `attributedTo` differently; a field of an unexpected shape reads as
-//! absent. Only `id` is required.
+//! Lenient like every object received (`received_object`, whose readers it uses): Mastodon,
+//! GoToSocial, Lemmy, Friendica and Maillage shape `url`, `to`/`cc` and `attributedTo`
+//! differently; a field of an unexpected shape reads as absent. Only `id` is required.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -12,7 +12,7 @@ use super::{
     AS_PUBLIC,
     inbound::Ref,
     one_or_many,
-    received_article::{first_ref, lenient, lenient_list},
+    received_object::{first_ref, lenient, lenient_list},
 };
 use crate::error::{AppError, AppResult};
 

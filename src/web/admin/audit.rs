@@ -227,7 +227,7 @@ pub(super) async fn audit_page(
     let (rows, total) = data.store.search_audit(&search).await?;
     let names = Names::of(&data, &rows).await?;
     let params = [("q", text.as_str()), ("kind", kind.as_str()), ("routine", if routine { "1" } else { "" })];
-    let pager = Pager::new(tr, "/admin/audit", &params, page, total);
+    let pager = Pager::new(tr, AdminPath::audit().path(), &params, page, total);
     let page = AuditPage {
         l: Layout::new(&ctx, tr.t("admin-audit")),
         is_admin: ctx.is_admin(),

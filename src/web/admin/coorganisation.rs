@@ -37,7 +37,7 @@ pub(super) async fn invitations_page(
     };
     let decide = |what: &str, label: &str, class: &'static str| {
         action(
-            &format!("/admin/invitations/decide?decision={what}"),
+            &AdminPath::invitations_decide(what).to_string(),
             "invitation",
             tr.t(label),
             class,
@@ -91,5 +91,5 @@ pub(super) async fn invitations_decide(
         "withdraw" => processing::action_coorganisation::withdraw(&data, action_id, id, &account.email).await?,
         _ => return Err(AppError::BadRequest("decision is accept, decline or withdraw".into())),
     }
-    Ok(back(&format!("/admin/invitations?t={slug}")))
+    Ok(back(AdminPath::invitations().of(&slug)))
 }

@@ -46,17 +46,17 @@ pub(super) async fn dashboard(
     let waiting = vec![
         Line {
             text: count(if signatures == 0 { "dash-signatures-none" } else { "dash-signatures" }, signatures),
-            href: format!("/admin/signatures?t={}&status=confirmed", t.slug),
+            href: AdminPath::signatures().of(&t.slug).with("status", "confirmed").into(),
             waiting: signatures > 0,
         },
         Line {
             text: count(if requests == 0 { "dash-requests-none" } else { "dash-requests" }, requests),
-            href: format!("/admin/followers?t={}", t.slug),
+            href: AdminPath::followers().of(&t.slug).into(),
             waiting: requests > 0,
         },
         Line {
             text: count(if drafts == 0 { "dash-drafts-none" } else { "dash-drafts" }, drafts),
-            href: format!("/admin/pratiques?t={}&status=draft", t.slug),
+            href: AdminPath::practices().of(&t.slug).with("status", "draft").into(),
             waiting: drafts > 0,
         },
     ];
@@ -69,19 +69,19 @@ pub(super) async fn dashboard(
     let health = vec![
         Line {
             text: count("dash-followers", followers),
-            href: format!("/admin/followers?t={}", t.slug),
+            href: AdminPath::followers().of(&t.slug).into(),
             waiting: false,
         },
-        Line { text: count("dash-queue", queue), href: "/admin/federation".into(), waiting: false },
+        Line { text: count("dash-queue", queue), href: AdminPath::federation().into(), waiting: false },
         Line {
             text: count(if failing == 0 { "dash-failing-none" } else { "dash-failing" }, failing),
-            href: "/admin/federation".into(),
+            href: AdminPath::federation().into(),
             waiting: failing > 0,
         },
         // Only administrators can change it: moderators read it without a link.
         Line {
             text: tr.t(mail),
-            href: if ctx.is_admin() { "/admin/instance".into() } else { String::new() },
+            href: if ctx.is_admin() { AdminPath::instance().into() } else { String::new() },
             waiting: false,
         },
     ];

@@ -142,5 +142,6 @@ pub(super) async fn decide(
         }
     }
     let what = if approve { "approved" } else { "declined" };
-    Ok(Redirect::to(&format!("/admin/actions/attente?t={}&{what}={done}&skipped={skipped}", t.slug)).into_response())
+    let to = AdminPath::held_joins().of(&t.slug).with(what, done).with("skipped", skipped);
+    Ok(Redirect::to(&to.to_string()).into_response())
 }

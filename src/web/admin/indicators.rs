@@ -53,7 +53,7 @@ async fn view(
         REFERENCE.iter().map(|r| (r.id.to_string(), format!("{} ({}) — {}", r.label(english), r.unit, r.id))).collect();
     let typed = |name: &str| failed.as_ref().map(|(f, _)| f.get(name)).unwrap_or_default();
     page.forms.push(FormDef {
-        action: "/admin/indicateurs".into(),
+        action: AdminPath::indicators().into(),
         title: tr.t("mapping-title"),
         fields: vec![
             Field { name: "label", label: tr.t("indicator-label"), kind: "text", value: typed("label") },
@@ -78,7 +78,7 @@ pub(super) async fn map(
     match check_mapping(&label, &unit, &reference) {
         Ok(r) => {
             processing::observatory::map_free_indicator(&data, &label, &unit, r.id, &account.email).await?;
-            Ok(back("/admin/indicateurs"))
+            Ok(back(AdminPath::indicators()))
         }
         Err((field, key)) => {
             let q = AdminQuery { t: None, saved: None };

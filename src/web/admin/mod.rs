@@ -17,6 +17,7 @@ use super::{Layout, render_status, session::Ctx};
 use crate::{
     domain::{
         account::{Role, parse_email},
+        admin_paths::AdminPath,
         territory::{ActivityDomain, FollowState},
     },
     error::{AppError, AppResult},
@@ -246,9 +247,9 @@ fn saved_notice(ctx: &Ctx, q: &AdminQuery) -> Option<String> {
     q.saved.as_ref().map(|_| ctx.tr.t("saved"))
 }
 
-fn back(path: &str) -> Response {
-    let sep = if path.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{path}{sep}saved=1")).into_response()
+/// Back to the console page `to`, saying it was saved.
+fn back(to: AdminPath) -> Response {
+    Redirect::to(&to.with("saved", 1).to_string()).into_response()
 }
 
 fn territory_form(state: &AppState, ctx: &Ctx, t: &TerritoryRow, page: &mut AdminPage) {
@@ -317,7 +318,7 @@ async fn territory_save(
         welcome_notes: Some(f.get("welcome_notes") == "true"),
     };
     processing::territories::update(&data, &t.slug, update, &account.email).await?;
-    Ok(back(&format!("/admin/territory?t={}", t.slug)))
+    Ok(back(AdminPath::territory().of(&t.slug)))
 }
 
 /// The image type of `bytes`, from its signature (the declared type is not trusted).
@@ -384,7 +385,7 @@ async fn icon_upload(
     // Stored, set and sent to followers (an Update of the actor) with its audit entry, in one change.
     let content_type = sniff_image(&bytes).unwrap_or("application/octet-stream");
     processing::territories::set_icon(&data, &t.slug, content_type, &bytes, &account.email).await?;
-    Ok(back(&format!("/admin/territory?t={}", t.slug)))
+    Ok(back(AdminPath::territory().of(&t.slug)))
 }
 
 /// A file field's bytes, read chunk by chunk: None once it passes `max` (the rest of the field

@@ -100,15 +100,17 @@ async fn list(data: &AppState, ctx: &Ctx, q: &ListQuery) -> AppResult<Signatures
         })
         .collect();
     let params = [("t", t.slug.as_str()), ("q", text.as_str()), ("status", status.as_str())];
-    let pager = Pager::new(tr, "/admin/signatures", &params, page, total);
+    let pager = Pager::new(tr, AdminPath::signatures().path(), &params, page, total);
     // Where actions come back to: this list, with its search (never the action's own URL,
     // when the page is re-rendered after a refused action).
-    let mut here = url::form_urlencoded::Serializer::new(String::new());
-    here.extend_pairs(params.iter().filter(|(_, v)| !v.is_empty()));
-    if page > 1 {
-        here.append_pair("page", &page.to_string());
+    let mut here = AdminPath::signatures();
+    for (k, v) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        here = here.with(k, v);
     }
-    let here = format!("/admin/signatures?{}", here.finish());
+    if page > 1 {
+        here = here.with("page", page);
+    }
+    let here = here.to_string();
     Ok(SignaturesPage {
         l: Layout::new(ctx, tr.t("admin-signatures")),
         is_admin: ctx.is_admin(),
@@ -198,7 +200,7 @@ pub(super) async fn signatures_decide(
     let id: SignatoryId =
         f.get("id").trim().parse().map_err(|_| AppError::BadRequest("id: a signature number".into()))?;
     let slug = f.get("t");
-    let from = return_path(&f.get("return"), format!("/admin/signatures?t={slug}"));
+    let from = return_path(&f.get("return"), AdminPath::signatures().of(&slug).into());
     let reason = f.get("reason");
     let outcome = match check_reason(ctx.tr, approve, &reason) {
         Err(e) => Err(e),
@@ -211,7 +213,7 @@ pub(super) async fn signatures_decide(
         Ok(()) => return Ok(Redirect::to(&with_done(&from, &d.decision, 1)).into_response()),
         Err(e) => e,
     };
-    if from.starts_with("/admin/signatures/") {
+    if from.starts_with(&format!("{}/", AdminPath::signatures().path())) {
         let page = super::signature_detail::detail(&data, &ctx, id, reason, Some(error)).await?;
         return Ok(crate::web::private(render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)?));
     }
@@ -240,7 +242,7 @@ pub(super) async fn signatures_bulk(
         return Err(AppError::BadRequest("decision: approve or reject".into()));
     }
     let slug = f.get("t");
-    let from = return_path(&f.get("return"), format!("/admin/signatures?t={slug}"));
+    let from = return_path(&f.get("return"), AdminPath::signatures().of(&slug).into());
     let ids: Vec<SignatoryId> = f.get_all("ids").iter().filter_map(|i| i.trim().parse().ok()).collect();
     let reason = f.get("reason");
     let refuse = |page: &mut SignaturesPage, message: String, field: bool| {

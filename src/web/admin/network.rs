@@ -17,9 +17,15 @@ pub(super) async fn followers_page(
         let rows = data.store.follows_page(Direction::Followers, t.id, state, 500, 0).await?;
         let actions = if state == FollowState::Pending {
             vec![
-                action("/admin/followers/decide?decision=approve", "actor", tr.t("approve"), "", ("t", t.slug.clone())),
                 action(
-                    "/admin/followers/decide?decision=reject",
+                    &AdminPath::followers_decide("approve").to_string(),
+                    "actor",
+                    tr.t("approve"),
+                    "",
+                    ("t", t.slug.clone()),
+                ),
+                action(
+                    &AdminPath::followers_decide("reject").to_string(),
                     "actor",
                     tr.t("reject"),
                     "danger",
@@ -64,7 +70,7 @@ pub(super) async fn followers_decide(
     };
     let who = f.get("actor");
     processing::follows::decide_follower_audited(&data, &slug, &who, approve, Some(&account.email)).await?;
-    Ok(back(&format!("/admin/followers?t={slug}")))
+    Ok(back(AdminPath::followers().of(&slug)))
 }
 
 pub(super) async fn following_page(
@@ -101,12 +107,12 @@ async fn following_view(
         headers: vec![tr.t("follow-handle"), tr.t("state")],
         rows,
         actions: vec![
-            action("/admin/following/unfollow", "actor", tr.t("unfollow"), "secondary", ("t", t.slug.clone()))
+            action(&AdminPath::unfollow().to_string(), "actor", tr.t("unfollow"), "secondary", ("t", t.slug.clone()))
                 .confirming(tr.t("confirm-unfollow")),
         ],
     });
     page.forms.push(FormDef {
-        action: format!("/admin/following?t={}", t.slug),
+        action: AdminPath::following().of(&t.slug).into(),
         title: tr.t("follow-remote-title"),
         fields: vec![Field {
             name: "handle",
@@ -137,7 +143,7 @@ pub(super) async fn following_add(
     let handle = f.get("handle");
     match processing::follows::follow_remote_audited(&data.federation()?, &t.slug, &handle, Some(&account.email)).await
     {
-        Ok(_) => Ok(back(&format!("/admin/following?t={}", t.slug))),
+        Ok(_) => Ok(back(AdminPath::following().of(&t.slug))),
         Err(e) => {
             // The operator sees which URL answered what (status, parse error), never a body.
             tracing::info!(error = %e, "follow from the admin console failed");
@@ -155,7 +161,7 @@ pub(super) async fn following_remove(
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     let (slug, actor) = (f.get("t"), f.get("actor"));
     processing::follows::unfollow_remote_audited(&data.federation()?, &slug, &actor, Some(&account.email)).await?;
-    Ok(back(&format!("/admin/following?t={slug}")))
+    Ok(back(AdminPath::following().of(&slug)))
 }
 
 pub(super) async fn domains_page(
@@ -181,10 +187,16 @@ pub(super) async fn domains_page(
                 cells: vec![b.domain, tr.t(&format!("domain-severity-{}", b.severity)), b.reason],
             })
             .collect(),
-        actions: vec![action("/admin/domains/unblock", "domain", tr.t("unblock"), "secondary", ("", String::new()))],
+        actions: vec![action(
+            &AdminPath::domains_unblock().to_string(),
+            "domain",
+            tr.t("unblock"),
+            "secondary",
+            ("", String::new()),
+        )],
     });
     page.forms.push(FormDef {
-        action: "/admin/domains".into(),
+        action: AdminPath::domains().into(),
         title: tr.t("block"),
         fields: vec![
             Field { name: "domain", label: tr.t("domain"), kind: "text", value: String::new() },
@@ -220,7 +232,7 @@ pub(super) async fn domains_block(
     } else {
         processing::domains::block_audited(&data, &domain, &reason, Some(&account.email)).await?;
     }
-    Ok(back("/admin/domains"))
+    Ok(back(AdminPath::domains()))
 }
 
 pub(super) async fn domains_unblock(
@@ -231,7 +243,7 @@ pub(super) async fn domains_unblock(
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     let domain = f.get("domain");
     processing::domains::unblock_audited(&data, &domain, Some(&account.email)).await?;
-    Ok(back("/admin/domains"))
+    Ok(back(AdminPath::domains()))
 }
 
 pub(super) async fn federation_page(State(data): State<AppState>, ctx: Ctx) -> AppResult<Response> {

@@ -6,7 +6,7 @@ use crate::domain::ids::AccountId;
 fn account_form(ctx: &Ctx, email: String) -> FormDef {
     let tr = ctx.tr;
     FormDef {
-        action: "/admin/accounts".into(),
+        action: AdminPath::accounts().into(),
         title: tr.t("create-account"),
         fields: vec![
             Field { name: "email", label: tr.t("email"), kind: "email", value: email },
@@ -50,7 +50,7 @@ pub(super) async fn accounts_tables(data: &AppState, ctx: &Ctx, page: &mut Admin
         rows,
         actions: vec![
             action(
-                "/admin/accounts/toggle",
+                &AdminPath::accounts_toggle().to_string(),
                 "id",
                 format!("{} / {}", tr.t("disable"), tr.t("enable")),
                 "secondary",
@@ -82,7 +82,7 @@ pub(super) async fn accounts_create(
         let hash =
             tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(AppError::internal)??;
         match crate::processing::accounts::create_account(&data, email, &hash, role, &account.email).await {
-            Ok(_) => return Ok(back("/admin/accounts")),
+            Ok(_) => return Ok(back(AdminPath::accounts())),
             Err(AppError::Conflict(_)) => errors.push(("email", ctx.tr.t("account-exists"))),
             Err(e) => return Err(e),
         }
@@ -112,7 +112,7 @@ pub(super) async fn accounts_toggle(
         .find(|a| a.id == id)
         .ok_or_else(|| AppError::NotFound("account".into()))?;
     crate::processing::accounts::set_disabled(&data, &target, !target.disabled.0, &me.email).await?;
-    Ok(back("/admin/accounts"))
+    Ok(back(AdminPath::accounts()))
 }
 
 pub(super) async fn instance_page(
@@ -125,7 +125,7 @@ pub(super) async fn instance_page(
     page.notice = saved_notice(&ctx, &q);
     let tr = ctx.tr;
     page.forms.push(FormDef {
-        action: "/admin/instance".into(),
+        action: AdminPath::instance().into(),
         title: tr.t("admin-instance"),
         fields: vec![
             Field {
@@ -172,5 +172,5 @@ pub(super) async fn instance_save(
             processing::moderation::set_frequency(&data, wanted, &account.email).await?;
         }
     }
-    Ok(back("/admin/instance"))
+    Ok(back(AdminPath::instance()))
 }

@@ -65,7 +65,7 @@ pub(super) async fn list_page(
         .map(|(id, title, status, updated)| (id, title, tr.t(&format!("status-{status}")), tr.datetime(updated)))
         .collect();
     let params = [("t", t.slug.as_str()), ("q", text.as_str()), ("status", status.as_str())];
-    let pager = super::listing::Pager::new(tr, "/admin/pratiques", &params, page, total);
+    let pager = super::listing::Pager::new(tr, AdminPath::practices().path(), &params, page, total);
     let page = PracticesPage {
         l: Layout::new(&ctx, tr.t("admin-practices")),
         is_admin: ctx.is_admin(),
@@ -108,8 +108,8 @@ async fn form(
     let tr = ctx.tr;
     let structures = structures(data, t.id).await?;
     let (title, action) = match id {
-        Some(id) => (tr.t("practice-edit"), format!("/admin/pratiques/{id}?t={}", t.slug)),
-        None => (tr.t("practice-new"), format!("/admin/pratiques/nouvelle?t={}", t.slug)),
+        Some(id) => (tr.t("practice-edit"), AdminPath::practice(id).of(&t.slug).to_string()),
+        None => (tr.t("practice-new"), AdminPath::practice_new().of(&t.slug).to_string()),
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let setup = FormSetup {

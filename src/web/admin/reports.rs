@@ -160,7 +160,7 @@ pub(super) async fn decide(
     let decision =
         Decision::parse(&f.get("decision")).ok_or_else(|| AppError::Unprocessable("choose a decision".into()))?;
     reports::decide(&data, id, decision, &f.get("reason"), &account.email).await?;
-    Ok(back(&format!("/admin/reports/{id}")))
+    Ok(back(AdminPath::report(id)))
 }
 
 pub(super) async fn forward(
@@ -171,7 +171,7 @@ pub(super) async fn forward(
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Moderator, form)?;
     reports::forward(&data, id, &f.get("comment"), &account.email).await?;
-    Ok(back(&format!("/admin/reports/{id}")))
+    Ok(back(AdminPath::report(id)))
 }
 
 pub(super) async fn settings(
@@ -182,7 +182,7 @@ pub(super) async fn settings(
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     let kinds: Vec<LogKind> = f.get_all("kinds").iter().filter_map(|k| LogKind::parse(k)).collect();
     reports::set_public_log_kinds(&data, &kinds, &account.email).await?;
-    Ok(back("/admin/reports"))
+    Ok(back(AdminPath::reports()))
 }
 
 /// The instance's domain blocks in Mastodon's CSV format.
@@ -226,7 +226,7 @@ pub(super) async fn domains_import(
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     crate::processing::domains::import_csv(&data, &f.get("csv"), &account.email).await?;
-    Ok(back("/admin/domains"))
+    Ok(back(AdminPath::domains()))
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub(super) async fn detail(
     Ok(SignatureDetail {
         l: Layout::new(ctx, tr.t_with("detail-title", "name", &s.name)),
         is_admin: ctx.is_admin(),
-        back: format!("/admin/signatures?t={slug}"),
+        back: AdminPath::signatures().of(&slug).into(),
         slug,
         notice: None,
         alert: None,

@@ -69,7 +69,7 @@ pub(super) async fn signatures_withdraw(
     let id: SignatoryId =
         f.get("id").trim().parse().map_err(|_| AppError::Unprocessable("id: a signature number".into()))?;
     processing::signatures::withdraw(&data, id, &account.email).await?;
-    Ok(back(&format!("/admin/signatures?t={}", q.t.unwrap_or_default())))
+    Ok(back(AdminPath::signatures().of(&q.t.unwrap_or_default())))
 }
 
 pub(super) async fn charter_page(
@@ -96,7 +96,7 @@ pub(super) async fn charter_page(
         actions: vec![],
     });
     page.forms.push(FormDef {
-        action: format!("/admin/charter?t={}", t.slug),
+        action: AdminPath::charter().of(&t.slug).into(),
         title: tr.t("charter-import"),
         fields: vec![
             Field { name: "version", label: tr.t("charter-version-label"), kind: "text", value: String::new() },
@@ -117,7 +117,7 @@ pub(super) async fn charter_import(
     let t = selected_territory(&data, &q).await?;
     processing::signatures::import_charter(&data, &t.slug, &f.get("content"), &f.get("version"), &account.email)
         .await?;
-    Ok(back(&format!("/admin/charter?t={}", t.slug)))
+    Ok(back(AdminPath::charter().of(&t.slug)))
 }
 
 async fn signature_record(
@@ -163,7 +163,7 @@ pub(super) async fn signature_edit(
     let (s, slug, version) = signature_record(&data, id).await?;
     let input = crate::web::sign_form::input_from_form(&f);
     let errors = match processing::signatures::edit(&data, &s, input.clone(), &version, &account.email).await {
-        Ok(()) => return Ok(back(&format!("/admin/signature/{id}"))),
+        Ok(()) => return Ok(back(AdminPath::signature_record(id))),
         Err(processing::signatures::SignError::Fields(e)) => e,
         Err(processing::signatures::SignError::TooMany) => vec![],
         Err(processing::signatures::SignError::App(e)) => return Err(e),

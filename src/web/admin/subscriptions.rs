@@ -41,8 +41,14 @@ async fn view(
             })
             .collect(),
         actions: vec![
-            action("/admin/abonnements/retirer", "actor", tr.t("unsubscribe"), "secondary", ("", String::new()))
-                .confirming(tr.t("confirm-unsubscribe")),
+            action(
+                &AdminPath::subscriptions_remove().to_string(),
+                "actor",
+                tr.t("unsubscribe"),
+                "secondary",
+                ("", String::new()),
+            )
+            .confirming(tr.t("confirm-unsubscribe")),
         ],
     });
     let subscribers = data.store.subscribers().await?;
@@ -50,14 +56,14 @@ async fn view(
         let actions = if state == FollowState::Pending {
             vec![
                 action(
-                    "/admin/abonnements/decider?decision=approve",
+                    &AdminPath::subscriptions_decide("approve").to_string(),
                     "actor",
                     tr.t("approve"),
                     "",
                     ("", String::new()),
                 ),
                 action(
-                    "/admin/abonnements/decider?decision=reject",
+                    &AdminPath::subscriptions_decide("reject").to_string(),
                     "actor",
                     tr.t("reject"),
                     "danger",
@@ -103,7 +109,7 @@ async fn view(
         [("instance", "subscribe-title", "subscribe-submit"), ("relay", "relay-add-title", "relay-add-submit")]
     {
         page.forms.push(FormDef {
-            action: format!("/admin/abonnements?kind={name}"),
+            action: AdminPath::subscriptions().with("kind", name).into(),
             title: tr.t(title),
             fields: vec![Field {
                 name,
@@ -146,7 +152,7 @@ pub(super) async fn add(
         return view(&data, &ctx, &q, Some((field, target, ctx.tr.t("subscribe-empty-target")))).await;
     }
     match processing::subscriptions::subscribe(&data.federation()?, &target, kind, &account.email).await {
-        Ok(_) => Ok(back("/admin/abonnements")),
+        Ok(_) => Ok(back(AdminPath::subscriptions())),
         Err(e) => {
             // The operator sees which URL answered what (status, parse error), never a body.
             tracing::info!(error = %e, "subscription from the admin console failed");
@@ -162,7 +168,7 @@ pub(super) async fn remove(
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
     processing::subscriptions::unsubscribe(&data, &f.get("actor"), &account.email).await?;
-    Ok(back("/admin/abonnements"))
+    Ok(back(AdminPath::subscriptions()))
 }
 
 pub(super) async fn decide(
@@ -178,5 +184,5 @@ pub(super) async fn decide(
         _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
     };
     processing::subscriptions::decide_subscriber(&data, &f.get("actor"), approve, &account.email).await?;
-    Ok(back("/admin/abonnements"))
+    Ok(back(AdminPath::subscriptions()))
 }
