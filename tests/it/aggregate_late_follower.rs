@@ -19,12 +19,18 @@ async fn network_value(m: &TestInstance, origin: &str, figure: &str, key: &str) 
 }
 
 /// When `m`'s territory last sent its aggregate, once its figures count its signatories and
-/// nothing is left to send.
-async fn sent_with_signatories(m: &TestInstance, origin: &str) -> Option<i64> {
+/// are settled: nothing left to recount (the triggers' version) nor to send.
+async fn sent_and_settled(m: &TestInstance, origin: &str) -> Option<i64> {
     let (sent, rows) = m.data.store.origin_figures(origin).await.expect("figures");
     let counted = rows.iter().any(|r| r.figure.as_str() == "signatories.kind" && r.key == "structure");
-    let due = m.data.store.aggregates_due(i64::MAX, 10).await.expect("due");
-    sent.and_then(|s| s.aggregate_sent_at).filter(|_| counted && due.is_empty())
+    let unsettled: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM observatory_origins WHERE territory_id IS NOT NULL \
+         AND (version > computed_version OR computed_version > aggregate_sent_version)",
+    )
+    .fetch_one(m.data.store.pool())
+    .await
+    .expect("origins");
+    sent.and_then(|s| s.aggregate_sent_at).filter(|_| counted && unsettled == 0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -38,15 +44,21 @@ async fn a_late_follower_receives_the_figures_without_a_new_change() {
         // nobody: no follower yet). Nothing changes them afterwards.
         crate::map::seed(&a).await;
         let oa = a.territory();
+        // Settled, and still so a few refresher passes later (it runs every 500 ms).
         let mut sent_at = None;
-        for _ in 0..300 {
-            sent_at = sent_with_signatories(&a, &oa).await;
-            if sent_at.is_some() {
+        for _ in 0..60 {
+            let now = sent_and_settled(&a, &oa).await;
+            if now.is_some() && now == sent_at {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            sent_at = now;
+            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
         }
         let sent_at = sent_at.unwrap_or_else(|| panic!("[{label}] A's aggregate never sent"));
+        let figures = |rows: Vec<maillage::storage::observatory::FigureRow>| -> Vec<String> {
+            rows.iter().map(|r| format!("{} {} {} {}", r.figure.as_str(), r.key, r.period, r.total)).collect()
+        };
+        let before = figures(a.data.store.origin_figures(&oa).await.expect("figures").1);
 
         // Now B (Maillage) and a Mastodon account follow A.
         let handle = format!("territoire@{}", a.authority);
@@ -69,8 +81,14 @@ async fn a_late_follower_receives_the_figures_without_a_new_change() {
             p.received().into_iter().filter(|a| a["object"]["type"] == "cces:Aggregate").collect()
         };
         assert!(aggregates(&mastodon).is_empty(), "[{label}] Mastodon is not sent what it cannot read");
-        let (sent, _) = a.data.store.origin_figures(&oa).await.expect("figures");
-        assert_eq!(sent.and_then(|s| s.aggregate_sent_at), Some(sent_at), "[{label}] not the regular sending");
+        let (sent, after) = a.data.store.origin_figures(&oa).await.expect("figures");
+        let after = figures(after);
+        let changed: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
+        assert_eq!(
+            sent.and_then(|s| s.aggregate_sent_at),
+            Some(sent_at),
+            "[{label}] not the regular sending; figures changed: {changed:?}"
+        );
         mastodon.stop().await;
         a.stop().await;
         b.stop().await;
