@@ -592,6 +592,8 @@ federation-intro = The territory's messages (new good practices, welcomes, repli
 federation-hosts = Deliveries per server
 federation-empty = No delivery yet: nothing has gone to another server. Deliveries show up once a fediverse account follows the territory and something is published to it.
 followers-empty-pending = No request waiting.
+signatory-followers-pending = Follows of signatories waiting (limited domains)
+signatory-follow-signatory = Signatory
 followers-empty = Nobody follows this territory from the fediverse yet. Share its address (territory page) so that Mastodon and other accounts can follow it.
 practice-status-all = All
 practices-search-hint = title, summary or town
@@ -630,6 +632,7 @@ email-change-taken = This address is already that of another signature in this t
 
 ## Confirmations of destructive console actions
 confirm-reject-follower = Reject this follow request? They will not receive the territory's news.
+confirm-reject-signatory-follower = Reject this follow? The account will not receive this signatory's news.
 confirm-unfollow = Stop following this account? Its good practices will no longer arrive.
 confirm-account-toggle = Change this account's access? A disabled account can no longer log in.
 

@@ -591,6 +591,8 @@ federation-intro = Les messages du territoire (nouvelles bonnes pratiques, bienv
 federation-hosts = Envois par serveur
 federation-empty = Aucun envoi pour l'instant : rien n'est encore parti vers un autre serveur. Les envois apparaissent dès qu'un compte du fédivers suit le territoire et qu'une publication lui est adressée.
 followers-empty-pending = Aucune demande en attente.
+signatory-followers-pending = Abonnements à des signataires en attente (domaines limités)
+signatory-follow-signatory = Signataire
 followers-empty = Personne ne suit encore ce territoire depuis le fédivers. Partagez son adresse (page du territoire) pour que des comptes Mastodon ou autres puissent le suivre.
 practice-status-all = Toutes
 practices-search-hint = titre, résumé ou commune
@@ -629,6 +631,7 @@ email-change-taken = Cette adresse est déjà celle d'une autre signature de ce 
 
 ## Confirmations of destructive console actions
 confirm-reject-follower = Refuser cet abonnement ? La personne ne recevra pas les nouvelles du territoire.
+confirm-reject-signatory-follower = Refuser cet abonnement ? Le compte ne recevra pas les nouvelles de ce ou cette signataire.
 confirm-unfollow = Ne plus suivre ce compte ? Ses bonnes pratiques ne seront plus reçues.
 confirm-account-toggle = Changer l'accès de ce compte ? Un compte désactivé ne peut plus se connecter.
 

@@ -4,7 +4,8 @@
 //! Order of checks, cheapest first, each with its status: size (413), JSON shape (400),
 //! blocked domain (403; a `Flag` from one: 202, dropped), signature syntax, time window and
 //! digest (401), actor and id on the signer's host (403), key fetch and signature (401), the
-//! actor named is the signer (403).
+//! actor named is the signer (403), blocked by the territory concerned (403; a `Flag`: 202,
+//! dropped).
 //! Only then are effects applied, in one transaction, before answering 202.
 
 use std::time::Instant;
@@ -119,6 +120,12 @@ async fn receive(
         return Ok(StatusCode::ACCEPTED);
     }
     if blocked_by_territory(data, uri.path(), &env, &signer).await? {
+        if env.kind == "Flag" {
+            // As from a domain blocked instance-wide (above): a report from whom the territory
+            // blocked is dropped, not refused (issue 15, "Bad input").
+            tracing::info!(actor = %env.actor, "Flag from an actor or domain the territory blocks: ignored");
+            return Ok(StatusCode::ACCEPTED);
+        }
         return Err(AppError::Forbidden("blocked by this territory".into()));
     }
     dispatch(data, &env, &signer).await?;

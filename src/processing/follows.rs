@@ -1,4 +1,5 @@
-//! Following remote actors, and approving or rejecting followers.
+//! Following remote actors, and approving or rejecting followers (of a territory, and those
+//! of a signatory's actor held because their domain is limited).
 
 use activitypub_federation::config::Data;
 use serde_json::Value;
@@ -8,16 +9,21 @@ use crate::{
     domain::territory::FollowState,
     error::{AppError, AppResult},
     federation::{
-        activities::follow::{send_answer, stored_follow},
+        activities::{
+            follow::{send_answer, stored_follow},
+            signatory_follow,
+        },
         objects::DbRemoteActor,
         outgoing,
         protocol::activities::{follow, undo},
     },
-    processing::unit::Change,
+    processing::{observatory_aggregates, unit::Change},
     state::AppState,
     storage::{
         actors::remote_actor_by_ap_id_in,
-        follows::{self, Direction},
+        follows::{self, Direction, FollowRow},
+        signatories::{SignatoryActorRow, signatory_actor_in},
+        signatory_followers::{accept_signatory_follower, remove_signatory_follower, signatory_follow_in},
         territories::TerritoryRow,
     },
 };
@@ -105,13 +111,27 @@ pub async fn decide_follower_audited(
     by: Option<&str>,
 ) -> AppResult<()> {
     let t = territory(state, slug).await?;
+    // An approved Maillage follower gets the territory's figures with the Accept (looked up
+    // before the change: no network inside its transaction).
+    let named =
+        |f: &FollowRow| f.actor_ap_id == who || f.handle().trim_start_matches('@') == who.trim_start_matches('@');
+    let mut owed = (String::new(), vec![]);
+    if approve
+        && let Some(f) = state
+            .store
+            .follows_page(Direction::Followers, t.id, FollowState::Pending, i64::MAX, 0)
+            .await?
+            .into_iter()
+            .find(named)
+        && let Some(a) = state.store.remote_actor_by_ap_id(&f.actor_ap_id).await?
+    {
+        let here = [(t.id, t.slug.clone())];
+        owed = (a.ap_id, observatory_aggregates::owed_to_new_follower(state, &here, &a.inbox).await?);
+    }
     let mut change = Change::begin(state).await?;
     let pending =
         follows::follows_page_in(change.conn(), Direction::Followers, t.id, FollowState::Pending, i64::MAX, 0).await?;
-    let f = pending
-        .into_iter()
-        .find(|f| f.actor_ap_id == who || f.handle().trim_start_matches('@') == who.trim_start_matches('@'))
-        .ok_or_else(|| AppError::NotFound(format!("no pending follower {who}")))?;
+    let f = pending.into_iter().find(named).ok_or_else(|| AppError::NotFound(format!("no pending follower {who}")))?;
     let follower = remote_actor_by_ap_id_in(change.conn(), &f.actor_ap_id)
         .await?
         .ok_or_else(|| AppError::NotFound("follower".into()))?;
@@ -120,6 +140,9 @@ pub async fn decide_follower_audited(
         follows::set_follow_state(change.conn(), Direction::Followers, t.id, follower.id, FollowState::Accepted)
             .await?;
         send_answer(&mut change, &t, &follower, &follow_json, "Accept").await?;
+        if follower.ap_id == owed.0 {
+            observatory_aggregates::queue_to_new_follower(&mut change, &owed.1, &follower.inbox).await?;
+        }
     } else {
         follows::delete_follow(change.conn(), Direction::Followers, t.id, follower.id).await?;
         send_answer(&mut change, &t, &follower, &follow_json, "Reject").await?;
@@ -128,5 +151,43 @@ pub async fn decide_follower_audited(
         let what = if approve { "follower.approve" } else { "follower.reject" };
         change.audit(by, what, &format!("{slug}: {who}")).await?;
     }
+    change.commit().await
+}
+
+/// Approves (`Accept`) or refuses (`Reject`) a follow of one of `slug`'s signatories held
+/// because the follower's domain is limited (issue 15, point 5), named by the Follow's id. The
+/// answer comes from the signatory's actor, in one change with the audit entry
+/// `signatory_follower.approve` or `signatory_follower.reject` by `by`.
+pub async fn decide_signatory_follower(
+    state: &AppState,
+    slug: &str,
+    follow_id: &str,
+    approve: bool,
+    by: &str,
+) -> AppResult<()> {
+    let t = territory(state, slug).await?;
+    let mut change = Change::begin(state).await?;
+    let f = signatory_follow_in(change.conn(), follow_id)
+        .await?
+        .filter(|f| f.territory_id == t.id && f.state == FollowState::Pending)
+        .ok_or_else(|| AppError::NotFound(format!("no pending follow {follow_id}")))?;
+    let s = signatory_actor_in(change.conn(), f.signatory_id)
+        .await?
+        .filter(SignatoryActorRow::is_public)
+        .ok_or_else(|| AppError::NotFound("signatory".into()))?;
+    let follower = remote_actor_by_ap_id_in(change.conn(), &f.actor_ap_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("follower".into()))?;
+    let followed = state.urls.signatory(s.id);
+    let follow_json = stored_follow(&f.follow_ap_id, &f.actor_ap_id, followed.as_str());
+    if approve {
+        accept_signatory_follower(change.conn(), s.id, follower.id).await?;
+        signatory_follow::answer(&mut change, &s, &follower, &follow_json, "Accept").await?;
+    } else {
+        remove_signatory_follower(change.conn(), s.id, follower.id).await?;
+        signatory_follow::answer(&mut change, &s, &follower, &follow_json, "Reject").await?;
+    }
+    let what = if approve { "signatory_follower.approve" } else { "signatory_follower.reject" };
+    change.audit(by, what, &format!("{slug}: {} follows {followed}", f.actor_ap_id)).await?;
     change.commit().await
 }

@@ -1,9 +1,10 @@
 //! A territory's figures as its `cces:Aggregate` (issue 13, point 9; docs/FEDERATION.md
 //! "Observatory aggregates"): sent to its followers (and subscribed instances, relays) when the
 //! refresher changed them, at most once per [`SEND_EVERY`] (changes meanwhile go out together),
-//! each sending one change through the unit of work and the outbox; and received from the
-//! territories we follow, checked, then stored as that territory's figures, which the network
-//! scope reads instead of recounting its practices and actions.
+//! each sending one change through the unit of work and the outbox (and to a new follower in
+//! the change that accepts it, so that it need not wait for a change of the figures); and
+//! received from the territories we follow, checked, then stored as that territory's figures,
+//! which the network scope reads instead of recounting its practices and actions.
 
 use std::{
     hash::{Hash, Hasher},
@@ -137,6 +138,53 @@ async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> 
     change.commit().await?;
     tracing::debug!(%origin, figures = rows.len(), inboxes = inboxes.len(), "observatory aggregate sent");
     Ok(true)
+}
+
+/// Which of `territories` (id, slug) a new follower gets the current aggregate of when its
+/// Follow is accepted, at `inbox`: none unless the inbox is on a Maillage instance (NodeInfo,
+/// looked up here, before the accepting change: no network inside a held write lock); of
+/// those, the territories whose aggregate went out already, with figures. Without it, a
+/// follower arriving after the last change of the figures would see none until the next
+/// change; an aggregate not sent yet goes to every follower, this one included, at the next
+/// pass of [`send_due`].
+pub async fn owed_to_new_follower(
+    state: &AppState,
+    territories: &[(TerritoryId, String)],
+    inbox: &str,
+) -> AppResult<Vec<(TerritoryId, String)>> {
+    let sent = state.store.territories_with_aggregate_sent().await?;
+    let owed: Vec<(TerritoryId, String)> = territories.iter().filter(|(id, _)| sent.contains(id)).cloned().collect();
+    if owed.is_empty() {
+        return Ok(owed);
+    }
+    let inboxes = [inbox.to_string()];
+    if crate::federation::software::maillage_inboxes(state, &inboxes).await.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(owed)
+}
+
+/// Queues, in `change` (the one accepting a Follow), the current aggregate of each of `owed`
+/// ([`owed_to_new_follower`]) to the new follower's `inbox` alone, as a `Create`: it is new to
+/// that follower. Its `updated` is that of the figures, so the next `Update` to all followers
+/// supersedes it.
+pub async fn queue_to_new_follower(change: &mut Change, owed: &[(TerritoryId, String)], inbox: &str) -> AppResult<()> {
+    let state = change.state().clone();
+    for (territory_id, slug) in owed {
+        let origin = state.urls.territory(slug).to_string();
+        let Some(sent) = sent_state(change.conn(), &origin).await? else { continue };
+        let rows = origin_figures_in(change.conn(), &origin).await?;
+        if rows.is_empty() {
+            continue;
+        }
+        let aggregate = aggregate_of(&state, slug, sent.computed_at, &rows);
+        let followers = state.urls.territory_collection(slug, "followers");
+        let activity =
+            Activity::new(Kind::Create, new_activity_id(&state), &origin, aggregate).public(&[&followers]).to_json();
+        change.queue(LocalActor::Territory(*territory_id), &activity, false, &[inbox.to_string()]).await?;
+        tracing::debug!(%origin, figures = rows.len(), %inbox, "observatory aggregate sent to a new follower");
+    }
+    Ok(())
 }
 
 /// What became of a received aggregate.

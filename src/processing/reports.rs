@@ -168,18 +168,31 @@ pub async fn file_flag(
     state: &AppState,
     flag_id: &str,
     reporter: &str,
+    reporter_host: &str,
     objects: &[String],
     comment: &str,
 ) -> AppResult<usize> {
-    let mut targets: Vec<Target> = vec![];
+    let mut found: Vec<Target> = vec![];
     for id in objects {
         if let Some(t) = target(state, None, id, false).await? {
-            targets.push(t);
+            found.push(t);
         }
     }
     // The account named beside its posts (Mastodon) is context, not a report of its own.
-    if targets.iter().any(|t| t.kind != TargetKind::Actor) {
-        targets.retain(|t| t.kind != TargetKind::Actor);
+    if found.iter().any(|t| t.kind != TargetKind::Actor) {
+        found.retain(|t| t.kind != TargetKind::Actor);
+    }
+    // What a territory holds is not reported by whom it blocked (actor or domain): dropped, as
+    // a `Flag` from a domain blocked instance-wide is (issue 15, "Bad input").
+    let mut targets = Vec::with_capacity(found.len());
+    for t in found {
+        if let Some(territory) = t.territory_id
+            && state.store.blocked_by_territory(territory, reporter, reporter_host).await?
+        {
+            tracing::info!(%reporter, %territory, target = %t.ap_id, "report from whom the territory blocks: ignored");
+            continue;
+        }
+        targets.push(t);
     }
     if targets.is_empty() {
         return Ok(0);

@@ -78,6 +78,12 @@ pub async fn decide_subscriber(state: &AppState, who: &str, approve: bool, by: &
     let sub = find(state.store.subscribers().await?, who)
         .filter(|s| s.state == FollowState::Pending)
         .ok_or_else(|| AppError::NotFound(format!("no pending subscriber {who}")))?;
+    // An approved Maillage instance gets every territory's figures with the Accept (looked up
+    // before the change: no network inside its transaction).
+    let owed = match state.store.remote_actor_by_ap_id(&sub.actor_ap_id).await? {
+        Some(a) if approve => subscription::aggregates_owed(state, &a).await?,
+        _ => vec![],
+    };
     let mut change = Change::begin(state).await?;
     let follower = remote_actor_by_ap_id_in(change.conn(), &sub.actor_ap_id)
         .await?
@@ -86,6 +92,7 @@ pub async fn decide_subscriber(state: &AppState, who: &str, approve: bool, by: &
     if approve {
         subs::set_subscriber_state(change.conn(), follower.id, FollowState::Accepted).await?;
         subscription::answer(&mut change, &follower, &follow_json, "Accept").await?;
+        super::observatory_aggregates::queue_to_new_follower(&mut change, &owed, &follower.inbox).await?;
     } else {
         subs::delete_subscriber(change.conn(), follower.id).await?;
         subscription::answer(&mut change, &follower, &follow_json, "Reject").await?;

@@ -11,7 +11,7 @@ use crate::{
     processing::unit::Change,
     state::AppState,
     storage::{
-        hosts::domain_of,
+        hosts::block_entry,
         reports::{self as store, NewLogLine},
     },
 };
@@ -55,7 +55,9 @@ pub async fn block(
 ) -> AppResult<()> {
     let target = match kind {
         BlockKind::Actor => crate::federation::protocol::remote_url::remote_url(target, true)?.to_string(),
-        BlockKind::Domain => domain_of(target.trim()),
+        // Written as the instance-wide blocks are (`domains::block`): a domain, or `name:port`
+        // when a port other than 80/443 is given, which then blocks exactly that server.
+        BlockKind::Domain => block_entry(target),
     };
     if target.is_empty() {
         return Err(AppError::Unprocessable("nothing to block".into()));

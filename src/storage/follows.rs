@@ -120,11 +120,14 @@ impl Store {
 /// [`Store::is_followed`], read through the pool or inside a change's transaction.
 pub async fn is_followed_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, actor_id: i64) -> AppResult<bool> {
     // Or an actor of an instance we subscribe to as a whole, or a territory learned through a
-    // subscription or a relay we follow (`storage::subscriptions`).
+    // subscription or a relay we follow (`storage::subscriptions`). A subscription still
+    // pending counts, as a pending follow does: what the instance sends with its Accept (each
+    // territory's aggregate) may overtake the Accept (deliveries to a host run side by side).
     let n: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM following WHERE actor_id = $1 AND state IN ('accepted', 'pending')) \
          + (SELECT COUNT(*) FROM instance_following s JOIN remote_actors r ON r.id = s.actor_id \
-            JOIN remote_actors a ON a.host = r.host WHERE a.id = $1 AND s.state = 'accepted' AND s.kind = 'instance') \
+            JOIN remote_actors a ON a.host = r.host WHERE a.id = $1 AND s.state IN ('accepted', 'pending') \
+            AND s.kind = 'instance') \
          + (SELECT COUNT(*) FROM subscription_territories l JOIN instance_following s ON s.actor_id = l.via_actor_id \
             WHERE l.actor_id = $1 AND s.state = 'accepted')",
     )

@@ -38,6 +38,7 @@ pub mod practices;
 pub mod reactions;
 pub mod reports;
 pub mod signatories;
+pub mod signatory_followers;
 pub mod signature_changes;
 pub mod subscriptions;
 pub mod territories;

@@ -55,6 +55,19 @@ impl Store {
         .await?)
     }
 
+    /// The local territories whose aggregate went out at least once and has figures (a
+    /// follower arriving later is sent it when accepted:
+    /// `processing::observatory_aggregates::owed_to_new_follower`; an empty one tells nothing).
+    pub async fn territories_with_aggregate_sent(&self) -> AppResult<Vec<TerritoryId>> {
+        Ok(sqlx::query_scalar(
+            "SELECT o.territory_id FROM observatory_origins o WHERE o.territory_id IS NOT NULL \
+             AND o.aggregate_sent_at IS NOT NULL \
+             AND EXISTS (SELECT 1 FROM observatory_figures f WHERE f.origin = o.origin) ORDER BY o.territory_id",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     /// An origin's figures and when they were computed (its aggregate as served).
     pub async fn origin_figures(&self, origin: &str) -> AppResult<(Option<SentState>, Vec<FigureRow>)> {
         let mut conn = self.pool().acquire().await?;

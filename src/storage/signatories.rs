@@ -392,55 +392,6 @@ impl Store {
         .fetch_all(self.pool())
         .await?)
     }
-
-    pub async fn signatory_follower_inboxes(&self, id: SignatoryId) -> AppResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT COALESCE(a.shared_inbox, a.inbox) FROM signatory_followers f \
-             JOIN remote_actors a ON a.id = f.actor_id WHERE f.signatory_id = $1",
-        )
-        .bind(id)
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    pub async fn count_signatory_followers(&self, id: SignatoryId) -> AppResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM signatory_followers WHERE signatory_id = $1")
-            .bind(id)
-            .fetch_one(self.pool())
-            .await?)
-    }
-}
-
-pub async fn add_signatory_follower(
-    conn: &mut sqlx::AnyConnection,
-    signatory_id: SignatoryId,
-    actor_id: i64,
-    follow_ap_id: &str,
-) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO signatory_followers (signatory_id, actor_id, follow_ap_id, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (signatory_id, actor_id) DO UPDATE SET follow_ap_id = excluded.follow_ap_id",
-    )
-    .bind(signatory_id)
-    .bind(actor_id)
-    .bind(follow_ap_id)
-    .bind(now_millis())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn remove_signatory_follower(
-    conn: &mut sqlx::AnyConnection,
-    signatory_id: SignatoryId,
-    actor_id: i64,
-) -> AppResult<bool> {
-    let done = sqlx::query("DELETE FROM signatory_followers WHERE signatory_id = $1 AND actor_id = $2")
-        .bind(signatory_id)
-        .bind(actor_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
 }
 
 /// A territory's listed, approved signatories (its public directory), read through the pool or

@@ -6,6 +6,7 @@ mod action_participation;
 mod actions;
 mod actors_strict;
 mod agenda;
+mod aggregate_late_follower;
 mod announcements;
 mod backup;
 mod browser;

@@ -1,5 +1,6 @@
 //! `Follow` of a territory: accepted at once, or held until an admin approves it when the
 //! territory has `manuallyApprovesFollowers` or the follower's domain is limited (issue 15).
+//! A Maillage instance accepted gets the territory's current `cces:Aggregate` with the Accept.
 //! https://www.w3.org/TR/activitypub/#follow-activity-inbox
 
 use serde_json::Value;
@@ -12,7 +13,7 @@ use crate::{
         outgoing,
         protocol::{activities::answer_follow, inbound::Follow},
     },
-    processing::unit::Change,
+    processing::{observatory_aggregates, unit::Change},
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
@@ -38,6 +39,13 @@ impl Activity for Follow {
         let territory = require_local_territory(state, self.object.id()).await?;
         // A limited domain's follows wait for a moderator, whatever the territory's setting.
         let limited = state.is_limited(&follower.host).await?;
+        // A Maillage follower accepted at once gets the territory's figures with the Accept.
+        let owed = if limited || territory.manually_approves_followers.0 {
+            vec![]
+        } else {
+            let here = [(territory.id, territory.slug.clone())];
+            observatory_aggregates::owed_to_new_follower(state, &here, &follower.inbox).await?
+        };
         let mut change = Change::begin(state).await?;
         if !claim_received(change.conn(), self.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
             return Ok(());
@@ -59,6 +67,7 @@ impl Activity for Follow {
             tracing::info!(territory = %territory.slug, follower = %follower.ap_id, limited, "follow request held for approval");
         } else {
             send_answer(&mut change, &territory, follower, ctx.raw, "Accept").await?;
+            observatory_aggregates::queue_to_new_follower(&mut change, &owed, &follower.inbox).await?;
             tracing::info!(territory = %territory.slug, follower = %follower.ap_id, "follower accepted");
         }
         change.commit().await

@@ -11,7 +11,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::{
-    domain::{local_actor::LocalActor, territory::FollowState},
+    domain::{ids::TerritoryId, local_actor::LocalActor, territory::FollowState},
     error::{AppError, AppResult},
     federation::{
         fetch::{self, Accept},
@@ -20,7 +20,7 @@ use crate::{
         protocol::{activities::answer_follow, discovery::Links},
         signatures::host_header,
     },
-    processing::unit::Change,
+    processing::{observatory_aggregates, unit::Change},
     state::AppState,
     storage::{activities::claim_received, actors::RemoteActorRow, subscriptions as subs},
 };
@@ -58,24 +58,37 @@ pub async fn instance_actor_of(
 }
 
 /// A remote instance's `Follow` of our instance actor: accepted at once, or held for an admin
-/// when `subscribers_by_hand` is set.
+/// when `subscribers_by_hand` is set or its domain is limited (issue 15, point 5). Accepted at
+/// once, a Maillage instance gets every territory's current `cces:Aggregate` with the Accept.
 pub async fn receive_follow(state: &AppState, id: &str, raw: &Value, follower: &RemoteActorRow) -> AppResult<()> {
+    let limited = state.is_limited(&follower.host).await?;
+    let by_hand = state.config.subscribers_by_hand || limited;
+    let owed = if by_hand { vec![] } else { aggregates_owed(state, follower).await? };
     let mut change = Change::begin(state).await?;
     if !claim_received(change.conn(), id, follower.ap_id.as_str(), "Follow").await? {
         return Ok(());
     }
     let existing = subs::subscriber_in(change.conn(), follower.id).await?;
     let already = existing.is_some_and(|s| s.state == FollowState::Accepted);
-    let held = state.config.subscribers_by_hand && !already;
+    let held = by_hand && !already;
     let now = if held { FollowState::Pending } else { FollowState::Accepted };
     subs::upsert_subscriber(change.conn(), follower.id, id, now).await?;
     if held {
-        tracing::info!(subscriber = %follower.ap_id, "instance subscription held for approval");
+        tracing::info!(subscriber = %follower.ap_id, limited, "instance subscription held for approval");
     } else {
         answer(&mut change, follower, raw, "Accept").await?;
+        observatory_aggregates::queue_to_new_follower(&mut change, &owed, &follower.inbox).await?;
         tracing::info!(subscriber = %follower.ap_id, "instance subscriber accepted");
     }
     change.commit().await
+}
+
+/// The territories whose current aggregate a new subscriber gets with its Accept (looked up
+/// before the accepting change: see `observatory_aggregates::owed_to_new_follower`).
+pub async fn aggregates_owed(state: &AppState, follower: &RemoteActorRow) -> AppResult<Vec<(TerritoryId, String)>> {
+    let territories: Vec<(TerritoryId, String)> =
+        state.store.territories().await?.into_iter().map(|t| (t.id, t.slug)).collect();
+    observatory_aggregates::owed_to_new_follower(state, &territories, &follower.inbox).await
 }
 
 /// Queues `Accept` or `Reject` of `follow`, from our instance actor, to the subscriber's inbox.

@@ -73,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/territory/icon", post(icon_upload).layer(DefaultBodyLimit::max(MAX_ICON_REQUEST)))
         .route("/admin/followers", get(network::followers_page))
         .route("/admin/followers/decide", post(network::followers_decide))
+        .route("/admin/followers/signataires", post(network::signatory_followers_decide))
         .route("/admin/invitations", get(coorganisation::invitations_page))
         .route("/admin/invitations/decide", post(coorganisation::invitations_decide))
         .route("/admin/following", get(network::following_page).post(network::following_add))

@@ -47,7 +47,48 @@ pub(super) async fn followers_page(
             actions,
         });
     }
+    // Follows of the territory's signatories from limited domains (issue 15, point 5): shown
+    // only when some wait, named by the Follow's id.
+    let held = data.store.signatory_follows(t.id, FollowState::Pending).await?;
+    if !held.is_empty() {
+        let decide = |decision: &str| format!("/admin/followers/signataires?decision={decision}");
+        page.tables.push(Table {
+            empty: String::new(),
+            title: tr.t("signatory-followers-pending"),
+            headers: vec![tr.t("follow-handle"), tr.t("signatory-follow-signatory"), tr.t("when")],
+            rows: held
+                .into_iter()
+                .map(|f| Row {
+                    key: f.follow_ap_id.clone(),
+                    cells: vec![f.handle(), f.signatory_name.clone(), tr.datetime(f.created_at)],
+                })
+                .collect(),
+            actions: vec![
+                action(&decide("approve"), "follow", tr.t("approve"), "", ("t", t.slug.clone())),
+                action(&decide("reject"), "follow", tr.t("reject"), "danger", ("t", t.slug.clone()))
+                    .confirming(tr.t("confirm-reject-signatory-follower")),
+            ],
+        });
+    }
     render_status(StatusCode::OK, &page)
+}
+
+/// A moderator's decision on a held follow of a signatory (`follow`: the Follow's id).
+pub(super) async fn signatory_followers_decide(
+    State(data): State<AppState>,
+    ctx: Ctx,
+    Query(d): Query<DecisionQuery>,
+    form: Result<CsrfForm<FormPairs>, AppError>,
+) -> AppResult<Response> {
+    let (account, f) = posted(&ctx, Role::Moderator, form)?;
+    let slug = f.get("t");
+    let approve = match d.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
+    };
+    processing::follows::decide_signatory_follower(&data, &slug, &f.get("follow"), approve, &account.email).await?;
+    Ok(back(&format!("/admin/followers?t={slug}")))
 }
 
 #[derive(Debug, Deserialize)]
