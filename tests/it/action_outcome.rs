@@ -6,7 +6,8 @@
 //! who joined from the page answers the feedback form through the management link (rating
 //! 1–5 and a private text; bad input 422, nothing stored; before the end 409; a second answer
 //! replaces the first), and the page shows the organisers' evaluation per dimension with its
-//! indicators beside the ratings' summary, never the private text.
+//! indicators beside the ratings' summary, never the private text; the `Event` carries that
+//! summary in its `cces:evaluation`, and moderators read the texts through the API.
 
 use crate::common;
 
@@ -233,6 +234,31 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
         for private in ["Très bien organisé", "Inès", "ines@example.org"] {
             assert!(!page.contains(private), "[{label}] {private} is private");
         }
+
+        // The `Event` carries the summary in its evaluation (answers, mean), never the texts.
+        let event = common::get_json(&ap_id).await;
+        let evaluation = &event["cces:evaluation"][0];
+        assert_eq!(
+            evaluation["cces:feedback"],
+            json!({"cces:answers": 1, "cces:meanRating": 5.0}),
+            "[{label}] {event}"
+        );
+        let (_, api) = call(Method::GET, m.url(&format!("/api/v1/actions/{id}")), None, None).await;
+        let (_, evaluations) = call(Method::GET, m.url(&format!("/api/v1/actions/{id}/evaluation")), None, None).await;
+        for public in [event.to_string(), api.to_string(), evaluations.to_string()] {
+            for private in ["Très bien organisé", "Inès", "ines@example.org"] {
+                assert!(!public.contains(private), "[{label}] {private} in {public}");
+            }
+        }
+        // Moderators read the texts through the API; no one else.
+        let feedback = m.url(&format!("/api/v1/actions/{id}/feedback"));
+        let (s, f) = call(Method::GET, feedback.clone(), Some(&modo), None).await;
+        assert_eq!(s, StatusCode::OK, "[{label}] {f}");
+        assert_eq!((f["answers"].as_i64(), f["mean_rating"].as_f64()), (Some(1), Some(5.0)), "[{label}] {f}");
+        assert_eq!(f["items"][0]["comment"], "Très bien organisé, merci.");
+        assert_eq!(call(Method::GET, feedback, None, None).await.0, StatusCode::UNAUTHORIZED);
+        let (s, _) = call(Method::GET, m.url("/api/v1/actions/999999/feedback"), Some(&modo), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
         m.stop().await;
     }
 }

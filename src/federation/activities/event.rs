@@ -355,6 +355,11 @@ pub(crate) fn evaluation_content(e: &EvaluationJson, allow_private_network: bool
                 cces_indicator: i.indicator.as_deref().map(|r| cut(r, 100)).filter(|r| !r.is_empty()),
             })
             .collect(),
+        // A summary that could be one: answers counted, a mean rating on the 1–5 scale.
+        feedback: e
+            .feedback
+            .filter(|f| (1..=10_000_000).contains(&f.answers) && (1.0..=5.0).contains(&f.mean_rating))
+            .map(|f| (f.answers, (f.mean_rating * 10.0).round() / 10.0)),
     }
 }
 
