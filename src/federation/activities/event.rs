@@ -418,4 +418,27 @@ mod tests {
         assert!(!g.description_html.contains("script"), "sanitised: {}", g.description_html);
         assert_eq!(g.ends_at - g.starts_at, 3 * 3600 * 1000);
     }
+
+    /// A received evaluation keeps the feedback summary its instance sent, when it could be one.
+    #[test]
+    fn feedback_summaries_received() {
+        let read = |feedback: &str| {
+            let e: EvaluationJson = serde_json::from_str(&format!(
+                r#"{{"type": "cces:Evaluation", "attributedTo": "https://a.example/t/a", "updated": "2030-01-01T00:00:00Z"
+                    {feedback}}}"#
+            ))
+            .expect("an evaluation");
+            evaluation_content(&e, false).feedback
+        };
+        assert_eq!(read(r#", "cces:feedback": {"cces:answers": 3, "cces:meanRating": 4.33}"#), Some((3, 4.3)));
+        assert_eq!(read(""), None);
+        for bad in [
+            r#", "cces:feedback": {"cces:answers": 0, "cces:meanRating": 4.0}"#,
+            r#", "cces:feedback": {"cces:answers": 2, "cces:meanRating": 9.0}"#,
+            r#", "cces:feedback": {"cces:answers": -1, "cces:meanRating": 3.0}"#,
+            r#", "cces:feedback": "très bien""#,
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
+    }
 }

@@ -169,7 +169,13 @@ pub struct EvaluationJson {
     pub updated: String,
     /// The participants' feedback its instance collected (answers, mean rating); absent
     /// without answers. The texts never travel.
-    #[serde(rename = "cces:feedback", default, skip_serializing_if = "Option::is_none")]
+    /// Lenient: a summary of another shape reads as absent (the evaluation is kept).
+    #[serde(
+        rename = "cces:feedback",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::received_article::lenient"
+    )]
     pub feedback: Option<FeedbackJson>,
 }
 
