@@ -14,7 +14,7 @@ use crate::{
     api,
     config::Config,
     error::{AppError, AppResult},
-    federation::{actors, delivery, discovery, http, inbox, keys::Signer, signatory_actors},
+    federation::{actors, delivery, discovery, group_collections, http, inbox, keys::Signer, signatory_actors},
     processing,
     state::AppState,
     storage::Store,
@@ -110,6 +110,11 @@ impl App {
             .route("/t/{slug}/pins/{pin}", get(actors::get_pin))
             .route("/t/{slug}/followers", get(actors::get_followers))
             .route("/t/{slug}/following", get(actors::get_following))
+            .route("/t/{slug}/resources", get(group_collections::get_resources))
+            .route("/t/{slug}/posts", get(group_collections::get_posts))
+            .route("/t/{slug}/todos", get(group_collections::get_todos))
+            .route("/t/{slug}/discussions", get(group_collections::get_discussions))
+            .route("/t/{slug}/events", get(group_collections::get_events))
             .route("/activities/{id}", get(actors::get_activity))
             .route("/notes/{id}", get(actors::get_note))
             .route("/s/{id}", get(signatory_actors::get_actor))

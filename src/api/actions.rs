@@ -1,7 +1,8 @@
 //! `/api/v1/actions`: shared actions — the agenda (public: published actions, local and
 //! received) and authoring with moderator tokens: create (a draft), edit, publish, cancel,
 //! delete; each federates to the territory's followers once published. Participants from the
-//! fediverse (moderators): list, approve or reject a held `Join`.
+//! fediverse (moderators): list, approve or reject a held `Join`; the participants' feedback
+//! texts (moderators only).
 
 use axum::{
     Json,
@@ -19,11 +20,12 @@ use utoipa::ToSchema;
 use super::{ApiCaller, ErrorDto};
 use crate::domain::ids::{ActionId, ParticipantId, PracticeId};
 use crate::{
-    domain::{account::Role, action::ActionInput},
+    domain::{account::Role, action::ActionInput, feedback::Summary},
     error::{AppError, AppResult},
     processing::{action_participation, actions},
     state::AppState,
     storage::{
+        action_feedback::FeedbackRow,
         action_participants::ParticipantRow,
         actions::{ActionFilter, ActionRow},
     },
@@ -199,6 +201,33 @@ pub async fn participants(
 ) -> AppResult<Response> {
     caller.require(Role::Moderator)?;
     Ok(Json(action_participation::list(&data, id).await?).into_response())
+}
+
+/// The participants' feedback on an ended action, for moderators: the texts stay here (the
+/// public and the fediverse get the summary only, in `cces:evaluation`).
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackAnswers {
+    /// How many answered.
+    pub answers: i64,
+    /// The mean rating (1–5), one decimal; null without answers.
+    pub mean_rating: Option<f64>,
+    /// Every answer, newest first.
+    pub items: Vec<FeedbackRow>,
+}
+
+#[utoipa::path(get, path = "/api/v1/actions/{id}/feedback", tag = "actions", params(("id" = i64, Path)),
+    security(("bearer" = [])), responses((status = 200, description = "The feedback of the participants who joined from the page (private: moderators only)", body = FeedbackAnswers),
+        (status = 401, description = "Missing, unknown or revoked bearer token", body = ErrorDto), (status = 403, description = "The token's role is too low", body = ErrorDto), (status = 404, description = "No such action", body = ErrorDto)))]
+pub async fn feedback(
+    State(data): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<ActionId>,
+) -> AppResult<Response> {
+    caller.require(Role::Moderator)?;
+    data.store.action(id).await?.ok_or_else(|| AppError::NotFound(format!("action {id}")))?;
+    let items = data.store.action_feedback(id).await?;
+    let summary = Summary::of(&data.store.action_feedback_ratings(id).await?);
+    Ok(Json(FeedbackAnswers { answers: summary.answers, mean_rating: summary.average(), items }).into_response())
 }
 
 #[utoipa::path(post, path = "/api/v1/actions/{id}/participants/{pid}/approve", tag = "actions",

@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/actions/{id}/publish", post(actions::publish))
         .route("/actions/{id}/cancel", post(actions::cancel))
         .route("/actions/{id}/participants", get(actions::participants))
+        .route("/actions/{id}/feedback", get(actions::feedback))
         .route("/actions/{id}/participants/{pid}/approve", post(actions::approve_participant))
         .route("/actions/{id}/participants/{pid}/reject", post(actions::reject_participant))
         .route("/actions/{id}/invitations", get(action_coorganisation::list).post(action_coorganisation::invite))

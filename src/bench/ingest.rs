@@ -69,6 +69,7 @@ pub fn person(base: &str, n: &str, public_key_pem: &str) -> Result<ActorDocument
         featured: None,
         also_known_as: Vec::new(),
         moved_to: None,
+        group_collections: None,
     })
 }
 

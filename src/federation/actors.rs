@@ -12,7 +12,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::protocol::{
-    actor::{ActorDocument, ActorKind, Endpoints, PropertyValue, PublicKey},
+    actor::{ActorDocument, ActorKind, Endpoints, GroupCollections, PropertyValue, PublicKey},
     actor_context,
     collections::{OrderedCollection, OrderedCollectionPage, PAGE_SIZE, page_url},
 };
@@ -74,6 +74,13 @@ pub fn territory_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
         featured: Some(sub("featured")),
         also_known_as: t.also_known_as.iter().filter_map(|u| Url::parse(u).ok()).collect(),
         moved_to: t.moved_to.as_deref().and_then(|u| Url::parse(u).ok()),
+        group_collections: Some(GroupCollections {
+            resources: sub("resources"),
+            posts: sub("posts"),
+            todos: sub("todos"),
+            discussions: sub("discussions"),
+            events: sub("events"),
+        }),
         icon: t.icon_media_id.map(|id| super::protocol::image(state.urls.media(id).as_str())),
     }
 }
@@ -146,6 +153,7 @@ pub fn instance_actor(state: &AppState) -> ActorDocument {
         featured: None,
         also_known_as: Vec::new(),
         moved_to: None,
+        group_collections: None,
     }
 }
 
@@ -181,6 +189,7 @@ pub fn editorial_actor(state: &AppState, t: &TerritoryRow) -> ActorDocument {
         featured: None,
         also_known_as: Vec::new(),
         moved_to: None,
+        group_collections: None,
         ..group
     }
 }

@@ -11,6 +11,7 @@ pub mod delivery_record;
 pub mod discovery;
 pub mod fetch;
 pub mod flood;
+pub mod group_collections;
 pub mod http;
 pub mod inbox;
 pub mod keys;

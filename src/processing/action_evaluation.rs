@@ -17,6 +17,7 @@ use crate::{
     domain::{
         action::PublicationState,
         evaluation::{EvaluationInput, NewEvaluation},
+        feedback::Summary,
         ids::{ActionId, TerritoryId},
         local_actor::LocalActor,
         now_millis,
@@ -26,13 +27,14 @@ use crate::{
     federation::{
         outgoing,
         protocol::{
-            coorganisation::{EvaluationJson, EvaluationKind, IndicatorJson, organizer_update},
+            coorganisation::{EvaluationJson, EvaluationKind, FeedbackJson, IndicatorJson, organizer_update},
             practice::time,
         },
     },
     state::AppState,
     storage::{
         action_evaluations::{self as evaluations, EvaluationContent, EvaluationRow, IndicatorRow},
+        action_feedback::ratings_in,
         action_invitations::local_coorganizer_in,
         actions::{self as store, ActionRow},
         actors::remote_actor_by_ap_id_in,
@@ -40,12 +42,18 @@ use crate::{
     },
 };
 
-/// The evaluations of an action as the `Event` carries them.
+/// The evaluations of an action as the `Event` carries them. The first written by one of our
+/// territories carries the summary of the feedback participants gave here (counted now, so that
+/// every `Update` of the action has it as it is); those received carry what their instance sent.
 pub async fn wire_in(conn: &mut AnyConnection, action_id: ActionId) -> AppResult<Vec<EvaluationJson>> {
-    Ok(evaluations::of_action_in(conn, action_id)
-        .await?
+    let rows = evaluations::of_action_in(conn, action_id).await?;
+    let ours = Summary::of(&ratings_in(&mut *conn, action_id).await?);
+    let ours = ours.average().map(|mean| FeedbackJson { answers: ours.answers, mean_rating: mean });
+    let first_local = rows.iter().position(|(e, _)| e.territory_id.is_some());
+    Ok(rows
         .into_iter()
-        .map(|(e, indicators)| EvaluationJson {
+        .enumerate()
+        .map(|(n, (e, indicators))| EvaluationJson {
             kind: EvaluationKind::Evaluation,
             attributed_to: e.organizer.clone(),
             participants: e.participants,
@@ -63,6 +71,13 @@ pub async fn wire_in(conn: &mut AnyConnection, action_id: ActionId) -> AppResult
                 })
                 .collect(),
             updated: time(e.updated_at),
+            feedback: if Some(n) == first_local {
+                ours
+            } else {
+                e.feedback_answers
+                    .zip(e.feedback_mean)
+                    .map(|(answers, mean_rating)| FeedbackJson { answers, mean_rating })
+            },
         })
         .collect())
 }
@@ -149,6 +164,8 @@ pub async fn evaluate(
                 cces_indicator: i.cces_indicator.clone(),
             })
             .collect(),
+        // Ours is counted when the `Event` is built (`wire_in`).
+        feedback: None,
     };
     evaluations::upsert(change.conn(), r.id, &organizer, Some(territory), &content, by).await?;
     if r.territory_id.is_some() {

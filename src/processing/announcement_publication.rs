@@ -6,6 +6,10 @@
 //! object with a `name`); Mastodon-API servers (Mastodon, GoToSocial, Pleroma) and Mobilizon get
 //! the territory's `Announce` of the `Note`'s id on creation, which they fetch and show in the
 //! home timeline, and its edits and deletion from its author, the only one they take them from.
+//! Mobilizon reads the same `Announce` of the id, but fetches (signed) and is served a group
+//! post (`protocol::announcement::mobilizon_post`: an `Article` with `actor` and
+//! `attributedTo`), and gets the edits in that shape: an `Update` of a `Note` would be a
+//! comment's there.
 
 use std::collections::BTreeSet;
 
@@ -34,30 +38,42 @@ pub use super::{practice_publication::Change, unit::Prepared};
 pub struct AnnouncementReaders {
     pub readers: Readers,
     pub maillage: BTreeSet<String>,
+    /// Mobilizon hosts: a microblog's `Announce`, a group post's `Update`.
+    pub mobilizon: BTreeSet<String>,
 }
 
 impl AnnouncementReaders {
     pub async fn of(state: &AppState, inboxes: &[String]) -> AnnouncementReaders {
         let readers = Readers::of(state, inboxes).await;
-        let mut maillage = BTreeSet::new();
+        let (mut maillage, mut mobilizon) = (BTreeSet::new(), BTreeSet::new());
         for host in inboxes.iter().map(|i| inbox_host(i)).collect::<BTreeSet<_>>() {
             // Stored by `Readers::of` just now: no request.
-            if known_software(state, &host).await == "maillage" {
-                maillage.insert(host);
-            }
+            match known_software(state, &host).await.as_str() {
+                "maillage" => maillage.insert(host),
+                "mobilizon" => mobilizon.insert(host),
+                _ => false,
+            };
         }
-        AnnouncementReaders { readers, maillage }
+        AnnouncementReaders { readers, maillage, mobilizon }
     }
 }
 
-/// `note` (Create, Update) is the announcement's `Note`, `page` its Lemmy shape.
+/// The shapes of an announcement: its `Note`, its Lemmy `Page`, its Mobilizon group post.
+#[derive(Debug, Clone)]
+pub struct Shapes {
+    pub note: Value,
+    pub page: Value,
+    pub post: Value,
+}
+
+/// `shapes` are the announcement's (None for a deletion).
 pub fn prepare(
     state: &AppState,
     readers: &AnnouncementReaders,
     at: &Publication,
     ap_id: &str,
     change: Change,
-    shapes: Option<(Value, Value)>,
+    shapes: Option<Shapes>,
     inboxes: &[String],
 ) -> Prepared {
     let [all_groups, mut microblogs, no_summary] = readers.readers.split(inboxes);
@@ -67,12 +83,12 @@ pub fn prepare(
     microblogs.extend(no_summary);
     let now = time(crate::domain::now_millis());
     let id = || new_activity_id(state).to_string();
-    let (note, page) = match (change, shapes) {
+    let (note, page, post) = match (change, shapes) {
         (Change::Delete, _) | (_, None) => {
             let t = to_value(&Tombstone::of(ap_id));
-            (t.clone(), t)
+            (t.clone(), t.clone(), t)
         }
-        (_, Some(shapes)) => shapes,
+        (_, Some(s)) => (s.note, s.page, s.post),
     };
     let kind = match change {
         Change::Create => "Create",
@@ -103,7 +119,15 @@ pub fn prepare(
             out.push((authored, false, vec![], true));
             out.push((announce(&id(), at, Value::String(ap_id.to_string()), &now), false, microblogs, false));
         }
-        Change::Update | Change::Delete => out.push((authored, false, microblogs, true)),
+        Change::Update => {
+            let (mobilizon, others): (Vec<String>, Vec<String>) =
+                microblogs.into_iter().partition(|i| readers.mobilizon.contains(&inbox_host(i)));
+            out.push((authored, false, others, true));
+            if !mobilizon.is_empty() {
+                out.push((by_author(kind, &id(), at, &post, &now), false, mobilizon, true));
+            }
+        }
+        Change::Delete => out.push((authored, false, microblogs, true)),
     }
     Prepared(out)
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 
 use super::{
-    announcement_publication::{AnnouncementReaders, Change as Kind, prepare},
+    announcement_publication::{AnnouncementReaders, Change as Kind, Shapes, prepare},
     media::{self, Image},
     unit::Change,
 };
@@ -14,7 +14,7 @@ use crate::{
     domain::announcement::{AnnouncementInput, AnnouncementStatus, NewAnnouncement},
     error::{AppError, AppResult},
     federation::protocol::{
-        announcement::{AnnouncementFields, lemmy_page, note, title_for_lemmy},
+        announcement::{AnnouncementFields, lemmy_page, mobilizon_post, note, title_for_lemmy},
         practice::Publication,
     },
     state::AppState,
@@ -145,8 +145,8 @@ async fn publication_in(state: &AppState, conn: &mut AnyConnection, r: &Announce
     Ok(Publication::local(&state.urls, &slug))
 }
 
-/// The `Note` of `r` (as served at its id) and its Lemmy `Page`.
-pub fn shapes(state: &AppState, at: &Publication, r: &AnnouncementRow) -> (Value, Value) {
+/// The `Note` of `r` (as served at its id), its Lemmy `Page` and its Mobilizon group post.
+pub fn shapes(state: &AppState, at: &Publication, r: &AnnouncementRow) -> Shapes {
     let image = image_url(state, r);
     let tags = r.tags.to_vec();
     let f = AnnouncementFields {
@@ -164,14 +164,17 @@ pub fn shapes(state: &AppState, at: &Publication, r: &AnnouncementRow) -> (Value
         published_at: r.published_at,
     };
     let n = note(&f, at);
-    let page = lemmy_page(&n, &title_for_lemmy(&r.title, &r.body_md), &r.link);
-    (n, page)
+    let name = title_for_lemmy(&r.title, &r.body_md);
+    let page = lemmy_page(&n, &name, &r.link);
+    let post = mobilizon_post(&n, &r.title, &name);
+    Shapes { note: n, page, post }
 }
 
-/// The `Note` served at the announcement's id.
-pub async fn note_json(state: &AppState, r: &AnnouncementRow) -> AppResult<Value> {
+/// The `Note` served at the announcement's id (to Mobilizon, when `group_post`, its group post).
+pub async fn note_json(state: &AppState, r: &AnnouncementRow, group_post: bool) -> AppResult<Value> {
     let at = publication_in(state, &mut *state.store.pool().acquire().await?, r).await?;
-    Ok(shapes(state, &at, r).0)
+    let s = shapes(state, &at, r);
+    Ok(if group_post { s.post } else { s.note })
 }
 
 /// What the followers' hosts read, asked before the change (network).

@@ -34,6 +34,10 @@ pub struct EvaluationRow {
     pub author: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The participants' feedback summary received with it (an evaluation from another
+    /// instance); ours are counted when served.
+    pub feedback_answers: Option<i64>,
+    pub feedback_mean: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
@@ -54,10 +58,12 @@ pub struct EvaluationContent {
     pub structures: Vec<String>,
     pub summary: String,
     pub indicators: Vec<IndicatorRow>,
+    /// (answers, mean rating) as received; None for ours.
+    pub feedback: Option<(i64, f64)>,
 }
 
-const COLUMNS: &str =
-    "id, action_id, organizer, territory_id, participants, structures, summary, author, created_at, updated_at";
+const COLUMNS: &str = "id, action_id, organizer, territory_id, participants, structures, summary, author, created_at, \
+     updated_at, feedback_answers, feedback_mean";
 
 /// Writes (or replaces) the evaluation of `organizer` and its indicators.
 pub async fn upsert(
@@ -70,9 +76,10 @@ pub async fn upsert(
 ) -> AppResult<i64> {
     let row = sqlx::query(
         "INSERT INTO action_evaluations (action_id, organizer, territory_id, participants, structures, summary, \
-         author, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+         author, created_at, updated_at, feedback_answers, feedback_mean) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) \
          ON CONFLICT (action_id, organizer) DO UPDATE SET participants = $4, structures = $5, summary = $6, \
-         author = $7, updated_at = $8 RETURNING id",
+         author = $7, updated_at = $8, feedback_answers = $9, feedback_mean = $10 RETURNING id",
     )
     .bind(action_id)
     .bind(organizer)
@@ -82,6 +89,8 @@ pub async fn upsert(
     .bind(&c.summary)
     .bind(author)
     .bind(now_millis())
+    .bind(c.feedback.map(|f| f.0))
+    .bind(c.feedback.map(|f| f.1))
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = sqlx::Row::try_get(&row, 0)?;

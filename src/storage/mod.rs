@@ -36,6 +36,7 @@ pub mod observatory_aggregates;
 pub mod practice_search;
 pub mod practices;
 pub mod reactions;
+pub mod received_announcements;
 pub mod reports;
 pub mod signatories;
 pub mod signatory_followers;

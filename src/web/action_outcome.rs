@@ -93,7 +93,12 @@ fn dimensions(tr: Tr, indicators: Vec<crate::storage::action_evaluations::Indica
 pub async fn outcome(state: &AppState, ctx: &Ctx, a: &ActionRow) -> AppResult<Outcome> {
     let tr = ctx.tr;
     let mut evaluations = vec![];
+    // The summaries other instances sent with their evaluations (answers, sum of ratings).
+    let mut received = (0_i64, 0.0_f64);
     for e in action_evaluation::list(state, a.id, false).await? {
+        if let (Some(n), Some(mean)) = (e.evaluation.feedback_answers, e.evaluation.feedback_mean) {
+            received = (received.0 + n, received.1 + mean * n as f64);
+        }
         let mut structures = vec![];
         for s in e.evaluation.structures.iter() {
             structures.extend(structure(state, s).await?);
@@ -107,11 +112,20 @@ pub async fn outcome(state: &AppState, ctx: &Ctx, a: &ActionRow) -> AppResult<Ou
         });
     }
     let summary = Summary::of(&state.store.action_feedback_ratings(a.id).await?);
-    let feedback = summary.average().map(|avg| FeedbackView {
-        answers: tr.plural("feedback-answers", summary.answers),
-        average: super::numbers::quantity(avg, "/ 5", tr.lang),
-        ratings: (1..=5).rev().zip(summary.by_rating.iter().rev().copied()).collect(),
-    });
+    let feedback = match summary.average() {
+        Some(avg) => Some(FeedbackView {
+            answers: tr.plural("feedback-answers", summary.answers),
+            average: super::numbers::quantity(avg, "/ 5", tr.lang),
+            ratings: (1..=5).rev().zip(summary.by_rating.iter().rev().copied()).collect(),
+        }),
+        // An action of another instance: the summary its organisers sent (no detail per rating).
+        None if received.0 > 0 => Some(FeedbackView {
+            answers: tr.plural("feedback-answers", received.0),
+            average: super::numbers::quantity((received.1 / received.0 as f64 * 10.0).round() / 10.0, "/ 5", tr.lang),
+            ratings: vec![],
+        }),
+        None => None,
+    };
     let moderator = ctx.account.as_ref().is_some_and(|acc| acc.role() >= Role::Moderator);
     let comments = state.store.action_comments(a.id, moderator).await?.into_iter().map(|c| (clean(&c.content_html), c));
     Ok(Outcome {

@@ -17,13 +17,17 @@ use super::{Layout, render, session::Ctx, territory_path::TerritoryPath};
 use crate::{
     domain::{account::Role, announcement::AnnouncementStatus},
     error::{AppError, AppResult},
+    federation::protocol::remote_url::remote_link,
     federation::{
         actors::{ap_json, escape_html, wants_activity_json},
         protocol::activities::Tombstone,
     },
     processing::{announcements, media},
     state::AppState,
-    storage::announcements::{AnnouncementCommentRow, AnnouncementRow},
+    storage::{
+        announcements::{AnnouncementCommentRow, AnnouncementRow},
+        territories::TerritoryRow,
+    },
     text::html::{SafeHtml, clean},
     web::csrf_form::{CsrfForm, FormPairs},
 };
@@ -49,6 +53,8 @@ pub struct Card {
     pub iso: String,
     pub image: Option<(String, String)>,
     pub draft: bool,
+    /// A followed territory's announcement: (its name, its page).
+    pub from: Option<(String, String)>,
 }
 
 pub fn card(state: &AppState, ctx: &Ctx, slug: &str, a: &AnnouncementRow) -> Card {
@@ -61,7 +67,39 @@ pub fn card(state: &AppState, ctx: &Ctx, slug: &str, a: &AnnouncementRow) -> Car
         iso: crate::domain::millis_to_datetime(when).to_rfc3339(),
         image: announcements::image_url(state, a).map(|u| (u, a.image_alt.clone())),
         draft: a.status == AnnouncementStatus::Draft,
+        from: None,
     }
+}
+
+/// Announcements received from the territories `t` follows (another Maillage's), newest first.
+pub async fn followed_cards(state: &AppState, ctx: &Ctx, t: &TerritoryRow, limit: i64) -> AppResult<Vec<Card>> {
+    let rows = state.store.followed_announcements(t.id, limit).await?;
+    let allow = state.config.allow_private_network;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let name = r.group_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| r.group_ap_id.clone());
+            let page = remote_link(r.group_url.as_deref(), allow).unwrap_or(r.group_ap_id);
+            // The picture stays on its instance (pages load nothing from elsewhere: CSP): a link
+            // named by its alternative text.
+            let mut html = r.content_html;
+            if !r.image_url.is_empty() {
+                let alt = if r.image_alt.is_empty() { r.image_url.as_str() } else { r.image_alt.as_str() };
+                html.push_str(&format!("<p><a href=\"{}\">{}</a></p>", escape_html(&r.image_url), escape_html(alt)));
+            }
+            Card {
+                url: r.url,
+                title: String::new(),
+                // Sanitised when received; cleaned again as every remote HTML shown.
+                body: clean(&html),
+                date: crate::text::time::date(r.published_at, ctx.tr.lang, crate::text::time::DEFAULT_ZONE),
+                iso: crate::domain::millis_to_datetime(r.published_at).to_rfc3339(),
+                image: None,
+                draft: false,
+                from: Some((ctx.tr.t_with("announcements-from", "name", &name), page)),
+            }
+        })
+        .collect())
 }
 
 fn is_moderator(ctx: &Ctx) -> bool {
@@ -78,6 +116,8 @@ struct ListPage {
     previous: Option<String>,
     next: Option<String>,
     feed: String,
+    /// What the territories it follows announced (first page only).
+    followed: Vec<Card>,
 }
 
 #[derive(Deserialize)]
@@ -96,7 +136,9 @@ async fn list(
     let rows = data.store.announcements(t.id, moderator, PER_PAGE + 1, (page - 1) * PER_PAGE).await?;
     let more = rows.len() as i64 > PER_PAGE;
     let base = data.urls.announcements(&t.slug).path().to_string();
+    let followed = if page == 1 { followed_cards(&data, &ctx, &t, PER_PAGE).await? } else { vec![] };
     render(&ListPage {
+        followed,
         l: Layout::new(&ctx, format!("{} — {}", ctx.tr.t("announcements-title"), t.name)),
         cards: rows.iter().take(PER_PAGE as usize).map(|a| card(&data, &ctx, &t.slug, a)).collect(),
         moderator,
@@ -163,7 +205,14 @@ async fn one(
         other => other?,
     };
     if ap {
-        return Ok(ap_json(&announcements::note_json(&data, &a).await?));
+        // Mobilizon fetches it (signed: the key names its host) to make a group post of it.
+        let group_post = match crate::federation::software::requester_host(&headers) {
+            Some(host) => crate::federation::software::known_software(&data, &host).await == "mobilizon",
+            None => false,
+        };
+        let mut res = ap_json(&announcements::note_json(&data, &a, group_post).await?);
+        res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept, Signature, Signature-Input"));
+        return Ok(res);
     }
     let comments = data.store.announcement_comments(a.id, moderator).await?;
     render(&OnePage {

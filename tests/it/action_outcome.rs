@@ -6,7 +6,8 @@
 //! who joined from the page answers the feedback form through the management link (rating
 //! 1–5 and a private text; bad input 422, nothing stored; before the end 409; a second answer
 //! replaces the first), and the page shows the organisers' evaluation per dimension with its
-//! indicators beside the ratings' summary, never the private text.
+//! indicators beside the ratings' summary, never the private text; the `Event` carries that
+//! summary in its `cces:evaluation`, and moderators read the texts through the API.
 
 use crate::common;
 
@@ -136,6 +137,13 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
         let label = db.label;
         let m = TestInstance::start(db).await;
         let modo = m.token(Role::Moderator).await;
+        // Another Maillage follows the territory: it gets the evaluation with its summary.
+        let other = TestInstance::start(TestDb::sqlite().await).await;
+        maillage::processing::follows::follow_remote(&other.data, "territoire", &m.territory()).await.expect("follow");
+        common::eventually(10, "the follow", || async {
+            common::get_json(&m.url("/t/territoire/followers")).await["totalItems"] == 1
+        })
+        .await;
         let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
         let local = |d: chrono::Duration| (now + d).format("%Y-%m-%dT%H:%M").to_string();
         let (id, ap_id) =
@@ -233,6 +241,48 @@ async fn participants_give_feedback_and_the_page_shows_the_evaluation() {
         for private in ["Très bien organisé", "Inès", "ines@example.org"] {
             assert!(!page.contains(private), "[{label}] {private} is private");
         }
+
+        // The `Event` carries the summary in its evaluation (answers, mean), never the texts.
+        let event = common::get_json(&ap_id).await;
+        let evaluation = &event["cces:evaluation"][0];
+        assert_eq!(
+            evaluation["cces:feedback"],
+            json!({"cces:answers": 1, "cces:meanRating": 5.0}),
+            "[{label}] {event}"
+        );
+        let (_, api) = call(Method::GET, m.url(&format!("/api/v1/actions/{id}")), None, None).await;
+        let (_, evaluations) = call(Method::GET, m.url(&format!("/api/v1/actions/{id}/evaluation")), None, None).await;
+        for public in [event.to_string(), api.to_string(), evaluations.to_string()] {
+            for private in ["Très bien organisé", "Inès", "ines@example.org"] {
+                assert!(!public.contains(private), "[{label}] {private} in {public}");
+            }
+        }
+        // Moderators read the texts through the API; no one else.
+        let feedback = m.url(&format!("/api/v1/actions/{id}/feedback"));
+        let (s, f) = call(Method::GET, feedback.clone(), Some(&modo), None).await;
+        assert_eq!(s, StatusCode::OK, "[{label}] {f}");
+        assert_eq!((f["answers"].as_i64(), f["mean_rating"].as_f64()), (Some(1), Some(5.0)), "[{label}] {f}");
+        assert_eq!(f["items"][0]["comment"], "Très bien organisé, merci.");
+        assert_eq!(call(Method::GET, feedback, None, None).await.0, StatusCode::UNAUTHORIZED);
+        let (s, _) = call(Method::GET, m.url("/api/v1/actions/999999/feedback"), Some(&modo), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // The follower keeps the summary with the evaluation (the texts never travel).
+        let origin = url::form_urlencoded::byte_serialize(m.territory().as_bytes()).collect::<String>();
+        let copy = || async {
+            let (_, list) = call(Method::GET, other.url(&format!("/api/v1/actions?origin={origin}")), None, None).await;
+            list[0]["id"].as_i64()
+        };
+        common::eventually(15, "the action on the follower", || async { copy().await.is_some() }).await;
+        let there = other.url(&format!("/api/v1/actions/{}/evaluation", copy().await.expect("id")));
+        common::eventually(15, "the evaluation and its summary on the follower", || async {
+            let (_, e) = call(Method::GET, there.clone(), None, None).await;
+            e[0]["feedback_answers"] == 1 && e[0]["feedback_mean"] == 5.0
+        })
+        .await;
+        let (_, e) = call(Method::GET, there, None, None).await;
+        assert!(!e.to_string().contains("Très bien organisé"), "[{label}] {e}");
+        other.stop().await;
         m.stop().await;
     }
 }

@@ -98,6 +98,8 @@ async fn personal_data_never_reaches_the_logs() {
         ("/t/territoire", "application/activity+json"),
         ("/t/territoire/members", "application/activity+json"),
         ("/t/territoire/outbox?page=1", "application/activity+json"),
+        ("/t/territoire/posts", "application/activity+json"),
+        ("/t/territoire/events", "application/activity+json"),
         ("/t/territoire/followers?page=1", "application/activity+json"),
         ("/t/territoire/charte", "application/activity+json"),
         ("/s/1", "application/activity+json"),

@@ -2,7 +2,8 @@
 //! - of a practice: a boost, or (from a territory, with `cces:adoptionNote`) an adoption; of a
 //!   comment: a practice's territory relaying it to its followers (FEP-1b12), stored here;
 //! - of its author's activity on a practice by a group (`Create`/`Update` of an `Article`,
-//!   `Delete`): the practice stored, refreshed or removed (`practice.rs`).
+//!   `Delete`): the practice stored, refreshed or removed (`practice.rs`), or, for a `Delete`
+//!   of a followed territory's announcement, that announcement removed (`news.rs`).
 //!
 //! https://codeberg.org/fediverse/fep/src/branch/main/fep/1b12/fep-1b12.md
 
@@ -53,7 +54,10 @@ impl Activity for AnnouncePractice {
         let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
         let inner = &self.object;
         if inner.kind.as_deref() == Some("Delete") {
-            if !delete_remote(state, id_of(&inner.object), signer, claim).await? {
+            let deleted = id_of(&inner.object);
+            if !delete_remote(state, deleted, signer, claim).await?
+                && !super::news::delete_news(ctx, self.id.as_str(), deleted.unwrap_or_default()).await?
+            {
                 tracing::info!(activity = %self.id, "Announce of a Delete of nothing we keep: ignored");
             }
         } else {

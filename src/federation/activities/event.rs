@@ -351,6 +351,11 @@ pub(crate) fn evaluation_content(e: &EvaluationJson, allow_private_network: bool
                 cces_indicator: i.indicator.as_deref().map(|r| cut(r, 100)).filter(|r| !r.is_empty()),
             })
             .collect(),
+        // A summary that could be one: answers counted, a mean rating on the 1–5 scale.
+        feedback: e
+            .feedback
+            .filter(|f| (1..=10_000_000).contains(&f.answers) && (1.0..=5.0).contains(&f.mean_rating))
+            .map(|f| (f.answers, (f.mean_rating * 10.0).round() / 10.0)),
     }
 }
 
@@ -411,5 +416,28 @@ mod tests {
         assert_eq!((g.place_name.as_str(), g.address.as_str()), ("Halle", "1 rue Haute, Redon"));
         assert!(!g.description_html.contains("script"), "sanitised: {}", g.description_html);
         assert_eq!(g.ends_at - g.starts_at, 3 * 3600 * 1000);
+    }
+
+    /// A received evaluation keeps the feedback summary its instance sent, when it could be one.
+    #[test]
+    fn feedback_summaries_received() {
+        let read = |feedback: &str| {
+            let e: EvaluationJson = serde_json::from_str(&format!(
+                r#"{{"type": "cces:Evaluation", "attributedTo": "https://a.example/t/a", "updated": "2030-01-01T00:00:00Z"
+                    {feedback}}}"#
+            ))
+            .expect("an evaluation");
+            evaluation_content(&e, false).feedback
+        };
+        assert_eq!(read(r#", "cces:feedback": {"cces:answers": 3, "cces:meanRating": 4.33}"#), Some((3, 4.3)));
+        assert_eq!(read(""), None);
+        for bad in [
+            r#", "cces:feedback": {"cces:answers": 0, "cces:meanRating": 4.0}"#,
+            r#", "cces:feedback": {"cces:answers": 2, "cces:meanRating": 9.0}"#,
+            r#", "cces:feedback": {"cces:answers": -1, "cces:meanRating": 3.0}"#,
+            r#", "cces:feedback": "très bien""#,
+        ] {
+            assert_eq!(read(bad), None, "{bad}");
+        }
     }
 }

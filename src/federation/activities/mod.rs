@@ -20,6 +20,7 @@ pub mod flag;
 pub mod follow;
 pub mod like;
 pub mod moves;
+pub mod news;
 pub mod note;
 pub mod participation;
 pub mod practice;
@@ -82,6 +83,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::UpdateActor(a) => run(*a, ctx).await,
         Inbound::Delete(a) => run(a, ctx).await,
         Inbound::AnnouncePractice(a) => run(a, ctx).await,
+        Inbound::AnnounceNews(a) => run(a, ctx).await,
         Inbound::Announce(a) => run(a, ctx).await,
         Inbound::Like(a) => run(a, ctx).await,
         Inbound::Join(a) => run(a, ctx).await,

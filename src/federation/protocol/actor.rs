@@ -88,6 +88,23 @@ pub struct ActorDocument {
     /// Where the actor moved (it still serves this document, with its followers told by `Move`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub moved_to: Option<Url>,
+    /// Territories: the collections Mobilizon reads on a group.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub group_collections: Option<GroupCollections>,
+}
+
+/// The collections Mobilizon reads when it refreshes a remote group, in this order (outbox and
+/// members first): it stops at the first one missing, so a territory serves them all, those
+/// it has nothing for empty. `posts` holds its announcements as group posts, `events` its
+/// shared actions (docs/FEDERATION.md, "Mobilizon").
+/// https://framagit.org/framasoft/mobilizon/-/blob/main/lib/federation/activity_pub/refresher.ex
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupCollections {
+    pub resources: Url,
+    pub posts: Url,
+    pub todos: Url,
+    pub discussions: Url,
+    pub events: Url,
 }
 
 /// Any actor from another server. Tolerant: only what we need is required.

@@ -65,6 +65,9 @@ pub struct Note {
     pub media_type: String,
     pub source: Source,
     pub url: String,
+    /// Mobilizon's group post: its author (then `attributedTo` is the group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
     pub attributed_to: String,
     pub audience: String,
     pub to: Vec<String>,
@@ -152,6 +155,7 @@ pub fn note(a: &AnnouncementFields, at: &Publication) -> Value {
         media_type: "text/html".into(),
         source: Source { content: a.body_md.to_string(), media_type: "text/markdown".into() },
         url: a.ap_id.to_string(),
+        actor: None,
         attributed_to: at.author(),
         audience: at.territory.to_string(),
         // The group first: Lemmy takes the first `Group` of `to`/`cc` as the community.
@@ -207,6 +211,26 @@ pub fn lemmy_page(note: &Value, title: &str, link: &str) -> Value {
     to_value(&n)
 }
 
+/// The same announcement as a Mobilizon group post: an `Article` with `actor` (its author, the
+/// editorial `Service`) and `attributedTo` (the group), a `name` and the `content` without the
+/// title paragraph. Mobilizon makes a group post of nothing else (a `Note` would be a comment):
+/// https://framagit.org/framasoft/mobilizon/-/blob/main/lib/federation/activity_stream/converter/post.ex
+pub fn mobilizon_post(note: &Value, title: &str, name: &str) -> Value {
+    let Ok(mut n) = serde_json::from_value::<Note>(note.clone()) else {
+        return note.clone();
+    };
+    n.kind = "Article".into();
+    n.name = Some(name.to_string());
+    if !title.is_empty() {
+        let heading = format!("<p><strong>{}</strong></p>", escape(title));
+        if let Some(rest) = n.content.strip_prefix(&heading) {
+            n.content = rest.to_string();
+        }
+    }
+    n.actor = Some(std::mem::replace(&mut n.attributed_to, n.audience.clone()));
+    to_value(&n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,8 +266,13 @@ mod tests {
         let f = fields(&tags);
         let note = note(&f, &at);
         let page = lemmy_page(&note, &title_for_lemmy(f.title, f.body_md), f.link);
+        let post = mobilizon_post(&note, f.title, &title_for_lemmy(f.title, f.body_md));
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/golden");
-        for (name, value) in [("announcement_note.json", &note), ("announcement_lemmy_page.json", &page)] {
+        for (name, value) in [
+            ("announcement_note.json", &note),
+            ("announcement_lemmy_page.json", &page),
+            ("announcement_mobilizon_post.json", &post),
+        ] {
             let path = format!("{dir}/{name}");
             let text = serde_json::to_string_pretty(value).expect("json") + "\n";
             if std::env::var_os("MAILLAGE_BLESS").is_some() {
@@ -256,6 +285,15 @@ mod tests {
         assert_eq!(page["attachment"][0]["href"], "https://example.org/marche");
         assert_eq!(page["image"]["url"], "https://m.example/media/a/0f.jpg");
         assert_eq!(page["type"], "Page");
+        // Mobilizon's group post: the author as `actor`, the group as `attributedTo`, the title
+        // once (as `name`).
+        assert_eq!((post["type"].as_str(), post["name"].as_str()), (Some("Article"), Some("Marché de producteurs")));
+        assert_eq!(post["actor"], "https://m.example/t/redon/editorial");
+        assert_eq!(post["attributedTo"], "https://m.example/t/redon");
+        assert_eq!(post["id"], note["id"], "the same object");
+        let content = post["content"].as_str().expect("content");
+        assert!(content.starts_with("<p>Samedi") && !content.contains("<strong>Marché"), "{content}");
+        assert!(note.get("actor").is_none(), "a Note has no actor");
     }
 
     #[test]

@@ -167,6 +167,26 @@ pub struct EvaluationJson {
     #[serde(rename = "cces:indicators", default)]
     pub indicators: Vec<IndicatorJson>,
     pub updated: String,
+    /// The participants' feedback its instance collected (answers, mean rating); absent
+    /// without answers. The texts never travel.
+    /// Lenient: a summary of another shape reads as absent (the evaluation is kept).
+    #[serde(
+        rename = "cces:feedback",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::received_article::lenient"
+    )]
+    pub feedback: Option<FeedbackJson>,
+}
+
+/// The summary of the participants' feedback form (ratings from 1 to 5).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackJson {
+    #[serde(rename = "cces:answers")]
+    pub answers: i64,
+    /// The mean rating, one decimal.
+    #[serde(rename = "cces:meanRating")]
+    pub mean_rating: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

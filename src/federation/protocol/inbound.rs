@@ -47,6 +47,10 @@ pub enum Inbound {
     /// `Announce` of a `Create`/`Update` of an `Article`, or of a `Delete`: a group relaying its
     /// author's activity on a practice (FEP-1b12).
     AnnouncePractice(AnnouncePractice),
+    /// `Announce` by a territory of another Maillage of its author's `Create`/`Update` of a
+    /// `Note` that answers nothing: one of its announcements (its `Delete` comes as
+    /// [`Inbound::AnnouncePractice`]'s).
+    AnnounceNews(AnnounceNews),
     /// Any other `Announce`: a boost, an adoption, or a group relaying a comment.
     Announce(Announce),
     Like(Like),
@@ -247,6 +251,14 @@ pub struct AnnouncePractice {
     pub object: AnnouncedActivity,
 }
 
+/// `Announce` by a group of its author's `Create`/`Update` of an announcement (a `Note`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnnounceNews {
+    pub id: Url,
+    pub actor: Ref,
+    pub object: AnnouncedActivity,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct AnnouncedActivity {
     #[serde(rename = "type", default, deserialize_with = "first_type")]
@@ -325,6 +337,14 @@ pub fn is_announced_practice(object: &Value) -> bool {
     }
 }
 
+/// A group's `Announce` of a `Create`/`Update` of a `Note` that is no reply (its news).
+pub fn is_announced_news(object: &Value) -> bool {
+    let inner = object.get("object").unwrap_or(&Value::Null);
+    matches!(object.get("type").and_then(Value::as_str), Some("Create" | "Update"))
+        && is_note(inner)
+        && inner.get("inReplyTo").is_none_or(Value::is_null)
+}
+
 /// An `Update` whose object is its actor's own document.
 fn is_actor_update(env: &Envelope) -> bool {
     env.object.is_object() && id_of(&env.object) == Some(env.actor.as_str())
@@ -343,6 +363,7 @@ impl Inbound {
             "Announce" if is_announced_event(o) => Inbound::AnnounceEvent(body(env)?),
             "Update" if is_actor_update(env) => Inbound::UpdateActor(Box::new(body(env)?)),
             "Announce" if is_announced_practice(o) => Inbound::AnnouncePractice(body(env)?),
+            "Announce" if is_announced_news(o) => Inbound::AnnounceNews(body(env)?),
             "Announce" => Inbound::Announce(body(env)?),
             "Like" => Inbound::Like(body(env)?),
             "Accept" | "Reject" | "TentativeAccept" if is_event(o) => Inbound::Rsvp(body(env)?),

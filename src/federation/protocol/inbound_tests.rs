@@ -24,6 +24,7 @@ fn arm(i: &Inbound) -> &'static str {
         Inbound::UpdateActor(_) => "UpdateActor",
         Inbound::Delete(_) => "Delete",
         Inbound::AnnouncePractice(_) => "AnnouncePractice",
+        Inbound::AnnounceNews(_) => "AnnounceNews",
         Inbound::Announce(_) => "Announce",
         Inbound::Like(_) => "Like",
         Inbound::Join(_) => "Join",
@@ -55,7 +56,12 @@ fn each_shape_has_one_kind() {
     assert_eq!(kind(a("Update", json!({"type": "Question", "id": "https://x.example/q"}))), "Unknown");
     assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Page"}}))), "AnnouncePractice");
     assert_eq!(kind(a("Announce", json!({"type": "Delete"}))), "AnnouncePractice");
-    assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Note"}}))), "Announce");
+    // A group relaying a comment (a reply) / a territory announcing its news (answers nothing).
+    let reply = json!({"type": "Create", "object": {"type": "Note", "inReplyTo": "https://x.example/p"}});
+    assert_eq!(kind(a("Announce", reply)), "Announce");
+    assert_eq!(kind(a("Announce", json!({"type": "Create", "object": {"type": "Note"}}))), "AnnounceNews");
+    let edit = json!({"type": "Update", "object": {"type": "Note", "id": "https://x.example/n", "inReplyTo": null}});
+    assert_eq!(kind(a("Announce", edit)), "AnnounceNews");
     assert_eq!(kind(a("Announce", json!("https://x.example/n"))), "Announce");
     assert_eq!(kind(a("Delete", json!("https://x.example/n"))), "Delete");
     assert_eq!(kind(a("Delete", json!({"type": "Tombstone", "id": "https://x.example/n"}))), "Delete");

@@ -63,6 +63,21 @@ pub struct NoteObject {
     pub to: Option<Vec<Ref>>,
     #[serde(default, deserialize_with = "addressing")]
     pub cc: Option<Vec<Ref>>,
+    /// Media (a territory's announcement: its picture); items of another shape are dropped.
+    #[serde(default, deserialize_with = "lenient_list")]
+    pub attachment: Vec<Attachment>,
+}
+
+/// A media attachment as Mastodon and Maillage send it (`Document`/`Image` with a `url`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Attachment {
+    #[serde(rename = "mediaType", default, deserialize_with = "lenient")]
+    pub media_type: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub url: Option<String>,
+    /// The alternative text.
+    #[serde(default, deserialize_with = "lenient")]
+    pub name: Option<String>,
 }
 
 impl NoteObject {
@@ -90,6 +105,14 @@ impl NoteObject {
         self.url.iter().find_map(|u| match u {
             UrlRef::Text(s) => Some(s.as_str()),
             UrlRef::Link { id, href } => id.as_deref().or(href.as_deref()),
+        })
+    }
+
+    /// The first picture attached: (its URL, its alternative text).
+    pub fn first_image(&self) -> Option<(&str, &str)> {
+        self.attachment.iter().find_map(|a| {
+            a.media_type.as_deref().filter(|t| t.starts_with("image/"))?;
+            Some((a.url.as_deref()?, a.name.as_deref().unwrap_or_default()))
         })
     }
 

@@ -75,6 +75,7 @@ pub fn actor_json(state: &AppState, s: &SignatoryActorRow, territory_slug: &str)
         featured: None,
         also_known_as: Vec::new(),
         moved_to: None,
+        group_collections: None,
     };
     let mut v = serde_json::to_value(actor).unwrap_or(Value::Null);
     if let Some(m) = v.as_object_mut() {
