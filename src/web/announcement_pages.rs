@@ -21,9 +21,13 @@ use crate::{
         actors::{ap_json, escape_html, wants_activity_json},
         protocol::activities::Tombstone,
     },
-    processing::{announcements, media},
+    processing::{announcements, comments, media},
     state::AppState,
-    storage::announcements::{AnnouncementCommentRow, AnnouncementRow},
+    storage::{
+        announcements::AnnouncementRow,
+        comments::{CommentRow, Commented},
+        reactions::Reacted,
+    },
     text::html::{SafeHtml, clean},
     web::csrf_form::{CsrfForm, FormPairs},
 };
@@ -116,7 +120,7 @@ struct OnePage {
     c: Card,
     tags: Vec<(String, String)>,
     likes: i64,
-    comments: Vec<(AnnouncementCommentRow, SafeHtml)>,
+    comments: Vec<(CommentRow, SafeHtml)>,
     moderator: bool,
 }
 
@@ -165,7 +169,7 @@ async fn one(
     if ap {
         return Ok(ap_json(&announcements::note_json(&data, &a).await?));
     }
-    let comments = data.store.announcement_comments(a.id, moderator).await?;
+    let comments = data.store.comments(Commented::Announcement(a.id), moderator).await?;
     render(&OnePage {
         l: Layout::new(&ctx, if a.title.is_empty() { ctx.tr.t("announcement-untitled") } else { a.title.clone() }),
         c: card(&data, &ctx, &slug, &a),
@@ -174,7 +178,7 @@ async fn one(
             .iter()
             .map(|t| (format!("{}{}", data.urls.tags().path(), crate::domain::practice::tag_key(t)), t.clone()))
             .collect(),
-        likes: data.store.announcement_likes(a.id).await?,
+        likes: data.store.reaction_count(Reacted::Announcement(a.id)).await?,
         comments: comments.into_iter().map(|c| (clean(&c.content_html), c)).map(|(h, c)| (c, h)).collect(),
         moderator,
         slug,
@@ -196,7 +200,7 @@ async fn comment_visibility(
         "show" => false,
         _ => return Err(AppError::BadRequest("action: hide or show".into())),
     };
-    announcements::set_comment_hidden(&data, a.id, cid, hidden, &account.email).await?;
+    comments::set_hidden(&data, Commented::Announcement(a.id), cid, hidden, &account.email).await?;
     Ok(axum::response::Redirect::to(&format!("{}#comments", data.urls.announcement(&slug, id).path())).into_response())
 }
 
