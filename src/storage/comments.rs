@@ -176,18 +176,19 @@ pub async fn by_ap_id_in<'c>(
     Ok(sqlx::query_as(&sql).bind(ap_id).fetch_optional(conn).await?)
 }
 
+/// `SELECT` of the comments on `on` (its id bound as `$1`), `rest` after the `WHERE`.
+fn on_query(on: Commented, rest: &str) -> String {
+    let t = on.table();
+    format!("{} WHERE {} = $1 {rest}", t.select(), t.key())
+}
+
 /// The comment `id` on `on`; `None` when `on` has no such comment.
 pub async fn by_id_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     on: Commented,
     id: i64,
 ) -> AppResult<Option<CommentRow>> {
-    let t = on.table();
-    Ok(sqlx::query_as(&format!("{} WHERE id = $1 AND {} = $2", t.select(), t.key()))
-        .bind(id)
-        .bind(on.id())
-        .fetch_optional(conn)
-        .await?)
+    Ok(sqlx::query_as(&on_query(on, "AND id = $2")).bind(on.id()).bind(id).fetch_optional(conn).await?)
 }
 
 /// [`Store::comments`], read through the pool or inside a change's transaction.
@@ -196,16 +197,8 @@ pub async fn list_in<'c>(
     on: Commented,
     with_hidden: bool,
 ) -> AppResult<Vec<CommentRow>> {
-    let t = on.table();
-    Ok(sqlx::query_as(&format!(
-        "{} WHERE {} = $1 AND (hidden = 0 OR $2 = 1) ORDER BY published_at, id",
-        t.select(),
-        t.key()
-    ))
-    .bind(on.id())
-    .bind(i64::from(with_hidden))
-    .fetch_all(conn)
-    .await?)
+    let sql = on_query(on, "AND (hidden = 0 OR $2 = 1) ORDER BY published_at, id");
+    Ok(sqlx::query_as(&sql).bind(on.id()).bind(i64::from(with_hidden)).fetch_all(conn).await?)
 }
 
 /// Stores a comment; `None` when its id is already known (a repeated delivery).
