@@ -29,7 +29,7 @@ use crate::{
         media,
     },
     state::AppState,
-    storage::announcements::AnnouncementRow,
+    storage::{announcements::AnnouncementRow, comments::Commented, reactions::Reacted},
 };
 
 /// Largest request body: an image at its limit, base64, and the text.
@@ -140,8 +140,8 @@ pub async fn get_one(
     }
     let detail = AnnouncementDetail {
         image_url: announcements::image_url(&data, &a),
-        likes: data.store.announcement_likes(id).await?,
-        comments: data.store.announcement_comments(id, false).await?.len() as i64,
+        likes: data.store.reaction_count(Reacted::Announcement(id)).await?,
+        comments: data.store.comments(Commented::Announcement(id), false).await?.len() as i64,
         announcement: a,
     };
     Ok(Json(detail).into_response())

@@ -22,7 +22,8 @@ use crate::{
     processing::practices,
     state::AppState,
     storage::{
-        conversations::{AdoptionRow, CommentRow, Reactions},
+        comments::CommentRow,
+        conversations::{AdoptionRow, Reactions},
         practices::{PracticeFilter, PracticeRow, RevisionRow},
     },
 };

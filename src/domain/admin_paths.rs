@@ -56,6 +56,11 @@ impl AdminPath {
         AdminPath::at("/admin/followers/decide").with("decision", decision)
     }
 
+    /// Approving or rejecting a held follow of a signatory's actor (limited domains).
+    pub fn signatory_followers_decide(decision: &str) -> AdminPath {
+        AdminPath::at("/admin/followers/signataires").with("decision", decision)
+    }
+
     pub fn following() -> AdminPath {
         AdminPath::at("/admin/following")
     }

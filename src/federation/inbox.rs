@@ -32,7 +32,7 @@ use crate::{
     error::{AppError, AppResult},
     metrics::type_label,
     state::AppState,
-    storage::actors::RemoteActorRow,
+    storage::{actors::RemoteActorRow, comments::Commented},
 };
 
 /// Largest activity accepted (as Mastodon and the federation crate).
@@ -153,7 +153,8 @@ async fn blocked_by_territory(data: &AppState, path: &str, env: &Envelope, signe
         } else if let Some(t) = data.store.action_by_ap_id(id).await?.and_then(|a| a.territory_id) {
             territories.push(t);
         } else if let Some(c) = data.store.comment_by_ap_id(id).await?
-            && let Some(t) = data.store.practice(c.practice_id).await?.and_then(|p| p.territory_id)
+            && let Commented::Practice(practice) = c.on
+            && let Some(t) = data.store.practice(practice).await?.and_then(|p| p.territory_id)
         {
             territories.push(t);
         }

@@ -1,15 +1,13 @@
-//! What people say about a local shared action: moderators hide or show the fediverse
-//! comments received on it (`federation::activities::action_reply`), as for practice comments;
-//! participants who joined from the page answer the feedback form through their private
-//! management link once the action has ended (a rating and a short text, summarised with the
-//! evaluation). Each is one change with its audit entry.
+//! What people say about a local shared action (its fediverse comments are moderated as all
+//! comments are: `comments.rs`): participants who joined from the page answer the feedback
+//! form through their private management link once the action has ended (a rating and a short
+//! text, summarised with the evaluation). Each is one change with its audit entry.
 
 use super::{actions::local_in, unit::Change};
 use crate::{
     domain::{
         action::ActionStatus,
         feedback::{FeedbackInput, parse},
-        ids::ActionId,
         now_millis,
         participation::ParticipantState,
         signatory::FieldErrors,
@@ -17,26 +15,8 @@ use crate::{
     error::{AppError, AppResult},
     security::hash_token,
     state::AppState,
-    storage::{action_comments as comments, action_feedback as feedback, action_participants as parts},
+    storage::{action_feedback as feedback, action_participants as parts},
 };
-
-/// Hides or shows a comment of the action (moderators); 404 when it has no such comment.
-pub async fn set_comment_hidden(
-    state: &AppState,
-    action_id: ActionId,
-    comment: i64,
-    hidden: bool,
-    by: &str,
-) -> AppResult<()> {
-    let mut change = Change::begin(state).await?;
-    local_in(change.conn(), action_id).await?;
-    if !comments::set_comment_hidden(change.conn(), action_id, comment, hidden).await? {
-        return Err(AppError::NotFound(format!("comment {comment}")));
-    }
-    let what = if hidden { "action.comment.hide" } else { "action.comment.show" };
-    change.audit(by, what, &format!("action {action_id} comment {comment}")).await?;
-    change.commit().await
-}
 
 /// Why an answer to the feedback form was not taken.
 #[derive(Debug)]

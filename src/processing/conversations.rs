@@ -1,6 +1,5 @@
 //! What moderators do around practices: a territory comments on a practice (its own or another
-//! territory's), hides comments (federated as `Undo(Announce)`, and `Delete` of its own), adopts
-//! another territory's practice with a note (`Announce` with `cces:adoptionNote`) or withdraws
+//! territory's; hiding comments is in `comments.rs`), adopts another territory's practice with a note (`Announce` with `cces:adoptionNote`) or withdraws
 //! the adoption (`Undo`). Each is one [`Change`]: its rows, activities and audit entry commit
 //! together; remote actors are fetched before it opens (network).
 
@@ -15,19 +14,15 @@ use crate::{
         activities::conversation::{handle, undo_announce},
         objects::DbRemoteActor,
         outgoing::new_activity_id,
-        protocol::{
-            activities::delete,
-            conversation::{self as wire, CommentNote},
-        },
+        protocol::conversation::{self as wire, CommentNote},
     },
     processing::unit::Change,
     state::AppState,
     storage::{
-        activities::retract_public,
-        actors::remote_actor_by_ap_id_in,
-        conversations::{self as conv, NewAdoption, NewComment},
+        comments::{self, Commented, NewComment},
+        conversations::{self as conv, NewAdoption},
         follows::follower_inboxes_in,
-        practices::{PracticeRow, practice_in},
+        practices::PracticeRow,
         territories::TerritoryRow,
     },
     text::html::markdown_to_html,
@@ -110,7 +105,7 @@ pub async fn comment(
     // The comment's row first, then its `Create`: the order of every change.
     let created = note.create(&new_activity_id(data));
     let new = NewComment {
-        practice_id: p.id,
+        on: Commented::Practice(p.id),
         ap_id: note_id.as_str(),
         in_reply_to: &p.ap_id,
         author_actor: actor.as_str(),
@@ -122,94 +117,11 @@ pub async fn comment(
         local_territory_id: Some(t.id),
         published_at: crate::domain::now_millis(),
     };
-    let id = conv::insert_comment(change.conn(), &new).await?.ok_or_else(|| AppError::Conflict("comment".into()))?;
+    let id = comments::insert(change.conn(), &new).await?.ok_or_else(|| AppError::Conflict("comment".into()))?;
     change.queue(LocalActor::Territory(t.id), &created, true, &inboxes).await?;
     change.audit(by, "practice.comment", &format!("practice {practice_id} comment {id}")).await?;
     change.commit().await?;
     Ok(id)
-}
-
-/// Hides (or shows again) a comment. Hiding withdraws our `Announce` of it, and deletes it
-/// from the fediverse when one of our territories wrote it (showing it again is then local
-/// only: the deleted Note stays a Tombstone); showing a received comment announces it again.
-pub async fn set_hidden(state: &AppState, comment_id: i64, hidden: bool, by: &str) -> AppResult<()> {
-    let mut change = Change::begin(state).await?;
-    if set_hidden_in(state, &mut change, comment_id, hidden, by).await? {
-        change.commit().await?;
-    }
-    Ok(())
-}
-
-/// [`set_hidden`] inside the caller's change; false when the comment was so already.
-pub async fn set_hidden_in(
-    state: &AppState,
-    change: &mut Change,
-    comment_id: i64,
-    hidden: bool,
-    by: &str,
-) -> AppResult<bool> {
-    let c = conv::comment_in(change.conn(), comment_id).await?.ok_or_else(|| AppError::NotFound("comment".into()))?;
-    if c.hidden.0 == hidden {
-        return Ok(false);
-    }
-    let p = practice_in(change.conn(), c.practice_id).await?.ok_or_else(|| AppError::NotFound("practice".into()))?;
-    let origin_territory = p.territory_id.filter(|_| p.is_published());
-    let inboxes = match origin_territory {
-        Some(t) => follower_inboxes_in(change.conn(), t).await?,
-        None => vec![],
-    };
-    // Our own comment leaves the fediverse: its readers are our followers and, for another
-    // territory's practice, that territory (which announced it to its own followers).
-    let mut author_inboxes = match c.local_territory_id {
-        Some(t) if hidden => follower_inboxes_in(change.conn(), t).await?,
-        _ => vec![],
-    };
-    if c.local_territory_id.is_some()
-        && hidden
-        && p.territory_id.is_none()
-        && let Some(origin) = remote_actor_by_ap_id_in(change.conn(), &p.origin_actor).await?
-    {
-        author_inboxes.push(origin.shared_inbox.unwrap_or(origin.inbox));
-    }
-    conv::set_comment_hidden(change.conn(), c.id, hidden).await?;
-    if let Some(t) = origin_territory {
-        match (&c.announce_ap_id, hidden) {
-            (Some(announce), true) => {
-                let undo = undo_announce(state, &p.origin_actor, announce, &c.ap_id)?;
-                conv::set_comment_announce(change.conn(), c.id, None).await?;
-                change.queue(LocalActor::Territory(t), &undo, false, &inboxes).await?;
-            }
-            (None, false) if c.local_territory_id.is_none() => {
-                let actor = Url::parse(&p.origin_actor)?;
-                let followers = local_followers(state, &actor)?;
-                let id = new_activity_id(state);
-                conv::set_comment_announce(change.conn(), c.id, Some(id.as_str())).await?;
-                change
-                    .queue(
-                        LocalActor::Territory(t),
-                        &wire::announce(&id, &actor, &c.ap_id, &followers, None),
-                        true,
-                        &inboxes,
-                    )
-                    .await?;
-            }
-            _ => {}
-        }
-    }
-    if let (Some(t), true) = (c.local_territory_id, hidden) {
-        let author = Url::parse(&c.author_actor)?;
-        let followers = local_followers(state, &author)?;
-        let mut all = author_inboxes;
-        all.extend(inboxes.iter().cloned());
-        all.sort();
-        all.dedup();
-        let activity = delete(&new_activity_id(state), &author, &Url::parse(&c.ap_id)?, &followers);
-        retract_public(change.conn(), &c.ap_id).await?;
-        change.queue(LocalActor::Territory(t), &activity, false, &all).await?;
-    }
-    let action = if hidden { "comment.hide" } else { "comment.show" };
-    change.audit(by, action, &format!("comment {comment_id}")).await?;
-    Ok(true)
 }
 
 /// A territory adopts another territory's practice, saying how it adapted it.
@@ -272,14 +184,4 @@ pub async fn unadopt(data: &Data<AppState>, slug: &str, practice_id: PracticeId,
     change.queue(LocalActor::Territory(t.id), &undo, false, &inboxes).await?;
     change.audit(by, "practice.unadopt", &format!("practice {practice_id} by {slug}")).await?;
     change.commit().await
-}
-
-/// The followers of `territory`, a territory of this instance (a comment's local author, a local
-/// practice's origin).
-fn local_followers(state: &AppState, territory: &Url) -> AppResult<Url> {
-    let slug = state
-        .urls
-        .territory_slug_of(territory)
-        .ok_or_else(|| AppError::internal("a local comment's territory is not one of this instance"))?;
-    Ok(state.urls.territory_followers(&slug))
 }

@@ -9,6 +9,7 @@ pub mod action_publication;
 pub mod actions;
 pub mod announcement_publication;
 pub mod announcements;
+pub mod comments;
 pub mod conversations;
 pub mod domains;
 pub mod follows;

@@ -20,7 +20,8 @@ use crate::{
     federation::software::Readers,
     state::AppState,
     storage::{
-        conversations::{comments_in, reactions_in},
+        comments::{self, Commented},
+        conversations::reactions_in,
         follows::follower_inboxes_in,
         practices::{PracticeContent, PracticeRow, practice_in},
         signatories::listed_in,
@@ -330,7 +331,8 @@ pub async fn article_json_in(state: &AppState, conn: &mut AnyConnection, p: &Pra
     let mut article = crate::federation::protocol::practice::article(&fields(p), &at, &refs);
     // The conversation, as Mastodon serves it: `replies` with its first page inline (GoToSocial
     // warns about a collection without one), and counts.
-    let comments: Vec<String> = comments_in(&mut *conn, p.id, false).await?.into_iter().map(|c| c.ap_id).collect();
+    let comments: Vec<String> =
+        comments::list_in(&mut *conn, Commented::Practice(p.id), false).await?.into_iter().map(|c| c.ap_id).collect();
     article["replies"] = collections::replies(&state.urls.practice_replies(&url::Url::parse(&p.ap_id)?), &comments, 1);
     let reactions = reactions_in(&mut *conn, p.id).await?;
     article["likes"] = collections::counted(reactions.likes);

@@ -16,7 +16,7 @@ use crate::{
     },
     error::{AppError, AppResult},
     federation::{outgoing::new_activity_id, protocol::flag},
-    processing::{actions, announcements, conversations, domains, practices, unit::Change},
+    processing::{actions, announcements, domains, practices, unit::Change},
     state::AppState,
     storage::{
         hosts::domain_of,
@@ -228,12 +228,12 @@ pub async fn target(
     if wants(TargetKind::Comment)
         && let Some(c) = state.store.comment_by_ap_id(id).await?
     {
-        let p = state.store.practice(c.practice_id).await?;
+        let on = super::comments::subject(state, c.on).await?.and_then(|s| s.territory).map(|(t, _)| t);
         return Ok(Some(Target {
             kind: TargetKind::Comment,
             ap_id: c.ap_id,
             label: c.author_handle.clone(),
-            territory_id: p.and_then(|p| p.territory_id).or(c.local_territory_id),
+            territory_id: on.or(c.local_territory_id),
             remote_actor: c.local_territory_id.is_none().then_some(c.author_actor),
             snapshot: c.content_html,
         }));
@@ -372,10 +372,10 @@ pub async fn decide(state: &AppState, id: i64, decision: Decision, reason: &str,
     let mut blocks_changed = false;
     match decision {
         Decision::HideComment => {
-            let c = crate::storage::conversations::comment_by_ap_id_in(change.conn(), &r.target_ap_id)
+            let c = crate::storage::comments::by_ap_id_in(change.conn(), &r.target_ap_id)
                 .await?
                 .ok_or_else(|| AppError::Gone(format!("comment {}", r.target_ap_id)))?;
-            conversations::set_hidden_in(state, &mut change, c.id, true, by).await?;
+            super::comments::set_hidden_in(state, &mut change, &c, true, by).await?;
         }
         Decision::Unpublish => match (&practice, &practice_readers, &action, &action_readers, &announcement) {
             (Some(p), Some(readers), _, _, _) => {

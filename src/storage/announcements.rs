@@ -1,5 +1,6 @@
-//! Announcements, their comments and likes (migration 0022). Writes take the caller's
-//! connection (a change's transaction); reads exist over any executor (`*_in`).
+//! Announcements (migration 0022; their comments are in `comments.rs`, their likes in
+//! `reactions.rs`). Writes take the caller's connection (a change's transaction); reads exist
+//! over any executor (`*_in`).
 
 use sqlx::{AnyConnection, FromRow};
 
@@ -157,43 +158,6 @@ pub async fn announcement_in<'c>(
         .await?)
 }
 
-/// A comment on an announcement.
-#[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
-pub struct AnnouncementCommentRow {
-    pub id: i64,
-    pub announcement_id: i64,
-    pub ap_id: String,
-    pub in_reply_to: String,
-    pub author_actor: String,
-    pub author_name: String,
-    pub author_handle: String,
-    pub author_url: String,
-    pub content_html: String,
-    pub url: String,
-    /// The territory's `Announce` of it, while it is relayed.
-    #[serde(skip)]
-    pub announce_ap_id: Option<String>,
-    pub hidden: i64,
-    pub published_at: i64,
-}
-
-const COMMENT_COLUMNS: &str = "id, announcement_id, ap_id, in_reply_to, author_actor, author_name, author_handle, \
-                               author_url, content_html, url, announce_ap_id, hidden, published_at";
-
-/// A reply to store.
-pub struct NewAnnouncementComment<'a> {
-    pub announcement_id: i64,
-    pub ap_id: &'a str,
-    pub in_reply_to: &'a str,
-    pub author_actor: &'a str,
-    pub author_name: &'a str,
-    pub author_handle: &'a str,
-    pub author_url: &'a str,
-    pub content_html: &'a str,
-    pub url: &'a str,
-    pub published_at: i64,
-}
-
 impl Store {
     pub async fn announcement(&self, id: i64) -> AppResult<Option<AnnouncementRow>> {
         announcement_in(self.pool(), id).await
@@ -234,128 +198,6 @@ impl Store {
             .fetch_one(self.pool())
             .await?)
     }
-
-    pub async fn announcement_comment_by_ap_id(&self, ap_id: &str) -> AppResult<Option<AnnouncementCommentRow>> {
-        Ok(sqlx::query_as(&format!("SELECT {COMMENT_COLUMNS} FROM announcement_comments WHERE ap_id = $1"))
-            .bind(ap_id)
-            .fetch_optional(self.pool())
-            .await?)
-    }
-
-    /// An announcement's comments, oldest first; hidden ones only when asked (moderators).
-    pub async fn announcement_comments(&self, id: i64, with_hidden: bool) -> AppResult<Vec<AnnouncementCommentRow>> {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {COMMENT_COLUMNS} FROM announcement_comments WHERE announcement_id = $1 AND \
-             (hidden = 0 OR $2 = 1) ORDER BY published_at, id"
-        ))
-        .bind(id)
-        .bind(i64::from(with_hidden))
-        .fetch_all(self.pool())
-        .await?)
-    }
-
-    pub async fn announcement_likes(&self, id: i64) -> AppResult<i64> {
-        likes_in(self.pool(), id).await
-    }
-}
-
-pub async fn likes_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM announcement_likes WHERE announcement_id = $1")
-        .bind(id)
-        .fetch_one(conn)
-        .await?)
-}
-
-/// Visible comments, for the `replies` count of the `Note`.
-pub async fn comment_count_in<'c>(conn: impl sqlx::Executor<'c, Database = sqlx::Any>, id: i64) -> AppResult<i64> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM announcement_comments WHERE announcement_id = $1 AND hidden = 0")
-        .bind(id)
-        .fetch_one(conn)
-        .await?)
-}
-
-/// Stores a comment; `None` when its id is already known (a repeated delivery).
-pub async fn insert_comment(conn: &mut AnyConnection, c: &NewAnnouncementComment<'_>) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO announcement_comments (announcement_id, ap_id, in_reply_to, author_actor, author_name, \
-         author_handle, author_url, content_html, url, published_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (ap_id) DO NOTHING RETURNING id",
-    )
-    .bind(c.announcement_id)
-    .bind(c.ap_id)
-    .bind(c.in_reply_to)
-    .bind(c.author_actor)
-    .bind(c.author_name)
-    .bind(c.author_handle)
-    .bind(c.author_url)
-    .bind(c.content_html)
-    .bind(c.url)
-    .bind(c.published_at)
-    .bind(now_millis())
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
-/// An edit by the comment's author.
-pub async fn update_comment(conn: &mut AnyConnection, ap_id: &str, author: &str, html: &str) -> AppResult<bool> {
-    let done = sqlx::query("UPDATE announcement_comments SET content_html = $1 WHERE ap_id = $2 AND author_actor = $3")
-        .bind(html)
-        .bind(ap_id)
-        .bind(author)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// Removes a comment by its author (the caller checked who asks).
-pub async fn delete_comment(conn: &mut AnyConnection, ap_id: &str, author: &str) -> AppResult<bool> {
-    let done = sqlx::query("DELETE FROM announcement_comments WHERE ap_id = $1 AND author_actor = $2")
-        .bind(ap_id)
-        .bind(author)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
-}
-
-/// A comment of the announcement `announcement_id`, read inside a change.
-pub async fn comment_in(
-    conn: &mut AnyConnection,
-    announcement_id: i64,
-    comment_id: i64,
-) -> AppResult<Option<AnnouncementCommentRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COMMENT_COLUMNS} FROM announcement_comments WHERE id = $1 AND announcement_id = $2"
-    ))
-    .bind(comment_id)
-    .bind(announcement_id)
-    .fetch_optional(&mut *conn)
-    .await?)
-}
-
-/// Records (or clears) the territory's `Announce` of a comment.
-pub async fn set_comment_announce(conn: &mut AnyConnection, comment_id: i64, announce: Option<&str>) -> AppResult<()> {
-    sqlx::query("UPDATE announcement_comments SET announce_ap_id = $1 WHERE id = $2")
-        .bind(announce)
-        .bind(comment_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Hides or shows a comment of the announcement `announcement_id` (moderation).
-pub async fn set_comment_hidden(
-    conn: &mut AnyConnection,
-    announcement_id: i64,
-    comment_id: i64,
-    hidden: bool,
-) -> AppResult<bool> {
-    let done = sqlx::query("UPDATE announcement_comments SET hidden = $1 WHERE id = $2 AND announcement_id = $3")
-        .bind(i64::from(hidden))
-        .bind(comment_id)
-        .bind(announcement_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(done.rows_affected() > 0)
 }
 
 /// The slug of a territory, read through any executor (an announcement's territory, inside its change).

@@ -8,7 +8,6 @@
 //! connection): see the rule on [`Store::begin`].
 
 pub mod accounts;
-pub mod action_comments;
 pub mod action_evaluations;
 pub mod action_feedback;
 pub mod action_invitations;
@@ -23,6 +22,7 @@ pub mod backup;
 pub mod bench_commits;
 pub mod bench_seed;
 pub mod charters;
+pub mod comments;
 pub mod conversations;
 pub mod deliveries;
 pub mod follows;

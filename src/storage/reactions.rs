@@ -7,6 +7,7 @@
 
 use sqlx::AnyConnection;
 
+use super::Store;
 use crate::{
     domain::{
         ids::{ActionId, PracticeId},
@@ -64,4 +65,25 @@ pub async fn remove(conn: &mut AnyConnection, activity: &str, actor: &str) -> Ap
         }
     }
     Ok(false)
+}
+
+impl Store {
+    /// How many reactions of its kind `on` has had (a practice's likes or boosts, an
+    /// announcement's or an action's likes).
+    pub async fn reaction_count(&self, on: Reacted) -> AppResult<i64> {
+        let query = match on {
+            Reacted::Practice(id, kind) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM practice_reactions WHERE practice_id = $1 AND kind = $2")
+                    .bind(id)
+                    .bind(kind.as_str())
+            }
+            Reacted::Announcement(id) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM announcement_likes WHERE announcement_id = $1").bind(id)
+            }
+            Reacted::Action(id) => {
+                sqlx::query_scalar("SELECT COUNT(*) FROM action_likes WHERE action_id = $1").bind(id)
+            }
+        };
+        Ok(query.fetch_one(self.pool()).await?)
+    }
 }

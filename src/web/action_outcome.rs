@@ -20,9 +20,13 @@ use super::{
 use crate::{
     domain::{account::Role, feedback::Summary, ids::ActionId},
     error::{AppError, AppResult},
-    processing::{action_conversation, action_evaluation},
+    processing::{action_evaluation, comments},
     state::AppState,
-    storage::{action_comments::ActionCommentRow, actions::ActionRow},
+    storage::{
+        actions::ActionRow,
+        comments::{CommentRow, Commented},
+        reactions::Reacted,
+    },
     text::html::{SafeHtml, clean},
 };
 
@@ -56,7 +60,7 @@ pub struct FeedbackView {
 pub struct Outcome {
     pub evaluations: Vec<EvaluationView>,
     pub feedback: Option<FeedbackView>,
-    pub comments: Vec<(ActionCommentRow, SafeHtml)>,
+    pub comments: Vec<(CommentRow, SafeHtml)>,
     pub likes: i64,
     pub moderator: bool,
 }
@@ -127,12 +131,12 @@ pub async fn outcome(state: &AppState, ctx: &Ctx, a: &ActionRow) -> AppResult<Ou
         None => None,
     };
     let moderator = ctx.account.as_ref().is_some_and(|acc| acc.role() >= Role::Moderator);
-    let comments = state.store.action_comments(a.id, moderator).await?.into_iter().map(|c| (clean(&c.content_html), c));
+    let comments = state.store.comments(a.id, moderator).await?.into_iter().map(|c| (clean(&c.content_html), c));
     Ok(Outcome {
         evaluations,
         feedback,
         comments: comments.map(|(h, c)| (c, h)).collect(),
-        likes: state.store.action_likes(a.id).await?,
+        likes: state.store.reaction_count(Reacted::Action(a.id)).await?,
         moderator,
     })
 }
@@ -151,6 +155,6 @@ async fn comment_visibility(
         "show" => false,
         _ => return Err(AppError::BadRequest("action: hide or show".into())),
     };
-    action_conversation::set_comment_hidden(&data, a.id, cid, hidden, &account.email).await?;
+    comments::set_hidden(&data, Commented::Action(a.id), cid, hidden, &account.email).await?;
     Ok(Redirect::to(&format!("/t/{slug}/actions/{id}#comments")).into_response())
 }

@@ -22,10 +22,12 @@ use crate::{
         actors::{ap_json, escape_html, wants_activity_json},
         protocol::activities::Tombstone,
     },
-    processing::{announcements, media},
+    processing::{announcements, comments, media},
     state::AppState,
     storage::{
-        announcements::{AnnouncementCommentRow, AnnouncementRow},
+        announcements::AnnouncementRow,
+        comments::{CommentRow, Commented},
+        reactions::Reacted,
         territories::TerritoryRow,
     },
     text::html::{SafeHtml, clean},
@@ -158,7 +160,7 @@ struct OnePage {
     c: Card,
     tags: Vec<(String, String)>,
     likes: i64,
-    comments: Vec<(AnnouncementCommentRow, SafeHtml)>,
+    comments: Vec<(CommentRow, SafeHtml)>,
     moderator: bool,
 }
 
@@ -214,7 +216,7 @@ async fn one(
         res.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept, Signature, Signature-Input"));
         return Ok(res);
     }
-    let comments = data.store.announcement_comments(a.id, moderator).await?;
+    let comments = data.store.comments(Commented::Announcement(a.id), moderator).await?;
     render(&OnePage {
         l: Layout::new(&ctx, if a.title.is_empty() { ctx.tr.t("announcement-untitled") } else { a.title.clone() }),
         c: card(&data, &ctx, &slug, &a),
@@ -223,7 +225,7 @@ async fn one(
             .iter()
             .map(|t| (format!("{}{}", data.urls.tags().path(), crate::domain::practice::tag_key(t)), t.clone()))
             .collect(),
-        likes: data.store.announcement_likes(a.id).await?,
+        likes: data.store.reaction_count(Reacted::Announcement(a.id)).await?,
         comments: comments.into_iter().map(|c| (clean(&c.content_html), c)).map(|(h, c)| (c, h)).collect(),
         moderator,
         slug,
@@ -245,7 +247,7 @@ async fn comment_visibility(
         "show" => false,
         _ => return Err(AppError::BadRequest("action: hide or show".into())),
     };
-    announcements::set_comment_hidden(&data, a.id, cid, hidden, &account.email).await?;
+    comments::set_hidden(&data, Commented::Announcement(a.id), cid, hidden, &account.email).await?;
     Ok(axum::response::Redirect::to(&format!("{}#comments", data.urls.announcement(&slug, id).path())).into_response())
 }
 

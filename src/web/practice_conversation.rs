@@ -13,8 +13,9 @@ use crate::domain::ids::PracticeId;
 use crate::{
     domain::account::Role,
     error::{AppError, AppResult},
-    processing::conversations,
+    processing::{comments, conversations},
     state::AppState,
+    storage::comments::Commented,
     web::csrf_form::{CsrfForm, FormPairs},
 };
 
@@ -61,11 +62,7 @@ async fn comment_visibility(
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (by, f) = moderator_form(&ctx, form)?;
-    let c = data.store.comment(comment).await?.filter(|c| c.practice_id == id);
-    if c.is_none() {
-        return Err(AppError::NotFound("comment".into()));
-    }
-    conversations::set_hidden(&data, comment, f.get("hidden") == "true", &by).await?;
+    comments::set_hidden(&data, Commented::Practice(id), comment, f.get("hidden") == "true", &by).await?;
     Ok(back_to(&data, id, "comment-updated"))
 }
 

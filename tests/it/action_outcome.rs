@@ -65,7 +65,7 @@ async fn fediverse_replies_to_an_action_become_its_comments() {
         assert!(!page.contains("alert(1)"), "[{label}] remote HTML sanitised");
         assert!(page.contains("<strong id=\"likes\">1</strong>"), "[{label}] liked once");
         assert_eq!(
-            m.data.store.action_comments(maillage::domain::ids::ActionId(id), false).await.expect("comments").len(),
+            m.data.store.comments(maillage::domain::ids::ActionId(id), false).await.expect("comments").len(),
             1,
             "[{label}]"
         );

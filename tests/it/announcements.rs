@@ -176,6 +176,19 @@ async fn announcements_reach_each_program_and_their_answers_come_back() {
     })
     .await;
 
+    // The Mastodon reply's author deletes it: gone, and followers get the Undo of its Announce
+    // (as for a practice's comments: one rule for every comment).
+    let note_id =
+        serde_json::from_str::<Value>(&reply).expect("json")["object"]["id"].as_str().expect("id").to_string();
+    let delete = json!({"@context": "https://www.w3.org/ns/activitystreams", "id": mastodon.new_id(), "type": "Delete",
+        "actor": mastodon.actor_id(), "object": {"id": note_id, "type": "Tombstone"}});
+    assert_eq!(mastodon.post_signed(&a.url("/t/territoire/inbox"), &delete.to_string()).await, StatusCode::ACCEPTED);
+    assert!(!get_html(&ap_id).await.contains("on passera au marché"), "deleted by its author");
+    eventually(15, "followers get the Undo of the deleted reply's Announce", || async {
+        mastodon.received().iter().any(|x| x["type"] == "Undo" && x["object"]["object"] == note_id.as_str())
+    })
+    .await;
+
     // Edit → Update (from the author, to Mastodon; announced to Lemmy).
     let (status, _) = call(
         Method::PATCH,

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::{
     Activity, Received,
-    conversation::{fetch_object, host_of, practice_for, store_comment},
+    conversation::{fetch_object, host_of, store_comment},
     practice::{Claim, delete_remote, store_article},
 };
 use crate::{
@@ -30,7 +30,7 @@ use crate::{
         },
         signatures::host_header,
     },
-    processing::unit::Change,
+    processing::{comments::reply_target, unit::Change},
     storage::{
         activities::claim_received,
         conversations::{self as conv, NewAdoption},
@@ -128,11 +128,12 @@ impl Activity for Announce {
             return Ok(());
         }
         let in_reply_to = note.in_reply_to().unwrap_or_default();
-        let Some(practice) = practice_for(data, in_reply_to).await? else {
-            tracing::info!(activity = %self.id, "Announce of a reply to no practice known here: ignored");
+        let Some(target) = reply_target(data, in_reply_to).await? else {
+            tracing::info!(activity = %self.id, "Announce of a reply to nothing known here: ignored");
             return Ok(());
         };
-        if practice.origin_actor != signer.ap_id {
+        // Only the territory of a practice received from elsewhere relays its comments to us.
+        if target.remote_origin.as_deref() != Some(signer.ap_id.as_str()) {
             tracing::info!(activity = %self.id, "Announce of a comment by another than the practice's territory: ignored");
             return Ok(());
         }
@@ -142,7 +143,7 @@ impl Activity for Announce {
             return Err(AppError::BadRequest("a comment's author is on its host".into()));
         }
         let author = ObjectId::<DbRemoteActor>::from(Url::parse(author_id)?).dereference(data).await?;
-        store_comment(ctx, self.id.as_str(), &author.row, &note, &practice).await
+        store_comment(ctx, self.id.as_str(), &author.row, &note, &target).await
     }
 }
 

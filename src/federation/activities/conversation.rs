@@ -1,7 +1,10 @@
-//! Conversations around practices, received: replies (`Note` with `inReplyTo`, `note.rs`;
-//! relayed in an `Announce`, `announce.rs`) from Mastodon, Lemmy or other Maillage territories
-//! become comments, stored here; the practice's territory announces them to its followers
-//! (FEP-1b12), who store them in turn. Their deletion by author or territory is here too.
+//! Conversations, received: replies (`Note` with `inReplyTo`, `note.rs`; relayed in an
+//! `Announce`, `announce.rs`) from Mastodon, Lemmy, GoToSocial, Mobilizon or other Maillage
+//! territories to a practice, an announcement or a shared action, or to one of their comments,
+//! become comments: one handler files them all with the same rules
+//! (`processing::comments::Subject`). The territory of a published practice or announcement
+//! announces them to its followers (FEP-1b12), who store them in turn. Edits and deletions by
+//! their authors (or by a remote practice's territory) are here too.
 //! https://codeberg.org/fediverse/fep/src/branch/main/fep/1b12/fep-1b12.md
 
 use activitypub_federation::config::Data;
@@ -10,40 +13,33 @@ use url::Url;
 
 use super::{Received, practice::sanitize};
 use crate::{
-    domain::local_actor::LocalActor,
+    domain::{local_actor::LocalActor, now_millis},
     error::{AppError, AppResult},
     federation::{
+        outgoing::new_activity_id,
         protocol::{
             conversation,
             received_note::NoteObject,
             remote_url::{remote_link, remote_url},
         },
         signatures::host_header,
+        software::Readers,
     },
-    processing::unit::Change,
+    processing::{
+        comments::{Subject, local_followers, may_remove, subject_in},
+        unit::Change,
+    },
     state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
-        conversations::{self as conv, NewComment},
+        comments::{self, Commented, NewComment},
         follows::follower_inboxes_in,
-        practices::{PracticeRow, practice_in},
     },
 };
 
 /// Longest comment kept (characters of HTML).
 const MAX_COMMENT: usize = 50_000;
-
-/// The practice a reply belongs to: the one it answers, or the one of the comment it answers.
-pub async fn practice_for(state: &AppState, in_reply_to: &str) -> AppResult<Option<PracticeRow>> {
-    if let Some(p) = state.store.practice_by_ap_id(in_reply_to).await? {
-        return Ok(Some(p));
-    }
-    match state.store.comment_by_ap_id(in_reply_to).await? {
-        Some(c) => state.store.practice(c.practice_id).await,
-        None => Ok(None),
-    }
-}
 
 /// `name@host`, as fediverse software shows an account.
 pub fn handle(actor: &RemoteActorRow) -> String {
@@ -57,30 +53,20 @@ pub(super) fn url_of(o: &NoteObject, allow_private_network: bool) -> AppResult<O
     o.first_url().map(|u| remote_url(u, allow_private_network).map(String::from)).transpose()
 }
 
-/// The followers collection of `actor`, a territory of ours (the origin of a local practice,
-/// which announces its comments): built by `Urls`, never guessed from the actor's URL.
-fn local_followers(state: &AppState, actor: &Url) -> AppResult<Url> {
-    let slug = state
-        .urls
-        .territory_slug_of(actor)
-        .ok_or_else(|| AppError::Internal(format!("{actor} is not a territory of this instance")))?;
-    Ok(state.urls.territory_followers(&slug))
-}
-
 pub(super) fn comment_html(o: &NoteObject) -> String {
     let raw: String = o.content.as_deref().unwrap_or_default().chars().take(MAX_COMMENT).collect();
     sanitize(&raw)
 }
 
-/// Stores a comment by `author`, carried by the activity `ctx` (claimed with it); when the
-/// practice is ours and public, announces it to the territory's followers in the same
+/// Stores a comment by `author` on `s`, carried by the activity `ctx` (claimed with it); when
+/// its territory relays comments, announces it to the territory's followers in the same
 /// transaction.
 pub(super) async fn store_comment(
     ctx: &Received<'_>,
     activity_id: &str,
     author: &RemoteActorRow,
     o: &NoteObject,
-    practice: &PracticeRow,
+    s: &Subject,
 ) -> AppResult<()> {
     let data = ctx.state();
     let note_id = o.id.as_str();
@@ -88,17 +74,14 @@ pub(super) async fn store_comment(
     if html.trim().is_empty() {
         return Err(AppError::BadRequest("an empty comment".into()));
     }
-    let in_reply_to = o.in_reply_to().unwrap_or(&practice.ap_id);
+    let in_reply_to = o.in_reply_to().unwrap_or(&s.ap_id);
     let allow_private = data.config.allow_private_network;
     let url = url_of(o, allow_private)?.unwrap_or_else(|| note_id.to_string());
     let profile = remote_link(author.url.as_deref(), allow_private).unwrap_or_else(|| author.ap_id.clone());
-    let ours = practice.territory_id.is_some() && practice.is_published();
-    let territory = practice.territory_id.filter(|_| ours);
-    let announcer = territory.and_then(|_| Url::parse(&practice.origin_actor).ok());
     // What the followers' hosts read is looked up before the change (network); the followers
     // themselves are read inside it.
-    let readers = match territory {
-        Some(t) => crate::federation::software::Readers::of(data, &data.store.follower_inboxes(t).await?).await,
+    let readers = match s.announcer() {
+        Some((t, _)) => Readers::of(data, &data.store.follower_inboxes(t).await?).await,
         None => Default::default(),
     };
     let name = author.name.clone().unwrap_or_default();
@@ -108,7 +91,7 @@ pub(super) async fn store_comment(
         return Ok(());
     }
     let new = NewComment {
-        practice_id: practice.id,
+        on: s.on,
         ap_id: note_id,
         in_reply_to,
         author_actor: &author.ap_id,
@@ -118,35 +101,51 @@ pub(super) async fn store_comment(
         content_html: &html,
         url: &url,
         local_territory_id: None,
-        published_at: o.published_millis().unwrap_or_else(crate::domain::now_millis),
+        published_at: o.published_millis().unwrap_or_else(now_millis),
     };
-    let Some(id) = conv::insert_comment(change.conn(), &new).await? else {
+    let Some(id) = comments::insert(change.conn(), &new).await? else {
         return change.commit().await;
     };
-    if let (Some(actor), Some(t)) = (announcer, territory) {
+    if let Some((t, actor)) = s.announcer() {
         let inboxes = follower_inboxes_in(change.conn(), t).await?;
-        let readers = readers.split(&inboxes);
-        let followers = local_followers(data, &actor)?;
+        let followers = local_followers(data, actor)?;
         // Group readers (Lemmy) take the author's `Create` embedded; Mastodon-API servers the
         // comment's id, which they fetch (they cannot read `Announce(Create)`). The latter is
         // the one recorded, listed and undone when a moderator hides the comment.
-        let [groups, mut microblogs, no_summary] = readers;
+        let [groups, mut microblogs, no_summary] = readers.split(&inboxes);
         microblogs.extend(no_summary);
-        let announce_id = crate::federation::outgoing::new_activity_id(data);
-        let activity = conversation::announce(&announce_id, &actor, note_id, &followers, None);
-        conv::set_comment_announce(change.conn(), id, Some(announce_id.as_str())).await?;
-        change.queue(LocalActor::territory_or_instance(practice.territory_id), &activity, true, &microblogs).await?;
-        let embedded = conversation::announce_activity(
-            &crate::federation::outgoing::new_activity_id(data),
-            &actor,
-            ctx.raw,
-            &followers,
-        );
-        change.queue(LocalActor::territory_or_instance(practice.territory_id), &embedded, false, &groups).await?;
+        let announce_id = new_activity_id(data);
+        let activity = conversation::announce(&announce_id, actor, note_id, &followers, None);
+        comments::set_announce(change.conn(), s.on, id, Some(announce_id.as_str())).await?;
+        change.queue(LocalActor::Territory(t), &activity, true, &microblogs).await?;
+        let embedded = conversation::announce_activity(&new_activity_id(data), actor, ctx.raw, &followers);
+        change.queue(LocalActor::Territory(t), &embedded, false, &groups).await?;
+    }
+    if let Commented::Action(action) = s.on {
+        // Comments on actions are audited (issue 12); the others never were.
+        change.audit(&author.ap_id, "action.comment", &format!("action {action}")).await?;
     }
     change.commit().await?;
-    tracing::info!(comment = %note_id, practice = %practice.ap_id, "comment stored");
+    tracing::info!(comment = %note_id, on = %s.ap_id, "comment stored");
     Ok(())
+}
+
+/// An edit of a comment by its author, carried by `activity_id`: true when `o` is a comment.
+pub(super) async fn edit_comment(ctx: &Received<'_>, activity_id: &str, o: &NoteObject) -> AppResult<bool> {
+    let (state, signer) = (ctx.state(), ctx.signer);
+    let Some(existing) = state.store.comment_by_ap_id(o.id.as_str()).await? else {
+        return Ok(false);
+    };
+    if existing.author_actor != signer.ap_id {
+        return Err(AppError::Forbidden("only a comment's author may change it".into()));
+    }
+    let html = comment_html(o);
+    let mut change = Change::begin(state).await?;
+    if claim_received(change.conn(), activity_id, &signer.ap_id, ctx.kind).await? {
+        comments::update_content(change.conn(), &existing, &html).await?;
+        change.commit().await?;
+    }
+    Ok(true)
 }
 
 pub(super) fn host_of(id: &str) -> Option<String> {
@@ -177,8 +176,9 @@ pub async fn fetch_object(data: &Data<AppState>, id: &str) -> AppResult<Value> {
     }
 }
 
-/// `Delete` of a comment by its author, or by the practice's territory (moderation), claimed
-/// as `activity_id`. True when it named a comment.
+/// `Delete` of a comment by its author, or by the territory of the practice it is on (a
+/// practice received from elsewhere: its moderation), claimed as `activity_id`. True when it
+/// named a comment.
 pub async fn delete_comment(
     data: &AppState,
     object: &str,
@@ -190,25 +190,27 @@ pub async fn delete_comment(
         return Ok(false);
     }
     let mut change = Change::begin(data).await?;
-    let Some(c) = conv::comment_by_ap_id_in(change.conn(), object).await? else {
+    let Some(c) = comments::by_ap_id_in(change.conn(), object).await? else {
         return Ok(false);
     };
-    let p = practice_in(change.conn(), c.practice_id).await?;
-    let by_origin = p.as_ref().is_some_and(|p| p.origin_actor == signer.ap_id && p.territory_id.is_none());
-    if c.author_actor != signer.ap_id && !by_origin {
+    let s = subject_in(data, change.conn(), c.on).await?;
+    if !may_remove(s.as_ref(), &c, &signer.ap_id) {
         return Err(AppError::Forbidden("only a comment's author may delete it".into()));
     }
     // We announced it: followers are told to drop it too.
-    let undo = match (&c.announce_ap_id, p.as_ref().and_then(|p| p.territory_id)) {
-        (Some(announce), Some(t)) => Some((announce.clone(), t, follower_inboxes_in(change.conn(), t).await?)),
+    let undo = match (&c.announce_ap_id, s.and_then(|s| s.territory)) {
+        (Some(announce), Some((t, actor))) => Some((
+            undo_announce(data, actor.as_str(), announce, &c.ap_id)?,
+            t,
+            follower_inboxes_in(change.conn(), t).await?,
+        )),
         _ => None,
     };
     if !claim_received(change.conn(), activity_id, &signer.ap_id, "Delete").await? {
         return Ok(true);
     }
-    conv::delete_comment(change.conn(), &c.ap_id).await?;
-    if let (Some((announce, territory_id, inboxes)), Some(p)) = (undo, &p) {
-        let activity = undo_announce(data, &p.origin_actor, &announce, &c.ap_id)?;
+    comments::delete(change.conn(), &c).await?;
+    if let Some((activity, territory_id, inboxes)) = undo {
         change.queue(LocalActor::Territory(territory_id), &activity, false, &inboxes).await?;
     }
     change.commit().await?;
@@ -220,6 +222,6 @@ pub async fn delete_comment(
 pub fn undo_announce(state: &AppState, actor: &str, announce: &str, object: &str) -> AppResult<Value> {
     let actor = Url::parse(actor)?;
     let followers = local_followers(state, &actor)?;
-    let id = crate::federation::outgoing::new_activity_id(state);
+    let id = new_activity_id(state);
     Ok(conversation::undo_announce(&id, &actor, announce, object, &followers))
 }

@@ -9,15 +9,18 @@ use super::{
 use crate::{
     error::{AppError, AppResult},
     federation::protocol::inbound::{Delete, Ref},
-    processing::unit::Change,
+    processing::{
+        comments::{may_remove, subject},
+        unit::Change,
+    },
     storage::{activities::claim_received, actors::delete_remote_actor_in},
 };
 
 impl Activity for Delete {
-    /// Only who owns what it names may delete it: a practice's origin, a comment's author or
-    /// its practice's territory, an actor itself (403 for anyone else, nothing read for
-    /// writing). `receive` checks again on the row it reads inside the change that deletes,
-    /// which a concurrent change cannot slip past.
+    /// Only who owns what it names may delete it: a practice's origin, a comment's author (or
+    /// the territory of the remote practice it is on), an actor itself (403 for anyone else,
+    /// nothing read for writing). `receive` checks again on the row it reads inside the change
+    /// that deletes, which a concurrent change cannot slip past.
     async fn verify(&self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
         let Some(object) = self.object.as_ref().map(Ref::id).filter(|o| *o != signer.ap_id) else {
@@ -27,18 +30,8 @@ impl Activity for Delete {
             if p.origin_actor != signer.ap_id || p.territory_id.is_some() {
                 return Err(AppError::Forbidden("only a practice's origin may delete it".into()));
             }
-        } else if let Some(c) = state.store.comment_by_ap_id(object).await? {
-            let practice = state.store.practice(c.practice_id).await?;
-            let by_origin = practice.is_some_and(|p| p.origin_actor == signer.ap_id && p.territory_id.is_none());
-            if c.author_actor != signer.ap_id && !by_origin {
-                return Err(AppError::Forbidden("only a comment's author may delete it".into()));
-            }
-        } else if let Some(c) = state.store.announcement_comment_by_ap_id(object).await?
-            && c.author_actor != signer.ap_id
-        {
-            return Err(AppError::Forbidden("only a comment's author may delete it".into()));
-        } else if let Some(c) = state.store.action_comment_by_ap_id(object).await?
-            && c.author_actor != signer.ap_id
+        } else if let Some(c) = state.store.comment_by_ap_id(object).await?
+            && !may_remove(subject(state, c.on).await?.as_ref(), &c, &signer.ap_id)
         {
             return Err(AppError::Forbidden("only a comment's author may delete it".into()));
         }
@@ -51,9 +44,6 @@ impl Activity for Delete {
         let claim = Claim { id: self.id.as_str(), actor: &signer.ap_id, kind: ctx.kind };
         if practice::delete_remote(state, object, signer, claim).await?
             || conversation::delete_comment(state, object.unwrap_or_default(), self.id.as_str(), signer).await?
-            || super::announcement_reply::delete_reply(state, object.unwrap_or_default(), self.id.as_str(), signer)
-                .await?
-            || super::action_reply::delete_reply(state, object.unwrap_or_default(), self.id.as_str(), signer).await?
         {
             return Ok(());
         }

@@ -3,13 +3,16 @@
 
 use super::{Activity, Received};
 use crate::{
+    domain::{action::PublicationState, practice::Reaction},
     error::AppResult,
     federation::{
         flood::Act,
         protocol::inbound::{Like, Ref},
     },
     processing::unit::Change,
+    state::AppState,
     storage::{
+        actions::ActionRow,
         activities::claim_received,
         reactions::{self, Reacted},
     },
@@ -24,22 +27,29 @@ impl Activity for Like {
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
         let object = self.object.as_ref().map(Ref::id).unwrap_or_default();
-        let Some(p) = state.store.practice_by_ap_id(object).await? else {
-            if super::announcement_reply::like(ctx, self.id.as_str(), object).await?
-                || super::action_reply::like(ctx, self.id.as_str(), object).await?
-            {
-                return Ok(());
-            }
+        let Some(on) = liked(state, object).await? else {
             tracing::info!(activity = %self.id, "Like of nothing we keep: ignored");
             return Ok(());
         };
         state.flood.admit(Act::Reaction, &signer.ap_id, &signer.host)?;
         let mut change = Change::begin(state).await?;
         if claim_received(change.conn(), self.id.as_str(), &signer.ap_id, ctx.kind).await? {
-            let on = Reacted::Practice(p.id, crate::domain::practice::Reaction::Like);
             reactions::add(change.conn(), on, &signer.ap_id, self.id.as_str()).await?;
             change.commit().await?;
         }
         Ok(())
     }
+}
+
+/// What a `Like` of `object` counts for: a practice we keep, a published announcement, a
+/// published local action.
+async fn liked(state: &AppState, object: &str) -> AppResult<Option<Reacted>> {
+    if let Some(p) = state.store.practice_by_ap_id(object).await? {
+        return Ok(Some(Reacted::Practice(p.id, Reaction::Like)));
+    }
+    if let Some(a) = state.store.announcement_by_ap_id(object).await?.filter(|a| a.is_published()) {
+        return Ok(Some(Reacted::Announcement(a.id)));
+    }
+    let open = |a: &ActionRow| a.territory_id.is_some() && a.publication == PublicationState::Published;
+    Ok(state.store.action_by_ap_id(object).await?.filter(open).map(|a| Reacted::Action(a.id)))
 }

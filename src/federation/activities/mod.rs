@@ -7,10 +7,8 @@
 //! half-written.
 
 pub mod accept;
-pub mod action_reply;
 pub mod aggregate;
 pub mod announce;
-pub mod announcement_reply;
 pub mod article;
 pub mod conversation;
 pub mod coorganisation;

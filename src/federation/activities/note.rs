@@ -1,11 +1,10 @@
 //! `Create`/`Update` of a reply (`Note`, Lemmy's `Comment`) by its author: a comment on a
-//! practice (stored, and announced by the practice's territory: `conversation.rs`), an
-//! announcement (`announcement_reply.rs`) or a shared action (`action_reply.rs`), or an edit of
-//! one.
+//! practice, an announcement or a shared action (filed, and relayed by its territory:
+//! `conversation.rs`), or an edit of one.
 
 use super::{
     Activity, Received,
-    conversation::{comment_html, practice_for, store_comment, url_of},
+    conversation::{edit_comment, store_comment, url_of},
 };
 use crate::{
     error::{AppError, AppResult},
@@ -13,8 +12,7 @@ use crate::{
         flood::Act,
         protocol::{inbound::CreateNote, is_public, remote_url::remote_id},
     },
-    processing::unit::Change,
-    storage::{activities::claim_received, conversations as conv},
+    processing::comments::reply_target,
 };
 
 impl Activity for CreateNote {
@@ -35,7 +33,6 @@ impl Activity for CreateNote {
     async fn receive(self, ctx: &Received<'_>) -> AppResult<()> {
         let (state, signer) = (ctx.state(), ctx.signer);
         let o = &self.object;
-        let note_id = o.id.as_str();
         let Some(in_reply_to) = o.in_reply_to() else {
             tracing::info!(activity = %self.id, "a Note that answers nothing here: ignored");
             return Ok(());
@@ -47,35 +44,14 @@ impl Activity for CreateNote {
             tracing::info!(activity = %self.id, actor = %signer.ap_id, "a reply that is not public: ignored");
             return Ok(());
         }
-        if super::announcement_reply::edit_reply(ctx, self.id.as_str(), note_id, o).await?
-            || super::action_reply::edit_reply(ctx, self.id.as_str(), note_id, o).await?
-        {
+        if edit_comment(ctx, self.id.as_str(), o).await? {
             return Ok(());
         }
-        if let Some(existing) = state.store.comment_by_ap_id(note_id).await? {
-            if existing.author_actor != signer.ap_id {
-                return Err(AppError::Forbidden("only a comment's author may change it".into()));
-            }
-            let html = comment_html(o);
-            // `update_comment` changes only a comment by this author: the check above holds inside.
-            let mut change = Change::begin(state).await?;
-            if claim_received(change.conn(), self.id.as_str(), &signer.ap_id, ctx.kind).await? {
-                conv::update_comment(change.conn(), note_id, &signer.ap_id, &html).await?;
-                change.commit().await?;
-            }
-            return Ok(());
-        }
-        let Some(practice) = practice_for(state, in_reply_to).await? else {
-            if let Some(a) = super::announcement_reply::announcement_for(state, in_reply_to).await? {
-                return super::announcement_reply::store_reply(ctx, self.id.as_str(), signer, o, &a).await;
-            }
-            if let Some(a) = super::action_reply::action_for(state, in_reply_to).await? {
-                return super::action_reply::store_reply(ctx, self.id.as_str(), signer, o, &a).await;
-            }
-            tracing::info!(activity = %self.id, in_reply_to, "reply to no practice known here: ignored");
+        let Some(target) = reply_target(state, in_reply_to).await? else {
+            tracing::info!(activity = %self.id, in_reply_to, "reply to nothing known here: ignored");
             return Ok(());
         };
         state.flood.admit(Act::Comment, &signer.ap_id, &signer.host)?;
-        store_comment(ctx, self.id.as_str(), signer, o, &practice).await
+        store_comment(ctx, self.id.as_str(), signer, o, &target).await
     }
 }

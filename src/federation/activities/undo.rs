@@ -9,14 +9,13 @@ use super::{Activity, Received, local_territory, signatory_follow};
 use crate::{
     error::{AppError, AppResult},
     federation::{protocol::inbound::Undo, signatory_actors},
-    processing::unit::Change,
+    processing::{comments::subject_in, unit::Change},
     state::AppState,
     storage::{
         activities::claim_received,
         actors::RemoteActorRow,
-        conversations as conv,
+        comments, conversations as conv,
         follows::{self, Direction},
-        practices::practice_in,
         reactions,
         territories::TerritoryRow,
     },
@@ -109,21 +108,20 @@ async fn undo_reaction(state: &AppState, undo: &Undo, signer: &RemoteActorRow) -
         return Ok(());
     }
     let withdrawn_comment = match undo.undone().and_then(|u| u.object.as_ref()) {
-        Some(object) => conv::comment_by_ap_id_in(change.conn(), object.id()).await?,
+        Some(object) => comments::by_ap_id_in(change.conn(), object.id()).await?,
         None => None,
     };
-    let comment_practice = match &withdrawn_comment {
-        Some(c) => practice_in(change.conn(), c.practice_id).await?,
+    let remote_origin = match &withdrawn_comment {
+        Some(c) => subject_in(state, change.conn(), c.on).await?.and_then(|s| s.remote_origin),
         None => None,
     };
     let undone = conv::remove_adoption_by_activity(change.conn(), inner, &signer.ap_id).await?
         || reactions::remove(change.conn(), inner, &signer.ap_id).await?;
     if !undone
-        && let (Some(c), Some(p)) = (&withdrawn_comment, &comment_practice)
-        && p.origin_actor == signer.ap_id
-        && p.territory_id.is_none()
+        && let Some(c) = &withdrawn_comment
+        && remote_origin.as_deref() == Some(signer.ap_id.as_str())
     {
-        conv::delete_comment(change.conn(), &c.ap_id).await?;
+        comments::delete(change.conn(), c).await?;
         tracing::info!(comment = %c.ap_id, "comment withdrawn by the practice's territory");
     }
     change.commit().await

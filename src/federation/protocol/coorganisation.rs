@@ -174,7 +174,7 @@ pub struct EvaluationJson {
         rename = "cces:feedback",
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::received_article::lenient"
+        deserialize_with = "super::received_object::lenient"
     )]
     pub feedback: Option<FeedbackJson>,
 }

@@ -51,7 +51,7 @@ pub(super) async fn followers_page(
     // only when some wait, named by the Follow's id.
     let held = data.store.signatory_follows(t.id, FollowState::Pending).await?;
     if !held.is_empty() {
-        let decide = |decision: &str| format!("/admin/followers/signataires?decision={decision}");
+        let decide = |decision: &str| AdminPath::signatory_followers_decide(decision).to_string();
         page.tables.push(Table {
             empty: String::new(),
             title: tr.t("signatory-followers-pending"),
@@ -88,7 +88,7 @@ pub(super) async fn signatory_followers_decide(
         _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
     };
     processing::follows::decide_signatory_follower(&data, &slug, &f.get("follow"), approve, &account.email).await?;
-    Ok(back(&format!("/admin/followers?t={slug}")))
+    Ok(back(AdminPath::followers().of(&slug)))
 }
 
 #[derive(Debug, Deserialize)]
