@@ -8,6 +8,7 @@ pub mod golden;
 pub mod gotosocial;
 pub mod lemmy;
 pub mod peer;
+pub mod peer_inbox;
 pub mod web;
 
 use std::time::Duration;

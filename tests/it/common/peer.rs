@@ -11,10 +11,7 @@ use std::{
 
 use activitypub_federation::{
     activity_sending::SendActivityTask,
-    axum::{
-        inbox::{ActivityData, receive_activity},
-        json::FederationJson,
-    },
+    axum::json::FederationJson,
     config::{Data, FederationConfig, FederationMiddleware},
     fetch::{object_id::ObjectId, webfinger::webfinger_resolve_actor},
     protocol::{context::WithContext, public_key::PublicKey},
@@ -219,7 +216,7 @@ impl Activity for Incoming {
     async fn receive(self, data: &Data<PeerState>) -> Result<(), Self::Error> {
         // GoToSocial and Mastodon take the key's owner as the sender: an activity whose `actor`
         // is not the signer is treated as forwarded (GoToSocial ignores the object it carries).
-        let key = SIGNED_WITH.try_with(Clone::clone).unwrap_or_default();
+        let key = super::peer_inbox::signed_with();
         if !key.starts_with(&format!("{}#", self.actor.inner())) {
             anyhow::bail!("{} signed with {key}, not a key of its actor {}", self.id, self.actor.inner());
         }
@@ -275,36 +272,6 @@ async fn get_person(data: Data<PeerState>) -> impl IntoResponse {
         ))
         .into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-    }
-}
-
-tokio::task_local! {
-    /// The key id the request being received was signed with (see [`Incoming::receive`]).
-    static SIGNED_WITH: String;
-}
-
-/// The `keyId` of a cavage `Signature` header or the `keyid` of an RFC 9421 `Signature-Input`.
-fn key_id_of(headers: &axum::http::HeaderMap) -> String {
-    let field = |name: &str, key: &str| {
-        let text = headers.get(name)?.to_str().ok()?;
-        let start = text.find(key)? + key.len();
-        text[start..].split('"').next().map(str::to_string)
-    };
-    field("signature", "keyId=\"").or_else(|| field("signature-input", "keyid=\"")).unwrap_or_default()
-}
-
-async fn post_inbox(
-    data: Data<PeerState>,
-    headers: axum::http::HeaderMap,
-    activity: ActivityData,
-) -> impl IntoResponse {
-    let received = receive_activity::<WithContext<Incoming>, KnownActor, PeerState>(activity, &data);
-    match SIGNED_WITH.scope(key_id_of(&headers), received).await {
-        Ok(()) => StatusCode::ACCEPTED,
-        Err(e) => {
-            data.refused.lock().expect("lock").push(e.to_string());
-            StatusCode::UNAUTHORIZED
-        }
     }
 }
 
@@ -376,9 +343,11 @@ impl Peer {
         let mut app = match style {
             Style::Mastodon => Router::new()
                 .route("/u/alice", get(get_person))
-                .route("/u/alice/inbox", post(post_inbox))
-                .route("/inbox", post(post_inbox)),
-            Style::GoToSocial => super::gotosocial::routes().route("/users/alice/inbox", post(post_inbox)),
+                .route("/u/alice/inbox", post(super::peer_inbox::post_inbox))
+                .route("/inbox", post(super::peer_inbox::post_inbox)),
+            Style::GoToSocial => {
+                super::gotosocial::routes().route("/users/alice/inbox", post(super::peer_inbox::post_inbox))
+            }
         };
         if !software.is_empty() {
             let doc = serde_json::json!({
