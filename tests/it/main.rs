@@ -30,6 +30,7 @@ mod federation_follow;
 mod fixtures_mastodon;
 mod fixtures_replies;
 mod golden;
+mod golden_observatory;
 mod held_joins;
 mod hostile_keys;
 mod hostile_peer;
