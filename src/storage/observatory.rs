@@ -192,9 +192,12 @@ impl Store {
         territory: Option<TerritoryId>,
         which: FigureRows,
     ) -> AppResult<Vec<FigureRow>> {
+        // The origins first, then their rows by primary key: joined, SQLite walked every figure
+        // of the instance in key order (to spare the sort), whatever the scope (bench observatory).
         let sql = format!(
             "SELECT f.origin, f.figure, f.key, f.period, f.total, f.n, f.sources FROM observatory_figures f \
-             JOIN observatory_origins o ON o.origin = f.origin WHERE {}{} ORDER BY f.origin, f.figure, f.key, f.period",
+             WHERE f.origin IN (SELECT o.origin FROM observatory_origins o WHERE {}){} \
+             ORDER BY f.origin, f.figure, f.key, f.period",
             scope_clause(scope),
             which.clause()
         );
