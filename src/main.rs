@@ -251,6 +251,22 @@ enum BenchCmd {
         #[arg(long)]
         postgres: Option<String>,
     },
+    /// The observatory: pages per second of the network's figures and GeoJSON over a seeded
+    /// network (200 territories, 50,000 practices, 10,000 actions), against a one-row page.
+    Observatory {
+        /// Share of the full network to seed (0.1 for a quick run).
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Seconds of each measurement (three interleaved rounds of each).
+        #[arg(long, default_value_t = 2.0)]
+        secs: f64,
+        /// Requests in flight.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// PostgreSQL server (a database is created and dropped); default MAILLAGE_TEST_POSTGRES.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
     /// The practices catalogue: searches per second over a seeded catalogue, SQLite and PostgreSQL.
     Practices {
         #[arg(long, default_value_t = 20_000)]

@@ -7,6 +7,7 @@ mod fanout_runs;
 mod fleet;
 mod ingest;
 mod ingest_target;
+pub mod observatory;
 pub mod practices;
 mod servers;
 

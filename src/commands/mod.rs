@@ -69,6 +69,19 @@ pub async fn run(command: Command, config: Config) -> AppResult<()> {
         })
         .await;
     }
+    if let Command::Bench(BenchCmd::Observatory { scale, secs, concurrency, postgres }) = command {
+        if !(scale > 0.0 && scale.is_finite() && secs > 0.0 && secs.is_finite()) {
+            return Err(AppError::BadRequest("--scale and --secs must be positive numbers".into()));
+        }
+        let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
+        return crate::bench::observatory::run(crate::bench::observatory::ObservatoryOptions {
+            scale,
+            secs,
+            concurrency: concurrency.max(1),
+            postgres,
+        })
+        .await;
+    }
     if let Command::Bench(BenchCmd::Practices { count, large, postgres }) = command {
         let postgres = postgres.or_else(|| std::env::var("MAILLAGE_TEST_POSTGRES").ok().filter(|s| !s.is_empty()));
         return crate::bench::practices::run(count, large, postgres.as_deref()).await;

@@ -20,7 +20,7 @@ use crate::{
     },
     error::AppResult,
     state::AppState,
-    storage::observatory::{FigureRow, OriginFacts, OriginRow, origin_facts, write_figures},
+    storage::observatory::{FigureRow, FigureRows, OriginFacts, OriginRow, origin_facts, write_figures},
 };
 
 /// How often the refresher looks for dirty origins.
@@ -234,17 +234,18 @@ impl View {
 /// The figures of `scope` (`territory` for [`Scope::Territory`]), combined.
 pub async fn view(state: &AppState, scope: Scope, territory: Option<TerritoryId>) -> AppResult<View> {
     let origins = state.store.origins(scope, territory).await?;
-    let rows = state.store.figures(scope, territory).await?;
+    let rows = state.store.figures(scope, territory, FigureRows::Page).await?;
     Ok(combine(origins, &rows))
 }
 
-/// The raw rows of a scope (exports), with their origins.
+/// The raw rows of a scope that an export needs (`which`), with their origins.
 pub async fn rows(
     state: &AppState,
     scope: Scope,
     territory: Option<TerritoryId>,
+    which: FigureRows,
 ) -> AppResult<(Vec<OriginRow>, Vec<FigureRow>)> {
-    Ok((state.store.origins(scope, territory).await?, state.store.figures(scope, territory).await?))
+    Ok((state.store.origins(scope, territory).await?, state.store.figures(scope, territory, which).await?))
 }
 
 fn combine(origins: Vec<OriginRow>, rows: &[FigureRow]) -> View {

@@ -121,23 +121,28 @@ async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> 
         change.commit().await?;
         return Ok(false);
     }
-    let aggregate = aggregate_of(state, &territory.slug, before.computed_at, &rows);
-    let kind = if before.aggregate_sent_at.is_none() { Kind::Create } else { Kind::Update };
-    let followers = state.urls.territory_collection(&territory.slug, "followers");
-    let activity = Activity::new(kind, new_activity_id(state), origin, aggregate).public(&[&followers]).to_json();
     let inboxes: Vec<String> = follower_inboxes_in(&mut *change.conn(), territory_id)
         .await?
         .into_iter()
         .filter(|i| readers.contains(i))
         .collect();
+    // `Create` the first time the aggregate reaches anyone, `Update` after: figures computed
+    // while no Maillage instance followed went nowhere, and its first reader is told of a new
+    // object. `sent_at` records only sendings that reached an inbox.
+    let mut sent_at = None;
     if !inboxes.is_empty() {
+        let aggregate = aggregate_of(state, &territory.slug, before.computed_at, &rows);
+        let kind = if before.aggregate_sent_at.is_none() { Kind::Create } else { Kind::Update };
+        let followers = state.urls.territory_collection(&territory.slug, "followers");
+        let activity = Activity::new(kind, new_activity_id(state), origin, aggregate).public(&[&followers]).to_json();
         // Not listed in the outbox (`false`): a figure change is not a post.
         change.queue(LocalActor::Territory(territory_id), &activity, false, &inboxes).await?;
+        sent_at = Some(now_millis());
     }
-    mark_aggregate_sent(change.conn(), origin, before.computed_version, &digest, Some(now_millis())).await?;
+    mark_aggregate_sent(change.conn(), origin, before.computed_version, &digest, sent_at).await?;
     change.commit().await?;
     tracing::debug!(%origin, figures = rows.len(), inboxes = inboxes.len(), "observatory aggregate sent");
-    Ok(true)
+    Ok(sent_at.is_some())
 }
 
 /// Which of `territories` (id, slug) a new follower gets the current aggregate of when its

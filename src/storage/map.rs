@@ -53,10 +53,9 @@ pub struct RemotePlace {
     pub longitude: Option<f64>,
 }
 
-/// Origins the network scope adds: the remote territories a local territory follows (accepted),
-/// as `scope_clause` of storage/observatory.rs says it for the figures.
-const FOLLOWED: &str =
-    "SELECT r.ap_id FROM following f JOIN remote_actors r ON r.id = f.actor_id WHERE f.state = 'accepted'";
+/// Origins the network scope adds: the remote territories followed one by one or through a
+/// subscription, as storage/observatory.rs says it for the figures.
+const FOLLOWED: &str = super::observatory::network_territories!();
 
 /// `AND <column> = $1` for one territory, nothing for the whole instance.
 fn scope(column: &str, territory: Option<TerritoryId>) -> String {
@@ -106,7 +105,7 @@ impl Store {
         Ok(q.fetch_all(self.pool()).await?)
     }
 
-    /// Published practices received from the territories ours follow (the map's network scope).
+    /// Published practices received from the network's remote territories (the map's network scope).
     pub async fn map_followed_practices(&self) -> AppResult<Vec<RemotePlace>> {
         Ok(sqlx::query_as(&format!(
             "SELECT p.ap_id, p.title, p.commune, p.latitude, p.longitude FROM practices p \
@@ -117,7 +116,7 @@ impl Store {
         .await?)
     }
 
-    /// Published, not cancelled, actions received from the territories ours follow.
+    /// Published, not cancelled, actions received from the network's remote territories.
     pub async fn map_followed_actions(&self) -> AppResult<Vec<RemotePlace>> {
         Ok(sqlx::query_as(&format!(
             "SELECT a.ap_id, a.title, a.commune, a.latitude, a.longitude FROM actions a \

@@ -10,11 +10,27 @@ use crate::{
     domain::{
         ids::{PracticeId, TerritoryId},
         now_millis,
-        observatory::{Cell, Figure, Scope, Source, Tally, reference},
+        observatory::{ALL_PERIODS, Cell, Figure, Scope, Source, Tally, reference},
         practice_dimensions::Dimensions,
     },
     error::AppResult,
 };
+
+/// The remote territories of the network scope, as a subquery of actor ids: those a local
+/// territory follows (accepted), and those of the instances our instance actor subscribes to as a
+/// whole or learned through a relay (accepted; issue 13, points 4 and 7) — the territories whose
+/// activities `storage::follows::is_followed_in` lets in. A macro, so that the SQL stays a
+/// literal the map's queries (storage/map.rs) include too.
+macro_rules! network_territories {
+    () => {
+        "SELECT r.ap_id FROM following f JOIN remote_actors r ON r.id = f.actor_id WHERE f.state = 'accepted' \
+         UNION SELECT a.ap_id FROM instance_following s JOIN remote_actors i ON i.id = s.actor_id \
+         JOIN remote_actors a ON a.host = i.host WHERE s.state = 'accepted' AND s.kind = 'instance' AND a.id <> i.id \
+         UNION SELECT a.ap_id FROM subscription_territories l JOIN instance_following s ON s.actor_id = l.via_actor_id \
+         JOIN remote_actors a ON a.id = l.actor_id WHERE s.state = 'accepted'"
+    };
+}
+pub(super) use network_territories;
 
 /// Replaces the rows of practice `id`'s indicators from its dimensions (as stored, local
 /// or received), in the caller's transaction. A reference id this version does not know is
@@ -168,13 +184,22 @@ impl Store {
         .await?)
     }
 
-    /// The figures of the origins in `scope` (`territory` for [`Scope::Territory`]); the
-    /// month-by-month rows carry no sources, so a page reads little.
-    pub async fn figures(&self, scope: Scope, territory: Option<TerritoryId>) -> AppResult<Vec<FigureRow>> {
+    /// The figures of the origins in `scope` (`territory` for [`Scope::Territory`]) that
+    /// `which` reader needs; the month-by-month rows carry no sources, so a page reads little.
+    pub async fn figures(
+        &self,
+        scope: Scope,
+        territory: Option<TerritoryId>,
+        which: FigureRows,
+    ) -> AppResult<Vec<FigureRow>> {
+        // The origins first, then their rows by primary key: joined, SQLite walked every figure
+        // of the instance in key order (to spare the sort), whatever the scope (bench observatory).
         let sql = format!(
             "SELECT f.origin, f.figure, f.key, f.period, f.total, f.n, f.sources FROM observatory_figures f \
-             JOIN observatory_origins o ON o.origin = f.origin WHERE {} ORDER BY f.origin, f.figure, f.key, f.period",
-            scope_clause(scope)
+             WHERE f.origin IN (SELECT o.origin FROM observatory_origins o WHERE {}){} \
+             ORDER BY f.origin, f.figure, f.key, f.period",
+            scope_clause(scope),
+            which.clause()
         );
         Ok(sqlx::query_as(&sql).bind(territory.unwrap_or_default()).fetch_all(self.pool()).await?)
     }
@@ -191,16 +216,46 @@ impl Store {
         Ok(sqlx::query_as(&sql).bind(territory.unwrap_or_default()).fetch_all(self.pool()).await?)
     }
 
-    /// Whether `origin` is a territory some local territory follows (accepted).
+    /// Whether `origin` is a remote territory of the network scope ([`network_territories`]).
     pub async fn is_followed_origin(&self, origin: &str) -> AppResult<bool> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM following f JOIN remote_actors r ON r.id = f.actor_id \
-             WHERE r.ap_id = $1 AND f.state = 'accepted'",
-        )
-        .bind(origin)
-        .fetch_one(self.pool())
-        .await?;
+        let n: i64 =
+            sqlx::query_scalar(concat!("SELECT COUNT(*) FROM (", network_territories!(), ") n WHERE n.ap_id = $1"))
+                .bind(origin)
+                .fetch_one(self.pool())
+                .await?;
         Ok(n > 0)
+    }
+}
+
+/// Which of a scope's figure rows a reader needs: a network's month-by-month rows of every
+/// category are most of its rows, and only the exports list them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FigureRows {
+    /// Every row (CSV and JSON exports).
+    All,
+    /// The observatory page: every figure over all periods, the months of the counts its
+    /// evolution chart draws, and the reference indicators per period.
+    Page,
+    /// One figure over all periods (the GeoJSON export: signatories per commune).
+    Totals(Figure),
+}
+
+impl FigureRows {
+    /// The condition added to the query (figure codes are a closed set of constants).
+    fn clause(self) -> String {
+        match self {
+            FigureRows::All => String::new(),
+            FigureRows::Page => format!(
+                " AND (f.period = '{ALL_PERIODS}' OR f.figure IN ('{}', '{}', '{}', '{}'))",
+                Figure::PracticesPublished.as_str(),
+                Figure::SignatoriesKind.as_str(),
+                Figure::ActionsHeld.as_str(),
+                Figure::Indicator.as_str()
+            ),
+            FigureRows::Totals(figure) => {
+                format!(" AND f.figure = '{}' AND f.period = '{ALL_PERIODS}'", figure.as_str())
+            }
+        }
     }
 }
 
@@ -209,11 +264,10 @@ fn scope_clause(scope: Scope) -> &'static str {
     match scope {
         Scope::Territory => "o.territory_id = $1",
         Scope::Instance => "o.territory_id IS NOT NULL AND $1 = $1",
-        // Local territories and the remote territories they follow (accepted): the data of
-        // a territory no longer followed stays stored but leaves the network's figures.
+        // Local territories and the remote territories in the network ([`network_territories`]):
+        // the data of a territory no longer followed stays stored but leaves the network's figures.
         Scope::Network => {
-            "(o.territory_id IS NOT NULL OR o.origin IN (SELECT r.ap_id FROM following f \
-             JOIN remote_actors r ON r.id = f.actor_id WHERE f.state = 'accepted')) AND $1 = $1"
+            concat!("(o.territory_id IS NOT NULL OR o.origin IN (", network_territories!(), ")) AND $1 = $1")
         }
     }
 }

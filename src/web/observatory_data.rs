@@ -23,7 +23,7 @@ use crate::{
     error::AppResult,
     processing::observatory::rows,
     state::AppState,
-    storage::observatory::{FigureRow, OriginRow},
+    storage::observatory::{FigureRow, FigureRows, OriginRow},
 };
 
 pub fn router() -> Router<AppState> {
@@ -76,9 +76,11 @@ const FIGURE_FIELDS: [(&str, &str, &str); 11] = [
 ];
 
 fn figures_out(origins: &[OriginRow], rows: &[FigureRow]) -> Vec<FigureOut> {
+    // A network has hundreds of origins and a hundred thousand rows: look each up once.
+    let by_id: std::collections::HashMap<&str, &OriginRow> = origins.iter().map(|o| (o.origin.as_str(), o)).collect();
     rows.iter()
         .map(|r| {
-            let o = origins.iter().find(|o| o.origin == r.origin);
+            let o = by_id.get(r.origin.as_str()).copied();
             let indicator = (r.figure == Figure::Indicator).then(|| reference(&r.key)).flatten();
             let aggregation = indicator.map(|i| i.aggregation).unwrap_or(crate::domain::observatory::Aggregation::Sum);
             let cell = crate::domain::observatory::Cell { total: r.total, n: r.n, sources: vec![] };
@@ -112,7 +114,17 @@ pub struct ObservatoryOut {
 }
 
 pub async fn export(state: &AppState, scope: Scope, territory: Option<TerritoryId>) -> AppResult<Vec<FigureOut>> {
-    let (origins, rows) = rows(state, scope, territory).await?;
+    export_rows(state, scope, territory, FigureRows::All).await
+}
+
+/// The rows of a view that one export needs (`which`), ready to write.
+pub async fn export_rows(
+    state: &AppState,
+    scope: Scope,
+    territory: Option<TerritoryId>,
+    which: FigureRows,
+) -> AppResult<Vec<FigureOut>> {
+    let (origins, rows) = rows(state, scope, territory, which).await?;
     Ok(figures_out(&origins, &rows))
 }
 

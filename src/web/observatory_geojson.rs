@@ -12,7 +12,7 @@ use axum::{
 };
 use geojson::{Feature, FeatureCollection, Geometry};
 
-use super::{observatory::ScopeQuery, observatory_data::export, territory_path::TerritoryPath};
+use super::{observatory::ScopeQuery, observatory_data::export_rows, territory_path::TerritoryPath};
 use crate::{
     domain::{
         ids::TerritoryId,
@@ -21,10 +21,12 @@ use crate::{
     },
     error::{AppError, AppResult},
     state::AppState,
+    storage::observatory::FigureRows,
 };
 
 async fn answer(state: &AppState, scope: Scope, territory: Option<TerritoryId>) -> AppResult<Response> {
-    let figures = export(state, scope, territory).await?;
+    // Only the rows placed: a network's other figures are most of its rows.
+    let figures = export_rows(state, scope, territory, FigureRows::Totals(Figure::SignatoriesCommune)).await?;
     let features = figures
         .into_iter()
         .filter(|f| f.figure == Figure::SignatoriesCommune.as_str() && f.period == ALL_PERIODS)

@@ -225,3 +225,43 @@ fn the_cli_and_the_server_agree_on_the_public_url() {
     let out = run_ok(cmd.args(["territory", "list"]));
     assert!(out.contains("@territoire@other.example"), "{out}");
 }
+
+/// `maillage bench observatory` at a tiny scale, on SQLite (and PostgreSQL when
+/// MAILLAGE_TEST_POSTGRES is set): it seeds the network, waits for the background refresher,
+/// and prints each page's rate as a ratio to the one-row page of the same run, with the
+/// machine it ran on and the check that reading pages recomputed nothing. The rates themselves
+/// depend on the machine: only their presence and sense are checked.
+#[test]
+fn bench_observatory_prints_ratios() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = run_ok(maillage(dir.path()).args([
+        "bench",
+        "observatory",
+        "--scale",
+        "0.002",
+        "--secs",
+        "0.2",
+        "--concurrency",
+        "2",
+    ]));
+    assert!(out.contains("logical CPUs"), "the machine is printed: {out}");
+    assert!(out.contains("1 local, 1 followed one by one, 2 on 1 instances subscribed to as a whole"), "{out}");
+    let backends = if std::env::var("MAILLAGE_TEST_POSTGRES").is_ok_and(|s| !s.is_empty()) { 2 } else { 1 };
+    assert_eq!(out.matches("(baseline)").count(), backends, "{out}");
+    for case in ["network observatory page", "instance observatory page", "network GeoJSON export"] {
+        let ratios: Vec<f64> = out
+            .lines()
+            .filter(|l| l.trim_start().starts_with(case))
+            .map(|l| {
+                let before = l.rsplit_once(" × baseline").map(|(a, _)| a).unwrap_or_else(|| panic!("ratio: {l}"));
+                before.split_whitespace().last().and_then(|r| r.parse().ok()).unwrap_or_else(|| panic!("{l}"))
+            })
+            .collect();
+        assert_eq!(ratios.len(), backends, "{case} once per backend: {out}");
+        assert!(ratios.iter().all(|r| *r > 0.0 && r.is_finite()), "{case}: {ratios:?}");
+    }
+    assert_eq!(out.matches("origins recomputed while the pages were read: 0 ").count(), backends, "{out}");
+
+    let refused = maillage(dir.path()).args(["bench", "observatory", "--scale", "0"]).output().expect("run");
+    assert!(!refused.status.success(), "a scale of 0 is refused");
+}

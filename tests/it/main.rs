@@ -32,6 +32,7 @@ mod fixtures_mastodon;
 mod fixtures_replies;
 mod followed_news;
 mod golden;
+mod golden_observatory;
 mod held_joins;
 mod hostile_keys;
 mod hostile_peer;

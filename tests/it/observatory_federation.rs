@@ -163,6 +163,60 @@ async fn three_instances_add_a_followed_territorys_aggregate() {
     c.stop().await;
 }
 
+/// Issue 13, points 4 and 7: the network scope of an observatory instance O that subscribes to
+/// A as a whole (O's instance actor follows A's; no territory of O follows A's territory) counts
+/// A's territory, attributed with its origin and the date received, on the observatory, its
+/// exports and the map; the instance scope does not. O on each backend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_network_counts_territories_of_a_subscribed_instance() {
+    use maillage::{domain::subscription::SubscriptionKind, processing::subscriptions};
+    for db in TestDb::all().await {
+        let o = TestInstance::start(db).await;
+        let a = TestInstance::start(TestDb::sqlite().await).await;
+        subscriptions::subscribe(&o.data, &a.url("/"), SubscriptionKind::Instance, "test").await.expect("subscribe");
+        eventually(15, "A accepts O's subscription", || async {
+            o.data.store.subscriptions().await.expect("db").first().map(|s| s.state)
+                == Some(maillage::domain::territory::FollowState::Accepted)
+        })
+        .await;
+        let mut body = practice("Conserverie du Pays", 40);
+        body["commune"] = json!("Redon");
+        body["latitude"] = json!(47.66);
+        body["longitude"] = json!(-2.09);
+        publish(&a, &a.token(Role::Moderator).await, body).await;
+        let oa = a.territory();
+        eventually(30, "A's figures in O's network", || async {
+            network_value(&o, &oa, "indicator", SHARE, "2025").await == Some(40.0)
+        })
+        .await;
+        let follows: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM following").fetch_one(o.data.store.pool()).await.expect("db");
+        assert_eq!(follows, 0, "no territory of O follows A's: only the subscription brings it");
+        let data = call(Method::GET, o.url("/observatoire.json?scope=reseau"), None, None).await.1;
+        let from_a = data["figures"].as_array().expect("figures").iter().find(|f| f["territory"] == oa).expect("A");
+        assert_eq!(from_a["local"], false);
+        assert!(from_a["received_at"].as_str().is_some_and(|d| d.len() >= 20), "the date received: {from_a}");
+        let page = get_html(&o.url("/observatoire?scope=reseau")).await;
+        assert!(page.contains(&oa) && page.contains("Conserverie du Pays"), "origin and source named");
+        let here = call(Method::GET, o.url("/observatoire.json?scope=instance"), None, None).await.1;
+        assert!(
+            here["figures"].as_array().expect("figures").iter().all(|f| f["territory"] != oa),
+            "the instance scope counts O's own territories only"
+        );
+        eventually(15, "A's practice on O's network map", || async {
+            let (_, net) = crate::map::layer(&o, "/carte/pratiques.geojson?scope=reseau").await;
+            crate::map::features(&net).iter().any(|(name, kind, link, _)| {
+                name == "Conserverie du Pays" && kind == "practice" && link.starts_with(&a.url("/"))
+            })
+        })
+        .await;
+        let (body, _) = crate::map::layer(&o, "/carte/pratiques.geojson").await;
+        assert!(!body.contains("Conserverie du Pays"), "not on O's own map");
+        o.stop().await;
+        a.stop().await;
+    }
+}
+
 /// A figure of a peer's aggregate.
 fn fig(figure: &str, key: &str, period: &str, total: f64, count: i64) -> Value {
     json!({"cces:figure": figure, "cces:key": key, "cces:period": period, "cces:total": total, "cces:count": count})
