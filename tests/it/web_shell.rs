@@ -360,6 +360,7 @@ async fn json_api_tokens_and_openapi() {
         "/api/v1/actions/{id}/participants/{pid}/approve",
         "/api/v1/actions/{id}/participants/{pid}/reject",
         "/api/v1/actions/{id}/evaluation",
+        "/api/v1/actions/{id}/feedback",
         "/api/v1/actions/{id}/invitations",
         "/api/v1/actions/{id}/invitations/{iid}/accept",
         "/api/v1/actions/{id}/invitations/{iid}/decline",
@@ -371,7 +372,7 @@ async fn json_api_tokens_and_openapi() {
     ] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
-    assert_eq!(paths.len(), 32, "no undocumented or stale endpoints");
+    assert_eq!(paths.len(), 33, "no undocumented or stale endpoints");
     assert!(doc["paths"]["/api/v1/territories/{slug}"]["patch"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     m.stop().await;

@@ -82,11 +82,7 @@ pub(super) async fn signatory_followers_decide(
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Moderator, form)?;
     let slug = f.get("t");
-    let approve = match d.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
-    };
+    let approve = d.approve()?;
     processing::follows::decide_signatory_follower(&data, &slug, &f.get("follow"), approve, &account.email).await?;
     Ok(back(AdminPath::followers().of(&slug)))
 }
@@ -94,6 +90,17 @@ pub(super) async fn signatory_followers_decide(
 #[derive(Debug, Deserialize)]
 pub struct DecisionQuery {
     pub(super) decision: String,
+}
+
+impl DecisionQuery {
+    /// `approve` or `reject` (the console's two buttons); anything else is a bad request.
+    pub(super) fn approve(&self) -> AppResult<bool> {
+        match self.decision.as_str() {
+            "approve" => Ok(true),
+            "reject" => Ok(false),
+            _ => Err(AppError::BadRequest("decision is approve or reject".into())),
+        }
+    }
 }
 
 pub(super) async fn followers_decide(
@@ -104,11 +111,7 @@ pub(super) async fn followers_decide(
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Moderator, form)?;
     let slug = f.get("t");
-    let approve = match d.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
-    };
+    let approve = d.approve()?;
     let who = f.get("actor");
     processing::follows::decide_follower_audited(&data, &slug, &who, approve, Some(&account.email)).await?;
     Ok(back(AdminPath::followers().of(&slug)))

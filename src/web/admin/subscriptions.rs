@@ -178,11 +178,7 @@ pub(super) async fn decide(
     form: Result<CsrfForm<FormPairs>, AppError>,
 ) -> AppResult<Response> {
     let (account, f) = posted(&ctx, Role::Admin, form)?;
-    let approve = match d.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(AppError::BadRequest("decision is approve or reject".into())),
-    };
+    let approve = d.approve()?;
     processing::subscriptions::decide_subscriber(&data, &f.get("actor"), approve, &account.email).await?;
     Ok(back(AdminPath::subscriptions()))
 }
