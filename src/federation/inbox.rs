@@ -32,7 +32,7 @@ use crate::{
     error::{AppError, AppResult},
     metrics::type_label,
     state::AppState,
-    storage::{actors::RemoteActorRow, comments::Commented},
+    storage::actors::RemoteActorRow,
 };
 
 /// Largest activity accepted (as Mastodon and the federation crate).
@@ -134,7 +134,8 @@ async fn receive(
 
 /// Whether a territory the activity concerns blocks its signer or the signer's domain
 /// (issue 15, point 5): the territory of the inbox posted to (`/t/<slug>/inbox`), or the one
-/// whose actor, practice or action the activity's object (or the object's `inReplyTo`) names.
+/// whose actor, practice, announcement, action or comment on any of them the activity's object
+/// (or the object's `inReplyTo`) names.
 async fn blocked_by_territory(data: &AppState, path: &str, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
     let mut territories = vec![];
     let mut segments = path.trim_start_matches('/').split('/');
@@ -152,11 +153,13 @@ async fn blocked_by_territory(data: &AppState, path: &str, env: &Envelope, signe
             territories.push(t);
         } else if let Some(t) = data.store.action_by_ap_id(id).await?.and_then(|a| a.territory_id) {
             territories.push(t);
-        } else if let Some(c) = data.store.comment_by_ap_id(id).await?
-            && let Commented::Practice(practice) = c.on
-            && let Some(t) = data.store.practice(practice).await?.and_then(|p| p.territory_id)
-        {
-            territories.push(t);
+        } else if let Some(a) = data.store.announcement_by_ap_id(id).await? {
+            territories.push(a.territory_id);
+        } else if let Some(c) = data.store.comment_by_ap_id(id).await? {
+            // A comment on a practice, an announcement or an action concerns the territory
+            // that holds what it is on, and the one that wrote it when written from here.
+            let on = crate::processing::comments::subject(data, c.on).await?.and_then(|s| s.territory);
+            territories.extend(on.map(|(t, _)| t).into_iter().chain(c.local_territory_id));
         }
     }
     territories.sort();

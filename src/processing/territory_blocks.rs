@@ -18,7 +18,8 @@ use crate::{
 
 /// Blocks a remote actor or domain for one territory, inside the caller's change: its follows
 /// of the territory (and the territory's of it) are removed, its comments on the territory's
-/// practices hidden; its activities for the territory are refused from then on (403, inbox).
+/// practices, announcements and actions hidden; its activities for the territory are refused
+/// from then on (403, inbox).
 pub async fn block_for_territory(
     change: &mut Change,
     territory: TerritoryId,

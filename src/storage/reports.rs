@@ -196,17 +196,24 @@ pub async fn unblock(
     Ok(done.rows_affected() > 0)
 }
 
-/// Hides every comment `actor` wrote on the territory's practices; returns how many.
+/// Hides every comment `actor` wrote on the territory's practices, announcements and actions
+/// (issue 15, point 5); returns how many.
 pub async fn hide_comments_of(conn: &mut AnyConnection, territory_id: TerritoryId, actor: &str) -> AppResult<u64> {
-    let done = sqlx::query(
-        "UPDATE practice_comments SET hidden = 1 WHERE author_actor = $1 AND hidden = 0 \
-         AND practice_id IN (SELECT id FROM practices WHERE territory_id = $2)",
-    )
-    .bind(actor)
-    .bind(territory_id)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
+    // (comment table, its column naming what it is on, the table of what it is on)
+    const ON: [(&str, &str, &str); 3] = [
+        ("practice_comments", "practice_id", "practices"),
+        ("announcement_comments", "announcement_id", "announcements"),
+        ("action_comments", "action_id", "actions"),
+    ];
+    let mut hidden = 0;
+    for (comments, key, subjects) in ON {
+        let sql = format!(
+            "UPDATE {comments} SET hidden = 1 WHERE author_actor = $1 AND hidden = 0 \
+             AND {key} IN (SELECT id FROM {subjects} WHERE territory_id = $2)"
+        );
+        hidden += sqlx::query(&sql).bind(actor).bind(territory_id).execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(hidden)
 }
 
 /// Removes the follows (both ways) between a territory and the remote actors matching `actor`

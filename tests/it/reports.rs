@@ -388,3 +388,100 @@ async fn announcements_and_actions_are_reported_and_unpublished_from_the_queue()
     follower.stop().await;
     m.stop().await;
 }
+
+/// A `Create` of a reply from `peer` to `target` (its `n`th note); returns (activity, note id).
+fn reply_to(peer: &Peer, m: &TestInstance, target: &str, n: u64) -> (String, String) {
+    let body = localise(&fixture("mastodon/create_reply.json"), peer, m, target)
+        .replace("113502004321987654", &format!("1135020043219{n:05}"));
+    let v: Value = serde_json::from_str(&body).expect("json");
+    let note = v["object"]["id"].as_str().expect("note id").to_string();
+    (body, note)
+}
+
+async fn hidden(m: &TestInstance, comment: &str) -> bool {
+    m.data.store.comment_by_ap_id(comment).await.expect("db").expect("comment").hidden.0
+}
+
+/// Issue 15, point 5, for every kind of comment: once a territory blocks an actor, its comments
+/// on the territory's announcements and actions are hidden, and its replies to them, or to any
+/// comment on them, are refused (403) and stored nowhere; another actor's are not concerned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_territory_block_covers_announcement_and_action_comments() {
+    use maillage::{
+        domain::{announcement::AnnouncementInput, ids::ActionId, report::BlockKind},
+        processing::{announcements, territory_blocks},
+        storage::comments::Commented,
+    };
+    for db in TestDb::all().await {
+        let label = db.label;
+        let m = TestInstance::start(db).await;
+        let t = m.data.store.territory_by_slug("territoire").await.expect("db").expect("t");
+        let input = AnnouncementInput {
+            title: "Marché de Noël".into(),
+            text: "Les producteurs du territoire.".into(),
+            status: "published".into(),
+            ..Default::default()
+        };
+        let id = announcements::create(&m.data, "territoire", &input, &announcements::ImageChange::Keep, "modo")
+            .await
+            .map_err(|e| format!("{e:?}"))
+            .expect("announcement");
+        let announcement = m.data.store.announcement(id).await.expect("db").expect("row").ap_id;
+        let modo = m.token(Role::Moderator).await;
+        let body = json!({"title": "Marché", "summary": "Des fermes.", "description": "Programme.",
+            "start": "2030-03-14T10:00", "end": "2030-03-14T17:00", "timezone": "Europe/Paris", "commune": "Redon"});
+        let (s, created) = common::call(reqwest::Method::POST, m.url("/api/v1/actions"), Some(&modo), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "[{label}] {created}");
+        let action_id = ActionId(created["id"].as_i64().expect("id"));
+        let publish = m.url(&format!("/api/v1/actions/{action_id}/publish"));
+        let (s, _) = common::call(reqwest::Method::POST, publish, Some(&modo), None).await;
+        assert!(s.is_success(), "[{label}]");
+        let action = m.data.store.action(action_id).await.expect("db").expect("action").ap_id;
+        let on_announcement = Commented::Announcement(id);
+        let on_action = Commented::Action(action_id);
+
+        let troll = Peer::start().await;
+        let other = Peer::start().await;
+        let comment = |peer: &Peer, target: &str, n: u64| reply_to(peer, &m, target, n);
+        let (a1, troll_on_announcement) = comment(&troll, &announcement, 1);
+        let (a2, troll_on_action) = comment(&troll, &action, 2);
+        let (a3, other_on_announcement) = comment(&other, &announcement, 3);
+        let (a4, other_on_action) = comment(&other, &action, 4);
+        for (peer, body) in [(&troll, &a1), (&troll, &a2), (&other, &a3), (&other, &a4)] {
+            assert_eq!(peer.post_signed(&m.url("/inbox"), body).await, StatusCode::ACCEPTED, "[{label}]");
+        }
+        assert_eq!(m.data.store.comments(on_announcement, false).await.expect("comments").len(), 2, "[{label}]");
+        assert_eq!(m.data.store.comments(on_action, false).await.expect("comments").len(), 2, "[{label}]");
+
+        territory_blocks::block(&m.data, t.id, BlockKind::Actor, troll.actor_id().as_str(), "Harcèlement", "modo")
+            .await
+            .expect("block");
+
+        assert!(hidden(&m, &troll_on_announcement).await, "[{label}] its announcement comment is hidden");
+        assert!(hidden(&m, &troll_on_action).await, "[{label}] its action comment is hidden");
+        assert!(!hidden(&m, &other_on_announcement).await, "[{label}] another's stays");
+        assert!(!hidden(&m, &other_on_action).await, "[{label}] another's stays");
+
+        // Its replies to the announcement, the action, or a comment on either: 403, nothing stored.
+        let targets = [&announcement, &action, &other_on_announcement, &other_on_action, &troll_on_action];
+        for (n, target) in (10..).zip(targets) {
+            let (body, _) = comment(&troll, target, n);
+            assert_eq!(
+                troll.post_signed(&m.url("/inbox"), &body).await,
+                StatusCode::FORBIDDEN,
+                "[{label}] a reply to {target} refused"
+            );
+        }
+        assert_eq!(m.data.store.comments(on_announcement, true).await.expect("comments").len(), 2, "[{label}]");
+        assert_eq!(m.data.store.comments(on_action, true).await.expect("comments").len(), 2, "[{label}]");
+
+        // Another actor still replies to a comment on the action.
+        let (body, note) = comment(&other, &other_on_action, 20);
+        assert_eq!(other.post_signed(&m.url("/inbox"), &body).await, StatusCode::ACCEPTED, "[{label}]");
+        assert!(!hidden(&m, &note).await, "[{label}] stored and shown");
+        assert_eq!(m.data.store.comments(on_action, true).await.expect("comments").len(), 3, "[{label}]");
+        troll.stop().await;
+        other.stop().await;
+        m.stop().await;
+    }
+}

@@ -137,7 +137,7 @@ impl Activity for Announce {
             tracing::info!(activity = %self.id, "Announce of a comment by another than the practice's territory: ignored");
             return Ok(());
         }
-        let author_id = note.attributed_to.as_deref().unwrap_or_default();
+        let author_id = note.common.attributed_to.as_deref().unwrap_or_default();
         remote_url(author_id, data.config.allow_private_network)?;
         if host_of(author_id).is_none() || host_of(author_id) != host_of(object_id) {
             return Err(AppError::BadRequest("a comment's author is on its host".into()));

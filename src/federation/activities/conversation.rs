@@ -54,7 +54,7 @@ pub(super) fn url_of(o: &NoteObject, allow_private_network: bool) -> AppResult<O
 }
 
 pub(super) fn comment_html(o: &NoteObject) -> String {
-    let raw: String = o.content.as_deref().unwrap_or_default().chars().take(MAX_COMMENT).collect();
+    let raw: String = o.common.content.as_deref().unwrap_or_default().chars().take(MAX_COMMENT).collect();
     sanitize(&raw)
 }
 
@@ -69,7 +69,7 @@ pub(super) async fn store_comment(
     s: &Subject,
 ) -> AppResult<()> {
     let data = ctx.state();
-    let note_id = o.id.as_str();
+    let note_id = o.common.id.as_str();
     let html = comment_html(o);
     if html.trim().is_empty() {
         return Err(AppError::BadRequest("an empty comment".into()));
@@ -133,7 +133,7 @@ pub(super) async fn store_comment(
 /// An edit of a comment by its author, carried by `activity_id`: true when `o` is a comment.
 pub(super) async fn edit_comment(ctx: &Received<'_>, activity_id: &str, o: &NoteObject) -> AppResult<bool> {
     let (state, signer) = (ctx.state(), ctx.signer);
-    let Some(existing) = state.store.comment_by_ap_id(o.id.as_str()).await? else {
+    let Some(existing) = state.store.comment_by_ap_id(o.common.id.as_str()).await? else {
         return Ok(false);
     };
     if existing.author_actor != signer.ap_id {

@@ -77,7 +77,7 @@ pub async fn receive(inbound: Inbound, ctx: &Received<'_>) -> AppResult<()> {
         Inbound::Event(a) => run(*a, ctx).await,
         Inbound::AnnounceEvent(a) => run(a, ctx).await,
         Inbound::DeleteEvent(a) => run(a, ctx).await,
-        Inbound::Note(a) => run(a, ctx).await,
+        Inbound::Note(a) => run(*a, ctx).await,
         Inbound::UpdateActor(a) => run(*a, ctx).await,
         Inbound::Delete(a) => run(a, ctx).await,
         Inbound::AnnouncePractice(a) => run(a, ctx).await,

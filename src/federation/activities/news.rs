@@ -33,8 +33,8 @@ impl Activity for AnnounceNews {
         let inner_actor = self.object.actor.as_ref().map(|a| a.id()).unwrap_or_default();
         remote_id(inner_actor, host, allow)?;
         let note = NoteObject::from_value(&self.object.object)?;
-        remote_id(&note.id, host, allow)?;
-        remote_id(note.attributed_to.as_deref().unwrap_or_default(), host, allow)?;
+        remote_id(&note.common.id, host, allow)?;
+        remote_id(note.common.attributed_to.as_deref().unwrap_or_default(), host, allow)?;
         Ok(())
     }
 
@@ -60,13 +60,13 @@ async fn store_news(
     note: &NoteObject,
 ) -> AppResult<()> {
     let state = ctx.state();
-    let raw: String = note.content.as_deref().unwrap_or_default().chars().take(MAX_HTML).collect();
+    let raw: String = note.common.content.as_deref().unwrap_or_default().chars().take(MAX_HTML).collect();
     let html = sanitize(&raw);
     if html.trim().is_empty() {
         return Err(AppError::BadRequest("an announcement without text".into()));
     }
     let allow = state.config.allow_private_network;
-    let url = remote_link(note.first_url(), allow).unwrap_or_else(|| note.id.clone());
+    let url = remote_link(note.first_url(), allow).unwrap_or_else(|| note.common.id.clone());
     let (image_url, image_alt) = match note.first_image() {
         Some((u, alt)) => match remote_link(Some(u), allow) {
             Some(u) => (u, alt.chars().take(500).collect()),
@@ -76,9 +76,9 @@ async fn store_news(
     };
     let now = now_millis();
     let row = ReceivedAnnouncement {
-        ap_id: &note.id,
+        ap_id: &note.common.id,
         group_actor_id: signer.id,
-        author_actor: note.attributed_to.as_deref().unwrap_or_default(),
+        author_actor: note.common.attributed_to.as_deref().unwrap_or_default(),
         content_html: &html,
         url: &url,
         image_url: &image_url,
@@ -98,7 +98,7 @@ async fn store_news(
         return Err(AppError::Forbidden("an announcement of another territory".into()));
     }
     change.commit().await?;
-    tracing::info!(announcement = %note.id, from = %signer.ap_id, "announcement of a followed territory kept");
+    tracing::info!(announcement = %note.common.id, from = %signer.ap_id, "announcement of a followed territory kept");
     Ok(())
 }
 

@@ -22,8 +22,8 @@ impl Activity for CreateNote {
         if self.object.in_reply_to().is_none() {
             return Ok(()); // Answers nothing: ignored by `receive`.
         }
-        remote_id(&self.object.id, &signer.host, state.config.allow_private_network)?;
-        if self.object.attributed_to.as_deref() != Some(signer.ap_id.as_str()) {
+        remote_id(&self.object.common.id, &signer.host, state.config.allow_private_network)?;
+        if self.object.common.attributed_to.as_deref() != Some(signer.ap_id.as_str()) {
             return Err(AppError::Forbidden("a Note is sent by its author".into()));
         }
         url_of(&self.object, state.config.allow_private_network)?;

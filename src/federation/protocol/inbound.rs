@@ -40,7 +40,7 @@ pub enum Inbound {
     /// `Delete` of an `Event` (a `Tombstone` whose `formerType` is `Event`).
     DeleteEvent(DeleteEvent),
     /// `Create`/`Update` of a `Note` (or `Comment`): a reply.
-    Note(CreateNote),
+    Note(Box<CreateNote>),
     /// `Update` of an actor by itself (new name, new key, new inbox).
     UpdateActor(Box<UpdateActor>),
     Delete(Delete),
@@ -356,7 +356,7 @@ impl Inbound {
         let o = &env.object;
         Ok(match env.kind.as_str() {
             "Create" | "Update" if is_article(o) => Inbound::Article(Box::new(body(env)?)),
-            "Create" | "Update" if is_note(o) => Inbound::Note(body(env)?),
+            "Create" | "Update" if is_note(o) => Inbound::Note(Box::new(body(env)?)),
             "Create" | "Update" if is_event(o) => Inbound::Event(Box::new(body(env)?)),
             "Create" | "Update" if super::aggregate::is_aggregate(o) => Inbound::Aggregate(Box::new(body(env)?)),
             "Delete" if is_event_tombstone(o) => Inbound::DeleteEvent(body(env)?),

@@ -1,9 +1,10 @@
 //! A reply (`Note`; Lemmy: `Comment`) as other servers send it: inside a `Create`/`Update`,
 //! inside a group's `Announce`, or fetched from its id.
 //!
-//! Lenient like every object received (`received_object`, whose readers it uses): Mastodon,
-//! GoToSocial, Lemmy, Friendica and Maillage shape `url`, `to`/`cc` and `attributedTo`
-//! differently; a field of an unexpected shape reads as absent. Only `id` is required.
+//! Lenient like every object received (`received_object`, whose [`ObjectFields`] it flattens,
+//! as `received_article` and `received_event` do): Mastodon, GoToSocial, Lemmy, Friendica and
+//! Maillage shape `url`, `to`/`cc` and `attributedTo` differently; a field of an unexpected
+//! shape reads as absent. Only `id` is required.
 
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
@@ -12,7 +13,7 @@ use super::{
     AS_PUBLIC,
     inbound::Ref,
     one_or_many,
-    received_object::{first_ref, lenient, lenient_list},
+    received_object::{ObjectFields, lenient, lenient_list},
 };
 use crate::error::{AppError, AppResult};
 
@@ -41,19 +42,14 @@ fn addressing<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<Ref>>, D::Er
     })
 }
 
-/// A reply as received.
+/// A reply as received: the fields every object shares ([`ObjectFields`]), and its own.
 #[derive(Debug, Clone, Deserialize)]
 pub struct NoteObject {
-    pub id: String,
-    /// Its author: the first id when a list is sent.
-    #[serde(rename = "attributedTo", default, deserialize_with = "first_ref")]
-    pub attributed_to: Option<String>,
+    #[serde(flatten)]
+    pub common: ObjectFields,
     /// What it answers: a practice, an announcement, or a comment on either.
     #[serde(rename = "inReplyTo", default, deserialize_with = "lenient")]
     pub in_reply_to: Option<Ref>,
-    /// HTML, sanitised before it is kept.
-    #[serde(default, deserialize_with = "lenient")]
-    pub content: Option<String>,
     /// RFC 3339.
     #[serde(default, deserialize_with = "lenient")]
     pub published: Option<String>,
@@ -137,8 +133,8 @@ mod tests {
             "url": [3, {"type": "Link", "href": "https://x.example/@a/1"}], "to": null, "cc": "as:Public"
         }))
         .expect("lenient");
-        assert_eq!((n.content.as_deref(), n.published_millis()), (None, None));
-        assert_eq!(n.attributed_to.as_deref(), Some("https://x.example/u/a"));
+        assert_eq!((n.common.content.as_deref(), n.published_millis()), (None, None));
+        assert_eq!(n.common.attributed_to.as_deref(), Some("https://x.example/u/a"));
         assert_eq!(n.in_reply_to(), Some("https://y.example/p/1"));
         assert_eq!(n.first_url(), Some("https://x.example/@a/1"));
         assert_eq!(n.addressed_public(), Some(true));
@@ -155,7 +151,7 @@ mod tests {
         let all = crate::federation::protocol::fixture_objects(&["Note", "Comment"]);
         for (path, object) in &all {
             let n = NoteObject::from_value(object).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(n.attributed_to.is_some(), "{}", path.display());
+            assert!(n.common.attributed_to.is_some(), "{}", path.display());
         }
         assert!(all.len() >= 6, "only {} Note fixtures", all.len());
     }

@@ -1,8 +1,8 @@
 //! What the objects received share (ActivityStreams 2.0 `Object`,
 //! <https://www.w3.org/TR/activitystreams-vocabulary/#dfn-object>), read the same lenient way:
-//! the `Article` (`received_article`) and the `Event` (`received_event`) flatten
-//! [`ObjectFields`] and keep only their own terms; the reply `Note` (`received_note`) reads its
-//! fields with the same readers.
+//! the `Article` (`received_article`), the `Event` (`received_event`) and the `Note`
+//! (`received_note`: a reply, or an announcement of a followed territory) flatten
+//! [`ObjectFields`] and keep only their own terms.
 //!
 //! Lenient on purpose: Mastodon, GoToSocial, Lemmy, Mobilizon, Gancio and Maillage each omit or
 //! shape fields differently (`attributedTo` a string, an object or a list, as PeerTube sends;
