@@ -35,8 +35,8 @@ use crate::{
         follows::{follower_inboxes_in, is_followed_in},
         observatory::{FigureRow, sources},
         observatory_aggregates::{
-            ReceivedFigure, mark_aggregate_sent, origin_figures_in, received_aggregate_updated, sent_state,
-            store_received_aggregate,
+            ReceivedFigure, mark_aggregate_reached, mark_aggregate_sent, origin_figures_in, received_aggregate_updated,
+            sent_state, store_received_aggregate,
         },
     },
 };
@@ -187,6 +187,7 @@ pub async fn queue_to_new_follower(change: &mut Change, owed: &[(TerritoryId, St
         let activity =
             Activity::new(Kind::Create, new_activity_id(&state), &origin, aggregate).public(&[&followers]).to_json();
         change.queue(LocalActor::Territory(*territory_id), &activity, false, &[inbox.to_string()]).await?;
+        mark_aggregate_reached(change.conn(), &origin, now_millis()).await?;
         tracing::debug!(%origin, figures = rows.len(), %inbox, "observatory aggregate sent to a new follower");
     }
     Ok(())

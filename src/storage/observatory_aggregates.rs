@@ -55,13 +55,14 @@ impl Store {
         .await?)
     }
 
-    /// The local territories whose aggregate went out at least once and has figures (a
-    /// follower arriving later is sent it when accepted:
-    /// `processing::observatory_aggregates::owed_to_new_follower`; an empty one tells nothing).
+    /// The local territories whose figures the sender has handled (sent, or recorded while no
+    /// Maillage instance followed) and that have figures: the regular sending will not carry
+    /// them again until they change, so a follower arriving later is sent them when accepted:
+    /// `processing::observatory_aggregates::owed_to_new_follower`; an empty one tells nothing.
     pub async fn territories_with_aggregate_sent(&self) -> AppResult<Vec<TerritoryId>> {
         Ok(sqlx::query_scalar(
             "SELECT o.territory_id FROM observatory_origins o WHERE o.territory_id IS NOT NULL \
-             AND o.aggregate_sent_at IS NOT NULL \
+             AND o.aggregate_digest IS NOT NULL \
              AND EXISTS (SELECT 1 FROM observatory_figures f WHERE f.origin = o.origin) ORDER BY o.territory_id",
         )
         .fetch_all(self.pool())
@@ -117,6 +118,17 @@ pub async fn mark_aggregate_sent(
     .bind(origin)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Records that `origin`'s aggregate reached an inbox at `at` (a new follower's), so the next
+/// sending to every follower is an `Update`.
+pub async fn mark_aggregate_reached(conn: &mut AnyConnection, origin: &str, at: i64) -> AppResult<()> {
+    sqlx::query("UPDATE observatory_origins SET aggregate_sent_at = COALESCE(aggregate_sent_at, $1) WHERE origin = $2")
+        .bind(at)
+        .bind(origin)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
