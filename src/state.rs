@@ -38,6 +38,8 @@ pub struct Inner {
     /// Per-actor and per-host limits on incoming comments, reactions and adoptions.
     pub flood: crate::federation::flood::FloodGuard,
     signers: Mutex<HashMap<LocalActor, (String, Signer)>>,
+    /// Where deliveries are signed, below the inbox's priority (`federation::sign_pool`).
+    pub sign_pool: crate::federation::sign_pool::SignPool,
     /// Blocked and limited domains, reloaded from the database every few seconds (another
     /// process, the CLI, may change them).
     blocks: Mutex<Option<(std::time::Instant, DomainLists)>>,
@@ -83,6 +85,9 @@ impl AppState {
             delivery_notify: Notify::new(),
             metrics: Metrics::default(),
             signers: Mutex::new(HashMap::new()),
+            sign_pool: crate::federation::sign_pool::SignPool::start(
+                std::thread::available_parallelism().map_or(1, |n| n.get()),
+            ),
             blocks: Mutex::new(None),
             key_cache: KeyCache::default(),
             fail_point: crate::fail_point::FailPoint::default(),

@@ -26,6 +26,10 @@ use crate::{
 /// How often expired deliveries are dropped and unreachable hosts probed.
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 
+/// How long the worker, woken by a commit that queued something, waits for more before it
+/// claims (see `run`).
+const CLAIM_COALESCE: Duration = Duration::from_millis(5);
+
 /// Delay before retry number `attempts` (1 = first retry): `base`, then ×4 each time (5 s,
 /// 20 s, 80 s… by default), capped at one hour.
 pub fn backoff_ms(base: i64, attempts: i64) -> i64 {
@@ -169,7 +173,12 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                     }
                 }
             }
-            _ = state.delivery_notify.notified() => {}
+            _ = state.delivery_notify.notified() => {
+                // Changes committed in the next few milliseconds are claimed with this one: a
+                // burst of follows queues an `Accept` each, and a claim per commit would take
+                // the database's write turn as often as the inbox does (issue 14).
+                tokio::time::sleep(CLAIM_COALESCE).await;
+            }
             _ = tokio::time::sleep(idle) => {}
             _ = shutdown.changed() => {}
         }
@@ -305,8 +314,10 @@ async fn send(state: &AppState, hosts: &HostCache, d: &DueDelivery) -> AppResult
 
 async fn post(state: &AppState, d: &DueDelivery, url: &url::Url, format: SignatureFormat) -> AppResult<Outcome> {
     let (key_id, signer) = state.signer_for(d.signer()).await?;
-    let body = d.activity_json.clone().into_bytes();
-    let headers = format.sign(&http::Method::POST, url, Some(&body), &key_id, &signer)?;
+    let body = bytes::Bytes::from(d.activity_json.clone().into_bytes());
+    let (to, signed) = (url.clone(), body.clone());
+    let headers =
+        state.sign_pool.run(move || format.sign(&http::Method::POST, &to, Some(&signed), &key_id, &signer)).await??;
     let mut req = state
         .http
         .post(url.clone())

@@ -19,6 +19,7 @@ pub mod objects;
 pub mod outgoing;
 pub mod protocol;
 pub mod rfc9421;
+pub mod sign_pool;
 pub mod signatory_actors;
 pub mod signatures;
 pub mod software;

@@ -133,7 +133,7 @@ impl Store {
         for h in skip_hosts {
             q = q.bind(h);
         }
-        let ids: Vec<i64> = q.fetch_all(self.pool()).await?;
+        let ids: Vec<i64> = q.fetch_all(&mut *self.writer().await?).await?;
         if ids.is_empty() {
             return Ok(vec![]);
         }
@@ -148,7 +148,10 @@ impl Store {
 
     /// Gives a lease back without counting a try.
     pub async fn release_delivery(&self, id: i64) -> AppResult<()> {
-        sqlx::query("UPDATE deliveries SET leased_until = 0 WHERE id = $1").bind(id).execute(self.pool()).await?;
+        sqlx::query("UPDATE deliveries SET leased_until = 0 WHERE id = $1")
+            .bind(id)
+            .execute(&mut *self.writer().await?)
+            .await?;
         Ok(())
     }
 
@@ -161,14 +164,14 @@ impl Store {
         )
         .bind(now_millis())
         .bind(cutoff)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected())
     }
 
     /// Deliveries of one host that are blocked now: given up.
     pub async fn drop_deliveries_to(&self, host: &str, reason: &str) -> AppResult<u64> {
-        drop_deliveries_to_in(&mut *self.pool().acquire().await?, host, reason).await
+        drop_deliveries_to_in(&mut *self.writer().await?, host, reason).await
     }
 
     pub async fn delivery_succeeded(&self, id: i64, status: u16) -> AppResult<()> {
@@ -192,7 +195,7 @@ impl Store {
             ))
             .bind(i64::from(status))
             .bind(now)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         }
         Ok(())
@@ -208,7 +211,7 @@ impl Store {
         )
         .bind(before)
         .bind(batch)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(done.rows_affected())
     }
@@ -237,7 +240,7 @@ impl Store {
         .bind(retry_at.unwrap_or(now))
         .bind(now)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         Ok(())
     }

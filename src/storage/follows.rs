@@ -192,8 +192,10 @@ pub async fn follower_inboxes_in<'c>(
     .await?)
 }
 
-/// Records (or refreshes) a relation. A repeated Follow replaces the follow id, so that a later
-/// `Undo` of the newest one matches.
+/// Records (or refreshes) a relation and returns its state after the write: an accepted
+/// relation stays accepted whatever `state` asks. A repeated Follow replaces the follow id, so
+/// that a later `Undo` of the newest one matches. One statement (the inbox's `Follow` reads the
+/// previous state from its answer instead of a read of its own: issue 14).
 pub async fn upsert_follow(
     conn: &mut AnyConnection,
     dir: Direction,
@@ -201,11 +203,11 @@ pub async fn upsert_follow(
     actor_id: i64,
     follow_ap_id: &str,
     state: FollowState,
-) -> AppResult<()> {
-    sqlx::query(&format!(
+) -> AppResult<FollowState> {
+    let now: String = sqlx::query_scalar(&format!(
         "INSERT INTO {} (territory_id, actor_id, follow_ap_id, state, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (territory_id, actor_id) DO UPDATE SET follow_ap_id = excluded.follow_ap_id, \
-         state = CASE WHEN {}.state = 'accepted' THEN 'accepted' ELSE excluded.state END",
+         state = CASE WHEN {}.state = 'accepted' THEN 'accepted' ELSE excluded.state END RETURNING state",
         dir.table(),
         dir.table()
     ))
@@ -214,9 +216,9 @@ pub async fn upsert_follow(
     .bind(follow_ap_id)
     .bind(state.as_str())
     .bind(now_millis())
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok(super::code(now)?)
 }
 
 pub async fn set_follow_state(

@@ -113,7 +113,7 @@ impl Store {
         .bind(host)
         .bind(format)
         .bind(now)
-        .execute(self.pool())
+        .execute(&mut *self.writer().await?)
         .await?;
         self.host_book.refresh(host, true, None);
         Ok(was_unreachable)

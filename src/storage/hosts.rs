@@ -93,7 +93,7 @@ impl Store {
     async fn ensure_host(&self, host: &str) -> AppResult<()> {
         sqlx::query("INSERT INTO hosts (host) VALUES ($1) ON CONFLICT (host) DO NOTHING")
             .bind(host)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -109,7 +109,7 @@ impl Store {
         } else {
             "UPDATE hosts SET unreachable_since = NULL, last_probe_at = $1 WHERE host = $2"
         };
-        sqlx::query(sql).bind(now_millis()).bind(host).execute(self.pool()).await?;
+        sqlx::query(sql).bind(now_millis()).bind(host).execute(&mut *self.writer().await?).await?;
         Ok(was)
     }
 
@@ -119,7 +119,7 @@ impl Store {
             .bind(now_millis())
             .bind(error.chars().take(300).collect::<String>())
             .bind(host)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -130,7 +130,7 @@ impl Store {
         sqlx::query("UPDATE hosts SET unreachable_since = COALESCE(unreachable_since, $1) WHERE host = $2")
             .bind(now_millis())
             .bind(host)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -145,7 +145,7 @@ impl Store {
         sqlx::query("UPDATE hosts SET last_probe_at = $1 WHERE host = $2")
             .bind(now_millis())
             .bind(host)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -156,7 +156,7 @@ impl Store {
         sqlx::query("UPDATE hosts SET signature_format = $1 WHERE host = $2")
             .bind(format)
             .bind(host)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
@@ -178,17 +178,17 @@ impl Store {
             .bind(software)
             .bind(now_millis())
             .bind(host)
-            .execute(self.pool())
+            .execute(&mut *self.writer().await?)
             .await?;
         Ok(())
     }
 
     pub async fn block_domain(&self, domain: &str, reason: &str) -> AppResult<()> {
-        block_domain_in(&mut *self.pool().acquire().await?, domain, reason).await
+        block_domain_in(&mut *self.writer().await?, domain, reason).await
     }
 
     pub async fn unblock_domain(&self, domain: &str) -> AppResult<bool> {
-        unblock_domain_in(&mut *self.pool().acquire().await?, domain).await
+        unblock_domain_in(&mut *self.writer().await?, domain).await
     }
 
     pub async fn domain_blocks(&self) -> AppResult<Vec<(String, String)>> {

@@ -46,7 +46,7 @@ pub mod territories;
 pub mod territory_export;
 pub mod write_tx;
 
-pub use write_tx::WriteTx;
+pub use write_tx::{WriteConn, WriteTx};
 
 use std::{str::FromStr, time::Duration};
 

@@ -50,19 +50,23 @@ impl Activity for Follow {
         if !claim_received(change.conn(), self.id.as_str(), follower.ap_id.as_str(), "Follow").await? {
             return Ok(());
         }
-        let existing = follows::follow_in(change.conn(), Direction::Followers, territory.id, follower.id).await?;
-        let already_accepted = existing.is_some_and(|f| f.state() == FollowState::Accepted);
-        let held = (territory.manually_approves_followers.0 || limited) && !already_accepted;
-        let state_now = if held { FollowState::Pending } else { FollowState::Accepted };
-        follows::upsert_follow(
+        // Held for approval unless already accepted (a repeated Follow): the upsert keeps an
+        // accepted relation accepted and answers the state it left.
+        let asked = if territory.manually_approves_followers.0 || limited {
+            FollowState::Pending
+        } else {
+            FollowState::Accepted
+        };
+        let state_now = follows::upsert_follow(
             change.conn(),
             Direction::Followers,
             territory.id,
             follower.id,
             self.id.as_str(),
-            state_now,
+            asked,
         )
         .await?;
+        let held = state_now == FollowState::Pending;
         if held {
             tracing::info!(territory = %territory.slug, follower = %follower.ap_id, limited, "follow request held for approval");
         } else {
