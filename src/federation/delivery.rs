@@ -369,7 +369,8 @@ fn parse_retry_after(v: &str) -> Option<i64> {
 }
 
 /// Drops deliveries past the horizon and unconfirmed signatures past their deadline, mails
-/// the moderation digest when one is due, and probes unreachable hosts.
+/// the moderation digest when one is due, merges a step of the search index, and probes
+/// unreachable hosts.
 async fn maintenance(state: &AppState) {
     match state.store.expire_unconfirmed().await {
         Ok(n) if n > 0 => tracing::info!(expired = n, "unconfirmed signatures dropped"),
@@ -382,6 +383,11 @@ async fn maintenance(state: &AppState) {
         Err(e) => tracing::error!(error = %e, "could not send the moderation digest"),
     }
     delivery_record::prune(state).await;
+    // A bounded step of merging the catalogue's full-text index (SQLite), so searches stay
+    // fast as practices arrive one at a time (`storage::practice_search`).
+    if let Err(e) = state.store.merge_search_index().await {
+        tracing::error!(error = %e, "could not merge the full-text index");
+    }
     let cutoff = now_millis() - state.config.delivery_horizon_secs * 1000;
     match state.store.expire_deliveries(cutoff).await {
         Ok(n) if n > 0 => tracing::warn!(expired = n, "deliveries past the retry horizon given up"),

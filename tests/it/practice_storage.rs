@@ -283,6 +283,68 @@ async fn word_search_pages_are_the_same_whichever_plan_finds_them() {
     }
 }
 
+/// Merging the SQLite full-text index (the maintenance step that keeps word searches fast,
+/// issue 14) does work when practices arrived in several commits, and changes no search result.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn merging_the_search_index_changes_no_result() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        // Ten commits: ten segments of the index on SQLite.
+        for batch in 0..10_usize {
+            let seeds: Vec<SeedPractice> = (0..30_usize)
+                .map(|i| {
+                    let n = batch * 30 + i;
+                    let body = if n % 3 == 0 { "jardin partagé" } else { "marché paysan" }.to_string();
+                    SeedPractice {
+                        ap_id: format!("https://t.example/t/x/p/{n}"),
+                        origin_actor: "https://t.example/t/x".into(),
+                        title: format!("Pratique {n}"),
+                        summary: "s".into(),
+                        search_text: french_search_text(&body),
+                        body,
+                        domain: "alimentation".into(),
+                        dimension: Dimension::ALL[n % 4],
+                        tag: "t".into(),
+                        at: 1_800_000_000_000 + n as i64,
+                    }
+                })
+                .collect();
+            store.seed_practices(&seeds).await.expect("seed");
+        }
+        let searches = ["jardins", "marchés paysans", "jardin"];
+        let mut before = vec![];
+        for q in searches {
+            for page in 1..=3 {
+                let f = PracticeFilter { q: Some(q.into()), page: Some(page), ..Default::default() };
+                let found = store.search_practices(&f, 25).await.expect("search");
+                before.push(found.into_iter().map(|p| p.ap_id).collect::<Vec<_>>());
+            }
+        }
+        assert_eq!(before[0].len(), 25, "[{label}] a full first page of 'jardins'");
+        let first = store.merge_search_index().await.expect("merge");
+        if label == "sqlite" {
+            assert!(first > 0, "[{label}] ten segments, nothing merged");
+        } else {
+            assert_eq!(first, 0, "[{label}] nothing to merge on PostgreSQL");
+        }
+        store.merge_search_index_fully().await.expect("merge fully");
+        assert_eq!(store.merge_search_index().await.expect("merge"), 0, "[{label}] still merging");
+        let mut after = vec![];
+        for q in searches {
+            for page in 1..=3 {
+                let f = PracticeFilter { q: Some(q.into()), page: Some(page), ..Default::default() };
+                let found = store.search_practices(&f, 25).await.expect("search");
+                after.push(found.into_iter().map(|p| p.ap_id).collect::<Vec<_>>());
+            }
+        }
+        assert_eq!(before, after, "[{label}] merging changed a result");
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
 /// A practice without coordinates, then one with, on one connection: PostgreSQL caches the
 /// statement with the first call's parameter types (sqlx's `Any` driver once typed a NULL
 /// `f64` as `float4`, and the second insert failed with "incorrect binary data format").
