@@ -225,20 +225,8 @@ async fn word_search_pages_are_the_same_whichever_plan_finds_them() {
             if n % 150 == 7 {
                 words.push("recyclerie");
             }
-            let body = words.join(" ");
-            seeds.push(SeedPractice {
-                ap_id: format!("https://t.example/t/x/p/{n}"),
-                origin_actor: "https://t.example/t/x".into(),
-                title: format!("Pratique {n}"),
-                summary: "s".into(),
-                search_text: french_search_text(&body),
-                body,
-                domain: DOMAINS[n % 3].into(),
-                dimension: Dimension::ALL[n % 4],
-                tag: "t".into(),
-                // Out of id order, with ties: the catalogue's order is (published_at, id).
-                at: 1_800_000_000_000 + ((n * 7) % 450) as i64,
-            });
+            // Out of id order, with ties: the catalogue's order is (published_at, id).
+            seeds.push(seed_practice(n, &words.join(" "), DOMAINS[n % 3], 1_800_000_000_000 + ((n * 7) % 450) as i64));
         }
         store.seed_practices(&seeds).await.expect("seed");
         let mut order: Vec<&SeedPractice> = seeds.iter().collect();
@@ -283,45 +271,53 @@ async fn word_search_pages_are_the_same_whichever_plan_finds_them() {
     }
 }
 
+/// Practice `n` of the search tests: `body` is its text, dimension `n % 4`.
+fn seed_practice(n: usize, body: &str, domain: &str, at: i64) -> SeedPractice {
+    SeedPractice {
+        ap_id: format!("https://t.example/t/x/p/{n}"),
+        origin_actor: "https://t.example/t/x".into(),
+        title: format!("Pratique {n}"),
+        summary: "s".into(),
+        search_text: french_search_text(body),
+        body: body.to_string(),
+        domain: domain.into(),
+        dimension: Dimension::ALL[n % 4],
+        tag: "t".into(),
+        at,
+    }
+}
+
 /// Merging the SQLite full-text index (the maintenance step that keeps word searches fast,
 /// issue 14) does work when practices arrived in several commits, and changes no search result.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn merging_the_search_index_changes_no_result() {
+    /// The ids of the first three pages of 25 of each search.
+    async fn pages(store: &Store) -> Vec<Vec<String>> {
+        let mut all = vec![];
+        for q in ["jardins", "marchés paysans", "jardin"] {
+            for page in 1..=3 {
+                let f = PracticeFilter { q: Some(q.into()), page: Some(page), ..Default::default() };
+                let found = store.search_practices(&f, 25).await.expect("search");
+                all.push(found.into_iter().map(|p| p.ap_id).collect());
+            }
+        }
+        all
+    }
     for db in TestDb::all().await {
         let label = db.label;
         let store = Store::connect(&db.url).await.expect("connect");
         store.migrate().await.expect("migrate");
         // Ten commits: ten segments of the index on SQLite.
         for batch in 0..10_usize {
-            let seeds: Vec<SeedPractice> = (0..30_usize)
-                .map(|i| {
-                    let n = batch * 30 + i;
-                    let body = if n % 3 == 0 { "jardin partagé" } else { "marché paysan" }.to_string();
-                    SeedPractice {
-                        ap_id: format!("https://t.example/t/x/p/{n}"),
-                        origin_actor: "https://t.example/t/x".into(),
-                        title: format!("Pratique {n}"),
-                        summary: "s".into(),
-                        search_text: french_search_text(&body),
-                        body,
-                        domain: "alimentation".into(),
-                        dimension: Dimension::ALL[n % 4],
-                        tag: "t".into(),
-                        at: 1_800_000_000_000 + n as i64,
-                    }
+            let seeds: Vec<SeedPractice> = (batch * 30..(batch + 1) * 30)
+                .map(|n| {
+                    let body = if n % 3 == 0 { "jardin partagé" } else { "marché paysan" };
+                    seed_practice(n, body, "alimentation", 1_800_000_000_000 + n as i64)
                 })
                 .collect();
             store.seed_practices(&seeds).await.expect("seed");
         }
-        let searches = ["jardins", "marchés paysans", "jardin"];
-        let mut before = vec![];
-        for q in searches {
-            for page in 1..=3 {
-                let f = PracticeFilter { q: Some(q.into()), page: Some(page), ..Default::default() };
-                let found = store.search_practices(&f, 25).await.expect("search");
-                before.push(found.into_iter().map(|p| p.ap_id).collect::<Vec<_>>());
-            }
-        }
+        let before = pages(&store).await;
         assert_eq!(before[0].len(), 25, "[{label}] a full first page of 'jardins'");
         let first = store.merge_search_index().await.expect("merge");
         if label == "sqlite" {
@@ -331,15 +327,7 @@ async fn merging_the_search_index_changes_no_result() {
         }
         store.merge_search_index_fully().await.expect("merge fully");
         assert_eq!(store.merge_search_index().await.expect("merge"), 0, "[{label}] still merging");
-        let mut after = vec![];
-        for q in searches {
-            for page in 1..=3 {
-                let f = PracticeFilter { q: Some(q.into()), page: Some(page), ..Default::default() };
-                let found = store.search_practices(&f, 25).await.expect("search");
-                after.push(found.into_iter().map(|p| p.ap_id).collect::<Vec<_>>());
-            }
-        }
-        assert_eq!(before, after, "[{label}] merging changed a result");
+        assert_eq!(before, pages(&store).await, "[{label}] merging changed a result");
         store.close().await;
         db.cleanup().await;
     }
