@@ -271,6 +271,41 @@ async fn word_search_pages_are_the_same_whichever_plan_finds_them() {
     }
 }
 
+/// A practice numbered long ago and published after the others (an old draft published today)
+/// puts a far id in the newest window: the walk reads the full-text index over that id and the
+/// run of the others, not everything between (storage/practice_search.rs, `id_ranges`), and the
+/// pages stay the plain filter's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_old_practice_published_today_is_found_first() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        // Practice 0 is seeded first (lowest id) with the newest date; 1..1000 in date order,
+        // "jardin" in two of three, practice 0 included.
+        let seeds: Vec<SeedPractice> = (0..1000_usize)
+            .map(|n| {
+                let body = if n % 3 == 2 { "marché" } else { "jardin marché" };
+                let at = if n == 0 { 1_900_000_000_000 } else { 1_800_000_000_000 + n as i64 };
+                seed_practice(n, body, "alimentation", at)
+            })
+            .collect();
+        store.seed_practices(&seeds).await.expect("seed");
+        let mut expected: Vec<String> =
+            (1..1000_usize).rev().filter(|n| n % 3 != 2).map(|n| format!("https://t.example/t/x/p/{n}")).collect();
+        expected.insert(0, "https://t.example/t/x/p/0".into());
+        for page in 1..=3_i64 {
+            let f = PracticeFilter { q: Some("jardins".into()), page: Some(page), ..Default::default() };
+            let got: Vec<String> =
+                store.search_practices(&f, 25).await.expect("search").into_iter().map(|p| p.ap_id).collect();
+            let want: Vec<String> = expected.iter().skip((page as usize - 1) * 25).take(25).cloned().collect();
+            assert_eq!(got, want, "[{label}] page {page}");
+        }
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
 /// Practice `n` of the search tests: `body` is its text, dimension `n % 4`.
 fn seed_practice(n: usize, body: &str, domain: &str, at: i64) -> SeedPractice {
     SeedPractice {
