@@ -100,8 +100,9 @@ pub async fn limits(opts: &BenchOptions) -> AppResult<Reference> {
     println!("    fan-out ÷ min(limits)       {:>10.3}   (goal ≥ 0.7)", rate / transport_rate.min(sign_limit));
     println!("    delivery rows queued, after {:>10} → {}", r.rows_queued, r.rows_after);
     println!(
-        "    server resident set         {:>10.1} MB idle (goal ≤ 30), peak {:.1} MB",
+        "    server resident set         {:>10.1} MB idle (goal ≤ 30; {:.1} MB of it file pages), peak {:.1} MB",
         mb(idle.rss_kb),
+        mb(idle.file_kb),
         mb(end.peak_kb)
     );
     Ok(Reference { secs: r.secs, followers: opts.followers })
@@ -158,8 +159,9 @@ pub async fn growth(opts: &BenchOptions, given: Option<Reference>) -> AppResult<
     );
     println!("    delivery rows queued, after {:>10} → {}", g.round.rows_queued, g.round.rows_after);
     println!(
-        "    server resident set         {:>10.1} MB idle (goal ≤ 30), peak {:.1} MB during the fan-out (goal ≤ 100)",
+        "    server resident set         {:>10.1} MB idle (goal ≤ 30; {:.1} MB of it file pages), peak {:.1} MB during the fan-out (goal ≤ 100)",
         mb(g.idle.rss_kb),
+        mb(g.idle.file_kb),
         mb(g.end.peak_kb)
     );
     Ok(())

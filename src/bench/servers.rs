@@ -15,11 +15,13 @@ pub struct Server {
     pid: u32,
 }
 
-/// Resident set of a process, in kB: now (`VmRSS`) and its peak so far (`VmHWM`).
+/// Resident set of a process, in kB: now (`VmRSS`) and its peak so far (`VmHWM`); of the
+/// resident set now, the pages of files (`RssFile`: mostly the binary's own code and data).
 #[derive(Clone, Copy, Default)]
 pub struct Memory {
     pub rss_kb: u64,
     pub peak_kb: u64,
+    pub file_kb: u64,
 }
 
 impl Server {
@@ -75,7 +77,7 @@ impl Server {
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0)
         };
-        Memory { rss_kb: field("VmRSS:"), peak_kb: field("VmHWM:") }
+        Memory { rss_kb: field("VmRSS:"), peak_kb: field("VmHWM:"), file_kb: field("RssFile:") }
     }
 
     /// Kills the process (its deliveries are done; the benchmark's database goes next).

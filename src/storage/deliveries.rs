@@ -43,8 +43,17 @@ pub struct HostQueueStats {
     pub done: i64,
 }
 
+/// Inboxes queued per statement: five arguments a row stays far under both backends' limits
+/// (SQLite 32,766, PostgreSQL 65,535).
+const ENQUEUE_BATCH: usize = 200;
+
 /// Queues one delivery per inbox. `object_key` names what the activity is about: deliveries to
 /// one inbox with the same key go out one after the other, in queue order.
+///
+/// Rows go in [`ENQUEUE_BATCH`] at a time: one statement a row cost a round trip to the
+/// database each (about 90 µs on SQLite through sqlx), 4.8 s for a change to 100,000 followers
+/// over 52,500 inboxes, all of it inside the change's transaction, where SQLite's single
+/// writer holds every other write back (issue 14, growth).
 pub async fn enqueue(
     conn: &mut AnyConnection,
     activity_id: i64,
@@ -52,29 +61,44 @@ pub async fn enqueue(
     inboxes: &[String],
 ) -> AppResult<()> {
     let now = now_millis();
-    for inbox in inboxes {
-        let host = url::Url::parse(inbox)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| match u.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_string(),
-                })
+    for batch in inboxes.chunks(ENQUEUE_BATCH) {
+        // $1 activity, $2 and $3 the first inbox and its host, $4 object key, $5 time; then
+        // inbox and host of each other row. Numbered in order of first appearance, so that
+        // SQLite's numbering of named parameters is the same.
+        let rows: Vec<String> = (0..batch.len())
+            .map(|i| match i {
+                0 => "($1, $2, $3, $4, $5, $5, $5)".to_string(),
+                _ => format!("($1, ${}, ${}, $4, $5, $5, $5)", 4 + 2 * i, 5 + 2 * i),
             })
-            .unwrap_or_default();
-        sqlx::query(
+            .collect();
+        let sql = format!(
             "INSERT INTO deliveries (activity_id, inbox, host, object_key, next_attempt_at, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5, $5) ON CONFLICT (activity_id, inbox) DO NOTHING",
-        )
-        .bind(activity_id)
-        .bind(inbox)
-        .bind(host)
-        .bind(object_key)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+             VALUES {} ON CONFLICT (activity_id, inbox) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(activity_id);
+        for (i, inbox) in batch.iter().enumerate() {
+            query = query.bind(inbox).bind(inbox_host(inbox));
+            if i == 0 {
+                query = query.bind(object_key).bind(now);
+            }
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// `host[:port]` of an inbox, as the queue groups deliveries by host ("" when not a URL).
+fn inbox_host(inbox: &str) -> String {
+    url::Url::parse(inbox)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        })
+        .unwrap_or_default()
 }
 
 impl Store {

@@ -44,6 +44,40 @@ async fn queue(store: &Store, n: usize, object: &str, inboxes: &[String]) -> i64
     id
 }
 
+/// Deliveries are queued in multi-row statements (storage/deliveries.rs): across batch
+/// boundaries, every inbox gets one row with its own host (port kept), the activity's id, object
+/// key and time, and an inbox given twice gets one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_rows_carry_each_inbox_and_its_host_across_batches() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let store = Store::connect(&db.url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let mut inboxes: Vec<String> =
+            (0..450).map(|i| format!("https://h{i}.example:{}/users/u{i}/inbox", 8000 + i)).collect();
+        // Given twice, in the same batch and in another.
+        inboxes.insert(1, inboxes[0].clone());
+        inboxes.push(inboxes[5].clone());
+        let id = queue(&store, 1, "http://localhost/o/x", &inboxes).await;
+        let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT activity_id, inbox, host, object_key, next_attempt_at, created_at FROM deliveries ORDER BY id",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("rows");
+        assert_eq!(rows.len(), 450, "[{label}] one row per distinct inbox");
+        for (i, (activity, inbox, host, key, next, created)) in rows.iter().enumerate() {
+            assert_eq!(*activity, id, "[{label}] row {i}");
+            assert_eq!(inbox, &format!("https://h{i}.example:{}/users/u{i}/inbox", 8000 + i), "[{label}] row {i}");
+            assert_eq!(host, &format!("h{i}.example:{}", 8000 + i), "[{label}] row {i}");
+            assert_eq!(key, "http://localhost/o/x", "[{label}] row {i}");
+            assert!(*next > 0 && next == created, "[{label}] row {i}: due at once");
+        }
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_large_queue_is_claimed_by_pages_once_and_in_order_then_pruned() {
     for db in TestDb::all().await {
