@@ -2,6 +2,7 @@
 //! over WebDriver), screenshots kept in `target/screenshots/`, text and CSP-violation readers.
 
 use std::{
+    os::unix::process::CommandExt,
     process::{Child, Command, Stdio},
     time::Duration,
 };
@@ -16,8 +17,15 @@ pub struct Driver {
 }
 
 impl Drop for Driver {
+    /// Kills chromedriver's whole process group: chromedriver alone would leave the browser it
+    /// started running (a child of init) when a test ends without closing its session.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = self.child.id() as libc::pid_t;
+        // SAFETY: `kill` takes no pointer; a negative pid names the group `start_browser_with`
+        // made for chromedriver (its own id), which holds chromedriver and the browser.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
         let _ = self.child.wait();
     }
 }
@@ -30,6 +38,8 @@ pub async fn start_browser_with(javascript: bool) -> Driver {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        // A process group of its own, killed whole on drop (with the browser).
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -50,7 +60,7 @@ pub async fn start_browser_with(javascript: bool) -> Driver {
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-quic", "--no-first-run", "--lang=fr-FR", "--accept-lang=fr-FR",
+                "--disable-quic", "--no-first-run", "--disable-crash-reporter", "--disable-breakpad", "--lang=fr-FR", "--accept-lang=fr-FR",
                 "--window-size=1280,900", format!("--user-data-dir={}", profile.path().display())
             ],
             "prefs": {
