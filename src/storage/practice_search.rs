@@ -85,17 +85,6 @@ fn bind<'q, O>(
     query
 }
 
-/// [`bind`] for a one-column query.
-fn bind_scalar<'q, O>(
-    mut query: sqlx::query::QueryScalar<'q, sqlx::Any, O, AnyArgs<'q>>,
-    args: &'q [String],
-) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, AnyArgs<'q>> {
-    for a in args {
-        query = query.bind(a);
-    }
-    query
-}
-
 fn given(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from)
 }
@@ -125,9 +114,10 @@ impl Store {
                     }
                     rows.len() as i64
                 } else {
-                    let ids: Vec<i64> = bind_scalar(sqlx::query_scalar(&sql.replace("{columns}", "id")), &words.args)
+                    let ids: Vec<(i64,)> = bind(sqlx::query_as(&sql.replace("{columns}", "id")), &words.args)
                         .fetch_all(self.pool())
                         .await?;
+                    let ids: Vec<i64> = ids.into_iter().map(|(id,)| id).collect();
                     if ids.len() as i64 >= need || exhaustive {
                         return self.practices_by_ids(&ids[(offset as usize).min(ids.len())..]).await;
                     }
