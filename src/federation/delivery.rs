@@ -14,7 +14,7 @@ use tokio::{sync::watch, task::JoinSet, time::Instant};
 use super::{
     delivery_record::{self, Recorder},
     http::check_target,
-    signatures::{SignatureFormat, host_header},
+    signatures::SignatureFormat,
 };
 use crate::{
     domain::now_millis,
@@ -423,10 +423,9 @@ async fn maintenance(state: &AppState) {
     }
 }
 
-/// `host[:port]` of an inbox URL, as deliveries record it.
-pub fn inbox_host(inbox: &str) -> String {
-    url::Url::parse(inbox).map(|u| host_header(&u)).unwrap_or_default()
-}
+/// `host[:port]` of an inbox URL: the queue's own, so that what is grouped by host here is
+/// what the queue recorded.
+pub use crate::storage::deliveries::inbox_host;
 
 #[cfg(test)]
 mod tests {

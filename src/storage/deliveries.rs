@@ -88,8 +88,9 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// `host[:port]` of an inbox, as the queue groups deliveries by host ("" when not a URL).
-fn inbox_host(inbox: &str) -> String {
+/// `host[:port]` of an inbox, as the queue groups deliveries by host ("" when not a URL); the
+/// one definition, which `federation::delivery` re-exports.
+pub fn inbox_host(inbox: &str) -> String {
     url::Url::parse(inbox)
         .ok()
         .and_then(|u| {
