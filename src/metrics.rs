@@ -62,6 +62,10 @@ pub struct Metrics {
     inbox: Mutex<BTreeMap<(u16, &'static str), u64>>,
     pub delivery_latency: Histogram,
     pub inbox_latency: Histogram,
+    /// Claims of due deliveries from the queue (each a write), and deliveries the worker was
+    /// handed by the change that queued them instead (`federation::handoff`).
+    pub delivery_claims: AtomicU64,
+    pub deliveries_handed: AtomicU64,
 }
 
 impl Metrics {
@@ -93,6 +97,16 @@ impl Metrics {
                 let _ = writeln!(out, "maillage_inbox_requests_total{{status=\"{status}\",type=\"{kind}\"}} {n}");
             }
         }
+        for (name, help, n) in [
+            ("maillage_delivery_claims_total", "Claims of due deliveries from the queue.", &self.delivery_claims),
+            (
+                "maillage_deliveries_handed_total",
+                "Deliveries handed to the worker by the change that queued them, without a claim.",
+                &self.deliveries_handed,
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}", n.load(Ordering::Relaxed));
+        }
         self.delivery_latency.render(&mut out, "maillage_delivery_duration_seconds", "Time to send one delivery.");
         self.inbox_latency.render(
             &mut out,
@@ -121,11 +135,14 @@ mod tests {
         m.inbox(202, type_label("Follow"));
         m.inbox(401, type_label("Dance"));
         m.delivery_latency.observe(Duration::from_millis(3));
+        m.delivery_claims.fetch_add(3, Ordering::Relaxed);
         let text = m.render(&[("pending".into(), 4)]);
         assert!(text.contains("maillage_deliveries_total{outcome=\"success\"} 2"));
         assert!(text.contains("maillage_inbox_requests_total{status=\"401\",type=\"other\"} 1"));
         assert!(text.contains("maillage_delivery_duration_seconds_bucket{le=\"0.005\"} 1"));
         assert!(text.contains("maillage_delivery_duration_seconds_bucket{le=\"0.0025\"} 0"));
         assert!(text.contains("maillage_delivery_queue{state=\"pending\"} 4"));
+        assert!(text.contains("maillage_delivery_claims_total 3\n"));
+        assert!(text.contains("maillage_deliveries_handed_total 0\n"));
     }
 }

@@ -34,6 +34,8 @@ pub struct Inner {
     pub instance_keys: KeyPairPem,
     /// Wakes the delivery worker when something is queued.
     pub delivery_notify: Notify,
+    /// Deliveries passed from the changes that queue them to this process's worker.
+    pub handoff: crate::federation::handoff::Handoff,
     pub metrics: Metrics,
     /// Per-actor and per-host limits on incoming comments, reactions and adoptions.
     pub flood: crate::federation::flood::FloodGuard,
@@ -83,6 +85,7 @@ impl AppState {
             http,
             instance_keys,
             delivery_notify: Notify::new(),
+            handoff: Default::default(),
             metrics: Metrics::default(),
             signers: Mutex::new(HashMap::new()),
             sign_pool: crate::federation::sign_pool::SignPool::start(

@@ -9,9 +9,15 @@
 
 use std::{collections::HashMap, time::Duration};
 
-use tokio::{sync::watch, task::JoinSet, time::Instant};
+use tokio::{
+    sync::{mpsc, watch},
+    task::JoinSet,
+    time::Instant,
+};
 
 use super::{
+    delivery_hosts::{HEALTH_WRITE_EVERY, HostCache},
+    delivery_maintenance,
     delivery_record::{self, Recorder},
     http::check_target,
     signatures::SignatureFormat,
@@ -30,6 +36,12 @@ const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 /// claims (see `run`).
 const CLAIM_COALESCE: Duration = Duration::from_millis(5);
 
+/// Rounds of `delivery_per_host` sends a host may have waiting in the worker's buffer.
+const BUFFERED_ROUNDS: usize = 4;
+
+/// Delivered rows are pruned when the queue drains, at most this often.
+const PRUNE_AFTER_DRAIN: Duration = Duration::from_secs(1);
+
 /// Delay before retry number `attempts` (1 = first retry): `base`, then ×4 each time (5 s,
 /// 20 s, 80 s… by default), capped at one hour.
 pub fn backoff_ms(base: i64, attempts: i64) -> i64 {
@@ -45,132 +57,155 @@ enum Outcome {
     Gone,
 }
 
-/// What the worker remembers of each host between deliveries, so that a fan-out does not cost
-/// several database writes per request: the signature format it accepts, and when we last
-/// wrote its health.
-#[derive(Default)]
-struct HostCache {
-    inner: std::sync::Mutex<HashMap<String, HostInfo>>,
-}
-
-#[derive(Default, Clone)]
-struct HostInfo {
-    /// `None`: not loaded yet; `Some(None)`: no format known.
-    format: Option<Option<SignatureFormat>>,
-    alive_written: Option<Instant>,
-    failure_written: Option<Instant>,
-}
-
-/// Health is written at most this often per host during a burst.
-const HEALTH_WRITE_EVERY: Duration = Duration::from_secs(30);
-
-impl HostCache {
-    fn get(&self, host: &str) -> HostInfo {
-        self.inner.lock().map(|m| m.get(host).cloned().unwrap_or_default()).unwrap_or_default()
-    }
-
-    fn update(&self, host: &str, f: impl FnOnce(&mut HostInfo)) {
-        if let Ok(mut m) = self.inner.lock() {
-            f(m.entry(host.to_string()).or_default());
-        }
-    }
+/// A delivery in the worker's buffer, and whether a change handed it over (`handoff`) rather
+/// than a claim.
+struct Waiting {
+    d: DueDelivery,
+    handed: bool,
 }
 
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     let global = state.config.delivery_concurrency;
     let per_host = state.config.delivery_per_host;
+    // Deliveries of one host held here, in flight or waiting: a claim takes a host's next few
+    // rounds at once rather than one claim (a write) per `per_host` sends (issue 14: a burst of
+    // follows from one server queues its `Accept`s to one host).
+    let buffered = per_host * BUFFERED_ROUNDS;
     // The lease outlasts a send with one double-knock retry (2 × 10 s timeouts) by default.
     let lease_ms = state.config.delivery_lease_secs * 1000;
     // Longest sleep between queue polls (other processes may have queued work).
     let max_idle = Duration::from_millis(state.config.delivery_poll_ms);
     let hosts = std::sync::Arc::new(HostCache::default());
-    let mut tasks: JoinSet<String> = JoinSet::new();
+    let mut tasks: JoinSet<()> = JoinSet::new();
+    // Hosts whose send is over (`HostSlot`).
+    let (freed_tx, mut freed) = mpsc::unbounded_channel::<String>();
     let (recorder, recording) = Recorder::start(state.clone());
+    let mut handed = state.handoff.open(global * 4);
     // Set by any send; the delivered rows are pruned when the queue next drains.
     let mut prune_when_idle = false;
     // Per host: deliveries in flight plus those waiting in `ready`.
     let mut by_host: HashMap<String, usize> = HashMap::new();
     let mut in_flight: HashMap<String, usize> = HashMap::new();
-    let mut ready: std::collections::VecDeque<DueDelivery> = std::collections::VecDeque::new();
+    let mut ready: std::collections::VecDeque<Waiting> = std::collections::VecDeque::new();
     let mut next_maintenance = Instant::now();
+    // Whether the queue may hold due deliveries no claim has taken: after a wake-up, or when the
+    // last claim was cut short by its page size or a host's cap. A claim that took everything
+    // due is not repeated after each send (it is a write, in SQLite's one writer's turn).
+    let mut maybe_due = true;
+    let mut held_back: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut last_prune = Instant::now() - PRUNE_AFTER_DRAIN;
+    let mut behind_in_hand = false;
+    // Whether the last wake-up was a change queueing deliveries it could not hand over.
+    let mut notified = false;
     loop {
         if *shutdown.borrow() {
             break;
         }
         if Instant::now() >= next_maintenance {
-            maintenance(&state).await;
+            delivery_maintenance::run(&state).await;
             next_maintenance =
                 Instant::now() + MAINTENANCE_EVERY.min(Duration::from_secs(state.config.probe_interval_secs));
         }
         // Refill the local buffer in batches: one claim (a scan of the queue) per many sends.
-        // Hosts that already have `per_host` deliveries here are left for later, so nothing
-        // waits in the buffer long enough for its lease to run out.
-        let mut claimed_nothing = false;
-        if ready.len() < global {
-            let want = (global * 4).saturating_sub(ready.len()) as i64;
+        // Hosts that already have `buffered` deliveries here are left for later; what waits
+        // here longer than half its lease renews it before it goes (`keep_lease`).
+        let mut claimed = None;
+        // Deliveries here that wait for their host's slots do not count as work at hand.
+        let startable = ready.iter().filter(|w| in_flight.get(&w.d.host).copied().unwrap_or(0) < per_host).count();
+        let want = (global * BUFFERED_ROUNDS).saturating_sub(ready.len()) as i64;
+        if maybe_due && startable < global && want > 0 {
             let saturated: Vec<String> =
-                by_host.iter().filter(|(_, n)| **n >= per_host).map(|(h, _)| h.clone()).collect();
-            match state.store.claim_due_deliveries(want, per_host as i64, lease_ms, &saturated).await {
+                by_host.iter().filter(|(_, n)| **n >= buffered).map(|(h, _)| h.clone()).collect();
+            state.metrics.delivery_claims.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match state.store.claim_due_deliveries(want, buffered as i64, lease_ms, &saturated).await {
                 Ok(batch) => {
-                    claimed_nothing = batch.is_empty();
+                    claimed = Some(batch.len());
+                    maybe_due = batch.len() as i64 >= want;
                     for d in batch {
                         *by_host.entry(d.host.clone()).or_default() += 1;
-                        ready.push_back(d);
+                        ready.push_back(Waiting { d, handed: false });
                     }
+                    // Hosts skipped, or capped by this claim, may have more due than they were
+                    // given: claimed again when one of their slots frees.
+                    held_back = by_host.iter().filter(|(_, n)| **n >= buffered).map(|(h, _)| h.clone()).collect();
+                    // What waits behind a delivery in hand (same object, same inbox) is due when
+                    // that one is done: claimed again after the next send, if something was
+                    // queued since (`notified`) or this claim found some (more may follow it).
+                    behind_in_hand = !by_host.is_empty() && !maybe_due && (notified || claimed > Some(0));
                 }
                 Err(e) => {
-                    claimed_nothing = true;
+                    claimed = Some(0);
                     tracing::error!(error = %e, "delivery queue unavailable");
                 }
             }
         }
+        let claimed_nothing = claimed == Some(0);
+        if claimed.is_some() {
+            notified = false;
+        }
         // Start what the limits allow, oldest first.
         let mut i = 0;
         while tasks.len() < global && i < ready.len() {
-            if in_flight.get(&ready[i].host).copied().unwrap_or(0) >= per_host {
+            if in_flight.get(&ready[i].d.host).copied().unwrap_or(0) >= per_host {
                 i += 1;
                 continue;
             }
-            let Some(d) = ready.remove(i) else { break };
-            *in_flight.entry(d.host.clone()).or_default() += 1;
+            let Some(mut w) = ready.remove(i) else { break };
+            if w.handed {
+                state.handoff.started();
+                state.metrics.deliveries_handed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            if !keep_lease(&state, &mut w.d, lease_ms).await {
+                forget_one(&mut by_host, &w.d.host);
+                continue;
+            }
+            *in_flight.entry(w.d.host.clone()).or_default() += 1;
             let (state, hosts, recorder) = (state.clone(), hosts.clone(), recorder.clone());
+            let slot = HostSlot { host: w.d.host.clone(), freed: freed_tx.clone() };
             prune_when_idle = true;
-            tasks.spawn(async move {
-                let host = d.host.clone();
-                process(&state, &hosts, &recorder, d).await;
-                host
-            });
+            tasks.spawn(async move { process(&state, &hosts, &recorder, w.d, slot).await });
+        }
+        let drained = ready.is_empty() && tasks.is_empty();
+        if drained && prune_when_idle && (claimed_nothing || !maybe_due) && last_prune.elapsed() >= PRUNE_AFTER_DRAIN {
+            // The queue has drained: delivered rows past their keeping time go now rather
+            // than at the next maintenance pass (not more often than this: a burst of follows
+            // drains the queue after each `Accept`, and a prune is a write).
+            prune_when_idle = false;
+            last_prune = Instant::now();
+            delivery_record::prune(&state).await;
         }
         let idle = if claimed_nothing && ready.is_empty() {
-            if prune_when_idle && tasks.is_empty() {
-                // The queue has drained: delivered rows past their keeping time go now rather
-                // than at the next maintenance pass.
-                prune_when_idle = false;
-                delivery_record::prune(&state).await;
-            }
             match state.store.next_delivery_at().await {
-                Ok(Some(at)) => {
-                    Duration::from_millis((at - now_millis()).clamp(10, max_idle.as_millis() as i64) as u64)
-                }
+                Ok(Some(at)) => until(at, max_idle),
                 _ => max_idle,
             }
-        } else if tasks.len() < global && !claimed_nothing {
+        } else if maybe_due && tasks.len() < global && claimed.is_some_and(|n| n > 0) {
             // More may be due right away.
             continue;
         } else {
-            max_idle
-        };
+            // Nothing known due: wake for this worker's own earliest retry, or poll (other
+            // processes may have queued work without telling this one).
+            hosts.earliest_retry().map_or(max_idle, |at| until(at, max_idle))
+        }
+        .min(next_maintenance.saturating_duration_since(Instant::now()));
         tokio::select! {
-            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                if let Ok(host) = done {
-                    for map in [&mut by_host, &mut in_flight] {
-                        if let Some(n) = map.get_mut(&host) {
-                            *n = n.saturating_sub(1);
-                            if *n == 0 {
-                                map.remove(&host);
-                            }
-                        }
+            Some(host) = freed.recv() => {
+                for host in std::iter::once(host).chain(std::iter::from_fn(|| freed.try_recv().ok())) {
+                    forget_one(&mut by_host, &host);
+                    forget_one(&mut in_flight, &host);
+                    if by_host.get(&host).copied().unwrap_or(0) < buffered && held_back.remove(&host) {
+                        maybe_due = true;
                     }
+                }
+            }
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {
+                // Its outcome is written: what waited behind it may be due.
+                maybe_due |= std::mem::take(&mut behind_in_hand);
+            }
+            Some(d) = handed.recv() => {
+                for d in std::iter::once(d).chain(std::iter::from_fn(|| handed.try_recv().ok())) {
+                    *by_host.entry(d.host.clone()).or_default() += 1;
+                    ready.push_back(Waiting { d, handed: true });
                 }
             }
             _ = state.delivery_notify.notified() => {
@@ -178,16 +213,25 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
                 // burst of follows queues an `Accept` each, and a claim per commit would take
                 // the database's write turn as often as the inbox does (issue 14).
                 tokio::time::sleep(CLAIM_COALESCE).await;
+                maybe_due = true;
+                notified = true;
             }
-            _ = tokio::time::sleep(idle) => {}
+            _ = tokio::time::sleep(idle) => {
+                maybe_due = true;
+                hosts.retry_reached();
+            }
             _ = shutdown.changed() => {}
         }
     }
     // Let sends in flight finish (they are short: 10 s timeout); the rest keep their lease
-    // and are retried by the next process to start. Deliveries still in the buffer are given
-    // back at once.
-    for d in ready {
-        let _ = state.store.release_delivery(d.id).await;
+    // and are retried by the next process to start. Deliveries still in the buffer, and those
+    // handed over meanwhile, are given back at once.
+    state.handoff.close();
+    while let Ok(d) = handed.try_recv() {
+        ready.push_back(Waiting { d, handed: true });
+    }
+    for w in ready {
+        let _ = state.store.release_delivery(w.d.id).await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(12), async { while tasks.join_next().await.is_some() {} }).await;
     tasks.abort_all();
@@ -196,13 +240,70 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
     tracing::debug!("delivery worker stopped");
 }
 
+/// A delivery's place among its host's `delivery_per_host` sends, given back to the worker
+/// when dropped (whatever ends the send: its answer, an error, a panic).
+struct HostSlot {
+    host: String,
+    freed: mpsc::UnboundedSender<String>,
+}
+
+impl Drop for HostSlot {
+    fn drop(&mut self) {
+        let _ = self.freed.send(std::mem::take(&mut self.host));
+    }
+}
+
+/// Time from now to `at` (ms since the epoch), between 10 ms and `max_idle`.
+fn until(at: i64, max_idle: Duration) -> Duration {
+    Duration::from_millis((at - now_millis()).clamp(10, max_idle.as_millis() as i64) as u64)
+}
+
+fn forget_one(counts: &mut HashMap<String, usize>, host: &str) {
+    if let Some(n) = counts.get_mut(host) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            counts.remove(host);
+        }
+    }
+}
+
+/// A delivery that waited in the buffer until less than half its lease is left (a slow host
+/// held its slots) gets a fresh lease before it is sent; if the lease ran out and another claim
+/// took it meanwhile, it is not sent from here (false). Exactly once per lease holder.
+async fn keep_lease(state: &AppState, d: &mut DueDelivery, lease_ms: i64) -> bool {
+    let now = now_millis();
+    if d.leased_until - now >= lease_ms / 2 {
+        return true;
+    }
+    match state.store.renew_lease(d.id, d.leased_until, now + lease_ms).await {
+        Ok(true) => {
+            d.leased_until = now + lease_ms;
+            true
+        }
+        Ok(false) => {
+            tracing::info!(delivery = d.id, "lease ran out while waiting: left to whoever holds it now");
+            false
+        }
+        Err(e) => {
+            tracing::error!(error = %e, delivery = d.id, "could not renew a delivery's lease: left to the claims");
+            false
+        }
+    }
+}
+
 /// Sends one delivery and records its outcome (a success through the recorder, with others).
-async fn process(state: &AppState, hosts: &HostCache, recorder: &Recorder, d: DueDelivery) {
+/// Its host's slot is given back as soon as the exchange with the host is over, before the
+/// outcome is written: the per-host limit spares the remote server, and waiting for our own
+/// database's write turn (SQLite's one writer, busy with an inbox burst) held a host's slots
+/// idle (issue 14). The task keeps its global slot until the outcome is written, so no more
+/// than `delivery_concurrency` deliveries are ever sent and not recorded.
+async fn process(state: &AppState, hosts: &HostCache, recorder: &Recorder, d: DueDelivery, slot: HostSlot) {
     let started = std::time::Instant::now();
     let outcome = match send(state, hosts, &d).await {
         Ok(o) => o,
         Err(e) => Outcome::GiveUp { status: None, error: e.to_string() },
     };
+    drop(slot);
     state.metrics.delivery_latency.observe(started.elapsed());
     match record(state, hosts, &d, outcome).await {
         Ok(Some((id, status))) => recorder.succeeded(id, status).await,
@@ -269,6 +370,7 @@ async fn record(
                 state.metrics.delivery("retry");
                 tracing::info!(inbox = %d.inbox, ?status, %error, retry_in_ms = at - now, "delivery will be retried");
                 store.delivery_failed(d.id, status, &error, Some(at)).await?;
+                hosts.retry_at(at);
             }
         }
     }
@@ -366,61 +468,6 @@ fn parse_retry_after(v: &str) -> Option<i64> {
     }
     let at = httpdate::parse_http_date(v.trim()).ok()?;
     Some(at.duration_since(std::time::SystemTime::now()).map(|d| d.as_secs() as i64).unwrap_or(0))
-}
-
-/// Drops deliveries past the horizon and unconfirmed signatures past their deadline, mails
-/// the moderation digest when one is due, merges a step of the search index, and probes
-/// unreachable hosts.
-async fn maintenance(state: &AppState) {
-    match state.store.expire_unconfirmed().await {
-        Ok(n) if n > 0 => tracing::info!(expired = n, "unconfirmed signatures dropped"),
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "could not expire unconfirmed signatures"),
-    }
-    match crate::processing::moderation::digest_if_due(state).await {
-        Ok(true) => tracing::info!("moderation digest mailed"),
-        Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "could not send the moderation digest"),
-    }
-    delivery_record::prune(state).await;
-    // A bounded step of merging the catalogue's full-text index (SQLite), so searches stay
-    // fast as practices arrive one at a time (`storage::practice_search`).
-    if let Err(e) = state.store.merge_search_index().await {
-        tracing::error!(error = %e, "could not merge the full-text index");
-    }
-    let cutoff = now_millis() - state.config.delivery_horizon_secs * 1000;
-    match state.store.expire_deliveries(cutoff).await {
-        Ok(n) if n > 0 => tracing::warn!(expired = n, "deliveries past the retry horizon given up"),
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "could not expire deliveries"),
-    }
-    let hosts = match state.store.unreachable_hosts().await {
-        Ok(h) => h,
-        Err(e) => {
-            tracing::error!(error = %e, "could not list unreachable hosts");
-            return;
-        }
-    };
-    let interval_ms = state.config.probe_interval_secs as i64 * 1000;
-    for h in hosts {
-        if h.last_probe_at.is_some_and(|t| now_millis() - t < interval_ms) {
-            continue;
-        }
-        let _ = state.store.probe_done(&h.host).await;
-        let scheme = if state.config.allow_private_network { "http" } else { "https" };
-        let Ok(url) = url::Url::parse(&format!("{scheme}://{}/.well-known/nodeinfo", h.host)) else { continue };
-        if check_target(&url, state.config.allow_private_network).is_err() {
-            continue;
-        }
-        // Any HTTP answer below 500 means a server is there again.
-        if let Ok(res) = state.http.get(url).send().await
-            && res.status().as_u16() < 500
-        {
-            tracing::info!(host = %h.host, "probe: host is reachable again");
-            let _ = state.store.host_alive(&h.host, false).await;
-            state.delivery_notify.notify_one();
-        }
-    }
 }
 
 /// `host[:port]` of an inbox URL: the queue's own, so that what is grouped by host here is

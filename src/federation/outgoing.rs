@@ -22,19 +22,28 @@ pub fn new_activity_id(state: &AppState) -> Url {
 }
 
 /// Stores `json` (whose `id` and `type` it reads), authored and signed by `by`, and queues
-/// one delivery per inbox.
+/// one delivery per inbox; with `lease_until`, leases those that may go now to this process
+/// (`deliveries::enqueue_leased`). Returns the activity's row id and the leased deliveries.
 pub async fn queue(
     conn: &mut AnyConnection,
     by: LocalActor,
     json: &Value,
     public: bool,
     inboxes: &[String],
-) -> AppResult<i64> {
+    lease_until: Option<i64>,
+) -> AppResult<(i64, Vec<(i64, String, String)>)> {
     let ap_id = json.get("id").and_then(Value::as_str).unwrap_or_default();
     let kind = json.get("type").and_then(Value::as_str).unwrap_or_default();
     let object = json.get("object").and_then(super::protocol::id_of);
     let id = insert_activity(conn, &NewActivity { ap_id, by, kind, object_ap_id: object, json, public }).await?;
     // Activities about one object reach each inbox in order; an activity without object stands alone.
-    deliveries::enqueue(conn, id, object.unwrap_or(ap_id), inboxes).await?;
-    Ok(id)
+    let key = object.unwrap_or(ap_id);
+    let leased = match lease_until {
+        Some(until) => deliveries::enqueue_leased(conn, id, key, inboxes, until).await?,
+        None => {
+            deliveries::enqueue(conn, id, key, inboxes).await?;
+            vec![]
+        }
+    };
+    Ok((id, leased))
 }

@@ -12,12 +12,12 @@ use serde_json::Value;
 use sqlx::AnyConnection;
 
 use crate::{
-    domain::local_actor::LocalActor,
+    domain::{local_actor::LocalActor, now_millis},
     error::{AppError, AppResult},
     fail_point::Step,
-    federation::outgoing,
+    federation::{handoff::Places, outgoing},
     state::AppState,
-    storage::admin::audit_in,
+    storage::{admin::audit_in, deliveries::DueDelivery},
 };
 
 /// Activities built before a change (after any network look-up), each with whether it is public
@@ -30,15 +30,24 @@ pub struct Prepared(pub Vec<(Value, bool, Vec<String>, bool)>);
 pub struct Change {
     state: AppState,
     tx: crate::storage::WriteTx,
-    /// Whether an activity was queued (the delivery worker is woken on commit).
+    /// Whether a delivery was queued and not handed over (the delivery worker is woken on
+    /// commit to claim it).
     queued: bool,
+    /// Deliveries leased to this process's worker, handed to it on commit (`federation::handoff`).
+    handed: Vec<(Vec<DueDelivery>, Places)>,
     /// The last step passed (for the test seam `AppState::fail_point`).
     passed: Option<Step>,
 }
 
 impl Change {
     pub async fn begin(state: &AppState) -> AppResult<Change> {
-        Ok(Change { state: state.clone(), tx: state.store.begin().await?, queued: false, passed: None })
+        Ok(Change {
+            state: state.clone(),
+            tx: state.store.begin().await?,
+            queued: false,
+            handed: Vec::new(),
+            passed: None,
+        })
     }
 
     /// The transaction's connection: the change's rows are written, and what it reads is read,
@@ -55,8 +64,31 @@ impl Change {
     /// delivery per inbox.
     pub async fn queue(&mut self, by: LocalActor, json: &Value, public: bool, inboxes: &[String]) -> AppResult<i64> {
         self.pass(Step::Rows)?;
-        let id = outgoing::queue(&mut self.tx, by, json, public, inboxes).await?;
-        self.queued |= !inboxes.is_empty();
+        let places = self.state.handoff.reserve(inboxes.len());
+        let until = now_millis() + self.state.config.delivery_lease_secs * 1000;
+        let (id, leased) =
+            outgoing::queue(&mut self.tx, by, json, public, inboxes, places.as_ref().map(|_| until)).await?;
+        let left = inboxes.len().saturating_sub(leased.len());
+        if let Some(places) = places {
+            let (text, created_at) = (json.to_string(), now_millis());
+            let due = leased
+                .into_iter()
+                .map(|(id, inbox, host)| DueDelivery {
+                    id,
+                    inbox,
+                    host,
+                    attempts: 0,
+                    created_at,
+                    activity_json: text.clone(),
+                    territory_id: by.territory_id(),
+                    signatory_id: by.signatory_id(),
+                    signer: by.kind().to_string(),
+                    leased_until: until,
+                })
+                .collect();
+            self.handed.push((due, places));
+        }
+        self.queued |= left > 0;
         Ok(id)
     }
 
@@ -92,6 +124,9 @@ impl Change {
             return Err(AppError::Internal("injected failure at commit".into()));
         }
         self.tx.commit().await?;
+        for (due, places) in std::mem::take(&mut self.handed) {
+            self.state.handoff.send(due, places);
+        }
         if self.queued {
             self.state.delivery_notify.notify_one();
         }

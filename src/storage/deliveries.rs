@@ -24,6 +24,8 @@ pub struct DueDelivery {
     pub signatory_id: Option<SignatoryId>,
     /// Which local actor signs it (`LocalActor::kind`).
     pub signer: String,
+    /// Until when this process holds it (see [`Store::renew_lease`]).
+    pub leased_until: i64,
 }
 
 impl DueDelivery {
@@ -86,6 +88,57 @@ pub async fn enqueue(
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Queues one delivery per inbox, as [`enqueue`], and leases to the calling process until
+/// `until` those that the queue's rules let go now, as a claim would: not one that waits
+/// behind an earlier pending delivery of the same object to the same inbox, nor one whose host
+/// is unreachable. Its own worker sends the leased ones without claiming them
+/// (`federation::handoff`); the others wait for the claims. One statement: for the few
+/// inboxes a change hands over (an `Accept`), the lease costs no round trip of its own inside
+/// the change's transaction. Returns `(id, inbox, host)` of each leased row.
+pub async fn enqueue_leased(
+    conn: &mut AnyConnection,
+    activity_id: i64,
+    object_key: &str,
+    inboxes: &[String],
+    until: i64,
+) -> AppResult<Vec<(i64, String, String)>> {
+    if inboxes.is_empty() {
+        return Ok(vec![]);
+    }
+    // $1 activity, $2 and $3 the first inbox and its host, $4 object key, $5 time, $6 lease;
+    // then inbox and host of each other row (numbered in order of first appearance, as in
+    // `enqueue`). The rows this statement inserts are not among those the EXISTS reads.
+    let rows: Vec<String> = (0..inboxes.len())
+        .map(|i| {
+            let (inbox, host) = match i {
+                0 => ("$2".to_string(), "$3".to_string()),
+                _ => (format!("${}", 5 + 2 * i), format!("${}", 6 + 2 * i)),
+            };
+            format!(
+                "($1, {inbox}, {host}, $4, $5, $5, $5, CASE WHEN \
+                 EXISTS (SELECT 1 FROM deliveries e WHERE e.inbox = {inbox} AND e.object_key = $4 AND $4 <> '' \
+                         AND e.state = 'pending') \
+                 OR EXISTS (SELECT 1 FROM hosts h WHERE h.host = {host} AND h.unreachable_since IS NOT NULL) \
+                 THEN 0 ELSE $6 END)"
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO deliveries (activity_id, inbox, host, object_key, next_attempt_at, created_at, updated_at, leased_until) \
+         VALUES {} ON CONFLICT (activity_id, inbox) DO NOTHING RETURNING id, inbox, host, leased_until",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String, String, i64)>(&sql).bind(activity_id);
+    for (i, inbox) in inboxes.iter().enumerate() {
+        query = query.bind(inbox).bind(inbox_host(inbox));
+        if i == 0 {
+            query = query.bind(object_key).bind(now_millis()).bind(until);
+        }
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().filter(|r| r.3 == until).map(|(id, inbox, host, _)| (id, inbox, host)).collect())
 }
 
 /// `host[:port]` of an inbox, as the queue groups deliveries by host ("" when not a URL); the
@@ -164,11 +217,26 @@ impl Store {
         }
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         Ok(sqlx::query_as(&format!(
-            "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.json AS activity_json, a.territory_id, a.signatory_id, a.signer \
+            "SELECT d.id, d.inbox, d.host, d.attempts, d.created_at, a.json AS activity_json, a.territory_id, a.signatory_id, a.signer, d.leased_until \
              FROM deliveries d JOIN activities a ON a.id = d.activity_id WHERE d.id IN ({list}) ORDER BY d.id"
         ))
         .fetch_all(self.pool())
         .await?)
+    }
+
+    /// Extends a lease this process still holds (`leased_until` unchanged since it took it) to
+    /// `until`. False when the lease ran out and another claim took the delivery: it must not
+    /// be sent from here then.
+    pub async fn renew_lease(&self, id: i64, held: i64, until: i64) -> AppResult<bool> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET leased_until = $1 WHERE id = $2 AND leased_until = $3 AND state = 'pending'",
+        )
+        .bind(until)
+        .bind(id)
+        .bind(held)
+        .execute(&mut *self.writer().await?)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Gives a lease back without counting a try.
@@ -270,11 +338,14 @@ impl Store {
         Ok(())
     }
 
-    /// Time of the next due delivery, for the worker's sleep.
+    /// Time of the next due delivery, for the worker's sleep. Deliveries to unreachable hosts
+    /// are not due until a probe finds their host (which wakes the worker): counted, they made
+    /// the worker claim every 10 ms for as long as a host was down.
     pub async fn next_delivery_at(&self) -> AppResult<Option<i64>> {
         Ok(sqlx::query_scalar(
             "SELECT MIN(CASE WHEN leased_until > next_attempt_at THEN leased_until ELSE next_attempt_at END) \
-             FROM deliveries WHERE state = 'pending'",
+             FROM deliveries d WHERE state = 'pending' \
+             AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.host = d.host AND h.unreachable_since IS NOT NULL)",
         )
         .fetch_one(self.pool())
         .await?)

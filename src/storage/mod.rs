@@ -84,7 +84,11 @@ impl Store {
         let backend = if database_url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         let options =
             AnyConnectOptions::from_str(database_url).map_err(|e| AppError::Internal(format!("database url: {e}")))?;
-        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        // No ping before each acquire (sqlx's default): it is a round trip of its own per
+        // statement run through the pool (a thread hop on SQLite, a network one on PostgreSQL),
+        // and the inbox reads through the pool several times per activity (issue 14). A
+        // connection the server dropped fails its next statement instead, and sqlx then closes it.
+        let pool_options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30)).test_before_acquire(false);
         let pool = match backend {
             Backend::Sqlite => {
                 pool_options

@@ -21,6 +21,7 @@ mod console;
 mod conversations;
 mod coorganisation;
 mod delivery;
+mod delivery_handoff;
 mod delivery_processes;
 mod delivery_queue;
 mod discovery;
