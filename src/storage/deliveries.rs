@@ -294,13 +294,13 @@ impl Store {
         Ok(())
     }
 
-    /// Deletes delivered rows last updated before `before`, at most `batch` of them (the queue
+    /// Deletes delivered rows last updated at or before `before`, at most `batch` of them (the queue
     /// keeps what is pending or failed, and delivered rows for a while for the admin pages).
     /// Returns how many.
     pub async fn prune_delivered(&self, before: i64, batch: i64) -> AppResult<u64> {
         let done = sqlx::query(
             "DELETE FROM deliveries WHERE id IN \
-             (SELECT id FROM deliveries WHERE state = 'done' AND updated_at < $1 LIMIT $2)",
+             (SELECT id FROM deliveries WHERE state = 'done' AND updated_at <= $1 LIMIT $2)",
         )
         .bind(before)
         .bind(batch)
