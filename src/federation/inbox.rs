@@ -138,15 +138,22 @@ async fn receive(
 /// (or the object's `inReplyTo`) names.
 async fn blocked_by_territory(data: &AppState, path: &str, env: &Envelope, signer: &RemoteActorRow) -> AppResult<bool> {
     let mut territories = vec![];
+    // The territory whose inbox this is, by its actor id: an activity about that territory
+    // itself (a Follow of it) does not read it a second time.
+    let mut this_one = None;
     let mut segments = path.trim_start_matches('/').split('/');
     if let (Some("t"), Some(slug), Some("inbox"), None) =
         (segments.next(), segments.next(), segments.next(), segments.next())
         && let Some(t) = data.store.territory_by_slug(slug).await?
     {
         territories.push(t.id);
+        this_one = Some(data.urls.territory(&t.slug).to_string());
     }
     let named = [super::protocol::id_of(&env.object), env.object.get("inReplyTo").and_then(super::protocol::id_of)];
     for id in named.into_iter().flatten() {
+        if this_one.as_deref() == Some(id) {
+            continue;
+        }
         if let Some(t) = activities::local_territory(data, id).await? {
             territories.push(t.id);
         } else if let Some(t) = data.store.practice_by_ap_id(id).await?.and_then(|p| p.territory_id) {

@@ -126,7 +126,7 @@ pub async fn decide_follower_audited(
         && let Some(a) = state.store.remote_actor_by_ap_id(&f.actor_ap_id).await?
     {
         let here = [(t.id, t.slug.clone())];
-        owed = (a.ap_id, observatory_aggregates::owed_to_new_follower(state, &here, &a.inbox).await?);
+        owed = (a.ap_id, observatory_aggregates::owed_to_new_follower(state, &here, &a.kind, &a.inbox).await?);
     }
     let mut change = Change::begin(state).await?;
     let pending =

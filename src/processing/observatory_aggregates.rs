@@ -145,9 +145,14 @@ async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> 
     Ok(sent_at.is_some())
 }
 
+/// The actor types through which another Maillage instance follows: a territory (`Group`,
+/// FEP-1b12) or its instance actor (`Application`, FEP-2677; `Service` as some servers type it).
+const INSTANCE_LIKE: [&str; 3] = ["Group", "Application", "Service"];
+
 /// Which of `territories` (id, slug) a new follower gets the current aggregate of when its
-/// Follow is accepted, at `inbox`: none unless the inbox is on a Maillage instance (NodeInfo,
-/// looked up here, before the accepting change: no network inside a held write lock); of
+/// Follow is accepted, at `inbox`: none unless the follower, of type `follower_kind`, is a
+/// group or an instance actor whose inbox is on a Maillage instance (NodeInfo, looked up here,
+/// before the accepting change: no network inside a held write lock); of
 /// those, the territories whose aggregate went out already, with figures. Without it, a
 /// follower arriving after the last change of the figures would see none until the next
 /// change; an aggregate not sent yet goes to every follower, this one included, at the next
@@ -155,8 +160,15 @@ async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> 
 pub async fn owed_to_new_follower(
     state: &AppState,
     territories: &[(TerritoryId, String)],
+    follower_kind: &str,
     inbox: &str,
 ) -> AppResult<Vec<(TerritoryId, String)>> {
+    // Another Maillage follows as a territory or as its instance actor: a person's or an
+    // organisation's Follow costs no read and no NodeInfo request here (issue 14: one read
+    // per `Follow` of an inbox burst).
+    if !INSTANCE_LIKE.contains(&follower_kind) {
+        return Ok(vec![]);
+    }
     let sent = state.store.territories_with_aggregate_sent().await?;
     let owed: Vec<(TerritoryId, String)> = territories.iter().filter(|(id, _)| sent.contains(id)).cloned().collect();
     if owed.is_empty() {

@@ -82,6 +82,8 @@ async fn a_late_follower_receives_the_figures_without_a_new_change() {
             p.received().into_iter().filter(|a| a["object"]["type"] == "cces:Aggregate").collect()
         };
         assert!(aggregates(&mastodon).is_empty(), "[{label}] Mastodon is not sent what it cannot read");
+        // A person is no instance's reader: its server is not even asked its software (issue 14).
+        assert_eq!(mastodon.gets("/.well-known/nodeinfo"), 0, "[{label}] NodeInfo asked for a person's Follow");
         let (sent, after) = a.data.store.origin_figures(&oa).await.expect("figures");
         let after = figures(after);
         let changed: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();

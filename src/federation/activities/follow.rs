@@ -44,7 +44,7 @@ impl Activity for Follow {
             vec![]
         } else {
             let here = [(territory.id, territory.slug.clone())];
-            observatory_aggregates::owed_to_new_follower(state, &here, &follower.inbox).await?
+            observatory_aggregates::owed_to_new_follower(state, &here, &follower.kind, &follower.inbox).await?
         };
         let mut change = Change::begin(state).await?;
         if !claim_received(change.conn(), self.id.as_str(), follower.ap_id.as_str(), "Follow").await? {

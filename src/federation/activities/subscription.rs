@@ -88,7 +88,7 @@ pub async fn receive_follow(state: &AppState, id: &str, raw: &Value, follower: &
 pub async fn aggregates_owed(state: &AppState, follower: &RemoteActorRow) -> AppResult<Vec<(TerritoryId, String)>> {
     let territories: Vec<(TerritoryId, String)> =
         state.store.territories().await?.into_iter().map(|t| (t.id, t.slug)).collect();
-    observatory_aggregates::owed_to_new_follower(state, &territories, &follower.inbox).await
+    observatory_aggregates::owed_to_new_follower(state, &territories, &follower.kind, &follower.inbox).await
 }
 
 /// Queues `Accept` or `Reject` of `follow`, from our instance actor, to the subscriber's inbox.

@@ -283,6 +283,8 @@ async fn nodeinfo_links(data: Data<PeerState>) -> impl IntoResponse {
 
 /// A document given to [`Peer::serve`], as ActivityPub JSON; 404 otherwise.
 async fn get_served(data: Data<PeerState>, uri: axum::http::Uri) -> axum::response::Response {
+    // Counted, found or not (a NodeInfo asked of a peer that serves none, say).
+    super::gotosocial::count_get(&data, uri.path());
     let doc = data.served.lock().expect("lock").get(uri.path()).cloned();
     match doc {
         Some(d) => ([("content-type", "application/activity+json")], d.to_string()).into_response(),
