@@ -100,27 +100,34 @@ impl Store {
 
     /// A delivery succeeded, or the host sent us a valid activity: it is alive.
     /// Returns true when it was marked unreachable before.
+    ///
+    /// One write, an upsert (a fan-out to thousands of new hosts wrote three statements per
+    /// host here, each in SQLite's one writer's turn: issue 14, growth); the earlier state is
+    /// read first, through the pool.
     pub async fn host_alive(&self, host: &str, success: bool) -> AppResult<bool> {
         self.host_book.forget(host);
-        self.ensure_host(host).await?;
         let was = self.host(host).await?.and_then(|h| h.unreachable_since).is_some();
         let sql = if success {
-            "UPDATE hosts SET unreachable_since = NULL, last_success_at = $1 WHERE host = $2"
+            "INSERT INTO hosts (host, last_success_at) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE \
+             SET unreachable_since = NULL, last_success_at = excluded.last_success_at"
         } else {
-            "UPDATE hosts SET unreachable_since = NULL, last_probe_at = $1 WHERE host = $2"
+            "INSERT INTO hosts (host, last_probe_at) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE \
+             SET unreachable_since = NULL, last_probe_at = excluded.last_probe_at"
         };
-        sqlx::query(sql).bind(now_millis()).bind(host).execute(&mut *self.writer().await?).await?;
+        sqlx::query(sql).bind(host).bind(now_millis()).execute(&mut *self.writer().await?).await?;
         Ok(was)
     }
 
     pub async fn host_failed(&self, host: &str, error: &str) -> AppResult<()> {
-        self.ensure_host(host).await?;
-        sqlx::query("UPDATE hosts SET last_failure_at = $1, last_error = $2 WHERE host = $3")
-            .bind(now_millis())
-            .bind(error.chars().take(300).collect::<String>())
-            .bind(host)
-            .execute(&mut *self.writer().await?)
-            .await?;
+        sqlx::query(
+            "INSERT INTO hosts (host, last_failure_at, last_error) VALUES ($1, $2, $3) ON CONFLICT (host) DO UPDATE \
+             SET last_failure_at = excluded.last_failure_at, last_error = excluded.last_error",
+        )
+        .bind(host)
+        .bind(now_millis())
+        .bind(error.chars().take(300).collect::<String>())
+        .execute(&mut *self.writer().await?)
+        .await?;
         Ok(())
     }
 
@@ -152,12 +159,15 @@ impl Store {
 
     pub async fn set_signature_format(&self, host: &str, format: &str) -> AppResult<()> {
         self.host_book.forget(host);
-        self.ensure_host(host).await?;
-        sqlx::query("UPDATE hosts SET signature_format = $1 WHERE host = $2")
-            .bind(format)
-            .bind(host)
-            .execute(&mut *self.writer().await?)
-            .await?;
+        // One upsert: the first delivery to each new host learns its format (see `host_alive`).
+        sqlx::query(
+            "INSERT INTO hosts (host, signature_format) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE \
+             SET signature_format = excluded.signature_format",
+        )
+        .bind(host)
+        .bind(format)
+        .execute(&mut *self.writer().await?)
+        .await?;
         Ok(())
     }
 
