@@ -106,10 +106,13 @@ pub async fn send_due(state: &AppState) -> AppResult<usize> {
 async fn send_one(state: &AppState, origin: &str, territory_id: TerritoryId) -> AppResult<bool> {
     let Some(territory) = state.store.territory_by_id(territory_id).await? else { return Ok(false) };
     // Only other Maillage instances read `cces:Aggregate`: Mastodon, Lemmy and the rest would
-    // drop it unread, so they are not sent it (software from NodeInfo, looked up before the
-    // transaction: no network inside a held write lock).
-    let readers =
-        crate::federation::software::maillage_inboxes(state, &state.store.follower_inboxes(territory_id).await?).await;
+    // drop it unread, so they are not sent it. Another Maillage follows as a territory or its
+    // instance actor: only those followers' hosts are asked their software (NodeInfo, looked
+    // up before the transaction: no network inside a held write lock). Asking every follower's
+    // host cost a request per host at each start (5,000 in the benchmark's growth bed, while
+    // its fan-out ran: issue 14).
+    let candidates = state.store.instance_like_follower_inboxes(territory_id).await?;
+    let readers = crate::federation::software::maillage_inboxes(state, &candidates).await;
     let mut change = Change::begin(state).await?;
     // The version first, then the figures: figures written meanwhile are newer than the version
     // recorded, and are sent again (or found unchanged) at the next pass.

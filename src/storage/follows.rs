@@ -115,6 +115,14 @@ impl Store {
     pub async fn follower_inboxes(&self, territory_id: TerritoryId) -> AppResult<Vec<String>> {
         follower_inboxes_in(self.pool(), territory_id).await
     }
+
+    /// The inboxes of [`Store::follower_inboxes`] another Maillage instance may be behind: those
+    /// of followers that are groups (a territory, FEP-1b12) or applications and services (an
+    /// instance actor, FEP-2677), of subscribed instances and of relays.
+    pub async fn instance_like_follower_inboxes(&self, territory_id: TerritoryId) -> AppResult<Vec<String>> {
+        let sql = follower_inboxes_sql("AND a.kind IN ('Group', 'Application', 'Service')");
+        Ok(sqlx::query_scalar(&sql).bind(territory_id).fetch_all(self.pool()).await?)
+    }
 }
 
 /// [`Store::is_followed`], read through the pool or inside a change's transaction.
@@ -177,19 +185,21 @@ pub async fn follower_inboxes_in<'c>(
     conn: impl sqlx::Executor<'c, Database = sqlx::Any>,
     territory_id: TerritoryId,
 ) -> AppResult<Vec<String>> {
-    // Instances subscribed to ours as a whole, and the relays we follow, receive every
-    // territory's public activities too (issue 13 point 7, docs/FEDERATION.md).
-    Ok(sqlx::query_scalar(
+    Ok(sqlx::query_scalar(&follower_inboxes_sql("")).bind(territory_id).fetch_all(conn).await?)
+}
+
+/// The followers' inboxes of territory `$1`, its own followers narrowed by `followers_where`.
+/// Instances subscribed to ours as a whole, and the relays we follow, receive every
+/// territory's public activities too (issue 13 point 7, docs/FEDERATION.md).
+fn follower_inboxes_sql(followers_where: &str) -> String {
+    format!(
         "SELECT COALESCE(a.shared_inbox, a.inbox) FROM followers f JOIN remote_actors a ON a.id = f.actor_id \
-         WHERE f.territory_id = $1 AND f.state = 'accepted' \
+         WHERE f.territory_id = $1 AND f.state = 'accepted' {followers_where} \
          UNION SELECT COALESCE(a.shared_inbox, a.inbox) FROM instance_followers s \
          JOIN remote_actors a ON a.id = s.actor_id WHERE s.state = 'accepted' \
          UNION SELECT a.inbox FROM instance_following s JOIN remote_actors a ON a.id = s.actor_id \
-         WHERE s.kind = 'relay' AND s.state = 'accepted'",
+         WHERE s.kind = 'relay' AND s.state = 'accepted'"
     )
-    .bind(territory_id)
-    .fetch_all(conn)
-    .await?)
 }
 
 /// Records (or refreshes) a relation and returns its state after the write: an accepted

@@ -9,7 +9,12 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::common::{TestDb, TestInstance, call, eventually, get_html, get_json, peer::Peer};
+use crate::common::{
+    TestDb, TestInstance, call, eventually,
+    fleet::{MockInbox, add_followers_of_kind},
+    get_html, get_json,
+    peer::Peer,
+};
 use maillage::domain::account::Role;
 
 const SHARE: &str = "cces:indicator/producer-price-share";
@@ -399,5 +404,23 @@ async fn the_observatory_reads_on_a_phone() {
         }
         drop(driver);
     }
+    m.stop().await;
+}
+
+/// Only followers through which another Maillage follows (a territory's `Group`, an instance's
+/// `Application`) are asked their software when an aggregate goes out: a person's server is
+/// not (issue 14: at each start, a NodeInfo request to every follower host).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_groups_and_instance_actors_are_candidates_for_the_aggregate() {
+    let m = TestInstance::start(TestDb::prefer_postgres().await).await;
+    let (people, groups) = (MockInbox::start().await, MockInbox::start().await);
+    add_followers_of_kind(&m.data.store, &[(people.inbox("users/p"), None)], "Person").await;
+    add_followers_of_kind(&m.data.store, &[(groups.inbox("c/g"), None)], "Group").await;
+    let t = m.data.store.territory_by_slug("territoire").await.expect("db").expect("territory");
+    assert_eq!(m.data.store.follower_inboxes(t.id).await.expect("inboxes").len(), 2);
+    let candidates = m.data.store.instance_like_follower_inboxes(t.id).await.expect("candidates");
+    assert_eq!(candidates, vec![groups.inbox("c/g")]);
+    people.stop().await;
+    groups.stop().await;
     m.stop().await;
 }

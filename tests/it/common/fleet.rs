@@ -185,6 +185,11 @@ impl MockInbox {
 /// Makes `inboxes` followers of the default territory of the instance behind `store`
 /// (one remote actor per inbox, no shared inbox unless given).
 pub async fn add_followers(store: &maillage::storage::Store, inboxes: &[(String, Option<String>)]) {
+    add_followers_of_kind(store, inboxes, "Person").await;
+}
+
+/// [`add_followers`], the actors being of the ActivityStreams type `kind`.
+pub async fn add_followers_of_kind(store: &maillage::storage::Store, inboxes: &[(String, Option<String>)], kind: &str) {
     use maillage::{
         domain::territory::FollowState,
         storage::{actors::NewRemoteActor, follows},
@@ -201,7 +206,7 @@ pub async fn add_followers(store: &maillage::storage::Store, inboxes: &[(String,
         let actor = store
             .upsert_remote_actor(&NewRemoteActor {
                 ap_id: ap_id.clone(),
-                kind: "Person".into(),
+                kind: kind.into(),
                 preferred_username: Some(format!("f{i}")),
                 name: None,
                 url: None,

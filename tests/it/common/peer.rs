@@ -63,6 +63,9 @@ impl std::ops::Deref for PeerState {
 #[derive(Clone, Debug)]
 pub struct PeerPerson {
     pub id: Url,
+    /// Its ActivityStreams type: `Person`, or `Group` for a peer that plays another Maillage
+    /// (whose territories are the actors that follow).
+    pub kind: &'static str,
     pub inbox: Url,
     pub public_key_pem: String,
     pub private_key_pem: String,
@@ -94,7 +97,7 @@ impl Object for PeerPerson {
     async fn into_json(self, _data: &Data<PeerState>) -> Result<PersonJson, Self::Error> {
         Ok(PersonJson {
             id: self.id.clone(),
-            kind: "Person".into(),
+            kind: self.kind.into(),
             preferred_username: "alice".into(),
             inbox: self.inbox.clone(),
             public_key: self.public_key(),
@@ -321,6 +324,7 @@ impl Peer {
         };
         let me = PeerPerson {
             id: base.join(path).expect("url"),
+            kind: if software == "maillage" { "Group" } else { "Person" },
             inbox: base.join(&format!("{path}/inbox")).expect("url"),
             public_key_pem: keys.public_key_pem,
             private_key_pem: keys.private_key_pem,
