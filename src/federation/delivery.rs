@@ -329,10 +329,15 @@ async fn record(
         Outcome::Done(status) => {
             state.metrics.delivery("success");
             tracing::debug!(inbox = %d.inbox, status, "delivered");
-            if due(info.alive_written) {
-                // Not `?`: the success must still be recorded when host bookkeeping fails.
-                match store.host_alive(&d.host, true).await {
-                    Ok(_) => hosts.update(&d.host, |h| h.alive_written = Some(Instant::now())),
+            if due(info.alive_written) || info.format_unsaved {
+                // One write per host for its health and the format it took (a fan-out to new
+                // hosts); not `?`: the success must still be recorded when this fails.
+                let format = info.format.flatten().filter(|_| info.format_unsaved).map(|f| f.as_str());
+                match store.host_delivered(&d.host, format).await {
+                    Ok(()) => hosts.update(&d.host, |h| {
+                        h.alive_written = Some(Instant::now());
+                        h.format_unsaved = false;
+                    }),
                     Err(e) => tracing::error!(error = %e, host = %d.host, "could not record host health"),
                 }
             }
@@ -402,14 +407,18 @@ async fn send(state: &AppState, hosts: &HostCache, d: &DueDelivery) -> AppResult
         let second = post(state, d, &url, first.other()).await?;
         if matches!(second, Outcome::Done(_)) {
             tracing::info!(host = %d.host, format = first.other().as_str(), "host accepts the other signature format");
-            state.store.set_signature_format(&d.host, first.other().as_str()).await?;
-            hosts.update(&d.host, |h| h.format = Some(Some(first.other())));
+            hosts.update(&d.host, |h| {
+                h.format = Some(Some(first.other()));
+                h.format_unsaved = true;
+            });
         }
         return Ok(second);
     }
     if known.is_none() && matches!(outcome, Outcome::Done(_)) {
-        state.store.set_signature_format(&d.host, first.as_str()).await?;
-        hosts.update(&d.host, |h| h.format = Some(Some(first)));
+        hosts.update(&d.host, |h| {
+            h.format = Some(Some(first));
+            h.format_unsaved = true;
+        });
     }
     Ok(outcome)
 }

@@ -33,6 +33,9 @@ impl Default for HostCache {
 pub struct HostInfo {
     /// `None`: not loaded yet; `Some(None)`: no format known.
     pub format: Option<Option<SignatureFormat>>,
+    /// A format learned by a send and not written yet: it goes with the host's health, in the
+    /// same write (`Store::host_delivered`).
+    pub format_unsaved: bool,
     pub alive_written: Option<Instant>,
     pub failure_written: Option<Instant>,
 }

@@ -118,6 +118,23 @@ impl Store {
         Ok(was)
     }
 
+    /// A delivery to `host` succeeded: it is alive, and takes the signature `format` when one
+    /// was just learned. One upsert (the delivery worker's, once per host per burst).
+    pub async fn host_delivered(&self, host: &str, format: Option<&str>) -> AppResult<()> {
+        self.host_book.forget(host);
+        sqlx::query(
+            "INSERT INTO hosts (host, last_success_at, signature_format) VALUES ($1, $2, $3) \
+             ON CONFLICT (host) DO UPDATE SET unreachable_since = NULL, last_success_at = excluded.last_success_at, \
+             signature_format = COALESCE(excluded.signature_format, hosts.signature_format)",
+        )
+        .bind(host)
+        .bind(now_millis())
+        .bind(format)
+        .execute(&mut *self.writer().await?)
+        .await?;
+        Ok(())
+    }
+
     pub async fn host_failed(&self, host: &str, error: &str) -> AppResult<()> {
         sqlx::query(
             "INSERT INTO hosts (host, last_failure_at, last_error) VALUES ($1, $2, $3) ON CONFLICT (host) DO UPDATE \
@@ -154,20 +171,6 @@ impl Store {
             .bind(host)
             .execute(&mut *self.writer().await?)
             .await?;
-        Ok(())
-    }
-
-    pub async fn set_signature_format(&self, host: &str, format: &str) -> AppResult<()> {
-        self.host_book.forget(host);
-        // One upsert: the first delivery to each new host learns its format (see `host_alive`).
-        sqlx::query(
-            "INSERT INTO hosts (host, signature_format) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE \
-             SET signature_format = excluded.signature_format",
-        )
-        .bind(host)
-        .bind(format)
-        .execute(&mut *self.writer().await?)
-        .await?;
         Ok(())
     }
 
