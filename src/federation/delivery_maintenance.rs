@@ -59,7 +59,7 @@ async fn probe_unreachable(state: &AppState) {
             && res.status().as_u16() < 500
         {
             tracing::info!(host = %h.host, "probe: host is reachable again");
-            let _ = state.store.host_alive(&h.host, false).await;
+            let _ = state.store.host_alive(&h.host).await;
             state.delivery_notify.notify_one();
         }
     }

@@ -98,23 +98,21 @@ impl Store {
         Ok(())
     }
 
-    /// A delivery succeeded, or the host sent us a valid activity: it is alive.
-    /// Returns true when it was marked unreachable before.
-    ///
-    /// One write, an upsert (a fan-out to thousands of new hosts wrote three statements per
-    /// host here, each in SQLite's one writer's turn: issue 14, growth); the earlier state is
-    /// read first, through the pool.
-    pub async fn host_alive(&self, host: &str, success: bool) -> AppResult<bool> {
+    /// A probe of an unreachable host found a server answering: it is alive again (deliveries
+    /// record their successes with [`Store::host_delivered`], inbox requests through the host
+    /// book). Returns true when it was marked unreachable before. One write, an upsert; the
+    /// earlier state is read first, through the pool.
+    pub async fn host_alive(&self, host: &str) -> AppResult<bool> {
         self.host_book.forget(host);
         let was = self.host(host).await?.and_then(|h| h.unreachable_since).is_some();
-        let sql = if success {
-            "INSERT INTO hosts (host, last_success_at) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE \
-             SET unreachable_since = NULL, last_success_at = excluded.last_success_at"
-        } else {
+        sqlx::query(
             "INSERT INTO hosts (host, last_probe_at) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE \
-             SET unreachable_since = NULL, last_probe_at = excluded.last_probe_at"
-        };
-        sqlx::query(sql).bind(host).bind(now_millis()).execute(&mut *self.writer().await?).await?;
+             SET unreachable_since = NULL, last_probe_at = excluded.last_probe_at",
+        )
+        .bind(host)
+        .bind(now_millis())
+        .execute(&mut *self.writer().await?)
+        .await?;
         Ok(was)
     }
 

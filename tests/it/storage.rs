@@ -276,7 +276,7 @@ async fn queue_and_idempotence(store: &Store, label: &str) {
     let next = store.claim_due_deliveries(100, 10, 60_000, &["many.example".to_string()]).await.expect("claim");
     assert_eq!(next.len(), 1, "[{label}] skip list honoured: {next:?}");
     assert!(next[0].activity_json.contains("/o1"), "[{label}] the next one in order");
-    assert!(store.host_alive("down.example", false).await.expect("alive"), "[{label}] was unreachable");
+    assert!(store.host_alive("down.example").await.expect("alive"), "[{label}] was unreachable");
     assert!(store.unreachable_hosts().await.expect("hosts").is_empty());
 
     store.block_domain("Evil.Example", "spam").await.expect("block");
